@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Text;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Course.Testing;
+
+/// <summary>
+/// Tensor assertions whose failure messages tell a student what is wrong: shape, dtype, NaN and Inf
+/// counts, the worst element with its index, and a few values side by side.
+/// </summary>
+public static class TensorAssert
+{
+    const int ShownValues = 5;
+
+    /// <summary>
+    /// Asserts that <paramref name="actual"/> matches <paramref name="expected"/> in shape, dtype and
+    /// value, within <paramref name="tolerance"/> (by default <see cref="Tolerance.For(Tensor)"/> of the expected tensor).
+    /// </summary>
+    public static void Close(Tensor? actual, Tensor expected, Tolerance? tolerance = null, string? name = null, bool equalNan = false)
+    {
+        var failure = CloseFailure(actual, expected, tolerance, name, equalNan);
+        if (failure is not null) Assert.Fail(failure);
+    }
+
+    /// <summary>The message <see cref="Close"/> would fail with, or null when the tensors match.</summary>
+    public static string? CloseFailure(Tensor? actual, Tensor expected, Tolerance? tolerance = null, string? name = null, bool equalNan = false)
+    {
+        var what = name is null ? "tensor" : name;
+        if (actual is null) return $"{what}: got null, expected a tensor of shape {Format(expected.shape)}";
+        if (actual.IsInvalid) return $"{what}: the tensor was disposed before it could be checked (was it created inside a using block?)";
+        if (!actual.shape.SequenceEqual(expected.shape))
+            return $"{what}: shape mismatch: got {Format(actual.shape)}, expected {Format(expected.shape)}{ShapeHint(actual.shape, expected.shape)}";
+        if (actual.dtype != expected.dtype)
+            return $"{what}: dtype mismatch: got {actual.dtype}, expected {expected.dtype}";
+
+        var tol = tolerance ?? Tolerance.For(expected);
+        using var scope = NewDisposeScope();
+        double[] a = ToDoubles(actual), e = ToDoubles(expected);
+        var shape = expected.shape;
+
+        var report = new StringBuilder();
+        int nanCount = a.Count(double.IsNaN), infCount = a.Count(double.IsInfinity);
+        int expectedNan = e.Count(double.IsNaN), expectedInf = e.Count(double.IsInfinity);
+        if (nanCount != expectedNan || infCount != expectedInf)
+        {
+            report.Append(CultureInfo.InvariantCulture, $"{what}: got {nanCount} NaN and {infCount} Inf values, expected {expectedNan} NaN and {expectedInf} Inf");
+            int first = Enumerable.Range(0, a.Length).FirstOrDefault(i => !double.IsFinite(a[i]) && double.IsFinite(e[i]), -1);
+            if (first >= 0) report.Append(CultureInfo.InvariantCulture, $"; first at index {FormatIndex(first, shape)}");
+            report.Append(". Look for a division by zero, log of 0, exp overflow or a -inf mask applied to a whole row.");
+            return report.ToString();
+        }
+
+        var mismatches = new List<int>();
+        double maxAbs = 0, maxRel = 0, worstRatio = -1;
+        int worst = -1;
+        for (int i = 0; i < a.Length; i++)
+        {
+            if (a[i].Equals(e[i]) || (equalNan && double.IsNaN(a[i]) && double.IsNaN(e[i]))) continue;
+            double diff = Math.Abs(a[i] - e[i]);
+            double allowed = tol.Atol + tol.Rtol * Math.Abs(e[i]);
+            if (double.IsNaN(diff) || double.IsInfinity(diff)) diff = double.PositiveInfinity;
+            maxAbs = Math.Max(maxAbs, diff);
+            if (e[i] != 0) maxRel = Math.Max(maxRel, diff / Math.Abs(e[i]));
+            if (diff <= allowed) continue;
+            mismatches.Add(i);
+            double ratio = allowed == 0 ? double.PositiveInfinity : diff / allowed;
+            if (ratio > worstRatio || worst < 0) { worstRatio = ratio; worst = i; }
+        }
+        if (mismatches.Count == 0) return null;
+
+        report.Append(CultureInfo.InvariantCulture,
+            $"{what}: {mismatches.Count} of {a.Length} elements ({100.0 * mismatches.Count / a.Length:0.#}%) differ beyond {tol}.");
+        report.Append(CultureInfo.InvariantCulture,
+            $"\n  max abs error {maxAbs:G4}, max rel error {maxRel:G4}; worst at index {FormatIndex(worst, shape)}: got {Value(a[worst])}, expected {Value(e[worst])}");
+        report.Append("\n  first mismatches (index: got vs expected):");
+        foreach (var i in mismatches.Take(ShownValues))
+            report.Append(CultureInfo.InvariantCulture, $"\n    {FormatIndex(i, shape)}: {Value(a[i])} vs {Value(e[i])}");
+        if (mismatches.Count > ShownValues) report.Append(CultureInfo.InvariantCulture, $"\n    ... and {mismatches.Count - ShownValues} more");
+        var pattern = MismatchPattern(a, e);
+        if (pattern is not null) report.Append("\n  hint: ").Append(pattern);
+        return report.ToString();
+    }
+
+    /// <summary>Asserts the shape of a tensor.</summary>
+    public static void Shape(Tensor? actual, long[] expected, string? name = null)
+    {
+        var what = name ?? "tensor";
+        if (actual is null) Assert.Fail($"{what}: got null, expected a tensor of shape {Format(expected)}");
+        else if (!actual.shape.SequenceEqual(expected))
+            Assert.Fail($"{what}: shape mismatch: got {Format(actual.shape)}, expected {Format(expected)}{ShapeHint(actual.shape, expected)}");
+    }
+
+    /// <summary>Asserts that no element is NaN or infinite.</summary>
+    public static void AllFinite(Tensor actual, string? name = null)
+    {
+        var values = ToDoubles(actual);
+        int nan = values.Count(double.IsNaN), inf = values.Count(double.IsInfinity);
+        if (nan + inf == 0) return;
+        int first = Array.FindIndex(values, v => !double.IsFinite(v));
+        Assert.Fail($"{name ?? "tensor"}: {nan} NaN and {inf} Inf values out of {values.Length}; first at index {FormatIndex(first, actual.shape)}");
+    }
+
+    internal static double[] ToDoubles(Tensor t)
+    {
+        using var cpu = t.detach().cpu();
+        using var asDouble = cpu.to_type(ScalarType.Float64);
+        using var flat = asDouble.contiguous().flatten();
+        return flat.data<double>().ToArray();
+    }
+
+    internal static string Format(long[] shape) => "[" + string.Join(", ", shape) + "]";
+
+    internal static string FormatIndex(int flat, long[] shape)
+    {
+        if (shape.Length == 0) return "[]";
+        var index = new long[shape.Length];
+        long rest = flat;
+        for (int d = shape.Length - 1; d >= 0; d--)
+        {
+            index[d] = shape[d] == 0 ? 0 : rest % shape[d];
+            rest = shape[d] == 0 ? 0 : rest / shape[d];
+        }
+        return Format(index);
+    }
+
+    static string Value(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+
+    static string ShapeHint(long[] actual, long[] expected)
+    {
+        if (actual.Length != expected.Length)
+            return $" ({actual.Length} dimensions instead of {expected.Length}: a missing or extra unsqueeze, squeeze or reshape?)";
+        if (actual.OrderBy(x => x).SequenceEqual(expected.OrderBy(x => x)))
+            return " (same sizes in another order: a transpose or permute is off?)";
+        var dims = Enumerable.Range(0, actual.Length).Where(d => actual[d] != expected[d]).ToList();
+        return $" (dimension {string.Join(", ", dims)} differs)";
+    }
+
+    static string? MismatchPattern(double[] a, double[] e)
+    {
+        // Common slips show up as a constant ratio between actual and expected: a missing or doubled scale.
+        var ratios = Enumerable.Range(0, a.Length).Where(i => Math.Abs(e[i]) > 1e-6 && double.IsFinite(a[i]))
+            .Select(i => a[i] / e[i]).ToList();
+        if (ratios.Count < 2) return null;
+        double mean = ratios.Average();
+        if (Math.Abs(mean - 1) < 1e-3 || ratios.Any(r => Math.Abs(r - mean) > 1e-3 * Math.Max(1, Math.Abs(mean)))) return null;
+        return string.Create(CultureInfo.InvariantCulture, $"every value is off by the same factor {mean:G4}: a scale is missing, doubled or inverted.");
+    }
+}

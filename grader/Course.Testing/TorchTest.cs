@@ -1,0 +1,44 @@
+using NUnit.Framework;
+using NUnit.Framework.Interfaces;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Course.Testing;
+
+/// <summary>
+/// Base class for numeric tests. Each test runs inside its own dispose scope, with a fixed global seed,
+/// float32 as the default dtype and TF32 off, and never in parallel: TorchSharp's dispose scopes are per
+/// thread and its seeds per process.
+/// </summary>
+[NonParallelizable]
+[TorchScope]
+public abstract class TorchTest
+{
+    /// <summary>The device under test.</summary>
+    protected static Device Device => TestDevice.Current;
+}
+
+/// <summary>Wraps each test in a TorchSharp dispose scope and a known global state.</summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method | AttributeTargets.Assembly, AllowMultiple = false, Inherited = true)]
+public sealed class TorchScopeAttribute : Attribute, ITestAction
+{
+    public const long GlobalSeed = 20241;
+
+    [ThreadStatic] static Stack<DisposeScope>? scopes;
+
+    public ActionTargets Targets => ActionTargets.Test;
+
+    public void BeforeTest(ITest test)
+    {
+        backends.cuda.matmul.allow_tf32 = false;
+        backends.cudnn.allow_tf32 = false;
+        set_default_dtype(ScalarType.Float32);
+        manual_seed(GlobalSeed);
+        (scopes ??= new()).Push(NewDisposeScope());
+    }
+
+    public void AfterTest(ITest test)
+    {
+        if (scopes is { Count: > 0 }) scopes.Pop().Dispose();
+    }
+}
