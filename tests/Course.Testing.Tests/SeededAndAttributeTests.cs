@@ -1,0 +1,77 @@
+using NUnit.Framework;
+using NUnit.Framework.Internal;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Course.Testing.Tests;
+
+public class SeededInputTests : TorchTest
+{
+    [Test]
+    public void GivenTheSameSeed_WhenInputsAreDrawn_ThenTheyAreIdentical()
+    {
+        using Seeded a = new(7), b = new(7);
+        TensorAssert.Close(a.Randn([4, 5]), b.Randn([4, 5]), Tolerance.Exact);
+        TensorAssert.Close(a.Randint(0, 10, [6]), b.Randint(0, 10, [6]), Tolerance.Exact);
+    }
+
+    [Test]
+    public void GivenDifferentSeeds_WhenInputsAreDrawn_ThenTheyDiffer()
+    {
+        using Seeded a = new(7), b = new(8);
+        Assert.That(TensorAssert.CloseFailure(a.Randn([16]), b.Randn([16])), Is.Not.Null);
+    }
+
+    [Test]
+    public void GivenASeed_WhenInputsAreDrawn_ThenTheyLandOnTheDeviceUnderTestWithTheAskedDtype()
+    {
+        using var seeded = new Seeded(1);
+        var x = seeded.Randn([2, 3], ScalarType.Float64);
+        Assert.That(x.device_type, Is.EqualTo(TestDevice.Current.type));
+        Assert.That(x.dtype, Is.EqualTo(ScalarType.Float64));
+        Assert.That(seeded.RandnCpu([2]).device_type, Is.EqualTo(DeviceType.CPU));
+    }
+
+    [Test]
+    public void GivenATensorMadeInsideTheTestScope_WhenTheTestEnds_ThenTheScopeDisposesIt()
+    {
+        var action = new TorchScopeAttribute();
+        var test = new TestMethod(new MethodWrapper(GetType(), nameof(GivenATensorMadeInsideTheTestScope_WhenTheTestEnds_ThenTheScopeDisposesIt)));
+        action.BeforeTest(test);
+        var made = ones(3);
+        Assert.That(made.IsInvalid, Is.False);
+        action.AfterTest(test);
+        Assert.That(made.IsInvalid, Is.True, "the tensor outlived its test");
+    }
+}
+
+public class GradingAttributeTests
+{
+    [Points(2.5), Visibility(Visibility.AfterDueDate)]
+    static void Marked() { }
+
+    [Test]
+    public void GivenMarkedTest_WhenNUnitReadsIt_ThenPointsAndVisibilityAreProperties()
+    {
+        var method = typeof(GradingAttributeTests).GetMethod(nameof(Marked), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+        var test = new TestMethod(new MethodWrapper(typeof(GradingAttributeTests), method));
+        foreach (var attribute in method.GetCustomAttributes(false).OfType<NUnit.Framework.Interfaces.IApplyToTest>())
+            attribute.ApplyToTest(test);
+        Assert.That(test.Properties.Get(PointsAttribute.PropertyName), Is.EqualTo(2.5));
+        Assert.That(test.Properties.Get(VisibilityAttribute.PropertyName), Is.EqualTo("after_due_date"));
+    }
+
+    [TestCase(-1.0)]
+    [TestCase(double.NaN)]
+    public void NegativeOrNaNPointsAreRejected(double points) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => _ = new PointsAttribute(points));
+
+    [TestCase(Visibility.Visible, "visible")]
+    [TestCase(Visibility.Hidden, "hidden")]
+    [TestCase(Visibility.AfterDueDate, "after_due_date")]
+    public void VisibilityNamesRoundTrip(Visibility visibility, string name)
+    {
+        Assert.That(VisibilityAttribute.ToName(visibility), Is.EqualTo(name));
+        Assert.That(VisibilityAttribute.Parse(name), Is.EqualTo(visibility));
+    }
+}

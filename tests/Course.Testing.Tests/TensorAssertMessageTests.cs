@@ -1,0 +1,120 @@
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Course.Testing.Tests;
+
+/// <summary>Each failure message must name what is wrong, so a student can act on it.</summary>
+public class TensorAssertMessageTests : TorchTest
+{
+    [Test]
+    public void GivenEqualTensors_WhenCompared_ThenItPasses()
+    {
+        var expected = arange(6, dtype: ScalarType.Float32).reshape(2, 3);
+        Assert.That(TensorAssert.CloseFailure(expected.clone(), expected), Is.Null);
+        Assert.DoesNotThrow(() => TensorAssert.Close(expected.clone(), expected));
+    }
+
+    [Test]
+    public void GivenValuesWithinTolerance_WhenCompared_ThenItPasses()
+    {
+        var expected = ones(4, dtype: ScalarType.Float64);
+        Assert.That(TensorAssert.CloseFailure(expected + 5e-8, expected, new Tolerance(1e-7, 0)), Is.Null);
+    }
+
+    [Test]
+    public void GivenAWrongShape_WhenCompared_ThenTheMessageGivesBothShapesAndTheDimension()
+    {
+        var message = TensorAssert.CloseFailure(zeros(2, 5, 8), zeros(2, 5, 16), name: "attention output");
+        Assert.That(message, Does.StartWith("attention output: shape mismatch: got [2, 5, 8], expected [2, 5, 16]"));
+        Assert.That(message, Does.Contain("dimension 2 differs"));
+    }
+
+    [Test]
+    public void GivenATransposedResult_WhenCompared_ThenTheMessageSuggestsATranspose()
+    {
+        var message = TensorAssert.CloseFailure(zeros(3, 2), zeros(2, 3));
+        Assert.That(message, Does.Contain("transpose or permute"));
+    }
+
+    [Test]
+    public void GivenAMissingDimension_WhenCompared_ThenTheMessageCountsDimensions()
+    {
+        var message = TensorAssert.CloseFailure(zeros(5, 8), zeros(1, 5, 8));
+        Assert.That(message, Does.Contain("2 dimensions instead of 3"));
+    }
+
+    [Test]
+    public void GivenAWrongDtype_WhenCompared_ThenTheMessageNamesBothDtypes()
+    {
+        var message = TensorAssert.CloseFailure(zeros(3, dtype: ScalarType.Float64), zeros(3, dtype: ScalarType.Float32));
+        Assert.That(message, Is.EqualTo("tensor: dtype mismatch: got Float64, expected Float32"));
+    }
+
+    [Test]
+    public void GivenNaNs_WhenCompared_ThenTheMessageCountsThemAndGivesTheFirstIndex()
+    {
+        var actual = zeros(2, 3);
+        actual[1, 2] = tensor(float.NaN);
+        actual[0, 1] = tensor(float.PositiveInfinity);
+        var message = TensorAssert.CloseFailure(actual, zeros(2, 3), name: "pattern");
+        Assert.That(message, Does.StartWith("pattern: got 1 NaN and 1 Inf values, expected 0 NaN and 0 Inf"));
+        Assert.That(message, Does.Contain("first at index [0, 1]"));
+    }
+
+    [Test]
+    public void GivenOneWrongValue_WhenCompared_ThenTheMessageGivesItsIndexBothValuesAndTheErrors()
+    {
+        var expected = arange(12, dtype: ScalarType.Float32).reshape(3, 4);
+        var actual = expected.clone();
+        actual[2, 1] = tensor(100f);
+        var message = TensorAssert.CloseFailure(actual, expected);
+        Assert.That(message, Does.StartWith("tensor: 1 of 12 elements (8.3%) differ beyond rtol=1E-05, atol=1E-06."));
+        Assert.That(message, Does.Contain("max abs error 91, max rel error 10.11"));
+        Assert.That(message, Does.Contain("worst at index [2, 1]: got 100, expected 9"));
+        Assert.That(message, Does.Contain("[2, 1]: 100 vs 9"));
+    }
+
+    [Test]
+    public void GivenManyWrongValues_WhenCompared_ThenOnlyAFewAreListed()
+    {
+        var message = TensorAssert.CloseFailure(ones(20), zeros(20) + tensor(new float[20].Select((_, i) => (float)i).ToArray()));
+        Assert.That(message, Does.Contain("... and"));
+    }
+
+    [Test]
+    public void GivenAResultOffByAConstantFactor_WhenCompared_ThenTheHintPointsAtAScale()
+    {
+        var expected = arange(1, 9, dtype: ScalarType.Float64);
+        var message = TensorAssert.CloseFailure(expected * 2.8284271247461903, expected);
+        Assert.That(message, Does.Contain("off by the same factor 2.828"));
+    }
+
+    [Test]
+    public void GivenNull_WhenCompared_ThenTheMessageSaysSo()
+    {
+        Assert.That(TensorAssert.CloseFailure(null, zeros(2)), Is.EqualTo("tensor: got null, expected a tensor of shape [2]"));
+    }
+
+    [Test]
+    public void GivenAFailure_WhenAsserted_ThenNUnitFailsTheTestWithTheMessage()
+    {
+        var ex = Assert.Throws<AssertionException>(() => TensorAssert.Close(ones(2), zeros(2), name: "logits"));
+        Assert.That(ex!.Message, Does.Contain("logits: 2 of 2 elements"));
+    }
+
+    [Test]
+    public void GivenNonFiniteValues_WhenCheckedForFiniteness_ThenTheyAreCounted()
+    {
+        var t = tensor(new[] { 1f, float.NaN, float.NegativeInfinity });
+        var ex = Assert.Throws<AssertionException>(() => TensorAssert.AllFinite(t, "loss"));
+        Assert.That(ex!.Message, Does.Contain("loss: 1 NaN and 1 Inf values out of 3; first at index [1]"));
+    }
+
+    [Test]
+    public void GivenAWrongShape_WhenTheShapeIsAsserted_ThenBothShapesAreNamed()
+    {
+        var ex = Assert.Throws<AssertionException>(() => TensorAssert.Shape(zeros(2, 3), [2, 4], "scores"));
+        Assert.That(ex!.Message, Does.Contain("scores: shape mismatch: got [2, 3], expected [2, 4]"));
+    }
+}
