@@ -1,0 +1,11 @@
+namespace Course.Cli;
+
+/// <summary>What `course` exits with; CI scripts rely on these.</summary>
+internal static class ExitCodes
+{
+    public const int Ok = 0;
+    /// <summary>The check found something out of date, or the command failed (e.g. bad solution markers).</summary>
+    public const int Failed = 1;
+    /// <summary>The command line is wrong: unknown command, option or homework id.</summary>
+    public const int BadArguments = 2;
+}

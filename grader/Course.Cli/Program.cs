@@ -1,0 +1,4 @@
+using Course.Cli;
+using Spectre.Console;
+
+return CourseApp.Run(args, AnsiConsole.Console);

@@ -1,0 +1,74 @@
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Course.Grader.Authoring;
+
+/// <summary>
+/// Turns reference files into starter files: each <c>// BEGIN SOLUTION[: hint]</c> ... <c>// END SOLUTION</c>
+/// region in a block body becomes <c>throw new NotImplementedException("Type.Member: hint");</c>.
+/// Files without markers, and files that are not C#, come back byte for byte.
+/// </summary>
+public static class StarterGenerator
+{
+    private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Preview);
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
+
+    /// <summary>Generates the starter text of one C# source. <paramref name="path"/> is only used in errors.</summary>
+    /// <exception cref="StarterGenerationException">The markers break a rule; every error is listed.</exception>
+    public static string GenerateSource(string source, string path) => Rewrite(source, path) ?? source;
+
+    /// <summary>Generates one starter file from a reference file's bytes; only <c>.cs</c> files are rewritten.</summary>
+    /// <exception cref="StarterGenerationException">The markers break a rule, or the file is not UTF-8.</exception>
+    public static byte[] GenerateFile(string path, byte[] content)
+    {
+        if (!path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase))
+            return content;
+        var hasBom = content.AsSpan().StartsWith(Utf8Bom);
+        string source;
+        try
+        {
+            source = StrictUtf8.GetString(content, hasBom ? Utf8Bom.Length : 0, content.Length - (hasBom ? Utf8Bom.Length : 0));
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new StarterGenerationException([new MarkerError(path, 1, "the file is not valid UTF-8")]);
+        }
+
+        var starter = Rewrite(source, path);
+        if (starter is null)
+            return content;
+        return [.. hasBom ? Utf8Bom : [], .. StrictUtf8.GetBytes(starter)];
+    }
+
+    /// <summary>The rewritten source, or null when the file has no solution region.</summary>
+    private static string? Rewrite(string source, string path)
+    {
+        if (!SolutionRegionFinder.MayContainMarkers(source))
+            return null;
+
+        var tree = CSharpSyntaxTree.ParseText(source, ParseOptions, path);
+        var (regions, markerErrors) = SolutionRegionFinder.Find(tree.GetRoot(), path);
+        if (regions.Count == 0 && markerErrors.Count == 0)
+            return null;
+        List<MarkerError> errors = [.. SyntaxErrors(tree, path), .. markerErrors];
+        if (errors.Count > 0)
+            throw new StarterGenerationException(errors);
+
+        var starter = new StarterRewriter(regions).Visit(tree.GetRoot()).ToFullString();
+        var starterErrors = SyntaxErrors(CSharpSyntaxTree.ParseText(starter, ParseOptions, path), path);
+        if (starterErrors.Count > 0)
+            throw new StarterGenerationException([.. starterErrors.Select(e => e with
+            {
+                Message = "the generated starter does not parse (does a #if or #region cross a solution region?): " + e.Message,
+            })]);
+        return starter;
+    }
+
+    private static List<MarkerError> SyntaxErrors(SyntaxTree tree, string path) =>
+        tree.GetDiagnostics()
+            .Where(d => d.Severity == DiagnosticSeverity.Error)
+            .Select(d => new MarkerError(path, d.Location.GetLineSpan().StartLinePosition.Line + 1, $"{d.Id}: {d.GetMessage()}"))
+            .ToList();
+}

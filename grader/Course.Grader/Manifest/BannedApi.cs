@@ -1,0 +1,19 @@
+namespace Course.Grader.Manifest;
+
+/// <summary>
+/// An API the homework forbids, as a documentation-comment ID (the BannedApiAnalyzers format,
+/// e.g. <c>M:TorchSharp.torch.nn.functional.scaled_dot_product_attention(...)</c>), with the message a student sees.
+/// </summary>
+public sealed record BannedApi(string Id, string Message)
+{
+    internal static readonly string[] IdPrefixes = ["M:", "T:", "N:", "P:", "F:", "E:"];
+}
+
+/// <summary>What a submission that uses a banned API gets.</summary>
+public enum BannedPolicy
+{
+    /// <summary>It is graded, but every test scores zero.</summary>
+    ZeroTests,
+    /// <summary>It is not graded at all.</summary>
+    Reject,
+}
