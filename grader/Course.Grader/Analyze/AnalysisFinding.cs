@@ -1,0 +1,32 @@
+namespace Course.Grader.Analyze;
+
+public enum FindingKind
+{
+    /// <summary>An API from the sandbox list, banned in every homework.</summary>
+    SandboxViolation,
+    /// <summary>An API the assignment's manifest bans, such as a library version of what students write.</summary>
+    BannedApi,
+    /// <summary>unsafe code, pointers or extern (P/Invoke) methods.</summary>
+    UnsafeCode,
+    /// <summary>A stub from the starter still in place.</summary>
+    StubLeft,
+}
+
+/// <summary>
+/// What the analyzer found at one place in the student's code. <paramref name="Member"/> is the
+/// documentation comment ID of the method, property or constructor it sits in, so that the tests that
+/// reach it can be found.
+/// </summary>
+public sealed record AnalysisFinding(FindingKind Kind, string File, int Line, int Column, string Api, string Message, string? Member)
+{
+    public bool IsViolation => Kind != FindingKind.StubLeft;
+
+    public override string ToString() => $"{File}({Line},{Column}): {Kind}: {Api}: {Message}";
+}
+
+public sealed record AnalysisResult(IReadOnlyList<AnalysisFinding> Findings, MemberGraph Graph)
+{
+    public IEnumerable<AnalysisFinding> Violations => Findings.Where(f => f.IsViolation);
+
+    public IEnumerable<AnalysisFinding> Stubs => Findings.Where(f => f.Kind == FindingKind.StubLeft);
+}
