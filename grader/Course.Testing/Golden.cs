@@ -85,6 +85,23 @@ public sealed class Golden : IDisposable
         return Load(InputPrefix + key);
     }
 
+    /// <summary>
+    /// Moves <paramref name="module"/> to the device under test and fills each of its parameters from the
+    /// golden input of the same name, so that replay never depends on the RNG or on init code. When
+    /// recording, the weights are normal values times <paramref name="scale"/> drawn from <paramref name="seeded"/>.
+    /// </summary>
+    public void LoadParameters(nn.Module module, Seeded seeded, double scale)
+    {
+        module.to(TestDevice.Current);
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in module.named_parameters())
+        {
+            var weight = Input(name, () => seeded.RandnCpu(parameter.shape) * scale);
+            TensorAssert.Shape(parameter, weight.shape, $"parameter {name} (its shape is fixed by the constructor you were given)");
+            parameter.copy_(weight);
+        }
+    }
+
     /// <summary>The stored expected output, on <see cref="TestDevice.Current"/>.</summary>
     public Tensor Expected(string key) => Load(OutputPrefix + key);
 

@@ -1,0 +1,133 @@
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw3.Attention.HiddenTests;
+
+[Visibility(Visibility.Hidden)]
+public sealed class HiddenMultiHeadAttentionTests : TorchTest
+{
+    static readonly AttentionConfig Config = new(d_model: 12, n_heads: 3, d_head: 5, n_ctx: 16, init_range: 0.3);
+
+    static MultiHeadAttention WithRandomBiases(Seeded seeded)
+    {
+        var attention = new MultiHeadAttention(Config);
+        using (no_grad())
+            foreach (var bias in new[] { attention.b_Q, attention.b_K, attention.b_V, attention.b_O })
+                bias.copy_(seeded.RandnCpu(bias.shape) * 0.3);
+        attention.to(Device);
+        return attention;
+    }
+
+    [Test, Points(4)]
+    public void WithOneHead_MatchesAttentionHead_WithTheSameWeights()
+    {
+        using var seeded = new Seeded(110);
+        var head = new AttentionHead(d_model: 12, d_head: 5, init_range: 0.3);
+        var attention = new MultiHeadAttention(Config with { n_heads = 1 });
+        head.to(Device);
+        attention.to(Device);
+        using (no_grad())
+        {
+            attention.W_Q.copy_(head.W_Q.unsqueeze(0));
+            attention.W_K.copy_(head.W_K.unsqueeze(0));
+            attention.W_V.copy_(head.W_V.unsqueeze(0));
+            attention.W_O.copy_(head.W_O.unsqueeze(0));
+        }
+        var x = seeded.Randn([2, 6, 12]);
+
+        TensorAssert.Close(attention.call(x), head.call(x), name: "MultiHeadAttention with n_heads = 1 and zero biases vs AttentionHead with the same weights");
+        TensorAssert.Close(attention.Pattern!.squeeze(1), head.Pattern!, name: "MultiHeadAttention.Pattern[:, 0] vs AttentionHead.Pattern");
+    }
+
+    [Test, Points(4)]
+    public void Forward_IsCausal_ChangingLaterPositionsLeavesEarlierOutputsUnchanged()
+    {
+        using var seeded = new Seeded(111);
+        var attention = WithRandomBiases(seeded);
+        var x = seeded.Randn([2, 9, 12]);
+        var changed = x.clone();
+        changed[.., 4..] = seeded.Randn([2, 5, 12]);
+
+        var output = attention.call(x);
+        var changedOutput = attention.call(changed);
+
+        TensorAssert.Close(changedOutput[.., ..4], output[.., ..4], name:
+            "MultiHeadAttention outputs at positions 0..3 after changing positions 4..8 (a position must not see later ones)");
+        Assert.That(changedOutput[.., 4..].allclose(output[.., 4..]), Is.False, "outputs at positions 4..8 did not change when their inputs did");
+    }
+
+    [Test, Points(2)]
+    public void Forward_DoesNotModifyItsInput_InAHeadOrInMultiHeadAttention()
+    {
+        using var seeded = new Seeded(112);
+        var head = new AttentionHead(d_model: 12, d_head: 5, init_range: 0.3);
+        head.to(Device);
+        var attention = WithRandomBiases(seeded);
+        var x = seeded.Randn([2, 5, 12]);
+        var before = x.clone();
+
+        head.call(x);
+        TensorAssert.Close(x, before, Tolerance.Exact, "x after AttentionHead.call(x) (use out-of-place ops on the input)");
+        attention.call(x);
+        TensorAssert.Close(x, before, Tolerance.Exact, "x after MultiHeadAttention.call(x) (use out-of-place ops on the input)");
+    }
+
+    [Test, Points(3)]
+    public void Backward_ReachesEveryParameter()
+    {
+        using var seeded = new Seeded(113);
+        var attention = WithRandomBiases(seeded);
+
+        attention.call(seeded.Randn([2, 5, 12])).pow(2).sum().backward();
+
+        foreach (var (name, parameter) in attention.named_parameters())
+        {
+            Assert.That(parameter.grad, Is.Not.Null, $"{name} got no gradient: is it used in forward, without detach() or a copy of its data?");
+            Assert.That(parameter.grad!.abs().sum().item<float>(), Is.GreaterThan(0f), $"the gradient of {name} is all zeros: is it used in forward?");
+        }
+    }
+
+    [Test, Points(2)]
+    public void OutputBias_IsAddedOnce_NotOncePerHead()
+    {
+        using var seeded = new Seeded(114);
+        var attention = WithRandomBiases(seeded);
+        using (no_grad()) attention.W_O.zero_();
+
+        var output = attention.call(seeded.Randn([2, 4, 12]));
+
+        TensorAssert.Close(output, attention.b_O.detach().expand(2, 4, 12), name:
+            "MultiHeadAttention output with W_O = 0 (it must be b_O at every position: add b_O once, after summing over heads)");
+    }
+
+    [Test, Points(2)]
+    public void Pattern_IsExactlyZeroAboveTheDiagonal_AndEachRowSumsToOne()
+    {
+        using var seeded = new Seeded(115);
+        var attention = WithRandomBiases(seeded);
+
+        attention.call(seeded.Randn([2, 7, 12]));
+        var pattern = attention.Pattern!;
+
+        TensorAssert.Shape(pattern, [2, 3, 7, 7], "MultiHeadAttention.Pattern");
+        var future = ones(7, 7, ScalarType.Bool, Device).triu(1).expand(2, 3, -1, -1);
+        TensorAssert.Close(pattern.masked_select(future), zeros(2 * 3 * 21, device: Device), Tolerance.Exact,
+            "MultiHeadAttention.Pattern entries with key_pos > query_pos");
+        TensorAssert.Close(pattern.sum(-1), ones(2, 3, 7, device: Device), name: "MultiHeadAttention.Pattern.sum(-1)");
+    }
+
+    [Test, Points(3)]
+    public void Forward_MatchesTheReference_WithFourHeadsOfWidthThree()
+    {
+        using var seeded = new Seeded(116);
+        using var golden = Golden.Open("mha_four_heads");
+        var attention = new MultiHeadAttention(new(d_model: 10, n_heads: 4, d_head: 3, n_ctx: 16));
+        golden.LoadParameters(attention, seeded, scale: 0.4);
+        var x = golden.Input("x", () => seeded.RandnCpu([3, 9, 10]));
+
+        golden.AssertClose("out", attention.call(x));
+        golden.AssertClose("pattern", attention.Pattern!);
+    }
+}

@@ -1,0 +1,71 @@
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw3.Attention.HiddenTests;
+
+[Visibility(Visibility.Hidden)]
+public sealed class HiddenTransformerTests : TorchTest
+{
+    static readonly AttentionConfig Config = new(d_model: 16, n_heads: 2, d_head: 8, n_ctx: 12, d_vocab: 10, n_layers: 2, init_range: 0.3);
+
+    [Test, Points(3)]
+    public void Forward_IsCausal_ChangingLaterTokensLeavesEarlierLogitsUnchanged()
+    {
+        using var seeded = new Seeded(130);
+        var model = new AttentionOnlyTransformer(Config);
+        model.to(Device);
+        var tokens = seeded.Randint(0, 10, [2, 10]);
+        var changed = tokens.clone();
+        changed[.., 6..] = (tokens[.., 6..] + 1) % 10;
+
+        var logits = model.call(tokens);
+        var changedLogits = model.call(changed);
+
+        TensorAssert.Close(changedLogits[.., ..6], logits[.., ..6], name:
+            "logits at positions 0..5 after changing the tokens at positions 6..9 (no layer may look ahead)");
+        Assert.That(changedLogits[.., 6..].allclose(logits[.., 6..]), Is.False, "logits at positions 6..9 did not change when their tokens did");
+    }
+
+    [Test, Points(3)]
+    public void WithSilentAttention_LogitsAreTokenPlusPositionEmbeddingTimesW_U()
+    {
+        using var seeded = new Seeded(131);
+        var model = new AttentionOnlyTransformer(Config);
+        using (no_grad())
+            foreach (var block in model.blocks)
+            {
+                block.W_O.zero_();
+                block.b_O.zero_();
+            }
+        model.to(Device);
+        var tokens = seeded.Randint(0, 10, [3, 7]);
+
+        var logits = model.call(tokens);
+
+        using var noGrad = no_grad();
+        var W_E = model.W_E.cpu();
+        var W_pos = model.pos_embed.W_pos.cpu();
+        var W_U = model.W_U.cpu();
+        var tokenIds = tokens.cpu().data<long>().ToArray();
+        var expected = zeros(3, 7, 10);
+        for (int b = 0; b < 3; b++)
+            for (int p = 0; p < 7; p++)
+                expected[b, p] = (W_E[tokenIds[b * 7 + p]] + W_pos[p]).matmul(W_U);
+        TensorAssert.Close(logits, expected.to(Device), name:
+            "logits when every block writes 0 to the residual stream: (W_E[token] + W_pos[pos]) W_U, block outputs added to the residual");
+    }
+
+    [Test, Points(2)]
+    public void Forward_MatchesTheReference_WithThreeLayers()
+    {
+        using var seeded = new Seeded(132);
+        using var golden = Golden.Open("transformer_three_layers");
+        var model = new AttentionOnlyTransformer(new(d_model: 12, n_heads: 3, d_head: 4, n_ctx: 10, d_vocab: 7, n_layers: 3));
+        golden.LoadParameters(model, seeded, scale: 0.3);
+        var tokens = golden.Input("tokens", () => randint(0, 7, [2, 10], ScalarType.Int64, CPU, generator: seeded.Generator));
+
+        golden.AssertClose("logits", model.call(tokens));
+    }
+}

@@ -1,0 +1,50 @@
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw3.Attention.Tests;
+
+public sealed class AttentionTests : TorchTest
+{
+    [Test, Points(4)]
+    public void Scores_AreDotProductsDividedBySqrtDHead()
+    {
+        // d_head = 4, so the scale is 1/2: q.k = 5 gives 2.5. Built by hand in float64.
+        var q = tensor(new double[] { 1, 2, 0, 0, /**/ 0, 0, 1, -1 }, [2, 4]).to(Device); // [q_pos, d_head]
+        var k = tensor(new double[] { 3, 1, 0, 0, /**/ 0, 0, 0, 2, /**/ 1, 1, 1, 1 }, [3, 4]).to(Device); // [k_pos, d_head]
+        var expected = tensor(new double[] { 5 / 2.0, 0 / 2.0, 3 / 2.0, /**/ 0 / 2.0, -2 / 2.0, 0 / 2.0 }, [2, 3]);
+
+        TensorAssert.Close(Attention.Scores(q, k), expected.to(Device), name:
+            "Attention.Scores(q, k) [q_pos, k_pos] = q k^T / sqrt(d_head) with d_head = 4 (got 2x? you divided by d_head; 1/2x? by d_head^2 or not at all)");
+    }
+
+    [Test, Points(4)]
+    public void Pattern_IsExactlyZeroAboveTheDiagonal_AndEachRowSumsToOne()
+    {
+        using var seeded = new Seeded(3);
+        var scores = seeded.Randn([3, 6, 6]) * 3;
+
+        var pattern = Attention.Pattern(scores);
+
+        TensorAssert.Shape(pattern, [3, 6, 6], "Attention.Pattern(scores)");
+        var future = ones(6, 6, ScalarType.Bool, Device).triu(1).expand(3, -1, -1);
+        TensorAssert.Close(pattern.masked_select(future), zeros(3 * 15, device: Device), Tolerance.Exact,
+            "pattern entries with key_pos > query_pos (they must be exactly 0: mask with -inf before the softmax)");
+        TensorAssert.Close(pattern.sum(-1), ones(3, 6, device: Device), name:
+            "pattern.sum(-1): every query's weights over the keys must sum to 1 (softmax over the last dimension)");
+    }
+
+    [Test, Points(3)]
+    public void Pattern_OfEqualScores_IsUniformOverTheVisibleKeys()
+    {
+        var pattern = Attention.Pattern(zeros(4, 4, ScalarType.Float64, Device));
+
+        var expected = zeros(4, 4, ScalarType.Float64);
+        for (long q = 0; q < 4; q++)
+            for (long k = 0; k <= q; k++)
+                expected[q, k] = 1.0 / (q + 1);
+        TensorAssert.Close(pattern, expected.to(Device), name:
+            "Attention.Pattern(zeros(4, 4)): query i must spread its weight evenly over keys 0..i");
+    }
+}

@@ -1,0 +1,57 @@
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw3.Attention.Tests;
+
+public sealed class PositionalEmbeddingTests : TorchTest
+{
+    [Test, Points(4)]
+    public void SinusoidalTable_MatchesTheFormula_InFloat64()
+    {
+        const int n_ctx = 50, d_model = 16;
+        var expected = zeros(n_ctx, d_model, ScalarType.Float64);
+        for (int pos = 0; pos < n_ctx; pos++)
+            for (int i = 0; i < d_model / 2; i++)
+            {
+                double angle = pos / Math.Pow(10000, 2.0 * i / d_model);
+                expected[pos, 2 * i] = Math.Sin(angle);
+                expected[pos, 2 * i + 1] = Math.Cos(angle);
+            }
+
+        var table = SinusoidalPositionalEmbedding.Table(n_ctx, d_model, ScalarType.Float64);
+
+        TensorAssert.Close(table.cpu(), expected, name:
+            "SinusoidalPositionalEmbedding.Table(50, 16, Float64) [pos, d_model]: PE[pos, 2i] = sin(pos / 10000^(2i/d_model)), " +
+            "PE[pos, 2i+1] = cos(same angle); build it in the dtype you are given");
+    }
+
+    [Test, Points(2)]
+    public void SinusoidalForward_GivesTheFirstPosRowsOfTheTable_ForEveryBatchElement()
+    {
+        using var seeded = new Seeded(30);
+        var embed = new SinusoidalPositionalEmbedding(n_ctx: 20, d_model: 8);
+        embed.to(Device);
+        var tokens = seeded.Randint(0, 100, [3, 5]);
+
+        var output = embed.call(tokens);
+
+        var expected = SinusoidalPositionalEmbedding.Table(20, 8)[..5].unsqueeze(0).expand(3, -1, -1);
+        TensorAssert.Close(output, expected.to(Device), name: "SinusoidalPositionalEmbedding(tokens [3, 5]) [batch, pos, d_model]");
+    }
+
+    [Test, Points(3)]
+    public void LearnedForward_GivesTheFirstPosRowsOfW_pos_ForEveryBatchElement()
+    {
+        using var seeded = new Seeded(31);
+        var embed = new LearnedPositionalEmbedding(n_ctx: 20, d_model: 8);
+        embed.to(Device);
+        var tokens = seeded.Randint(0, 100, [3, 5]);
+
+        var output = embed.call(tokens);
+
+        var expected = embed.W_pos.detach()[..5].unsqueeze(0).expand(3, -1, -1);
+        TensorAssert.Close(output, expected, name: "LearnedPositionalEmbedding(tokens [3, 5]) [batch, pos, d_model]: row p of W_pos at position p");
+    }
+}
