@@ -1,0 +1,29 @@
+using Microsoft.CodeAnalysis;
+
+namespace Course.Grader.Compile;
+
+public enum CompileSeverity
+{
+    Warning,
+    Error,
+}
+
+/// <summary>A compiler message on a file as the student names it, with 1-based line and column; File is null when it belongs to no file.</summary>
+public sealed record CompileDiagnostic(string? File, int Line, int Column, CompileSeverity Severity, string Id, string Message)
+{
+    public static CompileDiagnostic From(Diagnostic diagnostic)
+    {
+        var span = diagnostic.Location.IsInSource ? diagnostic.Location.GetMappedLineSpan() : default;
+        return new CompileDiagnostic(
+            diagnostic.Location.IsInSource ? span.Path : null,
+            diagnostic.Location.IsInSource ? span.StartLinePosition.Line + 1 : 0,
+            diagnostic.Location.IsInSource ? span.StartLinePosition.Character + 1 : 0,
+            diagnostic.Severity == DiagnosticSeverity.Error ? CompileSeverity.Error : CompileSeverity.Warning,
+            diagnostic.Id,
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The usual compiler form: <c>File(line,col): error CS0103: message</c>.</summary>
+    public override string ToString() =>
+        $"{(File is null ? "" : $"{File}({Line},{Column}): ")}{(Severity == CompileSeverity.Error ? "error" : "warning")} {Id}: {Message}";
+}

@@ -1,0 +1,14 @@
+namespace Course.Grader.Run;
+
+/// <summary>What one start of the worker got through before it ended.</summary>
+/// <param name="InFlightTest">The test case that had started and not finished when the worker ended, if any.</param>
+/// <param name="InFlightSuites">Suites (fixtures, namespaces, the assembly) started and not finished, outermost first.</param>
+/// <param name="InFlightSeconds">How long the in-flight test (or, without one, the innermost suite) had been running.</param>
+sealed record AttemptReport(
+    IReadOnlyList<TestCaseSpec> Planned,
+    IReadOnlyList<TestCaseResult> Results,
+    string? InFlightTest,
+    IReadOnlyList<string> InFlightSuites,
+    double InFlightSeconds,
+    WorkerEnding Ending,
+    string Stderr);

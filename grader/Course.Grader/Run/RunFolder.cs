@@ -1,0 +1,40 @@
+namespace Course.Grader.Run;
+
+/// <summary>
+/// The folder the worker runs in: the homework at the top, each test suite in a folder of its own
+/// with its golden files in golden/ (where <c>Golden.Open</c> looks, beside the test assembly), so
+/// public and hidden goldens never mix.
+/// </summary>
+static class RunFolder
+{
+    const string GoldenFolder = "golden";
+
+    /// <summary>Writes the run folder and returns the test assemblies' paths relative to it.</summary>
+    public static IReadOnlyList<string> Lay(string root, RunRequest request)
+    {
+        Directory.CreateDirectory(root);
+        request.Homework.WriteTo(root);
+        var assemblies = new List<string>();
+        foreach (var suite in request.TestSuites)
+        {
+            var folder = Path.Combine(root, suite.Assembly.Name);
+            suite.Assembly.WriteTo(folder);
+            if (suite.GoldenDirectory is { } golden && Directory.Exists(golden))
+                CopyFiles(golden, Path.Combine(folder, GoldenFolder));
+            assemblies.Add(Path.Combine(suite.Assembly.Name, suite.Assembly.FileName));
+        }
+        return assemblies;
+    }
+
+    /// <summary>Copies plain files only: a link in a golden folder is never followed.</summary>
+    static void CopyFiles(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var entry in new DirectoryInfo(from).EnumerateFileSystemInfos())
+        {
+            if (entry.LinkTarget is not null) continue;
+            if (entry is DirectoryInfo dir) CopyFiles(dir.FullName, Path.Combine(to, dir.Name));
+            else File.Copy(entry.FullName, Path.Combine(to, entry.Name), overwrite: true);
+        }
+    }
+}

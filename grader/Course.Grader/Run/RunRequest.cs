@@ -1,0 +1,15 @@
+using Course.Grader.Compile;
+
+namespace Course.Grader.Run;
+
+/// <summary>A test suite ready to run: its compiled assembly and the folder of golden files its tests open, if any.</summary>
+public sealed record TestSuiteBinary(CompiledAssembly Assembly, string? GoldenDirectory);
+
+/// <summary>What to run: the compiled homework and test suites, under limits, in the given worker.</summary>
+/// <param name="WorkDirectory">Where to lay out the run folder; null: a temporary folder, deleted afterwards.</param>
+public sealed record RunRequest(
+    CompiledAssembly Homework,
+    IReadOnlyList<TestSuiteBinary> TestSuites,
+    RunLimits Limits,
+    WorkerLocation Worker,
+    string? WorkDirectory = null);

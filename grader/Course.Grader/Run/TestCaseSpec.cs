@@ -1,0 +1,39 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+
+namespace Course.Grader.Run;
+
+/// <summary>
+/// What a test case is, independent of how it ran: its names and the NUnit properties it carries,
+/// merged from the test and its fixtures and suites (the nearest value wins).
+/// </summary>
+/// <param name="Suite">The test assembly's name, e.g. Hw3.Attention.Tests.</param>
+/// <param name="ParameterizedMethod">For a case of a parameterised test: the method's full name, over whose cases its points are split.</param>
+/// <param name="CaseCount">For a case of a parameterised test: how many cases the method has; 1 otherwise.</param>
+public sealed record TestCaseSpec(
+    string FullName,
+    string Name,
+    string ClassName,
+    string Suite,
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Properties,
+    string? ParameterizedMethod,
+    int CaseCount)
+{
+    public const string PointsProperty = "Points";
+    public const string VisibilityProperty = "Visibility";
+
+    /// <summary>The test's <c>[Points]</c>, or null when it has none.</summary>
+    [JsonIgnore]
+    public double? Points =>
+        Property(PointsProperty) is { } text && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var points)
+            ? points
+            : null;
+
+    /// <summary>The test's <c>[Visibility]</c> wire name (visible, hidden, after_due_date), or null when it has none.</summary>
+    [JsonIgnore]
+    public string? Visibility => Property(VisibilityProperty);
+
+    /// <summary>The first value of a property, or null.</summary>
+    public string? Property(string name) =>
+        Properties.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;
+}

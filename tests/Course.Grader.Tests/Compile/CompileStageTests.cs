@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using Course.Grader.Compile;
+
+namespace Course.Grader.Tests.Compile;
+
+public class CompileStageTests
+{
+    const string GoodHomework = """
+        namespace Tiny.Homework;
+
+        public static class Arithmetic
+        {
+            public static int Add(int a, int b) => a + b;
+        }
+        """;
+
+    const string GoodTests = """
+        using NUnit.Framework;
+        using Tiny.Homework;
+
+        namespace Tiny.Homework.Tests;
+
+        public class ArithmeticTests
+        {
+            [Test]
+            public void Add_AddsTwoNumbers() => Assert.That(Arithmetic.Add(2, 3), Is.EqualTo(5));
+        }
+        """;
+
+    [Test]
+    public void Given_a_type_error_in_the_homework_When_compiled_Then_the_error_names_the_students_file_line_and_column()
+    {
+        var result = TinyHomework.Compile("""
+            namespace Tiny.Homework;
+
+            public static class Arithmetic
+            {
+                public static int Add(int a, int b) => "not a number";
+            }
+            """, GoodTests);
+
+        Assert.That(result.Success, Is.False);
+        Assert.That(result.TestSuites, Is.Empty, "nothing to test without a homework");
+        var error = result.Homework.Errors.Single();
+        Assert.That((error.File, error.Line, error.Column, error.Id), Is.EqualTo(("Tiny.Homework/Homework.cs", 5, 44, "CS0029")));
+        Assert.That(error.ToString(), Does.StartWith("Tiny.Homework/Homework.cs(5,44): error CS0029: Cannot implicitly convert type 'string' to 'int'"));
+    }
+
+    [Test]
+    public void Given_a_good_homework_with_a_warning_When_compiled_Then_it_succeeds_and_reports_the_warning()
+    {
+        var result = TinyHomework.Compile("""
+            namespace Tiny.Homework;
+
+            public static class Arithmetic
+            {
+                public static int Add(int a, int b)
+                {
+                    string? unused = null;
+                    return a + b + unused!.Length * 0;
+                }
+
+                public static string Name(string? name) => name.ToUpperInvariant();
+            }
+            """, GoodTests);
+
+        Assert.That(result.Success, Is.True);
+        Assert.That(result.Homework.Assembly!.Image, Is.Not.Empty);
+        Assert.That(result.Homework.Assembly.Symbols, Is.Not.Empty, "a PDB, so stack traces name the student's lines");
+        var warning = result.Homework.Diagnostics.Single();
+        Assert.That((warning.Severity, warning.Id, warning.Line), Is.EqualTo((CompileSeverity.Warning, "CS8602", 11)), "nullable is on, as in the real build");
+        Assert.That(result.TestSuites.Single().Success, Is.True);
+    }
+
+    [Test]
+    public void Given_a_warm_compiler_When_a_homework_and_its_tests_compile_again_Then_it_takes_under_a_second()
+    {
+        TinyHomework.Compile(GoodHomework, GoodTests);
+
+        var clock = Stopwatch.StartNew();
+        var result = TinyHomework.Compile(GoodHomework.Replace("a + b", "b + a"), GoodTests);
+        clock.Stop();
+        TestContext.Out.WriteLine($"warm compile of a homework and its tests: {clock.Elapsed.TotalMilliseconds:F0} ms");
+
+        Assert.That(result.Success, Is.True);
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1)));
+    }
+}
