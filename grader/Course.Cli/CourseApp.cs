@@ -22,6 +22,13 @@ internal static class CourseApp
                 .WithDescription("Regenerate starter/<id> from the solution markers in reference/<id>.")
                 .WithExample("sync", "hw3-attention")
                 .WithExample("sync", "--all", "--check");
+            config.AddCommand<GradeCommand>("grade")
+                .WithDescription("Grade one submission: compile, check, run the tests, score and report.")
+                .WithExample("grade", "hw3-attention")
+                .WithExample("grade", "hw3-attention", "--submission", "path/to/student-repo@main", "--out", "grades");
+            config.AddCommand<ValidateCommand>("validate")
+                .WithDescription("Check that a homework's tests are fair: reference full marks, starter zero, every solution region guarded.")
+                .WithExample("validate", "hw3-attention");
         });
         return app.Run(args);
     }

@@ -42,6 +42,25 @@ public static class StarterGenerator
         return [.. hasBom ? Utf8Bom : [], .. StrictUtf8.GetBytes(starter)];
     }
 
+    /// <summary>
+    /// One variant of <paramref name="source"/> per solution region, with only that region stubbed, named
+    /// like the stub ("Type.Member") with its line: <c>course validate</c> checks that a test guards each one.
+    /// </summary>
+    public static IReadOnlyList<(string Region, string Source)> SingleRegionStubs(string source, string path)
+    {
+        if (!SolutionRegionFinder.MayContainMarkers(source))
+            return [];
+        var tree = CSharpSyntaxTree.ParseText(source, ParseOptions, path);
+        var (regions, errors) = SolutionRegionFinder.Find(tree.GetRoot(), path);
+        if (errors.Count > 0)
+            throw new StarterGenerationException([.. errors]);
+        return regions
+            .Select(region => (
+                Region: $"{StubMessage.For(region).Split(':')[0]} ({path}:{region.Begin.Line})",
+                Source: new StarterRewriter([region]).Visit(tree.GetRoot()).ToFullString()))
+            .ToList();
+    }
+
     /// <summary>The rewritten source, or null when the file has no solution region.</summary>
     private static string? Rewrite(string source, string path)
     {

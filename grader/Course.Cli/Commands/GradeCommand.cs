@@ -1,0 +1,84 @@
+using System.ComponentModel;
+using Course.Grader.Manifest;
+using Course.Grader.Pipeline;
+using Course.Grader.Report;
+using Course.Grader.Workspace;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Course.Cli.Commands;
+
+/// <summary>`course grade &lt;assignment&gt; [--submission ...]`: grades one submission and reports it.</summary>
+internal sealed class GradeCommand(IAnsiConsole console) : AsyncCommand<GradeCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<assignment>")]
+        [Description("The homework, e.g. hw3-attention.")]
+        public string Assignment { get; init; } = "";
+
+        [CommandOption("-s|--submission <SUBMISSION>")]
+        [Description("A folder, a .zip, a .tar.gz, or a git URL or repository with an optional @ref. Default: the homework's bundled example submission.")]
+        public string? Submission { get; init; }
+
+        [CommandOption("-f|--format <FORMAT>")]
+        [Description("What to print: console (default), json, classroom, gradescope, junit or markdown.")]
+        public string Format { get; init; } = "console";
+
+        [CommandOption("-o|--out <DIR>")]
+        [Description("Also write every format into DIR: report.json, classroom.json, results.json, junit.xml, summary.md.")]
+        public string? Out { get; init; }
+
+        [CommandOption("--public-only")]
+        [Description("Run only the public tests, as in a student's own repository.")]
+        public bool PublicOnly { get; init; }
+
+        [CommandOption("--show-hidden")]
+        [Description("Show hidden tests one by one (after the due date, or for instructors).")]
+        public bool ShowHidden { get; init; }
+
+        [CommandOption("--root <DIR>")]
+        [Description("The course repo (default: the nearest folder upwards holding Course.sln).")]
+        public string? Root { get; init; }
+
+        public override ValidationResult Validate() =>
+            ReportFormats.Names.Contains(Format)
+                ? ValidationResult.Success()
+                : ValidationResult.Error($"--format must be one of {string.Join(", ", ReportFormats.Names)}");
+    }
+
+    public override ValidationResult Validate(CommandContext context, Settings settings) =>
+        CommandLayout.ValidateAssignment(settings.Root, settings.Assignment, out _);
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        CommandLayout.ValidateAssignment(settings.Root, settings.Assignment, out var layout);
+        Submission submission;
+        try
+        {
+            submission = settings.Submission is { } given
+                ? Submission.Parse(given)
+                : new Submission(SubmissionKind.Folder, BundledExample(layout!, settings.Assignment));
+        }
+        catch (SubmissionException e)
+        {
+            console.Profile.Out.Writer.WriteLine($"error: --submission: {e.Message}");
+            return ExitCodes.BadArguments;
+        }
+
+        var report = await GradePipeline.GradeAsync(new GradeRequest(settings.Assignment, submission, layout!, IncludeHidden: !settings.PublicOnly), cancellationToken);
+        var view = new ReportView(report, settings.ShowHidden);
+        if (settings.Out is { } outDir) ReportFormats.WriteAll(view, outDir);
+        ReportFormats.Print(console, view, settings.Format);
+        if (GitHubActionsReport.Environment.Detected)
+            console.Profile.Out.Writer.Write(GitHubActionsReport.Emit(view, GitHubActionsReport.Environment.FromProcess()));
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>assignments/&lt;id&gt;/examples/partial: a half-done submission that shows what feedback looks like.</summary>
+    static string BundledExample(CourseLayout layout, string assignment)
+    {
+        var path = Path.Combine(layout.AssignmentDir(assignment), "examples", "partial");
+        return Directory.Exists(path) ? path : throw new SubmissionException($"{assignment} has no bundled example at {path}; pass --submission");
+    }
+}

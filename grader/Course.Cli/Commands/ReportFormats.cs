@@ -1,0 +1,35 @@
+using Course.Grader.Report;
+using Spectre.Console;
+
+namespace Course.Cli.Commands;
+
+/// <summary>The report formats `course grade` can print or write.</summary>
+internal static class ReportFormats
+{
+    public static readonly IReadOnlyList<string> Names = ["console", "json", "classroom", "gradescope", "junit", "markdown"];
+
+    public static void Print(IAnsiConsole console, ReportView view, string format)
+    {
+        var writer = console.Profile.Out.Writer;
+        switch (format)
+        {
+            case "console": ConsoleReport.Write(console, view); break;
+            case "json": writer.WriteLine(JsonReport.Write(view.Report)); break;
+            case "classroom": writer.WriteLine(ClassroomResult.Json(view)); break;
+            case "gradescope": writer.WriteLine(GradescopeResults.Json(view.Report)); break;
+            case "junit": writer.WriteLine(JUnitReport.Write(view.Report)); break;
+            case "markdown": writer.Write(MarkdownReport.Write(view)); break;
+            default: throw new ArgumentOutOfRangeException(nameof(format), format, null);
+        }
+    }
+
+    public static void WriteAll(ReportView view, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "report.json"), JsonReport.Write(view.Report));
+        File.WriteAllText(Path.Combine(directory, "classroom.json"), ClassroomResult.Json(view));
+        File.WriteAllText(Path.Combine(directory, "results.json"), GradescopeResults.Json(view.Report));
+        File.WriteAllText(Path.Combine(directory, "junit.xml"), JUnitReport.Write(view.Report));
+        File.WriteAllText(Path.Combine(directory, "summary.md"), MarkdownReport.Write(view));
+    }
+}

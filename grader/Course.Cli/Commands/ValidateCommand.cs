@@ -1,0 +1,62 @@
+using System.ComponentModel;
+using Course.Grader.Pipeline;
+using Course.Grader.Score;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Course.Cli.Commands;
+
+/// <summary>`course validate &lt;assignment&gt;`: are the tests fair to students?</summary>
+internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<ValidateCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<assignment>")]
+        [Description("The homework, e.g. hw3-attention.")]
+        public string Assignment { get; init; } = "";
+
+        [CommandOption("--root <DIR>")]
+        [Description("The course repo (default: the nearest folder upwards holding Course.sln).")]
+        public string? Root { get; init; }
+    }
+
+    public override ValidationResult Validate(CommandContext context, Settings settings) =>
+        CommandLayout.ValidateAssignment(settings.Root, settings.Assignment, out _);
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        CommandLayout.ValidateAssignment(settings.Root, settings.Assignment, out var layout);
+        var output = console.Profile.Out.Writer;
+        var report = await ValidatePipeline.ValidateAsync(layout!, settings.Assignment, progress: new SynchronousProgress(output), cancellationToken: cancellationToken);
+
+        var table = new Table().Border(TableBorder.Rounded).Title($"[bold]validate {Markup.Escape(report.Assignment)}[/]")
+            .AddColumn("Check").AddColumn(new TableColumn("Points").RightAligned()).AddColumn("Verdict");
+        table.AddRow("reference gets full marks", Points(report.Reference), report.ReferenceFullMarks ? "[green]ok[/]" : "[red]FAIL[/]");
+        table.AddRow("starter gets zero", Points(report.Starter), report.StarterScoresZero ? "[green]ok[/]" : "[red]FAIL[/]");
+        foreach (var region in report.Regions)
+            table.AddRow($"stub {Markup.Escape(region.Region)}", $"{ScoreStage.Format(region.Score)}/{ScoreStage.Format(region.MaxScore)}",
+                region.Guarded ? $"[green]guarded[/] by {region.FailingTests.Count} test(s)" : "[red]NOT GUARDED: no test loses points[/]");
+        console.Write(table);
+
+        var timing = new Table().Border(TableBorder.Simple).Title("run time per test (reference)")
+            .AddColumn("Test").AddColumn(new TableColumn("Seconds").RightAligned());
+        foreach (var test in report.Reference.Tests.OrderByDescending(t => t.DurationSeconds))
+            timing.AddRow(Markup.Escape(test.FullName), test.DurationSeconds.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture));
+        console.Write(timing);
+
+        foreach (var failed in report.Reference.Tests.Where(t => !t.Passed))
+            output.WriteLine($"reference fails {failed.FullName}: {failed.Message}");
+        foreach (var passed in report.Starter.Tests.Where(t => t.Passed && t.MaxScore > 0))
+            output.WriteLine($"starter passes {passed.FullName}");
+        output.WriteLine(report.Passed ? "validate: the tests are fair" : "validate: FAILED");
+        return report.Passed ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    static string Points(GradeReport report) => $"{ScoreStage.Format(report.Score)}/{ScoreStage.Format(report.MaxScore)}";
+
+    /// <summary>Writes progress at once (Progress&lt;T&gt; would post it to the thread pool, out of order).</summary>
+    sealed class SynchronousProgress(TextWriter output) : IProgress<string>
+    {
+        public void Report(string value) => output.WriteLine($"grading {value} ...");
+    }
+}

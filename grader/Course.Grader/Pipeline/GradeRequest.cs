@@ -1,0 +1,17 @@
+using Course.Grader.Manifest;
+using Course.Grader.Run;
+using Course.Grader.Workspace;
+
+namespace Course.Grader.Pipeline;
+
+/// <summary>One submission to grade.</summary>
+/// <param name="IncludeHidden">Run the hidden tests too (the instructor's grade); false in a student's own repo, where they do not exist.</param>
+/// <param name="Worker">The built test worker; null finds it as <see cref="WorkerLocation.Default"/> does.</param>
+/// <param name="Clock">When the grade is given; tests pass a fixed one.</param>
+public sealed record GradeRequest(
+    string Assignment,
+    Submission Submission,
+    CourseLayout Layout,
+    bool IncludeHidden = true,
+    WorkerLocation? Worker = null,
+    Func<DateTimeOffset>? Clock = null);

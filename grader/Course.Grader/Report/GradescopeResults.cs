@@ -1,0 +1,60 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Course.Grader.Manifest;
+using Course.Grader.Score;
+
+namespace Course.Grader.Report;
+
+/// <summary>
+/// Gradescope's <c>results.json</c>. Visible tests are <c>visible</c>, after-due-date ones
+/// <c>after_due_date</c>, and hidden ones <c>hidden</c>, with a visible entry giving their count.
+/// </summary>
+public static class GradescopeResults
+{
+    public sealed record Test(
+        [property: JsonPropertyName("name")] string Name,
+        [property: JsonPropertyName("number")] string Number,
+        [property: JsonPropertyName("score")] double Score,
+        [property: JsonPropertyName("max_score")] double MaxScore,
+        [property: JsonPropertyName("status")] string Status,
+        [property: JsonPropertyName("output")] string Output,
+        [property: JsonPropertyName("output_format")] string OutputFormat,
+        [property: JsonPropertyName("tags")] IReadOnlyList<string> Tags,
+        [property: JsonPropertyName("visibility")] string Visibility);
+
+    public sealed record Results(
+        [property: JsonPropertyName("score")] double Score,
+        [property: JsonPropertyName("execution_time")] double ExecutionTime,
+        [property: JsonPropertyName("output")] string Output,
+        [property: JsonPropertyName("output_format")] string OutputFormat,
+        [property: JsonPropertyName("visibility")] string Visibility,
+        [property: JsonPropertyName("stdout_visibility")] string StdoutVisibility,
+        [property: JsonPropertyName("tests")] IReadOnlyList<Test> Tests);
+
+    public static Results From(GradeReport report)
+    {
+        var tests = report.Tests.Select((t, i) => new Test(
+            t.Name, (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), t.Score, t.MaxScore,
+            t.Passed ? "passed" : "failed", Output(t), "text", [t.Suite],
+            t.Visibility switch
+            {
+                TestVisibility.Hidden => "hidden",
+                TestVisibility.AfterDueDate => "after_due_date",
+                _ => "visible",
+            })).ToList();
+        var hidden = report.Tests.Where(t => t.Visibility == TestVisibility.Hidden).ToList();
+        if (hidden.Count > 0)
+            tests.Add(new Test("Hidden tests", "", 0, 0, hidden.All(t => t.Passed) ? "passed" : "failed",
+                $"{hidden.Count(t => t.Passed)} of {hidden.Count} hidden tests passed.", "text", ["hidden"], "visible"));
+        return new Results(report.Score, Math.Round(report.Tests.Sum(t => t.DurationSeconds), 3), report.Summary, "text",
+            "visible", "hidden", tests);
+    }
+
+    static string Output(TestGrade test)
+    {
+        var text = test.Passed ? "" : test.Message;
+        return test.Output.Length == 0 ? text : $"{text}\n--- output ---\n{test.Output}".TrimStart('\n');
+    }
+
+    public static string Json(GradeReport report) => JsonSerializer.Serialize(From(report), new JsonSerializerOptions { WriteIndented = true });
+}

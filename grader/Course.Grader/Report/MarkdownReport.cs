@@ -1,0 +1,63 @@
+using System.Text;
+using Course.Grader.Score;
+
+namespace Course.Grader.Report;
+
+/// <summary>
+/// Markdown for the job summary, the check run and the feedback comment. Kept under a size limit
+/// (1 MiB for a job summary, 65,535 characters for a check run) by cutting details, never the score.
+/// </summary>
+public static class MarkdownReport
+{
+    public const int JobSummaryLimit = 1024 * 1024;
+    public const int CheckRunLimit = 65_535;
+
+    public static string Write(ReportView view, int limit = JobSummaryLimit)
+    {
+        var report = view.Report;
+        var head = new StringBuilder();
+        head.AppendLine($"## {Escape(report.Title)} ({report.Assignment}): {ScoreStage.Format(report.Score)}/{ScoreStage.Format(report.MaxScore)} points");
+        head.AppendLine();
+        head.AppendLine(Escape(report.Summary));
+        head.AppendLine();
+        head.AppendLine("| | Test | Points | Feedback |");
+        head.AppendLine("|---|---|---:|---|");
+        foreach (var t in view.Shown)
+            head.AppendLine($"| {(t.Passed ? "✅" : "❌")} | {Escape(t.Name)} | {ScoreStage.Format(t.Score)}/{ScoreStage.Format(t.MaxScore)} | {Escape(t.Passed ? "" : ReportView.FirstLine(t.Message))} |");
+        if (view.WithheldSummary is { } withheld)
+            head.AppendLine($"| 🔒 | Hidden tests | | {Escape(withheld)} |");
+
+        var details = new StringBuilder();
+        if (report.Annotations.Count > 0)
+        {
+            details.AppendLine().AppendLine("### In your code").AppendLine();
+            foreach (var a in report.Annotations)
+                details.AppendLine($"- `{a.File}:{a.Line}` **{Escape(a.Title)}**: {Escape(ReportView.FirstLine(a.Message, 400))}");
+        }
+        var failures = view.Shown.Where(t => !t.Passed).ToList();
+        if (failures.Count > 0)
+        {
+            details.AppendLine().AppendLine("### Failures").AppendLine();
+            foreach (var t in failures)
+            {
+                details.AppendLine($"<details><summary>{Escape(t.Name)}</summary>").AppendLine();
+                details.AppendLine("```text").AppendLine(t.Message.Replace("```", "'''")).AppendLine("```");
+                if (t.Output.Length > 0) details.AppendLine("Output:").AppendLine("```text").AppendLine(t.Output.Replace("```", "'''")).AppendLine("```");
+                details.AppendLine("</details>").AppendLine();
+            }
+        }
+        var footer = $"\n<sub>grader {report.Provenance.GraderVersion} · tests {report.Provenance.TestSuiteHash[..Math.Min(12, report.Provenance.TestSuiteHash.Length)]}"
+                     + (report.Provenance.SubmissionCommit is { } commit ? $" · commit {commit[..Math.Min(12, commit.Length)]}" : "") + "</sub>\n";
+
+        var text = head.ToString() + details + footer;
+        if (text.Length <= limit) return text;
+        const string cut = "\n_Details were cut to fit; the full report is in the job's artifacts._\n";
+        var room = Math.Max(0, limit - head.Length - footer.Length - cut.Length);
+        var body = head.ToString() + details.ToString()[..Math.Min(room, details.Length)] + cut + footer;
+        return body.Length <= limit ? body : body[..limit];
+    }
+
+    /// <summary>Escapes text for a Markdown table cell or line.</summary>
+    public static string Escape(string text) =>
+        text.Replace("\\", "\\\\").Replace("|", "\\|").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\r", "").Replace("\n", " ");
+}

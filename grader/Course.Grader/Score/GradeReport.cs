@@ -1,0 +1,65 @@
+using Course.Grader.Manifest;
+
+namespace Course.Grader.Score;
+
+public enum GradeStatus
+{
+    /// <summary>The tests ran; the score says how well.</summary>
+    Graded,
+    /// <summary>The homework did not compile: every test scores zero, and the errors are annotated.</summary>
+    CompileError,
+    /// <summary>The manifest's policy refuses submissions that use a banned API.</summary>
+    Rejected,
+}
+
+/// <summary>Where a grade came from, so that it can be reproduced and audited.</summary>
+/// <param name="TestSuiteHash">SHA-256 over the tests, goldens and manifest the submission was graded with.</param>
+/// <param name="SubmissionCommit">The graded git commit, when the submission came from a repository.</param>
+public sealed record Provenance(string GraderVersion, string TestSuiteHash, string? SubmissionCommit, string SubmissionSource);
+
+/// <summary>A place in the student's code worth pointing at: a compile error, a banned call, a stub left in.</summary>
+public sealed record Annotation(AnnotationLevel Level, string File, int Line, int Column, string Title, string Message);
+
+public enum AnnotationLevel
+{
+    Notice,
+    Warning,
+    Failure,
+}
+
+/// <summary>One test as graded.</summary>
+/// <param name="Method">For a case of a parameterised test, the method whose points its cases share.</param>
+public sealed record TestGrade(
+    string Name,
+    string FullName,
+    string Suite,
+    string? Method,
+    bool Passed,
+    double Score,
+    double MaxScore,
+    TestVisibility Visibility,
+    string Message,
+    string Output,
+    double DurationSeconds);
+
+/// <summary>
+/// The grade of one submission: the score, each test, and what to annotate. The same submission graded
+/// twice gives an identical report apart from <see cref="GradedAt"/> and the durations.
+/// </summary>
+public sealed record GradeReport(
+    int SchemaVersion,
+    string Assignment,
+    string Title,
+    GradeStatus Status,
+    double Score,
+    double MaxScore,
+    string Summary,
+    IReadOnlyList<TestGrade> Tests,
+    IReadOnlyList<Annotation> Annotations,
+    Provenance Provenance,
+    DateTimeOffset GradedAt)
+{
+    public const int CurrentSchemaVersion = 1;
+
+    public double Percent => MaxScore == 0 ? 0 : 100 * Score / MaxScore;
+}

@@ -1,0 +1,135 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+
+namespace Course.Grader.Workspace;
+
+/// <summary>
+/// Unpacks zip and tar.gz archives without trusting them: no absolute paths or <c>..</c>, no links of any
+/// kind, and caps on file count and on bytes actually written (not the sizes the archive claims).
+/// </summary>
+public static class SafeExtraction
+{
+    public static IReadOnlyList<string> ExtractZip(string archive, string destination, ExtractionLimits limits)
+    {
+        var skipped = new List<string>();
+        var budget = new Budget(limits);
+        try
+        {
+            using var zip = ZipFile.OpenRead(archive);
+            foreach (var entry in zip.Entries)
+            {
+                var target = Target(destination, entry.FullName);
+                const int UnixFileTypeMask = 0xF000, UnixSymlink = 0xA000;
+                if (((entry.ExternalAttributes >> 16) & UnixFileTypeMask) == UnixSymlink)
+                {
+                    skipped.Add($"{entry.FullName}: links are not allowed in a submission");
+                    continue;
+                }
+                if (entry.FullName.EndsWith('/'))
+                {
+                    Directory.CreateDirectory(target);
+                    continue;
+                }
+                budget.CountFile(entry.FullName);
+                using var input = entry.Open();
+                Write(input, target, budget, entry.FullName);
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            throw new SubmissionException($"the zip archive is damaged: {e.Message}");
+        }
+        return skipped;
+    }
+
+    public static IReadOnlyList<string> ExtractTarGz(string archive, string destination, ExtractionLimits limits)
+    {
+        var skipped = new List<string>();
+        var budget = new Budget(limits);
+        try
+        {
+            using var file = File.OpenRead(archive);
+            using var gzip = new GZipStream(file, CompressionMode.Decompress);
+            using var tar = new TarReader(gzip);
+            while (tar.GetNextEntry() is { } entry)
+            {
+                switch (entry.EntryType)
+                {
+                    case TarEntryType.Directory:
+                        Directory.CreateDirectory(Target(destination, entry.Name));
+                        break;
+                    case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
+                        var target = Target(destination, entry.Name);
+                        budget.CountFile(entry.Name);
+                        if (entry.DataStream is { } data) Write(data, target, budget, entry.Name);
+                        else Write(Stream.Null, target, budget, entry.Name);
+                        break;
+                    case TarEntryType.SymbolicLink or TarEntryType.HardLink:
+                        skipped.Add($"{entry.Name}: links are not allowed in a submission");
+                        break;
+                    case TarEntryType.GlobalExtendedAttributes or TarEntryType.ExtendedAttributes:
+                        break; // pax headers (GitHub's tarballs carry the commit id in one)
+                    default:
+                        skipped.Add($"{entry.Name}: {entry.EntryType} entries are not allowed in a submission");
+                        break;
+                }
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
+        {
+            throw new SubmissionException($"the tar.gz archive is damaged: {e.Message}");
+        }
+        return skipped;
+    }
+
+    /// <summary>The path an entry unpacks to, refusing any that would land outside <paramref name="destination"/>.</summary>
+    public static string Target(string destination, string entryName)
+    {
+        var name = entryName.Replace('\\', '/');
+        if (name.StartsWith('/') || Path.IsPathRooted(name) || (name.Length > 1 && name[1] == ':'))
+            throw new SubmissionException($"the archive entry '{entryName}' has an absolute path");
+        if (name.Split('/').Any(part => part == ".."))
+            throw new SubmissionException($"the archive entry '{entryName}' climbs out of the archive with '..'");
+        var root = Path.GetFullPath(destination);
+        var full = Path.GetFullPath(Path.Combine(root, name));
+        if (!full.StartsWith(root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal) && full != root)
+            throw new SubmissionException($"the archive entry '{entryName}' would land outside the submission");
+        return full;
+    }
+
+    static void Write(Stream input, string target, Budget budget, string name)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        using var output = File.Create(target);
+        var buffer = new byte[81920];
+        long written = 0;
+        int read;
+        while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            written += read;
+            budget.CountBytes(name, written, read);
+            output.Write(buffer, 0, read);
+        }
+    }
+
+    sealed class Budget(ExtractionLimits limits)
+    {
+        long total;
+        int files;
+
+        public void CountFile(string name)
+        {
+            if (++files > limits.MaxFiles)
+                throw new SubmissionException($"the archive holds more than {limits.MaxFiles} files (at '{name}')");
+        }
+
+        public void CountBytes(string name, long fileSoFar, int chunk)
+        {
+            total += chunk;
+            if (fileSoFar > limits.MaxFileBytes)
+                throw new SubmissionException($"'{name}' unpacks to more than {limits.MaxFileBytes >> 20} MB");
+            if (total > limits.MaxTotalBytes)
+                throw new SubmissionException($"the archive unpacks to more than {limits.MaxTotalBytes >> 20} MB");
+        }
+    }
+}
