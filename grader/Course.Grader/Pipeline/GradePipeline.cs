@@ -40,7 +40,7 @@ public static class GradePipeline
             var provenance = new Provenance(GraderVersion, TestSuiteHash.Of(suites, request.IncludeHidden), files.Commit, request.Submission.ToString());
             var workspace = WorkspaceStage.Build(manifest, suites.StarterProject, files.Root);
             var notes = files.Notes.Concat(workspace.Notes).ToList();
-            return await GradeWorkspaceAsync(suites, workspace.Homework, notes, provenance, request.IncludeHidden, worker, now, cancellationToken);
+            return await GradeWorkspaceAsync(suites, workspace.Homework, notes, provenance, request.IncludeHidden, worker, now, request.Limits, cancellationToken);
         }
         finally
         {
@@ -51,7 +51,7 @@ public static class GradePipeline
     /// <summary>Grades given homework sources (the student's files merged into the starter).</summary>
     public static async Task<GradeReport> GradeWorkspaceAsync(
         HomeworkSuites suites, AssemblySources homework, IReadOnlyList<string> notes, Provenance provenance,
-        bool includeHidden, WorkerLocation worker, DateTimeOffset now, CancellationToken cancellationToken = default)
+        bool includeHidden, WorkerLocation worker, DateTimeOffset now, RunLimits? limits = null, CancellationToken cancellationToken = default)
     {
         var manifest = suites.Manifest;
         var testSuites = suites.Suites(includeHidden);
@@ -87,7 +87,7 @@ public static class GradePipeline
         var run = await RunStage.RunAsync(new RunRequest(
             compiled.Homework.Assembly!,
             [.. compiled.TestSuites.Zip(testSuites, (s, t) => new TestSuiteBinary(s.Assembly!, t.GoldenDirectory))],
-            RunLimits.From(manifest.Limits), worker), cancellationToken);
+            limits ?? RunLimits.From(manifest.Limits), worker), cancellationToken);
         if (run.Error is not null)
             throw new InvalidOperationException($"the tests could not be run: {run.Error}");
 

@@ -8,10 +8,12 @@ namespace Course.Grader.Pipeline;
 /// <param name="IncludeHidden">Run the hidden tests too (the instructor's grade); false in a student's own repo, where they do not exist.</param>
 /// <param name="Worker">The built test worker; null finds it as <see cref="WorkerLocation.Default"/> does.</param>
 /// <param name="Clock">When the grade is given; tests pass a fixed one.</param>
+/// <param name="Limits">Overrides the manifest's time and memory limits (tests use short ones).</param>
 public sealed record GradeRequest(
     string Assignment,
     Submission Submission,
     CourseLayout Layout,
     bool IncludeHidden = true,
     WorkerLocation? Worker = null,
-    Func<DateTimeOffset>? Clock = null);
+    Func<DateTimeOffset>? Clock = null,
+    RunLimits? Limits = null);

@@ -25,7 +25,7 @@ public static class ValidatePipeline
         Task<GradeReport> Grade(AssemblySources homework, string what)
         {
             progress?.Report(what);
-            return GradePipeline.GradeWorkspaceAsync(suites, homework, [], provenance with { SubmissionSource = what }, includeHidden: true, worker, now, cancellationToken);
+            return GradePipeline.GradeWorkspaceAsync(suites, homework, [], provenance with { SubmissionSource = what }, includeHidden: true, worker, now, cancellationToken: cancellationToken);
         }
 
         var referenceFiles = SourceFile.ReadFolder(referenceProject, referenceProject);
