@@ -33,6 +33,10 @@ public sealed class TorchScopeAttribute : Attribute, ITestAction
         backends.cuda.matmul.allow_tf32 = false;
         backends.cudnn.allow_tf32 = false;
         set_default_dtype(ScalarType.Float32);
+        // One CPU thread unless told otherwise: test hosts run side by side on small machines, where more
+        // threads oversubscribe the cores and a 3 s training test can take a minute; it also fixes the
+        // order of CPU reductions.
+        if (Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is null) set_num_threads(1);
         manual_seed(GlobalSeed);
         (scopes ??= new()).Push(NewDisposeScope());
     }
