@@ -34,7 +34,7 @@ internal sealed class GradeCommand(IAnsiConsole console) : AsyncCommand<GradeCom
         public bool PublicOnly { get; init; }
 
         [CommandOption("--show-hidden")]
-        [Description("Show hidden tests one by one (after the due date, or for instructors).")]
+        [Description("Show hidden tests one by one; they are anyway once the manifest's due_date has passed.")]
         public bool ShowHidden { get; init; }
 
         [CommandOption("--root <DIR>")]
@@ -67,7 +67,7 @@ internal sealed class GradeCommand(IAnsiConsole console) : AsyncCommand<GradeCom
         }
 
         var report = await GradePipeline.GradeAsync(new GradeRequest(settings.Assignment, submission, layout!, IncludeHidden: !settings.PublicOnly), cancellationToken);
-        var view = new ReportView(report, settings.ShowHidden);
+        var view = new ReportView(report, settings.ShowHidden || layout!.LoadManifest(settings.Assignment).IsPastDue(report.GradedAt));
         if (settings.Out is { } outDir) ReportFormats.WriteAll(view, outDir);
         ReportFormats.Print(console, view, settings.Format);
         if (GitHubActionsReport.Environment.Detected)

@@ -14,8 +14,12 @@ public sealed record AssignmentManifest(
     IReadOnlyList<BannedApi> BannedApis,
     BannedPolicy BannedPolicy,
     AssignmentLimits Limits,
-    IReadOnlyDictionary<string, TestOverride> Tests)
+    IReadOnlyDictionary<string, TestOverride> Tests,
+    DateTimeOffset? DueDate = null)
 {
+    /// <summary>Hidden tests are shown one by one only once the due date (<c>due_date</c>, ISO 8601) has passed.</summary>
+    public bool IsPastDue(DateTimeOffset now) => DueDate is { } due && now > due;
+
     public const string FileName = "assignment.yaml";
 
     /// <summary>

@@ -15,6 +15,7 @@ internal sealed class ManifestDocument
     public string? BannedPolicy { get; set; }
     public LimitsDocument? Limits { get; set; }
     public Dictionary<string, TestOverrideDocument?>? Tests { get; set; }
+    public string? DueDate { get; set; }
 }
 
 internal sealed class BannedApiDocument

@@ -42,10 +42,21 @@ internal static partial class ManifestReader
             BannedApis(document.BannedApis, problems),
             Policy(document.BannedPolicy, problems),
             Limits(document.Limits, problems),
-            Overrides(document.Tests, problems));
+            Overrides(document.Tests, problems),
+            DueDate(document.DueDate, problems));
         if (problems.Count > 0)
             throw new ManifestException(path, problems);
         return manifest;
+    }
+
+    private static DateTimeOffset? DueDate(string? value, List<string> problems)
+    {
+        if (value is null) return null;
+        if (DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None, out var due) && value.Contains('T') && (value.EndsWith('Z') || value.LastIndexOfAny(['+', '-']) > value.IndexOf('T')))
+            return due;
+        problems.Add($"'due_date' must be an ISO 8601 time with a UTC offset, like 2026-12-01T23:59:00-05:00; got '{value}'");
+        return null;
     }
 
     private static string Required(string? value, string key, List<string> problems)
