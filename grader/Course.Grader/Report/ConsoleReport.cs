@@ -1,3 +1,4 @@
+using System.Globalization;
 using Course.Grader.Score;
 using Spectre.Console;
 
@@ -28,7 +29,7 @@ public static class ConsoleReport
         foreach (var a in report.Annotations)
             console.MarkupLine($"[{(a.Level == AnnotationLevel.Failure ? "red" : "yellow")}]{Markup.Escape($"{a.File}({a.Line},{a.Column})")}[/]: {Markup.Escape(a.Title)}: {Markup.Escape(ReportView.FirstLine(a.Message, 300))}");
         var colour = report.Status != GradeStatus.Graded ? "red" : report.Score >= report.MaxScore ? "green" : "yellow";
-        console.MarkupLine($"[bold {colour}]Score: {ScoreStage.Format(report.Score)}/{ScoreStage.Format(report.MaxScore)}[/] ({report.Percent:0.#}%)");
+        console.MarkupLine($"[bold {colour}]Score: {ScoreStage.Format(report.Score)}/{ScoreStage.Format(report.MaxScore)}[/] ({report.Percent.ToString("0.#", CultureInfo.InvariantCulture)}%)");
         console.MarkupLine(Markup.Escape(report.Summary));
     }
 }

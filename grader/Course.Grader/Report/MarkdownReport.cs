@@ -4,8 +4,8 @@ using Course.Grader.Score;
 namespace Course.Grader.Report;
 
 /// <summary>
-/// Markdown for the job summary, the check run and the feedback comment. Kept under a size limit
-/// (1 MiB for a job summary, 65,535 characters for a check run) by cutting details, never the score.
+/// Markdown for the job summary, the check run and the feedback comment. Kept under a size limit in UTF-8
+/// bytes (1 MiB for a job summary, 65,535 characters for a check run) by cutting details, never the score.
 /// </summary>
 public static class MarkdownReport
 {
@@ -50,11 +50,46 @@ public static class MarkdownReport
                      + (report.Provenance.SubmissionCommit is { } commit ? $" · commit {commit[..Math.Min(12, commit.Length)]}" : "") + "</sub>\n";
 
         var text = head.ToString() + details + footer;
-        if (text.Length <= limit) return text;
+        if (Bytes(text) <= limit) return text;
         const string cut = "\n_Details were cut to fit; the full report is in the job's artifacts._\n";
-        var room = Math.Max(0, limit - head.Length - footer.Length - cut.Length);
-        var body = head.ToString() + details.ToString()[..Math.Min(room, details.Length)] + cut + footer;
-        return body.Length <= limit ? body : body[..limit];
+        var room = limit - Bytes(head.ToString()) - Bytes(footer) - Bytes(cut) - MaxCloserBytes;
+        var kept = Prefix(details.ToString(), room);
+        var body = head.ToString() + kept + Closer(kept) + cut + footer;
+        return Bytes(body) <= limit ? body : Prefix(body, limit);
+    }
+
+    const int MaxCloserBytes = 16;
+
+    /// <summary>Closes the code block and the &lt;details&gt; a cut left open, so that the cut notice shows as text.</summary>
+    static string Closer(string kept)
+    {
+        var fenceOpen = kept.Split('\n').Count(line => line.StartsWith("```", StringComparison.Ordinal)) % 2 == 1;
+        var detailsOpen = CountOf(kept, "<details>") > CountOf(kept, "</details>");
+        return (fenceOpen ? "\n```\n" : "") + (detailsOpen ? "</details>\n" : "");
+    }
+
+    static int CountOf(string text, string value)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + value.Length, StringComparison.Ordinal)) count++;
+        return count;
+    }
+
+    // GitHub limits a job summary in bytes; UTF-8 bytes never undercount characters, so one measure serves both limits.
+    static int Bytes(string text) => Encoding.UTF8.GetByteCount(text);
+
+    /// <summary>The longest start of the text that fits in the given UTF-8 bytes, never splitting a character.</summary>
+    static string Prefix(string text, int maxBytes)
+    {
+        if (Bytes(text) <= maxBytes) return text;
+        int bytes = 0, chars = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (bytes + rune.Utf8SequenceLength > maxBytes) break;
+            bytes += rune.Utf8SequenceLength;
+            chars += rune.Utf16SequenceLength;
+        }
+        return text[..chars];
     }
 
     /// <summary>Escapes text for a Markdown table cell or line.</summary>

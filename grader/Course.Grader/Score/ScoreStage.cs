@@ -19,20 +19,26 @@ public sealed record ScoreInput(
 /// <summary>
 /// Turns test results into points: a pure function of the manifest and the results. A test's points come
 /// from the manifest's override, else its <c>[Points]</c>; a parameterised test's points are split evenly over
-/// its cases. A test scores its points only when it passed and reaches no banned API.
+/// its cases. A test scores its points only when it passed, reaches no banned API, and the submission was not refused.
 /// </summary>
 public static class ScoreStage
 {
     public static GradeReport Score(ScoreInput input)
     {
         var manifest = input.Manifest;
-        var violations = input.BannedReached.Values.Distinct().ToList();
-        var rejected = manifest.BannedPolicy == BannedPolicy.Reject && violations.Count > 0;
-        var tests = input.Results
-            .OrderBy(r => r.Test.Suite, StringComparer.Ordinal).ThenBy(r => r.Test.FullName, StringComparer.Ordinal)
-            .Select(r => Grade(r, manifest, BannedFor(r.Test, input.BannedReached), rejected, input.CompileFailure))
+        // Ordered so that the summary names the same use first however the analysis listed them.
+        var violations = input.BannedReached.Values.Distinct()
+            .OrderBy(v => v.File, StringComparer.Ordinal).ThenBy(v => v.Line).ThenBy(v => v.Column).ThenBy(v => v.Api, StringComparer.Ordinal)
             .ToList();
-        var status = input.CompileFailure is not null ? GradeStatus.CompileError : rejected ? GradeStatus.Rejected : GradeStatus.Graded;
+        var refusal = manifest.BannedPolicy == BannedPolicy.Reject && violations.Count > 0 ? violations[0] : null;
+        var results = input.Results
+            .OrderBy(r => r.Test.Suite, StringComparer.Ordinal).ThenBy(r => r.Test.FullName, StringComparer.Ordinal)
+            .ToList();
+        var shares = Shares(results.Select(r => r.Test).ToList(), manifest);
+        var tests = results
+            .Select((r, i) => Grade(r, shares[i], manifest, BannedFor(r.Test, input.BannedReached), refusal, input.CompileFailure))
+            .ToList();
+        var status = input.CompileFailure is not null ? GradeStatus.CompileError : refusal is not null ? GradeStatus.Rejected : GradeStatus.Graded;
         double score = Round(tests.Sum(t => t.Score)), max = Round(tests.Sum(t => t.MaxScore));
         return new GradeReport(
             GradeReport.CurrentSchemaVersion, manifest.Id, manifest.Title, status, score, max,
@@ -43,9 +49,39 @@ public static class ScoreStage
     /// <summary>The points a test is worth: its share of the manifest's or the attribute's points.</summary>
     public static double PointsOf(TestCaseSpec test, AssignmentManifest manifest)
     {
-        var points = Override(test, manifest)?.Points ?? test.Points ?? 0;
-        return test.ParameterizedMethod is null || test.CaseCount <= 1 ? points : points / test.CaseCount;
+        var points = MethodPoints(test, manifest);
+        return IsCase(test) ? points / test.CaseCount : points;
     }
+
+    static double MethodPoints(TestCaseSpec test, AssignmentManifest manifest) => Override(test, manifest)?.Points ?? test.Points ?? 0;
+
+    static bool IsCase(TestCaseSpec test) => test.ParameterizedMethod is not null && test.CaseCount > 1;
+
+    /// <summary>
+    /// Each test's points to four places. A method's points are dealt out over its cases in units of
+    /// 0.0001, the first cases taking the remainder, so that 10 points over 3 cases add up to 10, not 9.9999.
+    /// </summary>
+    static double[] Shares(IReadOnlyList<TestCaseSpec> tests, AssignmentManifest manifest)
+    {
+        var seen = new Dictionary<(string Suite, string Method), int>();
+        var shares = new double[tests.Count];
+        for (var i = 0; i < tests.Count; i++)
+        {
+            var test = tests[i];
+            if (!IsCase(test))
+            {
+                shares[i] = Round(MethodPoints(test, manifest));
+                continue;
+            }
+            var key = (test.Suite, test.ParameterizedMethod!);
+            var index = seen[key] = seen.GetValueOrDefault(key, -1) + 1;
+            var units = (long)Math.Round(MethodPoints(test, manifest) * Units, MidpointRounding.AwayFromZero);
+            shares[i] = (units / test.CaseCount + (index < units % test.CaseCount ? 1 : 0)) / (double)Units;
+        }
+        return shares;
+    }
+
+    const int Units = 10_000;
 
     public static TestVisibility VisibilityOf(TestCaseSpec test, AssignmentManifest manifest) =>
         Override(test, manifest)?.Visibility ?? test.Visibility switch
@@ -65,11 +101,11 @@ public static class ScoreStage
         manifest.Tests.GetValueOrDefault(test.FullName)
         ?? (test.ParameterizedMethod is { } method ? manifest.Tests.GetValueOrDefault(method) : null);
 
-    static TestGrade Grade(TestCaseResult result, AssignmentManifest manifest, AnalysisFinding? banned, bool rejected, string? compileFailure)
+    static TestGrade Grade(TestCaseResult result, double max, AssignmentManifest manifest, AnalysisFinding? banned, AnalysisFinding? refusal, string? compileFailure)
     {
-        var max = PointsOf(result.Test, manifest);
         var message = result.Message;
         var earned = result.Passed;
+        var ownFailure = result.Passed ? "" : $"\n{result.Message}";
         if (compileFailure is not null)
         {
             earned = false;
@@ -78,13 +114,17 @@ public static class ScoreStage
         else if (banned is not null)
         {
             earned = false;
-            var verdict = rejected ? "The submission was refused" : "Scored 0";
-            message = $"{verdict}: this test reaches {banned.Api} at {banned.File}:{banned.Line}, which is not allowed here. {banned.Message}"
-                      + (result.Passed ? "" : $"\n{result.Message}");
+            var verdict = refusal is not null ? "The submission was refused" : "Scored 0";
+            message = $"{verdict}: this test reaches {banned.Api} at {banned.File}:{banned.Line}, which is not allowed here. {banned.Message}" + ownFailure;
+        }
+        else if (refusal is not null)
+        {
+            earned = false;
+            message = $"The submission was refused: it uses {refusal.Api} at {refusal.File}:{refusal.Line}, which is not allowed here. {refusal.Message}" + ownFailure;
         }
         return new TestGrade(
             DisplayName(result.Test), result.Test.FullName, result.Test.Suite, result.Test.ParameterizedMethod,
-            earned, earned ? Round(max) : 0, Round(max), VisibilityOf(result.Test, manifest),
+            earned, earned ? max : 0, max, VisibilityOf(result.Test, manifest),
             message, result.Output, result.DurationSeconds);
     }
 

@@ -3,7 +3,7 @@ using Course.Grader.Tests.Authoring;
 
 namespace Course.Grader.Tests.Manifest;
 
-public class AssignmentManifestTests
+public partial class AssignmentManifestTests
 {
     private const string Id = "hw3-attention";
 

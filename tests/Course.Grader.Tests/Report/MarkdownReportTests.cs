@@ -1,0 +1,90 @@
+using System.Text;
+using Course.Grader.Report;
+using Snapshooter.NUnit;
+using static Course.Grader.Tests.Score.ScoreInputs;
+
+namespace Course.Grader.Tests.Report;
+
+public class MarkdownReportTests
+{
+    private static string Huge(string unit, int bytes) => new StringBuilder().Insert(0, unit + "\n", bytes / Encoding.UTF8.GetByteCount(unit + "\n")).ToString();
+
+    private static int Count(string text, string value) => text.Split(value).Length - 1;
+
+    private static int OpenFences(string markdown) => markdown.Split('\n').Count(line => line.StartsWith("```", StringComparison.Ordinal)) % 2;
+
+    [Test]
+    public void Given_a_representative_report_Then_the_markdown_matches_the_reviewed_snapshot()
+    {
+        Snapshot.Match(MarkdownReport.Write(new ReportView(RepresentativeReport.Graded(), RevealHidden: false)));
+    }
+
+    [TestCase(MarkdownReport.JobSummaryLimit)]
+    [TestCase(MarkdownReport.CheckRunLimit)]
+    public void Given_2_MB_of_failure_text_Then_the_markdown_fits_the_limit_and_keeps_the_score(int limit)
+    {
+        var report = Graded(Passed(Test("Forward_IsCausal", 2)), Failed(Test("Mask_HidesTheFuture", 3), Huge("Expected: 0 But was: 0.25", 2_000_000)));
+
+        var markdown = MarkdownReport.Write(new ReportView(report, RevealHidden: false), limit);
+
+        Assert.That(Encoding.UTF8.GetByteCount(markdown), Is.LessThanOrEqualTo(limit));
+        Assert.That(markdown, Does.StartWith("## Attention from scratch (hw3-attention): 2/5 points\n"));
+        Assert.That(markdown, Does.Contain("Details were cut to fit"));
+        Assert.That(OpenFences(markdown), Is.Zero, "the cut must not leave a code block open");
+        Assert.That(Count(markdown, "<details>"), Is.EqualTo(Count(markdown, "</details>")));
+    }
+
+    [Test]
+    public void Given_2_MB_of_non_ascii_failure_text_Then_the_job_summary_fits_1_MiB_in_utf8()
+    {
+        var report = Graded(Failed(Test("Tokenizer_Decodes", 3), Huge("期待値 ≠ 実際 ✅", 2_000_000)));
+
+        var markdown = MarkdownReport.Write(new ReportView(report, RevealHidden: false));
+
+        Assert.That(Encoding.UTF8.GetByteCount(markdown), Is.LessThanOrEqualTo(MarkdownReport.JobSummaryLimit));
+        Assert.That(markdown, Does.Contain("0/3 points"));
+    }
+
+    [Test]
+    public void Given_so_many_tests_that_the_table_alone_is_over_the_limit_Then_the_score_line_survives()
+    {
+        var report = Graded([.. Enumerable.Range(0, 2000).Select(i => Failed(Test($"Case_{i}_With_A_Rather_Long_Descriptive_Name", 1), "Expected: 0"))]);
+
+        var markdown = MarkdownReport.Write(new ReportView(report, RevealHidden: false), MarkdownReport.CheckRunLimit);
+
+        Assert.That(Encoding.UTF8.GetByteCount(markdown), Is.LessThanOrEqualTo(MarkdownReport.CheckRunLimit));
+        Assert.That(markdown, Does.StartWith("## Attention from scratch (hw3-attention): 0/2000 points\n"));
+    }
+
+    [Test]
+    public void Given_a_small_report_Then_nothing_is_cut()
+    {
+        var markdown = MarkdownReport.Write(new ReportView(RepresentativeReport.Graded(), RevealHidden: false), MarkdownReport.CheckRunLimit);
+
+        Assert.That(markdown, Does.Not.Contain("Details were cut"));
+    }
+
+    [Test]
+    public void Given_pipes_and_newlines_in_a_name_or_message_Then_table_cells_escape_them()
+    {
+        var report = Graded(Failed(Test("Shape_Is(2|3)", 1), "got [2|4]\r\nExpected: [2|3]"));
+
+        var row = MarkdownReport.Write(new ReportView(report, RevealHidden: false)).Split('\n').Single(l => l.StartsWith("| ❌", StringComparison.Ordinal));
+
+        Assert.That(row, Is.EqualTo(@"| ❌ | AttentionHeadTests.Shape_Is(2\|3) | 0/1 | got [2\|4] |"));
+        Assert.That(MarkdownReport.Escape("a|b\r\nc\nd"), Is.EqualTo(@"a\|b c d"));
+    }
+
+    [Test]
+    public void Given_hidden_tests_Then_only_their_count_is_shown_unless_revealed()
+    {
+        var report = RepresentativeReport.Graded();
+
+        var withheld = MarkdownReport.Write(new ReportView(report, RevealHidden: false));
+        var revealed = MarkdownReport.Write(new ReportView(report, RevealHidden: true));
+
+        Assert.That(withheld, Does.Contain("| 🔒 | Hidden tests | | 2 of 3 hidden tests passed (6/11 points) |"));
+        Assert.That(withheld, Does.Not.Contain("Training_").And.Not.Contain("Loss 2.31").And.Not.Contain("Generalises_"));
+        Assert.That(revealed, Does.Contain("AttentionHeadTests.Training_Converges").And.Contain("Loss 2.31").And.Not.Contain("🔒"));
+    }
+}
