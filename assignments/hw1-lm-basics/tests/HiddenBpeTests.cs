@@ -1,0 +1,99 @@
+using Course.Testing;
+using NUnit.Framework;
+
+namespace Hw1.LmBasics.HiddenTests;
+
+[Visibility(Visibility.Hidden)]
+public sealed class HiddenBpeTests
+{
+    [Test, Points(4)]
+    public void Train_OnTheGrammarCorpus_LearnsTheSameMergesAsAPlainImplementation()
+    {
+        var corpus = SentenceGrammar.Corpus(300, seed: 14);
+
+        var merges = BpeTokenizer.Train(corpus, numMerges: 60).Merges;
+
+        var expected = PlainBpe.Train(corpus, 60);
+        int first = Enumerable.Range(0, Math.Min(merges.Count, expected.Count)).FirstOrDefault(k => merges[k] != expected[k], -1);
+        Assert.That(merges, Is.EqualTo(expected),
+            first < 0 ? $"got {merges.Count} merges, expected {expected.Count}"
+                      : $"merge {first} is {merges[first]}, expected {expected[first]} (the earlier ones agree): count overlapping pairs, " +
+                        "pick the highest count, break ties by the smallest left id then the smallest right id");
+    }
+
+    [Test, Points(2)]
+    public void Encode_OfUnseenText_MatchesMergingTheLowestRankedPairFirst()
+    {
+        var tokenizer = BpeTokenizer.Train(SentenceGrammar.Corpus(300, seed: 14), numMerges: 60);
+        const string text = "the happy teacher chases a bird near the red dog . Bob runs; alice sings aaaa.";
+
+        Assert.That(tokenizer.Encode(text), Is.EqualTo(PlainBpe.Encode(text, tokenizer.Merges)),
+            "Encode of unseen text: apply merge 0 everywhere, then merge 1, ... (equivalently, always merge the present pair learned first)");
+    }
+
+    [Test, Points(1)]
+    public void DecodeOfEncode_IsIdentity_ForEmptyText_AndForCharactersNeverSeen()
+    {
+        var tokenizer = BpeTokenizer.Train(SentenceGrammar.Corpus(100, seed: 15), numMerges: 30);
+
+        Assert.That(tokenizer.Encode(""), Is.Empty, "Encode(\"\")");
+        Assert.That(tokenizer.Decode([]), Is.EqualTo(""), "Decode([])");
+        foreach (var text in new[] { "Ω≈ç√∫˜µ≤≥÷", "🙂🙃 👩‍👩‍👧", "the cat\r\n\t.", "ab\u0000cd" })
+            Assert.That(tokenizer.Decode(tokenizer.Encode(text)), Is.EqualTo(text), $"Decode(Encode(\"{text}\"))");
+    }
+
+    [Test, Points(1)]
+    public void Train_StopsEarly_OnlyWhenNoPairIsLeft()
+    {
+        Assert.That(BpeTokenizer.Train("abc", numMerges: 5).Merges, Is.EqualTo(new (long, long)[] { (97, 98), (256, 99) }),
+            "\"abc\": (a, b) and (b, c) tie, (a, b) wins; then (256, c); then one token is left and training stops");
+        Assert.That(BpeTokenizer.Train("abcd", numMerges: 2).Merges, Has.Count.EqualTo(2),
+            "pairs that occur once are still merged when asked for more merges");
+    }
+
+    /// <summary>An independent, slow BPE: a different encode algorithm (lowest-ranked present pair first, as in minbpe).</summary>
+    static class PlainBpe
+    {
+        public static List<(long, long)> Train(string text, int numMerges)
+        {
+            var ids = System.Text.Encoding.UTF8.GetBytes(text).Select(b => (long)b).ToList();
+            var merges = new List<(long, long)>();
+            for (int k = 0; k < numMerges && ids.Count >= 2; k++)
+            {
+                var counts = new SortedDictionary<(long, long), int>();
+                for (int t = 0; t + 1 < ids.Count; t++)
+                    counts[(ids[t], ids[t + 1])] = counts.TryGetValue((ids[t], ids[t + 1]), out var c) ? c + 1 : 1;
+                int best = counts.Values.Max();
+                var pair = counts.First(kv => kv.Value == best).Key; // SortedDictionary: smallest (left, right) first
+                merges.Add(pair);
+                ids = Replace(ids, pair, 256 + k);
+            }
+            return merges;
+        }
+
+        public static long[] Encode(string text, IReadOnlyList<(long Left, long Right)> merges)
+        {
+            var rank = merges.Select((m, k) => (m, k)).ToDictionary(p => (p.m.Left, p.m.Right), p => p.k);
+            var ids = System.Text.Encoding.UTF8.GetBytes(text).Select(b => (long)b).ToList();
+            while (true)
+            {
+                int bestRank = int.MaxValue;
+                for (int t = 0; t + 1 < ids.Count; t++)
+                    if (rank.TryGetValue((ids[t], ids[t + 1]), out var r) && r < bestRank) bestRank = r;
+                if (bestRank == int.MaxValue) return ids.ToArray();
+                ids = Replace(ids, merges[bestRank], 256 + bestRank);
+            }
+        }
+
+        static List<long> Replace(List<long> ids, (long, long) pair, long id)
+        {
+            var result = new List<long>();
+            for (int t = 0; t < ids.Count; t++)
+            {
+                if (t + 1 < ids.Count && (ids[t], ids[t + 1]) == pair) { result.Add(id); t++; }
+                else result.Add(ids[t]);
+            }
+            return result;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw1.LmBasics.HiddenTests;
+
+[Visibility(Visibility.Hidden)]
+public sealed class HiddenSamplingTests : TorchTest
+{
+    [Test, Points(3)]
+    public void Sample_OfADeterministicCycle_FollowsTheRows()
+    {
+        // 0 → 2 → 1 → 3 → 0: one next token per row. Its transpose runs the cycle backwards (0 → 3 → 1 → 2).
+        var M = zeros(4, 4, ScalarType.Float64);
+        M[0, 2] = 1.0; M[2, 1] = 1.0; M[1, 3] = 1.0; M[3, 0] = 1.0;
+        var start = tensor(new double[] { 0, 0, 1, 0 });
+        using var generator = new Generator(301, CPU);
+
+        var samples = MarkovSampler.Sample(M.to(Device), start.to(Device), batch: 2, length: 6, generator);
+
+        var expected = tensor(new long[] { 2, 1, 3, 0, 2, 1, /**/ 2, 1, 3, 0, 2, 1 }, [2, 6]);
+        TensorAssert.Close(samples.cpu(), expected, Tolerance.Exact,
+            "samples of the cycle 0 → 2 → 1 → 3 → 0 from x_0 = 2: x_t comes from row M[x_{t-1}] (a column runs the cycle backwards)");
+    }
+
+    [Test, Points(3)]
+    public void Sample_FirstTokens_FollowStart_WithinFiveStandardDeviations()
+    {
+        var M = full(5, 5, 0.2, ScalarType.Float64);
+        var start = tensor(new double[] { 0.5, 0.05, 0.3, 0.0, 0.15 });
+        using var generator = new Generator(302, CPU);
+
+        var samples = MarkovSampler.Sample(M.to(Device), start.to(Device), batch: 20000, length: 2, generator).cpu();
+
+        // 20,000 draws: standard deviation sqrt(p (1 - p) / 20000) <= 0.0036 per frequency.
+        var frequencies = bincount(samples[.., 0], minlength: 5).to_type(ScalarType.Float64) / 20000;
+        var bound = 5 * (start * (1 - start) / 20000).sqrt() + 1e-12;
+        Assert.That(((frequencies - start).abs() - bound).max().item<double>(), Is.LessThanOrEqualTo(0),
+            $"frequencies of x_0 {frequencies.str(fltFormat: "0.000")} vs start {start.str(fltFormat: "0.000")} (x_0 ~ start, not M)");
+    }
+}

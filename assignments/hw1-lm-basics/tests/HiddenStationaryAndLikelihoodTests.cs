@@ -1,0 +1,83 @@
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw1.LmBasics.HiddenTests;
+
+[Visibility(Visibility.Hidden)]
+public sealed class HiddenStationaryAndLikelihoodTests : TorchTest
+{
+    [Test, Points(3)]
+    public void Stationary_OfACyclicCorpus_IsItsUnigramFrequencies()
+    {
+        // Count the bigrams of a sequence read as a cycle (the last token followed by the first): every token is
+        // then left as often as it is entered, so the row sums equal the column sums, and pi of the maximum-likelihood
+        // M is exactly the unigram frequencies. A non-symmetric chain over 24 characters.
+        var text = SentenceGrammar.Corpus(300, seed: 13) + " ";
+        var tokenizer = CharTokenizer.Fit(text);
+        var ids = tokenizer.Encode(text);
+        var cyclic = tensor(ids.Append(ids[0]).ToArray()).to(Device);
+        var M = Bigram.TransitionMatrix(Bigram.Counts(cyclic, tokenizer.VocabSize), alpha: 0);
+        // Only the unknown symbol's row is empty (uniform); nothing leads to it, so its pi is 0.
+        var unigram = bincount(tensor(ids), minlength: tokenizer.VocabSize).to_type(ScalarType.Float64) / ids.Length;
+
+        TensorAssert.Close(StationaryDistribution.Compute(M), unigram.to(Device), new Tolerance(1e-7, 1e-10),
+            "pi of the bigram chain of a cyclic text = its character frequencies (a uniform answer means M x = x instead of pi M = pi)");
+    }
+
+    [Test, Points(3)]
+    public void Stationary_OfASlowlyMixingChain_IsExact()
+    {
+        // M = 0.995 I + 0.005 R for a random stochastic R: pi is that of R (found here by a direct solve), and the
+        // second eigenvalue of M is above 0.995. Power iteration from the uniform vector is still 0.04 off after 100
+        // steps and 0.001 after 1000; stopped when a step changes pi by less than 1e-13 (5600 steps), it is 3e-11 off.
+        using var seeded = new Seeded(202);
+        var R = seeded.Rand([10, 10], ScalarType.Float64).pow(3);
+        R /= R.sum(1, keepdim: true);
+        var M = 0.995 * eye(10, dtype: ScalarType.Float64, device: Device) + 0.005 * R;
+        var A = R.t() - eye(10, dtype: ScalarType.Float64, device: Device);
+        A[9] = ones(10, ScalarType.Float64, Device);
+        var b = zeros(10, ScalarType.Float64, Device);
+        b[9] = 1.0;
+        var expected = linalg.solve(A, b);
+
+        var pi = StationaryDistribution.Compute(M);
+
+        TensorAssert.Close(pi, expected, new Tolerance(1e-6, 1e-9),
+            "pi of a chain that mixes slowly (second eigenvalue 0.995): power iteration needs thousands of steps, " +
+            "or solve (M^T - I) pi = 0 with sum(pi) = 1 directly");
+    }
+
+    [Test, Points(2)]
+    public void LogLikelihood_MatchesALoop_OnALongRandomSequence()
+    {
+        using var seeded = new Seeded(203);
+        var M = Bigram.TransitionMatrix(seeded.Randint(0, 9, [6, 6]), alpha: 0.3);
+        var start = Bigram.TransitionMatrix(seeded.Randint(0, 9, [1, 6]), alpha: 0.3)[0];
+        var tokens = seeded.Randint(0, 6, [300]);
+        var ids = tokens.cpu().data<long>().ToArray();
+        double[] m = M.cpu().data<double>().ToArray(), s = start.cpu().data<double>().ToArray();
+        double expected = Math.Log(s[ids[0]]);
+        for (int t = 1; t < ids.Length; t++) expected += Math.Log(m[ids[t - 1] * 6 + ids[t]]);
+
+        Assert.That(SequenceLikelihood.LogLikelihood(tokens, M, start), Is.EqualTo(expected).Within(1e-9 * Math.Abs(expected)),
+            "LogLikelihood of 300 random tokens vs a loop of log M[x_{t-1}, x_t] plus log start[x_0]");
+        Assert.That(SequenceLikelihood.Perplexity(tokens, M, start), Is.EqualTo(Math.Exp(-expected / 300)).Within(1e-9),
+            "Perplexity = exp(-LogLikelihood / n)");
+    }
+
+    [Test, Points(1)]
+    public void LogLikelihood_OfAnImpossibleTransition_IsMinusInfinity_AndOfOneToken_IsLogStart()
+    {
+        var M = tensor(new double[] { 0, 1, /**/ 1, 0 }, [2, 2]).to(Device);
+        var start = tensor(new double[] { 0.2, 0.8 }).to(Device);
+
+        Assert.That(SequenceLikelihood.LogLikelihood(tensor(new long[] { 0, 0 }).to(Device), M, start), Is.EqualTo(double.NegativeInfinity),
+            "the transition 0 → 0 has probability 0, so log P = -infinity (no exception, no NaN)");
+        Assert.That(SequenceLikelihood.Perplexity(tensor(new long[] { 0, 0 }).to(Device), M, start), Is.EqualTo(double.PositiveInfinity),
+            "perplexity of an impossible sequence is +infinity");
+        Assert.That(SequenceLikelihood.LogLikelihood(tensor(new long[] { 1 }).to(Device), M, start), Is.EqualTo(Math.Log(0.8)).Within(1e-12),
+            "a one-token sequence: log start[x_0] only");
+    }
+}

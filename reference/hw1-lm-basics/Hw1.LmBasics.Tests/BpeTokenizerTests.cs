@@ -1,0 +1,66 @@
+using Course.Testing;
+using NUnit.Framework;
+
+namespace Hw1.LmBasics.Tests;
+
+public sealed class BpeTokenizerTests
+{
+    [Test, Points(2)]
+    public void CountPairs_CountsEveryAdjacentPosition_OverlapsIncluded()
+    {
+        var counts = BpeTokenizer.CountPairs([7, 7, 7, 1, 7]);
+
+        Assert.That(counts, Is.EquivalentTo(new Dictionary<(long, long), long> { [(7, 7)] = 2, [(7, 1)] = 1, [(1, 7)] = 1 }),
+            "CountPairs([7, 7, 7, 1, 7]): positions (0,1) and (1,2) both hold (7, 7)");
+    }
+
+    [Test, Points(2)]
+    public void MergePair_ReplacesOccurrencesFromLeftToRight_WithoutOverlap()
+    {
+        var merged = BpeTokenizer.MergePair([7, 7, 7, 1, 7, 7], (7, 7), 300);
+
+        Assert.That(merged, Is.EqualTo(new long[] { 300, 7, 1, 300 }),
+            "MergePair([7, 7, 7, 1, 7, 7], (7, 7), 300): the first two 7s merge, the third is left alone, then the last two merge");
+    }
+
+    [Test, Points(4)]
+    public void Train_OnAaabdaaabac_LearnsTheHandCheckedMerges_WithTheTieBreak()
+    {
+        // a = 97, b = 98, c = 99, d = 100.
+        //   a a a b d a a a b a c        (a, a) 4 times                      → 256 = "aa"
+        //   256 a b d 256 a b a c        (256, a) and (a, b) twice: tie, smaller left id wins → 257 = "ab"
+        //   256 257 d 256 257 a c        (256, 257) twice                     → 258 = "aaab"
+        //   258 d 258 a c                every pair once: (a, c) has the smallest left id → 259 = "ac"
+        var tokenizer = BpeTokenizer.Train("aaabdaaabac", numMerges: 4);
+
+        Assert.That(tokenizer.Merges, Is.EqualTo(new (long, long)[] { (97, 97), (97, 98), (256, 257), (97, 99) }),
+            "merges learned from \"aaabdaaabac\": most frequent pair first; ties go to the smallest left id, then the smallest right id");
+        Assert.That(tokenizer.VocabSize, Is.EqualTo(260), "256 bytes + 4 merges");
+    }
+
+    [Test, Points(2)]
+    public void Encode_AppliesTheMergesInTheOrderTheyWereLearned()
+    {
+        // The merges of the test above (256 = a a, 257 = a b, 258 = 256 257), given directly so that only Encode is tested.
+        var tokenizer = new BpeTokenizer([(97, 97), (97, 98), (256, 257)]);
+
+        Assert.That(tokenizer.Encode("aaabdaaabac"), Is.EqualTo(new long[] { 258, 100, 258, 97, 99 }), "Encode of the training text");
+        Assert.That(tokenizer.Encode("aaaaab"), Is.EqualTo(new long[] { 256, 258 }),
+            "Encode(\"aaaaab\"): merge 0 (a a → 256) runs over the whole text first, left to right: 256 256 a b; " +
+            "then merge 1 (a b → 257): 256 256 257; then merge 2 (256 257 → 258): 256 258");
+    }
+
+    [Test, Points(2)]
+    public void DecodeOfEncode_GivesBackUnseenText_IncludingCharactersOutsideTheCorpus()
+    {
+        var tokenizer = BpeTokenizer.Train(SentenceGrammar.Corpus(200, seed: 6), numMerges: 40);
+        var unseenGrammar = SentenceGrammar.Corpus(10, seed: 7);
+        const string unseenOther = "The Cat sat — naïve café, 東京 🙂\n\tend.";
+
+        Assert.That(tokenizer.Decode(tokenizer.Encode(unseenGrammar)), Is.EqualTo(unseenGrammar), "Decode(Encode(s)) on unseen grammar text");
+        Assert.That(tokenizer.Decode(tokenizer.Encode(unseenOther)), Is.EqualTo(unseenOther),
+            "Decode(Encode(s)) on text with capitals, accents, CJK and an emoji: work on UTF-8 bytes, and expand merges recursively");
+        Assert.That(tokenizer.Encode(unseenGrammar).Length, Is.LessThan(unseenGrammar.Length / 2),
+            "40 merges learned on grammar text should at least halve the length of other grammar text");
+    }
+}

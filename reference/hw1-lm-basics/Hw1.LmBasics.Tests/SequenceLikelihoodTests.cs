@@ -1,0 +1,46 @@
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw1.LmBasics.Tests;
+
+public sealed class SequenceLikelihoodTests : TorchTest
+{
+    static readonly double[] Transitions = [0.9, 0.1, /**/ 0.4, 0.6];
+    static readonly double[] Start = [0.25, 0.75];
+
+    [Test, Points(3)]
+    public void LogLikelihood_OfAHandCheckedSequence_IsLogStartPlusTheLogTransitions()
+    {
+        var M = tensor(Transitions, [2, 2]).to(Device);
+        var start = tensor(Start).to(Device);
+        var tokens = tensor(new long[] { 1, 1, 0, 0, 0 }).to(Device);
+        // start[1] M[1,1] M[1,0] M[0,0] M[0,0] = 0.75 * 0.6 * 0.4 * 0.9 * 0.9 (with M[0,1] = 0.1 in place of M[1,0], the transpose's answer)
+        double expected = Math.Log(0.75) + Math.Log(0.6) + Math.Log(0.4) + Math.Log(0.9) + Math.Log(0.9);
+
+        double actual = SequenceLikelihood.LogLikelihood(tokens, M, start);
+
+        Assert.That(actual, Is.EqualTo(expected).Within(1e-12),
+            $"LogLikelihood([1 1 0 0 0]) = ln(0.75 * 0.6 * 0.4 * 0.9 * 0.9) = {expected:F6} (natural log; the first token " +
+            "uses start, then M[previous, next]; M[next, previous] gives a different value on this non-symmetric M)");
+    }
+
+    [Test, Points(2)]
+    public void Perplexity_IsExpOfMinusTheLogLikelihoodPerToken_AndVForTheUniformModel()
+    {
+        var M = tensor(Transitions, [2, 2]).to(Device);
+        var start = tensor(Start).to(Device);
+        var tokens = tensor(new long[] { 1, 1, 0, 0, 0 }).to(Device);
+        double expected = Math.Exp(-(Math.Log(0.75) + Math.Log(0.6) + Math.Log(0.4) + Math.Log(0.9) + Math.Log(0.9)) / 5);
+
+        Assert.That(SequenceLikelihood.Perplexity(tokens, M, start), Is.EqualTo(expected).Within(1e-10),
+            "Perplexity([1 1 0 0 0]) = exp(-log P / n) with n = 5 tokens (not n - 1: the first token is predicted too)");
+
+        using var seeded = new Seeded(41);
+        var uniform = full(7, 7, 1 / 7.0, ScalarType.Float64, Device);
+        var randomTokens = seeded.Randint(0, 7, [50]);
+        Assert.That(SequenceLikelihood.Perplexity(randomTokens, uniform, full(7, 1 / 7.0, ScalarType.Float64, Device)),
+            Is.EqualTo(7.0).Within(1e-9), "the perplexity of any sequence under the uniform model over 7 tokens is 7");
+    }
+}

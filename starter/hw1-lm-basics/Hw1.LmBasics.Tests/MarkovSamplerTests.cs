@@ -1,0 +1,76 @@
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw1.LmBasics.Tests;
+
+public sealed class MarkovSamplerTests : TorchTest
+{
+    // Not symmetric (M[0, 3] = 0 but M[3, 0] = 0.25), and the columns do not sum to 1: sampling from a column
+    // instead of a row gives visibly different frequencies.
+    internal static readonly double[] Chain =
+    [
+        0.10, 0.60, 0.30, 0.00,
+        0.00, 0.20, 0.50, 0.30,
+        0.70, 0.00, 0.10, 0.20,
+        0.25, 0.25, 0.25, 0.25,
+    ];
+    internal static readonly double[] Start = [0.4, 0.3, 0.2, 0.1];
+
+    [Test, Points(1)]
+    public void Sample_ReturnsBatchByLengthInt64Ids()
+    {
+        using var seeded = new Seeded(51);
+        var samples = MarkovSampler.Sample(tensor(Chain, [4, 4]).to(Device), tensor(Start).to(Device), batch: 3, length: 9, seeded.Generator);
+
+        TensorAssert.Shape(samples, [3, 9], "MarkovSampler.Sample(M, start, batch: 3, length: 9)");
+        Assert.That(samples.dtype, Is.EqualTo(ScalarType.Int64), "token ids are int64");
+        Assert.That(samples.min().item<long>() >= 0 && samples.max().item<long>() < 4, "ids must lie in [0, V)");
+    }
+
+    [Test, Points(4)]
+    public void Sample_TransitionFrequencies_MatchTheRowsOfM_WithinFiveStandardDeviations()
+    {
+        using var seeded = new Seeded(52);
+        var M = tensor(Chain, [4, 4]);
+
+        var samples = MarkovSampler.Sample(M.to(Device), tensor(Start).to(Device), batch: 1000, length: 100, seeded.Generator).cpu();
+
+        // 99,000 transitions, about 25,000 from each state. For a state seen n_i times, the observed frequency of
+        // i → j is binomial(n_i, M[i, j]) / n_i, with standard deviation sqrt(M[i, j] (1 - M[i, j]) / n_i) ≤ 0.0032;
+        // a correct sampler is farther than 5 of them with probability below 1e-5 (over all 16 entries), and a
+        // transposed M (a column instead of a row) is off by 0.1 to 0.7.
+        var pairs = samples[.., ..^1] * 4 + samples[.., 1..];
+        var counts = bincount(pairs.flatten(), minlength: 16).reshape(4, 4).to_type(ScalarType.Float64); // [current, next]
+        var n = counts.sum(1, keepdim: true); // [4, 1]
+        var frequencies = counts / n;
+        var bound = 5 * (M * (1 - M) / n).sqrt() + 1e-12;
+        var worst = ((frequencies - M).abs() - bound).max().item<double>();
+
+        Assert.That(worst, Is.LessThanOrEqualTo(0),
+            "empirical frequencies of next | current (rows) vs M, allowed 5 standard deviations:\n" +
+            $"observed\n{frequencies.str(fltFormat: "0.000")}\nexpected M\n{M.str(fltFormat: "0.000")}\n" +
+            "(draw x_t from row M[x_{t-1}], e.g. M.index_select(0, current).multinomial(1, true, generator); x_0 from start)");
+    }
+
+    [Test, Points(2)]
+    public void Sample_DependsOnlyOnTheGenerator_NotOnTheGlobalSeed()
+    {
+        var M = tensor(Chain, [4, 4]).to(Device);
+        var start = tensor(Start).to(Device);
+
+        manual_seed(1);
+        using var first = new Generator(123, CPU);
+        var a = MarkovSampler.Sample(M, start, batch: 4, length: 30, first);
+        manual_seed(2);
+        using var second = new Generator(123, CPU);
+        var b = MarkovSampler.Sample(M, start, batch: 4, length: 30, second);
+        using var other = new Generator(124, CPU);
+        var c = MarkovSampler.Sample(M, start, batch: 4, length: 30, other);
+
+        TensorAssert.Close(b, a, Tolerance.Exact,
+            "two samples from generators with the same seed (after different manual_seed calls): pass generator: to every multinomial call");
+        Assert.That((c == a).all().item<bool>(), Is.False, "generators with different seeds gave identical samples: is the generator used at all?");
+    }
+}

@@ -1,0 +1,37 @@
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw1.LmBasics.Tests;
+
+public sealed class StationaryDistributionTests : TorchTest
+{
+    [Test, Points(3)]
+    public void Compute_OfAHandCheckedNonSymmetricChain_IsFiveOneOneOverSeven()
+    {
+        // pi0 = 0.9 pi0 + 0.5 pi2 and pi1 = 0.1 pi0 + 0.5 pi1 give pi0 = 5 pi2 and pi1 = pi2, so pi = (5, 1, 1) / 7.
+        // The columns do not sum to 1, so the uniform vector (the answer to M x = x) is wrong here.
+        var M = tensor(new double[] { 0.9, 0.1, 0.0, /**/ 0.0, 0.5, 0.5, /**/ 0.5, 0.0, 0.5 }, [3, 3]).to(Device);
+        var expected = tensor(new double[] { 5 / 7.0, 1 / 7.0, 1 / 7.0 });
+
+        TensorAssert.Close(StationaryDistribution.Compute(M), expected.to(Device), name:
+            "StationaryDistribution.Compute(M) for a 3-state chain, float64 [V] (got 1/3 each? you solved M x = x; pi is a LEFT eigenvector: pi M = pi, use M^T)");
+    }
+
+    [Test, Points(3)]
+    public void Compute_SatisfiesPiMEqualsPi_SumsToOne_AndIsNonNegative_OnARandomChain()
+    {
+        using var seeded = new Seeded(31);
+        var M = Bigram.TransitionMatrix(seeded.Randint(0, 10, [8, 8]), alpha: 0.1);
+
+        var pi = StationaryDistribution.Compute(M);
+
+        TensorAssert.Shape(pi, [8], "StationaryDistribution.Compute(M [8, 8])");
+        Assert.That(pi.dtype, Is.EqualTo(ScalarType.Float64), "pi must be float64");
+        TensorAssert.Close(pi.matmul(M), pi, new Tolerance(0, 1e-10),
+            "pi M (the row vector pi times M) must equal pi to 1e-10 (iterate until converged, or solve the linear system)");
+        Assert.That(pi.sum().item<double>(), Is.EqualTo(1.0).Within(1e-10), "sum(pi) must be 1");
+        Assert.That(pi.min().item<double>(), Is.GreaterThanOrEqualTo(-1e-12), "pi is a distribution: no negative entries");
+    }
+}

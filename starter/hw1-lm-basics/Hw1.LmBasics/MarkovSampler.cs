@@ -1,0 +1,22 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw1.LmBasics;
+
+/// <summary>
+/// Ancestral sampling from a bigram model: <c>x_0 ~ start</c>, then <c>x_t ~ M[x_{t-1}, :]</c> (row x_{t-1} of M).
+/// All randomness comes from the generator passed in, never from the global seed, so a run can be repeated.
+/// </summary>
+public static class MarkovSampler
+{
+    /// <summary>
+    /// <paramref name="batch"/> independent sequences of <paramref name="length"/> tokens: <c>[batch, length]</c>
+    /// int64 on the CPU. <c>M [V, V]</c> is row-stochastic, <c>start [V]</c> a distribution. Draw with
+    /// <c>multinomial(..., generator: generator)</c>; the generator lives on the CPU, so draw there (move M and
+    /// start to the CPU first). Sample all sequences of the batch at once, one time step at a time.
+    /// </summary>
+    public static Tensor Sample(Tensor M, Tensor start, long batch, long length, Generator generator)
+    {
+        throw new NotImplementedException("MarkovSampler.Sample: draw x_0 for every sequence from start, then for t >= 1 draw from the rows M[x_{t-1}] (index_select) with multinomial and the generator");
+    }
+}
