@@ -1,0 +1,38 @@
+using static TorchSharp.torch;
+
+namespace Hw2.Backprop;
+
+/// <summary>
+/// Softmax followed by the cross-entropy loss, fused: for logits z <c>[batch, classes]</c> and targets t <c>[batch]</c>,
+/// L = mean over the batch of -log softmax(z_i)[t_i]. Fused, the gradient is simple and stable
+/// ("Deep Learning", section 6.2.2.3): dL/dz = (softmax(z) - onehot(t)) / batch.
+/// </summary>
+public sealed class SoftmaxCrossEntropy
+{
+    /// <summary>softmax(logits) of the last <see cref="Forward"/>, <c>[batch, classes]</c>.</summary>
+    public Tensor? Probabilities { get; private set; }
+
+    /// <summary>The targets of the last <see cref="Forward"/>, <c>[batch]</c>.</summary>
+    public Tensor? Targets { get; private set; }
+
+    /// <summary>
+    /// The mean cross-entropy, a 0-dimensional tensor of the dtype of <paramref name="logits"/> <c>[batch, classes]</c>,
+    /// for class ids <paramref name="targets"/> <c>[batch]</c> (int64). Finite even for logits in the thousands.
+    /// </summary>
+    public Tensor Forward(Tensor logits, Tensor targets)
+    {
+        var shifted = logits - logits.amax([1], keepdim: true); // [batch, classes]
+        var logProbabilities = shifted - shifted.exp().sum(1, keepdim: true).log(); // [batch, classes]
+        Probabilities = logProbabilities.exp();
+        Targets = targets;
+        return -logProbabilities.gather(1, targets.unsqueeze(1)).mean(); // []
+    }
+
+    /// <summary>dL/d(logits) of the last <see cref="Forward"/>, <c>[batch, classes]</c>: (softmax - onehot(targets)) / batch.</summary>
+    public Tensor Backward()
+    {
+        var p = Probabilities ?? throw new InvalidOperationException("SoftmaxCrossEntropy.Backward called before Forward");
+        var oneHot = nn.functional.one_hot(Targets!, p.shape[1]).to_type(p.dtype); // [batch, classes]
+        return (p - oneHot) / p.shape[0];
+    }
+}

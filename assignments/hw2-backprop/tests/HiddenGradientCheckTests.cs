@@ -1,0 +1,38 @@
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw2.Backprop.HiddenTests;
+
+[Visibility(Visibility.Hidden)]
+public sealed class HiddenGradientCheckTests : TorchTest
+{
+    [Test, Points(1)]
+    public void TaylorRemainders_LeaveXAndTheDirectionUnchanged()
+    {
+        using var seeded = new Seeded(1400);
+        var x = seeded.Randn([6], ScalarType.Float64);
+        var v = seeded.Randn([6], ScalarType.Float64);
+        var (xBefore, vBefore) = (x.clone(), v.clone());
+
+        GradientCheck.TaylorRemainders(t => t.exp().sum().ToDouble(), x, x.exp(), v, [0.1, 0.01]);
+
+        TensorAssert.Close(x, xBefore, Tolerance.Exact, "x after TaylorRemainders (evaluate f at x + h v, a new tensor; do not add to x in place)");
+        TensorAssert.Close(v, vBefore, Tolerance.Exact, "the direction after TaylorRemainders");
+    }
+
+    [Test, Points(2)]
+    public void LogLogSlope_IsTheLeastSquaresSlope_OfPointsOffALine()
+    {
+        double[] steps = [0.3, 0.1, 0.05, 0.02, 0.004];
+        double[] remainders = [2e-2, 1.5e-3, 6e-4, 5e-5, 3e-6];
+        var a = steps.Select(h => Math.Log(h)).ToArray();
+        var c = remainders.Select(r => Math.Log(r)).ToArray();
+        double meanA = a.Average(), meanC = c.Average();
+        double expected = a.Zip(c).Sum(p => (p.First - meanA) * (p.Second - meanC)) / a.Sum(v => (v - meanA) * (v - meanA));
+
+        Assert.That(GradientCheck.LogLogSlope(steps, remainders), Is.EqualTo(expected).Within(1e-9),
+            "LogLogSlope of points that are not on one line: the least-squares slope over all of them (not the slope between the end points)");
+    }
+}

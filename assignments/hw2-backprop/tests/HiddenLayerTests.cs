@@ -1,0 +1,106 @@
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw2.Backprop.HiddenTests;
+
+[Visibility(Visibility.Hidden)]
+public sealed class HiddenLayerTests : TorchTest
+{
+    static Linear RandomLinear(Seeded seeded, long d_in, long d_out)
+    {
+        var linear = new Linear(d_in, d_out, seeded.Generator, ScalarType.Float64, Device);
+        Checks.RandomBiases([linear], seeded, 1);
+        return linear;
+    }
+
+    [Test, Points(3)]
+    public void Linear_Backward_MatchesAutograd_ForABatchOfOne_AndForAWideLayer()
+    {
+        using var seeded = new Seeded(1200);
+        foreach (var (batch, d_in, d_out) in new[] { (1L, 6L, 4L), (9L, 17L, 11L) })
+        {
+            var linear = RandomLinear(seeded, d_in, d_out);
+            var x = seeded.Randn([batch, d_in], ScalarType.Float64);
+            var gradOutput = seeded.Randn([batch, d_out], ScalarType.Float64);
+            var (xLeaf, wLeaf, bLeaf) = (Checks.Leaf(x), Checks.Leaf(linear.W.Value), Checks.Leaf(linear.b.Value));
+            (xLeaf.matmul(wLeaf) + bLeaf).mul(gradOutput).sum().backward();
+
+            linear.Forward(x);
+            var gradInput = linear.Backward(gradOutput);
+
+            var what = $"Linear({d_in}, {d_out}) with a batch of {batch}";
+            TensorAssert.Close(linear.W.Grad, wLeaf.grad!, name: $"W.Grad of {what}");
+            TensorAssert.Close(linear.b.Grad, bLeaf.grad!, name: $"b.Grad of {what} (sum over the batch dimension only, keeping [d_out])");
+            TensorAssert.Close(gradInput, xLeaf.grad!, name: $"dL/dx of {what}");
+        }
+    }
+
+    [Test, Points(2)]
+    public void Backward_ReplacesTheGradients_InsteadOfAddingToThem_AndUsesTheLastForward()
+    {
+        using var seeded = new Seeded(1201);
+        var linear = RandomLinear(seeded, 4, 3);
+        var first = seeded.Randn([5, 4], ScalarType.Float64);
+        var x = seeded.Randn([5, 4], ScalarType.Float64);
+        var gradOutput = seeded.Randn([5, 3], ScalarType.Float64);
+
+        linear.Forward(first);
+        linear.Backward(seeded.Randn([5, 3], ScalarType.Float64));
+        linear.Forward(x);
+        linear.Backward(gradOutput);
+
+        TensorAssert.Close(linear.W.Grad, x.T.matmul(gradOutput), name:
+            "W.Grad after a second Forward(x) and Backward(gradOutput): it must be this pass's gradient alone (assign Grad, do not add to it)");
+        TensorAssert.Close(linear.b.Grad, gradOutput.sum(dim: 0), name: "b.Grad after a second Forward and Backward (assign, do not add)");
+    }
+
+    [Test, Points(2)]
+    public void ForwardAndBackward_LeaveTheirArgumentsUnchanged()
+    {
+        using var seeded = new Seeded(1202);
+        var layers = new (string Name, ILayer Layer)[]
+        {
+            ("Linear", RandomLinear(seeded, 4, 4)), ("Tanh", new Tanh()), ("Sigmoid", new Sigmoid()), ("ReLU", new ReLU()),
+        };
+        foreach (var (name, layer) in layers)
+        {
+            var x = Checks.AwayFromZero(seeded, [3, 4]);
+            var gradOutput = seeded.Randn([3, 4], ScalarType.Float64);
+            var (xBefore, gradBefore) = (x.clone(), gradOutput.clone());
+
+            layer.Forward(x);
+            TensorAssert.Close(x, xBefore, Tolerance.Exact, $"x after {name}.Forward(x) (use out-of-place ops: tanh, not tanh_)");
+            layer.Backward(gradOutput);
+            TensorAssert.Close(gradOutput, gradBefore, Tolerance.Exact, $"gradOutput after {name}.Backward(gradOutput) (use out-of-place ops: mul, not mul_)");
+        }
+    }
+
+    [TestCase("Tanh"), TestCase("Sigmoid"), TestCase("ReLU"), Points(3)]
+    public void Activation_Backward_MatchesAutograd_OnAThreeDimensionalInput(string name)
+    {
+        using var seeded = new Seeded(1203);
+        var x = Checks.AwayFromZero(seeded, [2, 3, 5]) * 1.5;
+        var gradOutput = seeded.Randn([2, 3, 5], ScalarType.Float64);
+        var leaf = Checks.Leaf(x);
+        Checks.TorchActivation(name, leaf).mul(gradOutput).sum().backward();
+
+        var layer = Checks.Activation(name);
+        TensorAssert.Close(layer.Forward(x), Checks.TorchActivation(name, x), name: $"{name}.Forward of a [2, 3, 5] input (activations work elementwise on any shape)");
+        TensorAssert.Close(layer.Backward(gradOutput), leaf.grad!, name: $"{name}.Backward of a [2, 3, 5] gradient");
+    }
+
+    [TestCase("Tanh"), TestCase("Sigmoid"), Points(2)]
+    public void Activation_StaysFinite_ForInputsInTheHundreds(string name)
+    {
+        var x = tensor(new[] { -800.0, -40, 0.5, 40, 800 }, ScalarType.Float64).to(Device);
+        var layer = Checks.Activation(name);
+
+        var y = layer.Forward(x);
+        var gradInput = layer.Backward(ones_like(x));
+
+        TensorAssert.Close(y, Checks.TorchActivation(name, x), name: $"{name}.Forward at ±40 and ±800 (exp overflows there: use x.{name.ToLowerInvariant()}() or a stable form)");
+        TensorAssert.AllFinite(gradInput, $"{name}.Backward at ±40 and ±800");
+    }
+}

@@ -1,0 +1,112 @@
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw2.Backprop.Tests;
+
+public sealed class MlpTests : TorchTest
+{
+    /// <summary>The Linear layers of <paramref name="mlp"/>, after checking that it is Linear, activation, ..., Linear.</summary>
+    internal static IReadOnlyList<Linear> CheckStructure(Mlp mlp, long[] sizes, Type activation)
+    {
+        var expected = string.Join(", ", Enumerable.Range(0, sizes.Length - 1)
+            .Select(i => $"Linear({sizes[i]}, {sizes[i + 1]})" + (i + 2 < sizes.Length ? $", {activation.Name}" : "")));
+        var actual = string.Join(", ", mlp.Layers.Select(layer => layer is Linear linear
+            ? $"Linear({linear.W.Value.shape[0]}, {linear.W.Value.shape[1]})"
+            : layer.GetType().Name));
+        Assert.That(actual, Is.EqualTo(expected), $"Mlp([{string.Join(", ", sizes)}]).Layers: one Linear per pair of consecutive sizes, " +
+                                                  "an activation after every Linear but the last");
+        return mlp.Layers.OfType<Linear>().ToList();
+    }
+
+    /// <summary>The same network written with TorchSharp ops on leaf copies of the weights, for autograd.</summary>
+    internal static Tensor AutogradForward(Tensor x, IReadOnlyList<(Tensor W, Tensor b)> leaves, Func<Tensor, Tensor> activation)
+    {
+        for (int i = 0; i < leaves.Count; i++)
+        {
+            x = x.matmul(leaves[i].W) + leaves[i].b;
+            if (i + 1 < leaves.Count) x = activation(x);
+        }
+        return x;
+    }
+
+    [Test, Points(3)]
+    public void Layers_AreLinearThenActivation_ForEachPairOfSizes_EndingWithALinear()
+    {
+        using var seeded = new Seeded(500);
+        long[] sizes = [3, 8, 6, 2];
+
+        var mlp = new Mlp(sizes, () => new ReLU(), seeded.Generator, ScalarType.Float64, Device);
+
+        var linears = CheckStructure(mlp, sizes, typeof(ReLU));
+        Assert.That(mlp.Layers.OfType<ReLU>().Distinct().Count(), Is.EqualTo(2),
+            "each activation must be its own object (call the activation factory once per hidden layer): one shared object would share its cache");
+        foreach (var linear in linears)
+            Assert.That(linear.W.Value.dtype, Is.EqualTo(ScalarType.Float64), "pass the dtype on to every Linear");
+    }
+
+    [Test, Points(1)]
+    public void Parameters_AreWAndBOfEveryLinear_InLayerOrder()
+    {
+        using var seeded = new Seeded(501);
+        var mlp = new Mlp([2, 5, 3], () => new Tanh(), seeded.Generator, ScalarType.Float64, Device);
+
+        var linears = mlp.Layers.OfType<Linear>().ToList();
+        var expected = linears.SelectMany(linear => new[] { linear.W, linear.b }).ToList();
+
+        Assert.That(mlp.Parameters, Is.EqualTo(expected), "Mlp.Parameters: W and b of the first Linear, then of the second, ... (the same Parameter objects)");
+    }
+
+    [Test, Points(3)]
+    public void ForwardAndBackward_MatchTheReference_WithStoredWeights()
+    {
+        long[] sizes = [4, 6, 5, 3];
+        using var seeded = new Seeded(502);
+        using var golden = Golden.Open("mlp_tanh");
+        var mlp = new Mlp(sizes, () => new Tanh(), seeded.Generator, ScalarType.Float64, Device);
+        var linears = CheckStructure(mlp, sizes, typeof(Tanh));
+        for (int i = 0; i < linears.Count; i++)
+        {
+            linears[i].W.Value.copy_(golden.Input($"layer{i}.W", () => seeded.RandnCpu(linears[i].W.Value.shape, ScalarType.Float64) * 0.7));
+            linears[i].b.Value.copy_(golden.Input($"layer{i}.b", () => seeded.RandnCpu(linears[i].b.Value.shape, ScalarType.Float64) * 0.3));
+        }
+        var x = golden.Input("x", () => seeded.RandnCpu([5, 4], ScalarType.Float64));
+        var gradOutput = golden.Input("grad_output", () => seeded.RandnCpu([5, 3], ScalarType.Float64));
+
+        golden.AssertClose("logits", mlp.Forward(x));
+        golden.AssertClose("grad_input", mlp.Backward(gradOutput));
+        for (int i = 0; i < linears.Count; i++)
+        {
+            golden.AssertClose($"layer{i}.dW", linears[i].W.Grad!);
+            golden.AssertClose($"layer{i}.db", linears[i].b.Grad!);
+        }
+    }
+
+    [Test, Points(5)]
+    public void Backward_MatchesAutograd_ForEveryParameterAndTheInput()
+    {
+        long[] sizes = [3, 7, 5, 4];
+        using var seeded = new Seeded(503);
+        var mlp = new Mlp(sizes, () => new Sigmoid(), seeded.Generator, ScalarType.Float64, Device);
+        var linears = CheckStructure(mlp, sizes, typeof(Sigmoid));
+        foreach (var linear in linears) linear.b.Value.copy_(seeded.Randn(linear.b.Value.shape, ScalarType.Float64) * 0.5);
+        var x = seeded.Randn([6, 3], ScalarType.Float64);
+        var targets = seeded.Randint(0, 4, [6]);
+
+        var leaves = linears.Select(l => (W: l.W.Value.detach().clone().requires_grad_(true), b: l.b.Value.detach().clone().requires_grad_(true))).ToList();
+        var xLeaf = x.detach().clone().requires_grad_(true);
+        nn.functional.cross_entropy(AutogradForward(xLeaf, leaves, t => t.sigmoid()), targets).backward();
+
+        var loss = new SoftmaxCrossEntropy();
+        loss.Forward(mlp.Forward(x), targets);
+        var gradInput = mlp.Backward(loss.Backward());
+
+        for (int i = linears.Count - 1; i >= 0; i--)
+        {
+            TensorAssert.Close(linears[i].W.Grad, leaves[i].W.grad!, name: $"W.Grad of Linear {i} (counting from 0) of the Mlp");
+            TensorAssert.Close(linears[i].b.Grad, leaves[i].b.grad!, name: $"b.Grad of Linear {i} (counting from 0) of the Mlp");
+        }
+        TensorAssert.Close(gradInput, xLeaf.grad!, name: "Mlp.Backward(dL/dlogits), dL/dx");
+    }
+}
