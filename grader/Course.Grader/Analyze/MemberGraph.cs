@@ -16,6 +16,7 @@ public sealed class MemberGraph
     public static MemberGraph Build(Compilation compilation)
     {
         var graph = new MemberGraph();
+        graph.AddDispatchEdges(compilation);
         foreach (var tree in compilation.SyntaxTrees)
         {
             var model = compilation.GetSemanticModel(tree);
@@ -51,6 +52,34 @@ public sealed class MemberGraph
                 foreach (var t in targets)
                     if (seen.Add(t)) queue.Enqueue(t);
         return seen;
+    }
+
+    /// <summary>
+    /// A call through an interface or a virtual member may land in any implementation or override declared
+    /// here, so the graph leads from the one to the others (a safe over-approximation).
+    /// </summary>
+    void AddDispatchEdges(Compilation compilation)
+    {
+        var types = new Stack<INamespaceOrTypeSymbol>([compilation.Assembly.GlobalNamespace]);
+        while (types.TryPop(out var container))
+        {
+            foreach (var member in container.GetMembers())
+            {
+                if (member is INamespaceOrTypeSymbol nested) types.Push(nested);
+                if (member is not INamedTypeSymbol type) continue;
+                foreach (var contract in type.AllInterfaces.SelectMany(i => i.GetMembers()))
+                    if (type.FindImplementationForInterfaceMember(contract) is { } implementation)
+                        AddIds(contract, implementation);
+                foreach (var own in type.GetMembers())
+                    if (own switch { IMethodSymbol m => m.OverriddenMethod, IPropertySymbol p => p.OverriddenProperty, _ => (ISymbol?)null } is { } overridden)
+                        AddIds(overridden, own);
+            }
+        }
+    }
+
+    void AddIds(ISymbol from, ISymbol to)
+    {
+        if (SymbolIds.Of(from) is { } f && SymbolIds.Of(to) is { } t && f != t) Add(f, t);
     }
 
     void Add(string from, string to)

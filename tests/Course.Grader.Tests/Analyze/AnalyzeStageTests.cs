@@ -191,4 +191,27 @@ public class AnalyzeStageTests
         Assert.That(homework.Graph.Reachable("M:Head.Forward(TorchSharp.torch.Tensor)"), Does.Contain(banned));
         Assert.That(homework.Graph.Reachable("M:Head.Clean"), Does.Not.Contain(banned));
     }
+
+    [Test]
+    public void GivenACallThroughAnInterfaceOrAVirtualMember_ThenTheGraphReachesEveryImplementation()
+    {
+        var homework = Analyze("""
+            public interface ILayer { TorchSharp.torch.Tensor Backward(TorchSharp.torch.Tensor g); }
+            public abstract class Base { public abstract int Size(); }
+            public class Tanh : Base, ILayer
+            {
+                public TorchSharp.torch.Tensor Backward(TorchSharp.torch.Tensor g) => TorchSharp.torch.nn.functional.scaled_dot_product_attention(g, g, g);
+                public override int Size() => 1;
+            }
+            public class Net
+            {
+                public TorchSharp.torch.Tensor Run(ILayer layer, TorchSharp.torch.Tensor g) => layer.Backward(g);
+                public int Count(Base b) => b.Size();
+            }
+            """, Sdpa);
+        var banned = homework.Violations.Single().Member!;
+
+        Assert.That(homework.Graph.Reachable("M:Net.Run(ILayer,TorchSharp.torch.Tensor)"), Does.Contain(banned));
+        Assert.That(homework.Graph.Reachable("M:Net.Count(Base)"), Does.Contain("M:Tanh.Size"));
+    }
 }
