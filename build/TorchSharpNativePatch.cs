@@ -118,11 +118,16 @@ public static class ElfVersionPatch
         var bytes = File.ReadAllBytes(path);
         var changes = Patch(bytes, hostVersions);
         if (changes.Count == 0) return changes;
+        // Through a copy and an atomic rename: never writes through a hard link into the NuGet cache, and a
+        // process loading the library at that moment sees the old file or the new one, never none.
+        var stamp = File.GetLastWriteTimeUtc(path);
         var temp = path + ".patching";
         File.Copy(path, temp, overwrite: true); // keeps the file mode
         File.WriteAllBytes(temp, bytes);
-        File.Delete(path);                      // never writes through a hard link into the NuGet cache
-        File.Move(temp, path);
+        File.Replace(temp, path, null);
+        // Same size and time as the package's copy: MSBuild's incremental copy then leaves it alone, and
+        // later builds neither recopy nor rewrite a library that running test workers have loaded.
+        File.SetLastWriteTimeUtc(path, stamp);
         return changes;
     }
 
