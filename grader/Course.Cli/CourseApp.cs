@@ -29,6 +29,21 @@ internal static class CourseApp
             config.AddCommand<ValidateCommand>("validate")
                 .WithDescription("Check that a homework's tests are fair: reference full marks, starter zero, every solution region guarded.")
                 .WithExample("validate", "hw3-attention");
+            config.AddCommand<BatchCommand>("batch")
+                .WithDescription("Grade a class's submissions in parallel into an SQLite gradebook; a rerun skips what is already graded.")
+                .WithExample("batch", "hw3-attention", "--dir", "downloads/hw3", "--deadline", "2025-03-01T23:59:00Z", "--jobs", "4")
+                .WithExample("batch", "hw3-attention", "--dir", "downloads/hw3", "--extensions", "extensions.csv", "--regrade");
+            config.AddBranch("gradebook", gradebook =>
+            {
+                gradebook.SetDescription("Read the gradebook `course batch` writes.");
+                gradebook.AddCommand<GradebookExportCommand>("export")
+                    .WithDescription("Export each student's latest grade: csv (for an LMS), histogram (PNG) or markdown (a summary).")
+                    .WithExample("gradebook", "export", "hw3-attention", "--format", "csv", "--out", "hw3.csv")
+                    .WithExample("gradebook", "export", "hw3-attention", "--format", "histogram", "--out", "hw3.png");
+            });
+            config.AddCommand<ExportCommand>("export")
+                .WithDescription("Write the students' template repository: starter, public tests, handout, Classroom workflow and the grader.")
+                .WithExample("export", "hw3-attention", "--out", "../hw3-attention-template");
         });
         return app.Run(args);
     }

@@ -8,4 +8,6 @@ internal static class ExitCodes
     public const int Failed = 1;
     /// <summary>The command line is wrong: unknown command, option or homework id.</summary>
     public const int BadArguments = 2;
+    /// <summary>`grade --post`: graded and reported locally, but publishing to GitHub failed (token, permission, not found, rate limit, network).</summary>
+    public const int PublishFailed = 3;
 }

@@ -11,7 +11,7 @@ namespace Course.Cli.Commands;
 /// <summary>`course grade &lt;assignment&gt; [--submission ...]`: grades one submission and reports it.</summary>
 internal sealed class GradeCommand(IAnsiConsole console) : AsyncCommand<GradeCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : PublishOptions
     {
         [CommandArgument(0, "<assignment>")]
         [Description("The homework, e.g. hw3-attention.")]
@@ -43,7 +43,7 @@ internal sealed class GradeCommand(IAnsiConsole console) : AsyncCommand<GradeCom
 
         public override ValidationResult Validate() =>
             ReportFormats.Names.Contains(Format)
-                ? ValidationResult.Success()
+                ? ValidatePublishing()
                 : ValidationResult.Error($"--format must be one of {string.Join(", ", ReportFormats.Names)}");
     }
 
@@ -71,8 +71,12 @@ internal sealed class GradeCommand(IAnsiConsole console) : AsyncCommand<GradeCom
         if (settings.Out is { } outDir) ReportFormats.WriteAll(view, outDir);
         ReportFormats.Print(console, view, settings.Format);
         if (GitHubActionsReport.Environment.Detected)
-            console.Profile.Out.Writer.Write(GitHubActionsReport.Emit(view, GitHubActionsReport.Environment.FromProcess()));
-        return ExitCodes.Ok;
+        {
+            var commands = GitHubActionsReport.Emit(view, GitHubActionsReport.Environment.FromProcess());
+            // The runner reads workflow commands from stderr too; on stdout they would corrupt JSON or XML piped to a file.
+            (ReportFormats.IsMachineReadable(settings.Format) ? Console.Error : console.Profile.Out.Writer).Write(commands);
+        }
+        return await settings.PostAsync(console, view, submission, layout!, settings.Format, cancellationToken);
     }
 
     /// <summary>assignments/&lt;id&gt;/examples/partial: a half-done submission that shows what feedback looks like.</summary>

@@ -8,6 +8,9 @@ internal static class ReportFormats
 {
     public static readonly IReadOnlyList<string> Names = ["console", "json", "classroom", "gradescope", "junit", "markdown"];
 
+    /// <summary>Formats a program parses (JSON, XML): nothing else may go to stdout with them.</summary>
+    public static bool IsMachineReadable(string format) => format is not ("console" or "markdown");
+
     public static void Print(IAnsiConsole console, ReportView view, string format)
     {
         var writer = console.Profile.Out.Writer;

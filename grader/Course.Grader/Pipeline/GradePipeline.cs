@@ -26,6 +26,7 @@ public static class GradePipeline
         var scratch = Directory.CreateTempSubdirectory("course-grade-").FullName;
         try
         {
+            var testSuiteHash = TestSuiteHash.Of(suites, request.IncludeHidden);
             SubmissionFiles files;
             try
             {
@@ -33,11 +34,13 @@ public static class GradePipeline
             }
             catch (SubmissionException e)
             {
-                var noFiles = Path.Combine(scratch, "empty");
-                Directory.CreateDirectory(noFiles);
-                files = new SubmissionFiles(noFiles, null, [$"The submission could not be read: {e.Message}"]);
+                // The starter is run only to list every test the student would have had; nothing of it is theirs to grade or annotate.
+                var starter = new AssemblySources(manifest.Project, SourceFile.ReadFolder(suites.StarterProject, suites.StarterProject));
+                var listed = await GradeWorkspaceAsync(suites, starter, [], new Provenance(GraderVersion, testSuiteHash, null, request.Submission.ToString()),
+                    request.IncludeHidden, worker, now, request.Limits, cancellationToken);
+                return NotRead(listed, $"the submission could not be read: {e.Message}");
             }
-            var provenance = new Provenance(GraderVersion, TestSuiteHash.Of(suites, request.IncludeHidden), files.Commit, request.Submission.ToString());
+            var provenance = new Provenance(GraderVersion, testSuiteHash, files.Commit, request.Submission.ToString());
             var workspace = WorkspaceStage.Build(manifest, suites.StarterProject, files.Root);
             var notes = files.Notes.Concat(workspace.Notes).ToList();
             return await GradeWorkspaceAsync(suites, workspace.Homework, notes, provenance, request.IncludeHidden, worker, now, request.Limits, cancellationToken);
@@ -78,7 +81,7 @@ public static class GradePipeline
                 ? new Annotation(AnnotationLevel.Failure, f.File, f.Line, f.Column, $"not allowed: {f.Api}", f.Message)
                 : new Annotation(AnnotationLevel.Warning, f.File, f.Line, f.Column, "still a stub", "This part is still the starter's NotImplementedException.")));
             var graph = MemberGraph.Merge([analysis.Graph, .. compiled.TestSuites.Select(s => MemberGraph.Build(s.Compilation))]);
-            bannedReached = BannedReach.ForTests(graph, findings.Where(f => f.IsViolation).ToList(), compiled.TestSuites);
+            bannedReached = BannedReach.ForTests(graph, findings.Where(f => f.IsViolation).ToList(), compiled.TestSuites, compiled.Homework.Compilation);
         }
         if (!compiled.Success)
             throw new InvalidOperationException("the trusted tests do not compile: " +
@@ -97,6 +100,19 @@ public static class GradePipeline
             .Where(a => studentFiles.Contains(a.File));
         var report = ScoreStage.Score(new ScoreInput(manifest, run.Tests, bannedReached, [.. annotations, .. isolated], compileFailure, provenance, now));
         return notes.Count == 0 ? report : report with { Summary = report.Summary + " " + string.Join(" ", notes) };
+    }
+
+    /// <summary>Every test of <paramref name="listed"/> at zero, not run for <paramref name="reason"/>, which the summary leads with.</summary>
+    static GradeReport NotRead(GradeReport listed, string reason)
+    {
+        var tests = listed.Tests.Select(t => t with { Passed = false, Score = 0, Message = $"Not run: {reason}", Output = "", DurationSeconds = 0 }).ToList();
+        return listed with
+        {
+            Score = 0,
+            Tests = tests,
+            Annotations = [],
+            Summary = $"0/{ScoreStage.Format(listed.MaxScore)} points; 0 of {tests.Count} tests passed. {char.ToUpperInvariant(reason[0])}{reason[1..]}",
+        };
     }
 
     static CompileResult Compile(AssemblySources homework, IReadOnlyList<(AssemblySources Sources, string GoldenDirectory)> suites, WorkerLocation worker) =>

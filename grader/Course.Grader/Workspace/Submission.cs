@@ -24,6 +24,8 @@ public sealed record Submission(SubmissionKind Kind, string Location, string? Re
             return new(SubmissionKind.TarGz, Path.GetFullPath(text));
         if (Directory.Exists(text) && !Directory.Exists(Path.Combine(text, ".git")))
             return new(SubmissionKind.Folder, Path.GetFullPath(text));
+        if (Directory.Exists(Path.Combine(text, ".git")))
+            return new(SubmissionKind.Git, Path.GetFullPath(text)); // before splitting: "/home/a@b/repo" is a path, not "/home/a" at ref "b/repo"
 
         var (location, gitRef) = SplitRef(text);
         if (Directory.Exists(Path.Combine(location, ".git")) || Directory.Exists(location))
@@ -33,18 +35,34 @@ public sealed record Submission(SubmissionKind Kind, string Location, string? Re
         throw new SubmissionException($"'{text}' is not a folder, a .zip, a .tar.gz or a git repository");
     }
 
-    /// <summary>Splits "location@ref", leaving the "user@" of scp-like URLs (git@host:org/repo) alone.</summary>
+    /// <summary>
+    /// Splits "location@ref", leaving alone the user of scp-like URLs (<c>git@host:org/repo</c>) and of URLs with one
+    /// (<c>https://x-access-token:TOKEN@github.com/org/repo.git</c>): an '@' inside the host part is no ref.
+    /// </summary>
     static (string Location, string? Ref) SplitRef(string text)
     {
         var at = text.LastIndexOf('@');
         if (at <= 0 || at == text.Length - 1) return (text, null);
-        var before = text[..at];
+        var scheme = text.IndexOf("://", StringComparison.Ordinal);
+        var hostEnd = scheme < 0 ? -1 : text.IndexOf('/', scheme + 3);
+        var inUserInfo = scheme >= 0 && (hostEnd < 0 || at < hostEnd);
         var after = text[(at + 1)..];
-        var isUserPart = !before.Contains('/') && !before.Contains('\\') && after.Contains(':');
-        return isUserPart || after.Contains(':') ? (text, null) : (before, after);
+        return inUserInfo || after.Contains(':') ? (text, null) : (text[..at], after);
     }
 
-    public override string ToString() => Ref is null ? Location : $"{Location}@{Ref}";
+    /// <summary>As given, but with any credentials in a URL's user part masked: this goes into reports students see.</summary>
+    public override string ToString()
+    {
+        var location = Location;
+        var scheme = location.IndexOf("://", StringComparison.Ordinal);
+        if (scheme >= 0)
+        {
+            var hostEnd = location.IndexOf('/', scheme + 3) is var slash and >= 0 ? slash : location.Length;
+            var at = location.LastIndexOf('@', hostEnd - 1, hostEnd - scheme - 3);
+            if (at >= 0) location = location[..(scheme + 3)] + "***" + location[at..];
+        }
+        return Ref is null ? location : $"{location}@{Ref}";
+    }
 }
 
 /// <summary>A submission that cannot be read: the student's problem, reported as a graded result.</summary>

@@ -32,7 +32,12 @@ public static class WorkspaceStage
         foreach (var studentFile in manifest.StudentFiles)
         {
             var path = Path.Combine(projectDir, studentFile);
-            if (File.Exists(path))
+            if (File.Exists(path) && IsLinkOrUnderLink(path, submissionRoot))
+            {
+                missing.Add(studentFile);
+                notes.Add($"{studentFile} is a link, and links are not graded; the starter's version was graded instead.");
+            }
+            else if (File.Exists(path))
                 files[studentFile] = new SourceFile(studentFile, File.ReadAllText(path));
             else
             {
@@ -56,6 +61,21 @@ public static class WorkspaceStage
 
         var sources = new AssemblySources(manifest.Project, files.Values.OrderBy(f => f.Path, StringComparer.Ordinal).ToList());
         return new Workspace(sources, notes, missing);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> or a folder between it and <paramref name="root"/> is a link: a git checkout or a
+    /// folder can hold one to any file on the grading machine, which must not be read into a grade (or its compile errors).
+    /// </summary>
+    static bool IsLinkOrUnderLink(string path, string root)
+    {
+        var top = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar);
+        for (var current = Path.GetFullPath(path); current.Length > top.Length; current = Path.GetDirectoryName(current)!)
+        {
+            FileSystemInfo entry = File.Exists(current) ? new FileInfo(current) : new DirectoryInfo(current);
+            if (entry.LinkTarget is not null) return true;
+        }
+        return false;
     }
 
     /// <summary>

@@ -1,0 +1,57 @@
+using System.Globalization;
+using Course.Grader.Batch;
+using CsvHelper;
+
+namespace Course.Gradebook.Export;
+
+/// <summary>
+/// One student's line of the exported CSV, in the columns LMS gradebook imports map (a student column and a points
+/// column) and GitHub Classroom's own grade export uses (repository, points awarded and available):
+/// <c>student, repository, commit, score, max_score, percent, status, late, submitted_at, graded_at</c>.
+/// </summary>
+/// <param name="Score">Points; empty for a grader error (no grade).</param>
+/// <param name="MaxScore">The assignment's points available; for a student without a graded submission, that of the others.</param>
+/// <param name="Status">graded, compile_error, rejected, no_submission or error.</param>
+/// <param name="SubmittedAt">ISO 8601 UTC, from the source's time (push, commit or file time); empty when unknown.</param>
+[CsvRecord]
+public sealed partial record GradeCsvRow(
+    [CsvColumn("student")] string Student,
+    [CsvColumn("repository")] string Repository,
+    [CsvColumn("commit")] string Commit,
+    [CsvColumn("score")] double? Score,
+    [CsvColumn("max_score")] double MaxScore,
+    [CsvColumn("percent")] double? Percent,
+    [CsvColumn("status")] string Status,
+    [CsvColumn("late")] bool Late,
+    [CsvColumn("submitted_at")] string SubmittedAt,
+    [CsvColumn("graded_at")] string GradedAt);
+
+/// <summary>The gradebook as CSV: a header, then one row per student with their latest grade.</summary>
+public static class GradeCsv
+{
+    /// <summary>
+    /// RFC 4180 (CRLF, quotes where needed) with lower-case booleans, as spreadsheets and LMS imports read them; a text field
+    /// that a spreadsheet would run as a formula (a folder named "=cmd|…") gets a leading apostrophe.
+    /// </summary>
+    public static readonly CsvWriterOptions Options = CsvWriterOptions.Default with { TrueValue = "true", FalseValue = "false", Injection = CsvInjection.Escape };
+
+    public static void Write(TextWriter writer, IReadOnlyList<GradebookEntry> latest)
+    {
+        var maxScore = latest.Where(e => e.MaxScore > 0).OrderBy(e => e.Id).Select(e => e.MaxScore).LastOrDefault();
+        using var csv = CsvWriter.Create(writer, Options, leaveOpen: true);
+        csv.WriteRecords(latest.Select(e => Row(e, maxScore)));
+    }
+
+    static GradeCsvRow Row(GradebookEntry entry, double maxScore)
+    {
+        var max = entry.MaxScore > 0 ? entry.MaxScore : maxScore;
+        double? score = entry.IsGrade ? entry.Score : null;
+        return new GradeCsvRow(
+            entry.Student, entry.Repository, entry.Commit ?? "", score, max,
+            score is { } s && max > 0 ? Math.Round(100 * s / max, 2) : null,
+            GradebookColumns.Name(entry.Status), entry.Late,
+            entry.SubmittedAt is { } at ? Iso(at) : "", Iso(entry.GradedAt));
+    }
+
+    static string Iso(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}

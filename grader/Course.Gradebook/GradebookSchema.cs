@@ -1,0 +1,66 @@
+using Microsoft.Data.Sqlite;
+
+namespace Course.Gradebook;
+
+/// <summary>
+/// The gradebook's tables. <c>schema_version</c> holds the version the file was made with; a grader refuses a newer
+/// one rather than misread it. Rows of <c>grades</c> are only ever added: the highest id of a student is the grade.
+/// </summary>
+static class GradebookSchema
+{
+    public const int Version = 1;
+
+    const string CreateV1 = """
+        CREATE TABLE grades (
+            id              INTEGER PRIMARY KEY AUTOINCREMENT,
+            assignment      TEXT NOT NULL,
+            student         TEXT NOT NULL,
+            repository      TEXT NOT NULL,
+            commit_sha      TEXT,
+            submission_key  TEXT NOT NULL,
+            grader_version  TEXT NOT NULL,
+            test_suite_hash TEXT NOT NULL,
+            status          TEXT NOT NULL,
+            score           REAL NOT NULL,
+            max_score       REAL NOT NULL,
+            tests_json      TEXT NOT NULL,
+            late            INTEGER NOT NULL,
+            submitted_at    TEXT,
+            time_source     TEXT NOT NULL,
+            graded_at       TEXT NOT NULL,
+            message         TEXT NOT NULL,
+            report_json     TEXT
+        );
+        CREATE INDEX grades_by_submission ON grades (assignment, student, submission_key, test_suite_hash);
+        CREATE INDEX grades_by_student ON grades (assignment, student, id);
+        """;
+
+    /// <summary>Creates the tables in a new file, or checks an existing file's version.</summary>
+    public static void Ensure(SqliteConnection connection, string path)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        using var query = connection.CreateCommand();
+        query.Transaction = transaction;
+        query.CommandText = "SELECT MAX(version) FROM schema_version";
+        var found = query.ExecuteScalar() is long version ? (int?)version : null;
+        if (found is null)
+        {
+            Execute(connection, transaction, CreateV1);
+            Execute(connection, transaction, $"INSERT INTO schema_version (version) VALUES ({Version})");
+        }
+        else if (found > Version)
+        {
+            throw new InvalidDataException($"the gradebook {path} has schema version {found}, newer than this grader's {Version}: update the grader");
+        }
+        transaction.Commit();
+    }
+
+    static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,113 @@
+using Course.Grader.Batch;
+using Microsoft.Data.Sqlite;
+
+namespace Course.Gradebook;
+
+/// <summary>
+/// The gradebook as an SQLite file in WAL mode: each <see cref="Record"/> is its own committed transaction, so a batch
+/// killed half-way keeps every grade it gave. One connection, used by one thread at a time.
+/// </summary>
+public sealed class SqliteGradebook : IGradebook, IDisposable
+{
+    readonly SqliteConnection connection;
+    readonly Lock gate = new();
+
+    SqliteGradebook(string path, SqliteConnection connection)
+    {
+        Path = path;
+        this.connection = connection;
+    }
+
+    public string Path { get; }
+
+    /// <summary>Opens the gradebook at <paramref name="path"/>, making the file and its tables when there is none.</summary>
+    /// <exception cref="InvalidDataException">The file was made by a newer grader.</exception>
+    public static SqliteGradebook Open(string path)
+    {
+        path = System.IO.Path.GetFullPath(path);
+        if (System.IO.Path.GetDirectoryName(path) is { } folder) Directory.CreateDirectory(folder);
+        // No pooling: the file is closed on Dispose, so it can be copied, moved or deleted right after.
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        try
+        {
+            connection.Open();
+            using (var pragmas = connection.CreateCommand())
+            {
+                pragmas.CommandText = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000;";
+                pragmas.ExecuteNonQuery();
+            }
+            GradebookSchema.Ensure(connection, path);
+            return new SqliteGradebook(path, connection);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    public GradebookEntry? FindGrade(string assignment, string student, string submissionKey, string testSuiteHash) =>
+        Query($"""
+            {GradebookColumns.Select}
+            WHERE assignment = $assignment AND student = $student AND submission_key = $key AND test_suite_hash = $suite AND status <> 'error'
+            ORDER BY id DESC LIMIT 1
+            """, ("$assignment", assignment), ("$student", student), ("$key", submissionKey), ("$suite", testSuiteHash)).SingleOrDefault();
+
+    public GradebookEntry? LatestGrade(string assignment, string student) =>
+        Query($"""
+            {GradebookColumns.Select}
+            WHERE assignment = $assignment AND student = $student AND status <> 'error'
+            ORDER BY id DESC LIMIT 1
+            """, ("$assignment", assignment), ("$student", student)).SingleOrDefault();
+
+    public GradebookEntry Record(GradebookEntry entry)
+    {
+        lock (gate)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = GradebookColumns.Insert;
+            GradebookColumns.Bind(command, entry);
+            return entry with { Id = (long)command.ExecuteScalar()! };
+        }
+    }
+
+    /// <summary>Every row of the assignment, oldest first: regrades and grader errors included.</summary>
+    public IReadOnlyList<GradebookEntry> History(string assignment) =>
+        Query($"{GradebookColumns.Select} WHERE assignment = $assignment ORDER BY id", ("$assignment", assignment));
+
+    /// <summary>Each student's grade (their latest row that is a grade, else their latest grader error), by student.</summary>
+    public IReadOnlyList<GradebookEntry> Latest(string assignment) =>
+        [.. History(assignment).GroupBy(e => e.Student, StringComparer.Ordinal)
+            .Select(rows => rows.LastOrDefault(e => e.IsGrade) ?? rows.Last())
+            .OrderBy(e => e.Student, StringComparer.Ordinal)];
+
+    /// <summary>The assignments the gradebook holds rows of.</summary>
+    public IReadOnlyList<string> Assignments()
+    {
+        lock (gate)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT DISTINCT assignment FROM grades ORDER BY assignment";
+            using var reader = command.ExecuteReader();
+            var names = new List<string>();
+            while (reader.Read()) names.Add(reader.GetString(0));
+            return names;
+        }
+    }
+
+    public void Dispose() => connection.Dispose();
+
+    List<GradebookEntry> Query(string sql, params (string Name, object Value)[] parameters)
+    {
+        lock (gate)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+            using var reader = command.ExecuteReader();
+            var rows = new List<GradebookEntry>();
+            while (reader.Read()) rows.Add(GradebookColumns.Read(reader));
+            return rows;
+        }
+    }
+}

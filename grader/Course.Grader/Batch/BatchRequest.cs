@@ -1,0 +1,24 @@
+using Course.Grader.Manifest;
+using Course.Grader.Run;
+
+namespace Course.Grader.Batch;
+
+/// <summary>A batch to grade: whose submissions, against which deadline, how many at a time.</summary>
+/// <param name="Jobs">How many submissions are graded at once (each in its own worker process).</param>
+/// <param name="Regrade">Grade again what the gradebook already holds; the new rows win, the old ones stay as history.</param>
+/// <param name="Poster">Where grades go back to students (<c>--post</c>); null posts nothing.</param>
+/// <param name="IncludeHidden">Run the hidden tests too; false only in tests and trial runs.</param>
+/// <param name="Limits">Overrides the manifest's run limits (tests use short ones).</param>
+/// <param name="Clock">When grades (and grader errors) are given; tests pass a fixed one.</param>
+public sealed record BatchRequest(
+    string Assignment,
+    CourseLayout Layout,
+    ISubmissionSource Source,
+    DeadlinePolicy Deadline,
+    int Jobs,
+    bool Regrade = false,
+    IGradePoster? Poster = null,
+    bool IncludeHidden = true,
+    RunLimits? Limits = null,
+    Func<DateTimeOffset>? Clock = null,
+    WorkerLocation? Worker = null);

@@ -1,0 +1,11 @@
+namespace Course.Grader.Batch;
+
+/// <summary>Every student's outcome, in the order the source listed them.</summary>
+public sealed record BatchResult(IReadOnlyList<BatchOutcome> Outcomes)
+{
+    public int Graded => Outcomes.Count(o => !o.Skipped && o.Entry.IsGrade);
+
+    public int Skipped => Outcomes.Count(o => o.Skipped);
+
+    public int GraderErrors => Outcomes.Count(o => o.IsGraderError);
+}

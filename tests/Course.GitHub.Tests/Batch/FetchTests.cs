@@ -1,0 +1,98 @@
+using Course.GitHub.Batch;
+using Course.GitHub.Tests.Fake;
+using Course.Grader.Batch;
+using Course.Grader.Workspace;
+
+namespace Course.GitHub.Tests.Batch;
+
+/// <summary>
+/// Fetching a listed submission: the tarball of the graded commit, unpacked safely into scratch as a folder the grader
+/// reads. A damaged tarball, a commit that is gone or nothing to grade is the student's problem (a SubmissionException);
+/// GitHub out of reach is the grader's.
+/// </summary>
+public class FetchTests
+{
+    ClassOf2025 course = null!;
+    IReadOnlyDictionary<string, StudentSubmission> listed = null!;
+    string scratch = "";
+
+    [OneTimeSetUp]
+    public async Task ListClass()
+    {
+        course = SharedClass.Course;
+        listed = (await Source().ListAsync(course.Policy, CancellationToken.None)).ToDictionary(s => s.Student);
+    }
+
+    [SetUp]
+    public void MakeScratch()
+    {
+        scratch = Directory.CreateTempSubdirectory("course-github-fetch-").FullName;
+        course.GitHub.StopFailing();
+    }
+
+    [TearDown]
+    public void DeleteScratch() => Directory.Delete(scratch, recursive: true);
+
+    OrgSource Source() => new(GitHubApi.Connect(FakeGitHub.Token, course.GitHub.ApiUrl), ClassOf2025.Org, ClassOf2025.Prefix);
+
+    [Test]
+    public async Task Given_an_on_time_commit_When_fetched_Then_its_files_are_unpacked_under_GitHubs_top_folder_and_the_workspace_takes_them()
+    {
+        var alice = listed["alice"];
+
+        var folder = await Source().FetchAsync(alice, scratch, CancellationToken.None);
+
+        var top = $"course-2025-hw3-attention-alice-{alice.Commit![..7]}";
+        Assert.That(Directory.GetDirectories(folder).Select(Path.GetFileName), Is.EqualTo(new[] { top }));
+        Assert.That(File.ReadAllText(Path.Combine(folder, top, "Hw3.Attention", "Attention.cs")), Is.EqualTo(Hw3Files.Reference["Hw3.Attention/Attention.cs"]));
+        Assert.That(Submission.Parse(folder).Kind, Is.EqualTo(SubmissionKind.Folder));
+        var workspace = WorkspaceStage.Build(Hw3Files.Manifest, Path.Combine(Hw3Files.Layout.StarterDir(Hw3Files.Assignment), Hw3Files.Manifest.Project), folder);
+        Assert.That(workspace.MissingFiles, Is.Empty);
+        Assert.That(workspace.Notes, Does.Contain($"Graded the files in {top}/Hw3.Attention/."));
+    }
+
+    [Test]
+    public async Task Given_a_late_student_When_fetched_Then_the_commit_graded_is_the_one_before_the_deadline_not_the_head()
+    {
+        var folder = await Source().FetchAsync(listed["dave"], scratch, CancellationToken.None);
+
+        var attention = Directory.GetFiles(folder, "Attention.cs", SearchOption.AllDirectories).Single();
+        Assert.That(File.ReadAllText(attention), Is.EqualTo(Hw3Files.Partial["Hw3.Attention/Attention.cs"]));
+    }
+
+    [Test]
+    public async Task Given_a_damaged_tarball_When_fetched_Then_it_is_the_students_SubmissionException()
+    {
+        var failure = await Assert.ThrowsAsync<SubmissionException>(() => Source().FetchAsync(listed["grace"], scratch, CancellationToken.None));
+
+        Assert.That(failure!.Message, Does.StartWith($"the tarball of course-2025/hw3-attention-grace@{listed["grace"].Commit![..12]} is unusable: the tar.gz archive is damaged"));
+    }
+
+    [Test]
+    public async Task Given_a_student_with_nothing_to_grade_When_fetched_Then_the_problem_is_the_SubmissionException()
+    {
+        var failure = await Assert.ThrowsAsync<SubmissionException>(() => Source().FetchAsync(listed["ivan"], scratch, CancellationToken.None));
+
+        Assert.That(failure!.Message, Is.EqualTo(listed["ivan"].Problem));
+    }
+
+    [Test]
+    public async Task Given_a_commit_that_is_gone_When_fetched_Then_it_is_a_SubmissionException()
+    {
+        var gone = listed["bob"] with { Commit = new string('e', 40) };
+
+        var failure = await Assert.ThrowsAsync<SubmissionException>(() => Source().FetchAsync(gone, scratch, CancellationToken.None));
+
+        Assert.That(failure!.Message, Does.Contain("is not there any more"));
+    }
+
+    [Test]
+    public async Task Given_GitHub_out_of_reach_When_fetched_Then_it_is_the_graders_network_failure_not_the_students()
+    {
+        course.GitHub.Fail(FakeFailure.DropConnection);
+
+        var failure = await Assert.ThrowsAsync<GitHubFailure>(() => Source().FetchAsync(listed["bob"], scratch, CancellationToken.None));
+
+        Assert.That(failure!.Kind, Is.EqualTo(GitHubFailureKind.Network));
+    }
+}

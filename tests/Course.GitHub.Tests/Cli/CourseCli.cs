@@ -1,0 +1,23 @@
+using Course.Cli;
+using Spectre.Console;
+
+namespace Course.GitHub.Tests.Cli;
+
+/// <summary>Runs `course` in process against this repo, on a plain wide console whose output the test reads.</summary>
+static class CourseCli
+{
+    public static (int ExitCode, string Output) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Out = new AnsiConsoleOutput(output),
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 200;
+        var exitCode = CourseApp.Run([.. args, "--root", Hw3Files.Layout.Root], console);
+        return (exitCode, output.ToString().Replace("\r\n", "\n"));
+    }
+}

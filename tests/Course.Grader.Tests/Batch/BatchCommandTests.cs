@@ -1,0 +1,80 @@
+using Course.Grader.Tests.Cli;
+using Course.Grader.Tests.Pipeline;
+
+namespace Course.Grader.Tests.Batch;
+
+/// <summary>`course batch` command lines that cannot work: exit code 2 and a message naming the option, before anything is graded.</summary>
+public class BatchCommandTests
+{
+    TempFolder temp = null!;
+
+    [SetUp]
+    public void CreateTemp() => temp = new TempFolder();
+
+    [TearDown]
+    public void DeleteTemp() => temp.Dispose();
+
+    [Test]
+    public void Given_no_source_When_batched_Then_it_exits_2_asking_for_one()
+    {
+        var (exitCode, output) = CourseCli.Run("batch", Hw3Submissions.Assignment);
+
+        Assert.That(exitCode, Is.EqualTo(2));
+        Assert.That(output, Does.Contain("say where the submissions are: --dir DIR"));
+    }
+
+    [Test]
+    public void Given_a_folder_that_does_not_exist_When_batched_Then_it_exits_2_naming_it()
+    {
+        var (exitCode, output) = CourseCli.Run("batch", Hw3Submissions.Assignment, "--dir", temp["nowhere"]);
+
+        Assert.That(exitCode, Is.EqualTo(2));
+        Assert.That(output, Does.Contain($"--dir: no folder {temp["nowhere"]}"));
+    }
+
+    [TestCase("--deadline", "next friday", "--deadline: 'next friday' is not an ISO 8601 time")]
+    [TestCase("--jobs", "0", "--jobs must be at least 1")]
+    [TestCase("--extensions", "/no/such/extensions.csv", "--extensions: no file /no/such/extensions.csv")]
+    public void Given_a_bad_option_When_batched_Then_it_exits_2_naming_it(string option, string value, string message)
+    {
+        var (exitCode, output) = CourseCli.Run("batch", Hw3Submissions.Assignment, "--dir", temp.Path, option, value);
+
+        Assert.That(exitCode, Is.EqualTo(2));
+        Assert.That(output, Does.Contain(message));
+    }
+
+    [Test]
+    public void Given_an_extensions_file_with_a_bad_date_When_batched_Then_it_exits_2_naming_the_line_and_grades_nothing()
+    {
+        File.WriteAllText(temp["extensions.csv"], "student,deadline\nalice,2025-03-05T23:59:00Z\nbob,the fifth\n");
+        var gradebook = temp["gradebook.db"];
+
+        var (exitCode, output) = CourseCli.Run("batch", Hw3Submissions.Assignment, "--dir", temp.Path, "--extensions", temp["extensions.csv"], "--gradebook", gradebook);
+
+        Assert.That(exitCode, Is.EqualTo(2));
+        Assert.That(output.Trim(), Is.EqualTo($"error: --extensions: {temp["extensions.csv"]} line 3: 'the fifth' is not an ISO 8601 time"));
+        Assert.That(File.Exists(gradebook), Is.False);
+    }
+
+    [Test]
+    public void Given_post_with_a_folder_source_When_batched_Then_it_exits_2_as_there_is_nowhere_to_post()
+    {
+        var (exitCode, output) = CourseCli.Run("batch", Hw3Submissions.Assignment, "--dir", temp.Path, "--post", "--gradebook", temp["gradebook.db"]);
+
+        Assert.That(exitCode, Is.EqualTo(2));
+        Assert.That(output.Trim(), Is.EqualTo("error: --post: this source has nowhere to post grades; only GitHub sources can"));
+    }
+
+    [Test]
+    public void Given_an_empty_folder_When_batched_Then_it_exits_0_with_nobody_graded_and_makes_the_gradebook()
+    {
+        var empty = Directory.CreateDirectory(temp["downloads"]).FullName;
+        var gradebook = temp["grades/gradebook.db"];
+
+        var (exitCode, output) = CourseCli.Run("batch", Hw3Submissions.Assignment, "--dir", empty, "--gradebook", gradebook);
+
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("batch: 0 student(s), 0 graded, 0 already graded, 0 grader error(s)"));
+        Assert.That(File.Exists(gradebook), Is.True);
+    }
+}

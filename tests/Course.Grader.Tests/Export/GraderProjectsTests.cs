@@ -1,0 +1,58 @@
+using Course.Grader.Export;
+using Course.Grader.Tests.Authoring;
+
+namespace Course.Grader.Tests.Export;
+
+/// <summary>Which grader projects a student repo carries: followed from the project files, and never anything outside grader/.</summary>
+public class GraderProjectsTests
+{
+    TempCourseRepo repo = null!;
+
+    [SetUp]
+    public void CreateRepo() => repo = new TempCourseRepo()
+        .Write("grader/Course.Cli/Course.Cli.csproj", Project("$(CourseRoot)grader/Pipeline/Pipeline.csproj"))
+        .Write("grader/Pipeline/Pipeline.csproj", Project("../Protocol/Protocol.csproj"))
+        .Write("grader/Protocol/Protocol.csproj", Project())
+        .Write("grader/Sdk/Sdk.csproj", Project())
+        .Write("grader/Unused/Unused.csproj", Project())
+        .Write("starter/hw0-demo/Hw0/Hw0.csproj", Project())
+        .Write("starter/hw0-demo/Hw0.Tests/Hw0.Tests.csproj", Project("../Hw0/Hw0.csproj", "$(CourseRoot)grader/Sdk/Sdk.csproj"));
+
+    [TearDown]
+    public void DeleteRepo() => repo.Dispose();
+
+    static string Project(params string[] references) =>
+        $"<Project Sdk=\"Microsoft.NET.Sdk\">\n  <ItemGroup>\n{string.Concat(references.Select(r => $"    <ProjectReference Include=\"{r}\" />\n"))}  </ItemGroup>\n</Project>\n";
+
+    [Test]
+    public void Given_the_cli_and_the_starters_references_When_followed_Then_every_project_they_reach_in_grader_and_no_other()
+    {
+        var projects = GraderProjects.For(repo.Layout, repo.PathOf("starter/hw0-demo"));
+
+        Assert.That(projects, Is.EqualTo(new[]
+        {
+            "grader/Course.Cli/Course.Cli.csproj", "grader/Pipeline/Pipeline.csproj", "grader/Protocol/Protocol.csproj", "grader/Sdk/Sdk.csproj",
+        }));
+    }
+
+    [Test]
+    public void Given_a_starter_project_that_references_the_hidden_tests_When_followed_Then_the_export_refuses()
+    {
+        repo.Write("starter/hw0-demo/Hw0.Tests/Hw0.Tests.csproj", Project("$(CourseRoot)assignments/hw0-demo/tests/Hidden.csproj"))
+            .Write("assignments/hw0-demo/tests/Hidden.csproj", Project());
+
+        var error = Assert.Throws<ExportException>(() => GraderProjects.For(repo.Layout, repo.PathOf("starter/hw0-demo")));
+
+        Assert.That(error!.Message, Does.Contain("only carry the grader's own projects").And.Contain("assignments/hw0-demo/tests/Hidden.csproj"));
+    }
+
+    [Test]
+    public void Given_a_reference_through_an_msbuild_property_other_than_CourseRoot_When_followed_Then_the_export_refuses_to_guess()
+    {
+        repo.Write("grader/Pipeline/Pipeline.csproj", Project("$(SomewhereElse)Lib.csproj"));
+
+        var error = Assert.Throws<ExportException>(() => GraderProjects.For(repo.Layout, repo.PathOf("starter/hw0-demo")));
+
+        Assert.That(error!.Message, Does.Contain("$(SomewhereElse)Lib.csproj"));
+    }
+}
