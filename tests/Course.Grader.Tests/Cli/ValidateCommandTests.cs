@@ -1,19 +1,30 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Course.Grader.Tests.Pipeline;
 
 namespace Course.Grader.Tests.Cli;
 
-/// <summary>`course validate` on hw3-attention: about a dozen gradings, so one test reads the whole verdict.</summary>
+/// <summary>
+/// `course validate` and `course grade` on every homework of the repo: a homework lands only when its tests
+/// are fair and its bundled half-done submission earns partial credit.
+/// </summary>
 [NonParallelizable]
 public class ValidateCommandTests
 {
-    [Test]
-    public void Given_hw3_When_validated_Then_it_exits_0_with_reference_full_marks_starter_zero_and_every_region_guarded()
-    {
-        var regions = Hw3Submissions.HomeworkManifest.StudentFiles
-            .Sum(f => Regex.Count(File.ReadAllText(Path.Combine(Hw3Submissions.ReferenceProject, f)), "// BEGIN SOLUTION"));
+    static IEnumerable<string> Homeworks() => Hw3Submissions.Layout.AssignmentIds();
 
-        var (exitCode, output) = CourseCli.Run("validate", Hw3Submissions.Assignment);
+    [Test]
+    public void Given_the_repo_Then_every_homework_in_it_is_checked_here() =>
+        Assert.That(Homeworks(), Is.SupersetOf(new[] { "hw1-lm-basics", "hw2-backprop", "hw3-attention" }));
+
+    [TestCaseSource(nameof(Homeworks))]
+    public void Given_a_homework_When_validated_Then_it_exits_0_with_reference_full_marks_starter_zero_and_every_region_guarded(string id)
+    {
+        var manifest = Hw3Submissions.Layout.LoadManifest(id);
+        var project = Path.Combine(Hw3Submissions.Layout.ReferenceDir(id), manifest.Project);
+        var regions = manifest.StudentFiles.Sum(f => Regex.Count(File.ReadAllText(Path.Combine(project, f)), "// BEGIN SOLUTION"));
+
+        var (exitCode, output) = CourseCli.Run("validate", id);
 
         Assert.That(exitCode, Is.EqualTo(0), output);
         Assert.That(output, Does.Match(@"reference gets full marks\s+│\s+100/100\s+│\s+ok"));
@@ -21,5 +32,18 @@ public class ValidateCommandTests
         Assert.That(Regex.Matches(output, @"│ stub .*│ guarded by \d+ test\(s\)"), Has.Count.EqualTo(regions));
         Assert.That(output, Does.Not.Contain("NOT GUARDED").And.Not.Contain("reference fails").And.Not.Contain("starter passes"));
         Assert.That(output.TrimEnd(), Does.EndWith("validate: the tests are fair"));
+    }
+
+    [TestCaseSource(nameof(Homeworks))]
+    public void Given_a_homework_When_its_bundled_partial_submission_is_graded_Then_it_earns_partial_credit_with_feedback(string id)
+    {
+        var (exitCode, output) = CourseCli.Run("grade", id);
+
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        var score = Regex.Match(output, @"Score: ([\d.]+)/([\d.]+)");
+        Assert.That(score.Success, Is.True, output);
+        var (earned, max) = (double.Parse(score.Groups[1].Value, CultureInfo.InvariantCulture), double.Parse(score.Groups[2].Value, CultureInfo.InvariantCulture));
+        Assert.That(earned, Is.GreaterThan(0).And.LessThan(max), output);
+        Assert.That(output, Does.Contain("FAIL").And.Contain("PASS"), "the table shows both what works and what does not");
     }
 }
