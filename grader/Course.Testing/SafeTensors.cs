@@ -18,9 +18,16 @@ public static class SafeTensors
 
     static readonly Dictionary<ScalarType, string> names = new()
     {
-        [ScalarType.Float64] = "F64", [ScalarType.Float32] = "F32", [ScalarType.Float16] = "F16",
-        [ScalarType.BFloat16] = "BF16", [ScalarType.Int64] = "I64", [ScalarType.Int32] = "I32",
-        [ScalarType.Int16] = "I16", [ScalarType.Int8] = "I8", [ScalarType.Byte] = "U8", [ScalarType.Bool] = "BOOL",
+        [ScalarType.Float64] = "F64",
+        [ScalarType.Float32] = "F32",
+        [ScalarType.Float16] = "F16",
+        [ScalarType.BFloat16] = "BF16",
+        [ScalarType.Int64] = "I64",
+        [ScalarType.Int32] = "I32",
+        [ScalarType.Int16] = "I16",
+        [ScalarType.Int8] = "I8",
+        [ScalarType.Byte] = "U8",
+        [ScalarType.Bool] = "BOOL",
     };
 
     static readonly Dictionary<string, ScalarType> types = names.ToDictionary(kv => kv.Value, kv => kv.Key);
