@@ -72,7 +72,9 @@ internal sealed class GradeCommand(IAnsiConsole console) : AsyncCommand<GradeCom
         ReportFormats.Print(console, view, settings.Format);
         if (GitHubActionsReport.Environment.Detected)
         {
-            var commands = GitHubActionsReport.Emit(view, GitHubActionsReport.Environment.FromProcess());
+            var workspace = Environment.GetEnvironmentVariable("GITHUB_WORKSPACE") ?? Directory.GetCurrentDirectory();
+            var inWorkspace = WorkspaceAnnotations.InWorkspace(view, submission, layout!.LoadManifest(settings.Assignment), workspace);
+            var commands = GitHubActionsReport.Emit(inWorkspace, GitHubActionsReport.Environment.FromProcess());
             // The runner reads workflow commands from stderr too; on stdout they would corrupt JSON or XML piped to a file.
             (ReportFormats.IsMachineReadable(settings.Format) ? Console.Error : console.Profile.Out.Writer).Write(commands);
         }
