@@ -1,4 +1,5 @@
 using Course.Grader.Manifest;
+using Course.Grader.Workspace;
 
 namespace Course.GitHub.Publish;
 
@@ -21,15 +22,7 @@ public sealed record StudentPaths(string ProjectFolder)
     public static StudentPaths Find(string checkout, AssignmentManifest manifest)
     {
         var root = Path.GetFullPath(checkout);
-        var best = Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories)
-            .Where(d => !Path.GetRelativePath(root, d).Split(Path.DirectorySeparatorChar).Any(p => p is "bin" or "obj" or ".git"))
-            .Prepend(root)
-            .Select(dir => (Dir: dir, Found: manifest.StudentFiles.Count(f => File.Exists(Path.Combine(dir, f))),
-                Named: Path.GetFileName(dir) == manifest.Project, Depth: dir.Count(c => c == Path.DirectorySeparatorChar)))
-            .Where(c => c.Found > 0)
-            .OrderByDescending(c => c.Found).ThenByDescending(c => c.Named).ThenBy(c => c.Depth)
-            .Select(c => c.Dir)
-            .FirstOrDefault();
+        var best = WorkspaceStage.FindProjectFolder(manifest, root);
         if (best is null) return Default(manifest);
         var relative = Path.GetRelativePath(root, best).Replace('\\', '/');
         return new StudentPaths(relative == "." ? "" : relative);

@@ -82,10 +82,11 @@ public static class WorkspaceStage
     /// The folder holding the student files: the root, a folder named after the project, or (for archives
     /// with a wrapping folder, as GitHub's tarballs have) the one where most student files are found.
     /// </summary>
-    static string? FindProjectFolder(AssignmentManifest manifest, string root)
+    public static string? FindProjectFolder(AssignmentManifest manifest, string root)
     {
+        root = Path.GetFullPath(root);
         var candidates = Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories)
-            .Where(d => !d.Split(Path.DirectorySeparatorChar).Any(p => p is "bin" or "obj" or ".git"))
+            .Where(d => !Path.GetRelativePath(root, d).Split(Path.DirectorySeparatorChar).Any(p => p is "bin" or "obj" or ".git"))
             .Prepend(root);
         return candidates
             .Select(dir => (Dir: dir, Found: manifest.StudentFiles.Count(f => File.Exists(Path.Combine(dir, f))),
