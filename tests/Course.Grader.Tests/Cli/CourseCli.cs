@@ -9,6 +9,13 @@ static class CourseCli
 {
     public static (int ExitCode, string Output) Run(params string[] args)
     {
+        var (exitCode, output) = RunAsGiven([.. args, "--root", Hw3Submissions.Layout.Root]);
+        return (exitCode, output.Replace("\r\n", "\n"));
+    }
+
+    /// <summary>Exactly the given arguments, output as written (line ends included).</summary>
+    public static (int ExitCode, string Output) RunAsGiven(string[] args)
+    {
         var output = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -18,7 +25,7 @@ static class CourseCli
             Interactive = InteractionSupport.No,
         });
         console.Profile.Width = 200;
-        var exitCode = CourseApp.Run([.. args, "--root", Hw3Submissions.Layout.Root], console);
-        return (exitCode, output.ToString().Replace("\r\n", "\n"));
+        var exitCode = CourseApp.Run(args, console);
+        return (exitCode, output.ToString());
     }
 }
