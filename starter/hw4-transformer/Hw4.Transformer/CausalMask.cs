@@ -1,0 +1,20 @@
+using static TorchSharp.torch;
+
+namespace Hw4.Transformer;
+
+/// <summary>
+/// The causal (autoregressive) mask of a decoder: query position i may attend to key positions 0..i only,
+/// so a prediction at position i never sees the tokens after it.
+/// </summary>
+public static class CausalMask
+{
+    /// <summary>
+    /// Returns a copy of <paramref name="scores"/> <c>[..., query_pos, key_pos]</c> in which every entry with
+    /// key_pos &gt; query_pos is -inf (so that softmax gives it weight 0). The other entries are unchanged,
+    /// and so is <paramref name="scores"/> itself.
+    /// </summary>
+    public static Tensor Apply(Tensor scores)
+    {
+        throw new NotImplementedException("CausalMask.Apply: as in hw3 (bring your own): make a bool [query_pos, key_pos] mask that is true above the diagonal (triu with diagonal 1), then masked_fill it with double.NegativeInfinity");
+    }
+}
