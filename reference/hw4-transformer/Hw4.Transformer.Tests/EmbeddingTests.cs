@@ -1,0 +1,58 @@
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw4.Transformer.Tests;
+
+public sealed class EmbeddingTests : TorchTest
+{
+    static readonly Config Config = new(d_model: 6, d_vocab: 11, n_ctx: 9, init_range: 0.5);
+
+    [Test, Points(2)]
+    public void Embed_ReturnsTheRowOfW_E_OfEachToken()
+    {
+        using var seeded = new Seeded(200);
+        var embed = new Embed(Config);
+        embed.to(Device);
+        var tokens = seeded.Randint(0, 11, [3, 5]);
+
+        var output = embed.call(tokens);
+
+        var table = embed.W_E.detach().cpu();
+        var ids = tokens.cpu().data<long>().ToArray();
+        var expected = stack(ids.Select(id => table[id]).ToArray()).reshape(3, 5, 6);
+        TensorAssert.Close(output, expected.to(Device), Tolerance.Exact,
+            "Embed(tokens [3, 5]) [batch, pos, d_model]: position (b, p) must hold row tokens[b, p] of W_E [d_vocab, d_model]");
+    }
+
+    [Test, Points(2)]
+    public void PosEmbed_ReturnsRowPOfW_pos_AtPositionP_ForEveryBatchRow()
+    {
+        using var seeded = new Seeded(201);
+        var posEmbed = new PosEmbed(Config);
+        posEmbed.to(Device);
+        var tokens = seeded.Randint(0, 11, [3, 5]);
+
+        var output = posEmbed.call(tokens);
+
+        TensorAssert.Shape(output, [3, 5, 6], "PosEmbed(tokens [3, 5]) [batch, pos, d_model]");
+        var table = posEmbed.W_pos.detach().cpu();
+        for (long b = 0; b < 3; b++)
+            TensorAssert.Close(output[b], table[..5].to(Device), Tolerance.Exact,
+                $"PosEmbed(tokens [3, 5])[{b}]: rows 0..4 of W_pos [n_ctx, d_model], the same for every batch row " +
+                "(only the shape of the tokens matters, not their values)");
+    }
+
+    [Test, Points(2)]
+    public void Unembed_MatchesTheReference_WithTheSameWeightsAndBias()
+    {
+        using var seeded = new Seeded(202);
+        using var golden = Golden.Open("unembed_forward");
+        var unembed = new Unembed(Config);
+        golden.LoadParameters(unembed, seeded, scale: 0.3);
+        var x = golden.Input("x", () => seeded.RandnCpu([2, 4, 6]));
+
+        golden.AssertClose("logits", unembed.call(x));
+    }
+}

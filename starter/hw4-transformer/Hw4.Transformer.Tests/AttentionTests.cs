@@ -1,0 +1,40 @@
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw4.Transformer.Tests;
+
+// CausalMask, Attention and MultiHeadAttention are your hw3 code, pasted in: these tests only check that it still works here.
+public sealed class AttentionTests : TorchTest
+{
+    [Test, Points(2)]
+    public void Pattern_IsExactlyZeroAboveTheDiagonal_AndEachRowSumsToOne()
+    {
+        using var seeded = new Seeded(400);
+        var scores = seeded.Randn([2, 3, 5, 5]) * 3; // [batch, head, q_pos, k_pos]
+
+        var pattern = Attention.Pattern(scores);
+
+        TensorAssert.Shape(pattern, [2, 3, 5, 5], "Attention.Pattern(scores [batch, head, q_pos, k_pos])");
+        var future = ones(5, 5, ScalarType.Bool, Device).triu(1).expand(2, 3, -1, -1);
+        TensorAssert.Close(pattern.masked_select(future), zeros(2 * 3 * 10, device: Device), Tolerance.Exact,
+            "pattern entries with key_pos > query_pos (they must be exactly 0: CausalMask.Apply sets them to -inf before the softmax)");
+        TensorAssert.Close(pattern.sum(-1), ones(2, 3, 5, device: Device), name:
+            "pattern.sum(-1): every query's weights over the keys must sum to 1 (softmax over the last dimension)");
+    }
+
+    [Test, Points(4)]
+    public void MultiHeadAttention_MatchesTheReference_WithTheSameWeightsAndBiases()
+    {
+        // d_head is deliberately not d_model / n_heads: the two are independent sizes.
+        using var seeded = new Seeded(401);
+        using var golden = Golden.Open("mha_forward");
+        var attention = new MultiHeadAttention(new Config(d_model: 12, n_heads: 3, d_head: 5, n_ctx: 16));
+        golden.LoadParameters(attention, seeded, scale: 0.3);
+        var x = golden.Input("x", () => seeded.RandnCpu([2, 6, 12]));
+
+        golden.AssertClose("out", attention.call(x));
+        golden.AssertClose("pattern", attention.Pattern!);
+    }
+}
