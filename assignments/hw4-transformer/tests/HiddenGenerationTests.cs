@@ -1,0 +1,102 @@
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw4.Transformer.HiddenTests;
+
+[Visibility(Visibility.Hidden)]
+public sealed class HiddenGenerationTests : TorchTest
+{
+    const int GreedyNewTokens = 10;
+    const double MinimumGap = 0.05;
+
+    [Test, Points(1)]
+    public void Generate_IsReproducibleWithTheSameGenerator_AndVariesWithItsSeed()
+    {
+        var model = new Transformer(new Config(d_model: 16, n_layers: 1, n_heads: 2, d_head: 8, d_mlp: 32, d_vocab: 20, n_ctx: 40));
+        model.to(Device);
+        using var seeded = new Seeded(450);
+        var prompt = seeded.Randint(0, 20, [2, 3]);
+
+        Tensor Draw(ulong seed)
+        {
+            using var generator = new Generator(seed, CPU);
+            return model.Generate(prompt, 30, temperature: 1.0, topK: 5, generator: generator);
+        }
+        var first = Draw(7);
+        var again = Draw(7);
+        var other = Draw(8);
+
+        TensorAssert.Shape(first, [2, 33], "Generate(prompt [2, 3], 30)");
+        TensorAssert.Close(again, first, Tolerance.Exact,
+            "Generate(prompt, 30, temperature: 1, topK: 5) twice with new Generator(7): draw every token with the generator you are given");
+        Assert.That(other.eq(first).all().item<bool>(), Is.False,
+            "Generate with new Generator(8) gave the same 60 sampled tokens as with new Generator(7): is the generator passed on to SampleNext?");
+    }
+
+    /// <summary>
+    /// Candidate prompts whose greedy continuation by <paramref name="model"/> (the reference, when recording) is stable:
+    /// at every step the top logit beats the second by at least <see cref="MinimumGap"/>. Float32 on a GPU or with another
+    /// summation order moves logits by about 1e-5, so only such prompts have an expected output every correct
+    /// implementation reproduces exactly.
+    /// </summary>
+    static Tensor StablePrompts(Transformer model, Seeded seeded, long promptLength, long d_vocab)
+    {
+        var candidates = randint(0, d_vocab, [96, promptLength], ScalarType.Int64, CPU, generator: seeded.Generator).to(Device);
+        using var noGrad = no_grad();
+        var generated = model.Generate(candidates, GreedyNewTokens, temperature: 0); // [96, promptLength + 10]
+        var logits = model.call(generated[.., ..^1])[.., (int)(promptLength - 1)..]; // [96, 10, d_vocab]: the predictions of the new tokens
+        var top2 = logits.topk(2, dim: -1).values; // [96, 10, 2]
+        var gap = (top2[.., .., 0] - top2[.., .., 1]).min(1).values; // [96]
+        var chosen = logits.argmax(-1).eq(generated[.., (int)promptLength..]).all().item<bool>();
+        Assert.That(chosen, Is.True, "recording: the reference's greedy tokens are not the argmax of its logits");
+        var stable = nonzero(gap >= MinimumGap).squeeze(1)[..16]; // at most 16
+        Assert.That(stable.shape[0], Is.GreaterThanOrEqualTo(8), "recording: too few prompts with a wide top-2 gap; raise the weight scale");
+        return candidates[stable].cpu(); // [<= 16, promptLength]
+    }
+
+    [Test, Points(3)]
+    public void GreedyGenerate_MatchesTheReference_OnPromptsWithAClearWinnerAtEveryStep()
+    {
+        var config = new Config(d_model: 16, n_layers: 2, n_heads: 2, d_head: 6, d_mlp: 32, d_vocab: 13, n_ctx: 16);
+        using var seeded = new Seeded(451);
+        using var golden = Golden.Open("greedy_generation");
+        var model = new Transformer(config);
+        // Weights of scale 0.7 spread the logits, so that many prompts have a clear winner at every step.
+        golden.LoadParameters(model, seeded, scale: 0.7);
+        var prompts = golden.Input("prompts", () => StablePrompts(model, seeded, promptLength: 5, config.d_vocab));
+
+        var generated = model.Generate(prompts, GreedyNewTokens, temperature: 0);
+
+        if (golden.Recording) golden.AssertClose("generated", generated);
+        else
+            TensorAssert.Close(generated, golden.Expected("generated"), Tolerance.Exact,
+                $"Generate(prompts [{prompts.shape[0]}, 5], {GreedyNewTokens}, temperature: 0): the prompt, then at each step the " +
+                "argmax of the logits of the last position (each chosen token beats the runner-up by at least 0.05 here)");
+    }
+
+    [Test, Points(3)]
+    public void Generate_BeyondN_ctx_FeedsOnlyTheLastN_ctxMinusOneTokens()
+    {
+        const int n_ctx = 8, newTokens = 4;
+        var model = new Transformer(new Config(d_model: 16, n_layers: 2, n_heads: 2, d_head: 8, d_mlp: 32, d_vocab: 13, n_ctx: n_ctx, init_range: 0.5));
+        model.to(Device);
+        using var seeded = new Seeded(452);
+        var prompt = seeded.Randint(0, 13, [6, 12]); // longer than n_ctx already
+
+        var generated = model.Generate(prompt, newTokens, temperature: 0);
+
+        var expected = prompt;
+        using (no_grad())
+            for (int i = 0; i < newTokens; i++)
+            {
+                var context = expected[.., ^(n_ctx - 1)..]; // [6, n_ctx - 1]
+                var next = model.call(context)[.., -1].argmax(-1); // [6]
+                expected = cat([expected, next.unsqueeze(1)], 1);
+            }
+        TensorAssert.Close(generated, expected, Tolerance.Exact,
+            $"Generate(prompt [6, 12], {newTokens}, temperature: 0) with n_ctx = {n_ctx} vs a loop that feeds the model only the " +
+            $"last n_ctx - 1 = {n_ctx - 1} tokens: crop the context before every step (see the doc of Generate for why n_ctx - 1)");
+    }
+}

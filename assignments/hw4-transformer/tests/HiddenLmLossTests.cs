@@ -1,0 +1,46 @@
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw4.Transformer.HiddenTests;
+
+[Visibility(Visibility.Hidden)]
+public sealed class HiddenLmLossTests : TorchTest
+{
+    const long batch = 5, pos = 33, d_vocab = 23;
+
+    [Test, Points(1)]
+    public void CrossEntropy_EqualsTorchCrossEntropyOfTheShiftedPredictions()
+    {
+        using var seeded = new Seeded(430);
+        var logits = seeded.Randn([batch, pos, d_vocab]) * 3;
+        var tokens = seeded.Randint(0, d_vocab, [batch, pos]);
+
+        var loss = LmLoss.CrossEntropy(logits, tokens);
+
+        var expected = nn.functional.cross_entropy(logits[.., ..^1].reshape(-1, d_vocab), tokens[.., 1..].reshape(-1));
+        TensorAssert.Close(loss, expected, name:
+            "LmLoss.CrossEntropy(logits [5, 33, 23], tokens [5, 33]) vs cross_entropy(logits[:, :-1], tokens[:, 1:]): " +
+            "a scalar, the mean over batch and the 32 predicted positions (logits at p predict the token at p + 1)");
+    }
+
+    [Test, Points(1)]
+    public void CrossEntropy_IgnoresTheLastLogitsAndTheFirstToken()
+    {
+        using var seeded = new Seeded(431);
+        var logits = seeded.Randn([batch, pos, d_vocab]) * 3;
+        var tokens = seeded.Randint(0, d_vocab, [batch, pos]);
+        var otherLogits = logits.clone();
+        otherLogits[.., -1] = seeded.Randn([batch, d_vocab]) * 50;
+        var otherTokens = tokens.clone();
+        otherTokens[.., 0] = (tokens[.., 0] + 1) % d_vocab;
+
+        var loss = LmLoss.CrossEntropy(logits, tokens);
+        var changed = LmLoss.CrossEntropy(otherLogits, otherTokens);
+
+        TensorAssert.Close(changed, loss, name:
+            "LmLoss.CrossEntropy after changing the logits of the last position and the first token: the last position " +
+            "has no target, and the first token is never a target");
+    }
+}
