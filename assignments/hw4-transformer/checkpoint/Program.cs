@@ -1,0 +1,17 @@
+// Trains hw4's reference transformer with the committed recipe and writes the checkpoint the later homeworks ship:
+//   dotnet run --project assignments/hw4-transformer/checkpoint [-- --out DIR]
+// See README.md beside this file for what it makes and how to check a rebuild bit for bit.
+using Hw4.Transformer.Checkpoint;
+
+string outDir = args is ["--out", var dir] ? dir : Path.GetDirectoryName(ThisFile())!;
+var recipe = new TinyGptRecipe();
+Console.WriteLine($"recipe: {recipe with { training = recipe.Training }}");
+var run = recipe.Run();
+var bytes = TinyGptCheckpoint.Serialize(run);
+var path = Path.Combine(outDir, TinyGptCheckpoint.FileName);
+Directory.CreateDirectory(outDir);
+File.WriteAllBytes(path, bytes);
+Console.WriteLine($"validation loss {run.ValidationLoss:F4} nats/char (bigram baseline {run.BigramLoss:F4}), final training loss {run.Losses[^1]:F4}");
+Console.WriteLine($"trained in {run.Elapsed.TotalSeconds:F1} s; wrote {path}: {bytes.Length:N0} bytes, sha256 {TinyGptCheckpoint.Sha256(bytes)}");
+
+static string ThisFile([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;
