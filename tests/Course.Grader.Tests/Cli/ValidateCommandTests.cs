@@ -15,7 +15,7 @@ public class ValidateCommandTests
 
     [Test]
     public void Given_the_repo_Then_every_homework_in_it_is_checked_here() =>
-        Assert.That(Homeworks(), Is.SupersetOf(new[] { "hw1-lm-basics", "hw2-backprop", "hw3-attention" }));
+        Assert.That(Homeworks(), Is.SupersetOf(new[] { "hw1-lm-basics", "hw2-backprop", "hw3-attention", "hw4-transformer" }));
 
     [TestCaseSource(nameof(Homeworks))]
     public void Given_a_homework_When_validated_Then_it_exits_0_with_reference_full_marks_starter_zero_and_every_region_guarded(string id)

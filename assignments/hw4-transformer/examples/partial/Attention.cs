@@ -1,0 +1,30 @@
+using static TorchSharp.torch;
+
+namespace Hw4.Transformer;
+
+/// <summary>
+/// Scaled dot-product attention, "Attention Is All You Need" (Vaswani et al. 2017), eq. 1:
+/// Attention(Q, K, V) = softmax(Q K^T / sqrt(d_head)) V, with a causal mask before the softmax.
+/// </summary>
+public static class Attention
+{
+    /// <summary>
+    /// Attention scores Q K^T / sqrt(d_head): <c>[..., q_pos, d_head] x [..., k_pos, d_head] → [..., q_pos, k_pos]</c>.
+    /// Any leading dimensions (batch, head) are kept. d_head is the last dimension of <paramref name="q"/>.
+    /// </summary>
+    public static Tensor Scores(Tensor q, Tensor k)
+    {
+        long d_head = q.shape[^1];
+        return q.matmul(k.transpose(-2, -1)) / Math.Sqrt(d_head); // [..., q_pos, k_pos]
+    }
+
+    /// <summary>
+    /// The attention pattern: the causally masked <paramref name="scores"/> <c>[..., q_pos, k_pos]</c>, softmaxed over
+    /// the keys. Each row sums to 1 and its entries above the diagonal are 0.
+    /// </summary>
+    public static Tensor Pattern(Tensor scores)
+    {
+        using var masked = CausalMask.Apply(scores);
+        return masked.softmax(-1); // [..., q_pos, k_pos]
+    }
+}

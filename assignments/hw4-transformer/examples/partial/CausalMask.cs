@@ -1,0 +1,22 @@
+using static TorchSharp.torch;
+
+namespace Hw4.Transformer;
+
+/// <summary>
+/// The causal (autoregressive) mask of a decoder: query position i may attend to key positions 0..i only,
+/// so a prediction at position i never sees the tokens after it.
+/// </summary>
+public static class CausalMask
+{
+    /// <summary>
+    /// Returns a copy of <paramref name="scores"/> <c>[..., query_pos, key_pos]</c> in which every entry with
+    /// key_pos &gt; query_pos is -inf (so that softmax gives it weight 0). The other entries are unchanged,
+    /// and so is <paramref name="scores"/> itself.
+    /// </summary>
+    public static Tensor Apply(Tensor scores)
+    {
+        long queries = scores.shape[^2], keys = scores.shape[^1];
+        using var future = ones(queries, keys, ScalarType.Bool, scores.device).triu(1); // [query_pos, key_pos]
+        return scores.masked_fill(future, double.NegativeInfinity);
+    }
+}

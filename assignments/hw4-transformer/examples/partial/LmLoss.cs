@@ -1,0 +1,23 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw4.Transformer;
+
+/// <summary>
+/// The autoregressive language-modelling loss: the mean cross-entropy of predicting each token from the ones before it,
+/// in nats per token. The logits at position p predict the token at p + 1, so predictions and targets are shifted by one.
+/// </summary>
+public static class LmLoss
+{
+    /// <summary>
+    /// <c>logits [batch, pos, d_vocab]</c> and <c>tokens [batch, pos]</c> → a scalar: the mean over the batch and positions
+    /// 0..pos-2 of <c>-log softmax(logits[b, p])[tokens[b, p + 1]]</c>. The last position has no target and is not used.
+    /// </summary>
+    public static Tensor CrossEntropy(Tensor logits, Tensor tokens)
+    {
+        var predictions = logits[.., ..^1]; // [batch, pos - 1, d_vocab]
+        var targets = tokens[.., 1..]; // [batch, pos - 1]
+        var logProbs = predictions.log_softmax(-1); // [batch, pos - 1, d_vocab]
+        return -logProbs.gather(-1, targets.unsqueeze(-1)).mean(); // []
+    }
+}

@@ -1,0 +1,52 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Hw4.Transformer;
+
+/// <summary>
+/// Causal multi-head self-attention, "Attention Is All You Need" (Vaswani et al. 2017), section 3.2.2, with the
+/// weights stored per head as in TransformerLens: n_heads independent heads read the residual stream, and the sum
+/// of their outputs (each projected by its own slice of W_O) is written back. Summing over heads after W_O is the
+/// same as concatenating the heads' z and applying one [n_heads * d_head, d_model] matrix.
+/// </summary>
+public sealed class MultiHeadAttention : Module<Tensor, Tensor>
+{
+    public readonly Parameter W_Q; // [n_heads, d_model, d_head]
+    public readonly Parameter W_K; // [n_heads, d_model, d_head]
+    public readonly Parameter W_V; // [n_heads, d_model, d_head]
+    public readonly Parameter W_O; // [n_heads, d_head, d_model]
+    public readonly Parameter b_Q; // [n_heads, d_head]
+    public readonly Parameter b_K; // [n_heads, d_head]
+    public readonly Parameter b_V; // [n_heads, d_head]
+    public readonly Parameter b_O; // [d_model]
+
+    public MultiHeadAttention(Config cfg) : base(nameof(MultiHeadAttention))
+    {
+        W_Q = nn.Parameter(normal(0, cfg.init_range, [cfg.n_heads, cfg.d_model, cfg.d_head]));
+        W_K = nn.Parameter(normal(0, cfg.init_range, [cfg.n_heads, cfg.d_model, cfg.d_head]));
+        W_V = nn.Parameter(normal(0, cfg.init_range, [cfg.n_heads, cfg.d_model, cfg.d_head]));
+        W_O = nn.Parameter(normal(0, cfg.init_range, [cfg.n_heads, cfg.d_head, cfg.d_model]));
+        b_Q = nn.Parameter(zeros(cfg.n_heads, cfg.d_head));
+        b_K = nn.Parameter(zeros(cfg.n_heads, cfg.d_head));
+        b_V = nn.Parameter(zeros(cfg.n_heads, cfg.d_head));
+        b_O = nn.Parameter(zeros(cfg.d_model));
+        RegisterComponents();
+    }
+
+    /// <summary>The attention pattern of the last forward pass, <c>[batch, n_heads, q_pos, k_pos]</c>, detached.</summary>
+    public Tensor? Pattern { get; private set; }
+
+    /// <summary><c>x [batch, pos, d_model] → [batch, pos, d_model]</c>; also sets <see cref="Pattern"/>.</summary>
+    public override Tensor forward(Tensor x)
+    {
+        var q = einsum("bpm,hmd->bhpd", x, W_Q) + b_Q.unsqueeze(1); // [batch, head, pos, d_head]
+        var k = einsum("bpm,hmd->bhpd", x, W_K) + b_K.unsqueeze(1); // [batch, head, pos, d_head]
+        var v = einsum("bpm,hmd->bhpd", x, W_V) + b_V.unsqueeze(1); // [batch, head, pos, d_head]
+        var pattern = Attention.Pattern(Attention.Scores(q, k)); // [batch, head, q_pos, k_pos]
+        Pattern = pattern.detach();
+        var z = pattern.matmul(v); // [batch, head, q_pos, d_head]
+        return einsum("bhpd,hdm->bpm", z, W_O) + b_O; // [batch, q_pos, d_model]
+    }
+}
