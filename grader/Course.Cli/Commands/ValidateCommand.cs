@@ -18,6 +18,13 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
         [CommandOption("--root <DIR>")]
         [Description("The course repo (default: the nearest folder upwards holding Course.sln).")]
         public string? Root { get; init; }
+
+        [CommandOption("--jobs <N>")]
+        [Description("How many variants (starter, stubbed regions) to grade at once, each in its own worker process; default: the number of CPU cores.")]
+        public int? Jobs { get; init; }
+
+        public override ValidationResult Validate() =>
+            Jobs is < 1 ? ValidationResult.Error("--jobs must be at least 1") : ValidationResult.Success();
     }
 
     public override ValidationResult Validate(CommandContext context, Settings settings) =>
@@ -27,7 +34,8 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
     {
         CommandLayout.ValidateAssignment(settings.Root, settings.Assignment, out var layout);
         var output = console.Profile.Out.Writer;
-        var report = await ValidatePipeline.ValidateAsync(layout!, settings.Assignment, progress: new SynchronousProgress(output), cancellationToken: cancellationToken);
+        var report = await ValidatePipeline.ValidateAsync(layout!, settings.Assignment, progress: new SynchronousProgress(output),
+            jobs: settings.Jobs ?? Environment.ProcessorCount, cancellationToken: cancellationToken);
 
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]validate {Markup.Escape(report.Assignment)}[/]")
             .AddColumn("Check").AddColumn(new TableColumn("Points").RightAligned()).AddColumn("Verdict");
@@ -54,9 +62,17 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
 
     static string Points(GradeReport report) => $"{ScoreStage.Format(report.Score)}/{ScoreStage.Format(report.MaxScore)}";
 
-    /// <summary>Writes progress at once (Progress&lt;T&gt; would post it to the thread pool, out of order).</summary>
+    /// <summary>
+    /// Writes progress at once (Progress&lt;T&gt; would post it to the thread pool, out of order), one whole line at a
+    /// time: variants graded side by side report from several threads.
+    /// </summary>
     sealed class SynchronousProgress(TextWriter output) : IProgress<string>
     {
-        public void Report(string value) => output.WriteLine($"grading {value} ...");
+        readonly Lock gate = new();
+
+        public void Report(string value)
+        {
+            lock (gate) output.WriteLine($"grading {value} ...");
+        }
     }
 }

@@ -46,4 +46,13 @@ public class ValidateCommandTests
         Assert.That(earned, Is.GreaterThan(0).And.LessThan(max), output);
         Assert.That(output, Does.Contain("FAIL").And.Contain("PASS"), "the table shows both what works and what does not");
     }
+
+    [Test]
+    public void Given_no_room_for_a_single_job_When_validating_Then_it_exits_2_before_grading_anything()
+    {
+        var (exitCode, output) = CourseCli.Run("validate", "hw1-lm-basics", "--jobs", "0");
+
+        Assert.That(exitCode, Is.EqualTo(2), output);
+        Assert.That(output, Does.Contain("--jobs must be at least 1").And.Not.Contain("grading reference"));
+    }
 }
