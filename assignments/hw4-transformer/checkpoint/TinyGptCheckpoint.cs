@@ -17,8 +17,6 @@ public static class TinyGptCheckpoint
     public const string FileName = "tiny-gpt.safetensors";
     public const string Format = "course-checkpoint/1";
 
-    static readonly JsonSerializerOptions Json = new() { IncludeFields = false };
-
     /// <summary>The bytes of the checkpoint of <paramref name="run"/>: the same run gives the same bytes.</summary>
     public static byte[] Serialize(TinyGptRun run)
     {
@@ -27,9 +25,9 @@ public static class TinyGptCheckpoint
         {
             ["format"] = Format,
             ["model"] = "hw4-transformer/tiny-gpt",
-            ["config"] = JsonSerializer.Serialize(run.Model.Config, Json),
+            ["config"] = JsonSerializer.Serialize(run.Model.Config),
             ["vocabulary"] = new string(run.Tokenizer.Symbols.ToArray()),
-            ["recipe"] = JsonSerializer.Serialize(new { run.Recipe.train_sentences, run.Recipe.train_corpus_seed, run.Recipe.validation_sentences, run.Recipe.validation_corpus_seed, run.Recipe.init_seed, training = run.Recipe.Training }, Json),
+            ["recipe"] = JsonSerializer.Serialize(new { run.Recipe.train_sentences, run.Recipe.train_corpus_seed, run.Recipe.validation_sentences, run.Recipe.validation_corpus_seed, run.Recipe.init_seed, training = run.Recipe.Training }),
             ["validation_loss"] = run.ValidationLoss.ToString("R", CultureInfo.InvariantCulture),
             ["bigram_loss"] = run.BigramLoss.ToString("R", CultureInfo.InvariantCulture),
             ["torchsharp"] = typeof(torch).Assembly.GetName().Version!.ToString(),
@@ -47,7 +45,7 @@ public static class TinyGptCheckpoint
         var (tensors, metadata) = SafeTensors.Read(path);
         if (!metadata.TryGetValue("format", out var format) || format != Format)
             throw new InvalidDataException($"{path} is not a {Format} file");
-        var config = JsonSerializer.Deserialize<Config>(metadata["config"], Json)
+        var config = JsonSerializer.Deserialize<Config>(metadata["config"])
             ?? throw new InvalidDataException($"{path} has no config");
         var model = new Transformer(config);
         using (no_grad())

@@ -34,7 +34,7 @@ public static class Trainer
         var loss = LmLoss.CrossEntropy(model.call(batch), batch); // []
         loss.backward();
         optimizer.step();
-        return loss.item<float>();
+        return loss.ToDouble();
         // END SOLUTION
     }
 

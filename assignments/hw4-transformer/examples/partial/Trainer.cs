@@ -31,7 +31,7 @@ public static class Trainer
         var loss = LmLoss.CrossEntropy(model.call(batch), batch); // []
         loss.backward();
         optimizer.step();
-        return loss.item<float>();
+        return loss.ToDouble();
     }
 
     /// <summary>
