@@ -23,6 +23,6 @@ public sealed partial class Transformer
         if (prompt.dim() != 2 || prompt.shape[1] < 1)
             throw new ArgumentException($"prompt must be [batch, pos] with pos >= 1, got [{string.Join(", ", prompt.shape)}]", nameof(prompt));
         using var noGrad = no_grad();
-        throw new NotImplementedException("Generate: next week");
+        throw new NotImplementedException("Transformer.Generate: loop maxNewTokens times: crop to the last n_ctx - 1 tokens, take the logits of the last position, SampleNext, append with cat along dim 1");
     }
 }

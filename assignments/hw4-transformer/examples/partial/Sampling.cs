@@ -40,6 +40,6 @@ public static class Sampling
     public static Tensor SampleNext(Tensor logits, double temperature, int? topK = null, Generator? generator = null)
     {
         if (temperature < 0 || double.IsNaN(temperature)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "temperature must be >= 0");
-        throw new NotImplementedException("SampleNext: not done yet");
+        throw new NotImplementedException("Sampling.SampleNext: temperature 0 is argmax over the last dimension; else ApplyTemperature, TopK if topK is set, softmax, then multinomial(1) on the CPU with the generator");
     }
 }
