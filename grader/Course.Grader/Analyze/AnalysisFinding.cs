@@ -2,7 +2,7 @@ namespace Course.Grader.Analyze;
 
 public enum FindingKind
 {
-    /// <summary>An API from the sandbox list, banned in every homework.</summary>
+    /// <summary>An API not on the homework's allow-list, or one the sandbox denies in every homework.</summary>
     SandboxViolation,
     /// <summary>An API the assignment's manifest bans, such as a library version of what students write.</summary>
     BannedApi,

@@ -6,69 +6,109 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Course.Grader.Analyze;
 
 /// <summary>
-/// Finds banned API uses, unsafe code and stubs left in place in the student's code, by symbol through
-/// the semantic model (never by text), so aliases, <c>using static</c> and extension methods all count.
+/// Checks every symbol the student's code uses, explicit or implicit (see <see cref="SymbolUses"/>), against the
+/// homework's allow-list (see <see cref="SandboxPolicy"/>) and its manifest's bans, by symbol through the semantic
+/// model, never by text: aliases, <c>using static</c>, extension methods, operators, conversions and the calls behind
+/// foreach or await all count. Also finds unsafe code and stubs left in place.
 /// </summary>
 public static class AnalyzeStage
 {
-    public static AnalysisResult Analyze(Compilation homework, IEnumerable<BannedApi> assignmentBans, Func<SyntaxTree, string>? displayPath = null)
+    /// <param name="allowList">What the homework may use; <see cref="SandboxPolicy.For(AssignmentManifest)"/>.</param>
+    public static AnalysisResult Analyze(Compilation homework, AllowList allowList, IEnumerable<BannedApi> assignmentBans,
+        Func<SyntaxTree, string>? displayPath = null, CancellationToken cancellationToken = default)
     {
         displayPath ??= tree => tree.FilePath;
-        var bans = SandboxPolicy.Apis.Select(b => (Ban: b, Kind: FindingKind.SandboxViolation))
-            .Concat(assignmentBans.Select(b => (Ban: b, Kind: FindingKind.BannedApi)))
-            .ToList();
+        var bans = assignmentBans.ToList();
         var findings = new List<AnalysisFinding>();
-        foreach (var tree in homework.SyntaxTrees)
+        // The grader's own generated file (global usings, the target framework attribute) is not the student's code.
+        foreach (var tree in homework.SyntaxTrees.Where(t => t.FilePath != Compile.BuildSettings.GeneratedFilePath))
         {
             var model = homework.GetSemanticModel(tree);
             var path = displayPath(tree);
-            foreach (var node in tree.GetRoot().DescendantNodesAndSelf())
+            AnalysisFinding At(SyntaxNode at, FindingKind kind, string api, string message)
             {
-                var finding = Inspect(node, model, bans, path);
-                if (finding is not null) findings.Add(finding);
+                var span = at.GetLocation().GetLineSpan().StartLinePosition;
+                return new AnalysisFinding(kind, path, span.Line + 1, span.Character + 1, api, message, MemberGraph.ContainingMemberId(model, at));
+            }
+
+            foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+                if (Syntactic(node, model) is var (kind, api, message))
+                    findings.Add(At(node, kind, api, message));
+            foreach (var use in SymbolUses.In(model, cancellationToken))
+            {
+                if (IsQualifierOrImport(use)) continue;
+                var symbol = use.Symbol;
+                // An extension method reads as the static method it is: Queryable.AsQueryable<int>(IEnumerable<int>).
+                var shown = symbol is IMethodSymbol { ReducedFrom: not null } reduced ? reduced.GetConstructedReducedFrom() ?? symbol : symbol;
+                var api = shown.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
+                if (bans.FirstOrDefault(b => b.Matches(Definition(symbol))) is { } ban)
+                    findings.Add(At(use.At, FindingKind.BannedApi, api, ban.Message));
+                else if (allowList.Verdict(symbol, homework.Assembly) is { } problem)
+                    findings.Add(At(use.At, FindingKind.SandboxViolation, api, problem));
             }
         }
+        // One finding per use: a call shows up at its invocation, its member access and its name.
         var distinct = findings
-            .GroupBy(f => (f.File, f.Line, f.Column, f.Kind))
-            .Select(g => g.First())
+            .GroupBy(f => (f.File, f.Line, f.Kind, f.Api))
+            .Select(g => g.MinBy(f => f.Column)!)
             .OrderBy(f => f.File, StringComparer.Ordinal).ThenBy(f => f.Line).ThenBy(f => f.Column)
             .ToList();
         return new AnalysisResult(distinct, MemberGraph.Build(homework));
     }
 
-    static AnalysisFinding? Inspect(SyntaxNode node, SemanticModel model, List<(BannedApi Ban, FindingKind Kind)> bans, string path)
+    /// <summary>What syntax alone shows: unsafe code, extern methods, undocumented keywords, and stubs left in place.</summary>
+    static (FindingKind Kind, string Api, string Message)? Syntactic(SyntaxNode node, SemanticModel model)
     {
-        AnalysisFinding At(SyntaxNode at, FindingKind kind, string api, string message)
-        {
-            var span = at.GetLocation().GetLineSpan().StartLinePosition;
-            return new AnalysisFinding(kind, path, span.Line + 1, span.Character + 1, api, message, MemberGraph.ContainingMemberId(model, at));
-        }
-
+        const string Unsafe = "unsafe code and pointers are not allowed in homework code";
         switch (node)
         {
-            case UnsafeStatementSyntax or PointerTypeSyntax or FunctionPointerTypeSyntax:
-                return At(node, FindingKind.UnsafeCode, "unsafe", "unsafe code and pointers are not allowed in homework code");
+            case UnsafeStatementSyntax or PointerTypeSyntax or FunctionPointerTypeSyntax or FixedStatementSyntax:
+                return (FindingKind.UnsafeCode, "unsafe", Unsafe);
             case MemberDeclarationSyntax member when member.Modifiers.Any(m => m.IsKind(SyntaxKind.UnsafeKeyword)):
-                return At(node, FindingKind.UnsafeCode, "unsafe", "unsafe code and pointers are not allowed in homework code");
+                return (FindingKind.UnsafeCode, "unsafe", Unsafe);
+            case LocalFunctionStatementSyntax local when local.Modifiers.Any(m => m.IsKind(SyntaxKind.UnsafeKeyword) || m.IsKind(SyntaxKind.ExternKeyword)):
+                return (FindingKind.UnsafeCode, "unsafe", Unsafe);
             case MethodDeclarationSyntax method when method.Modifiers.Any(m => m.IsKind(SyntaxKind.ExternKeyword)):
-                return At(node, FindingKind.UnsafeCode, "extern", "extern (native) methods are not allowed in homework code");
+                return (FindingKind.UnsafeCode, "extern", "extern (native) methods are not allowed in homework code");
+            case MakeRefExpressionSyntax or RefTypeExpressionSyntax or RefValueExpressionSyntax
+                or LiteralExpressionSyntax { RawKind: (int)SyntaxKind.ArgListExpression }:
+                return (FindingKind.UnsafeCode, node.GetFirstToken().Text, "__makeref, __reftype, __refvalue and __arglist are not allowed in homework code");
+            case LockStatementSyntax:
+                return (FindingKind.SandboxViolation, "lock", "Homework code runs on one thread and may not take locks; tensor ops are parallel already.");
+            case ExternAliasDirectiveSyntax:
+                return (FindingKind.UnsafeCode, "extern alias", "extern aliases are not allowed in homework code");
             case ThrowStatementSyntax { Expression: { } thrown } when IsNotImplemented(thrown, model):
             case ThrowExpressionSyntax { Expression: var thrownExpression } when IsNotImplemented(thrownExpression, model):
-                return At(node, FindingKind.StubLeft, "NotImplementedException", "this part is still the starter's stub");
-            case SimpleNameSyntax or ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax:
-                // In "a.b.C" only the outermost name matters; the namespace parts resolve to namespaces.
-                // A method group that fails to convert still names its candidates: any banned one counts.
-                var info = model.GetSymbolInfo(node);
-                var symbol = info.Symbol ?? info.CandidateSymbols.FirstOrDefault(c => bans.Any(b => b.Ban.Matches(c)));
-                if (symbol is null or INamespaceSymbol) return null;
-                var hit = bans.FirstOrDefault(b => b.Ban.Matches(symbol));
-                if (hit.Ban is null) return null;
-                var api = symbol.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
-                return At(node, hit.Kind, api, hit.Ban.Message);
+                return (FindingKind.StubLeft, "NotImplementedException", "this part is still the starter's stub");
             default:
                 return null;
         }
     }
+
+    /// <summary>
+    /// A type named only to reach a member (<c>Console</c> in <c>Console.WriteLine</c>, a namespace qualifier) or to
+    /// import it (<c>using static</c>) is not a use of the type: the member is checked where it is used.
+    /// </summary>
+    static bool IsQualifierOrImport(SymbolUse use)
+    {
+        if (use.Symbol is not (INamespaceOrTypeSymbol or IAliasSymbol) || use.At is not (NameSyntax or MemberAccessExpressionSyntax)) return false;
+        var node = use.At;
+        // The last name of "System.Console" stands for the whole qualified name or member access.
+        while (node.Parent is QualifiedNameSyntax { Right: var right } qualified && right == node
+               || node.Parent is MemberAccessExpressionSyntax { Name: var name } && name == node)
+            node = node.Parent;
+        if (node.FirstAncestorOrSelf<UsingDirectiveSyntax>() is not null) return true;
+        return node.Parent switch
+        {
+            MemberAccessExpressionSyntax access => access.Expression == node,
+            QualifiedNameSyntax qualified => qualified.Left == node,
+            AliasQualifiedNameSyntax alias => alias.Alias == node,
+            _ => false,
+        };
+    }
+
+    static ISymbol Definition(ISymbol symbol) =>
+        symbol is IMethodSymbol method ? (method.ReducedFrom ?? method).OriginalDefinition : symbol.OriginalDefinition;
 
     static bool IsNotImplemented(ExpressionSyntax thrown, SemanticModel model) =>
         model.GetTypeInfo(thrown).Type is { Name: nameof(NotImplementedException), ContainingNamespace.Name: "System" };

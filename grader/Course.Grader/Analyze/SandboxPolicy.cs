@@ -3,56 +3,131 @@ using Course.Grader.Manifest;
 namespace Course.Grader.Analyze;
 
 /// <summary>
-/// APIs no homework may use, whatever its manifest says: they would let student code escape the test
-/// harness (files, processes, network, reflection, native code, exiting, background threads).
+/// The allow-list every homework starts from: what a homework of this course needs (core types, math, collections,
+/// LINQ, StringBuilder, and TorchSharp's tensor, nn, optim and functional APIs) and nothing that reaches files,
+/// processes, the network, threads, reflection or native code. A manifest may widen it with <c>allowed_apis</c>, each
+/// with a reason; the denials below hold whatever a manifest says.
 /// </summary>
 public static class SandboxPolicy
 {
+    public const string NotListed =
+        "Homework code may use core types, math, collections, LINQ, StringBuilder and TorchSharp's tensor, nn, optim and functional APIs; " +
+        "this is not among them.";
     const string Files = "Homework code may not touch the file system; the tests give you everything you need.";
-    const string Escape = "Homework code may not start processes, use the network, reflection or native code.";
+    const string Native = "Homework code may not use native handles, pointers or libraries.";
+    const string Threads = "Homework code may not start threads or background work; tensor ops are parallel already.";
+    const string Reflection = "Homework code may not use reflection or run-time code generation.";
+    const string Processes = "Homework code may not start processes.";
+    const string Network = "Homework code may not use the network.";
     const string Exit = "Homework code may not end the process; throw an exception or return instead.";
-    const string Threads = "Homework code may not start threads or timers that outlive a test; use tensor ops, which are parallel already.";
+    const string Environment = "Homework code may not read the environment or the machine's settings; the tests give you everything you need.";
 
-    public static IReadOnlyList<BannedApi> Apis { get; } =
+    /// <summary>Why an API no entry allows is not allowed: the kind of door it opens, by where it lives (the allow-list decides; this only explains).</summary>
+    static readonly (string Prefix, string Message)[] Reasons =
     [
-        new("T:System.IO.File", Files),
-        new("T:System.IO.Directory", Files),
-        new("T:System.IO.FileSystemInfo", Files),
-        new("T:System.IO.FileInfo", Files),
-        new("T:System.IO.DirectoryInfo", Files),
-        new("T:System.IO.DriveInfo", Files),
-        new("T:System.IO.FileStream", Files),
-        new("T:System.IO.StreamReader", Files),
-        new("T:System.IO.StreamWriter", Files),
-        new("T:System.IO.RandomAccess", Files),
-        new("T:System.IO.FileSystemWatcher", Files),
-        new("M:System.IO.Path.GetTempFileName", Files),
-        new("N:System.IO.Pipes", Files),
-        new("N:System.IO.MemoryMappedFiles", Files),
-        new("N:System.IO.IsolatedStorage", Files),
+        ("System.Environment.Exit", Exit), ("System.Environment.FailFast", Exit),
+        ("System.Environment", Environment), ("System.AppContext", Environment),
+        ("System.IO", Files), ("System.Xml", Files),
+        ("System.Diagnostics.Process", Processes),
+        ("System.Net", Network),
+        ("System.Threading", Threads), ("System.Timers", Threads),
+        ("System.Reflection", Reflection), ("System.Type", Reflection), ("System.Activator", Reflection), ("System.AppDomain", Reflection),
+        ("System.Linq.Expressions", Reflection), ("System.Linq.Queryable", Reflection), ("System.Linq.IQueryable", Reflection), ("System.Runtime.Loader", Reflection),
+        ("System.Runtime.CompilerServices", Reflection),
+        ("System.Runtime.InteropServices", Native), ("System.IntPtr", Native), ("System.UIntPtr", Native),
+    ];
+
+    /// <summary>The reason for an API no entry allows, e.g. "Homework code may not touch the file system" for System.IO.File.ReadAllText.</summary>
+    public static string Explain(Microsoft.CodeAnalysis.ISymbol symbol)
+    {
+        var name = symbol is Microsoft.CodeAnalysis.INamespaceSymbol ns ? ns.ToDisplayString()
+            : symbol.ContainingType is { } type ? $"{type.ToDisplayString()}.{symbol.Name}"
+            : symbol.ToDisplayString();
+        return Reasons.FirstOrDefault(r => name == r.Prefix || name.StartsWith(r.Prefix + ".", StringComparison.Ordinal) || name.StartsWith(r.Prefix + "<", StringComparison.Ordinal)).Message
+               ?? NotListed;
+    }
+
+    public static IReadOnlyList<AllowedApi> Allowed { get; } =
+    [
+        // Core types.
+        .. Types("System", "Object", "String", "Char", "Boolean", "Byte", "SByte", "Int16", "UInt16", "Int32", "UInt32", "Int64", "UInt64",
+            "Int128", "UInt128", "Half", "Single", "Double", "Decimal", "Void", "Nullable", "Enum", "ValueType", "Array", "ArraySegment",
+            "Span", "ReadOnlySpan", "Memory", "ReadOnlyMemory", "MemoryExtensions", "Index", "Range", "Tuple", "ValueTuple", "TupleExtensions",
+            "Func", "Action", "Predicate", "Comparison", "Converter", "Lazy", "Random", "Math", "MathF", "BitConverter", "Convert",
+            "HashCode", "StringComparison", "StringComparer", "StringSplitOptions", "MidpointRounding", "TimeSpan",
+            "IComparable", "IEquatable", "IComparer", "IDisposable", "IFormattable", "IFormatProvider", "ICloneable",
+            "ISpanFormattable", "IUtf8SpanFormattable", "IParsable", "ISpanParsable", "FlagsAttribute", "ObsoleteAttribute",
+            "AttributeUsageAttribute", "AttributeTargets", "Attribute", "ParamArrayAttribute"),
+        new("M:System.Console.Write", "printing is how students debug; the grader keeps each test's output, cut to a few KB"),
+        new("M:System.Console.WriteLine", "printing is how students debug; the grader keeps each test's output, cut to a few KB"),
+        new("P:System.Environment.NewLine", "a constant"),
+        // Collections, LINQ over objects (not expression trees or PLINQ), text.
+        Namespace("System.Collections"),
+        Namespace("System.Collections.Generic"),
+        Namespace("System.Collections.ObjectModel"),
+        .. Types("System.Linq", "Enumerable", "IGrouping", "ILookup", "Lookup", "IOrderedEnumerable"),
+        .. Types("System.Text", "StringBuilder", "Rune", "Encoding", "UTF8Encoding", "ASCIIEncoding", "NormalizationForm"),
+        .. Types("System.Text.RegularExpressions", "Regex", "RegexOptions", "Match", "MatchCollection", "Group", "GroupCollection", "Capture", "CaptureCollection"),
+        .. Types("System.Globalization", "CultureInfo", "NumberStyles", "NumberFormatInfo", "UnicodeCategory", "CharUnicodeInfo"),
+        Namespace("System.Numerics"),
+        Namespace("System.Diagnostics.CodeAnalysis"),
+        // TorchSharp: tensors, nn, optim, functional, distributions, linalg... (the denials below take out files, native handles and threads).
+        Namespace("TorchSharp"),
+        Namespace("TorchSharp.Modules"),
+        .. Types("TorchSharp.Utils", "TensorAccessor", "OrderedDict"),
+    ];
+
+    public static IReadOnlyList<BannedApi> Denied { get; } =
+    [
+        new("M:System.Object.GetType", Reflection),
+        new("T:System.Delegate", Reflection),
+        new("T:System.MulticastDelegate", Reflection),
+        new("T:System.Runtime.InteropServices.MemoryMarshal", Native),
+        new("M:System.Text.RegularExpressions.Regex.CompileToAssembly", Files),
         new("M:TorchSharp.torch.save", Files),
         new("M:TorchSharp.torch.load", Files),
+        new("M:TorchSharp.torch.from_file", Files),
+        new("T:TorchSharp.torch.jit", Files),
+        new("T:TorchSharp.torch.export", Files),
+        new("T:TorchSharp.torch.hub", "Homework code may not use the network or the file system."),
+        new("T:TorchSharp.torch.utils", "torch.utils (data loaders, tensorboard) reads and writes files and starts threads; homework code may not."),
         new("M:TorchSharp.torch.Tensor.save", Files),
         new("M:TorchSharp.torch.Tensor.load", Files),
+        new("M:TorchSharp.torch.Tensor.Load", Files),
+        new("M:TorchSharp.torch.Tensor.ReadBytesFromStream", Files),
+        new("M:TorchSharp.torch.Tensor.WriteBytesToStream", Files),
+        new("M:TorchSharp.torch.Tensor.UnsafeCreateTensor", Native),
+        new("M:TorchSharp.TensorExtensionMethods.Save", Files),
+        new("M:TorchSharp.TensorExtensionMethods.Load", Files),
         new("M:TorchSharp.torch.nn.Module.save", Files),
         new("M:TorchSharp.torch.nn.Module.load", Files),
-        new("T:TorchSharp.torch.jit", Files),
-        new("T:System.Diagnostics.Process", Escape),
-        new("T:System.Diagnostics.ProcessStartInfo", Escape),
-        new("N:System.Net", Escape),
-        new("N:System.Reflection", Escape),
-        new("T:System.Activator", Escape),
-        new("T:System.AppDomain", Escape),
-        new("N:System.Runtime.InteropServices", Escape),
-        new("N:System.Runtime.Loader", Escape),
-        new("T:System.Runtime.CompilerServices.Unsafe", Escape),
-        new("M:System.Environment.Exit", Exit),
-        new("M:System.Environment.FailFast", Exit),
-        new("T:System.Threading.Thread", Threads),
-        new("T:System.Threading.ThreadPool", Threads),
-        new("T:System.Threading.Timer", Threads),
-        new("T:System.Timers.Timer", Threads),
-        new("M:System.Threading.Tasks.Task.Run", Threads),
-        new("T:System.Threading.Tasks.TaskFactory", Threads),
+        new("M:TorchSharp.torch.nn.Module.save_state_dict", Files),
+        new("M:TorchSharp.torch.nn.Module.Create", Files),
+        new("M:TorchSharp.Modules.OptimizerHelper.save_state_dict", Files),
+        new("M:TorchSharp.Modules.OptimizerHelper.load_state_dict(System.String)", Files),
+        new("M:TorchSharp.Modules.OptimizerHelper.load_state_dict(System.IO.BinaryReader)", Files),
+        new("T:TorchSharp.Modules.DataLoader", Threads),
+        new("T:TorchSharp.Modules.DataLoader`2", Threads),
+        new("T:TorchSharp.Modules.IterableDataLoader", Threads),
+        new("T:TorchSharp.Modules.SummaryWriter", Files),
+        new("T:TorchSharp.ExportedProgram", Files),
+        new("T:TorchSharp.ExportedProgram`1", Files),
+        new("T:TorchSharp.FieldInfoExtensionMethods", Reflection),
+        new("T:TorchSharp.DistanceFunctionNative", Native),
+        new("T:TorchSharp.AllocatePinnedArray", Native),
+        new("T:TorchSharp.AllocateIndexedNativeTensorOrScalarArray", Native),
+        new("M:TorchSharp.torch.InitializeDeviceType", Native),
+        new("M:TorchSharp.torch.TryInitializeDeviceType", Native),
+        new("M:TorchSharp.torch.InitializeDevice", Native),
+        new("M:TorchSharp.torch.TryInitializeDevice", Native),
     ];
+
+    /// <summary>The allow-list of a homework: this policy, widened by its manifest's <c>allowed_apis</c>.</summary>
+    public static AllowList For(AssignmentManifest manifest) => For(manifest.ExtraAllowedApis);
+
+    public static AllowList For(IEnumerable<AllowedApi> extra) => new([.. Allowed, .. extra], Denied, Explain);
+
+    static AllowedApi Namespace(string name) => new($"N:{name}", "");
+
+    static IEnumerable<AllowedApi> Types(string ns, params string[] names) => names.Select(n => new AllowedApi($"T:{ns}.{n}", ""));
 }

@@ -16,34 +16,42 @@ public static class CompileStage
     /// <summary>Rounds of isolation before a test suite is declared not to compile.</summary>
     const int MaxIsolationRounds = 5;
 
-    public static CompileResult Compile(CompileRequest request)
+    /// <summary>
+    /// The homework compiles against the framework and <see cref="HomeworkReferences"/> only (never NUnit, Course.Testing
+    /// or the grader, whose types it must not name); the tests against every library plus the homework.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (a compile taking too long).</exception>
+    public static CompileResult Compile(CompileRequest request, CancellationToken cancellationToken = default)
     {
-        var references = ReferenceCache.For(request.LibraryPaths);
-        var homework = CompileHomework(request.Homework, references);
+        var homework = CompileHomework(request.Homework, ReferenceCache.For(HomeworkReferences.Select(request.LibraryPaths)), cancellationToken);
         if (homework.Assembly is null) return new CompileResult(homework, []);
-        IReadOnlyList<MetadataReference> withHomework = [.. references, MetadataReference.CreateFromImage(homework.Assembly.Image)];
-        return new CompileResult(homework, request.TestSuites.Select(suite => CompileTestSuite(suite, withHomework)).ToList());
+        IReadOnlyList<MetadataReference> withHomework = [.. ReferenceCache.For(request.LibraryPaths), MetadataReference.CreateFromImage(homework.Assembly.Image)];
+        return new CompileResult(homework, request.TestSuites.Select(suite => CompileTestSuite(suite, withHomework, cancellationToken)).ToList());
     }
 
-    static AssemblyCompileResult CompileHomework(AssemblySources sources, IReadOnlyList<MetadataReference> references)
+    static AssemblyCompileResult CompileHomework(AssemblySources sources, IReadOnlyList<MetadataReference> references, CancellationToken cancellationToken)
     {
         var compilation = Create(sources, Trees(sources), references);
-        var (assembly, diagnostics) = Emit(compilation);
-        return new AssemblyCompileResult(sources.AssemblyName, assembly, Reported(diagnostics, warnings: true), [], compilation);
+        var (assembly, diagnostics) = Emit(compilation, cancellationToken);
+        return new AssemblyCompileResult(sources.AssemblyName, assembly, Reported(diagnostics, warnings: true), [], compilation, compilation,
+            [.. diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Location)]);
     }
 
-    static AssemblyCompileResult CompileTestSuite(AssemblySources sources, IReadOnlyList<MetadataReference> references)
+    static AssemblyCompileResult CompileTestSuite(AssemblySources sources, IReadOnlyList<MetadataReference> references, CancellationToken cancellationToken)
     {
         var log = new IsolationLog();
         IReadOnlyList<SyntaxTree> trees = Trees(sources);
+        (CSharpCompilation Compilation, List<Location> Errors)? original = null;
         for (var round = 0; ; round++)
         {
             var compilation = Create(sources, trees, references);
-            var (assembly, diagnostics) = Emit(compilation);
+            var (assembly, diagnostics) = Emit(compilation, cancellationToken);
             var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+            original ??= (compilation, errors.Select(e => e.Location).ToList());
             var isolated = assembly is null && round < MaxIsolationRounds ? TestCodeIsolation.Isolate(trees, errors, log) : null;
             if (isolated is null)
-                return new AssemblyCompileResult(sources.AssemblyName, assembly, Reported(diagnostics, warnings: false), log.Members, compilation);
+                return new AssemblyCompileResult(sources.AssemblyName, assembly, Reported(diagnostics, warnings: false), log.Members, compilation,
+                    original.Value.Compilation, original.Value.Errors);
             trees = isolated;
         }
     }
@@ -54,12 +62,13 @@ public static class CompileStage
     static CSharpCompilation Create(AssemblySources sources, IEnumerable<SyntaxTree> trees, IEnumerable<MetadataReference> references) =>
         CSharpCompilation.Create(sources.AssemblyName, trees, references, BuildSettings.CompilationOptions);
 
-    static (CompiledAssembly? Assembly, ImmutableArray<Diagnostic> Diagnostics) Emit(CSharpCompilation compilation)
+    static (CompiledAssembly? Assembly, ImmutableArray<Diagnostic> Diagnostics) Emit(CSharpCompilation compilation, CancellationToken cancellationToken)
     {
         using var image = new MemoryStream();
         using var symbols = new MemoryStream();
         var name = compilation.AssemblyName!;
-        var result = compilation.Emit(image, symbols, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb, pdbFilePath: name + ".pdb"));
+        var result = compilation.Emit(image, symbols, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb, pdbFilePath: name + ".pdb"),
+            cancellationToken: cancellationToken);
         return (result.Success ? new CompiledAssembly(name, image.ToArray(), symbols.ToArray()) : null, result.Diagnostics);
     }
 

@@ -15,10 +15,14 @@ public sealed record AssignmentManifest(
     BannedPolicy BannedPolicy,
     AssignmentLimits Limits,
     IReadOnlyDictionary<string, TestOverride> Tests,
-    DateTimeOffset? DueDate = null)
+    DateTimeOffset? DueDate = null,
+    IReadOnlyList<AllowedApi>? AllowedApis = null)
 {
     /// <summary>Hidden tests are shown one by one only once the due date (<c>due_date</c>, ISO 8601) has passed.</summary>
     public bool IsPastDue(DateTimeOffset now) => DueDate is { } due && now > due;
+
+    /// <summary>What the manifest adds to the sandbox's allow-list for this homework (<c>allowed_apis</c>), each with its reason.</summary>
+    public IReadOnlyList<AllowedApi> ExtraAllowedApis => AllowedApis ?? [];
 
     public const string FileName = "assignment.yaml";
 

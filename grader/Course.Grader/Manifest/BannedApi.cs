@@ -17,3 +17,10 @@ public enum BannedPolicy
     /// <summary>It is not graded at all.</summary>
     Reject,
 }
+
+/// <summary>
+/// An API the manifest adds to the allow-list for this homework, as a documentation-comment ID (<c>T:</c> a type and its
+/// members, <c>M:</c>/<c>P:</c>/<c>F:</c> a member, <c>N:</c> the types of one namespace, not its sub-namespaces), with the
+/// reason the homework needs it. It cannot lift the sandbox's own bans (files, processes, network, reflection, native code).
+/// </summary>
+public sealed record AllowedApi(string Id, string Reason);

@@ -12,6 +12,7 @@ internal sealed class ManifestDocument
     public string? HiddenTests { get; set; }
     public List<string?>? StudentFiles { get; set; }
     public List<BannedApiDocument?>? BannedApis { get; set; }
+    public List<AllowedApiDocument?>? AllowedApis { get; set; }
     public string? BannedPolicy { get; set; }
     public LimitsDocument? Limits { get; set; }
     public Dictionary<string, TestOverrideDocument?>? Tests { get; set; }
@@ -24,8 +25,15 @@ internal sealed class BannedApiDocument
     public string? Message { get; set; }
 }
 
+internal sealed class AllowedApiDocument
+{
+    public string? Id { get; set; }
+    public string? Reason { get; set; }
+}
+
 internal sealed class LimitsDocument
 {
+    public int? CompileTimeoutSeconds { get; set; }
     public int? TestTimeoutSeconds { get; set; }
     public int? TotalTimeoutSeconds { get; set; }
     public int? MemoryMb { get; set; }

@@ -43,7 +43,8 @@ internal static partial class ManifestReader
             Policy(document.BannedPolicy, problems),
             Limits(document.Limits, problems),
             Overrides(document.Tests, problems),
-            DueDate(document.DueDate, problems));
+            DueDate(document.DueDate, problems),
+            AllowedApis(document.AllowedApis, problems));
         if (problems.Count > 0)
             throw new ManifestException(path, problems);
         return manifest;
@@ -96,6 +97,15 @@ internal static partial class ManifestReader
             return new BannedApi(id, Required(entry?.Message, $"banned_apis[{i}].message", problems));
         }).ToList();
 
+    private static List<AllowedApi> AllowedApis(List<AllowedApiDocument?>? allowed, List<string> problems) =>
+        (allowed ?? []).Select((entry, i) =>
+        {
+            var id = Required(entry?.Id, $"allowed_apis[{i}].id", problems);
+            if (id.Length > 0 && !BannedApi.IdPrefixes.Any(p => id.StartsWith(p, StringComparison.Ordinal) && id.Length > p.Length))
+                problems.Add($"allowed_apis[{i}].id '{id}' must be a documentation-comment ID starting with {string.Join(", ", BannedApi.IdPrefixes)}");
+            return new AllowedApi(id, Required(entry?.Reason, $"allowed_apis[{i}].reason", problems));
+        }).ToList();
+
     private static BannedPolicy Policy(string? policy, List<string> problems)
     {
         switch (policy)
@@ -116,7 +126,8 @@ internal static partial class ManifestReader
         var result = new AssignmentLimits(
             Positive(limits?.TestTimeoutSeconds ?? defaults.TestTimeoutSeconds, "limits.test_timeout_seconds", problems),
             Positive(limits?.TotalTimeoutSeconds ?? defaults.TotalTimeoutSeconds, "limits.total_timeout_seconds", problems),
-            Positive(limits?.MemoryMb ?? defaults.MemoryMb, "limits.memory_mb", problems));
+            Positive(limits?.MemoryMb ?? defaults.MemoryMb, "limits.memory_mb", problems),
+            Positive(limits?.CompileTimeoutSeconds ?? defaults.CompileTimeoutSeconds, "limits.compile_timeout_seconds", problems));
         if (result.TotalTimeoutSeconds < result.TestTimeoutSeconds)
             problems.Add($"limits.total_timeout_seconds ({result.TotalTimeoutSeconds}) must be at least limits.test_timeout_seconds ({result.TestTimeoutSeconds})");
         return result;

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Course.Grader.Analyze;
+using Course.Grader.Binding;
 using Course.Grader.Compile;
 using Course.Grader.Manifest;
 using Course.Grader.Run;
@@ -12,6 +13,11 @@ namespace Course.Grader.Pipeline;
 /// submission → workspace → compile → analyze → run → score. Whatever the student's code does, the
 /// result is a <see cref="GradeReport"/>; an exception out of here is the grader's own failure.
 /// </summary>
+/// <remarks>
+/// What is graded, for how many points and with what visibility comes from the trusted test code as the grader reads
+/// it (<see cref="TrustedTests"/>), never from the test process: every listed test gets a grade, whether or not
+/// anything ran.
+/// </remarks>
 public static class GradePipeline
 {
     public static string GraderVersion { get; } =
@@ -34,16 +40,13 @@ public static class GradePipeline
             }
             catch (SubmissionException e)
             {
-                // The starter is run only to list every test the student would have had; nothing of it is theirs to grade or annotate.
-                var starter = new AssemblySources(manifest.Project, SourceFile.ReadFolder(suites.StarterProject, suites.StarterProject));
-                var listed = await GradeWorkspaceAsync(suites, starter, [], new Provenance(GraderVersion, testSuiteHash, null, request.Submission.ToString()),
-                    request.IncludeHidden, worker, now, request.Limits, cancellationToken);
-                return NotRead(listed, $"the submission could not be read: {e.Message}");
+                var provenance = new Provenance(GraderVersion, testSuiteHash, null, request.Submission.ToString());
+                return NotRun(suites, request.IncludeHidden, provenance, worker, now, $"the submission could not be read: {e.Message}");
             }
-            var provenance = new Provenance(GraderVersion, testSuiteHash, files.Commit, request.Submission.ToString());
             var workspace = WorkspaceStage.Build(manifest, suites.StarterProject, files.Root);
             var notes = files.Notes.Concat(workspace.Notes).ToList();
-            return await GradeWorkspaceAsync(suites, workspace.Homework, notes, provenance, request.IncludeHidden, worker, now, request.Limits, cancellationToken);
+            return await GradeWorkspaceAsync(suites, workspace.Homework, notes, new Provenance(GraderVersion, testSuiteHash, files.Commit, request.Submission.ToString()),
+                request.IncludeHidden, worker, now, request.Limits, request.CompileTimeout, cancellationToken);
         }
         finally
         {
@@ -52,40 +55,65 @@ public static class GradePipeline
     }
 
     /// <summary>Grades given homework sources (the student's files merged into the starter).</summary>
+    /// <param name="compileTimeout">Null: the manifest's <c>limits.compile_timeout_seconds</c>.</param>
     public static async Task<GradeReport> GradeWorkspaceAsync(
         HomeworkSuites suites, AssemblySources homework, IReadOnlyList<string> notes, Provenance provenance,
-        bool includeHidden, WorkerLocation worker, DateTimeOffset now, RunLimits? limits = null, CancellationToken cancellationToken = default)
+        bool includeHidden, WorkerLocation worker, DateTimeOffset now, RunLimits? limits = null, TimeSpan? compileTimeout = null,
+        CancellationToken cancellationToken = default)
     {
         var manifest = suites.Manifest;
         var testSuites = suites.Suites(includeHidden);
-        var compiled = Compile(homework, testSuites, worker);
+        // The trusted view of the tests (cached per test-suite hash) is read while the submission compiles.
+        var readTrusted = Task.Run(() => TrustedTests.For(suites, includeHidden, provenance.TestSuiteHash, worker), cancellationToken);
+        var timeout = compileTimeout ?? TimeSpan.FromSeconds(manifest.Limits.CompileTimeoutSeconds);
+        var compiled = Compile(homework, testSuites, worker, timeout, cancellationToken);
+        var trusted = await readTrusted;
+        var listed = trusted.SelectMany(s => s.Tests).ToList();
         var studentFiles = new HashSet<string>(manifest.StudentFiles, StringComparer.Ordinal);
-        var annotations = new List<Annotation>();
-        annotations.AddRange(compiled.Homework.Errors.Where(d => d.File is not null)
-            .Select(d => new Annotation(AnnotationLevel.Failure, d.File!, d.Line, d.Column, $"error {d.Id}", d.Message)));
+        GradeReport Scored(IReadOnlyList<TestCaseResult> results, IReadOnlyDictionary<string, AnalysisFinding> banned, IReadOnlyList<Annotation> annotations,
+            string? compileFailure = null, string? refusal = null)
+        {
+            var report = ScoreStage.Score(new ScoreInput(manifest, listed, results, banned, annotations, compileFailure, provenance, now, refusal));
+            return notes.Count == 0 ? report : report with { Summary = report.Summary + " " + string.Join(" ", notes) };
+        }
 
-        string? compileFailure = null;
-        IReadOnlyDictionary<string, AnalysisFinding> bannedReached = new Dictionary<string, AnalysisFinding>();
+        if (compiled is null)
+            return Scored([], NoFindings, [], $"compiling your code took longer than {RunLimits.Seconds(timeout)} s, so it was stopped. " +
+                "Deeply nested lambdas or generic types can make the C# compiler work exponentially hard; simplify them.");
+        var annotations = compiled.Homework.Errors.Where(d => d.File is not null)
+            .Select(d => new Annotation(AnnotationLevel.Failure, d.File!, d.Line, d.Column, $"error {d.Id}", d.Message)).ToList();
         if (!compiled.Homework.Success)
         {
             var first = compiled.Homework.Errors.FirstOrDefault();
-            compileFailure = $"{compiled.Homework.Errors.Count()} compile error(s) in your code; the first is {first}";
-            // The starter always compiles: running its tests lists every test the submission would have had.
-            compiled = Compile(new AssemblySources(homework.AssemblyName, SourceFile.ReadFolder(suites.StarterProject, suites.StarterProject)), testSuites, worker);
-        }
-        else
-        {
-            var analysis = AnalyzeStage.Analyze(compiled.Homework.Compilation, manifest.BannedApis);
-            var findings = analysis.Findings.Where(f => studentFiles.Contains(f.File)).ToList();
-            annotations.AddRange(findings.Select(f => f.IsViolation
-                ? new Annotation(AnnotationLevel.Failure, f.File, f.Line, f.Column, $"not allowed: {f.Api}", f.Message)
-                : new Annotation(AnnotationLevel.Warning, f.File, f.Line, f.Column, "still a stub", "This part is still the starter's NotImplementedException.")));
-            var graph = MemberGraph.Merge([analysis.Graph, .. compiled.TestSuites.Select(s => MemberGraph.Build(s.Compilation))]);
-            bannedReached = BannedReach.ForTests(graph, findings.Where(f => f.IsViolation).ToList(), compiled.TestSuites, compiled.Homework.Compilation);
+            return Scored([], NoFindings, annotations, $"{compiled.Homework.Errors.Count()} compile error(s) in your code; the first is {first}");
         }
         if (!compiled.Success)
             throw new InvalidOperationException("the trusted tests do not compile: " +
                 string.Join("; ", compiled.TestSuites.SelectMany(s => s.Errors).Take(3)));
+
+        var changes = BindingChanges(trusted, compiled, manifest.Project);
+        if (changes.Count > 0)
+        {
+            var pointed = changes.Where(c => c.Actual.Target.Declaration is { } d && studentFiles.Contains(d.File))
+                .Select(c => new Annotation(AnnotationLevel.Failure, c.Actual.Target.Declaration!.File, c.Actual.Target.Declaration.Line, 1,
+                    "changes what the tests call", c.Describe()))
+                .DistinctBy(a => (a.File, a.Line)).ToList();
+            var more = changes.Select(c => c.Describe()).Distinct().Count() - 1;
+            return Scored([], NoFindings, [.. annotations, .. pointed],
+                refusal: $"your code changes what the tests call: {changes[0].Describe()}{(more > 0 ? $" (and {more} more)" : "")}. " +
+                         "Keep the starter's public signatures, and do not declare types, extension methods, operators or conversions that tests would pick up in place of theirs.");
+        }
+
+        var analysis = AnalyzeStage.Analyze(compiled.Homework.Compilation, SandboxPolicy.For(manifest), manifest.BannedApis, cancellationToken: cancellationToken);
+        var findings = analysis.Findings.Where(f => studentFiles.Contains(f.File)).ToList();
+        annotations.AddRange(findings.Select(f => f.IsViolation
+            ? new Annotation(AnnotationLevel.Failure, f.File, f.Line, f.Column, $"not allowed: {f.Api}", f.Message)
+            : new Annotation(AnnotationLevel.Warning, f.File, f.Line, f.Column, "still a stub", "This part is still the starter's NotImplementedException.")));
+        var violations = findings.Where(f => f.IsViolation).ToList();
+        var bannedReached = violations.Count == 0
+            ? NoFindings
+            : BannedReach.ForTests(MemberGraph.Merge([analysis.Graph, .. compiled.TestSuites.Select(s => MemberGraph.Build(s.Compilation))]),
+                violations, compiled.TestSuites, compiled.Homework.Compilation);
 
         var run = await RunStage.RunAsync(new RunRequest(
             compiled.Homework.Assembly!,
@@ -98,23 +126,48 @@ public static class GradePipeline
             .Select(i => new Annotation(AnnotationLevel.Warning, i.Cause.File ?? "", i.Cause.Line, i.Cause.Column,
                 "a test does not compile against your code", $"{i.Member}: {i.Cause.Message}"))
             .Where(a => studentFiles.Contains(a.File));
-        var report = ScoreStage.Score(new ScoreInput(manifest, run.Tests, bannedReached, [.. annotations, .. isolated], compileFailure, provenance, now));
-        return notes.Count == 0 ? report : report with { Summary = report.Summary + " " + string.Join(" ", notes) };
+        return Scored(run.Tests, bannedReached, [.. annotations, .. isolated]);
     }
 
-    /// <summary>Every test of <paramref name="listed"/> at zero, not run for <paramref name="reason"/>, which the summary leads with.</summary>
-    static GradeReport NotRead(GradeReport listed, string reason)
+    static readonly IReadOnlyDictionary<string, AnalysisFinding> NoFindings = new Dictionary<string, AnalysisFinding>();
+
+    /// <summary>Every listed test at zero, not run for <paramref name="reason"/>, which the summary leads with.</summary>
+    static GradeReport NotRun(HomeworkSuites suites, bool includeHidden, Provenance provenance, WorkerLocation worker, DateTimeOffset now, string reason)
     {
-        var tests = listed.Tests.Select(t => t with { Passed = false, Score = 0, Message = $"Not run: {reason}", Output = "", DurationSeconds = 0 }).ToList();
-        return listed with
+        var listed = TrustedTests.For(suites, includeHidden, provenance.TestSuiteHash, worker).SelectMany(s => s.Tests).ToList();
+        var report = ScoreStage.Score(new ScoreInput(suites.Manifest, listed, [], NoFindings, [], null, provenance, now));
+        var tests = report.Tests.Select(t => t with { Message = $"Not run: {reason}" }).ToList();
+        return report with
         {
-            Score = 0,
             Tests = tests,
-            Annotations = [],
-            Summary = $"0/{ScoreStage.Format(listed.MaxScore)} points; 0 of {tests.Count} tests passed. {char.ToUpperInvariant(reason[0])}{reason[1..]}",
+            Summary = $"0/{ScoreStage.Format(report.MaxScore)} points; 0 of {tests.Count} tests passed. {char.ToUpperInvariant(reason[0])}{reason[1..]}",
         };
     }
 
-    static CompileResult Compile(AssemblySources homework, IReadOnlyList<(AssemblySources Sources, string GoldenDirectory)> suites, WorkerLocation worker) =>
-        CompileStage.Compile(new CompileRequest(homework, [.. suites.Select(s => s.Sources)], worker.LibraryAssemblies));
+    /// <summary>Where the test code binds differently against the submission than against the starter.</summary>
+    static IReadOnlyList<BindingChange> BindingChanges(IReadOnlyList<TrustedSuite> trusted, CompileResult compiled, string homeworkName)
+    {
+        var declarations = new HomeworkDeclarations(compiled.Homework.Compilation);
+        return trusted.Zip(compiled.TestSuites, (expected, actual) => BindingCheck.Compare(expected.Bindings,
+                TestBindings.Read(actual.Unisolated, TestBindings.HomeworkIn(actual.Unisolated, homeworkName), declarations.Of),
+                new IsolatedCode(actual.UnisolatedErrors).Contains))
+            .SelectMany(c => c)
+            .ToList();
+    }
+
+    /// <summary>Null when compiling took longer than <paramref name="timeout"/>.</summary>
+    static CompileResult? Compile(AssemblySources homework, IReadOnlyList<(AssemblySources Sources, string GoldenDirectory)> suites, WorkerLocation worker,
+        TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            return CompileStage.Compile(new CompileRequest(homework, [.. suites.Select(s => s.Sources)], worker.LibraryAssemblies), deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
 }

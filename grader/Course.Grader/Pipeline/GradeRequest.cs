@@ -9,6 +9,7 @@ namespace Course.Grader.Pipeline;
 /// <param name="Worker">The built test worker; null finds it as <see cref="WorkerLocation.Default"/> does.</param>
 /// <param name="Clock">When the grade is given; tests pass a fixed one.</param>
 /// <param name="Limits">Overrides the manifest's time and memory limits (tests use short ones).</param>
+/// <param name="CompileTimeout">Overrides the manifest's compile time limit.</param>
 public sealed record GradeRequest(
     string Assignment,
     Submission Submission,
@@ -16,4 +17,5 @@ public sealed record GradeRequest(
     bool IncludeHidden = true,
     WorkerLocation? Worker = null,
     Func<DateTimeOffset>? Clock = null,
-    RunLimits? Limits = null);
+    RunLimits? Limits = null,
+    TimeSpan? CompileTimeout = null);

@@ -5,21 +5,28 @@ using Course.Grader.Run;
 namespace Course.Grader.Score;
 
 /// <summary>What scoring needs, and nothing else.</summary>
+/// <param name="Tests">The trusted list of test cases (see <c>TestCatalog</c>): what is scored, with its points and visibility.</param>
+/// <param name="Results">What the test process reported, matched to <paramref name="Tests"/> by suite and full name; a result for
+/// a test not on the list is ignored, and a listed test without one fails.</param>
 /// <param name="BannedReached">For each test (by full name), the banned API use in the homework it can reach.</param>
-/// <param name="CompileFailure">Set when the homework did not compile: the tests in Results are the ones it would have run.</param>
+/// <param name="CompileFailure">Set when the homework did not compile: nothing ran.</param>
+/// <param name="Refusal">Set when the submission was refused before anything ran (it changed what the tests bind to).</param>
 public sealed record ScoreInput(
     AssignmentManifest Manifest,
+    IReadOnlyList<TestCaseSpec> Tests,
     IReadOnlyList<TestCaseResult> Results,
     IReadOnlyDictionary<string, AnalysisFinding> BannedReached,
     IReadOnlyList<Annotation> Annotations,
     string? CompileFailure,
     Provenance Provenance,
-    DateTimeOffset GradedAt);
+    DateTimeOffset GradedAt,
+    string? Refusal = null);
 
 /// <summary>
-/// Turns test results into points: a pure function of the manifest and the results. A test's points come
-/// from the manifest's override, else its <c>[Points]</c>; a parameterised test's points are split evenly over
-/// its cases. A test scores its points only when it passed, reaches no banned API, and the submission was not refused.
+/// Turns test results into points: a pure function of the manifest, the trusted test list and the results. A test's
+/// points come from the manifest's override, else its <c>[Points]</c> as the trusted test code declares it; a
+/// parameterised test's points are split evenly over its cases. A test scores its points only when it passed, reaches
+/// no banned API, and the submission was not refused.
 /// </summary>
 public static class ScoreStage
 {
@@ -31,18 +38,24 @@ public static class ScoreStage
             .OrderBy(v => v.File, StringComparer.Ordinal).ThenBy(v => v.Line).ThenBy(v => v.Column).ThenBy(v => v.Api, StringComparer.Ordinal)
             .ToList();
         var refusal = manifest.BannedPolicy == BannedPolicy.Reject && violations.Count > 0 ? violations[0] : null;
-        var results = input.Results
-            .OrderBy(r => r.Test.Suite, StringComparer.Ordinal).ThenBy(r => r.Test.FullName, StringComparer.Ordinal)
+        var reported = input.Results
+            .GroupBy(r => (r.Test.Suite, r.Test.FullName))
+            .ToDictionary(g => g.Key, g => g.First());
+        var listed = input.Tests
+            .OrderBy(t => t.Suite, StringComparer.Ordinal).ThenBy(t => t.FullName, StringComparer.Ordinal)
             .ToList();
-        var shares = Shares(results.Select(r => r.Test).ToList(), manifest);
-        var tests = results
-            .Select((r, i) => Grade(r, shares[i], manifest, BannedFor(r.Test, input.BannedReached), refusal, input.CompileFailure))
+        var shares = Shares(listed, manifest);
+        var tests = listed
+            .Select((test, i) => Grade(test, reported.GetValueOrDefault((test.Suite, test.FullName)), shares[i], manifest,
+                BannedFor(test, input.BannedReached), refusal, input.CompileFailure ?? input.Refusal))
             .ToList();
-        var status = input.CompileFailure is not null ? GradeStatus.CompileError : refusal is not null ? GradeStatus.Rejected : GradeStatus.Graded;
+        var status = input.CompileFailure is not null ? GradeStatus.CompileError
+            : input.Refusal is not null || refusal is not null ? GradeStatus.Rejected
+            : GradeStatus.Graded;
         double score = Round(tests.Sum(t => t.Score)), max = Round(tests.Sum(t => t.MaxScore));
         return new GradeReport(
             GradeReport.CurrentSchemaVersion, manifest.Id, manifest.Title, status, score, max,
-            Summarise(status, score, max, tests, violations, input.CompileFailure),
+            Summarise(status, score, max, tests, violations, input.CompileFailure ?? input.Refusal),
             tests, input.Annotations, input.Provenance, input.GradedAt);
     }
 
@@ -101,15 +114,17 @@ public static class ScoreStage
         manifest.Tests.GetValueOrDefault(test.FullName)
         ?? (test.ParameterizedMethod is { } method ? manifest.Tests.GetValueOrDefault(method) : null);
 
-    static TestGrade Grade(TestCaseResult result, double max, AssignmentManifest manifest, AnalysisFinding? banned, AnalysisFinding? refusal, string? compileFailure)
+    /// <param name="notRun">Why nothing ran (a compile failure, a refusal); null when the tests ran.</param>
+    static TestGrade Grade(TestCaseSpec test, TestCaseResult? result, double max, AssignmentManifest manifest, AnalysisFinding? banned, AnalysisFinding? refusal, string? notRun)
     {
+        result ??= TestCaseResult.Stopped(test, NoResult);
         var message = result.Message;
         var earned = result.Passed;
         var ownFailure = result.Passed ? "" : $"\n{result.Message}";
-        if (compileFailure is not null)
+        if (notRun is not null)
         {
             earned = false;
-            message = $"Not run: {compileFailure}";
+            message = $"Not run: {notRun}";
         }
         else if (banned is not null)
         {
@@ -123,22 +138,26 @@ public static class ScoreStage
             message = $"The submission was refused: it uses {refusal.Api} at {refusal.File}:{refusal.Line}, which is not allowed here. {refusal.Message}" + ownFailure;
         }
         return new TestGrade(
-            DisplayName(result.Test), result.Test.FullName, result.Test.Suite, result.Test.ParameterizedMethod,
-            earned, earned ? max : 0, max, VisibilityOf(result.Test, manifest),
-            message, result.Output, result.DurationSeconds);
+            DisplayName(test), test.FullName, test.Suite, test.ParameterizedMethod,
+            earned, earned ? max : 0, max, VisibilityOf(test, manifest),
+            message, notRun is null ? result.Output : "", notRun is null ? result.DurationSeconds : 0);
     }
+
+    /// <summary>The message of a listed test the test process never reported on.</summary>
+    public const string NoResult = "the test process reported no result for this test";
 
     /// <summary>"AttentionHeadTests.Forward_IsCausal": the fixture's short name keeps same-named tests apart.</summary>
     static string DisplayName(TestCaseSpec test) =>
         test.ClassName.Length == 0 ? test.Name : $"{test.ClassName[(test.ClassName.LastIndexOf('.') + 1)..]}.{test.Name}";
 
-    static string Summarise(GradeStatus status, double score, double max, IReadOnlyList<TestGrade> tests, IReadOnlyList<AnalysisFinding> violations, string? compileFailure)
+    static string Summarise(GradeStatus status, double score, double max, IReadOnlyList<TestGrade> tests, IReadOnlyList<AnalysisFinding> violations, string? notRun)
     {
         var passed = tests.Count(t => t.Passed);
         var head = $"{Format(score)}/{Format(max)} points; {passed} of {tests.Count} tests passed.";
         return status switch
         {
-            GradeStatus.CompileError => $"{head} Your code did not compile, so no test could run: {compileFailure}",
+            GradeStatus.CompileError => $"{head} Your code did not compile, so no test could run: {notRun}",
+            GradeStatus.Rejected when notRun is not null => $"{head} The submission was refused, so no test ran: {notRun}",
             GradeStatus.Rejected => $"{head} The submission was refused: it uses {violations[0].Api} at {violations[0].File}:{violations[0].Line}. {violations[0].Message}",
             _ when violations.Count > 0 => $"{head} Tests that reach a banned API score 0: {string.Join(", ", violations.Select(v => $"{v.Api} at {v.File}:{v.Line}").Distinct())}.",
             _ => head,

@@ -39,7 +39,7 @@ public class AnalyzeStageTests
             [CSharpSyntaxTree.ParseText(FakeTorch, path: "Fake.cs"), CSharpSyntaxTree.ParseText(student, path: "Student.cs")],
             Net100.References.All,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true));
-        var result = AnalyzeStage.Analyze(compilation, bans);
+        var result = AnalyzeStage.Analyze(compilation, SandboxPolicy.For([]), bans);
         return result with { Findings = result.Findings.Where(f => f.File == "Student.cs").ToList() };
     }
 
@@ -138,7 +138,7 @@ public class AnalyzeStageTests
                 System.Action<int> F() => E.Exit;
             }
             """);
-        Assert.That(result.Violations.Select(f => f.Line), Is.EqualTo(new[] { 5, 6, 7, 8 }));
+        Assert.That(result.Violations.Select(f => f.Line), Is.EqualTo(new[] { 5, 6, 7, 8 }), () => string.Join("\n", result.Violations));
         Assert.That(result.Violations.First().Message, Does.Contain("may not end the process"));
     }
 

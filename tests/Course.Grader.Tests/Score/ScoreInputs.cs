@@ -39,14 +39,20 @@ internal static class ScoreInputs
     public static AnalysisFinding Banned(string file = "AttentionHead.cs", int line = 17) =>
         new(FindingKind.BannedApi, file, line, 9, "scaled_dot_product_attention", "Implement attention yourself.", "M:Hw3.Attention.AttentionHead.forward");
 
+    /// <param name="listed">The trusted test list; null: exactly the tests of <paramref name="results"/>.</param>
     public static ScoreInput Input(
         IEnumerable<TestCaseResult> results,
         AssignmentManifest? manifest = null,
         IReadOnlyDictionary<string, AnalysisFinding>? bannedReached = null,
         IReadOnlyList<Annotation>? annotations = null,
-        string? compileFailure = null) =>
-        new(manifest ?? Hw3Manifest(), [.. results], bannedReached ?? new Dictionary<string, AnalysisFinding>(),
-            annotations ?? [], compileFailure, FixedProvenance, GradedAt);
+        string? compileFailure = null,
+        IEnumerable<TestCaseSpec>? listed = null,
+        string? refusal = null)
+    {
+        var reported = results.ToList();
+        return new(manifest ?? Hw3Manifest(), [.. listed ?? reported.Select(r => r.Test)], reported, bannedReached ?? new Dictionary<string, AnalysisFinding>(),
+            annotations ?? [], compileFailure, FixedProvenance, GradedAt, refusal);
+    }
 
     public static GradeReport Graded(params TestCaseResult[] results) => ScoreStage.Score(Input(results));
 

@@ -1,0 +1,60 @@
+namespace Course.Grader.Binding;
+
+/// <summary>
+/// A piece of test code that binds differently against a submission than against the starter. Test code is trusted
+/// only while it calls what its author meant: a homework type named <c>Assert</c> or <c>TensorAssert</c>, an extension
+/// method, an operator or a conversion in the student's code would otherwise take over a check.
+/// </summary>
+/// <param name="Expected">What it binds to against the starter; null when the starter needs no symbol there.</param>
+public sealed record BindingChange(TestBinding Actual, BoundSymbol? Expected)
+{
+    /// <summary>One line for the student, naming their declaration and never the (possibly hidden) test code.</summary>
+    public string Describe()
+    {
+        var actual = Actual.Target;
+        var where = actual.Declaration is { } declaration ? $" (declared at {declaration})" : "";
+        return Expected switch
+        {
+            null => $"the tests would call your {actual.Display}{where}, where the starter's code calls nothing of yours",
+            { InHomework: false } when actual.InHomework => $"your {actual.Display}{where} takes the place of {Expected.Display} in the tests",
+            _ => $"the tests would use {actual.Display}{where} where, against the starter, they use {Expected.Display}",
+        };
+    }
+}
+
+/// <summary>Compares what test code binds to against the starter and against a submission.</summary>
+/// <remarks>
+/// What the starter binds to a trusted symbol (NUnit, Course.Testing, the BCL, TorchSharp, a built-in operator or type)
+/// must bind to exactly that symbol, type arguments included, against the submission; and where the starter binds
+/// nothing (no user-defined operator or conversion), the submission may not bring in its own. A place the starter binds
+/// to homework code may bind to other homework code (a dropped optional parameter): it calls the student's code either
+/// way, and any type that flows from it into trusted code is compared where it does.
+/// </remarks>
+public static class BindingCheck
+{
+    /// <summary>
+    /// Every binding that changed. Test code in <paramref name="skip"/> (members that do not compile against the
+    /// submission, which the compile stage isolates) is not compared: what it binds to there follows from the error.
+    /// </summary>
+    public static IReadOnlyList<BindingChange> Compare(IReadOnlyList<TestBinding> starter, IReadOnlyList<TestBinding> submission,
+        Func<TestBinding, bool>? skip = null)
+    {
+        var expected = new Dictionary<(string, Microsoft.CodeAnalysis.Text.TextSpan, Analyze.UseAspect), BoundSymbol>();
+        foreach (var binding in starter) expected.TryAdd((binding.File, binding.Span, binding.Aspect), binding.Target);
+        var changes = new List<BindingChange>();
+        foreach (var actual in submission)
+        {
+            if (skip?.Invoke(actual) == true) continue;
+            var counterpart = expected.GetValueOrDefault((actual.File, actual.Span, actual.Aspect));
+            var changed = counterpart switch
+            {
+                null => actual.Target.InHomework,
+                { InHomework: true } => false,
+                _ => counterpart.Key != actual.Target.Key,
+            };
+            if (changed) changes.Add(new BindingChange(actual, counterpart));
+        }
+        // A type taking the place of a trusted one says the most, so it comes first.
+        return changes.OrderBy(c => c.Expected?.Key.StartsWith("NamedType|", StringComparison.Ordinal) == true ? 0 : 1).ToList();
+    }
+}

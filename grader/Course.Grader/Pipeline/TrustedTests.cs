@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+using Course.Grader.Binding;
+using Course.Grader.Catalog;
+using Course.Grader.Compile;
+using Course.Grader.Run;
+
+namespace Course.Grader.Pipeline;
+
+/// <summary>One test suite as the grader reads it from trusted code: its tests, and what its code binds to against the starter.</summary>
+public sealed record TrustedSuite(string AssemblyName, IReadOnlyList<TestCaseSpec> Tests, IReadOnlyList<TestBinding> Bindings);
+
+/// <summary>
+/// The test suites compiled against the trusted starter, never against a submission: the list of tests a grade is
+/// scored on (<see cref="TestCatalog"/>) and the symbols the test code binds to (<see cref="TestBindings"/>), which a
+/// submission's compilation must reproduce. Read once per test-suite hash and process, so a batch pays for it once.
+/// </summary>
+public static class TrustedTests
+{
+    static readonly ConcurrentDictionary<string, Lazy<IReadOnlyList<TrustedSuite>>> Cache = new(StringComparer.Ordinal);
+
+    /// <param name="testSuiteHash">The hash of the tests, goldens, starter and manifest (<see cref="TestSuiteHash"/>) the cache is keyed by.</param>
+    /// <exception cref="InvalidOperationException">The tests do not compile against the starter: the homework is broken, not the submission.</exception>
+    /// <exception cref="CatalogException">A test's cases cannot be listed without running it.</exception>
+    public static IReadOnlyList<TrustedSuite> For(HomeworkSuites suites, bool includeHidden, string testSuiteHash, WorkerLocation worker) =>
+        Cache.GetOrAdd($"{testSuiteHash}|{includeHidden}|{worker.WorkerPath}",
+            _ => new Lazy<IReadOnlyList<TrustedSuite>>(() => Read(suites, includeHidden, worker))).Value;
+
+    static IReadOnlyList<TrustedSuite> Read(HomeworkSuites suites, bool includeHidden, WorkerLocation worker)
+    {
+        var starter = new AssemblySources(suites.Manifest.Project, SourceFile.ReadFolder(suites.StarterProject, suites.StarterProject));
+        var testSuites = suites.Suites(includeHidden).Select(s => s.Sources).ToList();
+        var compiled = CompileStage.Compile(new CompileRequest(starter, testSuites, worker.LibraryAssemblies));
+        var problems = compiled.TestSuites.Prepend(compiled.Homework)
+            .SelectMany(a => a.Errors.Select(e => $"{a.AssemblyName}: {e}").Concat(a.Isolated.Select(i => $"{a.AssemblyName}: {i.Member}: {i.Cause}")))
+            .ToList();
+        if (problems.Count > 0)
+            throw new InvalidOperationException($"the tests of {suites.Manifest.Id} do not compile against its starter: {string.Join("; ", problems.Take(3))}");
+        return compiled.TestSuites.Select(suite => new TrustedSuite(
+                suite.AssemblyName,
+                TestCatalog.Read(suite.Compilation),
+                TestBindings.Read(suite.Compilation, TestBindings.HomeworkIn(suite.Compilation, suites.Manifest.Project))))
+            .ToList();
+    }
+}

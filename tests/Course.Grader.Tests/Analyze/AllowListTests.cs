@@ -1,0 +1,253 @@
+using Course.Grader.Analyze;
+using Course.Grader.Compile;
+using Course.Grader.Manifest;
+using Course.Grader.Tests.Compile;
+
+namespace Course.Grader.Tests.Analyze;
+
+/// <summary>
+/// The sandbox's allow-list against the real BCL and TorchSharp: each way out (files, processes, network, threads,
+/// reflection, native code, dynamic, the grader's own types) is refused by symbol, explicit or implicit, and what
+/// homework code needs keeps compiling clean.
+/// </summary>
+public class AllowListTests
+{
+    /// <summary>Compiles <paramref name="body"/> as a method of a homework class, against the homework's references only.</summary>
+    static (CompileResult Compiled, AnalysisResult? Analysis) Check(string body, string members = "", IEnumerable<AllowedApi>? extra = null)
+    {
+        var source = $$"""
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Text;
+            using TorchSharp;
+            using static TorchSharp.torch;
+
+            namespace Tiny.Homework;
+
+            public class Student
+            {
+                public object? Run(Tensor x, int[] xs, List<double> list, Func<int, int> f, object o)
+                {
+                    {{body}}
+                }
+                {{members}}
+            }
+            """;
+        var compiled = CompileStage.Compile(new CompileRequest(
+            new AssemblySources(TinyHomework.HomeworkName, [new SourceFile("Student.cs", source)], ["System.IO", "System.Net.Http", "System.Threading.Tasks"]),
+            [], TinyHomework.Worker.Value.LibraryAssemblies));
+        var analysis = compiled.Homework.Success ? AnalyzeStage.Analyze(compiled.Homework.Compilation, SandboxPolicy.For(extra ?? []), []) : null;
+        return (compiled, analysis);
+    }
+
+    static string Violations(AnalysisResult analysis) => string.Join("\n", analysis.Violations);
+
+    // Files and the environment.
+    [TestCase("return File.ReadAllText(\"/etc/passwd\");", "System.IO.File.ReadAllText(string)")]
+    [TestCase("return new FileStream(\"/tmp/x\", FileMode.Create);", "System.IO.FileStream")]
+    [TestCase("return Directory.GetFiles(\"/\");", "System.IO.Directory.GetFiles(string)")]
+    [TestCase("return new System.IO.Enumeration.FileSystemEnumerable<string>(\"/\", (ref System.IO.Enumeration.FileSystemEntry e) => e.ToFullPath());", "System.IO.Enumeration.FileSystemEnumerable<string>")]
+    [TestCase("return System.Xml.XmlReader.Create(\"/root/secret.xml\");", "System.Xml.XmlReader.Create(string)")]
+    [TestCase("return new System.Xml.XmlUrlResolver().GetEntity(new Uri(\"file:///etc/passwd\"), null, null);", "System.Xml.XmlUrlResolver")]
+    [TestCase("return Environment.GetEnvironmentVariable(\"GITHUB_TOKEN\");", "System.Environment.GetEnvironmentVariable(string)")]
+    [TestCase("return Environment.GetEnvironmentVariables();", "System.Environment.GetEnvironmentVariables()")]
+    [TestCase("return Path.GetTempPath();", "System.IO.Path.GetTempPath()")]
+    [TestCase("return AppContext.BaseDirectory;", "System.AppContext.BaseDirectory")]
+    [TestCase("return torch.from_file(\"/work/assignments/hw3-attention/tests/golden/x.safetensors\");", "TorchSharp.torch.from_file(string, bool?, long?, TorchSharp.torch.ScalarType?, TorchSharp.torch.Device?, bool)")]
+    [TestCase("return torch.load(\"/tmp/x.pt\");", "TorchSharp.torch.load(string)")]
+    [TestCase("torch.save(x, \"/tmp/x.pt\"); return null;", "TorchSharp.torch.save(TorchSharp.torch.Tensor, string)")]
+    [TestCase("x.save(\"/tmp/x.pt\"); return null;", "TorchSharp.torch.Tensor.save(string)")]
+    [TestCase("return nn.Linear(2, 2).load(\"/tmp/m.dat\");", "TorchSharp.torch.nn.Module.load(string, bool, System.Collections.Generic.IList<string>?, System.Collections.Generic.Dictionary<string, bool>?)")]
+    [TestCase("return torch.jit.load(\"/tmp/m.pt\");", "TorchSharp.torch.jit.load(string, TorchSharp.DeviceType, long)")]
+    [TestCase("return torch.utils.tensorboard.SummaryWriter(\"/tmp/runs\");", "TorchSharp.torch.utils.tensorboard.SummaryWriter(string, string, bool)")]
+    // Processes, the network, threads, the end of the process.
+    [TestCase("return System.Diagnostics.Process.Start(\"sh\", \"-c 'sleep 300 &'\");", "System.Diagnostics.Process.Start(string, string)")]
+    [TestCase("return new System.Net.Http.HttpClient().GetStringAsync(\"http://example.org\");", "System.Net.Http.HttpClient")]
+    [TestCase("return new System.Net.Sockets.TcpClient(\"127.0.0.1\", 80);", "System.Net.Sockets.TcpClient")]
+    [TestCase("return new System.Threading.Thread(() => { });", "System.Threading.Thread")]
+    [TestCase("return Task.Run(() => 1);", "System.Threading.Tasks.Task.Run<int>(System.Func<int>)")]
+    [TestCase("System.Threading.Tasks.Parallel.For(0, 2, i => { }); return null;", "System.Threading.Tasks.Parallel.For(int, int, System.Action<int>)")]
+    [TestCase("return new System.Threading.Timer(_ => { });", "System.Threading.Timer")]
+    [TestCase("Environment.Exit(0); return null;", "System.Environment.Exit(int)")]
+    [TestCase("Environment.FailFast(\"bye\"); return null;", "System.Environment.FailFast(string?)")]
+    [TestCase("GC.Collect(); return null;", "System.GC.Collect()")]
+    // Reflection, run-time code, dynamic.
+    [TestCase("return o.GetType();", "object.GetType()")]
+    [TestCase("return typeof(Student);", "System.Type")]
+    [TestCase("return Type.GetType(\"Course.Worker.ProtocolWriter, Course.Worker\");", "System.Type.GetType(string)")]
+    [TestCase("return Activator.CreateInstance(o.GetType());", "System.Activator.CreateInstance(System.Type)")]
+    [TestCase("return Delegate.CreateDelegate(typeof(Action), o, \"Run\");", "System.Delegate.CreateDelegate(System.Type, object, string)")]
+    [TestCase("return f.Method;", "System.Delegate.Method")]
+    [TestCase("return f.DynamicInvoke(1);", "System.Delegate.DynamicInvoke(params object?[]?)")]
+    [TestCase("System.Linq.Expressions.Expression<Func<int>> e = () => 1; return e.Compile();", "System.Linq.Expressions.Expression<System.Func<int>>")]
+    [TestCase("return xs.AsQueryable().Where(x => x > 1);", "System.Linq.Queryable.AsQueryable<int>(System.Collections.Generic.IEnumerable<int>)")]
+    [TestCase("dynamic d = o; return d.Secret;", "dynamic")]
+    [TestCase("return System.Reflection.Assembly.Load(\"Course.Worker\");", "System.Reflection.Assembly.Load(string)")]
+    [TestCase("return System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(o.GetType());", "System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(System.Type)")]
+    [TestCase("return AppDomain.CurrentDomain.GetAssemblies();", "System.AppDomain.CurrentDomain")]
+    // Native code and memory.
+    [TestCase("return x.Handle;", "TorchSharp.torch.Tensor.Handle")]
+    [TestCase("return torch.Tensor.UnsafeCreateTensor(IntPtr.Zero);", "TorchSharp.torch.Tensor.UnsafeCreateTensor(nint)")]
+    [TestCase("return System.Runtime.InteropServices.Marshal.ReadByte(IntPtr.Zero);", "System.Runtime.InteropServices.Marshal.ReadByte(nint)")]
+    [TestCase("return System.Runtime.InteropServices.NativeLibrary.Load(\"libc.so.6\");", "System.Runtime.InteropServices.NativeLibrary.Load(string)")]
+    [TestCase("return System.Runtime.CompilerServices.Unsafe.As<string>(o);", "System.Runtime.CompilerServices.Unsafe.As<string>(object?)")]
+    [TestCase("return System.Runtime.InteropServices.MemoryMarshal.AsBytes(xs.AsSpan()).Length;", "System.Runtime.InteropServices.MemoryMarshal.AsBytes<int>(System.Span<int>)")]
+    // The console's raw streams (the protocol channel) and stdin.
+    [TestCase("return Console.OpenStandardOutput();", "System.Console.OpenStandardOutput()")]
+    [TestCase("Console.SetOut(TextWriter.Null); return null;", "System.Console.SetOut(System.IO.TextWriter)")]
+    [TestCase("return Console.ReadLine();", "System.Console.ReadLine()")]
+    [TestCase("Console.Out.WriteLine(\"@@course-result\"); return null;", "System.Console.Out")]
+    // Implicit calls: the compiler's own calls for lock and await, and a type that only appears as a conversion target.
+    [TestCase("lock (o) { } return null;", "lock")]
+    [TestCase("return System.Threading.Tasks.Task.Delay(1).ContinueWith(_ => 1);", "System.Threading.Tasks.Task.Delay(int)")]
+    public void Given_a_way_out_of_the_sandbox_When_analyzed_Then_it_is_refused_by_symbol(string body, string api)
+    {
+        var (compiled, analysis) = Check(body);
+
+        Assert.That(compiled.Homework.Success, Is.True, () => string.Join("\n", compiled.Homework.Errors));
+        Assert.That(analysis!.Violations.Select(v => v.Api), Has.Some.StartsWith(api), () => Violations(analysis));
+        Assert.That(analysis.Violations.Select(v => v.Kind), Has.All.EqualTo(FindingKind.SandboxViolation));
+    }
+
+    [TestCase("async System.Threading.Tasks.Task<int> Later() { await System.Threading.Tasks.Task.Yield(); return 1; }", "System.Threading.Tasks.Task<int>")]
+    [TestCase("[System.Runtime.CompilerServices.ModuleInitializer] internal static void OnLoad() { }", "System.Runtime.CompilerServices.ModuleInitializerAttribute")]
+    [TestCase("[System.Runtime.InteropServices.DllImport(\"libc\")] static extern int getpid();", "System.Runtime.InteropServices.DllImportAttribute")]
+    [TestCase("~Student() { }  static readonly System.IO.FileInfo Target = new(\"/tmp/x\");", "System.IO.FileInfo")]
+    [TestCase("class Sneaky : System.IO.Stream { public override bool CanRead => true; public override bool CanSeek => true; public override bool CanWrite => true; public override long Length => 0; public override long Position { get; set; } public override void Flush() { } public override int Read(byte[] b, int o, int c) => 0; public override long Seek(long o, SeekOrigin s) => 0; public override void SetLength(long v) { } public override void Write(byte[] b, int o, int c) { } }", "System.IO.Stream")]
+    public void Given_a_declaration_that_reaches_out_When_analyzed_Then_it_is_refused(string members, string api)
+    {
+        var (compiled, analysis) = Check("return null;", members);
+
+        Assert.That(compiled.Homework.Success, Is.True, () => string.Join("\n", compiled.Homework.Errors));
+        Assert.That(analysis!.Violations.Select(v => v.Api), Has.Some.StartsWith(api), () => Violations(analysis));
+    }
+
+    [TestCase("unsafe { int* p = null; return (long)p; }")]
+    [TestCase("unsafe { delegate*<int> p = null; return null; }")]
+    [TestCase("var r = __makeref(o); return __reftype(r);")]
+    public void Given_unsafe_code_When_analyzed_Then_it_is_refused(string body)
+    {
+        var (compiled, analysis) = Check(body);
+
+        if (!compiled.Homework.Success)
+        {
+            Assert.That(compiled.Homework.Errors.Select(e => e.Id), Has.Some.EqualTo("CS0227"), "unsafe code does not even compile: the grader never allows it");
+            return;
+        }
+        Assert.That(analysis!.Violations.Select(v => v.Kind), Has.Some.EqualTo(FindingKind.UnsafeCode), () => Violations(analysis));
+    }
+
+    [TestCase("throw new NUnit.Framework.SuccessException(\"forged\");", "NUnit")]
+    [TestCase("NUnit.Framework.Assert.Pass(); return null;", "NUnit")]
+    [TestCase("return Course.Testing.Golden.Open(\"MultiHeadAttention\");", "Course")]
+    [TestCase("return new Course.Worker.ProtocolWriter(null!, \"\");", "Course")]
+    public void Given_the_graders_own_types_When_compiled_Then_homework_code_cannot_even_name_them(string body, string missing)
+    {
+        var (compiled, _) = Check(body);
+
+        Assert.That(compiled.Homework.Success, Is.False);
+        Assert.That(compiled.Homework.Errors.Select(e => e.Message), Has.Some.Contains($"'{missing}'"));
+    }
+
+    [Test]
+    public void Given_what_a_homework_needs_When_analyzed_Then_nothing_is_refused()
+    {
+        var (compiled, analysis) = Check("""
+                var sb = new StringBuilder();
+                foreach (var (value, index) in xs.Select((v, i) => (v, i))) sb.Append($"{index}:{value:F2};");
+                var query = from v in xs where v > 1 orderby v descending select v * 2;
+                var counts = new Dictionary<string, int> { ["a"] = 1 };
+                counts.TryGetValue("a", out var a);
+                var slice = xs[1..^1];
+                Span<int> span = stackalloc int[4];
+                span.Fill(a);
+                var rounded = Math.Round(list.Sum() / Math.Max(1, list.Count), 3, MidpointRounding.AwayFromZero);
+                var random = new Random(42).NextDouble();
+                var text = string.Join(",", query.Take(3)) + rounded.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                Console.WriteLine(text);
+                using var scope = torch.NewDisposeScope();
+                using var _ = torch.no_grad();
+                var scores = torch.matmul(x, x.transpose(-2, -1)) / Math.Sqrt(x.shape[^1]);
+                var masked = scores.masked_fill(torch.ones(3, 3).triu(1).to(ScalarType.Bool), double.NegativeInfinity);
+                var pattern = nn.functional.softmax(masked, -1);
+                var row = pattern[0, TensorIndex.Slice(0, 2)];
+                var linear = nn.Linear(4, 4);
+                var optimizer = torch.optim.AdamW(linear.parameters(), lr: 1e-3, weight_decay: 0.1);
+                var values = pattern.data<float>().ToArray();
+                var item = row.sum().item<float>();
+                var generator = new torch.Generator(7);
+                var sample = torch.multinomial(pattern[0], 1, generator: generator);
+                if (double.IsNaN(item)) throw new InvalidOperationException("NaN");
+                return (values.Length, sample, optimizer, f(random > 0.5 ? 1 : 0), Fib().Take(5).ToList(), new Point(1, 2) with { Y = 3 });
+            """, """
+                static IEnumerable<long> Fib() { long a = 0, b = 1; while (true) { yield return a; (a, b) = (b, a + b); } }
+                public record Point(int X, int Y);
+                public static T Twice<T>(T x) where T : System.Numerics.INumber<T> => x + x;
+                public sealed class Block : nn.Module<Tensor, Tensor>
+                {
+                    readonly TorchSharp.Modules.Linear proj = nn.Linear(4, 4);
+                    public Block() : base(nameof(Block)) => RegisterComponents();
+                    public override Tensor forward(Tensor input) => nn.functional.gelu(proj.call(input));
+                }
+            """);
+
+        Assert.That(compiled.Homework.Success, Is.True, () => string.Join("\n", compiled.Homework.Errors));
+        Assert.That(analysis!.Violations, Is.Empty, () => Violations(analysis));
+    }
+
+    [Test]
+    public void Given_a_manifest_that_widens_the_list_with_a_reason_When_analyzed_Then_that_api_is_allowed_and_no_other()
+    {
+        var extra = new[] { new AllowedApi("T:System.Diagnostics.Stopwatch", "the handout asks students to time their training loop") };
+
+        var (_, widened) = Check("return System.Diagnostics.Stopwatch.StartNew().Elapsed;", extra: extra);
+        var (_, other) = Check("return System.Diagnostics.Process.GetCurrentProcess();", extra: extra);
+
+        Assert.That(widened!.Violations, Is.Empty, () => Violations(widened));
+        Assert.That(other!.Violations, Is.Not.Empty);
+    }
+
+    [Test]
+    public void Given_a_manifest_that_allows_a_denied_api_When_analyzed_Then_the_denial_still_holds()
+    {
+        var (_, analysis) = Check("torch.save(x, \"/tmp/x.pt\"); return null;", extra: [new AllowedApi("M:TorchSharp.torch.save", "checkpoints")]);
+
+        Assert.That(analysis!.Violations.Single().Message, Does.Contain("may not touch the file system"));
+    }
+
+    /// <summary>
+    /// A tripwire for TorchSharp upgrades: every public TorchSharp member the allow-list lets through that takes a string
+    /// parameter named like a path, a file or a URL. The list must stay empty; a new one needs a denial in SandboxPolicy.
+    /// </summary>
+    [Test]
+    public void Given_every_public_TorchSharp_member_When_checked_Then_none_the_list_allows_takes_a_path()
+    {
+        var (compiled, _) = Check("return null;");
+        var torch = compiled.Homework.Compilation.References
+            .Select(compiled.Homework.Compilation.GetAssemblyOrModuleSymbol).OfType<Microsoft.CodeAnalysis.IAssemblySymbol>()
+            .Single(a => a.Name == "TorchSharp");
+        var allow = SandboxPolicy.For([]);
+        string[] pathLike = ["path", "file", "location", "dir", "folder", "url", "root", "dst"];
+
+        var allowed = PublicMembers(torch.GlobalNamespace)
+            .OfType<Microsoft.CodeAnalysis.IMethodSymbol>()
+            .Where(m => m.Parameters.Any(p => p.Type.SpecialType == Microsoft.CodeAnalysis.SpecialType.System_String
+                                              && pathLike.Any(word => p.Name.Contains(word, StringComparison.OrdinalIgnoreCase))))
+            .Where(m => allow.Verdict(m, compiled.Homework.Compilation.Assembly) is null)
+            .Select(m => m.ToDisplayString())
+            .ToList();
+
+        Assert.That(allowed, Is.Empty);
+    }
+
+    static IEnumerable<Microsoft.CodeAnalysis.ISymbol> PublicMembers(Microsoft.CodeAnalysis.INamespaceOrTypeSymbol container)
+    {
+        foreach (var member in container.GetMembers().Where(m => m.DeclaredAccessibility == Microsoft.CodeAnalysis.Accessibility.Public || m is Microsoft.CodeAnalysis.INamespaceSymbol))
+        {
+            yield return member;
+            if (member is Microsoft.CodeAnalysis.INamespaceOrTypeSymbol nested)
+                foreach (var inner in PublicMembers(nested)) yield return inner;
+        }
+    }
+}

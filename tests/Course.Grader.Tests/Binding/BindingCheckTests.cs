@@ -1,0 +1,156 @@
+using Course.Grader.Binding;
+using Course.Grader.Compile;
+using Course.Grader.Tests.Compile;
+
+namespace Course.Grader.Tests.Binding;
+
+/// <summary>
+/// Test code must call what its author meant: the same symbols against a submission as against the starter. A homework
+/// type, extension method, operator or conversion that would take the place of a trusted one is a change, named by the
+/// student's own declaration; code the tests never see changes nothing.
+/// </summary>
+public class BindingCheckTests
+{
+    const string Starter = """
+        namespace Tiny.Homework;
+
+        public sealed class Score { public double Value; }
+
+        public static class Model
+        {
+            public static double Loss(double x) => throw new System.NotImplementedException();
+            public static long Count() => throw new System.NotImplementedException();
+            public static Score Best() => throw new System.NotImplementedException();
+            public static int[] Ranks() => throw new System.NotImplementedException();
+        }
+        """;
+
+    const string Tests = """
+        using System.Linq;
+        using NUnit.Framework;
+        using Tiny.Homework;
+
+        namespace Tiny.Homework.Tests;
+
+        public class ModelTests
+        {
+            [Test]
+            public void Loss_IsHalfTheSquare() => Assert.That(Model.Loss(2), Is.EqualTo(2.0).Within(1e-9));
+
+            [Test]
+            public void Count_IsSeven() => Assert.That(Model.Count(), Is.EqualTo(7L));
+
+            [Test]
+            public void Best_IsNotAnother() => Assert.That(Model.Best() == new Score(), Is.False);
+
+            [Test]
+            public void Ranks_SumToTen() => Assert.That(Model.Ranks().Sum(), Is.EqualTo(10));
+        }
+        """;
+
+    static IReadOnlyList<BindingChange> Changes(string submission)
+    {
+        IReadOnlyList<TestBinding> Bindings(string homework, out CompileResult compiled)
+        {
+            compiled = TinyHomework.Compile(homework, Tests);
+            Assert.That(compiled.Success, Is.True, string.Join("\n", compiled.Homework.Errors.Concat(compiled.TestSuites.SelectMany(s => s.Errors))));
+            var suite = compiled.TestSuites.Single().Unisolated;
+            return TestBindings.Read(suite, TestBindings.HomeworkIn(suite, TinyHomework.HomeworkName), new HomeworkDeclarations(compiled.Homework.Compilation).Of);
+        }
+
+        var expected = Bindings(Starter, out _);
+        var actual = Bindings(submission, out _);
+        return BindingCheck.Compare(expected, actual);
+    }
+
+    static string Submission(string extra = "", string returns = "double", string best = "Score") => $$"""
+        namespace Tiny.Homework;
+
+        public sealed class Score { public double Value; }
+
+        public static class Model
+        {
+            public static {{returns}} Loss(double x) => x * x / 2;
+            public static long Count() => 7;
+            public static {{best}} Best() => new();
+            public static int[] Ranks() => [1, 2, 3, 4];
+        }
+        {{extra}}
+        """;
+
+    [Test]
+    public void Given_a_submission_with_the_starters_API_and_private_helpers_When_compared_Then_nothing_changed()
+    {
+        var changes = Changes(Submission("""
+            static class Helpers { public static double Square(double x) => x * x; }
+            internal static class Assert { public static void That(object? actual, object? constraint) { } }
+            public static class Extras { public static int Unused(this int x) => x; }
+            """));
+
+        Assert.That(changes, Is.Empty, () => string.Join("\n", changes.Select(c => c.Describe())));
+    }
+
+    [Test]
+    public void Given_a_homework_type_named_Assert_When_compared_Then_it_takes_the_place_of_NUnits_Assert()
+    {
+        var changes = Changes(Submission("""
+            public static class Assert
+            {
+                public static void That(object? actual, object? constraint) { }
+            }
+            """));
+
+        Assert.That(changes[0].Describe(), Is.EqualTo("your Tiny.Homework.Assert (declared at Tiny.Homework/Homework.cs:12) takes the place of NUnit.Framework.Assert in the tests"));
+        Assert.That(changes.Select(c => c.Actual.Target.Declaration?.Line), Has.All.EqualTo(12).Or.EqualTo(14).Or.Null);
+    }
+
+    [Test]
+    public void Given_an_extension_method_that_hides_LINQs_When_compared_Then_it_is_a_change()
+    {
+        var changes = Changes(Submission("""
+            public static class Cheats
+            {
+                public static int Sum(this int[] xs) => 10;
+            }
+            """));
+
+        Assert.That(changes.Select(c => c.Describe()).Distinct(), Is.EqualTo(new[]
+        {
+            "your Tiny.Homework.Cheats.Sum(int[]) (declared at Tiny.Homework/Homework.cs:14) takes the place of System.Linq.Enumerable.Sum(System.Collections.Generic.IEnumerable<int>) in the tests",
+        }));
+    }
+
+    [Test]
+    public void Given_an_equality_operator_on_a_homework_type_When_compared_Then_it_takes_the_place_of_reference_equality()
+    {
+        var changes = Changes(Submission().Replace("public sealed class Score { public double Value; }",
+            "public sealed class Score { public double Value; public static bool operator ==(Score a, Score b) => false; public static bool operator !=(Score a, Score b) => true; public override bool Equals(object? o) => false; public override int GetHashCode() => 0; }"));
+
+        Assert.That(changes.Select(c => c.Describe()), Has.Some.Contains("Tiny.Homework.Score.operator ==(Tiny.Homework.Score, Tiny.Homework.Score)"));
+    }
+
+    [Test]
+    public void Given_a_homework_type_with_an_implicit_conversion_in_place_of_a_double_When_compared_Then_the_tests_would_use_it()
+    {
+        var changes = Changes(Submission("""
+            public readonly struct Close
+            {
+                public static implicit operator Close(double x) => new();
+                public static implicit operator double(Close c) => 1.0;
+                public override bool Equals(object? o) => true;
+                public override int GetHashCode() => 0;
+            }
+            """, returns: "Close"));
+
+        Assert.That(changes, Is.Not.Empty);
+        Assert.That(changes.Select(c => c.Describe()), Has.Some.Contains("Tiny.Homework.Close"));
+    }
+
+    [Test]
+    public void Given_a_return_type_other_than_the_starters_When_compared_Then_it_is_a_change_naming_both_types()
+    {
+        var changes = Changes(Submission().Replace("public static long Count() => 7;", "public static int Count() => 7;"));
+
+        Assert.That(changes.Select(c => c.Describe()), Has.Some.EqualTo("the tests would use int where, against the starter, they use long"));
+    }
+}
