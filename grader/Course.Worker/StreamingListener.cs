@@ -6,12 +6,16 @@ using NUnit.Framework.Interfaces;
 namespace Course.Worker;
 
 /// <summary>Sends a line when a test or suite starts and one result line per finished test case.</summary>
-sealed class StreamingListener(ProtocolWriter protocol, string suite) : ITestListener
+sealed class StreamingListener(ProtocolWriter protocol, string suite, ResultExceptionGuard guard) : ITestListener
 {
     /// <summary>Output NUnit sends as events (stderr, progress) rather than into the result, by test id.</summary>
     readonly ConcurrentDictionary<string, StringBuilder> eventOutput = new(StringComparer.Ordinal);
 
-    public void TestStarted(ITest test) => protocol.Send(new StartMessage(test.FullName, test.IsSuite));
+    public void TestStarted(ITest test)
+    {
+        if (!test.IsSuite) guard.Reset();
+        protocol.Send(new StartMessage(test.FullName, test.IsSuite));
+    }
 
     public void TestFinished(ITestResult result)
     {
@@ -21,11 +25,12 @@ sealed class StreamingListener(ProtocolWriter protocol, string suite) : ITestLis
             return;
         }
         eventOutput.TryRemove(result.Test.Id, out var events);
-        var outcome = OutcomeOf(result.ResultState);
+        var tampering = guard.Tampering(result.ResultState);
+        var outcome = tampering is null ? OutcomeOf(result.ResultState) : TestOutcome.Failed;
         protocol.Send(new ResultMessage(new TestCaseResult(
             TestCaseDescriber.Describe(result.Test, suite),
             outcome,
-            outcome == TestOutcome.Passed ? "" : TextLimits.Cut(result.Message, TextLimits.MaxMessageChars),
+            outcome == TestOutcome.Passed ? "" : TextLimits.Cut(tampering ?? result.Message, TextLimits.MaxMessageChars),
             outcome == TestOutcome.Passed ? "" : TextLimits.StackTrace(result.StackTrace),
             result.Duration,
             TextLimits.Cut(result.Output + events, TextLimits.MaxOutputChars))));

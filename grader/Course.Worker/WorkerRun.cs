@@ -54,8 +54,9 @@ sealed class WorkerRun(WorkerOptions options, ProtocolWriter protocol)
             protocol.Send(new PlanMessage(plan));
             loaded.Add((runner, suite));
         }
+        var guard = new ResultExceptionGuard();
         foreach (var (runner, suite) in loaded)
-            runner.Run(new StreamingListener(protocol, suite), filter);
+            runner.Run(new StreamingListener(protocol, suite, guard), filter);
         completed = true;
         protocol.Send(new DoneMessage());
         return 0;
