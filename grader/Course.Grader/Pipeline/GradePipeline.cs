@@ -2,6 +2,7 @@ using System.Reflection;
 using Course.Grader.Analyze;
 using Course.Grader.Compile;
 using Course.Grader.Manifest;
+using Course.Grader.Report;
 using Course.Grader.Run;
 using Course.Grader.Score;
 using Course.Grader.Workspace;
@@ -38,7 +39,7 @@ public static class GradePipeline
                 var starter = new AssemblySources(manifest.Project, SourceFile.ReadFolder(suites.StarterProject, suites.StarterProject));
                 var listed = await GradeWorkspaceAsync(suites, starter, [], new Provenance(GraderVersion, testSuiteHash, null, request.Submission.ToString()),
                     request.IncludeHidden, worker, now, request.Limits, cancellationToken);
-                return NotRead(listed, $"the submission could not be read: {e.Message}");
+                return ReportText.Clean(NotRead(listed, $"the submission could not be read: {e.Message}"));
             }
             var provenance = new Provenance(GraderVersion, testSuiteHash, files.Commit, request.Submission.ToString());
             var workspace = WorkspaceStage.Build(manifest, suites.StarterProject, files.Root);
@@ -99,7 +100,7 @@ public static class GradePipeline
                 "a test does not compile against your code", $"{i.Member}: {i.Cause.Message}"))
             .Where(a => studentFiles.Contains(a.File));
         var report = ScoreStage.Score(new ScoreInput(manifest, run.Tests, bannedReached, [.. annotations, .. isolated], compileFailure, provenance, now));
-        return notes.Count == 0 ? report : report with { Summary = report.Summary + " " + string.Join(" ", notes) };
+        return ReportText.Clean(notes.Count == 0 ? report : report with { Summary = report.Summary + " " + string.Join(" ", notes) });
     }
 
     /// <summary>Every test of <paramref name="listed"/> at zero, not run for <paramref name="reason"/>, which the summary leads with.</summary>

@@ -1,5 +1,6 @@
 using Course.Grader.Compile;
 using Course.Grader.Manifest;
+using Course.Grader.Report;
 
 namespace Course.Grader.Workspace;
 
@@ -51,7 +52,7 @@ public static class WorkspaceStage
             projectDir = Path.GetFullPath(submissionRoot);
         }
         var relativeProject = Path.GetRelativePath(Path.GetFullPath(submissionRoot), projectDir).Replace('\\', '/');
-        if (relativeProject != ".") notes.Add($"Graded the files in {relativeProject}/.");
+        if (relativeProject != ".") notes.Add($"Graded the files in {ReportText.Line(relativeProject)}/.");
 
         var files = SourceFile.ReadFolder(starterProject, starterProject).ToDictionary(f => f.Path, StringComparer.Ordinal);
         var missing = new List<string>();
@@ -106,8 +107,12 @@ public static class WorkspaceStage
 
     static bool Enter(WalkEntry folder) => !SkippedFolders.Contains(folder.Name);
 
-    static string Names(IReadOnlyList<string> names) =>
-        names.Count <= NamesPerNote ? string.Join(", ", names) : $"{string.Join(", ", names.Take(NamesPerNote))} and {names.Count - NamesPerNote} more";
+    /// <summary>The names a note lists, each on one line of clean text (a student can put a line break or an escape in a file name).</summary>
+    static string Names(IReadOnlyList<string> names)
+    {
+        var shown = string.Join(", ", names.Take(NamesPerNote).Select(ReportText.Line));
+        return names.Count <= NamesPerNote ? shown : $"{shown} and {names.Count - NamesPerNote} more";
+    }
 
     /// <summary>
     /// Whether a folder between <paramref name="path"/> and <paramref name="root"/> is a link: a git checkout or a folder can

@@ -1,3 +1,4 @@
+using Course.Grader.Report;
 using Course.Grader.Tests.Pipeline;
 using Course.Grader.Workspace;
 using static Course.Grader.Tests.Pipeline.Hw3Submissions;
@@ -155,7 +156,9 @@ public class HostileWorkspaceTests
 
         Assert.That(workspace.MissingFiles, Is.Empty);
         Assert.That(workspace.Homework.Files.Select(f => f.Text), Has.None.Contain("class Odd"));
-        Assert.That(workspace.Notes.Single(n => n.StartsWith("Ignored ", StringComparison.Ordinal)), Does.Contain("::stop-commands::abc.cs").And.Contain("Points 100/100"));
+        var ignored = workspace.Notes.Single(n => n.StartsWith("Ignored ", StringComparison.Ordinal));
+        Assert.That(ignored, Does.Contain("::stop-commands::abc.cs").And.Contain("x ::notice title=hw3-attention::Points 100/100 .cs"));
+        Assert.That(workspace.Notes.SelectMany(n => n).Where(c => ReportText.IsUnsafe(c) || c == '\n'), Is.Empty, "a note is one line of plain text");
     }
 
     [Test]
