@@ -70,6 +70,8 @@ internal sealed class BatchCommand(IAnsiConsole console) : AsyncCommand<BatchCom
     {
         CommandLayout.ValidateAssignment(settings.Root, settings.Assignment, out var layout);
         var output = console.Profile.Out.Writer;
+        // Every line names students and quotes their grades' summaries: under Actions, none of it is a workflow command.
+        using var block = StopCommandsBlock.Open(output);
         IReadOnlyDictionary<string, DateTimeOffset> extensions;
         try
         {

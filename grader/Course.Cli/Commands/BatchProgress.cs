@@ -1,4 +1,5 @@
 using Course.Grader.Batch;
+using Course.Grader.Report;
 using Course.Grader.Score;
 using Spectre.Console;
 
@@ -45,10 +46,10 @@ internal sealed class BatchProgressBar(ProgressTask task) : IProgress<BatchEvent
                     task.MaxValue = Math.Max(1, listed.Submissions.Count);
                     break;
                 case GradingStarted started:
-                    grading.Add(started.Submission.Student);
+                    grading.Add(ReportText.Line(started.Submission.Student));
                     break;
                 case GradingFinished finished:
-                    grading.Remove(finished.Outcome.Submission.Student);
+                    grading.Remove(ReportText.Line(finished.Outcome.Submission.Student));
                     task.Increment(1);
                     break;
             }
@@ -63,7 +64,7 @@ internal static class BatchProgressText
     public static string Describe(BatchOutcome outcome)
     {
         var entry = outcome.Entry;
-        var line = $"{outcome.Submission.Student}: " + (entry.IsGrade
+        var line = $"{ReportText.Line(outcome.Submission.Student)}: " + (entry.IsGrade
             ? $"{ScoreStage.Format(entry.Score)}/{ScoreStage.Format(entry.MaxScore)} {Status(entry.Status)}{(entry.Late ? ", late" : "")}"
             : $"GRADER ERROR: {FirstLine(entry.Message)}");
         if (outcome.Skipped) line += " (already graded)";
@@ -81,5 +82,6 @@ internal static class BatchProgressText
         _ => status.ToString(),
     };
 
-    public static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
+    /// <summary>The first line, clean of control characters: gradebook rows may predate <see cref="ReportText"/>.</summary>
+    public static string FirstLine(string text) => ReportText.Line(text.Split('\n', 2)[0]).Trim();
 }

@@ -1,4 +1,5 @@
 using Course.Grader.Batch;
+using Course.Grader.Report;
 using Course.Grader.Score;
 using Spectre.Console;
 
@@ -15,7 +16,7 @@ internal static class BatchReportView
         {
             var entry = outcome.Entry;
             table.AddRow(
-                Markup.Escape(outcome.Submission.Student),
+                Markup.Escape(ReportText.Line(outcome.Submission.Student)),
                 entry.IsGrade ? $"{ScoreStage.Format(entry.Score)}/{ScoreStage.Format(entry.MaxScore)}" : "-",
                 BatchProgressText.Status(entry.Status),
                 entry.Late ? "late" : "",
@@ -42,11 +43,11 @@ internal static class BatchReportView
     static void WriteDiff(TextWriter output, GradeDiff diff)
     {
         var delta = diff.New.Score - diff.Old.Score;
-        output.WriteLine($"  {diff.Student}: {ScoreStage.Format(diff.Old.Score)} → {ScoreStage.Format(diff.New.Score)}/{ScoreStage.Format(diff.New.MaxScore)} " +
+        output.WriteLine($"  {ReportText.Line(diff.Student)}: {ScoreStage.Format(diff.Old.Score)} → {ScoreStage.Format(diff.New.Score)}/{ScoreStage.Format(diff.New.MaxScore)} " +
             $"({(delta >= 0 ? "+" : "")}{ScoreStage.Format(delta)})" +
             (diff.Old.Status != diff.New.Status ? $", {BatchProgressText.Status(diff.Old.Status)} → {BatchProgressText.Status(diff.New.Status)}" : ""));
         foreach (var test in diff.ChangedTests)
-            output.WriteLine($"    {Change(test)} {test.Name}");
+            output.WriteLine($"    {Change(test)} {ReportText.Line(test.Name)}");
     }
 
     static string Change(TestChange test) => (test.WasPassed, test.NowPassed) switch

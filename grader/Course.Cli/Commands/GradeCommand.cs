@@ -69,8 +69,12 @@ internal sealed class GradeCommand(IAnsiConsole console) : AsyncCommand<GradeCom
         var report = await GradePipeline.GradeAsync(new GradeRequest(settings.Assignment, submission, layout!, IncludeHidden: !settings.PublicOnly), cancellationToken);
         var view = new ReportView(report, settings.ShowHidden || layout!.LoadManifest(settings.Assignment).IsPastDue(report.GradedAt));
         if (settings.Out is { } outDir) ReportFormats.WriteAll(view, outDir);
-        ReportFormats.Print(console, view, settings.Format);
-        if (GitHubActionsReport.Environment.Detected)
+        var actions = GitHubActionsReport.Environment.Detected;
+        // Under Actions, a report for people is read by the runner too: none of the student's text in it may be taken for a
+        // workflow command. A machine-readable one is printed as is, with nothing in it the runner would take for one.
+        using (ReportFormats.IsMachineReadable(settings.Format) ? null : StopCommandsBlock.Open(console.Profile.Out.Writer, actions))
+            ReportFormats.Print(console, view, settings.Format, actions);
+        if (actions)
         {
             var workspace = Environment.GetEnvironmentVariable("GITHUB_WORKSPACE") ?? Directory.GetCurrentDirectory();
             var inWorkspace = WorkspaceAnnotations.InWorkspace(view, submission, layout!.LoadManifest(settings.Assignment), workspace);

@@ -71,6 +71,8 @@ internal class PublishOptions : CommandSettings
     {
         if (!Post) return ExitCodes.Ok;
         var output = ReportFormats.IsMachineReadable(format) ? Console.Error : console.Profile.Out.Writer;
+        // GitHub's error messages can quote what was sent, file paths from the student's repository among it.
+        using var block = StopCommandsBlock.Open(output);
         var destination = Resolve(this, Environment.GetEnvironmentVariable).Destination!;
         var paths = LocalPaths(submission, layout.LoadManifest(view.Report.Assignment));
         return await PostAsync(destination, view, paths, output, destination.Access.Connect(), cancellationToken);

@@ -11,16 +11,18 @@ internal static class ReportFormats
     /// <summary>Formats a program parses (JSON, XML): nothing else may go to stdout with them.</summary>
     public static bool IsMachineReadable(string format) => format is not ("console" or "markdown");
 
-    public static void Print(IAnsiConsole console, ReportView view, string format)
+    /// <param name="actions">Running under GitHub Actions: JSON and XML are printed with nothing the runner would take for a workflow command.</param>
+    public static void Print(IAnsiConsole console, ReportView view, string format, bool actions = false)
     {
         var writer = console.Profile.Out.Writer;
+        string Inert(string document, bool xml = false) => actions ? GitHubActionsReport.Inert(document, xml) : document;
         switch (format)
         {
             case "console": ConsoleReport.Write(console, view); break;
-            case "json": writer.WriteLine(JsonReport.Write(view.Report)); break;
-            case "classroom": writer.WriteLine(ClassroomResult.Json(view)); break;
-            case "gradescope": writer.WriteLine(GradescopeResults.Json(view.Report)); break;
-            case "junit": writer.WriteLine(JUnitReport.Write(view.Report)); break;
+            case "json": writer.WriteLine(Inert(JsonReport.Write(view.Report))); break;
+            case "classroom": writer.WriteLine(Inert(ClassroomResult.Json(view))); break;
+            case "gradescope": writer.WriteLine(Inert(GradescopeResults.Json(view.Report))); break;
+            case "junit": writer.WriteLine(Inert(JUnitReport.Write(view.Report), xml: true)); break;
             case "markdown": writer.Write(MarkdownReport.Write(view)); break;
             default: throw new ArgumentOutOfRangeException(nameof(format), format, null);
         }

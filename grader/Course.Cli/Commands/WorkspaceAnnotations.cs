@@ -18,7 +18,8 @@ internal static class WorkspaceAnnotations
         var project = Path.Combine(submission.Location, StudentPaths.Find(submission.Location, manifest).ProjectFolder);
         var folder = Path.GetRelativePath(Path.GetFullPath(workspace), Path.GetFullPath(project)).Replace('\\', '/');
         if (folder.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(folder)) return view;
-        var paths = new StudentPaths(folder == "." ? "" : folder);
+        // The folder is the student's to name: a report's text stays clean of control characters (see ReportText).
+        var paths = new StudentPaths(folder == "." ? "" : ReportText.Line(folder));
         return view with { Report = view.Report with { Annotations = [.. view.Report.Annotations.Select(a => a with { File = paths.InRepository(a.File) })] } };
     }
 }

@@ -1,4 +1,5 @@
 using Course.Grader.Pipeline;
+using Course.Grader.Report;
 using Course.Grader.Workspace;
 
 namespace Course.Grader.Batch;
@@ -94,7 +95,7 @@ public static class BatchRunner
         }
         catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
-            return $"{e.GetType().Name}: {e.Message}";
+            return ReportText.Block($"{e.GetType().Name}: {e.Message}");
         }
     }
 }

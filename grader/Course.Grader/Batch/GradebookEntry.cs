@@ -60,11 +60,14 @@ public sealed record GradebookEntry(
         [.. report.Tests.Select(t => new GradedTest(t.Name, t.Suite, t.Passed, t.Score, t.MaxScore))],
         submission.Late, submission.SubmittedAt, submission.TimeSource, report.GradedAt, report.Summary, JsonReport.Write(report));
 
-    /// <summary>A row without a grade: <see cref="EntryStatus.NoSubmission"/> (zero) or <see cref="EntryStatus.Error"/>.</summary>
+    /// <summary>
+    /// A row without a grade: <see cref="EntryStatus.NoSubmission"/> (zero) or <see cref="EntryStatus.Error"/>. The message
+    /// may quote a student's archive entry or an exception about their files, so it is made <see cref="ReportText.Block"/>.
+    /// </summary>
     public static GradebookEntry Ungraded(
         string assignment, StudentSubmission submission, string submissionKey, string testSuiteHash, EntryStatus status, string message, DateTimeOffset now) => new(
         assignment, submission.Student, submission.Repository, submission.Commit, submissionKey, Pipeline.GradePipeline.GraderVersion, testSuiteHash,
-        status, 0, 0, [], submission.Late, submission.SubmittedAt, submission.TimeSource, now, message, null);
+        status, 0, 0, [], submission.Late, submission.SubmittedAt, submission.TimeSource, now, ReportText.Block(message), null);
 
     static EntryStatus StatusOf(GradeStatus status) => status switch
     {

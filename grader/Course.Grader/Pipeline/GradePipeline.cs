@@ -3,6 +3,7 @@ using Course.Grader.Analyze;
 using Course.Grader.Binding;
 using Course.Grader.Compile;
 using Course.Grader.Manifest;
+using Course.Grader.Report;
 using Course.Grader.Run;
 using Course.Grader.Score;
 using Course.Grader.Workspace;
@@ -74,7 +75,7 @@ public static class GradePipeline
             string? compileFailure = null, string? refusal = null)
         {
             var report = ScoreStage.Score(new ScoreInput(manifest, listed, results, banned, annotations, compileFailure, provenance, now, refusal));
-            return notes.Count == 0 ? report : report with { Summary = report.Summary + " " + string.Join(" ", notes) };
+            return ReportText.Clean(notes.Count == 0 ? report : report with { Summary = report.Summary + " " + string.Join(" ", notes) });
         }
 
         if (compiled is null)
@@ -137,11 +138,11 @@ public static class GradePipeline
         var listed = TrustedTests.For(suites, includeHidden, provenance.TestSuiteHash, worker).SelectMany(s => s.Tests).ToList();
         var report = ScoreStage.Score(new ScoreInput(suites.Manifest, listed, [], NoFindings, [], null, provenance, now));
         var tests = report.Tests.Select(t => t with { Message = $"Not run: {reason}" }).ToList();
-        return report with
+        return ReportText.Clean(report with
         {
             Tests = tests,
             Summary = $"0/{ScoreStage.Format(report.MaxScore)} points; 0 of {tests.Count} tests passed. {char.ToUpperInvariant(reason[0])}{reason[1..]}",
-        };
+        });
     }
 
     /// <summary>Where the test code binds differently against the submission than against the starter.</summary>

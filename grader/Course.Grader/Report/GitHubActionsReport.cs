@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Course.Grader.Score;
 
@@ -46,6 +47,47 @@ public static class GitHubActionsReport
         text.Append("::notice title=").Append(Property(report.Assignment)).Append("::")
             .Append(Data($"Points {ScoreStage.Format(report.Score)}/{ScoreStage.Format(report.MaxScore)}")).Append('\n');
         return text.ToString();
+    }
+
+    /// <summary>
+    /// A fresh token for <see cref="StopCommands"/>: 32 hex digits from a cryptographic generator, so that no text inside
+    /// the block (a student's file name, message or output) can name it and turn commands back on.
+    /// </summary>
+    public static string NewStopToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>From this line on, the runner reads no workflow command (<c>::x::</c> or <c>##[x]</c>) until <see cref="ResumeCommands"/>.</summary>
+    public static string StopCommands(string token) => $"::stop-commands::{token}";
+
+    /// <summary>The line that ends a <see cref="StopCommands"/> block.</summary>
+    public static string ResumeCommands(string token) => $"::{token}::";
+
+    /// <summary>
+    /// JSON or XML printed where the runner reads workflow commands, with nothing it would take for one, and the same
+    /// document to a parser. The runner takes a line that starts with <c>::</c> after leading white space, and
+    /// <c>##[name]</c> anywhere in a line. In JSON, strings hold no raw line break, so only <c>##[</c> can occur and its
+    /// <c>[</c> is written <c>\u005B</c>; in XML, a text node can span lines, so a line's leading <c>:</c> becomes
+    /// <c>&amp;#x3A;</c> and the <c>[</c> of <c>##[</c> <c>&amp;#x5B;</c>.
+    /// </summary>
+    public static string Inert(string document, bool xml)
+    {
+        var text = document.Replace("##[", xml ? "##&#x5B;" : "##\\u005B");
+        if (!xml) return text;
+        var inert = new StringBuilder(text.Length);
+        var lineStart = true;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (lineStart && c == ':' && i + 1 < text.Length && text[i + 1] == ':')
+            {
+                inert.Append("&#x3A;");
+                lineStart = false;
+                continue;
+            }
+            inert.Append(c);
+            if (c is '\n' or '\r') lineStart = true;
+            else if (!char.IsWhiteSpace(c)) lineStart = false;
+        }
+        return inert.ToString();
     }
 
     /// <summary>Escaping of a workflow command's message, as @actions/core does.</summary>

@@ -1,3 +1,4 @@
+using Course.Grader.Report;
 using Course.Grader.Tests.Cli;
 using Course.Grader.Tests.Pipeline;
 
@@ -76,5 +77,35 @@ public class BatchCommandTests
         Assert.That(exitCode, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain("batch: 0 student(s), 0 graded, 0 already graded, 0 grader error(s)"));
         Assert.That(File.Exists(gradebook), Is.True);
+    }
+
+    [Test]
+    [NonParallelizable]
+    public void Given_student_names_with_line_breaks_and_commands_under_GitHub_Actions_When_batched_Then_the_output_is_one_stop_commands_block()
+    {
+        if (OperatingSystem.IsWindows()) Assert.Ignore("Windows file names cannot hold a line break");
+        var downloads = Directory.CreateDirectory(temp["downloads"]).FullName;
+        const string Eve = "eve\n::error title=batch::pwned\u001b[2J";
+        Directory.CreateDirectory(Path.Combine(downloads, Eve));
+        File.WriteAllText(Path.Combine(downloads, Eve + ".zip"), ""); // two submissions for one student: listed, never graded
+        var saved = Environment.GetEnvironmentVariable("GITHUB_ACTIONS");
+        Environment.SetEnvironmentVariable("GITHUB_ACTIONS", "true");
+        (int ExitCode, string Output) run;
+        try
+        {
+            run = CourseCli.Run("batch", Hw3Submissions.Assignment, "--dir", downloads, "--gradebook", temp["gradebook.db"]);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GITHUB_ACTIONS", saved);
+        }
+
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Output);
+        var lines = run.Output.TrimEnd('\n').Split('\n');
+        Assert.That(lines[0], Does.Match("^::stop-commands::[0-9a-f]{32}$"));
+        Assert.That(lines[^1], Is.EqualTo($"::{lines[0]["::stop-commands::".Length..]}::"));
+        Assert.That(lines[1..^1].Where(l => l.TrimStart().StartsWith("::", StringComparison.Ordinal)), Is.Empty, run.Output);
+        Assert.That(run.Output.Replace("\u001b[1m", "").Replace("\u001b[0m", "").Where(c => c != '\n' && ReportText.IsUnsafe(c)), Is.Empty);
+        Assert.That(run.Output, Does.Contain("eve ::error title=batch::pwned"));
     }
 }

@@ -57,4 +57,18 @@ public class SubmissionContentTests
 
         Assert.That(SubmissionContent.Key(archive), Is.EqualTo("sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(archive)))));
     }
+
+    [Test]
+    public async Task Given_a_named_pipe_and_links_to_the_root_and_dev_zero_in_a_folder_When_hashed_Then_it_finishes_and_they_do_not_count()
+    {
+        if (OperatingSystem.IsWindows()) Assert.Ignore("named pipes in the file system are a Unix thing");
+        var bob = Hw3Class.PartialWork(temp["bob"]);
+        var before = SubmissionContent.Key(bob);
+
+        Workspace.SpecialFiles.NamedPipe(Path.Combine(bob, "pipe.cs"));
+        Directory.CreateSymbolicLink(Path.Combine(bob, "disk"), "/");
+        File.CreateSymbolicLink(Path.Combine(bob, "zero.cs"), "/dev/zero");
+
+        Assert.That(await Workspace.SpecialFiles.Within(10, () => SubmissionContent.Key(bob)), Is.EqualTo(before));
+    }
 }

@@ -1,3 +1,4 @@
+using System.Xml.Linq;
 using Course.Grader.Report;
 using Course.Grader.Score;
 using static Course.Grader.Tests.Score.ScoreInputs;
@@ -75,5 +76,45 @@ public class GitHubActionsReportTests
             "::notice title=hw3-attention::Points 2/3.5",
             "",
         }));
+    }
+
+    [Test]
+    public void Given_json_holding_workflow_commands_When_made_inert_Then_no_line_holds_one_and_it_parses_to_the_same_values()
+    {
+        var report = ReportTextTests.Dirty(RepresentativeReport.Graded());
+        report = ReportText.Clean(report with { Summary = "##[add-mask]secret and ##[error]x" });
+        var json = JsonReport.Write(report);
+
+        var inert = GitHubActionsReport.Inert(json, xml: false);
+
+        Assert.That(json, Does.Contain("##["), "the test needs a command to defuse");
+        Assert.That(inert, Does.Not.Contain("##["));
+        Assert.That(inert.Split('\n').Where(l => l.TrimStart().StartsWith("::", StringComparison.Ordinal)), Is.Empty);
+        Assert.That(JsonReport.Read(inert).Summary, Is.EqualTo(report.Summary));
+    }
+
+    [Test]
+    public void Given_junit_xml_with_multi_line_messages_holding_workflow_commands_When_made_inert_Then_no_line_holds_one_and_it_parses_to_the_same_text()
+    {
+        var report = ReportText.Clean(ReportTextTests.Dirty(RepresentativeReport.Graded()));
+        var xml = JUnitReport.Write(report);
+
+        var inert = GitHubActionsReport.Inert(xml, xml: true);
+
+        Assert.That(xml.Split('\n').Where(l => l.TrimStart().StartsWith("::", StringComparison.Ordinal)), Is.Not.Empty, "the test needs a command to defuse");
+        Assert.That(inert.Split('\n', '\r').Where(l => l.TrimStart().StartsWith("::", StringComparison.Ordinal)), Is.Empty);
+        Assert.That(inert, Does.Not.Contain("##["));
+        Assert.That(XDocument.Parse(inert).ToString(), Is.EqualTo(XDocument.Parse(xml).ToString()));
+    }
+
+    [Test]
+    public void Given_a_stop_commands_block_Then_its_token_is_32_random_hex_digits_fresh_each_time_and_closes_it()
+    {
+        var tokens = Enumerable.Range(0, 100).Select(_ => GitHubActionsReport.NewStopToken()).ToList();
+
+        Assert.That(tokens, Has.All.Match("^[0-9a-f]{32}$"));
+        Assert.That(tokens, Is.Unique);
+        Assert.That(GitHubActionsReport.StopCommands(tokens[0]), Is.EqualTo($"::stop-commands::{tokens[0]}"));
+        Assert.That(GitHubActionsReport.ResumeCommands(tokens[0]), Is.EqualTo($"::{tokens[0]}::"));
     }
 }

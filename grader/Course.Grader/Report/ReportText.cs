@@ -1,0 +1,112 @@
+using System.Text;
+using Course.Grader.Score;
+
+namespace Course.Grader.Report;
+
+/// <summary>
+/// Text fit for a report, whatever a student put in a file name, a test message or their program's output. Control
+/// characters (C0, DEL, C1) go, and with them terminal escape sequences; so do the bidi overrides and isolates that make
+/// text read differently from what it says (U+202A–U+202E, U+2066–U+2069), and lone surrogates become U+FFFD.
+/// A <see cref="Line"/> (names, titles) also loses its line breaks; a <see cref="Block"/> (messages, output, the summary)
+/// keeps <c>\n</c> and <c>\t</c>. Every format is written from a report cleaned once by <see cref="Clean(GradeReport)"/>.
+/// </summary>
+public static class ReportText
+{
+    /// <summary>One line: line breaks and tabs become spaces, every other control character goes.</summary>
+    public static string Line(string? text) => Clean(text, multiLine: false);
+
+    /// <summary>Lines: <c>\r\n</c>, a lone <c>\r</c>, U+2028 and U+2029 become <c>\n</c>; <c>\n</c> and <c>\t</c> stay; every other control character goes.</summary>
+    public static string Block(string? text) => Clean(text, multiLine: true);
+
+    /// <summary>The report with every text field that can carry a student's text made a <see cref="Line"/> or a <see cref="Block"/>.</summary>
+    public static GradeReport Clean(GradeReport report) => report with
+    {
+        Assignment = Line(report.Assignment),
+        Title = Line(report.Title),
+        Summary = Block(report.Summary),
+        Tests = [.. report.Tests.Select(t => t with
+        {
+            Name = Line(t.Name),
+            FullName = Line(t.FullName),
+            Suite = Line(t.Suite),
+            Method = t.Method is null ? null : Line(t.Method),
+            Message = Block(t.Message),
+            Output = Block(t.Output),
+        })],
+        Annotations = [.. report.Annotations.Select(a => a with { File = Line(a.File), Title = Line(a.Title), Message = Block(a.Message) })],
+        Provenance = report.Provenance with
+        {
+            GraderVersion = Line(report.Provenance.GraderVersion),
+            TestSuiteHash = Line(report.Provenance.TestSuiteHash),
+            SubmissionCommit = report.Provenance.SubmissionCommit is { } commit ? Line(commit) : null,
+            SubmissionSource = Line(report.Provenance.SubmissionSource),
+        },
+    };
+
+    /// <summary>Whether <paramref name="c"/> is a character <see cref="Line"/> and <see cref="Block"/> never let through (line breaks aside).</summary>
+    public static bool IsUnsafe(char c) => c < '\u0020' || c is >= '\u007f' and <= '\u009f' || IsBidiControl(c);
+
+    static bool IsBidiControl(char c) => c is >= '\u202a' and <= '\u202e' or >= '\u2066' and <= '\u2069';
+
+    static string Clean(string? text, bool multiLine)
+    {
+        if (string.IsNullOrEmpty(text)) return "";
+        if (!NeedsCleaning(text)) return text;
+        var clean = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            switch (c)
+            {
+                case '\r' or '\n' or '\u2028' or '\u2029':
+                    if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n') i++;
+                    clean.Append(multiLine ? '\n' : ' ');
+                    break;
+                case '\t':
+                    clean.Append(multiLine ? '\t' : ' ');
+                    break;
+                case '\u001b' or '\u009b':
+                    i = SkipEscape(text, i);
+                    break;
+                case var _ when char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]):
+                    clean.Append(c).Append(text[++i]);
+                    break;
+                case var _ when char.IsSurrogate(c):
+                    clean.Append('\uFFFD');
+                    break;
+                case var _ when IsUnsafe(c):
+                    break;
+                default:
+                    clean.Append(c);
+                    break;
+            }
+        }
+        return clean.ToString();
+    }
+
+    static bool NeedsCleaning(string text)
+    {
+        foreach (var c in text)
+            if (IsUnsafe(c) || c is '\u2028' or '\u2029' || char.IsSurrogate(c)) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// The index of the last character of the escape sequence starting at <paramref name="start"/>: a whole control
+    /// sequence (<c>ESC [</c> or CSI, parameters, intermediates, one final character: colours, cursor moves, clears), or
+    /// <c>ESC</c> and the one character after it. The text of anything else (an OSC title, say) stays, as plain text.
+    /// </summary>
+    static int SkipEscape(string text, int start)
+    {
+        var i = start + 1;
+        if (text[start] == '\u001b')
+        {
+            if (i >= text.Length) return start;
+            if (text[i] != '[') return text[i] is >= '\u0040' and <= '\u005f' ? i : start;
+            i++;
+        }
+        while (i < text.Length && text[i] is >= '\u0030' and <= '\u003f') i++; // parameters
+        while (i < text.Length && text[i] is >= '\u0020' and <= '\u002f') i++; // intermediates
+        return i < text.Length && text[i] is >= '\u0040' and <= '\u007e' ? i : i - 1;
+    }
+}
