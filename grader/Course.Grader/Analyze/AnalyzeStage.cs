@@ -42,9 +42,9 @@ public static class AnalyzeStage
                 var shown = symbol is IMethodSymbol { ReducedFrom: not null } reduced ? reduced.GetConstructedReducedFrom() ?? symbol : symbol;
                 var api = shown.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
                 if (bans.FirstOrDefault(b => b.Matches(Definition(symbol))) is { } ban)
-                    findings.Add(At(use.At, FindingKind.BannedApi, api, ban.Message));
+                    findings.Add(At(NameOf(use.At), FindingKind.BannedApi, api, ban.Message));
                 else if (allowList.Verdict(symbol, homework.Assembly) is { } problem)
-                    findings.Add(At(use.At, FindingKind.SandboxViolation, api, problem));
+                    findings.Add(At(NameOf(use.At), FindingKind.SandboxViolation, api, problem));
             }
         }
         // One finding per use: a call shows up at its invocation, its member access and its name.
@@ -106,6 +106,18 @@ public static class AnalyzeStage
             _ => false,
         };
     }
+
+    /// <summary>Where a use reads in the source: the member's name in a call chain (<c>.GetField</c> in <c>a.b().GetField()</c>), not the chain's start.</summary>
+    static SyntaxNode NameOf(SyntaxNode node) => node switch
+    {
+        InvocationExpressionSyntax call => NameOf(call.Expression),
+        MemberAccessExpressionSyntax access => access.Name,
+        MemberBindingExpressionSyntax binding => binding.Name,
+        ConditionalAccessExpressionSyntax conditional => NameOf(conditional.WhenNotNull),
+        PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression } suppressed => NameOf(suppressed.Operand),
+        ParenthesizedExpressionSyntax parenthesized => NameOf(parenthesized.Expression),
+        _ => node,
+    };
 
     static ISymbol Definition(ISymbol symbol) =>
         symbol is IMethodSymbol method ? (method.ReducedFrom ?? method).OriginalDefinition : symbol.OriginalDefinition;

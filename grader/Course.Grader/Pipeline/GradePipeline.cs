@@ -110,6 +110,15 @@ public static class GradePipeline
         annotations.AddRange(findings.Select(f => f.IsViolation
             ? new Annotation(AnnotationLevel.Failure, f.File, f.Line, f.Column, $"not allowed: {f.Api}", f.Message)
             : new Annotation(AnnotationLevel.Warning, f.File, f.Line, f.Column, "still a stub", "This part is still the starter's NotImplementedException.")));
+        // Code that reaches outside the sandbox never runs: under any policy it could act before its test ends.
+        var escapes = findings.Where(f => f.Kind is FindingKind.SandboxViolation or FindingKind.UnsafeCode).ToList();
+        if (escapes.Count > 0)
+        {
+            var first = escapes[0];
+            var more = escapes.Count > 1 ? $" ({escapes.Count - 1} more place(s) are annotated)" : "";
+            return Scored([], NoFindings, annotations,
+                refusal: $"it uses {first.Api} at {first.File}:{first.Line}, which homework code may not. {first.Message}{more}");
+        }
         var violations = findings.Where(f => f.IsViolation).ToList();
         var bannedReached = violations.Count == 0
             ? NoFindings

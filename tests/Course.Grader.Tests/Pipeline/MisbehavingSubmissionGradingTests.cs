@@ -4,9 +4,10 @@ using static Course.Grader.Tests.Pipeline.Hw3Submissions;
 namespace Course.Grader.Tests.Pipeline;
 
 /// <summary>
-/// Submissions whose code misbehaves when run: it hangs, overflows the stack, ends the process, eats memory, floods
-/// the console or computes NaN. The grader stops the culprit under short limits (5 s, 1 GB), says why in words a
-/// student can act on, and every other test keeps the result it has with the reference.
+/// Submissions whose code misbehaves when run: it hangs, overflows the stack, eats memory, floods the console or
+/// computes NaN. The grader stops the culprit under short limits (5 s, 1 GB), says why in words a student can act on,
+/// and every other test keeps the result it has with the reference. Code that would end the process is refused before
+/// it runs.
 /// </summary>
 [NonParallelizable]
 public class MisbehavingSubmissionGradingTests
@@ -45,18 +46,16 @@ public class MisbehavingSubmissionGradingTests
     }
 
     [Test]
-    public void Given_Environment_Exit_reached_at_run_time_When_graded_Then_its_test_scores_zero_for_the_ban_and_says_the_process_ended()
+    public void Given_Environment_Exit_in_the_code_When_graded_Then_the_submission_is_refused_before_it_can_end_anything()
     {
         var report = graded["exit-at-run-time"];
         var line = LineOf("exit-at-run-time", "SinusoidalPositionalEmbedding.cs", "Environment.Exit(0)");
 
-        AssertOnlyCulpritFails(report, SinusoidalForwardTest);
-        Assert.That(report.Test(SinusoidalForwardTest).Message.Split('\n'), Is.EqualTo(new[]
-        {
-            $"Scored 0: this test reaches System.Environment.Exit(int) at SinusoidalPositionalEmbedding.cs:{line}, which is not allowed here. " +
-            "Homework code may not end the process; throw an exception or return instead.",
-            "the test called Environment.Exit(0), which ended the test process",
-        }));
+        Assert.That(report.Status, Is.EqualTo(GradeStatus.Rejected), report.Describe);
+        Assert.That(report.Tests.Select(t => t.FullName), Is.EqualTo(reference.Tests.Select(t => t.FullName)), "every test is still listed");
+        Assert.That(report.Tests.Select(t => t.Message), Has.All.EqualTo(
+            $"Not run: it uses System.Environment.Exit(int) at SinusoidalPositionalEmbedding.cs:{line}, which homework code may not. " +
+            "Homework code may not end the process; throw an exception or return instead."));
         Assert.That(report.Annotations.Select(a => (a.Level, a.File, a.Line, a.Title)),
             Is.EqualTo(new[] { (AnnotationLevel.Failure, "SinusoidalPositionalEmbedding.cs", line, "not allowed: System.Environment.Exit(int)") }));
     }

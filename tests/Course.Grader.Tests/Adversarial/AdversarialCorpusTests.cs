@@ -1,0 +1,192 @@
+using Course.Grader.Score;
+using Course.Grader.Tests.Pipeline;
+using static Course.Grader.Tests.Adversarial.AttackSubmissions;
+
+namespace Course.Grader.Tests.Adversarial;
+
+/// <summary>
+/// The adversarial corpus: one submission per way students beat today's graders, each graded end to end with its exact
+/// outcome. Every grade finishes (no hang, no crash), scores zero, still lists every public and hidden test, says what was
+/// refused and where in the student's own code, writes nothing outside its scratch folder and leaves no process behind.
+/// The attacks that depend on a homework's own test code run against every homework; the others against hw3.
+/// </summary>
+[NonParallelizable]
+public class AdversarialCorpusTests
+{
+    readonly string canary = Path.Combine(Path.GetTempPath(), $"course-canary-{Guid.NewGuid():N}");
+
+    TempFolder scratch = null!;
+
+    [SetUp]
+    public void CreateScratch() => scratch = new TempFolder();
+
+    [TearDown]
+    public void Cleanup()
+    {
+        scratch.Dispose();
+        try { File.Delete(canary); } catch (IOException) { }
+    }
+
+    /// <summary>Grades the attack and checks what every attack's grade must show; returns it for the attack's own checks.</summary>
+    async Task<(GradeReport Report, string File, string Folder)> Attack(string homework, string code, TimeSpan? compileTimeout = null)
+    {
+        var folder = scratch[homework];
+        var file = Write(homework, folder, code.Replace("CANARY", canary, StringComparison.Ordinal));
+
+        var report = await GradeAsync(homework, folder, compileTimeout);
+
+        Assert.That(report.Score, Is.Zero, report.Describe());
+        Assert.That(report.Tests.Select(t => t.FullName).Order(StringComparer.Ordinal), Is.EqualTo(ListedTests(homework)), "every test is listed");
+        Assert.That(report.Tests.Select(t => t.Passed), Has.All.False);
+        Assert.That(File.Exists(canary), Is.False, "nothing written outside the scratch folder");
+        Assert.That(ProcessesWith(canary), Is.Empty, "no process left behind");
+        return (report, file, folder);
+    }
+
+    // --- Names the grader's or NUnit's own types: homework code compiles without them, so it cannot even say them. ---
+
+    [TestCase("public static class Forged { public static void Pass() => throw new NUnit.Framework.SuccessException(\"100/100\"); }", "NUnit")]
+    [TestCase("public static class Zeroed { public static void Points() => NUnit.Framework.TestContext.CurrentContext.Test.Properties.Set(\"Points\", 0); }", "NUnit")]
+    [TestCase("public static class Replayed { public static object Golden() => Course.Testing.Golden.Open(\"AttentionHead\"); }", "Course")]
+    [TestCase("public static class Forger { public static object Line() => new Course.Worker.ProtocolWriter(null!, \"\"); }", "Course")]
+    public async Task Given_code_that_names_NUnit_or_the_grader_When_graded_Then_it_does_not_compile_and_nothing_runs(string code, string missing)
+    {
+        var (report, file, folder) = await Attack("hw3-attention", code);
+
+        Assert.That(report.Status, Is.EqualTo(GradeStatus.CompileError));
+        Assert.That(report.Summary, Does.Contain("Your code did not compile, so no test could run").And.Contain($"'{missing}'").And.Match("error CS0(103|246)"));
+        Assert.That(report.Annotations.Select(a => (a.File, a.Line)), Does.Contain((file, LineOf(folder, file, code.Split('(')[0]))));
+    }
+
+    // --- Takes the place of what the tests call: refused before anything runs, naming the student's declaration. ---
+
+    static IEnumerable<TestCaseData> Shadowing() =>
+        AttackSubmissions.Homeworks().SelectMany(id => new[]
+        {
+            new TestCaseData(id, "Assert", "public static class Assert { public static void That(object? actual, object? constraint = null, string? message = null) { } public static void That(bool condition, string? message = null) { } public static void Multiple(System.Action body) { } }")
+                .SetName($"Given_a_homework_Assert_When_graded_Then_it_is_refused({id})"),
+            new TestCaseData(id, "TensorAssert", "public static class TensorAssert { public static void Close(object? actual, object? expected, object? tolerance = null, string? name = null) { } public static void Close(object? actual, object? expected, string? name) { } public static void Equal(object? actual, object? expected, string? name = null) { } }")
+                .SetName($"Given_a_homework_TensorAssert_When_graded_Then_it_is_refused({id})"),
+        });
+
+    [TestCaseSource(nameof(Shadowing))]
+    public async Task Given_a_homework_type_that_shadows_a_test_helper_When_graded_Then_it_is_refused_naming_its_declaration(string homework, string type, string code)
+    {
+        var (report, file, folder) = await Attack(homework, code);
+        var line = LineOf(folder, file, $"public static class {type} ");
+        var ns = File.ReadLines(Path.Combine(folder, file)).First(l => l.StartsWith("namespace ", StringComparison.Ordinal))[10..].TrimEnd(';');
+
+        Assert.That(report.Status, Is.EqualTo(GradeStatus.Rejected), report.Describe());
+        Assert.That(report.Summary, Does.Contain($"The submission was refused, so no test ran: your code changes what the tests call: your {ns}.{type} (declared at {file}:{line}) takes the place of "));
+        Assert.That(report.Annotations.Select(a => (a.File, a.Line, a.Title)), Does.Contain((file, line, "changes what the tests call")));
+    }
+
+    // --- Reaches outside the sandbox: refused by the allow-list before any of it runs. ---
+
+    [TestCase("reflection-nonce", """
+        public static class Nonce
+        {
+            public static object? Steal() => System.AppDomain.CurrentDomain.GetAssemblies().First(a => a.GetName().Name == "Course.Worker")
+                .GetType("Course.Worker.ProtocolWriter")!.GetField("nonce", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance);
+        }
+        """, "System.AppDomain.CurrentDomain", "may not use reflection")]
+    [TestCase("dynamic-nonce", """
+        public static class Nonce
+        {
+            public static object? Steal(object writer) { dynamic d = writer; return d.nonce; }
+        }
+        """, "dynamic", "dynamic is not allowed in homework code")]
+    [TestCase("create-delegate", """
+        public static class Exit
+        {
+            public static void Now() => ((System.Action<int>)System.Delegate.CreateDelegate(typeof(System.Action<int>), typeof(System.Environment).GetMethod("Exit")!))(0);
+        }
+        """, "System.Delegate.CreateDelegate(System.Type, System.Reflection.MethodInfo)", "may not use reflection")]
+    [TestCase("expression-tree", """
+        public static class Exit
+        {
+            public static void Now() => ((System.Linq.Expressions.Expression<System.Action>)(() => System.Console.WriteLine())).Compile()();
+        }
+        """, "System.Linq.Expressions.Expression<System.Action>", "may not use reflection")]
+    [TestCase("xml-resolver", """
+        public static class Peek
+        {
+            public static object Hidden() => new System.Xml.XmlUrlResolver().GetEntity(new System.Uri("file:///etc/hostname"), null, null)!;
+        }
+        """, "System.Xml.XmlUrlResolver", "may not touch the file system")]
+    [TestCase("torch-from-file", """
+        public static class Peek
+        {
+            public static object Golden() => TorchSharp.torch.from_file("/tmp/hidden-golden.safetensors");
+        }
+        """, "TorchSharp.torch.from_file(", "may not touch the file system")]
+    [TestCase("file-enumeration", """
+        public static class Peek
+        {
+            public static object Hidden() => new System.IO.Enumeration.FileSystemEnumerable<string>("/", (ref System.IO.Enumeration.FileSystemEntry e) => e.ToFullPath());
+        }
+        """, "System.IO.Enumeration.FileSystemEnumerable<string>", "may not touch the file system")]
+    [TestCase("token", """
+        public static class Peek
+        {
+            public static string? Token() => System.Environment.GetEnvironmentVariable("GITHUB_TOKEN");
+        }
+        """, "System.Environment.GetEnvironmentVariable(string)", "may not read the environment")]
+    [TestCase("detached-child", """
+        public static class Spawn
+        {
+            public static object Child() => System.Diagnostics.Process.Start("sh", "-c 'setsid sleep 600 CANARY &'")!;
+        }
+        """, "System.Diagnostics.Process.Start(string, string)", "may not start processes")]
+    [TestCase("write-hidden-tests", """
+        public static class Plant
+        {
+            public static void Test() => System.IO.File.WriteAllText("CANARY", "class Planted { }");
+        }
+        """, "System.IO.File.WriteAllText(string, string?)", "may not touch the file system")]
+    [TestCase("stop-the-grader", """
+        public static class Stop
+        {
+            public static void Grader() => System.Diagnostics.Process.GetCurrentProcess().Kill();
+        }
+        """, "System.Diagnostics.Process.GetCurrentProcess()", "may not start processes")]
+    [TestCase("hold-memory", """
+        public static class Hold
+        {
+            public static object Pinned() => System.GC.AllocateUninitializedArray<byte>(1 << 30, pinned: true);
+        }
+        """, "System.GC.AllocateUninitializedArray<byte>(int, bool)", "Homework code may use core types")]
+    public async Task Given_code_that_reaches_outside_the_sandbox_When_graded_Then_it_is_refused_before_any_of_it_runs(string name, string code, string api, string reason)
+    {
+        var (report, file, _) = await Attack("hw3-attention", code);
+
+        Assert.That(report.Status, Is.EqualTo(GradeStatus.Rejected), report.Describe());
+        Assert.That(report.Summary, Does.Contain($"The submission was refused, so no test ran: it uses {api}").And.Contain(reason));
+        Assert.That(report.Annotations.Where(a => a.Level == AnnotationLevel.Failure).Select(a => a.File), Has.All.EqualTo(file).And.Not.Empty);
+        Assert.That(report.Tests.Select(t => t.DurationSeconds), Has.All.Zero, "nothing ran");
+    }
+
+    // --- Makes the compiler work forever: stopped at the compile time limit, reported as the student's compile error. ---
+
+    [Test]
+    public async Task Given_a_compile_time_bomb_When_graded_Then_compiling_stops_at_the_limit_and_it_is_a_compile_error()
+    {
+        // Every lambda is bound once per overload of M, at every depth: 2^20 bindings.
+        var lambdas = string.Concat(Enumerable.Range(0, 20).Select(i => $"M(x{i} => "));
+        var code = $$"""
+            public static class Bomb
+            {
+                static int M(System.Func<int, int> f) => 0;
+                static int M(System.Func<string, int> f) => 0;
+                public static int Go() => {{lambdas}}0{{new string(')', 20)}};
+            }
+            """;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var (report, _, _) = await Attack("hw3-attention", code, compileTimeout: TimeSpan.FromSeconds(5));
+
+        Assert.That(report.Status, Is.EqualTo(GradeStatus.CompileError));
+        Assert.That(report.Summary, Does.Contain("compiling your code took longer than 5 s, so it was stopped"));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(60)), "the compiler was stopped, not waited for");
+    }
+}
