@@ -2,8 +2,8 @@ using Course.Grader.Manifest;
 using Course.Grader.Pipeline;
 using Course.Grader.Run;
 using Course.Grader.Score;
-using Course.Grader.Workspace;
 using Course.Grader.Tests.Pipeline;
+using Course.Grader.Workspace;
 
 namespace Course.Grader.Tests.Adversarial;
 
