@@ -33,10 +33,10 @@ internal sealed class AllowedApiDocument
 
 internal sealed class LimitsDocument
 {
-    public int? CompileTimeoutSeconds { get; set; }
     public int? TestTimeoutSeconds { get; set; }
     public int? TotalTimeoutSeconds { get; set; }
     public int? MemoryMb { get; set; }
+    public int? CompileTimeoutSeconds { get; set; }
 }
 
 internal sealed class TestOverrideDocument

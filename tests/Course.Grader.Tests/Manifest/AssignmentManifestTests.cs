@@ -106,7 +106,7 @@ public partial class AssignmentManifestTests
     {
         var problems = ProblemsOf(MinimalManifest + "\nlimits:\n  memory_gb: 4\n");
 
-        Assert.That(problems[0], Does.Contain("unknown key 'memory_gb'; expected one of: test_timeout_seconds, total_timeout_seconds, memory_mb"));
+        Assert.That(problems[0], Does.Contain("unknown key 'memory_gb'; expected one of: test_timeout_seconds, total_timeout_seconds, memory_mb, compile_timeout_seconds"));
     }
 
     [Test]
@@ -158,6 +158,34 @@ public partial class AssignmentManifestTests
 
         Assert.That(problems, Has.Count.EqualTo(1));
         Assert.That(problems[0], Does.StartWith("banned_apis[0].id 'TorchSharp.torch.nn.functional.softmax' must be a documentation-comment ID starting with M:, T:"));
+    }
+
+    [Test]
+    public void Given_allowed_apis_with_reasons_and_a_compile_limit_When_loaded_Then_they_widen_the_homeworks_allow_list()
+    {
+        var manifest = Load(MinimalManifest + """
+
+            allowed_apis:
+              - id: T:System.Diagnostics.Stopwatch
+                reason: the handout asks students to time their training loop
+            limits:
+              compile_timeout_seconds: 20
+            """);
+
+        Assert.That(manifest.ExtraAllowedApis, Is.EqualTo(new[] { new AllowedApi("T:System.Diagnostics.Stopwatch", "the handout asks students to time their training loop") }));
+        Assert.That(manifest.Limits.CompileTimeoutSeconds, Is.EqualTo(20));
+    }
+
+    [Test]
+    public void Given_an_allowed_api_without_a_reason_or_kind_When_loaded_Then_both_are_reported()
+    {
+        var problems = ProblemsOf(MinimalManifest + "\nallowed_apis:\n  - id: T:System.Diagnostics.Stopwatch\n  - id: System.IO.File\n    reason: files\n");
+
+        Assert.That(problems, Is.EqualTo(new[]
+        {
+            "'allowed_apis[0].reason' is required",
+            "allowed_apis[1].id 'System.IO.File' must be a documentation-comment ID starting with M:, T:, N:, P:, F:, E:",
+        }));
     }
 
     [Test]
