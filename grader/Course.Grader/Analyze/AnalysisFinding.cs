@@ -24,8 +24,11 @@ public sealed record AnalysisFinding(FindingKind Kind, string File, int Line, in
     public override string ToString() => $"{File}({Line},{Column}): {Kind}: {Api}: {Message}";
 }
 
-public sealed record AnalysisResult(IReadOnlyList<AnalysisFinding> Findings, MemberGraph Graph)
+/// <param name="LazyGraph">The homework's member graph, built only when a banned use needs the tests that reach it.</param>
+public sealed record AnalysisResult(IReadOnlyList<AnalysisFinding> Findings, Lazy<MemberGraph> LazyGraph)
 {
+    public MemberGraph Graph => LazyGraph.Value;
+
     public IEnumerable<AnalysisFinding> Violations => Findings.Where(f => f.IsViolation);
 
     public IEnumerable<AnalysisFinding> Stubs => Findings.Where(f => f.Kind == FindingKind.StubLeft);

@@ -53,7 +53,7 @@ public static class AnalyzeStage
             .Select(g => g.MinBy(f => f.Column)!)
             .OrderBy(f => f.File, StringComparer.Ordinal).ThenBy(f => f.Line).ThenBy(f => f.Column)
             .ToList();
-        return new AnalysisResult(distinct, MemberGraph.Build(homework));
+        return new AnalysisResult(distinct, new Lazy<MemberGraph>(() => MemberGraph.Build(homework)));
     }
 
     /// <summary>What syntax alone shows: unsafe code, extern methods, undocumented keywords, and stubs left in place.</summary>

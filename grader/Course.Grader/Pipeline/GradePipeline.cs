@@ -92,7 +92,10 @@ public static class GradePipeline
             throw new InvalidOperationException("the trusted tests do not compile: " +
                 string.Join("; ", compiled.TestSuites.SelectMany(s => s.Errors).Take(3)));
 
+        // Both read the compiled code only; neither runs any of it, so they go side by side.
+        var analyzing = Task.Run(() => AnalyzeStage.Analyze(compiled.Homework.Compilation, SandboxPolicy.For(manifest), manifest.BannedApis, cancellationToken: cancellationToken), cancellationToken);
         var changes = BindingChanges(trusted, compiled, manifest.Project);
+        var analysis = await analyzing;
         if (changes.Count > 0)
         {
             var pointed = changes.Where(c => c.Actual.Target.Declaration is { } d && studentFiles.Contains(d.File))
@@ -105,7 +108,6 @@ public static class GradePipeline
                          "Keep the starter's public signatures, and do not declare types, extension methods, operators or conversions that tests would pick up in place of theirs.");
         }
 
-        var analysis = AnalyzeStage.Analyze(compiled.Homework.Compilation, SandboxPolicy.For(manifest), manifest.BannedApis, cancellationToken: cancellationToken);
         var findings = analysis.Findings.Where(f => studentFiles.Contains(f.File)).ToList();
         annotations.AddRange(findings.Select(f => f.IsViolation
             ? new Annotation(AnnotationLevel.Failure, f.File, f.Line, f.Column, $"not allowed: {f.Api}", f.Message)
