@@ -39,8 +39,9 @@ static class Landlock
         Full,
     }
 
-    /// <param name="KeepOpen">Keep the path's descriptor open across exec: procfs makes a new inode for a
-    /// process's folder each time its dentry is rebuilt, so the rule holds only while the dentry is pinned.</param>
+    /// <param name="KeepOpen">Keep the path's descriptor open across exec. A rule holds an inode, and procfs
+    /// makes a new inode each time it rebuilds a dentry (after the kernel reclaims it under memory pressure
+    /// or on drop_caches), so a rule on a /proc path holds only while something pins its dentry.</param>
     public sealed record PathRule(string Path, Access Access, bool KeepOpen = false);
 
     const long CreateRulesetCall = 444, AddRuleCall = 445, RestrictSelfCall = 446;

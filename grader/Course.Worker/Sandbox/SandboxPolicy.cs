@@ -22,7 +22,11 @@ static class SandboxPolicy
         "/etc/nsswitch.conf", "/etc/passwd", "/etc/group", "/etc/os-release",
     ];
 
-    /// <summary>System-wide /proc files the runtime and libtorch read (memory, CPUs), and the NVIDIA driver's.</summary>
+    /// <summary>
+    /// System-wide /proc files the runtime and libtorch read (memory, CPUs), and the NVIDIA driver's. Like
+    /// the worker's own entry they are kept open (see <see cref="PathRule.KeepOpen"/>): the GC reads
+    /// /proc/meminfo at every collection, and without the pin that read fails once the kernel reclaims the dentry.
+    /// </summary>
     static readonly string[] ProcFiles = ["/proc/meminfo", "/proc/cpuinfo", "/proc/stat", "/proc/driver/nvidia"];
 
     /// <summary>Not /dev as a whole: a root worker could read the raw disk.</summary>
@@ -43,7 +47,7 @@ static class SandboxPolicy
         rules.Add(new("/sys", Access.Read));
         // Its own entry, for reading (maps, status, cgroup) and for naming its threads (task/*/comm).
         rules.Add(new($"/proc/{self}", Access.ReadWrite, KeepOpen: true));
-        rules.AddRange(ProcFiles.Select(file => new PathRule(file, Access.Read)));
+        rules.AddRange(ProcFiles.Select(file => new PathRule(file, Access.Read, KeepOpen: true)));
         rules.AddRange(ReadableDevices.Select(device => new PathRule(device, Access.Read)));
         rules.AddRange(WritableDevices.Select(device => new PathRule(device, Access.ReadWrite)));
         rules.AddRange(NvidiaDevices().Select(device => new PathRule(device, Access.ReadWrite)));

@@ -218,6 +218,14 @@ public class SandboxAttackTests
                 public void Signal_Ptrace() =>
                     Assert.That((ptrace(PTRACE_ATTACH, Grader(), 0, 0), Marshal.GetLastPInvokeError()), Is.EqualTo((-1L, EPERM)));
 
+                /// <summary>Landlock's /proc rules hold only while their dentries are pinned (procfs makes new inodes when it rebuilds them).</summary>
+                [Test]
+                public void Proc_RulePathsArePinned()
+                {
+                    var open = Directory.GetFileSystemEntries("/proc/self/fd").Select(fd => new FileInfo(fd).LinkTarget).ToList();
+                    Assert.That(open, Is.SupersetOf(new[] { $"/proc/{Environment.ProcessId}", "/proc/meminfo", "/proc/stat" }));
+                }
+
                 [Test]
                 public void Stdin_EndsAtOnce() => Assert.That(Console.In.ReadLine(), Is.Null, "the grader's end of the lifeline is not the console");
 
@@ -271,7 +279,7 @@ public class SandboxAttackTests
         Assert.That(Run.Error, Is.Null);
         Assert.That(Run.Incidents, Is.Empty);
         Assert.That(Run.WorkerStarts, Is.EqualTo(1));
-        Assert.That(Run.Tests, Has.Count.EqualTo(22));
+        Assert.That(Run.Tests, Has.Count.EqualTo(23));
         Assert.That(Run.DurationSeconds, Is.LessThan(30));
     }
 
@@ -368,6 +376,8 @@ public class SandboxAttackTests
         Assert.That(Run.Single("Limits_AreInPlace").Outcome, Is.EqualTo(TestOutcome.Passed), Run.Single("Limits_AreInPlace").Message);
         Assert.That(Run.Single("Privileges_AreGone").Outcome, Is.EqualTo(TestOutcome.Passed), Run.Single("Privileges_AreGone").Message);
         Assert.That(Run.Single("Stdin_EndsAtOnce").Outcome, Is.EqualTo(TestOutcome.Passed), Run.Single("Stdin_EndsAtOnce").Message);
+        Assert.That(Run.Single("Proc_RulePathsArePinned").Outcome, Is.EqualTo(Landlock ? TestOutcome.Passed : TestOutcome.Failed),
+            Run.Single("Proc_RulePathsArePinned").Message);
         Assert.That(Layer(SandboxLayerNames.ResourceLimits).Active, Is.True, Layer(SandboxLayerNames.ResourceLimits).Detail);
         Assert.That(Layer(SandboxLayerNames.Capabilities).Active, Is.True, Layer(SandboxLayerNames.Capabilities).Detail);
         Assert.That(Layer(SandboxLayerNames.NoNewPrivileges).Active, Is.True, Layer(SandboxLayerNames.NoNewPrivileges).Detail);
