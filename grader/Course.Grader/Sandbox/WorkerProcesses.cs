@@ -17,22 +17,36 @@ sealed class WorkerProcesses(Process worker)
     /// <param name="Count">Processes in the group, the worker included.</param>
     public readonly record struct Usage(long ResidentBytes, int Count);
 
-    const int SIGKILL = 9;
+    const int SIGKILL = 9, O_RDONLY = 0, O_CLOEXEC = 0x80000;
     /// <summary>In /proc/PID/stat, after the command's closing parenthesis: state is field 0, pgrp 2, rss (pages) 21.</summary>
     const int GroupField = 2, ResidentPagesField = 21;
+    /// <summary>
+    /// Reading every process's stat costs about 10 µs a process, so the whole of /proc is read every this
+    /// many measurements (a quarter second at the run stage's pace) and the group's known members in between.
+    /// </summary>
+    const int FullScanEvery = 5;
 
     readonly byte[] statBuffer = new byte[1024];
+    readonly byte[] pathBuffer = new byte[64];
+    readonly List<int> members = [];
+    int measurements;
 
     public Usage Measure()
     {
         if (!OperatingSystem.IsLinux()) return new(WorkingSet(), 1);
+        if (measurements++ % FullScanEvery == 0)
+        {
+            members.Clear();
+            foreach (var pid in ProcessIds())
+                if (ReadStat(pid) is { } stat && (stat.Group == worker.Id || pid == worker.Id)) members.Add(pid);
+        }
         long pages = 0;
         var count = 0;
         var self = false;
-        foreach (var (pid, group, resident) in ProcessStats())
+        foreach (var pid in members)
         {
-            if (group != worker.Id && pid != worker.Id) continue;
-            pages += resident;
+            if (ReadStat(pid) is not { } stat || (stat.Group != worker.Id && pid != worker.Id)) continue;
+            pages += stat.ResidentPages;
             count++;
             self |= pid == worker.Id;
         }
@@ -112,34 +126,43 @@ sealed class WorkerProcesses(Process worker)
         }
     }
 
-    IEnumerable<(int Pid, int Group, long ResidentPages)> ProcessStats()
-    {
-        foreach (var pid in ProcessIds())
-        {
-            if (ReadStat(pid) is { } stat) yield return (pid, stat.Group, stat.ResidentPages);
-        }
-    }
-
+    /// <summary>The group and resident pages of a process, read without allocating; null when it is gone.</summary>
     (int Group, long ResidentPages)? ReadStat(int pid)
     {
-        int length;
-        try
-        {
-            using var handle = File.OpenHandle($"/proc/{pid}/stat");
-            length = RandomAccess.Read(handle, statBuffer, 0);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
+        var length = Encoding.ASCII.GetBytes($"/proc/{pid}/stat", pathBuffer);
+        pathBuffer[length] = 0;
+        var fd = open(pathBuffer, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return null;
+        var read = (int)Read(fd, statBuffer, statBuffer.Length);
+        close(fd);
+        if (read <= 0) return null;
         // The command name may hold spaces and parentheses: the fields start after the last ')'.
-        var text = Encoding.ASCII.GetString(statBuffer, 0, length);
-        var fields = text[(text.LastIndexOf(')') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return fields.Length > ResidentPagesField
-               && int.TryParse(fields[GroupField], out var group)
-               && long.TryParse(fields[ResidentPagesField], out var pages)
-            ? (group, pages)
-            : null;
+        var fields = statBuffer.AsSpan(0, read);
+        fields = fields[(fields.LastIndexOf((byte)')') + 1)..];
+        long group = -1, pages = -1;
+        for (var field = -1; fields.Length > 0 && field < ResidentPagesField;)
+        {
+            fields = fields.TrimStart((byte)' ');
+            var end = fields.IndexOf((byte)' ');
+            var value = end < 0 ? fields : fields[..end];
+            field++;
+            if (field == GroupField && !TryParse(value, out group)) return null;
+            if (field == ResidentPagesField && !TryParse(value, out pages)) return null;
+            fields = end < 0 ? [] : fields[end..];
+        }
+        return group >= 0 && pages >= 0 ? ((int)group, pages) : null;
+    }
+
+    static bool TryParse(ReadOnlySpan<byte> digits, out long value)
+    {
+        value = 0;
+        if (digits.IsEmpty) return false;
+        foreach (var digit in digits)
+        {
+            if (digit is < (byte)'0' or > (byte)'9') return false;
+            value = value * 10 + (digit - '0');
+        }
+        return true;
     }
 
     static IEnumerable<int> ProcessIds()
@@ -152,4 +175,13 @@ sealed class WorkerProcesses(Process worker)
 
     [DllImport("libc", SetLastError = true)]
     static extern int kill(int pid, int signal);
+
+    [DllImport("libc", SetLastError = true)]
+    static extern int open(byte[] path, int flags);
+
+    [DllImport("libc", EntryPoint = "read", SetLastError = true)]
+    static extern nint Read(int fd, byte[] buffer, nint count);
+
+    [DllImport("libc", SetLastError = true)]
+    static extern int close(int fd);
 }
