@@ -1,4 +1,5 @@
 using Course.Grader.Run;
+using Course.Grader.Sandbox;
 
 namespace Course.Worker;
 
@@ -7,7 +8,7 @@ namespace Course.Worker;
 /// [--nonce-from-stdin] [--sandbox-without LAYER ...]</c>. Assembly paths are relative to the run folder.
 /// The worker adds <c>--sandboxed REPORT</c> when it re-executes itself inside the sandbox.
 /// </summary>
-/// <param name="SandboxWithout">Layers the grader asked the worker to leave out (its tests use this to exercise the layers below).</param>
+/// <param name="SandboxWithout">Layers the grader asked the worker to leave out: only seccomp, which the grader's tests leave out to exercise the layers beneath it.</param>
 /// <param name="SandboxReport">Set in the re-executed worker: the layers its first start applied, encoded.</param>
 sealed record WorkerOptions(
     string RunDirectory,
@@ -41,7 +42,11 @@ sealed record WorkerOptions(
                 case "--scratch": scratch = Value(args, ref i); break;
                 case "--assembly": assemblies.Add(Value(args, ref i)); break;
                 case "--skip": skip.Add(Value(args, ref i)); break;
-                case "--sandbox-without": without.Add(Value(args, ref i)); break;
+                case "--sandbox-without":
+                    var layer = Value(args, ref i);
+                    if (layer != SandboxLayerNames.Seccomp) throw new FormatException($"--sandbox-without takes only '{SandboxLayerNames.Seccomp}', not '{layer}'");
+                    without.Add(layer);
+                    break;
                 case SandboxedOption: report = Value(args, ref i); break;
                 case WorkerProtocol.NonceFromStdinOption: nonce = true; break;
                 default: throw new FormatException($"unknown argument '{args[i]}'");
