@@ -21,6 +21,8 @@ static class SandboxLauncher
         var layers = new List<SandboxLayer> { ResourceLimits.Apply(), Privileges.DropCapabilities() };
         var noNewPrivileges = Privileges.ForbidNewPrivileges();
         layers.Add(noNewPrivileges);
+        // Before Landlock opens the descriptors it keeps across exec.
+        CloseOnExecBeyondStdio();
         layers.AddRange(noNewPrivileges.Active
             ? Landlock.RestrictSelf(SandboxPolicy.Rules(options, Environment.ProcessId), SandboxPolicy.Summary)
             : LandlockNames.Select(name => new SandboxLayer(name, false, "Landlock needs no_new_privs, which could not be set")));
@@ -34,6 +36,19 @@ static class SandboxLauncher
         Libc.execve(host, ToNative(argv), ToNative(environment));
         Console.Error.WriteLine($"Course.Worker: could not re-execute {host} inside the sandbox (errno {Marshal.GetLastPInvokeError()})");
         return ExecFailed;
+    }
+
+    /// <summary>
+    /// Descriptors the grader's own process inherited without close-on-exec (from a CI runner, a shell)
+    /// would otherwise pass into the worker: only stdin, stdout and stderr do.
+    /// </summary>
+    static void CloseOnExecBeyondStdio()
+    {
+        const int SetDescriptorFlags = 2, CloseOnExec = 1;
+        foreach (var entry in Directory.GetFileSystemEntries("/proc/self/fd"))
+        {
+            if (int.TryParse(Path.GetFileName(entry), out var fd) && fd > 2) Libc.fcntl(fd, SetDescriptorFlags, CloseOnExec);
+        }
     }
 
     static readonly string[] LandlockNames = [SandboxLayerNames.LandlockFilesystem, SandboxLayerNames.LandlockNetwork, SandboxLayerNames.LandlockScope];

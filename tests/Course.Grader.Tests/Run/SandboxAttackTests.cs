@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Course.Grader.Run;
 using Course.Grader.Sandbox;
 using Course.Grader.Tests.Compile;
@@ -25,6 +26,7 @@ public class SandboxAttackTests
     static string outside = "", otherRun = "";
     static readonly Dictionary<string, string?> SavedVariables = new(StringComparer.Ordinal);
     static TcpListener? listener;
+    static int inheritableFd = -1;
     static int connections;
     static RunResult? run;
 
@@ -42,6 +44,9 @@ public class SandboxAttackTests
             SavedVariables[name] = Environment.GetEnvironmentVariable(name);
             Environment.SetEnvironmentVariable(name, value);
         }
+        // As a CI runner or shell might hand the grader: a descriptor without close-on-exec, which every child inherits.
+        inheritableFd = open(Path.Combine(outside, "secret.txt"), 0);
+        Assert.That(inheritableFd, Is.GreaterThan(2));
         listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         _ = AcceptAsync(listener);
@@ -59,9 +64,16 @@ public class SandboxAttackTests
     [OneTimeTearDown]
     public void CleanUp()
     {
+        if (inheritableFd >= 0) close(inheritableFd);
         listener?.Stop();
         foreach (var dir in new[] { outside, otherRun }.Where(Directory.Exists)) Directory.Delete(dir, recursive: true);
     }
+
+    [DllImport("libc", SetLastError = true)]
+    static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc")]
+    static extern int close(int fd);
 
     static async Task AcceptAsync(TcpListener server)
     {
@@ -227,6 +239,13 @@ public class SandboxAttackTests
                 }
 
                 [Test]
+                public void Descriptors_NoneInheritedFromTheGrader()
+                {
+                    var open = Directory.GetFileSystemEntries("/proc/self/fd").Select(fd => new FileInfo(fd).LinkTarget).ToList();
+                    Assert.That(open, Has.None.EqualTo(@"{{Path.Combine(outside, "secret.txt")}}"));
+                }
+
+                [Test]
                 public void Stdin_EndsAtOnce() => Assert.That(Console.In.ReadLine(), Is.Null, "the grader's end of the lifeline is not the console");
 
                 [Test]
@@ -279,7 +298,7 @@ public class SandboxAttackTests
         Assert.That(Run.Error, Is.Null);
         Assert.That(Run.Incidents, Is.Empty);
         Assert.That(Run.WorkerStarts, Is.EqualTo(1));
-        Assert.That(Run.Tests, Has.Count.EqualTo(23));
+        Assert.That(Run.Tests, Has.Count.EqualTo(24));
         Assert.That(Run.DurationSeconds, Is.LessThan(30));
     }
 
@@ -309,6 +328,14 @@ public class SandboxAttackTests
     {
         AssertRefused(attack, (SandboxLayerNames.LandlockFilesystem, Landlock));
         Assert.That(Run.Single(attack).Output, Does.Not.Contain(Secret).And.Not.Contain(TokenValue));
+    }
+
+    [Test]
+    public void Given_a_descriptor_the_grader_would_pass_to_children_Then_the_worker_does_not_hold_it()
+    {
+        var result = Run.Single("Descriptors_NoneInheritedFromTheGrader");
+
+        Assert.That((result.Outcome, result.Message), Is.EqualTo((TestOutcome.Passed, "")));
     }
 
     [Test]
