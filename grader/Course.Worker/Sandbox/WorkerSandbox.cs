@@ -13,12 +13,19 @@ static class WorkerSandbox
     public static IReadOnlyList<SandboxLayer> Complete(WorkerOptions options, SandboxLayer processGroup)
     {
         if (!OperatingSystem.IsLinux()) return ElsewhereThanLinux(processGroup);
-        var layers = new List<SandboxLayer> { processGroup };
-        layers.AddRange(Privileges.Verify(SandboxReport.Decode(options.SandboxReport ?? "")).Select(VerifyLandlock));
+        var layers = Privileges.Verify(SandboxReport.Decode(options.SandboxReport ?? "")).Select(VerifyLandlock).ToList();
         ProcessGroup.BecomeSubreaper();
-        layers.Add(options.SandboxWithout.Contains(SandboxLayerNames.Seccomp)
-            ? new(SandboxLayerNames.Seccomp, false, "left out at the grader's request")
-            : VerifySeccomp(Seccomp.Install(Environment.ProcessId)));
+        var seccomp = options.SandboxWithout.Contains(SandboxLayerNames.Seccomp)
+            ? new SandboxLayer(SandboxLayerNames.Seccomp, false, "left out at the grader's request")
+            : VerifySeccomp(Seccomp.Install(Environment.ProcessId));
+        layers.Add(seccomp);
+        layers.Add(seccomp.Active || !processGroup.Active
+            ? processGroup
+            : processGroup with
+            {
+                Detail = processGroup.Detail + "; without seccomp a child can leave the group with setsid, and the grader then finds it " +
+                         "only in the worker's process tree (the worker is a child subreaper) or by the output pipes it holds",
+            });
         return Ordered(layers);
     }
 

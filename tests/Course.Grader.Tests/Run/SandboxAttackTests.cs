@@ -381,6 +381,7 @@ public class SandboxAttackTests
     {
         AssertRefused("Process_JoinTheGradersProcessGroup", (SandboxLayerNames.Seccomp, KernelFeatures.Seccomp));
         Assert.That(Layer(SandboxLayerNames.ProcessGroup).Active, Is.True);
+        Assert.That(Layer(SandboxLayerNames.ProcessGroup).Detail, KernelFeatures.Seccomp ? Does.Not.Contain("setsid") : Does.Contain("setsid"));
     }
 
     [TestCase("Signal_StopTheGrader")]

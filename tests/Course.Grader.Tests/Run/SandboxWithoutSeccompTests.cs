@@ -120,6 +120,7 @@ public class SandboxWithoutSeccompTests
         var seccomp = Run.Sandbox.Single(l => l.Name == SandboxLayerNames.Seccomp);
         Assert.That((seccomp.Active, seccomp.Detail), Is.EqualTo((false, "left out at the grader's request")));
         Assert.That(Run.Sandbox.Single(l => l.Name == SandboxLayerNames.LandlockFilesystem).Active, Is.EqualTo(KernelFeatures.LandlockAbi >= 1));
+        Assert.That(Run.Sandbox.Single(l => l.Name == SandboxLayerNames.ProcessGroup).Detail, Does.Contain("without seccomp a child can leave the group with setsid"));
     }
 
     [Test]
