@@ -91,7 +91,8 @@ public class SandboxWithoutSeccompTests
             {
                 // Its own session, so outside the group, and holding the grader's pipes: only the pipe sweep finds it.
                 Start("exec setsid sleep {{Marker(3)}}", redirect: false);
-                Thread.Sleep(500);
+                // Time for the child to call setsid; killed before that, it would still be in the group.
+                Thread.Sleep(1000);
                 Environment.Exit(0);
             }
 
