@@ -1,8 +1,9 @@
 using Course.Grader.Run;
 using Course.Worker;
+using Course.Worker.Sandbox;
 
-// The protocol goes to the real stdout stream, taken before NUnit or a test can redirect Console.Out.
-var stdout = Console.OpenStandardOutput();
+// Before anything else: a process group of its own, which the grader kills whole with whatever a test starts.
+var processGroup = ProcessGroup.Lead();
 WorkerOptions options;
 try
 {
@@ -14,13 +15,23 @@ catch (FormatException e)
     return 2;
 }
 
+// On Linux the first start only locks its thread down and re-executes the worker inside the sandbox.
+if (OperatingSystem.IsLinux() && options.SandboxReport is null) return SandboxLauncher.Relaunch(options, args);
+
+// The protocol goes to the real stdout stream, taken before NUnit or a test can redirect Console.Out.
+var stdout = Console.OpenStandardOutput();
 // Read before any student code loads, so no test can learn it and forge a result line.
-var nonce = options.NonceFromStdin ? Console.In.ReadLine()?.Trim() ?? "" : "";
+var nonce = options.NonceFromStdin ? Lifeline.ReadNonce() : "";
 var protocol = new ProtocolWriter(stdout, nonce);
+protocol.Send(new SandboxMessage(WorkerSandbox.Complete(options, processGroup)));
+if (options.NonceFromStdin) Lifeline.Hold();
 var run = new WorkerRun(options, protocol);
 AppDomain.CurrentDomain.ProcessExit += (_, _) =>
 {
     if (!run.Completed) protocol.Send(new ExitMessage(Environment.ExitCode));
 };
 AppDomain.CurrentDomain.UnhandledException += (_, e) => protocol.Send(new CrashMessage(e.ExceptionObject.ToString() ?? "unknown exception"));
-return run.Run();
+var exitCode = run.Run();
+// A process a test started would be orphaned by the worker's exit; the worker stays its parent until the grader kills them together.
+if (ProcessGroup.HasChildren()) Thread.Sleep(Timeout.Infinite);
+return exitCode;

@@ -68,6 +68,6 @@ sealed class WorkerRun(WorkerOptions options, ProtocolWriter protocol)
         [FrameworkPackageSettings.RunOnMainThread] = true,
         [FrameworkPackageSettings.SynchronousEvents] = true,
         [FrameworkPackageSettings.RandomSeed] = RandomSeed,
-        [FrameworkPackageSettings.WorkDirectory] = options.RunDirectory,
+        [FrameworkPackageSettings.WorkDirectory] = options.ScratchDirectory,
     };
 }

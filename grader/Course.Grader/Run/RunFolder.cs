@@ -1,18 +1,24 @@
+using Course.Grader.Sandbox;
+
 namespace Course.Grader.Run;
+
+/// <summary>Where a run's files are: the folder itself, the worker's scratch folder in it, and the test assemblies relative to it.</summary>
+sealed record RunFolderLayout(string Root, string Scratch, IReadOnlyList<string> Assemblies);
 
 /// <summary>
 /// The folder the worker runs in: the homework at the top, each test suite in a folder of its own
 /// with its golden files in golden/ (where <c>Golden.Open</c> looks, beside the test assembly), so
-/// public and hidden goldens never mix.
+/// public and hidden goldens never mix. The worker may only read these; it writes in scratch/, its
+/// working folder, home and temporary folder.
 /// </summary>
 static class RunFolder
 {
     const string GoldenFolder = "golden";
+    public const string ScratchFolder = "scratch";
 
-    /// <summary>Writes the run folder and returns the test assemblies' paths relative to it.</summary>
-    public static IReadOnlyList<string> Lay(string root, RunRequest request)
+    /// <summary>Writes the run folder into <paramref name="root"/>, a new private folder (see <see cref="PrivateFolder"/>).</summary>
+    public static RunFolderLayout Lay(string root, RunRequest request)
     {
-        Directory.CreateDirectory(root);
         request.Homework.WriteTo(root);
         var assemblies = new List<string>();
         foreach (var suite in request.TestSuites)
@@ -23,7 +29,8 @@ static class RunFolder
                 CopyFiles(golden, Path.Combine(folder, GoldenFolder));
             assemblies.Add(Path.Combine(suite.Assembly.Name, suite.Assembly.FileName));
         }
-        return assemblies;
+        var scratch = PrivateFolder.CreateOwnerOnly(Path.Combine(root, ScratchFolder));
+        return new RunFolderLayout(root, scratch, assemblies);
     }
 
     /// <summary>Copies plain files only: a link in a golden folder is never followed.</summary>

@@ -6,7 +6,7 @@ namespace Course.Grader.Run;
 /// <summary>How long one test and the whole run may take, and how much memory the test process may use.</summary>
 /// <param name="TestTimeout">A test case (or a fixture's setup) without a result for longer is stopped as timed out.</param>
 /// <param name="TotalTimeout">Across every restart of the worker.</param>
-/// <param name="MemoryMb">The test process's resident memory; over it, the running test is stopped.</param>
+/// <param name="MemoryMb">The resident memory of the test process and every process in its group; over it, the running test is stopped.</param>
 public sealed record RunLimits(TimeSpan TestTimeout, TimeSpan TotalTimeout, int MemoryMb)
 {
     /// <summary>The worker's own start (runtime, NUnit, assembly loading) is allowed at least this long.</summary>

@@ -6,10 +6,17 @@ namespace Course.Grader.Run;
 public sealed record TestSuiteBinary(CompiledAssembly Assembly, string? GoldenDirectory);
 
 /// <summary>What to run: the compiled homework and test suites, under limits, in the given worker.</summary>
-/// <param name="WorkDirectory">Where to lay out the run folder; null: a temporary folder, deleted afterwards.</param>
+/// <param name="WorkDirectory">Where to lay out the run folder, which must not exist yet or be empty; null: a temporary folder, deleted afterwards.</param>
 public sealed record RunRequest(
     CompiledAssembly Homework,
     IReadOnlyList<TestSuiteBinary> TestSuites,
     RunLimits Limits,
     WorkerLocation Worker,
-    string? WorkDirectory = null);
+    string? WorkDirectory = null)
+{
+    /// <summary>
+    /// Worker layers to leave out (names from <see cref="Sandbox.SandboxLayerNames"/>; only seccomp can be):
+    /// the grader's tests use it to show what the layers beneath hold where a platform lacks one. Never set in grading.
+    /// </summary>
+    internal IReadOnlyList<string> SandboxWithout { get; init; } = [];
+}

@@ -1,3 +1,5 @@
+using Course.Grader.Sandbox;
+
 namespace Course.Grader.Run;
 
 /// <summary>Every test case's result, in run order, including those the grader had to stop.</summary>
@@ -9,4 +11,8 @@ public sealed record RunResult(
     int WorkerStarts,
     IReadOnlyList<string> Incidents,
     string? Error,
-    double DurationSeconds);
+    double DurationSeconds)
+{
+    /// <summary>The sandbox layers of the worker, each active or not with the reason (see <see cref="SandboxLayerNames"/>).</summary>
+    public IReadOnlyList<SandboxLayer> Sandbox { get; init; } = [];
+}

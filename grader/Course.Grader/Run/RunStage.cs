@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Course.Grader.Sandbox;
 
 namespace Course.Grader.Run;
 
@@ -6,18 +7,19 @@ namespace Course.Grader.Run;
 /// Runs the compiled test suites in a worker process and returns a result for every test case.
 /// When a test hangs, crashes the process, exhausts memory or calls Environment.Exit, that test (the
 /// one that had started and not finished) is recorded as failed with the reason, and a new worker
-/// runs the tests that remain; results already in are kept.
+/// runs the tests that remain; results already in are kept. The worker runs in a sandbox (see
+/// <see cref="SandboxLayerNames"/>), and the result says which of its layers held.
 /// </summary>
 public static class RunStage
 {
     public static async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken = default)
     {
         var temporary = request.WorkDirectory is null;
-        var root = request.WorkDirectory ?? Path.Combine(Path.GetTempPath(), "course-run-" + Guid.NewGuid().ToString("N"));
+        var root = PrivateFolder.Create(request.WorkDirectory);
         try
         {
-            var assemblies = RunFolder.Lay(root, request);
-            return await RunWorkersAsync(request, root, assemblies, cancellationToken);
+            var folder = RunFolder.Lay(root, request);
+            return await RunWorkersAsync(request, folder, cancellationToken);
         }
         finally
         {
@@ -25,13 +27,24 @@ public static class RunStage
         }
     }
 
-    static async Task<RunResult> RunWorkersAsync(RunRequest request, string root, IReadOnlyList<string> assemblies, CancellationToken cancellationToken)
+    static async Task<RunResult> RunWorkersAsync(RunRequest request, RunFolderLayout folder, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var ledger = new RunLedger();
         var incidents = new List<string>();
+        var sandboxReports = new List<IReadOnlyList<SandboxLayer>?>();
         var starts = 0;
-        if (assemblies.Count == 0) return new RunResult([], 0, [], null, 0);
+        RunResult Result(IReadOnlyList<TestCaseResult> tests, IReadOnlyList<string> incidentLines, string? error) =>
+            new(tests, starts, incidentLines, error, clock.Elapsed.TotalSeconds)
+            {
+                Sandbox = SandboxSummary.Combine(
+                    WorkerEnvironment.Layer(folder.Scratch),
+                    PrivateFolder.Layer(folder.Root),
+                    SandboxSummary.GroupLimits(request.Limits.MemoryMb, WorkerAttempt.MaxProcesses),
+                    sandboxReports),
+            };
+
+        if (folder.Assemblies.Count == 0) return Result([], [], null);
         while (true)
         {
             if (ledger.HasPlan && (clock.Elapsed >= request.Limits.TotalTimeout || starts > ledger.PlannedCount))
@@ -43,8 +56,10 @@ public static class RunStage
                 break;
             }
             starts++;
-            var attempt = await WorkerAttempt.RunAsync(request.Worker, root, assemblies, ledger.Accounted,
+            var attempt = await WorkerAttempt.RunAsync(request.Worker, folder, ledger.Accounted, request.SandboxWithout,
                 request.Limits, request.Limits.TotalTimeout - clock.Elapsed, cancellationToken);
+            sandboxReports.Add(attempt.Sandbox);
+            incidents.AddRange(attempt.Notes);
             var before = ledger.AccountedCount;
             ledger.Add(attempt.Planned, attempt.Results);
             var ending = attempt.Ending;
@@ -54,7 +69,7 @@ public static class RunStage
                 break;
             }
             if (!ledger.HasPlan)
-                return new RunResult([], starts, [.. incidents, Incident(ending, attempt)], $"the tests could not be run: {ending.Reason}", clock.Elapsed.TotalSeconds);
+                return Result([], [.. incidents, Incident(ending, attempt)], $"the tests could not be run: {ending.Reason}");
             var culprits = ledger.FailCulprits(attempt, ending.Reason);
             incidents.Add(Incident(ending, attempt, culprits));
             if (ending.Kind is WorkerEndingKind.TotalTimedOut or WorkerEndingKind.Fatal)
@@ -70,7 +85,7 @@ public static class RunStage
             }
             if (ledger.AllAccounted) break;
         }
-        return new RunResult(ledger.Results(), starts, incidents, null, clock.Elapsed.TotalSeconds);
+        return Result(ledger.Results(), incidents, null);
     }
 
     static string Incident(WorkerEnding ending, AttemptReport attempt, IReadOnlyList<string>? culprits = null)
@@ -82,15 +97,32 @@ public static class RunStage
 
     static void TryDelete(string root)
     {
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            try
+            {
+                if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+                return;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A test may have left a folder it cannot be listed or deleted from (mode 000): open them up and retry.
+                if (attempt == 0) OpenUp(root);
+            }
+        }
+        // A temporary folder left behind is harmless.
+    }
+
+    static void OpenUp(string folder)
+    {
+        if (OperatingSystem.IsWindows()) return;
         try
         {
-            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+            File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            foreach (var child in new DirectoryInfo(folder).EnumerateDirectories())
+                if (child.LinkTarget is null) OpenUp(child.FullName);
         }
-        catch (IOException)
-        {
-            // A temporary folder left behind is harmless.
-        }
-        catch (UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
         }
     }

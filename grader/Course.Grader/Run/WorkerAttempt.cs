@@ -1,48 +1,69 @@
 using System.Diagnostics;
+using Course.Grader.Sandbox;
 
 namespace Course.Grader.Run;
 
 /// <summary>
 /// One start of the test worker: follows its result stream and stops it at the first limit it breaks
-/// (a test's time, the run's time, memory). It never throws for anything a test does.
+/// (a test's time, the run's time, memory, processes). It never throws for anything a test does, and
+/// every wait after the worker is stopped is bounded, so no process a test left behind can hang the grader.
 /// </summary>
 sealed class WorkerAttempt
 {
     const int MaxLineChars = 16 * 1024 * 1024;
     const long Megabyte = 1024 * 1024;
+
+    /// <summary>
+    /// The most processes the worker's group may hold, the worker included. The worker needs no other
+    /// (where seccomp runs, a test cannot even start one); a few more are let through so that a helper
+    /// a test starts where seccomp is missing (a shell and one command) is stopped with the group and has
+    /// its memory counted, while a fork bomb is stopped at the first poll past this, long before it could
+    /// fill the machine's process table.
+    /// </summary>
+    public const int MaxProcesses = 4;
+
     static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
     /// <summary>After the worker says it is done, how long it may take to exit (a test's foreground thread can keep it alive).</summary>
     static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(5);
+    /// <summary>How long a killed worker may take to be gone.</summary>
+    static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(10);
+    /// <summary>How long the worker's output may stay open after it is gone, before and again after the processes holding it are killed.</summary>
+    static readonly TimeSpan OutputWait = TimeSpan.FromSeconds(2);
 
     readonly Lock gate = new();
     readonly Stopwatch clock = Stopwatch.StartNew();
     readonly List<TestCaseSpec> planned = [];
     readonly List<TestCaseResult> results = [];
     readonly List<(string Name, TimeSpan Since)> suites = [];
+    readonly List<string> notes = [];
     (string Name, TimeSpan Since)? test;
     TimeSpan? lastMessage, doneAt;
     bool calledExit;
     string? uncaught, fatal;
+    IReadOnlyList<SandboxLayer>? sandbox;
 
     public static Task<AttemptReport> RunAsync(
-        WorkerLocation worker, string runDirectory, IReadOnlyList<string> assemblies, IReadOnlySet<string> skip,
+        WorkerLocation worker, RunFolderLayout folder, IReadOnlySet<string> skip, IReadOnlyList<string> sandboxWithout,
         RunLimits limits, TimeSpan timeLeft, CancellationToken cancellationToken) =>
-        new WorkerAttempt().RunCoreAsync(worker, runDirectory, assemblies, skip, limits, timeLeft, cancellationToken);
+        new WorkerAttempt().RunCoreAsync(worker, folder, skip, sandboxWithout, limits, timeLeft, cancellationToken);
 
     async Task<AttemptReport> RunCoreAsync(
-        WorkerLocation worker, string runDirectory, IReadOnlyList<string> assemblies, IReadOnlySet<string> skip,
+        WorkerLocation worker, RunFolderLayout folder, IReadOnlySet<string> skip, IReadOnlyList<string> sandboxWithout,
         RunLimits limits, TimeSpan timeLeft, CancellationToken cancellationToken)
     {
         var nonce = Guid.NewGuid().ToString("N");
-        using var process = new Process { StartInfo = WorkerCommand.StartInfo(worker, runDirectory, assemblies, skip) };
+        using var process = new Process { StartInfo = WorkerCommand.StartInfo(worker, folder, skip, sandboxWithout) };
         process.Start();
+        var processes = new WorkerProcesses(process);
+        var pipes = WorkerProcesses.OutputPipes(process);
         var stdout = Task.Run(() => FollowAsync(process.StandardOutput.BaseStream, nonce), CancellationToken.None);
         var stderr = new StderrTail();
         var stderrDone = Task.Run(() => stderr.ReadAsync(process.StandardError.BaseStream), CancellationToken.None);
         try
         {
+            // Stdin stays open after the nonce: the worker takes its end closing as the grader being gone.
             await process.StandardInput.WriteLineAsync(nonce);
-            process.StandardInput.Close();
+            await process.StandardInput.FlushAsync(CancellationToken.None);
         }
         catch (IOException)
         {
@@ -51,29 +72,54 @@ sealed class WorkerAttempt
         WorkerEnding? stopped = null;
         try
         {
-            stopped = await WatchAsync(process, limits, timeLeft, cancellationToken);
+            stopped = await WatchAsync(process, processes, limits, timeLeft, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Stopped below like any other worker; the caller hears of it once the process is gone.
         }
-        Kill(process);
-        await process.WaitForExitAsync(CancellationToken.None);
-        await Task.WhenAll(stdout, stderrDone);
+        var exited = await StopAsync(process, processes, Task.WhenAll(stdout, stderrDone), pipes);
         cancellationToken.ThrowIfCancellationRequested();
         lock (gate)
         {
             var ending = stopped ?? (doneAt is not null
                 ? WorkerEnding.Completed
-                : WorkerEnding.Died(process.ExitCode, calledExit, stderr.StackOverflow, uncaught, fatal, stderr.Summary));
+                : exited
+                    ? WorkerEnding.Died(process.ExitCode, calledExit, stderr.StackOverflow, uncaught, fatal, stderr.Summary)
+                    : new WorkerEnding(WorkerEndingKind.Crashed, $"the test process could not be stopped within {RunLimits.Seconds(ExitWait)} s"));
             var since = test?.Since ?? (suites.Count > 0 ? suites[^1].Since : clock.Elapsed);
             return new AttemptReport([.. planned], [.. results], test?.Name, [.. suites.Select(s => s.Name)],
-                (clock.Elapsed - since).TotalSeconds, ending, stderr.Text);
+                (clock.Elapsed - since).TotalSeconds, ending, stderr.Text, sandbox, [.. notes]);
         }
     }
 
+    /// <summary>
+    /// Kills the worker with its group and waits, each wait bounded, for it to be gone and for its output
+    /// to end; a process outside the group that still holds the output is killed. Returns whether the
+    /// worker exited.
+    /// </summary>
+    async Task<bool> StopAsync(Process process, WorkerProcesses processes, Task output, IReadOnlySet<string> pipes)
+    {
+        processes.KillAll();
+        var exited = await CompletesWithin(process.WaitForExitAsync(CancellationToken.None), ExitWait);
+        if (await CompletesWithin(output, OutputWait)) return exited;
+        var killed = WorkerProcesses.KillPipeHolders(pipes);
+        var drained = await CompletesWithin(output, OutputWait);
+        lock (gate)
+        {
+            if (killed > 0)
+                notes.Add($"{killed} process(es) outside the test process's group still held its output open after it ended; the grader killed them");
+            if (!drained)
+                notes.Add($"the test process's output was still open {RunLimits.Seconds(OutputWait + OutputWait)} s after it ended; the grader stopped reading it");
+        }
+        return exited;
+    }
+
+    static async Task<bool> CompletesWithin(Task task, TimeSpan bound) =>
+        await Task.WhenAny(task, Task.Delay(bound)) == task;
+
     /// <summary>Null when the worker exited on its own; otherwise why it was killed.</summary>
-    async Task<WorkerEnding?> WatchAsync(Process process, RunLimits limits, TimeSpan timeLeft, CancellationToken cancellationToken)
+    async Task<WorkerEnding?> WatchAsync(Process process, WorkerProcesses processes, RunLimits limits, TimeSpan timeLeft, CancellationToken cancellationToken)
     {
         var startup = limits.TestTimeout > RunLimits.MinimumStartupTime ? limits.TestTimeout : RunLimits.MinimumStartupTime;
         while (!process.WaitForExit(0))
@@ -82,8 +128,14 @@ sealed class WorkerAttempt
             var now = clock.Elapsed;
             if (now > timeLeft)
                 return new(WorkerEndingKind.TotalTimedOut, $"the tests ran past the total time limit of {RunLimits.Seconds(limits.TotalTimeout)} s");
-            if (ResidentMegabytes(process) is { } used && used > limits.MemoryMb)
-                return new(WorkerEndingKind.MemoryExceeded, $"exceeded the memory limit of {limits.MemoryMb} MB (the test process used {used} MB)");
+            var usage = processes.Measure();
+            if (usage.ResidentBytes / Megabyte is var used && used > limits.MemoryMb)
+                return new(WorkerEndingKind.MemoryExceeded, usage.Count == 1
+                    ? $"exceeded the memory limit of {limits.MemoryMb} MB (the test process used {used} MB)"
+                    : $"exceeded the memory limit of {limits.MemoryMb} MB (the test process and the {usage.Count - 1} other processes in its group used {used} MB)");
+            if (usage.Count > MaxProcesses)
+                return new(WorkerEndingKind.TooManyProcesses,
+                    $"started more processes than allowed: {usage.Count} in the test process's group, over the limit of {MaxProcesses} (tests may not start processes)");
             lock (gate)
             {
                 if (doneAt is { } done && now - done > ExitGrace) return WorkerEnding.Completed;
@@ -121,33 +173,9 @@ sealed class WorkerAttempt
                     case ExitMessage: calledExit = true; break;
                     case CrashMessage crash: uncaught ??= crash.Exception.Split('\n')[0].Trim(); break;
                     case FatalMessage failure: fatal ??= failure.Reason; break;
+                    case SandboxMessage report: sandbox ??= report.Layers; break;
                 }
             }
-        }
-    }
-
-    static void Kill(Process process)
-    {
-        try
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // It exited in the meantime.
-        }
-    }
-
-    static long? ResidentMegabytes(Process process)
-    {
-        try
-        {
-            process.Refresh();
-            return process.WorkingSet64 / Megabyte;
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
         }
     }
 }

@@ -7,6 +7,8 @@ enum WorkerEndingKind
     TestTimedOut,
     TotalTimedOut,
     MemoryExceeded,
+    /// <summary>The worker's process group held more processes than the limit.</summary>
+    TooManyProcesses,
     CalledExit,
     Crashed,
     /// <summary>The worker could not load the tests at all.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Course.Grader.Sandbox;
 
 namespace Course.Grader.Run;
 
@@ -29,6 +30,7 @@ internal static class WorkerProtocol
         ["exit"] = typeof(ExitMessage),
         ["crash"] = typeof(CrashMessage),
         ["fatal"] = typeof(FatalMessage),
+        ["sandbox"] = typeof(SandboxMessage),
     };
 
     public static string Format(WorkerMessage message, string nonce) =>
@@ -76,3 +78,6 @@ internal sealed record CrashMessage(string Exception) : WorkerMessage;
 
 /// <summary>The worker could not run at all: bad arguments, an assembly that does not load.</summary>
 internal sealed record FatalMessage(string Reason) : WorkerMessage;
+
+/// <summary>The sandbox layers the worker applied to itself (and those it could not), sent before any test code loads.</summary>
+internal sealed record SandboxMessage(IReadOnlyList<SandboxLayer> Layers) : WorkerMessage;

@@ -1,4 +1,5 @@
 using Course.Grader.Run;
+using Course.Grader.Sandbox;
 using Course.Grader.Tests.Compile;
 
 namespace Course.Grader.Tests.Run;
@@ -137,5 +138,33 @@ public class WellBehavedSuiteTests
         Assert.That(run.WorkerStarts, Is.EqualTo(1));
         Assert.That(run.Incidents, Is.Empty);
         Assert.That(run.Tests, Has.Count.EqualTo(8));
+    }
+
+    [Test]
+    public async Task Given_a_run_Then_the_report_marks_each_sandbox_layer_active_exactly_where_this_platform_has_it()
+    {
+        var layers = (await Run.Value).Sandbox.ToDictionary(l => l.Name);
+        TestContext.Out.WriteLine(string.Join("\n", layers.Values));
+        var linux = OperatingSystem.IsLinux();
+        var unix = linux || OperatingSystem.IsMacOS();
+        var expected = new Dictionary<string, bool>
+        {
+            [SandboxLayerNames.Environment] = true,
+            [SandboxLayerNames.RunFolder] = !OperatingSystem.IsWindows(),
+            [SandboxLayerNames.ProcessGroup] = unix,
+            [SandboxLayerNames.GroupLimits] = linux,
+            [SandboxLayerNames.ResourceLimits] = unix,
+            [SandboxLayerNames.Capabilities] = linux,
+            [SandboxLayerNames.NoNewPrivileges] = linux,
+            [SandboxLayerNames.LandlockFilesystem] = KernelFeatures.LandlockAbi >= 1,
+            [SandboxLayerNames.LandlockNetwork] = KernelFeatures.LandlockAbi >= 4,
+            [SandboxLayerNames.LandlockScope] = KernelFeatures.LandlockAbi >= 6,
+            [SandboxLayerNames.Seccomp] = KernelFeatures.Seccomp,
+        };
+
+        Assert.That(layers.Keys, Is.EquivalentTo(expected.Keys));
+        foreach (var (name, active) in expected)
+            Assert.That(layers[name].Active, Is.EqualTo(active), () => layers[name].ToString());
+        Assert.That(layers.Values.Select(l => l.Detail), Has.All.Not.Empty, "an inactive layer says why, an active one what it does");
     }
 }

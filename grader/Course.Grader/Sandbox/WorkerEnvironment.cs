@@ -1,0 +1,69 @@
+using System.Collections;
+
+namespace Course.Grader.Sandbox;
+
+/// <summary>
+/// The worker's environment: none of the grader's variables except an allow-list of those the runtime,
+/// libtorch and the tests need, so that no token (GITHUB_TOKEN), no file a test could write to or read
+/// (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_ENV) and no grading switch (COURSE_GOLDEN) reaches it.
+/// HOME and the temporary folder are its scratch folder.
+/// </summary>
+static class WorkerEnvironment
+{
+    /// <summary>Passed on when the grader has them: search path, locale, time zone, native libraries, threads, the device under test.</summary>
+    static readonly string[] Passed =
+    [
+        "PATH", "LANG", "LC_ALL", "TZ", "LD_LIBRARY_PATH", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
+        "COURSE_DEVICE", "CUDA_VISIBLE_DEVICES", "CUBLAS_WORKSPACE_CONFIG",
+    ];
+
+    /// <summary>Where the runtime lives when the dotnet host is not the one on the PATH (DOTNET_ROOT, DOTNET_ROOT_X64, ...).</summary>
+    const string DotnetRootPrefix = "DOTNET_ROOT";
+
+    /// <summary>What a Windows process needs to start at all.</summary>
+    static readonly string[] PassedOnWindows = ["SystemRoot", "windir", "SystemDrive", "PATHEXT", "NUMBER_OF_PROCESSORS", "PROCESSOR_ARCHITECTURE"];
+
+    const string OpenMpThreads = "OMP_NUM_THREADS";
+
+    /// <summary>Replaces <paramref name="environment"/> (a copy of the grader's) with the worker's.</summary>
+    public static void Apply(IDictionary<string, string?> environment, string scratch)
+    {
+        var grader = environment.ToList();
+        environment.Clear();
+        foreach (var (name, value) in grader.Where(v => IsPassed(v.Key))) environment[name] = value;
+        // One libtorch (OpenMP) thread unless the grader's environment says otherwise: on a busy machine
+        // two spinning OpenMP threads made hw3's 3 s training test take 80 s. Parallelism comes from
+        // grading several submissions at once instead.
+        if (!environment.ContainsKey(OpenMpThreads)) environment[OpenMpThreads] = "1";
+        environment["HOME"] = scratch;
+        environment["TMPDIR"] = scratch;
+        if (OperatingSystem.IsWindows())
+        {
+            environment["TEMP"] = scratch;
+            environment["TMP"] = scratch;
+            environment["USERPROFILE"] = scratch;
+        }
+        // No diagnostics IPC socket or debugger attach into the worker, and a crashing test must not
+        // leave a dump of the process behind.
+        environment["DOTNET_EnableDiagnostics"] = "0";
+        environment["DOTNET_DbgEnableMiniDump"] = "0";
+        environment["DOTNET_EnableCrashReport"] = "0";
+    }
+
+    /// <summary>The layer as a run reports it: which variables the worker gets.</summary>
+    public static SandboxLayer Layer(string scratch)
+    {
+        var grader = System.Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value, OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+        var worker = new Dictionary<string, string?>(grader, grader.Comparer);
+        Apply(worker, scratch);
+        var withheld = grader.Keys.Count(name => !worker.ContainsKey(name));
+        return new(SandboxLayerNames.Environment, true,
+            $"only {string.Join(", ", worker.Keys.Order(StringComparer.Ordinal))}; {withheld} of the grader's {grader.Count} variables withheld");
+    }
+
+    static bool IsPassed(string name) =>
+        Passed.Contains(name, StringComparer.Ordinal)
+        || name.StartsWith(DotnetRootPrefix, StringComparison.Ordinal)
+        || (OperatingSystem.IsWindows() && PassedOnWindows.Contains(name, StringComparer.OrdinalIgnoreCase));
+}
