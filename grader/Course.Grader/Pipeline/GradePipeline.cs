@@ -138,7 +138,7 @@ public static class GradePipeline
             .Select(i => new Annotation(AnnotationLevel.Warning, i.Cause.File ?? "", i.Cause.Line, i.Cause.Column,
                 "a test does not compile against your code", $"{i.Member}: {i.Cause.Message}"))
             .Where(a => studentFiles.Contains(a.File));
-        return Scored(run.Tests, bannedReached, [.. annotations, .. isolated]);
+        return Scored(run.Tests, bannedReached, [.. annotations, .. isolated]) with { Sandbox = run.Sandbox };
     }
 
     static readonly IReadOnlyDictionary<string, AnalysisFinding> NoFindings = new Dictionary<string, AnalysisFinding>();

@@ -31,5 +31,7 @@ public static class ConsoleReport
         var colour = report.Status != GradeStatus.Graded ? "red" : report.Score >= report.MaxScore ? "green" : "yellow";
         console.MarkupLine($"[bold {colour}]Score: {ScoreStage.Format(report.Score)}/{ScoreStage.Format(report.MaxScore)}[/] ({report.Percent.ToString("0.#", CultureInfo.InvariantCulture)}%)");
         console.MarkupLine(Markup.Escape(report.Summary));
+        if (report.SandboxNote is { } sandbox)
+            console.MarkupLine($"[grey]{Markup.Escape(sandbox)}[/]");
     }
 }

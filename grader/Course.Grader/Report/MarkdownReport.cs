@@ -47,7 +47,8 @@ public static class MarkdownReport
             }
         }
         var footer = $"\n<sub>grader {report.Provenance.GraderVersion} · tests {report.Provenance.TestSuiteHash[..Math.Min(12, report.Provenance.TestSuiteHash.Length)]}"
-                     + (report.Provenance.SubmissionCommit is { } commit ? $" · commit {commit[..Math.Min(12, commit.Length)]}" : "") + "</sub>\n";
+                     + (report.Provenance.SubmissionCommit is { } commit ? $" · commit {commit[..Math.Min(12, commit.Length)]}" : "") + "</sub>\n"
+                     + (report.SandboxNote is { } sandbox ? $"<sub>{Escape(sandbox)}</sub>\n" : "");
 
         var text = head.ToString() + details + footer;
         if (Bytes(text) <= limit) return text;

@@ -1,4 +1,5 @@
 using Course.Grader.Manifest;
+using Course.Grader.Sandbox;
 
 namespace Course.Grader.Score;
 
@@ -62,4 +63,13 @@ public sealed record GradeReport(
     public const int CurrentSchemaVersion = 1;
 
     public double Percent => MaxScore == 0 ? 0 : 100 * Score / MaxScore;
+
+    /// <summary>The sandbox layers the student's code ran under, each active or not with the reason; empty when nothing ran.</summary>
+    public IReadOnlyList<SandboxLayer> Sandbox { get; init; } = [];
+
+    /// <summary>"all 11 sandbox layers were active", or which were not and why; null when nothing ran.</summary>
+    public string? SandboxNote => Sandbox.Count == 0 ? null
+        : Sandbox.All(l => l.Active) ? $"Student code ran in a sandbox with all {Sandbox.Count} layers active ({string.Join(", ", Sandbox.Select(l => l.Name))})."
+        : $"Student code ran in a sandbox with {Sandbox.Count(l => l.Active)} of {Sandbox.Count} layers active; not active: " +
+          string.Join("; ", Sandbox.Where(l => !l.Active).Select(l => $"{l.Name} ({l.Detail})")) + ".";
 }

@@ -38,6 +38,8 @@ public class AdversarialCorpusTests
         Assert.That(report.Score, Is.Zero, report.Describe());
         Assert.That(report.Tests.Select(t => t.FullName).Order(StringComparer.Ordinal), Is.EqualTo(ListedTests(homework)), "every test is listed");
         Assert.That(report.Tests.Select(t => t.Passed), Has.All.False);
+        Assert.That(report.Sandbox, Is.Empty, "nothing ran, so there is no sandbox to report");
+        Assert.That(report.SandboxNote, Is.Null);
         Assert.That(File.Exists(canary), Is.False, "nothing written outside the scratch folder");
         Assert.That(ProcessesWith(canary), Is.Empty, "no process left behind");
         return (report, file, folder);

@@ -35,6 +35,28 @@ public class ReferenceStarterAndPartialGradingTests
     }
 
     [Test]
+    public void Given_the_reference_When_graded_Then_the_report_says_which_sandbox_layers_held_as_the_kernel_allows()
+    {
+        var layers = reference.Sandbox.ToDictionary(l => l.Name);
+
+        Assert.That(layers.Keys, Is.EqualTo(new[]
+        {
+            "environment", "run-folder", "process-group", "group-limits", "rlimits", "capabilities", "no-new-privs",
+            "landlock-fs", "landlock-net", "landlock-scope", "seccomp",
+        }));
+        Assert.That(layers["environment"].Active && layers["run-folder"].Active, Is.True);
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.That(layers["landlock-fs"].Active, Is.EqualTo(Run.KernelFeatures.LandlockAbi >= 1), layers["landlock-fs"].Detail);
+            Assert.That(layers["landlock-net"].Active, Is.EqualTo(Run.KernelFeatures.LandlockAbi >= 4), layers["landlock-net"].Detail);
+            Assert.That(layers["landlock-scope"].Active, Is.EqualTo(Run.KernelFeatures.LandlockAbi >= 6), layers["landlock-scope"].Detail);
+            Assert.That(layers["seccomp"].Active, Is.EqualTo(Run.KernelFeatures.Seccomp), layers["seccomp"].Detail);
+        }
+        Assert.That(layers.Values.Where(l => !l.Active).Select(l => l.Detail), Has.All.Not.Empty, "an inactive layer says why");
+        Assert.That(reference.SandboxNote, Does.StartWith("Student code ran in a sandbox with "));
+    }
+
+    [Test]
     public void Given_the_reference_When_graded_Then_the_provenance_names_the_grader_the_tests_and_the_folder()
     {
         Assert.That(reference.Provenance.GraderVersion, Is.Not.Empty);

@@ -35,3 +35,46 @@ public class ConsoleReportTests
         Assert.That(output, Does.Contain("Score: 12/26 (46.2%)"));
     }
 }
+
+/// <summary>Every report that ran student code says which sandbox layers held, and names those that did not with the reason.</summary>
+public class SandboxNoteTests
+{
+    static readonly Course.Grader.Sandbox.SandboxLayer[] SomeInactive =
+    [
+        new("environment", true, "an allow-list of 9 variables"),
+        new("landlock-net", false, "kernel Landlock ABI 3 has no network rules"),
+        new("seccomp", true, "denies exec"),
+    ];
+
+    [Test]
+    public void Given_a_layer_that_did_not_hold_When_reported_Then_console_and_Markdown_name_it_with_its_reason()
+    {
+        var report = RepresentativeReport.Graded() with { Sandbox = SomeInactive };
+        var console = new TestConsole().Width(200);
+
+        ConsoleReport.Write(console, new ReportView(report, RevealHidden: false));
+        var markdown = MarkdownReport.Write(new ReportView(report, RevealHidden: false));
+
+        const string note = "Student code ran in a sandbox with 2 of 3 layers active; not active: landlock-net (kernel Landlock ABI 3 has no network rules).";
+        Assert.That(console.Output, Does.Contain(note));
+        Assert.That(markdown, Does.Contain($"<sub>{note}</sub>"));
+    }
+
+    [Test]
+    public void Given_every_layer_active_When_reported_Then_the_note_lists_them_and_JSON_keeps_each_layer()
+    {
+        var report = RepresentativeReport.Graded() with { Sandbox = [.. SomeInactive.Select(l => l with { Active = true })] };
+
+        Assert.That(report.SandboxNote, Is.EqualTo("Student code ran in a sandbox with all 3 layers active (environment, landlock-net, seccomp)."));
+        Assert.That(JsonReport.Read(JsonReport.Write(report)).Sandbox, Is.EqualTo(report.Sandbox));
+    }
+
+    [Test]
+    public void Given_nothing_ran_When_reported_Then_there_is_no_sandbox_note()
+    {
+        var report = RepresentativeReport.Graded();
+
+        Assert.That(report.SandboxNote, Is.Null);
+        Assert.That(MarkdownReport.Write(new ReportView(report, RevealHidden: false)), Does.Not.Contain("sandbox"));
+    }
+}
