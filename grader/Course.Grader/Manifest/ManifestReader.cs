@@ -89,22 +89,21 @@ internal static partial class ManifestReader
     }
 
     private static List<BannedApi> BannedApis(List<BannedApiDocument?>? banned, List<string> problems) =>
-        (banned ?? []).Select((entry, i) =>
-        {
-            var id = Required(entry?.Id, $"banned_apis[{i}].id", problems);
-            if (id.Length > 0 && !BannedApi.IdPrefixes.Any(p => id.StartsWith(p, StringComparison.Ordinal) && id.Length > p.Length))
-                problems.Add($"banned_apis[{i}].id '{id}' must be a documentation-comment ID starting with {string.Join(", ", BannedApi.IdPrefixes)}");
-            return new BannedApi(id, Required(entry?.Message, $"banned_apis[{i}].message", problems));
-        }).ToList();
+        (banned ?? []).Select((entry, i) => new BannedApi(
+            ApiId(entry?.Id, $"banned_apis[{i}].id", problems), Required(entry?.Message, $"banned_apis[{i}].message", problems))).ToList();
 
     private static List<AllowedApi> AllowedApis(List<AllowedApiDocument?>? allowed, List<string> problems) =>
-        (allowed ?? []).Select((entry, i) =>
-        {
-            var id = Required(entry?.Id, $"allowed_apis[{i}].id", problems);
-            if (id.Length > 0 && !BannedApi.IdPrefixes.Any(p => id.StartsWith(p, StringComparison.Ordinal) && id.Length > p.Length))
-                problems.Add($"allowed_apis[{i}].id '{id}' must be a documentation-comment ID starting with {string.Join(", ", BannedApi.IdPrefixes)}");
-            return new AllowedApi(id, Required(entry?.Reason, $"allowed_apis[{i}].reason", problems));
-        }).ToList();
+        (allowed ?? []).Select((entry, i) => new AllowedApi(
+            ApiId(entry?.Id, $"allowed_apis[{i}].id", problems), Required(entry?.Reason, $"allowed_apis[{i}].reason", problems))).ToList();
+
+    /// <summary>A required documentation-comment ID (M:, T:, N:, ...), as BannedApiAnalyzers writes them.</summary>
+    private static string ApiId(string? value, string key, List<string> problems)
+    {
+        var id = Required(value, key, problems);
+        if (id.Length > 0 && !BannedApi.IdPrefixes.Any(p => id.StartsWith(p, StringComparison.Ordinal) && id.Length > p.Length))
+            problems.Add($"{key} '{id}' must be a documentation-comment ID starting with {string.Join(", ", BannedApi.IdPrefixes)}");
+        return id;
+    }
 
     private static BannedPolicy Policy(string? policy, List<string> problems)
     {
