@@ -20,7 +20,7 @@ static class ProcessGroup
             if (Libc.setpgid(0, 0) != 0 && Libc.getpgid(0) != self)
                 return new(SandboxLayerNames.ProcessGroup, false, $"setpgid failed (errno {Marshal.GetLastPInvokeError()}): the grader kills the worker's process tree instead");
             return new(SandboxLayerNames.ProcessGroup, true,
-                $"leads process group {self}, which the grader kills whole; it kills the group itself when the grader's end of its stdin closes");
+                "leads a process group of its own, which the grader kills whole; it kills the group itself when the grader's end of its stdin closes");
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {

@@ -41,7 +41,7 @@ static class ResourceLimits
             if (Libc.getuid() == 0)
                 applied.Add("no process cap: the kernel exempts root from RLIMIT_NPROC");
             else if (UserTaskCount() is { } tasks && Lower(Libc.RLIMIT_NPROC, (ulong)(tasks + TaskHeadroom)))
-                applied.Add($"at most {tasks + TaskHeadroom} processes and threads for the user ({TaskHeadroom} more than it runs now)");
+                applied.Add($"at most {TaskHeadroom} more processes and threads for the user than it ran when the worker started");
             else
                 failed.Add($"RLIMIT_NPROC (errno {Marshal.GetLastPInvokeError()})");
         }
