@@ -60,8 +60,12 @@ public static class SymbolUses
                 if (node is not ExpressionSyntax expression) break;
                 var type = model.GetTypeInfo(expression, cancellationToken);
                 Add(UseAspect.Type, type.Type);
-                if (!SymbolEqualityComparer.Default.Equals(type.Type, type.ConvertedType)) Add(UseAspect.ConvertedType, type.ConvertedType);
-                Add(UseAspect.Conversion, model.GetConversion(expression, cancellationToken).MethodSymbol);
+                // A user-defined conversion always changes the type, so only a converted expression can have one.
+                if (!SymbolEqualityComparer.Default.Equals(type.Type, type.ConvertedType))
+                {
+                    Add(UseAspect.ConvertedType, type.ConvertedType);
+                    Add(UseAspect.Conversion, model.GetConversion(expression, cancellationToken).MethodSymbol);
+                }
                 switch (expression)
                 {
                     case AwaitExpressionSyntax awaited:

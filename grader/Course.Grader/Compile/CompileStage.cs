@@ -31,7 +31,11 @@ public static class CompileStage
 
     static AssemblyCompileResult CompileHomework(AssemblySources sources, IReadOnlyList<MetadataReference> references, CancellationToken cancellationToken)
     {
-        var compilation = Create(sources, Trees(sources), references);
+        var trees = Trees(sources);
+        var compilation = Create(sources, trees, references);
+        // Roslyn does not watch its cancellation token while it binds nested lambdas, so that case is refused up front.
+        if (LambdaNesting.Check(trees, () => references) is { } tooDeep)
+            return new AssemblyCompileResult(sources.AssemblyName, null, [tooDeep], [], compilation, compilation, []);
         var (assembly, diagnostics) = Emit(compilation, cancellationToken);
         return new AssemblyCompileResult(sources.AssemblyName, assembly, Reported(diagnostics, warnings: true), [], compilation, compilation,
             [.. diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Location)]);

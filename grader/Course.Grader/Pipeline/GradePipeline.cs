@@ -167,17 +167,29 @@ public static class GradePipeline
             .ToList();
     }
 
-    /// <summary>Null when compiling took longer than <paramref name="timeout"/>.</summary>
+    /// <summary>How long past its deadline a compile may go on before the grade stops waiting for it.</summary>
+    static readonly TimeSpan CompileGrace = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Null when compiling took longer than <paramref name="timeout"/>. Roslyn stops at its cancellation token only between
+    /// steps; a step it never leaves (the lambda bombs <see cref="LambdaNesting"/> refuses are the one known case) is
+    /// abandoned after a grace period, so the grade still ends: the compile's thread goes on until it finishes or the
+    /// process exits.
+    /// </summary>
     static CompileResult? Compile(AssemblySources homework, IReadOnlyList<(AssemblySources Sources, string GoldenDirectory)> suites, WorkerLocation worker,
         TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
+        var compiling = Task.Factory.StartNew(
+            () => CompileStage.Compile(new CompileRequest(homework, [.. suites.Select(s => s.Sources)], worker.LibraryAssemblies), deadline.Token),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        compiling.ContinueWith(_ => deadline.Dispose(), TaskScheduler.Default);
         try
         {
-            return CompileStage.Compile(new CompileRequest(homework, [.. suites.Select(s => s.Sources)], worker.LibraryAssemblies), deadline.Token);
+            return compiling.Wait(timeout + CompileGrace, cancellationToken) ? compiling.Result : null;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (AggregateException e) when (e.InnerException is OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             return null;
         }
