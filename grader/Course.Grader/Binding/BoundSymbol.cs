@@ -12,6 +12,7 @@ namespace Course.Grader.Binding;
 /// <param name="Declaration">For a homework symbol, where the student declared it.</param>
 public sealed record BoundSymbol(string Key, string Display, bool InHomework, SourcePlace? Declaration)
 {
+    /// <summary>Full names and signatures, without nullable annotations: <c>Tensor?</c> and <c>Tensor</c> are one type at run time.</summary>
     static readonly SymbolDisplayFormat KeyFormat = new(
         globalNamespaceStyle: SymbolDisplayGlobalNamespaceStyle.Included,
         typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
@@ -20,7 +21,7 @@ public sealed record BoundSymbol(string Key, string Display, bool InHomework, So
                        | SymbolDisplayMemberOptions.IncludeType | SymbolDisplayMemberOptions.IncludeRef | SymbolDisplayMemberOptions.IncludeExplicitInterface,
         kindOptions: SymbolDisplayKindOptions.IncludeMemberKeyword | SymbolDisplayKindOptions.IncludeTypeKeyword | SymbolDisplayKindOptions.IncludeNamespaceKeyword,
         parameterOptions: SymbolDisplayParameterOptions.IncludeType | SymbolDisplayParameterOptions.IncludeParamsRefOut | SymbolDisplayParameterOptions.IncludeExtensionThis,
-        miscellaneousOptions: SymbolDisplayMiscellaneousOptions.UseSpecialTypes | SymbolDisplayMiscellaneousOptions.IncludeNotNullableReferenceTypeModifier);
+        miscellaneousOptions: SymbolDisplayMiscellaneousOptions.UseSpecialTypes);
 
     /// <summary>Null for no symbol or one the compiler could not resolve (an error the compile stage isolates).</summary>
     /// <param name="declarationOf">Where a homework symbol is declared in the student's files, when known.</param>

@@ -16,15 +16,21 @@ public static class TestBindings
 {
     /// <param name="homework">The homework's assembly as the suite references it.</param>
     /// <param name="declarationOf">Where a homework symbol is declared, for messages (see <see cref="BoundSymbol.Of"/>).</param>
-    public static IReadOnlyList<TestBinding> Read(Compilation suite, IAssemblySymbol homework, Func<ISymbol, SourcePlace?>? declarationOf = null, CancellationToken cancellationToken = default)
+    public static IReadOnlyList<TestBinding> Read(Compilation suite, IAssemblySymbol homework, Func<ISymbol, SourcePlace?>? declarationOf = null,
+        CancellationToken cancellationToken = default)
     {
         var bindings = new List<TestBinding>();
+        // The same symbols (Tensor, Assert.That, ...) come up at thousands of places; their display strings are made once.
+        var bound = new Dictionary<ISymbol, BoundSymbol?>(SymbolEqualityComparer.Default);
         foreach (var tree in suite.SyntaxTrees)
         {
             var model = suite.GetSemanticModel(tree);
             foreach (var use in SymbolUses.In(model, cancellationToken))
-                if (BoundSymbol.Of(use.Symbol, homework, declarationOf) is { } target)
-                    bindings.Add(new TestBinding(tree.FilePath, use.At.Span, use.Aspect, target));
+            {
+                if (!bound.TryGetValue(use.Symbol, out var target))
+                    bound[use.Symbol] = target = BoundSymbol.Of(use.Symbol, homework, declarationOf);
+                if (target is not null) bindings.Add(new TestBinding(tree.FilePath, use.At.Span, use.Aspect, target));
+            }
         }
         return bindings;
     }

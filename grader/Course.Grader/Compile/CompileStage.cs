@@ -29,6 +29,18 @@ public static class CompileStage
         return new CompileResult(homework, request.TestSuites.Select(suite => CompileTestSuite(suite, withHomework, cancellationToken)).ToList());
     }
 
+    /// <summary>
+    /// The homework and each test suite as compilations to read, not to run: nothing is emitted and the tests see the
+    /// homework through its compilation, so only what a reader asks for is ever bound. For the trusted starter, whose
+    /// tests the grader reads (<c>TrustedTests</c>) but never runs.
+    /// </summary>
+    public static (CSharpCompilation Homework, IReadOnlyList<CSharpCompilation> TestSuites) ForReading(CompileRequest request)
+    {
+        var homework = Create(request.Homework, Trees(request.Homework), ReferenceCache.For(HomeworkReferences.Select(request.LibraryPaths)));
+        IReadOnlyList<MetadataReference> withHomework = [.. ReferenceCache.For(request.LibraryPaths), homework.ToMetadataReference()];
+        return (homework, request.TestSuites.Select(suite => Create(suite, Trees(suite), withHomework)).ToList());
+    }
+
     static AssemblyCompileResult CompileHomework(AssemblySources sources, IReadOnlyList<MetadataReference> references, CancellationToken cancellationToken)
     {
         var trees = Trees(sources);

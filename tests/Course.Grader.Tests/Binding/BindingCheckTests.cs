@@ -91,6 +91,14 @@ public class BindingCheckTests
     }
 
     [Test]
+    public void Given_other_nullable_annotations_than_the_starters_When_compared_Then_nothing_changed()
+    {
+        var changes = Changes(Submission(best: "Score?").Replace("public sealed class Score { public double Value; }", "public sealed class Score { public double Value; public string? Name; }"));
+
+        Assert.That(changes, Is.Empty, () => string.Join("\n", changes.Select(c => c.Describe())));
+    }
+
+    [Test]
     public void Given_a_homework_type_named_Assert_When_compared_Then_it_takes_the_place_of_NUnits_Assert()
     {
         var changes = Changes(Submission("""
