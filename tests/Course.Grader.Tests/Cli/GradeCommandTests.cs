@@ -82,14 +82,20 @@ public class GradeCommandTests
         Environment.SetEnvironmentVariable("GITHUB_OUTPUT", stepOutput);
         Environment.SetEnvironmentVariable("GITHUB_STEP_SUMMARY", stepSummary);
         (int ExitCode, string Output) run;
+        // The workflow commands go to stderr; kept here, they would become a notice on this repository's own CI run.
+        var stderr = new StringWriter();
+        var realStderr = Console.Error;
+        Console.SetError(stderr);
         try
         {
             run = CourseCli.Run("grade", Hw3Submissions.Assignment, "--public-only", "--format", "classroom");
         }
         finally
         {
+            Console.SetError(realStderr);
             foreach (var name in ActionsVariables) Environment.SetEnvironmentVariable(name, null);
         }
+        Assert.That(stderr.ToString(), Does.Contain($"::notice title={Hw3Submissions.Assignment}::Points "));
 
         Assert.That(run.ExitCode, Is.EqualTo(0), run.Output);
         var result = JsonDocument.Parse(run.Output).RootElement;
