@@ -14,13 +14,32 @@ public static class GitCheckout
         return commit;
     }
 
-    /// <summary>The commit a folder's HEAD points at, or null when it is not a git work tree.</summary>
+    /// <summary>
+    /// The commit a folder's HEAD points at, or null when it is not a git work tree or says nothing readable. Read from the
+    /// files of <c>.git</c> (HEAD, the ref it names, packed-refs) as plain, size-capped text, never by running git in a folder
+    /// a student controls, whose <c>.git/config</c> could make git run a program.
+    /// </summary>
     public static string? HeadOf(string folder)
     {
-        if (!Directory.Exists(Path.Combine(folder, ".git"))) return null;
-        try { return Run(folder, "rev-parse", "HEAD").Trim(); }
-        catch (SubmissionException) { return null; }
+        var git = Path.Combine(folder, ".git");
+        if (FileEntry.Of(git).Kind != FileKind.Directory) return null;
+        var head = SafeFiles.ReadText(Path.Combine(git, "HEAD"), MaxRefBytes).Text?.Trim();
+        if (head is null) return null;
+        if (!head.StartsWith("ref: ", StringComparison.Ordinal)) return IsCommitId(head) ? head : null;
+        var name = head["ref: ".Length..].Trim();
+        if (!name.StartsWith("refs/", StringComparison.Ordinal) || name.Split('/').Any(part => part is "" or "." or "..")) return null;
+        var loose = SafeFiles.ReadText(Path.Combine([git, .. name.Split('/')]), MaxRefBytes).Text?.Trim();
+        if (loose is not null) return IsCommitId(loose) ? loose : null;
+        var packed = SafeFiles.ReadText(Path.Combine(git, "packed-refs"), MaxPackedRefsBytes).Text;
+        return packed?.Split('\n').Select(line => line.Trim().Split(' '))
+            .FirstOrDefault(fields => fields.Length == 2 && fields[1] == name && IsCommitId(fields[0]))?[0];
     }
+
+    const int MaxRefBytes = 4096;
+    const int MaxPackedRefsBytes = 4 << 20;
+
+    /// <summary>A SHA-1 or SHA-256 object id.</summary>
+    static bool IsCommitId(string text) => text.Length is 40 or 64 && text.All(Uri.IsHexDigit);
 
     static string Run(string? workingDirectory, params string[] args)
     {
