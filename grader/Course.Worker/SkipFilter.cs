@@ -5,11 +5,16 @@ namespace Course.Worker;
 
 /// <summary>
 /// Runs every test case except those already accounted for by an earlier worker (done, or the culprit
-/// of a hang or crash). Explicit tests stay unrun, as with an empty filter.
+/// of a hang or crash), and, when <paramref name="only"/> names any, only those. Explicit tests stay unrun,
+/// as with an empty filter.
 /// </summary>
-sealed class SkipFilter(IReadOnlySet<string> skip) : TestFilter
+sealed class SkipFilter(IReadOnlySet<string> skip, IReadOnlyList<string> only) : TestFilter
 {
-    public override bool Match(ITest test) => !test.IsSuite && !skip.Contains(test.FullName);
+    public override bool Match(ITest test) => !test.IsSuite && !skip.Contains(test.FullName) && (only.Count == 0 || only.Any(name => Names(name, test.FullName)));
+
+    /// <summary>The test itself, or a fixture or parameterised method it belongs to.</summary>
+    static bool Names(string name, string test) =>
+        test == name || (test.StartsWith(name, StringComparison.Ordinal) && test[name.Length] is '.' or '(');
 
     public override bool IsExplicitMatch(ITest test) => false;
 

@@ -25,7 +25,7 @@ sealed class WorkerRun(WorkerOptions options, ProtocolWriter protocol)
         var paths = options.Assemblies.Select(a => Path.GetFullPath(Path.Combine(options.RunDirectory, a))).ToList();
         var probe = paths.Select(p => Path.GetDirectoryName(p)!).Append(options.RunDirectory).Distinct().ToList();
         var context = new RunAssemblyLoadContext(probe);
-        var filter = new SkipFilter(options.Skip);
+        var filter = new SkipFilter(options.Skip, options.Only);
         var loaded = new List<(NUnitTestAssemblyRunner Runner, string Suite)>();
         foreach (var path in paths)
         {

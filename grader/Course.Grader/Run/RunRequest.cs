@@ -19,4 +19,10 @@ public sealed record RunRequest(
     /// the grader's tests use it to show what the layers beneath hold where a platform lacks one. Never set in grading.
     /// </summary>
     internal IReadOnlyList<string> SandboxWithout { get; init; } = [];
+
+    /// <summary>
+    /// When not empty, the only tests to run: full names, or prefixes that end before a '.' or '(' (a fixture, a method's
+    /// cases). For checks that need a few tests of a suite (a mutant against the test that must catch it), never a grade.
+    /// </summary>
+    public IReadOnlyList<string> Only { get; init; } = [];
 }

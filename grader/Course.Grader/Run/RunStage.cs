@@ -56,7 +56,7 @@ public static class RunStage
                 break;
             }
             starts++;
-            var attempt = await WorkerAttempt.RunAsync(request.Worker, folder, ledger.Accounted, request.SandboxWithout,
+            var attempt = await WorkerAttempt.RunAsync(request.Worker, folder, ledger.Accounted, request.Only, request.SandboxWithout,
                 request.Limits, request.Limits.TotalTimeout - clock.Elapsed, cancellationToken);
             sandboxReports.Add(attempt.Sandbox);
             incidents.AddRange(attempt.Notes);

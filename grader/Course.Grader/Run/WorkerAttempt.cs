@@ -43,16 +43,16 @@ sealed class WorkerAttempt
     IReadOnlyList<SandboxLayer>? sandbox;
 
     public static Task<AttemptReport> RunAsync(
-        WorkerLocation worker, RunFolderLayout folder, IReadOnlySet<string> skip, IReadOnlyList<string> sandboxWithout,
+        WorkerLocation worker, RunFolderLayout folder, IReadOnlySet<string> skip, IReadOnlyList<string> only, IReadOnlyList<string> sandboxWithout,
         RunLimits limits, TimeSpan timeLeft, CancellationToken cancellationToken) =>
-        new WorkerAttempt().RunCoreAsync(worker, folder, skip, sandboxWithout, limits, timeLeft, cancellationToken);
+        new WorkerAttempt().RunCoreAsync(worker, folder, skip, only, sandboxWithout, limits, timeLeft, cancellationToken);
 
     async Task<AttemptReport> RunCoreAsync(
-        WorkerLocation worker, RunFolderLayout folder, IReadOnlySet<string> skip, IReadOnlyList<string> sandboxWithout,
+        WorkerLocation worker, RunFolderLayout folder, IReadOnlySet<string> skip, IReadOnlyList<string> only, IReadOnlyList<string> sandboxWithout,
         RunLimits limits, TimeSpan timeLeft, CancellationToken cancellationToken)
     {
         var nonce = Guid.NewGuid().ToString("N");
-        using var process = new Process { StartInfo = WorkerCommand.StartInfo(worker, folder, skip, sandboxWithout) };
+        using var process = new Process { StartInfo = WorkerCommand.StartInfo(worker, folder, skip, only, sandboxWithout) };
         process.Start();
         var processes = new WorkerProcesses(process);
         var pipes = WorkerProcesses.OutputPipes(process);

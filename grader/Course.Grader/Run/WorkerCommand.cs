@@ -6,7 +6,7 @@ namespace Course.Grader.Run;
 /// <summary>The command line and environment of the test worker (see Course.Worker's usage).</summary>
 static class WorkerCommand
 {
-    public static ProcessStartInfo StartInfo(WorkerLocation worker, RunFolderLayout folder, IReadOnlySet<string> skip, IReadOnlyList<string> sandboxWithout)
+    public static ProcessStartInfo StartInfo(WorkerLocation worker, RunFolderLayout folder, IReadOnlySet<string> skip, IReadOnlyList<string> only, IReadOnlyList<string> sandboxWithout)
     {
         var info = new ProcessStartInfo(WorkerLocation.DotnetHost())
         {
@@ -30,6 +30,11 @@ static class WorkerCommand
         foreach (var name in skip.Order(StringComparer.Ordinal))
         {
             info.ArgumentList.Add("--skip");
+            info.ArgumentList.Add(name);
+        }
+        foreach (var name in only)
+        {
+            info.ArgumentList.Add("--only");
             info.ArgumentList.Add(name);
         }
         foreach (var layer in sandboxWithout)

@@ -19,7 +19,7 @@ static class TinyHomework
     public static CompileResult Compile(string homework, string tests) => CompileStage.Compile(Request(homework, tests));
 
     /// <summary>Compiles (which must succeed) and runs the tests in the worker.</summary>
-    public static async Task<RunResult> RunAsync(string homework, string tests, RunLimits limits)
+    public static async Task<RunResult> RunAsync(string homework, string tests, RunLimits limits, Func<RunRequest, RunRequest>? adjust = null)
     {
         var compiled = Compile(homework, tests);
         Assert.That(compiled.Success, Is.True, () => string.Join("\n", compiled.TestSuites.SelectMany(s => s.Diagnostics).Concat(compiled.Homework.Diagnostics)));
@@ -28,7 +28,7 @@ static class TinyHomework
             [.. compiled.TestSuites.Select(s => new TestSuiteBinary(s.Assembly!, GoldenDirectory: null))],
             limits,
             Worker.Value);
-        return await RunStage.RunAsync(request);
+        return await RunStage.RunAsync(adjust is null ? request : adjust(request));
     }
 
     public static TestCaseResult Single(this RunResult run, string methodName) =>

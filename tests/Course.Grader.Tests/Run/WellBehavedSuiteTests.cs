@@ -168,3 +168,59 @@ public class WellBehavedSuiteTests
         Assert.That(layers.Values.Select(l => l.Detail), Has.All.Not.Empty, "an inactive layer says why, an active one what it does");
     }
 }
+
+/// <summary><see cref="RunRequest.Only"/>: a few tests of a suite, named in full or by fixture or method.</summary>
+public class OnlySomeTestsTests
+{
+    const string Homework = """
+        namespace Tiny.Homework;
+
+        public static class Arithmetic
+        {
+            public static int Add(int a, int b) => a + b;
+        }
+        """;
+
+    const string Tests = """
+        using Course.Testing;
+        using NUnit.Framework;
+        using Tiny.Homework;
+
+        namespace Tiny.Homework.Tests;
+
+        public class AddTests
+        {
+            [Test, Points(1)]
+            public void Add() => Assert.That(Arithmetic.Add(2, 3), Is.EqualTo(5));
+
+            [Test, Points(1)]
+            public void AddMore() => Assert.That(Arithmetic.Add(2, 4), Is.EqualTo(6));
+
+            [Points(2)]
+            [TestCase(1, 2, 3)]
+            [TestCase(2, 2, 4)]
+            public void Cases(int a, int b, int sum) => Assert.That(Arithmetic.Add(a, b), Is.EqualTo(sum));
+        }
+
+        public class OtherTests
+        {
+            [Test, Points(1)]
+            public void Other() => Assert.That(Arithmetic.Add(0, 0), Is.Zero);
+        }
+        """;
+
+    [Test]
+    public async Task Given_names_and_prefixes_When_run_Then_only_those_tests_run_and_a_prefix_never_matches_a_longer_name()
+    {
+        var run = await TinyHomework.RunAsync(Homework, Tests, new RunLimits(TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(60), 2048),
+            request => request with { Only = ["Tiny.Homework.Tests.AddTests.Add", "Tiny.Homework.Tests.AddTests.Cases"] });
+
+        Assert.That(run.Tests.Select(t => t.Test.FullName), Is.EquivalentTo(new[]
+        {
+            "Tiny.Homework.Tests.AddTests.Add",
+            "Tiny.Homework.Tests.AddTests.Cases(1,2,3)",
+            "Tiny.Homework.Tests.AddTests.Cases(2,2,4)",
+        }));
+        Assert.That(run.Tests.All(t => t.Outcome == TestOutcome.Passed), Is.True);
+    }
+}

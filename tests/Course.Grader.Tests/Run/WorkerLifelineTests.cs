@@ -36,7 +36,7 @@ public class WorkerLifelineTests
         try
         {
             var folder = RunFolder.Lay(root, request);
-            using var worker = Process.Start(WorkerCommand.StartInfo(request.Worker, folder, new HashSet<string>(), []))!;
+            using var worker = Process.Start(WorkerCommand.StartInfo(request.Worker, folder, new HashSet<string>(), [], []))!;
             try
             {
                 const string nonce = "lifeline";
