@@ -16,7 +16,8 @@ public static class TensorAssert
 
     /// <summary>
     /// Asserts that <paramref name="actual"/> matches <paramref name="expected"/> in shape, dtype and
-    /// value, within <paramref name="tolerance"/> (by default <see cref="Tolerance.For(Tensor)"/> of the expected tensor).
+    /// value, within <paramref name="tolerance"/> (by default <see cref="Tolerance.For(Tensor)"/> of the expected tensor), each
+    /// value at the scale of the expected tensor (see <see cref="Tolerance"/>).
     /// </summary>
     public static void Close(Tensor? actual, Tensor expected, Tolerance? tolerance = null, string? name = null, bool equalNan = false)
     {
@@ -53,13 +54,14 @@ public static class TensorAssert
         }
 
         var mismatches = new List<int>();
+        var scale = Tolerance.ScaleOf(e);
         double maxAbs = 0, maxRel = 0, worstRatio = -1;
         int worst = -1;
         for (int i = 0; i < a.Length; i++)
         {
             if (a[i].Equals(e[i]) || (equalNan && double.IsNaN(a[i]) && double.IsNaN(e[i]))) continue;
             double diff = Math.Abs(a[i] - e[i]);
-            double allowed = tol.Atol + tol.Rtol * Math.Abs(e[i]);
+            double allowed = tol.Allowed(e[i], scale);
             if (double.IsNaN(diff) || double.IsInfinity(diff)) diff = double.PositiveInfinity;
             maxAbs = Math.Max(maxAbs, diff);
             if (e[i] != 0) maxRel = Math.Max(maxRel, diff / Math.Abs(e[i]));
@@ -71,7 +73,7 @@ public static class TensorAssert
         if (mismatches.Count == 0) return null;
 
         report.Append(CultureInfo.InvariantCulture,
-            $"{what}: {mismatches.Count} of {a.Length} elements ({100.0 * mismatches.Count / a.Length:0.#}%) differ beyond {tol}.");
+            $"{what}: {mismatches.Count} of {a.Length} elements ({100.0 * mismatches.Count / a.Length:0.#}%) differ beyond {tol} (at the tensor's scale {scale:G3}).");
         report.Append(CultureInfo.InvariantCulture,
             $"\n  max abs error {maxAbs:G4}, max rel error {maxRel:G4}; worst at index {FormatIndex(worst, shape)}: got {Value(a[worst])}, expected {Value(e[worst])}");
         report.Append("\n  first mismatches (index: got vs expected):");
