@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Course.Grader.Fairness;
 using Course.Grader.Pipeline;
 using Course.Grader.Score;
 using Spectre.Console;
@@ -20,7 +21,7 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
         public string? Root { get; init; }
 
         [CommandOption("--jobs <N>")]
-        [Description("How many variants (starter, stubbed regions) to grade at once, each in its own worker process; default: the number of CPU cores.")]
+        [Description("How many variants (starter, stubbed regions, the noisy reference, the variants corpus) to grade at once, each in its own worker process; default: the number of CPU cores.")]
         public int? Jobs { get; init; }
 
         public override ValidationResult Validate() =>
@@ -40,10 +41,21 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]validate {Markup.Escape(report.Assignment)}[/]")
             .AddColumn("Check").AddColumn(new TableColumn("Points").RightAligned()).AddColumn("Verdict");
         table.AddRow("reference gets full marks", Points(report.Reference), report.ReferenceFullMarks ? "[green]ok[/]" : "[red]FAIL[/]");
+        if (report.Noisy is { } noisy)
+            table.AddRow("reference holds under float noise", Points(noisy), report.ReferenceHoldsUnderNoise ? "[green]ok[/]" : "[red]FAIL[/]");
         table.AddRow("starter gets zero", Points(report.Starter), report.StarterScoresZero ? "[green]ok[/]" : "[red]FAIL[/]");
         foreach (var region in report.Regions)
             table.AddRow($"stub {Markup.Escape(region.Region)}", $"{ScoreStage.Format(region.Score)}/{ScoreStage.Format(region.MaxScore)}",
                 region.Guarded ? $"[green]guarded[/] by {region.FailingTests.Count} test(s)" : "[red]NOT GUARDED: no test loses points[/]");
+        foreach (var check in report.Variants)
+            table.AddRow($"{(check.Variant.Kind == VariantKind.Correct ? "correct" : "bug")} {Markup.Escape(check.Variant.Name)}", Points(check.Report),
+                (check.Holds, check.Variant.Kind) switch
+                {
+                    (true, VariantKind.Correct) => "[green]keeps every point[/]",
+                    (true, _) => $"[green]caught[/] by {check.Catchers.Count} test(s)",
+                    (false, VariantKind.Correct) => "[red]FAIL: loses points[/]",
+                    _ => "[red]NOT CAUGHT[/]",
+                });
         console.Write(table);
 
         var timing = new Table().Border(TableBorder.Simple).Title("run time per test (reference)")
@@ -54,6 +66,10 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
 
         foreach (var failed in report.Reference.Tests.Where(t => !t.Passed))
             output.WriteLine($"reference fails {failed.FullName}: {failed.Message}");
+        foreach (var failed in report.Noisy?.Tests.Where(t => !t.Passed) ?? [])
+            output.WriteLine($"reference under float noise fails {failed.FullName}: {failed.Message}");
+        foreach (var check in report.Variants.Where(v => !v.Holds))
+            output.WriteLine($"{(check.Variant.Kind == VariantKind.Correct ? "correct variant" : "bug")} {check.Variant.Name} ({check.Variant.Why}): {check.Problem}");
         foreach (var passed in report.Starter.Tests.Where(t => t.Passed && t.MaxScore > 0))
             output.WriteLine($"starter passes {passed.FullName}");
         output.WriteLine(report.Passed ? "validate: the tests are fair" : "validate: FAILED");

@@ -49,7 +49,7 @@ public static class GradePipeline
             var workspace = WorkspaceStage.Build(manifest, suites.StarterProject, files.Root);
             var notes = files.Notes.Concat(workspace.Notes).ToList();
             return await GradeWorkspaceAsync(suites, workspace.Homework, notes, new Provenance(GraderVersion, testSuiteHash, files.Commit, request.Submission.ToString()),
-                request.IncludeHidden, worker, now, request.Limits, request.CompileTimeout, cancellationToken);
+                request.IncludeHidden, worker, now, request.Limits, request.CompileTimeout, cancellationToken: cancellationToken);
         }
         finally
         {
@@ -59,10 +59,12 @@ public static class GradePipeline
 
     /// <summary>Grades given homework sources (the student's files merged into the starter).</summary>
     /// <param name="compileTimeout">Null: the manifest's <c>limits.compile_timeout_seconds</c>.</param>
+    /// <param name="only">When given, only these tests run (see <see cref="RunRequest.Only"/>); the others score as not run.
+    /// For <c>course validate</c>'s bug checks, never a grade.</param>
     public static async Task<GradeReport> GradeWorkspaceAsync(
         HomeworkSuites suites, AssemblySources homework, IReadOnlyList<string> notes, Provenance provenance,
         bool includeHidden, WorkerLocation worker, DateTimeOffset now, RunLimits? limits = null, TimeSpan? compileTimeout = null,
-        CancellationToken cancellationToken = default)
+        IReadOnlyList<string>? only = null, CancellationToken cancellationToken = default)
     {
         var manifest = suites.Manifest;
         var testSuites = suites.Suites(includeHidden);
@@ -132,7 +134,8 @@ public static class GradePipeline
         var run = await RunStage.RunAsync(new RunRequest(
             compiled.Homework.Assembly!,
             [.. compiled.TestSuites.Zip(testSuites, (s, t) => new TestSuiteBinary(s.Assembly!, t.GoldenDirectory))],
-            limits ?? RunLimits.From(manifest.Limits), worker), cancellationToken);
+            limits ?? RunLimits.From(manifest.Limits), worker)
+        { Only = only ?? [] }, cancellationToken);
         if (run.Error is not null)
             throw new InvalidOperationException($"the tests could not be run: {run.Error}");
 

@@ -1,5 +1,6 @@
 using Course.Grader.Authoring;
 using Course.Grader.Compile;
+using Course.Grader.Fairness;
 using Course.Grader.Manifest;
 using Course.Grader.Run;
 using Course.Grader.Score;
@@ -7,10 +8,11 @@ using Course.Grader.Score;
 namespace Course.Grader.Pipeline;
 
 /// <summary>
-/// <c>course validate</c>: grades the reference, the starter, and the reference with each solution region
-/// stubbed in turn, all through the same pipeline a student's submission goes through. The reference runs alone
-/// (its per-test times are reported); the other variants run <paramref name="jobs"/> at a time, each in its own
-/// worker process, and come back in a fixed order.
+/// <c>course validate</c>: grades the reference, the starter, the reference under simulated float noise of other
+/// hardware (<see cref="FloatNoise"/>), the reference with each solution region stubbed in turn, and the homework's
+/// corpus of correct variants (under the same noise) and bugs (<see cref="VariantCorpus"/>), all through the same
+/// pipeline a student's submission goes through. The reference runs alone (its per-test times are reported); the
+/// other runs go <paramref name="jobs"/> at a time, each in its own worker process, and come back in a fixed order.
 /// </summary>
 public static class ValidatePipeline
 {
@@ -20,39 +22,61 @@ public static class ValidatePipeline
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(jobs, 1);
         var manifest = layout.LoadManifest(assignment);
+        var corpus = VariantCorpus.Load(layout, assignment);
         var suites = new HomeworkSuites(manifest, layout);
         worker ??= WorkerLocation.Default();
         var referenceProject = Path.Combine(layout.ReferenceDir(assignment), manifest.Project);
         var provenance = new Provenance(GraderVersion: GradePipeline.GraderVersion, TestSuiteHash.Of(suites, includeHidden: true), null, "validate");
         var now = DateTimeOffset.UtcNow;
+        var corpusPath = VariantCorpus.PathFor(layout, assignment);
+        var studentFiles = new HashSet<string>(manifest.StudentFiles, StringComparer.Ordinal);
 
-        Task<GradeReport> Grade(AssemblySources homework, string what, CancellationToken token)
+        Task<GradeReport> Grade(AssemblySources homework, string what, IReadOnlyList<string>? only, CancellationToken token)
         {
             progress?.Report(what);
-            return GradePipeline.GradeWorkspaceAsync(suites, homework, [], provenance with { SubmissionSource = what }, includeHidden: true, worker, now, cancellationToken: token);
+            return GradePipeline.GradeWorkspaceAsync(suites, homework, [], provenance with { SubmissionSource = what }, includeHidden: true, worker, now,
+                only: only, cancellationToken: token);
         }
 
-        var referenceFiles = SourceFile.ReadFolder(referenceProject, referenceProject);
-        var reference = await Grade(new AssemblySources(manifest.Project, referenceFiles), "reference", cancellationToken);
+        AssemblySources Sources(IReadOnlyList<SourceFile> files) => new(manifest.Project, files);
+        AssemblySources Noisy(IReadOnlyList<SourceFile> files) => FloatNoise.Apply(Sources(files), studentFiles, worker.LibraryAssemblies);
 
-        // The starter first, then one variant per solution region (Region is null for the starter).
-        var variants = new List<(string What, string? Region, IReadOnlyList<SourceFile> Files)>
+        var referenceFiles = SourceFile.ReadFolder(referenceProject, referenceProject);
+        var reference = await Grade(Sources(referenceFiles), "reference", null, cancellationToken);
+
+        // The starter first, then the reference under float noise, one variant per solution region (Region is null for the
+        // others), and the corpus: correct variants under float noise, bugs on the tests that must catch them.
+        var runs = new List<(string What, string? Region, Variant? Variant, AssemblySources Homework, IReadOnlyList<string>? Only)>
         {
-            ("starter", null, SourceFile.ReadFolder(suites.StarterProject, suites.StarterProject)),
+            ("starter", null, null, Sources(SourceFile.ReadFolder(suites.StarterProject, suites.StarterProject)), null),
+            (NoiseRun, null, null, Noisy(referenceFiles), null),
         };
         foreach (var file in referenceFiles)
             foreach (var (region, stubbed) in StarterGenerator.SingleRegionStubs(file.Text, file.Path))
-                variants.Add(($"stub {region}", region, referenceFiles.Select(f => f.Path == file.Path ? f with { Text = stubbed } : f).ToList()));
+                runs.Add(($"stub {region}", region, null, Sources(referenceFiles.Select(f => f.Path == file.Path ? f with { Text = stubbed } : f).ToList()), null));
+        foreach (var variant in corpus)
+        {
+            var files = variant.ApplyTo(referenceFiles, corpusPath);
+            runs.Add(variant.Kind == VariantKind.Correct
+                ? ($"correct variant {variant.Name} under float noise", null, variant, Noisy(files), null)
+                : ($"bug {variant.Name}", null, variant, Sources(files), variant.CaughtBy));
+        }
 
-        var graded = new GradeReport[variants.Count];
+        var graded = new GradeReport[runs.Count];
         var options = new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(Enumerable.Range(0, variants.Count), options, async (i, token) =>
-            graded[i] = await Grade(new AssemblySources(manifest.Project, variants[i].Files), variants[i].What, token));
+        await Parallel.ForEachAsync(Enumerable.Range(0, runs.Count), options, async (i, token) =>
+            graded[i] = await Grade(runs[i].Homework, runs[i].What, runs[i].Only, token));
 
-        var regions = variants.Zip(graded).Where(v => v.First.Region is not null)
+        var regions = runs.Zip(graded).Where(v => v.First.Region is not null)
             .Select(v => new RegionCheck(v.First.Region!, v.Second.Score, v.Second.MaxScore,
                 v.Second.Tests.Where(t => !t.Passed).Select(t => t.FullName).ToList()))
             .ToList();
-        return new ValidationReport(assignment, reference, graded[0], regions);
+        var variants = runs.Zip(graded).Where(v => v.First.Variant is not null)
+            .Select(v => new VariantCheck(v.First.Variant!, v.Second))
+            .ToList();
+        return new ValidationReport(assignment, reference, graded[0], regions) { Noisy = graded[1], Variants = variants };
     }
+
+    /// <summary>What the run of the reference under <see cref="FloatNoise"/> is called in progress and reports.</summary>
+    public const string NoiseRun = "reference under float noise";
 }

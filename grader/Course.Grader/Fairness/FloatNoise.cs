@@ -1,0 +1,147 @@
+using Course.Grader.Compile;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Course.Grader.Fairness;
+
+/// <summary>
+/// Simulates the rounding of other hardware in a homework's own code. Every TorchSharp operation a student file calls
+/// whose floating result depends on the order of its arithmetic or on a library's approximation (matrix products,
+/// reductions, softmax, exp and log, a TorchSharp layer's forward: anything not listed in <see cref="ExactOperations"/>)
+/// has its result moved by a fixed function of each value, about 8 units in the last place of its dtype: 1e-6 relative
+/// in float32, the same number of ulps (1e-6 × 2⁻²⁹) in float64. A GPU's reductions, summed in another order, move
+/// results by that much, and the change flows through every later layer the way such noise does; a test whose
+/// tolerance only holds for the CPU's order of operations fails under it. Operations that IEEE arithmetic makes exact
+/// on any hardware (copying, indexing, masking, elementwise + − × ÷ and sqrt, comparisons, max and sort) stay exact, so
+/// tests that claim exactness for them still can. The change is deterministic (a value always moves the same way: no
+/// fresh noise per call), is a constant to autograd, and leaves integer, boolean and non-finite values alone.
+/// </summary>
+public static class FloatNoise
+{
+    /// <summary>The relative size of the change in float32.</summary>
+    public const double Float32Relative = 1e-6;
+
+    /// <summary>The file added to the homework's assembly, holding <c>Apply</c>.</summary>
+    public const string HelperPath = "(course)/FloatNoise.g.cs";
+
+    const string Helper = "global::CourseFloatNoise.Noise";
+
+    /// <summary>
+    /// TorchSharp methods whose results are the same bits on every IEEE 754 machine: they create, copy, move, index, mask
+    /// or select values, or do one correctly rounded elementwise operation. In-place methods (a trailing '_') return
+    /// their receiver and are never wrapped either. Random draws are the test's stream, not arithmetic.
+    /// </summary>
+    public static readonly IReadOnlySet<string> ExactOperations = new HashSet<string>(StringComparer.Ordinal)
+    {
+        // creation and random draws
+        "zeros", "ones", "full", "empty", "arange", "eye", "tensor", "from_array", "as_tensor", "zeros_like", "ones_like", "full_like",
+        "empty_like", "tril", "triu", "randn", "rand", "randint", "randperm", "multinomial", "normal", "bernoulli", "rand_like", "randn_like",
+        // shape, dtype, device and copies
+        "view", "view_as", "reshape", "reshape_as", "transpose", "swapaxes", "permute", "t", "unsqueeze", "squeeze", "flatten", "unflatten",
+        "expand", "expand_as", "broadcast_to", "repeat", "repeat_interleave", "tile", "contiguous", "clone", "detach", "to", "to_type", "type",
+        "cpu", "cuda", "float", "double", "half", "narrow", "slice", "select", "index", "index_select", "gather", "take", "take_along_dim",
+        "scatter", "masked_fill", "masked_select", "masked_scatter", "where", "cat", "concat", "concatenate", "stack", "hstack", "vstack",
+        "chunk", "split", "tensor_split", "unbind", "flip", "fliplr", "flipud", "roll", "diag", "diagonal", "diag_embed", "one_hot",
+        "embedding", "pad", "movedim", "moveaxis", "requires_grad_", "with_requires_grad", "nan_to_num",
+        // one correctly rounded elementwise operation
+        "add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "neg", "negative", "abs", "absolute", "relu", "clamp",
+        "clip", "clamp_min", "clamp_max", "maximum", "minimum", "fmax", "fmin", "floor", "ceil", "round", "trunc", "sign", "sgn", "sqrt",
+        "square", "reciprocal", "copysign", "heaviside", "remainder", "fmod",
+        // selection
+        "max", "min", "amax", "amin", "argmax", "argmin", "topk", "sort", "argsort", "kthvalue", "cummax", "cummin", "unique", "nonzero",
+        "eq", "ne", "lt", "le", "gt", "ge", "isnan", "isinf", "isfinite", "logical_and", "logical_or", "logical_not", "any", "all",
+    };
+
+    /// <summary>TorchSharp layers whose forward is exact (a lookup, a reshape, a rectifier).</summary>
+    static readonly HashSet<string> ExactModules = new(StringComparer.Ordinal) { "Embedding", "Dropout", "Identity", "ReLU", "Flatten", "Unflatten" };
+
+    /// <summary>
+    /// The homework's files with every inexact TorchSharp call in a student file wrapped in the noise, plus the helper;
+    /// files not in <paramref name="studentFiles"/> (given code) are left as they are.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The sources do not compile, so their calls cannot be resolved.</exception>
+    public static AssemblySources Apply(AssemblySources homework, IReadOnlySet<string> studentFiles, IReadOnlyList<string> libraryPaths)
+    {
+        var (compilation, _) = CompileStage.ForReading(new CompileRequest(homework, [], libraryPaths));
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Take(3).ToList();
+        if (errors.Count > 0)
+            throw new InvalidOperationException($"cannot add float noise to {homework.AssemblyName}: it does not compile: {string.Join("; ", errors)}");
+        var tensor = compilation.GetTypeByMetadataName("TorchSharp.torch+Tensor")
+                     ?? throw new InvalidOperationException("cannot add float noise: TorchSharp's Tensor type is not referenced");
+        var files = homework.Files.Select(file =>
+        {
+            if (!studentFiles.Contains(file.Path)) return file;
+            var tree = compilation.SyntaxTrees.Single(t => t.FilePath == file.Path);
+            var rewritten = new Rewriter(compilation.GetSemanticModel(tree), tensor).Visit(tree.GetRoot());
+            return file with { Text = rewritten.ToFullString() };
+        });
+        return homework with { Files = [.. files, new SourceFile(HelperPath, HelperSource)] };
+    }
+
+    /// <summary>Whether a call of <paramref name="method"/> on a receiver of type <paramref name="receiver"/> gets the noise.</summary>
+    static bool Inexact(IMethodSymbol method, ITypeSymbol? receiver, INamedTypeSymbol tensor)
+    {
+        if (method.ContainingAssembly?.Name != "TorchSharp" || !SymbolEqualityComparer.Default.Equals(method.ReturnType, tensor)) return false;
+        var name = method.Name;
+        if (name.EndsWith('_') || ExactOperations.Contains(name)) return false;
+        // A layer's forward: TorchSharp's own layers compute, a homework's module is student code whose own calls get the noise.
+        if (name is "call" or "forward")
+            return receiver is not null && receiver.ContainingAssembly?.Name == "TorchSharp" && !ExactModules.Contains(receiver.Name);
+        // Operations: Tensor's methods and extension methods, and torch's functions (torch, torch.nn.functional, torch.linalg, ...);
+        // not an optimizer's step or a scheduler, whose tensor (if any) is no computed value.
+        return SymbolEqualityComparer.Default.Equals(method.ContainingType, tensor) || method.ContainingType.Name == "TensorExtensionMethods" ||
+               InsideTorch(method.ContainingType);
+    }
+
+    static bool InsideTorch(INamedTypeSymbol? type)
+    {
+        for (; type is not null; type = type.ContainingType)
+            if (type.Name == "torch" && type.ContainingNamespace?.Name == "TorchSharp" && type.ContainingType is null) return true;
+        return false;
+    }
+
+    sealed class Rewriter(SemanticModel model, INamedTypeSymbol tensor) : CSharpSyntaxRewriter
+    {
+        public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node)
+        {
+            var visited = (ExpressionSyntax)base.VisitInvocationExpression(node)!;
+            if (model.GetSymbolInfo(node).Symbol is not IMethodSymbol method) return visited;
+            var receiver = node.Expression is MemberAccessExpressionSyntax access ? model.GetTypeInfo(access.Expression).Type : null;
+            if (!Inexact(method, receiver, tensor)) return visited;
+            return SyntaxFactory.InvocationExpression(SyntaxFactory.ParseExpression(Helper + ".Apply"),
+                    SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(visited.WithoutTrivia()))))
+                .WithTriviaFrom(visited);
+        }
+    }
+
+    /// <summary>
+    /// x + x·r·sin(12345.678·x) for finite x, the change computed without autograd and added as a constant. Few operations,
+    /// in place on one temporary: a training loop calls it thousands of times.
+    /// </summary>
+    const string HelperSource = """
+        // Added by `course validate` to simulate other hardware's rounding; not part of the homework.
+        namespace CourseFloatNoise
+        {
+            internal static class Noise
+            {
+                [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
+                public static TorchSharp.torch.Tensor? Apply(TorchSharp.torch.Tensor? value)
+                {
+                    if (value is null) return null;
+                    double relative = value.dtype switch
+                    {
+                        TorchSharp.torch.ScalarType.Float32 => 1e-6,
+                        TorchSharp.torch.ScalarType.Float64 => 1e-6 / 536870912.0,
+                        _ => 0,
+                    };
+                    if (relative == 0) return value;
+                    using var x = value.detach();
+                    using var change = x.mul(12345.678);
+                    change.sin_().mul_(x).mul_(relative).nan_to_num_(0, 0, 0);
+                    return value.add(change);
+                }
+            }
+        }
+        """;
+}

@@ -1,0 +1,44 @@
+using Course.Grader.Score;
+
+namespace Course.Grader.Fairness;
+
+/// <summary>How a variant of the corpus graded: a correct one must keep every point, a bug must fail each test that claims to catch it.</summary>
+public sealed record VariantCheck(Variant Variant, GradeReport Report)
+{
+    /// <summary>For a bug, the tests its <see cref="Variant.CaughtBy"/> names, as graded.</summary>
+    public IReadOnlyList<TestGrade> Catchers => Report.Tests.Where(t => Variant.CaughtBy.Any(name => Names(name, t.FullName))).ToList();
+
+    /// <summary>
+    /// Correct: graded with full marks. Bug: graded (it compiled and was not refused) and every test it names ran and
+    /// failed; a name that matches no test never holds.
+    /// </summary>
+    public bool Holds => Report.Status == GradeStatus.Graded && (Variant.Kind == VariantKind.Correct
+        ? Report.MaxScore > 0 && Report.Score == Report.MaxScore
+        : Variant.CaughtBy.All(name => Report.Tests.Any(t => Names(name, t.FullName))) &&
+          Catchers.All(t => !t.Passed && t.Message != ScoreStage.NoResult));
+
+    /// <summary>What went wrong, in one line, or null when the check holds.</summary>
+    public string? Problem
+    {
+        get
+        {
+            if (Holds) return null;
+            if (Report.Status != GradeStatus.Graded) return $"not graded ({Report.Status}): {Report.Summary}";
+            if (Variant.Kind == VariantKind.Correct)
+            {
+                var lost = Report.Tests.Where(t => !t.Passed).ToList();
+                return $"a correct solution loses {ScoreStage.Format(Report.MaxScore - Report.Score)} point(s) in {lost.Count} test(s); " +
+                       $"the first is {lost[0].FullName}: {lost[0].Message.Split('\n')[0]}";
+            }
+            var unknown = Variant.CaughtBy.FirstOrDefault(name => !Report.Tests.Any(t => Names(name, t.FullName)));
+            if (unknown is not null) return $"caught_by names '{unknown}', which is no test of this homework";
+            var passing = Catchers.Where(t => t.Passed).Select(t => t.FullName).ToList();
+            if (passing.Count > 0) return $"the bug passes {string.Join(", ", passing)}";
+            return $"{Catchers.First(t => t.Message == ScoreStage.NoResult).FullName} did not run";
+        }
+    }
+
+    /// <summary>The test itself, or a fixture or parameterised method it belongs to (as the worker's --only matches).</summary>
+    static bool Names(string name, string test) =>
+        test == name || (test.Length > name.Length && test.StartsWith(name, StringComparison.Ordinal) && test[name.Length] is '.' or '(');
+}
