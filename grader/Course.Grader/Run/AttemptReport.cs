@@ -17,4 +17,8 @@ sealed record AttemptReport(
     WorkerEnding Ending,
     string Stderr,
     IReadOnlyList<SandboxLayer>? Sandbox,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>The time this start was charged against the run's total limit (see <see cref="TimeCharge.Charged"/>).</summary>
+    public TimeSpan Charged { get; init; }
+}

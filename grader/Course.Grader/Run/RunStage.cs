@@ -34,6 +34,7 @@ public static class RunStage
         var incidents = new List<string>();
         var sandboxReports = new List<IReadOnlyList<SandboxLayer>?>();
         var starts = 0;
+        var charged = TimeSpan.Zero;
         RunResult Result(IReadOnlyList<TestCaseResult> tests, IReadOnlyList<string> incidentLines, string? error) =>
             new(tests, starts, incidentLines, error, clock.Elapsed.TotalSeconds)
             {
@@ -47,17 +48,19 @@ public static class RunStage
         if (folder.Assemblies.Count == 0) return Result([], [], null);
         while (true)
         {
-            if (ledger.HasPlan && (clock.Elapsed >= request.Limits.TotalTimeout || starts > ledger.PlannedCount))
+            var outOfTime = TimePolicy.TotalTimedOut(request.Limits, charged, clock.Elapsed);
+            if (ledger.HasPlan && (outOfTime is not null || starts > ledger.PlannedCount))
             {
                 // Each restart follows a test that took the worker down, so there cannot be more of them than tests.
-                ledger.FailUnaccounted(TestOutcome.Failed, clock.Elapsed >= request.Limits.TotalTimeout
-                    ? $"not run: the tests ran past the total time limit of {RunLimits.Seconds(request.Limits.TotalTimeout)} s"
+                ledger.FailUnaccounted(TestOutcome.Failed, outOfTime is not null
+                    ? $"not run: {outOfTime}"
                     : "not run: the test process failed too many times");
                 break;
             }
             starts++;
             var attempt = await WorkerAttempt.RunAsync(request.Worker, folder, ledger.Accounted, request.Only, request.SandboxWithout,
-                request.Limits, request.Limits.TotalTimeout - clock.Elapsed, cancellationToken);
+                request.Limits, new RunTime(charged, clock.Elapsed), cancellationToken);
+            charged += attempt.Charged;
             sandboxReports.Add(attempt.Sandbox);
             incidents.AddRange(attempt.Notes);
             var before = ledger.AccountedCount;

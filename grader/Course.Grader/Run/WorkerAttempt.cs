@@ -5,8 +5,10 @@ namespace Course.Grader.Run;
 
 /// <summary>
 /// One start of the test worker: follows its result stream and stops it at the first limit it breaks
-/// (a test's time, the run's time, memory, processes). It never throws for anything a test does, and
-/// every wait after the worker is stopped is bounded, so no process a test left behind can hang the grader.
+/// (a test's time, the run's time, memory, processes). Time is charged as <see cref="TimePolicy"/> says: the
+/// CPU time and idle time of the worker's process group, never the time it waits for a busy machine's CPUs.
+/// It never throws for anything a test does, and every wait after the worker is stopped is bounded, so no
+/// process a test left behind can hang the grader.
 /// </summary>
 sealed class WorkerAttempt
 {
@@ -36,23 +38,29 @@ sealed class WorkerAttempt
     readonly List<TestCaseResult> results = [];
     readonly List<(string Name, TimeSpan Since)> suites = [];
     readonly List<string> notes = [];
+    /// <summary>The whole start.</summary>
+    readonly TimeCharge charge = new();
     (string Name, TimeSpan Since)? test;
+    /// <summary>Since the last message: while a test runs, the test; between tests, a fixture's setup or teardown.</summary>
+    TimeCharge segment = new();
     TimeSpan? lastMessage, doneAt;
     bool calledExit;
     string? uncaught, fatal;
     IReadOnlyList<SandboxLayer>? sandbox;
 
+    /// <param name="before">What the run's earlier starts were charged, and the wall time since the run began.</param>
     public static Task<AttemptReport> RunAsync(
         WorkerLocation worker, RunFolderLayout folder, IReadOnlySet<string> skip, IReadOnlyList<string> only, IReadOnlyList<string> sandboxWithout,
-        RunLimits limits, TimeSpan timeLeft, CancellationToken cancellationToken) =>
-        new WorkerAttempt().RunCoreAsync(worker, folder, skip, only, sandboxWithout, limits, timeLeft, cancellationToken);
+        RunLimits limits, RunTime before, CancellationToken cancellationToken) =>
+        new WorkerAttempt().RunCoreAsync(worker, folder, skip, only, sandboxWithout, limits, before, cancellationToken);
 
     async Task<AttemptReport> RunCoreAsync(
         WorkerLocation worker, RunFolderLayout folder, IReadOnlySet<string> skip, IReadOnlyList<string> only, IReadOnlyList<string> sandboxWithout,
-        RunLimits limits, TimeSpan timeLeft, CancellationToken cancellationToken)
+        RunLimits limits, RunTime before, CancellationToken cancellationToken)
     {
         var nonce = Guid.NewGuid().ToString("N");
         using var process = new Process { StartInfo = WorkerCommand.StartInfo(worker, folder, skip, only, sandboxWithout) };
+        var policy = new TimePolicy(limits, TimePolicy.ThreadsOf(process.StartInfo.Environment));
         process.Start();
         var processes = new WorkerProcesses(process);
         var pipes = WorkerProcesses.OutputPipes(process);
@@ -72,7 +80,7 @@ sealed class WorkerAttempt
         WorkerEnding? stopped = null;
         try
         {
-            stopped = await WatchAsync(process, processes, limits, timeLeft, cancellationToken);
+            stopped = await WatchAsync(process, processes, policy, before, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -89,7 +97,10 @@ sealed class WorkerAttempt
                     : new WorkerEnding(WorkerEndingKind.Crashed, $"the test process could not be stopped within {RunLimits.Seconds(ExitWait)} s"));
             var since = test?.Since ?? (suites.Count > 0 ? suites[^1].Since : clock.Elapsed);
             return new AttemptReport([.. planned], [.. results], test?.Name, [.. suites.Select(s => s.Name)],
-                (clock.Elapsed - since).TotalSeconds, ending, stderr.Text, sandbox, [.. notes]);
+                (clock.Elapsed - since).TotalSeconds, ending, stderr.Text, sandbox, [.. notes])
+            {
+                Charged = charge.Charged(policy.Threads),
+            };
         }
     }
 
@@ -119,16 +130,24 @@ sealed class WorkerAttempt
         await Task.WhenAny(task, Task.Delay(bound)) == task;
 
     /// <summary>Null when the worker exited on its own; otherwise why it was killed.</summary>
-    async Task<WorkerEnding?> WatchAsync(Process process, WorkerProcesses processes, RunLimits limits, TimeSpan timeLeft, CancellationToken cancellationToken)
+    async Task<WorkerEnding?> WatchAsync(Process process, WorkerProcesses processes, TimePolicy policy, RunTime before, CancellationToken cancellationToken)
     {
+        var limits = policy.Limits;
         var startup = limits.TestTimeout > RunLimits.MinimumStartupTime ? limits.TestTimeout : RunLimits.MinimumStartupTime;
+        var polled = clock.Elapsed;
+        var cpu = TimeSpan.Zero;
         while (!process.WaitForExit(0))
         {
             await Task.Delay(PollInterval, cancellationToken);
             var now = clock.Elapsed;
-            if (now > timeLeft)
-                return new(WorkerEndingKind.TotalTimedOut, $"the tests ran past the total time limit of {RunLimits.Seconds(limits.TotalTimeout)} s");
             var usage = processes.Measure();
+            // The worker is a new process, so all its CPU time is this start's. A member leaving the group lowers the
+            // sum; the drop is not credited back.
+            var step = TimeStep.Of(now - polled, usage.Cpu - cpu, processes.Runnable);
+            (polled, cpu) = (now, usage.Cpu);
+            charge.Add(step);
+            if (TimePolicy.TotalTimedOut(limits, before.Charged + charge.Charged(policy.Threads), before.Wall + now) is { } total)
+                return new(WorkerEndingKind.TotalTimedOut, total);
             if (usage.ResidentBytes / Megabyte is var used && used > limits.MemoryMb)
                 return new(WorkerEndingKind.MemoryExceeded, usage.Count == 1
                     ? $"exceeded the memory limit of {limits.MemoryMb} MB (the test process used {used} MB)"
@@ -138,12 +157,13 @@ sealed class WorkerAttempt
                     $"started more processes than allowed: {usage.Count} in the test process's group, over the limit of {MaxProcesses} (tests may not start processes)");
             lock (gate)
             {
+                segment.Add(step);
                 if (doneAt is { } done && now - done > ExitGrace) return WorkerEnding.Completed;
-                if (test is { } running && now - running.Since > limits.TestTimeout)
-                    return new(WorkerEndingKind.TestTimedOut, $"timed out after {RunLimits.Seconds(limits.TestTimeout)} s");
-                if (test is null && suites.Count > 0 && now - (lastMessage ?? TimeSpan.Zero) > limits.TestTimeout)
-                    return new(WorkerEndingKind.TestTimedOut, $"timed out after {RunLimits.Seconds(limits.TestTimeout)} s in the setup or teardown of {suites[^1].Name}");
-                if (lastMessage is null && now > startup)
+                if (test is not null && policy.TestTimedOut(segment) is { } timedOut)
+                    return new(WorkerEndingKind.TestTimedOut, timedOut);
+                if (test is null && suites.Count > 0 && policy.TestTimedOut(segment) is { } inSetup)
+                    return new(WorkerEndingKind.TestTimedOut, $"{inSetup} in the setup or teardown of {suites[^1].Name}");
+                if (lastMessage is null && charge.Charged(policy.Threads) > startup)
                     return new(WorkerEndingKind.Crashed, $"the test process did not start within {RunLimits.Seconds(startup)} s");
             }
         }
@@ -159,6 +179,7 @@ sealed class WorkerAttempt
             {
                 var now = clock.Elapsed;
                 lastMessage = now;
+                segment = new TimeCharge();
                 switch (message)
                 {
                     case PlanMessage plan: planned.AddRange(plan.Tests); break;

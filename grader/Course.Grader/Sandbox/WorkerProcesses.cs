@@ -15,11 +15,18 @@ sealed class WorkerProcesses(Process worker)
 {
     /// <param name="ResidentBytes">Summed over the group.</param>
     /// <param name="Count">Processes in the group, the worker included.</param>
-    public readonly record struct Usage(long ResidentBytes, int Count);
+    /// <param name="Cpu">
+    /// The CPU time (user and system) of every thread of every process in the group since it started, with that of
+    /// their children that have ended; it can drop when a member leaves the group.
+    /// </param>
+    public readonly record struct Usage(long ResidentBytes, int Count, TimeSpan Cpu);
 
-    const int SIGKILL = 9, O_RDONLY = 0, O_CLOEXEC = 0x80000;
-    /// <summary>In /proc/PID/stat, after the command's closing parenthesis: state is field 0, pgrp 2, rss (pages) 21.</summary>
-    const int GroupField = 2, ResidentPagesField = 21;
+    const int SIGKILL = 9, O_RDONLY = 0, O_CLOEXEC = 0x80000, SC_CLK_TCK = 2;
+    /// <summary>
+    /// In /proc/PID/stat, after the command's closing parenthesis: state is field 0, pgrp 2, utime, stime, cutime and
+    /// cstime (clock ticks) 11 to 14, rss (pages) 21.
+    /// </summary>
+    const int StateField = 0, GroupField = 2, UserTimeField = 11, ChildSystemTimeField = 14, ResidentPagesField = 21;
     /// <summary>
     /// Reading every process's stat costs about 10 µs a process, so the whole of /proc is read every this
     /// many measurements (a quarter second at the run stage's pace) and the group's known members in between.
@@ -33,25 +40,57 @@ sealed class WorkerProcesses(Process worker)
 
     public Usage Measure()
     {
-        if (!OperatingSystem.IsLinux()) return new(WorkingSet(), 1);
+        if (!OperatingSystem.IsLinux()) return new(WorkingSet(), 1, ProcessorTime());
         if (measurements++ % FullScanEvery == 0)
         {
             members.Clear();
             foreach (var pid in ProcessIds())
                 if (ReadStat(pid) is { } stat && (stat.Group == worker.Id || pid == worker.Id)) members.Add(pid);
         }
-        long pages = 0;
+        long pages = 0, ticks = 0;
         var count = 0;
         var self = false;
         foreach (var pid in members)
         {
             if (ReadStat(pid) is not { } stat || (stat.Group != worker.Id && pid != worker.Id)) continue;
             pages += stat.ResidentPages;
+            ticks += stat.CpuTicks;
             count++;
             self |= pid == worker.Id;
         }
         // Before the worker has made its group (or after it is gone), it is measured alone.
-        return self ? new(pages * Environment.SystemPageSize, count) : new(WorkingSet(), Math.Max(count, 1));
+        return self
+            ? new(pages * Environment.SystemPageSize, count, TimeSpan.FromSeconds((double)ticks / ClockTicks.Value))
+            : new(WorkingSet(), Math.Max(count, 1), ProcessorTime());
+    }
+
+    /// <summary>
+    /// Whether any thread of any process in the group is running or ready to run (state R), or waiting on the disk
+    /// or memory (D, which a busy machine lengthens too), as of the last <see cref="Measure"/>'s members; false when
+    /// all are blocked or sleeping; null where thread states cannot be read (not Linux, or none could be).
+    /// </summary>
+    public bool? Runnable()
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        var read = false;
+        foreach (var pid in members)
+        {
+            try
+            {
+                foreach (var thread in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+                {
+                    if (!int.TryParse(Path.GetFileName(thread.AsSpan()), out var tid)) continue;
+                    if (ReadState($"/proc/{pid}/task/{tid}/stat") is not { } state) continue;
+                    read = true;
+                    if (state is (byte)'R' or (byte)'D') return true;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Gone meanwhile.
+            }
+        }
+        return read ? false : null;
     }
 
     /// <summary>
@@ -113,6 +152,19 @@ sealed class WorkerProcesses(Process worker)
         return killed;
     }
 
+    TimeSpan ProcessorTime()
+    {
+        try
+        {
+            worker.Refresh();
+            return worker.TotalProcessorTime;
+        }
+        catch (Exception e) when (e is InvalidOperationException or Win32Exception or NotSupportedException)
+        {
+            return TimeSpan.Zero;
+        }
+    }
+
     long WorkingSet()
     {
         try
@@ -126,20 +178,15 @@ sealed class WorkerProcesses(Process worker)
         }
     }
 
-    /// <summary>The group and resident pages of a process, read without allocating; null when it is gone.</summary>
-    (int Group, long ResidentPages)? ReadStat(int pid)
+    /// <summary>
+    /// The group, resident pages and CPU time (its threads' and its ended children's, in clock ticks) of a process,
+    /// read without allocating; null when it is gone.
+    /// </summary>
+    (int Group, long ResidentPages, long CpuTicks)? ReadStat(int pid)
     {
-        var length = Encoding.ASCII.GetBytes($"/proc/{pid}/stat", pathBuffer);
-        pathBuffer[length] = 0;
-        var fd = open(pathBuffer, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) return null;
-        var read = (int)Read(fd, statBuffer, statBuffer.Length);
-        close(fd);
-        if (read <= 0) return null;
-        // The command name may hold spaces and parentheses: the fields start after the last ')'.
-        var fields = statBuffer.AsSpan(0, read);
-        fields = fields[(fields.LastIndexOf((byte)')') + 1)..];
-        long group = -1, pages = -1;
+        if (StatFields($"/proc/{pid}/stat") is not { } read) return null;
+        var fields = statBuffer.AsSpan(read.Start, read.Length);
+        long group = -1, pages = -1, ticks = 0;
         for (var field = -1; fields.Length > 0 && field < ResidentPagesField;)
         {
             fields = fields.TrimStart((byte)' ');
@@ -147,11 +194,53 @@ sealed class WorkerProcesses(Process worker)
             var value = end < 0 ? fields : fields[..end];
             field++;
             if (field == GroupField && !TryParse(value, out group)) return null;
+            if (field is >= UserTimeField and <= ChildSystemTimeField)
+            {
+                if (!TryParse(value, out var time)) return null;
+                ticks += time;
+            }
             if (field == ResidentPagesField && !TryParse(value, out pages)) return null;
             fields = end < 0 ? [] : fields[end..];
         }
-        return group >= 0 && pages >= 0 ? ((int)group, pages) : null;
+        return group >= 0 && pages >= 0 ? ((int)group, pages, ticks) : null;
     }
+
+    /// <summary>The state letter of a process or thread (its stat at <paramref name="path"/>); null when it is gone.</summary>
+    byte? ReadState(string path)
+    {
+        if (StatFields(path) is not { } read) return null;
+        var fields = statBuffer.AsSpan(read.Start, read.Length).TrimStart((byte)' ');
+        return fields.IsEmpty ? null : fields[StateField];
+    }
+
+    /// <summary>Reads a stat file into the buffer; where its fields start (after the command name) and how long they are.</summary>
+    (int Start, int Length)? StatFields(string path)
+    {
+        if (Encoding.ASCII.GetByteCount(path) >= pathBuffer.Length) return null;
+        var length = Encoding.ASCII.GetBytes(path, pathBuffer);
+        pathBuffer[length] = 0;
+        var fd = open(pathBuffer, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return null;
+        var read = (int)Read(fd, statBuffer, statBuffer.Length);
+        close(fd);
+        if (read <= 0) return null;
+        // The command name may hold spaces and parentheses: the fields start after the last ')'.
+        var start = statBuffer.AsSpan(0, read).LastIndexOf((byte)')') + 1;
+        return start > 0 ? (start, read - start) : null;
+    }
+
+    /// <summary>Clock ticks a second, the unit of CPU times in /proc (USER_HZ: 100 on every Linux this runs on).</summary>
+    static readonly Lazy<long> ClockTicks = new(() =>
+    {
+        try
+        {
+            return sysconf(SC_CLK_TCK) is var ticks and > 0 ? ticks : 100;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return 100;
+        }
+    });
 
     static bool TryParse(ReadOnlySpan<byte> digits, out long value)
     {
@@ -184,4 +273,7 @@ sealed class WorkerProcesses(Process worker)
 
     [DllImport("libc", SetLastError = true)]
     static extern int close(int fd);
+
+    [DllImport("libc")]
+    static extern long sysconf(int name);
 }

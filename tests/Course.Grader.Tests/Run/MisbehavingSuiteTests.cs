@@ -89,8 +89,10 @@ public class MisbehavingSuiteTests
     {
         var result = await Result("B_LoopsForever");
 
-        Assert.That((result.Outcome, result.Message), Is.EqualTo((TestOutcome.Failed, "timed out after 3 s")));
-        Assert.That(result.DurationSeconds, Is.GreaterThanOrEqualTo(3));
+        Assert.That((result.Outcome, result.Message), Is.EqualTo((TestOutcome.Failed, "timed out after 3 s of CPU time")));
+        // The limit is CPU time of the whole worker, whose other threads (the JIT, the GC) may run beside the loop, so
+        // the loop's own wall time can fall a little short of 3 s, never far.
+        Assert.That(result.DurationSeconds, Is.GreaterThanOrEqualTo(2.5));
         Assert.That(result.Test.Points, Is.EqualTo(1), "a stopped test keeps its points, so it still counts in the maximum");
     }
 
