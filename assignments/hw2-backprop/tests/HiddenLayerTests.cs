@@ -15,7 +15,7 @@ public sealed class HiddenLayerTests : TorchTest
         return linear;
     }
 
-    [Test, Points(3)]
+    [Test, Points(2)]
     public void Linear_Backward_MatchesAutograd_ForABatchOfOne_AndForAWideLayer()
     {
         using var seeded = new Seeded(1200);
@@ -103,4 +103,34 @@ public sealed class HiddenLayerTests : TorchTest
         TensorAssert.Close(y, Checks.TorchActivation(name, x), name: $"{name}.Forward at ±40 and ±800 (exp overflows there: use x.{name.ToLowerInvariant()}() or a stable form)");
         TensorAssert.AllFinite(gradInput, $"{name}.Backward at ±40 and ±800");
     }
+
+    [Test, Points(1)]
+    public void ReLU_Backward_AtExactlyZero_IsZero_AsInPyTorch()
+    {
+        // Exact zeros (and a -0.0) among positive and negative inputs: the kink itself, which the other tests keep away from.
+        using var seeded = new Seeded(1204);
+        var x = tensor(new[] { -1.5, 0.0, 2.0, 0.0, 0.5, -0.0, 0.0, -2.0, 3.0, 0.0, 1.0, -0.5 }, ScalarType.Float64).reshape(3, 4).to(Device);
+        var gradOutput = seeded.Randn([3, 4], ScalarType.Float64) + 3; // about 3, never 0: a gradient let through at x = 0 shows
+        var relu = new ReLU();
+
+        TensorAssert.Close(relu.Forward(x), x.relu(), name: "ReLU.Forward(x) with exact zeros in x (max(x, 0) is 0 there)");
+        var gradInput = relu.Backward(gradOutput);
+
+        TensorAssert.Shape(gradInput, [3, 4], "ReLU.Backward(gradOutput)");
+        var atZero = x.eq(0).cpu().flatten().data<bool>().ToArray();
+        var got = Values(gradInput);
+        var given = Values(gradOutput);
+        var leaked = Enumerable.Range(0, atZero.Length).Where(i => atZero[i] && got[i] != 0).ToList();
+        if (leaked.Count > 0)
+        {
+            int i = leaked[0];
+            Assert.Fail($"ReLU.Backward at x = 0: expected dL/dx = 0 (the derivative at the kink is 0, as in PyTorch and the handout), " +
+                $"but {leaked.Count} of the {atZero.Count(z => z)} zero inputs let the gradient through, e.g. at index [{i / 4}, {i % 4}]: " +
+                $"got {got[i]:G6} where gradOutput is {given[i]:G6}. Is the mask x >= 0 instead of x > 0?");
+        }
+        TensorAssert.Close(gradInput, gradOutput * x.gt(0).to_type(ScalarType.Float64), name:
+            "ReLU.Backward(gradOutput) where x has exact zeros: gradOutput where x > 0, else 0");
+    }
+
+    static double[] Values(Tensor t) => t.detach().cpu().to_type(ScalarType.Float64).contiguous().flatten().data<double>().ToArray();
 }

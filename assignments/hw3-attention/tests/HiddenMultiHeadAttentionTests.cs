@@ -8,6 +8,9 @@ namespace Hw3.Attention.HiddenTests;
 [Visibility(Visibility.Hidden)]
 public sealed class HiddenMultiHeadAttentionTests : TorchTest
 {
+    /// <summary>2^-52, the spacing of float64 numbers near 1.</summary>
+    const double Float64Epsilon = 2.220446049250313e-16;
+
     static readonly AttentionConfig Config = new(d_model: 12, n_heads: 3, d_head: 5, n_ctx: 16, init_range: 0.3);
 
     static MultiHeadAttention WithRandomBiases(Seeded seeded)
@@ -20,7 +23,7 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
         return attention;
     }
 
-    [Test, Points(4)]
+    [Test, Points(3)]
     public void WithOneHead_MatchesAttentionHead_WithTheSameWeights()
     {
         using var seeded = new Seeded(110);
@@ -77,15 +80,39 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
     [Test, Points(3)]
     public void Backward_ReachesEveryParameter()
     {
+        // Float64, so that rounding stays far below any real gradient (see b_K below).
         using var seeded = new Seeded(113);
         var attention = WithRandomBiases(seeded);
+        attention.to(ScalarType.Float64);
 
-        attention.call(seeded.Randn([2, 5, 12])).pow(2).sum().backward();
+        attention.call(seeded.Randn([2, 5, 12], ScalarType.Float64)).pow(2).sum().backward();
 
+        var gradients = new Dictionary<string, double[]>();
         foreach (var (name, parameter) in attention.named_parameters())
         {
             Assert.That(parameter.grad, Is.Not.Null, $"{name} got no gradient: is it used in forward, without detach() or a copy of its data?");
-            Assert.That(parameter.grad!.abs().sum().item<float>(), Is.GreaterThan(0f), $"the gradient of {name} is all zeros: is it used in forward?");
+            var values = parameter.grad!.detach().cpu().to_type(ScalarType.Float64).flatten().data<double>().ToArray();
+            int notFinite = values.Count(v => !double.IsFinite(v));
+            Assert.That(notFinite, Is.Zero,
+                $"the gradient of {name} has {values.Count(double.IsNaN)} NaN and {values.Count(double.IsInfinity)} Inf values out of {values.Length}: " +
+                "look for a -inf mask on a whole row (masking j >= i), a division by zero or an overflow in forward");
+            gradients[name] = values;
+        }
+        // b_K's gradient is zero in exact arithmetic: b_K adds q . b_K to every score of a query, and softmax ignores a
+        // shift shared by a whole row. So b_K only has to be in the graph, and its gradient must be rounding noise: below
+        // sqrt(machine epsilon) times the largest gradient of the others (float64 rounding leaves about 1e-15 of it).
+        double largest = gradients.Where(g => g.Key != "b_K").SelectMany(g => g.Value).Max(Math.Abs);
+        foreach (var (name, values) in gradients)
+        {
+            if (name == "b_K")
+            {
+                double bound = Math.Sqrt(Float64Epsilon) * largest, worst = values.Max(Math.Abs);
+                Assert.That(worst, Is.LessThanOrEqualTo(bound),
+                    $"the gradient of b_K reaches {worst:G3} (the largest of the other gradients is {largest:G3}); it is 0 in exact arithmetic, " +
+                    "since b_K shifts every score of a query by the same q . b_K: is b_K added to the keys, k = x W_K + b_K, and not to the queries or the values?");
+                continue;
+            }
+            Assert.That(values.Any(v => v != 0), Is.True, $"the gradient of {name} is all zeros: is it used in forward?");
         }
     }
 
@@ -129,5 +156,26 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
 
         golden.AssertClose("out", attention.call(x));
         golden.AssertClose("pattern", attention.Pattern!);
+    }
+
+    [Test, Points(1)]
+    public void Pattern_IsDetached_InAHeadAndInMultiHeadAttention()
+    {
+        using var seeded = new Seeded(117);
+        var head = new AttentionHead(d_model: 12, d_head: 5, init_range: 0.3);
+        head.to(Device);
+        var attention = WithRandomBiases(seeded);
+        var x = seeded.Randn([2, 5, 12]);
+
+        head.call(x);
+        attention.call(x);
+
+        foreach (var (what, pattern) in new[] { ("AttentionHead.Pattern", head.Pattern), ("MultiHeadAttention.Pattern", attention.Pattern) })
+        {
+            Assert.That(pattern, Is.Not.Null, $"{what} is null after a call: set it in forward");
+            Assert.That(pattern!.requires_grad, Is.False,
+                $"{what} requires grad: it is kept for inspection, detached, and must not hold the forward pass's autograd graph; " +
+                "store pattern.detach(), not pattern itself");
+        }
     }
 }

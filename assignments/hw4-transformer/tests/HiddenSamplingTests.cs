@@ -86,7 +86,7 @@ public sealed class HiddenSamplingTests : TorchTest
     }
 
     [TestCase(6), TestCase(50)]
-    [Points(1)]
+    [Points(0.5)]
     public void SampleNext_WithTopKAtLeastTheVocabulary_KeepsEveryToken(int k)
     {
         using var seeded = new Seeded(442);
@@ -95,6 +95,32 @@ public sealed class HiddenSamplingTests : TorchTest
         var tokens = Sample(Rows(LogitsB, N), 1.0, k, seeded.Generator, what);
 
         AssertFrequencies(tokens, Probabilities(LogitsB, 1.0), what + ", frequencies vs softmax(logits) (k >= d_vocab keeps everything)");
+    }
+
+    /// <summary>
+    /// SampleNext draws on the CPU with the generator it is given, "so that a seed gives the same tokens on every device".
+    /// On a CPU run both calls below do the same computation, so this test can only fail when the tests run on CUDA: there,
+    /// drawing on the logits' device uses the GPU's generator (other tokens) or rejects the CPU generator (an error). The
+    /// probabilities differ between devices by float32 rounding, which moves a draw only when it lies that close to a tie.
+    /// </summary>
+    [Test, Points(0.5)]
+    public void SampleNext_DrawsOnTheCpuWithTheGenerator_SameTokensOnEveryDevice_CanOnlyFailOnCuda()
+    {
+        using var seeded = new Seeded(443);
+        var logits = seeded.RandnCpu([64, 12]) * 2; // [batch, d_vocab], on the CPU
+        foreach (var (temperature, topK) in new (double, int?)[] { (1.0, null), (0.7, 5) })
+        {
+            using var forDevice = new Generator(444, CPU);
+            using var forCpu = new Generator(444, CPU);
+            string what = $"SampleNext(logits [64, 12] on the {Device.type}, temperature: {temperature}, topK: {topK?.ToString() ?? "null"}, new Generator(444))";
+
+            var tokens = Sample(logits, temperature, topK, forDevice, what);
+            var onCpu = Sampling.SampleNext(logits, temperature, topK, forCpu);
+
+            TensorAssert.Close(tokens, onCpu.cpu(), Tolerance.Exact,
+                $"{what} vs the same call with the logits on the CPU (this check can only fail on CUDA): move the probabilities to the " +
+                "CPU and draw there with multinomial and the generator, not on the logits' device, so that a seed gives the same tokens on every device");
+        }
     }
 
     [Test, Points(1)]

@@ -21,7 +21,7 @@ public sealed class HiddenTrainerTests : TorchTest
         return Trainer.Train(model, tokens, cfg).ToArray();
     }
 
-    [Test, Points(1)]
+    [Test, Points(0.5)]
     public void Train_ReturnsOneFiniteLossPerStep_AndTheSameSeedsGiveTheSameLosses()
     {
         using var seeded = new Seeded(460);
@@ -39,7 +39,7 @@ public sealed class HiddenTrainerTests : TorchTest
         Assert.That(otherWindows.SequenceEqual(losses), Is.False, "cfg.seed = 4 gave the same losses as cfg.seed = 3: seed the window generator with cfg.seed");
     }
 
-    [Test, Points(1)]
+    [Test, Points(0.5)]
     public void RandomWindows_AreConsecutiveTokens_StartingAnywhereFrom0ToNMinusSeqLen()
     {
         const long n = 10, seqLen = 4, batch = 3000;
@@ -64,5 +64,115 @@ public sealed class HiddenTrainerTests : TorchTest
                     $"{counts[s]} of {batch} windows started at {s}; every start in 0..n - seqLen = 0..{n - seqLen} should get about {batch * p:F0} " +
                     $"(counts of starts 0..{n - 1}: [{string.Join(", ", counts)}]). Is the upper bound of randint exclusive?");
         }
+    }
+
+    /// <summary>A fresh model from manual_seed(5) on the test device, and a twin with the same weights.</summary>
+    static (Transformer Model, Transformer Twin) ModelAndTwin()
+    {
+        manual_seed(5);
+        var model = new Transformer(Small);
+        model.to(Device);
+        var twin = new Transformer(Small);
+        twin.to(Device);
+        twin.load_state_dict(model.state_dict());
+        return (model, twin);
+    }
+
+    /// <summary>The windows of cfg.steps steps: RandomWindows(tokens, batchSize, seqLen, g) from one new Generator(cfg.seed).</summary>
+    static List<Tensor> Windows(Tensor tokens, TrainingConfig cfg, long batchSize, long seqLen, bool generatorPerStep = false)
+    {
+        var windows = new List<Tensor>();
+        var generator = new Generator((ulong)cfg.seed, CPU);
+        for (int step = 0; step < cfg.steps; step++)
+        {
+            if (generatorPerStep && step > 0)
+            {
+                generator.Dispose();
+                generator = new Generator((ulong)cfg.seed, CPU);
+            }
+            windows.Add(Trainer.RandomWindows(tokens, batchSize, seqLen, generator));
+        }
+        generator.Dispose();
+        return windows;
+    }
+
+    static Tensor Losses(IEnumerable<double> losses) => tensor(losses.ToArray()).to(ScalarType.Float32);
+
+    static string Show(IEnumerable<double> losses) =>
+        "[" + string.Join(", ", losses.Select(l => l.ToString("F5", System.Globalization.CultureInfo.InvariantCulture))) + "]";
+
+    [Test, Points(0.5)]
+    public void Train_WithLrZero_LeavesTheModelUnchanged_AndTakesItsWindowsFromOneGeneratorOfCfgSeed()
+    {
+        using var seeded = new Seeded(462);
+        var tokens = seeded.Randint(0, 10, [200]);
+        var cfg = new TrainingConfig(steps: 4, batch_size: 3, seq_len: 9, lr: 0, weight_decay: 0.1, seed: 11);
+        var (model, twin) = ModelAndTwin();
+
+        var losses = Trainer.Train(model, tokens, cfg).ToArray();
+
+        Assert.That(losses, Has.Length.EqualTo(cfg.steps), "Trainer.Train must return the loss of every one of cfg.steps steps");
+        var twinParameters = twin.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, parameter) in model.named_parameters())
+            TensorAssert.Close(parameter, twinParameters[name], name:
+                $"{name} after Trainer.Train with cfg.lr = 0 (AdamW with lr 0 moves nothing): it changed, so the optimiser does not " +
+                "use cfg.lr; make it optim.AdamW(model.parameters(), cfg.lr, weight_decay: cfg.weight_decay)");
+
+        // The model never changes, so each step's loss is the loss of the initial model on that step's windows.
+        double[] LossesOn(List<Tensor> windows)
+        {
+            using var noGrad = no_grad();
+            return windows.Select(w => LmLoss.CrossEntropy(twin.call(w), w).ToDouble()).ToArray();
+        }
+        var expected = LossesOn(Windows(tokens, cfg, cfg.batch_size, cfg.seq_len));
+        var tolerance = Tolerance.For(ScalarType.Float32, Device.type);
+        if (TensorAssert.CloseFailure(Losses(losses), Losses(expected), tolerance) is null) return;
+        string what = $"the losses of Trainer.Train with cfg.lr = 0 {Show(losses)}, expected {Show(expected)} (the initial model's loss " +
+            "on the windows RandomWindows(tokens, cfg.batch_size, cfg.seq_len, generator) of one new Generator(cfg.seed) for the whole run)";
+        if (TensorAssert.CloseFailure(Losses(losses), Losses(LossesOn(Windows(tokens, cfg, cfg.batch_size, cfg.seq_len, generatorPerStep: true))), tolerance) is null)
+            Assert.Fail($"{what}: every step saw the first step's windows; make the generator once, before the loop, not once per step");
+        if (TensorAssert.CloseFailure(Losses(losses), Losses(LossesOn(Windows(tokens, cfg, cfg.seq_len, cfg.batch_size))), tolerance) is null)
+            Assert.Fail($"{what}: these are windows of cfg.batch_size tokens, cfg.seq_len of them; the arguments of RandomWindows are (tokens, batchSize, seqLen, generator)");
+        Assert.Fail($"{what}: draw every window with one new Generator(cfg.seed), made before the loop, and nothing else");
+    }
+
+    [Test, Points(0.5)]
+    public void Train_MatchesALoopOfAdamWSteps_OnTheSameWindows()
+    {
+        using var seeded = new Seeded(463);
+        var tokens = seeded.Randint(0, 10, [200]);
+        // A weight decay large enough that AdamW's decoupled decay and Adam's L2 penalty part ways at once.
+        var cfg = new TrainingConfig(steps: 5, batch_size: 3, seq_len: 9, lr: 2e-2, weight_decay: 0.1, seed: 12);
+        var (model, twin) = ModelAndTwin();
+
+        var losses = Trainer.Train(model, tokens, cfg).ToArray();
+
+        var optimizer = optim.AdamW(twin.parameters(), lr: cfg.lr, weight_decay: cfg.weight_decay);
+        var expected = new List<double>();
+        foreach (var batch in Windows(tokens, cfg, cfg.batch_size, cfg.seq_len))
+        {
+            optimizer.zero_grad();
+            var loss = LmLoss.CrossEntropy(twin.call(batch), batch);
+            loss.backward();
+            optimizer.step();
+            expected.Add(loss.ToDouble());
+        }
+
+        Assert.That(losses, Has.Length.EqualTo(cfg.steps), "Trainer.Train must return the loss of every one of cfg.steps steps");
+        var tolerance = Tolerance.For(ScalarType.Float32, Device.type);
+        int firstApart = Enumerable.Range(0, cfg.steps).FirstOrDefault(
+            i => TensorAssert.CloseFailure(Losses([losses[i]]), Losses([expected[i]]), tolerance) is not null, -1);
+        string what = $"the losses of Trainer.Train {Show(losses)} vs a loop of AdamW(lr {cfg.lr}, weight_decay {cfg.weight_decay}) steps on " +
+            $"RandomWindows(tokens, cfg.batch_size, cfg.seq_len, generator) of one new Generator(cfg.seed) {Show(expected)}";
+        if (firstApart == 0)
+            Assert.Fail($"{what}: the first loss differs, so the first windows do: take them from one new Generator(cfg.seed) with RandomWindows(tokens, cfg.batch_size, cfg.seq_len, generator)");
+        if (firstApart > 0)
+            Assert.Fail($"{what}: equal up to step {firstApart - 1}, apart from step {firstApart}: use optim.AdamW (decoupled weight decay, not Adam) " +
+                "with cfg.lr and cfg.weight_decay, and one generator for the whole run, not a new one per step");
+        var twinParameters = twin.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, parameter) in model.named_parameters())
+            TensorAssert.Close(parameter, twinParameters[name], name:
+                $"{name} after Trainer.Train vs after the AdamW loop (the losses agree, so the last step's update differs: step the optimiser " +
+                "after every loss, with cfg.lr and cfg.weight_decay)");
     }
 }

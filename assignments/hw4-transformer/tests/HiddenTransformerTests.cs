@@ -55,6 +55,9 @@ public sealed class HiddenTransformerTests : TorchTest
         foreach (var (name, parameter) in model.named_parameters())
         {
             Assert.That(parameter.grad, Is.Not.Null, $"{name} got no gradient: is it used in forward, without detach() or a copy of its data?");
+            Assert.That(parameter.grad!.isfinite().all().item<bool>(), Is.True,
+                $"the gradient of {name} has {parameter.grad!.isnan().sum().item<long>()} NaN and {parameter.grad!.isinf().sum().item<long>()} Inf values " +
+                $"out of {parameter.grad!.numel()}: look for a -inf mask on a whole row (masking j >= i), a division by zero or an overflow in forward");
             // b_K's gradient is zero in exact arithmetic: it adds q . b_K to every score of a query, and softmax ignores
             // a constant shift. So it only has to be in the graph.
             if (name.EndsWith(".b_K", StringComparison.Ordinal)) continue;
