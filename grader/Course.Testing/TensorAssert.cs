@@ -41,18 +41,11 @@ public static class TensorAssert
         double[] a = ToDoubles(actual), e = ToDoubles(expected);
         var shape = expected.shape;
 
-        var report = new StringBuilder();
-        int nanCount = a.Count(double.IsNaN), infCount = a.Count(double.IsInfinity);
-        int expectedNan = e.Count(double.IsNaN), expectedInf = e.Count(double.IsInfinity);
-        if (nanCount != expectedNan || infCount != expectedInf)
-        {
-            report.Append(CultureInfo.InvariantCulture, $"{what}: got {nanCount} NaN and {infCount} Inf values, expected {expectedNan} NaN and {expectedInf} Inf");
-            int first = Enumerable.Range(0, a.Length).FirstOrDefault(i => !double.IsFinite(a[i]) && double.IsFinite(e[i]), -1);
-            if (first >= 0) report.Append(CultureInfo.InvariantCulture, $"; first at index {FormatIndex(first, shape)}");
-            report.Append(". Look for a division by zero, log of 0, exp overflow or a -inf mask applied to a whole row.");
-            return report.ToString();
-        }
+        // NaN and infinities first: where they are tells more than any distance, and no tolerance covers them.
+        var nonFinite = NonFiniteReport.Describe(what, a, e, shape);
+        if (nonFinite is not null) return nonFinite;
 
+        var report = new StringBuilder();
         var mismatches = new List<int>();
         var scale = Tolerance.ScaleOf(e);
         double maxAbs = 0, maxRel = 0, worstRatio = -1;

@@ -58,8 +58,9 @@ public class TensorAssertMessageTests : TorchTest
         actual[1, 2] = tensor(float.NaN);
         actual[0, 1] = tensor(float.PositiveInfinity);
         var message = TensorAssert.CloseFailure(actual, zeros(2, 3), name: "pattern");
-        Assert.That(message, Does.StartWith("pattern: got 1 NaN and 1 Inf values, expected 0 NaN and 0 Inf"));
-        Assert.That(message, Does.Contain("first at index [0, 1]"));
+        Assert.That(message, Does.StartWith("pattern: got +inf at [0, 1] where 0 was expected."));
+        Assert.That(message, Does.Contain("got 1 NaN, 1 +inf and 0 -inf; expected 0 NaN, 0 +inf and 0 -inf"));
+        Assert.That(message, Does.Contain("[1, 2]: NaN vs 0"));
     }
 
     [Test]

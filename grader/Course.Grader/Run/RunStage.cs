@@ -64,7 +64,7 @@ public static class RunStage
             sandboxReports.Add(attempt.Sandbox);
             incidents.AddRange(attempt.Notes);
             var before = ledger.AccountedCount;
-            ledger.Add(attempt.Planned, attempt.Results);
+            ledger.Add(attempt.Planned, attempt.Results.Select(NativeError.Readable));
             var ending = attempt.Ending;
             if (ending.Kind == WorkerEndingKind.Completed)
             {

@@ -2,7 +2,8 @@ namespace Course.Grader.Run;
 
 /// <summary>
 /// The first and last lines of the worker's stderr, for the grading log (the head says what went
-/// wrong, the tail what happened last), and whether the runtime reported a stack overflow there.
+/// wrong, the tail what happened last), whether the runtime reported a stack overflow there, and the
+/// libtorch error that ended the process, if one did (read from every line, not only the kept ones).
 /// </summary>
 sealed class StderrTail
 {
@@ -11,9 +12,19 @@ sealed class StderrTail
     readonly Queue<string> tail = new();
     readonly Lock gate = new();
     int dropped;
+    readonly NativeError.Scanner native = new();
     volatile bool stackOverflow;
 
     public bool StackOverflow => stackOverflow;
+
+    /// <summary>The libtorch error (a C++ exception nothing caught) the process wrote before it died, if any.</summary>
+    public NativeError? NativeError
+    {
+        get
+        {
+            lock (gate) return native.Error;
+        }
+    }
 
     /// <summary>What the runtime said before the first stack frame, on one line, e.g. "Process terminated. gave up".</summary>
     public string Summary
@@ -48,6 +59,7 @@ sealed class StderrTail
             var kept = line.Length > MaxKeptLineChars ? line[..MaxKeptLineChars] + "…" : line;
             lock (gate)
             {
+                native.Observe(kept);
                 if (head.Count < HeadLines)
                 {
                     head.Add(kept);

@@ -93,7 +93,7 @@ sealed class WorkerAttempt
             var ending = stopped ?? (doneAt is not null
                 ? WorkerEnding.Completed
                 : exited
-                    ? WorkerEnding.Died(process.ExitCode, calledExit, stderr.StackOverflow, uncaught, fatal, stderr.Summary)
+                    ? WorkerEnding.Died(process.ExitCode, calledExit, stderr.StackOverflow, uncaught, fatal, stderr.Summary, stderr.NativeError)
                     : new WorkerEnding(WorkerEndingKind.Crashed, $"the test process could not be stopped within {RunLimits.Seconds(ExitWait)} s"));
             var since = test?.Since ?? (suites.Count > 0 ? suites[^1].Since : clock.Elapsed);
             return new AttemptReport([.. planned], [.. results], test?.Name, [.. suites.Select(s => s.Name)],

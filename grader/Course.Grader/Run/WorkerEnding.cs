@@ -22,13 +22,16 @@ sealed record WorkerEnding(WorkerEndingKind Kind, string Reason)
 
     /// <summary>The reason for a process that died on its own before it finished.</summary>
     /// <param name="stderrSummary">What the runtime said first, e.g. "Process terminated. ..." after Environment.FailFast.</param>
-    public static WorkerEnding Died(int exitCode, bool calledExit, bool stackOverflow, string? uncaught, string? fatal, string stderrSummary)
+    /// <param name="nativeError">The libtorch error the process wrote to stderr as it died, e.g. a shape error in matmul.</param>
+    public static WorkerEnding Died(int exitCode, bool calledExit, bool stackOverflow, string? uncaught, string? fatal, string stderrSummary,
+        NativeError? nativeError = null)
     {
         if (fatal is not null) return new(WorkerEndingKind.Fatal, fatal);
         if (calledExit) return new(WorkerEndingKind.CalledExit, $"the test called Environment.Exit({exitCode}), which ended the test process");
         var crashed = $"the test process crashed (exit code {exitCode})";
         if (stackOverflow) return new(WorkerEndingKind.Crashed, $"{crashed}: stack overflow. Is there a recursion that never stops?");
         if (uncaught is not null) return new(WorkerEndingKind.Crashed, $"{crashed}: an exception on another thread was never caught: {uncaught}");
+        if (nativeError is not null && exitCode != 0) return new(WorkerEndingKind.Crashed, nativeError.CrashReason(exitCode));
         return new(WorkerEndingKind.Crashed, exitCode switch
         {
             137 => $"{crashed}: it was killed, perhaps by the system for using too much memory",

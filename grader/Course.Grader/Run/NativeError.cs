@@ -1,0 +1,116 @@
+using System.Text.RegularExpressions;
+using Course.Grader.Report;
+
+namespace Course.Grader.Run;
+
+/// <summary>
+/// A libtorch error made readable: its own first line (e.g. "mat1 and mat2 shapes cannot be multiplied (4x6 and 4x6)"),
+/// the TorchSharp entry point it came through (the first <c>THSTensor_matmul</c>-style native frame, shown as
+/// <c>torch.matmul</c>) and, where a managed stack is at hand, the first frame with a file and line outside the
+/// libraries: the student's (or the test's) line that made the call. Everything here comes from text the test
+/// process wrote, which student code can shape: it is cut short and cleaned of control characters.
+/// </summary>
+sealed record NativeError(string What, string? Operation, string? Where)
+{
+    const int MaxWhatChars = 300, MaxNameChars = 120, MaxScannedChars = 1000;
+    const string ExternalExceptionPrefix = "System.Runtime.InteropServices.ExternalException : ";
+
+    /// <summary>Namespaces whose frames are never the line to look at.</summary>
+    static readonly string[] LibraryNamespaces = ["System.", "Microsoft.", "NUnit.", "TorchSharp.", "Course.Testing.", "Course.Worker."];
+
+    static readonly Regex WhatLine = new(@"^\s*what\(\):\s*(?<what>.*)$", RegexOptions.CultureInvariant);
+    static readonly Regex Terminate = new(@"^terminate called after throwing an instance of '(?<type>[^']{1,200})'", RegexOptions.CultureInvariant);
+    static readonly Regex EntryPoint = new(@"^frame #\d+: THS(?:Tensor|NN|Torch|Autograd|Linalg|Special|FFT|JIT)?_(?<op>[A-Za-z0-9_]{1,80})\b", RegexOptions.CultureInvariant);
+    static readonly Regex ManagedFrame = new(@"^\s*at (?<method>[^\s(]{1,400})\(.*\) in (?<file>.+):line (?<line>\d{1,7})\s*$", RegexOptions.CultureInvariant);
+
+    /// <summary>The first line: <c>torch.matmul: mat1 and mat2 shapes cannot be multiplied (4x6 and 4x6), at Homework.cs:line 7 (Tiny.Homework.Bad.Multiply)</c>.</summary>
+    public string Headline =>
+        (Operation is null ? "libtorch error: " : $"torch.{Operation}: ") + What + (Where is null ? "" : $", at {Where}");
+
+    /// <summary>The reason for a test whose process libtorch ended: the error first, then what happened and what to do.</summary>
+    public string CrashReason(int exitCode) =>
+        $"{Headline}\nlibtorch ended the test process (exit code {exitCode}) on this error instead of throwing an exception, so " +
+        (Where is null
+            ? $"no stack trace survives it: look for the {(Operation is null ? "tensor operation" : Operation)} in the code this test calls and check the shapes of its operands."
+            : "the test stopped there: check the shapes of the operands on that line.");
+
+    /// <summary>Reads libtorch's error out of the test process's stderr, line by line as it arrives.</summary>
+    public sealed class Scanner
+    {
+        string? what, terminate, operation, where;
+
+        public void Observe(string line)
+        {
+            line = Bounded(line);
+            if (what is null && WhatLine.Match(line) is { Success: true } w && w.Groups["what"].Value.Trim().Length > 0)
+                what = w.Groups["what"].Value;
+            else if (terminate is null && Terminate.Match(line) is { Success: true } t)
+                terminate = t.Groups["type"].Value;
+            else if (operation is null && EntryPoint.Match(line) is { Success: true } e)
+                operation = e.Groups["op"].Value;
+            else if (where is null && StudentFrame(line) is { } frame)
+                where = frame;
+        }
+
+        /// <summary>The error, or null when the process did not die of a C++ exception.</summary>
+        public NativeError? Error =>
+            what is not null ? Make(what, operation, where)
+            : terminate is not null ? Make($"an uncaught C++ exception ({terminate})", operation, where)
+            : null;
+    }
+
+    /// <summary>Parses a whole stderr text (as a test would replay a recorded one).</summary>
+    public static NativeError? FromStderr(string stderr)
+    {
+        var scanner = new Scanner();
+        foreach (var line in stderr.Split('\n')) scanner.Observe(line.TrimEnd('\r'));
+        return scanner.Error;
+    }
+
+    /// <summary>
+    /// A result whose message is TorchSharp's ExternalException (libtorch's message, then its source location and a
+    /// few dozen native frames) gets the error's one line first, with the student's line from the managed stack, and
+    /// loses the native frames. Any other result is returned as it is.
+    /// </summary>
+    public static TestCaseResult Readable(TestCaseResult result)
+    {
+        if (!result.Message.StartsWith(ExternalExceptionPrefix, StringComparison.Ordinal)) return result;
+        var lines = result.Message[ExternalExceptionPrefix.Length..].Split('\n');
+        string? operation = null;
+        foreach (var line in lines)
+            if (EntryPoint.Match(Bounded(line)) is { Success: true } e)
+            {
+                operation = e.Groups["op"].Value;
+                break;
+            }
+        var where = result.StackTrace.Split('\n').Select(line => StudentFrame(Bounded(line))).FirstOrDefault(frame => frame is not null);
+        var error = Make(lines[0].TrimEnd('\r'), operation, where);
+        return result with
+        {
+            Message = $"{error.Headline}\nlibtorch raised this error (ExternalException); its native stack trace is left out.",
+        };
+    }
+
+    static NativeError Make(string what, string? operation, string? where) =>
+        new(Cut(ReportText.Line(what).Trim(), MaxWhatChars), operation is null ? null : Cut(ReportText.Line(operation), MaxNameChars), where);
+
+    /// <summary>"Homework.cs:line 7 (Tiny.Homework.Bad.Multiply)" for a managed frame outside the libraries, else null.</summary>
+    static string? StudentFrame(string line)
+    {
+        if (ManagedFrame.Match(line) is not { Success: true } m) return null;
+        var method = m.Groups["method"].Value;
+        if (LibraryNamespaces.Any(ns => method.StartsWith(ns, StringComparison.Ordinal))) return null;
+        var file = m.Groups["file"].Value.Replace('\\', '/');
+        file = file[(file.LastIndexOf('/') + 1)..];
+        return Cut(ReportText.Line($"{file}:line {m.Groups["line"].Value} ({method})"), MaxNameChars + 40);
+    }
+
+    /// <summary>Lines are cut before any pattern sees them, so no line a test writes can make matching slow.</summary>
+    static string Bounded(string line)
+    {
+        line = line.TrimEnd('\r');
+        return line.Length <= MaxScannedChars ? line : line[..MaxScannedChars];
+    }
+
+    static string Cut(string text, int max) => text.Length <= max ? text : text[..max] + "…";
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+using NUnit.Framework;
+using static TorchSharp.torch;
+
+namespace Course.Testing;
+
+/// <summary>
+/// One stage of a model checked against a golden: <paramref name="Actual"/> computes what the code under test gives
+/// (typically one of the student's modules run on the stored output of the stage before, so each stage is judged on
+/// its own), <paramref name="Key"/> names the stored output it must match, <paramref name="Name"/> says what it is in
+/// words ("block 1's attention"), and <paramref name="Check"/> what to look at when it is the first stage that differs,
+/// written knowing that every stage before it matched.
+/// </summary>
+public sealed record GoldenLayer(string Key, string Name, Func<Tensor> Actual, string Check, Tolerance? Tolerance = null);
+
+/// <summary>
+/// Compares a model's stages with a golden in order and fails at the first that differs, so the message leads with
+/// where the model goes wrong instead of an element diff of the logits:
+/// <code>
+/// golden.AssertLayers([
+///     new("embedded", "the embeddings", () => embed(tokens), "Embed"),
+///     new("block0", "block 0's output", () => block0.call(golden.Expected("embedded")), "TransformerBlock.forward"),
+/// ]);
+/// </code>
+/// When recording, every stage's output is stored in order, so a stage may read the stored output of an earlier one.
+/// </summary>
+public static class GoldenLayers
+{
+    public static void AssertLayers(this Golden golden, IEnumerable<GoldenLayer> layers)
+    {
+        if (golden.Recording)
+        {
+            foreach (var layer in layers) golden.AssertClose(layer.Key, layer.Actual());
+            return;
+        }
+        var failure = FirstDifference(layers, golden.Expected);
+        if (failure is not null) Assert.Fail(failure);
+    }
+
+    /// <summary>
+    /// The message for the first stage whose output differs from <paramref name="expected"/> of its key (or throws),
+    /// or null when every stage matches. Stages after the first difference are not run.
+    /// </summary>
+    public static string? FirstDifference(IEnumerable<GoldenLayer> layers, Func<string, Tensor> expected)
+    {
+        var matched = new List<GoldenLayer>();
+        foreach (var layer in layers)
+        {
+            // No dispose scope here: it would also dispose whatever a module caches on its first call.
+            string? detail;
+            try
+            {
+                detail = TensorAssert.CloseFailure(layer.Actual(), expected(layer.Key), layer.Tolerance, layer.Key);
+            }
+            catch (Exception e) when (e is not ResultStateException)
+            {
+                var said = e.Message.Split('\n')[0].Trim();
+                detail = $"{layer.Key}: computing it threw {e.GetType().Name}: {(said.Length > 300 ? said[..300] + "…" : said)}";
+            }
+            if (detail is null)
+            {
+                matched.Add(layer);
+                continue;
+            }
+            return $"{layer.Key}: the first difference is in {layer.Name}; {Before(matched)}. Check {layer.Check}\n{detail}";
+        }
+        return null;
+    }
+
+    static string Before(List<GoldenLayer> matched) => matched.Count switch
+    {
+        0 => "it is the first stage checked",
+        1 => $"the stage before it ({matched[0].Key}) matches",
+        2 => $"the 2 stages before it ({matched[0].Key}, {matched[1].Key}) match",
+        _ => string.Create(CultureInfo.InvariantCulture, $"the {matched.Count} stages before it ({matched[0].Key} through {matched[^1].Key}) match"),
+    };
+}
