@@ -48,7 +48,9 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
             table.AddRow($"stub {Markup.Escape(region.Region)}", $"{ScoreStage.Format(region.Score)}/{ScoreStage.Format(region.MaxScore)}",
                 region.Guarded ? $"[green]guarded[/] by {region.FailingTests.Count} test(s)" : "[red]NOT GUARDED: no test loses points[/]");
         foreach (var check in report.Variants)
-            table.AddRow($"{(check.Variant.Kind == VariantKind.Correct ? "correct" : "bug")} {Markup.Escape(check.Variant.Name)}", Points(check.Report),
+            // A bug runs only the tests that claim to catch it, so its points say nothing.
+            table.AddRow($"{(check.Variant.Kind == VariantKind.Correct ? "correct" : "bug")} {Markup.Escape(check.Variant.Name)}",
+                check.Variant.Kind == VariantKind.Correct ? Points(check.Report) : "",
                 (check.Holds, check.Variant.Kind) switch
                 {
                     (true, VariantKind.Correct) => "[green]keeps every point[/]",

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Course.Grader.Fairness;
 using Course.Grader.Tests.Pipeline;
 
 namespace Course.Grader.Tests.Cli;
@@ -18,7 +19,7 @@ public class ValidateCommandTests
         Assert.That(Homeworks(), Is.SupersetOf(new[] { "hw1-lm-basics", "hw2-backprop", "hw3-attention", "hw4-transformer" }));
 
     [TestCaseSource(nameof(Homeworks))]
-    public void Given_a_homework_When_validated_Then_it_exits_0_with_reference_full_marks_starter_zero_and_every_region_guarded(string id)
+    public void Given_a_homework_When_validated_Then_it_exits_0_with_reference_full_marks_also_under_float_noise_starter_zero_every_region_guarded_and_its_corpus_holding(string id)
     {
         var manifest = Hw3Submissions.Layout.LoadManifest(id);
         var project = Path.Combine(Hw3Submissions.Layout.ReferenceDir(id), manifest.Project);
@@ -26,11 +27,18 @@ public class ValidateCommandTests
 
         var (exitCode, output) = CourseCli.Run("validate", id);
 
+        var corpus = VariantCorpus.Load(Hw3Submissions.Layout, id);
+
         Assert.That(exitCode, Is.EqualTo(0), output);
         Assert.That(output, Does.Match(@"reference gets full marks\s+│\s+100/100\s+│\s+ok"));
+        Assert.That(output, Does.Match(@"reference holds under float noise\s+│\s+100/100\s+│\s+ok"));
         Assert.That(output, Does.Match(@"starter gets zero\s+│\s+0/100\s+│\s+ok"));
         Assert.That(Regex.Matches(output, @"│ stub .*│ guarded by \d+ test\(s\)"), Has.Count.EqualTo(regions));
-        Assert.That(output, Does.Not.Contain("NOT GUARDED").And.Not.Contain("reference fails").And.Not.Contain("starter passes"));
+        Assert.That(corpus.Count(v => v.Kind == VariantKind.Correct), Is.GreaterThanOrEqualTo(4), "several correct variants per homework");
+        Assert.That(Regex.Matches(output, @"│ correct .*│\s+100/100\s+│ keeps every point"), Has.Count.EqualTo(corpus.Count(v => v.Kind == VariantKind.Correct)));
+        Assert.That(Regex.Matches(output, @"│ bug .*│ caught by \d+ test\(s\)"), Has.Count.EqualTo(corpus.Count(v => v.Kind == VariantKind.Bug)));
+        Assert.That(output, Does.Not.Contain("NOT GUARDED").And.Not.Contain("reference fails").And.Not.Contain("starter passes")
+            .And.Not.Contain("NOT CAUGHT").And.Not.Contain("loses points").And.Not.Contain("under float noise fails"));
         Assert.That(output.TrimEnd(), Does.EndWith("validate: the tests are fair"));
     }
 
