@@ -50,10 +50,12 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
         foreach (var check in report.Variants)
             // A bug runs only the tests that claim to catch it, so its points say nothing.
             table.AddRow($"{(check.Variant.Kind == VariantKind.Correct ? "correct" : "bug")} {Markup.Escape(check.Variant.Name)}",
-                check.Variant.Kind == VariantKind.Correct ? Points(check.Report) : "",
+                check.Variant.Kind == VariantKind.Correct
+                    ? $"{ScoreStage.Format(check.Checked.Sum(t => t.Score))}/{ScoreStage.Format(check.Checked.Sum(t => t.MaxScore))}"
+                    : "",
                 (check.Holds, check.Variant.Kind) switch
                 {
-                    (true, VariantKind.Correct) => "[green]keeps every point[/]",
+                    (true, VariantKind.Correct) => $"[green]keeps every point[/] of {(check.RanOnly is null ? "all" : "the")} {check.Checked.Count} test(s) {(check.RanOnly is null ? "" : "that see its edits")}".TrimEnd(),
                     (true, _) => $"[green]caught[/] by {check.Catchers.Count} test(s)",
                     (false, VariantKind.Correct) => "[red]FAIL: loses points[/]",
                     _ => "[red]NOT CAUGHT[/]",

@@ -46,7 +46,11 @@ public static class StarterGenerator
     /// One variant of <paramref name="source"/> per solution region, with only that region stubbed, named
     /// like the stub ("Type.Member") with its line: <c>course validate</c> checks that a test guards each one.
     /// </summary>
-    public static IReadOnlyList<(string Region, string Source)> SingleRegionStubs(string source, string path)
+    public static IReadOnlyList<(string Region, string Source)> SingleRegionStubs(string source, string path) =>
+        SingleRegionStubsWithLines(source, path).Select(s => (s.Region, s.Source)).ToList();
+
+    /// <summary><see cref="SingleRegionStubs"/> with the lines (1-based, markers included) each region spans in <paramref name="source"/>.</summary>
+    public static IReadOnlyList<(string Region, string Source, int FirstLine, int LastLine)> SingleRegionStubsWithLines(string source, string path)
     {
         if (!SolutionRegionFinder.MayContainMarkers(source))
             return [];
@@ -57,7 +61,9 @@ public static class StarterGenerator
         return regions
             .Select(region => (
                 Region: $"{StubMessage.For(region).Split(':')[0]} ({path}:{region.Begin.Line})",
-                Source: new StarterRewriter([region]).Visit(tree.GetRoot()).ToFullString()))
+                Source: new StarterRewriter([region]).Visit(tree.GetRoot()).ToFullString(),
+                FirstLine: region.Begin.Line,
+                LastLine: region.End.Line))
             .ToList();
     }
 

@@ -5,15 +5,22 @@ namespace Course.Grader.Fairness;
 /// <summary>How a variant of the corpus graded: a correct one must keep every point, a bug must fail each test that claims to catch it.</summary>
 public sealed record VariantCheck(Variant Variant, GradeReport Report)
 {
+    /// <summary>For a correct variant, the tests it ran when not all of them (those that guard the regions it edits).</summary>
+    public IReadOnlyList<string>? RanOnly { get; init; }
+
     /// <summary>For a bug, the tests its <see cref="Variant.CaughtBy"/> names, as graded.</summary>
     public IReadOnlyList<TestGrade> Catchers => Report.Tests.Where(t => Variant.CaughtBy.Any(name => Names(name, t.FullName))).ToList();
 
+    /// <summary>The tests the check is about: a bug's <see cref="Catchers"/>, or the tests a correct variant ran.</summary>
+    public IReadOnlyList<TestGrade> Checked => Variant.Kind == VariantKind.Bug ? Catchers
+        : RanOnly is null ? Report.Tests : Report.Tests.Where(t => RanOnly.Any(name => Names(name, t.FullName))).ToList();
+
     /// <summary>
-    /// Correct: graded with full marks. Bug: graded (it compiled and was not refused) and every test it names ran and
-    /// failed; a name that matches no test never holds.
+    /// Correct: graded, and every test it ran passed (all of them with full marks). Bug: graded (it compiled and was not
+    /// refused) and every test it names ran and failed; a name that matches no test never holds.
     /// </summary>
     public bool Holds => Report.Status == GradeStatus.Graded && (Variant.Kind == VariantKind.Correct
-        ? Report.MaxScore > 0 && Report.Score == Report.MaxScore
+        ? Checked.Count > 0 && Checked.All(t => t.Passed)
         : Variant.CaughtBy.All(name => Report.Tests.Any(t => Names(name, t.FullName))) &&
           Catchers.All(t => !t.Passed && t.Message != ScoreStage.NoResult));
 
@@ -26,8 +33,9 @@ public sealed record VariantCheck(Variant Variant, GradeReport Report)
             if (Report.Status != GradeStatus.Graded) return $"not graded ({Report.Status}): {Report.Summary}";
             if (Variant.Kind == VariantKind.Correct)
             {
-                var lost = Report.Tests.Where(t => !t.Passed).ToList();
-                return $"a correct solution loses {ScoreStage.Format(Report.MaxScore - Report.Score)} point(s) in {lost.Count} test(s); " +
+                var lost = Checked.Where(t => !t.Passed).ToList();
+                if (lost.Count == 0) return "no test ran";
+                return $"a correct solution loses {ScoreStage.Format(lost.Sum(t => t.MaxScore))} point(s) in {lost.Count} test(s); " +
                        $"the first is {lost[0].FullName}: {lost[0].Message.Split('\n')[0]}";
             }
             var unknown = Variant.CaughtBy.FirstOrDefault(name => !Report.Tests.Any(t => Names(name, t.FullName)));

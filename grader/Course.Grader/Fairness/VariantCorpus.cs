@@ -47,6 +47,13 @@ public sealed record VariantEdit(string File, string Replace, string With)
 
     public int Count(string text) => Matches(text.Split('\n')).Count;
 
+    /// <summary>The lines (1-based) of <paramref name="text"/> the edit replaces, or null when it does not match exactly once.</summary>
+    public (int First, int Last)? LinesIn(string text)
+    {
+        var matches = Matches(text.Split('\n'));
+        return matches.Count == 1 ? (matches[0].Line + 1, matches[0].Line + ReplaceLines.Length) : null;
+    }
+
     /// <summary>The text with the edit made, or null when the text to replace is not in it exactly once.</summary>
     public string? ApplyTo(string text)
     {

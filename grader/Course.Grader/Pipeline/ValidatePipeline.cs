@@ -45,36 +45,62 @@ public static class ValidatePipeline
         var reference = await Grade(Sources(referenceFiles), "reference", null, cancellationToken);
 
         // The starter first, then the reference under float noise, one variant per solution region (Region is null for the
-        // others), and the corpus: correct variants under float noise, bugs on the tests that must catch them.
+        // others), and the corpus's bugs on the tests that must catch them.
         var runs = new List<(string What, string? Region, Variant? Variant, AssemblySources Homework, IReadOnlyList<string>? Only)>
         {
             ("starter", null, null, Sources(SourceFile.ReadFolder(suites.StarterProject, suites.StarterProject)), null),
             (NoiseRun, null, null, Noisy(referenceFiles), null),
         };
+        var spans = new List<(string Region, string File, int FirstLine, int LastLine)>();
         foreach (var file in referenceFiles)
-            foreach (var (region, stubbed) in StarterGenerator.SingleRegionStubs(file.Text, file.Path))
+            foreach (var (region, stubbed, first, last) in StarterGenerator.SingleRegionStubsWithLines(file.Text, file.Path))
+            {
                 runs.Add(($"stub {region}", region, null, Sources(referenceFiles.Select(f => f.Path == file.Path ? f with { Text = stubbed } : f).ToList()), null));
-        foreach (var variant in corpus)
-        {
-            var files = variant.ApplyTo(referenceFiles, corpusPath);
-            runs.Add(variant.Kind == VariantKind.Correct
-                ? ($"correct variant {variant.Name} under float noise", null, variant, Noisy(files), null)
-                : ($"bug {variant.Name}", null, variant, Sources(files), variant.CaughtBy));
-        }
-
-        var graded = new GradeReport[runs.Count];
-        var options = new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(Enumerable.Range(0, runs.Count), options, async (i, token) =>
-            graded[i] = await Grade(runs[i].Homework, runs[i].What, runs[i].Only, token));
-
+                spans.Add((region, file.Path, first, last));
+            }
+        foreach (var bug in corpus.Where(v => v.Kind == VariantKind.Bug))
+            runs.Add(($"bug {bug.Name}", null, bug, Sources(bug.ApplyTo(referenceFiles, corpusPath)), bug.CaughtBy));
+        var graded = await GradeAllAsync(runs);
         var regions = runs.Zip(graded).Where(v => v.First.Region is not null)
             .Select(v => new RegionCheck(v.First.Region!, v.Second.Score, v.Second.MaxScore,
                 v.Second.Tests.Where(t => !t.Passed).Select(t => t.FullName).ToList()))
             .ToList();
-        var variants = runs.Zip(graded).Where(v => v.First.Variant is not null)
-            .Select(v => new VariantCheck(v.First.Variant!, v.Second))
+
+        // Then the correct variants under float noise, each on the tests that guard the regions it edits: every other test
+        // passes with those regions throwing, so it cannot see them. An edit outside every region runs every test.
+        var guards = regions.ToDictionary(r => r.Region, r => r.FailingTests);
+        IReadOnlyList<string>? GuardsOf(Variant variant)
+        {
+            var tests = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var edit in variant.Edits)
+            {
+                var lines = edit.LinesIn(referenceFiles.Single(f => f.Path == edit.File).Text);
+                var touched = spans.Where(s => s.File == edit.File && lines is { } l && l.First <= s.LastLine && s.FirstLine <= l.Last).ToList();
+                if (touched.Count == 0) return null;
+                foreach (var span in touched) tests.UnionWith(guards[span.Region]);
+            }
+            return tests.Count == 0 ? null : [.. tests.Order(StringComparer.Ordinal)];
+        }
+        var correct = corpus.Where(v => v.Kind == VariantKind.Correct)
+            .Select(v => (What: $"correct variant {v.Name} under float noise", Region: (string?)null, Variant: (Variant?)v,
+                Homework: Noisy(v.ApplyTo(referenceFiles, corpusPath)), Only: GuardsOf(v)))
+            .ToList();
+        var gradedCorrect = await GradeAllAsync(correct);
+
+        var variants = runs.Zip(graded).Concat(correct.Zip(gradedCorrect)).Where(v => v.First.Variant is not null)
+            .Select(v => new VariantCheck(v.First.Variant!, v.Second) { RanOnly = v.First.Variant!.Kind == VariantKind.Correct ? v.First.Only : null })
+            .OrderBy(v => corpus.ToList().IndexOf(v.Variant))
             .ToList();
         return new ValidationReport(assignment, reference, graded[0], regions) { Noisy = graded[1], Variants = variants };
+
+        async Task<GradeReport[]> GradeAllAsync(IReadOnlyList<(string What, string? Region, Variant? Variant, AssemblySources Homework, IReadOnlyList<string>? Only)> batch)
+        {
+            var results = new GradeReport[batch.Count];
+            var options = new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(Enumerable.Range(0, batch.Count), options, async (i, token) =>
+                results[i] = await Grade(batch[i].Homework, batch[i].What, batch[i].Only, token));
+            return results;
+        }
     }
 
     /// <summary>What the run of the reference under <see cref="FloatNoise"/> is called in progress and reports.</summary>

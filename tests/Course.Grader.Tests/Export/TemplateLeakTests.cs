@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Course.Grader.Authoring;
 using Course.Grader.Export;
+using Course.Grader.Fairness;
 using Course.Grader.Manifest;
 using Course.Grader.Tests.Pipeline;
 
@@ -52,6 +53,15 @@ public partial class TemplateLeakTests
             .ToDictionary(path => Path.GetRelativePath(Course.Root, path), File.ReadAllBytes)
             .Where(f => f.Value.Length > 0 && !starterContents.Contains(Hash(f.Value)))
             .ToDictionary();
+    }
+
+    [Test]
+    public void Then_the_corpus_of_bugs_and_correct_variants_stays_with_the_instructors()
+    {
+        var corpus = File.ReadAllBytes(VariantCorpus.PathFor(Course, Manifest.Id));
+
+        Assert.That(exported.Keys, Has.None.EndsWith(VariantCorpus.FileName));
+        Assert.That(exported.Values.Select(Hash), Has.None.EqualTo(Hash(corpus)));
     }
 
     [Test]
