@@ -168,6 +168,31 @@ public class AdversarialCorpusTests
         Assert.That(report.Tests.Select(t => t.DurationSeconds), Has.All.Zero, "nothing ran");
     }
 
+    // --- Ends the test process from inside libtorch on every call, to lose the other tests' results or hang the grader. ---
+
+    [Test]
+    public async Task Given_code_that_aborts_the_test_process_in_libtorch_on_every_call_When_graded_Then_those_tests_fail_with_libtorchs_line_and_the_rest_still_run()
+    {
+        var folder = scratch["hw3-attention"];
+        Write("hw3-attention", folder, "");
+        var attention = Path.Combine(folder, "Attention.cs");
+        const string scores = "return q.matmul(k.transpose(-2, -1)) / Math.Sqrt(d_head); // [..., q_pos, k_pos]";
+        Assert.That(File.ReadAllText(attention), Does.Contain(scores));
+        // A matmul of mismatched shapes: TorchSharp 0.107 lets libtorch's exception end the process (exit code 134).
+        File.WriteAllText(attention, File.ReadAllText(attention).Replace(scores, "return q.matmul(ones(d_head + 1, 2));", StringComparison.Ordinal));
+
+        var report = await GradeAsync("hw3-attention", folder);
+
+        Assert.That(report.Status, Is.EqualTo(GradeStatus.Graded), report.Describe());
+        Assert.That(report.Tests.Select(t => t.FullName).Order(StringComparer.Ordinal), Is.EqualTo(ListedTests("hw3-attention")), "every test is listed");
+        var crashed = report.Tests.Where(t => t.Message.Contains("libtorch ended the test process", StringComparison.Ordinal)).ToList();
+        Assert.That(crashed, Is.Not.Empty, report.Describe());
+        Assert.That(crashed.Select(t => t.Message), Has.None.Contains("THSTensor_").And.None.Contains("frame #"), "no native frames");
+        Assert.That(crashed.Select(t => t.Message.Split('\n')[0]), Has.All.Match(@"^torch\.matmul: .*(cannot be multiplied|Expected size).*\d.*$"),
+            "libtorch's one line with the shapes, not its native frames");
+        Assert.That(report.Tests.Where(t => t.Passed).Select(t => t.FullName), Has.Some.Contains("PositionalEmbedding"), "tests that never call Scores still pass");
+    }
+
     // --- Makes the compiler work forever: refused before compiling, or stopped at the compile time limit. ---
 
     [Test]
