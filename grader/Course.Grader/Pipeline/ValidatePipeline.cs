@@ -87,9 +87,10 @@ public static class ValidatePipeline
             .ToList();
         var gradedCorrect = await GradeAllAsync(correct);
 
+        var order = corpus.Select((v, i) => (v.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
         var variants = runs.Zip(graded).Concat(correct.Zip(gradedCorrect)).Where(v => v.First.Variant is not null)
             .Select(v => new VariantCheck(v.First.Variant!, v.Second) { RanOnly = v.First.Variant!.Kind == VariantKind.Correct ? v.First.Only : null })
-            .OrderBy(v => corpus.ToList().IndexOf(v.Variant))
+            .OrderBy(v => order[v.Variant.Name])
             .ToList();
         return new ValidationReport(assignment, reference, graded[0], regions) { Noisy = graded[1], Variants = variants };
 
