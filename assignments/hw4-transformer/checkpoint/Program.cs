@@ -1,4 +1,5 @@
-// Trains hw4's reference transformer with the committed recipe and writes the checkpoint the later homeworks ship:
+// Trains hw4's reference transformer with the committed recipe and writes the checkpoint the later homeworks ship, into
+// the given library that embeds it (models/Course.Lens):
 //   dotnet run --project assignments/hw4-transformer/checkpoint [-- --out DIR]
 // or reruns the hidden training check's setup (400 steps) with the reference on init and window seeds 0..N-1:
 //   dotnet run --project assignments/hw4-transformer/checkpoint -- --seeds 5
@@ -10,14 +11,14 @@ if (args is ["--seeds", var count])
 {
     for (long seed = 0; seed < long.Parse(count, System.Globalization.CultureInfo.InvariantCulture); seed++)
     {
-        var check = new TinyGptRecipe(init_seed: seed, training: new TrainingConfig(seed: seed)).Run();
+        var check = new TinyGptRecipe(train_relative_clause: AgreementGrammar.DefaultRelativeClause, init_seed: seed, training: new TrainingConfig(seed: seed)).Run();
         Console.WriteLine($"seed {seed}: validation loss {check.ValidationLoss:F4}, bigram {check.BigramLoss:F4}, " +
                           $"margin {check.BigramLoss - check.ValidationLoss:F4} nats, {check.Elapsed.TotalSeconds:F1} s");
     }
     return;
 }
 
-string outDir = args is ["--out", var dir] ? dir : Path.GetDirectoryName(ThisFile())!;
+string outDir = args is ["--out", var dir] ? dir : Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ThisFile())!, TinyGptCheckpoint.LibraryFolder));
 var recipe = new TinyGptRecipe();
 Console.WriteLine($"recipe: {recipe with { training = recipe.Training }}");
 var run = recipe.Run();

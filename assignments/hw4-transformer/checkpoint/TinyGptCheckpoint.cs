@@ -15,6 +15,9 @@ namespace Hw4.Transformer.Checkpoint;
 public static class TinyGptCheckpoint
 {
     public const string FileName = "tiny-gpt.safetensors";
+
+    /// <summary>Where the checkpoint ships, relative to this folder: the given library that embeds it.</summary>
+    public const string LibraryFolder = "../../../models/Course.Lens";
     public const string Format = "course-checkpoint/1";
 
     /// <summary>The bytes of the checkpoint of <paramref name="run"/>: the same run gives the same bytes.</summary>
@@ -27,7 +30,7 @@ public static class TinyGptCheckpoint
             ["model"] = "hw4-transformer/tiny-gpt",
             ["config"] = JsonSerializer.Serialize(run.Model.Config),
             ["vocabulary"] = new string(run.Tokenizer.Symbols.ToArray()),
-            ["recipe"] = JsonSerializer.Serialize(new { run.Recipe.train_sentences, run.Recipe.train_corpus_seed, run.Recipe.validation_sentences, run.Recipe.validation_corpus_seed, run.Recipe.init_seed, training = run.Recipe.Training }),
+            ["recipe"] = JsonSerializer.Serialize(new { run.Recipe.train_sentences, run.Recipe.train_corpus_seed, run.Recipe.train_relative_clause, run.Recipe.validation_sentences, run.Recipe.validation_corpus_seed, run.Recipe.init_seed, training = run.Recipe.Training }),
             ["validation_loss"] = run.ValidationLoss.ToString("R", CultureInfo.InvariantCulture),
             ["bigram_loss"] = run.BigramLoss.ToString("R", CultureInfo.InvariantCulture),
             ["torchsharp"] = typeof(torch).Assembly.GetName().Version!.ToString(),

@@ -1,0 +1,38 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+using static TorchSharp.torch;
+
+namespace Course.Lens;
+
+/// <summary>
+/// Reads a safetensors checkpoint of float32 tensors (huggingface/safetensors: an 8-byte little-endian header size, a
+/// JSON header of dtypes, shapes and byte offsets, then the data) and its string metadata.
+/// </summary>
+static class CheckpointFile
+{
+    public static (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Read(byte[] file)
+    {
+        var headerSize = checked((int)BinaryPrimitives.ReadUInt64LittleEndian(file));
+        var dataStart = 8 + headerSize;
+        using var header = JsonDocument.Parse(file.AsMemory(8, headerSize));
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in header.RootElement.EnumerateObject())
+        {
+            if (entry.Name == "__metadata__")
+            {
+                foreach (var item in entry.Value.EnumerateObject()) metadata[item.Name] = item.Value.GetString() ?? "";
+                continue;
+            }
+            if (entry.Value.GetProperty("dtype").GetString() != "F32")
+                throw new InvalidDataException($"checkpoint tensor {entry.Name} is not float32");
+            var shape = entry.Value.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray();
+            var offsets = entry.Value.GetProperty("data_offsets").EnumerateArray().Select(d => d.GetInt32()).ToArray();
+            var values = new float[(offsets[1] - offsets[0]) / sizeof(float)];
+            Buffer.BlockCopy(file, dataStart + offsets[0], values, 0, offsets[1] - offsets[0]);
+            if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("checkpoints are little-endian");
+            tensors[entry.Name] = tensor(values).reshape(shape);
+        }
+        return (tensors, metadata);
+    }
+}

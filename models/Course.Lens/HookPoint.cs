@@ -1,0 +1,58 @@
+using static TorchSharp.torch;
+
+namespace Course.Lens;
+
+/// <summary>
+/// What a hook does with an activation: return null to leave it as it is (a reading hook), or a tensor of the same shape
+/// to use instead (a replacing hook), as TransformerLens's hook functions return None or a tensor.
+/// </summary>
+public delegate Tensor? HookFunction(Tensor activation, HookPoint hook);
+
+/// <summary>
+/// A named point in the forward pass where hooks can read or replace an activation, TransformerLens's
+/// <c>HookPoint</c>. Without hooks it is the identity. Hooks run in the order they were added, each on the output of
+/// the one before.
+/// </summary>
+public sealed class HookPoint(string name)
+{
+    readonly List<HookFunction> hooks = [];
+
+    /// <summary>The TransformerLens name, e.g. <c>blocks.0.attn.hook_pattern</c>.</summary>
+    public string Name { get; } = name;
+
+    /// <summary>How many hooks are attached now.</summary>
+    public int HookCount => hooks.Count;
+
+    /// <summary>Attaches <paramref name="hook"/> until the handle is disposed or <see cref="RemoveHooks"/> is called.</summary>
+    public IDisposable AddHook(HookFunction hook)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        hooks.Add(hook);
+        return new Handle(this, hook);
+    }
+
+    /// <summary>Detaches every hook of this point.</summary>
+    public void RemoveHooks() => hooks.Clear();
+
+    /// <summary>The activation after every hook has seen it, in order.</summary>
+    /// <exception cref="ArgumentException">A hook returned a tensor of another shape.</exception>
+    public Tensor Call(Tensor activation)
+    {
+        foreach (var hook in hooks.ToList())
+        {
+            if (hook(activation, this) is not { } replacement) continue;
+            if (!replacement.shape.SequenceEqual(activation.shape))
+                throw new ArgumentException($"a hook on {Name} returned shape [{string.Join(", ", replacement.shape)}] " +
+                    $"for an activation of shape [{string.Join(", ", activation.shape)}]: a replacing hook must keep the shape");
+            activation = replacement;
+        }
+        return activation;
+    }
+
+    public override string ToString() => Name;
+
+    sealed class Handle(HookPoint point, HookFunction hook) : IDisposable
+    {
+        public void Dispose() => point.hooks.Remove(hook);
+    }
+}
