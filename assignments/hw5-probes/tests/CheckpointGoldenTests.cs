@@ -1,0 +1,83 @@
+using Course.Lens;
+using Course.Lens.Agreement;
+using Course.Testing;
+using NUnit.Framework;
+using static TorchSharp.torch;
+
+namespace Hw5.Probes.HiddenTests;
+
+/// <summary>The homework's functions on the shipped checkpoint against the reference's results, stored as goldens.</summary>
+public sealed class CheckpointGoldenTests : TorchTest
+{
+    const string Text = "the dogs that the cat chases run . every teacher that the birds like sings . some foxes wait";
+
+    [Test, Points(3)]
+    public void LogitLens_PerLayerLossAndAccuracy_MatchTheReference()
+    {
+        var (model, vocabulary, _) = TinyGpt.Load(Device);
+        using var golden = Golden.Open("logit_lens_checkpoint");
+        var tokens = golden.Input("tokens", () => vocabulary.ToTokens(Text[..64])).to(Device); // [1, 64]
+
+        var rows = LogitLens.Evaluate(model, tokens);
+
+        Assert.That(rows.Select(r => r.Label), Is.EqualTo(new[] { "0_pre", "1_pre", "final_post" }));
+        golden.AssertClose("loss", tensor(rows.Select(r => r.Loss).ToArray()));
+        golden.AssertClose("accuracy", tensor(rows.Select(r => r.Accuracy).ToArray()));
+    }
+
+    [Test, Points(2)]
+    public void LogitLens_Logits_MatchTheReference()
+    {
+        var (model, vocabulary, _) = TinyGpt.Load(Device);
+        using var golden = Golden.Open("logit_lens_logits");
+        var tokens = golden.Input("tokens", () => vocabulary.ToTokens(Text[..40])).to(Device);
+        using var noGrad = no_grad();
+        var (_, cache) = model.RunWithCache(tokens);
+
+        golden.AssertClose("logits", LogitLens.Logits(model, cache));
+    }
+
+    [Test, Points(4)]
+    public void DirectLogitAttribution_PartsOnRelativeClausePrompts_MatchTheReference()
+    {
+        var (model, vocabulary, _) = TinyGpt.Load(Device);
+        using var golden = Golden.Open("dla_checkpoint");
+        var batch = AgreementBatch.Of(AgreementPrompts.Sample(32, 590, Clause.ObjectRelative), vocabulary);
+        golden.AssertClose("tokens", batch.Tokens, Tolerance.Exact);
+        using var noGrad = no_grad();
+        var (_, cache) = model.RunWithCache(batch.Tokens.to(Device));
+
+        var (parts, _) = DirectLogitAttribution.Attribute(model, cache, batch, vocabulary);
+
+        golden.AssertClose("parts", parts);
+    }
+
+    [Test, Points(3)]
+    public void ResidualsAtVerb_OnPromptsOfDifferentLengths_MatchTheReference()
+    {
+        var (model, vocabulary, _) = TinyGpt.Load(Device);
+        using var golden = Golden.Open("residuals_at_verb");
+        var batch = AgreementBatch.Of(AgreementPrompts.Sample(16, 591, Clause.SubjectRelative), vocabulary);
+        Assert.That(batch.Prompts.Select(p => p.Text.Length).Distinct().Count(), Is.GreaterThan(3), "the prompts are padded to different lengths");
+
+        using var noGrad = no_grad();
+        golden.AssertClose("residuals", ProbeDataset.ResidualsAtVerb(model, batch));
+    }
+
+    [Test, Points(3)]
+    public void Probes_FittedOnFixedVectors_MatchTheReference()
+    {
+        using var seeded = new Seeded(592);
+        using var golden = Golden.Open("probes_fixed");
+        var x = golden.Input("x", () => seeded.RandnCpu([300, 12]) + seeded.RandnCpu([12]) * 2).to(Device); // [n, d]
+        var y = golden.Input("y", () => (x.cpu()[.., 0] + 0.5 * seeded.RandnCpu([300]) > 0).to(ScalarType.Float64)).to(Device); // [n]
+
+        var logistic = LogisticProbe.Fit(x, y, l2: 1e-2, steps: 200, lr: 0.5);
+        var means = DiffMeansProbe.Fit(x, y);
+
+        golden.AssertClose("logistic_w", logistic.W);
+        golden.AssertClose("logistic_b", tensor(logistic.B));
+        golden.AssertClose("diff_means_direction", means.Direction);
+        golden.AssertClose("diff_means_threshold", tensor(means.Threshold));
+    }
+}

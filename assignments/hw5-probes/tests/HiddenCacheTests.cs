@@ -1,0 +1,56 @@
+using Course.Lens;
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw5.Probes.HiddenTests;
+
+public sealed class HiddenCacheTests : TorchTest
+{
+    static ActivationCache Cache(long seed)
+    {
+        using var seeded = new Seeded(seed);
+        var model = new HookedTransformer(new HookedTransformerConfig(d_model: 8, n_layers: 3, n_heads: 2, d_head: 3, d_mlp: 16, d_vocab: 7, n_ctx: 8));
+        using (no_grad())
+        {
+            foreach (var (_, parameter) in model.named_parameters()) parameter.copy_(seeded.Randn(parameter.shape) * 0.5);
+        }
+        model.to(Device);
+        return model.RunWithCache(seeded.Randint(0, 7, [2, 5])).Cache;
+    }
+
+    [Test, Points(2)]
+    public void AccumulatedResid_WithMiddles_PutsEachLayersMidAfterItsPre()
+    {
+        var cache = Cache(580);
+
+        var (stack, labels) = cache.AccumulatedResid(incl_mid: true);
+
+        Assert.That(labels, Is.EqualTo(new[] { "0_pre", "0_mid", "1_pre", "1_mid", "2_pre", "2_mid", "final_post" }));
+        TensorAssert.Close(stack[3], cache["resid_mid", 1], name: "component 1_mid");
+        TensorAssert.Close(stack[6], cache["resid_post", 2], name: "component final_post");
+    }
+
+    [Test, Points(2)]
+    public void AccumulatedResid_UpToALayer_EndsWithThatLayersResidPre()
+    {
+        var cache = Cache(581);
+
+        var (stack, labels) = cache.AccumulatedResid(layer: 1, incl_mid: true);
+
+        Assert.That(labels, Is.EqualTo(new[] { "0_pre", "0_mid", "1_pre" }), "incl_mid adds the middles of the layers before the last one only");
+        TensorAssert.Close(stack[2], cache["resid_pre", 1], name: "component 1_pre");
+    }
+
+    [Test, Points(2)]
+    public void DecomposeResid_UpToALayer_SumsToThatLayersResidPre()
+    {
+        var cache = Cache(582);
+
+        var (stack, labels) = cache.DecomposeResid(layer: 2);
+
+        Assert.That(labels, Is.EqualTo(new[] { "embed", "pos_embed", "0_attn_out", "0_mlp_out", "1_attn_out", "1_mlp_out" }));
+        TensorAssert.Close(stack.sum([0]), cache["resid_pre", 2], name: "the components up to layer 2 summed against resid_pre[2]");
+    }
+}

@@ -1,0 +1,70 @@
+using Course.Lens;
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw5.Probes.HiddenTests;
+
+public sealed class HiddenHooksTests : TorchTest
+{
+    static HookedTransformer Model(Seeded seeded)
+    {
+        var model = new HookedTransformer(new HookedTransformerConfig(d_model: 8, n_layers: 2, n_heads: 2, d_head: 3, d_mlp: 16, d_vocab: 7, n_ctx: 8));
+        using (no_grad())
+        {
+            foreach (var (_, parameter) in model.named_parameters()) parameter.copy_(seeded.Randn(parameter.shape) * 0.5);
+        }
+        model.to(Device);
+        return model;
+    }
+
+    [Test, Points(2)]
+    public void RunWithHooks_LeavesHooksThatWereAttachedBefore()
+    {
+        using var seeded = new Seeded(570);
+        var model = Model(seeded);
+        var tokens = seeded.Randint(0, 7, [2, 6]);
+        var calls = 0;
+        using var permanent = model.Hook("blocks.0.hook_resid_mid").AddHook((_, _) => { calls++; return null; });
+
+        model.RunWithHooks(tokens, ("blocks.1.hook_resid_mid", (_, _) => null));
+        model.RunWithCache(tokens);
+
+        Assert.That(model.Hook("blocks.0.hook_resid_mid").HookCount, Is.EqualTo(1), "a hook attached before RunWithHooks and RunWithCache is still attached: remove only your own, not ResetHooks()");
+        Assert.That(model.Hook("blocks.1.hook_resid_mid").HookCount, Is.EqualTo(0), "RunWithHooks removed its own hook");
+        Assert.That(calls, Is.EqualTo(2), "the permanent hook ran in both runs");
+    }
+
+    [Test, Points(2)]
+    public void RunWithHooks_WithANameTheModelDoesNotHave_ThrowsAndLeavesNothingAttached()
+    {
+        using var seeded = new Seeded(571);
+        var model = Model(seeded);
+        var ran = false;
+
+        Assert.That(() => model.RunWithHooks(seeded.Randint(0, 7, [1, 4]),
+                ("blocks.0.hook_resid_pre", (_, _) => { ran = true; return null; }
+        ), ("blocks.0.hook_resid_typo", (_, _) => null)),
+            Throws.TypeOf<KeyNotFoundException>());
+
+        Assert.That(model.HookPoints.Values.Where(h => h.HookCount > 0).Select(h => h.Name), Is.Empty, "hook points that kept a hook");
+        Assert.That(ran, Is.False, "nothing ran: a misspelled hook name is found before the model runs");
+    }
+
+    [Test, Points(2)]
+    public void RunWithCache_SeesWhatEarlierHooksReplaced_AndKeepsItsCopyWhenTheModelRunsAgain()
+    {
+        using var seeded = new Seeded(572);
+        var model = Model(seeded);
+        var tokens = seeded.Randint(0, 7, [2, 6]);
+        using var zeroing = model.Hook("blocks.0.hook_attn_out").AddHook((activation, _) => zeros_like(activation));
+
+        var (_, cache) = model.RunWithCache(tokens);
+        var kept = cache["blocks.0.hook_resid_mid"].clone();
+        model.call(seeded.Randint(0, 7, [2, 6]));
+
+        TensorAssert.Close(cache["blocks.0.hook_attn_out"], zeros(2, 6, 8, device: Device), name: "the cached attn_out when a hook replaces it with zeros");
+        TensorAssert.Close(cache["blocks.0.hook_resid_mid"], kept, tolerance: Tolerance.Exact, name: "a cached activation after the model ran again");
+    }
+}

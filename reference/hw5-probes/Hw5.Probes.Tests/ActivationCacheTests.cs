@@ -1,0 +1,55 @@
+using Course.Testing;
+using NUnit.Framework;
+using static TorchSharp.torch;
+
+namespace Hw5.Probes.Tests;
+
+public sealed class ActivationCacheTests : TorchTest
+{
+    [Test, Points(2)]
+    public void TheCachedResidualStream_AddsUp_AttentionAndMlpOutputsToWhatCameBefore()
+    {
+        using var seeded = new Seeded(510);
+        var model = SmallModel.Create(seeded, Device);
+
+        var (_, cache) = model.RunWithCache(SmallModel.Tokens(seeded, Device));
+
+        for (int l = 0; l < 2; l++)
+        {
+            TensorAssert.Close(cache["resid_mid", l], cache["resid_pre", l] + cache["attn_out", l], name: $"resid_mid[{l}] against resid_pre[{l}] + attn_out[{l}]");
+            TensorAssert.Close(cache["resid_post", l], cache["resid_mid", l] + cache["mlp_out", l], name: $"resid_post[{l}] against resid_mid[{l}] + mlp_out[{l}]");
+        }
+        TensorAssert.Close(cache["resid_pre", 0], cache["hook_embed"] + cache["hook_pos_embed"], name: "resid_pre[0] against embed + pos_embed");
+    }
+
+    [Test, Points(3)]
+    public void AccumulatedResid_StacksTheResidualStreamBeforeEachLayer_AndTheFinalOne()
+    {
+        using var seeded = new Seeded(511);
+        var model = SmallModel.Create(seeded, Device);
+        var (_, cache) = model.RunWithCache(SmallModel.Tokens(seeded, Device));
+
+        var (stack, labels) = cache.AccumulatedResid();
+
+        Assert.That(labels, Is.EqualTo(new[] { "0_pre", "1_pre", "final_post" }));
+        Assert.That(stack.shape, Is.EqualTo(new long[] { 3, 2, 6, 8 }), "[component, batch, pos, d_model]");
+        TensorAssert.Close(stack[0], cache["resid_pre", 0], name: "component 0_pre");
+        TensorAssert.Close(stack[1], cache["resid_pre", 1], name: "component 1_pre");
+        TensorAssert.Close(stack[2], cache["resid_post", 1], name: "component final_post: the last block's resid_post");
+    }
+
+    [Test, Points(3)]
+    public void DecomposeResid_SplitsTheFinalResidualStreamIntoWhatWroteIt_AndItSumsBack()
+    {
+        using var seeded = new Seeded(512);
+        var model = SmallModel.Create(seeded, Device);
+        var (_, cache) = model.RunWithCache(SmallModel.Tokens(seeded, Device));
+
+        var (stack, labels) = cache.DecomposeResid();
+
+        Assert.That(labels, Is.EqualTo(new[] { "embed", "pos_embed", "0_attn_out", "0_mlp_out", "1_attn_out", "1_mlp_out" }));
+        Assert.That(stack.shape, Is.EqualTo(new long[] { 6, 2, 6, 8 }), "[component, batch, pos, d_model]");
+        TensorAssert.Close(stack.sum([0]), cache["resid_post", 1], name: "the components summed over dim 0 against the final residual stream");
+        TensorAssert.Close(stack[3], cache["mlp_out", 0], name: "component 0_mlp_out");
+    }
+}

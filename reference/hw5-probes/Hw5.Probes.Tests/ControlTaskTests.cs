@@ -1,0 +1,24 @@
+using Course.Lens.Agreement;
+using Course.Testing;
+using NUnit.Framework;
+
+namespace Hw5.Probes.Tests;
+
+public sealed class ControlTaskTests : TorchTest
+{
+    [Test, Points(3)]
+    public void Labels_GiveEveryPromptItsSubjectsLabel_HalfTheNounFormsEach_TheSameForTheSameSeed()
+    {
+        var prompts = AgreementPrompts.Sample(300, 550, Clause.ObjectRelative);
+
+        var labels = ControlTask.Labels(prompts, seed: 7).cpu().data<double>().ToArray();
+
+        var byForm = prompts.Select((p, i) => (p.Subject, Label: labels[i])).GroupBy(p => p.Subject).ToList();
+        Assert.That(labels, Is.All.EqualTo(0.0).Or.EqualTo(1.0), "labels are 1 or 0");
+        Assert.That(byForm.Where(g => g.Select(p => p.Label).Distinct().Count() > 1).Select(g => g.Key), Is.Empty, "noun forms whose prompts got different labels");
+        Assert.That(byForm.Count(g => g.First().Label == 1.0), Is.EqualTo(AgreementPrompts.NounForms.Count / 2), "noun forms labelled 1 (all 12 forms occur in 300 prompts)");
+        Assert.That(ControlTask.Labels(prompts, seed: 7).cpu().data<double>().ToArray(), Is.EqualTo(labels), "the same seed gives the same labels");
+        Assert.That(Enumerable.Range(8, 5).Any(seed => !ControlTask.Labels(prompts, seed).cpu().data<double>().ToArray().SequenceEqual(labels)), Is.True,
+            "other seeds give other labels");
+    }
+}

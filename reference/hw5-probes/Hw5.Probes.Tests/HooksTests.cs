@@ -1,0 +1,120 @@
+using Course.Lens;
+using Course.Testing;
+using NUnit.Framework;
+using static TorchSharp.torch;
+
+namespace Hw5.Probes.Tests;
+
+public sealed class HooksTests : TorchTest
+{
+    [Test, Points(4)]
+    public void RunWithCache_CachesEveryHookPoint_WithTransformerLensShapes()
+    {
+        using var seeded = new Seeded(500);
+        var model = SmallModel.Create(seeded, Device);
+        var tokens = SmallModel.Tokens(seeded, Device); // [2, 6]
+
+        var (_, cache) = model.RunWithCache(tokens);
+
+        Assert.That(cache.Keys, Is.EquivalentTo(model.HookPoints.Keys), "with no filter, every hook point of the model is cached, under its name");
+        var expected = new Dictionary<string, long[]>
+        {
+            ["hook_embed"] = [2, 6, 8],
+            ["blocks.0.hook_resid_pre"] = [2, 6, 8],
+            ["blocks.0.attn.hook_q"] = [2, 6, 2, 3],
+            ["blocks.0.attn.hook_attn_scores"] = [2, 2, 6, 6],
+            ["blocks.1.attn.hook_pattern"] = [2, 2, 6, 6],
+            ["blocks.1.attn.hook_z"] = [2, 6, 2, 3],
+            ["blocks.1.mlp.hook_pre"] = [2, 6, 16],
+            ["blocks.1.hook_resid_post"] = [2, 6, 8],
+            ["ln_final.hook_scale"] = [2, 6, 1],
+        };
+        foreach (var (name, shape) in expected)
+            Assert.That(cache[name].shape, Is.EqualTo(shape), $"shape of cache[\"{name}\"]");
+    }
+
+    [Test, Points(2)]
+    public void RunWithCache_WithAFilter_CachesOnlyTheNamesItAccepts()
+    {
+        using var seeded = new Seeded(501);
+        var model = SmallModel.Create(seeded, Device);
+
+        var (_, cache) = model.RunWithCache(SmallModel.Tokens(seeded, Device), name => name.EndsWith("hook_resid_post", StringComparison.Ordinal));
+
+        Assert.That(cache.Keys, Is.EquivalentTo(new[] { "blocks.0.hook_resid_post", "blocks.1.hook_resid_post" }));
+    }
+
+    [Test, Points(3)]
+    public void RunWithCache_ReturnsTheModelsLogits_AndDetachedActivations_AndLeavesNoHookBehind()
+    {
+        using var seeded = new Seeded(502);
+        var model = SmallModel.Create(seeded, Device);
+        var tokens = SmallModel.Tokens(seeded, Device);
+
+        var (logits, cache) = model.RunWithCache(tokens);
+
+        TensorAssert.Close(logits, model.call(tokens), name: "the logits RunWithCache returns against model.call's");
+        Assert.That(cache.Keys.Where(k => cache[k].requires_grad), Is.Empty, "cached activations are detached (the model's weights require grad here)");
+        Assert.That(model.HookPoints.Values.Where(h => h.HookCount > 0).Select(h => h.Name), Is.Empty, "hook points that still have hooks after RunWithCache returned");
+    }
+
+    [Test, Points(3)]
+    public void RunWithCache_WhenTheModelThrows_LeavesNoHookBehind()
+    {
+        using var seeded = new Seeded(503);
+        var model = SmallModel.Create(seeded, Device);
+        var tooLong = zeros(1, SmallModel.Config.n_ctx + 1, ScalarType.Int64, Device); // more positions than n_ctx
+
+        Assert.That(() => model.RunWithCache(tooLong), Throws.ArgumentException, "the model refuses more than n_ctx positions");
+
+        Assert.That(model.HookPoints.Values.Where(h => h.HookCount > 0).Select(h => h.Name), Is.Empty, "hook points that kept a hook after the run threw: remove them in a finally");
+    }
+
+    [Test, Points(3)]
+    public void RunWithHooks_AReplacingHookChangesTheOutput_AndAReadingHookDoesNot()
+    {
+        using var seeded = new Seeded(504);
+        var model = SmallModel.Create(seeded, Device);
+        var tokens = SmallModel.Tokens(seeded, Device);
+        var clean = model.call(tokens);
+        Tensor? seen = null;
+
+        var read = model.RunWithHooks(tokens, ("blocks.0.hook_mlp_out", (activation, _) => { seen = activation.detach().clone(); return null; }));
+        var zeroed = model.RunWithHooks(tokens, ("blocks.0.hook_mlp_out", (activation, _) => zeros_like(activation)));
+
+        TensorAssert.Close(read, clean, name: "logits with a hook that only reads (returns null)");
+        Assert.That(seen, Is.Not.Null, "the hook ran");
+        Assert.That((zeroed - clean).abs().max().item<float>(), Is.GreaterThan(1e-3f), "zeroing blocks.0.hook_mlp_out must change the logits");
+        TensorAssert.Close(zeroed, model.RunWithHooks(tokens, ("blocks.0.hook_mlp_out", (activation, _) => zeros_like(activation))),
+            name: "the same replacing hook run twice");
+    }
+
+    [Test, Points(3)]
+    public void RunWithHooks_WhenAHookThrows_RemovesItsHooks()
+    {
+        using var seeded = new Seeded(505);
+        var model = SmallModel.Create(seeded, Device);
+        var tokens = SmallModel.Tokens(seeded, Device);
+
+        Assert.That(() => model.RunWithHooks(tokens,
+                ("blocks.0.hook_resid_pre", (_, _) => null),
+                ("blocks.1.attn.hook_pattern", (_, _) => throw new InvalidOperationException("a hook that fails"))),
+            Throws.InvalidOperationException.With.Message.EqualTo("a hook that fails"), "the hook's exception reaches the caller");
+
+        Assert.That(model.HookPoints.Values.Where(h => h.HookCount > 0).Select(h => h.Name), Is.Empty, "hook points that kept a hook after a hook threw");
+        TensorAssert.Close(model.call(tokens), model.RunWithHooks(tokens), name: "the model after the failed run against a run with no hooks");
+    }
+
+    [Test, Points(2)]
+    public void RunWithHooks_RunsEveryHookGiven_InTheOrderOfTheForwardPass()
+    {
+        using var seeded = new Seeded(506);
+        var model = SmallModel.Create(seeded, Device);
+        var order = new List<string>();
+        HookFunction record = (_, hook) => { order.Add(hook.Name); return null; };
+
+        model.RunWithHooks(SmallModel.Tokens(seeded, Device), ("blocks.1.hook_resid_pre", record), ("hook_embed", record), ("blocks.0.attn.hook_z", record));
+
+        Assert.That(order, Is.EqualTo(new[] { "hook_embed", "blocks.0.attn.hook_z", "blocks.1.hook_resid_pre" }));
+    }
+}

@@ -1,0 +1,91 @@
+using Course.Testing;
+using NUnit.Framework;
+using static TorchSharp.torch;
+
+namespace Hw5.Probes.Tests;
+
+public sealed class ProbeTests : TorchTest
+{
+    /// <summary>
+    /// A planted direction: 2000 points of isotropic unit noise in 16 dimensions, shifted by +1.5 or -1.5 along one unit
+    /// direction by their label, plus an offset shared by all; the label is recoverable along that direction only. With
+    /// 2000 points the sampling error of a fitted direction is about sqrt(16 / 2000) ≈ 0.09 radians, so a cosine of 0.95
+    /// (0.32 radians) leaves room for any correct probe; one that ignores the labels or the centring lands far from it.
+    /// </summary>
+    static (Tensor X, Tensor Y, Tensor Planted) PlantedData(Seeded seeded)
+    {
+        var planted = seeded.Randn([16]);
+        planted /= planted.norm();
+        var y = seeded.Randint(0, 2, [2000]).to(ScalarType.Float64); // [n]
+        var x = seeded.Randn([2000, 16]) + 3.0f * seeded.Randn([16]) + (y.to(ScalarType.Float32) * 3 - 1.5f).unsqueeze(1) * planted; // [n, 16]
+        return (x, y, planted);
+    }
+
+    static double Cosine(Tensor a, Tensor b)
+    {
+        var (a64, b64) = (a.to(ScalarType.Float64).cpu(), b.to(ScalarType.Float64).cpu());
+        return (a64.dot(b64) / (a64.norm() * b64.norm())).item<double>();
+    }
+
+    [Test, Points(3)]
+    public void DiffMeansProbe_OnAPlantedDirection_PointsAlongIt_FromLabel0ToLabel1()
+    {
+        using var seeded = new Seeded(540);
+        var (x, y, planted) = PlantedData(seeded);
+
+        var probe = DiffMeansProbe.Fit(x, y);
+
+        Assert.That(probe.Direction.norm().item<double>(), Is.EqualTo(1.0).Within(1e-9), "the direction has unit norm");
+        Assert.That(Cosine(probe.Direction, planted), Is.GreaterThanOrEqualTo(0.95), "cosine of the probe's direction to the planted one");
+        Assert.That(Probing.Accuracy(probe.Predict(x), y), Is.GreaterThan(0.9), "training accuracy where the classes are 3 noise widths apart");
+    }
+
+    [Test, Points(3)]
+    public void LogisticProbe_OnAPlantedDirection_PointsAlongIt_AndClassifiesIt()
+    {
+        using var seeded = new Seeded(541);
+        var (x, y, planted) = PlantedData(seeded);
+
+        var probe = LogisticProbe.Fit(x, y);
+
+        Assert.That(Cosine(probe.Direction, planted), Is.GreaterThanOrEqualTo(0.95), "cosine of the probe's direction to the planted one");
+        Assert.That(Probing.Accuracy(probe.Predict(x), y), Is.GreaterThan(0.9), "training accuracy where the classes are 3 noise widths apart");
+        var probability = probe.Probability(x);
+        Assert.That(probability.min().item<double>() >= 0 && probability.max().item<double>() <= 1, Is.True, "probabilities lie in [0, 1]");
+    }
+
+    [Test, Points(2)]
+    public void LogisticProbe_AtZeroWeights_HasGradientXTransposeTimesPMinusYOverN()
+    {
+        // One step from w = 0, b = 0 with l2 = 0: p = 1/2 everywhere, so w = -lr Xcᵀ(1/2 - y) / n and b = -lr mean(1/2 - y).
+        var x = tensor(new double[,] { { 1, 2 }, { 3, 0 }, { -1, 1 }, { 1, -3 } }).to(Device); // [4, 2], mean (1, 0)
+        var y = tensor(new double[] { 1, 0, 1, 0 }).to(Device);
+
+        var probe = LogisticProbe.Fit(x, y, l2: 0, steps: 1, lr: 2.0);
+
+        // Xc = [[0, 2], [2, 0], [-2, 1], [0, -3]]; 1/2 - y = [-1/2, 1/2, -1/2, 1/2]; Xcᵀ(1/2 - y) / 4 = [2, -3] / 4.
+        TensorAssert.Close(probe.W, tensor(new double[] { -1, 1.5 }).to(Device), name: "w after one step of size 2 from zero, on centred x");
+        Assert.That(probe.B, Is.EqualTo(0.0).Within(1e-12), "b after one step: the labels are balanced");
+        TensorAssert.Close(probe.Mean, tensor(new double[] { 1, 0 }).to(Device), name: "the training mean the probe centres on");
+    }
+
+    [Test, Points(2)]
+    public void HeldOutAccuracy_FitsOnEachLayersTrainingData_AndScoresOnItsTestData()
+    {
+        var train = stack([full(new long[] { 3, 2 }, 1.0, ScalarType.Float64), full(new long[] { 3, 2 }, 2.0, ScalarType.Float64)]).to(Device); // [layer, n, d]
+        var test = stack([full(new long[] { 2, 2 }, 10.0, ScalarType.Float64), full(new long[] { 2, 2 }, 20.0, ScalarType.Float64)]).to(Device);
+        var trainLabels = tensor(new double[] { 1, 0, 1 }).to(Device);
+        var testLabels = tensor(new double[] { 1, 0 }).to(Device);
+        var fitted = new List<double>();
+
+        var accuracies = Probing.HeldOutAccuracy(train, trainLabels, test, testLabels, (x, y) =>
+        {
+            fitted.Add(x[0, 0].item<double>());
+            Assert.That(x.shape, Is.EqualTo(new long[] { 3, 2 }), "a probe is fitted on one layer's training vectors");
+            return v => (v[.., 0] < 15).to(ScalarType.Float64);
+        });
+
+        Assert.That(fitted, Is.EqualTo(new[] { 1.0, 2.0 }), "each layer's training data, in order, and never the test data");
+        Assert.That(accuracies, Is.EqualTo(new[] { 0.5, 0.5 }), "layer 0 predicts [1, 1] and layer 1 [0, 0] on the test labels [1, 0]");
+    }
+}

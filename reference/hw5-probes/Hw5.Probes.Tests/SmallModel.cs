@@ -1,0 +1,28 @@
+using Course.Lens;
+using Course.Testing;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw5.Probes.Tests;
+
+/// <summary>A small random hooked model for tests of mechanics: two layers of two heads, on the device under test.</summary>
+static class SmallModel
+{
+    public static readonly HookedTransformerConfig Config = new(d_model: 8, n_layers: 2, n_heads: 2, d_head: 3, d_mlp: 16, d_vocab: 7, n_ctx: 8);
+
+    /// <summary>Weights drawn from <paramref name="seeded"/>'s generator on the CPU (not the init's), then moved to <paramref name="device"/>.</summary>
+    public static HookedTransformer Create(Seeded seeded, Device device)
+    {
+        var model = new HookedTransformer(Config);
+        using (no_grad())
+        {
+            foreach (var (_, parameter) in model.named_parameters())
+                parameter.copy_(seeded.Randn(parameter.shape) * 0.5);
+        }
+        model.to(device);
+        return model;
+    }
+
+    /// <summary>Random tokens <c>[2, 6]</c> on <paramref name="device"/>.</summary>
+    public static Tensor Tokens(Seeded seeded, Device device) => seeded.Randint(0, Config.d_vocab, [2, 6]).to(device);
+}

@@ -1,0 +1,30 @@
+using Course.Lens;
+using Course.Lens.Agreement;
+using static TorchSharp.torch;
+
+namespace Hw5.Probes;
+
+/// <summary>
+/// What a probe reads: the residual stream at each prompt's verb position, where the model must know the subject's
+/// number to choose between "runs" and "run", with the subject's number as the label.
+/// </summary>
+public static class ProbeDataset
+{
+    /// <summary>
+    /// The accumulated residual stream with the middles (<see cref="ActivationCache.AccumulatedResid"/> with incl_mid:
+    /// <c>0_pre</c>, <c>0_mid</c>, <c>1_pre</c>, <c>1_mid</c>, ..., <c>final_post</c>) at each prompt's verb position:
+    /// <c>[component, batch, d_model]</c>, detached, on the CPU.
+    /// </summary>
+    public static Tensor ResidualsAtVerb(HookedTransformer model, AgreementBatch batch)
+    {
+        // BEGIN SOLUTION: RunWithCache on batch.Tokens (only the resid hooks are needed), AccumulatedResid(incl_mid: true), then pick each prompt's verb position from dim 2
+        var (_, cache) = model.RunWithCache(batch.Tokens.to(model.W_E.device), name => name.Contains("hook_resid", StringComparison.Ordinal));
+        var (residuals, _) = cache.AccumulatedResid(incl_mid: true); // [component, batch, pos, d_model]
+        var rows = arange(batch.Tokens.shape[0]);
+        return residuals.to(CPU).permute(1, 2, 0, 3)[rows, batch.VerbPosition].permute(1, 0, 2); // [component, batch, d_model]
+        // END SOLUTION
+    }
+
+    /// <summary>The labels as a probe wants them: <c>[batch]</c> float64, 1 for a plural subject and 0 for a singular one.</summary>
+    public static Tensor Labels(AgreementBatch batch) => batch.PluralSubject.to(ScalarType.Float64);
+}

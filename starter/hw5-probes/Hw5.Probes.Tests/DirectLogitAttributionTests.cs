@@ -1,0 +1,40 @@
+using Course.Lens;
+using Course.Lens.Agreement;
+using Course.Testing;
+using NUnit.Framework;
+using static TorchSharp.torch;
+
+namespace Hw5.Probes.Tests;
+
+public sealed class DirectLogitAttributionTests : TorchTest
+{
+    [Test, Points(2)]
+    public void LogitDiffDirection_IsTheDifferenceOfTheTwoUnembeddingColumns()
+    {
+        var (model, vocabulary, _) = TinyGpt.Load(Device);
+
+        var direction = DirectLogitAttribution.LogitDiffDirection(model, vocabulary);
+
+        TensorAssert.Close(direction, model.W_U[.., vocabulary.Id('s')] - model.W_U[.., vocabulary.Id(' ')], name: "W_U[:, \"s\"] - W_U[:, \" \"]");
+    }
+
+    [Test, Points(4)]
+    public void Attribute_GivesOnePartPerComponent_AndThePartsSumToTheLogitDifference()
+    {
+        var (model, vocabulary, _) = TinyGpt.Load(Device);
+        var batch = AgreementBatch.Of(AgreementPrompts.Sample(24, 530, Clause.SubjectRelative), vocabulary);
+        using var noGrad = no_grad();
+        var (logits, cache) = model.RunWithCache(batch.Tokens.to(Device));
+
+        var (parts, labels) = DirectLogitAttribution.Attribute(model, cache, batch, vocabulary);
+
+        Assert.That(labels, Is.EqualTo(new[]
+        {
+            "embed", "pos_embed", "L0H0", "L0H1", "L0H2", "L0H3", "0_attn_bias", "0_mlp_out",
+            "L1H0", "L1H1", "L1H2", "L1H3", "1_attn_bias", "1_mlp_out", "bias",
+        }));
+        Assert.That(parts.shape, Is.EqualTo(new long[] { 15, 24 }), "[component, batch]");
+        TensorAssert.Close(parts.sum([0]).to(Device), AgreementMetric.LogitDiff(logits, batch, vocabulary), name:
+            "the parts summed over components against logit(\"s\") - logit(\" \") at the verb: with the cached ln_final scale the split is exact");
+    }
+}

@@ -1,0 +1,28 @@
+using Course.Lens;
+using Course.Testing;
+using NUnit.Framework;
+using static TorchSharp.torch;
+
+namespace Hw5.Probes.Tests;
+
+public sealed class DirectionAblationTests : TorchTest
+{
+    [Test, Points(3)]
+    public void ProjectOut_LeavesVectorsOrthogonalToTheDirection_AndKeepsWhatWasAlreadyOrthogonal()
+    {
+        using var seeded = new Seeded(560);
+        var direction = seeded.Randn([8]) * 3; // not unit norm
+        var x = seeded.Randn([2, 5, 8]); // [batch, pos, d_model]
+        var hook = DirectionAblation.ProjectOut(direction);
+        var point = new HookPoint("test");
+
+        var projected = hook(x, point) ?? x;
+        var unit = direction / direction.norm();
+        var orthogonal = x - x.matmul(unit).unsqueeze(-1) * unit;
+
+        Assert.That(projected.shape, Is.EqualTo(x.shape), "the same shape as the activation");
+        TensorAssert.Close(projected.matmul(unit), zeros(2, 5, device: Device), name: "the projected vectors' components along the direction");
+        TensorAssert.Close(projected, orthogonal, name: "x - (x·d̂) d̂ with d̂ the unit direction");
+        TensorAssert.Close(hook(orthogonal, point) ?? orthogonal, orthogonal, name: "vectors already orthogonal to the direction are left as they are");
+    }
+}

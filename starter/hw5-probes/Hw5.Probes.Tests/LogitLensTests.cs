@@ -1,0 +1,58 @@
+using Course.Lens;
+using Course.Lens.Agreement;
+using Course.Testing;
+using NUnit.Framework;
+using static TorchSharp.torch;
+
+namespace Hw5.Probes.Tests;
+
+public sealed class LogitLensTests : TorchTest
+{
+    [Test, Points(3)]
+    public void Logits_OfTheFinalResidualStream_AreTheModelsOwnLogits()
+    {
+        var (model, vocabulary, _) = TinyGpt.Load(Device);
+        var tokens = vocabulary.ToTokens("the dogs that the cat chases run . a bird sings .").to(Device);
+        var (logits, cache) = model.RunWithCache(tokens);
+
+        var lens = LogitLens.Logits(model, cache);
+
+        Assert.That(lens.shape, Is.EqualTo(new long[] { 3, 1, tokens.shape[1], vocabulary.Size }), "[component, batch, pos, d_vocab]: 0_pre, 1_pre, final_post");
+        TensorAssert.Close(lens[2], logits, name: "the logit lens of final_post against the model's logits");
+    }
+
+    [Test, Points(3)]
+    public void Logits_OfAnEarlierLayer_ApplyTheFinalLayerNormAfresh_ThenTheUnembedding()
+    {
+        using var seeded = new Seeded(520);
+        var model = SmallModel.Create(seeded, Device);
+        var (_, cache) = model.RunWithCache(SmallModel.Tokens(seeded, Device));
+        var resid = cache["resid_pre", 1]; // [batch, pos, d_model]
+        var centred = resid - resid.mean([-1], keepdim: true);
+        var normalised = centred / (centred.pow(2).mean([-1], keepdim: true) + 1e-5).sqrt() * model.ln_final.w + model.ln_final.b;
+
+        var lens = LogitLens.Logits(model, cache);
+
+        TensorAssert.Close(lens[1], normalised.matmul(model.W_U) + model.b_U, name:
+            "the logit lens of 1_pre against ln_final (with this residual stream's own scale, not the cached one) and W_U, b_U");
+    }
+
+    [Test, Points(3)]
+    public void Evaluate_ScoresEachLayersPredictionOfTheNextCharacter()
+    {
+        var (model, vocabulary, _) = TinyGpt.Load(Device);
+        var tokens = vocabulary.ToTokens("the dogs that the cat chases run . a bird sings .").to(Device); // [1, pos]
+        using var noGrad = no_grad();
+        var logits = model.call(tokens)[0, ..^1]; // [pos - 1, d_vocab]
+        var targets = tokens[0, 1..]; // [pos - 1]
+        double loss = nn.functional.cross_entropy(logits, targets).item<float>();
+        double accuracy = (logits.argmax(-1) == targets).to(ScalarType.Float64).mean().item<double>();
+
+        var rows = LogitLens.Evaluate(model, tokens);
+
+        Assert.That(rows.Select(r => r.Label), Is.EqualTo(new[] { "0_pre", "1_pre", "final_post" }));
+        Assert.That(rows[^1].Loss, Is.EqualTo(loss).Within(Tolerance.For(ScalarType.Float32, Device.type).Allowed(loss, loss)), "final_post's loss: the model's own next-character cross-entropy (the last position predicts nothing)");
+        Assert.That(rows[^1].Accuracy, Is.EqualTo(accuracy).Within(1e-9), "final_post's accuracy: how often the argmax is the next character");
+        Assert.That(rows[0].Loss, Is.GreaterThan(rows[^1].Loss), "the embedding alone predicts worse than the whole model");
+    }
+}
