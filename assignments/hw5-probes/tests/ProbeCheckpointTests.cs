@@ -35,7 +35,7 @@ public sealed class ProbeCheckpointTests : TorchTest
     static IReadOnlyList<double> LogisticAccuracies(Data data, Tensor trainLabels, Tensor testLabels) =>
         Probing.HeldOutAccuracy(data.TrainX, trainLabels, data.TestX, testLabels, (x, y) => LogisticProbe.Fit(x, y).Predict);
 
-    [Test, Points(4)]
+    [Test, Points(3)]
     public void Probes_AtTheVerb_ReadTheSubjectsNumber_OnceLayer1sAttentionHasWrittenIt()
     {
         var (model, vocabulary, _) = TinyGpt.Load(Device);
@@ -64,7 +64,7 @@ public sealed class ProbeCheckpointTests : TorchTest
         Assert.That(logistic[0], Is.LessThanOrEqualTo(0.75), "logistic probe at 0_pre: only the verb's character and position are there");
     }
 
-    [Test, Points(3)]
+    [Test, Points(2)]
     public void ControlTask_WithRandomLabelsPerNounForm_IsNotLearned_SoTheProbeIsSelective()
     {
         var (model, vocabulary, _) = TinyGpt.Load(Device);
@@ -81,7 +81,7 @@ public sealed class ProbeCheckpointTests : TorchTest
         Assert.That(ControlTask.Selectivity(0.9, 0.6), Is.EqualTo(0.3).Within(1e-12), "selectivity of 0.9 against 0.6");
     }
 
-    [Test, Points(5)]
+    [Test, Points(4)]
     public void ProjectingOutTheNumberDirection_AtLayer1sMiddle_TakesAgreementToChance()
     {
         var (model, vocabulary, _) = TinyGpt.Load(Device);
@@ -96,7 +96,7 @@ public sealed class ProbeCheckpointTests : TorchTest
         Assert.That(ablated, Is.LessThanOrEqualTo(0.7), "agreement accuracy with the difference-of-means direction projected out of blocks.1.hook_resid_mid");
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void ProjectingOutARandomDirection_LeavesAgreementAlone()
     {
         var (model, vocabulary, _) = TinyGpt.Load(Device);

@@ -1,0 +1,49 @@
+using Course.Lens;
+using static TorchSharp.torch;
+
+namespace Hw5.Probes;
+
+/// <summary>
+/// Running the hooked model with hooks, TransformerLens's <c>run_with_cache</c> and <c>run_with_hooks</c>. Both leave
+/// the model as they found it: every hook they add is removed when they return, also when a hook or the model
+/// throws, and hooks that were attached before are left attached.
+/// </summary>
+public static class Hooks
+{
+    /// <summary>
+    /// Runs <paramref name="model"/> on <paramref name="tokens"/> <c>[batch, pos]</c> and caches, detached, the activation
+    /// of every hook point whose name passes <paramref name="filter"/> (every hook point when null).
+    /// </summary>
+    /// <returns>The logits <c>[batch, pos, d_vocab]</c> and the cache.</returns>
+    public static (Tensor Logits, ActivationCache Cache) RunWithCache(this HookedTransformer model, Tensor tokens, Func<string, bool>? filter = null)
+    {
+        var activations = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var handles = model.HookPoints.Values.Where(h => filter?.Invoke(h.Name) ?? true)
+            .Select(h => h.AddHook((activation, hook) =>
+            {
+                activations[hook.Name] = activation.detach();
+                return null;
+            })).ToList();
+        try
+        {
+            var logits = model.call(tokens); // [batch, pos, d_vocab]
+            return (logits, new ActivationCache(activations, model.Config));
+        }
+        finally
+        {
+            foreach (var handle in handles) handle.Dispose();
+        }
+    }
+
+    /// <summary>Runs <paramref name="model"/> with each hook attached to its named hook point, and returns the logits <c>[batch, pos, d_vocab]</c>.</summary>
+    /// <exception cref="KeyNotFoundException">A name is not a hook point of the model (nothing is run, nothing stays attached).</exception>
+    public static Tensor RunWithHooks(this HookedTransformer model, Tensor tokens, params (string Name, HookFunction Hook)[] hooks)
+    {
+        var points = hooks.Select(h => (Point: model.Hook(h.Name), h.Hook)).ToList();
+        var handles = new List<IDisposable>();
+        foreach (var (point, hook) in points) handles.Add(point.AddHook(hook));
+        var logits = model.call(tokens); // [batch, pos, d_vocab]
+        foreach (var handle in handles) handle.Dispose();
+        return logits;
+    }
+}
