@@ -128,8 +128,7 @@ public static class GradePipeline
         var violations = findings.Where(f => f.IsViolation).ToList();
         var bannedReached = violations.Count == 0
             ? NoFindings
-            : BannedReach.ForTests(MemberGraph.Merge([analysis.Graph, .. compiled.TestSuites.Select(s => MemberGraph.Build(s.Compilation))]),
-                violations, compiled.TestSuites, compiled.Homework.Compilation);
+            : BannedReach.ForTests(analysis.Graph, violations, compiled.TestSuites, compiled.Homework.Compilation);
 
         var run = await RunStage.RunAsync(new RunRequest(
             compiled.Homework.Assembly!,

@@ -44,6 +44,12 @@ public static class ValidatePipeline
         var referenceFiles = SourceFile.ReadFolder(referenceProject, referenceProject);
         var reference = await Grade(Sources(referenceFiles), "reference", null, cancellationToken);
 
+        // A stubbed region runs only the tests that can reach it: every other test passed for the reference and cannot
+        // see the stub, so running it again would say nothing (and the training tests of a homework are its slowest).
+        var (homeworkCompilation, suiteCompilations) = CompileStage.ForReading(
+            new CompileRequest(Sources(referenceFiles), [.. suites.Suites(includeHidden: true).Select(s => s.Sources)], worker.LibraryAssemblies));
+        var reach = TestReach.Of(homeworkCompilation, suiteCompilations);
+
         // The starter first, then the reference under float noise, one variant per solution region (Region is null for the
         // others), and the corpus's bugs on the tests that must catch them.
         var runs = new List<(string What, string? Region, Variant? Variant, AssemblySources Homework, IReadOnlyList<string>? Only)>
@@ -55,16 +61,16 @@ public static class ValidatePipeline
         foreach (var file in referenceFiles)
             foreach (var (region, stubbed, first, last) in StarterGenerator.SingleRegionStubsWithLines(file.Text, file.Path))
             {
-                runs.Add(($"stub {region}", region, null, Sources(referenceFiles.Select(f => f.Path == file.Path ? f with { Text = stubbed } : f).ToList()), null));
                 spans.Add((region, file.Path, first, last));
+                var reaching = TestReach.MemberAt(homeworkCompilation, file.Path, first) is { } member ? reach.TestsReaching(member) : null;
+                if (reaching is { Count: 0 }) continue; // no test can reach it: not guarded, nothing to run
+                runs.Add(($"stub {region}", region, null, Sources(referenceFiles.Select(f => f.Path == file.Path ? f with { Text = stubbed } : f).ToList()), reaching));
             }
         foreach (var bug in corpus.Where(v => v.Kind == VariantKind.Bug))
             runs.Add(($"bug {bug.Name}", null, bug, Sources(bug.ApplyTo(referenceFiles, corpusPath)), bug.CaughtBy));
         var graded = await GradeAllAsync(runs);
-        var regions = runs.Zip(graded).Where(v => v.First.Region is not null)
-            .Select(v => new RegionCheck(v.First.Region!, v.Second.Score, v.Second.MaxScore,
-                v.Second.Tests.Where(t => !t.Passed).Select(t => t.FullName).ToList()))
-            .ToList();
+        var stubRuns = runs.Zip(graded).Where(v => v.First.Region is not null).ToDictionary(v => v.First.Region!, v => v.Second, StringComparer.Ordinal);
+        var regions = spans.Select(span => RegionCheck.From(span.Region, stubRuns.GetValueOrDefault(span.Region), reference.MaxScore)).ToList();
 
         // Then the correct variants under float noise, each on the tests that guard the regions it edits: every other test
         // passes with those regions throwing, so it cannot see them. An edit outside every region runs every test.

@@ -6,7 +6,18 @@ namespace Course.Grader.Pipeline;
 /// <summary>How stubbing one solution region scored: fewer points than the reference means a test guards it.</summary>
 public sealed record RegionCheck(string Region, double Score, double MaxScore, IReadOnlyList<string> FailingTests)
 {
-    public bool Guarded => Score < MaxScore;
+    public bool Guarded => FailingTests.Count > 0;
+
+    /// <summary>
+    /// The check of a region from the grade of the reference with that region stubbed, run on the tests that can reach it
+    /// (the others pass, as for the reference, and score full marks here); null when no test can reach it.
+    /// </summary>
+    public static RegionCheck From(string region, GradeReport? stubbed, double maxScore)
+    {
+        if (stubbed is null) return new RegionCheck(region, maxScore, maxScore, []);
+        var failing = stubbed.Tests.Where(t => !t.Passed && t.Message != ScoreStage.NoResult).ToList();
+        return new RegionCheck(region, maxScore - failing.Sum(t => t.MaxScore - t.Score), maxScore, [.. failing.Select(t => t.FullName)]);
+    }
 }
 
 /// <summary>
