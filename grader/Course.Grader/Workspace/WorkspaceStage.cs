@@ -93,10 +93,11 @@ public static class WorkspaceStage
             .Order(StringComparer.Ordinal).ToList();
         if (ignored.Count > 0)
             notes.Add($"Ignored {Names(ignored)}: only {string.Join(", ", manifest.StudentFiles)} are graded; put your code there.");
+        var given = GivenProjects(starterProject);
         var projects = tree.Entries
             .Where(e => e.Entry.Kind != FileKind.Directory && e.Name.EndsWith(".csproj", StringComparison.Ordinal))
             .Select(e => e.Name[..^".csproj".Length])
-            .Where(n => n != manifest.Project && n != manifest.PublicTests)
+            .Where(n => n != manifest.Project && n != manifest.PublicTests && !given.Contains(n))
             .Distinct().Order(StringComparer.Ordinal).ToList();
         if (projects.Count > 0)
             notes.Add($"Ignored the extra project(s) {Names(projects)}: the grader builds {manifest.Project} from its own project file.");
@@ -106,6 +107,16 @@ public static class WorkspaceStage
     }
 
     static bool Enter(WalkEntry folder) => !SkippedFolders.Contains(folder.Name);
+
+    /// <summary>
+    /// The projects the starter ships beside the graded one (its public tests, a given program such as hw5's plots), by
+    /// name: a student repo holds them, so they are not worth a note. Read from the trusted starter folder, one level down.
+    /// </summary>
+    static HashSet<string> GivenProjects(string starterProject) =>
+        Path.GetDirectoryName(Path.GetFullPath(starterProject)) is { } starter && Directory.Exists(starter)
+            ? Directory.EnumerateDirectories(starter).SelectMany(d => Directory.EnumerateFiles(d, "*.csproj"))
+                .Select(Path.GetFileNameWithoutExtension).OfType<string>().ToHashSet(StringComparer.Ordinal)
+            : [];
 
     /// <summary>The names a note lists, each on one line of clean text (a student can put a line break or an escape in a file name).</summary>
     static string Names(IReadOnlyList<string> names)

@@ -81,5 +81,24 @@ public class WorkspaceStageTests
         Assert.That(workspace.Notes, Does.Contain("Ignored the extra project(s) Tools: the grader builds Hw3.Attention from its own project file."));
     }
 
+    [Test]
+    public void Given_a_project_the_starter_ships_beside_the_graded_one_When_the_workspace_is_built_Then_no_note_lists_it_but_other_extra_projects_are()
+    {
+        var starter = Directory.CreateDirectory(temp["starter/hw3-attention/Hw3.Attention"]).FullName;
+        foreach (var file in Directory.EnumerateFiles(StarterProject))
+            File.Copy(file, Path.Combine(starter, Path.GetFileName(file)));
+        Directory.CreateDirectory(temp["starter/hw3-attention/Hw3.Attention.Plots"]);
+        File.WriteAllText(temp["starter/hw3-attention/Hw3.Attention.Plots/Hw3.Attention.Plots.csproj"], "<Project />");
+        CopyStudentFiles(ReferenceProject, temp["submission/Hw3.Attention"]);
+        Directory.CreateDirectory(temp["submission/Hw3.Attention.Plots"]);
+        File.WriteAllText(temp["submission/Hw3.Attention.Plots/Hw3.Attention.Plots.csproj"], "<Project />");
+        File.WriteAllText(temp["submission/Tools.csproj"], "<Project />");
+
+        var workspace = WorkspaceStage.Build(HomeworkManifest, starter, temp["submission"]);
+
+        Assert.That(workspace.Notes, Does.Contain("Ignored the extra project(s) Tools: the grader builds Hw3.Attention from its own project file."),
+            "the given Hw3.Attention.Plots is every student's, so only Tools is worth a note");
+    }
+
     static string Text(Grader.Workspace.Workspace workspace, string file) => workspace.Homework.Files.Single(f => f.Path == file).Text;
 }
