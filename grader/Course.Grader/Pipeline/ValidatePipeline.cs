@@ -64,7 +64,8 @@ public static class ValidatePipeline
                 spans.Add((region, file.Path, first, last));
                 var reaching = TestReach.MemberAt(homeworkCompilation, file.Path, first) is { } member ? reach.TestsReaching(member) : null;
                 if (reaching is { Count: 0 }) continue; // no test can reach it: not guarded, nothing to run
-                runs.Add(($"stub {region}", region, null, Sources(referenceFiles.Select(f => f.Path == file.Path ? f with { Text = stubbed } : f).ToList()), reaching));
+                var on = reaching is null ? "" : $" on the {reaching.Count} of {reach.Tests.Count} test methods that reach it";
+                runs.Add(($"stub {region}{on}", region, null, Sources(referenceFiles.Select(f => f.Path == file.Path ? f with { Text = stubbed } : f).ToList()), reaching));
             }
         foreach (var bug in corpus.Where(v => v.Kind == VariantKind.Bug))
             runs.Add(($"bug {bug.Name}", null, bug, Sources(bug.ApplyTo(referenceFiles, corpusPath)), bug.CaughtBy));
