@@ -19,6 +19,17 @@ public sealed class ProbeCheckpointTests : TorchTest
 
     sealed record Data(Tensor TrainX, Tensor TrainY, Tensor TestX, Tensor TestY, IReadOnlyList<AgreementPrompt> Train, IReadOnlyList<AgreementPrompt> Test, AgreementBatch TestBatch);
 
+    /// <summary>
+    /// The model and the data, made once per test run and shared by the tests of this class (they only read them). They
+    /// are made on a thread of their own: TorchSharp's dispose scopes are per thread, so no test's scope owns (and
+    /// disposes) them. A failure to make them fails every test that needs them, with the same message.
+    /// </summary>
+    static readonly Lazy<(HookedTransformer Model, CharVocabulary Vocabulary, Data Data)> Shared = new(() => Task.Run(() =>
+    {
+        var (model, vocabulary, _) = TinyGpt.Load(Device);
+        return (model, vocabulary, Load(model, vocabulary));
+    }).GetAwaiter().GetResult());
+
     /// <summary>300 training and 150 test prompts of each relative-clause kind, disjoint by text; residuals [component, n, d_model] at 0_pre, 0_mid, 1_pre, 1_mid, final_post.</summary>
     static Data Load(HookedTransformer model, CharVocabulary vocabulary)
     {
@@ -38,8 +49,7 @@ public sealed class ProbeCheckpointTests : TorchTest
     [Test, Points(3)]
     public void Probes_AtTheVerb_ReadTheSubjectsNumber_OnceLayer1sAttentionHasWrittenIt()
     {
-        var (model, vocabulary, _) = TinyGpt.Load(Device);
-        var data = Load(model, vocabulary);
+        var (model, vocabulary, data) = Shared.Value;
 
         var logistic = LogisticAccuracies(data, data.TrainY, data.TestY);
         var means = Probing.HeldOutAccuracy(data.TrainX, data.TrainY, data.TestX, data.TestY, (x, y) => DiffMeansProbe.Fit(x, y).Predict);
@@ -54,8 +64,7 @@ public sealed class ProbeCheckpointTests : TorchTest
     [Test, Points(2)]
     public void Probes_BeforeAnyAttention_SitNearChance()
     {
-        var (model, vocabulary, _) = TinyGpt.Load(Device);
-        var data = Load(model, vocabulary);
+        var (model, vocabulary, data) = Shared.Value;
 
         var logistic = LogisticAccuracies(data, data.TrainY, data.TestY);
 
@@ -67,8 +76,7 @@ public sealed class ProbeCheckpointTests : TorchTest
     [Test, Points(2)]
     public void ControlTask_WithRandomLabelsPerNounForm_IsNotLearned_SoTheProbeIsSelective()
     {
-        var (model, vocabulary, _) = TinyGpt.Load(Device);
-        var data = Load(model, vocabulary);
+        var (model, vocabulary, data) = Shared.Value;
         var (controlTrain, controlTest) = (ControlTask.Labels(data.Train, seed: 3), ControlTask.Labels(data.Test, seed: 3));
 
         var task = LogisticAccuracies(data, data.TrainY, data.TestY);
@@ -84,8 +92,7 @@ public sealed class ProbeCheckpointTests : TorchTest
     [Test, Points(4)]
     public void ProjectingOutTheNumberDirection_AtLayer1sMiddle_TakesAgreementToChance()
     {
-        var (model, vocabulary, _) = TinyGpt.Load(Device);
-        var data = Load(model, vocabulary);
+        var (model, vocabulary, data) = Shared.Value;
         var direction = DiffMeansProbe.Fit(data.TrainX[3], data.TrainY).Direction.to(ScalarType.Float32); // [d_model], fitted on training prompts only
 
         var (clean, ablated) = DirectionAblation.Accuracy(model, data.TestBatch, vocabulary, "blocks.1.hook_resid_mid", direction);
@@ -99,8 +106,7 @@ public sealed class ProbeCheckpointTests : TorchTest
     [Test, Points(1)]
     public void ProjectingOutARandomDirection_LeavesAgreementAlone()
     {
-        var (model, vocabulary, _) = TinyGpt.Load(Device);
-        var data = Load(model, vocabulary);
+        var (model, vocabulary, data) = Shared.Value;
         using var seeded = new Seeded(601);
 
         var (_, ablated) = DirectionAblation.Accuracy(model, data.TestBatch, vocabulary, "blocks.1.hook_resid_mid", seeded.Randn([model.Config.d_model]));
