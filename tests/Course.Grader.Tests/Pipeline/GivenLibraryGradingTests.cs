@@ -1,4 +1,7 @@
+using Course.Grader.Compile;
+using Course.Grader.Fairness;
 using Course.Grader.Pipeline;
+using Course.Grader.Run;
 using Course.Grader.Score;
 using Course.Grader.Workspace;
 
@@ -47,9 +50,37 @@ public class GivenLibraryGradingTests
         Assert.That(reference.Test("PublicTests.Greet_ReadsTheLibrarysEmbeddedResource").Passed, Is.True, reference.Describe);
 
     [Test]
-    public void Given_the_starter_When_graded_Then_only_the_test_that_calls_the_library_alone_passes()
+    public void Given_the_starter_When_graded_Then_it_scores_zero()
     {
-        Assert.That(starter.Tests.Where(t => t.Passed).Select(t => t.Name), Is.EqualTo(new[] { "PublicTests.TheTestsCallTheLibraryToo" }), starter.Describe);
+        Assert.That(starter.Tests, Has.Count.EqualTo(4), starter.Describe);
+        Assert.That(starter.Score, Is.Zero, starter.Describe);
+    }
+
+    [Test]
+    public async Task Given_the_homework_When_validated_Then_the_reference_the_starter_the_float_noise_and_every_stubbed_region_check_out()
+    {
+        var report = await ValidatePipeline.ValidateAsync(course.Layout, GivenLibraryCourse.WithLibrary);
+
+        Assert.That(report.Passed, Is.True, () => $"{report.Reference.Describe()}\n{report.Starter.Describe()}\n{report.Noisy?.Describe()}");
+        Assert.That(report.Regions, Has.Count.EqualTo(3));
+    }
+
+    [Test]
+    public void Given_the_library_When_float_noise_is_added_Then_the_homework_compiles_against_it_and_its_student_file_gets_the_noise()
+    {
+        var manifest = course.Layout.LoadManifest(GivenLibraryCourse.WithLibrary);
+        var suites = new HomeworkSuites(manifest, course.Layout);
+        var worker = WorkerLocation.Default();
+        var project = Path.Combine(course.Layout.ReferenceDir(manifest.Id), manifest.Project);
+        var sources = new AssemblySources(manifest.Project, SourceFile.ReadFolder(project, project));
+        var students = new HashSet<string>(manifest.StudentFiles);
+
+        var noisy = FloatNoise.Apply(sources, students, worker.LibraryAssemblies, suites.GivenLibraries(worker.LibraryAssemblies));
+        var unchanged = FloatNoise.Apply(sources, students, worker.LibraryAssemblies);
+
+        Assert.That(noisy.Files.Select(f => f.Path), Does.Contain(FloatNoise.HelperPath));
+        Assert.That(noisy.Files.Single(f => f.Path == "Scaler.cs").Text, Does.Contain("CourseFloatNoise").And.Contain("Doubler.Double(Doubler.Double(x))"));
+        Assert.That(unchanged, Is.SameAs(sources), "without the library it does not compile, and is left as it is");
     }
 
     [Test]
