@@ -1,4 +1,7 @@
 using Course.Grader.Export;
+using Course.Grader.Manifest;
+using Course.Grader.Pipeline;
+using Course.Grader.Workspace;
 using Course.Grader.Tests.Pipeline;
 
 namespace Course.Grader.Tests.Export;
@@ -51,6 +54,21 @@ public class GivenLibraryExportTests
         Assert.That(withoutLibrary.Files.Where(f => f.Contains("models/", StringComparison.Ordinal)), Is.Empty);
         Assert.That(withoutLibrary.Files.Where(f => File.ReadAllText(Path.Combine(withoutLibrary.Root, f)).Contains(GivenLibraryCourse.Library, StringComparison.Ordinal)),
             Is.Empty);
+    }
+
+    [Test]
+    public async Task Given_the_templates_course_folder_as_the_course_When_a_finished_student_repo_is_graded_on_the_public_tests_Then_the_carried_library_is_used()
+    {
+        var student = temp["student"];
+        Directory.CreateDirectory(Path.Combine(student, "Hw0.Given"));
+        File.Copy(course.PathOf("reference/hw0-given/Hw0.Given/Scaler.cs"), Path.Combine(student, "Hw0.Given/Scaler.cs"));
+        var carried = new CourseLayout(Path.Combine(withLibrary.Root, StudentRepo.CourseFolder));
+
+        var report = await GradePipeline.GradeAsync(new GradeRequest(GivenLibraryCourse.WithLibrary, new Submission(SubmissionKind.Folder, student), carried,
+            IncludeHidden: false, Clock: () => Hw3Submissions.GradedAt, Limits: Hw3Submissions.ShortLimits));
+
+        Assert.That(report.Tests, Has.Count.EqualTo(3), report.Describe);
+        Assert.That(report.Score, Is.EqualTo(report.MaxScore), report.Describe);
     }
 
     [Test]
