@@ -1,8 +1,8 @@
 using Course.Grader.Export;
 using Course.Grader.Manifest;
 using Course.Grader.Pipeline;
-using Course.Grader.Workspace;
 using Course.Grader.Tests.Pipeline;
+using Course.Grader.Workspace;
 
 namespace Course.Grader.Tests.Export;
 
