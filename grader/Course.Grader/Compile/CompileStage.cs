@@ -17,15 +17,15 @@ public static class CompileStage
     const int MaxIsolationRounds = 5;
 
     /// <summary>
-    /// The homework compiles against the framework and <see cref="HomeworkReferences"/> only (never NUnit, Course.Testing
-    /// or the grader, whose types it must not name); the tests against every library plus the homework.
+    /// The homework compiles against the framework, <see cref="HomeworkReferences"/> and its given libraries only (never NUnit,
+    /// Course.Testing or the grader, whose types it must not name); the tests against every library plus the given ones and the homework.
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (a compile taking too long).</exception>
     public static CompileResult Compile(CompileRequest request, CancellationToken cancellationToken = default)
     {
-        var homework = CompileHomework(request.Homework, ReferenceCache.For(HomeworkReferences.Select(request.LibraryPaths)), cancellationToken);
+        var homework = CompileHomework(request.Homework, request.HomeworkReferences, cancellationToken);
         if (homework.Assembly is null) return new CompileResult(homework, []);
-        IReadOnlyList<MetadataReference> withHomework = [.. ReferenceCache.For(request.LibraryPaths), MetadataReference.CreateFromImage(homework.Assembly.Image)];
+        IReadOnlyList<MetadataReference> withHomework = [.. request.TestReferences, MetadataReference.CreateFromImage(homework.Assembly.Image)];
         return new CompileResult(homework, request.TestSuites.Select(suite => CompileTestSuite(suite, withHomework, cancellationToken)).ToList());
     }
 
@@ -36,8 +36,8 @@ public static class CompileStage
     /// </summary>
     public static (CSharpCompilation Homework, IReadOnlyList<CSharpCompilation> TestSuites) ForReading(CompileRequest request)
     {
-        var homework = Create(request.Homework, Trees(request.Homework), ReferenceCache.For(HomeworkReferences.Select(request.LibraryPaths)));
-        IReadOnlyList<MetadataReference> withHomework = [.. ReferenceCache.For(request.LibraryPaths), homework.ToMetadataReference()];
+        var homework = Create(request.Homework, Trees(request.Homework), request.HomeworkReferences);
+        IReadOnlyList<MetadataReference> withHomework = [.. request.TestReferences, homework.ToMetadataReference()];
         return (homework, request.TestSuites.Select(suite => Create(suite, Trees(suite), withHomework)).ToList());
     }
 

@@ -10,7 +10,8 @@ public sealed record ExportedTemplate(string Root, AssignmentManifest Manifest, 
 /// <summary>
 /// <c>course export</c>: a homework's student template repository, ready for GitHub Classroom. At the root: the
 /// starter project and public tests (with their goldens), the handout as README.md, the classroom workflow and the
-/// build settings. In <see cref="StudentRepo.CourseFolder"/>: the grader's sources and the trusted manifest, starter and
+/// build settings. In <see cref="StudentRepo.CourseFolder"/>: the grader's sources, the given libraries the starter references
+/// (models/&lt;Name&gt;/, see <see cref="GraderProjects"/>) and the trusted manifest, starter and
 /// public tests, laid out as a course repo, so the workflow grades with <c>course grade --public-only</c> from source
 /// after a NuGet restore (a packed .NET tool would have to carry libtorch). The reference, the hidden tests, the
 /// examples and the other homeworks are never read into it.

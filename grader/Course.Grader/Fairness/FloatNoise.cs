@@ -61,9 +61,11 @@ public static class FloatNoise
     /// files not in <paramref name="studentFiles"/> (given code) are left as they are, and so is a homework that does not compile.
     /// </summary>
     /// <exception cref="InvalidOperationException">TorchSharp is not referenced.</exception>
-    public static AssemblySources Apply(AssemblySources homework, IReadOnlySet<string> studentFiles, IReadOnlyList<string> libraryPaths)
+    /// <param name="givenLibraries">The homework's given libraries, which it compiles against; their own code gets no noise.</param>
+    public static AssemblySources Apply(AssemblySources homework, IReadOnlySet<string> studentFiles, IReadOnlyList<string> libraryPaths,
+        IReadOnlyList<GivenLibrary>? givenLibraries = null)
     {
-        var (compilation, _) = CompileStage.ForReading(new CompileRequest(homework, [], libraryPaths));
+        var (compilation, _) = CompileStage.ForReading(new CompileRequest(homework, [], libraryPaths, givenLibraries));
         // Code that does not compile is returned as it is: grading it reports its errors.
         if (compilation.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error)) return homework;
         var tensor = compilation.GetTypeByMetadataName("TorchSharp.torch+Tensor")

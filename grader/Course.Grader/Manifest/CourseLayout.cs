@@ -8,6 +8,9 @@ public sealed record CourseLayout(string Root)
     public const string StarterFolder = "starter";
     public const string AssignmentsFolder = "assignments";
 
+    /// <summary>Where given libraries live: models/&lt;Name&gt;/&lt;Name&gt;.csproj, trusted code homeworks may build on.</summary>
+    public const string ModelsFolder = "models";
+
     /// <summary>The layout of the repo that holds <paramref name="directory"/>: the nearest folder upwards with Course.sln.</summary>
     /// <exception cref="DirectoryNotFoundException">No folder upwards holds Course.sln.</exception>
     public static CourseLayout FindFrom(string directory)
@@ -25,6 +28,8 @@ public sealed record CourseLayout(string Root)
     public string StarterDir(string id) => Path.Combine(Root, StarterFolder, id);
 
     public string AssignmentDir(string id) => Path.Combine(Root, AssignmentsFolder, id);
+
+    public string ModelsDir => Path.Combine(Root, ModelsFolder);
 
     public string ManifestPath(string id) => Path.Combine(AssignmentDir(id), AssignmentManifest.FileName);
 

@@ -71,7 +71,9 @@ public static class GradePipeline
         // The trusted view of the tests (cached per test-suite hash) is read while the submission compiles.
         var readTrusted = Task.Run(() => TrustedTests.For(suites, includeHidden, provenance.TestSuiteHash, worker), cancellationToken);
         var timeout = compileTimeout ?? TimeSpan.FromSeconds(manifest.Limits.CompileTimeoutSeconds);
-        var compiled = Compile(homework, testSuites, worker, timeout, cancellationToken);
+        // Trusted and cached: compiled before the submission's compile starts its clock.
+        var given = suites.GivenLibraries(worker.LibraryAssemblies);
+        var compiled = Compile(homework, testSuites, given, worker, timeout, cancellationToken);
         var trusted = await readTrusted;
         var listed = trusted.SelectMany(s => s.Tests).ToList();
         var studentFiles = new HashSet<string>(manifest.StudentFiles, StringComparer.Ordinal);
@@ -134,7 +136,7 @@ public static class GradePipeline
             compiled.Homework.Assembly!,
             [.. compiled.TestSuites.Zip(testSuites, (s, t) => new TestSuiteBinary(s.Assembly!, t.GoldenDirectory))],
             limits ?? RunLimits.From(manifest.Limits), worker)
-        { Only = only ?? [] }, cancellationToken);
+        { Only = only ?? [], GivenLibraries = [.. given.Select(library => library.Assembly)] }, cancellationToken);
         if (run.Error is not null)
             throw new InvalidOperationException($"the tests could not be run: {run.Error}");
 
@@ -180,13 +182,13 @@ public static class GradePipeline
     /// abandoned after a grace period, so the grade still ends: the compile's thread goes on until it finishes or the
     /// process exits.
     /// </summary>
-    static CompileResult? Compile(AssemblySources homework, IReadOnlyList<(AssemblySources Sources, string GoldenDirectory)> suites, WorkerLocation worker,
-        TimeSpan timeout, CancellationToken cancellationToken)
+    static CompileResult? Compile(AssemblySources homework, IReadOnlyList<(AssemblySources Sources, string GoldenDirectory)> suites,
+        IReadOnlyList<GivenLibrary> given, WorkerLocation worker, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         var compiling = Task.Factory.StartNew(
-            () => CompileStage.Compile(new CompileRequest(homework, [.. suites.Select(s => s.Sources)], worker.LibraryAssemblies), deadline.Token),
+            () => CompileStage.Compile(new CompileRequest(homework, [.. suites.Select(s => s.Sources)], worker.LibraryAssemblies, given), deadline.Token),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         compiling.ContinueWith(_ => deadline.Dispose(), TaskScheduler.Default);
         try

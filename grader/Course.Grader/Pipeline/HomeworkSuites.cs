@@ -5,11 +5,15 @@ namespace Course.Grader.Pipeline;
 
 /// <summary>
 /// The trusted parts of a homework: the starter project, the public tests shipped with it and the hidden
-/// tests kept in assignments/, each with its golden folder. None of it ever comes from a submission.
+/// tests kept in assignments/, each with its golden folder, and the given libraries the starter project references
+/// (<see cref="Compile.GivenLibraries"/>). None of it ever comes from a submission.
 /// </summary>
 public sealed record HomeworkSuites(AssignmentManifest Manifest, CourseLayout Layout)
 {
     public string StarterProject => Path.Combine(Layout.StarterDir(Manifest.Id), Manifest.Project);
+
+    /// <summary>starter/&lt;id&gt;/&lt;Project&gt;/&lt;Project&gt;.csproj, whose references name the homework's given libraries.</summary>
+    public string StarterProjectFile => Path.Combine(StarterProject, Manifest.Project + ".csproj");
 
     public string PublicTests => Path.Combine(Layout.StarterDir(Manifest.Id), Manifest.PublicTests);
 
@@ -26,6 +30,13 @@ public sealed record HomeworkSuites(AssignmentManifest Manifest, CourseLayout La
             suites.Add((new AssemblySources(ProjectName(HiddenTests), SourceFile.ReadFolder(HiddenTests, Layout.AssignmentDir(Manifest.Id))), Path.Combine(HiddenTests, "golden")));
         return suites;
     }
+
+    /// <summary>The given libraries' projects, read from the trusted starter project.</summary>
+    public IReadOnlyList<GivenLibraryProject> GivenLibraryProjects() => Compile.GivenLibraries.Find(Layout, StarterProjectFile);
+
+    /// <summary>The given libraries compiled (once per process and content) against TorchSharp from <paramref name="libraryPaths"/>.</summary>
+    public IReadOnlyList<GivenLibrary> GivenLibraries(IReadOnlyList<string> libraryPaths) =>
+        Compile.GivenLibraries.For(Layout, StarterProjectFile, libraryPaths);
 
     /// <summary>A project folder's assembly is named by its project file, e.g. Hw3.Attention.HiddenTests.csproj.</summary>
     static string ProjectName(string folder) =>

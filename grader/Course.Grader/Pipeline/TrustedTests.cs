@@ -30,7 +30,8 @@ public static class TrustedTests
     {
         var starter = new AssemblySources(suites.Manifest.Project, SourceFile.ReadFolder(suites.StarterProject, suites.StarterProject));
         var testSuites = suites.Suites(includeHidden).Select(s => s.Sources).ToList();
-        var (homework, compiled) = CompileStage.ForReading(new CompileRequest(starter, testSuites, worker.LibraryAssemblies));
+        var (homework, compiled) = CompileStage.ForReading(
+            new CompileRequest(starter, testSuites, worker.LibraryAssemblies, suites.GivenLibraries(worker.LibraryAssemblies)));
         // Only declarations are checked here, which costs nothing: that every test body compiles against the starter is what
         // `course validate` proves (the starter and the reference are graded through the full compile), and CI runs it.
         var problems = compiled.Prepend(homework)

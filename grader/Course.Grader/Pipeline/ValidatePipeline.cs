@@ -39,7 +39,8 @@ public static class ValidatePipeline
         }
 
         AssemblySources Sources(IReadOnlyList<SourceFile> files) => new(manifest.Project, files);
-        AssemblySources Noisy(IReadOnlyList<SourceFile> files) => FloatNoise.Apply(Sources(files), studentFiles, worker.LibraryAssemblies);
+        var given = suites.GivenLibraries(worker.LibraryAssemblies);
+        AssemblySources Noisy(IReadOnlyList<SourceFile> files) => FloatNoise.Apply(Sources(files), studentFiles, worker.LibraryAssemblies, given);
 
         var referenceFiles = SourceFile.ReadFolder(referenceProject, referenceProject);
         var reference = await Grade(Sources(referenceFiles), "reference", null, cancellationToken);

@@ -6,7 +6,7 @@ namespace Course.Grader.Run;
 sealed record RunFolderLayout(string Root, string Scratch, IReadOnlyList<string> Assemblies);
 
 /// <summary>
-/// The folder the worker runs in: the homework at the top, each test suite in a folder of its own
+/// The folder the worker runs in: the homework and its given libraries at the top, each test suite in a folder of its own
 /// with its golden files in golden/ (where <c>Golden.Open</c> looks, beside the test assembly), so
 /// public and hidden goldens never mix. The worker may only read these; it writes in scratch/, its
 /// working folder, home and temporary folder.
@@ -20,6 +20,12 @@ static class RunFolder
     public static RunFolderLayout Lay(string root, RunRequest request)
     {
         request.Homework.WriteTo(root);
+        foreach (var library in request.GivenLibraries)
+        {
+            if (library.Name == request.Homework.Name || request.TestSuites.Any(suite => suite.Assembly.Name == library.Name))
+                throw new InvalidOperationException($"the given library {library.Name} has the name of the homework or a test suite");
+            library.WriteTo(root);
+        }
         var assemblies = new List<string>();
         foreach (var suite in request.TestSuites)
         {

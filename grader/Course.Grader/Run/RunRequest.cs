@@ -25,4 +25,7 @@ public sealed record RunRequest(
     /// cases). For checks that need a few tests of a suite (a mutant against the test that must catch it), never a grade.
     /// </summary>
     public IReadOnlyList<string> Only { get; init; } = [];
+
+    /// <summary>The homework's given libraries (see <see cref="Compile.GivenLibraries"/>), laid beside the homework in the run folder.</summary>
+    public IReadOnlyList<CompiledAssembly> GivenLibraries { get; init; } = [];
 }

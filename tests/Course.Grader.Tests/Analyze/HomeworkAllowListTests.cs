@@ -30,7 +30,8 @@ public class HomeworkAllowListTests
         {
             var reference = SourceFile.ReadFolder(trees["reference"], trees["reference"]).ToDictionary(f => f.Path);
             foreach (var file in SourceFile.ReadFolder(folder, folder)) reference[file.Path] = file;
-            var compiled = CompileStage.Compile(new CompileRequest(new AssemblySources(manifest.Project, [.. reference.Values]), [], Compile.TinyHomework.Worker.Value.LibraryAssemblies));
+            var compiled = CompileStage.Compile(new CompileRequest(new AssemblySources(manifest.Project, [.. reference.Values]), [], Compile.TinyHomework.Worker.Value.LibraryAssemblies,
+                HomeworkPipeline.GivenLibraries(manifest)));
             if (!compiled.Homework.Success)
             {
                 problems.AddRange(compiled.Homework.Errors.Select(e => $"{what}: {e}"));

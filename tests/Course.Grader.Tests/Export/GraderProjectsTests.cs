@@ -3,7 +3,10 @@ using Course.Grader.Tests.Authoring;
 
 namespace Course.Grader.Tests.Export;
 
-/// <summary>Which grader projects a student repo carries: followed from the project files, and never anything outside grader/.</summary>
+/// <summary>
+/// Which projects a student repo carries: followed from the project files, the grader's and the given libraries (models/) the
+/// starter references, and never anything else.
+/// </summary>
 public class GraderProjectsTests
 {
     TempCourseRepo repo = null!;
@@ -33,6 +36,34 @@ public class GraderProjectsTests
         {
             "grader/Course.Cli/Course.Cli.csproj", "grader/Pipeline/Pipeline.csproj", "grader/Protocol/Protocol.csproj", "grader/Sdk/Sdk.csproj",
         }));
+    }
+
+    [Test]
+    public void Given_a_starter_that_references_a_given_library_When_followed_Then_the_library_and_what_it_references_in_models_travel_too()
+    {
+        repo.Write("starter/hw0-demo/Hw0/Hw0.csproj", Project("$(CourseRoot)models/Lens/Lens.csproj"))
+            .Write("models/Lens/Lens.csproj", Project("../Weights/Weights.csproj"))
+            .Write("models/Weights/Weights.csproj", Project())
+            .Write("models/Unused/Unused.csproj", Project());
+
+        var projects = GraderProjects.For(repo.Layout, repo.PathOf("starter/hw0-demo"));
+
+        Assert.That(projects, Is.EqualTo(new[]
+        {
+            "grader/Course.Cli/Course.Cli.csproj", "grader/Pipeline/Pipeline.csproj", "grader/Protocol/Protocol.csproj", "grader/Sdk/Sdk.csproj",
+            "models/Lens/Lens.csproj", "models/Weights/Weights.csproj",
+        }));
+    }
+
+    [Test]
+    public void Given_a_grader_project_that_references_a_given_library_When_followed_Then_the_export_refuses_for_every_homework_carries_the_grader()
+    {
+        repo.Write("grader/Protocol/Protocol.csproj", Project("$(CourseRoot)models/Lens/Lens.csproj"))
+            .Write("models/Lens/Lens.csproj", Project());
+
+        var error = Assert.Throws<ExportException>(() => GraderProjects.For(repo.Layout, repo.PathOf("starter/hw0-demo")));
+
+        Assert.That(error!.Message, Does.Contain("grader/Protocol/Protocol.csproj references models/Lens/Lens.csproj").And.Contain("must not build on a given library"));
     }
 
     [Test]

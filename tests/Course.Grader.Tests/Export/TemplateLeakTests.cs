@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Course.Grader.Authoring;
+using Course.Grader.Compile;
 using Course.Grader.Export;
 using Course.Grader.Fairness;
 using Course.Grader.Manifest;
@@ -10,19 +11,25 @@ using Course.Grader.Tests.Pipeline;
 namespace Course.Grader.Tests.Export;
 
 /// <summary>
-/// Given hw3-attention exported: nothing students must not see is in it, searched by content as well as by name.
-/// The secrets are read from the course repo itself: the reference, the hidden tests and goldens, the examples,
-/// and every other homework; a file of theirs that equals a starter file (a project file, a public golden) is no secret.
+/// Given hw3-attention or hw4-transformer exported: nothing students must not see is in it, searched by content as well as
+/// by name. The secrets are read from the course repo itself: the reference, the hidden tests and goldens, the examples,
+/// every other homework, and the given libraries in models/ that the homework's starter does not reference (neither of
+/// these references one); a file of theirs that equals a starter file (a project file, a public golden) is no secret.
 /// </summary>
-public partial class TemplateLeakTests
+[TestFixture("hw3-attention")]
+[TestFixture("hw4-transformer")]
+public partial class TemplateLeakTests(string assignment)
 {
     static readonly CourseLayout Course = Hw3Submissions.Layout;
-    static readonly AssignmentManifest Manifest = Hw3Submissions.HomeworkManifest;
+    readonly AssignmentManifest Manifest = Course.LoadManifest(assignment);
     TempFolder temp = null!;
     Dictionary<string, byte[]> exported = null!;
 
+    /// <summary>What names the hooked model the later homeworks study, or its hooks: never in a template that does not reference it.</summary>
+    static readonly string[] GivenModelWords = ["Course.Lens", "hook_resid_pre", "HookPoint"];
+
     [OneTimeSetUp]
-    public void ExportHw3()
+    public void ExportHomework()
     {
         temp = new TempFolder("course-export-");
         var template = TemplateExport.Write(Course, Manifest.Id, temp["template"]);
@@ -46,6 +53,7 @@ public partial class TemplateLeakTests
         var folders = new List<string> { Course.ReferenceDir(Manifest.Id), HiddenTests, Path.Combine(Course.AssignmentDir(Manifest.Id), "examples") };
         foreach (var other in OtherHomeworks)
             folders.AddRange([Course.ReferenceDir(other), Course.StarterDir(other), Course.AssignmentDir(other)]);
+        folders.AddRange(GivenLibrariesNotReferenced());
         var starterContents = ProjectFiles.List(Course.StarterDir(Manifest.Id))
             .Select(f => Hash(File.ReadAllBytes(Path.Combine(Course.StarterDir(Manifest.Id), f)))).ToHashSet();
         return folders.Where(Directory.Exists)
@@ -53,6 +61,32 @@ public partial class TemplateLeakTests
             .ToDictionary(path => Path.GetRelativePath(Course.Root, path), File.ReadAllBytes)
             .Where(f => f.Value.Length > 0 && !starterContents.Contains(Hash(f.Value)))
             .ToDictionary();
+    }
+
+    /// <summary>The folders under models/ that this homework's starter does not reference (today: every one).</summary>
+    IEnumerable<string> GivenLibrariesNotReferenced()
+    {
+        var referenced = GivenLibraries.Find(Course, Path.Combine(Course.StarterDir(Manifest.Id), Manifest.Project, Manifest.Project + ".csproj"))
+            .Select(p => p.Folder).ToHashSet();
+        return Directory.Exists(Course.ModelsDir) ? Directory.EnumerateDirectories(Course.ModelsDir).Where(d => !referenced.Contains(d)) : [];
+    }
+
+    [Test]
+    public void Then_it_references_no_given_library_and_carries_no_file_from_models()
+    {
+        Assert.That(GivenLibrariesNotReferenced().Count(), Is.EqualTo(Directory.Exists(Course.ModelsDir) ? Directory.EnumerateDirectories(Course.ModelsDir).Count() : 0),
+            "these leak checks are for homeworks that reference no given library");
+
+        Assert.That(exported.Keys.Where(p => p.Split('/').Contains(CourseLayout.ModelsFolder)), Is.Empty);
+        Assert.That(Text(exported[".course/Course.sln"]), Does.Not.Contain(CourseLayout.ModelsFolder + "\\"));
+    }
+
+    [Test]
+    public void Then_no_exported_file_names_the_given_model_or_its_hooks()
+    {
+        var found = GivenModelWords.SelectMany(word => exported.Where(f => Text(f.Value).Contains(word, StringComparison.Ordinal)).Select(f => $"{word} in {f.Key}")).ToList();
+
+        Assert.That(found, Is.Empty);
     }
 
     [Test]
@@ -124,11 +158,16 @@ public partial class TemplateLeakTests
         Assert.That(changedGraderFiles, Is.Empty);
     }
 
-    /// <summary>The reference's lines between solution markers that the starter does not have (long enough not to be generic).</summary>
-    static HashSet<string> SolutionLines()
+    /// <summary>
+    /// The reference's lines between solution markers (long enough not to be generic) that are public anyway: not in the
+    /// starter (as a line, or quoted in a stub's hint) and not in the grader's source, which every template carries verbatim.
+    /// </summary>
+    HashSet<string> SolutionLines()
     {
-        var starterLines = ProjectFiles.List(Course.StarterDir(Manifest.Id)).Where(f => f.EndsWith(".cs", StringComparison.Ordinal))
-            .SelectMany(f => File.ReadAllLines(Path.Combine(Course.StarterDir(Manifest.Id), f))).Select(l => l.Trim()).ToHashSet();
+        static string CSharp(string folder) => string.Join('\n', ProjectFiles.List(folder).Where(f => f.EndsWith(".cs", StringComparison.Ordinal))
+            .Select(f => File.ReadAllText(Path.Combine(folder, f))));
+        var starterText = CSharp(Course.StarterDir(Manifest.Id));
+        var graderText = CSharp(Path.Combine(Course.Root, GraderProjects.GraderFolder));
         var lines = new HashSet<string>(StringComparer.Ordinal);
         var reference = Course.ReferenceDir(Manifest.Id);
         foreach (var file in ProjectFiles.List(reference).Where(f => f.EndsWith(".cs", StringComparison.Ordinal)))
@@ -138,7 +177,8 @@ public partial class TemplateLeakTests
             {
                 if (line.StartsWith("// " + SolutionMarker.BeginText, StringComparison.Ordinal)) inside = true;
                 else if (line.StartsWith("// " + SolutionMarker.EndText, StringComparison.Ordinal)) inside = false;
-                else if (inside && line.Length >= 20 && !starterLines.Contains(line)) lines.Add(line);
+                else if (inside && line.Length >= 20 && !starterText.Contains(line, StringComparison.Ordinal) && !graderText.Contains(line, StringComparison.Ordinal))
+                    lines.Add(line);
             }
         }
         return lines;

@@ -26,8 +26,14 @@ static class HomeworkPipeline
                 Sources(Path.Combine(tree, manifest.PublicTests), manifest.PublicTests, tree),
                 Sources(hiddenTests, ProjectName(hiddenTests), Layout.AssignmentDir(id)),
             ],
-            TinyHomework.Worker.Value.LibraryAssemblies));
+            TinyHomework.Worker.Value.LibraryAssemblies,
+            GivenLibraries(manifest)));
     }
+
+    /// <summary>The homework's given libraries (models/), as its starter project references them.</summary>
+    public static IReadOnlyList<GivenLibrary> GivenLibraries(AssignmentManifest manifest) =>
+        Course.Grader.Compile.GivenLibraries.For(Layout, Path.Combine(Layout.StarterDir(manifest.Id), manifest.Project, manifest.Project + ".csproj"),
+            TinyHomework.Worker.Value.LibraryAssemblies);
 
     public static async Task<RunResult> CompileAndRunAsync(string id, string tree)
     {
@@ -42,7 +48,8 @@ static class HomeworkPipeline
             compiled.Homework.Assembly!,
             [.. compiled.TestSuites.Zip(goldenParents, (suite, dir) => new TestSuiteBinary(suite.Assembly!, Path.Combine(dir, "golden")))],
             RunLimits.From(manifest.Limits),
-            TinyHomework.Worker.Value));
+            TinyHomework.Worker.Value)
+        { GivenLibraries = [.. GivenLibraries(manifest).Select(library => library.Assembly)] });
     }
 
     public static string Describe(TestCaseResult result) =>
