@@ -21,8 +21,10 @@ public sealed class CheckpointGoldenTests : TorchTest
         var rows = LogitLens.Evaluate(model, tokens);
 
         Assert.That(rows.Select(r => r.Label), Is.EqualTo(new[] { "0_pre", "1_pre", "final_post" }));
-        golden.AssertClose("loss", tensor(rows.Select(r => r.Loss).ToArray()));
-        golden.AssertClose("accuracy", tensor(rows.Select(r => r.Accuracy).ToArray()));
+        // The losses are float32 computations reported as doubles: compared as float32. A position whose two best logits are
+        // within rounding of each other may pick the other on other hardware: accuracy may differ by one such flip.
+        golden.AssertClose("loss", tensor(rows.Select(r => (float)r.Loss).ToArray()));
+        golden.AssertClose("accuracy", tensor(rows.Select(r => r.Accuracy).ToArray()), new Tolerance(0, 1.0 / (tokens.shape[1] - 1)));
     }
 
     [Test, Points(2)]

@@ -44,10 +44,12 @@ public static class FloatNoise
         "scatter", "masked_fill", "masked_select", "masked_scatter", "where", "cat", "concat", "concatenate", "stack", "hstack", "vstack",
         "chunk", "split", "tensor_split", "unbind", "flip", "fliplr", "flipud", "roll", "diag", "diagonal", "diag_embed", "one_hot",
         "embedding", "pad", "movedim", "moveaxis", "requires_grad_", "with_requires_grad", "nan_to_num",
+        // the same tensor, handed to another dispose scope: wrapping it would make a new tensor in the inner scope, disposed with it
+        "MoveToOuterDisposeScope", "MoveToOtherDisposeScope", "DetachFromDisposeScope", "DetatchFromDisposeScope",
         // one correctly rounded elementwise operation
         "add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "neg", "negative", "abs", "absolute", "relu", "clamp",
         "clip", "clamp_min", "clamp_max", "maximum", "minimum", "fmax", "fmin", "floor", "ceil", "round", "trunc", "sign", "sgn", "sqrt",
-        "square", "reciprocal", "copysign", "heaviside", "remainder", "fmod",
+        "square", "reciprocal", "copysign", "heaviside", "remainder", "fmod", "outer", "ger",
         // selection
         "max", "min", "amax", "amin", "argmax", "argmin", "topk", "sort", "argsort", "kthvalue", "cummax", "cummin", "unique", "nonzero",
         "eq", "ne", "lt", "le", "gt", "ge", "isnan", "isinf", "isfinite", "logical_and", "logical_or", "logical_not", "any", "all",

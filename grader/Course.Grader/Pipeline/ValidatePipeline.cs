@@ -48,7 +48,7 @@ public static class ValidatePipeline
         // A stubbed region runs only the tests that can reach it: every other test passed for the reference and cannot
         // see the stub, so running it again would say nothing (and the training tests of a homework are its slowest).
         var (homeworkCompilation, suiteCompilations) = CompileStage.ForReading(
-            new CompileRequest(Sources(referenceFiles), [.. suites.Suites(includeHidden: true).Select(s => s.Sources)], worker.LibraryAssemblies));
+            new CompileRequest(Sources(referenceFiles), [.. suites.Suites(includeHidden: true).Select(s => s.Sources)], worker.LibraryAssemblies, given));
         var reach = TestReach.Of(homeworkCompilation, suiteCompilations);
 
         // The starter first, then the reference under float noise, one variant per solution region (Region is null for the

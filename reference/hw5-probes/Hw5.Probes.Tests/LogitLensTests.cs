@@ -52,7 +52,8 @@ public sealed class LogitLensTests : TorchTest
 
         Assert.That(rows.Select(r => r.Label), Is.EqualTo(new[] { "0_pre", "1_pre", "final_post" }));
         Assert.That(rows[^1].Loss, Is.EqualTo(loss).Within(Tolerance.For(ScalarType.Float32, Device.type).Allowed(loss, loss)), "final_post's loss: the model's own next-character cross-entropy (the last position predicts nothing)");
-        Assert.That(rows[^1].Accuracy, Is.EqualTo(accuracy).Within(1e-9), "final_post's accuracy: how often the argmax is the next character");
+        // A position whose two best logits are within rounding of each other may pick the other on other hardware: one such flip is allowed.
+        Assert.That(rows[^1].Accuracy, Is.EqualTo(accuracy).Within(1.0 / targets.shape[0]), "final_post's accuracy: how often the argmax is the next character");
         Assert.That(rows[0].Loss, Is.GreaterThan(rows[^1].Loss), "the embedding alone predicts worse than the whole model");
     }
 }

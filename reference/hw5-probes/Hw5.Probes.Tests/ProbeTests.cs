@@ -86,6 +86,6 @@ public sealed class ProbeTests : TorchTest
         });
 
         Assert.That(fitted, Is.EqualTo(new[] { 1.0, 2.0 }), "each layer's training data, in order, and never the test data");
-        Assert.That(accuracies, Is.EqualTo(new[] { 0.5, 0.5 }), "layer 0 predicts [1, 1] and layer 1 [0, 0] on the test labels [1, 0]");
+        Assert.That(accuracies, Is.EqualTo(new[] { 0.5, 0.5 }).Within(1e-9), "layer 0 predicts [1, 1] and layer 1 [0, 0] on the test labels [1, 0]");
     }
 }

@@ -34,6 +34,8 @@ public class FloatNoiseTests
             public static Tensor Through(Layer layer, Tensor x) => layer.call(x);
             public static (Tensor Sum, long Count) Total(Tensor x) => (x.sum(), x.numel());
             public static Func<Tensor, Tensor> Exp => t => t.exp();
+            public static Tensor Kept(Tensor a, Tensor b) => (a + b).MoveToOuterDisposeScope();
+            public static Tensor Outer(Tensor a, Tensor b) => torch.outer(a, b);
         }
         """;
 
@@ -55,6 +57,9 @@ public class FloatNoiseTests
         Assert.That(Rewritten, Does.Contain("=> layer.call(x);"), "a homework module's own calls get the noise, not its result");
         Assert.That(Rewritten, Does.Contain("=> scores.masked_fill(mask, float.NegativeInfinity);"));
         Assert.That(Rewritten, Does.Contain("=> x.mul(2).add_(0);"), "elementwise products and in-place calls are exact");
+        Assert.That(Rewritten, Does.Contain("=> (a + b).MoveToOuterDisposeScope();"),
+            "a tensor handed to the outer dispose scope stays that tensor (a noisy copy would be made in, and disposed with, the inner one)");
+        Assert.That(Rewritten, Does.Contain("=> torch.outer(a, b);"), "an outer product is one multiplication per element");
         Assert.That(Noisy.Value.Files.Select(f => f.Path), Does.Contain(FloatNoise.HelperPath));
     }
 
