@@ -59,12 +59,10 @@ public sealed class HookedTransformer : Module<Tensor, Tensor>
     {
         if (tokens.dim() != 2 || tokens.shape[1] > Config.n_ctx)
             throw new ArgumentException($"tokens must be [batch, pos] with pos <= n_ctx = {Config.n_ctx}, got [{string.Join(", ", tokens.shape)}]", nameof(tokens));
-        long batch = tokens.shape[0], pos = tokens.shape[1];
+        var (batch, pos) = (tokens.shape[0], tokens.shape[1]);
         var embed = hook_embed.Call(W_E[tokens]); // [batch, pos, d_model]
         var pos_embed = hook_pos_embed.Call(W_pos[TensorIndex.Slice(0, pos)].unsqueeze(0).expand(batch, -1, -1)); // [batch, pos, d_model]
-        var residual = embed + pos_embed; // [batch, pos, d_model]
-        foreach (var block in blocks)
-            residual = block.call(residual);
+        var residual = blocks.Aggregate(embed + pos_embed, (resid_pre, block) => block.call(resid_pre)); // [batch, pos, d_model]
         return ln_final.call(residual).matmul(W_U) + b_U; // [batch, pos, d_vocab]
     }
 

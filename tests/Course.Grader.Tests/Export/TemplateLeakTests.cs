@@ -11,13 +11,16 @@ using Course.Grader.Tests.Pipeline;
 namespace Course.Grader.Tests.Export;
 
 /// <summary>
-/// Given hw3-attention or hw4-transformer exported: nothing students must not see is in it, searched by content as well as
-/// by name. The secrets are read from the course repo itself: the reference, the hidden tests and goldens, the examples,
-/// every other homework, and the given libraries in models/ that the homework's starter does not reference (neither of
-/// these references one); a file of theirs that equals a starter file (a project file, a public golden) is no secret.
+/// Given a homework exported: nothing students must not see is in it, searched by content as well as by name. The secrets
+/// are read from the course repo itself: the reference, the hidden tests and goldens, the examples, every other homework
+/// (the lines of their solutions too), and the given libraries in models/ that the homework's starter does not reference;
+/// a file of theirs that equals a starter file (a project file, a public golden) is no secret. hw3 and hw4 reference no
+/// given library, hw5 references the hooked model of models/Course.Lens, which is a working transformer: it must reach
+/// hw5's template, and never hw4's.
 /// </summary>
 [TestFixture("hw3-attention")]
 [TestFixture("hw4-transformer")]
+[TestFixture("hw5-probes")]
 public partial class TemplateLeakTests(string assignment)
 {
     static readonly CourseLayout Course = Hw3Submissions.Layout;
@@ -63,28 +66,49 @@ public partial class TemplateLeakTests(string assignment)
             .ToDictionary();
     }
 
-    /// <summary>The folders under models/ that this homework's starter does not reference (today: every one).</summary>
-    IEnumerable<string> GivenLibrariesNotReferenced()
+    /// <summary>The folders under models/ that this homework's starter references.</summary>
+    HashSet<string> GivenLibrariesReferenced() =>
+        GivenLibraries.Find(Course, Path.Combine(Course.StarterDir(Manifest.Id), Manifest.Project, Manifest.Project + ".csproj")).Select(p => p.Folder).ToHashSet();
+
+    /// <summary>The folders under models/ that this homework's starter does not reference.</summary>
+    IEnumerable<string> GivenLibrariesNotReferenced() =>
+        Directory.Exists(Course.ModelsDir) ? Directory.EnumerateDirectories(Course.ModelsDir).Where(d => !GivenLibrariesReferenced().Contains(d)) : [];
+
+    [Test]
+    public void Then_it_carries_exactly_the_given_libraries_its_starter_references_verbatim()
     {
-        var referenced = GivenLibraries.Find(Course, Path.Combine(Course.StarterDir(Manifest.Id), Manifest.Project, Manifest.Project + ".csproj"))
-            .Select(p => p.Folder).ToHashSet();
-        return Directory.Exists(Course.ModelsDir) ? Directory.EnumerateDirectories(Course.ModelsDir).Where(d => !referenced.Contains(d)) : [];
+        var expected = GivenLibrariesReferenced()
+            .SelectMany(dir => ProjectFiles.List(dir).Select(f => $".course/{Path.GetRelativePath(Course.Root, Path.Combine(dir, f)).Replace('\\', '/')}"))
+            .Order(StringComparer.Ordinal).ToList();
+
+        var carried = exported.Keys.Where(p => p.Split('/').Contains(CourseLayout.ModelsFolder)).Order(StringComparer.Ordinal).ToList();
+
+        Assert.That(carried, Is.EqualTo(expected));
+        Assert.That(carried.Where(p => !File.ReadAllBytes(Path.Combine(Course.Root, p[".course/".Length..])).AsSpan().SequenceEqual(exported[p])), Is.Empty,
+            "a given library travels as the course has it");
+        if (expected.Count == 0) Assert.That(Text(exported[".course/Course.sln"]), Does.Not.Contain(CourseLayout.ModelsFolder + "\\"));
     }
 
     [Test]
-    public void Then_it_references_no_given_library_and_carries_no_file_from_models()
+    public void Then_no_exported_file_names_the_given_model_or_its_hooks_unless_the_homework_studies_it()
     {
-        Assert.That(GivenLibrariesNotReferenced().Count(), Is.EqualTo(Directory.Exists(Course.ModelsDir) ? Directory.EnumerateDirectories(Course.ModelsDir).Count() : 0),
-            "these leak checks are for homeworks that reference no given library");
+        var studiesIt = GivenLibrariesReferenced().Any(dir => Path.GetFileName(dir) == "Course.Lens");
 
-        Assert.That(exported.Keys.Where(p => p.Split('/').Contains(CourseLayout.ModelsFolder)), Is.Empty);
-        Assert.That(Text(exported[".course/Course.sln"]), Does.Not.Contain(CourseLayout.ModelsFolder + "\\"));
-    }
-
-    [Test]
-    public void Then_no_exported_file_names_the_given_model_or_its_hooks()
-    {
         var found = GivenModelWords.SelectMany(word => exported.Where(f => Text(f.Value).Contains(word, StringComparison.Ordinal)).Select(f => $"{word} in {f.Key}")).ToList();
+
+        Assert.That(found, studiesIt ? Is.Not.Empty : Is.Empty);
+    }
+
+    [Test]
+    public void Then_no_exported_file_holds_a_line_of_another_homeworks_solution_regions()
+    {
+        var others = OtherHomeworks.Where(id => Directory.Exists(Course.ReferenceDir(id))).ToList();
+        var ownStarter = string.Join('\n', ProjectFiles.List(Course.StarterDir(Manifest.Id)).Select(f => File.ReadAllText(Path.Combine(Course.StarterDir(Manifest.Id), f))));
+        // A line this homework's own starter shows (e.g. quoted in a stub's hint) is public here whoever else solves with it.
+        var lines = others.SelectMany(SolutionLines).Where(line => !ownStarter.Contains(line, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+        Assert.That(lines, Has.Count.GreaterThan(10 * others.Count), "the search must know the other homeworks' solution lines");
+
+        var found = lines.SelectMany(line => exported.Where(f => Text(f.Value).Contains(line, StringComparison.Ordinal)).Select(f => $"'{line}' in {f.Key}")).ToList();
 
         Assert.That(found, Is.Empty);
     }
@@ -138,7 +162,7 @@ public partial class TemplateLeakTests(string assignment)
     [Test]
     public void Then_no_exported_file_holds_a_line_of_the_references_solution_regions()
     {
-        var lines = SolutionLines();
+        var lines = SolutionLines(Manifest.Id);
         Assert.That(lines, Has.Count.GreaterThan(10), "the search must know the solution's lines");
 
         var found = lines.SelectMany(line => exported.Where(f => Text(f.Value).Contains(line, StringComparison.Ordinal)).Select(f => $"'{line}' in {f.Key}")).ToList();
@@ -159,17 +183,18 @@ public partial class TemplateLeakTests(string assignment)
     }
 
     /// <summary>
-    /// The reference's lines between solution markers (long enough not to be generic) that are public anyway: not in the
-    /// starter (as a line, or quoted in a stub's hint) and not in the grader's source, which every template carries verbatim.
+    /// A homework reference's lines between solution markers (long enough not to be generic) that are not public anyway:
+    /// not in its starter (as a line, or quoted in a stub's hint) and not in the grader's source, which every template
+    /// carries verbatim.
     /// </summary>
-    HashSet<string> SolutionLines()
+    static HashSet<string> SolutionLines(string id)
     {
         static string CSharp(string folder) => string.Join('\n', ProjectFiles.List(folder).Where(f => f.EndsWith(".cs", StringComparison.Ordinal))
             .Select(f => File.ReadAllText(Path.Combine(folder, f))));
-        var starterText = CSharp(Course.StarterDir(Manifest.Id));
+        var starterText = CSharp(Course.StarterDir(id));
         var graderText = CSharp(Path.Combine(Course.Root, GraderProjects.GraderFolder));
         var lines = new HashSet<string>(StringComparer.Ordinal);
-        var reference = Course.ReferenceDir(Manifest.Id);
+        var reference = Course.ReferenceDir(id);
         foreach (var file in ProjectFiles.List(reference).Where(f => f.EndsWith(".cs", StringComparison.Ordinal)))
         {
             var inside = false;
