@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Emit;
@@ -26,7 +29,67 @@ public static class CompileStage
         var homework = CompileHomework(request.Homework, request.HomeworkReferences, cancellationToken);
         if (homework.Assembly is null) return new CompileResult(homework, []);
         IReadOnlyList<MetadataReference> withHomework = [.. request.TestReferences, MetadataReference.CreateFromImage(homework.Assembly.Image)];
-        return new CompileResult(homework, request.TestSuites.Select(suite => CompileTestSuite(suite, withHomework, cancellationToken)).ToList());
+        var surface = SurfaceOf(homework.Compilation);
+        return new CompileResult(homework, request.TestSuites
+            .Select(suite => CompiledSuites.Get(SuiteKey(suite, surface, request), () => CompileTestSuite(suite, withHomework, cancellationToken), cancellationToken))
+            .ToList());
+    }
+
+    /// <summary>
+    /// Test suites already compiled, by their sources, the references and the homework's public surface. A test suite sees
+    /// only that surface (the signatures of the homework's non-private members), so the same suite compiled against two
+    /// homeworks with the same surface is the same assembly: validate's stubbed regions and variants, and the students of a
+    /// batch who kept the starter's signatures, reuse one compile instead of repeating it.
+    /// </summary>
+    static readonly SuiteCache CompiledSuites = new();
+
+    /// <summary>A hash of the homework's reference assembly: its non-private signatures, not its method bodies. Null when it cannot be made.</summary>
+    static string? SurfaceOf(CSharpCompilation homework)
+    {
+        using var image = new MemoryStream();
+        var result = homework.WithOptions(homework.Options.WithDeterministic(true))
+            .Emit(image, options: new EmitOptions(metadataOnly: true, includePrivateMembers: false));
+        return result.Success ? Convert.ToHexString(SHA256.HashData(image.ToArray())) : null;
+    }
+
+    static string? SuiteKey(AssemblySources suite, string? surface, CompileRequest request)
+    {
+        if (surface is null) return null;
+        var text = new StringBuilder(suite.AssemblyName).Append('\0').Append(surface);
+        foreach (var file in suite.Files) text.Append('\0').Append(file.Path).Append('\0').Append(file.Text);
+        foreach (var name in suite.GlobalUsings ?? []) text.Append("\0using ").Append(name);
+        foreach (var path in request.LibraryPaths) text.Append("\0lib ").Append(path);
+        foreach (var library in request.GivenLibraries ?? []) text.Append("\0given ").Append(library.Name).Append(' ').Append(library.ContentHash);
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    /// <summary>At most <see cref="Capacity"/> compiled suites, each compiled once however many callers ask at the same time; a compile that throws is not kept.</summary>
+    sealed class SuiteCache
+    {
+        const int Capacity = 32;
+        readonly ConcurrentDictionary<string, Lazy<AssemblyCompileResult>> entries = new(StringComparer.Ordinal);
+
+        public AssemblyCompileResult Get(string? key, Func<AssemblyCompileResult> compile, CancellationToken cancellationToken)
+        {
+            if (key is null) return compile();
+            if (entries.Count >= Capacity) entries.Clear();
+            var entry = entries.GetOrAdd(key, _ => new Lazy<AssemblyCompileResult>(compile));
+            try
+            {
+                return entry.Value;
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Another caller's compile was cancelled (or failed): forget it and compile for this one.
+                entries.TryRemove(new KeyValuePair<string, Lazy<AssemblyCompileResult>>(key, entry));
+                return compile();
+            }
+            catch
+            {
+                entries.TryRemove(new KeyValuePair<string, Lazy<AssemblyCompileResult>>(key, entry));
+                throw;
+            }
+        }
     }
 
     /// <summary>

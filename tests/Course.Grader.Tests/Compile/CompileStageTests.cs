@@ -85,4 +85,21 @@ public class CompileStageTests
         Assert.That(result.Success, Is.True);
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1)));
     }
+    [Test]
+    public void Given_two_homeworks_with_the_same_signatures_When_compiled_Then_the_test_suite_is_compiled_once_and_a_new_signature_compiles_it_again()
+    {
+        // Unique tests text, so that no other test of this run has filled the cache with this suite.
+        var tests = GoodTests.Replace("ArithmeticTests", $"ArithmeticTests{Guid.NewGuid():N}", StringComparison.Ordinal);
+        var other = GoodHomework.Replace("=> a + b;", "=> b + a + Helper(); static int Helper() => 0;", StringComparison.Ordinal);
+        var wider = GoodHomework.Replace("=> a + b;", "=> a + b; public static int Twice(int a) => 2 * a;", StringComparison.Ordinal);
+
+        var first = TinyHomework.Compile(GoodHomework, tests);
+        var sameSurface = TinyHomework.Compile(other, tests);
+        var newSurface = TinyHomework.Compile(wider, tests);
+
+        Assert.That(first.Success && sameSurface.Success && newSurface.Success, Is.True);
+        Assert.That(sameSurface.TestSuites[0], Is.SameAs(first.TestSuites[0]), "other method bodies and a private helper: the suite compiled for the first is reused");
+        Assert.That(sameSurface.Homework.Assembly!.Image, Is.Not.EqualTo(first.Homework.Assembly!.Image), "the homework itself is compiled anew");
+        Assert.That(newSurface.TestSuites[0], Is.Not.SameAs(first.TestSuites[0]), "a new public method: the suite is compiled again");
+    }
 }
