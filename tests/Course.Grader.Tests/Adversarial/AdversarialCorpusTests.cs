@@ -60,6 +60,20 @@ public class AdversarialCorpusTests
         Assert.That(report.Annotations.Select(a => (a.File, a.Line)), Does.Contain((file, LineOf(folder, file, code.Split('(')[0]))));
     }
 
+    // --- Borrows the working transformer of a later homework: a given library exists only for the homeworks that reference it. ---
+
+    [Test]
+    public async Task Given_a_hw4_submission_that_borrows_the_hooked_model_of_the_later_homeworks_When_graded_Then_it_does_not_compile_and_nothing_runs()
+    {
+        const string code = "public static class Borrowed { public static object Working() => Course.Lens.TinyGpt.Load().Model; }";
+
+        var (report, file, folder) = await Attack("hw4-transformer", code);
+
+        Assert.That(report.Status, Is.EqualTo(GradeStatus.CompileError));
+        Assert.That(report.Summary, Does.Contain("Your code did not compile, so no test could run").And.Contain("'Course'").And.Match("error CS0(103|246)"));
+        Assert.That(report.Annotations.Select(a => (a.File, a.Line)), Does.Contain((file, LineOf(folder, file, "public static class Borrowed"))));
+    }
+
     // --- Takes the place of what the tests call: refused before anything runs, naming the student's declaration. ---
 
     static IEnumerable<TestCaseData> Shadowing() =>
