@@ -11,12 +11,7 @@ public sealed class HiddenCacheTests : TorchTest
     static ActivationCache Cache(long seed)
     {
         using var seeded = new Seeded(seed);
-        var model = new HookedTransformer(new HookedTransformerConfig(d_model: 8, n_layers: 3, n_heads: 2, d_head: 3, d_mlp: 16, d_vocab: 7, n_ctx: 8));
-        using (no_grad())
-        {
-            foreach (var (_, parameter) in model.named_parameters()) parameter.copy_(seeded.Randn(parameter.shape) * 0.5);
-        }
-        model.to(Device);
+        var model = RandomModel.Create(seeded, n_layers: 3);
         return model.RunWithCache(seeded.Randint(0, 7, [2, 5])).Cache;
     }
 

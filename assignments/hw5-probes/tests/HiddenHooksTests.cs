@@ -8,16 +8,7 @@ namespace Hw5.Probes.HiddenTests;
 
 public sealed class HiddenHooksTests : TorchTest
 {
-    static HookedTransformer Model(Seeded seeded)
-    {
-        var model = new HookedTransformer(new HookedTransformerConfig(d_model: 8, n_layers: 2, n_heads: 2, d_head: 3, d_mlp: 16, d_vocab: 7, n_ctx: 8));
-        using (no_grad())
-        {
-            foreach (var (_, parameter) in model.named_parameters()) parameter.copy_(seeded.Randn(parameter.shape) * 0.5);
-        }
-        model.to(Device);
-        return model;
-    }
+    static HookedTransformer Model(Seeded seeded) => RandomModel.Create(seeded, n_layers: 2);
 
     [Test, Points(2)]
     public void RunWithHooks_LeavesHooksThatWereAttachedBefore()

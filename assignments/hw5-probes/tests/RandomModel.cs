@@ -1,0 +1,21 @@
+using Course.Lens;
+using Course.Testing;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw5.Probes.HiddenTests;
+
+/// <summary>A small hooked model with weights drawn from a test's own generator (not the init's), on the device under test.</summary>
+static class RandomModel
+{
+    public static HookedTransformer Create(Seeded seeded, long n_layers)
+    {
+        var model = new HookedTransformer(new HookedTransformerConfig(d_model: 8, n_layers: n_layers, n_heads: 2, d_head: 3, d_mlp: 16, d_vocab: 7, n_ctx: 8));
+        using (no_grad())
+        {
+            foreach (var (_, parameter) in model.named_parameters()) parameter.copy_(seeded.Randn(parameter.shape) * 0.5);
+        }
+        model.to(TestDevice.Current);
+        return model;
+    }
+}
