@@ -107,16 +107,16 @@ public sealed class Golden : IDisposable
 
     /// <summary>
     /// Checks <paramref name="actual"/> against the stored output <paramref name="key"/>; when recording,
-    /// stores it instead.
+    /// stores it instead. <paramref name="axes"/> name the dimensions in a failure (see <see cref="TensorAssert.Close"/>).
     /// </summary>
-    public void AssertClose(string key, Tensor actual, Tolerance? tolerance = null)
+    public void AssertClose(string key, Tensor actual, Tolerance? tolerance = null, IReadOnlyList<string>? axes = null)
     {
         if (Recording)
         {
             entries[OutputPrefix + key] = SafeTensors.Entry.From(actual);
             return;
         }
-        TensorAssert.Close(actual, Expected(key), tolerance, key);
+        TensorAssert.Close(actual, Expected(key), tolerance, key, axes: axes);
     }
 
     Tensor Load(string key)

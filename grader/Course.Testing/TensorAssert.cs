@@ -17,17 +17,20 @@ public static class TensorAssert
     /// <summary>
     /// Asserts that <paramref name="actual"/> matches <paramref name="expected"/> in shape, dtype and
     /// value, within <paramref name="tolerance"/> (by default <see cref="Tolerance.For(Tensor)"/> of the expected tensor), each
-    /// value at the scale of the expected tensor (see <see cref="Tolerance"/>).
+    /// value at the scale of the expected tensor (see <see cref="Tolerance"/>). With <paramref name="axes"/>, one name per
+    /// dimension, a failure names the cells it shows that way (<c>[layer 1, position 7]</c>), e.g. for a grid the student reads.
     /// </summary>
-    public static void Close(Tensor? actual, Tensor expected, Tolerance? tolerance = null, string? name = null, bool equalNan = false)
+    public static void Close(Tensor? actual, Tensor expected, Tolerance? tolerance = null, string? name = null, bool equalNan = false, IReadOnlyList<string>? axes = null)
     {
-        var failure = CloseFailure(actual, expected, tolerance, name, equalNan);
+        var failure = CloseFailure(actual, expected, tolerance, name, equalNan, axes);
         if (failure is not null) Assert.Fail(failure);
     }
 
     /// <summary>The message <see cref="Close"/> would fail with, or null when the tensors match.</summary>
-    public static string? CloseFailure(Tensor? actual, Tensor expected, Tolerance? tolerance = null, string? name = null, bool equalNan = false)
+    public static string? CloseFailure(Tensor? actual, Tensor expected, Tolerance? tolerance = null, string? name = null, bool equalNan = false, IReadOnlyList<string>? axes = null)
     {
+        if (axes is not null && axes.Count != expected.dim())
+            throw new ArgumentException($"{axes.Count} axis names for a tensor of {expected.dim()} dimensions", nameof(axes));
         var what = name is null ? "tensor" : name;
         if (actual is null) return $"{what}: got null, expected a tensor of shape {Format(expected.shape)}";
         if (actual.IsInvalid) return $"{what}: the tensor was disposed before it could be checked (was it created inside a using block?)";
@@ -68,10 +71,10 @@ public static class TensorAssert
         report.Append(CultureInfo.InvariantCulture,
             $"{what}: {mismatches.Count} of {a.Length} elements ({100.0 * mismatches.Count / a.Length:0.#}%) differ beyond {tol} (at the tensor's scale {scale:G3}).");
         report.Append(CultureInfo.InvariantCulture,
-            $"\n  max abs error {maxAbs:G4}, max rel error {maxRel:G4}; worst at index {FormatIndex(worst, shape)}: got {Value(a[worst])}, expected {Value(e[worst])}");
+            $"\n  max abs error {maxAbs:G4}, max rel error {maxRel:G4}; worst at {(axes is null ? "index " : "")}{FormatIndex(worst, shape, axes)}: got {Value(a[worst])}, expected {Value(e[worst])}");
         report.Append("\n  first mismatches (index: got vs expected):");
         foreach (var i in mismatches.Take(ShownValues))
-            report.Append(CultureInfo.InvariantCulture, $"\n    {FormatIndex(i, shape)}: {Value(a[i])} vs {Value(e[i])}");
+            report.Append(CultureInfo.InvariantCulture, $"\n    {FormatIndex(i, shape, axes)}: {Value(a[i])} vs {Value(e[i])}");
         if (mismatches.Count > ShownValues) report.Append(CultureInfo.InvariantCulture, $"\n    ... and {mismatches.Count - ShownValues} more");
         var pattern = MismatchPattern(a, e);
         if (pattern is not null) report.Append("\n  hint: ").Append(pattern);
@@ -107,7 +110,7 @@ public static class TensorAssert
 
     internal static string Format(long[] shape) => "[" + string.Join(", ", shape) + "]";
 
-    internal static string FormatIndex(int flat, long[] shape)
+    internal static string FormatIndex(int flat, long[] shape, IReadOnlyList<string>? axes = null)
     {
         if (shape.Length == 0) return "[]";
         var index = new long[shape.Length];
@@ -117,7 +120,7 @@ public static class TensorAssert
             index[d] = shape[d] == 0 ? 0 : rest % shape[d];
             rest = shape[d] == 0 ? 0 : rest / shape[d];
         }
-        return Format(index);
+        return axes is null ? Format(index) : "[" + string.Join(", ", index.Select((i, d) => $"{axes[d]} {i}")) + "]";
     }
 
     static string Value(double v) => v.ToString("G6", CultureInfo.InvariantCulture);

@@ -7,10 +7,19 @@ namespace Course.Lens.Agreement;
 /// </summary>
 public static class AgreementPrompts
 {
-    static readonly string[] SingularDeterminers = ["the", "a", "this", "every"];
-    static readonly string[] PluralDeterminers = ["the", "some", "these", "many"];
+    static readonly string[] SingularDeterminerList = ["the", "a", "this", "every"];
+    static readonly string[] PluralDeterminerList = ["the", "some", "these", "many"];
     static readonly (string One, string Many)[] Nouns =
         [("cat", "cats"), ("dog", "dogs"), ("bird", "birds"), ("child", "children"), ("teacher", "teachers"), ("fox", "foxes")];
+
+    /// <summary>The determiners of a singular noun phrase, in the grammar's order.</summary>
+    public static IReadOnlyList<string> SingularDeterminers => SingularDeterminerList;
+
+    /// <summary>The determiners of a plural noun phrase, in the grammar's order.</summary>
+    public static IReadOnlyList<string> PluralDeterminers => PluralDeterminerList;
+
+    /// <summary>Each noun's singular and plural form, in the grammar's order.</summary>
+    public static IReadOnlyList<(string One, string Many)> NounPairs => Nouns;
     static readonly string[] TransitiveStems = ["see", "like", "chase", "follow"];
     static readonly string[] IntransitiveStems = ["sleep", "run", "sing", "wait"];
 
@@ -62,7 +71,7 @@ public static class AgreementPrompts
 
     static (string Phrase, string Noun) NounPhrase(SplitMix64 random, bool plural)
     {
-        var determiner = random.Pick(plural ? PluralDeterminers : SingularDeterminers);
+        var determiner = random.Pick(plural ? PluralDeterminerList : SingularDeterminerList);
         var (one, many) = random.Pick(Nouns);
         var noun = plural ? many : one;
         return ($"{determiner} {noun}", noun);

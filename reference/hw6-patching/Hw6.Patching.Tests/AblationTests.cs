@@ -1,0 +1,72 @@
+using Course.Testing;
+using NUnit.Framework;
+using static TorchSharp.torch;
+
+namespace Hw6.Patching.Tests;
+
+public sealed class AblationTests : TorchTest
+{
+    [Test, Points(3)]
+    public void Zero_OfAHeadWhoseW_OIsZero_ChangesNothing()
+    {
+        var (model, vocabulary, batch, _) = Pairs.OnCheckpoint(Pairs.Short, Device);
+        using (no_grad()) model.blocks[0].attn.W_O[2].zero_(); // head 0.2 now writes nothing to the residual stream
+
+        var table = Ablations.Zero(model, batch, vocabulary);
+
+        TensorAssert.Shape(table.HeadLogitDiff, [2, 4], "HeadLogitDiff: [n_layers, n_heads]");
+        TensorAssert.Shape(table.MlpLoss, [2], "MlpLoss: [n_layers]");
+        // Zero times anything is zero, so the ablated run is the clean run, but for rounding on another device at the scale of
+        // the clean values (the SDK's float32 tolerance).
+        var tolerance = Tolerance.For(ScalarType.Float32, Device.type);
+        Assert.That(table.HeadLogitDiff[0, 2].item<float>(), Is.EqualTo(0).Within(tolerance.Allowed(0, table.CleanLogitDiff)), "the change in logit difference from ablating head 0.2, whose W_O is zero");
+        Assert.That(table.HeadLoss[0, 2].item<float>(), Is.EqualTo(0).Within(tolerance.Allowed(0, table.CleanLoss)), "the change in loss from ablating head 0.2, whose W_O is zero");
+        Assert.That(table.HeadLogitDiff.abs().max().item<float>(), Is.GreaterThan(0.1), "other heads do matter");
+    }
+
+    [Test, Points(2)]
+    public void Mean_WithMeansOfZero_IsZeroAblation()
+    {
+        var (model, vocabulary, batch, _) = Pairs.OnCheckpoint(Pairs.Short, Device);
+        var zeroMeans = new MeanActivations(zeros(2, 4, 16, device: Device), zeros(2, 64, device: Device));
+
+        var mean = Ablations.Mean(model, batch, vocabulary, zeroMeans);
+        var zero = Ablations.Zero(model, batch, vocabulary);
+
+        TensorAssert.Close(mean.HeadLogitDiff, zero.HeadLogitDiff, name: "HeadLogitDiff, mean ablation with the means you are given (all zero) against zero ablation");
+        TensorAssert.Close(mean.MlpLoss, zero.MlpLoss, name: "MlpLoss, mean ablation with the means you are given (all zero) against zero ablation");
+    }
+
+    [Test, Points(3)]
+    public void MeanActivations_AreAveragesOverEveryPromptAndPosition_OfTheTokensGiven()
+    {
+        var (model, vocabulary, _, _) = Pairs.OnCheckpoint(Pairs.Short, Device);
+        var reference = PairBatch.Of(Pairs.Long, vocabulary).Clean.to(Device);
+        Tensor? z1 = null, mlp0 = null;
+        using (model.Hook("blocks.1.attn.hook_z").AddHook((z, _) => { z1 = z.detach().clone(); return null; }))
+        using (model.Hook("blocks.0.hook_mlp_out").AddHook((m, _) => { mlp0 = m.detach().clone(); return null; }))
+        using (no_grad())
+            model.call(reference);
+
+        var means = MeanActivations.Over(model, reference);
+
+        TensorAssert.Shape(means.Z, [2, 4, 16], "Z: [n_layers, n_heads, d_head]");
+        TensorAssert.Shape(means.MlpOut, [2, 64], "MlpOut: [n_layers, d_model]");
+        TensorAssert.Close(means.Z[1], z1!.mean([0, 1]), name: "Z[1]: layer 1's hook_z averaged over prompts and positions");
+        TensorAssert.Close(means.MlpOut[0], mlp0!.mean([0, 1]), name: "MlpOut[0]: layer 0's hook_mlp_out averaged over prompts and positions");
+    }
+
+    [Test, Points(3)]
+    public void Zero_OnShortPairs_MatchesTheReference()
+    {
+        var (model, vocabulary, batch, _) = Pairs.OnCheckpoint(Pairs.Short, Device);
+        using var golden = Golden.Open("zero_ablation_short");
+
+        var table = Ablations.Zero(model, batch, vocabulary);
+
+        golden.AssertClose("head_logit_diff", table.HeadLogitDiff, axes: ["layer", "head"]);
+        golden.AssertClose("head_loss", table.HeadLoss, axes: ["layer", "head"]);
+        golden.AssertClose("mlp_logit_diff", table.MlpLogitDiff, axes: ["layer"]);
+        golden.AssertClose("mlp_loss", table.MlpLoss, axes: ["layer"]);
+    }
+}

@@ -1,0 +1,66 @@
+using Course.Lens;
+using Course.Testing;
+using NUnit.Framework;
+using static TorchSharp.torch;
+
+namespace Hw6.Patching.Tests;
+
+public sealed class MetricTests : TorchTest
+{
+    static readonly MinimalPair[] TwoPairs = [new("this dog run", "the dogs run", false), new("the cats run", "this cat run", true)];
+
+    [Test, Points(3)]
+    public void AgreementLogitDiff_IsTheLastPositionsSMinusSpace_SignedTowardTheCleanAnswer()
+    {
+        var (_, vocabulary, _) = TinyGpt.Load();
+        var batch = PairBatch.Of(TwoPairs, vocabulary);
+        using var seeded = new Seeded(600);
+        var logits = seeded.Randn([2, 12, vocabulary.Size]); // [batch, pos, d_vocab]
+        long s = vocabulary.Id('s'), space = vocabulary.Id(' ');
+        var expected = tensor(new[]
+        {
+            logits[0, 11, s].item<float>() - logits[0, 11, space].item<float>(), // singular clean subject: "runs" is right
+            logits[1, 11, space].item<float>() - logits[1, 11, s].item<float>(), // plural: "run" is right
+        });
+
+        var diff = AgreementLogitDiff.Of(logits.to(Device), batch, vocabulary);
+
+        TensorAssert.Close(diff, expected.to(Device), name: "logit(s) - logit(' ') at the last position, times +1 for a singular clean subject and -1 for a plural one");
+    }
+
+    [Test, Points(3)]
+    public void PromptLoss_IsTheMeanCrossEntropyOfEachNextCharacter_EndingWithTheAgreeingForm()
+    {
+        var (_, vocabulary, _) = TinyGpt.Load();
+        var batch = PairBatch.Of(TwoPairs, vocabulary);
+        using var seeded = new Seeded(601);
+        var logits = seeded.Randn([2, 12, vocabulary.Size], ScalarType.Float64); // [batch, pos, d_vocab]
+        var logProbs = logits.log_softmax(-1);
+        double total = 0;
+        for (int b = 0; b < 2; b++)
+        {
+            var next = TwoPairs[b].Clean[1..] + (TwoPairs[b].PluralClean ? " " : "s"); // "his dog runs" for "this dog run"
+            for (int p = 0; p < 12; p++) total -= logProbs[b, p, vocabulary.Id(next[p])].item<double>();
+        }
+
+        var loss = PromptLoss.Of(logits.to(Device), batch, vocabulary);
+
+        TensorAssert.Close(loss, tensor(total / 24).to(Device), name: "mean over 2 prompts x 12 positions of -log p(next character)");
+    }
+
+    [Test, Points(3)]
+    public void PatchingMetric_OnTheCheckpoint_ScoresTheCorruptedRunZero_AndTheCleanRunOne()
+    {
+        var (model, _, batch, metric) = Pairs.OnCheckpoint(Pairs.Long, Device);
+        using var noGrad = no_grad();
+
+        var clean = metric.Score(model.call(batch.Clean.to(Device))).item<float>();
+        var corrupted = metric.Score(model.call(batch.Corrupted.to(Device))).item<float>();
+
+        Assert.That(metric.Clean, Is.GreaterThan(1), "the model agrees with the clean subjects: mean signed logit difference of the clean run");
+        Assert.That(metric.Corrupted, Is.LessThan(-1), "and with the corrupted ones, whose answer is the other form");
+        // Each score is float32 arithmetic on logits of size ~5: a few ulps of 5 over a denominator of ~3.5.
+        Assert.That(clean, Is.EqualTo(1).Within(1e-5), "Score of the clean logits");
+        Assert.That(corrupted, Is.EqualTo(0).Within(1e-5), "Score of the corrupted logits");
+    }
+}

@@ -1,0 +1,55 @@
+using Course.Lens.Agreement;
+using Course.Testing;
+using NUnit.Framework;
+
+namespace Hw6.Patching.Tests;
+
+public sealed class MinimalPairsTests : TorchTest
+{
+    [TestCase("this dog that the cats chase run", "dog", false, Clause.ObjectRelative, "the dogs that the cats chase run")]
+    [TestCase("the dogs run", "dogs", true, Clause.None, "this dog run")]
+    [TestCase("some birds that a fox sees wait", "birds", true, Clause.ObjectRelative, "every bird that a fox sees wait")]
+    [TestCase("every fox sing", "fox", false, Clause.None, "the foxes sing")]
+    [TestCase("many teachers like", "teachers", true, Clause.None, "every teacher like")]
+    [Points(1)]
+    public void Corrupt_SwapsTheSubjectsNumber_WithTheFirstDeterminerThatKeepsTheLength(string text, string subject, bool plural, Clause clause, string expected)
+    {
+        var prompt = new AgreementPrompt(text, subject, plural, clause, null, null);
+
+        var corrupted = MinimalPairs.Corrupt(prompt);
+
+        Assert.That(corrupted, Is.EqualTo(expected), $"the corrupted twin of '{text}'");
+    }
+
+    [TestCase("a dog run", "dog", false, Clause.None)] // no plural determiner of 2 letters
+    [TestCase("these dogs sleep", "dogs", true, Clause.None)] // no singular determiner of 6 letters
+    [TestCase("the children that the dog sees sing", "children", true, Clause.ObjectRelative)] // "child" is 3 letters shorter
+    [TestCase("the dog that chases the cats run", "dog", false, Clause.SubjectRelative)] // the clause's verb agrees with the subject too
+    [Points(1)]
+    public void Corrupt_IsNull_WhenNoTwinOfTheSameLengthDiffersOnlyInTheSubjectsNumber(string text, string subject, bool plural, Clause clause)
+    {
+        var prompt = new AgreementPrompt(text, subject, plural, clause, null, null);
+
+        Assert.That(MinimalPairs.Corrupt(prompt), Is.Null, $"'{text}' has no minimal pair");
+    }
+
+    [Test, Points(2)]
+    public void Of_KeepsThePromptsThatHaveATwin_InOrder_WithTheCleanSubjectsNumber()
+    {
+        AgreementPrompt[] prompts =
+        [
+            new("a cat wait", "cat", false, Clause.None, null, null),
+            new("this cat wait", "cat", false, Clause.None, null, null),
+            new("the dog that sees the cats run", "dog", false, Clause.SubjectRelative, null, null),
+            new("the cats that the dog sees run", "cats", true, Clause.ObjectRelative, null, null),
+        ];
+
+        var pairs = MinimalPairs.Of(prompts);
+
+        Assert.That(pairs, Is.EqualTo(new[]
+        {
+            new MinimalPair("this cat wait", "the cats wait", false),
+            new MinimalPair("the cats that the dog sees run", "this cat that the dog sees run", true),
+        }));
+    }
+}

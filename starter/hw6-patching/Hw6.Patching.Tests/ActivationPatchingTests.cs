@@ -1,0 +1,61 @@
+using Course.Testing;
+using NUnit.Framework;
+using static TorchSharp.torch;
+
+namespace Hw6.Patching.Tests;
+
+public sealed class ActivationPatchingTests : TorchTest
+{
+    [Test, Points(2)]
+    public void CleanActivations_AreTheCleanRunsActivations_Detached_AndLeaveNoHookBehind()
+    {
+        var (model, _, batch, _) = Pairs.OnCheckpoint(Pairs.Short, Device);
+        Tensor? seen = null;
+        using (model.Hook("blocks.1.hook_resid_pre").AddHook((activation, _) => { seen = activation.detach().clone(); return null; }))
+        using (no_grad())
+            model.call(batch.Clean.to(Device));
+
+        var clean = ActivationPatching.CleanActivations(model, batch, ["blocks.1.hook_resid_pre", "blocks.0.attn.hook_z"]);
+
+        Assert.That(clean.Keys, Is.EquivalentTo(new[] { "blocks.1.hook_resid_pre", "blocks.0.attn.hook_z" }), "one activation per name asked for");
+        TensorAssert.Close(clean["blocks.1.hook_resid_pre"], seen!, name: "the clean run's blocks.1.hook_resid_pre");
+        Assert.That(clean["blocks.0.attn.hook_z"].shape, Is.EqualTo(new long[] { 8, 14, 4, 16 }), "hook_z is [batch, pos, head, d_head]");
+        Assert.That(model.HookPoints.Values.Where(h => h.HookCount > 0).Select(h => h.Name), Is.Empty, "hook points that still have hooks");
+    }
+
+    [Test, Points(2)]
+    public void Patch_ThatKeepsTheCorruptedActivation_ScoresZero()
+    {
+        var (model, _, batch, metric) = Pairs.OnCheckpoint(Pairs.Long, Device);
+        var clean = ActivationPatching.CleanActivations(model, batch, ["blocks.1.hook_resid_pre"]);
+
+        var score = ActivationPatching.Patch(model, metric, "blocks.1.hook_resid_pre", clean["blocks.1.hook_resid_pre"], (corrupted, _) => corrupted);
+
+        Assert.That(score, Is.EqualTo(0).Within(1e-5), "patching nothing leaves the corrupted run: metric 0");
+    }
+
+    [TestCase("blocks.0.hook_resid_pre")]
+    [TestCase("blocks.1.hook_resid_pre")]
+    [TestCase("blocks.1.hook_resid_post")]
+    [Points(1)]
+    public void Patch_OfTheWholeResidualStream_AtEveryPosition_ScoresOne(string hookName)
+    {
+        var (model, _, batch, metric) = Pairs.OnCheckpoint(Pairs.Long, Device);
+        var clean = ActivationPatching.CleanActivations(model, batch, [hookName]);
+
+        var score = ActivationPatching.Patch(model, metric, hookName, clean[hookName], ActivationPatching.Where(PatchMask.All(batch.Length).reshape(1, -1, 1)));
+
+        Assert.That(score, Is.EqualTo(1).Within(1e-5), $"everything the later layers read is clean after patching all of {hookName}: metric 1");
+    }
+
+    [Test, Points(2)]
+    public void Patch_RemovesItsHook_AlsoWhenThePatchThrows()
+    {
+        var (model, _, batch, metric) = Pairs.OnCheckpoint(Pairs.Short, Device);
+        var clean = ActivationPatching.CleanActivations(model, batch, ["blocks.0.hook_resid_pre"]);
+
+        Assert.Throws<InvalidOperationException>(() => ActivationPatching.Patch(model, metric, "blocks.0.hook_resid_pre", clean["blocks.0.hook_resid_pre"],
+            (_, _) => throw new InvalidOperationException("a patch that fails")));
+        Assert.That(model.HookPoints.Values.Where(h => h.HookCount > 0).Select(h => h.Name), Is.Empty, "hook points that still have hooks after the patch threw");
+    }
+}

@@ -1,0 +1,48 @@
+using Course.Lens;
+using static TorchSharp.torch;
+
+namespace Hw6.Patching;
+
+/// <summary>
+/// Patching attention heads, TransformerLens's <c>get_act_patch_attn_head_*</c>: which heads carry the subject's number,
+/// at which positions, and is it where a head looks (its pattern) or what it reads there (its values)?
+/// </summary>
+public static class HeadPatching
+{
+    /// <summary>
+    /// <c>[n_layers, n_heads]</c> float32 on the CPU: cell (l, h) is the metric after patching head h's clean output
+    /// <c>blocks.{l}.attn.hook_z[:, :, h]</c> at every position into the corrupted run.
+    /// </summary>
+    public static Tensor Outputs(HookedTransformer model, PatchingMetric metric)
+    {
+        throw new NotImplementedException("HeadPatching.Outputs: hook_z is [batch, pos, head, d_head]: for each (layer, head) patch with the mask PatchMask.At(n_heads, h).reshape(1, 1, n_heads, 1)");
+    }
+
+    /// <summary>
+    /// <c>[n_layers, n_heads, pos]</c> float32 on the CPU: cell (l, h, p) is the metric after patching head h's clean
+    /// <c>hook_z</c> at position p only.
+    /// </summary>
+    public static Tensor OutputsByPosition(HookedTransformer model, PatchingMetric metric)
+    {
+        throw new NotImplementedException("HeadPatching.OutputsByPosition: the mask of (position p, head h) on hook_z is PatchMask.At(pos, p).reshape(1, pos, 1, 1) & PatchMask.At(n_heads, h).reshape(1, 1, n_heads, 1)");
+    }
+
+    /// <summary>
+    /// Each head's attention pattern against its values: <c>Pattern [n_layers, n_heads]</c> is the metric after patching
+    /// head h's clean <c>hook_pattern[:, h]</c> (every query and key position), <c>Values [n_layers, n_heads]</c> after
+    /// patching its clean <c>hook_v[:, :, h]</c>. Both float32 on the CPU.
+    /// </summary>
+    public static (Tensor Pattern, Tensor Values) PatternAndValues(HookedTransformer model, PatchingMetric metric)
+    {
+        throw new NotImplementedException("HeadPatching.PatternAndValues: hook_pattern is [batch, head, query_pos, key_pos] (head mask reshaped to [1, n_heads, 1, 1]); hook_v is [batch, pos, head, d_head] (mask [1, 1, n_heads, 1])");
+    }
+
+    /// <summary>
+    /// <c>[n_layers, n_heads]</c> float32 on the CPU: cell (l, h) is the metric after patching the clean
+    /// <c>blocks.{l}.{hook}</c> where <c>headMask(h)</c> is true.
+    /// </summary>
+    static Tensor ByLayerAndHead(HookedTransformer model, PatchingMetric metric, string hook, Func<long, Tensor> headMask)
+    {
+        throw new NotImplementedException("HeadPatching.ByLayerAndHead: cache the clean activation of blocks.{l}.{hook} for every layer (ActivationPatching.CleanActivations); patch each (layer, head) with ActivationPatching.Where(headMask(h))");
+    }
+}
