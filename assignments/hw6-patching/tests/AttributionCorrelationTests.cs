@@ -17,7 +17,7 @@ public sealed class AttributionCorrelationTests : TorchTest
     /// </summary>
     const double Margin = 0.02;
 
-    [Test, Points(3)]
+    [Test, Points(4)]
     public void ResidualEstimate_OnLongPairs_TracksRealPatching_AtLeastAsWellAsTheReferences()
     {
         var (model, _, _, metric) = HiddenPairs.OnCheckpoint(HiddenPairs.Long, Device);
@@ -30,7 +30,7 @@ public sealed class AttributionCorrelationTests : TorchTest
         AssertTracks(estimate, real, referenceEstimate, "the residual-stream estimate [layer, position]");
     }
 
-    [Test, Points(2)]
+    [Test, Points(4)]
     public void HeadEstimate_OnLongPairs_TracksRealPatching_AtLeastAsWellAsTheReferences()
     {
         var (model, _, _, metric) = HiddenPairs.OnCheckpoint(HiddenPairs.Long, Device);

@@ -9,7 +9,7 @@ namespace Hw6.Patching.HiddenTests;
 /// <summary>The homework's grids on the shipped checkpoint against the reference's, stored as goldens, on pairs the public tests do not use.</summary>
 public sealed class CheckpointGoldenTests : TorchTest
 {
-    [Test, Points(3)]
+    [Test, Points(4)]
     public void ResidualGrid_OnShortPairs_MatchesTheReference()
     {
         var (model, _, _, metric) = HiddenPairs.OnCheckpoint(HiddenPairs.Short, Device);
@@ -18,7 +18,7 @@ public sealed class CheckpointGoldenTests : TorchTest
         golden.AssertClose("grid", ResidualPatching.Grid(model, metric), axes: ["layer", "position"]);
     }
 
-    [Test, Points(3)]
+    [Test, Points(4)]
     public void HeadOutputsByPosition_OnShortPairs_MatchTheReference()
     {
         var (model, _, _, metric) = HiddenPairs.OnCheckpoint(HiddenPairs.Short, Device);
@@ -27,7 +27,7 @@ public sealed class CheckpointGoldenTests : TorchTest
         golden.AssertClose("grid", HeadPatching.OutputsByPosition(model, metric), axes: ["layer", "head", "position"]);
     }
 
-    [Test, Points(2)]
+    [Test, Points(3)]
     public void HeadPatternAndValues_OnShortPairs_MatchTheReference()
     {
         var (model, _, _, metric) = HiddenPairs.OnCheckpoint(HiddenPairs.Short, Device);
@@ -39,7 +39,7 @@ public sealed class CheckpointGoldenTests : TorchTest
         golden.AssertClose("values", values, axes: ["layer", "head"]);
     }
 
-    [Test, Points(2)]
+    [Test, Points(3)]
     public void MeanActivations_OverTheReferenceDataset_MatchTheReference()
     {
         var (model, vocabulary, _, _) = HiddenPairs.OnCheckpoint(HiddenPairs.Short, Device);
@@ -51,7 +51,7 @@ public sealed class CheckpointGoldenTests : TorchTest
         golden.AssertClose("mlp_out", means.MlpOut, axes: ["layer", "d_model"]);
     }
 
-    [Test, Points(3)]
+    [Test, Points(5)]
     public void MeanAblation_UsesTheMeansOfTheReferenceDataset_NotOfTheMeasuredBatch()
     {
         var (model, vocabulary, batch, _) = HiddenPairs.OnCheckpoint(HiddenPairs.Long, Device);
@@ -69,7 +69,7 @@ public sealed class CheckpointGoldenTests : TorchTest
         golden.AssertClose("mlp_loss", table.MlpLoss, axes: ["layer"]);
     }
 
-    [Test, Points(2)]
+    [Test, Points(3)]
     public void ZeroAblation_OnLongPairs_MatchesTheReference()
     {
         var (model, vocabulary, batch, _) = HiddenPairs.OnCheckpoint(HiddenPairs.Long, Device);
@@ -84,7 +84,7 @@ public sealed class CheckpointGoldenTests : TorchTest
         golden.AssertClose("clean_logit_diff_and_loss", tensor(new[] { (float)table.CleanLogitDiff, (float)table.CleanLoss }));
     }
 
-    [Test, Points(2)]
+    [Test, Points(3)]
     public void AttributionGrids_OnShortPairs_MatchTheReference()
     {
         var (model, _, _, metric) = HiddenPairs.OnCheckpoint(HiddenPairs.Short, Device);

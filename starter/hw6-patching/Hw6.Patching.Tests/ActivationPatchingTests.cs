@@ -37,7 +37,7 @@ public sealed class ActivationPatchingTests : TorchTest
     [TestCase("blocks.0.hook_resid_pre")]
     [TestCase("blocks.1.hook_resid_pre")]
     [TestCase("blocks.1.hook_resid_post")]
-    [Points(1)]
+    [Points(3)]
     public void Patch_OfTheWholeResidualStream_AtEveryPosition_ScoresOne(string hookName)
     {
         var (model, _, batch, metric) = Pairs.OnCheckpoint(Pairs.Long, Device);

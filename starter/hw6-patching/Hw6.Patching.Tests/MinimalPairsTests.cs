@@ -11,7 +11,8 @@ public sealed class MinimalPairsTests : TorchTest
     [TestCase("some birds that a fox sees wait", "birds", true, Clause.ObjectRelative, "every bird that a fox sees wait")]
     [TestCase("every fox sing", "fox", false, Clause.None, "the foxes sing")]
     [TestCase("many teachers like", "teachers", true, Clause.None, "every teacher like")]
-    [Points(1)]
+    [TestCase("every cat wait", "cat", false, Clause.None, "some cats wait")] // "many" has 4 letters too, but comes later
+    [Points(6)]
     public void Corrupt_SwapsTheSubjectsNumber_WithTheFirstDeterminerThatKeepsTheLength(string text, string subject, bool plural, Clause clause, string expected)
     {
         var prompt = new AgreementPrompt(text, subject, plural, clause, null, null);
@@ -24,8 +25,8 @@ public sealed class MinimalPairsTests : TorchTest
     [TestCase("a dog run", "dog", false, Clause.None)] // no plural determiner of 2 letters
     [TestCase("these dogs sleep", "dogs", true, Clause.None)] // no singular determiner of 6 letters
     [TestCase("the children that the dog sees sing", "children", true, Clause.ObjectRelative)] // "child" is 3 letters shorter
-    [TestCase("the dog that chases the cats run", "dog", false, Clause.SubjectRelative)] // the clause's verb agrees with the subject too
-    [Points(1)]
+    [TestCase("this dog that chases the cats run", "dog", false, Clause.SubjectRelative)] // the clause's verb agrees with the subject too
+    [Points(4)]
     public void Corrupt_IsNull_WhenNoTwinOfTheSameLengthDiffersOnlyInTheSubjectsNumber(string text, string subject, bool plural, Clause clause)
     {
         var prompt = new AgreementPrompt(text, subject, plural, clause, null, null);
@@ -40,7 +41,7 @@ public sealed class MinimalPairsTests : TorchTest
         [
             new("a cat wait", "cat", false, Clause.None, null, null),
             new("this cat wait", "cat", false, Clause.None, null, null),
-            new("the dog that sees the cats run", "dog", false, Clause.SubjectRelative, null, null),
+            new("this dog that sees the cats run", "dog", false, Clause.SubjectRelative, null, null),
             new("the cats that the dog sees run", "cats", true, Clause.ObjectRelative, null, null),
         ];
 
