@@ -68,15 +68,20 @@ public static class TensorAssert
         }
         if (mismatches.Count == 0) return null;
 
-        report.Append(CultureInfo.InvariantCulture,
-            $"{what}: {mismatches.Count} of {a.Length} elements ({100.0 * mismatches.Count / a.Length:0.#}%) differ beyond {tol} (at the tensor's scale {scale:G3}).");
+        // A grid the student reads by its axes leads with the cell that is most wrong, in the grid's own words.
+        if (axes is not null)
+            report.Append(CultureInfo.InvariantCulture, $"{what}: worst at {FormatIndex(worst, shape, axes)}, got {Value(a[worst])}, expected {Value(e[worst])}; " +
+                $"{mismatches.Count} of {a.Length} cells differ beyond {tol} (at the tensor's scale {scale:G3}).");
+        else
+            report.Append(CultureInfo.InvariantCulture,
+                $"{what}: {mismatches.Count} of {a.Length} elements ({100.0 * mismatches.Count / a.Length:0.#}%) differ beyond {tol} (at the tensor's scale {scale:G3}).");
         report.Append(CultureInfo.InvariantCulture,
             $"\n  max abs error {maxAbs:G4}, max rel error {maxRel:G4}; worst at {(axes is null ? "index " : "")}{FormatIndex(worst, shape, axes)}: got {Value(a[worst])}, expected {Value(e[worst])}");
         report.Append("\n  first mismatches (index: got vs expected):");
         foreach (var i in mismatches.Take(ShownValues))
             report.Append(CultureInfo.InvariantCulture, $"\n    {FormatIndex(i, shape, axes)}: {Value(a[i])} vs {Value(e[i])}");
         if (mismatches.Count > ShownValues) report.Append(CultureInfo.InvariantCulture, $"\n    ... and {mismatches.Count - ShownValues} more");
-        var pattern = MismatchPattern(a, e);
+        var pattern = MismatchPattern(a, e) ?? (axes is null ? null : ShiftPattern(a, e, shape, axes, tol, scale));
         if (pattern is not null) report.Append("\n  hint: ").Append(pattern);
         return report.ToString();
     }
@@ -133,6 +138,35 @@ public static class TensorAssert
             return " (same sizes in another order: a transpose or permute is off?)";
         var dims = Enumerable.Range(0, actual.Length).Where(d => actual[d] != expected[d]).ToList();
         return $" (dimension {string.Join(", ", dims)} differs)";
+    }
+
+    /// <summary>
+    /// A grid whose cells hold their neighbours' expected values along one axis: an index off by one (patching position
+    /// p + 1 for cell p). Only said when every overlapping cell matches and the shift explains a real mismatch.
+    /// </summary>
+    static string? ShiftPattern(double[] a, double[] e, long[] shape, IReadOnlyList<string> axes, Tolerance tol, double scale)
+    {
+        for (int d = 0; d < shape.Length; d++)
+        {
+            if (shape[d] < 3) continue;
+            long stride = 1;
+            for (int k = d + 1; k < shape.Length; k++) stride *= shape[k];
+            foreach (var shift in new[] { 1, -1 })
+            {
+                bool matches = true, compared = false;
+                for (int i = 0; i < a.Length && matches; i++)
+                {
+                    long along = i / stride % shape[d] + shift;
+                    if (along < 0 || along >= shape[d]) continue;
+                    double expected = e[i + shift * stride];
+                    matches = Math.Abs(a[i] - expected) <= tol.Allowed(expected, scale);
+                    compared = true;
+                }
+                if (matches && compared)
+                    return $"each cell holds what its neighbour at {axes[d]} {(shift > 0 ? "+1" : "-1")} should: an index off by one along {axes[d]}?";
+            }
+        }
+        return null;
     }
 
     static string? MismatchPattern(double[] a, double[] e)

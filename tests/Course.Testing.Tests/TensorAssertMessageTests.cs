@@ -31,6 +31,34 @@ public class TensorAssertMessageTests : TorchTest
     }
 
     [Test]
+    public void GivenAxisNames_WhenAGridDiffers_ThenTheFirstLineNamesTheWorstCellByItsAxes()
+    {
+        var expected = zeros(2, 4, dtype: ScalarType.Float32); // [layer, position]
+        var actual = expected.clone();
+        actual[1, 3] = tensor(0.5f);
+        actual[0, 2] = tensor(0.1f);
+
+        var message = TensorAssert.CloseFailure(actual, expected, name: "residual grid", axes: ["layer", "position"])!;
+
+        Assert.That(message.Split('\n')[0], Does.StartWith("residual grid: worst at [layer 1, position 3], got 0.5, expected 0; 2 of 8 cells differ"));
+        Assert.That(message, Does.Contain("[layer 0, position 2]: 0.1 vs 0"), "the mismatches listed by axis name too");
+        Assert.Throws<ArgumentException>(() => TensorAssert.CloseFailure(actual, expected, axes: ["layer"]), "one name per dimension");
+    }
+
+    [Test]
+    public void GivenAxisNames_WhenAGridIsShiftedByOne_ThenTheHintSaysWhichAxisIsOffByOne()
+    {
+        var expected = tensor(new[] { 0f, 1f, 5f, 2f, 0f, 3f, 0f, 4f, 1f, 0f }).reshape(2, 5); // [layer, position]
+        var shifted = cat([expected[.., 1..], expected[.., ^1..]], 1); // cell p holds cell p + 1's value; the last one stays
+
+        var message = TensorAssert.CloseFailure(shifted, expected, axes: ["layer", "position"])!;
+        var unrelated = TensorAssert.CloseFailure(expected.flip(0), expected, axes: ["layer", "position"])!;
+
+        Assert.That(message, Does.Contain("hint: each cell holds what its neighbour at position +1 should: an index off by one along position?"));
+        Assert.That(unrelated, Does.Not.Contain("off by one"), "a grid that is wrong in another way gets no such hint");
+    }
+
+    [Test]
     public void GivenATransposedResult_WhenCompared_ThenTheMessageSuggestsATranspose()
     {
         var message = TensorAssert.CloseFailure(zeros(3, 2), zeros(2, 3));

@@ -52,8 +52,8 @@ public static class Ablations
         var tokens = batch.Clean.to(model.W_E.device);
         (float LogitDiff, float Loss) Run()
         {
-            var logits = model.call(tokens);
-            return (AgreementLogitDiff.Of(logits, batch, vocabulary).mean().item<float>(), PromptLoss.Of(logits, batch, vocabulary).item<float>());
+            var output = model.call(tokens); // [batch, pos, d_vocab]
+            return (AgreementLogitDiff.Of(output, batch, vocabulary).mean().item<float>(), PromptLoss.Of(output, batch, vocabulary).item<float>());
         }
 
         var clean = Run();

@@ -21,6 +21,7 @@ namespace Course.Grader.Tests.Export;
 [TestFixture("hw3-attention")]
 [TestFixture("hw4-transformer")]
 [TestFixture("hw5-probes")]
+[TestFixture("hw6-patching")]
 public partial class TemplateLeakTests(string assignment)
 {
     static readonly CourseLayout Course = Hw3Submissions.Layout;
