@@ -1,0 +1,42 @@
+using Course.Lens;
+using Course.Lens.Agreement;
+using static TorchSharp.torch;
+
+namespace Hw7.Sae;
+
+/// <summary>
+/// How much of the model's language modelling survives when an activation is replaced by an SAE's reconstruction of it
+/// (Bricken et al. 2023; SAELens's "CE loss score"): <c>(L_zero − L_spliced) / (L_zero − L_clean)</c>, where L is the
+/// next-character loss of the model as it is (clean), with the reconstruction spliced in at the hook point, and with the
+/// activation zero-ablated there. 1: the reconstruction loses nothing; 0: it is as bad as no activation at all.
+/// </summary>
+public static class LossRecovered
+{
+    /// <summary>The three losses and the score.</summary>
+    public sealed record Result(double Clean, double Spliced, double ZeroAblated)
+    {
+        public double Score => (ZeroAblated - Spliced) / (ZeroAblated - Clean);
+    }
+
+    /// <summary>
+    /// The losses on <paramref name="batch"/>: <see cref="PromptLoss"/> of the model as it is, with the activation at
+    /// <paramref name="hookName"/> <c>[batch, pos, d_model]</c> replaced by <paramref name="reconstruct"/> of it
+    /// (called on <c>[batch * pos, d_model]</c> rows, returning the same shape), and with it replaced by zeros. Without gradients.
+    /// </summary>
+    public static Result Measure(HookedTransformer model, CharVocabulary vocabulary, AgreementBatch batch, string hookName, Func<Tensor, Tensor> reconstruct)
+    {
+        // BEGIN SOLUTION: three runs under no_grad of batch.Tokens: plain, with a hook on model.Hook(hookName) returning reconstruct(activation.reshape(-1, d_model)).reshape(activation.shape), and with one returning zeros_like(activation); PromptLoss of each
+        using var noGrad = no_grad();
+        var tokens = batch.Tokens.to(model.W_E.device);
+        double Loss(HookFunction? hook)
+        {
+            using var handle = hook is null ? null : model.Hook(hookName).AddHook(hook);
+            return PromptLoss.Of(model.call(tokens), batch, vocabulary).item<float>();
+        }
+        return new Result(
+            Loss(null),
+            Loss((activation, _) => reconstruct(activation.reshape(-1, activation.shape[^1])).reshape(activation.shape)),
+            Loss((activation, _) => zeros_like(activation)));
+        // END SOLUTION
+    }
+}

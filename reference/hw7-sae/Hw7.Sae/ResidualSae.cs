@@ -1,0 +1,46 @@
+using Course.Lens;
+using Course.Lens.Agreement;
+using static TorchSharp.torch;
+
+namespace Hw7.Sae;
+
+/// <summary>
+/// The tiny GPT's residual stream as an SAE's data: the activation at one hook point at every real position of a batch of
+/// agreement prompts (not the right padding), and at each prompt's verb position, where the subject's number is read.
+/// </summary>
+public static class ResidualSae
+{
+    /// <summary>
+    /// <c>[n_tokens, d_model]</c>: the activation at <paramref name="hookName"/> at every position <c>p ≤ VerbPosition</c> of
+    /// every prompt of <paramref name="batch"/>, prompt by prompt, in order of position; detached, without gradients.
+    /// </summary>
+    public static Tensor Activations(HookedTransformer model, AgreementBatch batch, string hookName)
+    {
+        // BEGIN SOLUTION: read the hook's activation [batch, pos, d_model] on a plain run (a reading hook, removed after); keep positions arange(pos) <= VerbPosition (a [batch, pos] mask) and flatten with that mask
+        var activation = Read(model, batch, hookName); // [batch, pos, d_model]
+        var positions = arange(activation.shape[1], device: activation.device).unsqueeze(0); // [1, pos]
+        var real = positions <= batch.VerbPosition.to(activation.device).unsqueeze(1); // [batch, pos]
+        return activation[real]; // [n_tokens, d_model]
+        // END SOLUTION
+    }
+
+    /// <summary><c>[batch, d_model]</c>: the activation at <paramref name="hookName"/> at each prompt's verb position; detached.</summary>
+    public static Tensor AtVerb(HookedTransformer model, AgreementBatch batch, string hookName)
+    {
+        // BEGIN SOLUTION: the same activation, indexed by arange(batch) and batch.VerbPosition
+        var activation = Read(model, batch, hookName); // [batch, pos, d_model]
+        var rows = arange(activation.shape[0], device: activation.device);
+        return activation[rows, batch.VerbPosition.to(activation.device)]; // [batch, d_model]
+        // END SOLUTION
+    }
+
+    /// <summary>Given. The activation at <paramref name="hookName"/> <c>[batch, pos, ...]</c> on a plain run of the batch's tokens, detached.</summary>
+    public static Tensor Read(HookedTransformer model, AgreementBatch batch, string hookName)
+    {
+        Tensor? seen = null;
+        using var noGrad = no_grad();
+        using (model.Hook(hookName).AddHook((activation, _) => { seen = activation.detach(); return null; }))
+            model.call(batch.Tokens.to(model.W_E.device));
+        return seen ?? throw new InvalidOperationException($"the forward pass never reached {hookName}");
+    }
+}
