@@ -1,5 +1,6 @@
 using Course.Lens;
 using Course.Lens.Agreement;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Hw7.Sae;
@@ -31,6 +32,25 @@ public static class ResidualSae
         var activation = Read(model, batch, hookName); // [batch, pos, d_model]
         var rows = arange(activation.shape[0], device: activation.device);
         return activation[rows, batch.VerbPosition.to(activation.device)]; // [batch, d_model]
+        // END SOLUTION
+    }
+
+    /// <summary>
+    /// A ReLU SAE of <paramref name="dSae"/> latents (initialised from <paramref name="seed"/>) trained with
+    /// <see cref="SaeTraining.Train"/> on rows of <paramref name="activations"/> <c>[n, d_model]</c> drawn uniformly with
+    /// replacement from a generator seeded by <paramref name="seed"/> (on the CPU), with <c>b_dec</c> started at the
+    /// activations' mean (SAELens's "geometric median" start, simplified), on the activations' device.
+    /// </summary>
+    public static (SparseAutoencoder Sae, SaeHistory History) Train(Tensor activations, long dSae, SaeTrainingOptions options, long seed)
+    {
+        // BEGIN SOLUTION: new SparseAutoencoder(d_model, dSae, seed) moved to the activations' device; copy the mean row into b_dec (no_grad); a CPU Generator seeded with seed; sample = n => activations[randint(0, rows, [n], generator)]; SaeTraining.Train
+        var sae = new SparseAutoencoder(activations.shape[1], dSae, seed);
+        sae.to(activations.device);
+        using (no_grad()) sae.b_dec.copy_(activations.mean([0]));
+        using var generator = new Generator((ulong)seed, CPU);
+        long rows = activations.shape[0];
+        var history = SaeTraining.Train(sae, n => activations[randint(0, rows, [n], generator: generator).to(activations.device)], options, generator);
+        return (sae, history);
         // END SOLUTION
     }
 
