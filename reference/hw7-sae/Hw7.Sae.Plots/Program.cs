@@ -9,12 +9,13 @@ if (Arguments.OutFolder(args) is not { } outFolder)
     return 2;
 }
 Directory.CreateDirectory(outFolder);
+// The toy models' tensors are small: one libtorch thread trains them faster than several that wait on each other.
 TorchSharp.torch.set_num_threads(1);
 
 // The paper's first figure: 20 features of importance 0.7^i in 5 dimensions, at growing sparsity.
 var gramRun = new ToyRun("WᵀW", nFeatures: 20, dHidden: 5, sparsities: [0, 0.7, 0.9, 0.97, 0.99],
     importanceRatio: 0.7, new ToyTrainingOptions(Steps: 2000, BatchSize: 256, Lr: 1e-2, Schedule: LrSchedule.Cosine), seed: 0);
-// The paper's feature-dimensionality figure: equally important features, 1 / (1 - S) from 1 to 100 in 16 instances.
+// The paper's feature-dimensionality figure: equally important features, 1 / (1 - S) from 1 to 100 in 12 instances.
 var dimensionalityRun = new ToyRun("dimensionality", nFeatures: 30, dHidden: 6, sparsities: DimensionalityPlot.Sparsities(12, 100),
     importanceRatio: 1, new ToyTrainingOptions(Steps: 3000, BatchSize: 256, Lr: 1e-2, Schedule: LrSchedule.Cosine), seed: 1);
 
