@@ -28,9 +28,10 @@ public sealed class ToyTrainingTests : TorchTest
         Assert.That(losses.device_type, Is.EqualTo(DeviceType.CPU), "the losses: on the CPU");
         TensorAssert.AllFinite(losses, "the losses");
         double first = losses[..20].mean().item<float>(), last = losses[^20..].mean().item<float>();
-        // The reference goes from about 0.2 to 0.08 (the dense instance cannot go below about 0.07, having 2 dimensions for 5
-        // features). A loop that never updates W, or updates it away from the gradient, stays at 0.2 or climbs.
-        Assert.That(last, Is.LessThan(0.6 * first), $"mean loss of the last 20 steps ({last:F4}) against the first 20 ({first:F4})");
+        // The reference goes from 0.154 to 0.084 (ratio 0.55), and each instance's loss on fresh data falls 2 to 14 times
+        // (0.160 → 0.038 for the dense one, 0.0014 → 0.0001 for S = 0.99). A loop that never updates W, or updates it away
+        // from the gradient, stays near 1 or climbs: the means of 20 batches of 256 rows move by a few percent at most.
+        Assert.That(last, Is.LessThan(0.8 * first), $"mean loss of the last 20 steps ({last:F4}) against the first 20 ({first:F4})");
         using var noGrad = no_grad();
         using var fresh = new Generator(1, CPU);
         var batch = SyntheticFeatures.Generate(2048, tensor(new[] { 0.0, 0.5, 0.9, 0.99 }), 5, fresh, Device);
