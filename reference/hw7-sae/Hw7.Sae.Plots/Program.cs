@@ -23,6 +23,7 @@ var dimensionalityRun = new ToyRun("dimensionality", nFeatures: 30, dHidden: 6, 
 [
     ("toy_gram.png", path => GramPlot.Draw(gramRun, path)),
     ("feature_dimensionality.png", path => DimensionalityPlot.Draw(dimensionalityRun, path)),
+    ("latent_frequencies.png", LatentFrequencyPlot.Draw),
 ];
 
 int failed = 0;
