@@ -42,7 +42,7 @@ public static class SaeTraining
         var (loss, mse, l1, l0) = (new float[steps], new float[steps], new float[steps], new float[steps]);
         var resampled = new List<(int Step, int Count)>();
         var resampleAt = new HashSet<int>(options.ResampleAt ?? []);
-        // BEGIN SOLUTION: for each step: (in a per-step dispose scope) resample when the step is in resampleAt and the window has batches, then window.Reset(); x = sample(BatchSize) on device; parts = SaeLoss.Of; adam.ZeroGrad, backward, DecoderNorm.RemoveParallelGradient, adam.Step, DecoderNorm.Renormalise; window.Record(z detached); record loss, mse, l1 and L0
+        // BEGIN SOLUTION: for each step: (in a per-step dispose scope) resample when the step is in resampleAt and the window has batches, then window.Reset(); x = sample(BatchSize) on device; parts = SaeLoss.Of; adam.ZeroGrad, backward, DecoderNorm.RemoveParallelGradient, adam.Step, DecoderNorm.Renormalise; window.Record(z detached); record loss, mse, l1 and L0; return new SaeHistory(loss, mse, l1, l0, resampled, window)
         for (int step = 0; step < steps; step++)
         {
             using var scope = NewDisposeScope();
@@ -64,7 +64,7 @@ public static class SaeTraining
             (loss[step], mse[step], l1[step]) = (parts.Total.item<float>(), parts.Mse.item<float>(), parts.L1.item<float>());
             l0[step] = (float)SaeMetrics.L0(z);
         }
-        // END SOLUTION
         return new SaeHistory(loss, mse, l1, l0, resampled, window);
+        // END SOLUTION
     }
 }
