@@ -1,0 +1,42 @@
+using Course.Lens;
+using Course.Lens.Agreement;
+using Course.Testing;
+using NUnit.Framework;
+using static TorchSharp.torch;
+
+namespace Hw7.Sae.Tests;
+
+public sealed class LossRecoveredTests : TorchTest
+{
+    [Test, Points(3)]
+    public void Measure_ScoresAPerfectReconstructionOne_AndZerosZero()
+    {
+        var (model, vocabulary, _) = TinyGpt.Load(Device);
+        var batch = AgreementBatch.Of(AgreementPrompts.Sample(8, 720, Clause.ObjectRelative), vocabulary);
+        using var noGrad = no_grad();
+        var clean = PromptLoss.Of(model.call(batch.Tokens.to(Device)), batch, vocabulary).item<float>();
+
+        var perfect = LossRecovered.Measure(model, vocabulary, batch, "blocks.1.hook_resid_pre", x => x);
+        var nothing = LossRecovered.Measure(model, vocabulary, batch, "blocks.1.hook_resid_pre", x => zeros_like(x));
+
+        Assert.That(perfect.Clean, Is.EqualTo(clean).Within(1e-6), "Clean: the loss of the model as it is");
+        Assert.That(perfect.Spliced, Is.EqualTo(clean).Within(1e-6), "Spliced, when the reconstruction is the activation itself");
+        Assert.That(perfect.ZeroAblated, Is.GreaterThan(clean + 0.5), "ZeroAblated: the model without its residual stream at layer 1 predicts far worse");
+        Assert.That(perfect.Score, Is.EqualTo(1).Within(1e-5), "the score of a perfect reconstruction");
+        Assert.That(nothing.Score, Is.EqualTo(0).Within(1e-5), "the score of a reconstruction that is all zeros");
+        Assert.That(model.HookPoints.Values.Where(h => h.HookCount > 0).Select(h => h.Name), Is.Empty, "hook points that still have hooks");
+    }
+
+    [Test, Points(2)]
+    public void Measure_CallsTheReconstructionOnRowsOfDModel()
+    {
+        var (model, vocabulary, _) = TinyGpt.Load(Device);
+        var batch = AgreementBatch.Of(AgreementPrompts.Sample(4, 721, Clause.None), vocabulary);
+        var shapes = new List<long[]>();
+
+        LossRecovered.Measure(model, vocabulary, batch, "blocks.0.hook_resid_post", x => { shapes.Add(x.shape); return x; });
+
+        Assert.That(shapes, Is.Not.Empty, "the reconstruction was never called");
+        Assert.That(shapes.Select(s => string.Join("x", s)), Is.All.EqualTo($"{batch.Tokens.numel()}x64"), "the shape the SAE is given: [batch * pos, d_model]");
+    }
+}

@@ -1,0 +1,47 @@
+using Course.Testing;
+using NUnit.Framework;
+using static TorchSharp.torch;
+
+namespace Hw7.Sae.Tests;
+
+public sealed class NumberLatentTests : TorchTest
+{
+    [Test, Points(3)]
+    public void Find_PicksTheLatentThatSeparatesTheClassesBest_InEitherDirection()
+    {
+        using var seeded = new Seeded(700);
+        var plural = seeded.Rand([200]).cpu() > 0.5; // [n]
+        var noise = seeded.Rand([200, 6]).cpu().relu(); // [n, d_sae]: latents unrelated to the label
+        // Latent 4 fires for singular subjects only (AUROC 0 for plural: separates perfectly the other way); latent 2 is
+        // a weaker plural detector; latent 5 never fires.
+        var latents = noise.clone();
+        latents[.., 4] = (~plural).to(ScalarType.Float32) * 3;
+        latents[.., 2] = plural.to(ScalarType.Float32) + seeded.Rand([200]).cpu() * 1.5;
+        latents[.., 5] = zeros(200);
+
+        var best = NumberLatent.Find(latents.to(Device), plural.to(Device));
+
+        Assert.That(best.Latent, Is.EqualTo(4), "the latent that separates plural from singular subjects best, whichever way it fires");
+        Assert.That(best.Auroc, Is.EqualTo(1.0).Within(1e-12), "its separation, max(AUROC, 1 - AUROC)");
+        Assert.That(best.FiresForPlural, Is.False, "latent 4 fires for singular subjects");
+    }
+
+    [Test, Points(2)]
+    public void DiffOfMeans_IsThePluralMeanMinusTheSingularMean()
+    {
+        var residuals = tensor(new[] { 1f, 0f, 3f, 2f, 5f, 4f, 0f, 1f }).reshape(4, 2); // [n, d_model]
+        var plural = tensor(new[] { true, false, true, false });
+
+        TensorAssert.Close(NumberLatent.DiffOfMeans(residuals.to(Device), plural.to(Device)), tensor(new[] { 1.5f, 0.5f }).to(Device),
+            name: "mean of rows 0 and 2 ([3, 2]) minus mean of rows 1 and 3 ([1.5, 1.5])");
+    }
+
+    [Test, Points(1)]
+    public void Cosine_OfParallelOppositeAndOrthogonalVectors()
+    {
+        var a = tensor(new[] { 3f, 4f });
+        Assert.That(NumberLatent.Cosine(a, a * 2), Is.EqualTo(1).Within(1e-12), "parallel");
+        Assert.That(NumberLatent.Cosine(a, -a), Is.EqualTo(-1).Within(1e-12), "opposite");
+        Assert.That(NumberLatent.Cosine(a, tensor(new[] { -4f, 3f })), Is.EqualTo(0).Within(1e-12), "orthogonal");
+    }
+}

@@ -1,0 +1,135 @@
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw7.Sae.Tests;
+
+public sealed class ResamplingTests : TorchTest
+{
+    const int DIn = 8, DSae = 6;
+    static readonly bool[] DeadMask = [false, true, false, false, true, false];
+
+    /// <summary>
+    /// An SAE with nonzero Adam moments (two steps taken), b_enc ≤ 0, and inputs of which the first 8 are exactly b_dec
+    /// (z = 0, so x̂ = b_dec = x: zero loss, never to be drawn) and the last 8 random (high loss).
+    /// </summary>
+    static (SparseAutoencoder Sae, SaeAdam Adam, Tensor Inputs) Setup(Seeded seeded)
+    {
+        var sae = new SparseAutoencoder(DIn, DSae, seed: 750).to(TestDevice.Current);
+        using (no_grad())
+        {
+            sae.W_enc.copy_(seeded.Randn([DIn, DSae]));
+            sae.W_dec.copy_(seeded.Randn([DSae, DIn]));
+            sae.b_dec.copy_(seeded.Randn([DIn]));
+        }
+        var adam = new SaeAdam(sae.parameters(), lr: 0.01);
+        for (int step = 0; step < 2; step++)
+        {
+            adam.ZeroGrad();
+            SaeLoss.Of(sae, seeded.Randn([16, DIn]), 0.1).Total.backward();
+            adam.Step();
+        }
+        using (no_grad()) sae.b_enc.copy_(-seeded.Rand([DSae]) - 0.1f);
+        var inputs = cat([sae.b_dec.detach().unsqueeze(0).expand(8, DIn), seeded.Randn([8, DIn]) * 3]); // [16, d_in]
+        return (sae, adam, inputs);
+    }
+
+    static Tensor[] Snapshot(SparseAutoencoder sae, SaeAdam adam)
+    {
+        var tensors = new List<Tensor>();
+        foreach (var p in new[] { sae.W_enc, sae.b_enc, sae.W_dec, sae.b_dec })
+        {
+            tensors.Add(p.detach().clone());
+            tensors.Add(adam.MomentsOf(p).ExpAvg.clone());
+            tensors.Add(adam.MomentsOf(p).ExpAvgSq.clone());
+        }
+        return [.. tensors];
+    }
+
+    [Test, Points(3)]
+    public void Resample_PointsEachDeadLatentAtAHighLossInput()
+    {
+        using var seeded = new Seeded(751);
+        var (sae, adam, inputs) = Setup(seeded);
+        var live = tensor(DeadMask.Select(d => !d).ToArray());
+        var liveEncoderNorm = linalg.vector_norm(sae.W_enc.detach(), dims: [0]).cpu().masked_select(live).mean().item<float>();
+        using var generator = new Generator(752, CPU);
+
+        var revived = Resampling.Resample(sae, adam, tensor(DeadMask).to(Device), inputs, generator);
+
+        Assert.That(revived, Is.EqualTo(2), "Resample returns how many latents it revived (2 are dead)");
+        var candidates = inputs - sae.b_dec.detach(); // [16, d_in]
+        candidates = candidates / linalg.vector_norm(candidates, dims: [1], keepdim: true); // NaN for the zero-loss inputs
+        var picked = new List<long>();
+        foreach (var latent in new[] { 1, 4 })
+        {
+            var row = sae.W_dec.detach()[latent];
+            Assert.That(row.isfinite().all().item<bool>(), Is.True,
+                $"decoder row {latent} is not finite: an input of zero reconstruction loss (x = b_dec) was drawn; draw with probability ∝ loss²");
+            var distance = linalg.vector_norm(candidates - row, dims: [1]).nan_to_num(1e9).cpu(); // [16]
+            var best = distance.argmin().item<long>();
+            Assert.That(distance[best].item<float>(), Is.LessThan(1e-5),
+                $"decoder row {latent} of the dead latent is not the unit vector along (x_j − b_dec) of any input j");
+            Assert.That(best, Is.GreaterThanOrEqualTo(8), $"dead latent {latent} was pointed at input {best}, whose loss is 0; draw with probability ∝ loss²");
+            picked.Add(best);
+            TensorAssert.Close(sae.W_enc.detach()[.., latent], row * (0.2f * liveEncoderNorm),
+                name: $"encoder column {latent}: the new decoder row times 0.2 × the mean encoder-column norm of the live latents ({liveEncoderNorm:G4})", axes: ["d_in"]);
+            Assert.That(sae.b_enc.detach()[latent].item<float>(), Is.EqualTo(0), $"b_enc[{latent}] of a revived latent is 0");
+        }
+        Assert.That(picked.Distinct().Count(), Is.EqualTo(2), "the two dead latents get two different inputs (draw without replacement)");
+    }
+
+    [Test, Points(3)]
+    public void Resample_LeavesLiveLatentsExactlyAsTheyWere_AndClearsOnlyTheDeadOnesAdamMoments()
+    {
+        using var seeded = new Seeded(753);
+        var (sae, adam, inputs) = Setup(seeded);
+        var before = Snapshot(sae, adam);
+        using var generator = new Generator(754, CPU);
+
+        Resampling.Resample(sae, adam, tensor(DeadMask).to(Device), inputs, generator);
+
+        var after = Snapshot(sae, adam);
+        string[] names = ["W_enc", "b_enc", "W_dec", "b_dec"];
+        string[] kinds = ["", " (Adam's first moment)", " (Adam's second moment)"];
+        for (int p = 0; p < 4; p++)
+        {
+            var latentDim = names[p] == "W_enc" ? 1 : 0;
+            for (int k = 0; k < 3; k++)
+            {
+                var (was, now) = (before[3 * p + k], after[3 * p + k]);
+                var name = names[p] + kinds[k];
+                if (names[p] == "b_dec")
+                {
+                    TensorAssert.Close(now, was, Tolerance.Exact, $"{name}: resampling does not touch b_dec");
+                    continue;
+                }
+                for (int latent = 0; latent < DSae; latent++)
+                {
+                    var (wasSlice, nowSlice) = (was.select(latentDim, latent), now.select(latentDim, latent));
+                    if (!DeadMask[latent])
+                        TensorAssert.Close(nowSlice, wasSlice, Tolerance.Exact, $"{name} of live latent {latent}: resampling must leave it bit for bit");
+                    else if (k > 0)
+                        TensorAssert.Close(nowSlice, zeros_like(wasSlice), Tolerance.Exact,
+                            $"{name} of dead latent {latent}: clear it (the optimiser's memory of the dead weights) when resampling");
+                }
+            }
+        }
+    }
+
+    [Test, Points(1)]
+    public void Resample_WithNoDeadLatents_ChangesNothing()
+    {
+        using var seeded = new Seeded(755);
+        var (sae, adam, inputs) = Setup(seeded);
+        var before = Snapshot(sae, adam);
+        using var generator = new Generator(756, CPU);
+
+        var revived = Resampling.Resample(sae, adam, zeros(DSae, ScalarType.Bool, Device), inputs, generator);
+
+        Assert.That(revived, Is.EqualTo(0), "nothing dead, nothing revived");
+        var after = Snapshot(sae, adam);
+        for (int i = 0; i < before.Length; i++) TensorAssert.Close(after[i], before[i], Tolerance.Exact, $"tensor {i} of the SAE and its moments");
+    }
+}

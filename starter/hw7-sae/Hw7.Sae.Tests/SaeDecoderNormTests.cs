@@ -1,0 +1,77 @@
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw7.Sae.Tests;
+
+public sealed class SaeDecoderNormTests : TorchTest
+{
+    [Test, Points(2)]
+    public void Renormalise_MakesEveryDecoderRowUnit_KeepingItsDirection()
+    {
+        using var seeded = new Seeded(720);
+        var sae = new SparseAutoencoder(d_in: 8, d_sae: 5).to(Device);
+        var scales = tensor(new[] { 0.5f, 1f, 1.7f, 3f, 0.1f }, device: Device).reshape(5, 1);
+        var weights = seeded.Randn([5, 8]);
+        weights = weights / linalg.vector_norm(weights, dims: [1], keepdim: true) * scales; // row norms = scales
+        using (no_grad()) sae.W_dec.copy_(weights);
+
+        DecoderNorm.Renormalise(sae);
+
+        var norms = linalg.vector_norm(sae.W_dec.detach(), dims: [1]).cpu();
+        for (int i = 0; i < 5; i++)
+            Assert.That(norms[i].item<float>(), Is.EqualTo(1).Within(1e-5),
+                $"decoder row {i} (norm {scales[i, 0].item<float>()} before) has norm {norms[i].item<float>():G4} after Renormalise; " +
+                "divide each row of W_dec [d_sae, d_in] by its own norm (dim 1), not each column");
+        TensorAssert.Close(sae.W_dec.detach(), weights / scales, name: "each row divided by its norm: direction kept", axes: ["latent", "d_in"]);
+    }
+
+    [Test, Points(3)]
+    public void RemoveParallelGradient_LeavesEachRowsGradientOrthogonalToTheRow()
+    {
+        using var seeded = new Seeded(721);
+        const int dIn = 16, dSae = 6;
+        var sae = new SparseAutoencoder(d_in: dIn, d_sae: dSae).to(Device);
+        var rows = seeded.Randn([dSae, dIn]) * 1.5f; // rows of norm ~6, not unit: the projection must divide by ‖w_i‖²
+        var grad = seeded.Randn([dSae, dIn]);
+        using (no_grad()) sae.W_dec.copy_(rows);
+        (sae.W_dec * grad).sum().backward(); // W_dec.grad = grad
+
+        DecoderNorm.RemoveParallelGradient(sae);
+
+        var after = sae.W_dec.grad!.detach();
+        var dots = (after * rows).sum([1]).cpu(); // [d_sae]
+        var gradNorms = linalg.vector_norm(grad, dims: [1]).cpu();
+        var rowNorms = linalg.vector_norm(rows, dims: [1]).cpu();
+        for (int i = 0; i < dSae; i++)
+        {
+            // A float32 dot product of d_in terms is off by at most d_in · 2^-24 · ‖g‖‖w‖ (Higham's bound), and the
+            // projected gradient carries a few ulps per entry: 4 d_in ulps of ‖g‖‖w‖ leaves room for both.
+            var allowed = 4 * dIn * Math.Pow(2, -24) * gradNorms[i].item<float>() * rowNorms[i].item<float>();
+            Assert.That(Math.Abs(dots[i].item<float>()), Is.LessThanOrEqualTo(allowed),
+                $"⟨grad_{i}, W_dec[{i}]⟩ = {dots[i].item<float>():G4} after RemoveParallelGradient (allowed {allowed:G2}); subtract " +
+                "(⟨g_i, w_i⟩ / ‖w_i‖²) w_i from each row's gradient (rows, dim 1; minus, not plus; divide by ‖w_i‖² since rows need not be unit)");
+        }
+        var expected = grad - (grad * rows).sum([1], keepdim: true) / rows.pow(2).sum([1], keepdim: true) * rows;
+        TensorAssert.Close(after, expected, name: "the gradient with only its parallel part removed (the orthogonal part unchanged)", axes: ["latent", "d_in"]);
+    }
+
+    [Test, Points(2)]
+    public void Training_KeepsEveryDecoderRowAtUnitNorm_AfterEachStep()
+    {
+        var data = new PlantedFeatures(d_in: 8, n_planted: 12, activeProbability: 0.1, seed: 722);
+        using var generator = new Generator(723, CPU);
+        foreach (var steps in new[] { 1, 7 })
+        {
+            var sae = new SparseAutoencoder(d_in: 8, d_sae: 16, seed: 724).to(Device);
+            // A large learning rate moves rows far off the sphere in one step unless they are renormalised.
+            SaeTraining.Train(sae, n => data.Sample(n, generator), new SaeTrainingOptions(L1Coefficient: 1, Steps: steps, BatchSize: 32, LearningRate: 0.1), generator);
+
+            var norms = linalg.vector_norm(sae.W_dec.detach(), dims: [1]).cpu();
+            for (int i = 0; i < 16; i++)
+                Assert.That(norms[i].item<float>(), Is.EqualTo(1).Within(1e-5),
+                    $"decoder row {i} has norm {norms[i].item<float>():G3} after {steps} step(s); renormalise after each optimiser step");
+        }
+    }
+}

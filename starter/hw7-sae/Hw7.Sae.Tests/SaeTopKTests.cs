@@ -1,0 +1,38 @@
+using Course.Testing;
+using NUnit.Framework;
+using static TorchSharp.torch;
+
+namespace Hw7.Sae.Tests;
+
+public sealed class SaeTopKTests : TorchTest
+{
+    [Test, Points(2)]
+    public void Keep_KeepsTheKLargest_ThroughAReLU_AndZerosTheRest()
+    {
+        var pre = tensor(new[] { -1f, 3f, 2f, -0.5f, 0.25f, -2f, 1f, 4f }, device: Device).reshape(2, 4);
+
+        var two = TopK.Keep(pre, 2);
+        var three = TopK.Keep(pre, 3);
+
+        TensorAssert.Close(two, tensor(new[] { 0f, 3f, 2f, 0f, 0f, 0f, 1f, 4f }, device: Device).reshape(2, 4),
+            name: "TopK.Keep(pre, 2) of [[-1, 3, 2, -0.5], [0.25, -2, 1, 4]]", axes: ["input", "latent"]);
+        TensorAssert.Close(three, tensor(new[] { 0f, 3f, 2f, 0f, 0.25f, 0f, 1f, 4f }, device: Device).reshape(2, 4),
+            name: "TopK.Keep(pre, 3): the third largest of row 0 is -0.5, kept through a ReLU as 0", axes: ["input", "latent"]);
+    }
+
+    [Test, Points(2)]
+    public void Keep_KeepsExactlyKPerRow_EvenWhenValuesTie()
+    {
+        using var seeded = new Seeded(710);
+        var pre = cat([ones(3, 16) * 0.5f, seeded.Randn([3, 16]).cpu().abs().round()]).to(Device); // many ties, all >= 0.5 in rows 0-2
+
+        var z = TopK.Keep(pre, 5);
+
+        var perRow = (z > 0).sum([1]).cpu();
+        for (int row = 0; row < 3; row++)
+            Assert.That(perRow[row].item<long>(), Is.EqualTo(5),
+                $"row {row} (all 16 pre-activations equal to 0.5) has {perRow[row].item<long>()} nonzero latents after TopK.Keep(pre, 5); " +
+                "keep exactly k per row (take topk's indices, do not threshold at the k-th value)");
+        Assert.That((perRow <= 5).all().item<bool>(), Is.True, "no row may keep more than k latents");
+    }
+}

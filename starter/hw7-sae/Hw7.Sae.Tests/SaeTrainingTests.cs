@@ -1,0 +1,47 @@
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw7.Sae.Tests;
+
+public sealed class SaeTrainingTests : TorchTest
+{
+    [Test, Points(2)]
+    public void Train_LowersTheLoss_AndRecordsEveryStep()
+    {
+        var data = new PlantedFeatures(d_in: 8, n_planted: 12, activeProbability: 0.1, seed: 760);
+        var sae = new SparseAutoencoder(d_in: 8, d_sae: 24, seed: 761).to(Device);
+        using var generator = new Generator(762, CPU);
+
+        var history = SaeTraining.Train(sae, n => data.Sample(n, generator), new SaeTrainingOptions(L1Coefficient: 0.1, Steps: 300, BatchSize: 64, LearningRate: 3e-3), generator);
+
+        Assert.That(history.Loss, Has.Length.EqualTo(300), "one loss per step");
+        double first = history.Loss.Take(20).Average(), last = history.Loss.TakeLast(20).Average();
+        Assert.That(last, Is.LessThan(0.5 * first), $"mean loss of the last 20 steps ({last:G3}) against the first 20 ({first:G3}): training should at least halve it");
+        Assert.That(history.Mse[^1] + 0.1 * history.L1[^1], Is.EqualTo(history.Loss[^1]).Within(1e-4 * history.Loss[^1]), "Loss = Mse + λ L1 at each step");
+        Assert.That(history.L0[^1], Is.GreaterThan(0).And.LessThanOrEqualTo(24), "L0 of the last batch");
+        Assert.That(history.Window.Inputs, Is.EqualTo(300 * 64), "every batch's z is recorded in the dead-latent window");
+    }
+
+    [Test, Points(2)]
+    public void Train_ResamplesDeadLatentsAtTheGivenStep_AndTheyFireAgain()
+    {
+        var data = new PlantedFeatures(d_in: 8, n_planted: 12, activeProbability: 0.1, seed: 763);
+        var sae = new SparseAutoencoder(d_in: 8, d_sae: 24, seed: 764).to(Device);
+        using (no_grad()) sae.b_enc.copy_(cat([full(4, -100f), zeros(20)]).to(Device)); // latents 0-3 can never fire
+        using var generator = new Generator(765, CPU);
+
+        var history = SaeTraining.Train(sae, n => data.Sample(n, generator),
+            new SaeTrainingOptions(L1Coefficient: 0.01, Steps: 60, BatchSize: 64, LearningRate: 1e-3, ResampleAt: [20], ResampleInputs: 512), generator);
+
+        Assert.That(history.Resampled, Has.Count.EqualTo(1), "one resampling, at step 20");
+        Assert.That(history.Resampled[0].Step, Is.EqualTo(20));
+        Assert.That(history.Resampled[0].Count, Is.GreaterThanOrEqualTo(4), "latents 0-3 (b_enc = -100) were dead in the window before step 20");
+        var counts = history.Window.Counts.cpu();
+        for (int latent = 0; latent < 4; latent++)
+            Assert.That(counts[latent].item<long>(), Is.GreaterThan(0),
+                $"latent {latent} was dead, and never fired in the 40 steps after resampling at step 20: reset its b_enc to 0 and point it at an input");
+        Assert.That(history.Window.Batches, Is.EqualTo(40), "the window restarts after resampling");
+    }
+}

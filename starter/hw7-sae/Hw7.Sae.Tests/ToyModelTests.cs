@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw7.Sae.Tests;
+
+public sealed class ToyModelTests : TorchTest
+{
+    [Test, Points(3)]
+    public void Forward_MatchesTheReference()
+    {
+        using var seeded = new Seeded(710);
+        using var golden = Golden.Open("toy_forward");
+        var model = new ToyModel(3, 5, 2);
+        golden.LoadParameters(model, seeded, 0.7); // W [3, 2, 5], b_final [3, 5]
+        var x = golden.Input("x", () => seeded.Rand([6, 3, 5]).cpu()); // [batch, n_inst, n_features]
+
+        var hidden = model.Hidden(x);
+        var output = model.call(x);
+
+        TensorAssert.Shape(hidden, [6, 3, 2], "Hidden(x): [batch, n_inst, d_hidden]");
+        TensorAssert.Shape(output, [6, 3, 5], "forward(x): [batch, n_inst, n_features]");
+        golden.AssertClose("hidden", hidden, axes: ["batch", "instance", "hidden"]);
+        golden.AssertClose("output", output, axes: ["batch", "instance", "feature"]);
+    }
+
+    [Test, Points(3)]
+    public void Forward_RunsEachInstanceAsItsOwnModel_AsALoopOverInstancesWould()
+    {
+        const long nInst = 4, nFeatures = 6, dHidden = 3;
+        using var seeded = new Seeded(711);
+        var model = new ToyModel(nInst, nFeatures, dHidden, seeded.Generator);
+        model.to(Device);
+        using (no_grad()) model.b_final.copy_(seeded.Randn([nInst, nFeatures]) * 0.3); // so that the bias matters
+        var x = seeded.Rand([7, nInst, nFeatures]);
+
+        var hidden = model.Hidden(x);
+        var output = model.call(x);
+
+        for (int i = 0; i < nInst; i++)
+        {
+            var w = model.W[i].detach(); // [d_hidden, n_features]
+            var h = x[.., i].matmul(w.t()); // [batch, d_hidden]: W x for each row
+            var back = nn.functional.relu(h.matmul(w) + model.b_final[i].detach()); // [batch, n_features]: ReLU(Wᵀ h + b)
+            TensorAssert.Close(hidden[.., i], h, name: $"Hidden(x)[:, {i}]: instance {i}'s W[{i}] times x[:, {i}]");
+            TensorAssert.Close(output[.., i], back, name: $"forward(x)[:, {i}]: ReLU(W[{i}]ᵀ h + b_final[{i}]) of instance {i} alone");
+        }
+    }
+
+    /// <summary>
+    /// The instances must run as one batched operation, not a loop. The bound compares your forward with the test's own
+    /// batched forward (two einsums and a ReLU) on the same 16384 instances, each timed as the fastest of up to 5 runs, so a
+    /// busy machine that slows a run or two does not matter. A batched forward, written any way (einsum, matmul,
+    /// broadcasting and a sum, float noise added by the grader), takes within a small factor of the test's: milliseconds.
+    /// A loop over instances makes at least four TorchSharp calls per instance, each costing microseconds of overhead
+    /// (tens on a GPU) whatever its size: 320 ms on the course's 2-core machine, where the batched forward took 2.1 ms and
+    /// the bound (10 × the batched time + 20 ms) was 41 ms, so a loop misses it by 8 times.
+    /// </summary>
+    [Test, Points(2)]
+    public void Forward_OnThousandsOfInstances_IsOneBatchedComputation_NotALoopOverInstances()
+    {
+        const long nInst = 16384, nFeatures = 5, dHidden = 2;
+        using var seeded = new Seeded(712);
+        var model = new ToyModel(nInst, nFeatures, dHidden, seeded.Generator);
+        model.to(Device);
+        var x = seeded.Rand([4, nInst, nFeatures]);
+        using var noGrad = no_grad();
+        Tensor Batched() => nn.functional.relu(einsum("bih,ihf->bif", einsum("bif,ihf->bih", x, model.W), model.W) + model.b_final);
+
+        TensorAssert.Close(model.call(x), Batched(), name: "forward(x) on 16384 instances"); // also the warm-up of both
+        var batched = Fastest(Batched, 0);
+        var bound = 10 * batched + 0.020;
+        var yours = Fastest(() => model.call(x), bound);
+
+        TestContext.Out.WriteLine($"forward on {nInst} instances: yours {yours * 1e3:F1} ms, the test's batched one {batched * 1e3:F1} ms");
+        Assert.That(yours, Is.LessThanOrEqualTo(bound),
+            $"your forward on {nInst} instances takes {yours * 1e3:F0} ms at best, the test's batched one {batched * 1e3:F1} ms: " +
+            "compute every instance in the same tensor operations (an einsum over the instance axis), with no loop over instances");
+    }
+
+    /// <summary>The fastest of up to 5 runs of <paramref name="run"/> in seconds, stopping at the first run under <paramref name="enough"/>.</summary>
+    static double Fastest(Func<Tensor> run, double enough)
+    {
+        var best = double.PositiveInfinity;
+        for (int attempt = 0; attempt < 5 && best >= enough; attempt++)
+        {
+            using var scope = NewDisposeScope();
+            var clock = Stopwatch.StartNew();
+            _ = run().sum().item<float>(); // waits for a GPU to finish
+            best = Math.Min(best, clock.Elapsed.TotalSeconds);
+        }
+        return best;
+    }
+}
