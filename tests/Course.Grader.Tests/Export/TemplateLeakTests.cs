@@ -22,6 +22,7 @@ namespace Course.Grader.Tests.Export;
 [TestFixture("hw4-transformer")]
 [TestFixture("hw5-probes")]
 [TestFixture("hw6-patching")]
+[TestFixture("hw7-sae")]
 public partial class TemplateLeakTests(string assignment)
 {
     static readonly CourseLayout Course = Hw3Submissions.Layout;
