@@ -41,7 +41,7 @@ public sealed class SaeAdam
     public AdamMoments MomentsOf(Tensor parameter)
     {
         for (int i = 0; i < parameters.Length; i++)
-            if (ReferenceEquals(parameters[i], parameter) || parameters[i].Handle == parameter.Handle) return moments[i];
+            if (ReferenceEquals(parameters[i], parameter)) return moments[i];
         throw new ArgumentException("this optimiser does not hold that parameter", nameof(parameter));
     }
 
