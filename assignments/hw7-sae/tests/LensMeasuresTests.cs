@@ -9,7 +9,7 @@ namespace Hw7.Sae.HiddenTests;
 /// <summary>The tiny GPT part's measures on other inputs than the public tests'.</summary>
 public sealed class LensMeasuresTests : TorchTest
 {
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void Auroc_OnScoresWithManyTies_IsThePairwiseWinRate()
     {
         using var seeded = new Seeded(740);
@@ -30,7 +30,7 @@ public sealed class LensMeasuresTests : TorchTest
         Assert.That(Auroc.Of(scores.to(Device), labels.to(Device)), Is.EqualTo(wins / pairs).Within(1e-12), "the fraction of (positive, negative) pairs the positive wins, ties one half");
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void LossRecovered_OfAShrunkenReconstruction_MatchesTheReference()
     {
         var (model, vocabulary, _) = TinyGpt.Load(Device);
@@ -42,7 +42,7 @@ public sealed class LensMeasuresTests : TorchTest
         golden.AssertClose("losses", tensor(new[] { (float)result.Clean, (float)result.Spliced, (float)result.ZeroAblated }));
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void ResidualActivations_OfMixedLengths_MatchTheReference()
     {
         var (model, vocabulary, _) = TinyGpt.Load(Device);

@@ -7,7 +7,7 @@ namespace Hw7.Sae.HiddenTests;
 
 public sealed class ResamplingHiddenTests : TorchTest
 {
-    [Test, Points(3)]
+    [Test, Points(2)]
     public void Resample_OnOtherInputs_MatchesTheReference()
     {
         using var golden = Golden.Open("hidden_resampling");

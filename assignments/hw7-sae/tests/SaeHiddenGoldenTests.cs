@@ -7,7 +7,7 @@ namespace Hw7.Sae.HiddenTests;
 
 public sealed class SaeHiddenGoldenTests : TorchTest
 {
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void ForwardAndLoss_OnOtherShapes_MatchTheReference()
     {
         using var golden = Golden.Open("hidden_sae_forward_loss");
@@ -25,7 +25,7 @@ public sealed class SaeHiddenGoldenTests : TorchTest
         golden.AssertClose("total", parts.Total);
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void TopKForward_OnOtherShapes_MatchesTheReference()
     {
         using var seeded = new Seeded(7701);
@@ -41,7 +41,7 @@ public sealed class SaeHiddenGoldenTests : TorchTest
         }
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void DecoderNorm_OnOtherShapes_MatchesTheReference()
     {
         using var golden = Golden.Open("hidden_decoder_norm");
@@ -59,7 +59,7 @@ public sealed class SaeHiddenGoldenTests : TorchTest
         golden.AssertClose("W_dec_after", sae.W_dec.detach(), axes: ["latent", "d_in"]);
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void Metrics_OnRandomInputs_MatchTheReference()
     {
         using var golden = Golden.Open("hidden_metrics");

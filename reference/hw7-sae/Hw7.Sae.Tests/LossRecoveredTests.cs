@@ -8,7 +8,7 @@ namespace Hw7.Sae.Tests;
 
 public sealed class LossRecoveredTests : TorchTest
 {
-    [Test, Points(3)]
+    [Test, Points(2)]
     public void Measure_ScoresAPerfectReconstructionOne_AndZerosZero()
     {
         var (model, vocabulary, _) = TinyGpt.Load(Device);
@@ -27,7 +27,7 @@ public sealed class LossRecoveredTests : TorchTest
         Assert.That(model.HookPoints.Values.Where(h => h.HookCount > 0).Select(h => h.Name), Is.Empty, "hook points that still have hooks");
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void Measure_CallsTheReconstructionOnRowsOfDModel()
     {
         var (model, vocabulary, _) = TinyGpt.Load(Device);

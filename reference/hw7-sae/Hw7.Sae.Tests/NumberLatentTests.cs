@@ -6,7 +6,7 @@ namespace Hw7.Sae.Tests;
 
 public sealed class NumberLatentTests : TorchTest
 {
-    [Test, Points(3)]
+    [Test, Points(2)]
     public void Find_PicksTheLatentThatSeparatesTheClassesBest_InEitherDirection()
     {
         using var seeded = new Seeded(700);
@@ -26,7 +26,7 @@ public sealed class NumberLatentTests : TorchTest
         Assert.That(best.FiresForPlural, Is.False, "latent 4 fires for singular subjects");
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void DiffOfMeans_IsThePluralMeanMinusTheSingularMean()
     {
         var residuals = tensor(new[] { 1f, 0f, 3f, 2f, 5f, 4f, 0f, 1f }).reshape(4, 2); // [n, d_model]

@@ -22,7 +22,7 @@ public sealed class ResidualSaeTests : TorchTest
         Assert.That(model.HookPoints.Values.Where(h => h.HookCount > 0).Select(h => h.Name), Is.Empty, "hook points that still have hooks");
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void AtVerb_IsEachPromptsLastRealPosition()
     {
         var (model, vocabulary, _) = TinyGpt.Load(Device);
@@ -33,7 +33,7 @@ public sealed class ResidualSaeTests : TorchTest
         TensorAssert.Close(ResidualSae.AtVerb(model, batch, "blocks.0.hook_resid_post"), expected, name: "the activation at each prompt's verb position");
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void Train_StartsFromTheSeededInit_WithBDecAtTheActivationsMean()
     {
         using var seeded = new Seeded(713);

@@ -6,7 +6,7 @@ namespace Hw7.Sae.Tests;
 
 public sealed class SaeDeadLatentsTests : TorchTest
 {
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void Record_CountsEachLatentsFiringsOverTheWindow_AndDeadIsNeverFired()
     {
         var window = new DeadLatents(d_sae: 4, device: Device);

@@ -23,7 +23,7 @@ public sealed class SaeForwardTests : TorchTest
         golden.AssertClose("reconstruction", reconstruction, axes: ["input", "d_in"]);
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void Encode_SubtractsTheDecoderBiasBeforeTheEncoder()
     {
         var sae = new SparseAutoencoder(d_in: 3, d_sae: 3).to(Device);
@@ -42,7 +42,7 @@ public sealed class SaeForwardTests : TorchTest
             name: "z = ReLU((x - b_dec) W_enc + b_enc) with W_enc = I, x = [2, 2, 5], b_dec = [1, 2, 3], b_enc = [0.5, 0, -0.5]");
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void Encode_WithK_MatchesTheReference()
     {
         using var golden = Golden.Open("sae_topk_forward");
@@ -72,7 +72,7 @@ public sealed class SaeForwardTests : TorchTest
         golden.AssertClose("total", parts.Total);
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void Loss_WeighsEachLatentsL1ByItsDecoderRowNorm()
     {
         var sae = new SparseAutoencoder(d_in: 2, d_sae: 2).to(Device);

@@ -7,7 +7,7 @@ namespace Hw7.Sae.Tests;
 
 public sealed class SaeTrainingTests : TorchTest
 {
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void Train_LowersTheLoss_AndRecordsEveryStep()
     {
         var data = new PlantedFeatures(d_in: 8, n_planted: 12, activeProbability: 0.1, seed: 760);
@@ -24,7 +24,7 @@ public sealed class SaeTrainingTests : TorchTest
         Assert.That(history.Window.Inputs, Is.EqualTo(300 * 64), "every batch's z is recorded in the dead-latent window");
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void Train_ResamplesDeadLatentsAtTheGivenStep_AndTheyFireAgain()
     {
         var data = new PlantedFeatures(d_in: 8, n_planted: 12, activeProbability: 0.1, seed: 763);

@@ -20,7 +20,7 @@ public sealed class SuperpositionTests : TorchTest
 
     static Tensor Row(params float[] values) => tensor(values).unsqueeze(0).to(Device); // [1, n_features]
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void OrthogonalFeatures_HaveDimensionalityOne_AndNoInterference()
     {
         var W = OneInstance(new double[,] { { 1, 0, 0 }, { 0, 0.8, 0 }, { 0, 0, 1.3 } }); // 3 features, 3 dimensions, each its own
@@ -32,7 +32,7 @@ public sealed class SuperpositionTests : TorchTest
         TensorAssert.Close(Superposition.Norms(W), Row(1, 0.8f, 1.3f), name: "Norms: the length of each column W[:, :, i]");
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void AnAntipodalPair_SharesOneDimension_EachFeatureGettingHalf()
     {
         var pair = OneInstance(new double[,] { { 1, -1 } }); // 2 features in 1 dimension, opposite directions
@@ -45,7 +45,7 @@ public sealed class SuperpositionTests : TorchTest
         TensorAssert.Close(Superposition.Dimensionality(unequal), Row(1 / 1.64f, 0.64f / 1.64f), name: "Dimensionality of the pair W = (1, -0.8): ‖W_i‖² / (‖W_i‖² + interference)");
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void APentagon_GivesEachOfItsFiveFeaturesTwoFifthsOfADimension()
     {
         var W = Pentagon();
@@ -56,7 +56,7 @@ public sealed class SuperpositionTests : TorchTest
         Assert.That(Superposition.RepresentedCount(W).item<long>(), Is.EqualTo(5), "RepresentedCount of a pentagon of unit features");
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void FeaturesShorterThanOneHalf_AreNotRepresented_AndAZeroColumnMeasuresZero()
     {
         // Instance 0: norms 0, 0.4, 0.6, 1.2 along two axes; instance 1: a pair and two zero columns.
@@ -80,7 +80,7 @@ public sealed class SuperpositionTests : TorchTest
             name: "Interference: 0 for a zero column (its Ŵ is 0), Σ_{j≠i} (Ŵ_i · W_j)² for the others");
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void Measures_OnRandomW_MatchALoopOverInstancesAndFeatures()
     {
         const int nInst = 3, dHidden = 4, nFeatures = 6;

@@ -47,7 +47,7 @@ public sealed class ToyFeaturesTests : TorchTest
             $"mean of the {count} nonzero features: uniform in [0, 1) has mean 1/2 (features of constant size would not)");
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void Generate_AppliesEachInstancesSparsityAlongTheInstanceAxis_EvenWhenNInstEqualsNFeatures()
     {
         // With as many instances as features, a sparsity broadcast against the last axis still has the right shape.
@@ -67,7 +67,7 @@ public sealed class ToyFeaturesTests : TorchTest
         }
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void Generate_ZeroesEveryFeatureOfEveryInstanceIndependently()
     {
         const double s = 0.5;
@@ -89,7 +89,7 @@ public sealed class ToyFeaturesTests : TorchTest
         Assert.That(equal, Is.EqualTo(0), "rows where features 0 and 1 are nonzero and equal: each feature draws its own magnitude");
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void Generate_DrawsOnlyFromTheGeneratorItIsGiven()
     {
         using var first = new Seeded(703);

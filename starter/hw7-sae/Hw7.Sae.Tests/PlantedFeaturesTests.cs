@@ -7,7 +7,7 @@ namespace Hw7.Sae.Tests;
 
 public sealed class PlantedFeaturesTests : TorchTest
 {
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void MaxCosines_FindsEachPlantedDirectionsBestDecoderRow()
     {
         var directions = tensor(new[] { 1f, 0f, 0f, 1f, 0.6f, 0.8f }, device: Device).reshape(3, 2); // [n_planted, d_in]

@@ -47,7 +47,7 @@ public sealed class ResamplingTests : TorchTest
         return [.. tensors];
     }
 
-    [Test, Points(3)]
+    [Test, Points(2)]
     public void Resample_PointsEachDeadLatentAtAHighLossInput()
     {
         using var seeded = new Seeded(751);
@@ -81,7 +81,7 @@ public sealed class ResamplingTests : TorchTest
         Assert.That(picked.Distinct().Count(), Is.EqualTo(2), "the two dead latents get two different inputs (draw without replacement)");
     }
 
-    [Test, Points(3)]
+    [Test, Points(2)]
     public void Resample_LeavesLiveLatentsExactlyAsTheyWere_AndClearsOnlyTheDeadOnesAdamMoments()
     {
         using var seeded = new Seeded(753);

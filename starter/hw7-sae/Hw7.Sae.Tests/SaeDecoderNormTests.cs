@@ -7,7 +7,7 @@ namespace Hw7.Sae.Tests;
 
 public sealed class SaeDecoderNormTests : TorchTest
 {
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void Renormalise_MakesEveryDecoderRowUnit_KeepingItsDirection()
     {
         using var seeded = new Seeded(720);
@@ -59,7 +59,7 @@ public sealed class SaeDecoderNormTests : TorchTest
         TensorAssert.Close(after, expected, name: "the gradient with only its parallel part removed (the orthogonal part unchanged)", axes: ["latent", "d_in"]);
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void Training_KeepsEveryDecoderRowAtUnitNorm_AfterEachStep()
     {
         var data = new PlantedFeatures(d_in: 8, n_planted: 12, activeProbability: 0.1, seed: 722);

@@ -15,7 +15,7 @@ public sealed class SaeMetricsTests : TorchTest
             "L0 of z whose 3 inputs have 2, 1 and 4 active latents: count z > 0 along d_sae, then average over the batch: 7/3");
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void FractionOfVarianceExplained_ComparesWithTheMeanInput_NotWithZero()
     {
         var x = tensor(new[] { 1f, 0f, 3f, 0f }, device: Device).reshape(2, 2); // mean [2, 0]: Σ‖x − x̄‖² = 2

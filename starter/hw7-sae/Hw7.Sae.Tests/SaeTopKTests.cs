@@ -6,7 +6,7 @@ namespace Hw7.Sae.Tests;
 
 public sealed class SaeTopKTests : TorchTest
 {
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void Keep_KeepsTheKLargest_ThroughAReLU_AndZerosTheRest()
     {
         var pre = tensor(new[] { -1f, 3f, 2f, -0.5f, 0.25f, -2f, 1f, 4f }, device: Device).reshape(2, 4);
@@ -20,7 +20,7 @@ public sealed class SaeTopKTests : TorchTest
             name: "TopK.Keep(pre, 3): the third largest of row 0 is -0.5, kept through a ReLU as 0", axes: ["input", "latent"]);
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void Keep_KeepsExactlyKPerRow_EvenWhenValuesTie()
     {
         using var seeded = new Seeded(710);

@@ -6,7 +6,7 @@ namespace Hw7.Sae.Tests;
 
 public sealed class ToyLossTests : TorchTest
 {
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void Loss_IsTheImportanceWeightedSquaredError_AveragedOverBatchAndFeatures_SummedOverInstances()
     {
         // 2 rows, 2 instances, 3 features, written out by hand.
@@ -24,7 +24,7 @@ public sealed class ToyLossTests : TorchTest
         TensorAssert.Close(total, tensor(0.375f).to(Device), name: "Of: PerInstance summed over the instances (a scalar)");
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void Loss_MatchesTheReference_WithAnImportancePerInstance()
     {
         using var seeded = new Seeded(720);

@@ -58,7 +58,7 @@ public sealed class ToyModelTests : TorchTest
     /// (tens on a GPU) whatever its size: 320 ms on the course's 2-core machine, where the batched forward took 2.1 ms and
     /// the bound (10 × the batched time + 20 ms) was 41 ms, so a loop misses it by 8 times.
     /// </summary>
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void Forward_OnThousandsOfInstances_IsOneBatchedComputation_NotALoopOverInstances()
     {
         const long nInst = 16384, nFeatures = 5, dHidden = 2;

@@ -17,7 +17,7 @@ public sealed class ToyTrainingTests : TorchTest
         return model;
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void Train_ReturnsEachStepsLoss_WhichFallsAsAllInstancesLearn()
     {
         var options = new ToyTrainingOptions(Steps: 300, BatchSize: 256, Lr: 1e-2);
