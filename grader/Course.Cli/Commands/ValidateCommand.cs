@@ -40,6 +40,7 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
 
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]validate {Markup.Escape(report.Assignment)}[/]")
             .AddColumn("Check").AddColumn(new TableColumn("Points").RightAligned()).AddColumn("Verdict");
+        table.AddRow("homework files", "", report.Problems.Count == 0 ? "[green]ok[/]" : $"[red]FAIL: {report.Problems.Count} problem(s)[/]");
         table.AddRow("reference gets full marks", Points(report.Reference), report.ReferenceFullMarks ? "[green]ok[/]" : "[red]FAIL[/]");
         if (report.Noisy is { } noisy)
             table.AddRow("reference holds under float noise", Points(noisy), report.ReferenceHoldsUnderNoise ? "[green]ok[/]" : "[red]FAIL[/]");
@@ -68,6 +69,8 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
             timing.AddRow(Markup.Escape(test.FullName), test.DurationSeconds.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture));
         console.Write(timing);
 
+        foreach (var problem in report.Problems)
+            output.WriteLine($"problem: {problem}");
         foreach (var failed in report.Reference.Tests.Where(t => !t.Passed))
             output.WriteLine($"reference fails {failed.FullName}: {failed.Message}");
         foreach (var failed in report.Noisy?.Tests.Where(t => !t.Passed) ?? [])

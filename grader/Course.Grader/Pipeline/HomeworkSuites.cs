@@ -19,6 +19,9 @@ public sealed record HomeworkSuites(AssignmentManifest Manifest, CourseLayout La
 
     public string HiddenTests => Path.Combine(Layout.AssignmentDir(Manifest.Id), Manifest.HiddenTests);
 
+    /// <summary>The hidden tests' assembly name, e.g. Hw3.Attention.HiddenTests; null when the homework has no hidden tests.</summary>
+    public string? HiddenSuiteName => Directory.Exists(HiddenTests) ? ProjectName(HiddenTests) : null;
+
     /// <summary>The suites to compile and run, with their golden folders; hidden ones only when asked.</summary>
     public IReadOnlyList<(AssemblySources Sources, string GoldenDirectory)> Suites(bool includeHidden)
     {

@@ -39,8 +39,12 @@ public static class TrustedTests
             .ToList();
         if (problems.Count > 0)
             throw new InvalidOperationException($"the tests of {suites.Manifest.Id} do not compile against its starter: {string.Join("; ", problems.Take(3))}");
+        // The hidden suite is the one read from assignments/<id>/tests; its tests are hidden by that location (ScoreStage.VisibilityOf).
+        var hidden = includeHidden ? suites.HiddenSuiteName : null;
         return compiled.Select(suite => new TrustedSuite(
-                suite.AssemblyName!, TestCatalog.Read(suite), TestBindings.Read(suite, TestBindings.HomeworkIn(suite, suites.Manifest.Project))))
+                suite.AssemblyName!,
+                [.. TestCatalog.Read(suite).Select(t => t with { InHiddenSuite = suite.AssemblyName == hidden })],
+                TestBindings.Read(suite, TestBindings.HomeworkIn(suite, suites.Manifest.Project))))
             .ToList();
     }
 }

@@ -8,7 +8,7 @@ using Course.Grader.Score;
 namespace Course.Grader.Pipeline;
 
 /// <summary>
-/// <c>course validate</c>: grades the reference, the starter, the reference under simulated float noise of other
+/// <c>course validate</c>: checks the homework's files (<see cref="HomeworkChecks"/>), grades the reference, the starter, the reference under simulated float noise of other
 /// hardware (<see cref="FloatNoise"/>), the reference with each solution region stubbed in turn, and the homework's
 /// corpus of correct variants (under the same noise) and bugs (<see cref="VariantCorpus"/>), all through the same
 /// pipeline a student's submission goes through. The reference runs alone (its per-test times are reported); the
@@ -44,6 +44,8 @@ public static class ValidatePipeline
 
         var referenceFiles = SourceFile.ReadFolder(referenceProject, referenceProject);
         var reference = await Grade(Sources(referenceFiles), "reference", null, cancellationToken);
+        var problems = HomeworkChecks.Problems(layout, manifest,
+            [.. TrustedTests.For(suites, includeHidden: true, provenance.TestSuiteHash, worker).SelectMany(s => s.Tests)]);
 
         // A stubbed region runs only the tests that can reach it: every other test passed for the reference and cannot
         // see the stub, so running it again would say nothing (and the training tests of a homework are its slowest).
@@ -100,7 +102,7 @@ public static class ValidatePipeline
             .Select(v => new VariantCheck(v.First.Variant!, v.Second) { RanOnly = v.First.Variant!.Kind == VariantKind.Correct ? v.First.Only : null })
             .OrderBy(v => order[v.Variant.Name])
             .ToList();
-        return new ValidationReport(assignment, reference, graded[0], regions) { Noisy = graded[1], Variants = variants };
+        return new ValidationReport(assignment, reference, graded[0], regions) { Noisy = graded[1], Variants = variants, Problems = problems };
 
         async Task<GradeReport[]> GradeAllAsync(IReadOnlyList<(string What, string? Region, Variant? Variant, AssemblySources Homework, IReadOnlyList<string>? Only)> batch)
         {

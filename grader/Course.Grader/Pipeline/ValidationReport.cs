@@ -22,7 +22,7 @@ public sealed record RegionCheck(string Region, double Score, double MaxScore, I
 
 /// <summary>
 /// Whether a homework's tests are fair: the reference gets full marks, also under the float noise of other hardware,
-/// the starter gets none, putting back any single region's stub costs points, every correct variant of the corpus
+/// the starter gets none, the homework's files have none of the problems of <see cref="Authoring.HomeworkChecks"/>, putting back any single region's stub costs points, every correct variant of the corpus
 /// keeps every point and every bug of it fails the tests that claim to catch it.
 /// </summary>
 public sealed record ValidationReport(string Assignment, GradeReport Reference, GradeReport Starter, IReadOnlyList<RegionCheck> Regions)
@@ -31,6 +31,9 @@ public sealed record ValidationReport(string Assignment, GradeReport Reference, 
     public GradeReport? Noisy { get; init; }
 
     public IReadOnlyList<VariantCheck> Variants { get; init; } = [];
+
+    /// <summary>What is wrong with the homework's files rather than its tests (<see cref="Authoring.HomeworkChecks"/>), one line each.</summary>
+    public IReadOnlyList<string> Problems { get; init; } = [];
 
     public bool ReferenceFullMarks => FullMarks(Reference);
 
@@ -42,5 +45,5 @@ public sealed record ValidationReport(string Assignment, GradeReport Reference, 
 
     public IEnumerable<RegionCheck> Unguarded => Regions.Where(r => !r.Guarded);
 
-    public bool Passed => ReferenceFullMarks && ReferenceHoldsUnderNoise && StarterScoresZero && !Unguarded.Any() && Variants.All(v => v.Holds);
+    public bool Passed => Problems.Count == 0 && ReferenceFullMarks && ReferenceHoldsUnderNoise && StarterScoresZero && !Unguarded.Any() && Variants.All(v => v.Holds);
 }

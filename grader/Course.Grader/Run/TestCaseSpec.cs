@@ -33,6 +33,14 @@ public sealed record TestCaseSpec(
     [JsonIgnore]
     public string? Visibility => Property(VisibilityProperty);
 
+    /// <summary>
+    /// Whether the test lives in the hidden tests (<c>assignments/&lt;id&gt;/tests</c>): such a test is hidden unless it
+    /// says <c>after_due_date</c>, whatever else its attributes or the manifest say. Set by the grader from where it read
+    /// the test, never from what a test process reports.
+    /// </summary>
+    [JsonIgnore]
+    public bool InHiddenSuite { get; init; }
+
     /// <summary>The first value of a property, or null.</summary>
     public string? Property(string name) =>
         Properties.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : null;

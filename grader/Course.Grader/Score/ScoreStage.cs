@@ -96,13 +96,28 @@ public static class ScoreStage
 
     const int Units = 10_000;
 
-    public static TestVisibility VisibilityOf(TestCaseSpec test, AssignmentManifest manifest) =>
+    /// <summary>
+    /// The manifest's override, else the test's <c>[Visibility]</c>, else visible; but a test of the hidden tests is
+    /// hidden by where it lives, so that forgetting the attribute never shows it: only <c>after_due_date</c> shows it.
+    /// </summary>
+    public static TestVisibility VisibilityOf(TestCaseSpec test, AssignmentManifest manifest)
+    {
+        var declared = DeclaredVisibility(test, manifest) ?? TestVisibility.Visible;
+        return test.InHiddenSuite && declared != TestVisibility.AfterDueDate ? TestVisibility.Hidden : declared;
+    }
+
+    /// <summary>What the manifest's override or the test's <c>[Visibility]</c> asks for; null when neither says.</summary>
+    public static TestVisibility? DeclaredVisibility(TestCaseSpec test, AssignmentManifest manifest) =>
         Override(test, manifest)?.Visibility ?? test.Visibility switch
         {
+            "visible" => TestVisibility.Visible,
             "hidden" => TestVisibility.Hidden,
             "after_due_date" => TestVisibility.AfterDueDate,
-            _ => TestVisibility.Visible,
+            _ => null,
         };
+
+    /// <summary>Whether the manifest or the test's <c>[Points]</c> (on it, its fixture or its assembly) gives it points at all.</summary>
+    public static bool HasPoints(TestCaseSpec test, AssignmentManifest manifest) => (Override(test, manifest)?.Points ?? test.Points) is not null;
 
     /// <summary>The banned use a test reaches, keyed by its full name or, for a case, by its method.</summary>
     static AnalysisFinding? BannedFor(TestCaseSpec test, IReadOnlyDictionary<string, AnalysisFinding> reached) =>

@@ -143,6 +143,20 @@ sealed class GivenLibraryCourse : IDisposable
             """, "");
 
         foreach (var id in new[] { WithLibrary, WithoutLibrary }) new StarterSync(Layout).Apply(id);
+        foreach (var id in new[] { WithLibrary, WithoutLibrary }) AddToSolution(id);
+    }
+
+    /// <summary>Lists a homework's projects in the course's Course.sln, as `course validate` asks (the starter's public tests excepted).</summary>
+    public void AddToSolution(string id)
+    {
+        var projects = new[] { CourseLayout.ReferenceFolder, CourseLayout.AssignmentsFolder, CourseLayout.StarterFolder }
+            .SelectMany(folder => ProjectFiles.List(PathOf($"{folder}/{id}")).Where(f => f.EndsWith(".csproj", StringComparison.Ordinal)).Select(f => $"{folder}/{id}/{f}"))
+            .Where(p => !(p.StartsWith($"{CourseLayout.StarterFolder}/", StringComparison.Ordinal) && p.Contains(".Tests/", StringComparison.Ordinal)));
+        var entries = string.Concat(projects.Select(p =>
+            $"Project(\"{{FAE04EC0-301F-11D3-BF4B-00C04F79EFBC}}\") = \"{Path.GetFileNameWithoutExtension(p)}\", \"{p.Replace('/', '\\')}\", \"{{{Guid.NewGuid().ToString().ToUpperInvariant()}}}\"\nEndProject\n"));
+        var solution = File.ReadAllText(PathOf(CourseLayout.SolutionFileName));
+        var global = solution.IndexOf("\nGlobal", StringComparison.Ordinal) + 1;
+        File.WriteAllText(PathOf(CourseLayout.SolutionFileName), solution.Insert(global, entries));
     }
 
     public string Root => temp.Path;

@@ -23,6 +23,24 @@ public class VisibilityTests
         Assert.That(ScoreStage.VisibilityOf(Test("Forward_IsCausal", visibility: "hidden"), manifest), Is.EqualTo(TestVisibility.Visible));
     }
 
+    [TestCase(null, TestVisibility.Hidden)]
+    [TestCase("visible", TestVisibility.Hidden)]
+    [TestCase("hidden", TestVisibility.Hidden)]
+    [TestCase("after_due_date", TestVisibility.AfterDueDate)]
+    public void Given_a_test_of_the_hidden_tests_Then_it_is_hidden_unless_it_says_after_due_date(string? attribute, TestVisibility expected)
+    {
+        Assert.That(ScoreStage.VisibilityOf(Test("Forward_IsCausal", visibility: attribute) with { InHiddenSuite = true }, Hw3Manifest()), Is.EqualTo(expected));
+    }
+
+    [TestCase(TestVisibility.Visible, TestVisibility.Hidden)]
+    [TestCase(TestVisibility.AfterDueDate, TestVisibility.AfterDueDate)]
+    public void Given_a_test_of_the_hidden_tests_When_the_manifest_overrides_its_visibility_Then_only_after_due_date_shows_it(TestVisibility declared, TestVisibility expected)
+    {
+        var manifest = Hw3Manifest(overrides: new Dictionary<string, TestOverride> { [$"{Fixture}.Forward_IsCausal"] = new(null, declared) });
+
+        Assert.That(ScoreStage.VisibilityOf(Test("Forward_IsCausal") with { InHiddenSuite = true }, manifest), Is.EqualTo(expected));
+    }
+
     [Test]
     public void Given_an_override_by_method_name_Then_every_case_takes_it()
     {
