@@ -34,6 +34,8 @@ internal static partial class NewHomeworkFiles
             [$"{assignment}/{AssignmentManifest.FileName}"] = Manifest(id, project, title),
             [$"{assignment}/handout.md"] = Handout(id, project, homework, title),
             [$"{assignment}/{VariantCorpus.FileName}"] = Variants(id, project),
+            [$"{assignment}/examples/partial/{StudentFile}"] = PartialSubmission(project),
+            [$"{assignment}/examples/partial/README.md"] = PartialReadme(id),
         };
     }
 
@@ -320,6 +322,31 @@ internal static partial class NewHomeworkFiles
                   return x * factor;
                 with: |
                   return x.mul_(factor);
+
+        """;
+
+    /// <summary>What `course grade &lt;id&gt;` grades when given no submission: it must earn partial credit (the suite checks).</summary>
+    static string PartialSubmission(string project) => $$"""
+        using static TorchSharp.torch;
+
+        namespace {{project}};
+
+        public static class Functions
+        {
+            public static Tensor Scale(Tensor x, double factor)
+            {
+                return x.mul_(factor);
+            }
+        }
+
+        """;
+
+    static string PartialReadme(string id) => $"""
+        # A half-done {id} submission
+
+        What `course grade {id}` grades when no `--submission` is given, so that its output shows partial credit and
+        feedback worth reading. `Functions.Scale` scales `x` in place with `mul_`: its results are right, but the caller's
+        tensor changes, which one public test catches. Replace it with a plausible half-done solution of the homework.
 
         """;
 

@@ -55,6 +55,10 @@ public class NewCommandTests
             TestContext.Out.WriteLine($"new {afterNew.TotalSeconds:0.0} s, validate {(afterValidate - afterNew).TotalSeconds:0.0} s, " +
                 $"export {(clock.Elapsed - afterValidate).TotalSeconds:0.0} s, in all {clock.Elapsed.TotalSeconds:0.0} s");
             Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromMinutes(2)), "from `course new` to an exported homework");
+            // What the suite asks of every homework in the repo besides validate: its bundled half-done submission earns partial credit.
+            var (gradeCode, gradeOutput) = CourseCli.RunAsGiven(["grade", Id, "--root", root]);
+            Assert.That(gradeCode, Is.EqualTo(0), gradeOutput);
+            Assert.That(gradeOutput, Does.Contain("Score: 80/100"));
 
             Assert.That(validateOutput, Does.Match(@"reference gets full marks\s+│\s+100/100\s+│\s+ok"));
             Assert.That(validateOutput, Does.Match(@"reference holds under float noise\s+│\s+100/100\s+│\s+ok"));
