@@ -141,6 +141,22 @@ public class NewCommandTests
     }
 
     [Test]
+    public void Given_a_title_with_yaml_and_xml_syntax_When_the_files_are_made_Then_the_manifest_reads_it_back_and_every_project_file_is_xml()
+    {
+        const string title = "Attention: \"why\" -- #1 {at} 'last'";
+
+        var files = NewHomeworkFiles.For(Id, Project, title);
+
+        var manifest = ManifestReader.Read(files[$"assignments/{Id}/assignment.yaml"], "assignment.yaml", Id);
+        Assert.That(manifest.Title, Is.EqualTo(title));
+        Assert.That(manifest.StudentFiles, Is.EqualTo(new[] { NewHomeworkFiles.StudentFile }));
+        Assert.That(manifest.Limits, Is.EqualTo(AssignmentLimits.Default), "the manifest shows the defaults");
+        foreach (var (path, text) in files.Where(f => f.Key.EndsWith(".csproj", StringComparison.Ordinal)))
+            Assert.DoesNotThrow(() => System.Xml.Linq.XDocument.Parse(text), path);
+        Assert.That(files[$"assignments/{Id}/handout.md"], Does.StartWith($"# Homework 10: {title}\n"));
+    }
+
+    [Test]
     public void Given_no_title_When_new_is_run_Then_it_exits_2()
     {
         using var repo = new TempCourseRepo();
