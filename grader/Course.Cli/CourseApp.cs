@@ -22,6 +22,9 @@ internal static class CourseApp
                 .WithDescription("Regenerate starter/<id> from the solution markers in reference/<id>.")
                 .WithExample("sync", "hw3-attention")
                 .WithExample("sync", "--all", "--check");
+            config.AddCommand<NewCommand>("new")
+                .WithDescription("Scaffold a new homework that validates at once: reference, public and hidden tests, manifest, handout, variants, starter, Course.sln entries.")
+                .WithExample("new", "hw10-example", "--title", "An example", "--project", "Hw10.Example");
             config.AddCommand<GradeCommand>("grade")
                 .WithDescription("Grade one submission: compile, check, run the tests, score and report.")
                 .WithExample("grade", "hw3-attention")
