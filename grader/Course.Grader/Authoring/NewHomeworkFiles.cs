@@ -182,9 +182,8 @@ internal static partial class NewHomeworkFiles
         namespace {{project}}.HiddenTests;
 
         // Hidden tests: they count in the score, but students see only how many passed, never their names or messages.
-        // A test here is hidden because of where it lives (the attribute below only says so); [Visibility(Visibility.AfterDueDate)]
+        // A test here is hidden because of where it lives, with no attribute needed; [Visibility(Visibility.AfterDueDate)]
         // would show it after the due date. A parameterised test splits its points evenly over its cases: 30 here, 15 a case.
-        [Visibility(Visibility.Hidden)]
         public sealed class HiddenScaleTests : TorchTest
         {
             [TestCase(0.0)]
@@ -301,6 +300,7 @@ internal static partial class NewHomeworkFiles
         # The fairness corpus `course validate` grades (instructor-only, like the hidden tests).
         # correct: a solution written differently; it must keep every point, under simulated float noise of other hardware.
         # bug: a plausible mistake; every test named in caught_by must fail on it.
+        # The course's own suite (ValidateCommandTests) asks every homework for at least 4 correct variants.
         # Each edit replaces text that occurs exactly once in the reference's file ({CourseLayout.ReferenceFolder}/{id}/{project}/<file>).
         variants:
           - name: scale-by-mul
@@ -312,6 +312,33 @@ internal static partial class NewHomeworkFiles
                   return x * factor;
                 with: |
                   return x.mul(factor);
+          - name: scale-factor-first
+            kind: correct
+            why: "the scalar on the left of the product"
+            edits:
+              - file: {StudentFile}
+                replace: |
+                  return x * factor;
+                with: |
+                  return factor * x;
+          - name: scale-with-torch-mul
+            kind: correct
+            why: "torch.mul, the function form of the product (in scope through `using static TorchSharp.torch`)"
+            edits:
+              - file: {StudentFile}
+                replace: |
+                  return x * factor;
+                with: |
+                  return mul(x, factor);
+          - name: scale-a-copy-in-place
+            kind: correct
+            why: "mul_ on a copy: in place, but not on the caller's tensor"
+            edits:
+              - file: {StudentFile}
+                replace: |
+                  return x * factor;
+                with: |
+                  return x.clone().mul_(factor);
           - name: scale-in-place
             kind: bug
             why: "x scaled in place with mul_: the result is right, but the caller's tensor changed"

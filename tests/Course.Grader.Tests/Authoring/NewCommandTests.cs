@@ -65,6 +65,8 @@ public class NewCommandTests
             Assert.That(validateOutput, Does.Match(@"starter gets zero\s+│\s+0/100\s+│\s+ok"));
             Assert.That(validateOutput, Does.Match(@"│ stub .*│ guarded by \d+ test\(s\)"));
             Assert.That(validateOutput, Does.Match(@"│ correct scale-by-mul .*│ keeps every point"));
+            Assert.That(System.Text.RegularExpressions.Regex.Matches(validateOutput, @"│ correct .*│ keeps every point"), Has.Count.EqualTo(4),
+                "as many correct variants as the suite asks of every homework");
             Assert.That(validateOutput, Does.Match(@"│ bug scale-in-place .*│ caught by 1 test\(s\)"));
             Assert.That(validateOutput.TrimEnd(), Does.EndWith("validate: the tests are fair"));
 
