@@ -7,12 +7,15 @@ namespace Course.Gradebook.Export;
 /// <summary>
 /// One student's line of the exported CSV, in the columns LMS gradebook imports map (a student column and a points
 /// column) and GitHub Classroom's own grade export uses (repository, points awarded and available):
-/// <c>student, repository, commit, score, max_score, percent, status, late, submitted_at, graded_at</c>.
+/// <c>student, repository, commit, score, max_score, percent, status, late, submitted_at, submitted_at_source, graded_at</c>.
 /// </summary>
 /// <param name="Score">Points; empty for a grader error (no grade).</param>
 /// <param name="MaxScore">The assignment's points available; for a student without a graded submission, that of the others.</param>
 /// <param name="Status">graded, compile_error, rejected, no_submission or error.</param>
-/// <param name="SubmittedAt">ISO 8601 UTC, from the source's time (push, commit or file time); empty when unknown.</param>
+/// <param name="SubmittedAt">ISO 8601 UTC, from the source's time (push, commit, manifest or file time); empty when unknown.</param>
+/// <param name="SubmittedAtSource">Where <paramref name="SubmittedAt"/> comes from: pushed (GitHub's push time), committed (the
+/// commit's own date, which a student can set), manifest (the <c>--dir</c> folder's submissions.csv), file_time (the newest
+/// file), or none.</param>
 [CsvRecord]
 public sealed partial record GradeCsvRow(
     [CsvColumn("student")] string Student,
@@ -24,6 +27,7 @@ public sealed partial record GradeCsvRow(
     [CsvColumn("status")] string Status,
     [CsvColumn("late")] bool Late,
     [CsvColumn("submitted_at")] string SubmittedAt,
+    [CsvColumn("submitted_at_source")] string SubmittedAtSource,
     [CsvColumn("graded_at")] string GradedAt);
 
 /// <summary>The gradebook as CSV: a header, then one row per student with their latest grade.</summary>
@@ -50,7 +54,7 @@ public static class GradeCsv
             entry.Student, entry.Repository, entry.Commit ?? "", score, max,
             score is { } s && max > 0 ? Math.Round(100 * s / max, 2) : null,
             GradebookColumns.Name(entry.Status), entry.Late,
-            entry.SubmittedAt is { } at ? Iso(at) : "", Iso(entry.GradedAt));
+            entry.SubmittedAt is { } at ? Iso(at) : "", GradebookColumns.Name(entry.TimeSource), Iso(entry.GradedAt));
     }
 
     static string Iso(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

@@ -19,10 +19,15 @@ public static class StarterGenerator
     /// <exception cref="StarterGenerationException">The markers break a rule; every error is listed.</exception>
     public static string GenerateSource(string source, string path) => Rewrite(source, path) ?? source;
 
-    /// <summary>Generates one starter file from a reference file's bytes; only <c>.cs</c> files are rewritten.</summary>
+    /// <summary>
+    /// Generates one starter file from a reference file's bytes: <c>.cs</c> files get their regions stubbed, and a project
+    /// file's comment about the reference becomes one about the student's project (see <see cref="StudentComments"/>).
+    /// </summary>
     /// <exception cref="StarterGenerationException">The markers break a rule, or the file is not UTF-8.</exception>
     public static byte[] GenerateFile(string path, byte[] content)
     {
+        if (path.EndsWith(".csproj", StringComparison.OrdinalIgnoreCase))
+            return StudentProject(path, content);
         if (!path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase))
             return content;
         var hasBom = content.AsSpan().StartsWith(Utf8Bom);
@@ -40,6 +45,26 @@ public static class StarterGenerator
         if (starter is null)
             return content;
         return [.. hasBom ? Utf8Bom : [], .. StrictUtf8.GetBytes(starter)];
+    }
+
+    /// <summary>
+    /// The sentences of the reference's project comments that say what a project is to the course's authors, and what
+    /// the starter (and so the student's repository) says instead; <c>{project}</c> is the project's name.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Reference, string Student)> StudentComments =
+    [
+        ("The reference solution; the starter is generated from it by `course sync`.",
+            "Your project: implement each part that throws NotImplementedException; the tests in {project}.Tests check them (`dotnet test`)."),
+        ("they ship to students with the starter. Goldens are recorded with COURSE_GOLDEN=record against the reference.",
+            "`dotnet test` runs them against your project; the grader runs these and hidden tests."),
+    ];
+
+    static byte[] StudentProject(string path, byte[] content)
+    {
+        var text = Encoding.UTF8.GetString(content);
+        var project = Path.GetFileNameWithoutExtension(path.Replace('\\', '/').Split('/')[^1]);
+        var student = StudentComments.Aggregate(text, (t, c) => t.Replace(c.Reference, c.Student.Replace("{project}", project, StringComparison.Ordinal), StringComparison.Ordinal));
+        return student == text ? content : Encoding.UTF8.GetBytes(student);
     }
 
     /// <summary>

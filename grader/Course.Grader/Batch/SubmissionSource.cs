@@ -7,6 +7,8 @@ public enum SubmissionTimeSource
     Pushed,
     /// <summary>The committer date recorded in the commit itself: a student can set it to anything.</summary>
     Committed,
+    /// <summary>The time a <c>--dir</c> folder's manifest (<c>submissions.csv</c>) gives, e.g. the LMS's record of the upload.</summary>
+    Manifest,
     /// <summary>The file's modification time, for submissions downloaded into a folder.</summary>
     FileTime,
     /// <summary>Unknown.</summary>

@@ -29,25 +29,53 @@ public static class GitHubActionsReport
         return Commands(view);
     }
 
-    /// <summary>Annotations for compile errors, banned calls and stubs, then the points notice.</summary>
+    /// <summary>
+    /// The most annotations GitHub shows for a step: 10 of each kind (error, warning, notice). The grader emits at most this
+    /// many in all, the points notice included, so that none is dropped unseen.
+    /// </summary>
+    public const int MaxAnnotations = 10;
+
+    /// <summary>
+    /// Annotations for compile errors, banned calls and stubs, then the points notice. Past <see cref="MaxAnnotations"/>,
+    /// the last one before the points says how many more there are ("and 26 more compile errors"); the job summary lists them all.
+    /// </summary>
     public static string Commands(ReportView view)
     {
         var report = view.Report;
         var text = new StringBuilder();
-        foreach (var a in report.Annotations)
+        var annotations = report.Annotations;
+        var shown = annotations.Count < MaxAnnotations ? annotations.Count : MaxAnnotations - 2;
+        foreach (var a in annotations.Take(shown))
         {
-            var level = a.Level switch { AnnotationLevel.Failure => "error", AnnotationLevel.Warning => "warning", _ => "notice" };
-            text.Append("::").Append(level)
+            text.Append("::").Append(Level(a.Level))
                 .Append(" file=").Append(Property(a.File))
                 .Append(",line=").Append(a.Line)
                 .Append(",col=").Append(a.Column)
                 .Append(",title=").Append(Property(a.Title))
                 .Append("::").Append(Data(a.Message)).Append('\n');
         }
+        if (shown < annotations.Count)
+        {
+            var rest = annotations.Skip(shown).ToList();
+            var more = rest.GroupBy(Kind).Select(kind => $"{kind.Count()} more {kind.Key}{(kind.Count() == 1 ? "" : "s")}");
+            text.Append("::").Append(Level(rest.Max(a => a.Level))).Append(" title=").Append(Property($"{rest.Count} more annotations")).Append("::")
+                .Append(Data($"and {string.Join(", ", more)}; the job summary lists them all")).Append('\n');
+        }
         text.Append("::notice title=").Append(Property(report.Assignment)).Append("::")
             .Append(Data($"Points {ScoreStage.Format(report.Score)}/{ScoreStage.Format(report.MaxScore)}")).Append('\n');
         return text.ToString();
     }
+
+    static string Level(AnnotationLevel level) => level switch { AnnotationLevel.Failure => "error", AnnotationLevel.Warning => "warning", _ => "notice" };
+
+    /// <summary>What an annotation reports, for the count of those not shown: a compile error is titled "error CS…".</summary>
+    static string Kind(Annotation a) => a.Level switch
+    {
+        AnnotationLevel.Failure when a.Title.StartsWith("error ", StringComparison.Ordinal) => "compile error",
+        AnnotationLevel.Failure => "error",
+        AnnotationLevel.Warning => "warning",
+        _ => "notice",
+    };
 
     /// <summary>
     /// A fresh token for <see cref="StopCommands"/>: 32 hex digits from a cryptographic generator, so that no text inside

@@ -6,8 +6,9 @@ using Course.Grader.Score;
 namespace Course.Grader.Report;
 
 /// <summary>
-/// Gradescope's <c>results.json</c>. Visible tests are <c>visible</c>, after-due-date ones
-/// <c>after_due_date</c>, and hidden ones <c>hidden</c>, with a visible entry giving their count.
+/// Gradescope's <c>results.json</c>. Visible tests come first, then after-due-date ones, then hidden ones, numbered
+/// from 1 in that order; Gradescope itself keeps <c>after_due_date</c> and <c>hidden</c> tests from students, and
+/// the top-level output says how many hidden tests passed.
 /// </summary>
 public static class GradescopeResults
 {
@@ -33,20 +34,19 @@ public static class GradescopeResults
 
     public static Results From(GradeReport report)
     {
-        var tests = report.Tests.Select((t, i) => new Test(
-            t.Name, (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), t.Score, t.MaxScore,
-            t.Passed ? "passed" : "failed", Output(t), "text", [t.Suite],
-            t.Visibility switch
-            {
-                TestVisibility.Hidden => "hidden",
-                TestVisibility.AfterDueDate => "after_due_date",
-                _ => "visible",
-            })).ToList();
+        var tests = report.Tests.OrderBy(t => t.Visibility switch { TestVisibility.Visible => 0, TestVisibility.AfterDueDate => 1, _ => 2 })
+            .Select((t, i) => new Test(
+                t.Name, (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), t.Score, t.MaxScore,
+                t.Passed ? "passed" : "failed", Output(t), "text", [t.Suite],
+                t.Visibility switch
+                {
+                    TestVisibility.Hidden => "hidden",
+                    TestVisibility.AfterDueDate => "after_due_date",
+                    _ => "visible",
+                })).ToList();
         var hidden = report.Tests.Where(t => t.Visibility == TestVisibility.Hidden).ToList();
-        if (hidden.Count > 0)
-            tests.Add(new Test("Hidden tests", "", 0, 0, hidden.All(t => t.Passed) ? "passed" : "failed",
-                $"{hidden.Count(t => t.Passed)} of {hidden.Count} hidden tests passed.", "text", ["hidden"], "visible"));
-        return new Results(report.Score, Math.Round(report.Tests.Sum(t => t.DurationSeconds), 3), report.Summary, "text",
+        var output = hidden.Count == 0 ? report.Summary : $"{report.Summary}\n{hidden.Count(t => t.Passed)} of {hidden.Count} hidden tests passed.";
+        return new Results(report.Score, Math.Round(report.Tests.Sum(t => t.DurationSeconds), 3), output, "text",
             "visible", "hidden", tests);
     }
 

@@ -52,7 +52,7 @@ public static class RunStage
             if (ledger.HasPlan && (outOfTime is not null || starts > ledger.PlannedCount))
             {
                 // Each restart follows a test that took the worker down, so there cannot be more of them than tests.
-                ledger.FailUnaccounted(TestOutcome.Failed, outOfTime is not null
+                ledger.FailUnaccounted(TestOutcome.Error, outOfTime is not null
                     ? $"not run: {outOfTime}"
                     : "not run: the test process failed too many times");
                 break;
@@ -77,13 +77,13 @@ public static class RunStage
             incidents.Add(Incident(ending, attempt, culprits));
             if (ending.Kind is WorkerEndingKind.TotalTimedOut or WorkerEndingKind.Fatal)
             {
-                ledger.FailUnaccounted(TestOutcome.Failed, $"not run: {ending.Reason}");
+                ledger.FailUnaccounted(TestOutcome.Error, $"not run: {ending.Reason}");
                 break;
             }
             if (ledger.AccountedCount == before)
             {
                 // No progress: another start would end the same way.
-                ledger.FailUnaccounted(TestOutcome.Failed, $"not run: {ending.Reason}");
+                ledger.FailUnaccounted(TestOutcome.Error, $"not run: {ending.Reason}");
                 break;
             }
             if (ledger.AllAccounted) break;

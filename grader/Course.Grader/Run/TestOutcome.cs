@@ -7,7 +7,7 @@ public enum TestOutcome
     Passed,
     /// <summary>An assertion failed, or the grader stopped the test (time, memory, crash, exit).</summary>
     Failed,
-    /// <summary>The test threw, or could not be run (not runnable, setup error, not reported).</summary>
+    /// <summary>The test threw, or could not be run (not runnable, setup error, not reached before the run stopped, not reported).</summary>
     Error,
     /// <summary>Ignored, inconclusive or otherwise not run by the test's own choice.</summary>
     Skipped,

@@ -1,4 +1,5 @@
 using Course.Grader.Manifest;
+using Course.Grader.Run;
 using Course.Grader.Sandbox;
 
 namespace Course.Grader.Score;
@@ -41,7 +42,16 @@ public sealed record TestGrade(
     TestVisibility Visibility,
     string Message,
     string Output,
-    double DurationSeconds);
+    double DurationSeconds)
+{
+    readonly TestOutcome? outcome;
+
+    /// <summary>
+    /// How it ended: <see cref="TestOutcome.Error"/> when it did not run (the homework did not compile, the submission was
+    /// refused, the run stopped first), threw or gave no result, <see cref="TestOutcome.Skipped"/> when it chose not to run.
+    /// </summary>
+    public TestOutcome Outcome { get => outcome ?? (Passed ? TestOutcome.Passed : TestOutcome.Failed); init => outcome = value; }
+}
 
 /// <summary>
 /// The grade of one submission: the score, each test, and what to annotate. The same submission graded

@@ -132,6 +132,7 @@ public static class ScoreStage
     /// <param name="notRun">Why nothing ran (a compile failure, a refusal); null when the tests ran.</param>
     static TestGrade Grade(TestCaseSpec test, TestCaseResult? result, double max, AssignmentManifest manifest, AnalysisFinding? banned, AnalysisFinding? refusal, string? notRun)
     {
+        var outcome = result is null || notRun is not null || refusal is not null ? TestOutcome.Error : banned is not null ? TestOutcome.Failed : result.Outcome;
         result ??= TestCaseResult.Stopped(test, NoResult);
         var message = result.Message;
         var earned = result.Passed;
@@ -155,7 +156,8 @@ public static class ScoreStage
         return new TestGrade(
             DisplayName(test), test.FullName, test.Suite, test.ParameterizedMethod,
             earned, earned ? max : 0, max, VisibilityOf(test, manifest),
-            message, notRun is null ? result.Output : "", notRun is null ? result.DurationSeconds : 0);
+            message, notRun is null ? result.Output : "", notRun is null ? result.DurationSeconds : 0)
+        { Outcome = outcome };
     }
 
     /// <summary>The message of a listed test the test process never reported on.</summary>

@@ -505,4 +505,17 @@ public class StarterGeneratorTests
         Assert.That(errors, Is.Not.Empty);
         Assert.That(errors.Select(e => e.Line), Has.All.InRange(6, 8));
     }
+
+    [Test]
+    public void Given_a_reference_project_file_When_generated_Then_its_comment_describes_the_students_project_and_the_rest_is_unchanged()
+    {
+        var reference = "\uFEFF<Project Sdk=\"Microsoft.NET.Sdk\">\n  <!-- Homework 9: demo. The reference solution; the starter is generated from it by `course sync`. -->\n  <PropertyGroup />\n</Project>\n";
+
+        var starter = System.Text.Encoding.UTF8.GetString(StarterGenerator.GenerateFile("reference/hw9-demo/Hw9.Demo/Hw9.Demo.csproj", System.Text.Encoding.UTF8.GetBytes(reference)));
+
+        Assert.That(starter, Is.EqualTo(reference.Replace("The reference solution; the starter is generated from it by `course sync`.",
+            "Your project: implement each part that throws NotImplementedException; the tests in Hw9.Demo.Tests check them (`dotnet test`).")));
+        var props = System.Text.Encoding.UTF8.GetBytes("<Project>\n  <!-- The reference of nothing. -->\n</Project>\n");
+        Assert.That(StarterGenerator.GenerateFile("Directory.Build.props", props), Is.SameAs(props));
+    }
 }

@@ -126,11 +126,12 @@ public class ClassBatchTests
     }
 
     [Test]
-    public void Given_the_class_Then_late_is_after_the_students_own_deadline_by_file_time()
+    public void Given_the_class_Then_late_is_after_the_students_own_deadline_by_file_time_or_commit_date()
     {
         Assert.That(history.Where(e => e.Late).Select(e => e.Student), Is.EqualTo(new[] { Hw3Class.LateStudent }));
         Assert.That(Grade("grace").SubmittedAt, Is.EqualTo(Hw3Class.LateTime), "late by the deadline, on time by her extension");
-        Assert.That(history.Where(e => e.SubmittedAt is not null).Select(e => e.TimeSource), Has.All.EqualTo(SubmissionTimeSource.FileTime));
+        Assert.That(history.Where(e => e.SubmittedAt is not null && e.Student != Hw3Class.GitStudent).Select(e => e.TimeSource), Has.All.EqualTo(SubmissionTimeSource.FileTime));
+        Assert.That((Grade(Hw3Class.GitStudent).SubmittedAt, Grade(Hw3Class.GitStudent).TimeSource), Is.EqualTo(((DateTimeOffset?)Hw3Class.CommittedAt, SubmissionTimeSource.Committed)));
     }
 
     [Test]
@@ -211,7 +212,7 @@ public class ClassBatchTests
         var (exitCode, output) = ExportCli.Run(Hw3Submissions.Assignment, "--format", "csv", "--out", csvPath, "--gradebook", gradebookPath);
 
         Assert.That(exitCode, Is.EqualTo(0), output);
-        Assert.That(File.ReadLines(csvPath).First(), Is.EqualTo("student,repository,commit,score,max_score,percent,status,late,submitted_at,graded_at"));
+        Assert.That(File.ReadLines(csvPath).First(), Is.EqualTo("student,repository,commit,score,max_score,percent,status,late,submitted_at,submitted_at_source,graded_at"));
         using var reader = CsvReader.FromFile(csvPath);
         var rows = reader.GetRecords<GradeCsvRow>().ToDictionary(r => r.Student);
         Assert.That(rows.Keys, Is.EqualTo(Hw3Class.Students));
@@ -225,6 +226,9 @@ public class ClassBatchTests
         Assert.That(rows[Hw3Class.CompileError].Status, Is.EqualTo("compile_error"));
         Assert.That(rows["alice"].GradedAt, Is.EqualTo("2025-03-01T12:00:00Z"));
         Assert.That(rows["carol"].Repository, Is.EqualTo(Path.Combine(classFolder, "carol.zip")));
+        Assert.That((rows["alice"].SubmittedAt, rows["alice"].SubmittedAtSource), Is.EqualTo(("2025-02-28T12:00:00Z", "file_time")));
+        Assert.That((rows[Hw3Class.GitStudent].Commit.Length, rows[Hw3Class.GitStudent].SubmittedAt, rows[Hw3Class.GitStudent].SubmittedAtSource),
+            Is.EqualTo((40, "2025-02-27T23:15:00Z", "committed")));
     }
 
     [Test]

@@ -67,6 +67,54 @@ public class DirectorySourceTests
     }
 
     [Test]
+    public void Given_a_git_work_tree_When_listed_Then_the_time_is_its_commits_committer_date()
+    {
+        Assert.That((listed[Hw3Class.GitStudent].SubmittedAt, listed[Hw3Class.GitStudent].TimeSource), Is.EqualTo(((DateTimeOffset?)Hw3Class.CommittedAt, SubmissionTimeSource.Committed)));
+        Assert.That(listed[Hw3Class.GitStudent].SubmittedAt!.Value.Offset, Is.EqualTo(TimeSpan.FromHours(-5)), "the committer's own offset");
+    }
+
+    [Test]
+    public async Task Given_a_packed_repository_a_manifest_and_plain_uploads_When_listed_Then_each_time_says_where_it_came_from()
+    {
+        var folder = temp["sources"];
+        var packedAt = new DateTimeOffset(2025, 2, 26, 7, 5, 9, TimeSpan.FromHours(5.5));
+        var packed = Hw3Class.GitWorkTree(Hw3Class.PartialWork(Path.Combine(folder, "packed")), packedAt);
+        Hw3Class.Git(packed, "gc", "--quiet");
+        var head = Hw3Class.Head(packed);
+        Assert.That(File.Exists(Path.Combine(packed, ".git", "objects", head[..2], head[2..])), Is.False, "the commit is only in a pack");
+        Hw3Class.Folder(Hw3Class.PartialWork(Path.Combine(folder, "plain")), Hw3Class.OnTime);
+        Hw3Class.Folder(Hw3Class.PartialWork(Path.Combine(folder, "listed")), Hw3Class.OnTime);
+        var listedGit = Hw3Class.GitWorkTree(Hw3Class.PartialWork(Path.Combine(folder, "listedgit")));
+        File.WriteAllText(Path.Combine(folder, DirectorySource.ManifestName),
+            "student,submitted_at,commit\nlisted,2025-02-28T23:59:30-05:00,0123456789abcdef0123456789abcdef01234567\nlistedgit,2025-03-02T10:00:00Z,\n");
+
+        var sources = (await new DirectorySource(folder).ListAsync(Hw3Class.Policy, CancellationToken.None)).ToDictionary(s => s.Student);
+
+        Assert.That(sources.Keys, Is.EqualTo(new[] { "listed", "listedgit", "packed", "plain" }), "the manifest is no student");
+        Assert.That((sources["packed"].SubmittedAt, sources["packed"].TimeSource, sources["packed"].Commit),
+            Is.EqualTo(((DateTimeOffset?)packedAt, SubmissionTimeSource.Committed, head)));
+        Assert.That((sources["plain"].SubmittedAt, sources["plain"].TimeSource, sources["plain"].Commit),
+            Is.EqualTo(((DateTimeOffset?)Hw3Class.OnTime, SubmissionTimeSource.FileTime, (string?)null)));
+        Assert.That((sources["listed"].SubmittedAt, sources["listed"].TimeSource, sources["listed"].Commit, sources["listed"].Late),
+            Is.EqualTo(((DateTimeOffset?)new DateTimeOffset(2025, 3, 1, 4, 59, 30, TimeSpan.Zero), SubmissionTimeSource.Manifest, "0123456789abcdef0123456789abcdef01234567", true)));
+        Assert.That((sources["listedgit"].TimeSource, sources["listedgit"].Commit), Is.EqualTo((SubmissionTimeSource.Manifest, Hw3Class.Head(listedGit))),
+            "the instructor's manifest outranks a date the student's clock set; the commit is still the graded HEAD");
+    }
+
+    [TestCase("name,time\nalice,2025-03-01T00:00:00Z\n", "the first line must be")]
+    [TestCase("student,submitted_at\nalice,yesterday\n", "line 2")]
+    [TestCase("student,submitted_at\nalice,2025-03-01T00:00:00Z\nalice,2025-03-01T00:00:00Z\n", "alice is listed twice")]
+    public void Given_a_manifest_that_does_not_parse_When_listed_Then_it_throws_saying_where(string manifest, string problem)
+    {
+        var folder = temp[$"bad-manifest-{Guid.NewGuid():n}"];
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, DirectorySource.ManifestName), manifest);
+
+        Assert.That(() => new DirectorySource(folder).ListAsync(DeadlinePolicy.None, CancellationToken.None),
+            Throws.TypeOf<FormatException>().With.Message.Contains(problem));
+    }
+
+    [Test]
     public void Given_a_student_with_a_folder_and_a_zip_When_listed_Then_the_submission_names_the_problem_instead_of_guessing()
     {
         var twice = listed[Hw3Class.UploadedTwice];

@@ -83,20 +83,27 @@ static class Hw3Class
         return archive;
     }
 
-    static string GitWorkTree(string folder)
+    /// <summary>The committer date of heidi's commit: before the files' time, so that a test can tell which was taken.</summary>
+    public static readonly DateTimeOffset CommittedAt = new(2025, 2, 27, 18, 15, 0, TimeSpan.FromHours(-5));
+
+    /// <summary>Makes <paramref name="folder"/> a git work tree with one commit of everything in it, committed at <paramref name="at"/>.</summary>
+    public static string GitWorkTree(string folder, DateTimeOffset? at = null)
     {
+        var date = (at ?? CommittedAt).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
         Git(folder, "init", "--quiet");
         Git(folder, "add", ".");
-        Git(folder, "-c", "user.name=heidi", "-c", "user.email=heidi@example.org", "commit", "--quiet", "-m", "hw3");
+        Git(folder, "-c", "user.name=heidi", "-c", "user.email=heidi@example.org", "-c", "commit.gpgsign=false", "commit", "--quiet", "-m", "hw3", "--date", date);
         return folder;
     }
 
     /// <summary>The commit a work tree's HEAD is at.</summary>
     public static string Head(string folder) => Git(folder, "rev-parse", "HEAD").Trim();
 
-    static string Git(string folder, params string[] args)
+    public static string Git(string folder, params string[] args)
     {
         var start = new ProcessStartInfo("git") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (args.Contains("commit"))
+            start.Environment["GIT_COMMITTER_DATE"] = args[Array.IndexOf(args, "--date") + 1];
         foreach (var arg in args) start.ArgumentList.Add(arg);
         using var git = Process.Start(start)!;
         var output = git.StandardOutput.ReadToEnd();

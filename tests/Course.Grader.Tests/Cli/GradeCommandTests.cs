@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Xml.Linq;
 using Course.Grader.Report;
 using Course.Grader.Tests.Pipeline;
+using Course.Grader.Tests.Report;
 
 namespace Course.Grader.Tests.Cli;
 
@@ -69,7 +70,7 @@ public class GradeCommandTests
         Assert.That(File.ReadAllText(Path.Combine(outDir, "report.json")).TrimEnd(), Is.EqualTo(output.TrimEnd()));
         Assert.That(JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "classroom.json"))).RootElement.GetProperty("version").GetInt32(), Is.EqualTo(1));
         Assert.That(JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "results.json"))).RootElement.GetProperty("score").GetDouble(), Is.EqualTo(report.Score));
-        Assert.That(XDocument.Load(Path.Combine(outDir, "junit.xml")).Root, Is.Not.Null);
+        JUnitSchemas.AssertValid(File.ReadAllText(Path.Combine(outDir, "junit.xml")));
         Assert.That(File.ReadAllText(Path.Combine(outDir, "summary.md")), Does.Contain(report.Title));
     }
 
@@ -128,6 +129,7 @@ public class GradeCommandTests
         var (exitCode, output) = CourseCli.Run("grade", Hw3Submissions.Assignment, "--public-only", "--format", "junit");
 
         Assert.That(exitCode, Is.EqualTo(0), output);
+        JUnitSchemas.AssertValid(output);
         var xml = XDocument.Parse(output);
         var cases = xml.Descendants("testcase").ToList();
         Assert.That(cases, Is.Not.Empty);

@@ -4,6 +4,7 @@ using System.Xml.Linq;
 using Course.Grader.Report;
 using Course.Grader.Score;
 using Course.Grader.Tests.Pipeline;
+using Course.Grader.Tests.Report;
 
 namespace Course.Grader.Tests.Cli;
 
@@ -126,7 +127,8 @@ public partial class GradeUnderActionsTests
             Assert.That(output, Does.Not.Contain("##[").And.Not.Contain("::stop-commands::" + "\n"));
         }
         Assert.That(junitStderr.TrimEnd().Split('\n')[^1], Does.Match(@"^::notice title=hw3-attention::Points \d+/56$"), "the grader's own commands go to stderr");
-        var failure = XDocument.Parse(junit.Output).Descendants("failure").Select(f => f.Value).First(v => v.Contains("mask broke", StringComparison.Ordinal));
+        JUnitSchemas.AssertValid(junit.Output);
+        var failure = XDocument.Parse(junit.Output).Descendants().Where(e => e.Name == "failure" || e.Name == "error").Select(f => f.Value).First(v => v.Contains("mask broke", StringComparison.Ordinal));
         Assert.That(failure, Does.Contain($"\n{Injected}\n##[warning]x"), "the parsed text is the message, commands included, as text");
         var message = JsonDocument.Parse(json.Output).RootElement.GetProperty("tests").EnumerateArray()
             .Select(t => t.GetProperty("message").GetString()!).First(m => m.Contains("mask broke", StringComparison.Ordinal));

@@ -49,6 +49,19 @@ public class TemplateContentTests
     }
 
     [Test]
+    public void Then_the_students_projects_describe_the_students_project_not_the_reference_solution()
+    {
+        var project = File.ReadAllText(Exported($"{Manifest.Project}/{Manifest.Project}.csproj"));
+        var tests = File.ReadAllText(Exported($"{Manifest.PublicTests}/{Path.GetFileName(Manifest.PublicTests)}.csproj"));
+
+        Assert.That(File.ReadAllText(Path.Combine(Course.ReferenceDir(Manifest.Id), Manifest.Project, $"{Manifest.Project}.csproj")),
+            Does.Contain("The reference solution"), "the reference keeps its own comment");
+        Assert.That(project, Does.Not.Contain("reference solution").And.Not.Contain("course sync"));
+        Assert.That(project, Does.Contain($"Your project: implement each part that throws NotImplementedException; the tests in {Manifest.Project}.Tests check them"));
+        Assert.That(tests, Does.Not.Contain("against the reference").And.Contain("`dotnet test` runs them against your project"));
+    }
+
+    [Test]
     public void Then_README_is_the_handout_followed_by_how_the_repo_is_graded_and_the_command_to_do_it_locally()
     {
         var handout = File.ReadAllText(Path.Combine(Course.AssignmentDir(Manifest.Id), "handout.md")).TrimEnd();

@@ -25,9 +25,9 @@ public class GradeCsvTests
         var csv = Write(GradebookEntries.SmallClass());
 
         var lines = csv.Split("\r\n");
-        Assert.That(lines[0], Is.EqualTo("student,repository,commit,score,max_score,percent,status,late,submitted_at,graded_at"));
+        Assert.That(lines[0], Is.EqualTo("student,repository,commit,score,max_score,percent,status,late,submitted_at,submitted_at_source,graded_at"));
         Assert.That(lines, Has.Length.EqualTo(1 + 5 + 1), "header, five students, and the empty rest after the last CRLF");
-        Assert.That(lines[2], Is.EqualTo("bob,/downloads/bob.zip,,50,100,50,graded,true,2025-03-01T09:30:00Z,2025-03-02T09:30:00Z"));
+        Assert.That(lines[2], Is.EqualTo("bob,/downloads/bob.zip,,50,100,50,graded,true,2025-03-01T09:30:00Z,file_time,2025-03-02T09:30:00Z"));
     }
 
     [Test]
@@ -35,7 +35,7 @@ public class GradeCsvTests
     {
         var rows = Parse(Write(GradebookEntries.SmallClass())).ToDictionary(r => r.Student);
 
-        Assert.That(rows["alice"], Is.EqualTo(new GradeCsvRow("alice", "/downloads/alice.zip", "", 100, 100, 100, "graded", false, "2025-02-28T09:30:00Z", "2025-03-02T09:30:00Z")));
+        Assert.That(rows["alice"], Is.EqualTo(new GradeCsvRow("alice", "/downloads/alice.zip", "", 100, 100, 100, "graded", false, "2025-02-28T09:30:00Z", "file_time", "2025-03-02T09:30:00Z")));
         Assert.That(rows["bob"].Late, Is.True);
         Assert.That((rows["dave"].Score, rows["dave"].Status), Is.EqualTo(((double?)0, "compile_error")));
         Assert.That((rows["ivan"].Score, rows["ivan"].MaxScore, rows["ivan"].Percent, rows["ivan"].Status, rows["ivan"].SubmittedAt),

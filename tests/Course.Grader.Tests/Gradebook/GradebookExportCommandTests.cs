@@ -27,7 +27,7 @@ public class GradebookExportCommandTests
         var (exitCode, output) = ExportCli.Run(GradebookEntries.Assignment, "--gradebook", gradebookPath);
 
         Assert.That(exitCode, Is.EqualTo(0), output);
-        Assert.That(output, Does.StartWith("student,repository,commit,score,max_score,percent,status,late,submitted_at,graded_at\r\nalice,"));
+        Assert.That(output, Does.StartWith("student,repository,commit,score,max_score,percent,status,late,submitted_at,submitted_at_source,graded_at\r\nalice,"));
         Assert.That(output.Split("\r\n", StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(6));
     }
 

@@ -78,6 +78,47 @@ public class GitHubActionsReportTests
         }));
     }
 
+    private static string[] CommandsFor(IEnumerable<Annotation> annotations)
+    {
+        var report = ScoreStage.Score(Input([Passed(Test("Forward_IsCausal", 2))], annotations: [.. annotations]));
+        return GitHubActionsReport.Commands(new ReportView(report, RevealHidden: false)).TrimEnd('\n').Split('\n');
+    }
+
+    private static Annotation CompileError(int line) => new(AnnotationLevel.Failure, "AttentionHead.cs", line, 5, "error CS1002", "; expected");
+
+    [Test]
+    public void Given_more_annotations_than_github_shows_Then_ten_are_emitted_the_last_before_the_points_counting_the_rest()
+    {
+        var commands = CommandsFor(Enumerable.Range(1, 34).Select(CompileError));
+
+        Assert.That(commands, Has.Length.EqualTo(GitHubActionsReport.MaxAnnotations));
+        Assert.That(commands.Take(8), Has.All.StartWith("::error file=AttentionHead.cs,line="));
+        Assert.That(commands[8], Is.EqualTo("::error title=26 more annotations::and 26 more compile errors; the job summary lists them all"));
+        Assert.That(commands[9], Is.EqualTo("::notice title=hw3-attention::Points 2/2"));
+    }
+
+    [Test]
+    public void Given_more_annotations_of_several_kinds_Then_the_summary_counts_each_kind_at_the_level_of_the_worst()
+    {
+        var stub = new Annotation(AnnotationLevel.Warning, "CausalMask.cs", 8, 13, "still a stub", "Implement me");
+        var banned = new Annotation(AnnotationLevel.Failure, "AttentionHead.cs", 17, 9, "not allowed: scaled_dot_product_attention", "Implement attention yourself.");
+
+        var commands = CommandsFor([.. Enumerable.Range(1, 9).Select(CompileError), banned, stub, stub]);
+
+        Assert.That(commands, Has.Length.EqualTo(GitHubActionsReport.MaxAnnotations));
+        Assert.That(commands[8], Is.EqualTo("::error title=4 more annotations::and 1 more compile error, 1 more error, 2 more warnings; the job summary lists them all"));
+        Assert.That(CommandsFor([stub, stub, .. Enumerable.Range(1, 9).Select(_ => stub)])[8], Does.StartWith("::warning title=3 more annotations::and 3 more warnings;"));
+    }
+
+    [Test]
+    public void Given_nine_annotations_Then_all_are_emitted_with_no_summary()
+    {
+        var commands = CommandsFor(Enumerable.Range(1, 9).Select(CompileError));
+
+        Assert.That(commands, Has.Length.EqualTo(10));
+        Assert.That(commands.Take(9), Has.All.StartWith("::error file=AttentionHead.cs,line="));
+    }
+
     [Test]
     public void Given_json_holding_workflow_commands_When_made_inert_Then_no_line_holds_one_and_it_parses_to_the_same_values()
     {
@@ -97,9 +138,10 @@ public class GitHubActionsReportTests
     public void Given_junit_xml_with_multi_line_messages_holding_workflow_commands_When_made_inert_Then_no_line_holds_one_and_it_parses_to_the_same_text()
     {
         var report = ReportText.Clean(ReportTextTests.Dirty(RepresentativeReport.Graded()));
-        var xml = JUnitReport.Write(report);
+        var xml = JUnitReport.Write(new ReportView(report, RevealHidden: true));
 
         var inert = GitHubActionsReport.Inert(xml, xml: true);
+        JUnitSchemas.AssertValid(inert);
 
         Assert.That(xml.Split('\n').Where(l => l.TrimStart().StartsWith("::", StringComparison.Ordinal)), Is.Not.Empty, "the test needs a command to defuse");
         Assert.That(inert.Split('\n', '\r').Where(l => l.TrimStart().StartsWith("::", StringComparison.Ordinal)), Is.Empty);

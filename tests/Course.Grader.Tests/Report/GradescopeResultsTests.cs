@@ -1,5 +1,8 @@
 using System.Text.Json;
+using Course.Grader.Catalog;
 using Course.Grader.Report;
+using Course.Grader.Score;
+using Course.Grader.Tests.Compile;
 using static Course.Grader.Tests.Score.ScoreInputs;
 
 namespace Course.Grader.Tests.Report;
@@ -32,31 +35,61 @@ public class GradescopeResultsTests
         var results = GradescopeResults.From(report);
 
         Assert.That(results.Score, Is.EqualTo(report.Score));
-        var graded = results.Tests.Take(report.Tests.Count);
-        Assert.That(graded.Select(t => (t.Name, t.Score, t.MaxScore, t.Status == "passed")),
-            Is.EqualTo(report.Tests.Select(t => (t.Name, t.Score, t.MaxScore, t.Passed))));
-        Assert.That(graded.Select(t => t.Number), Is.EqualTo(Enumerable.Range(1, report.Tests.Count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        Assert.That(results.Tests.Select(t => (t.Name, t.Score, t.MaxScore, t.Status == "passed")),
+            Is.EquivalentTo(report.Tests.Select(t => (t.Name, t.Score, t.MaxScore, t.Passed))));
     }
 
     [Test]
-    public void Given_visible_hidden_and_after_due_date_tests_Then_each_maps_to_its_gradescope_visibility()
+    public void Given_visible_hidden_and_after_due_date_tests_Then_visible_come_first_then_after_due_date_then_hidden_numbered_from_1()
     {
         var report = Graded(
-            Passed(Test("A_Visible", 1)), Passed(Test("B_Hidden", 1, "hidden")), Passed(Test("C_AfterDueDate", 1, "after_due_date")));
+            Passed(Test("A_Hidden", 1, "hidden")), Passed(Test("B_AfterDueDate", 1, "after_due_date")), Passed(Test("C_Visible", 1)),
+            Failed(Test("D_Hidden", 1, "hidden")), Passed(Test("E_Visible", 1)));
 
         var results = GradescopeResults.From(report);
 
-        Assert.That(results.Tests.Take(3).Select(t => t.Visibility), Is.EqualTo(new[] { "visible", "hidden", "after_due_date" }));
+        Assert.That(results.Tests.Select(t => (t.Number, t.Name.Split('.')[^1], t.Visibility)), Is.EqualTo(new[]
+        {
+            ("1", "C_Visible", "visible"), ("2", "E_Visible", "visible"), ("3", "B_AfterDueDate", "after_due_date"),
+            ("4", "A_Hidden", "hidden"), ("5", "D_Hidden", "hidden"),
+        }));
     }
 
     [Test]
-    public void Given_hidden_tests_Then_a_visible_entry_worth_nothing_gives_their_count()
+    public void Given_hidden_tests_Then_no_entry_stands_for_them_and_the_top_level_output_gives_their_count()
     {
-        var results = GradescopeResults.From(RepresentativeReport.Graded());
+        var report = RepresentativeReport.Graded();
 
-        var summary = results.Tests[^1];
-        Assert.That((summary.Name, summary.Score, summary.MaxScore, summary.Visibility), Is.EqualTo(("Hidden tests", 0.0, 0.0, "visible")));
-        Assert.That(summary.Output, Is.EqualTo("1 of 2 hidden tests passed."));
+        var results = GradescopeResults.From(report);
+
+        Assert.That(results.Tests, Has.Count.EqualTo(report.Tests.Count));
+        Assert.That(results.Tests.Where(t => t.Visibility == "visible").Select(t => t.Name), Has.None.Contains("Hidden"));
+        Assert.That(results.Output, Is.EqualTo(report.Summary + "\n1 of 2 hidden tests passed."));
+    }
+
+    [Test]
+    public void Given_the_sdks_after_due_date_and_hidden_attributes_When_catalogued_and_scored_Then_gradescope_gets_those_visibilities()
+    {
+        const string homework = "namespace Tiny.Homework; public static class Nothing { }";
+        const string tests = """
+            using Course.Testing;
+            using NUnit.Framework;
+            namespace Tiny.Homework.Tests;
+            public class VisibilityTests
+            {
+                [Test, Points(1), Visibility(Visibility.AfterDueDate)] public void Later() { }
+                [Test, Points(1), Visibility(Visibility.Hidden)] public void Never() { }
+                [Test, Points(1)] public void Now() { }
+            }
+            """;
+        var catalog = TestCatalog.Read(TinyHomework.Compile(homework, tests).TestSuites.Single().Compilation);
+
+        var report = ScoreStage.Score(Input([.. catalog.Select(t => Passed(t))]));
+
+        Assert.That(GradescopeResults.From(report).Tests.Select(t => (t.Name, t.Visibility)), Is.EqualTo(new[]
+        {
+            ("VisibilityTests.Now", "visible"), ("VisibilityTests.Later", "after_due_date"), ("VisibilityTests.Never", "hidden"),
+        }));
     }
 
     [Test]

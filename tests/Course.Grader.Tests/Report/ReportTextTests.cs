@@ -90,10 +90,11 @@ public class ReportTextTests
             ["json"] = JsonReport.Write(view.Report),
             ["classroom"] = ClassroomResult.Json(view),
             ["gradescope"] = GradescopeResults.Json(view.Report),
-            ["junit"] = JUnitReport.Write(view.Report),
+            ["junit"] = JUnitReport.Write(view),
             ["commands"] = GitHubActionsReport.Commands(view),
         };
 
+        JUnitSchemas.AssertValid(formats["junit"]);
         foreach (var (format, text) in formats)
         {
             Assert.That(text.Where(c => ReportText.IsUnsafe(c) && c is not ('\n' or '\t' or '\r')), Is.Empty, format);

@@ -163,7 +163,7 @@ public class RunLimitsTests
         Assert.That(run.Single("A_Quick").Outcome, Is.EqualTo(TestOutcome.Passed));
         Assert.That(run.Single("B_Slow").Message, Is.EqualTo("the tests ran past the total time limit of 4 s"));
         Assert.That(run.Single("C_NeverReached").Message, Is.EqualTo("not run: the tests ran past the total time limit of 4 s"));
-        Assert.That(run.Single("C_NeverReached").Outcome, Is.EqualTo(TestOutcome.Failed));
+        Assert.That(run.Single("C_NeverReached").Outcome, Is.EqualTo(TestOutcome.Error));
         Assert.That(run.WorkerStarts, Is.EqualTo(1));
         Assert.That(run.DurationSeconds, Is.LessThan(10));
     }
