@@ -49,7 +49,7 @@ internal static partial class NewHomeworkFiles
 
     static string ReferenceProject(string project, string homework, string title) => $"""
         <Project Sdk="Microsoft.NET.Sdk">
-          <!-- {InXmlComment(homework)}: {InXmlComment(title)}. The project students complete; `dotnet test` runs its public tests. -->
+          <!-- {InXmlComment(homework)}: {InXmlComment(title)}. The reference solution; the starter is generated from it by `course sync`. -->
           <PropertyGroup>
             <UsesTorch>true</UsesTorch>
             <RootNamespace>{project}</RootNamespace>

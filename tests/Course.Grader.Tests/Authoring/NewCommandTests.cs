@@ -81,6 +81,7 @@ public class NewCommandTests
             Assert.That(studentFile, Does.Contain("throw new NotImplementedException(\"Functions.Scale: multiply x by factor"));
             Assert.That(exported.Keys, Does.Contain($"{Project}.Tests/ScaleTests.cs").And.Contain($"{Project}.Tests/{Project}.Tests.csproj"));
             Assert.That(exported["README.md"], Does.StartWith("# Homework 10: An example"));
+            Assert.That(exported[$"{Project}/{Project}.csproj"], Does.Contain("Your project:").And.Not.Contain("reference solution"));
             // The grader's own sources travel too, and `course new`'s templates in them hold the example's text, not this homework's.
             Assert.That(exported.Keys.Where(p => p.StartsWith(".course/grader/", StringComparison.Ordinal)), Is.Not.Empty);
             foreach (var (path, text) in exported.Where(f => !f.Key.StartsWith(".course/grader/", StringComparison.Ordinal)))
