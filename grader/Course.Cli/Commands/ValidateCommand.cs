@@ -46,7 +46,8 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
             table.AddRow("reference holds under float noise", Points(noisy), report.ReferenceHoldsUnderNoise ? "[green]ok[/]" : "[red]FAIL[/]");
         table.AddRow("starter gets zero", Points(report.Starter), report.StarterScoresZero ? "[green]ok[/]" : "[red]FAIL[/]");
         foreach (var region in report.Regions)
-            table.AddRow($"stub {Markup.Escape(region.Region)}", $"{ScoreStage.Format(region.Score)}/{ScoreStage.Format(region.MaxScore)}",
+            // A stub runs on the quickest test that reaches its region first, and on the others only if that one passes: its points say nothing.
+            table.AddRow($"stub {Markup.Escape(region.Region)}", "",
                 region.Guarded ? $"[green]guarded[/] by {region.FailingTests.Count} test(s)" : "[red]NOT GUARDED: no test loses points[/]");
         foreach (var check in report.Variants)
             // A bug runs only the tests that claim to catch it, so its points say nothing.
@@ -69,6 +70,12 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
             timing.AddRow(Markup.Escape(test.FullName), test.DurationSeconds.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture));
         console.Write(timing);
 
+        var runs = new Table().Border(TableBorder.Simple).Title($"the slowest runs ({report.Timings.Count} in all, {report.Timings.Sum(t => t.WallSeconds):0} s of wall time)")
+            .AddColumn("Run").AddColumn(new TableColumn("Wall s").RightAligned()).AddColumn(new TableColumn("Tests s").RightAligned()).AddColumn(new TableColumn("Tests run").RightAligned());
+        foreach (var run in report.Timings.Take(10))
+            runs.AddRow(Markup.Escape(run.What), Seconds(run.WallSeconds), Seconds(run.TestSeconds), run.TestsRun.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        console.Write(runs);
+
         foreach (var problem in report.Problems)
             output.WriteLine($"problem: {problem}");
         foreach (var failed in report.Reference.Tests.Where(t => !t.Passed))
@@ -82,6 +89,8 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
         output.WriteLine(report.Passed ? "validate: the tests are fair" : "validate: FAILED");
         return report.Passed ? ExitCodes.Ok : ExitCodes.Failed;
     }
+
+    static string Seconds(double seconds) => seconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
 
     static string Points(GradeReport report) => $"{ScoreStage.Format(report.Score)}/{ScoreStage.Format(report.MaxScore)}";
 

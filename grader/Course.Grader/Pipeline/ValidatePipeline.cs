@@ -31,11 +31,15 @@ public static class ValidatePipeline
         var corpusPath = VariantCorpus.PathFor(layout, assignment);
         var studentFiles = new HashSet<string>(manifest.StudentFiles, StringComparer.Ordinal);
 
-        Task<GradeReport> Grade(AssemblySources homework, string what, IReadOnlyList<string>? only, CancellationToken token)
+        var timings = new System.Collections.Concurrent.ConcurrentBag<RunTiming>();
+        async Task<GradeReport> Grade(AssemblySources homework, string what, IReadOnlyList<string>? only, CancellationToken token)
         {
             progress?.Report(what);
-            return GradePipeline.GradeWorkspaceAsync(suites, homework, [], provenance with { SubmissionSource = what }, includeHidden: true, worker, now,
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var report = await GradePipeline.GradeWorkspaceAsync(suites, homework, [], provenance with { SubmissionSource = what }, includeHidden: true, worker, now,
                 only: only, cancellationToken: token);
+            timings.Add(new RunTiming(what, clock.Elapsed.TotalSeconds, report.Tests.Sum(t => t.DurationSeconds), report.Tests.Count(t => t.DurationSeconds > 0)));
+            return report;
         }
 
         AssemblySources Sources(IReadOnlyList<SourceFile> files) => new(manifest.Project, files);
@@ -60,25 +64,38 @@ public static class ValidatePipeline
             ("starter", null, null, Sources(SourceFile.ReadFolder(suites.StarterProject, suites.StarterProject)), null),
             (NoiseRun, null, null, Noisy(referenceFiles), null),
         };
+        // A stubbed region needs one test that loses points to be guarded, so it runs first on the quickest test that reaches it
+        // (by the reference's run time), and on the others only when that one passes: a stub late in a training test's path
+        // would otherwise retrain for nothing.
         var spans = new List<(string Region, string File, int FirstLine, int LastLine)>();
+        var reachingRegion = new Dictionary<string, IReadOnlyList<string>?>(StringComparer.Ordinal);
+        var stubbedSources = new Dictionary<string, AssemblySources>(StringComparer.Ordinal);
+        var quickestOf = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var file in referenceFiles)
             foreach (var (region, stubbed, first, last) in StarterGenerator.SingleRegionStubsWithLines(file.Text, file.Path))
             {
                 spans.Add((region, file.Path, first, last));
-                var reaching = TestReach.MemberAt(homeworkCompilation, file.Path, first) is { } member ? reach.TestsReaching(member) : null;
+                var reaching = reachingRegion[region] = TestReach.MemberAt(homeworkCompilation, file.Path, first) is { } member ? reach.TestsReaching(member) : null;
                 if (reaching is { Count: 0 }) continue; // no test can reach it: not guarded, nothing to run
-                var on = reaching is null ? "" : $" on the {reaching.Count} of {reach.Tests.Count} test methods that reach it";
-                runs.Add(($"stub {region}{on}", region, null, Sources(referenceFiles.Select(f => f.Path == file.Path ? f with { Text = stubbed } : f).ToList()), reaching));
+                var sources = stubbedSources[region] = Sources(referenceFiles.Select(f => f.Path == file.Path ? f with { Text = stubbed } : f).ToList());
+                var quickest = quickestOf[region] = reaching?.MinBy(test => ReferenceSeconds(reference, test));
+                var on = quickest is null ? "" : $" on the quickest of the {reaching!.Count} of {reach.Tests.Count} test methods that reach it";
+                runs.Add(($"stub {region}{on}", region, null, sources, quickest is null ? null : [quickest]));
             }
         foreach (var bug in corpus.Where(v => v.Kind == VariantKind.Bug))
             runs.Add(($"bug {bug.Name}", null, bug, Sources(bug.ApplyTo(referenceFiles, corpusPath)), bug.CaughtBy));
         var graded = await GradeAllAsync(runs);
         var stubRuns = runs.Zip(graded).Where(v => v.First.Region is not null).ToDictionary(v => v.First.Region!, v => v.Second, StringComparer.Ordinal);
+        var rest = stubRuns.Where(s => !LostPoints(s.Value, reference.MaxScore) && reachingRegion[s.Key] is { Count: > 1 })
+            .Select(s => (What: $"stub {s.Key} on the other {reachingRegion[s.Key]!.Count - 1} test methods that reach it", Region: (string?)s.Key, Variant: (Variant?)null,
+                Homework: stubbedSources[s.Key], Only: (IReadOnlyList<string>?)[.. reachingRegion[s.Key]!.Where(t => t != quickestOf[s.Key])]))
+            .ToList();
+        foreach (var (run, report) in rest.Zip(await GradeAllAsync(rest))) stubRuns[run.Region!] = report;
         var regions = spans.Select(span => RegionCheck.From(span.Region, stubRuns.GetValueOrDefault(span.Region), reference.MaxScore)).ToList();
 
-        // Then the correct variants under float noise, each on the tests that guard the regions it edits: every other test
-        // passes with those regions throwing, so it cannot see them. An edit outside every region runs every test.
-        var guards = regions.ToDictionary(r => r.Region, r => r.FailingTests);
+        // Then the correct variants under float noise, each on the tests that can reach the regions it edits (the ones whose
+        // stub failed, where the reach is unknown): every other test cannot see them. An edit outside every region runs every test.
+        var guards = regions.ToDictionary(r => r.Region, r => reachingRegion.GetValueOrDefault(r.Region) ?? r.FailingTests);
         IReadOnlyList<string>? GuardsOf(Variant variant)
         {
             var tests = new HashSet<string>(StringComparer.Ordinal);
@@ -102,7 +119,7 @@ public static class ValidatePipeline
             .Select(v => new VariantCheck(v.First.Variant!, v.Second) { RanOnly = v.First.Variant!.Kind == VariantKind.Correct ? v.First.Only : null })
             .OrderBy(v => order[v.Variant.Name])
             .ToList();
-        return new ValidationReport(assignment, reference, graded[0], regions) { Noisy = graded[1], Variants = variants, Problems = problems };
+        return new ValidationReport(assignment, reference, graded[0], regions) { Noisy = graded[1], Variants = variants, Problems = problems, Timings = [.. timings.OrderByDescending(t => t.WallSeconds)] };
 
         async Task<GradeReport[]> GradeAllAsync(IReadOnlyList<(string What, string? Region, Variant? Variant, AssemblySources Homework, IReadOnlyList<string>? Only)> batch)
         {
@@ -113,6 +130,16 @@ public static class ValidatePipeline
             return results;
         }
     }
+
+    /// <summary>How long a test method (a full name, or the prefix of a method's cases) took in the reference's run.</summary>
+    static double ReferenceSeconds(GradeReport reference, string test) =>
+        reference.Tests.Where(t => Matches(t.FullName, test)).Sum(t => t.DurationSeconds);
+
+    static bool Matches(string fullName, string test) =>
+        fullName == test || fullName.StartsWith(test, StringComparison.Ordinal) && fullName[test.Length] is '(' or '.';
+
+    /// <summary>Whether a stub's run lost points: a test it ran failed (tests it did not run report no result, and do not count).</summary>
+    static bool LostPoints(GradeReport stubbed, double maxScore) => RegionCheck.From("", stubbed, maxScore).Guarded;
 
     /// <summary>What the run of the reference under <see cref="FloatNoise"/> is called in progress and reports.</summary>
     public const string NoiseRun = "reference under float noise";

@@ -3,6 +3,9 @@ using Course.Grader.Score;
 
 namespace Course.Grader.Pipeline;
 
+/// <summary>One of validate's runs: its wall time (compile, worker start, tests, scoring) and the time its tests took, of how many that ran.</summary>
+public sealed record RunTiming(string What, double WallSeconds, double TestSeconds, int TestsRun);
+
 /// <summary>How stubbing one solution region scored: fewer points than the reference means a test guards it.</summary>
 public sealed record RegionCheck(string Region, double Score, double MaxScore, IReadOnlyList<string> FailingTests)
 {
@@ -31,6 +34,9 @@ public sealed record ValidationReport(string Assignment, GradeReport Reference, 
     public GradeReport? Noisy { get; init; }
 
     public IReadOnlyList<VariantCheck> Variants { get; init; } = [];
+
+    /// <summary>Each run's wall time and its tests' own time, slowest first: where validate spends its time.</summary>
+    public IReadOnlyList<RunTiming> Timings { get; init; } = [];
 
     /// <summary>What is wrong with the homework's files rather than its tests (<see cref="Authoring.HomeworkChecks"/>), one line each.</summary>
     public IReadOnlyList<string> Problems { get; init; } = [];
