@@ -35,7 +35,8 @@ internal static class CourseApp
             config.AddCommand<BatchCommand>("batch")
                 .WithDescription("Grade a class's submissions in parallel into an SQLite gradebook; a rerun skips what is already graded.")
                 .WithExample("batch", "hw3-attention", "--dir", "downloads/hw3", "--deadline", "2025-03-01T23:59:00Z", "--jobs", "4")
-                .WithExample("batch", "hw3-attention", "--dir", "downloads/hw3", "--extensions", "extensions.csv", "--regrade");
+                .WithExample("batch", "hw3-attention", "--dir", "downloads/hw3", "--extensions", "extensions.csv", "--regrade")
+                .WithExample("batch", "hw3-attention", "--org", "my-course", "--prefix", "hw3-attention-", "--shard", "2/10", "--gradebook", "shard-2.db");
             config.AddBranch("gradebook", gradebook =>
             {
                 gradebook.SetDescription("Read the gradebook `course batch` writes.");
