@@ -49,8 +49,10 @@ internal static class CourseApp
                     .WithExample("gradebook", "merge", "--out", "hw3.db", "shard-1.db", "shard-2.db", "shard-3.db");
             });
             config.AddCommand<ExportCommand>("export")
-                .WithDescription("Write the students' template repository: starter, public tests, handout, Classroom workflow and the grader.")
-                .WithExample("export", "hw3-attention", "--out", "../hw3-attention-template");
+                .WithDescription("Write the students' template repository: starter, public tests, handout, Classroom workflow and the grader; " +
+                    "with --instructor, the course repository's sharded grading workflow instead.")
+                .WithExample("export", "hw3-attention", "--out", "../hw3-attention-template")
+                .WithExample("export", "hw4-transformer", "--instructor", "--out", ".", "--shards", "20", "--runner-label", "ubuntu-latest");
         });
         return app.Run(args);
     }
