@@ -35,18 +35,24 @@ internal static class CourseApp
             config.AddCommand<BatchCommand>("batch")
                 .WithDescription("Grade a class's submissions in parallel into an SQLite gradebook; a rerun skips what is already graded.")
                 .WithExample("batch", "hw3-attention", "--dir", "downloads/hw3", "--deadline", "2025-03-01T23:59:00Z", "--jobs", "4")
-                .WithExample("batch", "hw3-attention", "--dir", "downloads/hw3", "--extensions", "extensions.csv", "--regrade");
+                .WithExample("batch", "hw3-attention", "--dir", "downloads/hw3", "--extensions", "extensions.csv", "--regrade")
+                .WithExample("batch", "hw3-attention", "--org", "my-course", "--prefix", "hw3-attention-", "--shard", "2/10", "--gradebook", "shard-2.db");
             config.AddBranch("gradebook", gradebook =>
             {
-                gradebook.SetDescription("Read the gradebook `course batch` writes.");
+                gradebook.SetDescription("Read and merge the gradebooks `course batch` writes.");
                 gradebook.AddCommand<GradebookExportCommand>("export")
                     .WithDescription("Export each student's latest grade: csv (for an LMS), histogram (PNG) or markdown (a summary).")
                     .WithExample("gradebook", "export", "hw3-attention", "--format", "csv", "--out", "hw3.csv")
                     .WithExample("gradebook", "export", "hw3-attention", "--format", "histogram", "--out", "hw3.png");
+                gradebook.AddCommand<GradebookMergeCommand>("merge")
+                    .WithDescription("Merge gradebooks (e.g. the shards of `course batch --shard k/N`) into a new one. " + GradebookMergeCommand.Rule)
+                    .WithExample("gradebook", "merge", "--out", "hw3.db", "shard-1.db", "shard-2.db", "shard-3.db");
             });
             config.AddCommand<ExportCommand>("export")
-                .WithDescription("Write the students' template repository: starter, public tests, handout, Classroom workflow and the grader.")
-                .WithExample("export", "hw3-attention", "--out", "../hw3-attention-template");
+                .WithDescription("Write the students' template repository: starter, public tests, handout, Classroom workflow and the grader; " +
+                    "with --instructor, the course repository's sharded grading workflow instead.")
+                .WithExample("export", "hw3-attention", "--out", "../hw3-attention-template")
+                .WithExample("export", "hw4-transformer", "--instructor", "--out", ".", "--shards", "20", "--runner-label", "ubuntu-latest");
         });
         return app.Run(args);
     }

@@ -11,15 +11,15 @@ static class GradebookColumns
 {
     public const string Select = """
         SELECT id, assignment, student, repository, commit_sha, submission_key, grader_version, test_suite_hash, status,
-               score, max_score, tests_json, late, submitted_at, time_source, graded_at, message, report_json
+               score, max_score, tests_json, late, submitted_at, time_source, graded_at, message, report_json, shard
         FROM grades
         """;
 
     public const string Insert = """
         INSERT INTO grades (assignment, student, repository, commit_sha, submission_key, grader_version, test_suite_hash, status,
-                            score, max_score, tests_json, late, submitted_at, time_source, graded_at, message, report_json)
+                            score, max_score, tests_json, late, submitted_at, time_source, graded_at, message, report_json, shard)
         VALUES ($assignment, $student, $repository, $commit, $key, $grader, $suite, $status,
-                $score, $max, $tests, $late, $submitted, $time_source, $graded, $message, $report)
+                $score, $max, $tests, $late, $submitted, $time_source, $graded, $message, $report, $shard)
         RETURNING id
         """;
 
@@ -49,6 +49,7 @@ static class GradebookColumns
         p.AddWithValue("$graded", entry.GradedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
         p.AddWithValue("$message", entry.Message);
         p.AddWithValue("$report", (object?)entry.ReportJson ?? DBNull.Value);
+        p.AddWithValue("$shard", (object?)entry.Shard ?? DBNull.Value);
     }
 
     public static GradebookEntry Read(SqliteDataReader row)
@@ -71,7 +72,7 @@ static class GradebookColumns
             GradedAt: Time(row.GetString(15)),
             Message: row.GetString(16),
             ReportJson: row.IsDBNull(17) ? null : row.GetString(17));
-        return entry with { Id = row.GetInt64(0) };
+        return entry with { Id = row.GetInt64(0), Shard = row.IsDBNull(18) ? null : row.GetString(18) };
     }
 
     /// <summary>An enum value as stored and exported: <c>compile_error</c>, <c>file_time</c>.</summary>

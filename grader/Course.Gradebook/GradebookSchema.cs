@@ -4,13 +4,15 @@ namespace Course.Gradebook;
 
 /// <summary>
 /// The gradebook's tables. <c>schema_version</c> holds the version the file was made with; a grader refuses a newer
-/// one rather than misread it. Rows of <c>grades</c> are only ever added: the highest id of a student is the grade.
+/// one rather than misread it, and brings an older one up to date. Rows of <c>grades</c> are only ever added: the
+/// highest id of a student is the grade. Version 2 added <c>shard</c> (<c>k/N</c> of <c>course batch --shard</c>).
 /// </summary>
 static class GradebookSchema
 {
-    public const int Version = 1;
+    /// <summary>The version this grader writes, and the newest it reads.</summary>
+    public const int Version = 2;
 
-    const string CreateV1 = """
+    const string Create = """
         CREATE TABLE grades (
             id              INTEGER PRIMARY KEY AUTOINCREMENT,
             assignment      TEXT NOT NULL,
@@ -29,7 +31,8 @@ static class GradebookSchema
             time_source     TEXT NOT NULL,
             graded_at       TEXT NOT NULL,
             message         TEXT NOT NULL,
-            report_json     TEXT
+            report_json     TEXT,
+            shard           TEXT
         );
         CREATE INDEX grades_by_submission ON grades (assignment, student, submission_key, test_suite_hash);
         CREATE INDEX grades_by_student ON grades (assignment, student, id);
@@ -46,15 +49,24 @@ static class GradebookSchema
         var found = query.ExecuteScalar() is long version ? (int?)version : null;
         if (found is null)
         {
-            Execute(connection, transaction, CreateV1);
+            Execute(connection, transaction, Create);
             Execute(connection, transaction, $"INSERT INTO schema_version (version) VALUES ({Version})");
         }
         else if (found > Version)
         {
-            throw new InvalidDataException($"the gradebook {path} has schema version {found}, newer than this grader's {Version}: update the grader");
+            throw Newer(path, found.Value);
+        }
+        else if (found < 2)
+        {
+            Execute(connection, transaction, "ALTER TABLE grades ADD COLUMN shard TEXT");
+            Execute(connection, transaction, $"INSERT INTO schema_version (version) VALUES ({Version})");
         }
         transaction.Commit();
     }
+
+    /// <summary>Why a file of a newer grader is refused.</summary>
+    internal static InvalidDataException Newer(string path, long found) =>
+        new($"the gradebook {path} has schema version {found}, newer than this grader's {Version}: update the grader");
 
     static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
     {

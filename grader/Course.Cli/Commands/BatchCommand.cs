@@ -46,6 +46,11 @@ internal sealed class BatchCommand(IAnsiConsole console) : AsyncCommand<BatchCom
         [Description("Run only the public tests (a trial run; the grades are kept apart from those with hidden tests).")]
         public bool PublicOnly { get; init; }
 
+        [CommandOption("--shard <K/N>")]
+        [Description("Grade only share k of N (1 ≤ k ≤ N), for N runners that each grade a part of the class: a student is in share " +
+            "1 + (SHA-256 of the login, lower-cased) mod N, so each runner may list the class itself. Merge the runners' gradebooks with `course gradebook merge`.")]
+        public string? Shard { get; init; }
+
         [CommandOption("--root <DIR>")]
         [Description("The course repo (default: the nearest folder upwards holding Course.sln).")]
         public string? Root { get; init; }
@@ -55,6 +60,7 @@ internal sealed class BatchCommand(IAnsiConsole console) : AsyncCommand<BatchCom
             var source = base.Validate();
             if (!source.Successful) return source;
             if (Jobs < 1) return ValidationResult.Error("--jobs must be at least 1");
+            if (Shard is not null && Grader.Batch.Shard.Parse(Shard, out var problem) is null) return ValidationResult.Error(problem!);
             if (Deadline is not null && !DeadlineExtensions.TryParseTime(Deadline, out _))
                 return ValidationResult.Error($"--deadline: '{Deadline}' is not an ISO 8601 time");
             if (Extensions is not null && !File.Exists(Extensions))
@@ -95,7 +101,7 @@ internal sealed class BatchCommand(IAnsiConsole console) : AsyncCommand<BatchCom
 
         using var gradebook = SqliteGradebook.Open(settings.Gradebook);
         var request = new BatchRequest(settings.Assignment, layout!, source, new DeadlinePolicy(deadline, extensions), settings.Jobs,
-            settings.Regrade, poster, IncludeHidden: !settings.PublicOnly);
+            settings.Regrade, poster, IncludeHidden: !settings.PublicOnly, Shard: settings.Shard is { } shard ? Shard.Parse(shard, out _) : null);
         var result = console.Profile.Capabilities.Interactive
             ? await RunWithProgressBarAsync(request, gradebook, cancellationToken)
             : await BatchRunner.RunAsync(request, gradebook, new BatchProgressLines(output), cancellationToken);

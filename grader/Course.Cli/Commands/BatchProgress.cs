@@ -20,7 +20,9 @@ internal sealed class BatchProgressLines(TextWriter output) : IProgress<BatchEve
             {
                 case BatchListed listed:
                     total = listed.Submissions.Count;
-                    output.WriteLine($"{total} submission(s) to grade or skip");
+                    output.WriteLine(listed.Shard is { } shard
+                        ? $"shard {shard}: {total} of {listed.Listed} submission(s) to grade or skip"
+                        : $"{total} submission(s) to grade or skip");
                     break;
                 case GradingFinished finished:
                     output.WriteLine($"[{++done}/{total}] {BatchProgressText.Describe(finished.Outcome)}");
@@ -35,6 +37,7 @@ internal sealed class BatchProgressBar(ProgressTask task) : IProgress<BatchEvent
 {
     readonly Lock gate = new();
     readonly SortedSet<string> grading = new(StringComparer.Ordinal);
+    string shard = "";
 
     public void Report(BatchEvent value)
     {
@@ -44,6 +47,7 @@ internal sealed class BatchProgressBar(ProgressTask task) : IProgress<BatchEvent
             {
                 case BatchListed listed:
                     task.MaxValue = Math.Max(1, listed.Submissions.Count);
+                    shard = listed.Shard is { } share ? $"shard {share} " : "";
                     break;
                 case GradingStarted started:
                     grading.Add(ReportText.Line(started.Submission.Student));
@@ -53,7 +57,7 @@ internal sealed class BatchProgressBar(ProgressTask task) : IProgress<BatchEvent
                     task.Increment(1);
                     break;
             }
-            task.Description = grading.Count == 0 ? "grading" : Markup.Escape("grading " + string.Join(", ", grading));
+            task.Description = Markup.Escape(shard + (grading.Count == 0 ? "grading" : "grading " + string.Join(", ", grading)));
         }
     }
 }

@@ -36,7 +36,7 @@ internal static class BatchReportView
             output.WriteLine($"Changes from the previous grade ({diffs.Count(d => !d.Changed)} unchanged):");
             foreach (var diff in diffs.Where(d => d.Changed)) WriteDiff(output, diff);
         }
-        output.WriteLine($"batch: {result.Outcomes.Count} student(s), {result.Graded} graded, {result.Skipped} already graded, " +
+        output.WriteLine($"batch{(result.Shard is { } shard ? $" shard {shard}" : "")}: {result.Outcomes.Count} student(s), {result.Graded} graded, {result.Skipped} already graded, " +
             $"{result.GraderErrors} grader error(s); gradebook {gradebookPath}");
     }
 

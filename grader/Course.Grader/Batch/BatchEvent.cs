@@ -4,7 +4,10 @@ namespace Course.Grader.Batch;
 public abstract record BatchEvent;
 
 /// <summary>The source listed the submissions: this many will be graded or skipped.</summary>
-public sealed record BatchListed(IReadOnlyList<StudentSubmission> Submissions) : BatchEvent;
+/// <param name="Submissions">Those of this run: with a <paramref name="Shard"/>, only the shard's share.</param>
+/// <param name="Shard">The share of the class this run grades; null for the whole class.</param>
+/// <param name="Listed">How many the source listed before the shard took its share.</param>
+public sealed record BatchListed(IReadOnlyList<StudentSubmission> Submissions, Shard? Shard = null, int Listed = 0) : BatchEvent;
 
 /// <summary>A submission is being fetched and graded.</summary>
 public sealed record GradingStarted(StudentSubmission Submission) : BatchEvent;

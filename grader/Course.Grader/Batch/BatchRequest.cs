@@ -9,6 +9,7 @@ namespace Course.Grader.Batch;
 /// <param name="Poster">Where grades go back to students (<c>--post</c>); null posts nothing.</param>
 /// <param name="IncludeHidden">Run the hidden tests too; false only in tests and trial runs.</param>
 /// <param name="Limits">Overrides the manifest's run limits (tests use short ones).</param>
+/// <param name="Shard">Grade only this share of the class (<c>--shard k/N</c>); null grades everyone. Each row records it.</param>
 /// <param name="Clock">When grades (and grader errors) are given; tests pass a fixed one.</param>
 public sealed record BatchRequest(
     string Assignment,
@@ -21,4 +22,5 @@ public sealed record BatchRequest(
     bool IncludeHidden = true,
     RunLimits? Limits = null,
     Func<DateTimeOffset>? Clock = null,
-    WorkerLocation? Worker = null);
+    WorkerLocation? Worker = null,
+    Shard? Shard = null);

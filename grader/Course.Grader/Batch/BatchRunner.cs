@@ -20,8 +20,9 @@ public static class BatchRunner
         ArgumentOutOfRangeException.ThrowIfLessThan(request.Jobs, 1);
         var manifest = request.Layout.LoadManifest(request.Assignment);
         var suiteHash = TestSuiteHash.Of(new HomeworkSuites(manifest, request.Layout), request.IncludeHidden);
-        var submissions = await request.Source.ListAsync(request.Deadline, cancellationToken);
-        progress?.Report(new BatchListed(submissions));
+        var listed = await request.Source.ListAsync(request.Deadline, cancellationToken);
+        IReadOnlyList<StudentSubmission> submissions = request.Shard is { } shard ? [.. listed.Where(s => shard.Contains(s.Student))] : listed;
+        progress?.Report(new BatchListed(submissions, request.Shard, listed.Count));
 
         var outcomes = new BatchOutcome[submissions.Count];
         var options = new ParallelOptions { MaxDegreeOfParallelism = request.Jobs, CancellationToken = cancellationToken };
@@ -30,7 +31,7 @@ public static class BatchRunner
             outcomes[i] = await GradeOneAsync(request, gradebook, suiteHash, submissions[i], progress, token);
             progress?.Report(new GradingFinished(outcomes[i]));
         });
-        return new BatchResult(outcomes);
+        return new BatchResult(outcomes, request.Shard);
     }
 
     static async Task<BatchOutcome> GradeOneAsync(
@@ -39,7 +40,7 @@ public static class BatchRunner
         var previous = gradebook.LatestGrade(request.Assignment, submission.Student);
         var now = request.Clock ?? (() => DateTimeOffset.UtcNow);
         BatchOutcome Ungraded(string key, EntryStatus status, string message) =>
-            new(submission, gradebook.Record(GradebookEntry.Ungraded(request.Assignment, submission, key, suiteHash, status, message, now())), false, previous);
+            new(submission, gradebook.Record(GradebookEntry.Ungraded(request.Assignment, submission, key, suiteHash, status, message, now()) with { Shard = request.Shard?.ToString() }), false, previous);
         BatchOutcome? AlreadyGraded(string key) =>
             !request.Regrade && gradebook.FindGrade(request.Assignment, submission.Student, key, suiteHash) is { } done
                 ? new BatchOutcome(submission, done, true, previous)
@@ -70,7 +71,7 @@ public static class BatchRunner
 
             var report = await GradePipeline.GradeAsync(
                 new GradeRequest(request.Assignment, parsed, request.Layout, request.IncludeHidden, request.Worker, request.Clock, request.Limits), cancellationToken);
-            var entry = gradebook.Record(GradebookEntry.Graded(submission, key, report));
+            var entry = gradebook.Record(GradebookEntry.Graded(submission, key, report) with { Shard = request.Shard?.ToString() });
             return new BatchOutcome(submission, entry, false, previous, await PostAsync(request.Poster, submission, report, cancellationToken));
         }
         // Whatever fails once the batch is cancelled (a worker killed mid-test) is the cancellation's doing, not this student's.

@@ -49,6 +49,9 @@ public sealed record GradebookEntry(
     /// <summary>The row's number in the gradebook: later rows have larger ones; 0 before it is recorded.</summary>
     public long Id { get; init; }
 
+    /// <summary>The share of the class (<c>k/N</c>) whose run gave this row, with <c>course batch --shard</c>; else null.</summary>
+    public string? Shard { get; init; }
+
     /// <summary>A grade a rerun may keep: everything but a grader error.</summary>
     public bool IsGrade => Status != EntryStatus.Error;
 

@@ -17,7 +17,7 @@ public class BatchKillAndResumeTests
     static readonly string[] Students = ["alice", "bob", "carol", "dave", "erin"];
 
     /// <summary>The CLI built beside this test assembly, in the same configuration (bin/CONFIG/net10.0).</summary>
-    static string CourseDll()
+    internal static string CourseDll()
     {
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = testOutput.Parent!.Name;

@@ -22,12 +22,12 @@ public class SqliteGradebookTests
     public void DeleteTemp() => temp.Dispose();
 
     [Test]
-    public void Given_no_file_When_opened_Then_it_is_made_in_wal_mode_with_the_grades_table_and_schema_version_1()
+    public void Given_no_file_When_opened_Then_it_is_made_in_wal_mode_with_the_grades_table_and_schema_version_2()
     {
         using (SqliteGradebook.Open(path)) { }
 
         Assert.That(Scalar("PRAGMA journal_mode"), Is.EqualTo("wal"));
-        Assert.That(Scalar("SELECT version FROM schema_version"), Is.EqualTo(1L));
+        Assert.That(Scalar("SELECT version FROM schema_version"), Is.EqualTo(2L));
         Assert.That(Scalar("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name)"),
             Is.EqualTo("grades,schema_version"));
     }
@@ -43,6 +43,7 @@ public class SqliteGradebookTests
             SubmittedAt = new DateTimeOffset(2025, 3, 1, 23, 59, 59, TimeSpan.FromHours(2)),
             TimeSource = SubmissionTimeSource.Pushed,
             ReportJson = """{"schema_version": 1}""",
+            Shard = "2/10",
         };
         long id;
         using (var gradebook = SqliteGradebook.Open(path)) id = gradebook.Record(entry).Id;
@@ -114,9 +115,27 @@ public class SqliteGradebookTests
     public void Given_a_gradebook_made_by_a_newer_grader_When_opened_Then_it_is_refused_rather_than_misread()
     {
         using (SqliteGradebook.Open(path)) { }
-        Execute("INSERT INTO schema_version (version) VALUES (2)");
+        Execute("INSERT INTO schema_version (version) VALUES (3)");
 
-        Assert.That(() => SqliteGradebook.Open(path), Throws.TypeOf<InvalidDataException>().With.Message.Contains("schema version 2"));
+        Assert.That(() => SqliteGradebook.Open(path), Throws.TypeOf<InvalidDataException>().With.Message.Contains("schema version 3"));
+    }
+
+    [Test]
+    public void Given_a_version_1_gradebook_When_opened_Then_it_gains_the_shard_column_and_its_rows_read_back_without_a_shard()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        Execute(GradebookFiles.Version1Schema);
+        Execute(GradebookFiles.Version1Row("alice", 30));
+
+        using (var gradebook = SqliteGradebook.Open(path))
+        {
+            var alice = gradebook.History(GradebookEntries.Assignment).Single();
+            Assert.That((alice.Student, alice.Score, alice.Shard), Is.EqualTo(("alice", 30.0, (string?)null)));
+            gradebook.Record(GradebookEntries.Graded("bob") with { Shard = "1/2" });
+        }
+
+        Assert.That(Scalar("SELECT MAX(version) FROM schema_version"), Is.EqualTo(2L));
+        Assert.That(Scalar("SELECT group_concat(coalesce(shard, '-'), ',') FROM (SELECT shard FROM grades ORDER BY id)"), Is.EqualTo("-,1/2"));
     }
 
     object? Scalar(string sql)
