@@ -1,25 +1,12 @@
 using Course.Grade;
 using Course.Grader.Tests.Pipeline;
-using Spectre.Console;
 
 namespace Course.Grader.Tests.Cli;
 
 /// <summary>`course-grade`, the student-side grader: `course grade`'s options without publishing, and its exit codes.</summary>
 public class GradeAppTests
 {
-    static (int ExitCode, string Output) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(output),
-            Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = 200;
-        return (GradeApp.Run(args, console), output.ToString());
-    }
+    static (int ExitCode, string Output) Run(params string[] args) => CourseCli.RunApp(GradeApp.Run, args);
 
     [Test]
     public void Given_post_When_course_grade_runs_Then_it_exits_2_for_an_unknown_option_since_the_student_side_grader_cannot_publish()
