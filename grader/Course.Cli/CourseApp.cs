@@ -1,4 +1,5 @@
 using Course.Cli.Commands;
+using Course.Grade;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -13,11 +14,7 @@ internal static class CourseApp
         app.Configure(config =>
         {
             config.SetApplicationName("course");
-            config.Settings.StrictParsing = true;
-            config.ValidateExamples();
-            config.ConfigureConsole(console);
-            config.Settings.Registrar.RegisterInstance(console);
-            config.SetExceptionHandler((exception, _) => Fail(exception, console));
+            GradeApp.Configure(config, console);
             config.AddCommand<SyncCommand>("sync")
                 .WithDescription("Regenerate starter/<id> from the solution markers in reference/<id>.")
                 .WithExample("sync", "hw3-attention")
@@ -25,7 +22,7 @@ internal static class CourseApp
             config.AddCommand<NewCommand>("new")
                 .WithDescription("Scaffold a new homework that validates at once: reference, public and hidden tests, manifest, handout, variants, starter, Course.sln entries.")
                 .WithExample("new", "hw10-example", "--title", "An example", "--project", "Hw10.Example");
-            config.AddCommand<GradeCommand>("grade")
+            config.AddCommand<GradeAndPostCommand>("grade")
                 .WithDescription("Grade one submission: compile, check, run the tests, score and report.")
                 .WithExample("grade", "hw3-attention")
                 .WithExample("grade", "hw3-attention", "--submission", "path/to/student-repo@main", "--out", "grades");
@@ -55,14 +52,5 @@ internal static class CourseApp
                 .WithExample("export", "hw4-transformer", "--instructor", "--out", ".", "--shards", "20", "--runner-label", "ubuntu-latest");
         });
         return app.Run(args);
-    }
-
-    private static int Fail(Exception exception, IAnsiConsole console)
-    {
-        if (exception is CommandAppException { Pretty: { } pretty })
-            console.Write(pretty);
-        else
-            console.Profile.Out.Writer.WriteLine($"error: {exception.Message}");
-        return exception is CommandAppException ? ExitCodes.BadArguments : ExitCodes.Failed;
     }
 }

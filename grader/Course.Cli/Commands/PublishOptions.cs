@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Course.GitHub;
 using Course.GitHub.Publish;
+using Course.Grade;
 using Course.Grader.Manifest;
 using Course.Grader.Report;
 using Course.Grader.Workspace;
@@ -13,8 +14,9 @@ namespace Course.Cli.Commands;
 /// `course grade --post`: publishing the grade to GitHub (a check run on the commit, a comment on the "Feedback" pull
 /// request) once the local outputs are written. Under GitHub Actions the defaults come from the workflow's environment.
 /// A failure to publish exits with <see cref="ExitCodes.PublishFailed"/>; the console report and --out files stand.
+/// These are `course grade`'s settings: `course-grade`'s, and the options to publish.
 /// </summary>
-internal class PublishOptions : CommandSettings
+internal class PublishOptions : GradeSettings
 {
     [CommandOption("--post")]
     [Description("Publish the grade to GitHub: a check run on the commit and one comment on the \"Feedback\" pull request, edited on later runs.")]
@@ -44,8 +46,9 @@ internal class PublishOptions : CommandSettings
     /// <param name="Sha">Null when neither --sha nor GITHUB_SHA gives it: then the graded commit is used.</param>
     internal sealed record Destination(GitHubAccess Access, string Owner, string Name, string? Sha, int? Pr);
 
-    protected ValidationResult ValidatePublishing() =>
-        Resolve(this, Environment.GetEnvironmentVariable) is (_, { } problem) ? ValidationResult.Error(problem) : ValidationResult.Success();
+    public override ValidationResult Validate() =>
+        base.Validate() is { Successful: false } invalid ? invalid
+        : Resolve(this, Environment.GetEnvironmentVariable) is (_, { } problem) ? ValidationResult.Error(problem) : ValidationResult.Success();
 
     internal static (Destination? Destination, string? Problem) Resolve(PublishOptions options, Func<string, string?> environment)
     {
@@ -67,10 +70,10 @@ internal class PublishOptions : CommandSettings
     }
 
     /// <summary>Publishes when --post was given; machine-readable formats keep stdout to themselves, so messages go to stderr.</summary>
-    public async Task<int> PostAsync(IAnsiConsole console, ReportView view, Submission submission, CourseLayout layout, string format, CancellationToken cancellationToken)
+    public async Task<int> PostAsync(IAnsiConsole console, ReportView view, Submission submission, CourseLayout layout, CancellationToken cancellationToken)
     {
         if (!Post) return ExitCodes.Ok;
-        var output = ReportFormats.IsMachineReadable(format) ? Console.Error : console.Profile.Out.Writer;
+        var output = ReportFormats.IsMachineReadable(Format) ? Console.Error : console.Profile.Out.Writer;
         // GitHub's error messages can quote what was sent, file paths from the student's repository among it.
         using var block = StopCommandsBlock.Open(output);
         var destination = Resolve(this, Environment.GetEnvironmentVariable).Destination!;

@@ -1,5 +1,6 @@
 using Course.Grader.Report;
 using Course.Grader.Score;
+using Course.Grader.Workspace;
 using Octokit;
 
 namespace Course.GitHub.Publish;

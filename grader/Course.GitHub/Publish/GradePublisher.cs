@@ -1,4 +1,5 @@
 using Course.Grader.Report;
+using Course.Grader.Workspace;
 using Octokit;
 
 namespace Course.GitHub.Publish;

@@ -3,7 +3,7 @@ using Course.Grader.Manifest;
 namespace Course.Grader.Export;
 
 /// <summary>
-/// The projects a student repo needs besides its own: the grader's (the <c>course</c> command line, and the projects the
+/// The projects a student repo needs besides its own: the grader's (the student-side <c>course-grade</c>, and the projects the
 /// starter's own projects reference, such as the test SDK) and the given libraries the starter references
 /// (models/&lt;Name&gt;/), each with everything it references in turn. Followed from the project files, so a project added
 /// later travels too. The grader never leads to a given library: it travels with every homework, and a library only with
@@ -12,7 +12,7 @@ namespace Course.Grader.Export;
 internal static class GraderProjects
 {
     public const string GraderFolder = "grader";
-    const string CommandLine = "grader/Course.Cli/Course.Cli.csproj";
+    const string CommandLine = "grader/Course.Grade/Course.Grade.csproj";
 
     /// <returns>The project files, relative to the course root with '/' separators, in ordinal order.</returns>
     /// <exception cref="ExportException">A reference cannot be followed, or leads outside grader/ and models/, or from grader/ into models/.</exception>

@@ -7,7 +7,7 @@ namespace Course.Grader.Export;
 /// </summary>
 public static class StudentRepo
 {
-    /// <summary>The course repo inside the student repo; the workflow passes it to <c>course grade --root</c>.</summary>
+    /// <summary>The course repo inside the student repo; the workflow passes it to <c>course-grade --root</c>.</summary>
     public const string CourseFolder = ".course";
 
     public const string WorkflowPath = ".github/workflows/classroom.yml";
@@ -20,5 +20,5 @@ public static class StudentRepo
     /// at the root (never those of the trusted copy in <see cref="CourseFolder"/>).
     /// </summary>
     public static string GradeCommand(string assignment, string project) =>
-        $"dotnet run --project {CourseFolder}/grader/Course.Cli -- grade {assignment} --root {CourseFolder} --public-only --submission {project}";
+        $"dotnet run --project {CourseFolder}/grader/Course.Grade -- {assignment} --root {CourseFolder} --public-only --submission {project}";
 }

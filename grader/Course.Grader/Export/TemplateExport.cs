@@ -12,7 +12,7 @@ public sealed record ExportedTemplate(string Root, AssignmentManifest Manifest, 
 /// starter project and public tests (with their goldens), the handout as README.md, the classroom workflow and the
 /// build settings. In <see cref="StudentRepo.CourseFolder"/>: the grader's sources, the given libraries the starter references
 /// (models/&lt;Name&gt;/, see <see cref="GraderProjects"/>) and the trusted manifest, starter and
-/// public tests, laid out as a course repo, so the workflow grades with <c>course grade --public-only</c> from source
+/// public tests, laid out as a course repo, so the workflow grades with <c>course-grade --public-only</c> (grader/Course.Grade) from source
 /// after a NuGet restore (a packed .NET tool would have to carry libtorch). The reference, the hidden tests, the
 /// examples and the other homeworks are never read into it.
 /// </summary>

@@ -30,7 +30,7 @@ internal static class TemplateReadmes
 
             {StudentRepo.GradeCommand(manifest.Id, manifest.Project)}
 
-        - `grader/`: the grader's source: the `course` command line, the grading pipeline, the process the tests run in,
+        - `grader/`: the grader's source: the `course-grade` command line, the grading pipeline, the process the tests run in,
           and the test SDK the public tests use.
         - `{CourseLayout.AssignmentsFolder}/{manifest.Id}/{AssignmentManifest.FileName}` and `{CourseLayout.StarterFolder}/{manifest.Id}/`: the homework's
           manifest, starter and public tests. Only the student files are taken from `{manifest.Project}/` at the root of this

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Course.GitHub.Publish;
 using Course.GitHub.Tests.Fake;
 using Course.Grader.Score;
+using Course.Grader.Workspace;
 
 namespace Course.GitHub.Tests.Publish;
 

@@ -1,5 +1,6 @@
 using Course.GitHub.Publish;
 using Course.GitHub.Tests.Fake;
+using Course.Grader.Workspace;
 
 namespace Course.GitHub.Tests.Publish;
 

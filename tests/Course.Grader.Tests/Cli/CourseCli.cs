@@ -14,7 +14,10 @@ static class CourseCli
     }
 
     /// <summary>Exactly the given arguments, output as written (line ends included).</summary>
-    public static (int ExitCode, string Output) RunAsGiven(string[] args)
+    public static (int ExitCode, string Output) RunAsGiven(string[] args) => RunApp(CourseApp.Run, args);
+
+    /// <summary>A command-line app (`course`, `course-grade`) with exactly the given arguments, output as written.</summary>
+    public static (int ExitCode, string Output) RunApp(Func<IEnumerable<string>, IAnsiConsole, int> app, string[] args)
     {
         var output = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -25,7 +28,7 @@ static class CourseCli
             Interactive = InteractionSupport.No,
         });
         console.Profile.Width = 200;
-        var exitCode = CourseApp.Run(args, console);
+        var exitCode = app(args, console);
         return (exitCode, output.ToString());
     }
 }

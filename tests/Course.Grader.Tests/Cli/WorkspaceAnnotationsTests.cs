@@ -1,4 +1,4 @@
-using Course.Cli.Commands;
+using Course.Grade;
 using Course.Grader.Report;
 using Course.Grader.Score;
 using Course.Grader.Tests.Pipeline;

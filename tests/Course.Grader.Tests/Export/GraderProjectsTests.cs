@@ -13,7 +13,9 @@ public class GraderProjectsTests
 
     [SetUp]
     public void CreateRepo() => repo = new TempCourseRepo()
-        .Write("grader/Course.Cli/Course.Cli.csproj", Project("$(CourseRoot)grader/Pipeline/Pipeline.csproj"))
+        .Write("grader/Course.Grade/Course.Grade.csproj", Project("$(CourseRoot)grader/Pipeline/Pipeline.csproj"))
+        .Write("grader/Course.Cli/Course.Cli.csproj", Project("../Course.Grade/Course.Grade.csproj", "../Publishing/Publishing.csproj"))
+        .Write("grader/Publishing/Publishing.csproj", Project("../Pipeline/Pipeline.csproj"))
         .Write("grader/Pipeline/Pipeline.csproj", Project("../Protocol/Protocol.csproj"))
         .Write("grader/Protocol/Protocol.csproj", Project())
         .Write("grader/Sdk/Sdk.csproj", Project())
@@ -28,13 +30,13 @@ public class GraderProjectsTests
         $"<Project Sdk=\"Microsoft.NET.Sdk\">\n  <ItemGroup>\n{string.Concat(references.Select(r => $"    <ProjectReference Include=\"{r}\" />\n"))}  </ItemGroup>\n</Project>\n";
 
     [Test]
-    public void Given_the_cli_and_the_starters_references_When_followed_Then_every_project_they_reach_in_grader_and_no_other()
+    public void Given_the_student_side_grader_and_the_starters_references_When_followed_Then_every_project_they_reach_in_grader_and_no_other_not_the_course_cli()
     {
         var projects = GraderProjects.For(repo.Layout, repo.PathOf("starter/hw0-demo"));
 
         Assert.That(projects, Is.EqualTo(new[]
         {
-            "grader/Course.Cli/Course.Cli.csproj", "grader/Pipeline/Pipeline.csproj", "grader/Protocol/Protocol.csproj", "grader/Sdk/Sdk.csproj",
+            "grader/Course.Grade/Course.Grade.csproj", "grader/Pipeline/Pipeline.csproj", "grader/Protocol/Protocol.csproj", "grader/Sdk/Sdk.csproj",
         }));
     }
 
@@ -50,7 +52,7 @@ public class GraderProjectsTests
 
         Assert.That(projects, Is.EqualTo(new[]
         {
-            "grader/Course.Cli/Course.Cli.csproj", "grader/Pipeline/Pipeline.csproj", "grader/Protocol/Protocol.csproj", "grader/Sdk/Sdk.csproj",
+            "grader/Course.Grade/Course.Grade.csproj", "grader/Pipeline/Pipeline.csproj", "grader/Protocol/Protocol.csproj", "grader/Sdk/Sdk.csproj",
             "models/Lens/Lens.csproj", "models/Weights/Weights.csproj",
         }));
     }

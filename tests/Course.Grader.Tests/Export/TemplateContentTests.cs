@@ -87,12 +87,13 @@ public class TemplateContentTests
     }
 
     [Test]
-    public void Then_the_grader_travels_verbatim_command_line_pipeline_worker_and_test_sdk_and_nothing_else_of_the_grader_folder()
+    public void Then_the_grader_travels_verbatim_student_side_grader_pipeline_worker_and_test_sdk_and_nothing_else_of_the_grader_folder()
     {
-        string[] projects = ["Course.Cli", "Course.Grader", "Course.Worker", "Course.Testing"];
+        // Not Course.Cli, Course.GitHub or Course.Gradebook: a student's grade never publishes or keeps a gradebook.
+        string[] projects = ["Course.Grade", "Course.Grader", "Course.Worker", "Course.Testing"];
         var carried = Directory.EnumerateDirectories(Exported(".course/grader")).Select(Path.GetFileName).ToList();
 
-        Assert.That(carried, Is.SupersetOf(projects));
+        Assert.That(carried, Is.EquivalentTo(projects));
         foreach (var project in carried)
             AssertCopied(Path.Combine(Course.Root, "grader", project!), $".course/grader/{project}");
         var exportedGraderFiles = template.Files.Count(f => f.StartsWith(".course/grader/", StringComparison.Ordinal));

@@ -1,7 +1,7 @@
 using Course.Grader.Report;
 using Spectre.Console;
 
-namespace Course.Cli.Commands;
+namespace Course.Grade;
 
 /// <summary>The report formats `course grade` can print or write.</summary>
 internal static class ReportFormats

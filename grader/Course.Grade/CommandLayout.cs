@@ -1,7 +1,7 @@
 using Course.Grader.Manifest;
 using Spectre.Console;
 
-namespace Course.Cli.Commands;
+namespace Course.Grade;
 
 /// <summary>Finding the course repo and checking an assignment id, shared by the commands that take one.</summary>
 internal static class CommandLayout

@@ -1,9 +1,8 @@
-using Course.GitHub.Publish;
 using Course.Grader.Manifest;
 using Course.Grader.Report;
 using Course.Grader.Workspace;
 
-namespace Course.Cli.Commands;
+namespace Course.Grade;
 
 /// <summary>
 /// A report names student files as the manifest does (<c>Attention.cs</c>); GitHub attaches a workflow

@@ -1,4 +1,4 @@
-namespace Course.Cli;
+namespace Course.Grade;
 
 /// <summary>What `course` exits with; CI scripts rely on these.</summary>
 internal static class ExitCodes

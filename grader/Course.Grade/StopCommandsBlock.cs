@@ -1,6 +1,6 @@
 using Course.Grader.Report;
 
-namespace Course.Cli.Commands;
+namespace Course.Grade;
 
 /// <summary>
 /// Under GitHub Actions, output that carries a student's text (file names, test messages, what their code printed) is

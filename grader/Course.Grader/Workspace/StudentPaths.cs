@@ -1,7 +1,6 @@
 using Course.Grader.Manifest;
-using Course.Grader.Workspace;
 
-namespace Course.GitHub.Publish;
+namespace Course.Grader.Workspace;
 
 /// <summary>
 /// Where the student's files sit in their repository. A report names them as the manifest does

@@ -1,0 +1,138 @@
+// Times the four figures of issue 16 on this machine and prints each beside its target. Everything runs as a child
+// process, as a user would run it: `course` from its Release build, `dotnet test`, and the exported workflow's command.
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+
+const string Hw = "hw3-attention", Project = "Hw3.Attention";
+var suite = args.Contains("--suite");
+var root = FindRoot(AppContext.BaseDirectory);
+var work = Directory.CreateTempSubdirectory("course-bench-").FullName;
+var rows = new List<(string Figure, string Measured, string Target, double Ratio)>();
+var course = Path.Combine(root, "grader/Course.Cli/bin/Release/net10.0/course.dll");
+
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {CpuModel()}, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+Run(root, "dotnet", "build grader/Course.Cli -c Release");
+
+// (a) One grade against `dotnet test`, both on the same exported student checkout holding the reference's files.
+var student = Path.Combine(work, "student");
+Course($"export {Hw} --out {student}");
+foreach (var file in Directory.GetFiles(Path.Combine(root, "reference", Hw, Project), "*.cs"))
+    File.Copy(file, Path.Combine(student, Project, Path.GetFileName(file)), overwrite: true);
+Run(student, "dotnet", "test");                             // warm: build once
+Course($"grade {Hw} --submission {student}");               // warm: compile the trusted tests once
+File.SetLastWriteTimeUtc(Path.Combine(student, Project, "Attention.cs"), DateTime.UtcNow);
+var dotnetTest = Time(() => Run(student, "dotnet", "test"));
+var grade = Time(() => Course($"grade {Hw} --submission {student}"));
+rows.Add(("one grade: dotnet test / course grade", $"{dotnetTest:0.0} s / {grade:0.0} s = {dotnetTest / grade:0.0}x", ">= 4x", dotnetTest / grade / 4));
+
+// (b) A batch of 8 (4 reference, 4 partial) with --jobs 2: CPU of the whole process tree minus the tests' own time.
+var classDir = Path.Combine(work, "class");
+for (var i = 0; i < 8; i++)
+    CopyCs(i < 4 ? Path.Combine(root, "reference", Hw, Project) : Path.Combine(root, "assignments", Hw, "examples", "partial"),
+        Path.Combine(classDir, $"student{i}", Project));
+var gradebook = Path.Combine(work, "gradebook.db");
+var cpuBefore = ChildrenCpuSeconds();
+var batch = Time(() => Course($"batch {Hw} --dir {classDir} --jobs 2 --gradebook {gradebook}"));
+var cpu = ChildrenCpuSeconds() - cpuBefore;
+var testSeconds = TestSeconds(gradebook);
+var overhead = (cpu - testSeconds) / 8;
+rows.Add(("batch of 8, --jobs 2: CPU per submission above the tests",
+    $"({cpu:0.0} s CPU - {testSeconds:0.0} s tests) / 8 = {overhead:0.00} s ({batch:0} s wall)", "<= 0.5 s", 0.5 / Math.Max(overhead, 0.001)));
+
+// (c) A student push: the exported workflow's grade command in a fresh export (no bin/obj), then again.
+var push = Path.Combine(work, "push");
+Course($"export {Hw} --out {push}");
+var workflowRun = Regex.Match(File.ReadAllText(Path.Combine(push, ".github/workflows/classroom.yml")), @"run: (dotnet run .*)").Groups[1].Value;
+var first = Time(() => Run(push, "bash", $"-c \"{workflowRun}\""));
+var later = Time(() => Run(push, "bash", $"-c \"{workflowRun}\""));
+rows.Add(("student push: first run", $"{first:0.0} s", "<= 45 s", 45 / first));
+rows.Add(("student push: later run", $"{later:0.0} s", "<= 20 s", 20 / later));
+
+// (d) The suite, only when asked: it takes about 20 minutes.
+if (suite)
+{
+    var wall = Time(() => Run(root, "dotnet", "test Course.sln"));
+    rows.Add(("suite: dotnet test Course.sln", $"{wall / 60:0.0} min", "<= 5 min", 5 * 60 / wall));
+}
+
+Console.WriteLine($"\n| figure | measured | target | target/measured (>= 1 met) |\n| --- | --- | --- | --- |");
+foreach (var (figure, measured, target, ratio) in rows)
+    Console.WriteLine($"| {figure} | {measured} | {target} | {ratio:0.00} {(ratio >= 1 ? "met" : "not met")} |");
+Console.WriteLine("CPU is getrusage(RUSAGE_CHILDREN) user+sys of course batch and every process it waited for; the tests' time is the sum of the durations the gradebook's reports record.");
+Directory.Delete(work, recursive: true);
+return 0;
+
+void Course(string arguments) => Run(root, "dotnet", $"{course} {arguments} --root {root}");
+
+static void Run(string directory, string file, string arguments)
+{
+    var start = new ProcessStartInfo(file, arguments) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+    using var process = Process.Start(start)!;
+    var output = process.StandardOutput.ReadToEndAsync();
+    var errors = process.StandardError.ReadToEndAsync();
+    process.WaitForExit();
+    if (process.ExitCode != 0)
+        throw new InvalidOperationException($"{file} {arguments} (in {directory}) exited {process.ExitCode}:\n{output.Result}\n{errors.Result}");
+}
+
+static double Time(Action action)
+{
+    var clock = Stopwatch.StartNew();
+    action();
+    return clock.Elapsed.TotalSeconds;
+}
+
+static void CopyCs(string from, string to)
+{
+    Directory.CreateDirectory(to);
+    foreach (var file in Directory.GetFiles(from, "*.cs")) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+}
+
+static double TestSeconds(string gradebook)
+{
+    using var connection = new SqliteConnection($"Data Source={gradebook};Mode=ReadOnly");
+    connection.Open();
+    using var query = connection.CreateCommand();
+    query.CommandText = "SELECT report_json FROM grades";
+    using var reader = query.ExecuteReader();
+    var seconds = 0.0;
+    while (reader.Read())
+    {
+        if (reader.IsDBNull(0)) continue;
+        using var report = JsonDocument.Parse(reader.GetString(0));
+        seconds += report.RootElement.GetProperty("tests").EnumerateArray().Sum(t => t.GetProperty("duration_seconds").GetDouble());
+    }
+    return seconds;
+}
+
+static string FindRoot(string from)
+{
+    for (var dir = new DirectoryInfo(from); dir is not null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "Course.sln"))) return dir.FullName;
+    throw new DirectoryNotFoundException($"no Course.sln above {from}");
+}
+
+static string CpuModel() =>
+    File.Exists("/proc/cpuinfo")
+        ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
+        : RuntimeInformation.ProcessArchitecture.ToString();
+
+// user + sys seconds of every child process this process has waited for, and of what they waited for in turn.
+static double ChildrenCpuSeconds()
+{
+    if (getrusage(-1 /* RUSAGE_CHILDREN */, out var usage) != 0) throw new InvalidOperationException("getrusage failed");
+    return usage.UserSeconds + usage.UserMicroseconds / 1e6 + usage.SystemSeconds + usage.SystemMicroseconds / 1e6;
+}
+
+[DllImport("libc", SetLastError = true)]
+static extern int getrusage(int who, out RUsage usage);
+
+[StructLayout(LayoutKind.Sequential)]
+struct RUsage
+{
+    public long UserSeconds, UserMicroseconds, SystemSeconds, SystemMicroseconds;
+    [MarshalAs(UnmanagedType.ByValArray, SizeConst = 14)] public long[] Rest;
+}

@@ -1,0 +1,4 @@
+using Course.Grade;
+using Spectre.Console;
+
+return GradeApp.Run(args, AnsiConsole.Console);
