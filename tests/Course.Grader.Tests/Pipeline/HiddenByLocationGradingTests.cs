@@ -19,7 +19,7 @@ public class HiddenByLocationGradingTests
         const string id = GivenLibraryCourse.WithoutLibrary;
         var file = course.PathOf($"assignments/{id}/tests/HiddenTests.cs");
         File.WriteAllText(file, File.ReadAllText(file).Replace("[Visibility(Visibility.Hidden)]", "", StringComparison.Ordinal));
-        Assume.That(File.ReadAllText(file), Does.Not.Contain("Visibility"));
+        Assert.That(File.ReadAllText(file), Does.Not.Contain("Visibility"));
 
         var report = await GradePipeline.GradeAsync(new GradeRequest(id,
             new Submission(SubmissionKind.Folder, Path.Combine(course.Layout.ReferenceDir(id), "Hw0.Plain")), course.Layout,
