@@ -25,6 +25,9 @@ static class WorkerEnvironment
 
     const string OpenMpThreads = "OMP_NUM_THREADS";
 
+    /// <summary>The runtime's switch for unoptimised JIT code; <c>build/TorchTests.runsettings</c> sets it for test hosts.</summary>
+    public const string UnoptimisedJit = "DOTNET_JITMinOpts";
+
     /// <summary>Replaces <paramref name="environment"/> (a copy of the grader's) with the worker's.</summary>
     public static void Apply(IDictionary<string, string?> environment, string scratch)
     {
@@ -48,6 +51,13 @@ static class WorkerEnvironment
         environment["DOTNET_EnableDiagnostics"] = "0";
         environment["DOTNET_DbgEnableMiniDump"] = "0";
         environment["DOTNET_EnableCrashReport"] = "0";
+        // TorchSharp 0.107 passes a Scalar's or a Tensor's native handle to libtorch after its last managed use,
+        // so a garbage collection that another thread starts mid-call can finalize it while libtorch reads it:
+        // `a + b` then fails with "Expected false to be true" (c10's toFloat) or worse, and a correct student
+        // loses points at random (dotnet/TorchSharp#1434 is the upstream fix, unmerged). Unoptimised JIT code
+        // keeps every argument alive to the end of its method, which closes that window for all of TorchSharp;
+        // libtorch's kernels are native, so grades cost no measurable time (hw1-hw7 graded within noise).
+        environment[UnoptimisedJit] = "1";
     }
 
     /// <summary>The layer as a run reports it: which variables the worker gets.</summary>

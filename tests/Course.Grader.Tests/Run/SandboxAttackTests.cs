@@ -133,6 +133,7 @@ public class SandboxAttackTests
                     Assert.That(Environment.GetEnvironmentVariable("HOME"), Is.EqualTo(Environment.CurrentDirectory));
                     Assert.That(Path.GetTempPath().TrimEnd('/'), Is.EqualTo(Environment.CurrentDirectory));
                     Assert.That(Environment.GetEnvironmentVariable("DOTNET_EnableDiagnostics"), Is.EqualTo("0"));
+                    Assert.That(Environment.GetEnvironmentVariable("DOTNET_JITMinOpts"), Is.EqualTo("1"), "TorchSharp's finalizer race needs unoptimised JIT code");
                 }
 
                 [Test]

@@ -40,6 +40,7 @@ public class SandboxPiecesTests
             ["DOTNET_EnableDiagnostics"] = "0",
             ["DOTNET_DbgEnableMiniDump"] = "0",
             ["DOTNET_EnableCrashReport"] = "0",
+            ["DOTNET_JITMinOpts"] = "1",
         }));
     }
 
