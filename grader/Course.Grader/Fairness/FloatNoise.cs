@@ -9,8 +9,8 @@ namespace Course.Grader.Fairness;
 /// Simulates the rounding of other hardware in a homework's own code. Every TorchSharp operation a student file calls
 /// whose floating result depends on the order of its arithmetic or on a library's approximation (matrix products,
 /// reductions, softmax, exp and log, a TorchSharp layer's forward: anything not listed in <see cref="ExactOperations"/>)
-/// has its result moved by a fixed function of each value, about 8 units in the last place of its dtype: 1e-6 relative
-/// in float32, the same number of ulps (1e-6 × 2⁻²⁹) in float64. A GPU's reductions, summed in another order, move
+/// has its result moved by a fixed function of each value, up to about 8 units in the last place of its dtype: 1e-6 relative
+/// in float32 at most (half that on average), the same number of ulps (1e-6 × 2⁻²⁹) in float64. A GPU's reductions, summed in another order, move
 /// results by that much, and the change flows through every later layer the way such noise does; a test whose
 /// tolerance only holds for the CPU's order of operations fails under it. Operations that IEEE arithmetic makes exact
 /// on any hardware (copying, indexing, masking, elementwise + − × ÷ and sqrt, comparisons, max and sort) stay exact, so
@@ -119,8 +119,11 @@ public static class FloatNoise
     }
 
     /// <summary>
-    /// x + x·r·sin(12345.678·x) for finite x, the change computed without autograd and added as a constant. Few operations,
-    /// in place on one temporary: a training loop calls it thousands of times.
+    /// x + x·2r·(((12345.678·x) mod 1) − ½) for finite x: a sawtooth of the value, so each value moves by at most r of
+    /// itself, up or down, in a pattern no test can line up with (in float32, values above about 1400 have no fraction
+    /// left after the product and all move by −r of themselves). The change is computed without autograd and added as a
+    /// constant. Few and cheap operations, in place on one temporary, with no Scalar made per call: a training loop calls
+    /// it thousands of times (a sine of such large arguments, the first version, cost more than all the rest together).
     /// </summary>
     const string HelperSource = """
         // Added by `course validate` to simulate other hardware's rounding; not part of the homework.
@@ -128,21 +131,28 @@ public static class FloatNoise
         {
             internal static class Noise
             {
+                // Made once: an implicit Scalar per call would be four allocations, and four finalizers, per operation.
+                static readonly TorchSharp.Scalar Scale = TorchSharp.ScalarExtensionMethods.ToScalar(12345.678);
+                static readonly TorchSharp.Scalar One = TorchSharp.ScalarExtensionMethods.ToScalar(1.0);
+                static readonly TorchSharp.Scalar Half = TorchSharp.ScalarExtensionMethods.ToScalar(0.5);
+                static readonly TorchSharp.Scalar Float32Size = TorchSharp.ScalarExtensionMethods.ToScalar(2e-6);
+                static readonly TorchSharp.Scalar Float64Size = TorchSharp.ScalarExtensionMethods.ToScalar(2e-6 / 536870912.0);
+
                 [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
                 public static TorchSharp.torch.Tensor? Apply(TorchSharp.torch.Tensor? value)
                 {
                     if (value is null) return null;
-                    double relative = value.dtype switch
+                    var size = value.dtype switch
                     {
-                        TorchSharp.torch.ScalarType.Float32 => 1e-6,
-                        TorchSharp.torch.ScalarType.Float64 => 1e-6 / 536870912.0,
-                        _ => 0,
+                        TorchSharp.torch.ScalarType.Float32 => Float32Size,
+                        TorchSharp.torch.ScalarType.Float64 => Float64Size,
+                        _ => null,
                     };
-                    if (relative == 0) return value;
+                    if (size is null) return value;
                     using var x = value.detach();
-                    using var change = x.mul(12345.678);
-                    change.sin_().mul_(x).mul_(relative).nan_to_num_(0, 0, 0);
-                    return value.add(change);
+                    using var change = x.mul(Scale);
+                    change.remainder_(One).sub_(Half).mul_(x).nan_to_num_(0, 0, 0);
+                    return value.add(change, size);
                 }
             }
         }
