@@ -28,7 +28,8 @@ public class TorchSharpRaceTests
                 garbage.Add(new byte[1024]);
                 if (garbage.Count > 1000) garbage.Clear();
             }
-        }) { IsBackground = true };
+        })
+        { IsBackground = true };
         churn.Start();
         try
         {

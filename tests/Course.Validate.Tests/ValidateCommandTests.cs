@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Course.Cli;
 using Course.Grader.Fairness;
-using Course.Grader.Tests.Pipeline;
+using Course.Grader.Manifest;
+using Course.Tests.Shared;
 
-namespace Course.Grader.Tests.Cli;
+namespace Course.Validate.Tests;
 
 /// <summary>
 /// `course validate` and `course grade` on every homework of the repo: a homework lands only when its tests
@@ -12,7 +14,15 @@ namespace Course.Grader.Tests.Cli;
 [NonParallelizable]
 public class ValidateCommandTests
 {
-    static IEnumerable<string> Homeworks() => Hw3Submissions.Layout.AssignmentIds();
+    static readonly CourseLayout Layout = CourseLayout.FindFrom(AppContext.BaseDirectory);
+
+    static IEnumerable<string> Homeworks() => Layout.AssignmentIds();
+
+    static (int ExitCode, string Output) Run(params string[] args)
+    {
+        var (exitCode, output) = ConsoleApps.Run(CourseApp.Run, [.. args, "--root", Layout.Root]);
+        return (exitCode, output.Replace("\r\n", "\n"));
+    }
 
     [Test]
     public void Given_the_repo_Then_every_homework_in_it_is_checked_here() =>
@@ -21,13 +31,13 @@ public class ValidateCommandTests
     [TestCaseSource(nameof(Homeworks))]
     public void Given_a_homework_When_validated_Then_it_exits_0_with_reference_full_marks_also_under_float_noise_starter_zero_every_region_guarded_and_its_corpus_holding(string id)
     {
-        var manifest = Hw3Submissions.Layout.LoadManifest(id);
-        var project = Path.Combine(Hw3Submissions.Layout.ReferenceDir(id), manifest.Project);
+        var manifest = Layout.LoadManifest(id);
+        var project = Path.Combine(Layout.ReferenceDir(id), manifest.Project);
         var regions = manifest.StudentFiles.Sum(f => Regex.Count(File.ReadAllText(Path.Combine(project, f)), "// BEGIN SOLUTION"));
 
-        var (exitCode, output) = CourseCli.Run("validate", id);
+        var (exitCode, output) = Run("validate", id);
 
-        var corpus = VariantCorpus.Load(Hw3Submissions.Layout, id);
+        var corpus = VariantCorpus.Load(Layout, id);
 
         Assert.That(exitCode, Is.EqualTo(0), output);
         Assert.That(output, Does.Match(@"reference gets full marks\s+│\s+100/100\s+│\s+ok"));
@@ -46,7 +56,7 @@ public class ValidateCommandTests
     [TestCaseSource(nameof(Homeworks))]
     public void Given_a_homework_When_its_bundled_partial_submission_is_graded_Then_it_earns_partial_credit_with_feedback(string id)
     {
-        var (exitCode, output) = CourseCli.Run("grade", id);
+        var (exitCode, output) = Run("grade", id);
 
         Assert.That(exitCode, Is.EqualTo(0), output);
         var score = Regex.Match(output, @"Score: ([\d.]+)/([\d.]+)");
@@ -59,7 +69,7 @@ public class ValidateCommandTests
     [Test]
     public void Given_no_room_for_a_single_job_When_validating_Then_it_exits_2_before_grading_anything()
     {
-        var (exitCode, output) = CourseCli.Run("validate", "hw1-lm-basics", "--jobs", "0");
+        var (exitCode, output) = Run("validate", "hw1-lm-basics", "--jobs", "0");
 
         Assert.That(exitCode, Is.EqualTo(2), output);
         Assert.That(output, Does.Contain("--jobs must be at least 1").And.Not.Contain("grading reference"));

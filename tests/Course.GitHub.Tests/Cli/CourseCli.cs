@@ -1,5 +1,5 @@
 using Course.Cli;
-using Spectre.Console;
+using Course.Tests.Shared;
 
 namespace Course.GitHub.Tests.Cli;
 
@@ -8,16 +8,7 @@ static class CourseCli
 {
     public static (int ExitCode, string Output) Run(params string[] args)
     {
-        var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(output),
-            Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = 200;
-        var exitCode = CourseApp.Run([.. args, "--root", Hw3Files.Layout.Root], console);
-        return (exitCode, output.ToString().Replace("\r\n", "\n"));
+        var (exitCode, output) = ConsoleApps.Run(CourseApp.Run, [.. args, "--root", Hw3Files.Layout.Root]);
+        return (exitCode, output.Replace("\r\n", "\n"));
     }
 }

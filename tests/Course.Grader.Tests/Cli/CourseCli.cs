@@ -1,5 +1,6 @@
 using Course.Cli;
 using Course.Grader.Tests.Pipeline;
+using Course.Tests.Shared;
 using Spectre.Console;
 
 namespace Course.Grader.Tests.Cli;
@@ -17,18 +18,5 @@ static class CourseCli
     public static (int ExitCode, string Output) RunAsGiven(string[] args) => RunApp(CourseApp.Run, args);
 
     /// <summary>A command-line app (`course`, `course-grade`) with exactly the given arguments, output as written.</summary>
-    public static (int ExitCode, string Output) RunApp(Func<IEnumerable<string>, IAnsiConsole, int> app, string[] args)
-    {
-        var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(output),
-            Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = 200;
-        var exitCode = app(args, console);
-        return (exitCode, output.ToString());
-    }
+    public static (int ExitCode, string Output) RunApp(Func<IEnumerable<string>, IAnsiConsole, int> app, string[] args) => ConsoleApps.Run(app, args);
 }

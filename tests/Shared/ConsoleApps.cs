@@ -1,0 +1,23 @@
+using Spectre.Console;
+
+namespace Course.Tests.Shared;
+
+/// <summary>Runs a command-line app of the course (`course`, `course-grade`) in process, on a plain wide console whose output a test reads.</summary>
+static class ConsoleApps
+{
+    /// <summary>Exactly the given arguments; the output as written (line ends included).</summary>
+    public static (int ExitCode, string Output) Run(Func<IEnumerable<string>, IAnsiConsole, int> app, string[] args)
+    {
+        var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Out = new AnsiConsoleOutput(output),
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 200;
+        var exitCode = app(args, console);
+        return (exitCode, output.ToString());
+    }
+}
