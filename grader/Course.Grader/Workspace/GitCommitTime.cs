@@ -10,7 +10,8 @@ namespace Course.Grader.Workspace;
 /// The committer date of a commit in a folder's <c>.git</c>, read from the object files themselves (a loose object, or a
 /// whole object in a pack found through its version-2 index), never by running git in a folder a student controls. Every
 /// file is read as a regular file under a size cap, and the object must hash to the commit id; a commit stored as a delta,
-/// or anything else unexpected, gives null.
+/// or anything else unexpected (an index whose tables point outside itself, a file that cannot be read), gives null:
+/// one student's crafted <c>.git</c> costs that student the commit time, never the batch its listing.
 /// </summary>
 public static class GitCommitTime
 {
@@ -20,8 +21,15 @@ public static class GitCommitTime
     public static DateTimeOffset? Of(string folder, string commit)
     {
         var objects = Path.Combine(folder, ".git", "objects");
-        var body = Loose(objects, commit) ?? Packed(objects, commit);
-        return body is null ? null : CommitterDate(body);
+        try
+        {
+            var body = Loose(objects, commit) ?? Packed(objects, commit);
+            return body is null ? null : CommitterDate(body);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     static string? Loose(string objects, string commit)
@@ -71,6 +79,7 @@ public static class GitCommitTime
         long names = fanout + 1024, offsets = names + count * (hash + 4), large = offsets + count * 4;
         if (idx.Length < large) return null;
         long lo = id[0] == 0 ? 0 : BinaryPrimitives.ReadUInt32BigEndian(idx.AsSpan(fanout + (id[0] - 1) * 4)), hi = BinaryPrimitives.ReadUInt32BigEndian(idx.AsSpan(fanout + id[0] * 4));
+        if (lo > hi || hi > count) return null; // the fan-out table must stay inside the name table
         while (lo < hi)
         {
             var mid = (lo + hi) / 2;
