@@ -6,7 +6,8 @@ namespace Course.Tests.Shared;
 static class ConsoleApps
 {
     /// <summary>Exactly the given arguments; the output as written (line ends included).</summary>
-    public static (int ExitCode, string Output) Run(Func<IEnumerable<string>, IAnsiConsole, int> app, string[] args)
+    /// <param name="width">Columns; null keeps Spectre's own default (80), which snapshots taken on it need.</param>
+    public static (int ExitCode, string Output) Run(Func<IEnumerable<string>, IAnsiConsole, int> app, string[] args, int? width = 200)
     {
         var output = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -16,7 +17,7 @@ static class ConsoleApps
             Out = new AnsiConsoleOutput(output),
             Interactive = InteractionSupport.No,
         });
-        console.Profile.Width = 200;
+        if (width is { } columns) console.Profile.Width = columns;
         var exitCode = app(args, console);
         return (exitCode, output.ToString());
     }

@@ -1,6 +1,6 @@
 using Course.Cli;
 using Snapshooter.NUnit;
-using Spectre.Console;
+using Course.Tests.Shared;
 
 namespace Course.Grader.Tests.Authoring;
 
@@ -19,16 +19,8 @@ public class SyncCommandTests
 
     private (int ExitCode, string Output) Course(params string[] args)
     {
-        var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(output),
-            Interactive = InteractionSupport.No,
-        });
-        var exitCode = CourseApp.Run([.. args, "--root", repo.Root], console);
-        return (exitCode, output.ToString().Replace("\r\n", "\n"));
+        var (exitCode, output) = ConsoleApps.Run(CourseApp.Run, [.. args, "--root", repo.Root], width: null);
+        return (exitCode, output.Replace("\r\n", "\n"));
     }
 
     [Test]

@@ -4,7 +4,7 @@ using Course.Grader.Tests.Authoring;
 using Course.Grader.Tests.Cli;
 using Course.Grader.Tests.Pipeline;
 using Snapshooter.NUnit;
-using Spectre.Console;
+using Course.Tests.Shared;
 
 namespace Course.Grader.Tests.Export;
 
@@ -134,16 +134,6 @@ public class ExportCommandTests
         .Write("assignments/hw0-demo/assignment.yaml", "id: hw0-demo\n")
         .Write("starter/hw0-demo/Hw0/Counter.cs", "class Counter {}\n");
 
-    static (int ExitCode, string Output) Course(TempCourseRepo repo, params string[] args)
-    {
-        var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(output),
-            Interactive = InteractionSupport.No,
-        });
-        return (CourseApp.Run([.. args, "--root", repo.Root], console), output.ToString());
-    }
+    static (int ExitCode, string Output) Course(TempCourseRepo repo, params string[] args) =>
+        ConsoleApps.Run(CourseApp.Run, [.. args, "--root", repo.Root], width: null);
 }
