@@ -1,6 +1,6 @@
 using Course.Cli;
-using Snapshooter.NUnit;
 using Course.Tests.Shared;
+using Snapshooter.NUnit;
 
 namespace Course.Grader.Tests.Authoring;
 

@@ -3,8 +3,8 @@ using Course.Grader.Export;
 using Course.Grader.Tests.Authoring;
 using Course.Grader.Tests.Cli;
 using Course.Grader.Tests.Pipeline;
-using Snapshooter.NUnit;
 using Course.Tests.Shared;
+using Snapshooter.NUnit;
 
 namespace Course.Grader.Tests.Export;
 
