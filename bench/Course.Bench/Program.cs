@@ -54,8 +54,8 @@ rows.Add(("student push: later run", $"{later:0.0} s", "<= 20 s", 20 / later));
 // (d) The suite, only when asked: it takes about 20 minutes.
 if (suite)
 {
-    var wall = Time(() => Run(root, "dotnet", "test Course.sln"));
-    rows.Add(("suite: dotnet test Course.sln", $"{wall / 60:0.0} min", "<= 5 min", 5 * 60 / wall));
+    var wall = Time(() => { Run(root, "dotnet", "build Course.sln"); Run(root, "dotnet", "test Course.sln --no-build"); });
+    rows.Add(("suite: dotnet build, then dotnet test --no-build", $"{wall / 60:0.0} min", "<= 5 min", 5 * 60 / wall));
 }
 
 Console.WriteLine($"\n| figure | measured | target | target/measured (>= 1 met) |\n| --- | --- | --- | --- |");
