@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Course.Cli;
 using Course.Grader.Fairness;
 using Course.Grader.Manifest;
 using Course.Tests.Shared;
@@ -18,11 +17,7 @@ public class ValidateCommandTests
 
     static IEnumerable<string> Homeworks() => Layout.AssignmentIds();
 
-    static (int ExitCode, string Output) Run(params string[] args)
-    {
-        var (exitCode, output) = ConsoleApps.Run(CourseApp.Run, [.. args, "--root", Layout.Root]);
-        return (exitCode, output.Replace("\r\n", "\n"));
-    }
+    static (int ExitCode, string Output) Run(params string[] args) => ConsoleApps.Course(Layout.Root, args);
 
     [Test]
     public void Given_the_repo_Then_every_homework_in_it_is_checked_here() =>

@@ -1,4 +1,3 @@
-using Course.Cli;
 using Course.Tests.Shared;
 
 namespace Course.GitHub.Tests.Cli;
@@ -6,9 +5,5 @@ namespace Course.GitHub.Tests.Cli;
 /// <summary>Runs `course` in process against this repo, on a plain wide console whose output the test reads.</summary>
 static class CourseCli
 {
-    public static (int ExitCode, string Output) Run(params string[] args)
-    {
-        var (exitCode, output) = ConsoleApps.Run(CourseApp.Run, [.. args, "--root", Hw3Files.Layout.Root]);
-        return (exitCode, output.Replace("\r\n", "\n"));
-    }
+    public static (int ExitCode, string Output) Run(params string[] args) => ConsoleApps.Course(Hw3Files.Layout.Root, args);
 }

@@ -1,4 +1,3 @@
-using Course.Cli;
 using Course.Tests.Shared;
 using Snapshooter.NUnit;
 
@@ -17,11 +16,7 @@ public class SyncCommandTests
     [TearDown]
     public void DeleteRepo() => repo.Dispose();
 
-    private (int ExitCode, string Output) Course(params string[] args)
-    {
-        var (exitCode, output) = ConsoleApps.Run(CourseApp.Run, [.. args, "--root", repo.Root], width: null);
-        return (exitCode, output.Replace("\r\n", "\n"));
-    }
+    private (int ExitCode, string Output) Course(params string[] args) => ConsoleApps.Course(repo.Root, args, width: null);
 
     [Test]
     public void Given_no_starter_When_checked_Then_it_exits_1_and_lists_the_missing_files()

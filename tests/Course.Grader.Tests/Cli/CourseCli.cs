@@ -8,11 +8,7 @@ namespace Course.Grader.Tests.Cli;
 /// <summary>Runs `course` in process against this repo, on a plain wide console whose output the test reads.</summary>
 static class CourseCli
 {
-    public static (int ExitCode, string Output) Run(params string[] args)
-    {
-        var (exitCode, output) = RunAsGiven([.. args, "--root", Hw3Submissions.Layout.Root]);
-        return (exitCode, output.Replace("\r\n", "\n"));
-    }
+    public static (int ExitCode, string Output) Run(params string[] args) => ConsoleApps.Course(Hw3Submissions.Layout.Root, args);
 
     /// <summary>Exactly the given arguments, output as written (line ends included).</summary>
     public static (int ExitCode, string Output) RunAsGiven(string[] args) => RunApp(CourseApp.Run, args);

@@ -39,20 +39,20 @@ public class GitCommitTimeTests
     /// The fan-out entries from the commit's first byte up to the last but one claim 2^31 - 16 names, while the last (the
     /// count, which sizes the tables) stays true: a binary search over them would index far outside the file, past int's range.
     /// </summary>
-    static void PointFanOutPastTheNames(byte[] idx, string head)
+    static void PointFanOutPastTheNames(string index, string head)
     {
+        var idx = File.ReadAllBytes(index);
         int first = Convert.FromHexString(head)[0];
         Assert.That(first, Is.LessThan(255), "the fixture's commit id leaves a fan-out entry to change before the count");
         for (var b = first; b < 255; b++) BinaryPrimitives.WriteUInt32BigEndian(idx.AsSpan(8 + b * 4), 0x7ffffff0);
+        File.WriteAllBytes(index, idx);
     }
 
     [Test]
     public void Given_a_pack_index_whose_fan_out_points_past_its_name_table_Then_there_is_no_commit_time()
     {
         var (folder, head, index) = Packed("fanout");
-        var idx = File.ReadAllBytes(index);
-        PointFanOutPastTheNames(idx, head);
-        File.WriteAllBytes(index, idx);
+        PointFanOutPastTheNames(index, head);
 
         Assert.That(GitCommitTime.Of(folder, head), Is.Null);
     }
@@ -106,10 +106,8 @@ public class GitCommitTimeTests
     [Test]
     public async Task Given_a_class_with_a_crafted_pack_index_When_listed_Then_everyone_is_listed_and_that_student_gets_the_files_time()
     {
-        var (folder, head, index) = Packed("crafted");
-        var idx = File.ReadAllBytes(index);
-        PointFanOutPastTheNames(idx, head);
-        File.WriteAllBytes(index, idx);
+        var (_, head, index) = Packed("crafted");
+        PointFanOutPastTheNames(index, head);
         Hw3Class.Folder(Hw3Class.PartialWork(temp["plain"]), Hw3Class.OnTime);
 
         var listed = (await new DirectorySource(temp.Path).ListAsync(Hw3Class.Policy, CancellationToken.None)).ToDictionary(s => s.Student);
