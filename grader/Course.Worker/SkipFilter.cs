@@ -1,3 +1,4 @@
+using Course.Grader.Run;
 using NUnit.Framework.Interfaces;
 using NUnit.Framework.Internal;
 
@@ -10,11 +11,7 @@ namespace Course.Worker;
 /// </summary>
 sealed class SkipFilter(IReadOnlySet<string> skip, IReadOnlyList<string> only) : TestFilter
 {
-    public override bool Match(ITest test) => !test.IsSuite && !skip.Contains(test.FullName) && (only.Count == 0 || only.Any(name => Names(name, test.FullName)));
-
-    /// <summary>The test itself, or a fixture or parameterised method it belongs to.</summary>
-    static bool Names(string name, string test) =>
-        test == name || (test.StartsWith(name, StringComparison.Ordinal) && test[name.Length] is '.' or '(');
+    public override bool Match(ITest test) => !test.IsSuite && !skip.Contains(test.FullName) && (only.Count == 0 || only.Any(name => TestNames.Selects(name, test.FullName)));
 
     public override bool IsExplicitMatch(ITest test) => false;
 

@@ -22,7 +22,7 @@ public sealed class MemberGraph
             var model = compilation.GetSemanticModel(tree);
             foreach (var node in tree.GetRoot().DescendantNodes())
             {
-                if (node is not (SimpleNameSyntax or ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax)) continue;
+                if (!MayCall(node)) continue;
                 var target = model.GetSymbolInfo(node).Symbol;
                 var from = ContainingMemberId(model, node);
                 if (target is null || from is null) continue;
@@ -32,6 +32,14 @@ public sealed class MemberGraph
         }
         return graph;
     }
+
+    /// <summary>
+    /// A name, a <c>new</c>, and the syntax that calls a member without naming it: an indexer (<c>cache["name"]</c>), an
+    /// operator, a conversion written as a cast, a <c>base(...)</c> or <c>this(...)</c> constructor call.
+    /// </summary>
+    static bool MayCall(SyntaxNode node) => node is SimpleNameSyntax or ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax
+        or ElementAccessExpressionSyntax or ImplicitElementAccessSyntax or ConstructorInitializerSyntax or CastExpressionSyntax
+        or BinaryExpressionSyntax or PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax or AssignmentExpressionSyntax;
 
     public static MemberGraph Merge(params MemberGraph[] graphs)
     {

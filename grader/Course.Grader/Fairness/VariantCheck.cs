@@ -1,3 +1,4 @@
+using Course.Grader.Run;
 using Course.Grader.Score;
 
 namespace Course.Grader.Fairness;
@@ -9,11 +10,11 @@ public sealed record VariantCheck(Variant Variant, GradeReport Report)
     public IReadOnlyList<string>? RanOnly { get; init; }
 
     /// <summary>For a bug, the tests its <see cref="Variant.CaughtBy"/> names, as graded.</summary>
-    public IReadOnlyList<TestGrade> Catchers => Report.Tests.Where(t => Variant.CaughtBy.Any(name => Names(name, t.FullName))).ToList();
+    public IReadOnlyList<TestGrade> Catchers => Report.Tests.Where(t => Variant.CaughtBy.Any(name => TestNames.Selects(name, t.FullName))).ToList();
 
     /// <summary>The tests the check is about: a bug's <see cref="Catchers"/>, or the tests a correct variant ran.</summary>
     public IReadOnlyList<TestGrade> Checked => Variant.Kind == VariantKind.Bug ? Catchers
-        : RanOnly is null ? Report.Tests : Report.Tests.Where(t => RanOnly.Any(name => Names(name, t.FullName))).ToList();
+        : RanOnly is null ? Report.Tests : Report.Tests.Where(t => RanOnly.Any(name => TestNames.Selects(name, t.FullName))).ToList();
 
     /// <summary>
     /// Correct: graded, and every test it ran passed (all of them with full marks). Bug: graded (it compiled and was not
@@ -21,7 +22,7 @@ public sealed record VariantCheck(Variant Variant, GradeReport Report)
     /// </summary>
     public bool Holds => Report.Status == GradeStatus.Graded && (Variant.Kind == VariantKind.Correct
         ? Checked.Count > 0 && Checked.All(t => t.Passed)
-        : Variant.CaughtBy.All(name => Report.Tests.Any(t => Names(name, t.FullName))) &&
+        : Variant.CaughtBy.All(name => Report.Tests.Any(t => TestNames.Selects(name, t.FullName))) &&
           Catchers.All(t => !t.Passed && t.Message != ScoreStage.NoResult));
 
     /// <summary>What went wrong, in one line, or null when the check holds.</summary>
@@ -38,15 +39,11 @@ public sealed record VariantCheck(Variant Variant, GradeReport Report)
                 return $"a correct solution loses {ScoreStage.Format(lost.Sum(t => t.MaxScore))} point(s) in {lost.Count} test(s); " +
                        $"the first is {lost[0].FullName}: {lost[0].Message.Split('\n')[0]}";
             }
-            var unknown = Variant.CaughtBy.FirstOrDefault(name => !Report.Tests.Any(t => Names(name, t.FullName)));
+            var unknown = Variant.CaughtBy.FirstOrDefault(name => !Report.Tests.Any(t => TestNames.Selects(name, t.FullName)));
             if (unknown is not null) return $"caught_by names '{unknown}', which is no test of this homework";
             var passing = Catchers.Where(t => t.Passed).Select(t => t.FullName).ToList();
             if (passing.Count > 0) return $"the bug passes {string.Join(", ", passing)}";
             return $"{Catchers.First(t => t.Message == ScoreStage.NoResult).FullName} did not run";
         }
     }
-
-    /// <summary>The test itself, or a fixture or parameterised method it belongs to (as the worker's --only matches).</summary>
-    static bool Names(string name, string test) =>
-        test == name || (test.Length > name.Length && test.StartsWith(name, StringComparison.Ordinal) && test[name.Length] is '.' or '(');
 }

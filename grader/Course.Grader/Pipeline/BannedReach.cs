@@ -14,9 +14,9 @@ static class BannedReach
         if (violations.Count == 0) return result;
         var byMember = violations.Where(v => v.Member is not null).GroupBy(v => v.Member!).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var reach = TestReach.Of(homework, suites.Select(s => (Compilation)s.Compilation), homeworkGraph);
-        foreach (var (testName, methodId) in reach.Tests)
+        foreach (var (testName, roots) in reach.Tests)
         {
-            var hit = reach.From(methodId).Select(m => byMember.GetValueOrDefault(m)).FirstOrDefault(v => v is not null);
+            var hit = reach.FromTest(roots).Select(m => byMember.GetValueOrDefault(m)).FirstOrDefault(v => v is not null);
             if (hit is not null) result[testName] = hit;
         }
         return result;

@@ -144,7 +144,7 @@ public static class GradePipeline
             .Select(i => new Annotation(AnnotationLevel.Warning, i.Cause.File ?? "", i.Cause.Line, i.Cause.Column,
                 "a test does not compile against your code", $"{i.Member}: {i.Cause.Message}"))
             .Where(a => studentFiles.Contains(a.File));
-        return Scored(run.Tests, bannedReached, [.. annotations, .. isolated]) with { Sandbox = run.Sandbox };
+        return Scored(run.Tests, bannedReached, [.. annotations, .. isolated]) with { Sandbox = run.Sandbox, RunIncidents = run.Incidents.Count };
     }
 
     static readonly IReadOnlyDictionary<string, AnalysisFinding> NoFindings = new Dictionary<string, AnalysisFinding>();

@@ -1,4 +1,5 @@
 using Course.Grader.Analyze;
+using Course.Grader.Run;
 using Microsoft.CodeAnalysis;
 
 namespace Course.Grader.Pipeline;
@@ -6,8 +7,9 @@ namespace Course.Grader.Pipeline;
 /// <summary>
 /// Which tests can reach which homework members, through any chain of calls: the member graph of the homework and its
 /// test suites, where creating an instance of a homework type also reaches its overrides (a test calls
-/// <c>module.call(x)</c> and TorchSharp calls the student's <c>forward</c>, an edge no syntax shows). Over-approximate on
-/// purpose: a test that may reach a member counts.
+/// <c>module.call(x)</c> and TorchSharp calls the student's <c>forward</c>, an edge no syntax shows). A test starts from
+/// its method and from what NUnit runs around it: its fixture's constructors, field initialisers and setup and teardown
+/// methods, its base fixtures' included. Over-approximate on purpose: a test that may reach a member counts.
 /// </summary>
 sealed class TestReach
 {
@@ -15,15 +17,15 @@ sealed class TestReach
     readonly IReadOnlyDictionary<string, IReadOnlyList<string>> dispatch;
     readonly Dictionary<string, ISet<string>> reachable = new(StringComparer.Ordinal);
 
-    TestReach(MemberGraph graph, IReadOnlyDictionary<string, IReadOnlyList<string>> dispatch, IReadOnlyList<(string TestName, string MethodId)> tests)
+    TestReach(MemberGraph graph, IReadOnlyDictionary<string, IReadOnlyList<string>> dispatch, IReadOnlyList<(string TestName, IReadOnlyList<string> Roots)> tests)
     {
         this.graph = graph;
         this.dispatch = dispatch;
         Tests = tests;
     }
 
-    /// <summary>Every test method by its name prefix (Namespace.Class.Method) and its member ID.</summary>
-    public IReadOnlyList<(string TestName, string MethodId)> Tests { get; }
+    /// <summary>Every test method by its name prefix (Namespace.Class.Method), and the member IDs it starts from (its own first).</summary>
+    public IReadOnlyList<(string TestName, IReadOnlyList<string> Roots)> Tests { get; }
 
     public static TestReach Of(Compilation homework, IEnumerable<Compilation> suites, MemberGraph? homeworkGraph = null)
     {
@@ -50,9 +52,34 @@ sealed class TestReach
         return reachable[methodId] = seen;
     }
 
+    /// <summary>The members a test method can reach, from each of its roots (see <see cref="Tests"/>).</summary>
+    public ISet<string> FromTest(IReadOnlyList<string> roots)
+    {
+        if (roots.Count == 1) return From(roots[0]);
+        var key = string.Join('\n', roots);
+        if (reachable.TryGetValue(key, out var known)) return known;
+        var all = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var root in roots) all.UnionWith(From(root));
+        return reachable[key] = all;
+    }
+
     /// <summary>The names of the tests that can reach <paramref name="memberId"/>, in ordinal order.</summary>
     public IReadOnlyList<string> TestsReaching(string memberId) =>
-        [.. Tests.Where(t => From(t.MethodId).Contains(memberId)).Select(t => t.TestName).Distinct().Order(StringComparer.Ordinal)];
+        [.. Tests.Where(t => FromTest(t.Roots).Contains(memberId)).Select(t => t.TestName).Distinct().Order(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The members the tests <paramref name="name"/> names can reach: a test method's name, a case of it ("Method(1,2)"),
+    /// or a fixture's or namespace's prefix, as <c>--only</c> takes them. Null when the name matches no test method.
+    /// </summary>
+    public ISet<string>? ReachedBy(string name)
+    {
+        var matching = Tests.Where(t => TestNames.Selects(name, t.TestName) || TestNames.Selects(t.TestName, name)).ToList();
+        if (matching.Count == 0) return null;
+        if (matching.Count == 1) return FromTest(matching[0].Roots);
+        var all = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var test in matching) all.UnionWith(FromTest(test.Roots));
+        return all;
+    }
 
     /// <summary>The ID of the member declared around line <paramref name="line"/> (1-based) of <paramref name="file"/>, or null.</summary>
     public static string? MemberAt(Compilation homework, string file, int line)
@@ -95,8 +122,8 @@ sealed class TestReach
         }
     }
 
-    /// <summary>Every method with an NUnit test attribute, by its test name prefix (Namespace.Class.Method).</summary>
-    static IEnumerable<(string TestName, string MethodId)> TestMethods(Compilation suite)
+    /// <summary>Every method with an NUnit test attribute, by its test name prefix (Namespace.Class.Method), with its roots.</summary>
+    static IEnumerable<(string TestName, IReadOnlyList<string> Roots)> TestMethods(Compilation suite)
     {
         var stack = new Stack<INamespaceOrTypeSymbol>([suite.Assembly.GlobalNamespace]);
         while (stack.TryPop(out var container))
@@ -104,15 +131,31 @@ sealed class TestReach
             foreach (var member in container.GetMembers())
             {
                 if (member is INamespaceOrTypeSymbol nested) stack.Push(nested);
-                if (member is IMethodSymbol method && method.GetAttributes().Any(a => a.AttributeClass?.ContainingNamespace?.ToDisplayString() == "NUnit.Framework"
-                        && a.AttributeClass.Name is "TestAttribute" or "TestCaseAttribute" or "TestCaseSourceAttribute" or "TheoryAttribute"))
-                {
-                    var id = DocumentationCommentId.CreateDeclarationId(method);
-                    if (id is null) continue;
-                    var tilde = id.IndexOf('~');
-                    yield return ($"{method.ContainingType.ToDisplayString()}.{method.Name}", tilde < 0 ? id : id[..tilde]);
-                }
+                if (member is IMethodSymbol method && HasNUnitAttribute(method, TestAttributes) && Id(method) is { } id)
+                    yield return ($"{method.ContainingType.ToDisplayString()}.{method.Name}", [id, .. FixtureRoots(method.ContainingType)]);
             }
         }
     }
+
+    static readonly string[] TestAttributes = ["TestAttribute", "TestCaseAttribute", "TestCaseSourceAttribute", "TheoryAttribute"];
+
+    static readonly string[] AroundAttributes = ["SetUpAttribute", "TearDownAttribute", "OneTimeSetUpAttribute", "OneTimeTearDownAttribute"];
+
+    /// <summary>What NUnit runs for any test of a fixture: the type (its field initialisers), constructors, setups and teardowns, of it and its bases.</summary>
+    static IEnumerable<string> FixtureRoots(INamedTypeSymbol fixture)
+    {
+        for (var type = fixture; type is not null && type.SpecialType != SpecialType.System_Object; type = type.BaseType)
+        {
+            if (Id(type) is { } typeId) yield return typeId;
+            foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
+                if (method.MethodKind is MethodKind.Constructor or MethodKind.StaticConstructor || HasNUnitAttribute(method, AroundAttributes))
+                    if (Id(method) is { } id) yield return id;
+        }
+    }
+
+    static bool HasNUnitAttribute(IMethodSymbol method, string[] names) =>
+        method.GetAttributes().Any(a => a.AttributeClass?.ContainingNamespace?.ToDisplayString() == "NUnit.Framework" && names.Contains(a.AttributeClass.Name));
+
+    /// <summary>The member's ID in the form <see cref="MemberGraph"/> uses.</summary>
+    static string? Id(ISymbol symbol) => SymbolIds.Of(symbol);
 }

@@ -12,7 +12,8 @@ namespace Course.Grader.Pipeline;
 /// hardware (<see cref="FloatNoise"/>), the reference with each solution region stubbed in turn, and the homework's
 /// corpus of correct variants (under the same noise) and bugs (<see cref="VariantCorpus"/>), all through the same
 /// pipeline a student's submission goes through. The reference runs alone (its per-test times are reported); the
-/// other runs go <paramref name="jobs"/> at a time, each in its own worker process, and come back in a fixed order.
+/// other checks share runs where none can change what another's tests see (<see cref="RunCombiner"/>), go
+/// <paramref name="jobs"/> runs at a time, and come back in a fixed order.
 /// </summary>
 public static class ValidatePipeline
 {
@@ -32,12 +33,14 @@ public static class ValidatePipeline
         var studentFiles = new HashSet<string>(manifest.StudentFiles, StringComparer.Ordinal);
 
         var timings = new System.Collections.Concurrent.ConcurrentBag<RunTiming>();
-        async Task<GradeReport> Grade(AssemblySources homework, string what, IReadOnlyList<string>? only, CancellationToken token)
+        var limits = RunLimits.From(manifest.Limits);
+        async Task<GradeReport> Grade(AssemblySources homework, string what, IReadOnlyList<string>? only, CancellationToken token, int checks = 1)
         {
             progress?.Report(what);
             var clock = System.Diagnostics.Stopwatch.StartNew();
+            // Checks that share a run share its time limit: each gets the whole of it, as alone.
             var report = await GradePipeline.GradeWorkspaceAsync(suites, homework, [], provenance with { SubmissionSource = what }, includeHidden: true, worker, now,
-                only: only, cancellationToken: token);
+                limits with { TotalTimeout = limits.TotalTimeout * checks }, only: only, cancellationToken: token);
             timings.Add(new RunTiming(what, clock.Elapsed.TotalSeconds, report.Tests.Sum(t => t.DurationSeconds), report.Tests.Count(t => t.DurationSeconds > 0)));
             return report;
         }
@@ -56,20 +59,21 @@ public static class ValidatePipeline
         var (homeworkCompilation, suiteCompilations) = CompileStage.ForReading(
             new CompileRequest(Sources(referenceFiles), [.. suites.Suites(includeHidden: true).Select(s => s.Sources)], worker.LibraryAssemblies, given));
         var reach = TestReach.Of(homeworkCompilation, suiteCompilations);
+        var combiner = new RunCombiner(referenceFiles, homeworkCompilation, reach);
 
         // The starter first, then the reference under float noise, one variant per solution region (Region is null for the
         // others), and the corpus's bugs on the tests that must catch them.
-        var runs = new List<(string What, string? Region, Variant? Variant, AssemblySources Homework, IReadOnlyList<string>? Only)>
+        var runs = new List<(CheckRun Run, string? Region, Variant? Variant)>
         {
-            ("starter", null, null, Sources(SourceFile.ReadFolder(suites.StarterProject, suites.StarterProject)), null),
-            (NoiseRun, null, null, Noisy(referenceFiles), null),
+            (new CheckRun("starter", SourceFile.ReadFolder(suites.StarterProject, suites.StarterProject), null, Noisy: false), null, null),
+            (new CheckRun(NoiseRun, referenceFiles, null, Noisy: true), null, null),
         };
         // A stubbed region needs one test that loses points to be guarded, so it runs first on the quickest test that reaches it
         // (by the reference's run time), and on the others only when that one passes: a stub late in a training test's path
         // would otherwise retrain for nothing.
         var spans = new List<(string Region, string File, int FirstLine, int LastLine)>();
         var reachingRegion = new Dictionary<string, IReadOnlyList<string>?>(StringComparer.Ordinal);
-        var stubbedSources = new Dictionary<string, AssemblySources>(StringComparer.Ordinal);
+        var stubbedFiles = new Dictionary<string, IReadOnlyList<SourceFile>>(StringComparer.Ordinal);
         var quickestOf = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var file in referenceFiles)
             foreach (var (region, stubbed, first, last) in StarterGenerator.SingleRegionStubsWithLines(file.Text, file.Path))
@@ -77,18 +81,18 @@ public static class ValidatePipeline
                 spans.Add((region, file.Path, first, last));
                 var reaching = reachingRegion[region] = TestReach.MemberAt(homeworkCompilation, file.Path, first) is { } member ? reach.TestsReaching(member) : null;
                 if (reaching is { Count: 0 }) continue; // no test can reach it: not guarded, nothing to run
-                var sources = stubbedSources[region] = Sources(referenceFiles.Select(f => f.Path == file.Path ? f with { Text = stubbed } : f).ToList());
+                var files = stubbedFiles[region] = referenceFiles.Select(f => f.Path == file.Path ? f with { Text = stubbed } : f).ToList();
                 var quickest = quickestOf[region] = reaching?.MinBy(test => ReferenceSeconds(reference, test));
                 var on = quickest is null ? "" : $" on the quickest of the {reaching!.Count} of {reach.Tests.Count} test methods that reach it";
-                runs.Add(($"stub {region}{on}", region, null, sources, quickest is null ? null : [quickest]));
+                runs.Add((new CheckRun($"stub {region}{on}", files, quickest is null ? null : [quickest], Noisy: false), region, null));
             }
         foreach (var bug in corpus.Where(v => v.Kind == VariantKind.Bug))
-            runs.Add(($"bug {bug.Name}", null, bug, Sources(bug.ApplyTo(referenceFiles, corpusPath)), bug.CaughtBy));
+            runs.Add((new CheckRun($"bug {bug.Name}", bug.ApplyTo(referenceFiles, corpusPath), bug.CaughtBy, Noisy: false), null, bug));
         var graded = await GradeAllAsync(runs);
         var stubRuns = runs.Zip(graded).Where(v => v.First.Region is not null).ToDictionary(v => v.First.Region!, v => v.Second, StringComparer.Ordinal);
         var rest = stubRuns.Where(s => !LostPoints(s.Value, reference.MaxScore) && reachingRegion[s.Key] is { Count: > 1 })
-            .Select(s => (What: $"stub {s.Key} on the other {reachingRegion[s.Key]!.Count - 1} test methods that reach it", Region: (string?)s.Key, Variant: (Variant?)null,
-                Homework: stubbedSources[s.Key], Only: (IReadOnlyList<string>?)[.. reachingRegion[s.Key]!.Where(t => t != quickestOf[s.Key])]))
+            .Select(s => (Run: new CheckRun($"stub {s.Key} on the other {reachingRegion[s.Key]!.Count - 1} test methods that reach it", stubbedFiles[s.Key],
+                [.. reachingRegion[s.Key]!.Where(t => t != quickestOf[s.Key])], Noisy: false), Region: (string?)s.Key, Variant: (Variant?)null))
             .ToList();
         foreach (var (run, report) in rest.Zip(await GradeAllAsync(rest))) stubRuns[run.Region!] = report;
         var regions = spans.Select(span => RegionCheck.From(span.Region, stubRuns.GetValueOrDefault(span.Region), reference.MaxScore)).ToList();
@@ -109,34 +113,60 @@ public static class ValidatePipeline
             return tests.Count == 0 ? null : [.. tests.Order(StringComparer.Ordinal)];
         }
         var correct = corpus.Where(v => v.Kind == VariantKind.Correct)
-            .Select(v => (What: $"correct variant {v.Name} under float noise", Region: (string?)null, Variant: (Variant?)v,
-                Homework: Noisy(v.ApplyTo(referenceFiles, corpusPath)), Only: GuardsOf(v)))
+            .Select(v => (Run: new CheckRun($"correct variant {v.Name} under float noise", v.ApplyTo(referenceFiles, corpusPath), GuardsOf(v), Noisy: true),
+                Region: (string?)null, Variant: (Variant?)v))
             .ToList();
         var gradedCorrect = await GradeAllAsync(correct);
 
         var order = corpus.Select((v, i) => (v.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
         var variants = runs.Zip(graded).Concat(correct.Zip(gradedCorrect)).Where(v => v.First.Variant is not null)
-            .Select(v => new VariantCheck(v.First.Variant!, v.Second) { RanOnly = v.First.Variant!.Kind == VariantKind.Correct ? v.First.Only : null })
+            .Select(v => new VariantCheck(v.First.Variant!, v.Second) { RanOnly = v.First.Variant!.Kind == VariantKind.Correct ? v.First.Run.Only : null })
             .OrderBy(v => order[v.Variant.Name])
             .ToList();
         return new ValidationReport(assignment, reference, graded[0], regions) { Noisy = graded[1], Variants = variants, Problems = problems, Timings = [.. timings.OrderByDescending(t => t.WallSeconds)] };
 
-        async Task<GradeReport[]> GradeAllAsync(IReadOnlyList<(string What, string? Region, Variant? Variant, AssemblySources Homework, IReadOnlyList<string>? Only)> batch)
+        // The checks of a batch, in groups that share a run where they can (see RunCombiner), a group's run graded and split
+        // back into one report per check; a check whose share of a run is not a clean result (the run was refused or did
+        // not compile, or a worker start ended early while its tests failed) is graded again alone.
+        async Task<GradeReport[]> GradeAllAsync(IReadOnlyList<(CheckRun Run, string? Region, Variant? Variant)> batch)
         {
-            var results = new GradeReport[batch.Count];
+            var results = new GradeReport?[batch.Count];
+            var checks = batch.Select(b => b.Run).ToList();
+            var groups = combiner.Group(checks, MaxChecksPerRun);
+            var alone = new System.Collections.Concurrent.ConcurrentBag<int>();
             var options = new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancellationToken };
-            await Parallel.ForEachAsync(Enumerable.Range(0, batch.Count), options, async (i, token) =>
-                results[i] = await Grade(batch[i].Homework, batch[i].What, batch[i].Only, token));
-            return results;
+            await Parallel.ForEachAsync(groups, options, async (group, token) =>
+            {
+                if (group.Count == 1)
+                {
+                    results[group[0]] = await GradeAlone(checks[group[0]], token);
+                    return;
+                }
+                var members = group.Select(i => checks[i]).ToList();
+                var files = combiner.Combine(members);
+                var shared = await Grade(members[0].Noisy ? Noisy(files) : Sources(files),
+                    $"{members.Count} checks in one run: {string.Join("; ", members.Select(m => m.What))}",
+                    [.. members.SelectMany(m => m.Only!).Distinct(StringComparer.Ordinal)], token, members.Count);
+                foreach (var i in group)
+                {
+                    if (SharedRun.ShareOf(shared, checks[i].Only!) is { } own) results[i] = own;
+                    else alone.Add(i);
+                }
+            });
+            await Parallel.ForEachAsync(alone.Order(), options, async (i, token) => results[i] = await GradeAlone(checks[i], token));
+            return [.. results.Select(r => r!)];
         }
+
+        Task<GradeReport> GradeAlone(CheckRun check, CancellationToken token) =>
+            Grade(check.Noisy ? Noisy(check.Files) : Sources(check.Files), check.What, check.Only, token);
     }
+
+    /// <summary>How many checks at most share a run: enough that the worker's start is a small part of it, few enough to keep <c>--jobs</c> busy.</summary>
+    const int MaxChecksPerRun = 8;
 
     /// <summary>How long a test method (a full name, or the prefix of a method's cases) took in the reference's run.</summary>
     static double ReferenceSeconds(GradeReport reference, string test) =>
-        reference.Tests.Where(t => Matches(t.FullName, test)).Sum(t => t.DurationSeconds);
-
-    static bool Matches(string fullName, string test) =>
-        fullName == test || fullName.StartsWith(test, StringComparison.Ordinal) && fullName[test.Length] is '(' or '.';
+        reference.Tests.Where(t => TestNames.Selects(test, t.FullName)).Sum(t => t.DurationSeconds);
 
     /// <summary>Whether a stub's run lost points: a test it ran failed (tests it did not run report no result, and do not count).</summary>
     static bool LostPoints(GradeReport stubbed, double maxScore) => RegionCheck.From("", stubbed, maxScore).Guarded;

@@ -77,6 +77,12 @@ public sealed record GradeReport(
     /// <summary>The sandbox layers the student's code ran under, each active or not with the reason; empty when nothing ran.</summary>
     public IReadOnlyList<SandboxLayer> Sandbox { get; init; } = [];
 
+    /// <summary>
+    /// How many times a worker ended before the tests did (a hang, a crash, a limit; see <see cref="RunResult.Incidents"/>).
+    /// For <c>course validate</c>'s shared runs; not part of a report's formats.
+    /// </summary>
+    internal int RunIncidents { get; init; }
+
     /// <summary>"all 11 sandbox layers were active", or which were not and why; null when nothing ran.</summary>
     public string? SandboxNote => Sandbox.Count == 0 ? null
         : Sandbox.All(l => l.Active) ? $"Student code ran in a sandbox with all {Sandbox.Count} layers active ({string.Join(", ", Sandbox.Select(l => l.Name))})."

@@ -39,7 +39,7 @@ public class ValidateStubRunTests
         Assert.That(report.Regions.Single().Guarded, Is.True);
     }
 
-    sealed class Recorder(List<string> lines) : IProgress<string>
+    internal sealed class Recorder(List<string> lines) : IProgress<string>
     {
         public void Report(string value)
         {

@@ -1,0 +1,113 @@
+using Course.Grader.Authoring;
+using Course.Grader.Pipeline;
+
+namespace Course.Grader.Tests.Pipeline;
+
+/// <summary>
+/// `course validate` puts checks that cannot see one another's changes into one run, and grades a check alone when its
+/// share of a run is not a clean result: in a throwaway course with three independent functions, the stubs share a run,
+/// and two bugs that each add a helper of the same name, which do not compile together, are still each caught on their own.
+/// </summary>
+public class ValidateSharedRunTests
+{
+    const string Solution = """
+        namespace Hw0.Plain;
+
+        public static class Plain
+        {
+            public static int Answer()
+            {
+                // BEGIN SOLUTION: forty-two
+                return 42;
+                // END SOLUTION
+            }
+
+            public static int Twice(int x)
+            {
+                // BEGIN SOLUTION: double it
+                return 2 * x;
+                // END SOLUTION
+            }
+
+            public static int Negate(int x)
+            {
+                // BEGIN SOLUTION: negate it
+                return -x;
+                // END SOLUTION
+            }
+        }
+        """;
+
+    const string Tests = """
+            [Test, Points(1)]
+            public void Answer_Is42() => Assert.That(Plain.Answer(), Is.EqualTo(42));
+
+            [Test, Points(1)]
+            public void Twice_Doubles() => Assert.That(Plain.Twice(3), Is.EqualTo(6));
+
+            [Test, Points(1)]
+            public void Negate_Negates() => Assert.That(Plain.Negate(3), Is.EqualTo(-3));
+        """;
+
+    const string Corpus = """
+        variants:
+          - name: twice-by-a-helper-that-adds-one
+            kind: bug
+            why: "a helper that is off by one"
+            caught_by: [Hw0.Plain.Tests.PublicTests.Twice_Doubles]
+            edits:
+              - file: Plain.cs
+                replace: "return 2 * x;"
+                with: "return Helper(x); } static int Helper(int x) { return 2 * x + 1;"
+          - name: negate-by-a-helper-that-forgets-the-sign
+            kind: bug
+            why: "a helper of the same name that forgets the sign"
+            caught_by: [Hw0.Plain.Tests.PublicTests.Negate_Negates]
+            edits:
+              - file: Plain.cs
+                replace: "return -x;"
+                with: "return Helper(x); } static int Helper(int x) { return x;"
+          - name: negate-by-subtraction
+            kind: correct
+            why: "0 - x"
+            edits:
+              - file: Plain.cs
+                replace: "return -x;"
+                with: "return 0 - x;"
+          - name: twice-by-addition
+            kind: correct
+            why: "x + x"
+            edits:
+              - file: Plain.cs
+                replace: "return 2 * x;"
+                with: "return x + x;"
+        """;
+
+    [Test]
+    public async Task Given_independent_regions_and_bugs_that_do_not_compile_together_When_validated_Then_they_share_runs_where_they_can_and_every_check_holds()
+    {
+        using var course = new GivenLibraryCourse();
+        const string id = GivenLibraryCourse.WithoutLibrary;
+        course.Write($"reference/{id}/Hw0.Plain/Plain.cs", Solution);
+        var publicTests = course.PathOf($"reference/{id}/Hw0.Plain.Tests/PublicTests.cs");
+        var text = File.ReadAllText(publicTests);
+        var body = text.IndexOf("[Test, Points(1)]", StringComparison.Ordinal);
+        File.WriteAllText(publicTests, text[..body] + Tests.Trim() + "\n}\n");
+        course.Write($"assignments/{id}/variants.yaml", Corpus);
+        new StarterSync(course.Layout).Apply(id);
+        var progress = new List<string>();
+
+        var report = await ValidatePipeline.ValidateAsync(course.Layout, id, progress: new ValidateStubRunTests.Recorder(progress));
+
+        var lines = string.Join("\n", progress);
+        Assert.That(report.Passed, Is.True, lines + "\n" + string.Join("\n", report.Variants.Select(v => $"{v.Variant.Name}: {v.Problem}")));
+        Assert.That(progress, Has.One.StartsWith("3 checks in one run: stub Plain.Answer"), lines);
+        Assert.That(progress, Has.One.StartsWith("2 checks in one run: bug twice-by-a-helper-that-adds-one; bug negate-by-a-helper-that-forgets-the-sign"), lines);
+        Assert.That(progress, Has.One.EqualTo("bug twice-by-a-helper-that-adds-one").And.One.EqualTo("bug negate-by-a-helper-that-forgets-the-sign"),
+            "together they declare Helper twice and do not compile, so each runs again alone");
+        Assert.That(progress, Has.One.StartsWith("2 checks in one run: correct variant negate-by-subtraction under float noise; correct variant twice-by-addition"), lines);
+        Assert.That(report.Regions, Has.Count.EqualTo(3).And.All.Matches<RegionCheck>(r => r!.FailingTests.Count == 1));
+        Assert.That(report.Variants.Where(v => v.RanOnly is not null).Select(v => v.Checked.Count), Is.EqualTo(new[] { 1, 1 }),
+            "a correct variant's share holds only the tests that see its edit");
+    }
+}
