@@ -8,17 +8,14 @@ namespace Course.Validate.Tests;
 
 /// <summary>
 /// `course validate` and `course grade` on every homework of the repo: a homework lands only when its tests
-/// are fair and its bundled half-done submission earns partial credit. The cases run side by side (as many as NUnit's
-/// default, the machine's cores): a validation has stretches where one run goes alone (the reference's, with its
-/// per-test times), which another homework's runs fill.
+/// are fair and its bundled half-done submission earns partial credit.
 /// </summary>
-[Parallelizable(ParallelScope.All)]
+[NonParallelizable]
 public class ValidateCommandTests
 {
     static readonly CourseLayout Layout = CourseLayout.FindFrom(AppContext.BaseDirectory);
 
-    /// <summary>The latest homework first: later homeworks have larger corpora, and the small ones then fill the end.</summary>
-    static IEnumerable<string> Homeworks() => Layout.AssignmentIds().OrderDescending(StringComparer.Ordinal);
+    static IEnumerable<string> Homeworks() => Layout.AssignmentIds();
 
     static (int ExitCode, string Output) Run(params string[] args) => ConsoleApps.Course(Layout.Root, args);
 
