@@ -122,19 +122,28 @@ sealed class TestReach
         }
     }
 
-    /// <summary>Every method with an NUnit test attribute, by its test name prefix (Namespace.Class.Method), with its roots.</summary>
+    /// <summary>
+    /// Every method with an NUnit test attribute, by its test name prefix (Namespace.Class.Method), with its roots: itself,
+    /// its fixture's (<see cref="FixtureRoots"/>), and those of every <c>[SetUpFixture]</c> of the suite (NUnit runs one
+    /// around the tests of its namespace; taken for all of them, an over-approximation).
+    /// </summary>
     static IEnumerable<(string TestName, IReadOnlyList<string> Roots)> TestMethods(Compilation suite)
     {
+        var types = new List<INamedTypeSymbol>();
         var stack = new Stack<INamespaceOrTypeSymbol>([suite.Assembly.GlobalNamespace]);
         while (stack.TryPop(out var container))
         {
-            foreach (var member in container.GetMembers())
+            foreach (var member in container.GetMembers().OfType<INamespaceOrTypeSymbol>())
             {
-                if (member is INamespaceOrTypeSymbol nested) stack.Push(nested);
-                if (member is IMethodSymbol method && HasNUnitAttribute(method, TestAttributes) && Id(method) is { } id)
-                    yield return ($"{method.ContainingType.ToDisplayString()}.{method.Name}", [id, .. FixtureRoots(method.ContainingType)]);
+                stack.Push(member);
+                if (member is INamedTypeSymbol type) types.Add(type);
             }
         }
+        var setUpFixtures = types.Where(t => t.GetAttributes().Any(a => IsNUnit(a, "SetUpFixtureAttribute"))).SelectMany(FixtureRoots).ToList();
+        foreach (var type in types)
+            foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
+                if (HasNUnitAttribute(method, TestAttributes) && Id(method) is { } id)
+                    yield return ($"{type.ToDisplayString()}.{method.Name}", [id, .. FixtureRoots(type), .. setUpFixtures]);
     }
 
     static readonly string[] TestAttributes = ["TestAttribute", "TestCaseAttribute", "TestCaseSourceAttribute", "TheoryAttribute"];
@@ -153,8 +162,10 @@ sealed class TestReach
         }
     }
 
-    static bool HasNUnitAttribute(IMethodSymbol method, string[] names) =>
-        method.GetAttributes().Any(a => a.AttributeClass?.ContainingNamespace?.ToDisplayString() == "NUnit.Framework" && names.Contains(a.AttributeClass.Name));
+    static bool HasNUnitAttribute(IMethodSymbol method, string[] names) => method.GetAttributes().Any(a => names.Any(name => IsNUnit(a, name)));
+
+    static bool IsNUnit(AttributeData attribute, string name) =>
+        attribute.AttributeClass is { } type && type.Name == name && type.ContainingNamespace?.ToDisplayString() == "NUnit.Framework";
 
     /// <summary>The member's ID in the form <see cref="MemberGraph"/> uses.</summary>
     static string? Id(ISymbol symbol) => SymbolIds.Of(symbol);

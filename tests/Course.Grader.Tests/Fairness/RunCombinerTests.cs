@@ -42,6 +42,11 @@ public class RunCombinerTests
             {
                 get { return values[i]; }
             }
+
+            public static void Warm()
+            {
+                System.GC.KeepAlive(new Table());
+            }
         }
         """;
 
@@ -62,6 +67,12 @@ public class RunCombinerTests
             [Test] public void Index_Reads() => Assert.That(Read(new Table()), Is.EqualTo(2));
 
             static int Read(Table table) => table[1];
+        }
+
+        [SetUpFixture]
+        public class Everywhere
+        {
+            [OneTimeSetUp] public void Warm() => Table.Warm();
         }
 
         public class TrainedFixture
@@ -127,7 +138,18 @@ public class RunCombinerTests
     {
         var groups = Combiner().Group([
             Change(NegateLine, "return a;", $"{Fixture}.Add_Adds"),
-            Change(AddLine, "return a - b;", "Hw.Tests.TrainedFixture.UsesTheTrainedValue")], maxSize: 8);
+            Change(TwiceLine, "return 0;", "Hw.Tests.TrainedFixture.UsesTheTrainedValue")], maxSize: 8);
+
+        Assert.That(groups, Is.EqualTo(new[] { new[] { 0 }, new[] { 1 } }));
+    }
+
+    [Test]
+    public void Given_a_setup_fixture_that_calls_another_changes_member_Then_they_run_apart()
+    {
+        // Every test of the suite runs after the [SetUpFixture]'s setup, which calls Table.Warm.
+        var groups = Combiner().Group([
+            Change("System.GC.KeepAlive(new Table());", "System.GC.KeepAlive(null);", $"{Fixture}.Negate_Negates"),
+            Change(AddLine, "return a - b;", $"{Fixture}.Add_Adds")], maxSize: 8);
 
         Assert.That(groups, Is.EqualTo(new[] { new[] { 0 }, new[] { 1 } }));
     }
