@@ -46,7 +46,7 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
             table.AddRow("reference holds under float noise", Points(noisy), report.ReferenceHoldsUnderNoise ? "[green]ok[/]" : "[red]FAIL[/]");
         table.AddRow("starter gets zero", Points(report.Starter), report.StarterScoresZero ? "[green]ok[/]" : "[red]FAIL[/]");
         foreach (var region in report.Regions)
-            // A stub runs on the quickest test that reaches its region first, and on the others only if that one passes: its points say nothing.
+            // A stub runs on the narrowest test that reaches its region first, and on the others only if that one passes: its points say nothing.
             table.AddRow($"stub {Markup.Escape(region.Region)}", "",
                 region.Guarded ? $"[green]guarded[/] by {region.FailingTests.Count} test(s)" : "[red]NOT GUARDED: no test loses points[/]");
         foreach (var check in report.Variants)

@@ -17,10 +17,14 @@ sealed class TestReach
     readonly IReadOnlyDictionary<string, IReadOnlyList<string>> dispatch;
     readonly Dictionary<string, ISet<string>> reachable = new(StringComparer.Ordinal);
 
-    TestReach(MemberGraph graph, IReadOnlyDictionary<string, IReadOnlyList<string>> dispatch, IReadOnlyList<(string TestName, IReadOnlyList<string> Roots)> tests)
+    readonly IReadOnlySet<string> homeworkMembers;
+
+    TestReach(MemberGraph graph, IReadOnlyDictionary<string, IReadOnlyList<string>> dispatch, IReadOnlyList<(string TestName, IReadOnlyList<string> Roots)> tests,
+        IReadOnlySet<string> homeworkMembers)
     {
         this.graph = graph;
         this.dispatch = dispatch;
+        this.homeworkMembers = homeworkMembers;
         Tests = tests;
     }
 
@@ -31,7 +35,8 @@ sealed class TestReach
     {
         var suiteList = suites.ToList();
         var graph = MemberGraph.Merge([homeworkGraph ?? MemberGraph.Build(homework), .. suiteList.Select(MemberGraph.Build)]);
-        return new TestReach(graph, OverridesByInstantiation(homework), [.. suiteList.SelectMany(TestMethods)]);
+        var members = Types(homework.Assembly.GlobalNamespace).SelectMany(t => t.GetMembers().Append(t)).Select(Id).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        return new TestReach(graph, OverridesByInstantiation(homework), [.. suiteList.SelectMany(TestMethods)], members);
     }
 
     /// <summary>The members <paramref name="methodId"/> can reach, itself included.</summary>
@@ -80,6 +85,9 @@ sealed class TestReach
         foreach (var test in matching) all.UnionWith(FromTest(test.Roots));
         return all;
     }
+
+    /// <summary>How many of the homework's members (and types) the tests <paramref name="name"/> names can reach; null as for <see cref="ReachedBy"/>.</summary>
+    public int? HomeworkMembersReachedBy(string name) => ReachedBy(name)?.Count(homeworkMembers.Contains);
 
     /// <summary>The ID of the member declared around line <paramref name="line"/> (1-based) of <paramref name="file"/>, or null.</summary>
     public static string? MemberAt(Compilation homework, string file, int line)

@@ -68,13 +68,14 @@ public static class ValidatePipeline
             (new CheckRun("starter", SourceFile.ReadFolder(suites.StarterProject, suites.StarterProject), null, Noisy: false), null, null),
             (new CheckRun(NoiseRun, referenceFiles, null, Noisy: true), null, null),
         };
-        // A stubbed region needs one test that loses points to be guarded, so it runs first on the quickest test that reaches it
-        // (by the reference's run time), and on the others only when that one passes: a stub late in a training test's path
-        // would otherwise retrain for nothing.
+        // A stubbed region needs one test that loses points to be guarded, so it runs first on the narrowest test that reaches
+        // it (the one that reaches the fewest of the homework's members, the quickest by the reference's run time of those), and on the others
+        // only when that one passes: a stub late in a training test's path would otherwise retrain for nothing. The narrowest
+        // is the likeliest to call the region itself, and the likeliest to share a run with other checks (see RunCombiner).
         var spans = new List<(string Region, string File, int FirstLine, int LastLine)>();
         var reachingRegion = new Dictionary<string, IReadOnlyList<string>?>(StringComparer.Ordinal);
         var stubbedFiles = new Dictionary<string, IReadOnlyList<SourceFile>>(StringComparer.Ordinal);
-        var quickestOf = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var firstOf = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var file in referenceFiles)
             foreach (var (region, stubbed, first, last) in StarterGenerator.SingleRegionStubsWithLines(file.Text, file.Path))
             {
@@ -82,9 +83,10 @@ public static class ValidatePipeline
                 var reaching = reachingRegion[region] = TestReach.MemberAt(homeworkCompilation, file.Path, first) is { } member ? reach.TestsReaching(member) : null;
                 if (reaching is { Count: 0 }) continue; // no test can reach it: not guarded, nothing to run
                 var files = stubbedFiles[region] = referenceFiles.Select(f => f.Path == file.Path ? f with { Text = stubbed } : f).ToList();
-                var quickest = quickestOf[region] = reaching?.MinBy(test => ReferenceSeconds(reference, test));
-                var on = quickest is null ? "" : $" on the quickest of the {reaching!.Count} of {reach.Tests.Count} test methods that reach it";
-                runs.Add((new CheckRun($"stub {region}{on}", files, quickest is null ? null : [quickest], Noisy: false), region, null));
+                var narrowest = firstOf[region] = reaching?.OrderBy(test => reach.HomeworkMembersReachedBy(test) ?? int.MaxValue)
+                    .ThenBy(test => ReferenceSeconds(reference, test)).First();
+                var on = narrowest is null ? "" : $" on the narrowest of the {reaching!.Count} of {reach.Tests.Count} test methods that reach it";
+                runs.Add((new CheckRun($"stub {region}{on}", files, narrowest is null ? null : [narrowest], Noisy: false), region, null));
             }
         foreach (var bug in corpus.Where(v => v.Kind == VariantKind.Bug))
             runs.Add((new CheckRun($"bug {bug.Name}", bug.ApplyTo(referenceFiles, corpusPath), bug.CaughtBy, Noisy: false), null, bug));
@@ -92,7 +94,7 @@ public static class ValidatePipeline
         var stubRuns = runs.Zip(graded).Where(v => v.First.Region is not null).ToDictionary(v => v.First.Region!, v => v.Second, StringComparer.Ordinal);
         var rest = stubRuns.Where(s => !LostPoints(s.Value, reference.MaxScore) && reachingRegion[s.Key] is { Count: > 1 })
             .Select(s => (Run: new CheckRun($"stub {s.Key} on the other {reachingRegion[s.Key]!.Count - 1} test methods that reach it", stubbedFiles[s.Key],
-                [.. reachingRegion[s.Key]!.Where(t => t != quickestOf[s.Key])], Noisy: false), Region: (string?)s.Key, Variant: (Variant?)null))
+                [.. reachingRegion[s.Key]!.Where(t => t != firstOf[s.Key])], Noisy: false), Region: (string?)s.Key, Variant: (Variant?)null))
             .ToList();
         foreach (var (run, report) in rest.Zip(await GradeAllAsync(rest))) stubRuns[run.Region!] = report;
         var regions = spans.Select(span => RegionCheck.From(span.Region, stubRuns.GetValueOrDefault(span.Region), reference.MaxScore)).ToList();

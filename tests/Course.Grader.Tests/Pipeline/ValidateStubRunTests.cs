@@ -4,8 +4,9 @@ using Course.Grader.Pipeline;
 namespace Course.Grader.Tests.Pipeline;
 
 /// <summary>
-/// `course validate` runs a stubbed region first on the quickest test that reaches it, and on the others only when that
-/// one passes: in a throwaway course whose quickest test swallows the stub's exception, the region is still found guarded,
+/// `course validate` runs a stubbed region first on the narrowest test that reaches it (the fewest members, then the
+/// quickest), and on the others only when that one passes: in a throwaway course whose two tests reach the same members and
+/// whose quickest test swallows the stub's exception, the region is still found guarded,
 /// by the slower test that fails.
 /// </summary>
 public class ValidateStubRunTests
@@ -33,7 +34,7 @@ public class ValidateStubRunTests
 
         var report = await ValidatePipeline.ValidateAsync(course.Layout, id, progress: new Recorder(progress));
 
-        Assert.That(progress, Has.Some.StartsWith("stub Plain.Answer").And.Contains("on the quickest of the 2"), string.Join("\n", progress));
+        Assert.That(progress, Has.Some.StartsWith("stub Plain.Answer").And.Contains("on the narrowest of the 2"), string.Join("\n", progress));
         Assert.That(progress, Has.Some.StartsWith("stub Plain.Answer").And.Contains("on the other 1 test methods"), string.Join("\n", progress));
         Assert.That(report.Regions.Single().FailingTests, Is.EqualTo(new[] { "Hw0.Plain.Tests.PublicTests.Answer_Is42" }));
         Assert.That(report.Regions.Single().Guarded, Is.True);
