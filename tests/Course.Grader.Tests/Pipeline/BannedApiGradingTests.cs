@@ -13,13 +13,14 @@ namespace Course.Grader.Tests.Pipeline;
 public class BannedApiGradingTests
 {
     readonly TempFolder scratch = new();
-    GradeReport reference = null!, sdpa = null!, fileRead = null!;
+    GradeReport reference = null!, sdpa = null!, indexer = null!, fileRead = null!;
 
     [OneTimeSetUp]
     public async Task GradeAll()
     {
         reference = await ReferencePublicAsync();
         sdpa = await GradeCaseAsync("banned-sdpa", scratch.Path);
+        indexer = await GradeCaseAsync("banned-sdpa-behind-an-indexer", scratch.Path);
         fileRead = await GradeCaseAsync("sandbox-file-read", scratch.Path);
     }
 
@@ -39,6 +40,22 @@ public class BannedApiGradingTests
             Assert.That(test.Score, Is.Zero, sdpa.Describe);
             Assert.That(test.Message, Does.StartWith("Scored 0: this test reaches TorchSharp.torch.nn.functional.scaled_dot_product_attention(")
                 .And.Contain($"at AttentionHead.cs:{line},").And.Contain("compute the scores, the causal mask and the softmax yourself"));
+        }
+    }
+
+    /// <summary>An indexer is called with no name at the call (<c>new Heads(q, k, v)[true]</c>): the tests reach it all the same.</summary>
+    [Test]
+    public void Given_sdpa_hidden_in_an_indexer_that_forward_uses_When_graded_Then_the_head_tests_still_score_zero()
+    {
+        var line = LineOf("banned-sdpa-behind-an-indexer", "AttentionHead.cs", "scaled_dot_product_attention");
+        var headTests = indexer.Tests.Where(t => t.Name.StartsWith("AttentionHeadTests.", StringComparison.Ordinal)).ToList();
+
+        Assert.That(headTests, Has.Count.EqualTo(3));
+        foreach (var test in headTests)
+        {
+            Assert.That(test.Score, Is.Zero, indexer.Describe);
+            Assert.That(test.Message, Does.StartWith("Scored 0: this test reaches TorchSharp.torch.nn.functional.scaled_dot_product_attention(")
+                .And.Contain($"at AttentionHead.cs:{line},"));
         }
     }
 
