@@ -1,7 +1,6 @@
 using Course.Grader.Analyze;
 using Course.Grader.Compile;
 using Course.Grader.Pipeline;
-using Course.Grader.Run;
 using Microsoft.CodeAnalysis;
 
 namespace Course.Grader.Fairness;
@@ -96,7 +95,7 @@ sealed class RunCombiner(IReadOnlyList<SourceFile> reference, Compilation homewo
         {
             if (reach.ReachedBy(name) is not { } members) return new Shape(hunks, null, noTests, noTests, run.Noisy);
             reached.UnionWith(members);
-            methods.UnionWith(reach.Tests.Select(t => t.TestName).Where(t => TestNames.Selects(name, t) || TestNames.Selects(t, name)));
+            methods.UnionWith(reach.Named(name).Select(t => t.TestName));
         }
         return new Shape(hunks, footprint, methods, reached, run.Noisy);
     }

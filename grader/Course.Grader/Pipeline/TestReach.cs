@@ -73,12 +73,16 @@ sealed class TestReach
         [.. Tests.Where(t => FromTest(t.Roots).Contains(memberId)).Select(t => t.TestName).Distinct().Order(StringComparer.Ordinal)];
 
     /// <summary>
-    /// The members the tests <paramref name="name"/> names can reach: a test method's name, a case of it ("Method(1,2)"),
-    /// or a fixture's or namespace's prefix, as <c>--only</c> takes them. Null when the name matches no test method.
+    /// The test methods <paramref name="name"/> names: a test method's name, a case of it ("Method(1,2)"), or a fixture's
+    /// or namespace's prefix, as <c>--only</c> takes them.
     /// </summary>
+    public IEnumerable<(string TestName, IReadOnlyList<string> Roots)> Named(string name) =>
+        Tests.Where(t => TestNames.Selects(name, t.TestName) || TestNames.Selects(t.TestName, name));
+
+    /// <summary>The members the tests <paramref name="name"/> names can reach (see <see cref="Named"/>); null when it names no test method.</summary>
     public ISet<string>? ReachedBy(string name)
     {
-        var matching = Tests.Where(t => TestNames.Selects(name, t.TestName) || TestNames.Selects(t.TestName, name)).ToList();
+        var matching = Named(name).ToList();
         if (matching.Count == 0) return null;
         if (matching.Count == 1) return FromTest(matching[0].Roots);
         var all = new HashSet<string>(StringComparer.Ordinal);
