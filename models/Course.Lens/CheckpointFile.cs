@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Course.Lens;
@@ -10,6 +11,31 @@ namespace Course.Lens;
 /// </summary>
 static class CheckpointFile
 {
+    /// <summary>The bytes of a checkpoint embedded in this library as <paramref name="resourceName"/>.</summary>
+    public static byte[] Embedded(string resourceName)
+    {
+        using var stream = typeof(CheckpointFile).Assembly.GetManifestResourceStream(resourceName)
+            ?? throw new InvalidOperationException($"the library was built without its checkpoint ({resourceName})");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    /// <summary>Copies each stored tensor into the parameter of its name and turns the parameter's gradient off.</summary>
+    /// <exception cref="InvalidDataException">The checkpoint and the model do not hold the same number of tensors.</exception>
+    public static void CopyInto(IReadOnlyList<(string Name, Parameter Parameter)> parameters, Dictionary<string, Tensor> tensors)
+    {
+        using var noGrad = no_grad();
+        if (parameters.Count != tensors.Count)
+            throw new InvalidDataException($"the checkpoint holds {tensors.Count} tensors, the model has {parameters.Count} parameters");
+        foreach (var (name, parameter) in parameters)
+        {
+            using var stored = tensors[name];
+            parameter.copy_(stored);
+            parameter.requires_grad_(false);
+        }
+    }
+
     public static (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Read(byte[] file)
     {
         var headerSize = checked((int)BinaryPrimitives.ReadUInt64LittleEndian(file));

@@ -14,14 +14,7 @@ public sealed record TinyGpt(HookedTransformer Model, CharVocabulary Vocabulary,
     public const string ResourceName = "Course.Lens.tiny-gpt.safetensors";
 
     /// <summary>The checkpoint's bytes, as shipped.</summary>
-    public static byte[] CheckpointBytes()
-    {
-        using var stream = typeof(TinyGpt).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"the library was built without its checkpoint ({ResourceName})");
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
-    }
+    public static byte[] CheckpointBytes() => CheckpointFile.Embedded(ResourceName);
 
     /// <summary>
     /// A fresh copy of the model, in eval mode on <paramref name="device"/> (the CPU by default), with gradients off for
@@ -33,18 +26,7 @@ public sealed record TinyGpt(HookedTransformer Model, CharVocabulary Vocabulary,
         var config = JsonSerializer.Deserialize<HookedTransformerConfig>(metadata["config"])
             ?? throw new InvalidDataException("the checkpoint has no config");
         var model = new HookedTransformer(config);
-        using (no_grad())
-        {
-            var parameters = model.CheckpointParameters().ToList();
-            if (parameters.Count != tensors.Count)
-                throw new InvalidDataException($"the checkpoint holds {tensors.Count} tensors, the model has {parameters.Count} parameters");
-            foreach (var (name, parameter) in parameters)
-            {
-                using var stored = tensors[name];
-                parameter.copy_(stored);
-                parameter.requires_grad_(false);
-            }
-        }
+        CheckpointFile.CopyInto([.. model.CheckpointParameters()], tensors);
         model.eval();
         if (device is not null) model.to(device);
         return new TinyGpt(model, new CharVocabulary(metadata["vocabulary"]), metadata);

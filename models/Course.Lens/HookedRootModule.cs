@@ -1,0 +1,58 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Course.Lens;
+
+/// <summary>
+/// What the hooked models share, TransformerLens's <c>HookedRootModule</c>: their hook points by name, and the start of
+/// the residual stream from the token and positional embeddings, through <c>hook_embed</c> and <c>hook_pos_embed</c>.
+/// </summary>
+public abstract class HookedRootModule(string name) : Module<Tensor, Tensor>(name)
+{
+    readonly Dictionary<string, HookPoint> hookPoints = new(StringComparer.Ordinal);
+    public readonly HookPoint hook_embed = new("hook_embed"), hook_pos_embed = new("hook_pos_embed");
+
+    /// <summary>Every hook point by its TransformerLens name, in the order the forward pass reaches them.</summary>
+    public IReadOnlyDictionary<string, HookPoint> HookPoints => hookPoints;
+
+    /// <summary>Names the model's hook points, after <c>hook_embed</c> and <c>hook_pos_embed</c>, in the order the forward pass reaches them (TransformerLens's <c>setup</c>).</summary>
+    protected void Setup(IEnumerable<HookPoint> later)
+    {
+        foreach (var hook in later.Prepend(hook_pos_embed).Prepend(hook_embed)) hookPoints.Add(hook.Name, hook);
+    }
+
+    /// <summary>The hook point called <paramref name="name"/>.</summary>
+    /// <exception cref="KeyNotFoundException">The model has no hook point of that name; the message lists a few that it has.</exception>
+    public HookPoint Hook(string name) => hookPoints.TryGetValue(name, out var hook) ? hook
+        : throw new KeyNotFoundException($"the model has no hook point '{name}'; it has e.g. {string.Join(", ", hookPoints.Keys.Take(8))}, ...");
+
+    /// <summary>Detaches every hook from every hook point.</summary>
+    public void ResetHooks()
+    {
+        foreach (var hook in hookPoints.Values) hook.RemoveHooks();
+    }
+
+    /// <summary><c>tokens [batch, pos] (int64, pos &lt;= n_ctx) → W_E[tokens] + W_pos[:pos] [batch, pos, d_model]</c>, each through its hook.</summary>
+    protected Tensor EmbedTokens(Tensor tokens, Parameter W_E, Parameter W_pos)
+    {
+        long n_ctx = W_pos.shape[0];
+        if (tokens.dim() != 2 || tokens.shape[1] > n_ctx)
+            throw new ArgumentException($"tokens must be [batch, pos] with pos <= n_ctx = {n_ctx}, got [{string.Join(", ", tokens.shape)}]", nameof(tokens));
+        var (batch, pos) = (tokens.shape[0], tokens.shape[1]);
+        var embed = hook_embed.Call(W_E[tokens]); // [batch, pos, d_model]
+        var pos_embed = hook_pos_embed.Call(W_pos[TensorIndex.Slice(0, pos)].unsqueeze(0).expand(batch, -1, -1)); // [batch, pos, d_model]
+        return embed + pos_embed; // [batch, pos, d_model]
+    }
+
+    /// <summary>The parameters under TransformerLens's names, which are a checkpoint's tensor names (<c>embed.W_E</c>, <c>pos_embed.W_pos</c>, <c>unembed.W_U</c>, ...).</summary>
+    public IEnumerable<(string Name, Parameter Parameter)> CheckpointParameters() =>
+        named_parameters().Select(p => (p.name switch
+        {
+            "W_E" => "embed.W_E",
+            "W_pos" => "pos_embed.W_pos",
+            "W_U" => "unembed.W_U",
+            "b_U" => "unembed.b_U",
+            var other => other,
+        }, p.parameter));
+}
