@@ -37,7 +37,7 @@ public sealed class HookedAttnOnlyTransformer : HookedRootModule
     /// <summary><c>tokens [batch, pos] (int64, pos &lt;= n_ctx) → logits [batch, pos, d_vocab]</c>; logits[b, p] predict token p + 1.</summary>
     public override Tensor forward(Tensor tokens)
     {
-        var residual = blocks.Aggregate(EmbedTokens(tokens, W_E, W_pos), (resid_pre, block) => block.call(resid_pre)); // [batch, pos, d_model]
-        return residual.matmul(W_U); // [batch, pos, d_vocab]
+        var resid_final = blocks.Aggregate(EmbedTokens(tokens, W_E, W_pos), (resid_pre, block) => block.call(resid_pre)); // [batch, pos, d_model]
+        return resid_final.matmul(W_U); // [batch, pos, d_vocab]
     }
 }

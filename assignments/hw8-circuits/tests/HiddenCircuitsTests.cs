@@ -1,0 +1,35 @@
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw8.Circuits.HiddenTests;
+
+/// <summary>The random baseline is reproducible from its generator, and the composition scores are scale-free.</summary>
+[Visibility(Visibility.Hidden)]
+public sealed class HiddenCircuitsTests : TorchTest
+{
+    [Test, Points(2)]
+    public void RandomBaseline_IsDrawnOnlyFromItsGenerator()
+    {
+        double first = Composition.RandomBaseline(8, 2, 20, new Generator(5));
+        manual_seed(123); // the global generator must not matter
+        double second = Composition.RandomBaseline(8, 2, 20, new Generator(5));
+
+        Assert.That(second, Is.EqualTo(first), "the same generator seed gives the same baseline: draw every random matrix from the given generator");
+    }
+
+    [Test, Points(2)]
+    public void Score_DoesNotChangeWhenEitherMatrixIsScaled()
+    {
+        using var seeded = new Seeded(11);
+        var W_A = new FactoredMatrix(seeded.Randn([6, 2]), seeded.Randn([2, 6]));
+        var W_B = new FactoredMatrix(seeded.Randn([6, 3]), seeded.Randn([3, 6]));
+
+        double score = Composition.Score(W_A, W_B);
+        double scaled = Composition.Score(new FactoredMatrix(W_A.A * 10, W_A.B), new FactoredMatrix(W_B.A, W_B.B * 0.1));
+
+        Assert.That(scaled, Is.EqualTo(score).Within(Tolerance.For(ScalarType.Float32, DeviceType.CPU).Allowed(score, score)),
+            "the score divides ‖W_A W_B‖ by both norms, so scaling W_A or W_B leaves it unchanged");
+    }
+}

@@ -1,0 +1,89 @@
+using Course.Testing;
+using NUnit.Framework;
+using static TorchSharp.torch;
+
+namespace Hw8.Circuits.HiddenTests;
+
+/// <summary>FactoredMatrix on other shapes, seeds and dtypes than the public tests', and without side effects.</summary>
+public sealed class HiddenFactoredMatrixTests : TorchTest
+{
+    [Test, Points(2)]
+    public void Svd_OfAProductWithOneColumn_IsRankOne()
+    {
+        using var seeded = new Seeded(8800);
+        var (a, b) = (seeded.Randn([5, 4], ScalarType.Float64), seeded.Randn([4, 1], ScalarType.Float64)); // B [k, 1]: A B is one column
+        var product = a.matmul(b); // [5, 1]
+
+        var (u, s, v) = new FactoredMatrix(a, b).Svd();
+
+        TensorAssert.Shape(u, [5, 1], "FactoredMatrix(A [5, 4], B [4, 1]).Svd().U: [m, r] with r = min(min(m, k), min(n, k)) = 1");
+        TensorAssert.Shape(s, [1], "FactoredMatrix(A [5, 4], B [4, 1]).Svd().S: [1]");
+        TensorAssert.Shape(v, [1, 1], "FactoredMatrix(A [5, 4], B [4, 1]).Svd().V: [n, r] = [1, 1]");
+        TensorAssert.Close(s, product.square().sum().sqrt().reshape(1), name: "FactoredMatrix(A [5, 4], B [4, 1]).Svd().S: the one singular value is the column's norm");
+        TensorAssert.Close((u * s).matmul(v.T), product, name: "FactoredMatrix(A [5, 4], B [4, 1]).Svd(): U diag(S) Vᵀ must be A B (U = Q_A U', V = Q_B V')");
+    }
+
+    [Test, Points(2)]
+    public void Eigenvalues_WhenKExceedsM_AreTheProductsEigenvaluesAndZeros()
+    {
+        using var seeded = new Seeded(8801);
+        var (a, b) = (seeded.Randn([3, 6], ScalarType.Float64), seeded.Randn([6, 3], ScalarType.Float64)); // A B [3, 3], B A [6, 6]
+
+        var eigenvalues = new FactoredMatrix(a, b).Eigenvalues();
+
+        TensorAssert.Shape(eigenvalues, [6], "FactoredMatrix(A [3, 6], B [6, 3]).Eigenvalues(): k = 6 eigenvalues, of the [k, k] product B A");
+        var expected = cat([linalg.eigvals(a.matmul(b)), zeros(3, ScalarType.ComplexFloat64, Device)]); // [6]: A B's 3, then B A's 3 zeros
+        AssertSameSpectrum(eigenvalues, expected, "FactoredMatrix(A [3, 6], B [6, 3]).Eigenvalues(): A B's 3 eigenvalues and 3 zeros (torch.linalg.eigvals(B.matmul(A)))");
+    }
+
+    [Test, Points(3)]
+    public void Float32Factors_GiveFloat32Results_CloseToTheFloat64Products()
+    {
+        using var seeded = new Seeded(8802);
+        var (a, b, other) = (seeded.Randn([7, 4]), seeded.Randn([4, 7]), seeded.Randn([7, 3])); // float32
+        var (a64, b64) = (a.to(ScalarType.Float64), b.to(ScalarType.Float64));
+        var product = a64.matmul(b64); // [7, 7] float64
+        var matrix = new FactoredMatrix(a, b);
+
+        TensorAssert.Close(matrix.AB, product.to(ScalarType.Float32), name: "FactoredMatrix(A [7, 4], B [4, 7]) float32: AB");
+        TensorAssert.Close(matrix.T.AB, product.T.to(ScalarType.Float32), name: "float32: T.AB must be (A B)ᵀ");
+        TensorAssert.Close(matrix.MatMul(other).AB, product.matmul(other.to(ScalarType.Float64)).to(ScalarType.Float32), name: "float32: MatMul(M).AB must be A B M");
+        TensorAssert.Close(matrix.Norm(), product.square().sum().sqrt().to(ScalarType.Float32), name: "float32: Norm() must be the Frobenius norm of A B, sqrt(sum((AᵀA) * (B Bᵀ)))");
+        var (u, s, v) = matrix.Svd();
+        TensorAssert.Close(s, linalg.svdvals(product).narrow(0, 0, 4).to(ScalarType.Float32), name: "float32: Svd().S must be the 4 largest singular values of A B, descending");
+        TensorAssert.Close((u * s).matmul(v.T), product.to(ScalarType.Float32), name: "float32: Svd(): U diag(S) Vᵀ must be A B");
+        AssertSameSpectrum(matrix.Eigenvalues(), LargestInMagnitude(linalg.eigvals(product), 4).to(ScalarType.ComplexFloat32),
+            "float32: Eigenvalues() must be the 4 nonzero eigenvalues of A B, through B A");
+    }
+
+    [Test, Points(3)]
+    public void Methods_DoNotChangeTheirInputs()
+    {
+        using var seeded = new Seeded(8803);
+        var (a, b) = (seeded.Randn([5, 3]), seeded.Randn([3, 5]));
+        var (left, right, c, d) = (seeded.Randn([2, 5]), seeded.Randn([5, 4]), seeded.Randn([5, 2]), seeded.Randn([2, 3]));
+        Tensor[] inputs = [a, b, left, right, c, d];
+        var before = inputs.Select(t => t.clone()).ToArray();
+        var matrix = new FactoredMatrix(a, b);
+
+        _ = (matrix.T.AB, matrix.AB, matrix.MatMul(right).AB, matrix.LeftMatMul(left).AB, matrix.MatMul(new FactoredMatrix(c, d)).AB);
+        _ = (matrix.Norm(), matrix.Eigenvalues(), matrix.Svd());
+
+        string[] names = ["A", "B", "M of LeftMatMul(M)", "M of MatMul(M)", "C of MatMul(FactoredMatrix(C, D))", "D of MatMul(FactoredMatrix(C, D))"];
+        for (int i = 0; i < inputs.Length; i++)
+            TensorAssert.Close(inputs[i], before[i], Tolerance.Exact, $"{names[i]} after calling every FactoredMatrix method: the inputs must not change (no in-place ops such as matmul_, mul_, t_)");
+    }
+
+    /// <summary>The <paramref name="count"/> eigenvalues of largest magnitude, [count] complex.</summary>
+    static Tensor LargestInMagnitude(Tensor eigenvalues, long count) =>
+        eigenvalues.index_select(0, eigenvalues.abs().argsort(descending: true).narrow(0, 0, count));
+
+    /// <summary>The same multiset of eigenvalues, in any order: their sorted magnitudes, real parts and imaginary parts agree.</summary>
+    static void AssertSameSpectrum(Tensor actual, Tensor expected, string what)
+    {
+        Assert.That(actual.is_complex(), Is.True, $"{what}: expected complex eigenvalues, got {actual.dtype} (torch.linalg.eigvals, not eigvalsh: B A is not symmetric)");
+        TensorAssert.Close(actual.abs().sort().Values, expected.abs().sort().Values, name: $"{what}: sorted magnitudes");
+        TensorAssert.Close(actual.real.sort().Values, expected.real.sort().Values, name: $"{what}: sorted real parts");
+        TensorAssert.Close(actual.imag.sort().Values, expected.imag.sort().Values, name: $"{what}: sorted imaginary parts");
+    }
+}

@@ -1,0 +1,84 @@
+using Course.Lens;
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw8.Circuits.Tests;
+
+/// <summary>
+/// The behavioural scores on patterns forced by a hook (so the answer is known exactly), and the repeated half's loss,
+/// ablated or not, against the same loss computed here.
+/// </summary>
+public sealed class BehaviourTests : TorchTest
+{
+    const long Half = 2; // the small model's n_ctx is 5: sequences of 2 random tokens, then the same 2
+
+    static Tensor Tokens(long seed) => RepeatedTokens.Repeated(6, Half, SmallModel.Config.d_vocab, new Generator((ulong)seed)).to(TestDevice.Current); // [6, 4]
+
+    /// <summary>Replaces head <paramref name="head"/>'s pattern in <paramref name="layer"/> with all attention on key <c>keyOf(query)</c>.</summary>
+    static IDisposable Force(HookedAttnOnlyTransformer model, int layer, int head, Func<int, int> keyOf) =>
+        model.Hook($"blocks.{layer}.attn.hook_pattern").AddHook((pattern, _) => // [batch, head, query_pos, key_pos]
+        {
+            var forced = pattern.clone();
+            long positions = pattern.shape[2];
+            forced[.., head] = zeros(positions, positions, pattern.dtype, pattern.device);
+            for (int q = 0; q < positions; q++) forced[.., head, q, keyOf(q)] = 1;
+            return forced;
+        });
+
+    [Test, Points(4)]
+    public void PrevTokenScores_OfAHeadThatOnlyAttendsToThePreviousToken_IsOne()
+    {
+        var model = SmallModel.Make(6, Device);
+        using var forced = Force(model, 1, 2, q => Math.Max(q - 1, 0));
+
+        var scores = Behaviour.PrevTokenScores(model, Tokens(1));
+
+        TensorAssert.Shape(scores, [2, 3], "PrevTokenScores [n_layers, n_heads]");
+        Assert.That(scores[1, 2].ToDouble(), Is.EqualTo(1).Within(1e-6),
+            "head 1.2 puts all its attention on key q - 1 for every query q >= 1: its score is the mean of pattern[q, q - 1] over q >= 1 (diagonal -1 of the last two axes)");
+        Assert.That(scores[1, 1].ToDouble(), Is.LessThan(0.99), "and an unforced head does not score 1");
+    }
+
+    [Test, Points(4)]
+    public void InductionScores_OfAHeadThatAttendsToTheTokenAfterTheEarlierOccurrence_IsOne()
+    {
+        var model = SmallModel.Make(7, Device);
+        // Query q >= Half attends to q - Half + 1 (the token after the first occurrence of q's token); the others to themselves.
+        using var forced = Force(model, 0, 1, q => q >= Half ? (int)(q - Half + 1) : q);
+
+        var scores = Behaviour.InductionScores(model, Tokens(2));
+
+        TensorAssert.Shape(scores, [2, 3], "InductionScores [n_layers, n_heads]");
+        Assert.That(scores[0, 1].ToDouble(), Is.EqualTo(1).Within(1e-6),
+            $"with sequences of 2 × {Half} tokens, head 0.1 attends from each query q in the second half to key q - {Half} + 1: its induction score is the mean over those queries only");
+    }
+
+    [TestCase(false), TestCase(true)]
+    [Points(3)]
+    public void RepeatedHalfLoss_IsTheMeanLossOfPredictingTheSecondHalfAfterItsFirstToken_WithAHeadMeanAblatedWhenAsked(bool ablate)
+    {
+        var model = SmallModel.Make(8, Device);
+        var tokens = Tokens(3); // [batch, 2 half]
+        double expected;
+        using (no_grad())
+        {
+            using var hook = ablate ? model.Hook("blocks.0.attn.hook_z").AddHook((z, _) =>
+            {
+                var replaced = z.clone(); // [batch, pos, head, d_head]
+                replaced[.., .., 2] = z[.., .., 2].mean([0], keepdim: true).expand_as(z[.., .., 2]);
+                return replaced;
+            }) : null;
+            var logits = model.call(tokens); // [batch, 2 half, d_vocab]
+            expected = nn.functional.cross_entropy(logits[.., (int)Half..^1].reshape(-1, 7), tokens[.., (int)(Half + 1)..].reshape(-1)).ToDouble();
+        }
+
+        double loss = Behaviour.RepeatedHalfLoss(model, tokens, ablate ? (0, 2) : null);
+
+        Assert.That(loss, Is.EqualTo(expected).Within(Tolerance.For(ScalarType.Float32, DeviceType.CPU).Allowed(expected, expected)),
+            "the mean cross-entropy of the logits at positions half..2 half - 2 against the tokens one later" +
+            (ablate ? ", with head 0.2's hook_z replaced by its mean over the batch (dim 0) at each position" : ""));
+        Assert.That(model.Hook("blocks.0.attn.hook_z").HookCount, Is.Zero, "the ablation hook is removed afterwards");
+    }
+}

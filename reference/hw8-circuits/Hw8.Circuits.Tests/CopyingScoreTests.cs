@@ -1,0 +1,37 @@
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw8.Circuits.Tests;
+
+/// <summary>The copying score Σλ / Σ|λ| on circuits whose eigenvalues are known.</summary>
+public sealed class CopyingScoreTests : TorchTest
+{
+    static FactoredMatrix Factored(double[,] a) => new(tensor(a, ScalarType.Float32).to(TestDevice.Current), eye(a.GetLength(1), dtype: ScalarType.Float32, device: TestDevice.Current));
+
+    [TestCase(1.0, 1.0, 1.0, 1.0)]
+    [TestCase(-2.0, -0.5, -1.0, -1.0)]
+    [TestCase(3.0, -1.0, 0.0, 0.5)]
+    [Points(3)]
+    public void CopyingScore_OfADiagonalCircuit_IsTheSumOfItsEntriesOverTheSumOfTheirMagnitudes(double d0, double d1, double d2, double expected)
+    {
+        double[] diagonal = [d0, d1, d2];
+        var d = new double[diagonal.Length, diagonal.Length];
+        for (int i = 0; i < diagonal.Length; i++) d[i, i] = diagonal[i];
+
+        double score = CopyingScore.Of(Factored(d));
+
+        Assert.That(score, Is.EqualTo(expected).Within(1e-5),
+            $"the copying score of diag({string.Join(", ", diagonal)}) is Σλ / Σ|λ| = {expected} (the denominator sums the magnitudes |λ|, the numerator the eigenvalues themselves)");
+    }
+
+    [Test, Points(2)]
+    public void CopyingScore_OfARotation_IsZero_ItsEigenvaluesArePlusAndMinusI()
+    {
+        double score = CopyingScore.Of(Factored(new double[,] { { 0, -1 }, { 1, 0 } }));
+
+        Assert.That(score, Is.EqualTo(0).Within(1e-5),
+            "a 90° rotation has eigenvalues ±i: Σλ = 0 and Σ|λ| = 2, so it neither copies nor suppresses (take Σλ's real part and |λ| of complex values, not the real parts' magnitudes)");
+    }
+}

@@ -1,0 +1,84 @@
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw8.Circuits.Tests;
+
+/// <summary>Composition scores on matrices whose answer is known, which kind reads which side, and the random baseline.</summary>
+public sealed class CompositionTests : TorchTest
+{
+    static FactoredMatrix Factored(Tensor a, Tensor b) => new(a.to(ScalarType.Float32).to(TestDevice.Current), b.to(ScalarType.Float32).to(TestDevice.Current));
+
+    [Test, Points(2)]
+    public void Score_OfTheIdentityWithItself_IsOneOverRootD()
+    {
+        var identity = Factored(eye(4), eye(4));
+
+        Assert.That(Composition.Score(identity, identity), Is.EqualTo(0.5).Within(1e-6),
+            "‖I I‖_F / (‖I‖_F ‖I‖_F) = √4 / (√4 √4) = 0.5 for d = 4: divide by the product of both norms");
+    }
+
+    [Test, Points(2)]
+    public void Score_IsZero_WhenW_BReadsADirectionW_ADoesNotWrite()
+    {
+        // W_A writes only into e0 (its columns); W_B reads only e1 (its rows): x W_A W_B = 0 for every x.
+        var writesE0 = Factored(ones(3, 1), tensor(new float[] { 1, 0, 0 }).reshape(1, 3)); // [3, 1] [1, 3]
+        var readsE1 = Factored(tensor(new float[] { 0, 1, 0 }).reshape(3, 1), ones(1, 3)); // [3, 1] [1, 3]
+
+        Assert.That(Composition.Score(writesE0, readsE1), Is.EqualTo(0).Within(1e-7), "W_A W_B = 0 here: the score is ‖W_A W_B‖, in that order");
+        Assert.That(Composition.Score(readsE1, writesE0), Is.GreaterThan(0.1), "and in the other order the product is not zero");
+    }
+
+    [Test, Points(3)]
+    public void Scores_OfEachKind_ComposeLayer0sOvWithLayer1sQkItsTransposeOrItsOv()
+    {
+        var model = SmallModel.Make(5, Device);
+        var kinds = new[] { CompositionKind.Q, CompositionKind.K, CompositionKind.V };
+
+        foreach (var kind in kinds)
+        {
+            var scores = Composition.Scores(model, kind);
+            TensorAssert.Shape(scores, [3, 3], $"Composition.Scores(model, {kind}) [layer-0 head, layer-1 head]");
+            for (int h0 = 0; h0 < 3; h0++)
+                for (int h1 = 0; h1 < 3; h1++)
+                {
+                    var a0 = model.blocks[0].attn;
+                    var a1 = model.blocks[1].attn;
+                    var W_A = SmallModel.Dense(a0.W_V[h0], a0.W_O[h0]); // [d_model, d_model]
+                    var W_B = kind switch
+                    {
+                        CompositionKind.Q => SmallModel.Dense(a1.W_Q[h1], a1.W_K[h1].T),
+                        CompositionKind.K => SmallModel.Dense(a1.W_K[h1], a1.W_Q[h1].T), // (W_Q W_Kᵀ)ᵀ
+                        _ => SmallModel.Dense(a1.W_V[h1], a1.W_O[h1]),
+                    };
+                    double expected = (W_A.matmul(W_B).norm() / (W_A.norm() * W_B.norm())).ToDouble();
+                    double actual = scores[h0, h1].ToDouble();
+                    Assert.That(actual, Is.EqualTo(expected).Within(Tolerance.For(ScalarType.Float32, DeviceType.CPU).Allowed(expected, expected)),
+                        $"{kind}-composition of head 0.{h0} with head 1.{h1}: W_A = W_OV of 0.{h0}, W_B = {(kind == CompositionKind.V ? "W_OV" : kind == CompositionKind.Q ? "W_QK" : "W_QKᵀ")} of 1.{h1}");
+                }
+        }
+    }
+
+    [Test, Points(3)]
+    public void RandomBaseline_IsTheMeanScoreOfUnrelatedRandomMatrices_WithinItsStatisticalError()
+    {
+        // The expectation, estimated here from 2000 draws in float64 with another generator; the student's 200-draw mean must
+        // lie within 5 standard errors of it (a sampling error, whatever order the draws are made in).
+        const long d_model = 16, d_head = 4;
+        var check = new Generator(99);
+        Tensor Draw() => randn([d_model, d_head], ScalarType.Float64, generator: check).matmul(randn([d_head, d_model], ScalarType.Float64, generator: check));
+        var samples = Enumerable.Range(0, 2000).Select(_ =>
+        {
+            var (a, b) = (Draw(), Draw());
+            return (a.matmul(b).norm() / (a.norm() * b.norm())).ToDouble();
+        }).ToList();
+        double mean = samples.Average(), sd = Math.Sqrt(samples.Sum(s => (s - mean) * (s - mean)) / (samples.Count - 1));
+
+        double baseline = Composition.RandomBaseline(d_model, d_head, 200, new Generator(3));
+
+        Assert.That(baseline, Is.EqualTo(mean).Within(5 * sd / Math.Sqrt(200)),
+            $"the mean score of 200 pairs of random ({d_model}×{d_head})({d_head}×{d_model}) products should be about {mean:F3} (±{sd / Math.Sqrt(200):F3}); " +
+            "each W_A and W_B is a product of two independent standard normal matrices");
+    }
+}
