@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
-using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Course.Lens;
@@ -21,19 +21,34 @@ static class CheckpointFile
         return copy.ToArray();
     }
 
-    /// <summary>Copies each stored tensor into the parameter of its name and turns the parameter's gradient off.</summary>
-    /// <exception cref="InvalidDataException">The checkpoint and the model do not hold the same number of tensors.</exception>
-    public static void CopyInto(IReadOnlyList<(string Name, Parameter Parameter)> parameters, Dictionary<string, Tensor> tensors)
+    /// <summary>
+    /// The model a checkpoint holds: <paramref name="make"/> builds it from the config in the metadata, the stored tensors
+    /// are copied into its parameters (<see cref="HookedRootModule.CheckpointParameters"/>) with their gradients off, and it
+    /// is put in eval mode on <paramref name="device"/> (the CPU when null).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The checkpoint has no config, or not the model's number of tensors.</exception>
+    public static (TModel Model, Dictionary<string, string> Metadata) Load<TModel>(byte[] file, Func<HookedTransformerConfig, TModel> make, Device? device)
+        where TModel : HookedRootModule
     {
-        using var noGrad = no_grad();
-        if (parameters.Count != tensors.Count)
-            throw new InvalidDataException($"the checkpoint holds {tensors.Count} tensors, the model has {parameters.Count} parameters");
-        foreach (var (name, parameter) in parameters)
+        var (tensors, metadata) = Read(file);
+        var config = JsonSerializer.Deserialize<HookedTransformerConfig>(metadata["config"])
+            ?? throw new InvalidDataException("the checkpoint has no config");
+        var model = make(config);
+        var parameters = model.CheckpointParameters().ToList();
+        using (no_grad())
         {
-            using var stored = tensors[name];
-            parameter.copy_(stored);
-            parameter.requires_grad_(false);
+            if (parameters.Count != tensors.Count)
+                throw new InvalidDataException($"the checkpoint holds {tensors.Count} tensors, the model has {parameters.Count} parameters");
+            foreach (var (name, parameter) in parameters)
+            {
+                using var stored = tensors[name];
+                parameter.copy_(stored);
+                parameter.requires_grad_(false);
+            }
         }
+        model.eval();
+        if (device is not null) model.to(device);
+        return (model, metadata);
     }
 
     public static (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Read(byte[] file)

@@ -19,13 +19,7 @@ public sealed record InductionModel(HookedAttnOnlyTransformer Model, IReadOnlyDi
     /// <summary>A fresh copy of the model, in eval mode on <paramref name="device"/> (the CPU by default), with gradients off for its parameters.</summary>
     public static InductionModel Load(Device? device = null)
     {
-        var (tensors, metadata) = CheckpointFile.Read(CheckpointBytes());
-        var config = JsonSerializer.Deserialize<HookedTransformerConfig>(metadata["config"])
-            ?? throw new InvalidDataException("the checkpoint has no config");
-        var model = new HookedAttnOnlyTransformer(config);
-        CheckpointFile.CopyInto([.. model.CheckpointParameters()], tensors);
-        model.eval();
-        if (device is not null) model.to(device);
+        var (model, metadata) = CheckpointFile.Load(CheckpointBytes(), config => new HookedAttnOnlyTransformer(config), device);
         return new InductionModel(model, metadata);
     }
 }

@@ -22,13 +22,7 @@ public sealed record TinyGpt(HookedTransformer Model, CharVocabulary Vocabulary,
     /// </summary>
     public static TinyGpt Load(Device? device = null)
     {
-        var (tensors, metadata) = CheckpointFile.Read(CheckpointBytes());
-        var config = JsonSerializer.Deserialize<HookedTransformerConfig>(metadata["config"])
-            ?? throw new InvalidDataException("the checkpoint has no config");
-        var model = new HookedTransformer(config);
-        CheckpointFile.CopyInto([.. model.CheckpointParameters()], tensors);
-        model.eval();
-        if (device is not null) model.to(device);
+        var (model, metadata) = CheckpointFile.Load(CheckpointBytes(), config => new HookedTransformer(config), device);
         return new TinyGpt(model, new CharVocabulary(metadata["vocabulary"]), metadata);
     }
 }

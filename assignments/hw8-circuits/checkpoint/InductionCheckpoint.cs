@@ -9,7 +9,7 @@ namespace Hw8.Circuits.Checkpoint;
 /// <summary>
 /// The checkpoint file: a safetensors file whose tensors are the model's parameters under their TransformerLens names
 /// (<c>embed.W_E</c>, <c>blocks.0.attn.W_Q</c>, ...; float32) and whose metadata holds its config, the recipe that made it
-/// and the evidence of induction measured when it was made.
+/// and the losses on repeated tokens that show its induction (<see cref="InductionEvidence.HalfLosses"/>).
 /// </summary>
 public static class InductionCheckpoint
 {
@@ -22,7 +22,7 @@ public static class InductionCheckpoint
     /// <summary>The bytes of the checkpoint of <paramref name="run"/>: the same run gives the same bytes.</summary>
     public static byte[] Serialize(InductionRun run)
     {
-        var evidence = InductionEvidence.Measure(run.Model);
+        var (firstHalf, repeatedHalf) = InductionEvidence.HalfLosses(run.Model, InductionEvidence.Tokens(run.Model));
         var tensors = run.Model.CheckpointParameters().ToDictionary(p => p.Name, p => SafeTensors.Entry.From(p.Parameter));
         var metadata = new Dictionary<string, string>
         {
@@ -30,8 +30,8 @@ public static class InductionCheckpoint
             ["model"] = "hw8-circuits/induction-2l",
             ["config"] = JsonSerializer.Serialize(run.Model.Config),
             ["recipe"] = JsonSerializer.Serialize(run.Recipe),
-            ["first_half_loss"] = evidence.FirstHalfLoss.ToString("R", CultureInfo.InvariantCulture),
-            ["repeated_half_loss"] = evidence.RepeatedHalfLoss.ToString("R", CultureInfo.InvariantCulture),
+            ["first_half_loss"] = firstHalf.ToString("R", CultureInfo.InvariantCulture),
+            ["repeated_half_loss"] = repeatedHalf.ToString("R", CultureInfo.InvariantCulture),
             ["torchsharp"] = typeof(torch).Assembly.GetName().Version!.ToString(),
         };
         using var stream = new MemoryStream();
