@@ -23,6 +23,12 @@ public static class AgreementPrompts
     static readonly string[] TransitiveStems = ["see", "like", "chase", "follow"];
     static readonly string[] IntransitiveStems = ["sleep", "run", "sing", "wait"];
 
+    /// <summary>The stems of the transitive verbs (<c>see</c>, ...), in the grammar's order; a singular subject adds an s.</summary>
+    public static IReadOnlyList<string> TransitiveVerbStems => TransitiveStems;
+
+    /// <summary>The stems of the intransitive verbs (<c>sleep</c>, ...), in the grammar's order; a singular subject adds an s.</summary>
+    public static IReadOnlyList<string> IntransitiveVerbStems => IntransitiveStems;
+
     /// <summary>Every noun form of the grammar, singular and plural, e.g. for a control task's word types.</summary>
     public static IReadOnlyList<string> NounForms { get; } = [.. Nouns.Select(n => n.One), .. Nouns.Select(n => n.Many)];
 
@@ -77,20 +83,5 @@ public static class AgreementPrompts
         return ($"{determiner} {noun}", noun);
     }
 
-    static string Agree(string stem, bool plural) => plural ? stem : stem + "s";
-
-    sealed class SplitMix64(ulong state)
-    {
-        public bool Coin() => Next() >> 63 == 1;
-
-        public T Pick<T>(T[] choices) => choices[(int)(Next() % (ulong)choices.Length)];
-
-        ulong Next()
-        {
-            ulong z = state += 0x9E3779B97F4A7C15UL;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            return z ^ (z >> 31);
-        }
-    }
+    internal static string Agree(string stem, bool plural) => plural ? stem : stem + "s";
 }
