@@ -21,7 +21,7 @@ public class ValidateCommandTests
 
     [Test]
     public void Given_the_repo_Then_every_homework_in_it_is_checked_here() =>
-        Assert.That(Homeworks(), Is.SupersetOf(new[] { "hw1-lm-basics", "hw2-backprop", "hw3-attention", "hw4-transformer", "hw5-probes", "hw6-patching", "hw7-sae", "hw8-circuits" }));
+        Assert.That(Homeworks(), Is.SupersetOf(new[] { "hw1-lm-basics", "hw2-backprop", "hw3-attention", "hw4-transformer", "hw5-probes", "hw6-patching", "hw7-sae", "hw8-circuits", "hw9-alignment" }));
 
     [TestCaseSource(nameof(Homeworks))]
     public void Given_a_homework_When_validated_Then_it_exits_0_with_reference_full_marks_also_under_float_noise_starter_zero_every_region_guarded_and_its_corpus_holding(string id)

@@ -16,7 +16,8 @@ namespace Course.Grader.Tests.Export;
 /// (the lines of their solutions too), and the given libraries in models/ that the homework's starter does not reference;
 /// a file of theirs that equals a starter file (a project file, a public golden) is no secret. hw3 and hw4 reference no
 /// given library, hw5 references the hooked model of models/Course.Lens, which is a working transformer: it must reach
-/// hw5's template, and never hw4's. hw8 references it for its attention-only model with induction heads.
+/// hw5's template, and never hw4's. hw8 references it for its attention-only model with induction heads, and hw9 for the
+/// tiny GPT it aligns (with its own given sampler, which must not be hw4's generation solution).
 /// </summary>
 [TestFixture("hw3-attention")]
 [TestFixture("hw4-transformer")]
@@ -24,6 +25,7 @@ namespace Course.Grader.Tests.Export;
 [TestFixture("hw6-patching")]
 [TestFixture("hw7-sae")]
 [TestFixture("hw8-circuits")]
+[TestFixture("hw9-alignment")]
 public partial class TemplateLeakTests(string assignment)
 {
     static readonly CourseLayout Course = Hw3Submissions.Layout;

@@ -1,0 +1,66 @@
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw9.Alignment.Tests;
+
+public sealed class BestOfNTests : TorchTest
+{
+    [Test, Points(2)]
+    public void Choose_TakesTheIndexOfEachRowsHighestReward()
+    {
+        var rewards = tensor(new float[,] { { 0.1f, 0.9f, -2f }, { 3f, -1f, 2.5f } }).to(Device);
+
+        var choice = BestOfN.Choose(rewards);
+
+        TensorAssert.Close(choice, tensor(new long[] { 1, 0 }).to(Device), name: "BestOfN.Choose(rewards [[0.1, 0.9, -2], [3, -1, 2.5]]) [prompts]");
+    }
+
+    [TestCase(1, 0.0)]
+    [TestCase(2, 0.19314718055994531)]
+    [TestCase(16, 1.8350887222397811)]
+    [Points(2)]
+    public void AnalyticKl_IsLogNMinusNMinusOneOverN(int n, double expected)
+    {
+        Assert.That(BestOfN.AnalyticKl(n), Is.EqualTo(expected).Within(1e-12), $"BestOfN.AnalyticKl({n}) = log {n} - ({n} - 1)/{n} (in floating point: with ints, (n - 1) / n is 0)");
+    }
+
+    [TestCase(4.0, 0.6931471805599453)]
+    [TestCase(2.0, 0.4054651081081644)]
+    [TestCase(1.0, -0.6931471805599453)]
+    [Points(3)]
+    public void EmpiricalKl_UsesTheFractionOfBaseRewardsAtOrBelowTheWinners(double winner, double expected)
+    {
+        // base rewards 1, 2, 2, 3: F̂(4) = 1, F̂(2) = 3/4 (both 2s count), F̂(1) = 1/4; n = 2 gives log 2 + log F̂
+        var baseRewards = tensor(new[] { 3.0, 2.0, 1.0, 2.0 }, ScalarType.Float64).to(Device);
+
+        double kl = BestOfN.EmpiricalKl(baseRewards, tensor(new[] { winner }, ScalarType.Float64).to(Device), n: 2);
+
+        Assert.That(kl, Is.EqualTo(expected).Within(1e-9),
+            $"BestOfN.EmpiricalKl(base [3, 2, 1, 2], winner [{winner}], n = 2) = log 2 + (2 - 1) log F̂({winner}), F̂(r) the fraction of base rewards <= r");
+    }
+
+    [TestCase(2)]
+    [TestCase(8)]
+    [TestCase(32)]
+    [Points(5)]
+    public void EmpiricalKl_OfSeededBestOfNDraws_IsWithinAStatisticalBoundOfTheAnalyticValue(int n)
+    {
+        // Rewards without ties: a pool of m base draws for F̂, and k best-of-n winners, each the max of n fresh draws.
+        const int m = 100_000, k = 4000;
+        using var seeded = new Seeded(930 + n);
+        var pool = seeded.Randn([m], ScalarType.Float64);
+        var winners = seeded.Randn([k, n], ScalarType.Float64).amax([1]); // [k]
+
+        double kl = BestOfN.EmpiricalKl(pool, winners, n);
+
+        // Per winner, (n − 1) log F(r) has standard deviation (n − 1)/n (−log F(r) of the max of n uniforms is exponential
+        // with rate n), so the mean of k has standard error (n − 1)/(n √k); F̂ from m draws adds about √((n − 1)/m).
+        // The bound is 5 standard errors of each.
+        double analytic = Math.Log(n) - (n - 1.0) / n;
+        double bound = 5 * ((n - 1.0) / n / Math.Sqrt(k) + Math.Sqrt((n - 1.0) / m));
+        Assert.That(kl, Is.EqualTo(analytic).Within(bound),
+            $"BestOfN.EmpiricalKl of {k} best-of-{n} winners of N(0, 1) rewards, F̂ from {m} base draws: log {n} - ({n} - 1)/{n} = {analytic:F4} within {bound:F4}");
+    }
+}

@@ -1,0 +1,102 @@
+using Course.Lens;
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw9.Alignment.Tests;
+
+public sealed class DpoTests : TorchTest
+{
+    static Tensor Of(params double[] values) => tensor(values, ScalarType.Float64);
+
+    static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+
+    [Test, Points(3)]
+    public void Loss_IsLog2_WhenThePolicyIsTheReference()
+    {
+        var chosen = Of(-12.5, -3.25, -40).to(Device);
+        var rejected = Of(-7, -30.5, -2).to(Device);
+
+        var loss = Dpo.Loss(chosen, rejected, chosen.clone(), rejected.clone(), beta: 0.1);
+
+        TensorAssert.Close(loss, Of(Math.Log(2)).squeeze().to(Device),
+            name: "Dpo.Loss with the policy's log-probabilities equal to the reference's: every implicit reward is 0, so the loss is -log σ(0) = log 2 " +
+            "(a loss that ignores the reference model gives something else)");
+    }
+
+    [Test, Points(2)]
+    public void Loss_MatchesTheHandComputedValue()
+    {
+        // Δ = (π_c − ref_c) − (π_r − ref_r) = [1.5, −1]; β Δ = [0.75, −0.5]
+        double expected = (Math.Log(1 + Math.Exp(-0.75)) + Math.Log(1 + Math.Exp(0.5))) / 2;
+
+        var loss = Dpo.Loss(Of(-3, -5).to(Device), Of(-4, -2).to(Device), Of(-3.5, -5).to(Device), Of(-3, -3).to(Device), beta: 0.5);
+
+        TensorAssert.Close(loss, Of(expected).squeeze().to(Device),
+            name: "Dpo.Loss(π_c [-3, -5], π_r [-4, -2], ref_c [-3.5, -5], ref_r [-3, -3], β 0.5) = mean(-log σ(β[(π_c - ref_c) - (π_r - ref_r)]))");
+    }
+
+    [Test, Points(3)]
+    public void Loss_HasTheClosedFormGradient()
+    {
+        // ∂L/∂π_c(i) = −β σ(−β Δ_i) / batch and ∂L/∂π_r(i) = +β σ(−β Δ_i) / batch (Rafailov et al. 2023, section 4)
+        double beta = 0.3;
+        var policyChosen = Of(-3, -5, -1).to(Device).requires_grad_();
+        var policyRejected = Of(-4, -2, -6).to(Device).requires_grad_();
+        var referenceChosen = Of(-3.5, -5, -2).to(Device);
+        var referenceRejected = Of(-3, -3, -6.5).to(Device);
+        double[] delta = [1.5, -1, 0.5];
+        var weight = Of(delta.Select(d => beta * Sigmoid(-beta * d) / 3).ToArray()).to(Device);
+
+        Dpo.Loss(policyChosen, policyRejected, referenceChosen, referenceRejected, beta).backward();
+
+        TensorAssert.Close(policyChosen.grad, -weight, name: "∂Dpo.Loss/∂π_c = -β σ(-βΔ) / batch (a pair the policy already gets right by far pulls little)");
+        TensorAssert.Close(policyRejected.grad, weight, name: "∂Dpo.Loss/∂π_r = +β σ(-βΔ) / batch");
+    }
+
+    [TestCase(0.1)]
+    [TestCase(2.0)]
+    [Points(2)]
+    public void Loss_DependsOnBetaOnlyThroughBetaTimesTheMargin(double beta)
+    {
+        var (pc, pr, rc, rr) = (Of(-3, -9), Of(-4, -2), Of(-3.5, -7), Of(-3, -3));
+
+        var scaled = Dpo.Loss(pc.to(Device), pr.to(Device), rc.to(Device), rr.to(Device), beta);
+        var unit = Dpo.Loss((beta * pc).to(Device), (beta * pr).to(Device), (beta * rc).to(Device), (beta * rr).to(Device), beta: 1);
+
+        TensorAssert.Close(scaled, unit, name: $"Dpo.Loss with β = {beta}, against β = 1 with every log-probability times {beta}: β multiplies the margin of log-ratios, nothing else");
+    }
+
+    [Test, Points(1)]
+    public void ImplicitReward_IsBetaTimesTheLogRatio()
+    {
+        var reward = Dpo.ImplicitReward(Of(-3, -10).to(Device), Of(-5, -8).to(Device), beta: 0.25);
+
+        TensorAssert.Close(reward, Of(0.5, -0.5).to(Device), name: "Dpo.ImplicitReward(π [-3, -10], ref [-5, -8], β 0.25) = β (log π - log π_ref)");
+    }
+
+    [Test, Points(4)]
+    public void Train_StartsAtLog2_KeepsTheReferenceFrozen_AndSeparatesTheImplicitRewards()
+    {
+        var (policy, vocabulary, _) = TinyGpt.Load(Device);
+        var reference = TinyGpt.Load(Device).Model;
+        var referenceBefore = reference.blocks[0].attn.W_Q.detach().clone();
+        var pairs = PreferencePairs.Sample(200, seed: 941);
+        using var generator = new Generator(942, CPU);
+
+        var history = DpoTraining.Train(policy, reference, SequenceBatch.Chosen(pairs, vocabulary), SequenceBatch.Rejected(pairs, vocabulary),
+            new DpoOptions(Beta: 0.5, Steps: 20, BatchSize: 8, LearningRate: 1e-4), generator);
+
+        Assert.That(history.Loss, Has.Length.EqualTo(20), "one loss per step");
+        Assert.That(history.Loss[0], Is.EqualTo(Math.Log(2)).Within(1e-4),
+            "the first step's loss: the policy starts as a copy of the reference, so every implicit reward is 0 and the loss log 2 " +
+            "(a loss of plain log-likelihood, with no reference model, starts far above it)");
+        Assert.That(history.ChosenReward[0], Is.EqualTo(0).Within(1e-4), "the first step's mean implicit reward of the chosen completions");
+        Assert.That(history.RejectedReward[0], Is.EqualTo(0).Within(1e-4), "the first step's mean implicit reward of the rejected completions");
+        double margin = history.ChosenReward.TakeLast(5).Zip(history.RejectedReward.TakeLast(5), (c, r) => c - r).Average();
+        Assert.That(margin, Is.GreaterThan(0), "mean implicit reward of the chosen minus the rejected over the last 5 steps: DPO raises the one above the other");
+        TensorAssert.Close(reference.blocks[0].attn.W_Q, referenceBefore, Tolerance.Exact, "the reference model's blocks.0.attn.W_Q after DPO (the reference stays frozen)");
+        Assert.That(policy.blocks[0].attn.W_Q.detach().allclose(referenceBefore), Is.False, "the policy's blocks.0.attn.W_Q after DPO equals the reference's: the policy did not train");
+    }
+}

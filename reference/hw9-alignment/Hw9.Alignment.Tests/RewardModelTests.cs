@@ -1,0 +1,65 @@
+using Course.Lens;
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw9.Alignment.Tests;
+
+public sealed class RewardModelTests : TorchTest
+{
+    static SequenceBatch Rows(CharVocabulary vocabulary, Device device) =>
+        SequenceBatch.Of([(". the ", "birds sing ."), (". a ", "cat that sees the dogs runs ."), (". some ", "foxes wait .")], vocabulary).To(device);
+
+    [Test, Points(5)]
+    public void Forward_AppliesTheHeadToTheFinalLayerNormsOutput_AtEachRowsLastToken()
+    {
+        var (model, vocabulary, _) = TinyGpt.Load(Device);
+        var rewardModel = new RewardModel(model, seed: 911);
+        var batch = Rows(vocabulary, Device);
+        Tensor? normalized = null;
+        Tensor expected;
+        using (no_grad())
+        {
+            using (model.Hook("ln_final.hook_normalized").AddHook((a, _) => { normalized = a.clone(); return null; }))
+                model.call(batch.Tokens);
+            var lengths = batch.Lengths.cpu().data<long>().ToArray();
+            var last = stack(lengths.Select((length, row) => normalized![row, length - 1]).ToArray()); // [batch, d_model]
+            expected = last.matmul(rewardModel.head.weight!.t()).squeeze(-1) + rewardModel.head.bias!; // [batch]
+        }
+
+        var actual = rewardModel.call(batch.Tokens, batch.Lengths);
+
+        TensorAssert.Close(actual, expected, name: "RewardModel.forward on 3 rows of lengths 18, 33 and 19 [batch] " +
+            "(head(ln_final.hook_normalized[row, lengths[row] - 1]); the rows are padded to 33, so the last column is padding for two of them)");
+    }
+
+    [Test, Points(2)]
+    public void Forward_GivesARowTheSameReward_HoweverMuchPaddingTheBatchAdds()
+    {
+        var (model, vocabulary, _) = TinyGpt.Load(Device);
+        var rewardModel = new RewardModel(model, seed: 912);
+        var alone = SequenceBatch.Of([(". the ", "birds sing .")], vocabulary).To(Device);
+        var padded = Rows(vocabulary, Device);
+        using var _ = no_grad();
+
+        var short_ = rewardModel.call(alone.Tokens, alone.Lengths);
+        var long_ = rewardModel.call(padded.Tokens, padded.Lengths)[..1];
+
+        TensorAssert.Close(long_, short_, name: "the reward of \". the |birds sing .\" in a batch padded to 33 tokens, against it alone (18 tokens)");
+    }
+
+    [Test, Points(2)]
+    public void Forward_LetsGradientsReachTheHead_AndNotTheFrozenModel()
+    {
+        var (model, vocabulary, _) = TinyGpt.Load(Device);
+        var rewardModel = new RewardModel(model, seed: 913);
+        var batch = Rows(vocabulary, Device);
+
+        rewardModel.call(batch.Tokens, batch.Lengths).sum().backward();
+
+        Assert.That(rewardModel.head.weight!.grad, Is.Not.Null, "head.weight.grad after backward: the reward must be computed from the head (no no_grad or detach around it)");
+        Assert.That(rewardModel.head.weight!.grad!.abs().sum().ToDouble(), Is.GreaterThan(0), "head.weight.grad is all zeros");
+        Assert.That(model.parameters().Where(p => p.grad is not null).Count(), Is.Zero, "parameters of the frozen tiny GPT that got a gradient");
+    }
+}

@@ -1,0 +1,88 @@
+using Course.Lens;
+using Course.Lens.Agreement;
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw9.Alignment.Tests;
+
+public sealed class EvaluationTests : TorchTest
+{
+    [Test, Points(3)]
+    public void PreferenceRate_IsTheFractionOfPreferredSentences()
+    {
+        string[] completions = ["birds sing .", "bird sees a cat .", "birds that a cat sees sleep .", "birds sing", "cat that likes the birds runs ."];
+
+        Assert.That(Evaluation.PreferenceRate(". the ", completions), Is.EqualTo(0.4).Within(1e-12),
+            "Evaluation.PreferenceRate(\". the \", 5 completions): \"birds sing .\" and \"birds that a cat sees sleep .\" are preferred " +
+            "(judge the prompt and the completion together, with Preference.IsPreferred)");
+    }
+
+    static (HookedTransformer Policy, HookedTransformer Reference, SequenceBatch Samples) ShiftedPolicy(Device device)
+    {
+        var (reference, vocabulary, _) = TinyGpt.Load(device);
+        var policy = TinyGpt.Load(device).Model;
+        using var seeded = new Seeded(951);
+        using (no_grad()) policy.b_U.add_(seeded.Randn([vocabulary.Size]) * 2);
+        var samples = SequenceBatch.Of([(". the ", "birds sing ."), (". a ", "cat that sees the dogs runs ."), (". many ", "foxes wait .")], vocabulary).To(device);
+        return (policy, reference, samples);
+    }
+
+    [Test, Points(2)]
+    public void TokenKl_IsZeroForTheReferenceItself()
+    {
+        var (_, reference, samples) = ShiftedPolicy(Device);
+
+        Assert.That(Evaluation.TokenKl(reference, reference, samples), Is.EqualTo(0).Within(1e-6), "Evaluation.TokenKl(reference, reference, samples)");
+    }
+
+    [Test, Points(3)]
+    public void TokenKl_IsTheMeanOverCompletionTokensOfKlFromPolicyToReference()
+    {
+        var (policy, reference, samples) = ShiftedPolicy(Device);
+        using var _ = no_grad();
+        var logP = policy.call(samples.Tokens).log_softmax(-1).to(ScalarType.Float64).cpu(); // [batch, pos, d_vocab]
+        var logQ = reference.call(samples.Tokens).log_softmax(-1).to(ScalarType.Float64).cpu();
+        var mask = samples.CompletionMask.cpu().data<bool>().ToArray();
+        long width = samples.Tokens.shape[1];
+        double sum = 0;
+        int count = 0;
+        for (int b = 0; b < 3; b++)
+            for (int t = 1; t < width; t++)
+                if (mask[b * width + t])
+                {
+                    sum += (logP[b, t - 1].exp() * (logP[b, t - 1] - logQ[b, t - 1])).sum().ToDouble();
+                    count++;
+                }
+        double expected = sum / count;
+
+        double actual = Evaluation.TokenKl(policy, reference, samples);
+
+        Assert.That(actual, Is.EqualTo(expected).Within(Tolerance.For(ScalarType.Float32, Device.type).Allowed(expected, expected)),
+            $"Evaluation.TokenKl on 3 completions of 12, 29 and 12 tokens: KL(π ‖ π_ref) = Σ_v π log(π / π_ref) at each completion token's predicting position, " +
+            $"averaged over the {count} tokens (not per row, not over the prompt or padding)");
+    }
+
+    [Test, Points(2)]
+    public void AgreementAccuracy_OfTheTinyGpt_IsOne()
+    {
+        var (model, vocabulary, _) = TinyGpt.Load(Device);
+        var prompts = AgreementBatch.Of(AgreementPrompts.Sample(100, 952, Clause.SubjectRelative), vocabulary);
+
+        Assert.That(Evaluation.AgreementAccuracy(model, vocabulary, prompts), Is.EqualTo(1).Within(1e-12),
+            "Evaluation.AgreementAccuracy of the tiny GPT on 100 subject-relative prompts (its checkpoint gets every one right: compare the logits of \"s\" and \" \" at VerbPosition)");
+    }
+
+    [Test, Points(2)]
+    public void AgreementAccuracy_OfAModelThatAlwaysSaysS_IsTheFractionOfSingularSubjects()
+    {
+        var (model, vocabulary, _) = TinyGpt.Load(Device);
+        using (no_grad()) model.b_U[vocabulary.Id('s')] += 100;
+        var sampled = AgreementPrompts.Sample(100, 953, Clause.None);
+        double singular = sampled.Count(p => !p.PluralSubject) / 100.0;
+
+        Assert.That(Evaluation.AgreementAccuracy(model, vocabulary, AgreementBatch.Of(sampled, vocabulary)), Is.EqualTo(singular).Within(1e-12),
+            $"Evaluation.AgreementAccuracy of a model whose logit for \"s\" is raised by 100: right exactly on the {singular:P0} of prompts with a singular subject");
+    }
+}

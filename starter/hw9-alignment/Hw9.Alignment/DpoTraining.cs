@@ -1,0 +1,31 @@
+using Course.Lens;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw9.Alignment;
+
+/// <param name="Beta">DPO's β: how strongly the policy is held to the reference (the paper's KL coefficient).</param>
+/// <param name="Steps">Optimiser steps.</param>
+/// <param name="BatchSize">Pairs per step, drawn uniformly with replacement.</param>
+/// <param name="LearningRate">Adam's learning rate.</param>
+public sealed record DpoOptions(double Beta = 0.5, int Steps = 60, int BatchSize = 16, double LearningRate = 2e-4);
+
+/// <summary>What DPO training records at each step, before the step's update.</summary>
+/// <param name="Loss">The DPO loss of the step's batch.</param>
+/// <param name="ChosenReward">The mean implicit reward of the batch's chosen completions.</param>
+/// <param name="RejectedReward">The mean implicit reward of the batch's rejected completions.</param>
+public sealed record DpoHistory(double[] Loss, double[] ChosenReward, double[] RejectedReward);
+
+/// <summary>Fine-tuning a policy on preference pairs with DPO.</summary>
+public static class DpoTraining
+{
+    /// <summary>
+    /// Trains every parameter of <paramref name="policy"/> (which starts as a copy of <paramref name="reference"/>) with
+    /// Adam on the DPO loss. <paramref name="reference"/> stays frozen. At each step, <c>BatchSize</c> pair indices are
+    /// drawn with <c>randint</c> from <paramref name="generator"/> (on the CPU).
+    /// </summary>
+    public static DpoHistory Train(HookedTransformer policy, HookedTransformer reference, SequenceBatch chosen, SequenceBatch rejected, DpoOptions options, Generator generator)
+    {
+        throw new NotImplementedException("DpoTraining.Train: the reference's log-probabilities under no_grad; requires_grad on the policy's parameters and Adam over them; each step: randint indices, the policy's and reference's log-probabilities of the chosen and rejected rows, Dpo.Loss, backward, step; record the loss and the mean implicit rewards");
+    }
+}

@@ -1,0 +1,39 @@
+using Course.Lens;
+using Course.Lens.Agreement;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw9.Alignment;
+
+/// <summary>
+/// What fine-tuning bought and what it cost: how often samples satisfy the preference, how far the policy moved from
+/// the reference per token, and whether it still makes verbs agree with their subjects (the alignment tax).
+/// </summary>
+public static class Evaluation
+{
+    /// <summary>The fraction of <paramref name="completions"/> of <paramref name="prompt"/> that <see cref="Preference.IsPreferred"/> (prompt and completion together).</summary>
+    public static double PreferenceRate(string prompt, IReadOnlyList<string> completions)
+    {
+        throw new NotImplementedException("Evaluation.PreferenceRate: count the completions whose prompt + completion is preferred, divided by how many there are");
+    }
+
+    /// <summary>
+    /// The mean per-token KL divergence <c>KL(π_θ(·|x, y_&lt;t) ‖ π_ref(·|x, y_&lt;t))</c> over every completion token of
+    /// <paramref name="samples"/> (each row's token t, masked by <c>CompletionMask</c>, is predicted from the logits at
+    /// t − 1), in nats: a mean over tokens, not over rows.
+    /// </summary>
+    public static double TokenKl(HookedTransformer policy, HookedTransformer reference, SequenceBatch samples)
+    {
+        throw new NotImplementedException("Evaluation.TokenKl: under no_grad, log_softmax of both models' logits at positions 0..pos-2; KL = Σ_v p (log p - log q) at each position; the mean over the positions where CompletionMask[:, 1:] is true");
+    }
+
+    /// <summary>
+    /// The fraction of <paramref name="prompts"/> (each cut after its main verb's stem) at which <paramref name="model"/>
+    /// gives the correct next character (<c>"s"</c> for a singular subject, <c>" "</c> for a plural one) a higher logit
+    /// than the other one.
+    /// </summary>
+    public static double AgreementAccuracy(HookedTransformer model, CharVocabulary vocabulary, AgreementBatch prompts)
+    {
+        throw new NotImplementedException("Evaluation.AgreementAccuracy: under no_grad, the logits at each prompt's VerbPosition; singular is right when logit(\"s\") > logit(\" \"), plural when logit(\" \") > logit(\"s\"); the mean of right");
+    }
+}
