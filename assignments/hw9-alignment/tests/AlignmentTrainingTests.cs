@@ -9,7 +9,8 @@ namespace Hw9.Alignment.HiddenTests;
 
 /// <summary>
 /// The training checks. Each threshold was set from the reference on seeds 0-4 (the seed picks the pairs, the head's
-/// initialisation and every draw), with the margin written next to it; the test runs seed 0.
+/// initialisation and every draw), with the margin written next to it; the test runs seed 0. What they measure is
+/// measured by <see cref="TrustedMeasures"/>, from the trained weights, not by the submission's own evaluation code.
 /// </summary>
 public sealed class AlignmentTrainingTests : TorchTest
 {
@@ -32,9 +33,10 @@ public sealed class AlignmentTrainingTests : TorchTest
         using var generator = new Generator((ulong)seed, CPU);
 
         RewardTraining.Train(rewardModel, SequenceBatch.Chosen(train, vocabulary), SequenceBatch.Rejected(train, vocabulary), new RewardTrainingOptions(), generator);
-        double accuracy = RewardTraining.Accuracy(rewardModel, SequenceBatch.Chosen(heldOut, vocabulary), SequenceBatch.Rejected(heldOut, vocabulary));
+        double accuracy = TrustedMeasures.PairAccuracy(rewardModel.head, SequenceBatch.Chosen(heldOut, vocabulary), SequenceBatch.Rejected(heldOut, vocabulary), Device);
 
-        Assert.That(accuracy, Is.GreaterThan(0.70), "held-out pair accuracy of the reward model after RewardTraining.Train with the default options on 2000 pairs");
+        Assert.That(accuracy, Is.GreaterThan(0.70),
+            "held-out pair accuracy of the trained head on the frozen tiny GPT's ln_final output at each row's last token, after RewardTraining.Train with the default options on 2000 pairs");
     }
 
     // Gain on seeds 0-4: 1.56, 0.95, 1.43, 1.27, 1.79 standard deviations (an untrained head's rewards are skewed and tie
@@ -81,13 +83,13 @@ public sealed class AlignmentTrainingTests : TorchTest
 
         using var sampling = new Generator((ulong)(970 + seed), CPU);
         var after = Sampler.Complete(policy, vocabulary, ". the ", 400, sampling);
-        double rateAfter = Evaluation.PreferenceRate(". the ", after);
-        double kl = Evaluation.TokenKl(policy, reference, SequenceBatch.Of(after.Select(c => (". the ", c)).ToList(), vocabulary));
+        double rateAfter = TrustedMeasures.PreferenceRate(". the ", after);
+        double kl = TrustedMeasures.TokenKl(policy, SequenceBatch.Of(after.Select(c => (". the ", c)).ToList(), vocabulary), Device);
         var agreement = AgreementBatch.Of(AgreementPrompts.Sample(300, 7, Clause.SubjectRelative), vocabulary);
-        double agreementAfter = Evaluation.AgreementAccuracy(policy, vocabulary, agreement);
+        double agreementAfter = TrustedMeasures.AgreementAccuracy(policy, vocabulary, agreement, Device);
 
         Assert.That(rateAfter, Is.GreaterThan(BaseRate + 0.06), $"the preference rate of 400 samples after DPO, against the base model's {BaseRate:P2}: DPO should add at least 6 points");
-        Assert.That(kl, Is.LessThan(0.3), "the mean per-token KL of the DPO policy from the reference, on the policy's samples");
+        Assert.That(kl, Is.LessThan(0.3), "the mean per-token KL of the DPO policy from the tiny GPT it started as, on the policy's samples");
         Assert.That(agreementAfter, Is.GreaterThan(0.9), "agreement accuracy on 300 subject-relative prompts after DPO (the reference model gets 100%)");
     }
 }
