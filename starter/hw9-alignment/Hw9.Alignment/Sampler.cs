@@ -19,6 +19,8 @@ public static class Sampler
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         maxNewTokens = Math.Min(maxNewTokens, (int)model.Config.n_ctx - prompt.Length);
+        if (maxNewTokens < 1)
+            throw new ArgumentException($"a prompt of {prompt.Length} characters leaves no room to write in the model's {model.Config.n_ctx} positions (or maxNewTokens < 1)", nameof(prompt));
         var completions = new List<string>(count);
         for (int first = 0; first < count; first += Chunk)
             completions.AddRange(CompleteRows(model, vocabulary, prompt, Math.Min(Chunk, count - first), generator, maxNewTokens));
