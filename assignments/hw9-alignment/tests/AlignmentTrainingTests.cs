@@ -56,7 +56,7 @@ public sealed class AlignmentTrainingTests : TorchTest
         using var _ = no_grad();
         Tensor Rewards(IReadOnlyList<string> completions)
         {
-            var batch = SequenceBatch.Of(completions.Select(c => (". the ", c)).ToList(), vocabulary).To(Device);
+            var batch = SequenceBatch.Of(". the ", completions, vocabulary).To(Device);
             return rewardModel.call(batch.Tokens, batch.Lengths).to(ScalarType.Float64).cpu();
         }
         var (won, base_) = (Rewards(winners), Rewards(plain));
@@ -84,7 +84,7 @@ public sealed class AlignmentTrainingTests : TorchTest
         using var sampling = new Generator((ulong)(970 + seed), CPU);
         var after = Sampler.Complete(policy, vocabulary, ". the ", 400, sampling);
         double rateAfter = TrustedMeasures.PreferenceRate(". the ", after);
-        double kl = TrustedMeasures.TokenKl(policy, SequenceBatch.Of(after.Select(c => (". the ", c)).ToList(), vocabulary), Device);
+        double kl = TrustedMeasures.TokenKl(policy, SequenceBatch.Of(". the ", after, vocabulary), Device);
         var agreement = AgreementBatch.Of(AgreementPrompts.Sample(300, 7, Clause.SubjectRelative), vocabulary);
         double agreementAfter = TrustedMeasures.AgreementAccuracy(policy, vocabulary, agreement, Device);
 

@@ -35,7 +35,7 @@ static class DpoPlot
         var policySamples = Sampler.Complete(policy, vocabulary, Prompt, Samples, generator);
         var referenceSamples = Sampler.Complete(reference, vocabulary, Prompt, Samples, generator);
         var (policyRate, referenceRate) = (Evaluation.PreferenceRate(Prompt, policySamples), Evaluation.PreferenceRate(Prompt, referenceSamples));
-        var tokenKl = Evaluation.TokenKl(policy, reference, SequenceBatch.Of([.. policySamples.Select(c => (Prompt, c))], vocabulary));
+        var tokenKl = Evaluation.TokenKl(policy, reference, SequenceBatch.Of(Prompt, policySamples, vocabulary));
         var agreement = AgreementBatch.Of(AgreementPrompts.Sample(300, 7, Clause.SubjectRelative), vocabulary);
         var (policyAgreement, referenceAgreement) = (Evaluation.AgreementAccuracy(policy, vocabulary, agreement), Evaluation.AgreementAccuracy(reference, vocabulary, agreement));
 

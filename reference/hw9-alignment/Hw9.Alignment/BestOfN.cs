@@ -57,7 +57,7 @@ public static class BestOfN
     {
         // BEGIN SOLUTION: draw count * n completions at once, score them as a SequenceBatch (under no_grad, on the model's device), view the rewards as [count, n], Choose, and keep completion row * n + choice of each row
         var completions = Sampler.Complete(model, vocabulary, prompt, count * n, generator);
-        var batch = SequenceBatch.Of(completions.Select(c => (prompt, c)).ToList(), vocabulary).To(model.W_E.device);
+        var batch = SequenceBatch.Of(prompt, completions, vocabulary).To(model.W_E.device);
         using var _ = no_grad();
         var choice = Choose(rewardModel.call(batch.Tokens, batch.Lengths).view(count, n)).cpu().data<long>().ToArray(); // [count]
         return Enumerable.Range(0, count).Select(row => completions[row * n + (int)choice[row]]).ToList();

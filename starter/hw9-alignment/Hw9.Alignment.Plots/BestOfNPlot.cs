@@ -97,7 +97,7 @@ static class BestOfNPlot
         foreach (var chunk in completions.Chunk(256))
         {
             using var scope = NewDisposeScope();
-            var batch = SequenceBatch.Of([.. chunk.Select(c => (Prompt, c))], vocabulary);
+            var batch = SequenceBatch.Of(Prompt, chunk, vocabulary);
             var values = rewardModel.call(batch.Tokens, batch.Lengths).to(ScalarType.Float64).cpu().data<double>().ToArray(); // [chunk]
             for (int i = 0; i < chunk.Length; i++) rewards[chunk[i]] = values[i];
         }

@@ -30,6 +30,10 @@ public sealed record SequenceBatch(Tensor Tokens, Tensor CompletionMask, Tensor 
             tensor(rows.Select(r => (long)(r.Prompt.Length + r.Completion.Length)).ToArray()));
     }
 
+    /// <summary><paramref name="completions"/> of one <paramref name="prompt"/>, e.g. samples to score or to measure KL on.</summary>
+    public static SequenceBatch Of(string prompt, IReadOnlyList<string> completions, CharVocabulary vocabulary) =>
+        Of(completions.Select(c => (prompt, c)).ToList(), vocabulary);
+
     /// <summary>The chosen completions of <paramref name="pairs"/>, in order.</summary>
     public static SequenceBatch Chosen(IReadOnlyList<PreferencePair> pairs, CharVocabulary vocabulary) =>
         Of(pairs.Select(p => (p.Prompt, p.Chosen)).ToList(), vocabulary);
