@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Course.Grader.Analyze;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
@@ -22,17 +23,36 @@ public static class TestBindings
         var bindings = new List<TestBinding>();
         // The same symbols (Tensor, Assert.That, ...) come up at thousands of places; their display strings are made once.
         var bound = new Dictionary<ISymbol, BoundSymbol?>(SymbolEqualityComparer.Default);
-        foreach (var tree in suite.SyntaxTrees)
+        foreach (var use in UsesIn(suite, cancellationToken))
         {
-            var model = suite.GetSemanticModel(tree);
-            foreach (var use in SymbolUses.In(model, cancellationToken))
-            {
-                if (!bound.TryGetValue(use.Symbol, out var target))
-                    bound[use.Symbol] = target = BoundSymbol.Of(use.Symbol, homework, declarationOf);
-                if (target is not null) bindings.Add(new TestBinding(tree.FilePath, use.At.Span, use.Aspect, target));
-            }
+            if (!bound.TryGetValue(use.Symbol, out var target))
+                bound[use.Symbol] = target = BoundSymbol.Of(use.Symbol, homework, declarationOf);
+            if (target is not null) bindings.Add(new TestBinding(use.File, use.Span, use.Aspect, target));
         }
         return bindings;
+    }
+
+    /// <summary>A suite's uses, in file and node order, at the files' paths.</summary>
+    sealed record Uses(IReadOnlyList<(string File, TextSpan Span, UseAspect Aspect, ISymbol Symbol)> Items);
+
+    /// <summary>
+    /// The uses of each suite compilation already read. A compilation never changes, and the compile stage hands out one
+    /// compilation for a suite as long as the homework's public surface stays the same (its cache): every run of
+    /// <c>course validate</c> and every student of a batch who kept the starter's signatures. Binding every node of the
+    /// tests again for each of them was a tenth of validate's own CPU time. Only what the symbols mean for messages
+    /// (<see cref="BoundSymbol.Of"/>, with the submission's declarations) is made per call.
+    /// </summary>
+    static readonly ConditionalWeakTable<Compilation, Uses> ReadUses = [];
+
+    static IReadOnlyList<(string File, TextSpan Span, UseAspect Aspect, ISymbol Symbol)> UsesIn(Compilation suite, CancellationToken cancellationToken)
+    {
+        if (ReadUses.TryGetValue(suite, out var known)) return known.Items;
+        var uses = new List<(string, TextSpan, UseAspect, ISymbol)>();
+        foreach (var tree in suite.SyntaxTrees)
+            foreach (var use in SymbolUses.In(suite.GetSemanticModel(tree), cancellationToken))
+                uses.Add((tree.FilePath, use.At.Span, use.Aspect, use.Symbol));
+        // A read stopped by its token throws above and is not kept; two callers racing both read, and one result is kept.
+        return ReadUses.GetValue(suite, _ => new Uses(uses)).Items;
     }
 
     /// <summary>The homework's assembly among those a test suite references.</summary>
