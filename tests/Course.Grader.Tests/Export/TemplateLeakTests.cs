@@ -32,6 +32,8 @@ public partial class TemplateLeakTests(string assignment)
     readonly AssignmentManifest Manifest = Course.LoadManifest(assignment);
     TempFolder temp = null!;
     Dictionary<string, byte[]> exported = null!;
+    /// <summary>Each exported file's text, decoded once: the searches below look for hundreds of lines in every file.</summary>
+    Dictionary<string, string> exportedText = null!;
 
     /// <summary>What names the hooked model the later homeworks study, or its hooks: never in a template that does not reference it.</summary>
     static readonly string[] GivenModelWords = ["Course.Lens", "hook_resid_pre", "HookPoint"];
@@ -42,6 +44,7 @@ public partial class TemplateLeakTests(string assignment)
         temp = new TempFolder("course-export-");
         var template = TemplateExport.Write(Course, Manifest.Id, temp["template"]);
         exported = template.Files.ToDictionary(f => f, f => File.ReadAllBytes(Path.Combine(template.Root, f)));
+        exportedText = exported.ToDictionary(f => f.Key, f => Text(f.Value));
         Assert.That(exported, Is.Not.Empty);
     }
 
@@ -99,7 +102,7 @@ public partial class TemplateLeakTests(string assignment)
     {
         var studiesIt = GivenLibrariesReferenced().Any(dir => Path.GetFileName(dir) == "Course.Lens");
 
-        var found = GivenModelWords.SelectMany(word => exported.Where(f => Text(f.Value).Contains(word, StringComparison.Ordinal)).Select(f => $"{word} in {f.Key}")).ToList();
+        var found = GivenModelWords.SelectMany(word => exportedText.Where(f => f.Value.Contains(word, StringComparison.Ordinal)).Select(f => $"{word} in {f.Key}")).ToList();
 
         Assert.That(found, studiesIt ? Is.Not.Empty : Is.Empty);
     }
@@ -113,7 +116,7 @@ public partial class TemplateLeakTests(string assignment)
         var lines = others.SelectMany(SolutionLines).Where(line => !ownStarter.Contains(line, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
         Assert.That(lines, Has.Count.GreaterThan(10 * others.Count), "the search must know the other homeworks' solution lines");
 
-        var found = lines.SelectMany(line => exported.Where(f => Text(f.Value).Contains(line, StringComparison.Ordinal)).Select(f => $"'{line}' in {f.Key}")).ToList();
+        var found = lines.SelectMany(line => exportedText.Where(f => f.Value.Contains(line, StringComparison.Ordinal)).Select(f => $"'{line}' in {f.Key}")).ToList();
 
         Assert.That(found, Is.Empty);
     }
@@ -159,7 +162,7 @@ public partial class TemplateLeakTests(string assignment)
             .ToList();
         Assert.That(classes, Is.Not.Empty);
 
-        var found = classes.SelectMany(c => exported.Where(f => Text(f.Value).Contains(c, StringComparison.Ordinal)).Select(f => $"{c} in {f.Key}")).ToList();
+        var found = classes.SelectMany(c => exportedText.Where(f => f.Value.Contains(c, StringComparison.Ordinal)).Select(f => $"{c} in {f.Key}")).ToList();
 
         Assert.That(found, Is.Empty);
     }
@@ -170,7 +173,7 @@ public partial class TemplateLeakTests(string assignment)
         var lines = SolutionLines(Manifest.Id);
         Assert.That(lines, Has.Count.GreaterThan(10), "the search must know the solution's lines");
 
-        var found = lines.SelectMany(line => exported.Where(f => Text(f.Value).Contains(line, StringComparison.Ordinal)).Select(f => $"'{line}' in {f.Key}")).ToList();
+        var found = lines.SelectMany(line => exportedText.Where(f => f.Value.Contains(line, StringComparison.Ordinal)).Select(f => $"'{line}' in {f.Key}")).ToList();
 
         Assert.That(found, Is.Empty);
     }
@@ -178,8 +181,8 @@ public partial class TemplateLeakTests(string assignment)
     [Test]
     public void Then_solution_markers_appear_only_in_the_graders_own_source_and_that_is_the_courses_verbatim()
     {
-        var outsideGrader = exported.Where(f => !f.Key.StartsWith(".course/grader/", StringComparison.Ordinal)
-            && Text(f.Value).Contains(SolutionMarker.BeginText, StringComparison.Ordinal)).Select(f => f.Key);
+        var outsideGrader = exportedText.Where(f => !f.Key.StartsWith(".course/grader/", StringComparison.Ordinal)
+            && f.Value.Contains(SolutionMarker.BeginText, StringComparison.Ordinal)).Select(f => f.Key);
         var changedGraderFiles = exported.Where(f => f.Key.StartsWith(".course/grader/", StringComparison.Ordinal)
             && !File.ReadAllBytes(Path.Combine(Course.Root, f.Key[".course/".Length..])).AsSpan().SequenceEqual(f.Value)).Select(f => f.Key);
 
@@ -194,10 +197,8 @@ public partial class TemplateLeakTests(string assignment)
     /// </summary>
     static HashSet<string> SolutionLines(string id)
     {
-        static string CSharp(string folder) => string.Join('\n', ProjectFiles.List(folder).Where(f => f.EndsWith(".cs", StringComparison.Ordinal))
-            .Select(f => File.ReadAllText(Path.Combine(folder, f))));
         var starterText = CSharp(Course.StarterDir(id));
-        var graderText = CSharp(Path.Combine(Course.Root, GraderProjects.GraderFolder));
+        var graderText = GraderText.Value;
         var lines = new HashSet<string>(StringComparer.Ordinal);
         var reference = Course.ReferenceDir(id);
         foreach (var file in ProjectFiles.List(reference).Where(f => f.EndsWith(".cs", StringComparison.Ordinal)))
@@ -213,6 +214,13 @@ public partial class TemplateLeakTests(string assignment)
         }
         return lines;
     }
+
+    /// <summary>The C# sources under a folder, joined.</summary>
+    static string CSharp(string folder) => string.Join('\n', ProjectFiles.List(folder).Where(f => f.EndsWith(".cs", StringComparison.Ordinal))
+        .Select(f => File.ReadAllText(Path.Combine(folder, f))));
+
+    /// <summary>The grader's own C# sources, read once for every homework's solution lines.</summary>
+    static readonly Lazy<string> GraderText = new(() => CSharp(Path.Combine(Course.Root, GraderProjects.GraderFolder)));
 
     static string Hash(byte[] content) => Convert.ToHexString(SHA256.HashData(content));
 
