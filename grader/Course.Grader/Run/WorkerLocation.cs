@@ -28,18 +28,39 @@ public sealed record WorkerLocation(string WorkerPath)
     /// (…/bin/Debug/net10.0/ → grader/Course.Worker/bin/Debug/net10.0/).
     /// </summary>
     /// <exception cref="FileNotFoundException">None of these holds a built worker.</exception>
+    /// <exception cref="InvalidOperationException">The worker's TorchSharp is precompiled.</exception>
     public static WorkerLocation Default() =>
         Resolve(AppContext.BaseDirectory, Environment.GetEnvironmentVariable(EnvironmentVariable));
 
+    /// <exception cref="InvalidOperationException">The worker's TorchSharp is precompiled (see <see cref="IsPrecompiled"/>).</exception>
     internal static WorkerLocation Resolve(string appDirectory, string? fromEnvironment)
     {
         var tried = Candidates(Path.GetFullPath(appDirectory), fromEnvironment).ToList();
-        var found = tried.FirstOrDefault(File.Exists);
-        return found is not null
+        var found = tried.FirstOrDefault(File.Exists) ?? throw new FileNotFoundException(
+            $"the test worker is not built: no {FileName} at {string.Join(", ", tried)}. " +
+            $"Build {SourceProjectFolder} or set {EnvironmentVariable} to its dll.");
+        var torchSharp = Path.Combine(Path.GetDirectoryName(found)!, TorchSharpFileName);
+        return !IsPrecompiled(torchSharp)
             ? new WorkerLocation(found)
-            : throw new FileNotFoundException(
-                $"the test worker is not built: no {FileName} at {string.Join(", ", tried)}. " +
-                $"Build {SourceProjectFolder} or set {EnvironmentVariable} to its dll.");
+            : throw new InvalidOperationException(
+                $"the test worker's {torchSharp} is precompiled (ReadyToRun), so TorchSharp would not run under the unoptimised JIT " +
+                "code that keeps its native handles alive (Sandbox/WorkerEnvironment.cs), and correct students would lose points at " +
+                "random. Publish the worker portable, as build/PublishWorker.targets does, or use its build output.");
+    }
+
+    const string TorchSharpFileName = "TorchSharp.dll";
+
+    /// <summary>
+    /// Whether the assembly at <paramref name="path"/> carries precompiled native code (a ReadyToRun image, as a publish with
+    /// PublishReadyToRun makes). The worker runs TorchSharp under unoptimised JIT code (DOTNET_JITMinOpts), which precompiled
+    /// code bypasses; a missing file is not precompiled.
+    /// </summary>
+    internal static bool IsPrecompiled(string path)
+    {
+        if (!File.Exists(path)) return false;
+        using var stream = File.OpenRead(path);
+        using var reader = new System.Reflection.PortableExecutable.PEReader(stream);
+        return reader.PEHeaders.CorHeader is { ManagedNativeHeaderDirectory.Size: > 0 };
     }
 
     static IEnumerable<string> Candidates(string appDirectory, string? fromEnvironment)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Course.Grader.Run;
 using Course.Grader.Tests.Compile;
+using Course.Grader.Tests.Pipeline;
 
 namespace Course.Grader.Tests.Run;
 
@@ -25,6 +26,29 @@ public class WorkerLocationTests
         var error = Assert.Throws<FileNotFoundException>(() => WorkerLocation.Resolve(nowhere, fromEnvironment: null));
 
         Assert.That(error!.Message, Does.Contain(Path.Combine(nowhere, "worker", WorkerLocation.FileName)).And.Contain("Build grader/Course.Worker"));
+    }
+
+    [Test]
+    public void Given_a_worker_whose_TorchSharp_is_precompiled_When_resolved_Then_it_is_refused_saying_why()
+    {
+        using var app = new TempFolder("course-app-");
+        var worker = Directory.CreateDirectory(Path.Combine(app.Path, "worker")).FullName;
+        File.WriteAllText(Path.Combine(worker, WorkerLocation.FileName), "");
+        // The shared framework's own assemblies are ReadyToRun images, as a publish with PublishReadyToRun makes TorchSharp.
+        File.Copy(typeof(object).Assembly.Location, Path.Combine(worker, "TorchSharp.dll"));
+
+        var error = Assert.Throws<InvalidOperationException>(() => WorkerLocation.Resolve(app.Path, fromEnvironment: null));
+
+        Assert.That(error!.Message, Does.Contain("precompiled (ReadyToRun)").And.Contain("unoptimised JIT").And.Contain("build/PublishWorker.targets"));
+    }
+
+    [Test]
+    public void Given_the_built_worker_Then_its_TorchSharp_is_plain_IL_and_the_frameworks_assemblies_are_precompiled()
+    {
+        var worker = WorkerLocation.Resolve(AppContext.BaseDirectory, fromEnvironment: null);
+
+        Assert.That(WorkerLocation.IsPrecompiled(Path.Combine(worker.Directory, "TorchSharp.dll")), Is.False);
+        Assert.That(WorkerLocation.IsPrecompiled(typeof(object).Assembly.Location), Is.True, "the check must see a ReadyToRun image when there is one");
     }
 
     [Test]
