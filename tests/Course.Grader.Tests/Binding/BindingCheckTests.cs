@@ -155,6 +155,24 @@ public class BindingCheckTests
     }
 
     [Test]
+    public void Given_one_suite_compilation_read_for_two_submissions_Then_each_reading_names_its_own_submissions_declarations()
+    {
+        // The uses of a suite compilation are read once and kept (the compile stage reuses a compilation for every submission
+        // with the same public surface); where each homework symbol is declared must still come from the submission at hand.
+        var compiled = TinyHomework.Compile(Submission(), Tests);
+        var suite = compiled.TestSuites.Single().Unisolated;
+        var homework = TestBindings.HomeworkIn(suite, TinyHomework.HomeworkName);
+
+        var first = TestBindings.Read(suite, homework, _ => new SourcePlace("first.cs", 1));
+        var second = TestBindings.Read(suite, homework, _ => new SourcePlace("second.cs", 2));
+
+        Assert.That(second.Select(b => (b.File, b.Span, b.Aspect, b.Target.Key)), Is.EqualTo(first.Select(b => (b.File, b.Span, b.Aspect, b.Target.Key))));
+        Assert.That(second.Where(b => b.Target.InHomework), Is.Not.Empty);
+        Assert.That(second.Where(b => b.Target.InHomework).Select(b => b.Target.Declaration), Has.All.EqualTo(new SourcePlace("second.cs", 2)));
+        Assert.That(first.Where(b => b.Target.InHomework).Select(b => b.Target.Declaration), Has.All.EqualTo(new SourcePlace("first.cs", 1)));
+    }
+
+    [Test]
     public void Given_a_return_type_other_than_the_starters_When_compared_Then_it_is_a_change_naming_both_types()
     {
         var changes = Changes(Submission().Replace("public static long Count() => 7;", "public static int Count() => 7;"));
