@@ -32,28 +32,20 @@ public static class TestBindings
         return bindings;
     }
 
-    /// <summary>A suite's uses, in file and node order, at the files' paths.</summary>
-    sealed record Uses(IReadOnlyList<(string File, TextSpan Span, UseAspect Aspect, ISymbol Symbol)> Items);
-
     /// <summary>
-    /// The uses of each suite compilation already read. A compilation never changes, and the compile stage hands out one
-    /// compilation for a suite as long as the homework's public surface stays the same (its cache): every run of
-    /// <c>course validate</c> and every student of a batch who kept the starter's signatures. Binding every node of the
-    /// tests again for each of them was a tenth of validate's own CPU time. Only what the symbols mean for messages
-    /// (<see cref="BoundSymbol.Of"/>, with the submission's declarations) is made per call.
+    /// The uses of each suite compilation already read, in file and node order. A compilation never changes, and the compile
+    /// stage hands out one compilation for a suite as long as the homework's public surface stays the same (its cache): every
+    /// run of <c>course validate</c> and every student of a batch who kept the starter's signatures. Binding every node of the
+    /// tests again for each of them was a tenth of a profiled validate's CPU time. Only what the symbols mean for messages
+    /// (<see cref="BoundSymbol.Of"/>, with the submission's declarations) is made per call. A read stopped by its token
+    /// throws and is not kept.
     /// </summary>
-    static readonly ConditionalWeakTable<Compilation, Uses> ReadUses = [];
+    static readonly ConditionalWeakTable<Compilation, IReadOnlyList<(string File, TextSpan Span, UseAspect Aspect, ISymbol Symbol)>> ReadUses = [];
 
-    static IReadOnlyList<(string File, TextSpan Span, UseAspect Aspect, ISymbol Symbol)> UsesIn(Compilation suite, CancellationToken cancellationToken)
-    {
-        if (ReadUses.TryGetValue(suite, out var known)) return known.Items;
-        var uses = new List<(string, TextSpan, UseAspect, ISymbol)>();
-        foreach (var tree in suite.SyntaxTrees)
-            foreach (var use in SymbolUses.In(suite.GetSemanticModel(tree), cancellationToken))
-                uses.Add((tree.FilePath, use.At.Span, use.Aspect, use.Symbol));
-        // A read stopped by its token throws above and is not kept; two callers racing both read, and one result is kept.
-        return ReadUses.GetValue(suite, _ => new Uses(uses)).Items;
-    }
+    static IReadOnlyList<(string File, TextSpan Span, UseAspect Aspect, ISymbol Symbol)> UsesIn(Compilation suite, CancellationToken cancellationToken) =>
+        ReadUses.GetValue(suite, compilation =>
+            [.. compilation.SyntaxTrees.SelectMany(tree => SymbolUses.In(compilation.GetSemanticModel(tree), cancellationToken)
+                .Select(use => (tree.FilePath, use.At.Span, use.Aspect, use.Symbol)))]);
 
     /// <summary>The homework's assembly among those a test suite references.</summary>
     public static IAssemblySymbol HomeworkIn(Compilation suite, string homeworkName) =>

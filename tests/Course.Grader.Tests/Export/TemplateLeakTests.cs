@@ -94,7 +94,7 @@ public partial class TemplateLeakTests(string assignment)
         Assert.That(carried, Is.EqualTo(expected));
         Assert.That(carried.Where(p => !File.ReadAllBytes(Path.Combine(Course.Root, p[".course/".Length..])).AsSpan().SequenceEqual(exported[p])), Is.Empty,
             "a given library travels as the course has it");
-        if (expected.Count == 0) Assert.That(Text(exported[".course/Course.sln"]), Does.Not.Contain(CourseLayout.ModelsFolder + "\\"));
+        if (expected.Count == 0) Assert.That(exportedText[".course/Course.sln"], Does.Not.Contain(CourseLayout.ModelsFolder + "\\"));
     }
 
     [Test]
