@@ -24,13 +24,15 @@ var stdout = Console.OpenStandardOutput();
 var nonce = options.NonceFromStdin ? Lifeline.ReadNonce() : "";
 var protocol = new ProtocolWriter(stdout, nonce);
 protocol.Send(new SandboxMessage(WorkerSandbox.Complete(options, processGroup)));
-if (options.NonceFromStdin) Lifeline.Hold();
-var run = new WorkerRun(options, protocol);
+WorkerRun? run = null;
 AppDomain.CurrentDomain.ProcessExit += (_, _) =>
 {
-    if (!run.Completed) protocol.Send(new ExitMessage(Environment.ExitCode));
+    if (run is { Completed: false }) protocol.Send(new ExitMessage(Environment.ExitCode));
 };
 AppDomain.CurrentDomain.UnhandledException += (_, e) => protocol.Send(new CrashMessage(e.ExceptionObject.ToString() ?? "unknown exception"));
+if (options.Serving) return WorkerServer.Serve(options, protocol, next => run = next);
+if (options.NonceFromStdin) Lifeline.Hold();
+run = new WorkerRun(options, protocol);
 var exitCode = run.Run();
 // A process a test started would be orphaned by the worker's exit; the worker stays its parent until the grader kills them together.
 if (ProcessGroup.HasChildren()) Thread.Sleep(Timeout.Infinite);

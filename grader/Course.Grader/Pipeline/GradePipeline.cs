@@ -61,10 +61,11 @@ public static class GradePipeline
     /// <param name="compileTimeout">Null: the manifest's <c>limits.compile_timeout_seconds</c>.</param>
     /// <param name="only">When given, only these tests run (see <see cref="RunRequest.Only"/>); the others score as not run.
     /// For <c>course validate</c>'s bug checks, never a grade.</param>
+    /// <param name="pool">Warm workers to run in (see <see cref="WorkerPool"/>): for <c>course validate</c>, never a grade.</param>
     public static async Task<GradeReport> GradeWorkspaceAsync(
         HomeworkSuites suites, AssemblySources homework, IReadOnlyList<string> notes, Provenance provenance,
         bool includeHidden, WorkerLocation worker, DateTimeOffset now, RunLimits? limits = null, TimeSpan? compileTimeout = null,
-        IReadOnlyList<string>? only = null, CancellationToken cancellationToken = default)
+        IReadOnlyList<string>? only = null, WorkerPool? pool = null, CancellationToken cancellationToken = default)
     {
         var manifest = suites.Manifest;
         var testSuites = suites.Suites(includeHidden);
@@ -136,7 +137,7 @@ public static class GradePipeline
             compiled.Homework.Assembly!,
             [.. compiled.TestSuites.Zip(testSuites, (s, t) => new TestSuiteBinary(s.Assembly!, t.GoldenDirectory))],
             limits ?? RunLimits.From(manifest.Limits), worker)
-        { Only = only ?? [], GivenLibraries = [.. given.Select(library => library.Assembly)] }, cancellationToken);
+        { Only = only ?? [], GivenLibraries = [.. given.Select(library => library.Assembly)], Pool = pool }, cancellationToken);
         if (run.Error is not null)
             throw new InvalidOperationException($"the tests could not be run: {run.Error}");
 

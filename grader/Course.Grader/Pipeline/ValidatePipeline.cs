@@ -34,13 +34,15 @@ public static class ValidatePipeline
 
         var timings = new System.Collections.Concurrent.ConcurrentBag<RunTiming>();
         var limits = RunLimits.From(manifest.Limits);
-        async Task<GradeReport> Grade(AssemblySources homework, string what, IReadOnlyList<string>? only, CancellationToken token, int checks = 1)
+        // Every run but the reference's takes turns in warm workers: all of them run the TA's own code.
+        using var pool = new WorkerPool(worker);
+        async Task<GradeReport> Grade(AssemblySources homework, string what, IReadOnlyList<string>? only, CancellationToken token, int checks = 1, bool pooled = true)
         {
             progress?.Report(what);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             // Checks that share a run share its time limit: each gets the whole of it, as alone.
             var report = await GradePipeline.GradeWorkspaceAsync(suites, homework, [], provenance with { SubmissionSource = what }, includeHidden: true, worker, now,
-                limits with { TotalTimeout = limits.TotalTimeout * checks }, only: only, cancellationToken: token);
+                limits with { TotalTimeout = limits.TotalTimeout * checks }, only: only, pool: pooled ? pool : null, cancellationToken: token);
             timings.Add(new RunTiming(what, clock.Elapsed.TotalSeconds, report.Tests.Sum(t => t.DurationSeconds), report.Tests.Count(t => t.DurationSeconds > 0)));
             return report;
         }
@@ -50,7 +52,8 @@ public static class ValidatePipeline
         AssemblySources Noisy(IReadOnlyList<SourceFile> files) => FloatNoise.Apply(Sources(files), studentFiles, worker.LibraryAssemblies, given);
 
         var referenceFiles = SourceFile.ReadFolder(referenceProject, referenceProject);
-        var reference = await Grade(Sources(referenceFiles), "reference", null, cancellationToken);
+        // The reference runs in a worker of its own, as a student's submission does, and its per-test times are those of a grade.
+        var reference = await Grade(Sources(referenceFiles), "reference", null, cancellationToken, pooled: false);
         var problems = HomeworkChecks.Problems(layout, manifest,
             [.. TrustedTests.For(suites, includeHidden: true, provenance.TestSuiteHash, worker).SelectMany(s => s.Tests)]);
 

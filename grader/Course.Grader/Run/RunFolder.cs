@@ -3,7 +3,8 @@ using Course.Grader.Sandbox;
 namespace Course.Grader.Run;
 
 /// <summary>Where a run's files are: the folder itself, the worker's scratch folder in it, and the test assemblies relative to it.</summary>
-sealed record RunFolderLayout(string Root, string Scratch, IReadOnlyList<string> Assemblies);
+/// <param name="Scratch">Null for a run in a <see cref="WorkerPool"/>, whose workers each have their own.</param>
+sealed record RunFolderLayout(string Root, string? Scratch, IReadOnlyList<string> Assemblies);
 
 /// <summary>
 /// The folder the worker runs in: the homework and its given libraries at the top, each test suite in a folder of its own
@@ -17,7 +18,8 @@ static class RunFolder
     public const string ScratchFolder = "scratch";
 
     /// <summary>Writes the run folder into <paramref name="root"/>, a new private folder (see <see cref="PrivateFolder"/>).</summary>
-    public static RunFolderLayout Lay(string root, RunRequest request)
+    /// <param name="withScratch">Whether to make the worker's scratch folder in it.</param>
+    public static RunFolderLayout Lay(string root, RunRequest request, bool withScratch = true)
     {
         request.Homework.WriteTo(root);
         foreach (var library in request.GivenLibraries)
@@ -35,7 +37,7 @@ static class RunFolder
                 CopyFiles(golden, Path.Combine(folder, GoldenFolder));
             assemblies.Add(Path.Combine(suite.Assembly.Name, suite.Assembly.FileName));
         }
-        var scratch = PrivateFolder.CreateOwnerOnly(Path.Combine(root, ScratchFolder));
+        var scratch = withScratch ? PrivateFolder.CreateOwnerOnly(Path.Combine(root, ScratchFolder)) : null;
         return new RunFolderLayout(root, scratch, assemblies);
     }
 

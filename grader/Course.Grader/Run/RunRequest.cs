@@ -26,6 +26,12 @@ public sealed record RunRequest(
     /// </summary>
     public IReadOnlyList<string> Only { get; init; } = [];
 
+    /// <summary>
+    /// Warm workers to run in, for the TA's own code only (see <see cref="WorkerPool"/>); null, as for every grade: a worker
+    /// of its own, started for this run. A pooled run lies in the pool's folder (<see cref="WorkDirectory"/> must be null).
+    /// </summary>
+    public WorkerPool? Pool { get; init; }
+
     /// <summary>The homework's given libraries (see <see cref="Compile.GivenLibraries"/>), laid beside the homework in the run folder.</summary>
     public IReadOnlyList<CompiledAssembly> GivenLibraries { get; init; } = [];
 }

@@ -14,11 +14,14 @@ public static class RunStage
 {
     public static async Task<RunResult> RunAsync(RunRequest request, CancellationToken cancellationToken = default)
     {
+        if (request.Pool is not null && request.WorkDirectory is not null)
+            throw new ArgumentException("a pooled run lies in its pool's folder, not in a work folder of its own", nameof(request));
         var temporary = request.WorkDirectory is null;
-        var root = PrivateFolder.Create(request.WorkDirectory);
+        var root = request.Pool?.NewFolder("run") ?? PrivateFolder.Create(request.WorkDirectory);
         try
         {
-            var folder = RunFolder.Lay(root, request);
+            // A pooled run's worker writes in its own scratch folder, made with the worker.
+            var folder = RunFolder.Lay(root, request, withScratch: request.Pool is null);
             return await RunWorkersAsync(request, folder, cancellationToken);
         }
         finally
@@ -39,7 +42,7 @@ public static class RunStage
             new(tests, starts, incidentLines, error, clock.Elapsed.TotalSeconds)
             {
                 Sandbox = SandboxSummary.Combine(
-                    WorkerEnvironment.Layer(folder.Scratch),
+                    WorkerEnvironment.Layer(folder.Scratch ?? folder.Root),
                     PrivateFolder.Layer(folder.Root),
                     SandboxSummary.GroupLimits(request.Limits.MemoryMb, WorkerAttempt.MaxProcesses),
                     sandboxReports),
@@ -59,7 +62,7 @@ public static class RunStage
             }
             starts++;
             var attempt = await WorkerAttempt.RunAsync(request.Worker, folder, ledger.Accounted, request.Only, request.SandboxWithout,
-                request.Limits, new RunTime(charged, clock.Elapsed), cancellationToken);
+                request.Limits, new RunTime(charged, clock.Elapsed), request.Pool, cancellationToken);
             charged += attempt.Charged;
             sandboxReports.Add(attempt.Sandbox);
             incidents.AddRange(attempt.Notes);

@@ -7,7 +7,9 @@ namespace Course.Grader.Run;
 /// </summary>
 sealed class StderrTail
 {
-    const int HeadLines = 12, TailLines = 12, MaxLineChars = 64 * 1024, MaxKeptLineChars = 400;
+    /// <summary>Longer lines are dropped as they are read (see <see cref="BoundedLineReader"/>).</summary>
+    public const int MaxLineChars = 64 * 1024;
+    const int HeadLines = 12, TailLines = 12, MaxKeptLineChars = 400;
     readonly List<string> head = [];
     readonly Queue<string> tail = new();
     readonly Lock gate = new();
@@ -51,26 +53,24 @@ sealed class StderrTail
         }
     }
 
-    public async Task ReadAsync(Stream stderr)
+    /// <summary>Takes in one line of stderr.</summary>
+    public void Observe(string line)
     {
-        await foreach (var line in BoundedLineReader.ReadLinesAsync(stderr, MaxLineChars))
+        if (line.StartsWith("Stack overflow.", StringComparison.Ordinal)) stackOverflow = true;
+        var kept = line.Length > MaxKeptLineChars ? line[..MaxKeptLineChars] + "…" : line;
+        lock (gate)
         {
-            if (line.StartsWith("Stack overflow.", StringComparison.Ordinal)) stackOverflow = true;
-            var kept = line.Length > MaxKeptLineChars ? line[..MaxKeptLineChars] + "…" : line;
-            lock (gate)
+            native.Observe(kept);
+            if (head.Count < HeadLines)
             {
-                native.Observe(kept);
-                if (head.Count < HeadLines)
-                {
-                    head.Add(kept);
-                    continue;
-                }
-                tail.Enqueue(kept);
-                if (tail.Count > TailLines)
-                {
-                    tail.Dequeue();
-                    dropped++;
-                }
+                head.Add(kept);
+                return;
+            }
+            tail.Enqueue(kept);
+            if (tail.Count > TailLines)
+            {
+                tail.Dequeue();
+                dropped++;
             }
         }
     }

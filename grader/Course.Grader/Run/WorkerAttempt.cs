@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using Course.Grader.Sandbox;
 
 namespace Course.Grader.Run;
@@ -12,7 +13,6 @@ namespace Course.Grader.Run;
 /// </summary>
 sealed class WorkerAttempt
 {
-    const int MaxLineChars = 16 * 1024 * 1024;
     const long Megabyte = 1024 * 1024;
 
     /// <summary>
@@ -49,58 +49,67 @@ sealed class WorkerAttempt
     IReadOnlyList<SandboxLayer>? sandbox;
 
     /// <param name="before">What the run's earlier starts were charged, and the wall time since the run began.</param>
+    /// <param name="pool">Where to take a warm worker from and give it back to; null: a worker of its own, started for this attempt.</param>
     public static Task<AttemptReport> RunAsync(
         WorkerLocation worker, RunFolderLayout folder, IReadOnlySet<string> skip, IReadOnlyList<string> only, IReadOnlyList<string> sandboxWithout,
-        RunLimits limits, RunTime before, CancellationToken cancellationToken) =>
-        new WorkerAttempt().RunCoreAsync(worker, folder, skip, only, sandboxWithout, limits, before, cancellationToken);
+        RunLimits limits, RunTime before, WorkerPool? pool, CancellationToken cancellationToken) =>
+        new WorkerAttempt(pool).RunCoreAsync(worker, folder, skip, only, sandboxWithout, limits, before, cancellationToken);
+
+    readonly WorkerPool? pool;
+
+    WorkerAttempt(WorkerPool? pool) => this.pool = pool;
 
     async Task<AttemptReport> RunCoreAsync(
         WorkerLocation worker, RunFolderLayout folder, IReadOnlySet<string> skip, IReadOnlyList<string> only, IReadOnlyList<string> sandboxWithout,
         RunLimits limits, RunTime before, CancellationToken cancellationToken)
     {
-        var nonce = Guid.NewGuid().ToString("N");
-        using var process = new Process { StartInfo = WorkerCommand.StartInfo(worker, folder, skip, only, sandboxWithout) };
-        var policy = new TimePolicy(limits, TimePolicy.ThreadsOf(process.StartInfo.Environment));
-        process.Start();
-        var processes = new WorkerProcesses(process);
-        var pipes = WorkerProcesses.OutputPipes(process);
-        var stdout = Task.Run(() => FollowAsync(process.StandardOutput.BaseStream, nonce), CancellationToken.None);
         var stderr = new StderrTail();
-        var stderrDone = Task.Run(() => stderr.ReadAsync(process.StandardError.BaseStream), CancellationToken.None);
+        var process = pool is null
+            ? await WorkerProcess.StartAsync(WorkerCommand.StartInfo(worker, folder, skip, only, sandboxWithout), stderr)
+            : await pool.LeaseAsync(new RunCommand(folder.Root, folder.Assemblies, [.. skip.Order(StringComparer.Ordinal)], only), stderr);
+        var served = false;
         try
         {
-            // Stdin stays open after the nonce: the worker takes its end closing as the grader being gone.
-            await process.StandardInput.WriteLineAsync(nonce);
-            await process.StandardInput.FlushAsync(CancellationToken.None);
-        }
-        catch (IOException)
-        {
-            // The worker died at once; its exit code and stderr tell why.
-        }
-        WorkerEnding? stopped = null;
-        try
-        {
-            stopped = await WatchAsync(process, processes, policy, before, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopped below like any other worker; the caller hears of it once the process is gone.
-        }
-        var exited = await StopAsync(process, processes, Task.WhenAll(stdout, stderrDone), pipes);
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (gate)
-        {
-            var ending = stopped ?? (doneAt is not null
-                ? WorkerEnding.Completed
-                : exited
-                    ? WorkerEnding.Died(process.ExitCode, calledExit, stderr.StackOverflow, uncaught, fatal, stderr.Summary, stderr.NativeError)
-                    : new WorkerEnding(WorkerEndingKind.Crashed, $"the test process could not be stopped within {RunLimits.Seconds(ExitWait)} s"));
-            var since = test?.Since ?? (suites.Count > 0 ? suites[^1].Since : clock.Elapsed);
-            return new AttemptReport([.. planned], [.. results], test?.Name, [.. suites.Select(s => s.Name)],
-                (clock.Elapsed - since).TotalSeconds, ending, stderr.Text, sandbox, [.. notes])
+            sandbox = process.Sandbox;
+            var policy = new TimePolicy(limits, TimePolicy.ThreadsOf(process.Process.StartInfo.Environment));
+            var follow = Task.Run(() => FollowAsync(process.Messages), CancellationToken.None);
+            WorkerEnding? stopped = null;
+            try
             {
-                Charged = charge.Charged(policy.Threads),
-            };
+                stopped = await WatchAsync(process, policy, before, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Stopped below like any other worker; the caller hears of it once the process is gone.
+            }
+            // A serving worker that finished its run goes back to its pool; every other is stopped with its group.
+            served = pool is not null && stopped == WorkerEnding.Completed && !cancellationToken.IsCancellationRequested;
+            var exited = served || await StopAsync(process, Task.WhenAll(follow, process.Output));
+            if (served) await follow;
+            cancellationToken.ThrowIfCancellationRequested();
+            lock (gate)
+            {
+                var ending = stopped ?? (doneAt is not null
+                    ? WorkerEnding.Completed
+                    : exited
+                        ? WorkerEnding.Died(process.Process.ExitCode, calledExit, stderr.StackOverflow, uncaught, fatal, stderr.Summary, stderr.NativeError)
+                        : new WorkerEnding(WorkerEndingKind.Crashed, $"the test process could not be stopped within {RunLimits.Seconds(ExitWait)} s"));
+                var since = test?.Since ?? (suites.Count > 0 ? suites[^1].Since : clock.Elapsed);
+                return new AttemptReport([.. planned], [.. results], test?.Name, [.. suites.Select(s => s.Name)],
+                    (clock.Elapsed - since).TotalSeconds, ending, stderr.Text, sandbox, [.. notes])
+                {
+                    Charged = charge.Charged(policy.Threads),
+                };
+            }
+        }
+        finally
+        {
+            if (served) pool!.Return(process, limits);
+            else
+            {
+                pool?.Forget(process);
+                process.Dispose();
+            }
         }
     }
 
@@ -109,12 +118,12 @@ sealed class WorkerAttempt
     /// to end; a process outside the group that still holds the output is killed. Returns whether the
     /// worker exited.
     /// </summary>
-    async Task<bool> StopAsync(Process process, WorkerProcesses processes, Task output, IReadOnlySet<string> pipes)
+    async Task<bool> StopAsync(WorkerProcess process, Task output)
     {
-        processes.KillAll();
-        var exited = await CompletesWithin(process.WaitForExitAsync(CancellationToken.None), ExitWait);
+        process.Group.KillAll();
+        var exited = await CompletesWithin(process.Process.WaitForExitAsync(CancellationToken.None), ExitWait);
         if (await CompletesWithin(output, OutputWait)) return exited;
-        var killed = WorkerProcesses.KillPipeHolders(pipes);
+        var killed = WorkerProcesses.KillPipeHolders(process.Pipes);
         var drained = await CompletesWithin(output, OutputWait);
         lock (gate)
         {
@@ -129,20 +138,24 @@ sealed class WorkerAttempt
     static async Task<bool> CompletesWithin(Task task, TimeSpan bound) =>
         await Task.WhenAny(task, Task.Delay(bound)) == task;
 
-    /// <summary>Null when the worker exited on its own; otherwise why it was killed.</summary>
-    async Task<WorkerEnding?> WatchAsync(Process process, WorkerProcesses processes, TimePolicy policy, RunTime before, CancellationToken cancellationToken)
+    /// <summary>
+    /// Null when the worker exited on its own; otherwise why it was killed, or <see cref="WorkerEnding.Completed"/> for a
+    /// serving worker that finished the run (it stays up for the next).
+    /// </summary>
+    async Task<WorkerEnding?> WatchAsync(WorkerProcess worker, TimePolicy policy, RunTime before, CancellationToken cancellationToken)
     {
+        var (process, processes) = (worker.Process, worker.Group);
         var limits = policy.Limits;
         var startup = limits.TestTimeout > RunLimits.MinimumStartupTime ? limits.TestTimeout : RunLimits.MinimumStartupTime;
         var polled = clock.Elapsed;
-        var cpu = TimeSpan.Zero;
+        // A new worker's CPU time is all this start's; a warm one's counts from here.
+        var cpu = pool is null ? TimeSpan.Zero : processes.Measure().Cpu;
         while (!process.WaitForExit(0))
         {
             await Task.Delay(PollInterval, cancellationToken);
             var now = clock.Elapsed;
             var usage = processes.Measure();
-            // The worker is a new process, so all its CPU time is this start's. A member leaving the group lowers the
-            // sum; the drop is not credited back.
+            // A member leaving the group lowers the sum; the drop is not credited back.
             var step = TimeStep.Of(now - polled, usage.Cpu - cpu, processes.Runnable);
             (polled, cpu) = (now, usage.Cpu);
             charge.Add(step);
@@ -158,7 +171,7 @@ sealed class WorkerAttempt
             lock (gate)
             {
                 segment.Add(step);
-                if (doneAt is { } done && now - done > ExitGrace) return WorkerEnding.Completed;
+                if (doneAt is { } done && (pool is not null || now - done > ExitGrace)) return WorkerEnding.Completed;
                 if (test is not null && policy.TestTimedOut(segment) is { } timedOut)
                     return new(WorkerEndingKind.TestTimedOut, timedOut);
                 if (test is null && suites.Count > 0 && policy.TestTimedOut(segment) is { } inSetup)
@@ -170,11 +183,10 @@ sealed class WorkerAttempt
         return null;
     }
 
-    async Task FollowAsync(Stream stdout, string nonce)
+    async Task FollowAsync(ChannelReader<WorkerMessage> messages)
     {
-        await foreach (var line in BoundedLineReader.ReadLinesAsync(stdout, MaxLineChars))
+        await foreach (var message in messages.ReadAllAsync())
         {
-            if (WorkerProtocol.Parse(line, nonce) is not { } message) continue;
             lock (gate)
             {
                 var now = clock.Elapsed;
@@ -197,6 +209,8 @@ sealed class WorkerAttempt
                     case SandboxMessage report: sandbox ??= report.Layers; break;
                 }
             }
+            // A serving worker's next messages are the next run's.
+            if (pool is not null && message is DoneMessage) return;
         }
     }
 }

@@ -8,20 +8,7 @@ static class WorkerCommand
 {
     public static ProcessStartInfo StartInfo(WorkerLocation worker, RunFolderLayout folder, IReadOnlySet<string> skip, IReadOnlyList<string> only, IReadOnlyList<string> sandboxWithout)
     {
-        var info = new ProcessStartInfo(WorkerLocation.DotnetHost())
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = folder.Scratch,
-        };
-        info.ArgumentList.Add(worker.WorkerPath);
-        info.ArgumentList.Add("run");
-        info.ArgumentList.Add("--dir");
-        info.ArgumentList.Add(folder.Root);
-        info.ArgumentList.Add("--scratch");
-        info.ArgumentList.Add(folder.Scratch);
+        var info = Base(worker, "run", folder.Root, folder.Scratch ?? throw new ArgumentException("a run of its own needs a scratch folder", nameof(folder)));
         foreach (var assembly in folder.Assemblies)
         {
             info.ArgumentList.Add("--assembly");
@@ -43,7 +30,34 @@ static class WorkerCommand
             info.ArgumentList.Add(layer);
         }
         info.ArgumentList.Add(WorkerProtocol.NonceFromStdinOption);
-        WorkerEnvironment.Apply(info.Environment, folder.Scratch);
+        return info;
+    }
+
+    /// <summary>A serving worker (see <see cref="WorkerPool"/>): it may read every run folder under <paramref name="root"/> and write only <paramref name="scratch"/>.</summary>
+    public static ProcessStartInfo ServeInfo(WorkerLocation worker, string root, string scratch)
+    {
+        var info = Base(worker, "serve", root, scratch);
+        info.ArgumentList.Add(WorkerProtocol.NonceFromStdinOption);
+        return info;
+    }
+
+    static ProcessStartInfo Base(WorkerLocation worker, string command, string dir, string scratch)
+    {
+        var info = new ProcessStartInfo(WorkerLocation.DotnetHost())
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = scratch,
+        };
+        info.ArgumentList.Add(worker.WorkerPath);
+        info.ArgumentList.Add(command);
+        info.ArgumentList.Add("--dir");
+        info.ArgumentList.Add(dir);
+        info.ArgumentList.Add("--scratch");
+        info.ArgumentList.Add(scratch);
+        WorkerEnvironment.Apply(info.Environment, scratch);
         return info;
     }
 }

@@ -37,6 +37,22 @@ internal static class WorkerProtocol
         $"{Marker}{Kinds.First(kind => kind.Value == message.GetType()).Key} {(nonce.Length == 0 ? NoNonce : nonce)} {JsonSerializer.Serialize(message, message.GetType(), Json)}";
 
     /// <summary>The message in a stdout line, or null for anything else (student output, a line with the wrong nonce, a torn line).</summary>
+    /// <summary>A <see cref="RunCommand"/> as the grader writes it to a serving worker's stdin: one line of JSON.</summary>
+    public static string FormatCommand(RunCommand command) => JsonSerializer.Serialize(command, Json);
+
+    /// <summary>The command in a line of a serving worker's stdin, or null when the line is not one.</summary>
+    public static RunCommand? ParseCommand(string line)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<RunCommand>(line, Json) is { Dir.Length: > 0, Assemblies.Count: > 0, Skip: not null, Only: not null } command ? command : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     public static WorkerMessage? Parse(string line, string nonce)
     {
         var at = line.IndexOf(Marker, StringComparison.Ordinal);
@@ -55,6 +71,12 @@ internal static class WorkerProtocol
     }
 }
 
+/// <summary>
+/// From the grader to a serving worker (<c>Course.Worker serve</c>), one per run: the run folder, the test assemblies in
+/// it and the tests to skip and to run, as <c>run</c>'s <c>--dir</c>, <c>--assembly</c>, <c>--skip</c> and <c>--only</c> say them.
+/// </summary>
+internal sealed record RunCommand(string Dir, IReadOnlyList<string> Assemblies, IReadOnlyList<string> Skip, IReadOnlyList<string> Only);
+
 internal abstract record WorkerMessage;
 
 /// <summary>The test cases an assembly will run, sent before any of them starts.</summary>
@@ -67,7 +89,7 @@ internal sealed record ResultMessage(TestCaseResult Result) : WorkerMessage;
 
 internal sealed record SuiteEndMessage(string FullName) : WorkerMessage;
 
-/// <summary>Every assembly has run; the worker exits 0 next.</summary>
+/// <summary>Every assembly has run; the worker exits 0 next, or, serving, waits for the next <see cref="RunCommand"/>.</summary>
 internal sealed record DoneMessage : WorkerMessage;
 
 /// <summary>The process is exiting before the run completed: a test called Environment.Exit.</summary>

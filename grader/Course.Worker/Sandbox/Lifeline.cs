@@ -49,6 +49,50 @@ static class Lifeline
         thread.Start();
     }
 
+    /// <summary>The longest command line a serving worker reads (a run's skip list can hold every test's name).</summary>
+    const int MaxCommandBytes = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// For a serving worker, in place of <see cref="Hold"/>: the lines the grader sends on the lifeline after the nonce, as
+    /// they come. A thread reads them whatever the main thread runs, so end of file still ends everything at once.
+    /// </summary>
+    public static IEnumerable<string> Commands()
+    {
+        var lines = new System.Collections.Concurrent.BlockingCollection<string>();
+        var thread = new Thread(() => ReadCommands(lines)) { IsBackground = true, Name = "course-lifeline" };
+        thread.Start();
+        return lines.GetConsumingEnumerable();
+    }
+
+    static void ReadCommands(System.Collections.Concurrent.BlockingCollection<string> lines)
+    {
+        using var stdin = OperatingSystem.IsLinux() && heldFd >= 0
+            ? new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(heldFd, ownsHandle: false), FileAccess.Read, bufferSize: 0)
+            : Console.OpenStandardInput();
+        var line = new MemoryStream();
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            for (int read; (read = stdin.Read(buffer)) > 0;)
+            {
+                foreach (var b in buffer.AsSpan(0, read))
+                {
+                    if (b != (byte)'\n')
+                    {
+                        if (line.Length < MaxCommandBytes) line.WriteByte(b);
+                        continue;
+                    }
+                    lines.Add(Encoding.UTF8.GetString(line.GetBuffer(), 0, (int)line.Length));
+                    line.SetLength(0);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        EndEverything();
+    }
+
     static void Watch()
     {
         if (OperatingSystem.IsLinux() && heldFd >= 0)

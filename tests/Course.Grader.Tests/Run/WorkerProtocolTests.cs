@@ -30,4 +30,23 @@ public class WorkerProtocolTests
 
         Assert.That(WorkerProtocol.Parse(candidate, nonce == "abc" ? "abc" : "xyz"), Is.Null);
     }
+
+    [Test]
+    public void Given_a_run_command_When_formatted_and_parsed_Then_it_round_trips_on_one_line()
+    {
+        var sent = new RunCommand("/tmp/pool/run-1", ["Tests/Tests.dll"], ["N.C.Done", "N.C.Culprit(\"a\nb\")"], ["N.C"]);
+
+        var line = WorkerProtocol.FormatCommand(sent);
+        var parsed = WorkerProtocol.ParseCommand(line);
+
+        Assert.That(line, Does.Not.Contain("\n"));
+        Assert.That((parsed!.Dir, parsed.Assemblies, parsed.Skip, parsed.Only), Is.EqualTo((sent.Dir, sent.Assemblies, sent.Skip, sent.Only)));
+    }
+
+    [TestCase("")]
+    [TestCase("{}")]
+    [TestCase("{\"dir\":\"/tmp/pool/run-1\",\"assemblies\":[]}")]
+    [TestCase("@@course-done - {}")]
+    public void Given_a_line_that_is_no_run_command_When_parsed_Then_it_is_null(string line) =>
+        Assert.That(WorkerProtocol.ParseCommand(line), Is.Null);
 }

@@ -1,0 +1,143 @@
+using Course.Grader.Sandbox;
+
+namespace Course.Grader.Run;
+
+/// <summary>
+/// Test workers kept warm between runs, for <c>course validate</c>: a worker that completed a run takes the next one
+/// with the .NET runtime and libtorch already loaded, which a fresh worker spends about a second of CPU on (most of
+/// a short run). Each run still loads its code into an assembly context of its own, lies in a private folder of its own
+/// and is watched, limited and charged as a run of its own; but runs take turns in one process, so what a run leaves
+/// behind (libtorch's global state, a thread it started, files in its worker's scratch folder until the folder is emptied
+/// after it) can reach a later run. So only the TA's code (the reference, its stubs, its variants) runs in a pool, never
+/// a student's: every grade gets a worker of its own (<see cref="RunRequest.Pool"/> is null).
+/// </summary>
+/// <remarks>
+/// A worker goes back to the pool only when its run completed; one that ended any other way (a crash, a limit) is
+/// stopped, and so is one holding more than half the run's memory limit after its run. Disposing the pool stops every
+/// idle worker and deletes its folders.
+/// </remarks>
+public sealed class WorkerPool : IDisposable
+{
+    readonly WorkerLocation worker;
+    readonly Lock gate = new();
+    readonly Stack<WorkerProcess> idle = new();
+    /// <summary>Each live worker's scratch folder (its home, temporary and working folder, the only one it may write).</summary>
+    readonly Dictionary<WorkerProcess, string> scratchOf = [];
+    int folders;
+    bool disposed;
+
+    public WorkerPool(WorkerLocation worker)
+    {
+        this.worker = worker;
+        Root = PrivateFolder.Create(null);
+    }
+
+    /// <summary>The private folder every run folder of the pool lies in; the pool's workers may read all of it.</summary>
+    internal string Root { get; }
+
+    /// <summary>How many workers the pool has started.</summary>
+    public int Started { get; private set; }
+
+    /// <summary>A new private folder under <see cref="Root"/>.</summary>
+    internal string NewFolder(string kind) => PrivateFolder.CreateOwnerOnly(Path.Combine(Root, $"{kind}-{Interlocked.Increment(ref folders)}"));
+
+    /// <summary>A worker running <paramref name="command"/>, its stderr going to <paramref name="stderr"/>: an idle one, or else a new one.</summary>
+    internal async Task<WorkerProcess> LeaseAsync(RunCommand command, StderrTail stderr)
+    {
+        var line = WorkerProtocol.FormatCommand(command);
+        while (Take() is { } warm)
+        {
+            warm.ReadStderrInto(stderr);
+            if (!warm.Process.HasExited && await warm.SendAsync(line)) return warm;
+            Retire(warm);
+        }
+        var scratch = NewFolder("scratch");
+        var started = await WorkerProcess.StartAsync(WorkerCommand.ServeInfo(worker, Root, scratch), stderr);
+        lock (gate)
+        {
+            scratchOf[started] = scratch;
+            Started++;
+        }
+        // A worker that died at once is seen as such by the attempt watching it.
+        await started.SendAsync(line);
+        return started;
+    }
+
+    /// <summary>Takes back a worker whose run completed: idle for the next run, or stopped (see the remarks).</summary>
+    internal void Return(WorkerProcess process, RunLimits limits)
+    {
+        var keep = !process.Process.HasExited && process.Group.Measure().ResidentBytes <= limits.MemoryMb * 1024L * 1024 / 2;
+        if (keep && ScratchOf(process) is { } scratch) keep = Empty(scratch);
+        lock (gate)
+        {
+            if (keep && !disposed)
+            {
+                idle.Push(process);
+                return;
+            }
+        }
+        Retire(process);
+    }
+
+    /// <summary>Lets go of a worker whose run did not complete, which its attempt has stopped.</summary>
+    internal void Forget(WorkerProcess process)
+    {
+        lock (gate) scratchOf.Remove(process);
+    }
+
+    public void Dispose()
+    {
+        List<WorkerProcess> stopping;
+        lock (gate)
+        {
+            disposed = true;
+            stopping = [.. idle];
+            idle.Clear();
+        }
+        foreach (var process in stopping) Retire(process);
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A temporary folder left behind is harmless.
+        }
+    }
+
+    WorkerProcess? Take()
+    {
+        lock (gate) return idle.TryPop(out var warm) ? warm : null;
+    }
+
+    string? ScratchOf(WorkerProcess process)
+    {
+        lock (gate) return scratchOf.GetValueOrDefault(process);
+    }
+
+    void Retire(WorkerProcess process)
+    {
+        Forget(process);
+        process.Group.KillAll();
+        process.Process.WaitForExit(TimeSpan.FromSeconds(10));
+        process.Dispose();
+    }
+
+    /// <summary>Empties a worker's scratch folder between runs; false when something in it cannot be deleted.</summary>
+    static bool Empty(string scratch)
+    {
+        try
+        {
+            foreach (var entry in new DirectoryInfo(scratch).EnumerateFileSystemInfos())
+            {
+                if (entry is DirectoryInfo { LinkTarget: null } folder) folder.Delete(recursive: true);
+                else entry.Delete();
+            }
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}
