@@ -209,4 +209,8 @@ public class WorkerPoolTests
         Assert.That(KernelFeatures.ProcessesWith(root), Is.Empty);
         Assert.That(Directory.Exists(root), Is.False);
     }
+
+    [Test]
+    public void Given_a_grade_request_Then_it_has_no_way_to_name_a_pool_so_every_grade_gets_a_worker_of_its_own() =>
+        Assert.That(typeof(Course.Grader.Pipeline.GradeRequest).GetProperties().Select(p => p.PropertyType), Has.None.EqualTo(typeof(WorkerPool)));
 }
