@@ -66,31 +66,39 @@ static class Lifeline
 
     static void ReadCommands(System.Collections.Concurrent.BlockingCollection<string> lines)
     {
-        using var stdin = OperatingSystem.IsLinux() && heldFd >= 0
-            ? new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(heldFd, ownsHandle: false), FileAccess.Read, bufferSize: 0)
-            : Console.OpenStandardInput();
-        var line = new MemoryStream();
-        var buffer = new byte[64 * 1024];
         try
         {
-            for (int read; (read = stdin.Read(buffer)) > 0;)
+            if (OperatingSystem.IsLinux() && heldFd >= 0) ReadLines(heldFd, lines);
+            // Elsewhere the nonce came through Console.In, which may already hold the first command in its buffer.
+            else
             {
-                foreach (var b in buffer.AsSpan(0, read))
-                {
-                    if (b != (byte)'\n')
-                    {
-                        if (line.Length < MaxCommandBytes) line.WriteByte(b);
-                        continue;
-                    }
-                    lines.Add(Encoding.UTF8.GetString(line.GetBuffer(), 0, (int)line.Length));
-                    line.SetLength(0);
-                }
+                while (Console.In.ReadLine() is { } line) lines.Add(line);
             }
         }
         catch (IOException)
         {
         }
         EndEverything();
+    }
+
+    static void ReadLines(int fd, System.Collections.Concurrent.BlockingCollection<string> lines)
+    {
+        using var stdin = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: false), FileAccess.Read, bufferSize: 0);
+        var line = new MemoryStream();
+        var buffer = new byte[64 * 1024];
+        for (int read; (read = stdin.Read(buffer)) > 0;)
+        {
+            foreach (var b in buffer.AsSpan(0, read))
+            {
+                if (b != (byte)'\n')
+                {
+                    if (line.Length < MaxCommandBytes) line.WriteByte(b);
+                    continue;
+                }
+                lines.Add(Encoding.UTF8.GetString(line.GetBuffer(), 0, (int)line.Length));
+                line.SetLength(0);
+            }
+        }
     }
 
     static void Watch()

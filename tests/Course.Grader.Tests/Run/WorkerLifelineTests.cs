@@ -28,42 +28,72 @@ public class WorkerLifelineTests
     [Test]
     public async Task Given_a_running_test_When_the_graders_end_of_stdin_closes_Then_the_worker_kills_itself()
     {
-        var compiled = TinyHomework.Compile("namespace Tiny.Homework; public static class Nothing { }", Tests);
-        var request = new RunRequest(compiled.Homework.Assembly!,
-            [.. compiled.TestSuites.Select(s => new TestSuiteBinary(s.Assembly!, GoldenDirectory: null))],
-            new RunLimits(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60), 2048), TinyHomework.Worker.Value);
+        var request = Request();
         var root = PrivateFolder.Create(null);
         try
         {
             var folder = RunFolder.Lay(root, request);
             using var worker = Process.Start(WorkerCommand.StartInfo(request.Worker, folder, new HashSet<string>(), [], []))!;
-            try
-            {
-                const string nonce = "lifeline";
-                await worker.StandardInput.WriteLineAsync(nonce);
-                await worker.StandardInput.FlushAsync();
-                _ = worker.StandardError.ReadToEndAsync();
-                using var started = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-                while (await worker.StandardOutput.ReadLineAsync(started.Token) is { } line)
-                {
-                    if (WorkerProtocol.Parse(line, nonce) is StartMessage { IsSuite: false }) break;
-                }
-
-                var clock = Stopwatch.StartNew();
-                worker.StandardInput.Close();
-
-                Assert.That(worker.WaitForExit(TimeSpan.FromSeconds(10)), Is.True, "the worker outlived its grader");
-                Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)));
-                if (!OperatingSystem.IsWindows()) Assert.That(worker.ExitCode, Is.EqualTo(128 + 9), "killed with SIGKILL, with its group");
-            }
-            finally
-            {
-                if (!worker.HasExited) worker.Kill(entireProcessTree: true);
-            }
+            await AssertItEndsWhenStdinCloses(worker, command: null);
         }
         finally
         {
             Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task Given_a_serving_worker_in_the_middle_of_a_run_When_the_graders_end_of_stdin_closes_Then_it_kills_itself()
+    {
+        var request = Request();
+        var root = PrivateFolder.Create(null);
+        try
+        {
+            var folder = RunFolder.Lay(PrivateFolder.CreateOwnerOnly(Path.Combine(root, "run-1")), request, withScratch: false);
+            var scratch = PrivateFolder.CreateOwnerOnly(Path.Combine(root, "scratch-1"));
+            using var worker = Process.Start(WorkerCommand.ServeInfo(request.Worker, root, scratch))!;
+            await AssertItEndsWhenStdinCloses(worker, WorkerProtocol.FormatCommand(new RunCommand(folder.Root, folder.Assemblies, [], [])));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    static RunRequest Request()
+    {
+        var compiled = TinyHomework.Compile("namespace Tiny.Homework; public static class Nothing { }", Tests);
+        return new RunRequest(compiled.Homework.Assembly!,
+            [.. compiled.TestSuites.Select(s => new TestSuiteBinary(s.Assembly!, GoldenDirectory: null))],
+            new RunLimits(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60), 2048), TinyHomework.Worker.Value);
+    }
+
+    /// <summary>Sends the nonce (and a serving worker's run), waits for the minute-long test to start, then closes stdin.</summary>
+    static async Task AssertItEndsWhenStdinCloses(Process worker, string? command)
+    {
+        try
+        {
+            const string nonce = "lifeline";
+            await worker.StandardInput.WriteLineAsync(nonce);
+            if (command is not null) await worker.StandardInput.WriteLineAsync(command);
+            await worker.StandardInput.FlushAsync();
+            _ = worker.StandardError.ReadToEndAsync();
+            using var started = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var running = false;
+            while (!running && await worker.StandardOutput.ReadLineAsync(started.Token) is { } line)
+                running = WorkerProtocol.Parse(line, nonce) is StartMessage { IsSuite: false };
+            Assert.That(running, Is.True, "the test never started");
+
+            var clock = Stopwatch.StartNew();
+            worker.StandardInput.Close();
+
+            Assert.That(worker.WaitForExit(TimeSpan.FromSeconds(10)), Is.True, "the worker outlived its grader");
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)));
+            if (!OperatingSystem.IsWindows()) Assert.That(worker.ExitCode, Is.EqualTo(128 + 9), "killed with SIGKILL, with its group");
+        }
+        finally
+        {
+            if (!worker.HasExited) worker.Kill(entireProcessTree: true);
         }
     }
 }
