@@ -11,8 +11,9 @@ namespace Course.Grader.Pipeline;
 /// <c>course validate</c>: checks the homework's files (<see cref="HomeworkChecks"/>), grades the reference, the starter, the reference under simulated float noise of other
 /// hardware (<see cref="FloatNoise"/>), the reference with each solution region stubbed in turn, and the homework's
 /// corpus of correct variants (under the same noise) and bugs (<see cref="VariantCorpus"/>), all through the same
-/// pipeline a student's submission goes through. The reference runs alone (its per-test times are reported); the
-/// other checks share runs where none can change what another's tests see (<see cref="RunCombiner"/>), go
+/// pipeline a student's submission goes through. The reference runs in a worker of its own (its per-test times are
+/// reported), beside the reference under float noise when there are two jobs; the other checks take turns in warm workers
+/// (<see cref="WorkerPool"/>), share runs where none can change what another's tests see (<see cref="RunCombiner"/>), go
 /// <paramref name="jobs"/> runs at a time, and come back in a fixed order.
 /// </summary>
 public static class ValidatePipeline
@@ -53,7 +54,11 @@ public static class ValidatePipeline
 
         var referenceFiles = SourceFile.ReadFolder(referenceProject, referenceProject);
         // The reference runs in a worker of its own, as a student's submission does, and its per-test times are those of a grade.
-        var reference = await Grade(Sources(referenceFiles), "reference", null, cancellationToken, pooled: false);
+        // The reference under float noise needs nothing the reference's run tells, so with a second job it runs beside it.
+        var referenceRun = Grade(Sources(referenceFiles), "reference", null, cancellationToken, pooled: false);
+        var noiseRun = jobs > 1 ? Grade(Noisy(referenceFiles), NoiseRun, null, cancellationToken) : null;
+        var reference = await referenceRun;
+        var noisy = noiseRun is null ? await Grade(Noisy(referenceFiles), NoiseRun, null, cancellationToken) : await noiseRun;
         var problems = HomeworkChecks.Problems(layout, manifest,
             [.. TrustedTests.For(suites, includeHidden: true, provenance.TestSuiteHash, worker).SelectMany(s => s.Tests)]);
 
@@ -64,12 +69,11 @@ public static class ValidatePipeline
         var reach = TestReach.Of(homeworkCompilation, suiteCompilations);
         var combiner = new RunCombiner(referenceFiles, homeworkCompilation, reach);
 
-        // The starter first, then the reference under float noise, one variant per solution region (Region is null for the
-        // others), and the corpus's bugs on the tests that must catch them.
+        // The starter first, then one variant per solution region (Region is null for the others), and the corpus's bugs on the
+        // tests that must catch them.
         var runs = new List<(CheckRun Run, string? Region, Variant? Variant)>
         {
             (new CheckRun("starter", SourceFile.ReadFolder(suites.StarterProject, suites.StarterProject), null, Noisy: false), null, null),
-            (new CheckRun(NoiseRun, referenceFiles, null, Noisy: true), null, null),
         };
         // A stubbed region needs one test that loses points to be guarded, so it runs first on the narrowest test that reaches
         // it (the one that reaches the fewest of the homework's members, the quickest by the reference's run time of those), and on the others
@@ -128,7 +132,7 @@ public static class ValidatePipeline
             .Select(v => new VariantCheck(v.First.Variant!, v.Second) { RanOnly = v.First.Variant!.Kind == VariantKind.Correct ? v.First.Run.Only : null })
             .OrderBy(v => order[v.Variant.Name])
             .ToList();
-        return new ValidationReport(assignment, reference, graded[0], regions) { Noisy = graded[1], Variants = variants, Problems = problems, Timings = [.. timings.OrderByDescending(t => t.WallSeconds)] };
+        return new ValidationReport(assignment, reference, graded[0], regions) { Noisy = noisy, Variants = variants, Problems = problems, Timings = [.. timings.OrderByDescending(t => t.WallSeconds)] };
 
         // The checks of a batch, in groups that share a run where they can (see RunCombiner), a group's run graded and split
         // back into one report per check; a check whose share of a run is not a clean result (the run was refused or did
