@@ -161,7 +161,6 @@ public class WorkerPoolTests
     [Platform(Include = "Linux", Reason = "Landlock")]
     public async Task Given_a_run_in_a_pool_Then_its_tests_write_only_their_workers_scratch_folder()
     {
-        if (KernelFeatures.LandlockAbi == 0) Assert.Ignore("this kernel has no Landlock; SandboxAttackTests checks the report says so");
         const string writes = """
             using System;
             using System.IO;
@@ -188,6 +187,12 @@ public class WorkerPoolTests
 
         var run = await TinyHomework.RunAsync(Homework(1), writes, Limits, In(pool));
 
+        if (KernelFeatures.LandlockAbi == 0)
+        {
+            // As in SandboxAttackTests: where the kernel lacks the layer, the writes succeed and the report must say so.
+            Assert.That(run.Sandbox.Single(l => l.Name == Course.Grader.Sandbox.SandboxLayerNames.LandlockFilesystem).Active, Is.False);
+            return;
+        }
         Assert.That(run.Tests, Has.Count.EqualTo(3).And.All.Matches<TestCaseResult>(t => t!.Passed),
             () => string.Join("\n", run.Tests.Select(t => $"{t.Test.Name}: {t.Outcome} {t.Message}")));
         Assert.That(Directory.EnumerateFiles(pool.Root, "planted.txt", SearchOption.AllDirectories), Is.Empty);
@@ -208,6 +213,42 @@ public class WorkerPoolTests
 
         Assert.That(KernelFeatures.ProcessesWith(root), Is.Empty);
         Assert.That(Directory.Exists(root), Is.False);
+    }
+
+    [Test]
+    public async Task Given_a_run_that_leaves_autograd_off_Then_a_later_run_in_the_same_warm_worker_inherits_it_which_is_why_grades_never_share_one()
+    {
+        const string backprops = """
+            using Course.Testing;
+            using NUnit.Framework;
+            using Tiny.Homework;
+            using static TorchSharp.torch;
+
+            namespace Tiny.Homework.Tests;
+
+            public class GradTests : TorchTest
+            {
+                [Test, Points(1)]
+                public void Backprop_Works()
+                {
+                    Answer.Touch();
+                    var x = ones(2, requires_grad: true);
+                    (x * x).sum().backward();
+                    Assert.That(x.grad, Is.Not.Null);
+                }
+            }
+            """;
+        static string Touching(string body) => $"namespace Tiny.Homework; public static class Answer {{ public static void Touch() {{ {body} }} }}";
+        using var pool = new WorkerPool(TinyHomework.Worker.Value);
+
+        var attacker = await TinyHomework.RunAsync(Touching("TorchSharp.torch.no_grad();"), backprops, Limits, In(pool));
+        var next = await TinyHomework.RunAsync(Touching(""), backprops, Limits, In(pool));
+        var own = await TinyHomework.RunAsync(Touching(""), backprops, Limits);
+
+        Assert.That(attacker.Single("Backprop_Works").Passed, Is.False);
+        Assert.That(next.Single("Backprop_Works").Passed, Is.False, "the warm worker kept the first run's grad mode");
+        Assert.That(own.Single("Backprop_Works").Passed, Is.True, own.Single("Backprop_Works").Message);
+        Assert.That(pool.Started, Is.EqualTo(1));
     }
 
     [Test]
