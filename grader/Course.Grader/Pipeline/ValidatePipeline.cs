@@ -58,7 +58,7 @@ public static class ValidatePipeline
         var referenceRun = Grade(Sources(referenceFiles), "reference", null, cancellationToken, pooled: false);
         var noiseRun = jobs > 1 ? Grade(Noisy(referenceFiles), NoiseRun, null, cancellationToken) : null;
         var reference = await referenceRun;
-        var noisy = noiseRun is null ? await Grade(Noisy(referenceFiles), NoiseRun, null, cancellationToken) : await noiseRun;
+        var noisy = await (noiseRun ?? Grade(Noisy(referenceFiles), NoiseRun, null, cancellationToken));
         var problems = HomeworkChecks.Problems(layout, manifest,
             [.. TrustedTests.For(suites, includeHidden: true, provenance.TestSuiteHash, worker).SelectMany(s => s.Tests)]);
 

@@ -42,15 +42,11 @@ static class Lifeline
         return Encoding.ASCII.GetString([.. line]).Trim();
     }
 
-    /// <summary>Starts watching for the grader's end of stdin to close.</summary>
-    public static void Hold()
-    {
-        var thread = new Thread(Watch) { IsBackground = true, Name = "course-lifeline" };
-        thread.Start();
-    }
+    /// <summary>Starts watching for the grader's end of stdin to close; anything the grader writes on it is ignored.</summary>
+    public static void Hold() => Follow(_ => { });
 
-    /// <summary>The longest command line a serving worker reads (a run's skip list can hold every test's name).</summary>
-    const int MaxCommandBytes = 16 * 1024 * 1024;
+    /// <summary>The longest line read from the lifeline (a serving worker's run command, whose skip list can hold every test's name).</summary>
+    const int MaxLineBytes = 16 * 1024 * 1024;
 
     /// <summary>
     /// For a serving worker, in place of <see cref="Hold"/>: the lines the grader sends on the lifeline after the nonce, as
@@ -59,29 +55,34 @@ static class Lifeline
     public static IEnumerable<string> Commands()
     {
         var lines = new System.Collections.Concurrent.BlockingCollection<string>();
-        var thread = new Thread(() => ReadCommands(lines)) { IsBackground = true, Name = "course-lifeline" };
-        thread.Start();
+        Follow(lines.Add);
         return lines.GetConsumingEnumerable();
     }
 
-    static void ReadCommands(System.Collections.Concurrent.BlockingCollection<string> lines)
+    /// <summary>A thread that hands each line of the lifeline to <paramref name="onLine"/> and, at end of file, ends everything.</summary>
+    static void Follow(Action<string> onLine)
     {
-        try
+        var thread = new Thread(() =>
         {
-            if (OperatingSystem.IsLinux() && heldFd >= 0) ReadLines(heldFd, lines);
-            // Elsewhere the nonce came through Console.In, which may already hold the first command in its buffer.
-            else
+            try
             {
-                while (Console.In.ReadLine() is { } line) lines.Add(line);
+                if (OperatingSystem.IsLinux() && heldFd >= 0) ReadLines(heldFd, onLine);
+                // Elsewhere the nonce came through Console.In, which may already hold the next line in its buffer.
+                else
+                {
+                    while (Console.In.ReadLine() is { } line) onLine(line);
+                }
             }
-        }
-        catch (IOException)
-        {
-        }
-        EndEverything();
+            catch (IOException)
+            {
+            }
+            EndEverything();
+        })
+        { IsBackground = true, Name = "course-lifeline" };
+        thread.Start();
     }
 
-    static void ReadLines(int fd, System.Collections.Concurrent.BlockingCollection<string> lines)
+    static void ReadLines(int fd, Action<string> onLine)
     {
         using var stdin = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: false), FileAccess.Read, bufferSize: 0);
         var line = new MemoryStream();
@@ -92,42 +93,13 @@ static class Lifeline
             {
                 if (b != (byte)'\n')
                 {
-                    if (line.Length < MaxCommandBytes) line.WriteByte(b);
+                    if (line.Length < MaxLineBytes) line.WriteByte(b);
                     continue;
                 }
-                lines.Add(Encoding.UTF8.GetString(line.GetBuffer(), 0, (int)line.Length));
+                onLine(Encoding.UTF8.GetString(line.GetBuffer(), 0, (int)line.Length));
                 line.SetLength(0);
             }
         }
-    }
-
-    static void Watch()
-    {
-        if (OperatingSystem.IsLinux() && heldFd >= 0)
-        {
-            var buffer = new byte[64];
-            while (true)
-            {
-                var read = Libc.read(heldFd, buffer, buffer.Length);
-                if (read > 0 || (read < 0 && Marshal.GetLastPInvokeError() == Libc.EINTR)) continue;
-                break;
-            }
-        }
-        else
-        {
-            using var stdin = Console.OpenStandardInput();
-            var buffer = new byte[64];
-            try
-            {
-                while (stdin.Read(buffer) > 0)
-                {
-                }
-            }
-            catch (IOException)
-            {
-            }
-        }
-        EndEverything();
     }
 
     static void EndEverything()
