@@ -13,9 +13,9 @@ public enum FindingKind
 }
 
 /// <summary>
-/// What the analyzer found at one place in the student's code. <paramref name="Member"/> is the
-/// documentation comment ID of the method, property or constructor it sits in, so that the tests that
-/// reach it can be found.
+/// What the analyzer found at one place in the student's code. <paramref name="Member"/> is the node of the
+/// <see cref="MemberGraph"/> it sits in (the documentation comment ID of its method, property or constructor, or the
+/// lambda or local function inside it), so that the tests that reach it can be found; null outside any member.
 /// </summary>
 public sealed record AnalysisFinding(FindingKind Kind, string File, int Line, int Column, string Api, string Message, string? Member)
 {

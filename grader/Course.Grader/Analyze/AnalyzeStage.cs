@@ -28,7 +28,7 @@ public static class AnalyzeStage
             AnalysisFinding At(SyntaxNode at, FindingKind kind, string api, string message)
             {
                 var span = at.GetLocation().GetLineSpan().StartLinePosition;
-                return new AnalysisFinding(kind, path, span.Line + 1, span.Character + 1, api, message, MemberGraph.ContainingMemberId(model, at));
+                return new AnalysisFinding(kind, path, span.Line + 1, span.Character + 1, api, message, MemberGraph.NodeOf(model, at));
             }
 
             foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())

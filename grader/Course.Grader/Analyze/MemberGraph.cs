@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace Course.Grader.Analyze;
 
@@ -10,36 +11,72 @@ namespace Course.Grader.Analyze;
 public sealed class MemberGraph
 {
     readonly Dictionary<string, HashSet<string>> edges = new(StringComparer.Ordinal);
+    readonly HashSet<string> ambient = new(StringComparer.Ordinal);
 
     public IReadOnlyCollection<string> Members => edges.Keys;
 
+    /// <summary>
+    /// Members that may run when no call in the code leads to them, so any test may run them: what the runtime runs on
+    /// its own (static constructors, finalizers, module initializers, a type's field initializers and a property's
+    /// initializer, which sit in the type's or the property's node), and what a delegate may run long after it was made,
+    /// from anywhere (the member around a lambda, an anonymous method or a local function, and a method used as a
+    /// delegate).
+    /// </summary>
+    public IReadOnlySet<string> Ambient => ambient;
+
+    /// <summary>
+    /// Edges for every symbol the code uses as <see cref="SymbolUses"/> reads them, the analyzer's own reading: names,
+    /// member accesses, operators and conversions, and the calls the compiler makes on the code's behalf (foreach, await,
+    /// deconstruction, collection initializers, query expressions), so that reach misses no call the allow-list checks.
+    /// </summary>
     public static MemberGraph Build(Compilation compilation)
     {
         var graph = new MemberGraph();
-        graph.AddDispatchEdges(compilation);
+        graph.AddTypeEdges(compilation);
         foreach (var tree in compilation.SyntaxTrees)
         {
             var model = compilation.GetSemanticModel(tree);
+            foreach (var use in SymbolUses.In(model))
+            {
+                // The type of a value calls nothing (its static constructor is ambient).
+                if (use.Aspect is UseAspect.Type or UseAspect.ConvertedType) continue;
+                if (NodeOf(model, use.At) is not { } from || SymbolIds.Of(use.Symbol) is not { } to) continue;
+                graph.Add(from, to);
+                graph.AddConstructedTypes(from, use.Symbol);
+                if (use.Symbol is IMethodSymbol && model.GetOperation(use.At) is IMethodReferenceOperation) graph.ambient.Add(to);
+            }
             foreach (var node in tree.GetRoot().DescendantNodes())
             {
-                if (!MayCall(node)) continue;
-                var target = model.GetSymbolInfo(node).Symbol;
-                var from = ContainingMemberId(model, node);
-                if (target is null || from is null) continue;
-                var id = SymbolIds.Of(target);
-                if (id is not null) graph.Add(from, id);
+                if (IsDelegateBody(node) && DelegateId(model, node) is { } body)
+                {
+                    // Where it is made may run it at once; whoever holds it may run it later.
+                    if (NodeOf(model, node) is { } maker) graph.Add(maker, body);
+                    graph.ambient.Add(body);
+                }
+                else if (node is PropertyDeclarationSyntax { Initializer: not null } && ContainingMemberId(model, node) is { } property)
+                    graph.ambient.Add(property);
             }
         }
         return graph;
     }
 
     /// <summary>
-    /// A name, a <c>new</c>, and the syntax that calls a member without naming it: an indexer (<c>cache["name"]</c>), an
-    /// operator, a conversion written as a cast, a <c>base(...)</c> or <c>this(...)</c> constructor call.
+    /// A generic method or type whose type parameter may be constructed (<c>new T()</c>, a <c>new()</c> or <c>struct</c>
+    /// constraint) calls the parameterless constructor of the type it is given.
     /// </summary>
-    static bool MayCall(SyntaxNode node) => node is SimpleNameSyntax or ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax
-        or ElementAccessExpressionSyntax or ImplicitElementAccessSyntax or ConstructorInitializerSyntax or CastExpressionSyntax
-        or BinaryExpressionSyntax or PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax or AssignmentExpressionSyntax;
+    void AddConstructedTypes(string from, ISymbol symbol)
+    {
+        var (parameters, arguments) = symbol switch
+        {
+            IMethodSymbol m => (m.TypeParameters, m.TypeArguments),
+            INamedTypeSymbol t => (t.TypeParameters, t.TypeArguments),
+            _ => ([], []),
+        };
+        foreach (var (parameter, argument) in parameters.Zip(arguments))
+            if (parameter.HasConstructorConstraint || parameter.HasValueTypeConstraint)
+                foreach (var constructor in (argument as INamedTypeSymbol)?.InstanceConstructors.Where(c => c.Parameters.Length == 0) ?? [])
+                    if (SymbolIds.Of(constructor) is { } id) Add(from, id);
+    }
 
     public static MemberGraph Merge(params MemberGraph[] graphs)
     {
@@ -64,9 +101,10 @@ public sealed class MemberGraph
 
     /// <summary>
     /// A call through an interface or a virtual member may land in any implementation or override declared
-    /// here, so the graph leads from the one to the others (a safe over-approximation).
+    /// here, so the graph leads from the one to the others (a safe over-approximation). Also finds the members the
+    /// runtime runs on its own (see <see cref="Ambient"/>).
     /// </summary>
-    void AddDispatchEdges(Compilation compilation)
+    void AddTypeEdges(Compilation compilation)
     {
         var types = new Stack<INamespaceOrTypeSymbol>([compilation.Assembly.GlobalNamespace]);
         while (types.TryPop(out var container))
@@ -75,6 +113,11 @@ public sealed class MemberGraph
             {
                 if (member is INamespaceOrTypeSymbol nested) types.Push(nested);
                 if (member is not INamedTypeSymbol type) continue;
+                if (SymbolIds.Of(type) is { } typeId) ambient.Add(typeId);
+                foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
+                    if (method.MethodKind is MethodKind.StaticConstructor or MethodKind.Destructor
+                        || method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.Runtime.CompilerServices.ModuleInitializerAttribute"))
+                        if (SymbolIds.Of(method) is { } id) ambient.Add(id);
                 foreach (var contract in type.AllInterfaces.SelectMany(i => i.GetMembers()))
                     if (type.FindImplementationForInterfaceMember(contract) is { } implementation)
                         AddIds(contract, implementation);
@@ -95,6 +138,22 @@ public sealed class MemberGraph
         if (!edges.TryGetValue(from, out var targets)) edges[from] = targets = new(StringComparer.Ordinal);
         targets.Add(to);
     }
+
+    /// <summary>
+    /// The graph's node a piece of code sits in: the innermost lambda, anonymous method or local function around it (a
+    /// node of its own, "member=>position", which its member leads to), else its member (<see cref="ContainingMemberId"/>).
+    /// </summary>
+    public static string? NodeOf(SemanticModel model, SyntaxNode node)
+    {
+        for (var n = node.Parent; n is not null && n is not (MemberDeclarationSyntax or AccessorDeclarationSyntax); n = n.Parent)
+            if (IsDelegateBody(n)) return DelegateId(model, n);
+        return ContainingMemberId(model, node);
+    }
+
+    static bool IsDelegateBody(SyntaxNode node) => node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax;
+
+    static string? DelegateId(SemanticModel model, SyntaxNode body) =>
+        ContainingMemberId(model, body) is { } member ? $"{member}=>{body.SpanStart}" : null;
 
     internal static string? ContainingMemberId(SemanticModel model, SyntaxNode node)
     {

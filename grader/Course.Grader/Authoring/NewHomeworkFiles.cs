@@ -228,7 +228,7 @@ internal static partial class NewHomeworkFiles
         #     message: "mul_ changes x in place: return a new tensor"
         banned_apis: []
         # banned_policy (default zero_tests): what a submission that uses a banned API gets: zero_tests (graded, every test
-        # scores 0) or reject (not graded at all).
+        # that can reach the use scores 0) or reject (not graded at all).
         banned_policy: zero_tests
         # allowed_apis (default none): what student code may use beyond the sandbox's allow-list (core types, math,
         # collections, LINQ, StringBuilder, TorchSharp's tensor, nn, optim and functional APIs), each with the reason;

@@ -1,3 +1,4 @@
+using Course.Grader.Pipeline;
 using Course.Grader.Score;
 using static Course.Grader.Tests.Pipeline.Hw3Submissions;
 
@@ -13,7 +14,8 @@ namespace Course.Grader.Tests.Pipeline;
 public class BannedApiGradingTests
 {
     readonly TempFolder scratch = new();
-    GradeReport reference = null!, sdpa = null!, indexer = null!, fileRead = null!;
+    GradeReport reference = null!, sdpa = null!, indexer = null!, fileRead = null!, conversion = null!;
+    readonly Dictionary<string, GradeReport> anyTest = [];
 
     [OneTimeSetUp]
     public async Task GradeAll()
@@ -22,7 +24,13 @@ public class BannedApiGradingTests
         sdpa = await GradeCaseAsync("banned-sdpa", scratch.Path);
         indexer = await GradeCaseAsync("banned-sdpa-behind-an-indexer", scratch.Path);
         fileRead = await GradeCaseAsync("sandbox-file-read", scratch.Path);
+        conversion = await GradeCaseAsync("banned-sdpa-behind-an-implicit-conversion", scratch.Path);
+        foreach (var name in AnyTestCases) anyTest[name] = await GradeCaseAsync(name, scratch.Path);
     }
+
+    /// <summary>Banned calls that tests may run with no chain of calls from the test leading to them.</summary>
+    static readonly string[] AnyTestCases =
+        ["banned-sdpa-in-a-static-constructor", "banned-sdpa-stored-on-another-tests-path", "banned-sdpa-in-code-no-test-calls"];
 
     [OneTimeTearDown]
     public void DeleteScratch() => scratch.Dispose();
@@ -57,6 +65,45 @@ public class BannedApiGradingTests
             Assert.That(test.Message, Does.StartWith("Scored 0: this test reaches TorchSharp.torch.nn.functional.scaled_dot_product_attention(")
                 .And.Contain($"at AttentionHead.cs:{line},"));
         }
+    }
+
+    /// <summary>An implicit conversion is called with no syntax at the call (<c>Tensor z = new Weighted(q, k, v)</c>): reach reads the calls the analyzer reads.</summary>
+    [Test]
+    public void Given_sdpa_behind_an_implicit_conversion_that_forward_uses_When_graded_Then_the_head_tests_score_zero_and_the_others_keep_their_points()
+    {
+        var line = LineOf("banned-sdpa-behind-an-implicit-conversion", "AttentionHead.cs", "scaled_dot_product_attention");
+        var headTests = conversion.Tests.Where(t => t.Name.StartsWith("AttentionHeadTests.", StringComparison.Ordinal)).ToList();
+        string[] Zeroed(GradeReport report) => [.. report.Tests.Where(t => t.Score == 0).Select(t => t.Name)];
+
+        Assert.That(headTests, Has.Count.EqualTo(3));
+        foreach (var test in headTests)
+        {
+            Assert.That(test.Score, Is.Zero, conversion.Describe);
+            Assert.That(test.Message, Does.StartWith("Scored 0: this test reaches TorchSharp.torch.nn.functional.scaled_dot_product_attention(")
+                .And.Contain($"at AttentionHead.cs:{line},").And.Not.Contain(BannedReach.AnyTest));
+        }
+        Assert.That(Zeroed(conversion), Is.EqualTo(Zeroed(sdpa)), "the same tests score 0 as with the call written in forward");
+        Assert.That(conversion.Outcomes(Zeroed(conversion)), Is.EqualTo(reference.Outcomes(Zeroed(conversion))), conversion.Describe);
+    }
+
+    /// <summary>
+    /// A static constructor the runtime runs, a delegate one test's path stores and another's runs, a method no test
+    /// calls: the grader cannot tell which tests run the call, so every test scores 0, and the message says why.
+    /// </summary>
+    [TestCaseSource(nameof(AnyTestCases))]
+    public void Given_sdpa_where_no_call_from_a_test_leads_When_graded_Then_every_test_scores_zero_saying_why(string name)
+    {
+        var report = anyTest[name];
+        var file = name == "banned-sdpa-stored-on-another-tests-path" ? "LearnedPositionalEmbedding.cs" : "AttentionHead.cs";
+        var line = LineOf(name, file, "scaled_dot_product_attention");
+
+        Assert.That(report.Status, Is.EqualTo(GradeStatus.Graded));
+        Assert.That(report.Tests.Select(t => t.Name), Is.EquivalentTo(reference.Tests.Select(t => t.Name)), "every test is still listed");
+        Assert.That(report.Score, Is.Zero, report.Describe);
+        foreach (var test in report.Tests)
+            Assert.That(test.Message, Does.StartWith("Scored 0: this test reaches TorchSharp.torch.nn.functional.scaled_dot_product_attention(")
+                .And.Contain($"at {file}:{line},").And.Contain(BannedReach.AnyTest), test.Name);
+        Assert.That(report.Annotations.Where(a => a.Level == AnnotationLevel.Failure).Select(a => (a.File, a.Line)), Is.EqualTo(new[] { (file, line) }));
     }
 
     [Test]
