@@ -28,7 +28,8 @@ internal static class CourseApp
                 .WithExample("grade", "hw3-attention", "--submission", "path/to/student-repo@main", "--out", "grades");
             config.AddCommand<ValidateCommand>("validate")
                 .WithDescription("Check that a homework's tests are fair: reference full marks, starter zero, every solution region guarded.")
-                .WithExample("validate", "hw3-attention");
+                .WithExample("validate", "hw3-attention")
+                .WithExample("validate", "--all");
             config.AddCommand<BatchCommand>("batch")
                 .WithDescription("Grade a class's submissions in parallel into an SQLite gradebook; a rerun skips what is already graded.")
                 .WithExample("batch", "hw3-attention", "--dir", "downloads/hw3", "--deadline", "2025-03-01T23:59:00Z", "--jobs", "4")

@@ -8,20 +8,27 @@ internal static class CommandLayout
 {
     public static ValidationResult ValidateAssignment(string? root, string assignment, out CourseLayout? layout)
     {
+        if (FindLayout(root, out layout) is { Successful: false } missing) return missing;
+        var known = layout!.AssignmentIds();
+        return known.Contains(assignment)
+            ? ValidationResult.Success()
+            : ValidationResult.Error($"unknown assignment '{assignment}'; the assignments are: {(known.Count > 0 ? string.Join(", ", known) : "(none)")}");
+    }
+
+    /// <summary>The course repo at <paramref name="root"/>, or else the nearest one upwards of the current folder.</summary>
+    public static ValidationResult FindLayout(string? root, out CourseLayout? layout)
+    {
         layout = null;
         if (root is not null && !Directory.Exists(root))
             return ValidationResult.Error($"--root: no folder {root}");
         try
         {
             layout = CourseLayout.FindFrom(root ?? Directory.GetCurrentDirectory());
+            return ValidationResult.Success();
         }
         catch (DirectoryNotFoundException e)
         {
             return ValidationResult.Error(e.Message + "; run from the course repo or pass --root");
         }
-        var known = layout.AssignmentIds();
-        return known.Contains(assignment)
-            ? ValidationResult.Success()
-            : ValidationResult.Error($"unknown assignment '{assignment}'; the assignments are: {(known.Count > 0 ? string.Join(", ", known) : "(none)")}");
     }
 }

@@ -19,6 +19,37 @@ public class ValidateCommandTests
 
     static (int ExitCode, string Output) Run(params string[] args) => ConsoleApps.Course(Layout.Root, args);
 
+    /// <summary>Every homework validated by one <c>course validate --all</c>, as CI and a TA run it: one process pays for the grader's warm-up once.</summary>
+    static readonly Lazy<(int ExitCode, string Output)> ValidatedTogether = new(() => Run("validate", "--all"));
+
+    /// <summary>One homework's part of the output: the homeworks come in the repo's order, each ending with its verdict line.</summary>
+    static string SectionOf(string output, string id)
+    {
+        var sections = Regex.Split(output, @"(?<=^validate: (?:the tests are fair|FAILED)\r?\n)", RegexOptions.Multiline);
+        var index = Homeworks().ToList().IndexOf(id);
+        Assert.That(sections, Has.Length.GreaterThan(index), output);
+        return sections[index];
+    }
+
+    [Test]
+    public void Given_every_homework_validated_together_Then_the_last_line_says_all_are_fair_and_it_exits_0()
+    {
+        var (exitCode, output) = ValidatedTogether.Value;
+
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        Assert.That(Regex.Matches(output, "^validate: the tests are fair$", RegexOptions.Multiline), Has.Count.EqualTo(Homeworks().Count()));
+        Assert.That(output.TrimEnd(), Does.EndWith($"validate: all {Homeworks().Count()} homeworks are fair"));
+    }
+
+    [Test]
+    public void Given_neither_a_homework_nor_all_When_validating_Then_it_exits_2_saying_what_to_give()
+    {
+        var (exitCode, output) = Run("validate");
+
+        Assert.That(exitCode, Is.EqualTo(2), output);
+        Assert.That(output, Does.Contain("name the homeworks to validate, or give --all"));
+    }
+
     [Test]
     public void Given_the_repo_Then_every_homework_in_it_is_checked_here() =>
         Assert.That(Homeworks(), Is.SupersetOf(new[] { "hw1-lm-basics", "hw2-backprop", "hw3-attention", "hw4-transformer", "hw5-probes", "hw6-patching", "hw7-sae", "hw8-circuits", "hw9-alignment" }));
@@ -30,11 +61,13 @@ public class ValidateCommandTests
         var project = Path.Combine(Layout.ReferenceDir(id), manifest.Project);
         var regions = manifest.StudentFiles.Sum(f => Regex.Count(File.ReadAllText(Path.Combine(project, f)), "// BEGIN SOLUTION"));
 
-        var (exitCode, output) = Run("validate", id);
+        var (exitCode, all) = ValidatedTogether.Value;
+        var output = SectionOf(all, id);
 
         var corpus = VariantCorpus.Load(Layout, id);
 
         Assert.That(exitCode, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain($"validate {id}"), "each homework's section carries its own table");
         Assert.That(output, Does.Match(@"reference gets full marks\s+│\s+100/100\s+│\s+ok"));
         Assert.That(output, Does.Match(@"reference holds under float noise\s+│\s+100/100\s+│\s+ok"));
         Assert.That(output, Does.Match(@"starter gets zero\s+│\s+0/100\s+│\s+ok"));

@@ -1,20 +1,29 @@
 using System.ComponentModel;
 using Course.Grader.Fairness;
+using Course.Grader.Manifest;
 using Course.Grader.Pipeline;
+using Course.Grader.Run;
 using Course.Grader.Score;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Course.Cli.Commands;
 
-/// <summary>`course validate &lt;assignment&gt;`: are the tests fair to students?</summary>
+/// <summary>
+/// `course validate &lt;assignment&gt;...`: are the tests fair to students? Several homeworks (or <c>--all</c>) are
+/// validated one after the other in one process, which pays for loading and compiling the grader once.
+/// </summary>
 internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<ValidateCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
-        [CommandArgument(0, "<assignment>")]
-        [Description("The homework, e.g. hw3-attention.")]
-        public string Assignment { get; init; } = "";
+        [CommandArgument(0, "[assignments]")]
+        [Description("The homeworks, e.g. hw3-attention; or --all.")]
+        public string[] Assignments { get; init; } = [];
+
+        [CommandOption("--all")]
+        [Description("Validate every homework of the course repo, one after the other.")]
+        public bool All { get; init; }
 
         [CommandOption("--root <DIR>")]
         [Description("The course repo (default: the nearest folder upwards holding Course.sln).")]
@@ -25,18 +34,41 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
         public int? Jobs { get; init; }
 
         public override ValidationResult Validate() =>
-            Jobs is < 1 ? ValidationResult.Error("--jobs must be at least 1") : ValidationResult.Success();
+            Jobs is < 1 ? ValidationResult.Error("--jobs must be at least 1")
+            : All == (Assignments.Length > 0) ? ValidationResult.Error("name the homeworks to validate, or give --all")
+            : ValidationResult.Success();
     }
 
-    public override ValidationResult Validate(CommandContext context, Settings settings) =>
-        CommandLayout.ValidateAssignment(settings.Root, settings.Assignment, out _);
+    public override ValidationResult Validate(CommandContext context, Settings settings)
+    {
+        if (settings.All) return CommandLayout.FindLayout(settings.Root, out _);
+        return settings.Assignments.Select(a => CommandLayout.ValidateAssignment(settings.Root, a, out _)).FirstOrDefault(r => !r.Successful)
+               ?? ValidationResult.Success();
+    }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        CommandLayout.ValidateAssignment(settings.Root, settings.Assignment, out var layout);
+        CommandLayout.FindLayout(settings.Root, out var layout);
+        var assignments = settings.All ? layout!.AssignmentIds() : settings.Assignments.Distinct(StringComparer.Ordinal).ToList();
+        var failed = new List<string>();
+        // The homeworks' checks take turns in the same warm workers: all of them run the TA's own code.
+        using var pool = new WorkerPool(WorkerLocation.Default());
+        foreach (var assignment in assignments)
+            if (!await ValidateOneAsync(layout!, assignment, settings.Jobs ?? Environment.ProcessorCount, pool, cancellationToken))
+                failed.Add(assignment);
+        if (assignments.Count > 1)
+            console.Profile.Out.Writer.WriteLine(failed.Count == 0
+                ? $"validate: all {assignments.Count} homeworks are fair"
+                : $"validate: FAILED for {failed.Count} of {assignments.Count} homeworks: {string.Join(", ", failed)}");
+        return failed.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    /// <returns>Whether the homework's tests are fair; its tables and findings are written either way.</returns>
+    async Task<bool> ValidateOneAsync(CourseLayout layout, string assignment, int jobs, WorkerPool pool, CancellationToken cancellationToken)
+    {
         var output = console.Profile.Out.Writer;
-        var report = await ValidatePipeline.ValidateAsync(layout!, settings.Assignment, progress: new SynchronousProgress(output),
-            jobs: settings.Jobs ?? Environment.ProcessorCount, cancellationToken: cancellationToken);
+        var report = await ValidatePipeline.ValidateAsync(layout, assignment, progress: new SynchronousProgress(output),
+            jobs: jobs, pool: pool, cancellationToken: cancellationToken);
 
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]validate {Markup.Escape(report.Assignment)}[/]")
             .AddColumn("Check").AddColumn(new TableColumn("Points").RightAligned()).AddColumn("Verdict");
@@ -87,7 +119,7 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
         foreach (var passed in report.Starter.Tests.Where(t => t.Passed && t.MaxScore > 0))
             output.WriteLine($"starter passes {passed.FullName}");
         output.WriteLine(report.Passed ? "validate: the tests are fair" : "validate: FAILED");
-        return report.Passed ? ExitCodes.Ok : ExitCodes.Failed;
+        return report.Passed;
     }
 
     static string Seconds(double seconds) => seconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);

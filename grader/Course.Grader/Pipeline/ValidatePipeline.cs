@@ -18,9 +18,11 @@ namespace Course.Grader.Pipeline;
 /// </summary>
 public static class ValidatePipeline
 {
+    /// <param name="pool">Warm workers to run the checks in, shared with the validation of other homeworks (every one of them
+    /// the TA's code); null: a pool of this validation's own.</param>
     public static async Task<ValidationReport> ValidateAsync(
         CourseLayout layout, string assignment, WorkerLocation? worker = null, IProgress<string>? progress = null,
-        int jobs = 1, CancellationToken cancellationToken = default)
+        int jobs = 1, WorkerPool? pool = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(jobs, 1);
         var manifest = layout.LoadManifest(assignment);
@@ -36,7 +38,8 @@ public static class ValidatePipeline
         var timings = new System.Collections.Concurrent.ConcurrentBag<RunTiming>();
         var limits = RunLimits.From(manifest.Limits);
         // Every run but the reference's takes turns in warm workers: all of them run the TA's own code.
-        using var pool = new WorkerPool(worker);
+        using var ownPool = pool is null ? new WorkerPool(worker) : null;
+        pool ??= ownPool!;
         async Task<GradeReport> Grade(AssemblySources homework, string what, IReadOnlyList<string>? only, CancellationToken token, int checks = 1, bool pooled = true)
         {
             progress?.Report(what);
