@@ -87,6 +87,9 @@ public sealed class MemberGraph
         return merged;
     }
 
+    /// <summary>The members <paramref name="member"/> refers to directly.</summary>
+    public IReadOnlyCollection<string> Targets(string member) => edges.TryGetValue(member, out var targets) ? targets : [];
+
     /// <summary>Every member reachable from <paramref name="root"/>, itself included.</summary>
     public ISet<string> Reachable(string root)
     {

@@ -24,7 +24,7 @@ static class BannedReach
         var reach = TestReach.Of(homework, suites.Select(s => (Compilation)s.Compilation), homeworkGraph);
         var tests = reach.Tests.Select(t => (t.TestName, Reached: reach.FromTest(t.Roots))).ToList();
         // Only the homework's own: a test's lambda runs inside that test.
-        var ambient = homeworkGraph.Ambient.SelectMany(reach.From).ToHashSet(StringComparer.Ordinal);
+        var ambient = reach.FromAll(homeworkGraph.Ambient);
         bool Anywhere(AnalysisFinding v) => v.Member is null || ambient.Contains(v.Member) || !tests.Any(t => t.Reached.Contains(v.Member));
         var said = violations.Select(v => Anywhere(v) ? (Finding: v with { Message = $"{v.Message} {AnyTest}" }, Anywhere: true) : (Finding: v, Anywhere: false)).ToList();
         var anyTest = said.Where(v => v.Anywhere).Select(v => v.Finding)

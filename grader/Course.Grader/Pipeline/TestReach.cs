@@ -43,18 +43,21 @@ sealed class TestReach
     public ISet<string> From(string methodId)
     {
         if (reachable.TryGetValue(methodId, out var known)) return known;
+        return reachable[methodId] = FromAll([methodId]);
+    }
+
+    /// <summary>The members any of <paramref name="roots"/> can reach, the roots included: one walk of the graph and the dispatch, however many roots.</summary>
+    public ISet<string> FromAll(IEnumerable<string> roots)
+    {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Queue<string>([methodId]);
+        var pending = new Queue<string>(roots);
         while (pending.TryDequeue(out var next))
         {
-            if (seen.Contains(next)) continue;
-            foreach (var member in graph.Reachable(next))
-            {
-                if (!seen.Add(member)) continue;
-                foreach (var target in dispatch.GetValueOrDefault(member) ?? []) pending.Enqueue(target);
-            }
+            if (!seen.Add(next)) continue;
+            foreach (var target in graph.Targets(next)) pending.Enqueue(target);
+            foreach (var target in dispatch.GetValueOrDefault(next) ?? []) pending.Enqueue(target);
         }
-        return reachable[methodId] = seen;
+        return seen;
     }
 
     /// <summary>The members a test method can reach, from each of its roots (see <see cref="Tests"/>).</summary>
