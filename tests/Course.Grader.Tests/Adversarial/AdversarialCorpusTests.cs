@@ -1,3 +1,4 @@
+using Course.Grader.Manifest;
 using Course.Grader.Score;
 using Course.Grader.Tests.Pipeline;
 using static Course.Grader.Tests.Adversarial.AttackSubmissions;
@@ -180,6 +181,36 @@ public class AdversarialCorpusTests
         Assert.That(report.Summary, Does.Contain($"The submission was refused, so no test ran: it uses {api}").And.Contain(reason));
         Assert.That(report.Annotations.Where(a => a.Level == AnnotationLevel.Failure).Select(a => a.File), Has.All.EqualTo(file).And.Not.Empty);
         Assert.That(report.Tests.Select(t => t.DurationSeconds), Has.All.Zero, "nothing ran");
+    }
+
+    // --- Hides a banned call where no call from a test leads: once graded in full under a manifest that refuses banned use. ---
+
+    [TestCase("static-constructor", """
+        public static class Autograd
+        {
+            static readonly System.Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> Grad;
+            static Autograd() { Grad = x => { var y = x.detach().requires_grad_(); y.sum().backward(); return y.grad!; }; }
+            public static int Ready => 1;
+        }
+        """)]
+    [TestCase("code-no-test-calls", """
+        public static class Unused
+        {
+            public static void Grad(TorchSharp.torch.Tensor x) => x.requires_grad_().sum().backward();
+        }
+        """)]
+    public async Task Given_autograd_where_no_call_from_a_test_leads_in_hw2_When_graded_Then_the_submission_is_refused_as_hw2s_manifest_says(string name, string code)
+    {
+        var folder = scratch["hw2-backprop"];
+        var file = Write("hw2-backprop", folder, code);
+
+        var report = await GradeAsync("hw2-backprop", folder);
+
+        Assert.That(Layout.LoadManifest("hw2-backprop").BannedPolicy, Is.EqualTo(BannedPolicy.Reject));
+        Assert.That(report.Status, Is.EqualTo(GradeStatus.Rejected), report.Describe());
+        Assert.That(report.Score, Is.Zero);
+        Assert.That(report.Summary, Does.Contain("The submission was refused").And.Contain($"requires_grad_(bool) at {file}:"));
+        Assert.That(report.Tests.Select(t => t.Message), Has.All.Contain(Course.Grader.Pipeline.BannedReach.AnyTest));
     }
 
     // --- Ends the test process from inside libtorch on every call, to lose the other tests' results or hang the grader. ---
