@@ -39,16 +39,12 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
             : ValidationResult.Success();
     }
 
-    public override ValidationResult Validate(CommandContext context, Settings settings)
-    {
-        if (settings.All) return CommandLayout.FindLayout(settings.Root, out _);
-        return settings.Assignments.Select(a => CommandLayout.ValidateAssignment(settings.Root, a, out _)).FirstOrDefault(r => !r.Successful)
-               ?? ValidationResult.Success();
-    }
+    public override ValidationResult Validate(CommandContext context, Settings settings) =>
+        CommandLayout.ValidateAssignments(settings.Root, settings.Assignments, out _);
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        CommandLayout.FindLayout(settings.Root, out var layout);
+        CommandLayout.ValidateAssignments(settings.Root, settings.Assignments, out var layout);
         var assignments = settings.All ? layout!.AssignmentIds() : settings.Assignments.Distinct(StringComparer.Ordinal).ToList();
         var failed = new List<string>();
         // The homeworks' checks take turns in the same warm workers: all of them run the TA's own code.

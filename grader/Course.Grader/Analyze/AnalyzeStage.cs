@@ -34,7 +34,7 @@ public static class AnalyzeStage
             foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
                 if (Syntactic(node, model) is var (kind, api, message))
                     findings.Add(At(node, kind, api, message));
-            foreach (var use in SymbolUses.In(model, cancellationToken))
+            foreach (var use in SymbolUses.Of(homework, cancellationToken).Where(u => u.At.SyntaxTree == tree))
             {
                 if (IsQualifierOrImport(use)) continue;
                 var symbol = use.Symbol;

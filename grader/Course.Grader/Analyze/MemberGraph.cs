@@ -16,11 +16,11 @@ public sealed class MemberGraph
     public IReadOnlyCollection<string> Members => edges.Keys;
 
     /// <summary>
-    /// Members that may run when no call in the code leads to them, so any test may run them: what the runtime runs on
+    /// Nodes that may run when no call in the code leads to them, so any test may run them: what the runtime runs on
     /// its own (static constructors, finalizers, module initializers, a type's field initializers and a property's
     /// initializer, which sit in the type's or the property's node), and what a delegate may run long after it was made,
-    /// from anywhere (the member around a lambda, an anonymous method or a local function, and a method used as a
-    /// delegate).
+    /// from anywhere (a lambda, an anonymous method or a local function, each a node of its own (<see cref="NodeOf"/>),
+    /// and a method used as a delegate).
     /// </summary>
     public IReadOnlySet<string> Ambient => ambient;
 
@@ -33,18 +33,19 @@ public sealed class MemberGraph
     {
         var graph = new MemberGraph();
         graph.AddTypeEdges(compilation);
-        foreach (var tree in compilation.SyntaxTrees)
+        var models = compilation.SyntaxTrees.ToDictionary(tree => tree, tree => compilation.GetSemanticModel(tree));
+        foreach (var use in SymbolUses.Of(compilation))
         {
-            var model = compilation.GetSemanticModel(tree);
-            foreach (var use in SymbolUses.In(model))
-            {
-                // The type of a value calls nothing (its static constructor is ambient).
-                if (use.Aspect is UseAspect.Type or UseAspect.ConvertedType) continue;
-                if (NodeOf(model, use.At) is not { } from || SymbolIds.Of(use.Symbol) is not { } to) continue;
-                graph.Add(from, to);
-                graph.AddConstructedTypes(from, use.Symbol);
-                if (use.Symbol is IMethodSymbol && model.GetOperation(use.At) is IMethodReferenceOperation) graph.ambient.Add(to);
-            }
+            // The type of a value calls nothing (its static constructor is ambient).
+            if (use.Aspect is UseAspect.Type or UseAspect.ConvertedType) continue;
+            var model = models[use.At.SyntaxTree];
+            if (NodeOf(model, use.At) is not { } from || SymbolIds.Of(use.Symbol) is not { } to) continue;
+            graph.Add(from, to);
+            graph.AddConstructedTypes(from, use.Symbol);
+            if (use.Symbol is IMethodSymbol && model.GetOperation(use.At) is IMethodReferenceOperation) graph.ambient.Add(to);
+        }
+        foreach (var (tree, model) in models)
+        {
             foreach (var node in tree.GetRoot().DescendantNodes())
             {
                 if (IsDelegateBody(node) && DelegateId(model, node) is { } body)

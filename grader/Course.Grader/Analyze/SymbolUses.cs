@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -36,6 +37,18 @@ public readonly record struct SymbolUse(SyntaxNode At, UseAspect Aspect, ISymbol
 /// </summary>
 public static class SymbolUses
 {
+    /// <summary>
+    /// Every use in every file of <paramref name="compilation"/>, in file and node order, read once per compilation and
+    /// shared by the analyzer, the binding check and the member graph. A compilation never changes, and the compile stage
+    /// hands out one compilation of a test suite for as long as the homework's public surface stays the same (every run of
+    /// <c>course validate</c>, every student of a batch who kept the starter's signatures). A read stopped by its token
+    /// throws and is not kept.
+    /// </summary>
+    public static IReadOnlyList<SymbolUse> Of(Compilation compilation, CancellationToken cancellationToken = default) =>
+        Read.GetValue(compilation, c => [.. c.SyntaxTrees.SelectMany(tree => In(c.GetSemanticModel(tree), cancellationToken))]);
+
+    static readonly ConditionalWeakTable<Compilation, IReadOnlyList<SymbolUse>> Read = [];
+
     public static IEnumerable<SymbolUse> In(SemanticModel model, CancellationToken cancellationToken = default)
     {
         foreach (var node in model.SyntaxTree.GetRoot(cancellationToken).DescendantNodes())

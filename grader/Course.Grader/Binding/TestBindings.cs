@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Course.Grader.Analyze;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
@@ -23,29 +22,15 @@ public static class TestBindings
         var bindings = new List<TestBinding>();
         // The same symbols (Tensor, Assert.That, ...) come up at thousands of places; their display strings are made once.
         var bound = new Dictionary<ISymbol, BoundSymbol?>(SymbolEqualityComparer.Default);
-        foreach (var use in UsesIn(suite, cancellationToken))
+        // Read once per suite compilation (see SymbolUses.Of); only what the symbols mean for messages is made per call.
+        foreach (var use in SymbolUses.Of(suite, cancellationToken))
         {
             if (!bound.TryGetValue(use.Symbol, out var target))
                 bound[use.Symbol] = target = BoundSymbol.Of(use.Symbol, homework, declarationOf);
-            if (target is not null) bindings.Add(new TestBinding(use.File, use.Span, use.Aspect, target));
+            if (target is not null) bindings.Add(new TestBinding(use.At.SyntaxTree.FilePath, use.At.Span, use.Aspect, target));
         }
         return bindings;
     }
-
-    /// <summary>
-    /// The uses of each suite compilation already read, in file and node order. A compilation never changes, and the compile
-    /// stage hands out one compilation for a suite as long as the homework's public surface stays the same (its cache): every
-    /// run of <c>course validate</c> and every student of a batch who kept the starter's signatures. Binding every node of the
-    /// tests again for each of them was a tenth of a profiled validate's CPU time. Only what the symbols mean for messages
-    /// (<see cref="BoundSymbol.Of"/>, with the submission's declarations) is made per call. A read stopped by its token
-    /// throws and is not kept.
-    /// </summary>
-    static readonly ConditionalWeakTable<Compilation, IReadOnlyList<(string File, TextSpan Span, UseAspect Aspect, ISymbol Symbol)>> ReadUses = [];
-
-    static IReadOnlyList<(string File, TextSpan Span, UseAspect Aspect, ISymbol Symbol)> UsesIn(Compilation suite, CancellationToken cancellationToken) =>
-        ReadUses.GetValue(suite, compilation =>
-            [.. compilation.SyntaxTrees.SelectMany(tree => SymbolUses.In(compilation.GetSemanticModel(tree), cancellationToken)
-                .Select(use => (tree.FilePath, use.At.Span, use.Aspect, use.Symbol)))]);
 
     /// <summary>The homework's assembly among those a test suite references.</summary>
     public static IAssemblySymbol HomeworkIn(Compilation suite, string homeworkName) =>
