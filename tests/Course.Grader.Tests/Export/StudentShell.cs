@@ -14,7 +14,8 @@ sealed record ShellRun(string Command, int ExitCode, string Output, TimeSpan Ela
 /// <summary>
 /// Runs commands in a student repo as a student's machine or a GitHub runner would: through bash, without the
 /// variables the test host inherited from `dotnet test` (MSBuild's, the test platform's, the grader's own), and
-/// without build servers left running afterwards.
+/// without MSBuild nodes left running afterwards. C# compiles go to Roslyn's compiler server, as the course's build
+/// settings ask (Directory.Build.props): the one `dotnet build Course.sln` started, when it is still running.
 /// </summary>
 static class StudentShell
 {
@@ -28,7 +29,6 @@ static class StudentShell
         foreach (var name in start.Environment.Keys.Where(k => InheritedPrefixes.Any(p => k.StartsWith(p, StringComparison.OrdinalIgnoreCase))).ToList())
             start.Environment.Remove(name);
         start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        start.Environment["UseSharedCompilation"] = "false";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
