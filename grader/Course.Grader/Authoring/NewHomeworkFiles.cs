@@ -155,6 +155,7 @@ internal static partial class NewHomeworkFiles
             <UsesTorch>true</UsesTorch>
             <IsPackable>false</IsPackable>
             <IsTestProject>true</IsTestProject>
+            <HiddenTests>true</HiddenTests>
             <RootNamespace>{project}.HiddenTests</RootNamespace>
             <HomeworkProject Condition="'$(HomeworkProject)' == ''">$(CourseRoot){CourseLayout.ReferenceFolder}/{id}/{project}/{project}.csproj</HomeworkProject>
           </PropertyGroup>
