@@ -132,6 +132,9 @@ public static class GradePipeline
         var bannedReached = violations.Count == 0
             ? NoFindings
             : BannedReach.ForTests(analysis.Graph, violations, compiled.TestSuites, compiled.Homework.Compilation);
+        // Under `reject` a banned use refuses the whole submission whatever its tests do: none of its code runs.
+        if (violations.Count > 0 && manifest.BannedPolicy == BannedPolicy.Reject)
+            return Scored([], bannedReached, annotations);
 
         var run = await RunStage.RunAsync(new RunRequest(
             compiled.Homework.Assembly!,

@@ -55,7 +55,7 @@ public static class ScoreStage
         double score = Round(tests.Sum(t => t.Score)), max = Round(tests.Sum(t => t.MaxScore));
         return new GradeReport(
             GradeReport.CurrentSchemaVersion, manifest.Id, manifest.Title, status, score, max,
-            Summarise(status, score, max, tests, violations, input.CompileFailure ?? input.Refusal),
+            Summarise(status, score, max, tests, violations, input.CompileFailure ?? input.Refusal, noneRan: input.Results.Count == 0),
             tests, input.Annotations, input.Provenance, input.GradedAt);
     }
 
@@ -133,10 +133,12 @@ public static class ScoreStage
     static TestGrade Grade(TestCaseSpec test, TestCaseResult? result, double max, AssignmentManifest manifest, AnalysisFinding? banned, AnalysisFinding? refusal, string? notRun)
     {
         var outcome = result is null || notRun is not null || refusal is not null ? TestOutcome.Error : banned is not null ? TestOutcome.Failed : result.Outcome;
+        var ran = result is not null;
         result ??= TestCaseResult.Stopped(test, NoResult);
         var message = result.Message;
         var earned = result.Passed;
-        var ownFailure = result.Passed ? "" : $"\n{result.Message}";
+        // A refused submission's tests never run (GradePipeline): the refusal says it all.
+        var ownFailure = result.Passed || (!ran && refusal is not null) ? "" : $"\n{result.Message}";
         if (notRun is not null)
         {
             earned = false;
@@ -167,7 +169,7 @@ public static class ScoreStage
     static string DisplayName(TestCaseSpec test) =>
         test.ClassName.Length == 0 ? test.Name : $"{test.ClassName[(test.ClassName.LastIndexOf('.') + 1)..]}.{test.Name}";
 
-    static string Summarise(GradeStatus status, double score, double max, IReadOnlyList<TestGrade> tests, IReadOnlyList<AnalysisFinding> violations, string? notRun)
+    static string Summarise(GradeStatus status, double score, double max, IReadOnlyList<TestGrade> tests, IReadOnlyList<AnalysisFinding> violations, string? notRun, bool noneRan)
     {
         var passed = tests.Count(t => t.Passed);
         var head = $"{Format(score)}/{Format(max)} points; {passed} of {tests.Count} tests passed.";
@@ -175,7 +177,7 @@ public static class ScoreStage
         {
             GradeStatus.CompileError => $"{head} Your code did not compile, so no test could run: {notRun}",
             GradeStatus.Rejected when notRun is not null => $"{head} The submission was refused, so no test ran: {notRun}",
-            GradeStatus.Rejected => $"{head} The submission was refused: it uses {violations[0].Api} at {violations[0].File}:{violations[0].Line}. {violations[0].Message}",
+            GradeStatus.Rejected => $"{head} The submission was refused{(noneRan ? ", so no test ran" : "")}: it uses {violations[0].Api} at {violations[0].File}:{violations[0].Line}. {violations[0].Message}",
             _ when violations.Count > 0 => $"{head} Tests that reach a banned API score 0: {string.Join(", ", violations.Select(v => $"{v.Api} at {v.File}:{v.Line}").Distinct())}.",
             _ => head,
         };

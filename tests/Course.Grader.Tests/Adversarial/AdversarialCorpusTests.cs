@@ -209,8 +209,10 @@ public class AdversarialCorpusTests
         Assert.That(Layout.LoadManifest("hw2-backprop").BannedPolicy, Is.EqualTo(BannedPolicy.Reject));
         Assert.That(report.Status, Is.EqualTo(GradeStatus.Rejected), report.Describe());
         Assert.That(report.Score, Is.Zero);
-        Assert.That(report.Summary, Does.Contain("The submission was refused").And.Contain($"requires_grad_(bool) at {file}:"));
+        Assert.That(report.Summary, Does.Contain("The submission was refused, so no test ran").And.Contain($"requires_grad_(bool) at {file}:"));
         Assert.That(report.Tests.Select(t => t.Message), Has.All.Contain(Course.Grader.Pipeline.BannedReach.AnyTest));
+        Assert.That(report.Tests.Select(t => t.Message), Has.None.Contain(ScoreStage.NoResult));
+        Assert.That(report.Tests.Select(t => t.DurationSeconds), Has.All.Zero, "a refused submission's code never runs");
     }
 
     // --- Ends the test process from inside libtorch on every call, to lose the other tests' results or hang the grader. ---
