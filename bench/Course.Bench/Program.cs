@@ -65,11 +65,14 @@ var later = Time(() => Run(push, "bash", $"-c \"{workflowRun}\""));
 rows.Add(("student push: first run", $"{first:0.0} s", "<= 45 s", 45 / first));
 rows.Add(("student push: later run", $"{later:0.0} s", "<= 20 s", 20 / later));
 
-// (d) The suite, only when asked: it takes about 20 minutes.
+// (d) The suite, only when asked: it takes about 10 minutes. Its CPU time is the whole machine's (/proc/stat): the
+// compiler server and the test hosts are not all processes this one waits for, so getrusage would miss part of it.
 if (suite)
 {
+    var cpuBefore = MachineCpuSeconds();
     var wall = Time(() => { Run(root, "dotnet", "build Course.sln"); Run(root, "dotnet", "test Course.sln --no-build"); });
-    rows.Add(("suite: dotnet build, then dotnet test --no-build", $"{wall / 60:0.0} min", "<= 5 min", 5 * 60 / wall));
+    var cpu = MachineCpuSeconds() - cpuBefore;
+    rows.Add(("suite: dotnet build, then dotnet test --no-build", $"{wall / 60:0.0} min ({cpu:0} s CPU of the whole machine)", "<= 5 min", 5 * 60 / wall));
 }
 
 Console.WriteLine($"\n| figure | measured | target | target/measured (>= 1 met) |\n| --- | --- | --- | --- |");
@@ -133,6 +136,15 @@ static string CpuModel() =>
     File.Exists("/proc/cpuinfo")
         ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
         : RuntimeInformation.ProcessArchitecture.ToString();
+
+// user + nice + system + irq + softirq seconds of every core since boot (the first line of /proc/stat, in clock ticks
+// of 1/100 s); NaN where there is no /proc/stat.
+static double MachineCpuSeconds()
+{
+    if (!File.Exists("/proc/stat")) return double.NaN;
+    var ticks = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..].Select(long.Parse).ToArray();
+    return (ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6]) / 100.0;
+}
 
 // user + sys seconds of every child process this process has waited for, and of what they waited for in turn.
 static double ChildrenCpuSeconds()
