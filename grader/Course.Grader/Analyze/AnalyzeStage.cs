@@ -20,6 +20,7 @@ public static class AnalyzeStage
         displayPath ??= tree => tree.FilePath;
         var bans = assignmentBans.ToList();
         var findings = new List<AnalysisFinding>();
+        var usesIn = SymbolUses.Of(homework, cancellationToken).ToLookup(u => u.At.SyntaxTree);
         // The grader's own generated file (global usings, the target framework attribute) is not the student's code.
         foreach (var tree in homework.SyntaxTrees.Where(t => t.FilePath != Compile.BuildSettings.GeneratedFilePath))
         {
@@ -34,7 +35,7 @@ public static class AnalyzeStage
             foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
                 if (Syntactic(node, model) is var (kind, api, message))
                     findings.Add(At(node, kind, api, message));
-            foreach (var use in SymbolUses.Of(homework, cancellationToken).Where(u => u.At.SyntaxTree == tree))
+            foreach (var use in usesIn[tree])
             {
                 if (IsQualifierOrImport(use)) continue;
                 var symbol = use.Symbol;
