@@ -26,12 +26,20 @@ public class SandboxAttackTests
     static string outside = "", otherRun = "";
     static readonly Dictionary<string, string?> SavedVariables = new(StringComparer.Ordinal);
     static TcpListener? listener;
+    static Socket? unixListener;
+    static int unixConnections;
     static int inheritableFd = -1;
     static int connections;
     static RunResult? run;
 
     static string WriteTarget => Path.Combine(outside, "written-by-the-worker.txt");
     static string OtherRunTarget => Path.Combine(otherRun, "planted.txt");
+
+    /// <summary>
+    /// A UNIX socket in a folder of the grader's user, as Roslyn's compiler server listens on while `dotnet build` has left one
+    /// running (the course's build uses it): a process that reached it could ask it to compile and write files anywhere.
+    /// </summary>
+    static string UnixSocketPath => Path.Combine(outside, "compiler-server.sock");
 
     [OneTimeSetUp]
     public async Task RunTheAttacks()
@@ -50,6 +58,10 @@ public class SandboxAttackTests
         listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         _ = AcceptAsync(listener);
+        unixListener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        unixListener.Bind(new UnixDomainSocketEndPoint(UnixSocketPath));
+        unixListener.Listen();
+        _ = AcceptUnixAsync(unixListener);
         try
         {
             run = await TinyHomework.RunAsync("namespace Tiny.Homework; public static class Nothing { }", Attacks(),
@@ -66,6 +78,7 @@ public class SandboxAttackTests
     {
         if (inheritableFd >= 0) close(inheritableFd);
         listener?.Stop();
+        unixListener?.Dispose();
         foreach (var dir in new[] { outside, otherRun }.Where(Directory.Exists)) Directory.Delete(dir, recursive: true);
     }
 
@@ -83,6 +96,22 @@ public class SandboxAttackTests
             {
                 using var client = await server.AcceptTcpClientAsync();
                 Interlocked.Increment(ref connections);
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Stopped.
+        }
+    }
+
+    static async Task AcceptUnixAsync(Socket server)
+    {
+        try
+        {
+            while (true)
+            {
+                using var client = await server.AcceptAsync();
+                Interlocked.Increment(ref unixConnections);
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
@@ -187,6 +216,17 @@ public class SandboxAttackTests
                 public void Network_SendUdp()
                 {
                     var e = Assert.Catch<SocketException>(() => new UdpClient().Send(new byte[] { 1 }, 1, "127.0.0.1", {{port}}));
+                    Console.WriteLine($"{e!.SocketErrorCode}: {e.Message}");
+                }
+
+                [Test]
+                public void Network_ConnectToAUnixSocketOfTheGradersUser()
+                {
+                    var e = Assert.Catch<SocketException>(() =>
+                    {
+                        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                        socket.Connect(new UnixDomainSocketEndPoint("{{UnixSocketPath}}"));
+                    });
                     Console.WriteLine($"{e!.SocketErrorCode}: {e.Message}");
                 }
 
@@ -299,7 +339,7 @@ public class SandboxAttackTests
         Assert.That(Run.Error, Is.Null);
         Assert.That(Run.Incidents, Is.Empty);
         Assert.That(Run.WorkerStarts, Is.EqualTo(1));
-        Assert.That(Run.Tests, Has.Count.EqualTo(24));
+        Assert.That(Run.Tests, Has.Count.EqualTo(25));
         Assert.That(Run.DurationSeconds, Is.LessThan(30));
     }
 
@@ -360,6 +400,14 @@ public class SandboxAttackTests
         AssertRefused("Network_ConnectToTheGradersListener",
             (SandboxLayerNames.LandlockNetwork, KernelFeatures.LandlockAbi >= 4), (SandboxLayerNames.Seccomp, KernelFeatures.Seccomp));
         Assert.That(Volatile.Read(ref connections), Is.Zero);
+    }
+
+    [Test]
+    public void Given_a_connection_to_a_unix_socket_of_the_graders_user_like_the_compiler_servers_Then_it_is_refused_and_the_listener_sees_nothing()
+    {
+        // Landlock does not govern connecting to a socket file; seccomp refuses the socket itself.
+        AssertRefused("Network_ConnectToAUnixSocketOfTheGradersUser", (SandboxLayerNames.Seccomp, KernelFeatures.Seccomp));
+        Assert.That(Volatile.Read(ref unixConnections), Is.Zero);
     }
 
     [Test]
