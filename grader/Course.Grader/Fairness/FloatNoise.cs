@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Course.Grader.Compile;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -6,7 +8,8 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Course.Grader.Fairness;
 
 /// <summary>
-/// Simulates the rounding of other hardware in a homework's own code. Every TorchSharp operation a student file calls
+/// Simulates the rounding of other hardware in all the code that computes a homework's results: its own files (the
+/// student's and the given ones) and its given libraries (a model to study, say). Every TorchSharp operation that code calls
 /// whose floating result depends on the order of its arithmetic or on a library's approximation (matrix products,
 /// reductions, softmax, exp and log, a TorchSharp layer's forward: anything not listed in <see cref="ExactOperations"/>)
 /// has its result moved by a fixed function of each value, up to about 8 units in the last place of its dtype: 1e-6 relative
@@ -16,6 +19,7 @@ namespace Course.Grader.Fairness;
 /// on any hardware (copying, indexing, masking, elementwise + − × ÷ and sqrt, comparisons, max and sort) stay exact, so
 /// tests that claim exactness for them still can. The change is deterministic (a value always moves the same way: no
 /// fresh noise per call), is a constant to autograd, and leaves integer, boolean and non-finite values alone.
+/// The test code itself is left as written: it states what is expected.
 /// </summary>
 public static class FloatNoise
 {
@@ -59,28 +63,39 @@ public static class FloatNoise
     static readonly HashSet<string> ExactModules = new(StringComparer.Ordinal) { "Embedding", "Dropout", "Identity", "ReLU", "Flatten", "Unflatten" };
 
     /// <summary>
-    /// The homework's files with every inexact TorchSharp call in a student file wrapped in the noise, plus the helper;
-    /// files not in <paramref name="studentFiles"/> (given code) are left as they are, and so is a homework that does not compile.
+    /// The code's files with every inexact TorchSharp call wrapped in the noise, plus the helper; code that does not compile
+    /// is returned as it is.
     /// </summary>
     /// <exception cref="InvalidOperationException">TorchSharp is not referenced.</exception>
-    /// <param name="givenLibraries">The homework's given libraries, which it compiles against; their own code gets no noise.</param>
-    public static AssemblySources Apply(AssemblySources homework, IReadOnlySet<string> studentFiles, IReadOnlyList<string> libraryPaths,
-        IReadOnlyList<GivenLibrary>? givenLibraries = null)
+    /// <param name="code">A homework (every file of it: the given ones run on the same hardware as the student's) or a given library.</param>
+    /// <param name="givenLibraries">The homework's given libraries, which it compiles against: to carry the noise into
+    /// their code too, pass them as <see cref="Apply(GivenLibrarySources, IReadOnlyList{string})"/> makes them, compiled.</param>
+    public static AssemblySources Apply(AssemblySources code, IReadOnlyList<string> libraryPaths, IReadOnlyList<GivenLibrary>? givenLibraries = null)
     {
-        var (compilation, _) = CompileStage.ForReading(new CompileRequest(homework, [], libraryPaths, givenLibraries));
+        var (compilation, _) = CompileStage.ForReading(new CompileRequest(code, [], libraryPaths, givenLibraries));
         // Code that does not compile is returned as it is: grading it reports its errors.
-        if (compilation.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error)) return homework;
+        if (compilation.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error)) return code;
         var tensor = compilation.GetTypeByMetadataName("TorchSharp.torch+Tensor")
                      ?? throw new InvalidOperationException("cannot add float noise: TorchSharp's Tensor type is not referenced");
-        var files = homework.Files.Select(file =>
+        var files = code.Files.Select(file =>
         {
-            if (!studentFiles.Contains(file.Path)) return file;
             var tree = compilation.SyntaxTrees.Single(t => t.FilePath == file.Path);
             var rewritten = new Rewriter(compilation.GetSemanticModel(tree), tensor).Visit(tree.GetRoot());
             return file with { Text = rewritten.ToFullString() };
         });
-        return homework with { Files = [.. files, new SourceFile(HelperPath, HelperSource)] };
+        return code with { Files = [.. files, new SourceFile(HelperPath, HelperSource)] };
     }
+
+    /// <summary>
+    /// A given library with the noise in its code, to compile with <see cref="GivenLibraries.Compile"/>: what the homework and
+    /// its tests compile and run against in a noisy grade. Its content hash is its own, so no cache mixes the two.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The library does not reference TorchSharp.</exception>
+    public static GivenLibrarySources Apply(GivenLibrarySources library, IReadOnlyList<string> libraryPaths) => library with
+    {
+        Sources = Apply(library.Sources, libraryPaths),
+        ContentHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"float noise\0{library.ContentHash}"))),
+    };
 
     /// <summary>Whether a call of <paramref name="method"/> on a receiver of type <paramref name="receiver"/> gets the noise.</summary>
     static bool Inexact(IMethodSymbol method, ITypeSymbol? receiver, INamedTypeSymbol tensor)

@@ -62,10 +62,13 @@ public static class GradePipeline
     /// <param name="only">When given, only these tests run (see <see cref="RunRequest.Only"/>); the others score as not run.
     /// For <c>course validate</c>'s bug checks, never a grade.</param>
     /// <param name="pool">Warm workers to run in (see <see cref="WorkerPool"/>): for <c>course validate</c>, never a grade.</param>
+    /// <param name="givenLibraries">The homework's given libraries as the homework and tests compile and run against them; null:
+    /// as they are written. For <c>course validate</c>'s float noise (<see cref="Fairness.FloatNoise"/>), never a grade.</param>
     public static async Task<GradeReport> GradeWorkspaceAsync(
         HomeworkSuites suites, AssemblySources homework, IReadOnlyList<string> notes, Provenance provenance,
         bool includeHidden, WorkerLocation worker, DateTimeOffset now, RunLimits? limits = null, TimeSpan? compileTimeout = null,
-        IReadOnlyList<string>? only = null, WorkerPool? pool = null, CancellationToken cancellationToken = default)
+        IReadOnlyList<string>? only = null, WorkerPool? pool = null, IReadOnlyList<GivenLibrary>? givenLibraries = null,
+        CancellationToken cancellationToken = default)
     {
         var manifest = suites.Manifest;
         var testSuites = suites.Suites(includeHidden);
@@ -73,7 +76,7 @@ public static class GradePipeline
         var readTrusted = Task.Run(() => TrustedTests.For(suites, includeHidden, provenance.TestSuiteHash, worker), cancellationToken);
         var timeout = compileTimeout ?? TimeSpan.FromSeconds(manifest.Limits.CompileTimeoutSeconds);
         // Trusted and cached: compiled before the submission's compile starts its clock.
-        var given = suites.GivenLibraries(worker.LibraryAssemblies);
+        var given = givenLibraries ?? suites.GivenLibraries(worker.LibraryAssemblies);
         var compiled = Compile(homework, testSuites, given, worker, timeout, cancellationToken);
         var trusted = await readTrusted;
         var listed = trusted.SelectMany(s => s.Tests).ToList();

@@ -33,35 +33,40 @@ public static class ValidatePipeline
         var provenance = new Provenance(GraderVersion: GradePipeline.GraderVersion, TestSuiteHash.Of(suites, includeHidden: true), null, "validate");
         var now = DateTimeOffset.UtcNow;
         var corpusPath = VariantCorpus.PathFor(layout, assignment);
-        var studentFiles = new HashSet<string>(manifest.StudentFiles, StringComparer.Ordinal);
 
         var timings = new System.Collections.Concurrent.ConcurrentBag<RunTiming>();
         var limits = RunLimits.From(manifest.Limits);
         // Every run but the reference's takes turns in warm workers: all of them run the TA's own code.
         using var ownPool = pool is null ? new WorkerPool(worker) : null;
         pool ??= ownPool!;
-        async Task<GradeReport> Grade(AssemblySources homework, string what, IReadOnlyList<string>? only, CancellationToken token, int checks = 1, bool pooled = true)
+        AssemblySources Sources(IReadOnlyList<SourceFile> files) => new(manifest.Project, files);
+        var given = suites.GivenLibraries(worker.LibraryAssemblies);
+        // Under the noise, the given libraries compute on the same hardware as the homework: their code gets it too.
+        var noisyGiven = suites.GivenLibraryProjects()
+            .Select(p => GivenLibraries.Compile(FloatNoise.Apply(GivenLibraries.Read(layout, p), worker.LibraryAssemblies), worker.LibraryAssemblies)).ToList();
+
+        // Noisy: the homework's files and its given libraries under the float noise.
+        async Task<GradeReport> Grade(IReadOnlyList<SourceFile> files, bool noisy, string what, IReadOnlyList<string>? only, CancellationToken token, int checks = 1,
+            bool pooled = true)
         {
+            var homework = noisy ? FloatNoise.Apply(Sources(files), worker.LibraryAssemblies, noisyGiven) : Sources(files);
             progress?.Report(what);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             // Checks that share a run share its time limit: each gets the whole of it, as alone.
             var report = await GradePipeline.GradeWorkspaceAsync(suites, homework, [], provenance with { SubmissionSource = what }, includeHidden: true, worker, now,
-                limits with { TotalTimeout = limits.TotalTimeout * checks }, only: only, pool: pooled ? pool : null, cancellationToken: token);
+                limits with { TotalTimeout = limits.TotalTimeout * checks }, only: only, pool: pooled ? pool : null,
+                givenLibraries: noisy ? noisyGiven : null, cancellationToken: token);
             timings.Add(new RunTiming(what, clock.Elapsed.TotalSeconds, report.Tests.Sum(t => t.DurationSeconds), report.Tests.Count(t => t.DurationSeconds > 0)));
             return report;
         }
 
-        AssemblySources Sources(IReadOnlyList<SourceFile> files) => new(manifest.Project, files);
-        var given = suites.GivenLibraries(worker.LibraryAssemblies);
-        AssemblySources Noisy(IReadOnlyList<SourceFile> files) => FloatNoise.Apply(Sources(files), studentFiles, worker.LibraryAssemblies, given);
-
         var referenceFiles = SourceFile.ReadFolder(referenceProject, referenceProject);
         // The reference runs in a worker of its own, as a student's submission does, and its per-test times are those of a grade.
         // The reference under float noise needs nothing the reference's run tells, so with a second job it runs beside it.
-        var referenceRun = Grade(Sources(referenceFiles), "reference", null, cancellationToken, pooled: false);
-        var noiseRun = jobs > 1 ? Grade(Noisy(referenceFiles), NoiseRun, null, cancellationToken) : null;
+        var referenceRun = Grade(referenceFiles, noisy: false, "reference", null, cancellationToken, pooled: false);
+        var noiseRun = jobs > 1 ? Grade(referenceFiles, noisy: true, NoiseRun, null, cancellationToken) : null;
         var reference = await referenceRun;
-        var noisy = await (noiseRun ?? Grade(Noisy(referenceFiles), NoiseRun, null, cancellationToken));
+        var noisy = await (noiseRun ?? Grade(referenceFiles, noisy: true, NoiseRun, null, cancellationToken));
         var problems = HomeworkChecks.Problems(layout, manifest,
             [.. TrustedTests.For(suites, includeHidden: true, provenance.TestSuiteHash, worker).SelectMany(s => s.Tests)]);
 
@@ -156,7 +161,7 @@ public static class ValidatePipeline
                 }
                 var members = group.Select(i => checks[i]).ToList();
                 var files = combiner.Combine(members);
-                var shared = await Grade(members[0].Noisy ? Noisy(files) : Sources(files),
+                var shared = await Grade(files, members[0].Noisy,
                     $"{members.Count} checks in one run: {string.Join("; ", members.Select(m => m.What))}",
                     [.. members.SelectMany(m => m.Only!).Distinct(StringComparer.Ordinal)], token, members.Count);
                 foreach (var i in group)
@@ -170,7 +175,7 @@ public static class ValidatePipeline
         }
 
         Task<GradeReport> GradeAlone(CheckRun check, CancellationToken token) =>
-            Grade(check.Noisy ? Noisy(check.Files) : Sources(check.Files), check.What, check.Only, token);
+            Grade(check.Files, check.Noisy, check.What, check.Only, token);
     }
 
     /// <summary>How many checks at most share a run: enough that the worker's start is a small part of it, few enough to keep <c>--jobs</c> busy.</summary>

@@ -1,5 +1,6 @@
 using Course.Grader.Compile;
 using Course.Grader.Fairness;
+using Course.Grader.Manifest;
 using Course.Grader.Run;
 using Course.Grader.Tests.Compile;
 
@@ -40,13 +41,12 @@ public class FloatNoiseTests
         """;
 
     static readonly Lazy<AssemblySources> Noisy = new(() => FloatNoise.Apply(
-        new AssemblySources("Tiny.Homework", [new SourceFile("Ops.cs", Homework)]), new HashSet<string> { "Ops.cs" },
-        TinyHomework.Worker.Value.LibraryAssemblies));
+        new AssemblySources("Tiny.Homework", [new SourceFile("Ops.cs", Homework)]), TinyHomework.Worker.Value.LibraryAssemblies));
 
     static string Rewritten => Noisy.Value.Files.Single(f => f.Path == "Ops.cs").Text;
 
     [Test]
-    public void Given_a_student_file_Then_inexact_TorchSharp_calls_get_the_noise_and_exact_ones_stay_as_written()
+    public void Given_a_homework_file_Then_inexact_TorchSharp_calls_get_the_noise_and_exact_ones_stay_as_written()
     {
         Assert.That(Rewritten, Does.Contain("Noise.Apply(torch.matmul(a, b))"));
         Assert.That(Rewritten, Does.Contain("Noise.Apply(torch.nn.functional.softmax(x, -1))"));
@@ -64,12 +64,30 @@ public class FloatNoiseTests
     }
 
     [Test]
-    public void Given_a_file_that_is_not_the_students_Then_it_is_left_alone()
+    public void Given_a_given_library_Then_its_code_gets_the_noise_under_a_content_hash_of_its_own()
     {
-        var sources = new AssemblySources("Tiny.Homework", [new SourceFile("Ops.cs", Homework)]);
-        var given = FloatNoise.Apply(sources, new HashSet<string>(), TinyHomework.Worker.Value.LibraryAssemblies);
+        var library = new GivenLibrarySources(new GivenLibraryProject("Tiny.Given", "/nowhere/Tiny.Given"),
+            new AssemblySources("Tiny.Given", [new SourceFile("Ops.cs", Homework.Replace("Tiny.Homework", "Tiny.Given"))]), [], "0123456789abcdef");
 
-        Assert.That(given.Files.Single(f => f.Path == "Ops.cs").Text, Is.EqualTo(Homework));
+        var noisy = FloatNoise.Apply(library, TinyHomework.Worker.Value.LibraryAssemblies);
+
+        Assert.That(noisy.Sources.Files.Single(f => f.Path == "Ops.cs").Text, Does.Contain("Noise.Apply(torch.matmul(a, b))").And.Contain("=> x.mul(2).add_(0);"));
+        Assert.That(noisy.Sources.Files.Select(f => f.Path), Does.Contain(FloatNoise.HelperPath));
+        Assert.That(noisy.ContentHash, Is.Not.EqualTo(library.ContentHash), "the compiled-library cache must not hand out one for the other");
+        Assert.That(noisy.Project, Is.EqualTo(library.Project));
+    }
+
+    [Test]
+    public void Given_the_courses_hooked_model_Then_its_attention_and_mlp_arithmetic_get_the_noise()
+    {
+        var layout = CourseLayout.FindFrom(AppContext.BaseDirectory);
+        var lens = GivenLibraries.Read(layout, new GivenLibraryProject("Course.Lens", Path.Combine(layout.ModelsDir, "Course.Lens")));
+
+        var noisy = FloatNoise.Apply(lens, TinyHomework.Worker.Value.LibraryAssemblies).Sources.Files;
+
+        Assert.That(noisy.Single(f => f.Path.EndsWith("AttentionHooked.cs", StringComparison.Ordinal)).Text,
+            Does.Contain("Noise.Apply(scores.softmax(-1))").And.Contain("Noise.Apply(pattern.matmul(v))").And.Contain(".masked_fill(future, double.NegativeInfinity)"));
+        Assert.That(noisy.Single(f => f.Path.EndsWith("MlpHooked.cs", StringComparison.Ordinal)).Text, Does.Contain("Noise.Apply(x.matmul(W_in))"));
     }
 
     const string Tests = """

@@ -73,10 +73,9 @@ public class GivenLibraryGradingTests
         var worker = WorkerLocation.Default();
         var project = Path.Combine(course.Layout.ReferenceDir(manifest.Id), manifest.Project);
         var sources = new AssemblySources(manifest.Project, SourceFile.ReadFolder(project, project));
-        var students = new HashSet<string>(manifest.StudentFiles);
 
-        var noisy = FloatNoise.Apply(sources, students, worker.LibraryAssemblies, suites.GivenLibraries(worker.LibraryAssemblies));
-        var unchanged = FloatNoise.Apply(sources, students, worker.LibraryAssemblies);
+        var noisy = FloatNoise.Apply(sources, worker.LibraryAssemblies, suites.GivenLibraries(worker.LibraryAssemblies));
+        var unchanged = FloatNoise.Apply(sources, worker.LibraryAssemblies);
 
         Assert.That(noisy.Files.Select(f => f.Path), Does.Contain(FloatNoise.HelperPath));
         Assert.That(noisy.Files.Single(f => f.Path == "Scaler.cs").Text, Does.Contain("CourseFloatNoise").And.Contain("Doubler.Double(Doubler.Double(x))"));
