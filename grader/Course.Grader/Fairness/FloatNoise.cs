@@ -137,8 +137,9 @@ public static class FloatNoise
     /// x + x·2r·(((12345.678·x) mod 1) − ½) for finite x: a sawtooth of the value, so each value moves by at most r of
     /// itself, up or down, in a pattern no test can line up with (in float32, values above about 1400 have no fraction
     /// left after the product and all move by −r of themselves). The change is computed without autograd and added as a
-    /// constant. Few and cheap operations, in place on one temporary, with no Scalar made per call: a training loop calls
-    /// it thousands of times (a sine of such large arguments, the first version, cost more than all the rest together).
+    /// constant. Few and cheap operations, in place on two temporaries, with no Scalar made per call: a training loop calls
+    /// it thousands of times, and in a given model every one of its layers does (a sine of such large arguments, the first
+    /// version, cost more than all the rest together; libtorch's remainder, the second, twice the floor that replaced it).
     /// </summary>
     const string HelperSource = """
         // Added by `course validate` to simulate other hardware's rounding; not part of the homework.
@@ -148,7 +149,6 @@ public static class FloatNoise
             {
                 // Made once: an implicit Scalar per call would be four allocations, and four finalizers, per operation.
                 static readonly TorchSharp.Scalar Scale = TorchSharp.ScalarExtensionMethods.ToScalar(12345.678);
-                static readonly TorchSharp.Scalar One = TorchSharp.ScalarExtensionMethods.ToScalar(1.0);
                 static readonly TorchSharp.Scalar Half = TorchSharp.ScalarExtensionMethods.ToScalar(0.5);
                 static readonly TorchSharp.Scalar Float32Size = TorchSharp.ScalarExtensionMethods.ToScalar(2e-6);
                 static readonly TorchSharp.Scalar Float64Size = TorchSharp.ScalarExtensionMethods.ToScalar(2e-6 / 536870912.0);
@@ -166,7 +166,9 @@ public static class FloatNoise
                     if (size is null) return value;
                     using var x = value.detach();
                     using var change = x.mul(Scale);
-                    change.remainder_(One).sub_(Half).mul_(x).nan_to_num_(0, 0, 0);
+                    // mod 1 as the value less its floor: the same bits as remainder(1), in half the time (floor is vectorised).
+                    using var floor = change.floor();
+                    change.sub_(floor).sub_(Half).mul_(x).nan_to_num_(0, 0, 0);
                     return value.add(change, size);
                 }
             }

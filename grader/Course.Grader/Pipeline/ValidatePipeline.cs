@@ -41,21 +41,23 @@ public static class ValidatePipeline
         pool ??= ownPool!;
         AssemblySources Sources(IReadOnlyList<SourceFile> files) => new(manifest.Project, files);
         var given = suites.GivenLibraries(worker.LibraryAssemblies);
-        // Under the noise, the given libraries compute on the same hardware as the homework: their code gets it too.
+        // The reference under the noise runs on given libraries under it too: they compute on the same hardware as the homework.
+        // A correct variant differs from the reference only in the homework's code, so the noise of that code is what it is checked under.
         var noisyGiven = suites.GivenLibraryProjects()
             .Select(p => GivenLibraries.Compile(FloatNoise.Apply(GivenLibraries.Read(layout, p), worker.LibraryAssemblies), worker.LibraryAssemblies)).ToList();
 
-        // Noisy: the homework's files and its given libraries under the float noise.
+        // Noisy: the homework's files under the float noise; noisyLibraries: its given libraries as well.
         async Task<GradeReport> Grade(IReadOnlyList<SourceFile> files, bool noisy, string what, IReadOnlyList<string>? only, CancellationToken token, int checks = 1,
-            bool pooled = true)
+            bool pooled = true, bool noisyLibraries = false)
         {
-            var homework = noisy ? FloatNoise.Apply(Sources(files), worker.LibraryAssemblies, noisyGiven) : Sources(files);
+            var libraries = noisyLibraries ? noisyGiven : given;
+            var homework = noisy ? FloatNoise.Apply(Sources(files), worker.LibraryAssemblies, libraries) : Sources(files);
             progress?.Report(what);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             // Checks that share a run share its time limit: each gets the whole of it, as alone.
             var report = await GradePipeline.GradeWorkspaceAsync(suites, homework, [], provenance with { SubmissionSource = what }, includeHidden: true, worker, now,
                 limits with { TotalTimeout = limits.TotalTimeout * checks }, only: only, pool: pooled ? pool : null,
-                givenLibraries: noisy ? noisyGiven : null, cancellationToken: token);
+                givenLibraries: noisyLibraries ? noisyGiven : null, cancellationToken: token);
             timings.Add(new RunTiming(what, clock.Elapsed.TotalSeconds, report.Tests.Sum(t => t.DurationSeconds), report.Tests.Count(t => t.DurationSeconds > 0)));
             return report;
         }
@@ -64,9 +66,9 @@ public static class ValidatePipeline
         // The reference runs in a worker of its own, as a student's submission does, and its per-test times are those of a grade.
         // The reference under float noise needs nothing the reference's run tells, so with a second job it runs beside it.
         var referenceRun = Grade(referenceFiles, noisy: false, "reference", null, cancellationToken, pooled: false);
-        var noiseRun = jobs > 1 ? Grade(referenceFiles, noisy: true, NoiseRun, null, cancellationToken) : null;
+        var noiseRun = jobs > 1 ? Grade(referenceFiles, noisy: true, NoiseRun, null, cancellationToken, noisyLibraries: true) : null;
         var reference = await referenceRun;
-        var noisy = await (noiseRun ?? Grade(referenceFiles, noisy: true, NoiseRun, null, cancellationToken));
+        var noisy = await (noiseRun ?? Grade(referenceFiles, noisy: true, NoiseRun, null, cancellationToken, noisyLibraries: true));
         var problems = HomeworkChecks.Problems(layout, manifest,
             [.. TrustedTests.For(suites, includeHidden: true, provenance.TestSuiteHash, worker).SelectMany(s => s.Tests)]);
 
