@@ -57,7 +57,7 @@ public static class ValidatePipeline
             // Checks that share a run share its time limit: each gets the whole of it, as alone.
             var report = await GradePipeline.GradeWorkspaceAsync(suites, homework, [], provenance with { SubmissionSource = what }, includeHidden: true, worker, now,
                 limits with { TotalTimeout = limits.TotalTimeout * checks }, only: only, pool: pooled ? pool : null,
-                givenLibraries: noisyLibraries ? noisyGiven : null, cancellationToken: token);
+                givenLibraries: libraries, cancellationToken: token);
             timings.Add(new RunTiming(what, clock.Elapsed.TotalSeconds, report.Tests.Sum(t => t.DurationSeconds), report.Tests.Count(t => t.DurationSeconds > 0)));
             return report;
         }

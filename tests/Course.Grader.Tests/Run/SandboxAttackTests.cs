@@ -57,11 +57,11 @@ public class SandboxAttackTests
         Assert.That(inheritableFd, Is.GreaterThan(2));
         listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        _ = AcceptAsync(listener);
+        _ = CountConnectionsAsync(listener.Server, () => Interlocked.Increment(ref connections));
         unixListener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         unixListener.Bind(new UnixDomainSocketEndPoint(UnixSocketPath));
         unixListener.Listen();
-        _ = AcceptUnixAsync(unixListener);
+        _ = CountConnectionsAsync(unixListener, () => Interlocked.Increment(ref unixConnections));
         try
         {
             run = await TinyHomework.RunAsync("namespace Tiny.Homework; public static class Nothing { }", Attacks(),
@@ -88,30 +88,15 @@ public class SandboxAttackTests
     [DllImport("libc")]
     static extern int close(int fd);
 
-    static async Task AcceptAsync(TcpListener server)
-    {
-        try
-        {
-            while (true)
-            {
-                using var client = await server.AcceptTcpClientAsync();
-                Interlocked.Increment(ref connections);
-            }
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            // Stopped.
-        }
-    }
-
-    static async Task AcceptUnixAsync(Socket server)
+    /// <summary>Counts the connections <paramref name="server"/> accepts until it is closed.</summary>
+    static async Task CountConnectionsAsync(Socket server, Action accepted)
     {
         try
         {
             while (true)
             {
                 using var client = await server.AcceptAsync();
-                Interlocked.Increment(ref unixConnections);
+                accepted();
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
