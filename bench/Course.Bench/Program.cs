@@ -1,11 +1,10 @@
 // Times the four figures of issue 16 on this machine and prints each beside its target. Everything runs as a child
 // process, as a user would run it: `course` from its Release build and as an instructor installs it (published for this
 // runtime, ReadyToRun), `dotnet test`, and the exported workflow's command.
-using System.Diagnostics;
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.Data.Sqlite;
+using Course.Bench;
+using static Course.Bench.Measure;
 
 const string Hw = "hw3-attention", Project = "Hw3.Attention";
 var suite = args.Contains("--suite");
@@ -16,6 +15,13 @@ var course = Path.Combine(root, "grader/Course.Cli/bin/Release/net10.0/course.dl
 
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {CpuModel()}, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
 Run(root, "dotnet", "build grader/Course.Cli -c Release");
+if (args.Contains("--class"))
+{
+    // Only the class estimate: every homework's batch, a few minutes.
+    ClassEstimate.Print(root, work, Course);
+    Directory.Delete(work, recursive: true);
+    return 0;
+}
 
 // (a) One grade against `dotnet test`, both on the same exported student checkout holding the reference's files.
 var student = Path.Combine(work, "student");
@@ -51,7 +57,7 @@ void Batch(string figure, string file, Action<string> course)
     var cpuBefore = ChildrenCpuSeconds();
     var batch = Time(() => course($"batch {Hw} --dir {classDir} --jobs 2 --gradebook {gradebook}"));
     var cpu = ChildrenCpuSeconds() - cpuBefore;
-    var testSeconds = TestSeconds(gradebook);
+    var testSeconds = Grades(gradebook).Sum(g => g.TestSeconds);
     var overhead = (cpu - testSeconds) / 8;
     rows.Add((figure, $"({cpu:0.0} s CPU - {testSeconds:0.0} s tests) / 8 = {overhead:0.00} s ({batch:0} s wall)", "<= 0.5 s", 0.5 / Math.Max(overhead, 0.001)));
 }
@@ -84,81 +90,8 @@ return 0;
 
 void Course(string arguments) => Run(root, "dotnet", $"{course} {arguments} --root {root}");
 
-static void Run(string directory, string file, string arguments)
-{
-    var start = new ProcessStartInfo(file, arguments) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-    using var process = Process.Start(start)!;
-    var output = process.StandardOutput.ReadToEndAsync();
-    var errors = process.StandardError.ReadToEndAsync();
-    process.WaitForExit();
-    if (process.ExitCode != 0)
-        throw new InvalidOperationException($"{file} {arguments} (in {directory}) exited {process.ExitCode}:\n{output.Result}\n{errors.Result}");
-}
-
-static double Time(Action action)
-{
-    var clock = Stopwatch.StartNew();
-    action();
-    return clock.Elapsed.TotalSeconds;
-}
-
 static void CopyCs(string from, string to)
 {
     Directory.CreateDirectory(to);
     foreach (var file in Directory.GetFiles(from, "*.cs")) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-}
-
-static double TestSeconds(string gradebook)
-{
-    using var connection = new SqliteConnection($"Data Source={gradebook};Mode=ReadOnly");
-    connection.Open();
-    using var query = connection.CreateCommand();
-    query.CommandText = "SELECT report_json FROM grades";
-    using var reader = query.ExecuteReader();
-    var seconds = 0.0;
-    while (reader.Read())
-    {
-        if (reader.IsDBNull(0)) continue;
-        using var report = JsonDocument.Parse(reader.GetString(0));
-        seconds += report.RootElement.GetProperty("tests").EnumerateArray().Sum(t => t.GetProperty("duration_seconds").GetDouble());
-    }
-    return seconds;
-}
-
-static string FindRoot(string from)
-{
-    for (var dir = new DirectoryInfo(from); dir is not null; dir = dir.Parent)
-        if (File.Exists(Path.Combine(dir.FullName, "Course.sln"))) return dir.FullName;
-    throw new DirectoryNotFoundException($"no Course.sln above {from}");
-}
-
-static string CpuModel() =>
-    File.Exists("/proc/cpuinfo")
-        ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
-        : RuntimeInformation.ProcessArchitecture.ToString();
-
-// user + nice + system + irq + softirq seconds of every core since boot (the first line of /proc/stat, in clock ticks
-// of 1/100 s); NaN where there is no /proc/stat.
-static double MachineCpuSeconds()
-{
-    if (!File.Exists("/proc/stat")) return double.NaN;
-    var ticks = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..].Select(long.Parse).ToArray();
-    return (ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6]) / 100.0;
-}
-
-// user + sys seconds of every child process this process has waited for, and of what they waited for in turn.
-static double ChildrenCpuSeconds()
-{
-    if (getrusage(-1 /* RUSAGE_CHILDREN */, out var usage) != 0) throw new InvalidOperationException("getrusage failed");
-    return usage.UserSeconds + usage.UserMicroseconds / 1e6 + usage.SystemSeconds + usage.SystemMicroseconds / 1e6;
-}
-
-[DllImport("libc", SetLastError = true)]
-static extern int getrusage(int who, out RUsage usage);
-
-[StructLayout(LayoutKind.Sequential)]
-struct RUsage
-{
-    public long UserSeconds, UserMicroseconds, SystemSeconds, SystemMicroseconds;
-    [MarshalAs(UnmanagedType.ByValArray, SizeConst = 14)] public long[] Rest;
 }
