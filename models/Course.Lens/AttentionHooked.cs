@@ -42,14 +42,24 @@ public sealed class AttentionHooked : Module<Tensor, Tensor>
     public IEnumerable<HookPoint> HookPoints => [hook_q, hook_k, hook_v, hook_attn_scores, hook_pattern, hook_z];
 
     /// <summary><c>x [batch, pos, d_model] → [batch, pos, d_model]</c>.</summary>
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => forward(x, null);
+
+    /// <summary>
+    /// <c>x [batch, pos, d_model] → [batch, pos, d_model]</c> for the <c>pos</c> positions after the <paramref name="cache"/>d
+    /// ones, which each query may attend to as well; their keys and values join the cache. Hooks see the new positions'
+    /// queries, keys and values, and their scores and patterns over every key.
+    /// </summary>
+    public Tensor forward(Tensor x, KeyValueCacheEntry? cache)
     {
         // Heads are computed as [batch, head, pos, d_head] and shown to hooks as TransformerLens lays them out.
         var q = ByHead(hook_q, einsum("bpm,hmd->bhpd", x, W_Q) + b_Q.unsqueeze(1)); // [batch, head, pos, d_head]
         var k = ByHead(hook_k, einsum("bpm,hmd->bhpd", x, W_K) + b_K.unsqueeze(1)); // [batch, head, pos, d_head]
         var v = ByHead(hook_v, einsum("bpm,hmd->bhpd", x, W_V) + b_V.unsqueeze(1)); // [batch, head, pos, d_head]
+        long cached = cache?.Length ?? 0;
+        if (cache is not null) (k, v) = cache.Append(k, v); // [batch, head, cached + pos, d_head]
         long queries = q.shape[2], keys = k.shape[2];
-        using var future = ones(queries, keys, ScalarType.Bool, x.device).triu(1); // [query_pos, key_pos]
+        // Query i sits at position cached + i and sees the keys up to it.
+        using var future = ones(queries, keys, ScalarType.Bool, x.device).triu(cached + 1); // [query_pos, key_pos]
         var scores = hook_attn_scores.Call((q.matmul(k.transpose(-2, -1)) / Math.Sqrt(q.shape[^1])).masked_fill(future, double.NegativeInfinity));
         var pattern = hook_pattern.Call(scores.softmax(-1)); // [batch, head, query_pos, key_pos]
         var z = ByHead(hook_z, pattern.matmul(v)); // [batch, head, pos, d_head]

@@ -33,15 +33,19 @@ public abstract class HookedRootModule(string name) : Module<Tensor, Tensor>(nam
         foreach (var hook in hookPoints.Values) hook.RemoveHooks();
     }
 
-    /// <summary><c>tokens [batch, pos] (int64, pos &lt;= n_ctx) → W_E[tokens] + W_pos[:pos] [batch, pos, d_model]</c>, each through its hook.</summary>
-    protected Tensor EmbedTokens(Tensor tokens, Parameter W_E, Parameter W_pos)
+    /// <summary>
+    /// <c>tokens [batch, pos] (int64, start + pos &lt;= n_ctx) → W_E[tokens] + W_pos[start:start + pos] [batch, pos, d_model]</c>,
+    /// each through its hook; <paramref name="start"/> is the first token's position (after cached ones).
+    /// </summary>
+    protected Tensor EmbedTokens(Tensor tokens, Parameter W_E, Parameter W_pos, long start = 0)
     {
         long n_ctx = W_pos.shape[0];
-        if (tokens.dim() != 2 || tokens.shape[1] > n_ctx)
-            throw new ArgumentException($"tokens must be [batch, pos] with pos <= n_ctx = {n_ctx}, got [{string.Join(", ", tokens.shape)}]", nameof(tokens));
+        if (tokens.dim() != 2 || start + tokens.shape[1] > n_ctx)
+            throw new ArgumentException($"tokens must be [batch, pos] with pos <= n_ctx = {n_ctx}{(start > 0 ? $" less the {start} cached positions" : "")}, " +
+                $"got [{string.Join(", ", tokens.shape)}]", nameof(tokens));
         var (batch, pos) = (tokens.shape[0], tokens.shape[1]);
         var embed = hook_embed.Call(W_E[tokens]); // [batch, pos, d_model]
-        var pos_embed = hook_pos_embed.Call(W_pos[TensorIndex.Slice(0, pos)].unsqueeze(0).expand(batch, -1, -1)); // [batch, pos, d_model]
+        var pos_embed = hook_pos_embed.Call(W_pos[TensorIndex.Slice(start, start + pos)].unsqueeze(0).expand(batch, -1, -1)); // [batch, pos, d_model]
         return embed + pos_embed; // [batch, pos, d_model]
     }
 

@@ -43,4 +43,16 @@ public sealed class HookedTransformer : HookedRootModule
         var residual = blocks.Aggregate(EmbedTokens(tokens, W_E, W_pos), (resid_pre, block) => block.call(resid_pre)); // [batch, pos, d_model]
         return ln_final.call(residual).matmul(W_U) + b_U; // [batch, pos, d_vocab]
     }
+
+    /// <summary>
+    /// <c>tokens [batch, pos] → logits [batch, pos, d_vocab]</c> for the tokens after the <c>cache.Length</c> cached ones
+    /// (TransformerLens's <c>past_kv_cache</c>): the logits a forward pass over the whole sequence gives at these
+    /// positions, up to float rounding, from one position's work per token. Their keys and values join the cache.
+    /// </summary>
+    public Tensor forward(Tensor tokens, KeyValueCache cache)
+    {
+        var residual = EmbedTokens(tokens, W_E, W_pos, cache.Length); // [batch, pos, d_model]
+        for (int layer = 0; layer < blocks.Count; layer++) residual = blocks[layer].forward(residual, cache[layer]);
+        return ln_final.call(residual).matmul(W_U) + b_U; // [batch, pos, d_vocab]
+    }
 }

@@ -34,10 +34,14 @@ public sealed class TransformerBlockHooked : Module<Tensor, Tensor>
         [hook_resid_pre, .. ln1.HookPoints, .. attn.HookPoints, hook_attn_out, hook_resid_mid, .. ln2.HookPoints, .. mlp.HookPoints, hook_mlp_out, hook_resid_post];
 
     /// <summary><c>resid_pre [batch, pos, d_model] → resid_post [batch, pos, d_model]</c>.</summary>
-    public override Tensor forward(Tensor resid_pre)
+    public override Tensor forward(Tensor resid_pre) => forward(resid_pre, null);
+
+    /// <summary>The same, for the positions after the <paramref name="cache"/>d ones (<see cref="AttentionHooked.forward(Tensor, KeyValueCacheEntry?)"/>).</summary>
+    public Tensor forward(Tensor resid_pre, KeyValueCacheEntry? cache)
     {
         resid_pre = hook_resid_pre.Call(resid_pre);
-        var resid_mid = hook_resid_mid.Call(resid_pre + hook_attn_out.Call(attn.call(ln1.call(resid_pre)))); // [batch, pos, d_model]
+        var attn_out = cache is null ? attn.call(ln1.call(resid_pre)) : attn.forward(ln1.call(resid_pre), cache); // [batch, pos, d_model]
+        var resid_mid = hook_resid_mid.Call(resid_pre + hook_attn_out.Call(attn_out)); // [batch, pos, d_model]
         return hook_resid_post.Call(resid_mid + hook_mlp_out.Call(mlp.call(ln2.call(resid_mid)))); // [batch, pos, d_model]
     }
 }

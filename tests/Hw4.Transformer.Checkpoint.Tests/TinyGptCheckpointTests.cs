@@ -96,6 +96,28 @@ public sealed class HookedTinyGptTests : TorchTest
             $"the hooked model's logits equal the reference's exactly; largest difference {(hookedLogits - referenceLogits).abs().max().item<float>()}");
     }
 
+    [Test]
+    public void Given_sentences_fed_in_pieces_through_a_key_value_cache_Then_each_pieces_logits_are_the_full_passes_at_those_positions()
+    {
+        var (model, vocabulary, _) = Course.Lens.TinyGpt.Load();
+        var tokens = cat([vocabulary.ToTokens(AgreementGrammar.Corpus(10, 3)[..48]), vocabulary.ToTokens(AgreementGrammar.Corpus(10, 4)[..48])]); // [2, 48]
+        using var noGrad = no_grad();
+        var full = model.call(tokens); // [2, 48, d_vocab]
+        using var cache = new Course.Lens.KeyValueCache(model.Config.n_layers);
+
+        // A prompt of 10, then one token at a time, as a sampler feeds it, then the rest at once.
+        var pieces = new List<Tensor> { model.forward(tokens[.., ..10], cache) };
+        for (int position = 10; position < 20; position++) pieces.Add(model.forward(tokens[.., position..(position + 1)], cache));
+        pieces.Add(model.forward(tokens[.., 20..47], cache));
+
+        Assert.That(cache.Length, Is.EqualTo(47));
+        TensorAssert.Close(cat(pieces, 1), full[.., ..47], name: "logits fed through the cache");
+        cache.Select(tensor(new long[] { 1 }));
+        TensorAssert.Close(model.forward(tokens[1..2, 47..48], cache), full[1..2, 47..48], name: "the kept row's next logits");
+        Assert.That(() => model.forward(tokens[1..2, ..20], cache), Throws.ArgumentException.With.Message.Contains("less the 48 cached positions"),
+            "the cache and the new tokens together must fit in n_ctx");
+    }
+
     [TestCase(Course.Lens.Agreement.Clause.SubjectRelative)]
     [TestCase(Course.Lens.Agreement.Clause.ObjectRelative)]
     public void Given_a_relative_clause_whose_noun_has_the_other_number_Then_the_checkpoint_agrees_with_the_subject(Course.Lens.Agreement.Clause clause)

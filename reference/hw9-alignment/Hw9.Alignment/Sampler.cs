@@ -38,13 +38,17 @@ public static class Sampler
         var rows = Enumerable.Range(0, count).ToArray(); // the rows still writing, in the order of tokens' rows
         using var _ = no_grad();
         using var scope = NewDisposeScope();
+        // The model sees each token once: the keys and values of the ones before it are cached.
+        using var cache = new KeyValueCache(model.Config.n_layers);
         var tokens = vocabulary.ToTokens(prompt).expand(count, -1).to(device); // [rows, pos]
+        var unseen = tokens; // [rows, new_pos]: the prompt, then each step's token
         for (int step = 0; step < maxNewTokens && rows.Length > 0; step++)
         {
             using var stepScope = NewDisposeScope();
-            var probabilities = model.call(tokens).select(1, -1).softmax(-1).to(ScalarType.Float64).cpu(); // [rows, d_vocab]
+            var probabilities = model.forward(unseen, cache).select(1, -1).softmax(-1).to(ScalarType.Float64).cpu(); // [rows, d_vocab]
             var next = probabilities.multinomial(1, generator: generator); // [rows, 1]
-            tokens = cat([tokens, next.to(device)], 1); // [rows, pos + 1]
+            unseen = next.to(device); // [rows, 1]
+            tokens = cat([tokens, unseen], 1); // [rows, pos + 1]
             var finished = next.squeeze(1).eq(stop).data<bool>().ToArray();
             if (finished.Any(f => f) || step == maxNewTokens - 1)
             {
@@ -55,9 +59,13 @@ public static class Sampler
                         texts[rows[i]] = vocabulary.Decode(written.Skip(i * width + prompt.Length).Take(width - prompt.Length));
                 var keep = Enumerable.Range(0, rows.Length).Where(i => !finished[i]).ToArray();
                 rows = keep.Select(i => rows[i]).ToArray();
-                tokens = tokens.index_select(0, tensor(keep.Select(i => (long)i).ToArray()).to(device)); // finished rows leave the batch
+                var kept = tensor(keep.Select(i => (long)i).ToArray()).to(device);
+                // Finished rows leave the batch, and the cache.
+                (tokens, unseen) = (tokens.index_select(0, kept), unseen.index_select(0, kept));
+                cache.Select(kept);
             }
             tokens.MoveToOuterDisposeScope();
+            unseen.MoveToOuterDisposeScope();
         }
         return texts;
     }
