@@ -26,12 +26,12 @@ public sealed class KeyValueCache(long n_layers) : IDisposable
 
     public void Dispose()
     {
-        foreach (var entry in entries) entry.Dispose();
+        foreach (var entry in entries) entry.Clear();
     }
 }
 
-/// <summary>One layer's part of a <see cref="KeyValueCache"/>: keys and values <c>[batch, head, pos, d_head]</c>.</summary>
-public sealed class KeyValueCacheEntry : IDisposable
+/// <summary>One layer's part of a <see cref="KeyValueCache"/>: keys and values <c>[batch, head, pos, d_head]</c>, freed with the cache.</summary>
+public sealed class KeyValueCacheEntry
 {
     Tensor? keys, values; // [batch, head, pos, d_head]
 
@@ -53,11 +53,11 @@ public sealed class KeyValueCacheEntry : IDisposable
 
     void Replace(Tensor newKeys, Tensor newValues)
     {
-        Dispose();
+        Clear();
         (keys, values) = (newKeys.DetachFromDisposeScope(), newValues.DetachFromDisposeScope());
     }
 
-    public void Dispose()
+    internal void Clear()
     {
         keys?.Dispose();
         values?.Dispose();
