@@ -46,12 +46,11 @@ public static class ValidatePipeline
         var noisyGiven = suites.GivenLibraryProjects()
             .Select(p => GivenLibraries.Compile(FloatNoise.Apply(GivenLibraries.Read(layout, p), worker.LibraryAssemblies), worker.LibraryAssemblies)).ToList();
 
-        // Noisy: the homework's files under the float noise; noisyLibraries: its given libraries as well.
-        async Task<GradeReport> Grade(IReadOnlyList<SourceFile> files, bool noisy, string what, IReadOnlyList<string>? only, CancellationToken token, int checks = 1,
-            bool pooled = true, bool noisyLibraries = false)
+        async Task<GradeReport> Grade(IReadOnlyList<SourceFile> files, Noise noise, string what, IReadOnlyList<string>? only, CancellationToken token, int checks = 1,
+            bool pooled = true)
         {
-            var libraries = noisyLibraries ? noisyGiven : given;
-            var homework = noisy ? FloatNoise.Apply(Sources(files), worker.LibraryAssemblies, libraries) : Sources(files);
+            var libraries = noise == Noise.CodeAndLibraries ? noisyGiven : given;
+            var homework = noise == Noise.None ? Sources(files) : FloatNoise.Apply(Sources(files), worker.LibraryAssemblies, libraries);
             progress?.Report(what);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             // Checks that share a run share its time limit: each gets the whole of it, as alone.
@@ -65,10 +64,10 @@ public static class ValidatePipeline
         var referenceFiles = SourceFile.ReadFolder(referenceProject, referenceProject);
         // The reference runs in a worker of its own, as a student's submission does, and its per-test times are those of a grade.
         // The reference under float noise needs nothing the reference's run tells, so with a second job it runs beside it.
-        var referenceRun = Grade(referenceFiles, noisy: false, "reference", null, cancellationToken, pooled: false);
-        var noiseRun = jobs > 1 ? Grade(referenceFiles, noisy: true, NoiseRun, null, cancellationToken, noisyLibraries: true) : null;
+        var referenceRun = Grade(referenceFiles, Noise.None, "reference", null, cancellationToken, pooled: false);
+        var noiseRun = jobs > 1 ? Grade(referenceFiles, Noise.CodeAndLibraries, NoiseRun, null, cancellationToken) : null;
         var reference = await referenceRun;
-        var noisy = await (noiseRun ?? Grade(referenceFiles, noisy: true, NoiseRun, null, cancellationToken, noisyLibraries: true));
+        var noisy = await (noiseRun ?? Grade(referenceFiles, Noise.CodeAndLibraries, NoiseRun, null, cancellationToken));
         var problems = HomeworkChecks.Problems(layout, manifest,
             [.. TrustedTests.For(suites, includeHidden: true, provenance.TestSuiteHash, worker).SelectMany(s => s.Tests)]);
 
@@ -163,7 +162,7 @@ public static class ValidatePipeline
                 }
                 var members = group.Select(i => checks[i]).ToList();
                 var files = combiner.Combine(members);
-                var shared = await Grade(files, members[0].Noisy,
+                var shared = await Grade(files, NoiseOf(members[0]),
                     $"{members.Count} checks in one run: {string.Join("; ", members.Select(m => m.What))}",
                     [.. members.SelectMany(m => m.Only!).Distinct(StringComparer.Ordinal)], token, members.Count);
                 foreach (var i in group)
@@ -177,8 +176,13 @@ public static class ValidatePipeline
         }
 
         Task<GradeReport> GradeAlone(CheckRun check, CancellationToken token) =>
-            Grade(check.Files, check.Noisy, check.What, check.Only, token);
+            Grade(check.Files, NoiseOf(check), check.What, check.Only, token);
     }
+
+    /// <summary>What a run is graded under: as written, with float noise in the homework's code, or in its given libraries as well.</summary>
+    enum Noise { None, Code, CodeAndLibraries }
+
+    static Noise NoiseOf(CheckRun check) => check.Noisy ? Noise.Code : Noise.None;
 
     /// <summary>How many checks at most share a run: enough that the worker's start is a small part of it, few enough to keep <c>--jobs</c> busy.</summary>
     const int MaxChecksPerRun = 8;
