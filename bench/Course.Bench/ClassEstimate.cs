@@ -17,9 +17,8 @@ static class ClassEstimate
     /// <summary>Assumed, not measured here: a runner's checkout, .NET setup, restore and build before it grades, and the merge job.</summary>
     const double SetupMinutes = 2, MergeMinutes = 2;
 
-    public static void Print(string root, string work, Action<string> course)
+    public static void Print(CourseLayout layout, string work, Action<string> course)
     {
-        var layout = CourseLayout.FindFrom(root);
         var cores = Environment.ProcessorCount;
         var shards = RunnerCounts.Select(n => (Count: n, Largest: LargestShard(n))).ToList();
         Console.WriteLine($"\n| homework | CPU per submission (tests' own) | one machine of {cores} cores: {Students} × CPU / {cores} | " +
@@ -41,13 +40,7 @@ static class ClassEstimate
     {
         var manifest = layout.LoadManifest(id);
         var reference = Path.Combine(layout.ReferenceDir(id), manifest.Project);
-        for (var i = 0; i < Copies; i++)
-            foreach (var file in manifest.StudentFiles)
-            {
-                var target = Path.Combine(classDir, $"student{i}", manifest.Project, file);
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(Path.Combine(reference, file), target);
-            }
+        for (var i = 0; i < Copies; i++) CopyStudentFiles(manifest, reference, Path.Combine(classDir, $"student{i}", manifest.Project));
         var gradebook = classDir + ".db";
         var before = ChildrenCpuSeconds();
         course($"batch {id} --dir {classDir} --jobs {Environment.ProcessorCount} --gradebook {gradebook}");

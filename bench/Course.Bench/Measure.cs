@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Course.Grader.Manifest;
 using Microsoft.Data.Sqlite;
 
 namespace Course.Bench;
@@ -18,6 +19,17 @@ static class Measure
         process.WaitForExit();
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{file} {arguments} (in {directory}) exited {process.ExitCode}:\n{output.Result}\n{errors.Result}");
+    }
+
+    /// <summary>Copies the homework's student files (the manifest's <c>student_files</c>) from one project folder to another, as a student's submission holds them.</summary>
+    public static void CopyStudentFiles(AssignmentManifest manifest, string from, string to)
+    {
+        foreach (var file in manifest.StudentFiles)
+        {
+            var target = Path.Combine(to, file);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(Path.Combine(from, file), target, overwrite: true);
+        }
     }
 
     /// <summary>Wall-clock seconds.</summary>
@@ -46,13 +58,6 @@ static class Measure
                 root.GetProperty("tests").EnumerateArray().Sum(t => t.GetProperty("duration_seconds").GetDouble())));
         }
         return grades;
-    }
-
-    public static string FindRoot(string from)
-    {
-        for (var dir = new DirectoryInfo(from); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Course.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException($"no Course.sln above {from}");
     }
 
     public static string CpuModel() =>

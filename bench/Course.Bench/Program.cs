@@ -5,21 +5,24 @@
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using Course.Bench;
+using Course.Grader.Manifest;
 using static Course.Bench.Measure;
 
 const string Hw = "hw3-attention", Project = "Hw3.Attention";
 var suite = args.Contains("--suite");
-var root = FindRoot(AppContext.BaseDirectory);
+var layout = CourseLayout.FindFrom(AppContext.BaseDirectory);
+var root = layout.Root;
 var work = Directory.CreateTempSubdirectory("course-bench-").FullName;
 var rows = new List<(string Figure, string Measured, string Target, double Ratio)>();
 var course = Path.Combine(root, "grader/Course.Cli/bin/Release/net10.0/course.dll");
+var manifest = layout.LoadManifest(Hw);
 
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {CpuModel()}, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
 Run(root, "dotnet", "build grader/Course.Cli -c Release");
 if (args.Contains("--class"))
 {
     // Only the class estimate: every homework's batch, a few minutes.
-    ClassEstimate.Print(root, work, Course);
+    ClassEstimate.Print(layout, work, Course);
     Directory.Delete(work, recursive: true);
     return 0;
 }
@@ -27,8 +30,7 @@ if (args.Contains("--class"))
 // (a) One grade against `dotnet test`, both on the same exported student checkout holding the reference's files.
 var student = Path.Combine(work, "student");
 Course($"export {Hw} --out {student}");
-foreach (var file in Directory.GetFiles(Path.Combine(root, "reference", Hw, Project), "*.cs"))
-    File.Copy(file, Path.Combine(student, Project, Path.GetFileName(file)), overwrite: true);
+CopyStudentFiles(manifest, Path.Combine(root, "reference", Hw, Project), Path.Combine(student, Project));
 Run(student, "dotnet", "test");                             // warm: build once
 Course($"grade {Hw} --submission {student}");               // warm: compile the trusted tests once
 File.SetLastWriteTimeUtc(Path.Combine(student, Project, "Attention.cs"), DateTime.UtcNow);
@@ -47,7 +49,7 @@ rows.Add(("one grade: dotnet test / published course grade", $"{dotnetTest:0.0} 
 // (b) A batch of 8 (4 reference, 4 partial) with --jobs 2: CPU of the whole process tree minus the tests' own time.
 var classDir = Path.Combine(work, "class");
 for (var i = 0; i < 8; i++)
-    CopyCs(i < 4 ? Path.Combine(root, "reference", Hw, Project) : Path.Combine(root, "assignments", Hw, "examples", "partial"),
+    CopyStudentFiles(manifest, i < 4 ? Path.Combine(root, "reference", Hw, Project) : Path.Combine(root, "assignments", Hw, "examples", "partial"),
         Path.Combine(classDir, $"student{i}", Project));
 Batch("batch of 8, --jobs 2: CPU per submission above the tests", "gradebook.db", Course);
 Batch("batch of 8 by the published course", "installed.db", Installed);
@@ -91,8 +93,3 @@ return 0;
 
 void Course(string arguments) => Run(root, "dotnet", $"{course} {arguments} --root {root}");
 
-static void CopyCs(string from, string to)
-{
-    Directory.CreateDirectory(to);
-    foreach (var file in Directory.GetFiles(from, "*.cs")) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-}

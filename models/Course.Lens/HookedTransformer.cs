@@ -41,7 +41,7 @@ public sealed class HookedTransformer : HookedRootModule
     public override Tensor forward(Tensor tokens)
     {
         var residual = blocks.Aggregate(EmbedTokens(tokens, W_E, W_pos), (resid_pre, block) => block.call(resid_pre)); // [batch, pos, d_model]
-        return ln_final.call(residual).matmul(W_U) + b_U; // [batch, pos, d_vocab]
+        return Unembed(residual);
     }
 
     /// <summary>
@@ -53,6 +53,9 @@ public sealed class HookedTransformer : HookedRootModule
     {
         var residual = EmbedTokens(tokens, W_E, W_pos, cache.Length); // [batch, pos, d_model]
         for (int layer = 0; layer < blocks.Count; layer++) residual = blocks[layer].forward(residual, cache[layer]);
-        return ln_final.call(residual).matmul(W_U) + b_U; // [batch, pos, d_vocab]
+        return Unembed(residual);
     }
+
+    /// <summary><c>residual [batch, pos, d_model] → logits [batch, pos, d_vocab]</c>, through <c>ln_final</c>.</summary>
+    Tensor Unembed(Tensor residual) => ln_final.call(residual).matmul(W_U) + b_U;
 }
