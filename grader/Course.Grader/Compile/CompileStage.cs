@@ -29,37 +29,45 @@ public static class CompileStage
         var homework = CompileHomework(request.Homework, request.HomeworkReferences, cancellationToken);
         if (homework.Assembly is null) return new CompileResult(homework, []);
         IReadOnlyList<MetadataReference> withHomework = [.. request.TestReferences, MetadataReference.CreateFromImage(homework.Assembly.Image)];
-        var surface = SurfaceOf(homework.Compilation);
+        var view = TestViewOf(homework.Compilation, request);
         return new CompileResult(homework, request.TestSuites
-            .Select(suite => CompiledSuites.Get(SuiteKey(suite, surface, request), () => CompileTestSuite(suite, withHomework, cancellationToken), cancellationToken))
-            .ToList());
+            .Select(suite => CompiledSuites.Get(SuiteKey(suite, view), () => CompileTestSuite(suite, withHomework, cancellationToken), cancellationToken))
+            .ToList())
+        { TestView = view };
     }
 
     /// <summary>
-    /// Test suites already compiled, by their sources, the references and the homework's public surface. A test suite sees
-    /// only that surface (the signatures of the homework's non-private members), so the same suite compiled against two
-    /// homeworks with the same surface is the same assembly: validate's stubbed regions and variants, and the students of a
-    /// batch who kept the starter's signatures, reuse one compile instead of repeating it.
+    /// Test suites already compiled, by their sources and the homework as they see it (<see cref="TestViewOf"/>): the same
+    /// suite compiled against two homeworks with the same view is the same assembly, so validate's stubbed regions and
+    /// variants, and the students of a batch who kept the starter's signatures, reuse one compile instead of repeating it.
     /// </summary>
     static readonly SuiteCache CompiledSuites = new();
 
-    /// <summary>A hash of the homework's reference assembly: its non-private signatures, not its method bodies. Null when it cannot be made.</summary>
-    static string? SurfaceOf(CSharpCompilation homework)
+    /// <summary>
+    /// What test code sees of a homework: a hash of its reference assembly (the signatures of its non-private members, their
+    /// constants and default values, its assembly attributes; not its method bodies or private members, which test code
+    /// cannot name), with the libraries both compile against. Test code compiled against two homeworks with the same view
+    /// binds alike, place by place, as a project need not be recompiled while its references' reference assemblies are
+    /// unchanged. Null when the homework has no reference assembly to make.
+    /// </summary>
+    public static string? TestViewOf(CSharpCompilation homework, CompileRequest request)
     {
         using var image = new MemoryStream();
         var result = homework.WithOptions(homework.Options.WithDeterministic(true))
             .Emit(image, options: new EmitOptions(metadataOnly: true, includePrivateMembers: false));
-        return result.Success ? Convert.ToHexString(SHA256.HashData(image.ToArray())) : null;
-    }
-
-    static string? SuiteKey(AssemblySources suite, string? surface, CompileRequest request)
-    {
-        if (surface is null) return null;
-        var text = new StringBuilder(suite.AssemblyName).Append('\0').Append(surface);
-        foreach (var file in suite.Files) text.Append('\0').Append(file.Path).Append('\0').Append(file.Text);
-        foreach (var name in suite.GlobalUsings ?? []) text.Append("\0using ").Append(name);
+        if (!result.Success) return null;
+        var text = new StringBuilder(Convert.ToHexString(SHA256.HashData(image.ToArray())));
         foreach (var path in request.LibraryPaths) text.Append("\0lib ").Append(path);
         foreach (var library in request.GivenLibraries ?? []) text.Append("\0given ").Append(library.Name).Append(' ').Append(library.ContentHash);
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    static string? SuiteKey(AssemblySources suite, string? view)
+    {
+        if (view is null) return null;
+        var text = new StringBuilder(suite.AssemblyName).Append('\0').Append(view);
+        foreach (var file in suite.Files) text.Append('\0').Append(file.Path).Append('\0').Append(file.Text);
+        foreach (var name in suite.GlobalUsings ?? []) text.Append("\0using ").Append(name);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 

@@ -169,15 +169,25 @@ public static class GradePipeline
         });
     }
 
-    /// <summary>Where the test code binds differently against the submission than against the starter.</summary>
+    /// <summary>
+    /// Where the test code binds differently against the submission than against the starter. A suite that compiled whole
+    /// against a submission it sees as it sees the starter (<see cref="CompileStage.TestViewOf"/>: the same non-private
+    /// signatures, constants and attributes) binds as it does against the starter, so neither side is read: a correct
+    /// submission that keeps the starter's signatures, whatever private helpers it adds, costs no binding of the tests.
+    /// </summary>
     static IReadOnlyList<BindingChange> BindingChanges(IReadOnlyList<TrustedSuite> trusted, CompileResult compiled, string homeworkName)
     {
         var declarations = new HomeworkDeclarations(compiled.Homework.Compilation);
-        return trusted.Zip(compiled.TestSuites, (expected, actual) => BindingCheck.Compare(expected.Bindings,
-                TestBindings.Read(actual.Unisolated, TestBindings.HomeworkIn(actual.Unisolated, homeworkName), declarations.Of),
-                new IsolatedCode(actual.UnisolatedErrors).Contains))
-            .SelectMany(c => c)
-            .ToList();
+        var changes = new List<BindingChange>();
+        foreach (var (expected, actual) in trusted.Zip(compiled.TestSuites))
+        {
+            if (compiled.TestView is not null && compiled.TestView == expected.StarterView && actual.UnisolatedErrors.Count == 0) continue;
+            // Each side binds every line of the tests: the starter's (read once per process) beside the submission's.
+            var starter = Task.Run(() => expected.Bindings);
+            var submission = TestBindings.Read(actual.Unisolated, TestBindings.HomeworkIn(actual.Unisolated, homeworkName), declarations.Of);
+            changes.AddRange(BindingCheck.Compare(starter.GetAwaiter().GetResult(), submission, new IsolatedCode(actual.UnisolatedErrors).Contains));
+        }
+        return changes;
     }
 
     /// <summary>How long past its deadline a compile may go on before the grade stops waiting for it.</summary>

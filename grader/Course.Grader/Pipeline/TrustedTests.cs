@@ -8,12 +8,31 @@ using Microsoft.CodeAnalysis;
 namespace Course.Grader.Pipeline;
 
 /// <summary>One test suite as the grader reads it from trusted code: its tests, and what its code binds to against the starter.</summary>
-public sealed record TrustedSuite(string AssemblyName, IReadOnlyList<TestCaseSpec> Tests, IReadOnlyList<TestBinding> Bindings);
+/// <param name="starterView">The starter as the test code sees it (<see cref="CompileStage.TestViewOf"/>): against a submission
+/// that it sees alike, the test code binds as it does against the starter.</param>
+/// <param name="readBindings">Reads <see cref="Bindings"/>, on first use.</param>
+public sealed class TrustedSuite(string assemblyName, IReadOnlyList<TestCaseSpec> tests, string? starterView, Func<IReadOnlyList<TestBinding>> readBindings)
+{
+    readonly Lazy<IReadOnlyList<TestBinding>> bindings = new(readBindings);
+
+    public string AssemblyName { get; } = assemblyName;
+
+    public IReadOnlyList<TestCaseSpec> Tests { get; } = tests;
+
+    public string? StarterView { get; } = starterView;
+
+    /// <summary>
+    /// What the test code binds to against the starter, place by place: read (binding every line of the tests) only when first
+    /// asked, which a grade does for a submission whose view differs from <see cref="StarterView"/>.
+    /// </summary>
+    public IReadOnlyList<TestBinding> Bindings => bindings.Value;
+}
 
 /// <summary>
 /// The test suites compiled against the trusted starter, never against a submission: the list of tests a grade is
 /// scored on (<see cref="TestCatalog"/>) and the symbols the test code binds to (<see cref="TestBindings"/>), which a
-/// submission's compilation must reproduce. Read once per test-suite hash and process, so a batch pays for it once.
+/// submission's compilation must reproduce. Read once per test-suite hash and process, so a batch pays for it once; the
+/// bindings only when a submission needs them.
 /// </summary>
 public static class TrustedTests
 {
@@ -30,8 +49,8 @@ public static class TrustedTests
     {
         var starter = new AssemblySources(suites.Manifest.Project, SourceFile.ReadFolder(suites.StarterProject, suites.StarterProject));
         var testSuites = suites.Suites(includeHidden).Select(s => s.Sources).ToList();
-        var (homework, compiled) = CompileStage.ForReading(
-            new CompileRequest(starter, testSuites, worker.LibraryAssemblies, suites.GivenLibraries(worker.LibraryAssemblies)));
+        var request = new CompileRequest(starter, testSuites, worker.LibraryAssemblies, suites.GivenLibraries(worker.LibraryAssemblies));
+        var (homework, compiled) = CompileStage.ForReading(request);
         // Only declarations are checked here, which costs nothing: that every test body compiles against the starter is what
         // `course validate` proves (the starter and the reference are graded through the full compile), and CI runs it.
         var problems = compiled.Prepend(homework)
@@ -41,10 +60,12 @@ public static class TrustedTests
             throw new InvalidOperationException($"the tests of {suites.Manifest.Id} do not compile against its starter: {string.Join("; ", problems.Take(3))}");
         // The hidden suite is the one read from assignments/<id>/tests; its tests are hidden by that location (ScoreStage.VisibilityOf).
         var hidden = includeHidden ? suites.HiddenSuiteName : null;
+        var view = CompileStage.TestViewOf(homework, request);
         return compiled.Select(suite => new TrustedSuite(
                 suite.AssemblyName!,
                 [.. TestCatalog.Read(suite).Select(t => t with { InHiddenSuite = suite.AssemblyName == hidden })],
-                TestBindings.Read(suite, TestBindings.HomeworkIn(suite, suites.Manifest.Project))))
+                view,
+                () => TestBindings.Read(suite, TestBindings.HomeworkIn(suite, suites.Manifest.Project))))
             .ToList();
     }
 }
