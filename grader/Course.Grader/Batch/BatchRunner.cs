@@ -70,7 +70,8 @@ public static class BatchRunner
             if (AlreadyGraded(key) is { } same) return same;
 
             var report = await GradePipeline.GradeAsync(
-                new GradeRequest(request.Assignment, parsed, request.Layout, request.IncludeHidden, request.Worker, request.Clock, request.Limits), cancellationToken);
+                new GradeRequest(request.Assignment, parsed, request.Layout, request.IncludeHidden, request.Worker, request.Clock, request.Limits,
+                    StartWorkerEarly: false), cancellationToken);
             var entry = gradebook.Record(GradebookEntry.Graded(submission, key, report) with { Shard = request.Shard?.ToString() });
             return new BatchOutcome(submission, entry, false, previous, await PostAsync(request.Poster, submission, report, cancellationToken));
         }

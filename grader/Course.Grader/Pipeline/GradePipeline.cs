@@ -48,8 +48,9 @@ public static class GradePipeline
             }
             var workspace = WorkspaceStage.Build(manifest, suites.StarterProject, files.Root);
             var notes = files.Notes.Concat(workspace.Notes).ToList();
+            using var early = request.StartWorkerEarly ? await WorkerPool.ForOneGradeAsync(worker) : null;
             return await GradeWorkspaceAsync(suites, workspace.Homework, notes, new Provenance(GraderVersion, testSuiteHash, files.Commit, request.Submission.ToString()),
-                request.IncludeHidden, worker, now, request.Limits, request.CompileTimeout, cancellationToken: cancellationToken);
+                request.IncludeHidden, worker, now, request.Limits, request.CompileTimeout, pool: early, cancellationToken: cancellationToken);
         }
         finally
         {
@@ -61,7 +62,8 @@ public static class GradePipeline
     /// <param name="compileTimeout">Null: the manifest's <c>limits.compile_timeout_seconds</c>.</param>
     /// <param name="only">When given, only these tests run (see <see cref="RunRequest.Only"/>); the others score as not run.
     /// For <c>course validate</c>'s bug checks, never a grade.</param>
-    /// <param name="pool">Warm workers to run in (see <see cref="WorkerPool"/>): for <c>course validate</c>, never a grade.</param>
+    /// <param name="pool">Workers started ahead of the run (see <see cref="WorkerPool"/>): <c>course validate</c>'s warm ones, or a
+    /// grade's own (<see cref="WorkerPool.ForOneGradeAsync"/>); null: a worker started for the run.</param>
     /// <param name="givenLibraries">The homework's given libraries as the homework and tests compile and run against them; null:
     /// as they are written. For <c>course validate</c>'s float noise (<see cref="Fairness.FloatNoise"/>), never a grade.</param>
     public static async Task<GradeReport> GradeWorkspaceAsync(

@@ -27,8 +27,8 @@ public sealed record RunRequest(
     public IReadOnlyList<string> Only { get; init; } = [];
 
     /// <summary>
-    /// Warm workers to run in, for the TA's own code only (see <see cref="WorkerPool"/>); null, as for every grade: a worker
-    /// of its own, started for this run. A pooled run lies in the pool's folder (<see cref="WorkDirectory"/> must be null).
+    /// Workers started ahead of the run (see <see cref="WorkerPool"/>): warm ones shared by the TA's own code, or one grade's
+    /// own; null: a worker started for this run. A pooled run lies in the pool's folder (<see cref="WorkDirectory"/> must be null).
     /// </summary>
     public WorkerPool? Pool { get; init; }
 

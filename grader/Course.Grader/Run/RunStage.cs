@@ -43,7 +43,7 @@ public static class RunStage
             {
                 Sandbox = SandboxSummary.Combine(
                     WorkerEnvironment.Layer(folder.Scratch ?? folder.Root),
-                    PrivateFolder.Layer(folder.Root),
+                    PrivateFolder.Layer(folder.Root, pooled: request.Pool is not null),
                     SandboxSummary.GroupLimits(request.Limits.MemoryMb, WorkerAttempt.MaxProcesses),
                     sandboxReports),
             };

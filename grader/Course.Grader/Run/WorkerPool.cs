@@ -3,13 +3,14 @@ using Course.Grader.Sandbox;
 namespace Course.Grader.Run;
 
 /// <summary>
-/// Test workers kept warm between runs, for <c>course validate</c>: a worker that completed a run takes the next one
-/// with the .NET runtime and libtorch already loaded, which a fresh worker spends about a second of CPU on (most of
-/// a short run). Each run still loads its code into an assembly context of its own, lies in a private folder of its own
-/// and is watched, limited and charged as a run of its own; but runs take turns in one process, so what a run leaves
-/// behind (libtorch's global state, a thread it started, files in its worker's scratch folder until the folder is emptied
-/// after it) can reach a later run. So only the TA's code (the reference, its stubs, its variants) runs in a pool, never
-/// a student's: every grade gets a worker of its own (<see cref="RunRequest.Pool"/> is null).
+/// Test workers started ahead of their runs. For <c>course validate</c>, kept warm between runs: a worker that completed a
+/// run takes the next one with the .NET runtime and libtorch already loaded, which a fresh worker spends about a second of
+/// CPU on (most of a short run). Each run still loads its code into an assembly context of its own, lies in a private
+/// folder of its own and is watched, limited and charged as a run of its own; but runs take turns in one process, so what
+/// a run leaves behind (libtorch's global state, a thread it started, files in its worker's scratch folder until the
+/// folder is emptied after it) can reach a later run. So only the TA's code (the reference, its stubs, its variants) shares
+/// a pool. A student's grade has a pool of its own (<see cref="ForOneGradeAsync"/>), whose worker starts while the
+/// submission compiles and which serves that grade's run alone; a batch starts each grade's worker for its run.
 /// </summary>
 /// <remarks>
 /// A worker goes back to the pool only when its run completed; one that ended any other way (a crash, a limit) is
@@ -30,6 +31,35 @@ public sealed class WorkerPool : IDisposable
     {
         this.worker = worker;
         Root = PrivateFolder.Create(null);
+    }
+
+    /// <summary>
+    /// A pool for one grade: one worker starts now, so that the runtime and libtorch load while the submission compiles
+    /// (most of a second of the grade's wall time where a core is idle), and the grade's run takes it, as it takes a worker
+    /// started after a test took the first one down. Nothing but that grade's code ever runs in its workers.
+    /// </summary>
+    public static async Task<WorkerPool> ForOneGradeAsync(WorkerLocation worker)
+    {
+        var pool = new WorkerPool(worker);
+        try
+        {
+            var scratch = pool.NewFolder("scratch");
+            // Until its run leases it, what it writes to stderr (nothing, if it starts well) goes nowhere: a worker that
+            // died meanwhile is replaced by one whose stderr the run's attempt reads.
+            var started = await WorkerProcess.StartAsync(WorkerCommand.ServeInfo(worker, pool.Root, scratch), new StderrTail());
+            lock (pool.gate)
+            {
+                pool.scratchOf[started] = scratch;
+                pool.Started++;
+                pool.idle.Push(started);
+            }
+            return pool;
+        }
+        catch
+        {
+            pool.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The private folder every run folder of the pool lies in; the pool's workers may read all of it.</summary>

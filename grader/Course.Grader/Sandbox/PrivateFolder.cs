@@ -38,13 +38,16 @@ static class PrivateFolder
         return path;
     }
 
-    public static SandboxLayer Layer(string root)
+    /// <param name="pooled">The run is one of a <see cref="Run.WorkerPool"/>'s, whose workers each have a scratch folder beside the run folders.</param>
+    public static SandboxLayer Layer(string root, bool pooled = false)
     {
         if (OperatingSystem.IsWindows())
             return new(SandboxLayerNames.RunFolder, false, "Windows has no mode bits: the run folder inherits the access list of the user's temp folder");
         var mode = File.GetUnixFileMode(root);
         return mode == OwnerOnly
-            ? new(SandboxLayerNames.RunFolder, true, "a new folder for this run, mode 0700; the worker's home and temp folder are its scratch/ subfolder")
+            ? new(SandboxLayerNames.RunFolder, true, pooled
+                ? "a new folder for this run, mode 0700, in its worker pool's folder (also 0700); the worker's home and temp folder are a scratch folder of its own there"
+                : "a new folder for this run, mode 0700; the worker's home and temp folder are its scratch/ subfolder")
             : new(SandboxLayerNames.RunFolder, false, $"the run folder has mode {Convert.ToString((int)mode, 8)}, not 0700");
     }
 
