@@ -32,6 +32,13 @@ static class Measure
         }
     }
 
+    /// <summary>The median of several timings, and the quickest and slowest of them.</summary>
+    public static (double Median, double Min, double Max) Spread(IEnumerable<double> seconds)
+    {
+        var sorted = seconds.Order().ToList();
+        return (sorted[sorted.Count / 2], sorted[0], sorted[^1]);
+    }
+
     /// <summary>Wall-clock seconds.</summary>
     public static double Time(Action action)
     {
