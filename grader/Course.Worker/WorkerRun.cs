@@ -6,8 +6,9 @@ using NUnit.Framework.Interfaces;
 namespace Course.Worker;
 
 /// <summary>
-/// One run of the worker: load every test assembly, announce the test cases each will run, then run
-/// them one at a time on the main thread (TorchSharp's dispose scopes are per thread, its state per process).
+/// One run of the worker: load every test assembly, announce the test cases each will run, load libtorch if the run uses
+/// it (<see cref="Libtorch"/>), then run them one at a time on the main thread (TorchSharp's dispose scopes are per thread,
+/// its state per process).
 /// </summary>
 sealed class WorkerRun(WorkerOptions options, ProtocolWriter protocol)
 {
@@ -54,6 +55,7 @@ sealed class WorkerRun(WorkerOptions options, ProtocolWriter protocol)
             protocol.Send(new PlanMessage(plan));
             loaded.Add((runner, suite));
         }
+        if (Libtorch.UsedIn(probe)) Libtorch.Load();
         var guard = new ResultExceptionGuard();
         foreach (var (runner, suite) in loaded)
             runner.Run(new StreamingListener(protocol, suite, guard), filter);

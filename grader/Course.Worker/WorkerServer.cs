@@ -1,6 +1,5 @@
 using Course.Grader.Run;
 using Course.Worker.Sandbox;
-using TorchSharp;
 
 namespace Course.Worker;
 
@@ -17,15 +16,8 @@ static class WorkerServer
     /// <returns>The process exit code, once the grader has no more runs for it (it closes stdin, which ends the process).</returns>
     public static int Serve(WorkerOptions options, ProtocolWriter protocol, Action<WorkerRun> starting)
     {
-        // Loaded now, while the grader compiles the code of the first run. Only a head start: a libtorch that cannot load
-        // fails the tests that use it, as in a worker of its own.
-        try
-        {
-            torch.zeros(1).Dispose();
-        }
-        catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException or InvalidOperationException)
-        {
-        }
+        // Loaded now, while the grader compiles the code of the first run.
+        Libtorch.Load();
         foreach (var line in Lifeline.Commands())
         {
             WorkerOptions runOptions;

@@ -148,8 +148,9 @@ sealed class WorkerAttempt
         var limits = policy.Limits;
         var startup = limits.TestTimeout > RunLimits.MinimumStartupTime ? limits.TestTimeout : RunLimits.MinimumStartupTime;
         var polled = clock.Elapsed;
-        // A new worker's CPU time is all this start's; a warm one's counts from here.
-        var cpu = pool is null ? TimeSpan.Zero : processes.Measure().Cpu;
+        // A worker's first run is charged the worker's start, as a run's own worker is, also when a pool started it ahead of
+        // the run (a grade's early worker); a warm one's counts from here.
+        var cpu = worker.HasServed ? processes.Measure().Cpu : TimeSpan.Zero;
         while (!process.WaitForExit(0))
         {
             await Task.Delay(PollInterval, cancellationToken);

@@ -41,25 +41,27 @@ public sealed class WorkerPool : IDisposable
     public static async Task<WorkerPool> ForOneGradeAsync(WorkerLocation worker)
     {
         var pool = new WorkerPool(worker);
+        var scratch = pool.NewFolder("scratch");
+        WorkerProcess started;
         try
         {
-            var scratch = pool.NewFolder("scratch");
             // Until its run leases it, what it writes to stderr (nothing, if it starts well) goes nowhere: a worker that
             // died meanwhile is replaced by one whose stderr the run's attempt reads.
-            var started = await WorkerProcess.StartAsync(WorkerCommand.ServeInfo(worker, pool.Root, scratch), new StderrTail());
-            lock (pool.gate)
-            {
-                pool.scratchOf[started] = scratch;
-                pool.Started++;
-                pool.idle.Push(started);
-            }
+            started = await WorkerProcess.StartAsync(WorkerCommand.ServeInfo(worker, pool.Root, scratch), new StderrTail());
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+        {
+            // No head start: a submission that never reaches its tests is graded as before, and the run, starting a worker
+            // of its own, meets the same failure where a grade always has.
             return pool;
         }
-        catch
+        lock (pool.gate)
         {
-            pool.Dispose();
-            throw;
+            pool.scratchOf[started] = scratch;
+            pool.Started++;
+            pool.idle.Push(started);
         }
+        return pool;
     }
 
     /// <summary>The private folder every run folder of the pool lies in; the pool's workers may read all of it.</summary>
@@ -96,6 +98,7 @@ public sealed class WorkerPool : IDisposable
     /// <summary>Takes back a worker whose run completed: idle for the next run, or stopped (see the remarks).</summary>
     internal void Return(WorkerProcess process, RunLimits limits)
     {
+        process.MarkServed();
         var keep = !process.Process.HasExited && process.Group.Measure().ResidentBytes <= limits.MemoryMb * 1024L * 1024 / 2;
         if (keep && ScratchOf(process) is { } scratch) keep = Empty(scratch);
         lock (gate)

@@ -42,6 +42,11 @@ sealed class WorkerProcess : IDisposable
     /// <summary>Its protocol messages, in order; complete once its stdout ends.</summary>
     public ChannelReader<WorkerMessage> Messages => messages.Reader;
 
+    /// <summary>Whether it completed a run and went back to its pool: a later run's time counts from when it takes the worker.</summary>
+    public bool HasServed { get; private set; }
+
+    public void MarkServed() => HasServed = true;
+
     /// <summary>The sandbox layers it reported as it started, once it has.</summary>
     public IReadOnlyList<SandboxLayer>? Sandbox => sandbox;
 
