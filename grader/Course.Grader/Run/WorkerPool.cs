@@ -14,12 +14,16 @@ namespace Course.Grader.Run;
 /// </summary>
 /// <remarks>
 /// A worker goes back to the pool only when its run completed; one that ended any other way (a crash, a limit) is
-/// stopped, and so is one holding more than half the run's memory limit after its run. Disposing the pool stops every
-/// idle worker and deletes its folders.
+/// stopped, and so is one holding more than half the run's memory limit after its run. A grade's own pool stops its
+/// worker as soon as the run completes: no other run will come, and code the run left going (a thread) would otherwise
+/// go on, with nothing watching its memory, while the grade is scored. Disposing the pool stops every idle worker and
+/// deletes its folders.
 /// </remarks>
 public sealed class WorkerPool : IDisposable
 {
     readonly WorkerLocation worker;
+    /// <summary>Whether a worker whose run completed waits for the next run; false for a grade's own pool.</summary>
+    readonly bool keepsWorkers;
     readonly Lock gate = new();
     readonly Stack<WorkerProcess> idle = new();
     /// <summary>Each live worker's scratch folder (its home, temporary and working folder, the only one it may write).</summary>
@@ -27,9 +31,14 @@ public sealed class WorkerPool : IDisposable
     int folders;
     bool disposed;
 
-    public WorkerPool(WorkerLocation worker)
+    public WorkerPool(WorkerLocation worker) : this(worker, keepsWorkers: true)
+    {
+    }
+
+    WorkerPool(WorkerLocation worker, bool keepsWorkers)
     {
         this.worker = worker;
+        this.keepsWorkers = keepsWorkers;
         Root = PrivateFolder.Create(null);
     }
 
@@ -40,7 +49,7 @@ public sealed class WorkerPool : IDisposable
     /// </summary>
     public static async Task<WorkerPool> ForOneGradeAsync(WorkerLocation worker)
     {
-        var pool = new WorkerPool(worker);
+        var pool = new WorkerPool(worker, keepsWorkers: false);
         var scratch = pool.NewFolder("scratch");
         WorkerProcess started;
         try
@@ -99,7 +108,7 @@ public sealed class WorkerPool : IDisposable
     internal void Return(WorkerProcess process, RunLimits limits)
     {
         process.MarkServed();
-        var keep = !process.Process.HasExited && process.Group.Measure().ResidentBytes <= limits.MemoryMb * 1024L * 1024 / 2;
+        var keep = keepsWorkers && !process.Process.HasExited && process.Group.Measure().ResidentBytes <= limits.MemoryMb * 1024L * 1024 / 2;
         if (keep && ScratchOf(process) is { } scratch) keep = Empty(scratch);
         lock (gate)
         {

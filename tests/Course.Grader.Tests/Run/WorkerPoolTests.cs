@@ -216,6 +216,38 @@ public class WorkerPoolTests
     }
 
     [Test]
+    [Platform(Include = "Linux", Reason = "reads /proc")]
+    public async Task Given_a_grades_own_pool_When_its_run_completes_Then_its_worker_is_stopped_at_once_with_the_thread_the_run_left_going()
+    {
+        const string leavesAThread = """
+            using System.Threading;
+            using Course.Testing;
+            using NUnit.Framework;
+            using Tiny.Homework;
+
+            namespace Tiny.Homework.Tests;
+
+            public class ThreadTests
+            {
+                [Test, Points(1)]
+                public void Answer_IsOne_AndAThreadGoesOn()
+                {
+                    new Thread(() => { while (true) Thread.Sleep(20); }) { IsBackground = true }.Start();
+                    Assert.That(Answer.Value, Is.EqualTo(1));
+                }
+            }
+            """;
+        using var pool = await WorkerPool.ForOneGradeAsync(TinyHomework.Worker.Value);
+        Assert.That(KernelFeatures.ProcessesWith(pool.Root), Has.Count.EqualTo(1), "the worker started early waits for the grade's run");
+
+        var run = await TinyHomework.RunAsync(Homework(1), leavesAThread, Limits, In(pool));
+
+        Assert.That(run.Single("Answer_IsOne_AndAThreadGoesOn").Passed, Is.True, run.Single("Answer_IsOne_AndAThreadGoesOn").Message);
+        Assert.That(KernelFeatures.ProcessesWith(pool.Root), Is.Empty, "no worker of the grade is left for its scoring, which nothing watches");
+        Assert.That(pool.Started, Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task Given_a_run_that_leaves_autograd_off_Then_a_later_run_in_the_same_warm_worker_inherits_it_which_is_why_grades_never_share_one()
     {
         const string backprops = """
