@@ -55,7 +55,7 @@ sealed class WorkerRun(WorkerOptions options, ProtocolWriter protocol)
             protocol.Send(new PlanMessage(plan));
             loaded.Add((runner, suite));
         }
-        if (Libtorch.UsedIn(probe)) Libtorch.Load();
+        Libtorch.LoadIfUsedIn(probe);
         var guard = new ResultExceptionGuard();
         foreach (var (runner, suite) in loaded)
             runner.Run(new StreamingListener(protocol, suite, guard), filter);

@@ -50,13 +50,12 @@ public sealed class WorkerPool : IDisposable
     public static async Task<WorkerPool> ForOneGradeAsync(WorkerLocation worker)
     {
         var pool = new WorkerPool(worker, keepsWorkers: false);
-        var scratch = pool.NewFolder("scratch");
         WorkerProcess started;
         try
         {
             // Until its run leases it, what it writes to stderr (nothing, if it starts well) goes nowhere: a worker that
             // died meanwhile is replaced by one whose stderr the run's attempt reads.
-            started = await WorkerProcess.StartAsync(WorkerCommand.ServeInfo(worker, pool.Root, scratch), new StderrTail());
+            started = await pool.StartWorkerAsync(new StderrTail());
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
         {
@@ -64,12 +63,7 @@ public sealed class WorkerPool : IDisposable
             // of its own, meets the same failure where a grade always has.
             return pool;
         }
-        lock (pool.gate)
-        {
-            pool.scratchOf[started] = scratch;
-            pool.Started++;
-            pool.idle.Push(started);
-        }
+        lock (pool.gate) pool.idle.Push(started);
         return pool;
     }
 
@@ -92,6 +86,15 @@ public sealed class WorkerPool : IDisposable
             if (!warm.Process.HasExited && await warm.SendAsync(line)) return warm;
             Retire(warm);
         }
+        var started = await StartWorkerAsync(stderr);
+        // A worker that died at once is seen as such by the attempt watching it.
+        await started.SendAsync(line);
+        return started;
+    }
+
+    /// <summary>A new serving worker with a scratch folder of its own, counted in <see cref="Started"/>.</summary>
+    async Task<WorkerProcess> StartWorkerAsync(StderrTail stderr)
+    {
         var scratch = NewFolder("scratch");
         var started = await WorkerProcess.StartAsync(WorkerCommand.ServeInfo(worker, Root, scratch), stderr);
         lock (gate)
@@ -99,8 +102,6 @@ public sealed class WorkerPool : IDisposable
             scratchOf[started] = scratch;
             Started++;
         }
-        // A worker that died at once is seen as such by the attempt watching it.
-        await started.SendAsync(line);
         return started;
     }
 
