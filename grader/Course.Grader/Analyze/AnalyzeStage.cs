@@ -9,7 +9,8 @@ namespace Course.Grader.Analyze;
 /// Checks every symbol the student's code uses, explicit or implicit (see <see cref="SymbolUses"/>), against the
 /// homework's allow-list (see <see cref="SandboxPolicy"/>) and its manifest's bans, by symbol through the semantic
 /// model, never by text: aliases, <c>using static</c>, extension methods, operators, conversions and the calls behind
-/// foreach or await all count. Also finds unsafe code and stubs left in place.
+/// foreach or await all count. Also finds unsafe code, methods that would decide how homework values compare
+/// (<see cref="ValueComparison"/>), and stubs left in place.
 /// </summary>
 public static class AnalyzeStage
 {
@@ -35,6 +36,8 @@ public static class AnalyzeStage
             foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
                 if (Syntactic(node, model) is var (kind, api, message))
                     findings.Add(At(node, kind, api, message));
+            foreach (var (at, compares) in ValueComparison.WrittenIn(model, cancellationToken))
+                findings.Add(At(at, FindingKind.SandboxViolation, compares.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat), ValueComparison.Message));
             foreach (var use in usesIn[tree])
             {
                 if (IsQualifierOrImport(use)) continue;

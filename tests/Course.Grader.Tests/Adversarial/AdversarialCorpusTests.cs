@@ -215,6 +215,49 @@ public class AdversarialCorpusTests
         Assert.That(report.Tests.Select(t => t.DurationSeconds), Has.All.Zero, "a refused submission's code never runs");
     }
 
+    // --- Compares equal to anything: NUnit's Is.EqualTo asks the values' own types whether they are equal. ---
+
+    /// <summary>
+    /// hw6's public test of <c>MinimalPairs.Of</c> asserts <c>Is.EqualTo</c> on the list it returns, typed
+    /// <c>IReadOnlyList&lt;MinimalPair&gt;</c>, in a file the student writes whole: a list or a record of the student's own that
+    /// calls itself equal to anything passed that test without computing a pair (before ValueComparison, the list passed it and
+    /// lost only the hidden test that reads the pairs one by one).
+    /// </summary>
+    [TestCase("a-list-equal-to-anything", "return new Liar();", "", """
+        public sealed class Liar : List<MinimalPair>, IEquatable<object>
+        {
+            public new bool Equals(object? other) => true;
+        }
+        """, "public new bool Equals", "System.IEquatable<object>.Equals(object?)")]
+    [TestCase("a-record-equal-to-anything", "return [new(\"\", \"\", false), new(\"\", \"\", false)];",
+        " { public bool Equals(MinimalPair? other) => true; public override int GetHashCode() => 0; }", "",
+        "public sealed record MinimalPair", "System.IEquatable<Hw6.Patching.MinimalPair>.Equals(Hw6.Patching.MinimalPair?)")]
+    public async Task Given_a_result_that_calls_itself_equal_to_anything_in_hw6_When_graded_Then_it_is_refused_where_its_equality_is_written(
+        string name, string of, string recordBody, string code, string at, string api)
+    {
+        var folder = scratch["hw6-patching"];
+        var file = Write("hw6-patching", folder, code);
+        var path = Path.Combine(folder, file);
+        var text = File.ReadAllText(path);
+        // Of computes nothing; the record may say it equals any other.
+        text = System.Text.RegularExpressions.Regex.Replace(text, @"// BEGIN SOLUTION: Corrupt each prompt.*?// END SOLUTION", of,
+            System.Text.RegularExpressions.RegexOptions.Singleline);
+        text = text.Replace("public sealed record MinimalPair(string Clean, string Corrupted, bool PluralClean);",
+            $"public sealed record MinimalPair(string Clean, string Corrupted, bool PluralClean){(recordBody.Length == 0 ? ";" : recordBody)}", StringComparison.Ordinal);
+        File.WriteAllText(path, text);
+        Assert.That(text, Does.Contain(of), name);
+
+        var report = await GradeAsync("hw6-patching", folder);
+
+        Assert.That(report.Status, Is.EqualTo(GradeStatus.Rejected), report.Describe());
+        Assert.That(report.Score, Is.Zero);
+        Assert.That(report.Summary, Does.Contain($"The submission was refused, so no test ran: it uses {api}")
+            .And.Contain("may not define their own equality or ordering"));
+        Assert.That(report.Annotations.Where(a => a.Level == AnnotationLevel.Failure).Select(a => (a.File, a.Line)),
+            Does.Contain((file, LineOf(folder, file, at))));
+        Assert.That(report.Tests.Select(t => t.DurationSeconds), Has.All.Zero, "nothing ran");
+    }
+
     // --- Ends the test process from inside libtorch on every call, to lose the other tests' results or hang the grader. ---
 
     [Test]

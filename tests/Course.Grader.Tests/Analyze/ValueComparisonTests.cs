@@ -1,0 +1,114 @@
+using Basic.Reference.Assemblies;
+using Course.Grader.Analyze;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using NUnit.Framework;
+
+namespace Course.Grader.Tests.Analyze;
+
+/// <summary>
+/// Homework code may not write a method the runtime calls to compare values (<see cref="ValueComparison"/>): such a method
+/// could call a result equal to whatever a test's assertion compares it with.
+/// </summary>
+public class ValueComparisonTests
+{
+    static IReadOnlyList<AnalysisFinding> Violations(string student)
+    {
+        var compilation = CSharpCompilation.Create("Homework", [CSharpSyntaxTree.ParseText(student, path: "Student.cs")], Net100.References.All,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        Assert.That(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error), Is.Empty, "the homework compiles");
+        return [.. AnalyzeStage.Analyze(compilation, SandboxPolicy.For([]), []).Violations];
+    }
+
+    [TestCase("a list that is equal to anything", 3, "System.IEquatable<object>.Equals(object?)", """
+        public sealed class Liar : System.Collections.Generic.List<double>, System.IEquatable<object>
+        {
+            public new bool Equals(object? other) => true;
+        }
+        """)]
+    [TestCase("an override of object.Equals", 3, "object.Equals(object?)", """
+        public sealed class Pair
+        {
+            public override bool Equals(object? other) => true;
+            public override int GetHashCode() => 0;
+        }
+        """)]
+    [TestCase("an override of object.GetHashCode", 4, "object.GetHashCode()", """
+        public sealed class Pair
+        {
+            public override bool Equals(object? other) => true;
+            public override int GetHashCode() => 0;
+        }
+        """)]
+    [TestCase("a record's own equality", 1, "System.IEquatable<MinimalPair>.Equals(MinimalPair?)", """
+        public sealed record MinimalPair(string Clean, string Corrupted) { public bool Equals(MinimalPair? other) => true; public override int GetHashCode() => 0; }
+        """)]
+    [TestCase("an ordering", 3, "System.IComparable.CompareTo(object?)", """
+        public sealed class Loss : System.IComparable
+        {
+            public int CompareTo(object? other) => -1;
+        }
+        """)]
+    [TestCase("a generic ordering, written explicitly", 3, "System.IComparable<Loss>.CompareTo(Loss?)", """
+        public sealed class Loss : System.IComparable<Loss>
+        {
+            int System.IComparable<Loss>.CompareTo(Loss? other) => -1;
+        }
+        """)]
+    [TestCase("a structural equality", 3, "System.Collections.IStructuralEquatable.Equals(object?, System.Collections.IEqualityComparer)", """
+        public sealed class Row : System.Collections.IStructuralEquatable
+        {
+            public bool Equals(object? other, System.Collections.IEqualityComparer comparer) => true;
+            public int GetHashCode(System.Collections.IEqualityComparer comparer) => 0;
+        }
+        """)]
+    [TestCase("an interface's default method, for every type that implements it", 3, "System.IEquatable<object>.Equals(object?)", """
+        public interface IResult : System.IEquatable<object>
+        {
+            bool System.IEquatable<object>.Equals(object? other) => true;
+        }
+        public sealed class Result : IResult { }
+        """)]
+    [TestCase("a method of a homework base type that a derived type's interface takes up", 3, "System.IEquatable<object>.Equals(object?)", """
+        public class Base
+        {
+            public new bool Equals(object? other) => true;
+        }
+        public sealed class Derived : Base, System.IEquatable<object> { }
+        """)]
+    public void Given_homework_code_that_writes_how_its_values_compare_Then_it_is_refused_where_the_comparison_is_written(string what, int line, string api, string code)
+    {
+        var violations = Violations(code);
+
+        Assert.That(violations.Select(v => (v.Line, v.Api)), Does.Contain((line, api)), () => $"{what}:\n{string.Join("\n", violations)}");
+        Assert.That(violations, Has.All.Property(nameof(AnalysisFinding.Kind)).EqualTo(FindingKind.SandboxViolation));
+        Assert.That(violations.First().Message, Does.StartWith("Homework types may not define their own equality or ordering"));
+    }
+
+    [Test]
+    public void Given_records_tuples_structs_anonymous_types_and_comparers_built_from_keys_Then_nothing_is_refused()
+    {
+        var violations = Violations("""
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            public sealed record MinimalPair(string Clean, string Corrupted);
+            public record Base(int Layer);
+            public sealed record Head(int Layer, int Index) : Base(Layer);
+            public readonly record struct Cell(int Row, int Column);
+            public struct Point { public double X; public double Y; }
+            public static class Uses
+            {
+                public static bool Same(MinimalPair a, MinimalPair b) => a == b && a.Equals(b) && a.GetHashCode() == b.GetHashCode();
+                public static bool Tuples((int, string) a, (int, string) b) => a.Equals(b) && new { a.Item1 }.Equals(new { b.Item1 });
+                public static int Compare(double a, double b) => a.CompareTo(b) + Comparer<double>.Default.Compare(a, b);
+                public static List<Head> Ordered(IEnumerable<Head> heads) => heads.OrderBy(h => h.Layer).ThenBy(h => h.Index).ToList();
+                public static void Sort(List<Head> heads) => heads.Sort(Comparer<Head>.Create((a, b) => a.Index.CompareTo(b.Index)));
+                public static bool Points(Point a, Point b) => a.Equals(b);
+                public static bool Cells(Cell a, Cell b) => a == b;
+            }
+            """);
+
+        Assert.That(violations, Is.Empty, () => string.Join("\n", violations));
+    }
+}
