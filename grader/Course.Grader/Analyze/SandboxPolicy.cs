@@ -21,6 +21,8 @@ public static class SandboxPolicy
     const string Network = "Homework code may not use the network.";
     const string Exit = "Homework code may not end the process; throw an exception or return instead.";
     const string Environment = "Homework code may not read the environment or the machine's settings; the tests give you everything you need.";
+    const string TestsTensors =
+        "Homework code may not reach the tests' tensors through the dispose scope that holds them; make a scope of your own with NewDisposeScope().";
 
     /// <summary>Why an API no entry allows is not allowed: the kind of door it opens, by where it lives (the allow-list decides; this only explains).</summary>
     static readonly (string Prefix, string Message)[] Reasons =
@@ -116,6 +118,12 @@ public static class SandboxPolicy
         new("T:TorchSharp.DistanceFunctionNative", Native),
         new("T:TorchSharp.AllocatePinnedArray", Native),
         new("T:TorchSharp.AllocateIndexedNativeTensorOrScalarArray", Native),
+        // A test's tensors (its inputs, its expected values, the goldens it loaded) live in the dispose scope TorchScope opens
+        // around it: the scope that holds them, what a scope holds, and the thread's scope statistics are not homework code's to read.
+        new("P:TorchSharp.torch.CurrentDisposeScope", TestsTensors),
+        new("P:TorchSharp.DisposeScope.DisposablesView", TestsTensors),
+        new("T:TorchSharp.DisposeScopeManager", TestsTensors),
+        new("T:TorchSharp.ThreadDisposeScopeStatistics", TestsTensors),
         new("M:TorchSharp.torch.InitializeDeviceType", Native),
         new("M:TorchSharp.torch.TryInitializeDeviceType", Native),
         new("M:TorchSharp.torch.InitializeDevice", Native),

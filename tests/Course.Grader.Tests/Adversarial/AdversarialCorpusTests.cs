@@ -258,6 +258,40 @@ public class AdversarialCorpusTests
         Assert.That(report.Tests.Select(t => t.DurationSeconds), Has.All.Zero, "nothing ran");
     }
 
+    // --- Reads the test's own expected values: every tensor a test makes lives in the dispose scope TorchScope opens around it. ---
+
+    /// <summary>
+    /// hw3's <c>Attention.Scores</c> returns the latest tensor of the right shape in the current dispose scope, which in
+    /// <c>Scores_AreDotProductsDividedBySqrtDHead</c> is the test's expected value, made before the call (before the denial,
+    /// that test passed, 4 points, and a hidden golden loaded before a call would have been as open).
+    /// </summary>
+    [Test]
+    public async Task Given_code_that_returns_the_tests_expected_tensor_from_its_dispose_scope_When_graded_Then_it_is_refused_before_any_of_it_runs()
+    {
+        var folder = scratch["hw3-attention"];
+        Write("hw3-attention", folder, "");
+        const string file = "Attention.cs", steal = "TorchSharp.torch.CurrentDisposeScope.DisposablesView";
+        var path = Path.Combine(folder, file);
+        var text = File.ReadAllText(path);
+        const string scores = "return q.matmul(k.transpose(-2, -1)) / Math.Sqrt(d_head); // [..., q_pos, k_pos]";
+        Assert.That(text, Does.Contain(scores));
+        File.WriteAllText(path, text.Replace(scores, $$"""
+            long[] want = [.. q.shape[..^1], k.shape[^2]];
+                    return {{steal}}.OfType<Tensor>()
+                        .Last(t => !ReferenceEquals(t, q) && !ReferenceEquals(t, k) && t.shape.SequenceEqual(want)).clone();
+            """, StringComparison.Ordinal));
+
+        var report = await GradeAsync("hw3-attention", folder);
+
+        Assert.That(report.Status, Is.EqualTo(GradeStatus.Rejected), report.Describe());
+        Assert.That(report.Score, Is.Zero);
+        Assert.That(report.Summary, Does.Contain("The submission was refused, so no test ran: it uses TorchSharp.torch.CurrentDisposeScope")
+            .And.Contain("may not reach the tests' tensors"));
+        Assert.That(report.Annotations.Where(a => a.Level == AnnotationLevel.Failure).Select(a => (a.File, a.Line)),
+            Does.Contain((file, LineOf(folder, file, steal))));
+        Assert.That(report.Tests.Select(t => t.DurationSeconds), Has.All.Zero, "nothing ran");
+    }
+
     // --- Ends the test process from inside libtorch on every call, to lose the other tests' results or hang the grader. ---
 
     [Test]

@@ -98,6 +98,10 @@ public class AllowListTests
     [TestCase("Console.SetOut(TextWriter.Null); return null;", "System.Console.SetOut(System.IO.TextWriter)")]
     [TestCase("return Console.ReadLine();", "System.Console.ReadLine()")]
     [TestCase("Console.Out.WriteLine(\"@@course-result\"); return null;", "System.Console.Out")]
+    // The tests' tensors: the dispose scope TorchScope opens around a test holds its inputs, expected values and goldens.
+    [TestCase("return torch.CurrentDisposeScope.DisposablesView.OfType<Tensor>().Last();", "TorchSharp.torch.CurrentDisposeScope")]
+    [TestCase("using var mine = torch.NewDisposeScope(); return mine.DisposablesView;", "TorchSharp.DisposeScope.DisposablesView")]
+    [TestCase("return DisposeScopeManager.Statistics.ThreadTotalLiveCount;", "TorchSharp.DisposeScopeManager.Statistics")]
     // Implicit calls: the compiler's own calls for lock and await, and a type that only appears as a conversion target.
     [TestCase("lock (o) { } return null;", "lock")]
     [TestCase("return System.Threading.Tasks.Task.Delay(1).ContinueWith(_ => 1);", "System.Threading.Tasks.Task.Delay(int)")]
@@ -239,6 +243,44 @@ public class AllowListTests
             .ToList();
 
         Assert.That(allowed, Is.Empty);
+    }
+
+    /// <summary>
+    /// A tripwire for TorchSharp upgrades: a test's tensors (its inputs, its expected values, the goldens it loaded) live in
+    /// the dispose scope TorchScope opens around it, so no member the allow-list lets through may hand out a scope that
+    /// exists already or the disposables one holds. What may: a fresh scope, and Attach, which returns what it is given.
+    /// </summary>
+    [Test]
+    public void Given_every_public_TorchSharp_member_When_checked_Then_none_the_list_allows_hands_out_a_dispose_scope_or_what_it_holds()
+    {
+        var (compiled, _) = Check("return null;");
+        var torch = compiled.Homework.Compilation.References
+            .Select(compiled.Homework.Compilation.GetAssemblyOrModuleSymbol).OfType<Microsoft.CodeAnalysis.IAssemblySymbol>()
+            .Single(a => a.Name == "TorchSharp");
+        var allow = SandboxPolicy.For([]);
+        static Microsoft.CodeAnalysis.ITypeSymbol? Result(Microsoft.CodeAnalysis.ISymbol member) => member switch
+        {
+            Microsoft.CodeAnalysis.IMethodSymbol { MethodKind: Microsoft.CodeAnalysis.MethodKind.Ordinary } method => method.ReturnType,
+            Microsoft.CodeAnalysis.IPropertySymbol property => property.Type,
+            Microsoft.CodeAnalysis.IFieldSymbol field => field.Type,
+            _ => null,
+        };
+        static bool Scoped(Microsoft.CodeAnalysis.ITypeSymbol type) =>
+            type.Name is "DisposeScope" or "DisposeScopeManager" or "ThreadDisposeScopeStatistics"
+            || type is Microsoft.CodeAnalysis.INamedTypeSymbol { TypeArguments: [{ Name: "IDisposable" }] };
+
+        var handsOut = PublicMembers(torch.GlobalNamespace)
+            .Where(m => Result(m) is { } type && Scoped(type))
+            .Where(m => allow.Verdict(m, compiled.Homework.Compilation.Assembly) is null)
+            .Select(m => m.ToDisplayString())
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        Assert.That(handsOut, Is.EqualTo(new[]
+        {
+            "TorchSharp.DisposeScope.Attach(System.Collections.Generic.IEnumerable<System.IDisposable>)",
+            "TorchSharp.torch.NewDisposeScope()",
+        }));
     }
 
     static IEnumerable<Microsoft.CodeAnalysis.ISymbol> PublicMembers(Microsoft.CodeAnalysis.INamespaceOrTypeSymbol container)
