@@ -26,9 +26,10 @@ public static class ValueComparison
 
     /// <summary>
     /// Every method of <paramref name="model"/>'s file that would compare values: an override of <c>object.Equals</c> or
-    /// <c>object.GetHashCode</c>, or a method written in the homework that implements a member of a comparison interface for a
-    /// type declared here (explicitly, implicitly, or inherited from a homework base type or interface), with the member it
-    /// overrides or implements. Members the compiler writes (a record's equality) are not the student's and do not count.
+    /// <c>object.GetHashCode</c>, an override of a library method that implements a comparison interface, or a method written
+    /// in the homework that implements a member of a comparison interface for a type declared here (explicitly, implicitly,
+    /// or inherited from a homework base type or interface), with the member it overrides or implements. Members the
+    /// compiler writes (a record's equality) are not the student's and do not count.
     /// </summary>
     public static IEnumerable<(SyntaxNode At, ISymbol Compares)> WrittenIn(SemanticModel model, CancellationToken cancellationToken = default)
     {
@@ -39,6 +40,7 @@ public static class ValueComparison
             {
                 if (ObjectMemberOverriddenBy(symbol) is { } overridden) yield return (method, overridden);
                 foreach (var implemented in symbol.ExplicitInterfaceImplementations.Where(m => IsContract(m.ContainingType))) yield return (method, implemented);
+                foreach (var implemented in ContractMembersOverriddenBy(symbol)) yield return (method, implemented);
             }
             // A type is looked at once, at its first declaration, however many partial declarations it has.
             if (node is TypeDeclarationSyntax type && model.GetDeclaredSymbol(type, cancellationToken) is INamedTypeSymbol declared
@@ -58,6 +60,18 @@ public static class ValueComparison
 
     static bool IsContract(INamedTypeSymbol type) =>
         Contracts.Contains($"{type.ContainingNamespace.ToDisplayString()}.{type.OriginalDefinition.MetadataName}", StringComparer.Ordinal);
+
+    /// <summary>
+    /// The comparison members a method overrides the implementation of, through any chain of overrides: a library type's
+    /// <c>public virtual bool Equals(T)</c> that implements <c>IEquatable&lt;T&gt;</c> runs the homework's override when called.
+    /// </summary>
+    static IEnumerable<ISymbol> ContractMembersOverriddenBy(IMethodSymbol method)
+    {
+        for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+            foreach (var member in overridden.ContainingType.AllInterfaces.Where(IsContract).SelectMany(i => i.GetMembers()))
+                if (SymbolEqualityComparer.Default.Equals(overridden.ContainingType.FindImplementationForInterfaceMember(member), overridden))
+                    yield return member;
+    }
 
     /// <summary><c>object.Equals(object)</c> or <c>object.GetHashCode()</c> when <paramref name="method"/> overrides it, through any chain of overrides.</summary>
     static IMethodSymbol? ObjectMemberOverriddenBy(IMethodSymbol method)

@@ -1,5 +1,6 @@
 using Basic.Reference.Assemblies;
 using Course.Grader.Analyze;
+using Course.Grader.Manifest;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using NUnit.Framework;
@@ -12,12 +13,23 @@ namespace Course.Grader.Tests.Analyze;
 /// </summary>
 public class ValueComparisonTests
 {
-    static IReadOnlyList<AnalysisFinding> Violations(string student)
+    static readonly CSharpCompilationOptions Options = new(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable);
+
+    /// <param name="library">Code of a library the homework references and may use (namespace <c>Library</c>), or null for none.</param>
+    static IReadOnlyList<AnalysisFinding> Violations(string student, string? library = null)
     {
-        var compilation = CSharpCompilation.Create("Homework", [CSharpSyntaxTree.ParseText(student, path: "Student.cs")], Net100.References.All,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        MetadataReference[] references = [.. Net100.References.All];
+        if (library is not null)
+        {
+            using var image = new MemoryStream();
+            var emitted = CSharpCompilation.Create("Library", [CSharpSyntaxTree.ParseText(library)], references, Options).Emit(image);
+            Assert.That(emitted.Success, Is.True, () => string.Join("\n", emitted.Diagnostics));
+            references = [.. references, MetadataReference.CreateFromImage(image.ToArray())];
+        }
+        var compilation = CSharpCompilation.Create("Homework", [CSharpSyntaxTree.ParseText(student, path: "Student.cs")], references, Options);
         Assert.That(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error), Is.Empty, "the homework compiles");
-        return [.. AnalyzeStage.Analyze(compilation, SandboxPolicy.For([]), []).Violations];
+        // The library is allowed, as a manifest allows a given library's namespace.
+        return [.. AnalyzeStage.Analyze(compilation, SandboxPolicy.For([new AllowedApi("N:Library", "a given library")]), []).Violations];
     }
 
     [TestCase("a list that is equal to anything", 3, "System.IEquatable<object>.Equals(object?)", """
@@ -83,6 +95,26 @@ public class ValueComparisonTests
         Assert.That(violations.Select(v => (v.Line, v.Api)), Does.Contain((line, api)), () => $"{what}:\n{string.Join("\n", violations)}");
         Assert.That(violations, Has.All.Property(nameof(AnalysisFinding.Kind)).EqualTo(FindingKind.SandboxViolation));
         Assert.That(violations.First().Message, Does.StartWith("Homework types may not define their own equality or ordering"));
+    }
+
+    [Test]
+    public void Given_an_override_of_a_library_method_that_implements_a_comparison_Then_it_is_refused()
+    {
+        var violations = Violations("""
+            public sealed class Liar : Library.Row
+            {
+                public override bool Equals(Library.Row? other) => true;
+            }
+            """, library: """
+            namespace Library;
+            public class Row : System.IEquatable<Row>
+            {
+                public virtual bool Equals(Row? other) => other is not null;
+            }
+            """);
+
+        Assert.That(violations.Select(v => (v.Line, v.Api)), Is.EqualTo(new[] { (3, "System.IEquatable<Library.Row>.Equals(Library.Row?)") }),
+            () => string.Join("\n", violations));
     }
 
     [Test]
