@@ -249,12 +249,16 @@ public class AdversarialCorpusTests
 
         var report = await GradeAsync("hw6-patching", folder);
 
+        AssertRefusedBeforeAnyOfItRan(report, api, "may not define their own equality or ordering", file, LineOf(folder, file, at));
+    }
+
+    /// <summary>A refusal's report: zero, no test ran, the summary names the API and why, an annotation at the student's line.</summary>
+    static void AssertRefusedBeforeAnyOfItRan(GradeReport report, string api, string reason, string file, int line)
+    {
         Assert.That(report.Status, Is.EqualTo(GradeStatus.Rejected), report.Describe());
         Assert.That(report.Score, Is.Zero);
-        Assert.That(report.Summary, Does.Contain($"The submission was refused, so no test ran: it uses {api}")
-            .And.Contain("may not define their own equality or ordering"));
-        Assert.That(report.Annotations.Where(a => a.Level == AnnotationLevel.Failure).Select(a => (a.File, a.Line)),
-            Does.Contain((file, LineOf(folder, file, at))));
+        Assert.That(report.Summary, Does.Contain($"The submission was refused, so no test ran: it uses {api}").And.Contain(reason));
+        Assert.That(report.Annotations.Where(a => a.Level == AnnotationLevel.Failure).Select(a => (a.File, a.Line)), Does.Contain((file, line)));
         Assert.That(report.Tests.Select(t => t.DurationSeconds), Has.All.Zero, "nothing ran");
     }
 
@@ -283,13 +287,7 @@ public class AdversarialCorpusTests
 
         var report = await GradeAsync("hw3-attention", folder);
 
-        Assert.That(report.Status, Is.EqualTo(GradeStatus.Rejected), report.Describe());
-        Assert.That(report.Score, Is.Zero);
-        Assert.That(report.Summary, Does.Contain("The submission was refused, so no test ran: it uses TorchSharp.torch.CurrentDisposeScope")
-            .And.Contain("may not reach the tests' tensors"));
-        Assert.That(report.Annotations.Where(a => a.Level == AnnotationLevel.Failure).Select(a => (a.File, a.Line)),
-            Does.Contain((file, LineOf(folder, file, steal))));
-        Assert.That(report.Tests.Select(t => t.DurationSeconds), Has.All.Zero, "nothing ran");
+        AssertRefusedBeforeAnyOfItRan(report, "TorchSharp.torch.CurrentDisposeScope", "may not reach the tests' tensors", file, LineOf(folder, file, steal));
     }
 
     // --- Ends the test process from inside libtorch on every call, to lose the other tests' results or hang the grader. ---

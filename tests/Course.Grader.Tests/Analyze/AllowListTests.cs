@@ -227,10 +227,7 @@ public class AllowListTests
     [Test]
     public void Given_every_public_TorchSharp_member_When_checked_Then_none_the_list_allows_takes_a_path()
     {
-        var (compiled, _) = Check("return null;");
-        var torch = compiled.Homework.Compilation.References
-            .Select(compiled.Homework.Compilation.GetAssemblyOrModuleSymbol).OfType<Microsoft.CodeAnalysis.IAssemblySymbol>()
-            .Single(a => a.Name == "TorchSharp");
+        var (torch, homework) = TorchSharpAndHomework();
         var allow = SandboxPolicy.For([]);
         string[] pathLike = ["path", "file", "location", "dir", "folder", "url", "root", "dst"];
 
@@ -238,7 +235,7 @@ public class AllowListTests
             .OfType<Microsoft.CodeAnalysis.IMethodSymbol>()
             .Where(m => m.Parameters.Any(p => p.Type.SpecialType == Microsoft.CodeAnalysis.SpecialType.System_String
                                               && pathLike.Any(word => p.Name.Contains(word, StringComparison.OrdinalIgnoreCase))))
-            .Where(m => allow.Verdict(m, compiled.Homework.Compilation.Assembly) is null)
+            .Where(m => allow.Verdict(m, homework) is null)
             .Select(m => m.ToDisplayString())
             .ToList();
 
@@ -253,10 +250,7 @@ public class AllowListTests
     [Test]
     public void Given_every_public_TorchSharp_member_When_checked_Then_none_the_list_allows_hands_out_a_dispose_scope_or_what_it_holds()
     {
-        var (compiled, _) = Check("return null;");
-        var torch = compiled.Homework.Compilation.References
-            .Select(compiled.Homework.Compilation.GetAssemblyOrModuleSymbol).OfType<Microsoft.CodeAnalysis.IAssemblySymbol>()
-            .Single(a => a.Name == "TorchSharp");
+        var (torch, homework) = TorchSharpAndHomework();
         var allow = SandboxPolicy.For([]);
         static Microsoft.CodeAnalysis.ITypeSymbol? Result(Microsoft.CodeAnalysis.ISymbol member) => member switch
         {
@@ -271,7 +265,7 @@ public class AllowListTests
 
         var handsOut = PublicMembers(torch.GlobalNamespace)
             .Where(m => Result(m) is { } type && Scoped(type))
-            .Where(m => allow.Verdict(m, compiled.Homework.Compilation.Assembly) is null)
+            .Where(m => allow.Verdict(m, homework) is null)
             .Select(m => m.ToDisplayString())
             .Order(StringComparer.Ordinal)
             .ToList();
@@ -281,6 +275,15 @@ public class AllowListTests
             "TorchSharp.DisposeScope.Attach(System.Collections.Generic.IEnumerable<System.IDisposable>)",
             "TorchSharp.torch.NewDisposeScope()",
         }));
+    }
+
+    /// <summary>TorchSharp as a homework compilation references it, and that homework's own assembly.</summary>
+    static (Microsoft.CodeAnalysis.IAssemblySymbol TorchSharp, Microsoft.CodeAnalysis.IAssemblySymbol Homework) TorchSharpAndHomework()
+    {
+        var compilation = Check("return null;").Compiled.Homework.Compilation;
+        var torch = compilation.References.Select(compilation.GetAssemblyOrModuleSymbol).OfType<Microsoft.CodeAnalysis.IAssemblySymbol>()
+            .Single(a => a.Name == "TorchSharp");
+        return (torch, compilation.Assembly);
     }
 
     static IEnumerable<Microsoft.CodeAnalysis.ISymbol> PublicMembers(Microsoft.CodeAnalysis.INamespaceOrTypeSymbol container)
