@@ -21,6 +21,8 @@ public static class SandboxPolicy
     const string Network = "Homework code may not use the network.";
     const string Exit = "Homework code may not end the process; throw an exception or return instead.";
     const string Environment = "Homework code may not read the environment or the machine's settings; the tests give you everything you need.";
+    const string TestsDefaults =
+        "Homework code may not change the defaults the tests make their tensors with; give dtype: or device: where you make a tensor.";
     const string TestsTensors =
         "Homework code may not reach the tests' tensors through the dispose scope that holds them; make a scope of your own with NewDisposeScope().";
 
@@ -124,6 +126,11 @@ public static class SandboxPolicy
         new("P:TorchSharp.DisposeScope.DisposablesView", TestsTensors),
         new("T:TorchSharp.DisposeScopeManager", TestsTensors),
         new("T:TorchSharp.ThreadDisposeScopeStatistics", TestsTensors),
+        // The tests build their inputs and expected values with the process's default dtype and device, and a tolerance
+        // follows the expected value's dtype: homework code that changed them would change what it is checked against.
+        new("M:TorchSharp.torch.set_default_dtype", TestsDefaults),
+        new("M:TorchSharp.torch.set_default_tensor_type", TestsDefaults),
+        new("M:TorchSharp.torch.set_default_device", TestsDefaults),
         new("M:TorchSharp.torch.InitializeDeviceType", Native),
         new("M:TorchSharp.torch.TryInitializeDeviceType", Native),
         new("M:TorchSharp.torch.InitializeDevice", Native),

@@ -290,6 +290,33 @@ public class AdversarialCorpusTests
         AssertRefusedBeforeAnyOfItRan(report, "TorchSharp.torch.CurrentDisposeScope", "may not reach the tests' tensors", file, LineOf(folder, file, steal));
     }
 
+    /// <summary>
+    /// hw3's <c>Attention.Pattern</c>, 0.08% off, switches the default dtype to float16 and answers in float16: the
+    /// <c>ones(...)</c> that <c>Pattern_IsExactlyZeroAboveTheDiagonal_AndEachRowSumsToOne</c> builds after the call is then
+    /// float16 too, and the comparison takes float16's tolerance (rtol 1e-3 instead of float32's 6.1e-5). Before the
+    /// denial, that test passed (4 points).
+    /// </summary>
+    [Test]
+    public async Task Given_code_that_switches_the_default_dtype_to_loosen_a_tests_tolerance_When_graded_Then_it_is_refused_before_any_of_it_runs()
+    {
+        var folder = scratch["hw3-attention"];
+        Write("hw3-attention", folder, "");
+        const string file = "Attention.cs", loosen = "TorchSharp.torch.set_default_dtype(ScalarType.Float16);";
+        var path = Path.Combine(folder, file);
+        var text = File.ReadAllText(path);
+        const string pattern = "return masked.softmax(-1); // [..., q_pos, k_pos]";
+        Assert.That(text, Does.Contain(pattern));
+        File.WriteAllText(path, text.Replace(pattern, $"""
+            {loosen}
+                    return (masked.softmax(-1) * 1.0008).to(ScalarType.Float16);
+            """, StringComparison.Ordinal));
+
+        var report = await GradeAsync("hw3-attention", folder);
+
+        AssertRefusedBeforeAnyOfItRan(report, "TorchSharp.torch.set_default_dtype", "may not change the defaults the tests make their tensors with",
+            file, LineOf(folder, file, loosen));
+    }
+
     // --- Ends the test process from inside libtorch on every call, to lose the other tests' results or hang the grader. ---
 
     [Test]

@@ -102,6 +102,11 @@ public class AllowListTests
     [TestCase("return torch.CurrentDisposeScope.DisposablesView.OfType<Tensor>().Last();", "TorchSharp.torch.CurrentDisposeScope")]
     [TestCase("using var mine = torch.NewDisposeScope(); return mine.DisposablesView;", "TorchSharp.DisposeScope.DisposablesView")]
     [TestCase("return DisposeScopeManager.Statistics.ThreadTotalLiveCount;", "TorchSharp.DisposeScopeManager.Statistics")]
+    // The defaults the tests make their tensors with, and whose dtype picks a comparison's tolerance.
+    [TestCase("torch.set_default_dtype(ScalarType.Float16); return null;", "TorchSharp.torch.set_default_dtype(TorchSharp.torch.ScalarType)")]
+    [TestCase("torch.set_default_device(torch.META); return null;", "TorchSharp.torch.set_default_device(TorchSharp.torch.Device)")]
+    [TestCase("torch.set_default_device(\"meta\"); return null;", "TorchSharp.torch.set_default_device(string)")]
+    [TestCase("torch.set_default_tensor_type(x); return null;", "TorchSharp.torch.set_default_tensor_type(TorchSharp.torch.Tensor)")]
     // Implicit calls: the compiler's own calls for lock and await, and a type that only appears as a conversion target.
     [TestCase("lock (o) { } return null;", "lock")]
     [TestCase("return System.Threading.Tasks.Task.Delay(1).ContinueWith(_ => 1);", "System.Threading.Tasks.Task.Delay(int)")]
