@@ -34,10 +34,12 @@ public static class AnalyzeStage
             }
 
             foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+            {
                 if (Syntactic(node, model) is var (kind, api, message))
                     findings.Add(At(node, kind, api, message));
-            foreach (var (at, compares) in ValueComparison.WrittenIn(model, cancellationToken))
-                findings.Add(At(at, FindingKind.SandboxViolation, compares.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat), ValueComparison.Message));
+                foreach (var (at, compares) in ValueComparison.WrittenAt(node, model, cancellationToken))
+                    findings.Add(At(at, FindingKind.SandboxViolation, compares.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat), ValueComparison.Message));
+            }
             foreach (var use in usesIn[tree])
             {
                 if (IsQualifierOrImport(use)) continue;

@@ -25,35 +25,31 @@ public static class ValueComparison
         ["System.IEquatable`1", "System.IComparable", "System.IComparable`1", "System.Collections.IStructuralEquatable", "System.Collections.IStructuralComparable"];
 
     /// <summary>
-    /// Every method of <paramref name="model"/>'s file that would compare values: an override of <c>object.Equals</c> or
-    /// <c>object.GetHashCode</c>, an override of a library method that implements a comparison interface, or a method written
-    /// in the homework that implements a member of a comparison interface for a type declared here (explicitly, implicitly,
-    /// or inherited from a homework base type or interface), with the member it overrides or implements. Members the
-    /// compiler writes (a record's equality) are not the student's and do not count.
+    /// What <paramref name="node"/> writes that would compare values, with the member it overrides or implements: at a
+    /// method, an override of <c>object.Equals</c> or <c>object.GetHashCode</c>, or of a library method that implements a
+    /// comparison interface; at a type's first declaration, each method written in the homework that implements a member of
+    /// a comparison interface for that type (explicitly, implicitly, or inherited from a homework base type or interface),
+    /// placed at that method when it is in <paramref name="model"/>'s file. Members the compiler writes (a record's
+    /// equality) are not the student's and do not count. The analyze stage calls this on every node of every file.
     /// </summary>
-    public static IEnumerable<(SyntaxNode At, ISymbol Compares)> WrittenIn(SemanticModel model, CancellationToken cancellationToken = default)
+    public static IEnumerable<(SyntaxNode At, ISymbol Compares)> WrittenAt(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken = default)
     {
-        var homework = model.Compilation.Assembly;
-        foreach (var node in model.SyntaxTree.GetRoot(cancellationToken).DescendantNodes())
+        if (node is BaseMethodDeclarationSyntax method && model.GetDeclaredSymbol(method, cancellationToken) is IMethodSymbol symbol)
         {
-            if (node is BaseMethodDeclarationSyntax method && model.GetDeclaredSymbol(method, cancellationToken) is IMethodSymbol symbol)
+            if (ObjectMemberOverriddenBy(symbol) is { } overridden) yield return (method, overridden);
+            foreach (var implemented in ContractMembersOverriddenBy(symbol)) yield return (method, implemented);
+        }
+        // A type is looked at once, at its first declaration, however many partial declarations it has.
+        if (node is TypeDeclarationSyntax type && model.GetDeclaredSymbol(type, cancellationToken) is INamedTypeSymbol declared
+            && declared.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) == type)
+        {
+            foreach (var member in declared.AllInterfaces.Where(IsContract).SelectMany(i => i.GetMembers()))
             {
-                if (ObjectMemberOverriddenBy(symbol) is { } overridden) yield return (method, overridden);
-                foreach (var implemented in symbol.ExplicitInterfaceImplementations.Where(m => IsContract(m.ContainingType))) yield return (method, implemented);
-                foreach (var implemented in ContractMembersOverriddenBy(symbol)) yield return (method, implemented);
-            }
-            // A type is looked at once, at its first declaration, however many partial declarations it has.
-            if (node is TypeDeclarationSyntax type && model.GetDeclaredSymbol(type, cancellationToken) is INamedTypeSymbol declared
-                && declared.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) == type)
-            {
-                foreach (var member in declared.AllInterfaces.Where(IsContract).SelectMany(i => i.GetMembers()))
-                {
-                    if (declared.FindImplementationForInterfaceMember(member) is not IMethodSymbol implementation || implementation.IsImplicitlyDeclared
-                        || !SymbolEqualityComparer.Default.Equals(implementation.ContainingAssembly, homework))
-                        continue;
-                    var written = implementation.DeclaringSyntaxReferences.FirstOrDefault(r => r.SyntaxTree == model.SyntaxTree)?.GetSyntax(cancellationToken);
-                    yield return (written ?? type, member);
-                }
+                if (declared.FindImplementationForInterfaceMember(member) is not IMethodSymbol implementation || implementation.IsImplicitlyDeclared
+                    || !SymbolEqualityComparer.Default.Equals(implementation.ContainingAssembly, model.Compilation.Assembly))
+                    continue;
+                var written = implementation.DeclaringSyntaxReferences.FirstOrDefault(r => r.SyntaxTree == model.SyntaxTree)?.GetSyntax(cancellationToken);
+                yield return (written ?? type, member);
             }
         }
     }

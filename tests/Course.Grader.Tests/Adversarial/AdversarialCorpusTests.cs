@@ -237,15 +237,13 @@ public class AdversarialCorpusTests
     {
         var folder = scratch["hw6-patching"];
         var file = Write("hw6-patching", folder, code);
-        var path = Path.Combine(folder, file);
-        var text = File.ReadAllText(path);
         // Of computes nothing; the record may say it equals any other.
-        text = System.Text.RegularExpressions.Regex.Replace(text, @"// BEGIN SOLUTION: Corrupt each prompt.*?// END SOLUTION", of,
-            System.Text.RegularExpressions.RegexOptions.Singleline);
-        text = text.Replace("public sealed record MinimalPair(string Clean, string Corrupted, bool PluralClean);",
-            $"public sealed record MinimalPair(string Clean, string Corrupted, bool PluralClean){(recordBody.Length == 0 ? ";" : recordBody)}", StringComparison.Ordinal);
-        File.WriteAllText(path, text);
-        Assert.That(text, Does.Contain(of), name);
+        var path = Path.Combine(folder, file);
+        File.WriteAllText(path, System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(path), @"// BEGIN SOLUTION: Corrupt each prompt.*?// END SOLUTION", of,
+            System.Text.RegularExpressions.RegexOptions.Singleline));
+        Assert.That(File.ReadAllText(path), Does.Contain(of), name);
+        const string record = "public sealed record MinimalPair(string Clean, string Corrupted, bool PluralClean)";
+        Replace(folder, file, record + ";", record + (recordBody.Length == 0 ? ";" : recordBody));
 
         var report = await GradeAsync("hw6-patching", folder);
 
@@ -275,15 +273,11 @@ public class AdversarialCorpusTests
         var folder = scratch["hw3-attention"];
         Write("hw3-attention", folder, "");
         const string file = "Attention.cs", steal = "TorchSharp.torch.CurrentDisposeScope.DisposablesView";
-        var path = Path.Combine(folder, file);
-        var text = File.ReadAllText(path);
-        const string scores = "return q.matmul(k.transpose(-2, -1)) / Math.Sqrt(d_head); // [..., q_pos, k_pos]";
-        Assert.That(text, Does.Contain(scores));
-        File.WriteAllText(path, text.Replace(scores, $$"""
+        Replace(folder, file, "return q.matmul(k.transpose(-2, -1)) / Math.Sqrt(d_head); // [..., q_pos, k_pos]", $$"""
             long[] want = [.. q.shape[..^1], k.shape[^2]];
                     return {{steal}}.OfType<Tensor>()
                         .Last(t => !ReferenceEquals(t, q) && !ReferenceEquals(t, k) && t.shape.SequenceEqual(want)).clone();
-            """, StringComparison.Ordinal));
+            """);
 
         var report = await GradeAsync("hw3-attention", folder);
 
@@ -302,14 +296,10 @@ public class AdversarialCorpusTests
         var folder = scratch["hw3-attention"];
         Write("hw3-attention", folder, "");
         const string file = "Attention.cs", loosen = "TorchSharp.torch.set_default_dtype(ScalarType.Float16);";
-        var path = Path.Combine(folder, file);
-        var text = File.ReadAllText(path);
-        const string pattern = "return masked.softmax(-1); // [..., q_pos, k_pos]";
-        Assert.That(text, Does.Contain(pattern));
-        File.WriteAllText(path, text.Replace(pattern, $"""
+        Replace(folder, file, "return masked.softmax(-1); // [..., q_pos, k_pos]", $"""
             {loosen}
                     return (masked.softmax(-1) * 1.0008).to(ScalarType.Float16);
-            """, StringComparison.Ordinal));
+            """);
 
         var report = await GradeAsync("hw3-attention", folder);
 
@@ -325,11 +315,8 @@ public class AdversarialCorpusTests
         var folder = scratch["hw3-attention"];
         Write("hw3-attention", folder, "");
         // In the sinusoidal table, which 3 test methods call: each crash costs a worker restart, and every call site crashes.
-        var embedding = Path.Combine(folder, "SinusoidalPositionalEmbedding.cs");
-        const string table = "return table;";
-        Assert.That(File.ReadAllText(embedding), Does.Contain(table));
         // A matmul of mismatched shapes: TorchSharp 0.107 lets libtorch's exception end the process (exit code 134).
-        File.WriteAllText(embedding, File.ReadAllText(embedding).Replace(table, "return pos.matmul(ones(3, 2));", StringComparison.Ordinal));
+        Replace(folder, "SinusoidalPositionalEmbedding.cs", "return table;", "return pos.matmul(ones(3, 2));");
 
         var report = await GradeAsync("hw3-attention", folder);
 

@@ -43,6 +43,15 @@ static class AttackSubmissions
         return host;
     }
 
+    /// <summary>Replaces <paramref name="text"/>, which must be there, in a student file that <see cref="Write"/> wrote to <paramref name="folder"/>.</summary>
+    public static void Replace(string folder, string file, string text, string with)
+    {
+        var path = Path.Combine(folder, file);
+        var before = File.ReadAllText(path);
+        Assert.That(before, Does.Contain(text), $"{file} of the reference");
+        File.WriteAllText(path, before.Replace(text, with, StringComparison.Ordinal));
+    }
+
     public static Task<GradeReport> GradeAsync(string homework, string folder, TimeSpan? compileTimeout = null) =>
         GradePipeline.GradeAsync(new GradeRequest(homework, new Submission(SubmissionKind.Folder, folder), Layout, IncludeHidden: true,
                 Clock: () => Hw3Submissions.GradedAt, Limits: ShortLimits, CompileTimeout: compileTimeout))
