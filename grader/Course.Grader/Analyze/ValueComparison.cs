@@ -58,22 +58,32 @@ public static class ValueComparison
         Contracts.Contains($"{type.ContainingNamespace.ToDisplayString()}.{type.OriginalDefinition.MetadataName}", StringComparer.Ordinal);
 
     /// <summary>
-    /// The comparison members a method overrides the implementation of, through any chain of overrides: a library type's
-    /// <c>public virtual bool Equals(T)</c> that implements <c>IEquatable&lt;T&gt;</c> runs the homework's override when called.
+    /// The library methods <paramref name="method"/> overrides, nearest first, up to <c>object</c>'s; none when the method it
+    /// overrides is the homework's own, which is checked where it is written (so a chain of homework overrides is read once,
+    /// not once per link).
     /// </summary>
-    static IEnumerable<ISymbol> ContractMembersOverriddenBy(IMethodSymbol method)
+    static IEnumerable<IMethodSymbol> LibraryMethodsOverriddenBy(IMethodSymbol method)
     {
         for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
-            foreach (var member in overridden.ContainingType.AllInterfaces.Where(IsContract).SelectMany(i => i.GetMembers()))
-                if (SymbolEqualityComparer.Default.Equals(overridden.ContainingType.FindImplementationForInterfaceMember(member), overridden))
-                    yield return member;
+        {
+            if (SymbolEqualityComparer.Default.Equals(overridden.ContainingAssembly, method.ContainingAssembly)) yield break;
+            yield return overridden;
+        }
     }
 
-    /// <summary><c>object.Equals(object)</c> or <c>object.GetHashCode()</c> when <paramref name="method"/> overrides it, through any chain of overrides.</summary>
-    static IMethodSymbol? ObjectMemberOverriddenBy(IMethodSymbol method)
-    {
-        if (method.OverriddenMethod is not { } root) return null;
-        while (root.OverriddenMethod is { } next) root = next;
-        return root.ContainingType.SpecialType == SpecialType.System_Object && root.Name is nameof(Equals) or nameof(GetHashCode) ? root : null;
-    }
+    /// <summary>
+    /// The comparison members a method overrides a library's implementation of: a library type's <c>public virtual bool
+    /// Equals(T)</c> that implements <c>IEquatable&lt;T&gt;</c> runs the homework's override when called.
+    /// </summary>
+    static IEnumerable<ISymbol> ContractMembersOverriddenBy(IMethodSymbol method) =>
+        from overridden in LibraryMethodsOverriddenBy(method)
+        from member in overridden.ContainingType.AllInterfaces.Where(IsContract).SelectMany(i => i.GetMembers())
+        where SymbolEqualityComparer.Default.Equals(overridden.ContainingType.FindImplementationForInterfaceMember(member), overridden)
+        select member;
+
+    /// <summary><c>object.Equals(object)</c> or <c>object.GetHashCode()</c> when <paramref name="method"/> overrides it through library methods only.</summary>
+    static IMethodSymbol? ObjectMemberOverriddenBy(IMethodSymbol method) =>
+        LibraryMethodsOverriddenBy(method).LastOrDefault() is { ContainingType.SpecialType: SpecialType.System_Object, Name: nameof(Equals) or nameof(GetHashCode) } root
+            ? root
+            : null;
 }
