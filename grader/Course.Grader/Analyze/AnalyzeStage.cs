@@ -10,7 +10,7 @@ namespace Course.Grader.Analyze;
 /// homework's allow-list (see <see cref="SandboxPolicy"/>) and its manifest's bans, by symbol through the semantic
 /// model, never by text: aliases, <c>using static</c>, extension methods, operators, conversions and the calls behind
 /// foreach or await all count. Also finds unsafe code, methods that would decide how homework values compare
-/// (<see cref="ValueComparison"/>), and stubs left in place.
+/// (<see cref="ValueComparison"/>), types too large to read in time (<see cref="TypeSize"/>), and stubs left in place.
 /// </summary>
 public static class AnalyzeStage
 {
@@ -35,6 +35,7 @@ public static class AnalyzeStage
 
             foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 if (Syntactic(node, model) is var (kind, api, message))
                     findings.Add(At(node, kind, api, message));
                 foreach (var (at, compares) in ValueComparison.WrittenAt(node, model, cancellationToken))
@@ -42,15 +43,19 @@ public static class AnalyzeStage
             }
             foreach (var use in usesIn[tree])
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 if (IsQualifierOrImport(use)) continue;
                 var symbol = use.Symbol;
-                // An extension method reads as the static method it is: Queryable.AsQueryable<int>(IEnumerable<int>).
-                var shown = symbol is IMethodSymbol { ReducedFrom: not null } reduced ? reduced.GetConstructedReducedFrom() ?? symbol : symbol;
-                var api = shown.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
+                // Read no further into a type too large to read in time: its name alone is the finding.
+                if (TypeSize.Exceeds(symbol))
+                {
+                    findings.Add(At(NameOf(use.At), FindingKind.SandboxViolation, TypeSize.Shown(symbol), TypeSize.Message));
+                    continue;
+                }
                 if (bans.FirstOrDefault(b => b.Matches(Definition(symbol))) is { } ban)
-                    findings.Add(At(NameOf(use.At), FindingKind.BannedApi, api, ban.Message));
+                    findings.Add(At(NameOf(use.At), FindingKind.BannedApi, Shown(symbol), ban.Message));
                 else if (allowList.Verdict(symbol, homework.Assembly) is { } problem)
-                    findings.Add(At(NameOf(use.At), FindingKind.SandboxViolation, api, problem));
+                    findings.Add(At(NameOf(use.At), FindingKind.SandboxViolation, Shown(symbol), problem));
             }
         }
         // One finding per use: a call shows up at its invocation, its member access and its name.
@@ -124,6 +129,11 @@ public static class AnalyzeStage
         ParenthesizedExpressionSyntax parenthesized => NameOf(parenthesized.Expression),
         _ => node,
     };
+
+    /// <summary>How a finding names what it uses; an extension method reads as the static method it is: Queryable.AsQueryable&lt;int&gt;(IEnumerable&lt;int&gt;).</summary>
+    static string Shown(ISymbol symbol) =>
+        (symbol is IMethodSymbol { ReducedFrom: not null } reduced ? reduced.GetConstructedReducedFrom() ?? symbol : symbol)
+        .ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
 
     static ISymbol Definition(ISymbol symbol) =>
         symbol is IMethodSymbol method ? (method.ReducedFrom ?? method).OriginalDefinition : symbol.OriginalDefinition;

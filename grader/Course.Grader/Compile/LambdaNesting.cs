@@ -6,7 +6,8 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Course.Grader.Compile;
 
 /// <summary>
-/// The one known way to make the C# compiler work exponentially long: lambdas nested as arguments of overloaded calls,
+/// One of the two known ways to make the C# compiler work exponentially long within one step (the other, generic calls
+/// nested in each other, is bounded by the compile's limit and refused by <see cref="Analyze.TypeSize"/>): lambdas nested as arguments of overloaded calls,
 /// <c>M(a =&gt; M(b =&gt; M(c =&gt; ...)))</c>. Overload resolution binds each lambda once per candidate of every call
 /// around it, so the work is the product of those candidate counts, and Roslyn does not look at its cancellation token
 /// while it does it. Measured from the syntax before compiling: the student's own overloads by name, a library's by its

@@ -357,6 +357,26 @@ public class AdversarialCorpusTests
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)), "refused before compiling, not compiled");
     }
 
+    /// <summary>
+    /// Generic calls nested in each other: Func&lt;T, ..., T&gt; of 17 T's, 5 deep, has 17^5 = 1.4 million parts. It compiled in
+    /// 2 s, and before <see cref="Course.Grader.Analyze.TypeSize"/> the analysis then read every part of it at every use: 19 s
+    /// at 5 deep; at 6 deep (10 s to compile) the grade ran for minutes while its memory grew past 3 GB.
+    /// </summary>
+    [Test]
+    public async Task Given_nested_generic_calls_that_build_a_type_exponentially_large_When_graded_Then_it_is_refused_before_any_of_it_runs()
+    {
+        const string use = "public static bool Go() => F(F(F(F(F(0))))) is null;";
+        var (report, file, folder) = await Attack("hw3-attention", $$"""
+            public static class Bomb
+            {
+                static System.Func<T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T>? F<T>(T t) => null;
+                {{use}}
+            }
+            """);
+
+        AssertRefusedBeforeAnyOfItRan(report, "Hw3.Attention.Bomb.F<...>", "This type is built from more than 256 types", file, LineOf(folder, file, use));
+    }
+
     [Test]
     public async Task Given_a_compile_that_runs_past_its_limit_When_graded_Then_it_is_stopped_and_reported_as_a_compile_error()
     {

@@ -1,0 +1,103 @@
+using Microsoft.CodeAnalysis;
+
+namespace Course.Grader.Analyze;
+
+/// <summary>
+/// How many types a symbol's signature is built from, counted as written out: a type argument that appears twice counts
+/// twice. Generic inference can build a type exponentially larger than the code that makes it. With
+/// <c>Func&lt;T, …, T&gt; F&lt;T&gt;(T t)</c> (17 <c>T</c>s), <c>F(F(F(F(0))))</c> has a type of 17⁴ parts. Whatever reads
+/// such a type part by part takes as long: its name in a message, the allow-list's check of its type arguments, the
+/// metadata that names it. So the analyze stage refuses a use of such a type before reading it any further, and counts
+/// at most <see cref="Max"/> + 1 parts to decide.
+/// </summary>
+public static class TypeSize
+{
+    /// <summary>
+    /// Far above what homework code needs: <c>Dictionary&lt;(int Layer, int Head), List&lt;(string, Tensor)&gt;&gt;</c> has 8
+    /// parts, and a TorchSharp method's signature at most a few dozen.
+    /// </summary>
+    public const int Max = 256;
+
+    public const string Message =
+        "This type is built from more than 256 types (generic calls nested in each other multiply their type arguments), " +
+        "too large to check; give the values a smaller type.";
+
+    /// <summary>
+    /// The symbol by its names alone, without the type arguments, tuple elements and parameters that can make it large:
+    /// <c>System.Func&lt;...&gt;</c>, <c>Bomb.F&lt;...&gt;</c>, <c>(...)</c>.
+    /// </summary>
+    public static string Shown(ISymbol symbol) => symbol switch
+    {
+        INamedTypeSymbol { IsTupleType: true } => "(...)",
+        INamedTypeSymbol type => (type.ContainingType is { } outer ? Shown(outer) + "."
+                                     : type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() + "."
+                                     : "") + type.Name + (type.IsGenericType ? "<...>" : ""),
+        IArrayTypeSymbol array => Shown(array.ElementType) + "[]",
+        IPointerTypeSymbol pointer => Shown(pointer.PointedAtType) + "*",
+        _ when symbol.ContainingType is { } owner && symbol is not (ILocalSymbol or IParameterSymbol) =>
+            $"{Shown(owner)}.{symbol.Name}{(symbol is IMethodSymbol { IsGenericMethod: true } ? "<...>" : "")}",
+        _ => symbol.Name,
+    };
+
+    /// <summary>Whether <paramref name="symbol"/>'s signature (its type, type arguments, parameters and containing type) has more than <see cref="Max"/> parts.</summary>
+    public static bool Exceeds(ISymbol symbol)
+    {
+        var budget = Max;
+        return !Fits(symbol, ref budget);
+    }
+
+    static bool Fits(ISymbol symbol, ref int budget)
+    {
+        switch (symbol)
+        {
+            case ITypeSymbol type:
+                return FitsType(type, ref budget);
+            case IMethodSymbol method:
+                if (method.ContainingType is { } owner && !FitsType(owner, ref budget) || !FitsType(method.ReturnType, ref budget)) return false;
+                foreach (var argument in method.TypeArguments)
+                    if (!FitsType(argument, ref budget)) return false;
+                return Parameters(method.Parameters, ref budget);
+            case IPropertySymbol property:
+                return (property.ContainingType is not { } container || FitsType(container, ref budget))
+                       && FitsType(property.Type, ref budget) && Parameters(property.Parameters, ref budget);
+            case IFieldSymbol field:
+                return (field.ContainingType is not { } container1 || FitsType(container1, ref budget)) && FitsType(field.Type, ref budget);
+            case IEventSymbol @event:
+                return (@event.ContainingType is not { } container2 || FitsType(container2, ref budget)) && FitsType(@event.Type, ref budget);
+            case ILocalSymbol local:
+                return FitsType(local.Type, ref budget);
+            case IParameterSymbol parameter:
+                return FitsType(parameter.Type, ref budget);
+            default:
+                return true;
+        }
+    }
+
+    static bool Parameters(IEnumerable<IParameterSymbol> parameters, ref int budget)
+    {
+        foreach (var parameter in parameters)
+            if (!FitsType(parameter.Type, ref budget)) return false;
+        return true;
+    }
+
+    static bool FitsType(ITypeSymbol type, ref int budget)
+    {
+        if (--budget < 0) return false;
+        switch (type)
+        {
+            case IArrayTypeSymbol array:
+                return FitsType(array.ElementType, ref budget);
+            case IPointerTypeSymbol pointer:
+                return FitsType(pointer.PointedAtType, ref budget);
+            case IFunctionPointerTypeSymbol pointer:
+                return Fits(pointer.Signature, ref budget);
+            case INamedTypeSymbol named:
+                if (named.ContainingType is { } outer && !FitsType(outer, ref budget)) return false;
+                foreach (var argument in named.TypeArguments)
+                    if (!FitsType(argument, ref budget)) return false;
+                return true;
+            default:
+                return true;
+        }
+    }
+}
