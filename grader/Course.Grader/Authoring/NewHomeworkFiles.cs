@@ -243,7 +243,7 @@ internal static partial class NewHomeworkFiles
           test_timeout_seconds: 60     # one test
           total_timeout_seconds: 600   # every test of a run together; at least test_timeout_seconds
           memory_mb: 4096              # the test process and every process it starts
-          compile_timeout_seconds: 60  # compiling the submission and the tests against it
+          compile_timeout_seconds: 60  # compiling the submission and the tests against it, then checking it
         # tests (default none): overrides of a test's [Points] and [Visibility], keyed by its full name (a parameterised
         # test's method name covers all its cases); each entry sets points (a number >= 0), visibility (visible, hidden
         # or after_due_date) or both. This file ships to students, so name only public tests here. For example:

@@ -11,7 +11,7 @@ namespace Course.Grader.Manifest;
 /// after <see cref="Run.RunLimits.WallBackstopFactor"/> times this in wall time.
 /// </param>
 /// <param name="MemoryMb">limits.memory_mb: the resident memory of the test process and every process it starts.</param>
-/// <param name="CompileTimeoutSeconds">Compiling the student's code and the tests against it (a compile-time bomb stops here).</param>
+/// <param name="CompileTimeoutSeconds">Compiling the student's code and the tests against it, then checking it (a compile-time bomb stops here; see <see cref="Pipeline.Deadline"/>).</param>
 public sealed record AssignmentLimits(int TestTimeoutSeconds, int TotalTimeoutSeconds, int MemoryMb, int CompileTimeoutSeconds = 60)
 {
     /// <summary>Used for any limit the manifest leaves out: a minute a test, ten minutes in all, 4 GiB, a minute to compile.</summary>

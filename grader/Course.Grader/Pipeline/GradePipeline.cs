@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Reflection;
 using Course.Grader.Analyze;
 using Course.Grader.Binding;
@@ -79,7 +80,10 @@ public static class GradePipeline
         var timeout = compileTimeout ?? TimeSpan.FromSeconds(manifest.Limits.CompileTimeoutSeconds);
         // Trusted and cached: compiled before the submission's compile starts its clock.
         var given = givenLibraries ?? suites.GivenLibraries(worker.LibraryAssemblies);
+        // One limit for compiling the submission and checking it (see Deadline): the check gets what the compile left.
+        var clock = Stopwatch.StartNew();
         var compiled = Compile(homework, testSuites, given, worker, timeout, cancellationToken);
+        var compiling = clock.Elapsed;
         var trusted = await readTrusted;
         var listed = trusted.SelectMany(s => s.Tests).ToList();
         var studentFiles = new HashSet<string>(manifest.StudentFiles, StringComparer.Ordinal);
@@ -104,10 +108,17 @@ public static class GradePipeline
             throw new InvalidOperationException("the trusted tests do not compile: " +
                 string.Join("; ", compiled.TestSuites.SelectMany(s => s.Errors).Take(3)));
 
-        // Both read the compiled code only; neither runs any of it, so they go side by side.
-        var analyzing = Task.Run(() => AnalyzeStage.Analyze(compiled.Homework.Compilation, SandboxPolicy.For(manifest), manifest.BannedApis, cancellationToken: cancellationToken), cancellationToken);
-        var changes = BindingChanges(trusted, compiled, manifest.Project);
-        var analysis = await analyzing;
+        var check = Deadline.Run(token =>
+        {
+            // Both read the compiled code only; neither runs any of it, so they go side by side.
+            var analyzing = Task.Run(() => AnalyzeStage.Analyze(compiled.Homework.Compilation, SandboxPolicy.For(manifest), manifest.BannedApis, cancellationToken: token), token);
+            var changes = BindingChanges(trusted, compiled, manifest.Project, token);
+            return new Checked(analyzing.GetAwaiter().GetResult(), changes);
+        }, timeout - compiling, cancellationToken);
+        if (check is null)
+            return Scored([], NoFindings, annotations, $"compiling and checking your code took longer than {RunLimits.Seconds(timeout)} s, so it was stopped. " +
+                "The check reads every type your code makes; generic calls nested in each other can make one exponentially large.");
+        var (analysis, changes) = check;
         if (changes.Count > 0)
         {
             var pointed = changes.Where(c => c.Actual.Target.Declaration is { } d && studentFiles.Contains(d.File))
@@ -177,7 +188,7 @@ public static class GradePipeline
     /// signatures, constants and attributes) binds as it does against the starter, so neither side is read: a correct
     /// submission that keeps the starter's signatures, whatever private helpers it adds, costs no binding of the tests.
     /// </summary>
-    static IReadOnlyList<BindingChange> BindingChanges(IReadOnlyList<TrustedSuite> trusted, CompileResult compiled, string homeworkName)
+    static IReadOnlyList<BindingChange> BindingChanges(IReadOnlyList<TrustedSuite> trusted, CompileResult compiled, string homeworkName, CancellationToken cancellationToken)
     {
         var declarations = new HomeworkDeclarations(compiled.Homework.Compilation);
         var changes = new List<BindingChange>();
@@ -186,37 +197,18 @@ public static class GradePipeline
             if (compiled.TestView is not null && compiled.TestView == expected.StarterView && actual.UnisolatedErrors.Count == 0) continue;
             // Each side binds every line of the tests: the starter's (read once per process) beside the submission's.
             var starter = Task.Run(() => expected.Bindings);
-            var submission = TestBindings.Read(actual.Unisolated, TestBindings.HomeworkIn(actual.Unisolated, homeworkName), declarations.Of);
+            var submission = TestBindings.Read(actual.Unisolated, TestBindings.HomeworkIn(actual.Unisolated, homeworkName), declarations.Of, cancellationToken);
             changes.AddRange(BindingCheck.Compare(starter.GetAwaiter().GetResult(), submission, new IsolatedCode(actual.UnisolatedErrors).Contains));
         }
         return changes;
     }
 
-    /// <summary>How long past its deadline a compile may go on before the grade stops waiting for it.</summary>
-    static readonly TimeSpan CompileGrace = TimeSpan.FromSeconds(10);
+    /// <summary>What the analyze stage found, and where the tests bind differently against the submission than against the starter.</summary>
+    sealed record Checked(AnalysisResult Analysis, IReadOnlyList<BindingChange> Changes);
 
-    /// <summary>
-    /// Null when compiling took longer than <paramref name="timeout"/>. Roslyn stops at its cancellation token only between
-    /// steps; a step it never leaves (the lambda bombs <see cref="LambdaNesting"/> refuses are the one known case) is
-    /// abandoned after a grace period, so the grade still ends: the compile's thread goes on until it finishes or the
-    /// process exits.
-    /// </summary>
+    /// <summary>Null when compiling took longer than <paramref name="limit"/> (see <see cref="Deadline"/>).</summary>
     static CompileResult? Compile(AssemblySources homework, IReadOnlyList<(AssemblySources Sources, string GoldenDirectory)> suites,
-        IReadOnlyList<GivenLibrary> given, WorkerLocation worker, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        var compiling = Task.Factory.StartNew(
-            () => CompileStage.Compile(new CompileRequest(homework, [.. suites.Select(s => s.Sources)], worker.LibraryAssemblies, given), deadline.Token),
-            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        compiling.ContinueWith(_ => deadline.Dispose(), TaskScheduler.Default);
-        try
-        {
-            return compiling.Wait(timeout + CompileGrace, cancellationToken) ? compiling.Result : null;
-        }
-        catch (AggregateException e) when (e.InnerException is OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            return null;
-        }
-    }
+        IReadOnlyList<GivenLibrary> given, WorkerLocation worker, TimeSpan limit, CancellationToken cancellationToken) =>
+        Deadline.Run(token => CompileStage.Compile(new CompileRequest(homework, [.. suites.Select(s => s.Sources)], worker.LibraryAssemblies, given), token),
+            limit, cancellationToken);
 }
