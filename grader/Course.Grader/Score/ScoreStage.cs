@@ -53,11 +53,29 @@ public static class ScoreStage
             : input.Refusal is not null || refusal is not null ? GradeStatus.Rejected
             : GradeStatus.Graded;
         double score = Round(tests.Sum(t => t.Score)), max = Round(tests.Sum(t => t.MaxScore));
+        var annotations = Annotated(input.Annotations);
+        var summary = Summarise(status, score, max, tests, violations, input.CompileFailure ?? input.Refusal, noneRan: input.Results.Count == 0);
+        if (annotations.Count < input.Annotations.Count)
+            summary += $" Only {annotations.Count} of the {input.Annotations.Count:N0} places found are annotated, failures first.";
         return new GradeReport(
-            GradeReport.CurrentSchemaVersion, manifest.Id, manifest.Title, status, score, max,
-            Summarise(status, score, max, tests, violations, input.CompileFailure ?? input.Refusal, noneRan: input.Results.Count == 0),
-            tests, input.Annotations, input.Provenance, input.GradedAt);
+            GradeReport.CurrentSchemaVersion, manifest.Id, manifest.Title, status, score, max, summary, tests, annotations, input.Provenance, input.GradedAt);
     }
+
+    /// <summary>
+    /// The most annotations a report holds: what one GitHub check-run request takes, and more than anyone reads. A
+    /// submission's text decides how many places are found (a line of a banned call, a stub or a compile error each), so
+    /// without a bound one student could make a report of megabytes and a publish of thousands of API requests.
+    /// </summary>
+    public const int MaxAnnotations = 50;
+
+    /// <summary>At most <see cref="MaxAnnotations"/>: failures before warnings before notices, each in the order found.</summary>
+    static IReadOnlyList<Annotation> Annotated(IReadOnlyList<Annotation> found) =>
+        found.Count <= MaxAnnotations ? found
+        : [.. found.Select((annotation, i) => (annotation, i))
+            .OrderByDescending(a => a.annotation.Level).ThenBy(a => a.i)
+            .Take(MaxAnnotations)
+            .OrderBy(a => a.i)
+            .Select(a => a.annotation)];
 
     /// <summary>The points a test is worth: its share of the manifest's or the attribute's points.</summary>
     public static double PointsOf(TestCaseSpec test, AssignmentManifest manifest)

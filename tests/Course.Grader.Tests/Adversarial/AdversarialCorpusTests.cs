@@ -332,6 +332,32 @@ public class AdversarialCorpusTests
             "tests that never call the table still pass");
     }
 
+    // --- Floods the report: every place found is an annotation, and every annotation goes to the gradebook and GitHub. ---
+
+    /// <summary>
+    /// A banned call on each of 2,000 lines. Before the limit every one was an annotation: 20,000 such lines made a
+    /// report of 6.9 MB and would have taken 400 check-run requests to publish.
+    /// </summary>
+    [Test]
+    public async Task Given_a_banned_call_on_thousands_of_lines_When_graded_Then_the_report_annotates_the_first_50_and_says_how_many_it_left_out()
+    {
+        var calls = string.Concat(Enumerable.Repeat("        _ = System.Console.ReadLine();\n", 2000));
+        var (report, file, folder) = await Attack("hw3-attention", $$"""
+            public static class Flood
+            {
+                public static void Go()
+                {
+            {{calls}}    }
+            }
+            """);
+
+        Assert.That(report.Status, Is.EqualTo(GradeStatus.Rejected));
+        var first = LineOf(folder, file, "public static void Go()") + 2;
+        Assert.That(report.Annotations.Select(a => a.Line), Is.EqualTo(Enumerable.Range(first, Course.Grader.Score.ScoreStage.MaxAnnotations)));
+        Assert.That(report.Summary, Does.Contain("it uses System.Console.ReadLine() at").And.Contain("(and 1,999 more place(s))")
+            .And.EndWith("Only 50 of the 2,000 places found are annotated, failures first."));
+    }
+
     // --- Makes the compiler work forever: refused before compiling, or stopped at the compile time limit. ---
 
     [Test]
