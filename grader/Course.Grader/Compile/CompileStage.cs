@@ -71,32 +71,54 @@ public static class CompileStage
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
-    /// <summary>At most <see cref="Capacity"/> compiled suites, each compiled once however many callers ask at the same time; a compile that throws is not kept.</summary>
+    /// <summary>
+    /// At most <see cref="Capacity"/> compiled suites, each compiled once however many callers ask at the same time; a
+    /// compile that throws is not kept. Past the capacity the suite used least recently goes, so the one most students of
+    /// a batch share (the starter's view) stays while those of changed signatures come and go.
+    /// </summary>
     sealed class SuiteCache
     {
         const int Capacity = 32;
-        readonly ConcurrentDictionary<string, Lazy<AssemblyCompileResult>> entries = new(StringComparer.Ordinal);
+        readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
+        long uses;
+
+        sealed class Entry(Func<AssemblyCompileResult> compile)
+        {
+            public readonly Lazy<AssemblyCompileResult> Compiled = new(compile);
+            public long LastUse;
+        }
 
         public AssemblyCompileResult Get(string? key, Func<AssemblyCompileResult> compile, CancellationToken cancellationToken)
         {
             if (key is null) return compile();
-            if (entries.Count >= Capacity) entries.Clear();
-            var entry = entries.GetOrAdd(key, _ => new Lazy<AssemblyCompileResult>(compile));
+            var entry = entries.GetOrAdd(key, _ => new Entry(compile));
+            Volatile.Write(ref entry.LastUse, Interlocked.Increment(ref uses));
+            while (entries.Count > Capacity && LeastRecentlyUsedBut(entry) is { } oldest)
+                entries.TryRemove(oldest);
             try
             {
-                return entry.Value;
+                return entry.Compiled.Value;
             }
             catch (Exception) when (!cancellationToken.IsCancellationRequested)
             {
                 // Another caller's compile was cancelled (or failed): forget it and compile for this one.
-                entries.TryRemove(new KeyValuePair<string, Lazy<AssemblyCompileResult>>(key, entry));
+                entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
                 return compile();
             }
             catch
             {
-                entries.TryRemove(new KeyValuePair<string, Lazy<AssemblyCompileResult>>(key, entry));
+                entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
                 throw;
             }
+        }
+
+        KeyValuePair<string, Entry>? LeastRecentlyUsedBut(Entry kept)
+        {
+            KeyValuePair<string, Entry>? oldest = null;
+            foreach (var candidate in entries)
+                if (candidate.Value != kept && (oldest is not { } o || Volatile.Read(ref candidate.Value.LastUse) < Volatile.Read(ref o.Value.LastUse)))
+                    oldest = candidate;
+            return oldest;
         }
     }
 

@@ -86,6 +86,22 @@ public class CompileStageTests
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1)));
     }
     [Test]
+    public void Given_more_signatures_than_the_cache_holds_When_one_keeps_being_used_Then_its_suite_is_never_compiled_again()
+    {
+        // A batch: most students keep the starter's signatures, some change them. Before, a full cache was cleared whole,
+        // and the suite the most students share was compiled again with the next.
+        var tests = GoodTests.Replace("ArithmeticTests", $"ArithmeticTests{Guid.NewGuid():N}", StringComparison.Ordinal);
+        var shared = TinyHomework.Compile(GoodHomework, tests).TestSuites[0];
+
+        for (var i = 0; i < 34; i++)
+        {
+            var changed = TinyHomework.Compile(GoodHomework.Replace("=> a + b;", $"=> a + b; public static int Extra{i}() => {i};", StringComparison.Ordinal), tests);
+            Assert.That(changed.TestSuites[0], Is.Not.SameAs(shared), "a changed signature compiles the suite anew");
+            Assert.That(TinyHomework.Compile(GoodHomework, tests).TestSuites[0], Is.SameAs(shared), $"the shared suite is still cached after {i + 1} others");
+        }
+    }
+
+    [Test]
     public void Given_two_homeworks_with_the_same_signatures_When_compiled_Then_the_test_suite_is_compiled_once_and_a_new_signature_compiles_it_again()
     {
         // Unique tests text, so that no other test of this run has filled the cache with this suite.
