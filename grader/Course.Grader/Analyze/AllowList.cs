@@ -51,9 +51,12 @@ public sealed class AllowList
         return verdict;
     }
 
+    /// <summary>How deep the check reads into type arguments and signatures; what lies deeper is refused, not assumed allowed.</summary>
+    const int MaxDepth = 16;
+
     string? Judge(ISymbol symbol, IAssemblySymbol homework, int depth)
     {
-        if (depth > 16) return null;
+        if (depth > MaxDepth) return $"types nested more than {MaxDepth} deep are not allowed in homework code: the grader does not read that far.";
         switch (symbol)
         {
             case INamespaceSymbol or ITypeParameterSymbol or ILocalSymbol or IParameterSymbol or IRangeVariableSymbol

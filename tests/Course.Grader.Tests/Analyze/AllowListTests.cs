@@ -132,6 +132,19 @@ public class AllowListTests
         Assert.That(analysis!.Violations.Select(v => v.Api), Has.Some.StartsWith(api), () => Violations(analysis));
     }
 
+    [Test]
+    public void Given_a_type_nested_deeper_than_the_check_reads_When_analyzed_Then_it_is_refused_not_assumed_allowed()
+    {
+        // List<List<...<int>>>, 17 deep, made by inference: before, whatever sat below 16 levels was taken as allowed.
+        var nested = string.Concat(Enumerable.Repeat("L(", 17)) + "0" + new string(')', 17);
+
+        var (compiled, analysis) = Check($"return {nested};", "static List<T> L<T>(T t) => [t];");
+
+        Assert.That(compiled.Homework.Success, Is.True, () => string.Join("\n", compiled.Homework.Errors));
+        Assert.That(analysis!.Violations.Select(v => v.Message), Has.Some.EndsWith("types nested more than 16 deep are not allowed in homework code: the grader does not read that far."),
+            () => Violations(analysis));
+    }
+
     [TestCase("unsafe { int* p = null; return (long)p; }")]
     [TestCase("unsafe { delegate*<int> p = null; return null; }")]
     [TestCase("var r = __makeref(o); return __reftype(r);")]
