@@ -1,3 +1,4 @@
+using Course.Grader.Analyze;
 using Microsoft.CodeAnalysis;
 
 namespace Course.Grader.Binding;
@@ -30,6 +31,10 @@ public sealed record BoundSymbol(string Key, string Display, bool InHomework, So
         if (symbol is null || symbol is IErrorTypeSymbol || symbol.Kind == SymbolKind.ErrorType) return null;
         // An extension method reads as the static method it is: Enumerable.Sum(IEnumerable<int>), not IEnumerable<int>.Sum().
         if (symbol is IMethodSymbol { ReducedFrom: not null } reduced) symbol = reduced.GetConstructedReducedFrom() ?? symbol;
+        // Only a homework's generic members, inferred in the tests, can build a type this large (the starter's never do), so it
+        // is the homework's, and its key differs from whatever the starter bound there; it is not written out (TypeSize).
+        if (TypeSize.Exceeds(symbol))
+            return new BoundSymbol($"{symbol.Kind}|too large|{TypeSize.Shown(symbol)}", TypeSize.Shown(symbol), true, declarationOf?.Invoke(symbol.OriginalDefinition));
         if (symbol is ITypeSymbol type && ContainsError(type)) return null;
         var assembly = symbol is INamespaceSymbol ? "" : symbol.ContainingAssembly?.Identity.Name ?? "";
         var inHomework = DeclaredIn(symbol, homework);

@@ -11,7 +11,8 @@ public enum CompileSeverity
 /// <summary>A compiler message on a file as the student names it, with 1-based line and column; File is null when it belongs to no file.</summary>
 public sealed record CompileDiagnostic(string? File, int Line, int Column, CompileSeverity Severity, string Id, string Message)
 {
-    public static CompileDiagnostic From(Diagnostic diagnostic)
+    /// <param name="compilation">The compilation <paramref name="diagnostic"/> comes from (see <see cref="CompilerMessage"/>).</param>
+    public static CompileDiagnostic From(Diagnostic diagnostic, Compilation compilation)
     {
         var span = diagnostic.Location.IsInSource ? diagnostic.Location.GetMappedLineSpan() : default;
         return new CompileDiagnostic(
@@ -20,7 +21,7 @@ public sealed record CompileDiagnostic(string? File, int Line, int Column, Compi
             diagnostic.Location.IsInSource ? span.StartLinePosition.Character + 1 : 0,
             diagnostic.Severity == DiagnosticSeverity.Error ? CompileSeverity.Error : CompileSeverity.Warning,
             diagnostic.Id,
-            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+            CompilerMessage.Of(diagnostic, compilation));
     }
 
     /// <summary>The usual compiler form: <c>File(line,col): error CS0103: message</c>.</summary>

@@ -142,7 +142,7 @@ public static class CompileStage
         if (LambdaNesting.Check(trees, () => references) is { } tooDeep)
             return new AssemblyCompileResult(sources.AssemblyName, null, [tooDeep], [], compilation, compilation, []);
         var (assembly, diagnostics) = Emit(compilation, cancellationToken);
-        return new AssemblyCompileResult(sources.AssemblyName, assembly, Reported(diagnostics, warnings: true), [], compilation, compilation,
+        return new AssemblyCompileResult(sources.AssemblyName, assembly, Reported(diagnostics, compilation, warnings: true), [], compilation, compilation,
             [.. diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Location)]);
     }
 
@@ -157,9 +157,9 @@ public static class CompileStage
             var (assembly, diagnostics) = Emit(compilation, cancellationToken);
             var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
             original ??= (compilation, errors.Select(e => e.Location).ToList());
-            var isolated = assembly is null && round < MaxIsolationRounds ? TestCodeIsolation.Isolate(trees, errors, log) : null;
+            var isolated = assembly is null && round < MaxIsolationRounds ? TestCodeIsolation.Isolate(trees, errors, compilation, log) : null;
             if (isolated is null)
-                return new AssemblyCompileResult(sources.AssemblyName, assembly, Reported(diagnostics, warnings: false), log.Members, compilation,
+                return new AssemblyCompileResult(sources.AssemblyName, assembly, Reported(diagnostics, compilation, warnings: false), log.Members, compilation,
                     original.Value.Compilation, original.Value.Errors);
             trees = isolated;
         }
@@ -182,10 +182,10 @@ public static class CompileStage
     }
 
     /// <summary>Errors, and warnings when asked (the student's, not the test authors'), in file and line order.</summary>
-    static List<CompileDiagnostic> Reported(IEnumerable<Diagnostic> diagnostics, bool warnings) =>
+    static List<CompileDiagnostic> Reported(IEnumerable<Diagnostic> diagnostics, Compilation compilation, bool warnings) =>
         diagnostics
             .Where(d => !d.IsSuppressed && (d.Severity == DiagnosticSeverity.Error || (warnings && d.Severity == DiagnosticSeverity.Warning)))
-            .Select(CompileDiagnostic.From)
+            .Select(d => CompileDiagnostic.From(d, compilation))
             .OrderBy(d => d.File ?? "", StringComparer.Ordinal).ThenBy(d => d.Line).ThenBy(d => d.Column)
             .ToList();
 }

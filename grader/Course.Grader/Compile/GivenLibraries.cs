@@ -116,7 +116,7 @@ public static class GivenLibraries
             manifestResources: library.Resources.Select(r => new ResourceDescription(r.LogicalName, () => new MemoryStream(r.Content, writable: false), isPublic: true)));
         if (!result.Success)
             throw new InvalidOperationException($"the given library {name} does not compile: " +
-                string.Join("; ", result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(3).Select(CompileDiagnostic.From)));
+                string.Join("; ", result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(3).Select(d => CompileDiagnostic.From(d, compilation))));
         return new GivenLibrary(name, new CompiledAssembly(name, image.ToArray(), symbols.ToArray()), library.ContentHash);
     }
 

@@ -23,9 +23,9 @@ sealed class IsolationLog
     }
 
     /// <summary>The compiler's message for the student, or the cause of the removed member it stems from.</summary>
-    public string Explain(Diagnostic error)
+    public string Explain(CompileDiagnostic error)
     {
-        var message = CompileDiagnostic.From(error).ToString();
+        var message = error.ToString();
         var removed = members.Values.FirstOrDefault(m =>
             m.Kind == IsolationKind.Removed && message.Contains($"'{m.Member.Split('.')[^1]}'", StringComparison.Ordinal));
         return removed is null ? message : $"it uses {removed.Member}, which was removed: {removed.Cause}";

@@ -20,18 +20,20 @@ static class TestCodeIsolation
         "    public static T Fail<T>(string message) => throw new global::NUnit.Framework.AssertionException(message);\n}\n";
 
     /// <summary>The trees with every error cut off, or null when an error sits where nothing can be cut (an assembly attribute, a namespace).</summary>
-    public static IReadOnlyList<SyntaxTree>? Isolate(IReadOnlyList<SyntaxTree> trees, IEnumerable<Diagnostic> errors, IsolationLog log)
+    /// <param name="compilation">The compilation of <paramref name="trees"/> that reported <paramref name="errors"/>.</param>
+    public static IReadOnlyList<SyntaxTree>? Isolate(IReadOnlyList<SyntaxTree> trees, IEnumerable<Diagnostic> errors, Compilation compilation, IsolationLog log)
     {
         var cuts = new Dictionary<SyntaxNode, SyntaxNode?>();
         foreach (var error in errors)
         {
             if (error.Location.SourceTree is not { } tree || !trees.Contains(tree) || tree.FilePath == HelperPath) return null;
             var node = tree.GetRoot().FindNode(error.Location.SourceSpan, getInnermostNodeForTie: true);
-            var cut = Cut(node, log.Explain(error));
+            var cause = CompileDiagnostic.From(error, compilation);
+            var cut = Cut(node, log.Explain(cause));
             if (cut is null) return null;
             var (target, replacement, member) = cut.Value;
             if (!cuts.TryGetValue(target, out _) || replacement is null) cuts[target] = replacement;
-            log.Record(member, replacement is null ? IsolationKind.Removed : IsolationKind.FailsWhenRun, CompileDiagnostic.From(error));
+            log.Record(member, replacement is null ? IsolationKind.Removed : IsolationKind.FailsWhenRun, cause);
         }
         var rewritten = trees
             .Select(tree => cuts.Keys.Any(node => node.SyntaxTree == tree)

@@ -54,7 +54,7 @@ public static class TrustedTests
         // Only declarations are checked here, which costs nothing: that every test body compiles against the starter is what
         // `course validate` proves (the starter and the reference are graded through the full compile), and CI runs it.
         var problems = compiled.Prepend(homework)
-            .SelectMany(c => c.GetDeclarationDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => $"{c.AssemblyName}: {CompileDiagnostic.From(d)}"))
+            .SelectMany(c => c.GetDeclarationDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => $"{c.AssemblyName}: {CompileDiagnostic.From(d, c)}"))
             .ToList();
         if (problems.Count > 0)
             throw new InvalidOperationException($"the tests of {suites.Manifest.Id} do not compile against its starter: {string.Join("; ", problems.Take(3))}");

@@ -99,6 +99,36 @@ public class BindingCheckTests
     }
 
     [Test]
+    public void Given_a_generic_member_that_the_tests_nest_into_a_type_of_thousands_of_parts_When_compared_Then_the_change_is_named_without_writing_it_out()
+    {
+        // The tests nest Wrap 4 deep; made generic and returning a Func of 17 T's, its type in the tests has 17^4 parts.
+        const string tests = """
+            using NUnit.Framework;
+            namespace Tiny.Homework.Tests;
+            public class WrapTests
+            {
+                [Test]
+                public void Wraps() => Assert.That(Tiny.Homework.Model.Wrap(Tiny.Homework.Model.Wrap(Tiny.Homework.Model.Wrap(Tiny.Homework.Model.Wrap(2)))), Is.Not.Null);
+            }
+            """;
+        IReadOnlyList<TestBinding> Bindings(string homework)
+        {
+            var compiled = TinyHomework.Compile($"namespace Tiny.Homework;\npublic static class Model\n{{\n    {homework}\n}}", tests);
+            Assert.That(compiled.Success, Is.True, string.Join("\n", compiled.Homework.Errors.Concat(compiled.TestSuites.SelectMany(s => s.Errors))));
+            var suite = compiled.TestSuites.Single().Unisolated;
+            return TestBindings.Read(suite, TestBindings.HomeworkIn(suite, TinyHomework.HomeworkName), new HomeworkDeclarations(compiled.Homework.Compilation).Of);
+        }
+
+        var changes = BindingCheck.Compare(
+            Bindings("public static object Wrap(object x) => x;"),
+            Bindings("public static System.Func<T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T>? Wrap<T>(T x) => null;"));
+
+        Assert.That(changes, Is.Not.Empty);
+        Assert.That(changes.Select(c => c.Describe()), Has.Some.EqualTo("your System.Func<...> takes the place of object in the tests"));
+        Assert.That(changes.Max(c => c.Describe().Length), Is.LessThan(1000), "no type written out");
+    }
+
+    [Test]
     public void Given_a_homework_type_named_Assert_When_compared_Then_it_takes_the_place_of_NUnits_Assert()
     {
         var changes = Changes(Submission("""
