@@ -296,6 +296,20 @@ public class AllowListTests
     }
 
     /// <summary>TorchSharp as a homework compilation references it, and that homework's own assembly.</summary>
+    [Test]
+    public void Given_every_public_TorchSharp_member_When_sized_Then_each_is_far_within_the_type_size_limit()
+    {
+        // TypeSize refuses what is built from more than 256 types; no TorchSharp signature may come near, or honest code that
+        // calls it would be refused.
+        var (torch, _) = TorchSharpAndHomework();
+        var largest = PublicMembers(torch.GlobalNamespace).Where(m => m is not Microsoft.CodeAnalysis.INamedTypeSymbol)
+            .Select(m => (Member: m.ToDisplayString(), Parts: Enumerable.Range(1, TypeSize.Max).Append(int.MaxValue).First(limit => limit == int.MaxValue || !TypeSize.Exceeds(m, limit))))
+            .MaxBy(m => m.Parts);
+
+        TestContext.Out.WriteLine($"largest: {largest.Member}, {largest.Parts} parts");
+        Assert.That(largest.Parts, Is.LessThanOrEqualTo(TypeSize.Max / 4), largest.Member);
+    }
+
     static (Microsoft.CodeAnalysis.IAssemblySymbol TorchSharp, Microsoft.CodeAnalysis.IAssemblySymbol Homework) TorchSharpAndHomework()
     {
         var compilation = Check("return null;").Compiled.Homework.Compilation;
