@@ -18,9 +18,10 @@ public static class TypeSize
     /// </summary>
     public const int Max = 256;
 
-    public const string Message =
-        "This type is built from more than 256 types (generic calls nested in each other multiply their type arguments), " +
-        "too large to check; give the values a smaller type.";
+    /// <summary>What is wrong with such a type, for messages: "built from more than 256 types (...)".</summary>
+    public const string TooLarge = "built from more than 256 types (generic calls nested in each other multiply their type arguments)";
+
+    public const string Message = $"This type is {TooLarge}, too large to check; give the values a smaller type.";
 
     /// <summary>
     /// The symbol by its names alone, without the type arguments, tuple elements and parameters that can make it large:

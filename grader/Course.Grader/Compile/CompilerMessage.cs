@@ -16,9 +16,7 @@ namespace Course.Grader.Compile;
 /// </summary>
 public static class CompilerMessage
 {
-    public const string TooLarge =
-        "this involves a type built from more than 256 types (generic calls nested in each other multiply their type arguments), " +
-        "too large to write out; give the values a smaller type.";
+    public const string TooLarge = $"this involves a type {TypeSize.TooLarge}, too large to write out; give the values a smaller type.";
 
     public static string Of(Diagnostic diagnostic, Compilation compilation) =>
         NamesATypeTooLarge(diagnostic, compilation) ? TooLarge : diagnostic.GetMessage(CultureInfo.InvariantCulture);
