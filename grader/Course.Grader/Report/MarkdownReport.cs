@@ -93,7 +93,12 @@ public static class MarkdownReport
         return text[..chars];
     }
 
-    /// <summary>Escapes text for a Markdown table cell or line.</summary>
+    /// <summary>
+    /// Escapes text for a Markdown table cell or line. A zero-width space after each <c>@</c> and <c>#</c> keeps text a
+    /// student's code chose (a failure message, a returned string) from mentioning a GitHub user or team, whom the
+    /// feedback comment would notify in the course account's name, or from cross-referencing an issue of another repository.
+    /// </summary>
     public static string Escape(string text) =>
-        text.Replace("\\", "\\\\").Replace("|", "\\|").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\r", "").Replace("\n", " ");
+        text.Replace("\\", "\\\\").Replace("|", "\\|").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\r", "").Replace("\n", " ")
+            .Replace("#", "#&#8203;").Replace("@", "@&#8203;");
 }

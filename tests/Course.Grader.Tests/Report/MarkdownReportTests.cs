@@ -76,6 +76,19 @@ public class MarkdownReportTests
     }
 
     [Test]
+    public void Given_a_mention_or_an_issue_reference_in_a_message_Then_it_is_shown_but_neither_notifies_nor_links()
+    {
+        // A tokenizer that returns "@instructor see org/repo#1": the test's failure message quotes it, and the feedback
+        // comment would have mentioned @instructor (a notification in the course account's name) and cross-referenced the issue.
+        var report = Graded(Failed(Test("Decode_RoundTrips", 1), "Expected: \"abc\" But was: \"@instructor see org/repo#1\""));
+
+        var row = MarkdownReport.Write(new ReportView(report, RevealHidden: false)).Split('\n').Single(l => l.StartsWith("| ❌", StringComparison.Ordinal));
+
+        Assert.That(row, Does.Contain("@&#8203;instructor see org/repo#&#8203;1"));
+        Assert.That(row, Does.Not.Match("@[A-Za-z0-9]"), "no @ directly before a name");
+    }
+
+    [Test]
     public void Given_hidden_tests_Then_only_their_count_is_shown_unless_revealed()
     {
         var report = RepresentativeReport.Graded();
