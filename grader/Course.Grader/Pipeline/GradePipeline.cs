@@ -140,7 +140,7 @@ public static class GradePipeline
         if (escapes.Count > 0)
         {
             var first = escapes[0];
-            var more = escapes.Count > 1 ? $" (and {escapes.Count - 1:N0} more place(s))" : "";
+            var more = escapes.Count > 1 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (and {escapes.Count - 1:N0} more place(s))") : "";
             return Scored([], NoFindings, annotations,
                 refusal: $"it uses {first.Api} at {first.File}:{first.Line}, which homework code may not. {first.Message}{more}");
         }

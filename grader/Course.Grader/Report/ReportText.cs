@@ -9,14 +9,35 @@ namespace Course.Grader.Report;
 /// text read differently from what it says (U+202A–U+202E, U+2066–U+2069), and lone surrogates become U+FFFD.
 /// A <see cref="Line"/> (names, titles) also loses its line breaks; a <see cref="Block"/> (messages, output, the summary)
 /// keeps <c>\n</c> and <c>\t</c>. Every format is written from a report cleaned once by <see cref="Clean(GradeReport)"/>.
+/// Both are also cut to a length (<see cref="MaxLineChars"/>, <see cref="MaxBlockChars"/>): a message the grader writes can
+/// quote what a student wrote, such as a type's name in a refusal, which every test's "Not run" message then repeats.
 /// </summary>
 public static class ReportText
 {
+    /// <summary>The longest <see cref="Line"/>: a name, a title.</summary>
+    public const int MaxLineChars = 1024;
+
+    /// <summary>The longest <see cref="Block"/>: above the 8 KB a test's own message is cut to in the worker, so that cut shows as it was made.</summary>
+    public const int MaxBlockChars = 16 * 1024;
+
     /// <summary>One line: line breaks and tabs become spaces, every other control character goes.</summary>
-    public static string Line(string? text) => Clean(text, multiLine: false);
+    public static string Line(string? text) => Cut(Clean(text, multiLine: false), MaxLineChars);
 
     /// <summary>Lines: <c>\r\n</c>, a lone <c>\r</c>, U+2028 and U+2029 become <c>\n</c>; <c>\n</c> and <c>\t</c> stay; every other control character goes.</summary>
-    public static string Block(string? text) => Clean(text, multiLine: true);
+    public static string Block(string? text) => Cut(Clean(text, multiLine: true), MaxBlockChars);
+
+    /// <summary>
+    /// At most <paramref name="maxChars"/> characters, the cut said at the end, never splitting a surrogate pair; the same
+    /// text cut twice is cut once.
+    /// </summary>
+    static string Cut(string text, int maxChars)
+    {
+        if (text.Length <= maxChars) return text;
+        var note = string.Create(System.Globalization.CultureInfo.InvariantCulture, $" … [cut: {text.Length:N0} characters in all]");
+        var keep = maxChars - note.Length;
+        if (char.IsHighSurrogate(text[keep - 1])) keep--;
+        return text[..keep] + note;
+    }
 
     /// <summary>The report with every text field that can carry a student's text made a <see cref="Line"/> or a <see cref="Block"/>.</summary>
     public static GradeReport Clean(GradeReport report) => report with

@@ -56,7 +56,8 @@ public static class ScoreStage
         var annotations = Annotated(input.Annotations);
         var summary = Summarise(status, score, max, tests, violations, input.CompileFailure ?? input.Refusal, noneRan: input.Results.Count == 0);
         if (annotations.Count < input.Annotations.Count)
-            summary += $" Only {annotations.Count} of the {input.Annotations.Count:N0} places found are annotated, failures first.";
+            summary += string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $" Only {annotations.Count} of the {input.Annotations.Count:N0} places found are annotated, failures first.");
         return new GradeReport(
             GradeReport.CurrentSchemaVersion, manifest.Id, manifest.Title, status, score, max, summary, tests, annotations, input.Provenance, input.GradedAt);
     }

@@ -358,6 +358,34 @@ public class AdversarialCorpusTests
             .And.EndWith("Only 50 of the 2,000 places found are annotated, failures first."));
     }
 
+    /// <summary>
+    /// A refused type that names itself at length: 16 levels of a generic type whose 9 other arguments are a class with a
+    /// 500-character name, a file type at the bottom. The refusal's message quotes the type at every level, and each test's
+    /// "Not run" repeats it: 73 KB of code made a report of 25 MB, its summary and each of its 32 test messages 635,000
+    /// characters long.
+    /// </summary>
+    [Test]
+    public async Task Given_a_refused_type_with_a_name_hundreds_of_kilobytes_long_When_graded_Then_every_text_of_the_report_is_cut_to_its_limit()
+    {
+        var name = "L" + new string('a', 499);
+        var type = "System.IO.FileInfo";
+        for (var level = 0; level < 16; level++) type = $"W<{string.Join(", ", Enumerable.Repeat(name, 9))}, {type}>";
+        var (report, _, _) = await Attack("hw3-attention", $$"""
+            public sealed class {{name}} { }
+            public sealed class W<T0, T1, T2, T3, T4, T5, T6, T7, T8, T9> { }
+            public static class Deep
+            {
+                public static object? Go() => default({{type}});
+            }
+            """);
+
+        Assert.That(report.Status, Is.EqualTo(GradeStatus.Rejected));
+        Assert.That(report.Summary, Has.Length.EqualTo(Course.Grader.Report.ReportText.MaxBlockChars).And.Contain("The submission was refused, so no test ran: it uses Hw3.Attention.W<"));
+        Assert.That(report.Tests.Select(t => t.Message.Length).Append(report.Annotations.Max(a => a.Message.Length)),
+            Has.All.LessThanOrEqualTo(Course.Grader.Report.ReportText.MaxBlockChars));
+        Assert.That(report.Annotations.Select(a => a.Title.Length), Has.All.LessThanOrEqualTo(Course.Grader.Report.ReportText.MaxLineChars));
+    }
+
     // --- Makes the compiler work forever: refused before compiling, or stopped at the compile time limit. ---
 
     [Test]

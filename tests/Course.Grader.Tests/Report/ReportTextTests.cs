@@ -48,6 +48,31 @@ public class ReportTextTests
     }
 
     [Test]
+    public void Given_text_past_the_limits_When_cleaned_Then_it_is_cut_to_them_saying_so_and_a_second_cleaning_changes_nothing()
+    {
+        var block = ReportText.Block(new string('b', 100_000));
+        var line = ReportText.Line(new string('l', 5_000));
+
+        Assert.That(block, Has.Length.EqualTo(ReportText.MaxBlockChars).And.EndWith(" … [cut: 100,000 characters in all]"));
+        Assert.That(line, Has.Length.EqualTo(ReportText.MaxLineChars).And.EndWith(" … [cut: 5,000 characters in all]"));
+        Assert.That((ReportText.Block(block), ReportText.Line(line)), Is.EqualTo((block, line)));
+        Assert.That(ReportText.Block(new string('b', ReportText.MaxBlockChars)), Has.Length.EqualTo(ReportText.MaxBlockChars).And.Not.Contain("cut"));
+    }
+
+    [Test]
+    public void Given_a_surrogate_pair_where_the_cut_falls_When_cut_Then_the_pair_is_not_split()
+    {
+        // The pair starts at the last index the cut would keep.
+        var note = " … [cut: 2,000 characters in all]";
+        var text = new string('x', ReportText.MaxLineChars - note.Length - 1) + "😀" + new string('y', 2_000 - ReportText.MaxLineChars + note.Length - 1);
+
+        var line = ReportText.Line(text);
+
+        Assert.That(text, Has.Length.EqualTo(2_000));
+        Assert.That(line, Is.EqualTo(new string('x', ReportText.MaxLineChars - note.Length - 1) + note));
+    }
+
+    [Test]
     public void Given_clean_text_When_cleaned_Then_it_is_returned_as_is()
     {
         const string text = "AttentionTests.Scores_AreDotProductsDividedBySqrtDHead: Expected 1 ± 1e-6, café → ok";
