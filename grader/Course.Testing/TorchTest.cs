@@ -7,7 +7,7 @@ namespace Course.Testing;
 
 /// <summary>
 /// Base class for numeric tests. Each test runs inside its own dispose scope, with a fixed global seed,
-/// float32 as the default dtype and TF32 off, and never in parallel: TorchSharp's dispose scopes are per
+/// float32 as the default dtype, TF32 off and autograd on, and never in parallel: TorchSharp's dispose scopes are per
 /// thread and its seeds per process.
 /// </summary>
 [NonParallelizable]
@@ -38,6 +38,10 @@ public sealed class TorchScopeAttribute : Attribute, ITestAction
         // order of CPU reductions.
         if (Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is null) set_num_threads(1);
         manual_seed(GlobalSeed);
+        // Autograd on, as every test starts: code under test that leaves a no_grad() undisposed fails its own test, not
+        // every later test of the run that needs a gradient. Not disposed, so it stays on; grad mode is per thread, so
+        // the finalizer's restore touches only its own thread.
+        if (!is_grad_enabled()) _ = set_grad_enabled(true);
         (scopes ??= new()).Push(NewDisposeScope());
     }
 

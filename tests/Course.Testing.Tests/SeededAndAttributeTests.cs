@@ -45,6 +45,32 @@ public class SeededInputTests : TorchTest
     }
 }
 
+public class TorchScopeGradModeTests : TorchTest
+{
+    [Test]
+    public void GivenCodeThatLeftAutogradOff_WhenTheNextTestStarts_ThenAutogradIsOnAgain()
+    {
+        var action = new TorchScopeAttribute();
+        var test = new TestMethod(new MethodWrapper(GetType(), nameof(GivenCodeThatLeftAutogradOff_WhenTheNextTestStarts_ThenAutogradIsOnAgain)));
+        // A student's function that forgot to dispose its no_grad(): before, every later test needing a gradient failed.
+        var leaked = no_grad();
+        Assert.That(is_grad_enabled(), Is.False);
+
+        action.BeforeTest(test);
+        var enabled = is_grad_enabled();
+        var x = ones(2, requires_grad: true);
+        var gradient = (x * 3).sum();
+        gradient.backward();
+        var flowed = x.grad is not null;
+        action.AfterTest(test);
+        leaked.Dispose();
+
+        Assert.That(enabled, Is.True);
+        Assert.That(flowed, Is.True, "a gradient flows in the next test");
+        Assert.That(is_grad_enabled(), Is.True, "and the test host is left with autograd on");
+    }
+}
+
 public class GradingAttributeTests
 {
     [Points(2.5), Visibility(Visibility.AfterDueDate)]
