@@ -250,6 +250,8 @@ public class WorkerPoolTests
     [Test]
     public async Task Given_a_run_that_leaves_autograd_off_Then_a_later_run_in_the_same_warm_worker_inherits_it_which_is_why_grades_never_share_one()
     {
+        // A plain fixture: TorchTest turns autograd back on before each test, but nothing resets every state a run can
+        // leave in its process (grad mode outside TorchTest is the one shown here).
         const string backprops = """
             using Course.Testing;
             using NUnit.Framework;
@@ -258,7 +260,7 @@ public class WorkerPoolTests
 
             namespace Tiny.Homework.Tests;
 
-            public class GradTests : TorchTest
+            public class GradTests
             {
                 [Test, Points(1)]
                 public void Backprop_Works()
