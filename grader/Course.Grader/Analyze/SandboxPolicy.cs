@@ -23,6 +23,8 @@ public static class SandboxPolicy
     const string Environment = "Homework code may not read the environment or the machine's settings; the tests give you everything you need.";
     const string TestsDefaults =
         "Homework code may not change the defaults the tests make their tensors with; give dtype: or device: where you make a tensor.";
+    const string TestsCulture =
+        "Homework code may not read or change the current culture, which the tests' own code formats and parses with; use CultureInfo.InvariantCulture.";
     const string TestsTensors =
         "Homework code may not reach the tests' tensors through the dispose scope that holds them; make a scope of your own with NewDisposeScope().";
 
@@ -131,6 +133,11 @@ public static class SandboxPolicy
         new("M:TorchSharp.torch.set_default_dtype", TestsDefaults),
         new("M:TorchSharp.torch.set_default_tensor_type", TestsDefaults),
         new("M:TorchSharp.torch.set_default_device", TestsDefaults),
+        // The culture the tests' own code formats and parses numbers and text with; CultureInfo.InvariantCulture stays.
+        new("P:System.Globalization.CultureInfo.CurrentCulture", TestsCulture),
+        new("P:System.Globalization.CultureInfo.CurrentUICulture", TestsCulture),
+        new("P:System.Globalization.CultureInfo.DefaultThreadCurrentCulture", TestsCulture),
+        new("P:System.Globalization.CultureInfo.DefaultThreadCurrentUICulture", TestsCulture),
         new("M:TorchSharp.torch.InitializeDeviceType", Native),
         new("M:TorchSharp.torch.TryInitializeDeviceType", Native),
         new("M:TorchSharp.torch.InitializeDevice", Native),

@@ -104,6 +104,11 @@ public class AllowListTests
     [TestCase("return DisposeScopeManager.Statistics.ThreadTotalLiveCount;", "TorchSharp.DisposeScopeManager.Statistics")]
     // The defaults the tests make their tensors with, and whose dtype picks a comparison's tolerance.
     [TestCase("torch.set_default_dtype(ScalarType.Float16); return null;", "TorchSharp.torch.set_default_dtype(TorchSharp.torch.ScalarType)")]
+    // The culture the tests' own code formats and parses numbers with: a decimal comma would change what "0.5" reads as.
+    [TestCase("var c = (System.Globalization.CultureInfo)System.Globalization.CultureInfo.InvariantCulture.Clone(); c.NumberFormat.NumberDecimalSeparator = \",\"; System.Globalization.CultureInfo.CurrentCulture = c; return null;", "System.Globalization.CultureInfo.CurrentCulture")]
+    [TestCase("System.Globalization.CultureInfo.DefaultThreadCurrentCulture = System.Globalization.CultureInfo.InvariantCulture; return null;", "System.Globalization.CultureInfo.DefaultThreadCurrentCulture")]
+    [TestCase("System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.InvariantCulture; return null;", "System.Globalization.CultureInfo.CurrentUICulture")]
+    [TestCase("System.Globalization.CultureInfo.DefaultThreadCurrentUICulture = null; return null;", "System.Globalization.CultureInfo.DefaultThreadCurrentUICulture")]
     [TestCase("torch.set_default_device(torch.META); return null;", "TorchSharp.torch.set_default_device(TorchSharp.torch.Device)")]
     [TestCase("torch.set_default_device(\"meta\"); return null;", "TorchSharp.torch.set_default_device(string)")]
     [TestCase("torch.set_default_tensor_type(x); return null;", "TorchSharp.torch.set_default_tensor_type(TorchSharp.torch.Tensor)")]
