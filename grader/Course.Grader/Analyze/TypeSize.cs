@@ -50,58 +50,37 @@ public static class TypeSize
         return !Fits(symbol, ref budget);
     }
 
-    static bool Fits(ISymbol symbol, ref int budget)
+    static bool Fits(ISymbol symbol, ref int budget) => symbol switch
     {
-        switch (symbol)
-        {
-            case ITypeSymbol type:
-                return FitsType(type, ref budget);
-            case IMethodSymbol method:
-                if (method.ContainingType is { } owner && !FitsType(owner, ref budget) || !FitsType(method.ReturnType, ref budget)) return false;
-                foreach (var argument in method.TypeArguments)
-                    if (!FitsType(argument, ref budget)) return false;
-                return Parameters(method.Parameters, ref budget);
-            case IPropertySymbol property:
-                return (property.ContainingType is not { } container || FitsType(container, ref budget))
-                       && FitsType(property.Type, ref budget) && Parameters(property.Parameters, ref budget);
-            case IFieldSymbol field:
-                return (field.ContainingType is not { } container1 || FitsType(container1, ref budget)) && FitsType(field.Type, ref budget);
-            case IEventSymbol @event:
-                return (@event.ContainingType is not { } container2 || FitsType(container2, ref budget)) && FitsType(@event.Type, ref budget);
-            case ILocalSymbol local:
-                return FitsType(local.Type, ref budget);
-            case IParameterSymbol parameter:
-                return FitsType(parameter.Type, ref budget);
-            default:
-                return true;
-        }
-    }
+        ITypeSymbol type => FitsType(type, ref budget),
+        IMethodSymbol method => Owner(method, ref budget) && FitsType(method.ReturnType, ref budget)
+                                && All(method.TypeArguments, ref budget) && All(method.Parameters.Select(p => p.Type), ref budget),
+        IPropertySymbol property => Owner(property, ref budget) && FitsType(property.Type, ref budget)
+                                    && All(property.Parameters.Select(p => p.Type), ref budget),
+        IFieldSymbol field => Owner(field, ref budget) && FitsType(field.Type, ref budget),
+        IEventSymbol @event => Owner(@event, ref budget) && FitsType(@event.Type, ref budget),
+        ILocalSymbol local => FitsType(local.Type, ref budget),
+        IParameterSymbol parameter => FitsType(parameter.Type, ref budget),
+        _ => true,
+    };
 
-    static bool Parameters(IEnumerable<IParameterSymbol> parameters, ref int budget)
+    /// <summary>The type a member or nested type is declared in counts as part of it: <c>Dictionary&lt;K, V&gt;.Enumerator</c>.</summary>
+    static bool Owner(ISymbol member, ref int budget) => member.ContainingType is not { } owner || FitsType(owner, ref budget);
+
+    static bool All(IEnumerable<ITypeSymbol> types, ref int budget)
     {
-        foreach (var parameter in parameters)
-            if (!FitsType(parameter.Type, ref budget)) return false;
+        foreach (var type in types)
+            if (!FitsType(type, ref budget)) return false;
         return true;
     }
 
-    static bool FitsType(ITypeSymbol type, ref int budget)
-    {
-        if (--budget < 0) return false;
-        switch (type)
+    static bool FitsType(ITypeSymbol type, ref int budget) =>
+        --budget >= 0 && type switch
         {
-            case IArrayTypeSymbol array:
-                return FitsType(array.ElementType, ref budget);
-            case IPointerTypeSymbol pointer:
-                return FitsType(pointer.PointedAtType, ref budget);
-            case IFunctionPointerTypeSymbol pointer:
-                return Fits(pointer.Signature, ref budget);
-            case INamedTypeSymbol named:
-                if (named.ContainingType is { } outer && !FitsType(outer, ref budget)) return false;
-                foreach (var argument in named.TypeArguments)
-                    if (!FitsType(argument, ref budget)) return false;
-                return true;
-            default:
-                return true;
-        }
-    }
+            IArrayTypeSymbol array => FitsType(array.ElementType, ref budget),
+            IPointerTypeSymbol pointer => FitsType(pointer.PointedAtType, ref budget),
+            IFunctionPointerTypeSymbol pointer => Fits(pointer.Signature, ref budget),
+            INamedTypeSymbol named => Owner(named, ref budget) && All(named.TypeArguments, ref budget),
+            _ => true,
+        };
 }
