@@ -8,13 +8,18 @@ namespace Course.Cli;
 /// <summary>The `course` command line, runnable against any console so tests can read its output.</summary>
 internal static class CourseApp
 {
-    public static int Run(IEnumerable<string> args, IAnsiConsole console)
+    /// <summary>Inside another process (tests): `course batch` cannot restart it.</summary>
+    public static int Run(IEnumerable<string> args, IAnsiConsole console) => Run(args, console, BatchRestart.None);
+
+    /// <param name="restart">How `course batch` restarts its process.</param>
+    public static int Run(IEnumerable<string> args, IAnsiConsole console, BatchRestart restart)
     {
         var app = new CommandApp();
         app.Configure(config =>
         {
             config.SetApplicationName("course");
             GradeApp.Configure(config, console);
+            config.Settings.Registrar.RegisterInstance(restart);
             config.AddCommand<SyncCommand>("sync")
                 .WithDescription("Regenerate starter/<id> from the solution markers in reference/<id>.")
                 .WithExample("sync", "hw3-attention")

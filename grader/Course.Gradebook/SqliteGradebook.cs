@@ -53,12 +53,29 @@ public sealed class SqliteGradebook : IGradebook, IDisposable
             ORDER BY id DESC LIMIT 1
             """, ("$assignment", assignment), ("$student", student), ("$key", submissionKey), ("$suite", testSuiteHash)).SingleOrDefault();
 
-    public GradebookEntry? LatestGrade(string assignment, string student) =>
+    public GradebookEntry? LatestGrade(string assignment, string student, long upToRow = long.MaxValue) =>
         Query($"""
             {GradebookColumns.Select}
-            WHERE assignment = $assignment AND student = $student AND status <> 'error'
+            WHERE assignment = $assignment AND student = $student AND status <> 'error' AND id <= $row
             ORDER BY id DESC LIMIT 1
-            """, ("$assignment", assignment), ("$student", student)).SingleOrDefault();
+            """, ("$assignment", assignment), ("$student", student), ("$row", upToRow)).SingleOrDefault();
+
+    public GradebookEntry? LatestRowAfter(string assignment, string student, long afterRow) =>
+        Query($"""
+            {GradebookColumns.Select}
+            WHERE assignment = $assignment AND student = $student AND id > $row
+            ORDER BY id DESC LIMIT 1
+            """, ("$assignment", assignment), ("$student", student), ("$row", afterRow)).SingleOrDefault();
+
+    public long LastRow()
+    {
+        lock (gate)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COALESCE(MAX(id), 0) FROM grades";
+            return (long)command.ExecuteScalar()!;
+        }
+    }
 
     public GradebookEntry Record(GradebookEntry entry)
     {

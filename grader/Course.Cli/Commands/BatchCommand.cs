@@ -10,7 +10,7 @@ namespace Course.Cli.Commands;
 /// `course batch &lt;assignment&gt; --dir DIR`: grades a class's submissions in parallel into an SQLite gradebook,
 /// skipping what it already holds, so that a stopped batch resumes where it was.
 /// </summary>
-internal sealed class BatchCommand(IAnsiConsole console) : AsyncCommand<BatchCommand.Settings>
+internal sealed class BatchCommand(IAnsiConsole console, BatchRestart restart) : AsyncCommand<BatchCommand.Settings>
 {
     public sealed class Settings : BatchSourceOptions
     {
@@ -55,6 +55,14 @@ internal sealed class BatchCommand(IAnsiConsole console) : AsyncCommand<BatchCom
         [Description("The course repo (default: the nearest folder upwards holding Course.sln).")]
         public string? Root { get; init; }
 
+        [CommandOption(BatchRestart.AfterRowOption + " <ROW>", IsHidden = true)]
+        [Description("Set by the batch when it restarts itself: the gradebook's last row when it began.")]
+        public long? ContinuesAfterRow { get; init; }
+
+        [CommandOption(BatchRestart.UnpostedOption + " <STUDENT>", IsHidden = true)]
+        [Description("Set by the batch when it restarts itself: a student whose grade it could not post before.")]
+        public string[] Unposted { get; init; } = [];
+
         public override ValidationResult Validate()
         {
             var source = base.Validate();
@@ -74,6 +82,17 @@ internal sealed class BatchCommand(IAnsiConsole console) : AsyncCommand<BatchCom
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        var (exitCode, continuation) = await GradeAsync(settings, cancellationToken);
+        if (continuation is null) return exitCode;
+        // Every stream and the gradebook are closed: the new image opens them afresh.
+        var problem = restart.Exec(continuation);
+        console.Profile.Out.Writer.WriteLine($"error: {problem}; run the same command again to grade the rest");
+        return ExitCodes.Failed;
+    }
+
+    /// <returns>The exit code, or how the batch goes on in a fresh process.</returns>
+    async Task<(int ExitCode, BatchContinuation? Continuation)> GradeAsync(Settings settings, CancellationToken cancellationToken)
+    {
         CommandLayout.ValidateAssignment(settings.Root, settings.Assignment, out var layout);
         var output = console.Profile.Out.Writer;
         // Every line names students and quotes their grades' summaries: under Actions, none of it is a workflow command.
@@ -86,27 +105,36 @@ internal sealed class BatchCommand(IAnsiConsole console) : AsyncCommand<BatchCom
         catch (FormatException e)
         {
             output.WriteLine($"error: --extensions: {e.Message}");
-            return ExitCodes.BadArguments;
+            return (ExitCodes.BadArguments, null);
         }
         var source = settings.CreateSource();
         IGradePoster? poster = null;
         if (settings.Post && (poster = source as IGradePoster) is null)
         {
             output.WriteLine("error: --post: this source has nowhere to post grades; only GitHub sources can");
-            return ExitCodes.BadArguments;
+            return (ExitCodes.BadArguments, null);
         }
         DateTimeOffset? deadline = settings.Deadline is { } text && DeadlineExtensions.TryParseTime(text, out var given)
             ? given
             : layout!.LoadManifest(settings.Assignment).DueDate;
 
         using var gradebook = SqliteGradebook.Open(settings.Gradebook);
+        var continues = settings.ContinuesAfterRow is { } row ? new BatchContinuation(row, settings.Unposted.ToHashSet(StringComparer.Ordinal)) : null;
         var request = new BatchRequest(settings.Assignment, layout!, source, new DeadlinePolicy(deadline, extensions), settings.Jobs,
-            settings.Regrade, poster, IncludeHidden: !settings.PublicOnly, Shard: settings.Shard is { } shard ? Shard.Parse(shard, out _) : null);
+            settings.Regrade, poster, IncludeHidden: !settings.PublicOnly, Shard: settings.Shard is { } shard ? Shard.Parse(shard, out _) : null,
+            StopWhenWorkIsAbandoned: restart.Possible, Continues: continues);
+        var began = continues?.AfterRow ?? gradebook.LastRow();
         var result = console.Profile.Capabilities.Interactive
             ? await RunWithProgressBarAsync(request, gradebook, cancellationToken)
             : await BatchRunner.RunAsync(request, gradebook, new BatchProgressLines(output), cancellationToken);
+        if (result.NotStarted > 0)
+        {
+            output.WriteLine($"restarting: a compile that ignored its time limit still runs in this process; the {result.NotStarted} submission(s) " +
+                $"not yet graded go to a fresh one, and the {result.Outcomes.Count} done are in the gradebook");
+            return (ExitCodes.Ok, new BatchContinuation(began, result.Outcomes.Where(o => o.PostError is not null).Select(o => o.Submission.Student).ToHashSet(StringComparer.Ordinal)));
+        }
         BatchReportView.Write(console, result, gradebook.Path);
-        return result.GraderErrors == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+        return (result.GraderErrors == 0 ? ExitCodes.Ok : ExitCodes.Failed, null);
     }
 
     Task<BatchResult> RunWithProgressBarAsync(BatchRequest request, SqliteGradebook gradebook, CancellationToken cancellationToken) =>

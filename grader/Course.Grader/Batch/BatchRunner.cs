@@ -24,20 +24,23 @@ public static class BatchRunner
         IReadOnlyList<StudentSubmission> submissions = request.Shard is { } shard ? [.. listed.Where(s => shard.Contains(s.Student))] : listed;
         progress?.Report(new BatchListed(submissions, request.Shard, listed.Count));
 
-        var outcomes = new BatchOutcome[submissions.Count];
+        var outcomes = new BatchOutcome?[submissions.Count];
         var options = new ParallelOptions { MaxDegreeOfParallelism = request.Jobs, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, submissions.Count), options, async (i, token) =>
         {
-            outcomes[i] = await GradeOneAsync(request, gradebook, suiteHash, submissions[i], progress, token);
-            progress?.Report(new GradingFinished(outcomes[i]));
+            // A compile that ignored its time limit still runs in this process, holding a core and its memory, perhaps for
+            // hours: the submissions after it are left to a fresh process (see Deadline).
+            if (request.StopWhenWorkIsAbandoned && Deadline.Abandoned > 0) return;
+            var outcome = outcomes[i] = await GradeOneAsync(request, gradebook, suiteHash, submissions[i], progress, token);
+            progress?.Report(new GradingFinished(outcome));
         });
-        return new BatchResult(outcomes, request.Shard);
+        return new BatchResult([.. outcomes.OfType<BatchOutcome>()], request.Shard, NotStarted: outcomes.Count(o => o is null));
     }
 
     static async Task<BatchOutcome> GradeOneAsync(
         BatchRequest request, IGradebook gradebook, string suiteHash, StudentSubmission submission, IProgress<BatchEvent>? progress, CancellationToken cancellationToken)
     {
-        var previous = gradebook.LatestGrade(request.Assignment, submission.Student);
+        var previous = gradebook.LatestGrade(request.Assignment, submission.Student, request.Continues?.AfterRow ?? long.MaxValue);
         var now = request.Clock ?? (() => DateTimeOffset.UtcNow);
         BatchOutcome Ungraded(string key, EntryStatus status, string message) =>
             new(submission, gradebook.Record(GradebookEntry.Ungraded(request.Assignment, submission, key, suiteHash, status, message, now()) with { Shard = request.Shard?.ToString() }), false, previous);
@@ -46,6 +49,9 @@ public static class BatchRunner
                 ? new BatchOutcome(submission, done, true, previous)
                 : null;
 
+        if (request.Continues is { } before && gradebook.LatestRowAfter(request.Assignment, submission.Student, before.AfterRow) is { } recorded)
+            return new BatchOutcome(submission, recorded, false, previous,
+                before.Unposted.Contains(submission.Student) ? "posting failed before the batch restarted (see its log)" : null);
         if (submission.Problem is { } problem)
             return AlreadyGraded(NoSubmissionKey) ?? Ungraded(NoSubmissionKey, EntryStatus.NoSubmission, problem);
         if (submission.Commit is { } commit && AlreadyGraded(commit) is { } skipped)

@@ -9,8 +9,14 @@ public interface IGradebook
     /// <summary>The latest grade (not a grader error) of this submission with this test suite, or null: a rerun skips it.</summary>
     GradebookEntry? FindGrade(string assignment, string student, string submissionKey, string testSuiteHash);
 
-    /// <summary>The student's latest grade, whatever was graded: what a regrade compares with.</summary>
-    GradebookEntry? LatestGrade(string assignment, string student);
+    /// <summary>The student's latest grade up to row <paramref name="upToRow"/>, whatever was graded: what a regrade compares with.</summary>
+    GradebookEntry? LatestGrade(string assignment, string student, long upToRow = long.MaxValue);
+
+    /// <summary>The student's latest row after row <paramref name="afterRow"/>, grade or not: what a restarted batch recorded before it restarted.</summary>
+    GradebookEntry? LatestRowAfter(string assignment, string student, long afterRow);
+
+    /// <summary>The id of the latest row, of any assignment; 0 when there is none.</summary>
+    long LastRow();
 
     /// <summary>Adds the row and commits it; returns it with its <see cref="GradebookEntry.Id"/>.</summary>
     GradebookEntry Record(GradebookEntry entry);

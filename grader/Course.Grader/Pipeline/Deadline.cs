@@ -13,6 +13,15 @@ public static class Deadline
     /// <summary>How long past its limit a stopped piece of work may go on before the grade stops waiting for it.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(10);
 
+    static int abandoned;
+
+    /// <summary>
+    /// How many pieces of work this process stopped waiting for are still running. Each holds a thread, a core and its
+    /// memory until its step ends, which can be hours away: a process that grades one submission after another
+    /// (<c>course batch</c>) sheds them by starting afresh (<see cref="Batch.BatchRequest.StopWhenWorkIsAbandoned"/>).
+    /// </summary>
+    public static int Abandoned => Volatile.Read(ref abandoned);
+
     /// <summary>What <paramref name="work"/> returned, or null when it did not end within <paramref name="limit"/> (plus <paramref name="grace"/>, default <see cref="Grace"/>).</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static T? Run<T>(Func<CancellationToken, T> work, TimeSpan limit, CancellationToken cancellationToken, TimeSpan? grace = null) where T : class
@@ -24,7 +33,12 @@ public static class Deadline
         working.ContinueWith(_ => deadline.Dispose(), TaskScheduler.Default);
         try
         {
-            if (!working.Wait(limit + (grace ?? Grace), cancellationToken)) return null;
+            if (!working.Wait(limit + (grace ?? Grace), cancellationToken))
+            {
+                Interlocked.Increment(ref abandoned);
+                working.ContinueWith(_ => Interlocked.Decrement(ref abandoned), TaskScheduler.Default);
+                return null;
+            }
         }
         catch (AggregateException) { }
         if (working.Exception?.InnerException is OperationCanceledException)

@@ -179,24 +179,17 @@ public class ShardTests
         return [.. result.Outcomes.Select(o => o.Submission.Student)];
     }
 
-    /// <summary>A roster as a source lists it: each student has a problem, so the batch records them without grading.</summary>
-    sealed class RosterSource(IReadOnlyList<string> roster) : ISubmissionSource
-    {
-        public Task<IReadOnlyList<StudentSubmission>> ListAsync(DeadlinePolicy deadline, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<StudentSubmission>>([.. roster.Select(s =>
-                new StudentSubmission(s, $"https://github.com/course/hw3-{s}", null, null, SubmissionTimeSource.None, false, 0, "no repository yet"))]);
-
-        public Task<string> FetchAsync(StudentSubmission submission, string scratch, CancellationToken cancellationToken) =>
-            throw new AssertionException("a student with a problem is never fetched");
-    }
-
     sealed class MemoryGradebook : IGradebook
     {
         readonly List<GradebookEntry> rows = [];
 
         public GradebookEntry? FindGrade(string assignment, string student, string submissionKey, string testSuiteHash) => null;
 
-        public GradebookEntry? LatestGrade(string assignment, string student) => null;
+        public GradebookEntry? LatestGrade(string assignment, string student, long upToRow = long.MaxValue) => null;
+
+        public GradebookEntry? LatestRowAfter(string assignment, string student, long afterRow) => null;
+
+        public long LastRow() => rows.Count;
 
         public GradebookEntry Record(GradebookEntry entry)
         {

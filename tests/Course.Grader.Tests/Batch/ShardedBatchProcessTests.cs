@@ -43,11 +43,11 @@ public class ShardedBatchProcessTests
         Assert.That(File.Exists(dll), Is.True, dll);
         var clock = Stopwatch.StartNew();
 
-        var runners = Enumerable.Range(1, Shards).Select(k => Start(dll, "batch", Hw3Submissions.Assignment, "--dir", classFolder, "--gradebook", temp[$"shard-{k}.db"],
+        var runners = Enumerable.Range(1, Shards).Select(k => CliProcess.Start(dll, "batch", Hw3Submissions.Assignment, "--dir", classFolder, "--gradebook", temp[$"shard-{k}.db"],
             "--shard", $"{k}/{Shards}", "--public-only", "--jobs", "1", "--deadline", "2025-03-01T00:00:00Z", "--root", Hw3Submissions.Layout.Root)).ToList();
         var unsharded = CourseCli.Run("batch", Hw3Submissions.Assignment, "--dir", classFolder, "--gradebook", temp["whole.db"],
             "--public-only", "--jobs", "1", "--deadline", "2025-03-01T00:00:00Z");
-        var outputs = runners.Select(Finish).ToList();
+        var outputs = runners.Select(runner => CliProcess.Finish(runner, TimeSpan.FromMinutes(5))).ToList();
         TestContext.Progress.WriteLine($"sharded batch: {Shards} processes and an unsharded batch in {clock.Elapsed.TotalSeconds:F0} s");
 
         Assert.That(unsharded.ExitCode, Is.Zero, unsharded.Output);
@@ -79,31 +79,5 @@ public class ShardedBatchProcessTests
         Assert.That(exitCode, Is.Zero, output);
         using var reader = CsvReader.FromFile(csv);
         return [.. reader.GetRecords<GradeCsvRow>()];
-    }
-
-    static (Process Process, System.Text.StringBuilder Output) Start(string dll, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(dll);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        var process = Process.Start(start)!;
-        var output = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return (process, output);
-    }
-
-    static (int ExitCode, string Output) Finish((Process Process, System.Text.StringBuilder Output) runner)
-    {
-        using var process = runner.Process;
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"a shard ran past 5 minutes:\n{runner.Output}");
-        }
-        process.WaitForExit();
-        lock (runner.Output) return (process.ExitCode, runner.Output.ToString());
     }
 }

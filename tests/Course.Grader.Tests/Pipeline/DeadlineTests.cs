@@ -36,6 +36,7 @@ public class DeadlineTests
     public void Given_work_that_never_looks_at_its_token_When_it_runs_past_the_limit_and_the_grace_Then_the_grade_stops_waiting_for_it()
     {
         var release = new TaskCompletionSource();
+        var before = Deadline.Abandoned;
         var clock = Stopwatch.StartNew();
         var result = Deadline.Run(_ =>
         {
@@ -43,10 +44,13 @@ public class DeadlineTests
             return "late";
         }, Limit, CancellationToken.None, Grace);
         var waited = clock.Elapsed;
+        var whileRunning = Deadline.Abandoned;
         release.SetResult();
 
         Assert.That(result, Is.Null);
         Assert.That(waited, Is.GreaterThanOrEqualTo(Limit + Grace - TimeSpan.FromMilliseconds(20)), "waited the limit and the grace");
+        Assert.That(whileRunning, Is.EqualTo(before + 1), "counted as abandoned while it runs on");
+        Assert.That(() => Deadline.Abandoned, Is.EqualTo(before).After(5000, 20), "and no longer once it ends");
     }
 
     [Test]
