@@ -31,7 +31,7 @@ public sealed class HiddenSamplingTests : TorchTest
         var start = tensor(new double[] { 0.5, 0.05, 0.3, 0.0, 0.15 });
         using var generator = new Generator(302, CPU);
 
-        var samples = MarkovSampler.Sample(M.to(Device), start.to(Device), batch: 20000, length: 2, generator).cpu();
+        var samples = MarkovSampler.Sample(M.to(Device), start.clone().to(Device), batch: 20000, length: 2, generator).cpu();
 
         // 20,000 draws: standard deviation sqrt(p (1 - p) / 20000) <= 0.0036 per frequency.
         var frequencies = bincount(samples[.., 0], minlength: 5).to_type(ScalarType.Float64) / 20000;

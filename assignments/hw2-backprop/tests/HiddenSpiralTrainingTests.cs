@@ -31,7 +31,7 @@ public sealed class HiddenSpiralTrainingTests : TorchTest
         {
             using var scope = NewDisposeScope();
             var logits = mlp.Forward(x);
-            lastLoss = loss.Forward(logits, y).ToDouble();
+            lastLoss = loss.Forward(logits.clone(), y.clone()).ToDouble();
             mlp.Backward(loss.Backward());
             if (step == 1)
                 foreach (var parameter in mlp.Parameters)

@@ -42,13 +42,14 @@ public sealed class HiddenTransformerTests : TorchTest
         model.to(Device);
         var tokens = seeded.Randint(0, 10, [3, 7]);
 
+        var tokenIds = tokens.cpu().data<long>().ToArray();
+
         var logits = model.call(tokens);
 
         using var noGrad = no_grad();
         var W_E = model.W_E.cpu();
         var W_pos = model.pos_embed.W_pos.cpu();
         var W_U = model.W_U.cpu();
-        var tokenIds = tokens.cpu().data<long>().ToArray();
         var expected = zeros(3, 7, 10);
         for (int b = 0; b < 3; b++)
             for (int p = 0; p < 7; p++)

@@ -32,7 +32,7 @@ public sealed class RepeatTaskTrainingTests : TorchTest
     /// <summary>Mean cross-entropy of the predictions of the second half (positions n..2n-1).</summary>
     static Tensor SecondHalfLoss(AttentionOnlyTransformer model, Tensor tokens)
     {
-        var logits = model.call(tokens)[.., (int)(n - 1)..(int)(2 * n - 1)]; // [count, n, d_vocab]
+        var logits = model.call(tokens.clone())[.., (int)(n - 1)..(int)(2 * n - 1)]; // [count, n, d_vocab]
         var targets = tokens[.., (int)n..]; // [count, n]
         return nn.functional.cross_entropy(logits.reshape(-1, d_vocab), targets.reshape(-1));
     }

@@ -31,7 +31,7 @@ public sealed class AgreementTrainingTests : TorchTest
         using var noGrad = no_grad();
         long windows = ids.Length / seqLen;
         var tokens = tensor(ids[..(int)(windows * seqLen)]).reshape(windows, seqLen).to(TestDevice.Current); // [windows, seq_len]
-        var logits = model.call(tokens); // [windows, seq_len, d_vocab]
+        var logits = model.call(tokens.clone()); // [windows, seq_len, d_vocab]
         return nn.functional.cross_entropy(logits[.., ..^1].reshape(-1, d_vocab), tokens[.., 1..].reshape(-1)).item<float>();
     }
 

@@ -45,8 +45,8 @@ public sealed class HiddenGenerationTests : TorchTest
     {
         var candidates = randint(0, d_vocab, [96, promptLength], ScalarType.Int64, CPU, generator: seeded.Generator).to(Device);
         using var noGrad = no_grad();
-        var generated = model.Generate(candidates, GreedyNewTokens, temperature: 0); // [96, promptLength + 10]
-        var logits = model.call(generated[.., ..^1])[.., (int)(promptLength - 1)..]; // [96, 10, d_vocab]: the predictions of the new tokens
+        var generated = model.Generate(candidates.clone(), GreedyNewTokens, temperature: 0); // [96, promptLength + 10]
+        var logits = model.call(generated[.., ..^1].clone())[.., (int)(promptLength - 1)..]; // [96, 10, d_vocab]: the predictions of the new tokens
         var top2 = logits.topk(2, dim: -1).values; // [96, 10, 2]
         var gap = (top2[.., .., 0] - top2[.., .., 1]).min(1).values; // [96]
         var chosen = logits.argmax(-1).eq(generated[.., (int)promptLength..]).all().item<bool>();
@@ -66,13 +66,14 @@ public sealed class HiddenGenerationTests : TorchTest
         // Weights of scale 0.7 spread the logits, so that many prompts have a clear winner at every step.
         golden.LoadParameters(model, seeded, scale: 0.7);
         var prompts = golden.Input("prompts", () => StablePrompts(model, seeded, promptLength: 5, config.d_vocab));
+        var promptCount = prompts.shape[0];
 
         var generated = model.Generate(prompts, GreedyNewTokens, temperature: 0);
 
         if (golden.Recording) golden.AssertClose("generated", generated);
         else
             TensorAssert.Close(generated, golden.Expected("generated"), Tolerance.Exact,
-                $"Generate(prompts [{prompts.shape[0]}, 5], {GreedyNewTokens}, temperature: 0): the prompt, then at each step the " +
+                $"Generate(prompts [{promptCount}, 5], {GreedyNewTokens}, temperature: 0): the prompt, then at each step the " +
                 "argmax of the logits of the last position (each chosen token beats the runner-up by at least 0.05 here)");
     }
 
@@ -85,7 +86,7 @@ public sealed class HiddenGenerationTests : TorchTest
         using var seeded = new Seeded(452);
         var prompt = seeded.Randint(0, 13, [6, 12]); // longer than n_ctx already
 
-        var generated = model.Generate(prompt, newTokens, temperature: 0);
+        var generated = model.Generate(prompt.clone(), newTokens, temperature: 0);
 
         var expected = prompt;
         using (no_grad())

@@ -11,8 +11,8 @@ public sealed class HiddenInputsUnchangedTests : TorchTest
 {
     static readonly Config Small = new(d_model: 8, n_layers: 2, n_heads: 2, d_head: 3, d_mlp: 16, d_vocab: 9, n_ctx: 12, init_range: 0.3);
 
-    static void AssertUnchanged(Tensor input, Tensor before, string call) =>
-        TensorAssert.Close(input, before, Tolerance.Exact, $"the input after {call} (use out-of-place ops such as x - m, not x.sub_(m))");
+    static void AssertUnchanged(Tensor actual, Tensor before, string call) =>
+        TensorAssert.Close(actual, before, Tolerance.Exact, $"the input after {call} (use out-of-place ops such as x - m, not x.sub_(m))");
 
     [Test, Points(1)]
     public void ModuleForwards_DoNotModifyTheirInput()

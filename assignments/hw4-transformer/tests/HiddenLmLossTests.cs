@@ -17,9 +17,10 @@ public sealed class HiddenLmLossTests : TorchTest
         var logits = seeded.Randn([batch, pos, d_vocab]) * 3;
         var tokens = seeded.Randint(0, d_vocab, [batch, pos]);
 
+        var expected = nn.functional.cross_entropy(logits[.., ..^1].reshape(-1, d_vocab), tokens[.., 1..].reshape(-1));
+
         var loss = LmLoss.CrossEntropy(logits, tokens);
 
-        var expected = nn.functional.cross_entropy(logits[.., ..^1].reshape(-1, d_vocab), tokens[.., 1..].reshape(-1));
         TensorAssert.Close(loss, expected, name:
             "LmLoss.CrossEntropy(logits [5, 33, 23], tokens [5, 33]) vs cross_entropy(logits[:, :-1], tokens[:, 1:]): " +
             "a scalar, the mean over batch and the 32 predicted positions (logits at p predict the token at p + 1)");

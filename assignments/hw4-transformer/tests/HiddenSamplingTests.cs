@@ -53,8 +53,9 @@ public sealed class HiddenSamplingTests : TorchTest
 
     static Tensor Sample(Tensor logits, double temperature, int? topK, Generator generator, string what)
     {
+        var rows = logits.shape[0];
         var tokens = Sampling.SampleNext(logits.to(Device), temperature, topK, generator);
-        TensorAssert.Shape(tokens, [logits.shape[0]], what);
+        TensorAssert.Shape(tokens, [rows], what);
         Assert.That(tokens.dtype, Is.EqualTo(ScalarType.Int64), $"{what}: token ids must be int64");
         Assert.That(tokens.device_type, Is.EqualTo(Device.type), $"{what}: the tokens must be on the logits' device");
         return tokens.cpu();

@@ -109,7 +109,7 @@ public sealed class HiddenTrainerTests : TorchTest
         var cfg = new TrainingConfig(steps: 4, batch_size: 3, seq_len: 9, lr: 0, weight_decay: 0.1, seed: 11);
         var (model, twin) = ModelAndTwin();
 
-        var losses = Trainer.Train(model, tokens, cfg).ToArray();
+        var losses = Trainer.Train(model, tokens.clone(), cfg).ToArray();
 
         Assert.That(losses, Has.Length.EqualTo(cfg.steps), "Trainer.Train must return the loss of every one of cfg.steps steps");
         var twinParameters = twin.named_parameters().ToDictionary(p => p.name, p => p.parameter);
@@ -145,7 +145,7 @@ public sealed class HiddenTrainerTests : TorchTest
         var cfg = new TrainingConfig(steps: 5, batch_size: 3, seq_len: 9, lr: 2e-2, weight_decay: 0.1, seed: 12);
         var (model, twin) = ModelAndTwin();
 
-        var losses = Trainer.Train(model, tokens, cfg).ToArray();
+        var losses = Trainer.Train(model, tokens.clone(), cfg).ToArray();
 
         var optimizer = optim.AdamW(twin.parameters(), lr: cfg.lr, weight_decay: cfg.weight_decay);
         var expected = new List<double>();

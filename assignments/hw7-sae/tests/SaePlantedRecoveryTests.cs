@@ -21,7 +21,7 @@ public sealed class SaePlantedRecoveryTests : TorchTest
             new SaeTrainingOptions(L1Coefficient: 0.3, Steps: 3000, BatchSize: 256, LearningRate: 3e-3, ResampleAt: [500, 1000, 1500]), generator);
         using var noGrad = no_grad();
         var maxCosines = PlantedFeatures.MaxCosines(data.Directions, sae.W_dec.detach().cpu());
-        return (PlantedFeatures.FractionRecovered(maxCosines, 0.9), maxCosines);
+        return (PlantedFeatures.FractionRecovered(maxCosines.clone(), 0.9), maxCosines);
     }
 
     [Test, Points(6)]

@@ -28,11 +28,11 @@ public sealed class HiddenFactoredMatrixTests : TorchTest
     {
         using var seeded = new Seeded(8801);
         var (a, b) = (seeded.Randn([3, 6], ScalarType.Float64), seeded.Randn([6, 3], ScalarType.Float64)); // A B [3, 3], B A [6, 6]
+        var expected = cat([linalg.eigvals(a.matmul(b)), zeros(3, ScalarType.ComplexFloat64, Device)]); // [6]: A B's 3, then B A's 3 zeros
 
         var eigenvalues = new FactoredMatrix(a, b).Eigenvalues();
 
         TensorAssert.Shape(eigenvalues, [6], "FactoredMatrix(A [3, 6], B [6, 3]).Eigenvalues(): k = 6 eigenvalues, of the [k, k] product B A");
-        var expected = cat([linalg.eigvals(a.matmul(b)), zeros(3, ScalarType.ComplexFloat64, Device)]); // [6]: A B's 3, then B A's 3 zeros
         AssertSameSpectrum(eigenvalues, expected, "FactoredMatrix(A [3, 6], B [6, 3]).Eigenvalues(): A B's 3 eigenvalues and 3 zeros (torch.linalg.eigvals(B.matmul(A)))");
     }
 
@@ -41,13 +41,13 @@ public sealed class HiddenFactoredMatrixTests : TorchTest
     {
         using var seeded = new Seeded(8802);
         var (a, b, other) = (seeded.Randn([7, 4]), seeded.Randn([4, 7]), seeded.Randn([7, 3])); // float32
-        var (a64, b64) = (a.to(ScalarType.Float64), b.to(ScalarType.Float64));
+        var (a64, b64, other64) = (a.to(ScalarType.Float64), b.to(ScalarType.Float64), other.to(ScalarType.Float64));
         var product = a64.matmul(b64); // [7, 7] float64
         var matrix = new FactoredMatrix(a, b);
 
         TensorAssert.Close(matrix.AB, product.to(ScalarType.Float32), name: "FactoredMatrix(A [7, 4], B [4, 7]) float32: AB");
         TensorAssert.Close(matrix.T.AB, product.T.to(ScalarType.Float32), name: "float32: T.AB must be (A B)ᵀ");
-        TensorAssert.Close(matrix.MatMul(other).AB, product.matmul(other.to(ScalarType.Float64)).to(ScalarType.Float32), name: "float32: MatMul(M).AB must be A B M");
+        TensorAssert.Close(matrix.MatMul(other).AB, product.matmul(other64).to(ScalarType.Float32), name: "float32: MatMul(M).AB must be A B M");
         TensorAssert.Close(matrix.Norm(), product.square().sum().sqrt().to(ScalarType.Float32), name: "float32: Norm() must be the Frobenius norm of A B, sqrt(sum((AᵀA) * (B Bᵀ)))");
         var (u, s, v) = matrix.Svd();
         TensorAssert.Close(s, linalg.svdvals(product).narrow(0, 0, 4).to(ScalarType.Float32), name: "float32: Svd().S must be the 4 largest singular values of A B, descending");

@@ -35,7 +35,7 @@ public sealed class MarkovSamplerTests : TorchTest
         using var seeded = new Seeded(52);
         var M = tensor(Chain, [4, 4]);
 
-        var samples = MarkovSampler.Sample(M.to(Device), tensor(Start).to(Device), batch: 1000, length: 100, seeded.Generator).cpu();
+        var samples = MarkovSampler.Sample(M.clone().to(Device), tensor(Start).to(Device), batch: 1000, length: 100, seeded.Generator).cpu();
 
         // 99,000 transitions, about 25,000 from each state. For a state seen n_i times, the observed frequency of
         // i → j is binomial(n_i, M[i, j]) / n_i, with standard deviation sqrt(M[i, j] (1 - M[i, j]) / n_i) ≤ 0.0032;

@@ -25,7 +25,7 @@ public sealed class StationaryDistributionTests : TorchTest
         using var seeded = new Seeded(31);
         var M = Bigram.TransitionMatrix(seeded.Randint(0, 10, [8, 8]), alpha: 0.1);
 
-        var pi = StationaryDistribution.Compute(M);
+        var pi = StationaryDistribution.Compute(M.clone());
 
         TensorAssert.Shape(pi, [8], "StationaryDistribution.Compute(M [8, 8])");
         Assert.That(pi.dtype, Is.EqualTo(ScalarType.Float64), "pi must be float64");

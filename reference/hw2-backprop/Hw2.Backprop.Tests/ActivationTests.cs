@@ -54,7 +54,8 @@ public sealed class ActivationTests : TorchTest
         using var seeded = new Seeded(300);
         var x = AwayFromZero(seeded, [4, 6]) * 2;
 
-        TensorAssert.Close(Make(name).Forward(x), Expected(name, x), name: $"{name}.Forward(x)");
+        var expected = Expected(name, x);
+        TensorAssert.Close(Make(name).Forward(x), expected, name: $"{name}.Forward(x)");
     }
 
     [TestCase("Tanh"), TestCase("Sigmoid"), TestCase("ReLU"), Points(6)]
@@ -84,9 +85,9 @@ public sealed class ActivationTests : TorchTest
         var layer = Make(name);
         double Loss() => layer.Forward(x).square().mul(weights).sum().ToDouble(); // L = Σ weights ⊙ y²
 
-        var numeric = NumericalGradient.Central(Loss, x);
         var y = layer.Forward(x);
         var gradInput = layer.Backward(2 * y * weights);
+        var numeric = NumericalGradient.Central(Loss, x);
 
         TensorAssert.Close(gradInput, numeric, Differences.Tolerance, $"{name}.Backward(gradOutput) (dL/dx) vs central differences");
     }

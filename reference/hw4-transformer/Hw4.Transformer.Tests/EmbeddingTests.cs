@@ -17,10 +17,11 @@ public sealed class EmbeddingTests : TorchTest
         embed.to(Device);
         var tokens = seeded.Randint(0, 11, [3, 5]);
 
+        var ids = tokens.cpu().data<long>().ToArray();
+
         var output = embed.call(tokens);
 
         var table = embed.W_E.detach().cpu();
-        var ids = tokens.cpu().data<long>().ToArray();
         var expected = stack(ids.Select(id => table[id]).ToArray()).reshape(3, 5, 6);
         TensorAssert.Close(output, expected.to(Device), Tolerance.Exact,
             "Embed(tokens [3, 5]) [batch, pos, d_model]: position (b, p) must hold row tokens[b, p] of W_E [d_vocab, d_model]");

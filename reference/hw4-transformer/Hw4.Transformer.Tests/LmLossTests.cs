@@ -24,6 +24,8 @@ public sealed class LmLossTests : TorchTest
             2, 0, 0, /**/ 0, 1, -1, /**/ -9, 9, 9,
         }, [2, 3, 3]).to(Device); // [batch, pos, d_vocab]
         var tokens = tensor(new long[] { 2, 0, 2, /**/ 0, 1, 1 }, [2, 3]).to(Device); // [batch, pos]
+        var changed = logits.clone();
+        changed[.., -1] = tensor(new double[] { -5, 4, 0.5 }).to(Device);
 
         var loss = LmLoss.CrossEntropy(logits, tokens);
 
@@ -31,8 +33,6 @@ public sealed class LmLossTests : TorchTest
             "LmLoss.CrossEntropy on a hand-computed example: the mean over batch and positions 0..pos-2 of " +
             "-log softmax(logits[b, p])[tokens[b, p + 1]] (not shifted, or shifted the wrong way? a sum instead of a mean?)");
 
-        var changed = logits.clone();
-        changed[.., -1] = tensor(new double[] { -5, 4, 0.5 }).to(Device);
         TensorAssert.Close(LmLoss.CrossEntropy(changed, tokens), loss, name:
             "LmLoss.CrossEntropy after changing the logits of the last position: they predict a token after the end of the " +
             "sequence, which has no target, so they must not change the loss");

@@ -13,18 +13,20 @@ public sealed class DirectionAblationTests : TorchTest
         using var seeded = new Seeded(560);
         var direction = seeded.Randn([8]) * 3; // not unit norm
         var x = seeded.Randn([2, 5, 8]); // [batch, pos, d_model]
-        var hook = DirectionAblation.ProjectOut(direction);
-        var point = new HookPoint("test");
-
-        var projected = hook(x, point) ?? x;
         var unit = direction / direction.norm();
         var orthogonal = x - x.matmul(unit).unsqueeze(-1) * unit;
-
-        Assert.That(projected.shape, Is.EqualTo(x.shape), "the same shape as the activation");
+        var hook = DirectionAblation.ProjectOut(direction);
+        var point = new HookPoint("test");
+        var shape = x.shape;
         // What is left along the direction is rounding of terms on the scale of x, not of zero.
         var allowed = Tolerance.For(ScalarType.Float32, Device.type).Allowed(0, x.pow(2).mean().sqrt().item<float>());
+        var unchanged = orthogonal.clone();
+
+        var projected = hook(x, point) ?? x;
+
+        Assert.That(projected.shape, Is.EqualTo(shape), "the same shape as the activation");
         Assert.That(projected.matmul(unit).abs().max().item<float>(), Is.LessThanOrEqualTo(allowed), "the projected vectors' largest component along the direction");
         TensorAssert.Close(projected, orthogonal, name: "x - (x·d̂) d̂ with d̂ the unit direction");
-        TensorAssert.Close(hook(orthogonal, point) ?? orthogonal, orthogonal, name: "vectors already orthogonal to the direction are left as they are");
+        TensorAssert.Close(hook(orthogonal, point) ?? orthogonal, unchanged, name: "vectors already orthogonal to the direction are left as they are");
     }
 }

@@ -40,8 +40,8 @@ public sealed class NumberLatentTests : TorchTest
     public void Cosine_OfParallelOppositeAndOrthogonalVectors()
     {
         var a = tensor(new[] { 3f, 4f });
-        Assert.That(NumberLatent.Cosine(a, a * 2), Is.EqualTo(1).Within(1e-12), "parallel");
-        Assert.That(NumberLatent.Cosine(a, -a), Is.EqualTo(-1).Within(1e-12), "opposite");
+        Assert.That(NumberLatent.Cosine(a.clone(), a * 2), Is.EqualTo(1).Within(1e-12), "parallel");
+        Assert.That(NumberLatent.Cosine(a.clone(), -a), Is.EqualTo(-1).Within(1e-12), "opposite");
         Assert.That(NumberLatent.Cosine(a, tensor(new[] { -4f, 3f })), Is.EqualTo(0).Within(1e-12), "orthogonal");
     }
 }

@@ -56,7 +56,7 @@ public sealed class ResamplingTests : TorchTest
         var liveEncoderNorm = linalg.vector_norm(sae.W_enc.detach(), dims: [0]).cpu().masked_select(live).mean().item<float>();
         using var generator = new Generator(752, CPU);
 
-        var revived = Resampling.Resample(sae, adam, tensor(DeadMask).to(Device), inputs, generator);
+        var revived = Resampling.Resample(sae, adam, tensor(DeadMask).to(Device), inputs.clone(), generator);
 
         Assert.That(revived, Is.EqualTo(2), "Resample returns how many latents it revived (2 are dead)");
         var candidates = inputs - sae.b_dec.detach(); // [16, d_in]

@@ -17,7 +17,7 @@ public sealed class ToyModelTests : TorchTest
         golden.LoadParameters(model, seeded, 0.7); // W [3, 2, 5], b_final [3, 5]
         var x = golden.Input("x", () => seeded.Rand([6, 3, 5]).cpu()); // [batch, n_inst, n_features]
 
-        var hidden = model.Hidden(x);
+        var hidden = model.Hidden(x.clone());
         var output = model.call(x);
 
         TensorAssert.Shape(hidden, [6, 3, 2], "Hidden(x): [batch, n_inst, d_hidden]");
@@ -36,8 +36,8 @@ public sealed class ToyModelTests : TorchTest
         using (no_grad()) model.b_final.copy_(seeded.Randn([nInst, nFeatures]) * 0.3); // so that the bias matters
         var x = seeded.Rand([7, nInst, nFeatures]);
 
-        var hidden = model.Hidden(x);
-        var output = model.call(x);
+        var hidden = model.Hidden(x.clone());
+        var output = model.call(x.clone());
 
         for (int i = 0; i < nInst; i++)
         {

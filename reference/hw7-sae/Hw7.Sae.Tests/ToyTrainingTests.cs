@@ -36,7 +36,7 @@ public sealed class ToyTrainingTests : TorchTest
         using var fresh = new Generator(1, CPU);
         var batch = SyntheticFeatures.Generate(2048, tensor(new[] { 0.0, 0.5, 0.9, 0.99 }), 5, fresh, Device);
         var untrained = Train(730, options with { Steps = 0 }, out _);
-        var before = ToyLoss.PerInstance(untrained.call(batch), batch, Importance.Geometric(5, 0.9).to(Device));
+        var before = ToyLoss.PerInstance(untrained.call(batch.clone()), batch, Importance.Geometric(5, 0.9).to(Device));
         var after = ToyLoss.PerInstance(model.call(batch), batch, Importance.Geometric(5, 0.9).to(Device));
         for (int i = 0; i < 4; i++)
             Assert.That(after[i].item<float>(), Is.LessThan(before[i].item<float>()), $"instance {i}'s loss on fresh data after training against before: every instance is trained");

@@ -15,10 +15,11 @@ public sealed class FactoredMatrixTests : TorchTest
     {
         using var seeded = new Seeded(800);
         var (a, b) = (seeded.Randn([5, 3], ScalarType.Float64), seeded.Randn([3, 4], ScalarType.Float64)); // [m, k] [k, n]
+        var expected = a.matmul(b); // [5, 4]
 
         var product = new FactoredMatrix(a, b).AB;
 
-        TensorAssert.Close(product, a.matmul(b), name: "FactoredMatrix(A [5, 3], B [3, 4]).AB: expected the [5, 4] product A B (A.matmul(B), not B A or an elementwise product)");
+        TensorAssert.Close(product, expected, name: "FactoredMatrix(A [5, 3], B [3, 4]).AB: expected the [5, 4] product A B (A.matmul(B), not B A or an elementwise product)");
     }
 
     [TestCase(4, 3, 6), TestCase(5, 5, 5)]
@@ -27,12 +28,13 @@ public sealed class FactoredMatrixTests : TorchTest
     {
         using var seeded = new Seeded(801);
         var (a, b) = (seeded.Randn([m, k], ScalarType.Float64), seeded.Randn([k, n], ScalarType.Float64));
+        var expected = a.matmul(b).T; // [n, m]
 
         var t = new FactoredMatrix(a, b).T;
 
         Assert.That(t.Shape, Is.EqualTo(new long[] { n, m }), $"FactoredMatrix(A [{m}, {k}], B [{k}, {n}]).T is [n, m] = [{n}, {m}]");
         Assert.That(t.InnerDim, Is.EqualTo(k), "T keeps the inner dimension k: (A B)ᵀ = Bᵀ Aᵀ, two factors, nothing formed");
-        TensorAssert.Close(t.AB, a.matmul(b).T, name: $"FactoredMatrix(A [{m}, {k}], B [{k}, {n}]).T.AB: expected (A B)ᵀ = Bᵀ Aᵀ (swap the factors: Aᵀ Bᵀ is not the transpose)");
+        TensorAssert.Close(t.AB, expected, name: $"FactoredMatrix(A [{m}, {k}], B [{k}, {n}]).T.AB: expected (A B)ᵀ = Bᵀ Aᵀ (swap the factors: Aᵀ Bᵀ is not the transpose)");
     }
 
     [Test, Points(3)]
@@ -40,12 +42,13 @@ public sealed class FactoredMatrixTests : TorchTest
     {
         using var seeded = new Seeded(802);
         var (a, b, other) = (seeded.Randn([5, 3], ScalarType.Float64), seeded.Randn([3, 4], ScalarType.Float64), seeded.Randn([4, 6], ScalarType.Float64));
+        var expected = a.matmul(b).matmul(other); // [5, 6]
 
         var product = new FactoredMatrix(a, b).MatMul(other);
 
         Assert.That(product.Shape, Is.EqualTo(new long[] { 5, 6 }), "(A [5, 3] B [3, 4]) M [4, 6] is [5, 6]");
         Assert.That(product.InnerDim, Is.EqualTo(3), "(A B) M must stay factored as A (B M), inner dimension k = 3, not (A B) M with A B formed");
-        TensorAssert.Close(product.AB, a.matmul(b).matmul(other), name: "FactoredMatrix(A, B).MatMul(M).AB: expected (A B) M = A (B M) (M on the right of B)");
+        TensorAssert.Close(product.AB, expected, name: "FactoredMatrix(A, B).MatMul(M).AB: expected (A B) M = A (B M) (M on the right of B)");
     }
 
     [Test, Points(3)]
@@ -53,12 +56,13 @@ public sealed class FactoredMatrixTests : TorchTest
     {
         using var seeded = new Seeded(803);
         var (a, b, other) = (seeded.Randn([5, 3], ScalarType.Float64), seeded.Randn([3, 4], ScalarType.Float64), seeded.Randn([2, 5], ScalarType.Float64));
+        var expected = other.matmul(a.matmul(b)); // [2, 4]
 
         var product = new FactoredMatrix(a, b).LeftMatMul(other);
 
         Assert.That(product.Shape, Is.EqualTo(new long[] { 2, 4 }), "M [2, 5] (A [5, 3] B [3, 4]) is [2, 4]");
         Assert.That(product.InnerDim, Is.EqualTo(3), "M (A B) must stay factored as (M A) B, inner dimension k = 3, not M (A B) with A B formed");
-        TensorAssert.Close(product.AB, other.matmul(a.matmul(b)), name: "FactoredMatrix(A, B).LeftMatMul(M).AB: expected M (A B) = (M A) B (M on the left of A)");
+        TensorAssert.Close(product.AB, expected, name: "FactoredMatrix(A, B).LeftMatMul(M).AB: expected M (A B) = (M A) B (M on the left of A)");
     }
 
     [Test, Points(3)]
@@ -67,12 +71,13 @@ public sealed class FactoredMatrixTests : TorchTest
         using var seeded = new Seeded(804);
         var (a, b) = (seeded.Randn([5, 3], ScalarType.Float64), seeded.Randn([3, 6], ScalarType.Float64));
         var (c, d) = (seeded.Randn([6, 4], ScalarType.Float64), seeded.Randn([4, 2], ScalarType.Float64));
+        var expected = a.matmul(b).matmul(c).matmul(d); // [5, 2]
 
         var product = new FactoredMatrix(a, b).MatMul(new FactoredMatrix(c, d));
 
         Assert.That(product.Shape, Is.EqualTo(new long[] { 5, 2 }), "(A [5, 3] B [3, 6]) (C [6, 4] D [4, 2]) is [5, 2]");
         Assert.That(product.InnerDim, Is.EqualTo(3), "(A B)(C D) keeps this matrix's inner dimension: A ((B C) D), inner dimension 3");
-        TensorAssert.Close(product.AB, a.matmul(b).matmul(c).matmul(d), name: "FactoredMatrix(A, B).MatMul(FactoredMatrix(C, D)).AB: expected A B C D, in that order");
+        TensorAssert.Close(product.AB, expected, name: "FactoredMatrix(A, B).MatMul(FactoredMatrix(C, D)).AB: expected A B C D, in that order");
     }
 
     [TestCase(6, 4, 4), TestCase(3, 5, 7)]
@@ -81,10 +86,11 @@ public sealed class FactoredMatrixTests : TorchTest
     {
         using var seeded = new Seeded(805);
         var (a, b) = (seeded.Randn([m, k], ScalarType.Float64), seeded.Randn([k, n], ScalarType.Float64));
+        var expected = a.matmul(b).square().sum().sqrt(); // 0-d
 
         var norm = new FactoredMatrix(a, b).Norm();
 
-        TensorAssert.Close(norm, a.matmul(b).square().sum().sqrt(),
+        TensorAssert.Close(norm, expected,
             name: $"FactoredMatrix(A [{m}, {k}], B [{k}, {n}]).Norm(): expected the Frobenius norm of A B, a 0-d tensor: sqrt(sum((AᵀA) * (B Bᵀ))), not of A or B alone, nor its square");
     }
 
@@ -94,11 +100,11 @@ public sealed class FactoredMatrixTests : TorchTest
     {
         using var seeded = new Seeded(806);
         var (a, b) = Factors(seeded, m, k, m, innerRank);
+        var dense = linalg.eigvals(a.matmul(b)); // [m] complex: the k largest in magnitude are B A's, the rest 0
 
         var eigenvalues = new FactoredMatrix(a, b).Eigenvalues();
 
         TensorAssert.Shape(eigenvalues, [k], $"FactoredMatrix(A [{m}, {k}], B [{k}, {m}]).Eigenvalues(): k = {k} eigenvalues, of the [k, k] product B A (not of the [m, m] A B)");
-        var dense = linalg.eigvals(a.matmul(b)); // [m] complex: the k largest in magnitude are B A's, the rest 0
         AssertSameSpectrum(eigenvalues, LargestInMagnitude(dense, k),
             $"FactoredMatrix(A [{m}, {k}], B [{k}, {m}]).Eigenvalues() against the {k} largest eigenvalues of the dense A B (torch.linalg.eigvals(B.matmul(A)): B A, general, not eigvalsh)");
     }

@@ -62,8 +62,8 @@ public sealed class DpoTests : TorchTest
     {
         var (pc, pr, rc, rr) = (Of(-3, -9), Of(-4, -2), Of(-3.5, -7), Of(-3, -3));
 
-        var scaled = Dpo.Loss(pc.to(Device), pr.to(Device), rc.to(Device), rr.to(Device), beta);
         var unit = Dpo.Loss((beta * pc).to(Device), (beta * pr).to(Device), (beta * rc).to(Device), (beta * rr).to(Device), beta: 1);
+        var scaled = Dpo.Loss(pc.to(Device), pr.to(Device), rc.to(Device), rr.to(Device), beta);
 
         TensorAssert.Close(scaled, unit, name: $"Dpo.Loss with β = {beta}, against β = 1 with every log-probability times {beta}: β multiplies the margin of log-ratios, nothing else");
     }

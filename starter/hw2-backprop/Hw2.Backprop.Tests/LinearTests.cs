@@ -22,10 +22,11 @@ public sealed class LinearTests : TorchTest
         var linear = RandomLinear(seeded, 5, 3);
         var x = seeded.Randn([4, 5], ScalarType.Float64);
 
+        var expected = x.matmul(linear.W.Value) + linear.b.Value;
         var y = linear.Forward(x);
 
         TensorAssert.Shape(y, [4, 3], "Linear(5, 3).Forward(x [4, 5]) [batch, d_out]");
-        TensorAssert.Close(y, x.matmul(linear.W.Value) + linear.b.Value, name: "Linear.Forward(x): expected x W + b, with W [d_in, d_out]");
+        TensorAssert.Close(y, expected, name: "Linear.Forward(x): expected x W + b, with W [d_in, d_out]");
     }
 
     [Test, Points(5)]

@@ -46,7 +46,7 @@ public sealed class TrainerTests : TorchTest
         var batch = seeded.Randint(0, 7, [4, 8]);
 
         var optimizer = optim.AdamW(model.parameters(), lr: 1e-2);
-        var losses = Enumerable.Range(0, 20).Select(_ => Trainer.TrainStep(model, optimizer, batch)).ToList();
+        var losses = Enumerable.Range(0, 20).Select(_ => Trainer.TrainStep(model, optimizer, batch.clone())).ToList();
 
         var twinOptimizer = optim.AdamW(twin.parameters(), lr: 1e-2);
         var expected = new List<double>();

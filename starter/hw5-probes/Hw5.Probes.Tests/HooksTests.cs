@@ -51,7 +51,7 @@ public sealed class HooksTests : TorchTest
         var model = SmallModel.Create(seeded, Device);
         var tokens = SmallModel.Tokens(seeded, Device);
 
-        var (logits, cache) = model.RunWithCache(tokens);
+        var (logits, cache) = model.RunWithCache(tokens.clone());
 
         TensorAssert.Close(logits, model.call(tokens), name: "the logits RunWithCache returns against model.call's");
         Assert.That(cache.Keys.Where(k => cache[k].requires_grad), Is.Empty, "cached activations are detached (the model's weights require grad here)");
@@ -96,7 +96,7 @@ public sealed class HooksTests : TorchTest
         var model = SmallModel.Create(seeded, Device);
         var tokens = SmallModel.Tokens(seeded, Device);
 
-        Assert.That(() => model.RunWithHooks(tokens,
+        Assert.That(() => model.RunWithHooks(tokens.clone(),
                 ("blocks.0.hook_resid_pre", (_, _) => null),
                 ("blocks.1.attn.hook_pattern", (_, _) => throw new InvalidOperationException("a hook that fails"))),
             Throws.InvalidOperationException.With.Message.EqualTo("a hook that fails"), "the hook's exception reaches the caller");

@@ -38,12 +38,13 @@ public sealed class ResidualSaeTests : TorchTest
     {
         using var seeded = new Seeded(713);
         var activations = seeded.Randn([500, 8]) * 2 + 3; // [n, d_model], mean about 3
+        var mean = activations.mean([0]); // [d_model]
 
         var (sae, history) = ResidualSae.Train(activations, 16, new SaeTrainingOptions(1, 0, 32), seed: 5);
         var fresh = new SparseAutoencoder(8, 16, seed: 5);
 
         Assert.That(history.Loss, Is.Empty, "no steps were asked for");
-        TensorAssert.Close(sae.b_dec, activations.mean([0]), name: "b_dec before any step: the mean activation");
+        TensorAssert.Close(sae.b_dec, mean, name: "b_dec before any step: the mean activation");
         TensorAssert.Close(sae.W_dec, fresh.W_dec.to(Device), name: "W_dec before any step: SparseAutoencoder's init with the same seed");
     }
 }
