@@ -68,7 +68,7 @@ public static class ValidatePipeline
         var noiseRun = jobs > 1 ? Grade(referenceFiles, Noise.CodeAndLibraries, NoiseRun, null, cancellationToken) : null;
         var reference = await referenceRun;
         var noisy = await (noiseRun ?? Grade(referenceFiles, Noise.CodeAndLibraries, NoiseRun, null, cancellationToken));
-        var problems = HomeworkChecks.Problems(layout, manifest,
+        IReadOnlyList<string> problems = HomeworkChecks.Problems(layout, manifest,
             [.. TrustedTests.For(suites, includeHidden: true, provenance.TestSuiteHash, worker).SelectMany(s => s.Tests)]);
 
         // A stubbed region runs only the tests that can reach it: every other test passed for the reference and cannot
@@ -76,6 +76,7 @@ public static class ValidatePipeline
         var (homeworkCompilation, suiteCompilations) = CompileStage.ForReading(
             new CompileRequest(Sources(referenceFiles), [.. suites.Suites(includeHidden: true).Select(s => s.Sources)], worker.LibraryAssemblies, given));
         var reach = TestReach.Of(homeworkCompilation, suiteCompilations);
+        problems = [.. problems, .. TensorHandOff.Problems(homeworkCompilation, suiteCompilations)];
         var combiner = new RunCombiner(referenceFiles, homeworkCompilation, reach);
 
         // The starter first, then one variant per solution region (Region is null for the others), and the corpus's bugs on the

@@ -307,6 +307,31 @@ public class AdversarialCorpusTests
             file, LineOf(folder, file, loosen));
     }
 
+    // --- Writes over a tensor a test gave it, so that what the test computes from that tensor afterwards agrees. ---
+
+    [Test]
+    public async Task Given_a_loss_that_writes_the_answer_over_the_logits_it_is_given_When_graded_Then_the_training_tests_that_read_them_fail()
+    {
+        var folder = scratch["hw2-backprop"];
+        Write("hw2-backprop", folder, "");
+        // SGD that never moves a weight, so nothing can train...
+        Replace(folder, "Sgd.cs", "parameter.Value.sub_(update);", "_ = update;");
+        // ...and a loss that writes the targets, one-hot, over the logits it was given once it has its value. The training
+        // tests read the accuracy from those logits: before TensorHandOff they passed, 11 of 100 points for no training.
+        Replace(folder, "SoftmaxCrossEntropy.cs", "return -logProbabilities.gather(1, targets.unsqueeze(1)).mean(); // []", """
+            var loss = -logProbabilities.gather(1, targets.unsqueeze(1)).mean(); // []
+                    logits.copy_(nn.functional.one_hot(targets, logits.shape[1]).to_type(logits.dtype) * 10);
+                    return loss;
+            """);
+
+        var report = await GradeAsync("hw2-backprop", folder);
+
+        Assert.That(report.Status, Is.EqualTo(GradeStatus.Graded), report.Describe());
+        var training = report.Tests.Where(t => t.Name.StartsWith("SpiralTrainingTests.", StringComparison.Ordinal) || t.Name.StartsWith("HiddenSpiralTrainingTests.", StringComparison.Ordinal)).ToList();
+        Assert.That(training, Has.Count.EqualTo(2));
+        Assert.That(training.Select(t => t.Passed), Has.All.False, report.Describe());
+    }
+
     // --- Ends the test process from inside libtorch on every call, to lose the other tests' results or hang the grader. ---
 
     [Test]

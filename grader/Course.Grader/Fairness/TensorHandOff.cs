@@ -1,0 +1,199 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Course.Grader.Fairness;
+
+/// <summary>
+/// A test may not read a tensor after it gave it to homework code, except as the <c>actual</c> of an assertion (which checks
+/// the tensor itself) or to give it to homework code again. Homework code can change in place what it is given, a view of
+/// it or the tensor itself: a loss that wrote one-hot logits over its input made a training test's accuracy, read from those
+/// logits afterwards, 100% without any training; a layer that zeroed its input made an expected value computed from that
+/// input afterwards agree with a trivial answer. So a test computes what it needs from a tensor before the call, or gives
+/// homework code a clone. <c>course validate</c> reports each such read (see <see cref="Pipeline.ValidatePipeline"/>).
+/// </summary>
+public static class TensorHandOff
+{
+    /// <summary>The parameter name of the value an assertion checks (TensorAssert, Golden, NUnit's Assert.That).</summary>
+    const string Actual = "actual";
+
+    /// <returns>One line per read of a tensor after a test gave it to homework code, saying how to mend it; empty when none.</returns>
+    public static IReadOnlyList<string> Problems(Compilation homework, IEnumerable<Compilation> suites)
+    {
+        var problems = new List<string>();
+        foreach (var suite in suites)
+        {
+            foreach (var tree in suite.SyntaxTrees)
+            {
+                var model = suite.GetSemanticModel(tree);
+                foreach (var member in tree.GetRoot().DescendantNodes().OfType<BaseMethodDeclarationSyntax>())
+                {
+                    // One line per variable and line: a line that reads it twice has one problem.
+                    foreach (var (read, given, call) in ReadsAfterHandOff(member, model, homework.AssemblyName!)
+                                 .DistinctBy(r => (r.Given, tree.GetLineSpan(r.Read.Span).StartLinePosition.Line), new LineOfVariable()))
+                    {
+                        var where = tree.GetLineSpan(read.Span).StartLinePosition.Line + 1;
+                        var handed = tree.GetLineSpan(call.Span).StartLinePosition.Line + 1;
+                        var name = read.Identifier.Text;
+                        problems.Add($"{suite.AssemblyName}: {tree.FilePath.Replace('\\', '/')}:{where}: {Name(member)} reads {name} after giving it to " +
+                            $"homework code on line {handed} ({Shown(call)}); homework code may change in place a tensor it is given, so compute what the test " +
+                            $"needs from {name} before that call, give the call {name}.clone(), or read {name} only as an assertion's actual");
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+
+    static IEnumerable<(IdentifierNameSyntax Read, ISymbol Given, SyntaxNode Call)> ReadsAfterHandOff(SyntaxNode member, SemanticModel model, string homework)
+    {
+        // What happens to each tensor variable, in the order of the code: given to homework code (at the end of the call), or assigned anew.
+        var events = new List<(int Position, ISymbol Variable, SyntaxNode? Call)>();
+        var handedOff = new HashSet<IdentifierNameSyntax>();
+        foreach (var call in member.DescendantNodes().Where(n => n is InvocationExpressionSyntax or BaseObjectCreationExpressionSyntax))
+        {
+            if (model.GetSymbolInfo(call).Symbol is not IMethodSymbol method || !RunsHomeworkCode(call, method, model, homework)) continue;
+            foreach (var given in Given(call, method))
+            {
+                if (Root(given, model) is not { } root) continue;
+                handedOff.Add(root);
+                events.Add((call.Span.End, model.GetSymbolInfo(root).Symbol!, call));
+            }
+        }
+        if (events.Count == 0) yield break;
+        foreach (var assignment in member.DescendantNodes().OfType<AssignmentExpressionSyntax>())
+        {
+            if (assignment.Left is IdentifierNameSyntax target && model.GetSymbolInfo(target).Symbol is { } variable)
+                events.Add((assignment.Span.End, variable, null));
+        }
+        events.Sort((a, b) => a.Position.CompareTo(b.Position));
+
+        foreach (var read in member.DescendantNodes().OfType<IdentifierNameSyntax>())
+        {
+            if (handedOff.Contains(read) || model.GetSymbolInfo(read).Symbol is not { } variable) continue;
+            var last = events.LastOrDefault(e => e.Position <= read.SpanStart && SymbolEqualityComparer.Default.Equals(e.Variable, variable));
+            if (last.Call is null || IsAssignedHere(read) || IsActualOfAnAssertion(read, model) || IsCallsFallback(read, last.Call)) continue;
+            yield return (read, variable, last.Call);
+        }
+    }
+
+    /// <summary>
+    /// A homework method; a library method called on a homework object (<c>model.call(x)</c> runs the homework's forward); or a
+    /// delegate, which may be homework code (a test's <c>Func&lt;Tensor, Tensor&gt;</c> made from a homework method, a hook a
+    /// homework method returned).
+    /// </summary>
+    static bool RunsHomeworkCode(SyntaxNode call, IMethodSymbol method, SemanticModel model, string homework) =>
+        method.ContainingAssembly?.Name == homework
+        || method.MethodKind == MethodKind.DelegateInvoke
+        || (call is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } && !method.IsStatic
+            && IsHomeworkType(model.GetTypeInfo(access.Expression).Type, homework));
+
+    static bool IsHomeworkType(ITypeSymbol? type, string homework)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+            if (t.ContainingAssembly?.Name == homework) return true;
+        return false;
+    }
+
+    /// <summary>The expressions a call hands to homework code (or to a delegate): its arguments, and the receiver of an extension method.</summary>
+    static IEnumerable<ExpressionSyntax> Given(SyntaxNode call, IMethodSymbol method)
+    {
+        var arguments = call switch
+        {
+            InvocationExpressionSyntax invocation => invocation.ArgumentList.Arguments,
+            BaseObjectCreationExpressionSyntax creation => creation.ArgumentList?.Arguments ?? default,
+            _ => default,
+        };
+        foreach (var argument in arguments) yield return argument.Expression;
+        if (method.ReducedFrom is not null && call is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access })
+            yield return access.Expression;
+    }
+
+    /// <summary>
+    /// The tensor variable an expression can alias: <c>x</c>, <c>x[..^1]</c>, <c>x.to(device)</c> or <c>x.T</c> are <c>x</c> or
+    /// views of it (<c>to</c> returns <c>x</c> itself when nothing changes), while <c>x.clone()</c>, <c>x * 2</c> or <c>f(x)</c> are new.
+    /// </summary>
+    static IdentifierNameSyntax? Root(ExpressionSyntax expression, SemanticModel model)
+    {
+        while (true)
+        {
+            switch (expression)
+            {
+                case IdentifierNameSyntax name:
+                    var type = model.GetSymbolInfo(name).Symbol switch { ILocalSymbol local => local.Type, IParameterSymbol parameter => parameter.Type, _ => null };
+                    return type is not null && IsTensor(type) ? name : null;
+                case MemberAccessExpressionSyntax access:
+                    expression = access.Expression;
+                    break;
+                case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: var called } } invocation:
+                    if (called is "clone" or "detach_clone") return null;
+                    expression = invocation.Expression;
+                    break;
+                case ElementAccessExpressionSyntax element:
+                    expression = element.Expression;
+                    break;
+                case ParenthesizedExpressionSyntax parenthesized:
+                    expression = parenthesized.Expression;
+                    break;
+                case PostfixUnaryExpressionSyntax suppressed when suppressed.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.SuppressNullableWarningExpression):
+                    expression = suppressed.Operand;
+                    break;
+                default:
+                    return null;
+            }
+        }
+    }
+
+    static bool IsTensor(ITypeSymbol type) => type is { Name: "Tensor", ContainingType.Name: "torch", ContainingNamespace.Name: "TorchSharp" };
+
+    /// <summary>
+    /// <c>hook(x, point) ?? x</c>: a hook's result, where null means it left (or changed) the activation it was given, is what the
+    /// call made of <c>x</c>.
+    /// </summary>
+    static bool IsCallsFallback(IdentifierNameSyntax read, SyntaxNode call) =>
+        read.Parent is BinaryExpressionSyntax coalesce && coalesce.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.CoalesceExpression)
+        && coalesce.Right == read && coalesce.Left == call;
+
+    static bool IsAssignedHere(IdentifierNameSyntax read) => read.Parent is AssignmentExpressionSyntax assignment && assignment.Left == read;
+
+    /// <summary>Whether <paramref name="read"/> is, or is the variable behind, the value an assertion checks (its <c>actual</c>).</summary>
+    static bool IsActualOfAnAssertion(IdentifierNameSyntax read, SemanticModel model)
+    {
+        SyntaxNode node = read;
+        while (node.Parent is MemberAccessExpressionSyntax or InvocationExpressionSyntax or ElementAccessExpressionSyntax or ParenthesizedExpressionSyntax
+               or PostfixUnaryExpressionSyntax)
+        {
+            if (node.Parent is InvocationExpressionSyntax invocation && invocation.Expression != node) break;
+            node = node.Parent;
+        }
+        return node.Parent is ArgumentSyntax argument && ParameterOf(argument, model)?.Name == Actual;
+    }
+
+    static IParameterSymbol? ParameterOf(ArgumentSyntax argument, SemanticModel model)
+    {
+        if (argument.Parent is not ArgumentListSyntax list || list.Parent is null || model.GetSymbolInfo(list.Parent).Symbol is not IMethodSymbol method) return null;
+        if (argument.NameColon is { } named) return method.Parameters.FirstOrDefault(p => p.Name == named.Name.Identifier.Text);
+        var index = list.Arguments.IndexOf(argument);
+        return index < method.Parameters.Length ? method.Parameters[index] : method.Parameters.LastOrDefault(p => p.IsParams);
+    }
+
+    static string Name(BaseMethodDeclarationSyntax member) => member switch
+    {
+        MethodDeclarationSyntax method => method.Identifier.Text,
+        ConstructorDeclarationSyntax constructor => constructor.Identifier.Text,
+        _ => member.Kind().ToString(),
+    };
+
+    static string Shown(SyntaxNode call)
+    {
+        var text = string.Join(" ", call.ToString().Split((char[])['\n', '\r'], StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()));
+        return text.Length <= 80 ? text : text[..79] + "…";
+    }
+
+    sealed class LineOfVariable : IEqualityComparer<(ISymbol Variable, int Line)>
+    {
+        public bool Equals((ISymbol Variable, int Line) x, (ISymbol Variable, int Line) y) =>
+            x.Line == y.Line && SymbolEqualityComparer.Default.Equals(x.Variable, y.Variable);
+
+        public int GetHashCode((ISymbol Variable, int Line) obj) => HashCode.Combine(SymbolEqualityComparer.Default.GetHashCode(obj.Variable), obj.Line);
+    }
+}

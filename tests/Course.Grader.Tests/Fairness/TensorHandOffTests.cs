@@ -1,0 +1,90 @@
+using Course.Grader.Compile;
+using Course.Grader.Fairness;
+using Course.Grader.Tests.Compile;
+
+namespace Course.Grader.Tests.Fairness;
+
+/// <summary>
+/// <see cref="TensorHandOff"/>: a test that reads a tensor after giving it to homework code checks what homework code may
+/// have written over it, so `course validate` names each such read, and none of the reads that check the tensor itself.
+/// </summary>
+public class TensorHandOffTests
+{
+    const string Homework = """
+        using TorchSharp;
+        using static TorchSharp.torch;
+        namespace Tiny.Homework;
+        public static class Layer
+        {
+            public static Tensor Forward(Tensor x) => x * 2;
+            public static Tensor Scale(this Tensor x) => x * 2;
+        }
+        public sealed class Doubler : TorchSharp.torch.nn.Module<Tensor, Tensor>
+        {
+            public Doubler() : base(nameof(Doubler)) { }
+            public override Tensor forward(Tensor x) => x * 2;
+        }
+        """;
+
+    static IReadOnlyList<string> Problems(string body)
+    {
+        var tests = $$"""
+            using Course.Testing;
+            using NUnit.Framework;
+            using TorchSharp;
+            using Tiny.Homework;
+            using static TorchSharp.torch;
+            namespace Tiny.Homework.Tests;
+            public class LayerTests : TorchTest
+            {
+                [Test, Points(1)]
+                public void Doubles()
+                {
+                    var x = ones(3);
+                    {{body}}
+                }
+            }
+            """;
+        var (homework, suites) = CompileStage.ForReading(TinyHomework.Request(Homework, tests));
+        var errors = suites.SelectMany(s => s.GetDiagnostics()).Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error).ToList();
+        Assert.That(errors, Is.Empty, () => string.Join("\n", errors));
+        return TensorHandOff.Problems(homework, suites);
+    }
+
+    [TestCase("var y = Layer.Forward(x); TensorAssert.Close(y, x * 2);", "x")]
+    [TestCase("TensorAssert.Close(Layer.Forward(x), x * 2);", "x")]
+    [TestCase("var y = Layer.Forward(x.to(CPU)); var expected = x * 2; TensorAssert.Close(y, expected);", "x")]
+    [TestCase("var y = Layer.Forward(x[..2]); TensorAssert.Close(y, x[..2] * 2);", "x")]
+    [TestCase("var y = x.Scale(); TensorAssert.Close(y, x * 2);", "x")]
+    [TestCase("var y = Layer.Forward(x); var alias = x; TensorAssert.Close(y, alias * 2);", "x")]
+    [TestCase("var y = Layer.Forward(x); Assert.That(y.shape, Is.EqualTo(x.shape));", "x")]
+    [TestCase("System.Func<Tensor, Tensor> forward = Layer.Forward; var y = forward(x); TensorAssert.Close(y, x * 2);", "x")]
+    [TestCase("var y = new Doubler().call(x); TensorAssert.Close(y, x * 2);", "x")]
+    public void Given_a_test_that_reads_a_tensor_after_giving_it_to_homework_code_When_checked_Then_the_read_is_named(string body, string variable)
+    {
+        var problems = Problems(body);
+
+        Assert.That(problems, Has.Count.EqualTo(1));
+        Assert.That(problems[0], Does.StartWith("Tiny.Homework.Tests: Tiny.Homework.Tests/HomeworkTests.cs:13: Doubles reads " + variable + " after giving it to homework code on line 13"));
+        Assert.That(problems[0], Does.Contain($"compute what the test needs from {variable} before that call, give the call {variable}.clone()"));
+    }
+
+    [TestCase("var expected = x * 2; TensorAssert.Close(Layer.Forward(x), expected);", TestName = "{m}(computed before the call)")]
+    [TestCase("TensorAssert.Close(Layer.Forward(x.clone()), x * 2);", TestName = "{m}(a clone given)")]
+    [TestCase("var before = x.clone(); Layer.Forward(x); TensorAssert.Close(x, before, Tolerance.Exact);", TestName = "{m}(checked unchanged as the actual)")]
+    [TestCase("var y = Layer.Forward(x); TensorAssert.Close(x.T, y.T / 2);", TestName = "{m}(a view as the actual)")]
+    [TestCase("var y = Layer.Forward(x); TensorAssert.Close(x.grad!, y);", TestName = "{m}(its gradient as the actual)")]
+    [TestCase("var y = Layer.Forward(x); var z = Layer.Forward(x); TensorAssert.Close(y, z);", TestName = "{m}(given again)")]
+    [TestCase("var y = Layer.Forward(x); x = ones(3); TensorAssert.Close(y, x * 2);", TestName = "{m}(assigned anew)")]
+    [TestCase("System.Func<Tensor, Tensor?> hook = t => null; var expected = x * 1; TensorAssert.Close(hook(x) ?? x, expected);", TestName = "{m}(a hook's result or what it was given)")]
+    public void Given_a_test_that_reads_a_tensor_only_before_or_to_check_it_When_checked_Then_there_is_no_problem(string body)
+    {
+        Assert.That(Problems(body), Is.Empty);
+    }
+
+    [Test]
+    public void Given_two_reads_on_one_line_When_checked_Then_the_line_is_named_once()
+    {
+        Assert.That(Problems("var y = Layer.Forward(x);\nTensorAssert.Close(y, x * 2 + x - x);"), Has.Count.EqualTo(1));
+    }
+}
