@@ -103,9 +103,30 @@ public static class TensorHandOff
             BaseObjectCreationExpressionSyntax creation => creation.ArgumentList?.Arguments ?? default,
             _ => default,
         };
-        foreach (var argument in arguments) yield return argument.Expression;
+        foreach (var argument in arguments)
+            foreach (var given in Parts(argument.Expression))
+                yield return given;
         if (method.ReducedFrom is not null && call is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access })
             yield return access.Expression;
+    }
+
+    /// <summary>An argument, or what it is built of when it is an array, a collection, a tuple or an object initializer: each element is given too.</summary>
+    static IEnumerable<ExpressionSyntax> Parts(ExpressionSyntax expression)
+    {
+        IEnumerable<ExpressionSyntax> elements = expression switch
+        {
+            ArrayCreationExpressionSyntax { Initializer: { } initializer } => initializer.Expressions,
+            ImplicitArrayCreationExpressionSyntax implicitArray => implicitArray.Initializer.Expressions,
+            CollectionExpressionSyntax collection => collection.Elements.OfType<ExpressionElementSyntax>().Select(e => e.Expression),
+            TupleExpressionSyntax tuple => tuple.Arguments.Select(a => a.Expression),
+            BaseObjectCreationExpressionSyntax { Initializer: { } initializer } => initializer.Expressions
+                .Select(e => e is AssignmentExpressionSyntax assignment ? assignment.Right : e),
+            _ => [],
+        };
+        yield return expression;
+        foreach (var element in elements)
+            foreach (var part in Parts(element))
+                yield return part;
     }
 
     /// <summary>

@@ -18,6 +18,8 @@ public class TensorHandOffTests
         {
             public static Tensor Forward(Tensor x) => x * 2;
             public static Tensor Scale(this Tensor x) => x * 2;
+            public static Tensor Sum(params Tensor[] xs) => xs[0] * 2;
+            public static Tensor First((Tensor A, Tensor B) pair) => pair.A * 2;
         }
         public sealed class Doubler : TorchSharp.torch.nn.Module<Tensor, Tensor>
         {
@@ -60,6 +62,9 @@ public class TensorHandOffTests
     [TestCase("var y = Layer.Forward(x); Assert.That(y.shape, Is.EqualTo(x.shape));", "x")]
     [TestCase("System.Func<Tensor, Tensor> forward = Layer.Forward; var y = forward(x); TensorAssert.Close(y, x * 2);", "x")]
     [TestCase("var y = new Doubler().call(x); TensorAssert.Close(y, x * 2);", "x")]
+    [TestCase("var y = Layer.Sum(new[] { x, x }); TensorAssert.Close(y, x * 2);", "x")]
+    [TestCase("var y = Layer.Sum([x[..2]]); TensorAssert.Close(y, x[..2] * 2);", "x")]
+    [TestCase("var y = Layer.First((x, ones(3))); TensorAssert.Close(y, x * 2);", "x")]
     public void Given_a_test_that_reads_a_tensor_after_giving_it_to_homework_code_When_checked_Then_the_read_is_named(string body, string variable)
     {
         var problems = Problems(body);
