@@ -13,9 +13,11 @@ public sealed class DirectLogitAttributionTests : TorchTest
     {
         var (model, vocabulary, _) = TinyGpt.Load(Device);
 
+        var expected = model.W_U[.., vocabulary.Id('s')] - model.W_U[.., vocabulary.Id(' ')]; // [d_model]
+
         var direction = DirectLogitAttribution.LogitDiffDirection(model, vocabulary);
 
-        TensorAssert.Close(direction, model.W_U[.., vocabulary.Id('s')] - model.W_U[.., vocabulary.Id(' ')], name: "W_U[:, \"s\"] - W_U[:, \" \"]");
+        TensorAssert.Close(direction, expected, name: "W_U[:, \"s\"] - W_U[:, \" \"]");
     }
 
     [Test, Points(4)]

@@ -27,14 +27,16 @@ public sealed class LogitLensTests : TorchTest
     {
         using var seeded = new Seeded(520);
         var model = SmallModel.Create(seeded, Device);
+        // The weights as made, before homework code has the model.
+        var (w, b, W_U, b_U) = (model.ln_final.w.clone(), model.ln_final.b.clone(), model.W_U.clone(), model.b_U.clone());
         var (_, cache) = model.RunWithCache(SmallModel.Tokens(seeded, Device));
         var resid = cache["resid_pre", 1]; // [batch, pos, d_model]
         var centred = resid - resid.mean([-1], keepdim: true);
-        var normalised = centred / (centred.pow(2).mean([-1], keepdim: true) + 1e-5).sqrt() * model.ln_final.w + model.ln_final.b;
+        var normalised = centred / (centred.pow(2).mean([-1], keepdim: true) + 1e-5).sqrt() * w + b;
 
         var lens = LogitLens.Logits(model, cache);
 
-        TensorAssert.Close(lens[1], normalised.matmul(model.W_U) + model.b_U, name:
+        TensorAssert.Close(lens[1], normalised.matmul(W_U) + b_U, name:
             "the logit lens of 1_pre against ln_final (with this residual stream's own scale, not the cached one) and W_U, b_U");
     }
 

@@ -13,7 +13,7 @@ public sealed class CircuitsTests : TorchTest
     public void QK_And_OV_AreTheHeadsWeightProducts(int layer, int head)
     {
         var model = SmallModel.Make(1, Device);
-        var attn = model.blocks[layer].attn;
+        var attn = SmallModel.Make(1, Device).blocks[layer].attn; // the same weights, which homework code never has
 
         var (qk, ov) = (Circuits.QK(model, layer, head), Circuits.OV(model, layer, head));
 
@@ -29,12 +29,13 @@ public sealed class CircuitsTests : TorchTest
     public void FullQK_IsTheQueryTokensAgainstTheKeyTokensThroughTheEmbedding(int layer, int head)
     {
         var model = SmallModel.Make(2, Device);
-        var attn = model.blocks[layer].attn;
+        var weights = SmallModel.Make(2, Device); // the same weights, which homework code never has
+        var attn = weights.blocks[layer].attn;
 
         var full = Circuits.FullQK(model, layer, head);
 
         Assert.That(full.Shape, Is.EqualTo(new long[] { 7, 7 }), "the full QK circuit is [d_vocab, d_vocab]");
-        TensorAssert.Close(full.AB.to(ScalarType.Float64), SmallModel.Dense(model.W_E, attn.W_Q[head], attn.W_K[head].T, model.W_E.T), Tolerance.For(ScalarType.Float32, DeviceType.CPU),
+        TensorAssert.Close(full.AB.to(ScalarType.Float64), SmallModel.Dense(weights.W_E, attn.W_Q[head], attn.W_K[head].T, weights.W_E.T), Tolerance.For(ScalarType.Float32, DeviceType.CPU),
             $"Circuits.FullQK(model, {layer}, {head}).AB: W_E W_Q W_Kᵀ W_Eᵀ (W_E on the query side, W_Eᵀ on the key side)");
     }
 
@@ -42,12 +43,13 @@ public sealed class CircuitsTests : TorchTest
     public void PositionalQK_IsTheQueryPositionsAgainstTheKeyPositionsThroughW_pos()
     {
         var model = SmallModel.Make(3, Device);
-        var attn = model.blocks[0].attn;
+        var weights = SmallModel.Make(3, Device); // the same weights, which homework code never has
+        var attn = weights.blocks[0].attn;
 
         var positional = Circuits.PositionalQK(model, 0, 2);
 
         Assert.That(positional.Shape, Is.EqualTo(new long[] { 5, 5 }), "the positional QK circuit is [n_ctx, n_ctx]");
-        TensorAssert.Close(positional.AB.to(ScalarType.Float64), SmallModel.Dense(model.W_pos, attn.W_Q[2], attn.W_K[2].T, model.W_pos.T), Tolerance.For(ScalarType.Float32, DeviceType.CPU),
+        TensorAssert.Close(positional.AB.to(ScalarType.Float64), SmallModel.Dense(weights.W_pos, attn.W_Q[2], attn.W_K[2].T, weights.W_pos.T), Tolerance.For(ScalarType.Float32, DeviceType.CPU),
             "Circuits.PositionalQK(model, 0, 2).AB: W_pos W_Q W_Kᵀ W_posᵀ (W_pos, not W_E)");
     }
 
@@ -56,13 +58,14 @@ public sealed class CircuitsTests : TorchTest
     public void FullOV_IsTheAttendedTokenToTheLogitsThroughTheEmbeddingAndUnembedding(int layer, int head)
     {
         var model = SmallModel.Make(4, Device);
-        var attn = model.blocks[layer].attn;
+        var weights = SmallModel.Make(4, Device); // the same weights, which homework code never has
+        var attn = weights.blocks[layer].attn;
 
         var full = Circuits.FullOV(model, layer, head);
 
         Assert.That(full.Shape, Is.EqualTo(new long[] { 7, 7 }), "the full OV circuit is [d_vocab, d_vocab]");
         Assert.That(full.InnerDim, Is.EqualTo(2), "factored through d_head, never formed as a d_vocab × d_vocab product of dense parts");
-        TensorAssert.Close(full.AB.to(ScalarType.Float64), SmallModel.Dense(model.W_E, attn.W_V[head], attn.W_O[head], model.W_U), Tolerance.For(ScalarType.Float32, DeviceType.CPU),
+        TensorAssert.Close(full.AB.to(ScalarType.Float64), SmallModel.Dense(weights.W_E, attn.W_V[head], attn.W_O[head], weights.W_U), Tolerance.For(ScalarType.Float32, DeviceType.CPU),
             $"Circuits.FullOV(model, {layer}, {head}).AB: W_E W_V W_O W_U (W_U on the right, not W_Eᵀ)");
     }
 }

@@ -34,6 +34,7 @@ public sealed class CompositionTests : TorchTest
     public void Scores_OfEachKind_ComposeLayer0sOvWithLayer1sQkItsTransposeOrItsOv()
     {
         var model = SmallModel.Make(5, Device);
+        var weights = SmallModel.Make(5, Device); // the same weights, which homework code never has
         var kinds = new[] { CompositionKind.Q, CompositionKind.K, CompositionKind.V };
 
         foreach (var kind in kinds)
@@ -43,8 +44,8 @@ public sealed class CompositionTests : TorchTest
             for (int h0 = 0; h0 < 3; h0++)
                 for (int h1 = 0; h1 < 3; h1++)
                 {
-                    var a0 = model.blocks[0].attn;
-                    var a1 = model.blocks[1].attn;
+                    var a0 = weights.blocks[0].attn;
+                    var a1 = weights.blocks[1].attn;
                     var W_A = SmallModel.Dense(a0.W_V[h0], a0.W_O[h0]); // [d_model, d_model]
                     var W_B = kind switch
                     {

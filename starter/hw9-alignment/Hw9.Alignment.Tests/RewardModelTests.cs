@@ -15,18 +15,21 @@ public sealed class RewardModelTests : TorchTest
     public void Forward_AppliesTheHeadToTheFinalLayerNormsOutput_AtEachRowsLastToken()
     {
         var (model, vocabulary, _) = TinyGpt.Load(Device);
-        var rewardModel = new RewardModel(model, seed: 911);
         var batch = Rows(vocabulary, Device);
         Tensor? normalized = null;
-        Tensor expected;
+        Tensor last;
+        // The model's activations before homework code has the model.
         using (no_grad())
         {
             using (model.Hook("ln_final.hook_normalized").AddHook((a, _) => { normalized = a.clone(); return null; }))
                 model.call(batch.Tokens);
             var lengths = batch.Lengths.cpu().data<long>().ToArray();
-            var last = stack(lengths.Select((length, row) => normalized![row, length - 1]).ToArray()); // [batch, d_model]
-            expected = last.matmul(rewardModel.head.weight!.t()).squeeze(-1) + rewardModel.head.bias!; // [batch]
+            last = stack(lengths.Select((length, row) => normalized![row, length - 1]).ToArray()); // [batch, d_model]
         }
+        var rewardModel = new RewardModel(model, seed: 911);
+        Tensor expected;
+        using (no_grad())
+            expected = last.matmul(rewardModel.head.weight!.t()).squeeze(-1) + rewardModel.head.bias!; // [batch]
 
         var actual = rewardModel.call(batch.Tokens, batch.Lengths);
 

@@ -332,6 +332,26 @@ public class AdversarialCorpusTests
         Assert.That(training.Select(t => t.Passed), Has.All.False, report.Describe());
     }
 
+    [Test]
+    public async Task Given_a_circuit_that_zeroes_the_models_embedding_and_returns_zeros_When_graded_Then_its_tests_fail()
+    {
+        var folder = scratch["hw8-circuits"];
+        Write("hw8-circuits", folder, "");
+        // No circuit at all: zeros, after zeroing the embedding of the model the test gave it. The tests took the expected
+        // W_E W_Q W_Kᵀ W_Eᵀ from that model afterwards, so it was zero too: 100/100 before the tests read a copy.
+        Replace(folder, "Circuits.cs", "return QK(model, layer, head).LeftMatMul(model.W_E).MatMul(model.W_E.T); // [d_vocab, d_vocab]", """
+            using (no_grad()) model.W_E.zero_();
+                    return new FactoredMatrix(zeros(model.W_E.shape[0], 1, device: model.W_E.device), zeros(1, model.W_E.shape[0], device: model.W_E.device));
+            """);
+
+        var report = await GradeAsync("hw8-circuits", folder);
+
+        Assert.That(report.Status, Is.EqualTo(GradeStatus.Graded), report.Describe());
+        var fullQK = report.Tests.Where(t => t.Name.StartsWith("CircuitsTests.FullQK_", StringComparison.Ordinal)).ToList();
+        Assert.That(fullQK, Has.Count.EqualTo(2));
+        Assert.That(fullQK.Select(t => t.Passed), Has.All.False, report.Describe());
+    }
+
     // --- Ends the test process from inside libtorch on every call, to lose the other tests' results or hang the grader. ---
 
     [Test]
