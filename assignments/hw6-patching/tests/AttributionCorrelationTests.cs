@@ -34,11 +34,12 @@ public sealed class AttributionCorrelationTests : TorchTest
     public void HeadEstimate_OnLongPairs_TracksRealPatching_AtLeastAsWellAsTheReferences()
     {
         var (model, _, _, metric) = HiddenPairs.OnCheckpoint(HiddenPairs.Long, Device);
+        var hookZ = HookZ(model);
         using var golden = Golden.Open("attribution_correlation_heads_long");
         var real = golden.Input("real_heads", () => HeadPatching.OutputsByPosition(model, metric)); // recorded from the reference
-        var referenceEstimate = golden.Input("reference_heads", () => HeadsByPosition(AttributionPatching.Attribute(model, metric, HookZ(model))));
+        var referenceEstimate = golden.Input("reference_heads", () => HeadsByPosition(AttributionPatching.Attribute(model, metric, hookZ)));
 
-        var estimate = HeadsByPosition(AttributionPatching.Attribute(model, metric, HookZ(model)));
+        var estimate = HeadsByPosition(AttributionPatching.Attribute(model, metric, hookZ));
 
         AssertTracks(estimate, real, referenceEstimate, "the estimate of each head at each position [layer, head, position] (from Attribute of every hook_z)");
     }

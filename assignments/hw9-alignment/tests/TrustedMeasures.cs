@@ -36,23 +36,27 @@ static class TrustedMeasures
     public static double PreferenceRate(string prompt, IReadOnlyList<string> completions) =>
         completions.Count(c => Preference.IsPreferred(prompt + c)) / (double)completions.Count;
 
-    /// <summary>The mean over completion tokens of KL(policy ‖ a fresh tiny GPT) at each token's predicting position.</summary>
-    public static double TokenKl(HookedTransformer policy, SequenceBatch samples, Device device)
+    /// <summary>
+    /// The mean over completion tokens of KL(<paramref name="actual"/> ‖ a fresh tiny GPT) at each token's predicting position:
+    /// a check of the policy homework code trained, so it takes it as the <c>actual</c> (see TensorHandOff).
+    /// </summary>
+    public static double TokenKl(HookedTransformer actual, SequenceBatch samples, Device device)
     {
         using var _ = no_grad();
         var batch = samples.To(device);
-        var logP = policy.call(batch.Tokens).log_softmax(-1)[.., ..^1]; // [batch, pos - 1, d_vocab]
+        var logP = actual.call(batch.Tokens).log_softmax(-1)[.., ..^1]; // [batch, pos - 1, d_vocab]
         var logQ = TinyGpt.Load(device).Model.call(batch.Tokens).log_softmax(-1)[.., ..^1];
         var perPosition = (logP.exp() * (logP - logQ)).sum(-1); // [batch, pos - 1]
         var mask = batch.CompletionMask[.., 1..];
         return (perPosition * mask).sum().ToDouble() / mask.sum().ToDouble();
     }
 
-    /// <summary>The fraction of <paramref name="prompts"/> at which <paramref name="model"/> ranks the right next character ("s" or " ") above the other.</summary>
-    public static double AgreementAccuracy(HookedTransformer model, CharVocabulary vocabulary, AgreementBatch prompts, Device device)
+    /// <summary>The fraction of <paramref name="prompts"/> at which <paramref name="actual"/> ranks the right next character ("s" or " ") above the other:
+    /// a check of a model, homework code's or not, so it takes it as the <c>actual</c> (see TensorHandOff).</summary>
+    public static double AgreementAccuracy(HookedTransformer actual, CharVocabulary vocabulary, AgreementBatch prompts, Device device)
     {
         using var _ = no_grad();
-        var logits = model.call(prompts.Tokens.to(device)).cpu(); // [batch, pos, d_vocab]
+        var logits = actual.call(prompts.Tokens.to(device)).cpu(); // [batch, pos, d_vocab]
         var positions = prompts.VerbPosition.data<long>().ToArray();
         var plural = prompts.PluralSubject.data<bool>().ToArray();
         int right = 0;

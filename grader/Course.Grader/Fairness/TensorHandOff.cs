@@ -4,12 +4,14 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Course.Grader.Fairness;
 
 /// <summary>
-/// A test may not read a tensor after it gave it to homework code, except as the <c>actual</c> of an assertion (which checks
-/// the tensor itself) or to give it to homework code again. Homework code can change in place what it is given, a view of
-/// it or the tensor itself: a loss that wrote one-hot logits over its input made a training test's accuracy, read from those
-/// logits afterwards, 100% without any training; a layer that zeroed its input made an expected value computed from that
-/// input afterwards agree with a trivial answer. So a test computes what it needs from a tensor before the call, or gives
-/// homework code a clone. <c>course validate</c> reports each such read (see <see cref="Pipeline.ValidatePipeline"/>).
+/// A test may not read a tensor, or a model it made or loaded, after it gave it to homework code, except as the
+/// <c>actual</c> of an assertion (which checks the thing itself) or to give it to homework code again. Homework code can
+/// change in place what it is given, a view of it, or a model's weights: a loss that wrote one-hot logits over its input
+/// made a training test's accuracy, read from those logits afterwards, 100% without any training; a circuit that zeroed
+/// the embedding of the model it was given made the expected circuit, computed from that model afterwards, zero like its
+/// answer. So a test computes what it needs before the call, or gives homework code a copy. <c>course validate</c>
+/// reports each such read (see <see cref="Pipeline.ValidatePipeline"/>). The homework's own objects are the student's
+/// state, and reading them afterwards is what a test is for.
 /// </summary>
 public static class TensorHandOff
 {
@@ -35,8 +37,8 @@ public static class TensorHandOff
                         var handed = tree.GetLineSpan(call.Span).StartLinePosition.Line + 1;
                         var name = read.Identifier.Text;
                         problems.Add($"{suite.AssemblyName}: {tree.FilePath.Replace('\\', '/')}:{where}: {Name(member)} reads {name} after giving it to " +
-                            $"homework code on line {handed} ({Shown(call)}); homework code may change in place a tensor it is given, so compute what the test " +
-                            $"needs from {name} before that call, give the call {name}.clone(), or read {name} only as an assertion's actual");
+                            $"homework code on line {handed} ({Shown(call)}); homework code may change in place a tensor, or a model's weights, it is given, so compute what the test " +
+                            $"needs from {name} before that call, give the call a copy ({name}.clone() of a tensor, a second model made alike), or read {name} only as an assertion's actual");
                     }
                 }
             }
@@ -54,7 +56,7 @@ public static class TensorHandOff
             if (model.GetSymbolInfo(call).Symbol is not IMethodSymbol method || !RunsHomeworkCode(call, method, model, homework)) continue;
             foreach (var given in Given(call, method))
             {
-                if (Root(given, model) is not { } root) continue;
+                if (Root(given, model, homework) is not { } root) continue;
                 handedOff.Add(root);
                 events.Add((call.Span.End, model.GetSymbolInfo(root).Symbol!, call));
             }
@@ -133,7 +135,7 @@ public static class TensorHandOff
     /// The tensor variable an expression can alias: <c>x</c>, <c>x[..^1]</c>, <c>x.to(device)</c> or <c>x.T</c> are <c>x</c> or
     /// views of it (<c>to</c> returns <c>x</c> itself when nothing changes), while <c>x.clone()</c>, <c>x * 2</c> or <c>f(x)</c> are new.
     /// </summary>
-    static IdentifierNameSyntax? Root(ExpressionSyntax expression, SemanticModel model)
+    static IdentifierNameSyntax? Root(ExpressionSyntax expression, SemanticModel model, string homework)
     {
         while (true)
         {
@@ -141,7 +143,7 @@ public static class TensorHandOff
             {
                 case IdentifierNameSyntax name:
                     var type = model.GetSymbolInfo(name).Symbol switch { ILocalSymbol local => local.Type, IParameterSymbol parameter => parameter.Type, _ => null };
-                    return type is not null && IsTensor(type) ? name : null;
+                    return type is not null && (IsTensor(type) || IsGivenModel(type, homework)) ? name : null;
                 case MemberAccessExpressionSyntax access:
                     expression = access.Expression;
                     break;
@@ -162,6 +164,18 @@ public static class TensorHandOff
                     return null;
             }
         }
+    }
+
+    /// <summary>
+    /// A TorchSharp module that is not one of the homework's types: a model the test made or loaded (a given library's), whose
+    /// weights homework code can change as it can a tensor's. A homework's own objects are the student's state.
+    /// </summary>
+    static bool IsGivenModel(ITypeSymbol type, string homework)
+    {
+        if (IsHomeworkType(type, homework)) return false;
+        for (var t = type; t is not null; t = t.BaseType)
+            if (t is { Name: "Module", ContainingType.Name: "nn", ContainingNamespace.Name: "TorchSharp" }) return true;
+        return false;
     }
 
     static bool IsTensor(ITypeSymbol type) => type is { Name: "Tensor", ContainingType.Name: "torch", ContainingNamespace.Name: "TorchSharp" };

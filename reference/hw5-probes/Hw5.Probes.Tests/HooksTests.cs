@@ -13,10 +13,11 @@ public sealed class HooksTests : TorchTest
         using var seeded = new Seeded(500);
         var model = SmallModel.Create(seeded, Device);
         var tokens = SmallModel.Tokens(seeded, Device); // [2, 6]
+        var names = model.HookPoints.Keys.ToList();
 
         var (_, cache) = model.RunWithCache(tokens);
 
-        Assert.That(cache.Keys, Is.EquivalentTo(model.HookPoints.Keys), "with no filter, every hook point of the model is cached, under its name");
+        Assert.That(cache.Keys, Is.EquivalentTo(names), "with no filter, every hook point of the model is cached, under its name");
         var expected = new Dictionary<string, long[]>
         {
             ["hook_embed"] = [2, 6, 8],
