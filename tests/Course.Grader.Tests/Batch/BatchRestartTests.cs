@@ -1,3 +1,4 @@
+using Course.Cli.Commands;
 using Course.Gradebook;
 using Course.Grader.Batch;
 using Course.Grader.Pipeline;
@@ -70,6 +71,19 @@ public class BatchRestartTests
         Assert.That(result.Outcomes.Single(o => o.Submission.Student == "bob").Entry.Id, Is.GreaterThan(beforeRestart.Id));
         Assert.That(gradebook.History(Hw3Submissions.Assignment).Select(e => e.Student), Is.EqualTo(new[] { "alice", "alice", "bob" }));
         Assert.That((result.Graded, result.Skipped, result.GraderErrors), Is.EqualTo((2, 0, 1)));
+    }
+
+    [Test]
+    public void Given_a_batch_restarted_before_When_it_restarts_again_Then_its_command_line_carries_only_the_new_continuation()
+    {
+        string[] given = ["batch", "hw3-attention", "--dir", "class", "--post", BatchRestart.AfterRowOption, "3", "--unposted=alice", BatchRestart.UnpostedOption, "bob",
+            "--jobs", "2", BatchRestart.AfterRowOption + "=4"];
+
+        var arguments = BatchRestart.OfThisProcess(given).ArgumentsFor(new BatchContinuation(3, new HashSet<string> { "carol", "alice" }));
+
+        Assert.That(arguments, Is.EqualTo(new[] { "batch", "hw3-attention", "--dir", "class", "--post", "--jobs", "2",
+            BatchRestart.AfterRowOption + "=3", BatchRestart.UnpostedOption + "=alice", BatchRestart.UnpostedOption + "=carol" }));
+        Assert.That(BatchRestart.None.Possible, Is.False, "inside another process there is nothing to restart");
     }
 
     /// <summary>Each line doubles the type of the one before (<c>Tuple&lt;T, T&gt;</c>); Roslyn's binding takes twice as long per line, and 40 lines do not end.</summary>
