@@ -1,6 +1,5 @@
-using System.Collections;
-using System.Runtime.InteropServices;
 using Course.Grader.Batch;
+using Course.Grader.Sandbox;
 
 namespace Course.Cli.Commands;
 
@@ -47,20 +46,9 @@ internal sealed class BatchRestart
     /// <summary>Replaces this process's image with a new start of it; returns only if that failed, saying why.</summary>
     public string Exec(BatchContinuation continuation)
     {
-        var host = Environment.ProcessPath ?? "/proc/self/exe";
-        // Started as `dotnet course.dll`: the host again, with the app's assembly.
-        List<string> argv = Path.GetFileNameWithoutExtension(host) == "dotnet" ? [host, typeof(BatchRestart).Assembly.Location] : [host];
-        argv.AddRange(ArgumentsFor(continuation));
-        var environment = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>().Select(e => $"{e.Key}={e.Value}");
+        var arguments = ArgumentsFor(continuation);
         Console.Out.Flush();
         Console.Error.Flush();
-        execve(host, ToNative(argv), ToNative(environment));
-        return $"could not restart {host} (errno {Marshal.GetLastPInvokeError()})";
+        return "could not restart " + ProcessImage.Replace(typeof(BatchRestart).Assembly, arguments);
     }
-
-    /// <summary>A NULL-terminated array of C strings; never freed, as the process image is replaced (or the batch ends).</summary>
-    static nint[] ToNative(IEnumerable<string> strings) => [.. strings.Select(Marshal.StringToCoTaskMemUTF8), 0];
-
-    [DllImport("libc", SetLastError = true)]
-    static extern int execve([MarshalAs(UnmanagedType.LPUTF8Str)] string path, nint[] argv, nint[] envp);
 }

@@ -30,11 +30,11 @@ public static class TensorHandOff
                 foreach (var member in tree.GetRoot().DescendantNodes().OfType<BaseMethodDeclarationSyntax>())
                 {
                     // One line per variable and line: a line that reads it twice has one problem.
-                    foreach (var (read, given, call) in ReadsAfterHandOff(member, model, homework.AssemblyName!)
-                                 .DistinctBy(r => (r.Given, tree.GetLineSpan(r.Read.Span).StartLinePosition.Line), new LineOfVariable()))
+                    foreach (var (read, given, call, where) in ReadsAfterHandOff(member, model, homework.AssemblyName!)
+                                 .Select(r => (r.Read, r.Given, r.Call, Line: LineOf(r.Read)))
+                                 .DistinctBy(r => (r.Given, r.Line), new LineOfVariable()))
                     {
-                        var where = tree.GetLineSpan(read.Span).StartLinePosition.Line + 1;
-                        var handed = tree.GetLineSpan(call.Span).StartLinePosition.Line + 1;
+                        var handed = LineOf(call);
                         var name = read.Identifier.Text;
                         problems.Add($"{suite.AssemblyName}: {tree.FilePath.Replace('\\', '/')}:{where}: {Name(member)} reads {name} after giving it to " +
                             $"homework code on line {handed} ({Shown(call)}); homework code may change in place a tensor, or a model's weights, it is given, so compute what the test " +
@@ -210,6 +210,8 @@ public static class TensorHandOff
         var index = list.Arguments.IndexOf(argument);
         return index < method.Parameters.Length ? method.Parameters[index] : method.Parameters.LastOrDefault(p => p.IsParams);
     }
+
+    static int LineOf(SyntaxNode node) => node.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
 
     static string Name(BaseMethodDeclarationSyntax member) => member switch
     {

@@ -90,9 +90,6 @@ static class Libc
     [DllImport(Library, SetLastError = true)]
     public static extern nint read(int fd, byte[] buffer, nint count);
 
-    [DllImport(Library, SetLastError = true)]
-    public static extern int execve([MarshalAs(UnmanagedType.LPUTF8Str)] string path, nint[] argv, nint[] envp);
-
     /// <summary>Also on macOS (with its own resource numbers).</summary>
     [DllImport(Library, SetLastError = true)]
     public static extern int setrlimit(int resource, ref RLimit limit);

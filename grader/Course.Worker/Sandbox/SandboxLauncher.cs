@@ -1,5 +1,3 @@
-using System.Collections;
-using System.Runtime.InteropServices;
 using Course.Grader.Sandbox;
 
 namespace Course.Worker.Sandbox;
@@ -27,14 +25,8 @@ static class SandboxLauncher
             ? Landlock.RestrictSelf(SandboxPolicy.Rules(options, Environment.ProcessId), SandboxPolicy.Summary)
             : LandlockNames.Select(name => new SandboxLayer(name, false, "Landlock needs no_new_privs, which could not be set")));
 
-        var host = Environment.ProcessPath ?? "/proc/self/exe";
-        List<string> argv = Path.GetFileNameWithoutExtension(host) == "dotnet" ? [host, typeof(SandboxLauncher).Assembly.Location] : [host];
-        argv.AddRange(args);
-        argv.Add(WorkerOptions.SandboxedOption);
-        argv.Add(SandboxReport.Encode(layers));
-        var environment = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>().Select(e => $"{e.Key}={e.Value}");
-        Libc.execve(host, ToNative(argv), ToNative(environment));
-        Console.Error.WriteLine($"Course.Worker: could not re-execute {host} inside the sandbox (errno {Marshal.GetLastPInvokeError()})");
+        var failed = ProcessImage.Replace(typeof(SandboxLauncher).Assembly, [.. args, WorkerOptions.SandboxedOption, SandboxReport.Encode(layers)]);
+        Console.Error.WriteLine($"Course.Worker: could not re-execute {failed} inside the sandbox");
         return ExecFailed;
     }
 
@@ -52,7 +44,4 @@ static class SandboxLauncher
     }
 
     static readonly string[] LandlockNames = [SandboxLayerNames.LandlockFilesystem, SandboxLayerNames.LandlockNetwork, SandboxLayerNames.LandlockScope];
-
-    /// <summary>A NULL-terminated array of C strings; never freed, as the process image is replaced (or exits).</summary>
-    static nint[] ToNative(IEnumerable<string> strings) => [.. strings.Select(Marshal.StringToCoTaskMemUTF8), 0];
 }
