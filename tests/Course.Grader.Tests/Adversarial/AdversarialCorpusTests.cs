@@ -326,10 +326,7 @@ public class AdversarialCorpusTests
 
         var report = await GradeAsync("hw2-backprop", folder);
 
-        Assert.That(report.Status, Is.EqualTo(GradeStatus.Graded), report.Describe());
-        var training = report.Tests.Where(t => t.Name.StartsWith("SpiralTrainingTests.", StringComparison.Ordinal) || t.Name.StartsWith("HiddenSpiralTrainingTests.", StringComparison.Ordinal)).ToList();
-        Assert.That(training, Has.Count.EqualTo(2));
-        Assert.That(training.Select(t => t.Passed), Has.All.False, report.Describe());
+        AssertGradedAndFailing(report, 2, "SpiralTrainingTests.", "HiddenSpiralTrainingTests.");
     }
 
     [Test]
@@ -346,10 +343,16 @@ public class AdversarialCorpusTests
 
         var report = await GradeAsync("hw8-circuits", folder);
 
+        AssertGradedAndFailing(report, 2, "CircuitsTests.FullQK_");
+    }
+
+    /// <summary>The grade ran, and each of the <paramref name="count"/> tests whose names start with one of <paramref name="prefixes"/> failed.</summary>
+    static void AssertGradedAndFailing(GradeReport report, int count, params string[] prefixes)
+    {
         Assert.That(report.Status, Is.EqualTo(GradeStatus.Graded), report.Describe());
-        var fullQK = report.Tests.Where(t => t.Name.StartsWith("CircuitsTests.FullQK_", StringComparison.Ordinal)).ToList();
-        Assert.That(fullQK, Has.Count.EqualTo(2));
-        Assert.That(fullQK.Select(t => t.Passed), Has.All.False, report.Describe());
+        var named = report.Tests.Where(t => prefixes.Any(p => t.Name.StartsWith(p, StringComparison.Ordinal))).ToList();
+        Assert.That(named, Has.Count.EqualTo(count));
+        Assert.That(named.Select(t => t.Passed), Has.All.False, report.Describe());
     }
 
     // --- Ends the test process from inside libtorch on every call, to lose the other tests' results or hang the grader. ---
@@ -494,6 +497,23 @@ public class AdversarialCorpusTests
             {{use}}
         }
         """;
+
+    /// <summary>Each line doubles the type of the one before (<c>Tuple&lt;T, T&gt;</c>), and Roslyn's binding time with it.</summary>
+    internal static string DoublingTypes(int lines) =>
+        "public static class Chain\n{\n    public static int Go()\n    {\n        var v0 = 0;\n" +
+        string.Concat(Enumerable.Range(1, lines).Select(k => $"        var v{k} = System.Tuple.Create(v{k - 1}, v{k - 1});\n")) +
+        $"        return v{lines} is null ? 0 : 1;\n    }}\n}}\n";
+
+    [Test]
+    public async Task Given_lines_that_each_double_the_type_of_the_last_When_graded_Then_the_compile_is_stopped_at_its_limit()
+    {
+        // 21 lines: about 8 s of binding on an idle core, so the compile thread also ends soon after the grade. Forty lines
+        // never end; `course batch` sheds such a thread by restarting itself (BatchRestartTests).
+        var (report, _, _) = await Attack("hw3-attention", DoublingTypes(21), compileTimeout: TimeSpan.FromSeconds(1));
+
+        Assert.That(report.Status, Is.EqualTo(GradeStatus.CompileError));
+        Assert.That(report.Summary, Does.Contain("compiling your code took longer than 1 s, so it was stopped"));
+    }
 
     [Test]
     public async Task Given_a_compile_that_runs_past_its_limit_When_graded_Then_it_is_stopped_and_reported_as_a_compile_error()
