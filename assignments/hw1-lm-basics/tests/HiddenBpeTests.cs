@@ -6,7 +6,7 @@ namespace Hw1.LmBasics.HiddenTests;
 [Visibility(Visibility.Hidden)]
 public sealed class HiddenBpeTests
 {
-    [Test, Points(4)]
+    [Test, Points(3)]
     public void Train_OnTheGrammarCorpus_LearnsTheSameMergesAsAPlainImplementation()
     {
         var corpus = SentenceGrammar.Corpus(300, seed: 14);

@@ -6,7 +6,7 @@ namespace Hw1.LmBasics.HiddenTests;
 [Visibility(Visibility.Hidden)]
 public sealed class HiddenTokenizerTests
 {
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void WordTokenizer_OnTheGrammarCorpus_HasEveryGrammarWordOnce_InOrdinalOrder_AfterUnk()
     {
         var tokenizer = WordTokenizer.Fit(SentenceGrammar.Corpus(2000, seed: 11));
@@ -22,6 +22,25 @@ public sealed class HiddenTokenizerTests
 
         Assert.That(tokenizer.Words, Is.EqualTo(new[] { "<unk>", "a", "b" }), "a corpus word \"<unk>\" is the unknown token itself, id 0, not a new entry");
         Assert.That(tokenizer.Encode("b <unk> c"), Is.EqualTo(new long[] { 2, 0, 0 }), "Encode(\"b <unk> c\")");
+    }
+
+    [Test, Points(1)]
+    public void WordTokenizer_KeepsCase_SoCapitalisedWordsAreWordsOfTheirOwn()
+    {
+        var tokenizer = WordTokenizer.Fit("The cat sees the Cat .");
+
+        Assert.That(tokenizer.Words, Is.EqualTo(new[] { "<unk>", ".", "Cat", "The", "cat", "sees", "the" }),
+            "WordTokenizer.Fit(\"The cat sees the Cat .\").Words: \"The\" and \"the\" are distinct words (no lower-casing), in ordinal order (capitals first)");
+        Assert.That(tokenizer.Encode("The Cat the"), Is.EqualTo(new long[] { 3, 2, 6 }), "Encode(\"The Cat the\"): each spelling has its own id");
+    }
+
+    [Test, Points(1)]
+    public void CharTokenizer_DoesNotAddTheUnknownSymbolTwice_WhenTheCorpusContainsIt()
+    {
+        var tokenizer = CharTokenizer.Fit("b\uFFFDa");
+
+        Assert.That(tokenizer.Symbols, Is.EqualTo(new[] { '\uFFFD', 'a', 'b' }), "a corpus character U+FFFD is the unknown symbol itself, id 0, not a new entry");
+        Assert.That(tokenizer.Encode("a\uFFFDc"), Is.EqualTo(new long[] { 1, 0, 0 }), "Encode(\"a\\uFFFDc\")");
     }
 
     [Test, Points(1)]
