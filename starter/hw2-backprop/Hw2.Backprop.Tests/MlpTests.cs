@@ -32,7 +32,7 @@ public sealed class MlpTests : TorchTest
     }
 
     [Test, Points(3)]
-    public void Layers_AreLinearThenActivation_ForEachPairOfSizes_EndingWithALinear()
+    public void Layers_AreLinearThenActivation_ForEachPairOfSizes_EndingWithALinear_DrawnFromTheGenerator()
     {
         using var seeded = new Seeded(500);
         long[] sizes = [3, 8, 6, 2];
@@ -44,6 +44,13 @@ public sealed class MlpTests : TorchTest
             "each activation must be its own object (call the activation factory once per hidden layer): one shared object would share its cache");
         foreach (var linear in linears)
             Assert.That(linear.W.Value.dtype, Is.EqualTo(ScalarType.Float64), "pass the dtype on to every Linear");
+        using var again = new Seeded(500);
+        for (int i = 0; i < linears.Count; i++)
+        {
+            var expected = new Linear(sizes[i], sizes[i + 1], again.Generator, ScalarType.Float64, Device);
+            TensorAssert.Close(linears[i].W.Value, expected.W.Value, Tolerance.Exact,
+                $"W of Linear {i} (from 0): drawn from the generator passed to Mlp, by each Linear in turn from the first (pass generator on to every Linear)");
+        }
     }
 
     [Test, Points(1)]
