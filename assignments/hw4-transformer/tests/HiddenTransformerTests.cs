@@ -111,6 +111,33 @@ public sealed class HiddenTransformerTests : TorchTest
         }
     }
 
+    [Test, Points(1)]
+    public void Forward_CallsEverySubmoduleThroughCall_SoHooksOnThemFire()
+    {
+        using var seeded = new Seeded(404);
+        var model = new Transformer(Odd);
+        model.to(Device);
+        var tokens = seeded.Randint(0, 11, [2, 10]);
+        var submodules = new List<(string Name, nn.Module Module)> { ("embed", model.embed), ("pos_embed", model.pos_embed) };
+        for (int i = 0; i < model.blocks.Count; i++)
+        {
+            var block = model.blocks[i];
+            submodules.AddRange([($"blocks.{i}", block), ($"blocks.{i}.ln1", block.ln1), ($"blocks.{i}.attn", block.attn), ($"blocks.{i}.ln2", block.ln2), ($"blocks.{i}.mlp", block.mlp)]);
+        }
+        submodules.AddRange([("ln_final", model.ln_final), ("unembed", model.unembed)]);
+        var fired = new List<string>();
+        foreach (var (name, module) in submodules)
+            ((nn.Module<Tensor, Tensor>)module).register_forward_hook(_ => fired.Add(name));
+
+        using (no_grad()) model.call(tokens);
+
+        var missing = submodules.Select(s => s.Name).Where(name => !fired.Contains(name)).ToList();
+        Assert.That(missing, Is.Empty,
+            $"forward hooks on {string.Join(", ", missing)} did not fire during Transformer.call: call submodules with module.call(x), " +
+            "not module.forward(x) (hooks only fire through call, and interpretability tools read a model through them)");
+        Assert.That(fired, Is.EquivalentTo(submodules.Select(s => s.Name)), "every submodule runs once per forward pass");
+    }
+
     [Test, Points(2)]
     public void Forward_IsCausal_ChangingLaterTokensLeavesEarlierLogitsUnchanged()
     {
