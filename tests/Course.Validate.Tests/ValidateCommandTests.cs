@@ -75,6 +75,7 @@ public class ValidateCommandTests
         Assert.That(corpus.Count(v => v.Kind == VariantKind.Correct), Is.GreaterThanOrEqualTo(4), "several correct variants per homework");
         Assert.That(Regex.Matches(output, @"│ correct .*│\s+([\d.]+)/\1\s+│ keeps every point of (all|the) \d+ test\(s\)"),
             Has.Count.EqualTo(corpus.Count(v => v.Kind == VariantKind.Correct)));
+        Assert.That(corpus.Count(v => v.Kind == VariantKind.Bug), Is.GreaterThanOrEqualTo(15), "a corpus of plausible bugs per homework, each of which must lose points");
         Assert.That(Regex.Matches(output, @"│ bug .*│ caught by \d+ test\(s\)"), Has.Count.EqualTo(corpus.Count(v => v.Kind == VariantKind.Bug)));
         Assert.That(output, Does.Not.Contain("NOT GUARDED").And.Not.Contain("reference fails").And.Not.Contain("starter passes")
             .And.Not.Contain("NOT CAUGHT").And.Not.Contain("loses points").And.Not.Contain("under float noise fails"));

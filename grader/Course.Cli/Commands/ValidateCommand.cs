@@ -88,6 +88,7 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
                     (true, VariantKind.Correct) => $"[green]keeps every point[/] of {(check.RanOnly is null ? "all" : "the")} {check.Checked.Count} test(s) {(check.RanOnly is null ? "" : "that see its edits")}".TrimEnd(),
                     (true, _) => $"[green]caught[/] by {check.Catchers.Count} test(s)",
                     (false, VariantKind.Correct) => "[red]FAIL: loses points[/]",
+                    _ when check.Variant.CaughtBy.Count == 0 => "[red]NO caught_by[/] (see below)",
                     _ => "[red]NOT CAUGHT[/]",
                 });
         console.Write(table);

@@ -301,7 +301,8 @@ internal static partial class NewHomeworkFiles
         # The fairness corpus `course validate` grades (instructor-only, like the hidden tests).
         # correct: a solution written differently; it must keep every point, under simulated float noise of other hardware.
         # bug: a plausible mistake; every test named in caught_by must fail on it.
-        # The course's own suite (ValidateCommandTests) asks every homework for at least 4 correct variants.
+        # The course's own suite (ValidateCommandTests) asks every homework for at least 4 correct variants and 15 bugs.
+        # A bug without caught_by is graded on every test, and validate names the tests it fails (or says none does).
         # Each edit replaces text that occurs exactly once in the reference's file ({CourseLayout.ReferenceFolder}/{id}/{project}/<file>).
         variants:
           - name: scale-by-mul

@@ -18,11 +18,12 @@ public sealed record VariantCheck(Variant Variant, GradeReport Report)
 
     /// <summary>
     /// Correct: graded, and every test it ran passed (all of them with full marks). Bug: graded (it compiled and was not
-    /// refused) and every test it names ran and failed; a name that matches no test never holds.
+    /// refused), it names at least one test, and every test it names ran and failed; a name that matches no test never holds.
     /// </summary>
     public bool Holds => Report.Status == GradeStatus.Graded && (Variant.Kind == VariantKind.Correct
         ? Checked.Count > 0 && Checked.All(t => t.Passed)
-        : Variant.CaughtBy.All(name => Report.Tests.Any(t => TestNames.Selects(name, t.FullName))) &&
+        : Variant.CaughtBy.Count > 0 &&
+          Variant.CaughtBy.All(name => Report.Tests.Any(t => TestNames.Selects(name, t.FullName))) &&
           Catchers.All(t => !t.Passed && t.Message != ScoreStage.NoResult));
 
     /// <summary>What went wrong, in one line, or null when the check holds.</summary>
@@ -39,11 +40,22 @@ public sealed record VariantCheck(Variant Variant, GradeReport Report)
                 return $"a correct solution loses {ScoreStage.Format(lost.Sum(t => t.MaxScore))} point(s) in {lost.Count} test(s); " +
                        $"the first is {lost[0].FullName}: {lost[0].Message.Split('\n')[0]}";
             }
+            if (Variant.CaughtBy.Count == 0) return Uncaught();
             var unknown = Variant.CaughtBy.FirstOrDefault(name => !Report.Tests.Any(t => TestNames.Selects(name, t.FullName)));
             if (unknown is not null) return $"caught_by names '{unknown}', which is no test of this homework";
             var passing = Catchers.Where(t => t.Passed).Select(t => t.FullName).ToList();
             if (passing.Count > 0) return $"the bug passes {string.Join(", ", passing)}";
             return $"{Catchers.First(t => t.Message == ScoreStage.NoResult).FullName} did not run";
         }
+    }
+
+    /// <summary>For a bug that names no test yet (graded on all of them): the tests it fails, or that none does.</summary>
+    string Uncaught()
+    {
+        var failing = Report.Tests.Where(t => !t.Passed && t.Message != ScoreStage.NoResult).Select(t => t.FullName).ToList();
+        if (failing.Count == 0) return "no test fails on this bug (caught_by is empty, so every test ran): the tests do not catch it";
+        const int shown = 8;
+        var more = failing.Count > shown ? $", and {failing.Count - shown} more" : "";
+        return $"caught_by is empty; the bug fails {failing.Count} test(s), name those that should catch it: {string.Join(", ", failing.Take(shown))}{more}";
     }
 }

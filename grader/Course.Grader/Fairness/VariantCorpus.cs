@@ -72,7 +72,10 @@ public sealed record VariantEdit(string File, string Replace, string With)
 }
 
 /// <summary>The reference with a few edits: a correct solution written differently, or a bug some tests must catch.</summary>
-/// <param name="CaughtBy">For a bug, the tests that must fail on it: full names, or a fixture's or method's prefix.</param>
+/// <param name="CaughtBy">
+/// For a bug, the tests that must fail on it: full names, or a fixture's or method's prefix. While it is empty the bug is
+/// graded on every test and never holds: validate names the tests it fails, for the author to choose from.
+/// </param>
 public sealed record Variant(string Name, VariantKind Kind, string Why, IReadOnlyList<string> CaughtBy, IReadOnlyList<VariantEdit> Edits)
 {
     /// <summary>The reference's files with this variant's edits.</summary>
@@ -147,7 +150,6 @@ public static class VariantCorpus
             if (kind is null) problems.Add($"{where}: 'kind' must be 'correct' or 'bug', not '{entry.Kind}'");
             if (string.IsNullOrWhiteSpace(entry.Why)) problems.Add($"{where}: 'why' must say what the variant does");
             var caughtBy = entry.CaughtBy ?? [];
-            if (kind == VariantKind.Bug && caughtBy.Count == 0) problems.Add($"{where}: a bug names the tests that catch it in 'caught_by'");
             if (kind == VariantKind.Correct && caughtBy.Count > 0) problems.Add($"{where}: a correct variant has no 'caught_by'");
             var edits = entry.Edits ?? [];
             if (edits.Count == 0) problems.Add($"{where}: 'edits' is empty");

@@ -106,7 +106,7 @@ public static class ValidatePipeline
                 runs.Add((new CheckRun($"stub {region}{on}", files, narrowest is null ? null : [narrowest], Noisy: false), region, null));
             }
         foreach (var bug in corpus.Where(v => v.Kind == VariantKind.Bug))
-            runs.Add((new CheckRun($"bug {bug.Name}", bug.ApplyTo(referenceFiles, corpusPath), bug.CaughtBy, Noisy: false), null, bug));
+            runs.Add((new CheckRun($"bug {bug.Name}", bug.ApplyTo(referenceFiles, corpusPath), bug.CaughtBy is { Count: > 0 } named ? named : null, Noisy: false), null, bug));
         var graded = await GradeAllAsync(runs);
         var stubRuns = runs.Zip(graded).Where(v => v.First.Region is not null).ToDictionary(v => v.First.Region!, v => v.Second, StringComparer.Ordinal);
         var rest = stubRuns.Where(s => !LostPoints(s.Value, reference.MaxScore) && reachingRegion[s.Key] is { Count: > 1 })

@@ -82,7 +82,6 @@ public class VariantCorpusTests
             "variant 'Bad Name': 'kind' must be 'correct' or 'bug', not 'maybe'",
             "variant 'Bad Name': 'why' must say what the variant does",
             "variant 'Bad Name': 'edits' is empty",
-            "variant 'no-catcher': a bug names the tests that catch it in 'caught_by'",
             "variant 'no-catcher': the name is used twice",
             "variant 'no-catcher': a correct variant has no 'caught_by'",
             "variant 'no-catcher': each edit needs 'file', 'replace' and 'with'",
@@ -107,6 +106,21 @@ public class VariantCorpusTests
         Assert.That(notRun.Problem, Is.EqualTo("Hw.Tests.A.Scores did not run"));
         var unknown = new VariantCheck(Bug, Report(("Hw.Tests.A.ScoresMore", false, "off"), ("Hw.Tests.B.X", false, "off")));
         Assert.That(unknown.Problem, Is.EqualTo("caught_by names 'Hw.Tests.A.Scores', which is no test of this homework"), "a prefix ends at a '.' or '('");
+    }
+
+    [Test]
+    public void Given_a_bug_without_caught_by_Then_it_never_holds_and_names_the_tests_it_fails_or_that_none_does()
+    {
+        var unnamed = Bug with { CaughtBy = [] };
+
+        var failing = new VariantCheck(unnamed, Report(("Hw.Tests.A.Scores", false, "off"), ("Hw.Tests.B.X(1)", true, ""), ("Hw.Tests.C.Y", false, "off")));
+        Assert.That(failing.Holds, Is.False, "a bug must say which tests catch it, even when some do");
+        Assert.That(failing.Problem, Is.EqualTo("caught_by is empty; the bug fails 2 test(s), name those that should catch it: Hw.Tests.A.Scores, Hw.Tests.C.Y"));
+        var notRun = new VariantCheck(unnamed, Report(("Hw.Tests.A.Scores", false, ScoreStage.NoResult), ("Hw.Tests.B.X", true, "")));
+        Assert.That(notRun.Problem, Is.EqualTo("no test fails on this bug (caught_by is empty, so every test ran): the tests do not catch it"),
+            "a test that did not run caught nothing");
+        var many = new VariantCheck(unnamed, Report([.. Enumerable.Range(0, 10).Select(i => ($"Hw.Tests.T{i}", false, "off"))]));
+        Assert.That(many.Problem, Does.EndWith("Hw.Tests.T7, and 2 more"));
     }
 
     [Test]

@@ -110,4 +110,44 @@ public class ValidateSharedRunTests
         Assert.That(report.Variants.Where(v => v.RanOnly is not null).Select(v => v.Checked.Count), Is.EqualTo(new[] { 1, 1 }),
             "a correct variant's share holds only the tests that see its edit");
     }
+
+    [Test]
+    public async Task Given_a_bug_without_caught_by_When_validated_Then_it_runs_every_test_and_the_homework_fails_naming_the_tests_it_fails()
+    {
+        using var course = new GivenLibraryCourse();
+        const string id = GivenLibraryCourse.WithoutLibrary;
+        course.Write($"reference/{id}/Hw0.Plain/Plain.cs", Solution);
+        var publicTests = course.PathOf($"reference/{id}/Hw0.Plain.Tests/PublicTests.cs");
+        var text = File.ReadAllText(publicTests);
+        var body = text.IndexOf("[Test, Points(1)]", StringComparison.Ordinal);
+        File.WriteAllText(publicTests, text[..body] + Tests.Trim() + "\n}\n");
+        course.Write($"assignments/{id}/variants.yaml", """
+            variants:
+              - name: twice-off-by-one
+                kind: bug
+                why: "2 x + 1"
+                edits:
+                  - file: Plain.cs
+                    replace: "return 2 * x;"
+                    with: "return 2 * x + 1;"
+              - name: negate-twice
+                kind: bug
+                why: "a sign flipped twice"
+                edits:
+                  - file: Plain.cs
+                    replace: "return -x;"
+                    with: "return -(-(-x));"
+            """);
+        new StarterSync(course.Layout).Apply(id);
+
+        var report = await ValidatePipeline.ValidateAsync(course.Layout, id);
+
+        Assert.That(report.Passed, Is.False, "a bug that names no test cannot hold");
+        var offByOne = report.Variants.Single(v => v.Variant.Name == "twice-off-by-one");
+        Assert.That(offByOne.Report.Tests.Select(t => t.FullName), Is.EquivalentTo(report.Reference.Tests.Select(t => t.FullName)), "with no caught_by, every test runs");
+        Assert.That(offByOne.Problem, Is.EqualTo("caught_by is empty; the bug fails 1 test(s), name those that should catch it: Hw0.Plain.Tests.PublicTests.Twice_Doubles"));
+        Assert.That(report.Variants.Single(v => v.Variant.Name == "negate-twice").Problem,
+            Is.EqualTo("no test fails on this bug (caught_by is empty, so every test ran): the tests do not catch it"),
+            "-(-(-x)) is -x: a variant no test catches says so");
+    }
 }
