@@ -36,6 +36,9 @@ public sealed class HiddenCacheTests : TorchTest
 
         Assert.That(labels, Is.EqualTo(new[] { "0_pre", "0_mid", "1_pre" }), "incl_mid adds the middles of the layers before the last one only");
         TensorAssert.Close(stack[2], cache["resid_pre", 1], name: "component 1_pre");
+        var (all, allLabels) = cache.AccumulatedResid(layer: 3);
+        Assert.That(allLabels, Is.EqualTo(new[] { "0_pre", "1_pre", "2_pre", "final_post" }), "AccumulatedResid(layer: n_layers) is AccumulatedResid(): it ends with final_post");
+        TensorAssert.Close(all[3], cache["resid_post", 2], name: "component final_post of AccumulatedResid(layer: n_layers)");
     }
 
     [Test, Points(2)]

@@ -14,7 +14,7 @@ public static class Hooks
     /// Runs <paramref name="model"/> on <paramref name="tokens"/> <c>[batch, pos]</c> and caches, detached, the activation
     /// of every hook point whose name passes <paramref name="filter"/> (every hook point when null).
     /// </summary>
-    /// <returns>The logits <c>[batch, pos, d_vocab]</c> and the cache.</returns>
+    /// <returns>The logits <c>[batch, pos, d_vocab]</c>, with their graph as <c>model.call</c> gives them, and the cache.</returns>
     public static (Tensor Logits, ActivationCache Cache) RunWithCache(this HookedTransformer model, Tensor tokens, Func<string, bool>? filter = null)
     {
         // BEGIN SOLUTION: add a reading hook (returning null) to each hook point that passes the filter, storing activation.detach() by hook.Name; run model.call in try, dispose the hook handles in finally

@@ -57,8 +57,13 @@ public sealed class HooksTests : TorchTest
         var (logits, cache) = model.RunWithCache(tokens.clone());
 
         TensorAssert.Close(logits, expected, name: "the logits RunWithCache returns against model.call's");
+        Assert.That(logits.requires_grad, Is.True,
+            "the logits keep their graph, as model.call's do (the weights require grad here): do not run the model under no_grad, and let the caching hooks return null so the model goes on with its own activations");
         Assert.That(cache.Keys.Where(k => cache[k].requires_grad), Is.Empty, "cached activations are detached (the model's weights require grad here)");
         Assert.That(model.HookPoints.Values.Where(h => h.HookCount > 0).Select(h => h.Name), Is.Empty, "hook points that still have hooks after RunWithCache returned");
+        logits.sum().backward();
+        Assert.That(model.named_parameters().Where(p => p.parameter.grad is null).Select(p => p.name), Is.Empty,
+            "weights the logits' gradient does not reach: a caching hook only reads (returns null); returning the detached copy cuts the graph there");
     }
 
     [Test, Points(3)]

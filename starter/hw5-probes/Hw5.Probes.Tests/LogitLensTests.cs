@@ -44,19 +44,21 @@ public sealed class LogitLensTests : TorchTest
     public void Evaluate_ScoresEachLayersPredictionOfTheNextCharacter()
     {
         var (model, vocabulary, _) = TinyGpt.Load(Device);
-        var tokens = vocabulary.ToTokens("the dogs that the cat chases run . a bird sings .").to(Device); // [1, pos]
+        var tokens = cat([vocabulary.ToTokens("the dogs that the cat chases run . a bird sings ."),
+            vocabulary.ToTokens("a bird that the dogs chase sings . the cat runs .")], 0).to(Device); // [2, pos]
         using var noGrad = no_grad();
-        var logits = model.call(tokens)[0, ..^1]; // [pos - 1, d_vocab]
-        var targets = tokens[0, 1..]; // [pos - 1]
-        double loss = nn.functional.cross_entropy(logits, targets).item<float>();
+        var logits = model.call(tokens)[.., ..^1]; // [2, pos - 1, d_vocab]
+        var targets = tokens[.., 1..]; // [2, pos - 1]
+        double loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[^1]), targets.reshape(-1)).item<float>();
         double accuracy = (logits.argmax(-1) == targets).to(ScalarType.Float64).mean().item<double>();
 
         var rows = LogitLens.Evaluate(model, tokens);
 
         Assert.That(rows.Select(r => r.Label), Is.EqualTo(new[] { "0_pre", "1_pre", "final_post" }));
-        Assert.That(rows[^1].Loss, Is.EqualTo(loss).Within(Tolerance.For(ScalarType.Float32, Device.type).Allowed(loss, loss)), "final_post's loss: the model's own next-character cross-entropy (the last position predicts nothing)");
+        Assert.That(rows[^1].Loss, Is.EqualTo(loss).Within(Tolerance.For(ScalarType.Float32, Device.type).Allowed(loss, loss)),
+            "final_post's loss: the model's own next-character cross-entropy over every row of the batch of 2 (the last position predicts nothing)");
         // A position whose two best logits are within rounding of each other may pick the other on other hardware: one such flip is allowed.
-        Assert.That(rows[^1].Accuracy, Is.EqualTo(accuracy).Within(1.0 / targets.shape[0]), "final_post's accuracy: how often the argmax is the next character");
+        Assert.That(rows[^1].Accuracy, Is.EqualTo(accuracy).Within(1.0 / targets.numel()), "final_post's accuracy over both rows: how often the argmax is the next character");
         Assert.That(rows[0].Loss, Is.GreaterThan(rows[^1].Loss), "the embedding alone predicts worse than the whole model");
     }
 }

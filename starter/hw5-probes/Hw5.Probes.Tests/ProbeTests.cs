@@ -52,6 +52,12 @@ public sealed class ProbeTests : TorchTest
         Assert.That(Probing.Accuracy(probe.Predict(x), y), Is.GreaterThan(0.9), "training accuracy where the classes are 3 noise widths apart");
         var probability = probe.Probability(x);
         Assert.That(probability.min().item<double>() >= 0 && probability.max().item<double>() <= 1, Is.True, "probabilities lie in [0, 1]");
+        // (x - mean)·w + b for w = (1, -2), b = 0.5, mean = (3, 1): 0.5, 1.5 and -1.5.
+        var byHand = new LogisticProbe(tensor(new double[] { 1, -2 }), 0.5, tensor(new double[] { 3, 1 }));
+        var at = tensor(new double[] { 3, 1, /**/ 4, 1, /**/ 3, 2 }, [3, 2]).to(Device);
+        var expected = tensor(new[] { 0.5, 1.5, -1.5 }.Select(z => 1 / (1 + Math.Exp(-z))).ToArray()).to(Device);
+        TensorAssert.Close(byHand.Probability(at), expected, name:
+            "Probability(x) of a probe with w = (1, -2), b = 0.5, Mean = (3, 1): sigmoid((x - Mean)·w + b) (centre x on the probe's Mean here too, not only in Fit)");
     }
 
     [Test, Points(2)]
