@@ -6,7 +6,7 @@ namespace Hw6.Patching.Tests;
 
 public sealed class ActivationPatchingTests : TorchTest
 {
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void CleanActivations_AreTheCleanRunsActivations_Detached_AndLeaveNoHookBehind()
     {
         var (model, _, batch, _) = Pairs.OnCheckpoint(Pairs.Short, Device);
@@ -14,12 +14,15 @@ public sealed class ActivationPatchingTests : TorchTest
         using (model.Hook("blocks.1.hook_resid_pre").AddHook((activation, _) => { seen = activation.detach().clone(); return null; }))
         using (no_grad())
             model.call(batch.Clean.to(Device));
+        // As while the model is trained: an activation that is not detached (or not computed under no_grad) now requires grad.
+        foreach (var parameter in model.parameters()) parameter.requires_grad_(true);
 
         var clean = ActivationPatching.CleanActivations(model, batch, ["blocks.1.hook_resid_pre", "blocks.0.attn.hook_z"]);
 
         Assert.That(clean.Keys, Is.EquivalentTo(new[] { "blocks.1.hook_resid_pre", "blocks.0.attn.hook_z" }), "one activation per name asked for");
         TensorAssert.Close(clean["blocks.1.hook_resid_pre"], seen!, name: "the clean run's blocks.1.hook_resid_pre");
         Assert.That(clean["blocks.0.attn.hook_z"].shape, Is.EqualTo(new long[] { 8, 14, 4, 16 }), "hook_z is [batch, pos, head, d_head]");
+        Assert.That(clean["blocks.1.hook_resid_pre"].requires_grad, Is.False, "requires_grad of a cached activation while the model's parameters require grad: expected false (store activation.detach(), and run the clean prompts under no_grad)");
         Assert.That(model.HookPoints.Values.Where(h => h.HookCount > 0).Select(h => h.Name), Is.Empty, "hook points that still have hooks");
     }
 

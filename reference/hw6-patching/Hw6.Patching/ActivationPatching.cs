@@ -16,15 +16,19 @@ public static class ActivationPatching
     /// </summary>
     public static IReadOnlyDictionary<string, Tensor> CleanActivations(HookedTransformer model, PairBatch batch, IEnumerable<string> hookNames)
     {
-        // BEGIN SOLUTION: add a reading hook (returning null) to each named hook point that stores activation.detach(); run the clean tokens under no_grad in try; dispose the handles in finally
+        // BEGIN SOLUTION: in try, add a reading hook (returning null) to each named hook point that stores activation.detach(), then run the clean tokens under no_grad; dispose the handles in finally
         var activations = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        var handles = hookNames.Select(name => model.Hook(name).AddHook((activation, hook) =>
-        {
-            activations[hook.Name] = activation.detach();
-            return null;
-        })).ToList();
+        var handles = new List<IDisposable>();
         try
         {
+            foreach (var name in hookNames)
+            {
+                handles.Add(model.Hook(name).AddHook((activation, hook) =>
+                {
+                    activations[hook.Name] = activation.detach();
+                    return null;
+                }));
+            }
             using var noGrad = no_grad();
             model.call(batch.Clean.to(model.W_E.device));
             return activations;

@@ -21,14 +21,18 @@ public static class AttributionPatching
         var clean = ActivationPatching.CleanActivations(model, metric.Batch, hookNames);
         var corrupted = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         var deltas = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        var handles = hookNames.Select(name => model.Hook(name).AddHook((activation, hook) =>
-        {
-            corrupted[hook.Name] = activation.detach();
-            var delta = deltas[hook.Name] = zeros_like(activation).requires_grad_();
-            return activation + delta;
-        })).ToList();
+        var handles = new List<IDisposable>();
         try
         {
+            foreach (var name in hookNames)
+            {
+                handles.Add(model.Hook(name).AddHook((activation, hook) =>
+                {
+                    corrupted[hook.Name] = activation.detach();
+                    var delta = deltas[hook.Name] = zeros_like(activation).requires_grad_();
+                    return activation + delta;
+                }));
+            }
             using var grad = enable_grad();
             metric.Score(model.call(metric.Batch.Corrupted.to(model.W_E.device))).backward();
         }

@@ -6,7 +6,7 @@ namespace Hw6.Patching.Tests;
 
 public sealed class AttributionPatchingTests : TorchTest
 {
-    [Test, Points(3)]
+    [Test, Points(2)]
     public void Attribute_WhereTheMetricIsLinear_SumsToTheRealPatch()
     {
         var (model, _, _, metric) = Pairs.OnCheckpoint(Pairs.Long, Device);

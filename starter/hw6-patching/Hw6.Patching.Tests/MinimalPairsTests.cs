@@ -12,6 +12,7 @@ public sealed class MinimalPairsTests : TorchTest
     [TestCase("every fox sing", "fox", false, Clause.None, "the foxes sing")]
     [TestCase("many teachers like", "teachers", true, Clause.None, "every teacher like")]
     [TestCase("every cat wait", "cat", false, Clause.None, "some cats wait")] // "many" has 4 letters too, but comes later
+    [TestCase("every fox that every fox follows like", "fox", false, Clause.ObjectRelative, "the foxes that every fox follows like")] // the attractor is the subject phrase again: only the first two words change
     [Points(6)]
     public void Corrupt_SwapsTheSubjectsNumber_WithTheFirstDeterminerThatKeepsTheLength(string text, string subject, bool plural, Clause clause, string expected)
     {

@@ -16,7 +16,7 @@ public static class ActivationPatching
     /// </summary>
     public static IReadOnlyDictionary<string, Tensor> CleanActivations(HookedTransformer model, PairBatch batch, IEnumerable<string> hookNames)
     {
-        throw new NotImplementedException("ActivationPatching.CleanActivations: add a reading hook (returning null) to each named hook point that stores activation.detach(); run the clean tokens under no_grad in try; dispose the handles in finally");
+        throw new NotImplementedException("ActivationPatching.CleanActivations: in try, add a reading hook (returning null) to each named hook point that stores activation.detach(), then run the clean tokens under no_grad; dispose the handles in finally");
     }
 
     /// <summary>
