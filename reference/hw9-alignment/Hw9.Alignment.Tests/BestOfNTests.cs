@@ -29,16 +29,18 @@ public sealed class BestOfNTests : TorchTest
     [TestCase(4.0, 0.6931471805599453)]
     [TestCase(2.0, 0.4054651081081644)]
     [TestCase(1.0, -0.6931471805599453)]
+    [TestCase(0.5, -0.6931471805599453)]
     [Points(3)]
     public void EmpiricalKl_UsesTheFractionOfBaseRewardsAtOrBelowTheWinners(double winner, double expected)
     {
-        // base rewards 1, 2, 2, 3: F̂(4) = 1, F̂(2) = 3/4 (both 2s count), F̂(1) = 1/4; n = 2 gives log 2 + log F̂
+        // base rewards 1, 2, 2, 3: F̂(4) = 1, F̂(2) = 3/4 (both 2s count), F̂(1) = 1/4, F̂(0.5) = 1/4 (none is below, and F̂ is at
+        // least 1/m); n = 2 gives log 2 + log F̂
         var baseRewards = tensor(new[] { 3.0, 2.0, 1.0, 2.0 }, ScalarType.Float64).to(Device);
 
         double kl = BestOfN.EmpiricalKl(baseRewards, tensor(new[] { winner }, ScalarType.Float64).to(Device), n: 2);
 
         Assert.That(kl, Is.EqualTo(expected).Within(1e-9),
-            $"BestOfN.EmpiricalKl(base [3, 2, 1, 2], winner [{winner}], n = 2) = log 2 + (2 - 1) log F̂({winner}), F̂(r) the fraction of base rewards <= r");
+            $"BestOfN.EmpiricalKl(base [3, 2, 1, 2], winner [{winner}], n = 2) = log 2 + (2 - 1) log F̂({winner}), F̂(r) the fraction of base rewards <= r, at least 1/4 (log 0 for a winner below every base reward is -inf)");
     }
 
     [TestCase(2)]

@@ -35,6 +35,11 @@ public sealed class DpoTests : TorchTest
 
         TensorAssert.Close(loss, Of(expected).squeeze().to(Device),
             name: "Dpo.Loss(π_c [-3, -5], π_r [-4, -2], ref_c [-3.5, -5], ref_r [-3, -3], β 0.5) = mean(-log σ(β[(π_c - ref_c) - (π_r - ref_r)]))");
+
+        var far = Dpo.Loss(tensor(new[] { -300f }).to(Device), zeros(1).to(Device), zeros(1).to(Device), zeros(1).to(Device), beta: 1);
+
+        TensorAssert.Close(far, tensor(300f).to(Device),
+            name: "Dpo.Loss(π_c -300, π_r 0, ref_c 0, ref_r 0, β 1) in float32 = -log σ(-300) = 300 (log(sigmoid(-300)) is log 0 = -inf there; logsigmoid is not)");
     }
 
     [Test, Points(3)]
@@ -76,7 +81,7 @@ public sealed class DpoTests : TorchTest
         TensorAssert.Close(reward, Of(0.5, -0.5).to(Device), name: "Dpo.ImplicitReward(π [-3, -10], ref [-5, -8], β 0.25) = β (log π - log π_ref)");
     }
 
-    [Test, Points(4)]
+    [Test, Points(3)]
     public void Train_StartsAtLog2_KeepsTheReferenceFrozen_AndSeparatesTheImplicitRewards()
     {
         var (policy, vocabulary, _) = TinyGpt.Load(Device);
@@ -98,5 +103,33 @@ public sealed class DpoTests : TorchTest
         Assert.That(margin, Is.GreaterThan(0), "mean implicit reward of the chosen minus the rejected over the last 5 steps: DPO raises the one above the other");
         TensorAssert.Close(reference.blocks[0].attn.W_Q, referenceBefore, Tolerance.Exact, "the reference model's blocks.0.attn.W_Q after DPO (the reference stays frozen)");
         Assert.That(policy.blocks[0].attn.W_Q.detach().allclose(referenceBefore), Is.False, "the policy's blocks.0.attn.W_Q after DPO equals the reference's: the policy did not train");
+    }
+
+    // 1 point, taken from Train_StartsAtLog2_KeepsTheReferenceFrozen_AndSeparatesTheImplicitRewards (4 → 3).
+    [Test, Points(1)]
+    public void Train_UsesTheConfiguredLearningRate_AndDrawsOnlyFromTheGivenGenerator()
+    {
+        var pairs = PreferencePairs.Sample(50, seed: 943);
+        var untrained = TinyGpt.Load(Device).Model.blocks[0].attn.W_Q.detach().clone();
+        DpoHistory Run(HookedTransformer policy, CharVocabulary vocabulary, double learningRate, long globalSeed)
+        {
+            var reference = TinyGpt.Load(Device).Model;
+            using var generator = new Generator(944, CPU);
+            manual_seed(globalSeed);
+            return DpoTraining.Train(policy, reference, SequenceBatch.Chosen(pairs, vocabulary), SequenceBatch.Rejected(pairs, vocabulary),
+                new DpoOptions(Beta: 0.5, Steps: 3, BatchSize: 2, LearningRate: learningRate), generator);
+        }
+
+        var (still, vocabulary, _) = TinyGpt.Load(Device);
+        Run(still, vocabulary, learningRate: 0, globalSeed: 1);
+        TensorAssert.Close(still.blocks[0].attn.W_Q, untrained, Tolerance.Exact,
+            "the policy's blocks.0.attn.W_Q after 3 DPO steps at LearningRate 0: Adam at learning rate 0 moves nothing (is Adam given options.LearningRate?)");
+        var first = Run(TinyGpt.Load(Device).Model, vocabulary, learningRate: 1e-3, globalSeed: 1);
+        var second = Run(TinyGpt.Load(Device).Model, vocabulary, learningRate: 1e-3, globalSeed: 2);
+        Assert.That(second.Loss, Is.EqualTo(first.Loss).Within(1e-5),
+            "the losses of 3 DPO steps, trained twice with generators seeded alike after different torch.manual_seed calls: " +
+            "they differ, so the pairs are not drawn (only) from the given generator");
+        Assert.That(second.ChosenReward, Is.EqualTo(first.ChosenReward).Within(1e-5),
+            "the mean implicit rewards of the chosen completions over 3 DPO steps, trained twice with generators seeded alike after different torch.manual_seed calls");
     }
 }

@@ -8,7 +8,7 @@ namespace Hw9.Alignment.Tests;
 
 public sealed class RewardTrainingTests : TorchTest
 {
-    [Test, Points(3)]
+    [Test, Points(2)]
     public void Train_LowersTheBradleyTerryLoss_AndTrainsOnlyTheHead()
     {
         var (model, vocabulary, _) = TinyGpt.Load(Device);
@@ -25,6 +25,65 @@ public sealed class RewardTrainingTests : TorchTest
         double first = losses.Take(10).Average(), last = losses.TakeLast(10).Average();
         Assert.That(last, Is.LessThan(first - 0.05), $"mean loss of the last 10 steps ({last:F3}) against the first 10 ({first:F3}): 60 steps of Adam at lr 1e-2 lower it by far more than 0.05");
         TensorAssert.Close(model.W_E, before, Tolerance.Exact, "the tiny GPT's W_E after reward training (only the head trains)");
+    }
+
+    // ln_final.hook_normalized at each row's last token [rows, d_model]: what the head reads, from a model homework code never has.
+    static Tensor LastTokenFeatures(HookedTransformer model, SequenceBatch batch)
+    {
+        using var noGrad = no_grad();
+        Tensor? normalized = null;
+        using (model.Hook("ln_final.hook_normalized").AddHook((a, _) => { normalized = a.clone(); return null; }))
+            model.call(batch.Tokens.to(Device));
+        var lengths = batch.Lengths.cpu().data<long>().ToArray();
+        return stack(lengths.Select((length, row) => normalized![row, length - 1]).ToArray()); // [rows, d_model]
+    }
+
+    // 1 point, taken from Train_LowersTheBradleyTerryLoss_AndTrainsOnlyTheHead (3 → 2).
+    [Test, Points(1)]
+    public void Train_ReplaysItsFirstThreeSteps_FromTheGivenGenerator_AtTheConfiguredLearningRate()
+    {
+        const int steps = 3, batchSize = 4;
+        const double learningRate = 0.05;
+        var pairs = PreferencePairs.Sample(60, seed: 926);
+        // The replay: Adam over a copy of the head the reward model starts with, the Bradley–Terry loss of its rewards on the
+        // rows randint(0, 60, [4]) draws from a generator seeded like the one training gets (the same rows of both batches).
+        var (body, vocabulary, _) = TinyGpt.Load(Device);
+        var chosenFeatures = LastTokenFeatures(body, SequenceBatch.Chosen(pairs, vocabulary)); // [60, d_model]
+        var rejectedFeatures = LastTokenFeatures(body, SequenceBatch.Rejected(pairs, vocabulary)); // [60, d_model]
+        var replica = new RewardModel(body, seed: 927).head;
+        var expected = new double[steps];
+        using (var replay = new Generator(928, CPU))
+        {
+            var adam = optim.Adam(replica.parameters(), lr: learningRate);
+            for (int step = 0; step < steps; step++)
+            {
+                var index = randint(0, pairs.Count, [batchSize], generator: replay).to(Device); // [batch]
+                var margin = replica.call(chosenFeatures.index_select(0, index)) - replica.call(rejectedFeatures.index_select(0, index)); // [batch, 1]
+                var loss = -nn.functional.logsigmoid(margin).mean();
+                adam.zero_grad();
+                loss.backward();
+                adam.step();
+                expected[step] = loss.ToDouble();
+            }
+        }
+        var expectedWeight = replica.weight!.detach().clone();
+        var (model, vocabulary2, _) = TinyGpt.Load(Device);
+        var rewardModel = new RewardModel(model, seed: 927);
+        using var generator = new Generator(928, CPU);
+
+        var losses = RewardTraining.Train(rewardModel, SequenceBatch.Chosen(pairs, vocabulary2), SequenceBatch.Rejected(pairs, vocabulary2),
+            new RewardTrainingOptions(Steps: steps, BatchSize: batchSize, LearningRate: learningRate), generator);
+
+        Assert.That(losses, Has.Length.EqualTo(steps), "one loss per step");
+        Assert.That(losses[0], Is.EqualTo(expected[0]).Within(1e-4),
+            "the first step's loss: the Bradley–Terry loss of the initial head on the pairs randint(0, 60, [4], generator) draws " +
+            "(indices drawn without the given generator, or the chosen and rejected rows drawn separately, give other pairs)");
+        Assert.That(losses[1], Is.EqualTo(expected[1]).Within(1e-4),
+            $"the second step's loss, after one Adam step at LearningRate {learningRate} on the first batch (the first step's loss matches: is Adam given options.LearningRate, and is each step's batch drawn afresh?)");
+        Assert.That(losses[2], Is.EqualTo(expected[2]).Within(1e-4),
+            "the third step's loss, after a second Adam step (the first two match: without zero_grad each step's gradient adds to the last one's)");
+        TensorAssert.Close(rewardModel.head.weight, expectedWeight, Tolerance.For(ScalarType.Float32, DeviceType.CPU) with { Rtol = 1e-4 },
+            "the head's weight after 3 steps, against 3 steps of Adam replayed on the same pairs");
     }
 
     [Test, Points(1)]
