@@ -21,14 +21,12 @@ public sealed class HookRemovalTests : TorchTest
         // Clean prompts one position longer than the model's context: the model throws before its first hook point fires.
         var tooLong = batch with { Clean = zeros(batch.Clean.shape[0], positions, dtype: ScalarType.Int64) };
 
-        Assert.That(() => ActivationPatching.CleanActivations(model, tooLong, Names), Throws.Exception,
-            "CleanActivations of clean prompts longer than the model's n_ctx: expected the model's exception to reach the caller, not to be caught");
-        Assert.That(model.HookPoints.Values.Where(h => h.HookCount > 0).Select(h => h.Name), Is.Empty,
+        ThrowsAndLeavesNoHook(model, () => ActivationPatching.CleanActivations(model, tooLong, Names),
+            "CleanActivations of clean prompts longer than the model's n_ctx: expected the model's exception to reach the caller, not to be caught",
             "hook points that still have a hook after the model threw inside CleanActivations: expected none (dispose the handles in a finally, not after the run)");
 
-        Assert.That(() => ActivationPatching.CleanActivations(model, batch, NamesWithATypo), Throws.Exception,
-            "CleanActivations with a hook name the model does not have: expected model.Hook's exception to reach the caller, not to be caught");
-        Assert.That(model.HookPoints.Values.Where(h => h.HookCount > 0).Select(h => h.Name), Is.Empty,
+        ThrowsAndLeavesNoHook(model, () => ActivationPatching.CleanActivations(model, batch, NamesWithATypo),
+            "CleanActivations with a hook name the model does not have: expected model.Hook's exception to reach the caller, not to be caught",
             "hook points that still have a hook after CleanActivations was given a valid hook name and then an unknown one: expected none (add the hooks inside the try whose finally disposes them, not before it)");
     }
 
@@ -41,14 +39,19 @@ public sealed class HookRemovalTests : TorchTest
         // in the corrupted run, after Attribute has added its own hooks.
         var tooLong = metric with { Batch = batch with { Corrupted = zeros(batch.Corrupted.shape[0], positions, dtype: ScalarType.Int64) } };
 
-        Assert.That(() => AttributionPatching.Attribute(model, tooLong, Names), Throws.Exception,
-            "Attribute with corrupted prompts longer than the model's n_ctx: expected the model's exception to reach the caller, not to be caught");
-        Assert.That(model.HookPoints.Values.Where(h => h.HookCount > 0).Select(h => h.Name), Is.Empty,
+        ThrowsAndLeavesNoHook(model, () => AttributionPatching.Attribute(model, tooLong, Names),
+            "Attribute with corrupted prompts longer than the model's n_ctx: expected the model's exception to reach the caller, not to be caught",
             "hook points that still have a hook after the corrupted run threw inside Attribute: expected none (dispose the handles in a finally, not after backward())");
 
-        Assert.That(() => AttributionPatching.Attribute(model, metric, NamesWithATypo), Throws.Exception,
-            "Attribute with a hook name the model does not have: expected model.Hook's exception to reach the caller, not to be caught");
-        Assert.That(model.HookPoints.Values.Where(h => h.HookCount > 0).Select(h => h.Name), Is.Empty,
+        ThrowsAndLeavesNoHook(model, () => AttributionPatching.Attribute(model, metric, NamesWithATypo),
+            "Attribute with a hook name the model does not have: expected model.Hook's exception to reach the caller, not to be caught",
             "hook points that still have a hook after Attribute was given a valid hook name and then an unknown one: expected none (in Attribute and in the CleanActivations it calls, add the hooks inside the try whose finally disposes them, not before it)");
+    }
+
+    /// <summary><paramref name="call"/> throws, and afterwards no hook point of the model (<paramref name="actual"/>) has a hook.</summary>
+    static void ThrowsAndLeavesNoHook(Course.Lens.HookedTransformer actual, Action call, string throwsMessage, string hooksMessage)
+    {
+        Assert.That(() => call(), Throws.Exception, throwsMessage);
+        Assert.That(actual.HookPoints.Values.Where(h => h.HookCount > 0).Select(h => h.Name), Is.Empty, hooksMessage);
     }
 }

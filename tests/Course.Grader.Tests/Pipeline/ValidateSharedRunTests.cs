@@ -83,18 +83,25 @@ public class ValidateSharedRunTests
                 with: "return x + x;"
         """;
 
-    [Test]
-    public async Task Given_independent_regions_and_bugs_that_do_not_compile_together_When_validated_Then_they_share_runs_where_they_can_and_every_check_holds()
+    /// <summary>A throwaway course whose plain homework has <see cref="Solution"/>, <see cref="Tests"/> and <paramref name="corpus"/>, its starter synced.</summary>
+    static GivenLibraryCourse PlainCourse(string corpus, out string id)
     {
-        using var course = new GivenLibraryCourse();
-        const string id = GivenLibraryCourse.WithoutLibrary;
+        var course = new GivenLibraryCourse();
+        id = GivenLibraryCourse.WithoutLibrary;
         course.Write($"reference/{id}/Hw0.Plain/Plain.cs", Solution);
         var publicTests = course.PathOf($"reference/{id}/Hw0.Plain.Tests/PublicTests.cs");
         var text = File.ReadAllText(publicTests);
         var body = text.IndexOf("[Test, Points(1)]", StringComparison.Ordinal);
         File.WriteAllText(publicTests, text[..body] + Tests.Trim() + "\n}\n");
-        course.Write($"assignments/{id}/variants.yaml", Corpus);
+        course.Write($"assignments/{id}/variants.yaml", corpus);
         new StarterSync(course.Layout).Apply(id);
+        return course;
+    }
+
+    [Test]
+    public async Task Given_independent_regions_and_bugs_that_do_not_compile_together_When_validated_Then_they_share_runs_where_they_can_and_every_check_holds()
+    {
+        using var course = PlainCourse(Corpus, out var id);
         var progress = new List<string>();
 
         var report = await ValidatePipeline.ValidateAsync(course.Layout, id, progress: new ValidateStubRunTests.Recorder(progress));
@@ -114,14 +121,7 @@ public class ValidateSharedRunTests
     [Test]
     public async Task Given_a_bug_without_caught_by_When_validated_Then_it_runs_every_test_and_the_homework_fails_naming_the_tests_it_fails()
     {
-        using var course = new GivenLibraryCourse();
-        const string id = GivenLibraryCourse.WithoutLibrary;
-        course.Write($"reference/{id}/Hw0.Plain/Plain.cs", Solution);
-        var publicTests = course.PathOf($"reference/{id}/Hw0.Plain.Tests/PublicTests.cs");
-        var text = File.ReadAllText(publicTests);
-        var body = text.IndexOf("[Test, Points(1)]", StringComparison.Ordinal);
-        File.WriteAllText(publicTests, text[..body] + Tests.Trim() + "\n}\n");
-        course.Write($"assignments/{id}/variants.yaml", """
+        const string unnamed = """
             variants:
               - name: twice-off-by-one
                 kind: bug
@@ -137,8 +137,8 @@ public class ValidateSharedRunTests
                   - file: Plain.cs
                     replace: "return -x;"
                     with: "return -(-(-x));"
-            """);
-        new StarterSync(course.Layout).Apply(id);
+            """;
+        using var course = PlainCourse(unnamed, out var id);
 
         var report = await ValidatePipeline.ValidateAsync(course.Layout, id);
 
