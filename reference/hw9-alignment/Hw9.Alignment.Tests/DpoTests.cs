@@ -107,7 +107,7 @@ public sealed class DpoTests : TorchTest
 
     // 1 point, taken from Train_StartsAtLog2_KeepsTheReferenceFrozen_AndSeparatesTheImplicitRewards (4 → 3).
     [Test, Points(1)]
-    public void Train_UsesTheConfiguredLearningRate_AndDrawsOnlyFromTheGivenGenerator()
+    public void Train_UsesTheConfiguredLearningRate_DrawsOnlyFromTheGivenGenerator_AndRecordsTheRewardsItsLossSees()
     {
         var pairs = PreferencePairs.Sample(50, seed: 943);
         var untrained = TinyGpt.Load(Device).Model.blocks[0].attn.W_Q.detach().clone();
@@ -117,7 +117,7 @@ public sealed class DpoTests : TorchTest
             using var generator = new Generator(944, CPU);
             manual_seed(globalSeed);
             return DpoTraining.Train(policy, reference, SequenceBatch.Chosen(pairs, vocabulary), SequenceBatch.Rejected(pairs, vocabulary),
-                new DpoOptions(Beta: 0.5, Steps: 3, BatchSize: 2, LearningRate: learningRate), generator);
+                new DpoOptions(Beta: 0.5, Steps: 3, BatchSize: 1, LearningRate: learningRate), generator);
         }
 
         var (still, vocabulary, _) = TinyGpt.Load(Device);
@@ -131,5 +131,13 @@ public sealed class DpoTests : TorchTest
             "they differ, so the pairs are not drawn (only) from the given generator");
         Assert.That(second.ChosenReward, Is.EqualTo(first.ChosenReward).Within(1e-5),
             "the mean implicit rewards of the chosen completions over 3 DPO steps, trained twice with generators seeded alike after different torch.manual_seed calls");
+        // With one pair a step, the loss is -log σ(r_c - r_r) of that step's implicit rewards r = β (log π - log π_ref).
+        for (int step = 0; step < first.Loss.Length; step++)
+        {
+            double expected = Math.Log(1 + Math.Exp(-(first.ChosenReward[step] - first.RejectedReward[step])));
+            Assert.That(first.Loss[step], Is.EqualTo(expected).Within(Tolerance.For(ScalarType.Float32, Device.type).Allowed(expected, 1)),
+                $"step {step} with a batch of one pair: the loss should be -log σ(ChosenReward - RejectedReward), the rewards recorded with β " +
+                "(Dpo.ImplicitReward), as the loss sees them");
+        }
     }
 }
