@@ -101,6 +101,9 @@ public sealed class ProbeCheckpointTests : TorchTest
         // Reference, seeds 0-4: 1.000 clean, 0.48-0.55 ablated.
         Assert.That(clean, Is.GreaterThanOrEqualTo(0.95), "agreement accuracy of the checkpoint on the test prompts");
         Assert.That(ablated, Is.LessThanOrEqualTo(0.7), "agreement accuracy with the difference-of-means direction projected out of blocks.1.hook_resid_mid");
+        Assert.That(() => DirectionAblation.Accuracy(model, data.TestBatch, vocabulary, "blocks.9.hook_resid_mid", direction), Throws.Exception,
+            "DirectionAblation.Accuracy at blocks.9.hook_resid_mid, a hook point this 2-layer model does not have: expected an exception, " +
+            "as RunWithHooks gives; the direction must be projected out at the hook named, not at a fixed one");
     }
 
     [Test, Points(1)]
