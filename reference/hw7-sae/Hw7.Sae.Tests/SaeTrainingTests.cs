@@ -33,9 +33,10 @@ public sealed class SaeTrainingTests : TorchTest
         using var generator = new Generator(765, CPU);
 
         var history = SaeTraining.Train(sae, n => data.Sample(n, generator),
-            new SaeTrainingOptions(L1Coefficient: 0.01, Steps: 60, BatchSize: 64, LearningRate: 1e-3, ResampleAt: [20], ResampleInputs: 512), generator);
+            new SaeTrainingOptions(L1Coefficient: 0.01, Steps: 60, BatchSize: 64, LearningRate: 1e-3, ResampleAt: [0, 20], ResampleInputs: 512), generator);
 
-        Assert.That(history.Resampled, Has.Count.EqualTo(1), "one resampling, at step 20");
+        Assert.That(history.Resampled, Has.Count.EqualTo(1),
+            "one resampling, at step 20: at step 0 the window has seen no batch yet, so no latent can be judged dead and none is resampled");
         Assert.That(history.Resampled[0].Step, Is.EqualTo(20));
         Assert.That(history.Resampled[0].Count, Is.GreaterThanOrEqualTo(4), "latents 0-3 (b_enc = -100) were dead in the window before step 20");
         var counts = history.Window.Counts.cpu();

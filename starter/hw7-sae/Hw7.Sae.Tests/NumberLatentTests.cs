@@ -18,12 +18,15 @@ public sealed class NumberLatentTests : TorchTest
         latents[.., 4] = (~plural).to(ScalarType.Float32) * 3;
         latents[.., 2] = plural.to(ScalarType.Float32) + seeded.Rand([200]).cpu() * 1.5;
         latents[.., 5] = zeros(200);
+        var (withACopy, pluralAgain) = (cat([latents, latents[.., 4..5]], 1), plural.clone()); // [n, d_sae + 1]: latent 6 ties with latent 4
 
         var best = NumberLatent.Find(latents.to(Device), plural.to(Device));
 
         Assert.That(best.Latent, Is.EqualTo(4), "the latent that separates plural from singular subjects best, whichever way it fires");
         Assert.That(best.Auroc, Is.EqualTo(1.0).Within(1e-12), "its separation, max(AUROC, 1 - AUROC)");
         Assert.That(best.FiresForPlural, Is.False, "latent 4 fires for singular subjects");
+        Assert.That(NumberLatent.Find(withACopy.to(Device), pluralAgain.to(Device)).Latent, Is.EqualTo(4),
+            "latent 6, a copy of latent 4, ties with it: the lowest index wins a tie (> rather than >=)");
     }
 
     [Test, Points(1)]

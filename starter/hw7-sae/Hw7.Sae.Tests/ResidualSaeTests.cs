@@ -8,7 +8,7 @@ namespace Hw7.Sae.Tests;
 
 public sealed class ResidualSaeTests : TorchTest
 {
-    [Test, Points(3)]
+    [Test, Points(2)]
     public void Activations_AreEveryRealPositionOfEveryPrompt_InOrder_WithoutThePadding()
     {
         var (model, vocabulary, _) = TinyGpt.Load(Device);
@@ -46,5 +46,41 @@ public sealed class ResidualSaeTests : TorchTest
         Assert.That(history.Loss, Is.Empty, "no steps were asked for");
         TensorAssert.Close(sae.b_dec, mean, name: "b_dec before any step: the mean activation");
         TensorAssert.Close(sae.W_dec, fresh.W_dec.to(Device), name: "W_dec before any step: SparseAutoencoder's init with the same seed");
+    }
+
+    [Test, Points(1)]
+    public void Train_DrawsEveryRow_FromAGeneratorSeededByItsSeed()
+    {
+        // Four rows of very different norms, one drawn a step (BatchSize 1), and a learning rate of 0, so that the SAE stays at
+        // its seeded init with b_dec at the mean: each step's Mse, Σ_d (x̂ − x)², says which row that step drew.
+        using var seeded = new Seeded(714);
+        var directions = seeded.Randn([4, 8]);
+        var norms = tensor(new[] { 1f, 10f, 100f, 1000f }, device: Device).reshape(4, 1);
+        var activations = directions / linalg.vector_norm(directions, dims: [1], keepdim: true) * norms; // [n, d_model]
+        var init = new SparseAutoencoder(8, 16, seed: 6);
+        var b_dec = activations.mean([0]); // [d_model]
+        var z = ((activations - b_dec).matmul(init.W_enc.detach().to(Device)) + init.b_enc.detach().to(Device)).relu(); // [n, d_sae]
+        var rowMse = (z.matmul(init.W_dec.detach().to(Device)) + b_dec - activations).pow(2).sum([1]).cpu().data<float>().ToArray(); // [n]
+        var options = new SaeTrainingOptions(L1Coefficient: 0, Steps: 100, BatchSize: 1, LearningRate: 0);
+
+        int[] Draws(long globalSeed)
+        {
+            manual_seed(globalSeed); // the global generator, which Train must not draw from
+            var (_, history) = ResidualSae.Train(activations, 16, options, seed: 6);
+            return [.. history.Mse.Select((mse, step) =>
+            {
+                // 1e-3 of the value: far above float32's rounding of a sum of 8 squares, ten times below the rows' closest gap (1%).
+                var row = Array.FindIndex(rowMse, expected => Math.Abs(mse - expected) <= 1e-3 * expected);
+                Assert.That(row, Is.GreaterThanOrEqualTo(0), $"step {step}'s Mse {mse:G6} is none of the rows' [{string.Join(", ", rowMse.Select(m => m.ToString("G6")))}]: " +
+                    "each step should reconstruct one row of the activations, drawn with replacement");
+                return row;
+            })];
+        }
+        var draws = Draws(1);
+
+        Assert.That(draws.Distinct().Order(), Is.EqualTo(new[] { 0, 1, 2, 3 }),
+            "rows drawn in 100 draws of 4 (each is missed with probability 0.75^100): draw from randint(0, rows), whose upper bound is exclusive");
+        Assert.That(Draws(2), Is.EqualTo(draws),
+            "the same seed after another torch.manual_seed drew other rows: draw from a Generator seeded by seed, not the global one");
     }
 }

@@ -60,20 +60,44 @@ public sealed class SaeDecoderNormTests : TorchTest
     }
 
     [Test, Points(1)]
-    public void Training_KeepsEveryDecoderRowAtUnitNorm_AfterEachStep()
+    public void Training_ProjectsEachGradientBeforeTheStep_AndKeepsEveryDecoderRowAtUnitNorm_AfterIt()
     {
         var data = new PlantedFeatures(d_in: 8, n_planted: 12, activeProbability: 0.1, seed: 722);
         using var generator = new Generator(723, CPU);
         foreach (var steps in new[] { 1, 7 })
         {
             var sae = new SparseAutoencoder(d_in: 8, d_sae: 16, seed: 724).to(Device);
-            // A large learning rate moves rows far off the sphere in one step unless they are renormalised.
-            SaeTraining.Train(sae, n => data.Sample(n, generator), new SaeTrainingOptions(L1Coefficient: 1, Steps: steps, BatchSize: 32, LearningRate: 0.1), generator);
+            // Train asks for each step's batch before its loss, so the sampler sees the decoder as the step before left it,
+            // and (unless the loop zeroes gradients at the end of a step) the gradient that step took. A large learning rate
+            // moves rows far off the sphere, and far from where they were, in one step.
+            var seen = new List<(float[] Rows, float[]? Grad)>();
+            Tensor Sample(long n)
+            {
+                using var noGrad = no_grad();
+                seen.Add((sae.W_dec.detach().cpu().data<float>().ToArray(), sae.W_dec.grad?.detach().cpu().data<float>().ToArray()));
+                return data.Sample(n, generator);
+            }
+            SaeTraining.Train(sae, Sample, new SaeTrainingOptions(L1Coefficient: 1, Steps: steps, BatchSize: 32, LearningRate: 0.1), generator);
 
-            var norms = linalg.vector_norm(sae.W_dec.detach(), dims: [1]).cpu();
-            for (int i = 0; i < 16; i++)
-                Assert.That(norms[i].item<float>(), Is.EqualTo(1).Within(1e-5),
-                    $"decoder row {i} has norm {norms[i].item<float>():G3} after {steps} step(s); renormalise after each optimiser step");
+            seen.Add((sae.W_dec.detach().cpu().data<float>().ToArray(), sae.W_dec.grad?.detach().cpu().data<float>().ToArray()));
+            var rtol = Tolerance.For(sae.W_dec).Rtol;
+            for (int step = 0; step < steps; step++)
+                for (int i = 0; i < 16; i++)
+                {
+                    var (before, (after, grad)) = (Row(seen[step].Rows, i), (Row(seen[step + 1].Rows, i), seen[step + 1].Grad));
+                    Assert.That(Norm(after), Is.EqualTo(1).Within(1e-5),
+                        $"decoder row {i} has norm {Norm(after):G3} after step {step + 1} of {steps}; renormalise after each optimiser step, not once at the end");
+                    if (grad is null) continue;
+                    // The same comparison as RemoveParallelGradient's test: at the scale ‖g_i‖‖w_i‖, within the float budget.
+                    var g = Row(grad, i);
+                    double dot = g.Zip(before, (a, b) => (double)a * b).Sum(), allowed = rtol * Norm(g) * Norm(before);
+                    Assert.That(Math.Abs(dot), Is.LessThanOrEqualTo(allowed),
+                        $"step {step + 1} of {steps} took a gradient for decoder row {i} with ⟨grad_{i}, W_dec[{i}]⟩ = {dot:G3} against the row it " +
+                        $"started from (allowed {allowed:G2}): call RemoveParallelGradient after backward and before the optimiser step");
+                }
         }
+
+        static float[] Row(float[] matrix, int i) => matrix[(i * 8)..((i + 1) * 8)];
+        static double Norm(float[] v) => Math.Sqrt(v.Sum(a => (double)a * a));
     }
 }

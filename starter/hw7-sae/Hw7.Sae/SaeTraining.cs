@@ -8,7 +8,8 @@ namespace Hw7.Sae;
 /// <param name="Steps">Optimiser steps.</param>
 /// <param name="BatchSize">Inputs per step.</param>
 /// <param name="LearningRate">Adam's learning rate.</param>
-/// <param name="ResampleAt">Steps (0-based) at whose start dead latents are resampled; none when null.</param>
+/// <param name="ResampleAt">Steps (0-based) at whose start dead latents are resampled; none when null. A step whose window has
+/// seen no batch yet (step 0, or two resamplings in a row) resamples nothing: no latent can be judged dead there.</param>
 /// <param name="ResampleInputs">How many fresh inputs the resampling draws its candidates from.</param>
 public sealed record SaeTrainingOptions(double L1Coefficient, int Steps, int BatchSize, double LearningRate = 1e-3,
     int[]? ResampleAt = null, int ResampleInputs = 2048);
@@ -26,12 +27,11 @@ public sealed record SaeHistory(float[] Loss, float[] Mse, float[] L1, float[] L
 public static class SaeTraining
 {
     /// <summary>
-    /// Trains <paramref name="sae"/> in place with <see cref="SaeAdam"/> on batches from <paramref name="sample"/>
-    /// (called with a batch size; any device: batches are moved to the SAE's). Each step: if the step is in
-    /// <c>ResampleAt</c>, resample the latents dead in the window (candidates: <c>sample(ResampleInputs)</c>, draws from
-    /// <paramref name="generator"/>) and start a new window; then the loss on a fresh batch, backward, remove the
-    /// decoder gradient's parallel part, the Adam step, renormalise the decoder rows, and record the batch's z in the
-    /// window.
+    /// Trains <paramref name="sae"/> in place with <see cref="SaeAdam"/> on batches from <paramref name="sample"/> (called
+    /// with a batch size; any device: batches are moved to the SAE's). Each step: if the step is in <c>ResampleAt</c> and
+    /// the window has seen a batch, resample the latents dead in it (candidates: <c>sample(ResampleInputs)</c>, draws from
+    /// <paramref name="generator"/>) and start a new window; then the loss on a fresh batch, backward, remove the decoder
+    /// gradient's parallel part, the Adam step, renormalise the decoder rows, and record the batch's z in the window.
     /// </summary>
     public static SaeHistory Train(SparseAutoencoder sae, Func<long, Tensor> sample, SaeTrainingOptions options, Generator generator)
     {
