@@ -20,12 +20,12 @@ public static class DirectLogitAttribution
     }
 
     /// <summary>
-    /// Each component's part of the logit difference at each prompt's verb position: <c>[component, batch]</c>, labelled
-    /// <c>embed</c>, <c>pos_embed</c>, then for each layer l its heads <c>L{l}H{h}</c> (each head's <c>z W_O[h]</c>),
-    /// <c>{l}_attn_bias</c> (<c>b_O</c>) and <c>{l}_mlp_out</c>, and last <c>bias</c> (ln_final's <c>b</c> and <c>b_U</c>,
-    /// the same for every prompt). A component's vector c counts as <c>(c - mean(c)) / scale * ln_final.w</c>, with the
-    /// scale from <c>ln_final.hook_scale</c> in <paramref name="cache"/>, dotted with <see cref="LogitDiffDirection"/>.
-    /// The parts sum to <see cref="AgreementMetric.LogitDiff"/> of the cached run.
+    /// Each component's part of the logit difference at each prompt's verb position: <c>[component, batch]</c> float32 (the
+    /// model's dtype), labelled <c>embed</c>, <c>pos_embed</c>, then for each layer l its heads <c>L{l}H{h}</c> (each
+    /// head's <c>z W_O[h]</c>), <c>{l}_attn_bias</c> (<c>b_O</c>) and <c>{l}_mlp_out</c>, and last <c>bias</c> (ln_final's
+    /// <c>b</c> and <c>b_U</c>, the same for every prompt). A component's vector c counts as <c>(c - mean(c)) / scale *
+    /// ln_final.w</c>, with the scale from <c>ln_final.hook_scale</c> in <paramref name="cache"/>, dotted with <see
+    /// cref="LogitDiffDirection"/>. The parts sum to <see cref="AgreementMetric.LogitDiff"/> of the cached run.
     /// </summary>
     public static (Tensor Parts, IReadOnlyList<string> Labels) Attribute(HookedTransformer model, ActivationCache cache, AgreementBatch batch, CharVocabulary vocabulary)
     {
