@@ -1,3 +1,4 @@
+using Course.Lens;
 using Course.Testing;
 using NUnit.Framework;
 using TorchSharp;
@@ -43,10 +44,11 @@ public sealed class BestOfNTests : TorchTest
             $"BestOfN.EmpiricalKl(base [3, 2, 1, 2], winner [{winner}], n = 2) = log 2 + (2 - 1) log F̂({winner}), F̂(r) the fraction of base rewards <= r, at least 1/4 (log 0 for a winner below every base reward is -inf)");
     }
 
+    // 1 point given to Sample_ScoresEveryCompletionAfterThePrompt (5 → 4).
     [TestCase(2)]
     [TestCase(8)]
     [TestCase(32)]
-    [Points(5)]
+    [Points(4)]
     public void EmpiricalKl_OfSeededBestOfNDraws_IsWithinAStatisticalBoundOfTheAnalyticValue(int n)
     {
         // Rewards without ties: a pool of m base draws for F̂, and k best-of-n winners, each the max of n fresh draws.
@@ -64,5 +66,35 @@ public sealed class BestOfNTests : TorchTest
         double bound = 5 * ((n - 1.0) / n / Math.Sqrt(k) + Math.Sqrt((n - 1.0) / m));
         Assert.That(kl, Is.EqualTo(analytic).Within(bound),
             $"BestOfN.EmpiricalKl of {k} best-of-{n} winners of N(0, 1) rewards, F̂ from {m} base draws: log {n} - ({n} - 1)/{n} = {analytic:F4} within {bound:F4}");
+    }
+
+    // 1 point, taken from EmpiricalKl_OfSeededBestOfNDraws_IsWithinAStatisticalBoundOfTheAnalyticValue (5 → 4).
+    [Test, Points(1)]
+    public void Sample_ScoresEveryCompletionAfterThePrompt()
+    {
+        const string prompt = ". the ";
+        var (model, vocabulary, _) = TinyGpt.Load(Device);
+        var rewardModel = new RewardModel(TinyGpt.Load(Device).Model, 962);
+        // The reward model's tiny GPT embeds what it scores: hook_embed holds W_E's rows of the scored tokens, so the first
+        // positions of every scored row must be the prompt's.
+        var promptRows = rewardModel.Base.W_E.detach()[tensor(vocabulary.Encode(prompt)).to(Device)].clone(); // [prompt_pos, d_model]
+        var (scored, withoutThePrompt) = (0L, 0L);
+        using var generator = new Generator(963, CPU);
+        using (rewardModel.Base.Hook("hook_embed").AddHook((embed, _) =>
+        {
+            var start = embed.detach()[.., ..prompt.Length]; // [batch, prompt_pos, d_model]
+            scored += embed.shape[0];
+            withoutThePrompt += (start != promptRows).any(-1).any(-1).sum().ToInt64();
+            return null;
+        }))
+        {
+            var winners = BestOfN.Sample(model, rewardModel, vocabulary, prompt, n: 4, count: 3, generator);
+            Assert.That(winners, Has.Count.EqualTo(3), "BestOfN.Sample(..., n: 4, count: 3) returns 3 completions");
+        }
+
+        Assert.That(scored, Is.GreaterThanOrEqualTo(12), "rows the reward model scored: it should score all n × count = 12 completions");
+        Assert.That(withoutThePrompt, Is.Zero,
+            $"{withoutThePrompt} of the {scored} rows the reward model scored did not start with the prompt \"{prompt}\": score the prompt and the completion together " +
+            "(SequenceBatch.Of(prompt, completions, vocabulary)), as the reward model reads them");
     }
 }

@@ -12,7 +12,8 @@ public sealed class DpoTests : TorchTest
 
     static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
 
-    [Test, Points(3)]
+    // 1 point given to Train_ZeroesTheGradientsBeforeEachBackward (3 → 2).
+    [Test, Points(2)]
     public void Loss_IsLog2_WhenThePolicyIsTheReference()
     {
         var chosen = Of(-12.5, -3.25, -40).to(Device);
@@ -138,6 +139,41 @@ public sealed class DpoTests : TorchTest
             Assert.That(first.Loss[step], Is.EqualTo(expected).Within(Tolerance.For(ScalarType.Float32, Device.type).Allowed(expected, 1)),
                 $"step {step} with a batch of one pair: the loss should be -log σ(ChosenReward - RejectedReward), the rewards recorded with β " +
                 "(Dpo.ImplicitReward), as the loss sees them");
+        }
+    }
+
+    // 1 point, taken from Loss_IsLog2_WhenThePolicyIsTheReference (3 → 2).
+    [Test, Points(1)]
+    public void Train_ZeroesTheGradientsBeforeEachBackward()
+    {
+        // One pair, so every step draws it, and a learning rate of 0, so every step sees the same policy: each step's
+        // gradient is the same, and the one left after 2 steps must be the one left after 1, not twice it (a loop that
+        // zeroes the gradients after its step leaves none or zeros after either, which is as right).
+        var pairs = PreferencePairs.Sample(1, seed: 945);
+        var (once, vocabulary, _) = TinyGpt.Load(Device);
+        var twice = TinyGpt.Load(Device).Model;
+        void Train(HookedTransformer policy, int steps)
+        {
+            var reference = TinyGpt.Load(Device).Model;
+            using var generator = new Generator(946, CPU);
+            DpoTraining.Train(policy, reference, SequenceBatch.Chosen(pairs, vocabulary), SequenceBatch.Rejected(pairs, vocabulary),
+                new DpoOptions(Beta: 0.5, Steps: steps, BatchSize: 1, LearningRate: 0), generator);
+        }
+
+        Train(once, steps: 1);
+        Train(twice, steps: 2);
+
+        // ‖g₂ − g₁‖ / ‖g₁‖: 0 up to float noise (about 1e-6) when each step starts from zero, 1 when the second adds to the first.
+        Assert.That(RelativeGap(twice.blocks[0].attn.W_Q.grad, once.blocks[0].attn.W_Q.grad), Is.LessThan(1e-3),
+            "the gradient of blocks.0.attn.W_Q left by 2 DPO steps at LearningRate 0 on one pair, against the one left by 1 step, " +
+            "relative to it: each step's gradient is the same, so a larger one means gradients add up across steps (zero_grad before each backward)");
+
+        static double RelativeGap(Tensor? after2, Tensor? after1)
+        {
+            double norm1 = after1 is null ? 0 : after1.norm().ToDouble();
+            double norm2 = after2 is null ? 0 : after2.norm().ToDouble();
+            if (norm1 == 0) return norm2 == 0 ? 0 : double.PositiveInfinity;
+            return after2 is null ? 1 : (after2 - after1!).norm().ToDouble() / norm1;
         }
     }
 }
