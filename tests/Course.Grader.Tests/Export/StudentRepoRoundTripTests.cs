@@ -111,6 +111,20 @@ public class StudentRepoRoundTripTests
     }
 
     [Test]
+    public void Given_the_starter_When_dotnet_test_builds_the_public_tests_Then_they_run_with_invariant_globalization_as_the_graders_worker_does()
+    {
+        // What the runtime reads at start: a student's test host, whatever the culture of their machine, orders, compares
+        // and formats strings as the worker that grades them (Directory.Build.targets; without it, `Order()` on "b", "a",
+        // "B", "_" gives _ a b B under en-US there and B _ a b in the grade).
+        var configs = Directory.GetFiles(repoDir, "*.Tests.runtimeconfig.json", SearchOption.AllDirectories);
+
+        Assert.That(configs, Is.Not.Empty, $"the public tests' runtimeconfig.json under {repoDir} after dotnet test");
+        foreach (var config in configs)
+            Assert.That(JsonDocument.Parse(File.ReadAllText(config)).RootElement.GetProperty("runtimeOptions").GetProperty("configProperties")
+                .TryGetProperty("System.Globalization.Invariant", out var invariant) && invariant.GetBoolean(), Is.True, config);
+    }
+
+    [Test]
     public void Given_the_starter_When_the_workflow_grades_it_Then_it_exits_0_and_the_step_output_is_classroom_json_with_0_of_the_public_points()
     {
         Assert.That(starter.Run.ExitCode, Is.Zero, starter.Run.Describe());
