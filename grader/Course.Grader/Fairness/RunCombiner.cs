@@ -9,7 +9,14 @@ namespace Course.Grader.Fairness;
 /// One of <c>course validate</c>'s checks: the reference with some lines changed (a stubbed region, a variant of the corpus),
 /// graded on some of its tests, with or without <see cref="FloatNoise"/>.
 /// </summary>
-public sealed record CheckRun(string What, IReadOnlyList<SourceFile> Files, IReadOnlyList<string>? Only, bool Noisy);
+public sealed record CheckRun(string What, IReadOnlyList<SourceFile> Files, IReadOnlyList<string>? Only, bool Noisy)
+{
+    /// <summary>
+    /// The check holds only if its tests keep every point (a correct variant), so it may share a run with others of its kind
+    /// even where their tests overlap: see <see cref="RunCombiner"/>.
+    /// </summary>
+    public bool MustKeepEveryPoint { get; init; }
+}
 
 /// <summary>
 /// Puts several of validate's checks into one run, where none can change what another's tests see: each check's changes
@@ -18,6 +25,14 @@ public sealed record CheckRun(string What, IReadOnlyList<SourceFile> Files, IRea
 /// its own check alone, and the grader starts one worker for the group instead of one per check (most of a short check's
 /// time). A check whose changes cannot be placed in the homework's members (a using directive, a new file), or that runs
 /// every test, runs alone.
+/// <para>
+/// Checks that must keep every point (correct variants) share a run with one another wherever their lines lie apart, even
+/// when their tests overlap, since most of them reach a homework's training test: the shared run applies them all, and a
+/// check whose share loses no point holds, as a correct solution made of several correct rewrites keeps every point. A
+/// share that loses a point says nothing about whose change lost it, so that check is graded again alone (the caller's
+/// part). What this could miss is one rewrite losing a point and another, in other members, exactly undoing it in every
+/// test that sees both: rewrites written each to be correct on its own do not do that.
+/// </para>
 /// </summary>
 sealed class RunCombiner(IReadOnlyList<SourceFile> reference, Compilation homework, TestReach reach)
 {
@@ -27,7 +42,8 @@ sealed class RunCombiner(IReadOnlyList<SourceFile> reference, Compilation homewo
     sealed record Hunk(string File, int First, int End, IReadOnlyList<string> With);
 
     /// <summary>What a check changes and which members its tests reach; null footprint: it cannot share a run.</summary>
-    sealed record Shape(IReadOnlyList<Hunk> Hunks, IReadOnlySet<string>? Footprint, IReadOnlySet<string> TestMethods, IReadOnlySet<string> Reached, bool Noisy)
+    sealed record Shape(IReadOnlyList<Hunk> Hunks, IReadOnlySet<string>? Footprint, IReadOnlySet<string> TestMethods, IReadOnlySet<string> Reached, bool Noisy,
+        bool MustKeepEveryPoint)
     {
         public bool Shareable => Footprint is not null;
     }
@@ -69,16 +85,15 @@ sealed class RunCombiner(IReadOnlyList<SourceFile> reference, Compilation homewo
     }
 
     static bool Compatible(Shape a, Shape b) =>
-        a.Noisy == b.Noisy
-        && !a.TestMethods.Overlaps(b.TestMethods)
-        && !a.Reached.Overlaps(b.Footprint!) && !b.Reached.Overlaps(a.Footprint!)
+        a.Noisy == b.Noisy && a.MustKeepEveryPoint == b.MustKeepEveryPoint
+        && (a.MustKeepEveryPoint || (!a.TestMethods.Overlaps(b.TestMethods) && !a.Reached.Overlaps(b.Footprint!) && !b.Reached.Overlaps(a.Footprint!)))
         && a.Hunks.All(x => b.Hunks.All(y => x.File != y.File || x.End < y.First || y.End < x.First));
 
     Shape ShapeOf(CheckRun run)
     {
         var hunks = HunksOf(run.Files);
         var noTests = new HashSet<string>(StringComparer.Ordinal);
-        if (run.Only is null || hunks is null || hunks.Count == 0) return new Shape(hunks ?? [], null, noTests, noTests, run.Noisy);
+        if (run.Only is null || hunks is null || hunks.Count == 0) return new Shape(hunks ?? [], null, noTests, noTests, run.Noisy, run.MustKeepEveryPoint);
         var footprint = new HashSet<string>(StringComparer.Ordinal);
         foreach (var hunk in hunks)
         {
@@ -86,18 +101,18 @@ sealed class RunCombiner(IReadOnlyList<SourceFile> reference, Compilation homewo
             for (var line = Math.Max(hunk.First - (hunk.First == hunk.End ? 1 : 0), 0); line <= Math.Max(hunk.End - 1, hunk.First); line++)
             {
                 if (TestReach.MemberAt(homework, hunk.File, line + 1) is not { } member || !AddMember(footprint, member))
-                    return new Shape(hunks, null, noTests, noTests, run.Noisy);
+                    return new Shape(hunks, null, noTests, noTests, run.Noisy, run.MustKeepEveryPoint);
             }
         }
         var reached = new HashSet<string>(StringComparer.Ordinal);
         var methods = new HashSet<string>(StringComparer.Ordinal);
         foreach (var name in run.Only)
         {
-            if (reach.ReachedBy(name) is not { } members) return new Shape(hunks, null, noTests, noTests, run.Noisy);
+            if (reach.ReachedBy(name) is not { } members) return new Shape(hunks, null, noTests, noTests, run.Noisy, run.MustKeepEveryPoint);
             reached.UnionWith(members);
             methods.UnionWith(reach.Named(name).Select(t => t.TestName));
         }
-        return new Shape(hunks, footprint, methods, reached, run.Noisy);
+        return new Shape(hunks, footprint, methods, reached, run.Noisy, run.MustKeepEveryPoint);
     }
 
     /// <summary>

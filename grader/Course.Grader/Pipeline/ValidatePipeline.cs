@@ -13,7 +13,8 @@ namespace Course.Grader.Pipeline;
 /// corpus of correct variants (under the same noise) and bugs (<see cref="VariantCorpus"/>), all through the same
 /// pipeline a student's submission goes through. The reference runs in a worker of its own (its per-test times are
 /// reported), beside the reference under float noise when there are two jobs; the other checks take turns in warm workers
-/// (<see cref="WorkerPool"/>), share runs where none can change what another's tests see (<see cref="RunCombiner"/>), go
+/// (<see cref="WorkerPool"/>), share runs where none can change what another's tests see, or where all must keep every
+/// point (<see cref="RunCombiner"/>), go
 /// <paramref name="jobs"/> runs at a time, and come back in a fixed order.
 /// </summary>
 public static class ValidatePipeline
@@ -132,7 +133,8 @@ public static class ValidatePipeline
             return tests.Count == 0 ? null : [.. tests.Order(StringComparer.Ordinal)];
         }
         var correct = corpus.Where(v => v.Kind == VariantKind.Correct)
-            .Select(v => (Run: new CheckRun($"correct variant {v.Name} under float noise", v.ApplyTo(referenceFiles, corpusPath), GuardsOf(v), Noisy: true),
+            .Select(v => (Run: new CheckRun($"correct variant {v.Name} under float noise", v.ApplyTo(referenceFiles, corpusPath), GuardsOf(v), Noisy: true)
+                { MustKeepEveryPoint = true },
                 Region: (string?)null, Variant: (Variant?)v))
             .ToList();
         var gradedCorrect = await GradeAllAsync(correct);
@@ -146,7 +148,8 @@ public static class ValidatePipeline
 
         // The checks of a batch, in groups that share a run where they can (see RunCombiner), a group's run graded and split
         // back into one report per check; a check whose share of a run is not a clean result (the run was refused or did
-        // not compile, or a worker start ended early while its tests failed) is graded again alone.
+        // not compile, or a worker start ended early while its tests failed), or that must keep every point and lost one
+        // where other checks' changes may have been the cause, is graded again alone.
         async Task<GradeReport[]> GradeAllAsync(IReadOnlyList<(CheckRun Run, string? Region, Variant? Variant)> batch)
         {
             var results = new GradeReport?[batch.Count];
@@ -168,7 +171,7 @@ public static class ValidatePipeline
                     [.. members.SelectMany(m => m.Only!).Distinct(StringComparer.Ordinal)], token, members.Count);
                 foreach (var i in group)
                 {
-                    if (SharedRun.ShareOf(shared, checks[i].Only!) is { } own) results[i] = own;
+                    if (SharedRun.ShareOf(shared, checks[i].Only!) is { } own && !(checks[i].MustKeepEveryPoint && LostPoints(own, reference.MaxScore))) results[i] = own;
                     else alone.Add(i);
                 }
             });

@@ -201,6 +201,21 @@ public class RunCombinerTests
     }
 
     [Test]
+    public void Given_checks_that_must_keep_every_point_Then_they_share_a_run_on_the_same_tests_unless_their_lines_touch_and_never_with_other_checks()
+    {
+        static CheckRun Correct(string line, string with, params string[] only) => Change(line, with, noisy: true, only) with { MustKeepEveryPoint = true };
+        var combiner = Combiner();
+
+        // Twice_Doubles reaches Add (Twice calls it) and Twice: two stubs there would run apart, two correct rewrites share.
+        Assert.That(combiner.Group([Correct(AddLine, "return b + a;", $"{Fixture}.Add_Adds", $"{Fixture}.Twice_Doubles"),
+            Correct(TwiceLine, "return Add(a, 0) + a;", $"{Fixture}.Twice_Doubles")], 8), Is.EqualTo(new[] { new[] { 0, 1 } }));
+        Assert.That(combiner.Group([Correct(AddLine, "return b + a;", $"{Fixture}.Add_Adds"), Correct(AddLine, "return a - -b;", $"{Fixture}.Add_Adds")], 8),
+            Has.Count.EqualTo(2), "the same line");
+        Assert.That(combiner.Group([Correct(AddLine, "return b + a;", $"{Fixture}.Add_Adds"), Change(NegateLine, "return a;", noisy: true, $"{Fixture}.Negate_Negates")], 8),
+            Has.Count.EqualTo(2), "a check that may lose points never shares with one that must not");
+    }
+
+    [Test]
     public void Given_many_compatible_checks_Then_no_run_holds_more_than_the_maximum()
     {
         var groups = Combiner().Group([Change(AddLine, "throw null;", $"{Fixture}.Add_Adds"), Change(NegateLine, "return a;", $"{Fixture}.Negate_Negates")], maxSize: 1);

@@ -83,16 +83,19 @@ public class ValidateSharedRunTests
                 with: "return x + x;"
         """;
 
-    /// <summary>A throwaway course whose plain homework has <see cref="Solution"/>, <see cref="Tests"/> and <paramref name="corpus"/>, its starter synced.</summary>
-    static GivenLibraryCourse PlainCourse(string corpus, out string id)
+    /// <summary>
+    /// A throwaway course whose plain homework has <paramref name="solution"/> (<see cref="Solution"/> unless given),
+    /// <paramref name="tests"/> (<see cref="Tests"/>) and <paramref name="corpus"/>, its starter synced.
+    /// </summary>
+    static GivenLibraryCourse PlainCourse(string corpus, out string id, string solution = Solution, string tests = Tests)
     {
         var course = new GivenLibraryCourse();
         id = GivenLibraryCourse.WithoutLibrary;
-        course.Write($"reference/{id}/Hw0.Plain/Plain.cs", Solution);
+        course.Write($"reference/{id}/Hw0.Plain/Plain.cs", solution);
         var publicTests = course.PathOf($"reference/{id}/Hw0.Plain.Tests/PublicTests.cs");
         var text = File.ReadAllText(publicTests);
         var body = text.IndexOf("[Test, Points(1)]", StringComparison.Ordinal);
-        File.WriteAllText(publicTests, text[..body] + Tests.Trim() + "\n}\n");
+        File.WriteAllText(publicTests, text[..body] + tests.Trim() + "\n}\n");
         course.Write($"assignments/{id}/variants.yaml", corpus);
         new StarterSync(course.Layout).Apply(id);
         return course;
@@ -149,5 +152,60 @@ public class ValidateSharedRunTests
         Assert.That(report.Variants.Single(v => v.Variant.Name == "negate-twice").Problem,
             Is.EqualTo("no test fails on this bug (caught_by is empty, so every test ran): the tests do not catch it"),
             "-(-(-x)) is -x: a variant no test catches says so");
+    }
+
+    [Test]
+    public async Task Given_correct_variants_whose_tests_overlap_When_validated_Then_they_share_a_run_and_one_that_loses_a_point_is_graded_again_alone()
+    {
+        // NegTwice calls Twice and Negate, so its test sees both variants' edits.
+        const string composed = Solution + """
+
+            public static class Composed
+            {
+                public static int NegTwice(int x)
+                {
+                    // BEGIN SOLUTION: negate twice x
+                    return Plain.Negate(Plain.Twice(x));
+                    // END SOLUTION
+                }
+            }
+            """;
+        const string tests = Tests + """
+
+                [Test, Points(1)]
+                public void NegTwice_Composes() => Assert.That(Composed.NegTwice(3), Is.EqualTo(-6));
+            """;
+        const string corpus = """
+            variants:
+              - name: twice-by-addition
+                kind: correct
+                why: "x + x"
+                edits:
+                  - file: Plain.cs
+                    replace: "return 2 * x;"
+                    with: "return x + x;"
+              - name: negate-as-one-minus
+                kind: correct
+                why: "not correct at all: 1 - x"
+                edits:
+                  - file: Plain.cs
+                    replace: "return -x;"
+                    with: "return 1 - x;"
+            """;
+        using var course = PlainCourse(corpus, out var id, composed, tests);
+        var progress = new List<string>();
+
+        var report = await ValidatePipeline.ValidateAsync(course.Layout, id, progress: new ValidateStubRunTests.Recorder(progress));
+
+        var lines = string.Join("\n", progress);
+        Assert.That(progress, Has.One.EqualTo("2 checks in one run: correct variant twice-by-addition under float noise; correct variant negate-as-one-minus under float noise"), lines);
+        Assert.That(progress, Has.One.EqualTo("correct variant twice-by-addition under float noise").And.One.EqualTo("correct variant negate-as-one-minus under float noise"),
+            "their shared run lost points, so each is graded again alone");
+        var twice = report.Variants.Single(v => v.Variant.Name == "twice-by-addition");
+        var negate = report.Variants.Single(v => v.Variant.Name == "negate-as-one-minus");
+        Assert.That(twice.Problem, Is.Null, "x + x keeps every point on its own: NegTwice failed in the shared run for 1 - x's sake");
+        Assert.That(negate.Problem, Is.Not.Null);
+        Assert.That(negate.Report.Tests.Where(t => !t.Passed && t.DurationSeconds > 0).Select(t => t.Name), Is.EquivalentTo(new[] { "PublicTests.Negate_Negates", "PublicTests.NegTwice_Composes" }));
+        Assert.That(report.Passed, Is.False);
     }
 }
