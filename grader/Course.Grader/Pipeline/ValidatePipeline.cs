@@ -133,8 +133,7 @@ public static class ValidatePipeline
             return tests.Count == 0 ? null : [.. tests.Order(StringComparer.Ordinal)];
         }
         var correct = corpus.Where(v => v.Kind == VariantKind.Correct)
-            .Select(v => (Run: new CheckRun($"correct variant {v.Name} under float noise", v.ApplyTo(referenceFiles, corpusPath), GuardsOf(v), Noisy: true)
-                { MustKeepEveryPoint = true },
+            .Select(v => (Run: new CheckRun($"correct variant {v.Name} under float noise", v.ApplyTo(referenceFiles, corpusPath), GuardsOf(v), Noisy: true) { MustKeepEveryPoint = true },
                 Region: (string?)null, Variant: (Variant?)v))
             .ToList();
         var gradedCorrect = await GradeAllAsync(correct);
