@@ -170,7 +170,7 @@ public static class ValidatePipeline
                     [.. members.SelectMany(m => m.Only!).Distinct(StringComparer.Ordinal)], token, members.Count);
                 foreach (var i in group)
                 {
-                    if (SharedRun.ShareOf(shared, checks[i].Only!) is { } own && !(checks[i].MustKeepEveryPoint && LostPoints(own, reference.MaxScore))) results[i] = own;
+                    if (SharedRun.ShareOf(shared, checks[i].Only!, checks[i].MustKeepEveryPoint) is { } own) results[i] = own;
                     else alone.Add(i);
                 }
             });

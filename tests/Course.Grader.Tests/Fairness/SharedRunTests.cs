@@ -42,4 +42,15 @@ public class SharedRunTests
         Assert.That(SharedRun.ShareOf(shared, [$"{Fixture}.A"]), Is.Not.Null);
         Assert.That(SharedRun.ShareOf(shared, [$"{Fixture}.B"]), Is.Null);
     }
+
+    [Test]
+    public void Given_a_check_that_must_keep_every_point_Then_its_share_stands_only_if_every_test_of_it_passed()
+    {
+        var shared = Run(Passed(A), Failed(B), Passed(C));
+
+        Assert.That(SharedRun.ShareOf(shared, [$"{Fixture}.A", $"{Fixture}.C"], mustKeepEveryPoint: true), Is.Not.Null);
+        Assert.That(SharedRun.ShareOf(shared, [$"{Fixture}.A", $"{Fixture}.B"], mustKeepEveryPoint: true), Is.Null,
+            "B may have failed for another check's change, on a test both checks run");
+        Assert.That(SharedRun.ShareOf(shared, [$"{Fixture}.A", $"{Fixture}.B"]), Is.Not.Null, "a check that may lose points keeps a failed share");
+    }
 }
