@@ -38,7 +38,7 @@ public sealed class MarkovLm : Module<Tensor, Tensor>
         // END SOLUTION
     }
 
-    /// <summary>Mean cross-entropy (nats) of predicting <c>next [n]</c> from <c>current [n]</c>: a scalar.</summary>
+    /// <summary>Mean cross-entropy (nats) of predicting <c>next [n]</c> from <c>current [n]</c>: a scalar of W's dtype (float32).</summary>
     public Tensor Loss(Tensor current, Tensor next)
     {
         // BEGIN SOLUTION: cross_entropy of the logits of current against next (mean over the pairs)

@@ -35,7 +35,7 @@ public sealed class MarkovLm : Module<Tensor, Tensor>
         throw new NotImplementedException("MarkovLm.forward: one_hot(tokens, V) as W's dtype, times W (or index the rows of W); keep any leading dimensions");
     }
 
-    /// <summary>Mean cross-entropy (nats) of predicting <c>next [n]</c> from <c>current [n]</c>: a scalar.</summary>
+    /// <summary>Mean cross-entropy (nats) of predicting <c>next [n]</c> from <c>current [n]</c>: a scalar of W's dtype (float32).</summary>
     public Tensor Loss(Tensor current, Tensor next)
     {
         throw new NotImplementedException("MarkovLm.Loss: cross_entropy of the logits of current against next (mean over the pairs)");
