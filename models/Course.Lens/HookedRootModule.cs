@@ -34,6 +34,12 @@ public abstract class HookedRootModule(string name) : Module<Tensor, Tensor>(nam
     }
 
     /// <summary>
+    /// The names of the hook points that hold a hook now, in the order the forward pass reaches them: empty once every hook
+    /// is removed, as code that adds hooks for a run must leave the model.
+    /// </summary>
+    public IReadOnlyList<string> HookedPointNames() => [.. hookPoints.Values.Where(h => h.HookCount > 0).Select(h => h.Name)];
+
+    /// <summary>
     /// <c>tokens [batch, pos] (int64, start + pos &lt;= n_ctx) → W_E[tokens] + W_pos[start:start + pos] [batch, pos, d_model]</c>,
     /// each through its hook; <paramref name="start"/> is the first token's position (after cached ones).
     /// </summary>

@@ -39,7 +39,7 @@ public sealed class HiddenHooksTests : TorchTest
         ), ("blocks.0.hook_resid_typo", (_, _) => null)),
             Throws.TypeOf<KeyNotFoundException>());
 
-        Assert.That(model.HookPoints.Values.Where(h => h.HookCount > 0).Select(h => h.Name), Is.Empty, "hook points that kept a hook");
+        Assert.That(model.HookedPointNames(), Is.Empty, "hook points that kept a hook");
         Assert.That(ran, Is.False, "nothing ran: a misspelled hook name is found before the model runs");
     }
 

@@ -52,6 +52,6 @@ public sealed class HookRemovalTests : TorchTest
     static void ThrowsAndLeavesNoHook(Course.Lens.HookedTransformer actual, Action call, string throwsMessage, string hooksMessage)
     {
         Assert.That(() => call(), Throws.Exception, throwsMessage);
-        Assert.That(actual.HookPoints.Values.Where(h => h.HookCount > 0).Select(h => h.Name), Is.Empty, hooksMessage);
+        Assert.That(actual.HookedPointNames(), Is.Empty, hooksMessage);
     }
 }

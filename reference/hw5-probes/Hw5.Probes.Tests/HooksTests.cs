@@ -60,7 +60,7 @@ public sealed class HooksTests : TorchTest
         Assert.That(logits.requires_grad, Is.True,
             "the logits keep their graph, as model.call's do (the weights require grad here): do not run the model under no_grad, and let the caching hooks return null so the model goes on with its own activations");
         Assert.That(cache.Keys.Where(k => cache[k].requires_grad), Is.Empty, "cached activations are detached (the model's weights require grad here)");
-        Assert.That(model.HookPoints.Values.Where(h => h.HookCount > 0).Select(h => h.Name), Is.Empty, "hook points that still have hooks after RunWithCache returned");
+        Assert.That(model.HookedPointNames(), Is.Empty, "hook points that still have hooks after RunWithCache returned");
         logits.sum().backward();
         Assert.That(model.named_parameters().Where(p => p.parameter.grad is null).Select(p => p.name), Is.Empty,
             "weights the logits' gradient does not reach: a caching hook only reads (returns null); returning the detached copy cuts the graph there");
@@ -75,7 +75,7 @@ public sealed class HooksTests : TorchTest
 
         Assert.That(() => model.RunWithCache(tooLong), Throws.ArgumentException, "the model refuses more than n_ctx positions");
 
-        Assert.That(model.HookPoints.Values.Where(h => h.HookCount > 0).Select(h => h.Name), Is.Empty, "hook points that kept a hook after the run threw: remove them in a finally");
+        Assert.That(model.HookedPointNames(), Is.Empty, "hook points that kept a hook after the run threw: remove them in a finally");
     }
 
     [Test, Points(3)]
@@ -109,7 +109,7 @@ public sealed class HooksTests : TorchTest
                 ("blocks.1.attn.hook_pattern", (_, _) => throw new InvalidOperationException("a hook that fails"))),
             Throws.InvalidOperationException.With.Message.EqualTo("a hook that fails"), "the hook's exception reaches the caller");
 
-        Assert.That(model.HookPoints.Values.Where(h => h.HookCount > 0).Select(h => h.Name), Is.Empty, "hook points that kept a hook after a hook threw");
+        Assert.That(model.HookedPointNames(), Is.Empty, "hook points that kept a hook after a hook threw");
         TensorAssert.Close(model.call(tokens), model.RunWithHooks(tokens), name: "the model after the failed run against a run with no hooks");
     }
 

@@ -54,7 +54,7 @@ public sealed class AblationTests : TorchTest
         TensorAssert.Shape(means.MlpOut, [2, 64], "MlpOut: [n_layers, d_model]");
         TensorAssert.Close(means.Z[1], z1!.mean([0, 1]), name: "Z[1]: layer 1's hook_z averaged over prompts and positions");
         TensorAssert.Close(means.MlpOut[0], mlp0!.mean([0, 1]), name: "MlpOut[0]: layer 0's hook_mlp_out averaged over prompts and positions");
-        Assert.That(model.HookPoints.Values.Where(h => h.HookCount > 0).Select(h => h.Name), Is.Empty,
+        Assert.That(model.HookedPointNames(), Is.Empty,
             "hook points that still have a hook after MeanActivations.Over returned: expected none (dispose every handle AddHook returned, in a finally; clearing the list of handles leaves the hooks attached)");
     }
 

@@ -23,7 +23,7 @@ public sealed class ActivationPatchingTests : TorchTest
         TensorAssert.Close(clean["blocks.1.hook_resid_pre"], seen!, name: "the clean run's blocks.1.hook_resid_pre");
         Assert.That(clean["blocks.0.attn.hook_z"].shape, Is.EqualTo(new long[] { 8, 14, 4, 16 }), "hook_z is [batch, pos, head, d_head]");
         Assert.That(clean["blocks.1.hook_resid_pre"].requires_grad, Is.False, "requires_grad of a cached activation while the model's parameters require grad: expected false (store activation.detach(), and run the clean prompts under no_grad)");
-        Assert.That(model.HookPoints.Values.Where(h => h.HookCount > 0).Select(h => h.Name), Is.Empty, "hook points that still have hooks");
+        Assert.That(model.HookedPointNames(), Is.Empty, "hook points that still have hooks");
     }
 
     [Test, Points(2)]
@@ -59,6 +59,6 @@ public sealed class ActivationPatchingTests : TorchTest
 
         Assert.Throws<InvalidOperationException>(() => ActivationPatching.Patch(model, metric, "blocks.0.hook_resid_pre", clean["blocks.0.hook_resid_pre"],
             (_, _) => throw new InvalidOperationException("a patch that fails")));
-        Assert.That(model.HookPoints.Values.Where(h => h.HookCount > 0).Select(h => h.Name), Is.Empty, "hook points that still have hooks after the patch threw");
+        Assert.That(model.HookedPointNames(), Is.Empty, "hook points that still have hooks after the patch threw");
     }
 }

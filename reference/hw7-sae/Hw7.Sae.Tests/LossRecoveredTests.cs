@@ -24,7 +24,7 @@ public sealed class LossRecoveredTests : TorchTest
         Assert.That(perfect.ZeroAblated, Is.GreaterThan(clean + 0.5), "ZeroAblated: the model without its residual stream at layer 1 predicts far worse");
         Assert.That(perfect.Score, Is.EqualTo(1).Within(1e-5), "the score of a perfect reconstruction");
         Assert.That(nothing.Score, Is.EqualTo(0).Within(1e-5), "the score of a reconstruction that is all zeros");
-        Assert.That(model.HookPoints.Values.Where(h => h.HookCount > 0).Select(h => h.Name), Is.Empty, "hook points that still have hooks");
+        Assert.That(model.HookedPointNames(), Is.Empty, "hook points that still have hooks");
     }
 
     [Test, Points(1)]

@@ -19,7 +19,7 @@ public sealed class ResidualSaeTests : TorchTest
         var activations = ResidualSae.Activations(model, batch, "blocks.1.hook_resid_pre");
 
         TensorAssert.Close(activations, expected, name: $"the rows of {batch.Prompts.Sum(p => p.Text.Length)} real positions, prompt by prompt");
-        Assert.That(model.HookPoints.Values.Where(h => h.HookCount > 0).Select(h => h.Name), Is.Empty, "hook points that still have hooks");
+        Assert.That(model.HookedPointNames(), Is.Empty, "hook points that still have hooks");
     }
 
     [Test, Points(1)]
