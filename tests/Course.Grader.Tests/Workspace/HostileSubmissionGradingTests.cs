@@ -32,4 +32,30 @@ public class HostileSubmissionGradingTests
         Assert.That(report.Summary, Does.Contain("CausalMask.cs is not a regular file (a named pipe); the starter's version was graded instead."));
         Assert.That(report.Score, Is.GreaterThan(0).And.LessThan(report.MaxScore), "the other files are the reference's; the mask is the starter's stub");
     }
+
+    [Test]
+    public async Task Given_build_files_that_turn_the_culture_back_on_When_graded_Then_they_are_ignored_and_the_code_runs_invariant_as_in_dotnet_test()
+    {
+        // A submission that would run under its machine's culture in the grade, where the students' own `dotnet test` and
+        // the worker run invariant (Directory.Build.targets): MSBuild files and a runtimeconfig template beside the code,
+        // and a mask that breaks where "a" sorts before "B" (under ICU's cultures; ordinally, as invariant, it sorts after).
+        // The grader compiles the student files alone, in its own worker.
+        using var temp = new TempFolder();
+        var project = CopyStudentFiles(ReferenceProject, temp["submission/Hw3.Attention"]);
+        const string back = "<Project><PropertyGroup><InvariantGlobalization>false</InvariantGlobalization></PropertyGroup></Project>";
+        File.WriteAllText(temp["submission/Directory.Build.props"], back);
+        File.WriteAllText(temp["submission/Directory.Build.targets"], back);
+        File.WriteAllText(Path.Combine(project, "runtimeconfig.template.json"), """{ "configProperties": { "System.Globalization.Invariant": false } }""");
+        var mask = Path.Combine(project, "CausalMask.cs");
+        const string body = "long queries = scores.shape[^2], keys = scores.shape[^1];";
+        Assert.That(File.ReadAllText(mask), Does.Contain(body));
+        File.WriteAllText(mask, File.ReadAllText(mask).Replace(body,
+            "if (string.Compare(\"a\", \"B\") < 0) return scores.clone();\n        " + body, StringComparison.Ordinal));
+
+        var report = await GradeFolderAsync(temp["submission"]).WaitAsync(TimeSpan.FromMinutes(5));
+        var reference = await ReferencePublicAsync();
+
+        Assert.That(report.Status, Is.EqualTo(GradeStatus.Graded), report.Describe);
+        Assert.That(report.Score, Is.EqualTo(reference.Score), "the mask ran under the invariant culture, so it masked: " + report.Describe());
+    }
 }
