@@ -41,9 +41,8 @@ sealed class RunCombiner(IReadOnlyList<SourceFile> reference, Compilation homewo
     /// <summary>A change to one file: reference lines [First, End) (0-based) become <paramref name="With"/>.</summary>
     sealed record Hunk(string File, int First, int End, IReadOnlyList<string> With);
 
-    /// <summary>What a check changes and which members its tests reach; null footprint: it cannot share a run.</summary>
-    sealed record Shape(IReadOnlyList<Hunk> Hunks, IReadOnlySet<string>? Footprint, IReadOnlySet<string> TestMethods, IReadOnlySet<string> Reached, bool Noisy,
-        bool MustKeepEveryPoint)
+    /// <summary>What a check (<paramref name="Run"/>) changes and which members its tests reach; null footprint: it cannot share a run.</summary>
+    sealed record Shape(CheckRun Run, IReadOnlyList<Hunk> Hunks, IReadOnlySet<string>? Footprint, IReadOnlySet<string> TestMethods, IReadOnlySet<string> Reached)
     {
         public bool Shareable => Footprint is not null;
     }
@@ -85,15 +84,16 @@ sealed class RunCombiner(IReadOnlyList<SourceFile> reference, Compilation homewo
     }
 
     static bool Compatible(Shape a, Shape b) =>
-        a.Noisy == b.Noisy && a.MustKeepEveryPoint == b.MustKeepEveryPoint
-        && (a.MustKeepEveryPoint || (!a.TestMethods.Overlaps(b.TestMethods) && !a.Reached.Overlaps(b.Footprint!) && !b.Reached.Overlaps(a.Footprint!)))
+        a.Run.Noisy == b.Run.Noisy && a.Run.MustKeepEveryPoint == b.Run.MustKeepEveryPoint
+        && (a.Run.MustKeepEveryPoint || (!a.TestMethods.Overlaps(b.TestMethods) && !a.Reached.Overlaps(b.Footprint!) && !b.Reached.Overlaps(a.Footprint!)))
         && a.Hunks.All(x => b.Hunks.All(y => x.File != y.File || x.End < y.First || y.End < x.First));
 
     Shape ShapeOf(CheckRun run)
     {
         var hunks = HunksOf(run.Files);
         var noTests = new HashSet<string>(StringComparer.Ordinal);
-        if (run.Only is null || hunks is null || hunks.Count == 0) return new Shape(hunks ?? [], null, noTests, noTests, run.Noisy, run.MustKeepEveryPoint);
+        var alone = new Shape(run, hunks ?? [], null, noTests, noTests);
+        if (run.Only is null || hunks is null || hunks.Count == 0) return alone;
         var footprint = new HashSet<string>(StringComparer.Ordinal);
         foreach (var hunk in hunks)
         {
@@ -101,18 +101,18 @@ sealed class RunCombiner(IReadOnlyList<SourceFile> reference, Compilation homewo
             for (var line = Math.Max(hunk.First - (hunk.First == hunk.End ? 1 : 0), 0); line <= Math.Max(hunk.End - 1, hunk.First); line++)
             {
                 if (TestReach.MemberAt(homework, hunk.File, line + 1) is not { } member || !AddMember(footprint, member))
-                    return new Shape(hunks, null, noTests, noTests, run.Noisy, run.MustKeepEveryPoint);
+                    return alone;
             }
         }
         var reached = new HashSet<string>(StringComparer.Ordinal);
         var methods = new HashSet<string>(StringComparer.Ordinal);
         foreach (var name in run.Only)
         {
-            if (reach.ReachedBy(name) is not { } members) return new Shape(hunks, null, noTests, noTests, run.Noisy, run.MustKeepEveryPoint);
+            if (reach.ReachedBy(name) is not { } members) return alone;
             reached.UnionWith(members);
             methods.UnionWith(reach.Named(name).Select(t => t.TestName));
         }
-        return new Shape(hunks, footprint, methods, reached, run.Noisy, run.MustKeepEveryPoint);
+        return new Shape(run, hunks, footprint, methods, reached);
     }
 
     /// <summary>
