@@ -33,7 +33,7 @@ public sealed class SaePlantedRecoveryTests : TorchTest
         // ≥ 0.9 (the smallest max cosines: 0.969, 0.992, 0.992, 0.986, 0.979), in 3-4 s each on one thread. Margin:
         // 3 of 32 directions may be missed (0.90 ≈ 29/32), and the worst one may lose 0.07 of cosine before that counts.
         Assert.That(recovered, Is.GreaterThanOrEqualTo(0.9),
-            $"only {recovered:P0} of the 32 planted directions have a decoder row at cosine ≥ 0.9 (worst {maxCosines.min().item<float>():F3}) " +
+            $"only {recovered:P0} of the 32 planted directions have a decoder row at cosine ≥ 0.9 (worst {maxCosines.min().ToDouble():F3}) " +
             "after 3000 steps at λ = 0.3; check the loss (Mse summed over d_in, L1 weighted by decoder norms), the decoder " +
             "gradient projection and renormalisation after every step, and that Train uses the given batch size and learning rate");
     }

@@ -88,12 +88,12 @@ public sealed class SaeForwardTests : TorchTest
         // Within 1e-3: float32 rounding (on any machine) moves these by ~1e-5; each mistake named below by 1 or more.
 
         // Input 1: 1·5 + 1·2 = 7; input 2: 2·5 + 0·2 = 10; mean 8.5.
-        Assert.That(parts.L1.item<float>(), Is.EqualTo(8.5).Within(1e-3),
+        Assert.That(parts.L1.ToDouble(), Is.EqualTo(8.5).Within(1e-3),
             "L1 with z = [[1, 1], [2, 0]] and decoder row norms [5, 2]: the mean over inputs of Σ_i z_i ‖W_dec[i]‖ " +
             "(7 and 10). 3 means the norms were left out; sum over the batch gives 17");
         // x̂ = z W_dec: [[3, 6], [6, 8]]; errors [[2, 5], [4, 8]]: (4 + 25 + 16 + 64) / 2 = 54.5.
-        Assert.That(parts.Mse.item<float>(), Is.EqualTo(54.5).Within(1e-3),
+        Assert.That(parts.Mse.ToDouble(), Is.EqualTo(54.5).Within(1e-3),
             "Mse: the mean over inputs of ‖x̂ − x‖² summed over d_in (a mean over d_in too gives 27.25)");
-        Assert.That(parts.Total.item<float>(), Is.EqualTo(63).Within(1e-3), "Total = Mse + λ · L1 with λ = 1");
+        Assert.That(parts.Total.ToDouble(), Is.EqualTo(63).Within(1e-3), "Total = Mse + λ · L1 with λ = 1");
     }
 }

@@ -38,8 +38,8 @@ public sealed class PlantedFeatures
     }
 
     /// <summary>
-    /// <c>directions [n_planted, d_in]</c>, <c>W_dec [d_sae, d_in]</c> → <c>[n_planted]</c>: for each planted direction
-    /// the largest cosine similarity with any decoder row (rows need not be unit).
+    /// <c>directions [n_planted, d_in]</c>, <c>W_dec [d_sae, d_in]</c> → <c>[n_planted]</c> float32: for each planted
+    /// direction the largest cosine similarity with any decoder row (rows need not be unit).
     /// </summary>
     public static Tensor MaxCosines(Tensor directions, Tensor W_dec)
     {

@@ -11,7 +11,8 @@ namespace Hw7.Sae;
 public static class ToyLoss
 {
     /// <summary>
-    /// <c>[n_inst]</c>: <c>mean over b and f of importance[f] · (features − output)²</c> for each instance, differentiable.
+    /// <c>[n_inst]</c>, float32 like the features: <c>mean over b and f of importance[f] · (features − output)²</c> for each
+    /// instance, differentiable.
     /// </summary>
     /// <param name="output"><c>x' [batch, n_inst, n_features]</c>, the model's reconstruction.</param>
     /// <param name="features"><c>x [batch, n_inst, n_features]</c>, its input.</param>

@@ -27,8 +27,8 @@ public static class NumberLatent
     }
 
     /// <summary>
-    /// The difference-of-means direction <c>[d_model]</c>: mean of <paramref name="residuals"/> <c>[n, d_model]</c> over
-    /// plural subjects minus the mean over singular ones.
+    /// The difference-of-means direction <c>[d_model]</c>, float32 like the residuals: mean of <paramref name="residuals"/>
+    /// <c>[n, d_model]</c> over plural subjects minus the mean over singular ones.
     /// </summary>
     public static Tensor DiffOfMeans(Tensor residuals, Tensor plural)
     {
