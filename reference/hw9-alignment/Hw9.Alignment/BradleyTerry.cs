@@ -11,7 +11,8 @@ public static class BradleyTerry
 {
     /// <summary>
     /// <c>rChosen [batch]</c>, <c>rRejected [batch]</c> → the mean negative log-likelihood of the labels,
-    /// <c>mean(−log σ(r_chosen − r_rejected))</c>, a scalar. Stable for large differences of either sign.
+    /// <c>mean(−log σ(r_chosen − r_rejected))</c>, a scalar in the rewards' dtype (float32). Stable for large differences
+    /// of either sign.
     /// </summary>
     public static Tensor Loss(Tensor rChosen, Tensor rRejected)
     {

@@ -13,8 +13,9 @@ public static class LogProbs
 {
     /// <summary>
     /// <c>logits [batch, pos, d_vocab]</c> (logits[b, t] predict token t + 1), <c>tokens [batch, pos]</c> and
-    /// <c>completionMask [batch, pos]</c> (true at the completion's tokens) → <c>[batch]</c>: for each row, the sum over
-    /// the positions t where the mask is true of <c>log softmax(logits[b, t - 1])[tokens[b, t]]</c>.
+    /// <c>completionMask [batch, pos]</c> (true at the completion's tokens) → <c>[batch]</c> in the logits' dtype (float32):
+    /// for each row, the sum over the positions t where the mask is true of
+    /// <c>log softmax(logits[b, t - 1])[tokens[b, t]]</c>.
     /// </summary>
     public static Tensor OfCompletion(Tensor logits, Tensor tokens, Tensor completionMask)
     {
