@@ -10,8 +10,9 @@ namespace Hw4.Transformer;
 public static class LmLoss
 {
     /// <summary>
-    /// <c>logits [batch, pos, d_vocab]</c> and <c>tokens [batch, pos]</c> → a scalar: the mean over the batch and positions
-    /// 0..pos-2 of <c>-log softmax(logits[b, p])[tokens[b, p + 1]]</c>. The last position has no target and is not used.
+    /// <c>logits [batch, pos, d_vocab]</c> and <c>tokens [batch, pos]</c> → a scalar in the logits' dtype: the mean over the
+    /// batch and positions 0..pos-2 of <c>-log softmax(logits[b, p])[tokens[b, p + 1]]</c>. The last position has no target
+    /// and is not used.
     /// </summary>
     public static Tensor CrossEntropy(Tensor logits, Tensor tokens)
     {
