@@ -32,7 +32,7 @@ public sealed class AgreementTrainingTests : TorchTest
         long windows = ids.Length / seqLen;
         var tokens = tensor(ids[..(int)(windows * seqLen)]).reshape(windows, seqLen).to(TestDevice.Current); // [windows, seq_len]
         var logits = model.call(tokens.clone()); // [windows, seq_len, d_vocab]
-        return nn.functional.cross_entropy(logits[.., ..^1].reshape(-1, d_vocab), tokens[.., 1..].reshape(-1)).item<float>();
+        return nn.functional.cross_entropy(logits[.., ..^1].reshape(-1, d_vocab), tokens[.., 1..].reshape(-1)).ToDouble();
     }
 
     [Test, Points(9)]

@@ -1,5 +1,6 @@
 using Course.Testing;
 using NUnit.Framework;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Hw6.Patching.HiddenTests;
@@ -64,6 +65,6 @@ public sealed class AttributionCorrelationTests : TorchTest
         var y = b.flatten().to(ScalarType.Float64).cpu();
         x -= x.mean();
         y -= y.mean();
-        return ((x * y).sum() / (x.norm() * y.norm())).item<double>();
+        return ((x * y).sum() / (x.norm() * y.norm())).ToDouble();
     }
 }

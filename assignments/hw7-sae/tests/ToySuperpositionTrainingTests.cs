@@ -45,7 +45,7 @@ public sealed class ToySuperpositionTrainingTests : TorchTest
         // Read off with the test's own threshold, so that these tests check the training, not RepresentedCount.
         var norms = W.norm(1, false, 2); // [n_inst, n_features]
         var represented = Enumerable.Range(0, (int)NInst)
-            .Select(i => Enumerable.Range(0, (int)NFeatures).Where(f => norms[i, f].item<float>() > 0.5).Select(f => (long)f).ToArray()).ToArray();
+            .Select(i => Enumerable.Range(0, (int)NFeatures).Where(f => norms[i, f].ToDouble() > 0.5).Select(f => (long)f).ToArray()).ToArray();
         var dimensionality = Superposition.Dimensionality(model.W.detach()).cpu().to(ScalarType.Float64); // [n_inst, n_features]
         var d = Enumerable.Range(0, (int)NInst).Select(i => dimensionality[i].data<double>().ToArray()).ToArray();
         var result = new Trained(represented, d, [.. represented.Select(r => (long)r.Length)], clock.Elapsed.TotalSeconds);

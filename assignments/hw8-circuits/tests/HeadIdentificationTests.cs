@@ -23,7 +23,7 @@ public sealed class HeadIdentificationTests : TorchTest
 
         Assert.That(fromWeights, Is.EqualTo((int)behaviour.argmax().ToInt64()),
             $"the positional QK circuits point at head 0.{fromWeights}, but running the model, head 0.{behaviour.argmax().ToInt64()} attends most to the previous token " +
-            $"(scores {string.Join(", ", behaviour.data<float>().Select(s => s.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))})");
+            $"(scores {string.Join(", ", behaviour.cpu().to_type(ScalarType.Float32).data<float>().Select(s => s.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))})");
     }
 
     [Test, Points(2)] // 2 of the 5 the behavioural test below had

@@ -31,7 +31,7 @@ public sealed class StationaryDistributionTests : TorchTest
         Assert.That(pi.dtype, Is.EqualTo(ScalarType.Float64), "pi must be float64");
         TensorAssert.Close(pi.matmul(M), pi, new Tolerance(0, 1e-10),
             "pi M (the row vector pi times M) must equal pi to 1e-10 (iterate until converged, or solve the linear system)");
-        Assert.That(pi.sum().item<double>(), Is.EqualTo(1.0).Within(1e-10), "sum(pi) must be 1");
-        Assert.That(pi.min().item<double>(), Is.GreaterThanOrEqualTo(-1e-12), "pi is a distribution: no negative entries");
+        Assert.That(pi.sum().ToDouble(), Is.EqualTo(1.0).Within(1e-10), "sum(pi) must be 1");
+        Assert.That(pi.min().ToDouble(), Is.GreaterThanOrEqualTo(-1e-12), "pi is a distribution: no negative entries");
     }
 }

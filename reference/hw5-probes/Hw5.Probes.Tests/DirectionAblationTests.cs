@@ -1,6 +1,7 @@
 using Course.Lens;
 using Course.Testing;
 using NUnit.Framework;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Hw5.Probes.Tests;
@@ -19,13 +20,13 @@ public sealed class DirectionAblationTests : TorchTest
         var point = new HookPoint("test");
         var shape = x.shape;
         // What is left along the direction is rounding of terms on the scale of x, not of zero.
-        var allowed = Tolerance.For(ScalarType.Float32, Device.type).Allowed(0, x.pow(2).mean().sqrt().item<float>());
+        var allowed = Tolerance.For(ScalarType.Float32, Device.type).Allowed(0, x.pow(2).mean().sqrt().ToDouble());
         var unchanged = orthogonal.clone();
 
         var projected = hook(x, point) ?? x;
 
         Assert.That(projected.shape, Is.EqualTo(shape), "the same shape as the activation");
-        Assert.That(projected.matmul(unit).abs().max().item<float>(), Is.LessThanOrEqualTo(allowed), "the projected vectors' largest component along the direction");
+        Assert.That(projected.matmul(unit).abs().max().ToDouble(), Is.LessThanOrEqualTo(allowed), "the projected vectors' largest component along the direction");
         TensorAssert.Close(projected, orthogonal, name: "x - (x·d̂) d̂ with d̂ the unit direction");
         TensorAssert.Close(hook(orthogonal, point) ?? orthogonal, unchanged, name: "vectors already orthogonal to the direction are left as they are");
     }

@@ -2,6 +2,7 @@ using Course.Lens;
 using Course.Lens.Agreement;
 using Course.Testing;
 using NUnit.Framework;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Hw5.Probes.Tests;
@@ -49,8 +50,8 @@ public sealed class LogitLensTests : TorchTest
         using var noGrad = no_grad();
         var logits = model.call(tokens)[.., ..^1]; // [2, pos - 1, d_vocab]
         var targets = tokens[.., 1..]; // [2, pos - 1]
-        double loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[^1]), targets.reshape(-1)).item<float>();
-        double accuracy = (logits.argmax(-1) == targets).to(ScalarType.Float64).mean().item<double>();
+        double loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[^1]), targets.reshape(-1)).ToDouble();
+        double accuracy = (logits.argmax(-1) == targets).to(ScalarType.Float64).mean().ToDouble();
 
         var rows = LogitLens.Evaluate(model, tokens);
 

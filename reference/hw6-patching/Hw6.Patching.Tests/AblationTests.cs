@@ -1,5 +1,6 @@
 using Course.Testing;
 using NUnit.Framework;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Hw6.Patching.Tests;
@@ -19,9 +20,9 @@ public sealed class AblationTests : TorchTest
         // Zero times anything is zero, so the ablated run is the clean run, but for rounding on another device at the scale of
         // the clean values (the SDK's float32 tolerance).
         var tolerance = Tolerance.For(ScalarType.Float32, Device.type);
-        Assert.That(table.HeadLogitDiff[0, 2].item<float>(), Is.EqualTo(0).Within(tolerance.Allowed(0, table.CleanLogitDiff)), "the change in logit difference from ablating head 0.2, whose W_O is zero");
-        Assert.That(table.HeadLoss[0, 2].item<float>(), Is.EqualTo(0).Within(tolerance.Allowed(0, table.CleanLoss)), "the change in loss from ablating head 0.2, whose W_O is zero");
-        Assert.That(table.HeadLogitDiff.abs().max().item<float>(), Is.GreaterThan(0.1), "other heads do matter");
+        Assert.That(table.HeadLogitDiff[0, 2].ToDouble(), Is.EqualTo(0).Within(tolerance.Allowed(0, table.CleanLogitDiff)), "the change in logit difference from ablating head 0.2, whose W_O is zero");
+        Assert.That(table.HeadLoss[0, 2].ToDouble(), Is.EqualTo(0).Within(tolerance.Allowed(0, table.CleanLoss)), "the change in loss from ablating head 0.2, whose W_O is zero");
+        Assert.That(table.HeadLogitDiff.abs().max().ToDouble(), Is.GreaterThan(0.1), "other heads do matter");
     }
 
     [Test, Points(2)]

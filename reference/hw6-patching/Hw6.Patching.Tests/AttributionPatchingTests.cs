@@ -17,7 +17,7 @@ public sealed class AttributionPatchingTests : TorchTest
         TensorAssert.Shape(attribution, [8, 35, 64], "the attribution of ln_final.hook_normalized: its activation's shape");
         // The logits are linear in ln_final.hook_normalized and the metric is linear in the logits: the first-order estimate
         // of patching all of it is exact, and patching all of it restores the clean run (metric 1).
-        Assert.That(attribution.sum().item<float>(), Is.EqualTo(1).Within(1e-4), "the sum of (clean - corrupted) * grad over ln_final.hook_normalized");
+        Assert.That(attribution.sum().ToDouble(), Is.EqualTo(1).Within(1e-4), "the sum of (clean - corrupted) * grad over ln_final.hook_normalized");
         Assert.That(model.HookedPointNames(), Is.Empty, "hook points that still have hooks");
     }
 

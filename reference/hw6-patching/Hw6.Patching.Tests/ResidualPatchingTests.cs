@@ -1,5 +1,6 @@
 using Course.Testing;
 using NUnit.Framework;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Hw6.Patching.Tests;
@@ -21,9 +22,9 @@ public sealed class ResidualPatchingTests : TorchTest
         for (long p = 0; p < batch.Length; p++)
         {
             if (same[p].item<bool>())
-                Assert.That(layer0[p].item<float>(), Is.EqualTo(0).Within(1e-5), $"grid[layer 0, position {p}]: every prompt has the same character there in both runs");
+                Assert.That(layer0[p].ToDouble(), Is.EqualTo(0).Within(1e-5), $"grid[layer 0, position {p}]: every prompt has the same character there in both runs");
         }
-        Assert.That(layer0.sum().item<float>(), Is.GreaterThan(0.5), "patching the subject's characters at layer 0 restores most of the clean behaviour");
+        Assert.That(layer0.sum().ToDouble(), Is.GreaterThan(0.5), "patching the subject's characters at layer 0 restores most of the clean behaviour");
     }
 
     [Test, Points(4)]

@@ -2,6 +2,7 @@ using Course.Lens;
 using Course.Lens.Agreement;
 using Course.Testing;
 using NUnit.Framework;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Hw7.Sae.Tests;
@@ -14,7 +15,7 @@ public sealed class LossRecoveredTests : TorchTest
         var (model, vocabulary, _) = TinyGpt.Load(Device);
         var batch = AgreementBatch.Of(AgreementPrompts.Sample(8, 720, Clause.ObjectRelative), vocabulary);
         using var noGrad = no_grad();
-        var clean = PromptLoss.Of(model.call(batch.Tokens.to(Device)), batch, vocabulary).item<float>();
+        var clean = PromptLoss.Of(model.call(batch.Tokens.to(Device)), batch, vocabulary).ToDouble();
 
         var perfect = LossRecovered.Measure(model, vocabulary, batch, "blocks.1.hook_resid_pre", x => x);
         var nothing = LossRecovered.Measure(model, vocabulary, batch, "blocks.1.hook_resid_pre", x => zeros_like(x));

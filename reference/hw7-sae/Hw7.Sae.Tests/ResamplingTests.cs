@@ -53,7 +53,7 @@ public sealed class ResamplingTests : TorchTest
         using var seeded = new Seeded(751);
         var (sae, adam, inputs) = Setup(seeded);
         var live = tensor(DeadMask.Select(d => !d).ToArray());
-        var liveEncoderNorm = linalg.vector_norm(sae.W_enc.detach(), dims: [0]).cpu().masked_select(live).mean().item<float>();
+        var liveEncoderNorm = linalg.vector_norm(sae.W_enc.detach(), dims: [0]).cpu().masked_select(live).mean().ToDouble();
         using var generator = new Generator(752, CPU);
 
         var revived = Resampling.Resample(sae, adam, tensor(DeadMask).to(Device), inputs.clone(), generator);
@@ -70,13 +70,13 @@ public sealed class ResamplingTests : TorchTest
             var distance = linalg.vector_norm(candidates - row, dims: [1]).nan_to_num(1e9).cpu(); // [16]
             var best = distance.argmin().item<long>();
             // A unit vector computed another way (or under another machine's rounding) is within a few 1e-6; a wrong one is O(1) away.
-            Assert.That(distance[best].item<float>(), Is.LessThan(1e-4),
+            Assert.That(distance[best].ToDouble(), Is.LessThan(1e-4),
                 $"decoder row {latent} of the dead latent is not the unit vector along (x_j − b_dec) of any input j");
             Assert.That(best, Is.GreaterThanOrEqualTo(8), $"dead latent {latent} was pointed at input {best}, whose loss is 0; draw with probability ∝ loss²");
             picked.Add(best);
             TensorAssert.Close(sae.W_enc.detach()[.., latent], row * (0.2f * liveEncoderNorm),
                 name: $"encoder column {latent}: the new decoder row times 0.2 × the mean encoder-column norm of the live latents ({liveEncoderNorm:G4})", axes: ["d_in"]);
-            Assert.That(sae.b_enc.detach()[latent].item<float>(), Is.EqualTo(0), $"b_enc[{latent}] of a revived latent is 0");
+            Assert.That(sae.b_enc.detach()[latent].ToDouble(), Is.EqualTo(0), $"b_enc[{latent}] of a revived latent is 0");
         }
         Assert.That(picked.Distinct().Count(), Is.EqualTo(2), "the two dead latents get two different inputs (draw without replacement)");
     }

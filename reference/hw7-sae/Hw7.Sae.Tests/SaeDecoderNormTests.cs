@@ -21,8 +21,8 @@ public sealed class SaeDecoderNormTests : TorchTest
 
         var norms = linalg.vector_norm(sae.W_dec.detach(), dims: [1]).cpu();
         for (int i = 0; i < 5; i++)
-            Assert.That(norms[i].item<float>(), Is.EqualTo(1).Within(1e-5),
-                $"decoder row {i} (norm {scales[i, 0].item<float>()} before) has norm {norms[i].item<float>():G4} after Renormalise; " +
+            Assert.That(norms[i].ToDouble(), Is.EqualTo(1).Within(1e-5),
+                $"decoder row {i} (norm {scales[i, 0].ToDouble()} before) has norm {norms[i].ToDouble():G4} after Renormalise; " +
                 "divide each row of W_dec [d_sae, d_in] by its own norm (dim 1), not each column");
         TensorAssert.Close(sae.W_dec.detach(), weights / scales, name: "each row divided by its norm: direction kept", axes: ["latent", "d_in"]);
     }
@@ -50,9 +50,9 @@ public sealed class SaeDecoderNormTests : TorchTest
             // course's float32 budget (Tolerance: 16 ulps per operation over 64 dependent operations, 6.1e-5): far above
             // Higham's d_in · 2^-24 rounding bound of the dot product, far below what a wrong sign or a missing
             // division by ‖w_i‖² leaves (about ‖g_i‖‖w_i‖ / √d_in = 0.25 of the scale and more).
-            var allowed = Tolerance.For(ScalarType.Float32, DeviceType.CPU).Rtol * gradNorms[i].item<float>() * rowNorms[i].item<float>();
-            Assert.That(Math.Abs(dots[i].item<float>()), Is.LessThanOrEqualTo(allowed),
-                $"⟨grad_{i}, W_dec[{i}]⟩ = {dots[i].item<float>():G4} after RemoveParallelGradient (allowed {allowed:G2}); subtract " +
+            var allowed = Tolerance.For(ScalarType.Float32, DeviceType.CPU).Rtol * gradNorms[i].ToDouble() * rowNorms[i].ToDouble();
+            Assert.That(Math.Abs(dots[i].ToDouble()), Is.LessThanOrEqualTo(allowed),
+                $"⟨grad_{i}, W_dec[{i}]⟩ = {dots[i].ToDouble():G4} after RemoveParallelGradient (allowed {allowed:G2}); subtract " +
                 "(⟨g_i, w_i⟩ / ‖w_i‖²) w_i from each row's gradient (rows, dim 1; minus, not plus; divide by ‖w_i‖² since rows need not be unit)");
         }
         var expected = grad - (grad * rows).sum([1], keepdim: true) / rows.pow(2).sum([1], keepdim: true) * rows;
@@ -74,12 +74,12 @@ public sealed class SaeDecoderNormTests : TorchTest
             Tensor Sample(long n)
             {
                 using var noGrad = no_grad();
-                seen.Add((sae.W_dec.detach().cpu().data<float>().ToArray(), sae.W_dec.grad?.detach().cpu().data<float>().ToArray()));
+                seen.Add((sae.W_dec.detach().cpu().to_type(ScalarType.Float32).data<float>().ToArray(), sae.W_dec.grad?.detach().cpu().to_type(ScalarType.Float32).data<float>().ToArray()));
                 return data.Sample(n, generator);
             }
             SaeTraining.Train(sae, Sample, new SaeTrainingOptions(L1Coefficient: 1, Steps: steps, BatchSize: 32, LearningRate: 0.1), generator);
 
-            seen.Add((sae.W_dec.detach().cpu().data<float>().ToArray(), sae.W_dec.grad?.detach().cpu().data<float>().ToArray()));
+            seen.Add((sae.W_dec.detach().cpu().to_type(ScalarType.Float32).data<float>().ToArray(), sae.W_dec.grad?.detach().cpu().to_type(ScalarType.Float32).data<float>().ToArray()));
             var rtol = Tolerance.For(sae.W_dec).Rtol;
             for (int step = 0; step < steps; step++)
                 for (int i = 0; i < 16; i++)

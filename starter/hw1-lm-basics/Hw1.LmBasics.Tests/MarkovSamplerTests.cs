@@ -46,7 +46,7 @@ public sealed class MarkovSamplerTests : TorchTest
         var n = counts.sum(1, keepdim: true); // [4, 1]
         var frequencies = counts / n;
         var bound = 5 * (M * (1 - M) / n).sqrt() + 1e-12;
-        var worst = ((frequencies - M).abs() - bound).max().item<double>();
+        var worst = ((frequencies - M).abs() - bound).max().ToDouble();
 
         Assert.That(worst, Is.LessThanOrEqualTo(0),
             "empirical frequencies of next | current (rows) vs M, allowed 5 standard deviations:\n" +

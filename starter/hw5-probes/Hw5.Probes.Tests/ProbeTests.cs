@@ -1,5 +1,6 @@
 using Course.Testing;
 using NUnit.Framework;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Hw5.Probes.Tests;
@@ -24,7 +25,7 @@ public sealed class ProbeTests : TorchTest
     static double Cosine(Tensor a, Tensor b)
     {
         var (a64, b64) = (a.to(ScalarType.Float64).cpu(), b.to(ScalarType.Float64).cpu());
-        return (a64.dot(b64) / (a64.norm() * b64.norm())).item<double>();
+        return (a64.dot(b64) / (a64.norm() * b64.norm())).ToDouble();
     }
 
     [Test, Points(3)]
@@ -35,7 +36,7 @@ public sealed class ProbeTests : TorchTest
 
         var probe = DiffMeansProbe.Fit(x, y);
 
-        Assert.That(probe.Direction.norm().item<double>(), Is.EqualTo(1.0).Within(1e-9), "the direction has unit norm");
+        Assert.That(probe.Direction.norm().ToDouble(), Is.EqualTo(1.0).Within(1e-9), "the direction has unit norm");
         Assert.That(Cosine(probe.Direction, planted), Is.GreaterThanOrEqualTo(0.95), "cosine of the probe's direction to the planted one");
         Assert.That(Probing.Accuracy(probe.Predict(x), y), Is.GreaterThan(0.9), "training accuracy where the classes are 3 noise widths apart");
     }
@@ -51,7 +52,7 @@ public sealed class ProbeTests : TorchTest
         Assert.That(Cosine(probe.Direction, planted), Is.GreaterThanOrEqualTo(0.95), "cosine of the probe's direction to the planted one");
         Assert.That(Probing.Accuracy(probe.Predict(x), y), Is.GreaterThan(0.9), "training accuracy where the classes are 3 noise widths apart");
         var probability = probe.Probability(x);
-        Assert.That(probability.min().item<double>() >= 0 && probability.max().item<double>() <= 1, Is.True, "probabilities lie in [0, 1]");
+        Assert.That(probability.min().ToDouble() >= 0 && probability.max().ToDouble() <= 1, Is.True, "probabilities lie in [0, 1]");
         // (x - mean)·w + b for w = (1, -2), b = 0.5, mean = (3, 1): 0.5, 1.5 and -1.5.
         var byHand = new LogisticProbe(tensor(new double[] { 1, -2 }), 0.5, tensor(new double[] { 3, 1 }));
         var at = tensor(new double[] { 3, 1, /**/ 4, 1, /**/ 3, 2 }, [3, 2]).to(Device);
@@ -86,7 +87,7 @@ public sealed class ProbeTests : TorchTest
 
         var accuracies = Probing.HeldOutAccuracy(train, trainLabels, test, testLabels, (x, y) =>
         {
-            fitted.Add(x[0, 0].item<double>());
+            fitted.Add(x[0, 0].ToDouble());
             Assert.That(x.shape, Is.EqualTo(new long[] { 3, 2 }), "a probe is fitted on one layer's training vectors");
             return v => (v[.., 0] < 15).to(ScalarType.Float64);
         });

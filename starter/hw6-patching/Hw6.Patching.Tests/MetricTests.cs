@@ -1,6 +1,7 @@
 using Course.Lens;
 using Course.Testing;
 using NUnit.Framework;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Hw6.Patching.Tests;
@@ -40,7 +41,7 @@ public sealed class MetricTests : TorchTest
         for (int b = 0; b < 2; b++)
         {
             var next = TwoPairs[b].Clean[1..] + (TwoPairs[b].PluralClean ? " " : "s"); // "his dog runs" for "this dog run"
-            for (int p = 0; p < 12; p++) total -= logProbs[b, p, vocabulary.Id(next[p])].item<double>();
+            for (int p = 0; p < 12; p++) total -= logProbs[b, p, vocabulary.Id(next[p])].ToDouble();
         }
 
         var loss = PromptLoss.Of(logits.to(Device), batch, vocabulary);
@@ -54,8 +55,8 @@ public sealed class MetricTests : TorchTest
         var (model, _, batch, metric) = Pairs.OnCheckpoint(Pairs.Long, Device);
         using var noGrad = no_grad();
 
-        var clean = metric.Score(model.call(batch.Clean.to(Device))).item<float>();
-        var corrupted = metric.Score(model.call(batch.Corrupted.to(Device))).item<float>();
+        var clean = metric.Score(model.call(batch.Clean.to(Device))).ToDouble();
+        var corrupted = metric.Score(model.call(batch.Corrupted.to(Device))).ToDouble();
 
         Assert.That(metric.Clean, Is.GreaterThan(1), "the model agrees with the clean subjects: mean signed logit difference of the clean run");
         Assert.That(metric.Corrupted, Is.LessThan(-1), "and with the corrupted ones, whose answer is the other form");

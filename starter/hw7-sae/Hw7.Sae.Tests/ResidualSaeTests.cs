@@ -60,7 +60,7 @@ public sealed class ResidualSaeTests : TorchTest
         var init = new SparseAutoencoder(8, 16, seed: 6);
         var b_dec = activations.mean([0]); // [d_model]
         var z = ((activations - b_dec).matmul(init.W_enc.detach().to(Device)) + init.b_enc.detach().to(Device)).relu(); // [n, d_sae]
-        var rowMse = (z.matmul(init.W_dec.detach().to(Device)) + b_dec - activations).pow(2).sum([1]).cpu().data<float>().ToArray(); // [n]
+        var rowMse = (z.matmul(init.W_dec.detach().to(Device)) + b_dec - activations).pow(2).sum([1]).cpu().to_type(ScalarType.Float32).data<float>().ToArray(); // [n]
         var options = new SaeTrainingOptions(L1Coefficient: 0, Steps: 100, BatchSize: 1, LearningRate: 0);
 
         int[] Draws(long globalSeed)

@@ -1,5 +1,6 @@
 using Course.Testing;
 using NUnit.Framework;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -30,6 +31,6 @@ public sealed class SaeAdamTests : TorchTest
             TensorAssert.Close(ours.detach(), theirs.detach(), name: $"the parameter after step {step + 1} of SaeAdam and of torch.optim.Adam");
         }
         Assert.That(saeAdam.Steps, Is.EqualTo(6));
-        Assert.That(saeAdam.MomentsOf(ours).ExpAvg.abs().sum().item<double>(), Is.GreaterThan(0), "the first moment is kept");
+        Assert.That(saeAdam.MomentsOf(ours).ExpAvg.abs().sum().ToDouble(), Is.GreaterThan(0), "the first moment is kept");
     }
 }

@@ -14,7 +14,7 @@ namespace Hw7.Sae.Tests;
 public sealed class ToyFeaturesTests : TorchTest
 {
     /// <summary>The fraction of zeros in <paramref name="x"/>.</summary>
-    static double ZeroFraction(Tensor x) => (x == 0).to(ScalarType.Float64).mean().item<double>();
+    static double ZeroFraction(Tensor x) => (x == 0).to(ScalarType.Float64).mean().ToDouble();
 
     /// <summary>Five standard deviations of a fraction with success probability <paramref name="p"/> over <paramref name="n"/> draws, plus one count.</summary>
     static double Bound(double p, long n) => 5 * Math.Sqrt(p * (1 - p) / n) + 1.0 / n;
@@ -39,11 +39,11 @@ public sealed class ToyFeaturesTests : TorchTest
                 $"fraction of zeros in instance {i}, whose sparsity (probability of a zero) is {sparsity[i]}");
         }
         var nonzero = x.masked_select(x != 0).to(ScalarType.Float64); // about 6000 uniform draws
-        Assert.That(nonzero.min().item<double>(), Is.GreaterThanOrEqualTo(0), "smallest nonzero feature: uniform in [0, 1)");
-        Assert.That(nonzero.max().item<double>(), Is.LessThan(1), "largest feature: uniform in [0, 1)");
+        Assert.That(nonzero.min().ToDouble(), Is.GreaterThanOrEqualTo(0), "smallest nonzero feature: uniform in [0, 1)");
+        Assert.That(nonzero.max().ToDouble(), Is.LessThan(1), "largest feature: uniform in [0, 1)");
         var count = nonzero.shape[0];
         // A uniform [0, 1) value has mean 1/2 and variance 1/12.
-        Assert.That(nonzero.mean().item<double>(), Is.EqualTo(0.5).Within(5 * Math.Sqrt(1.0 / 12 / count)),
+        Assert.That(nonzero.mean().ToDouble(), Is.EqualTo(0.5).Within(5 * Math.Sqrt(1.0 / 12 / count)),
             $"mean of the {count} nonzero features: uniform in [0, 1) has mean 1/2 (features of constant size would not)");
     }
 
@@ -78,8 +78,8 @@ public sealed class ToyFeaturesTests : TorchTest
         var zero = x == 0; // [batch, n_inst, n_features]
 
         // Independent zeros: both are zero with probability s² = 1/4; one shared coin would give s = 1/2.
-        var bothFeatures = (zero[.., 0, 0] & zero[.., 0, 1]).to(ScalarType.Float64).mean().item<double>();
-        var bothInstances = (zero[.., 0, 0] & zero[.., 1, 0]).to(ScalarType.Float64).mean().item<double>();
+        var bothFeatures = (zero[.., 0, 0] & zero[.., 0, 1]).to(ScalarType.Float64).mean().ToDouble();
+        var bothInstances = (zero[.., 0, 0] & zero[.., 1, 0]).to(ScalarType.Float64).mean().ToDouble();
         Assert.That(bothFeatures, Is.EqualTo(s * s).Within(Bound(s * s, batch)),
             "fraction of rows where features 0 and 1 of instance 0 are both zero: each feature draws its own zero, so s² (not s)");
         Assert.That(bothInstances, Is.EqualTo(s * s).Within(Bound(s * s, batch)),

@@ -88,7 +88,7 @@ public sealed class ToyModelTests : TorchTest
         {
             using var scope = NewDisposeScope();
             var clock = Stopwatch.StartNew();
-            _ = run().sum().item<float>(); // waits for a GPU to finish
+            _ = run().sum().ToDouble(); // waits for a GPU to finish
             best = Math.Min(best, clock.Elapsed.TotalSeconds);
         }
         return best;

@@ -53,7 +53,7 @@ public sealed class ToyTrainingTests : TorchTest
 
         TensorAssert.Close(b.W, a.W, name: "W after training twice with the same seed: draw the batches from the generator you are given");
         TensorAssert.Close(lossesB, lossesA, name: "the losses of two runs with the same seed");
-        var change = (cosine.W - a.W).abs().max().item<float>();
+        var change = (cosine.W - a.W).abs().max().ToDouble();
         Assert.That(change, Is.GreaterThan(1e-3), "the largest change in W from a cosine schedule instead of a constant one: set the learning rate to options.LrAt(step) before each step");
     }
 }
