@@ -22,8 +22,17 @@ namespace Course.Grader.Run;
 /// <param name="MemoryMb">The resident memory of the test process and every process in its group; over it, the running test is stopped.</param>
 public sealed record RunLimits(TimeSpan TestTimeout, TimeSpan TotalTimeout, int MemoryMb)
 {
-    /// <summary>The worker's own start (runtime, NUnit, assembly loading) is allowed at least this long.</summary>
-    public static readonly TimeSpan MinimumStartupTime = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// How long the worker may go without a word while no test runs and no fixture is set up or torn down: its own start,
+    /// loading the test assemblies and listing their tests, loading libtorch, the gaps between assemblies. Charged as a
+    /// test is (CPU time per libtorch thread, time blocked or sleeping), and never less than <see cref="TestTimeout"/>.
+    /// Past it the worker is stopped; when no test had started, nothing is to blame, and the run starts a new worker once
+    /// more before it gives up (<see cref="RunStage"/>).
+    /// </summary>
+    public TimeSpan QuietTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary><see cref="QuietTimeout"/>, or <see cref="TestTimeout"/> where that is longer.</summary>
+    internal TimeSpan Quiet => TestTimeout > QuietTimeout ? TestTimeout : QuietTimeout;
 
     /// <summary>
     /// How many times its total limit a run may take in wall time, on a machine too busy to give it the CPU, before

@@ -7,7 +7,8 @@ namespace Course.Grader.Run;
 /// Runs the compiled test suites in a worker process and returns a result for every test case.
 /// When a test hangs, crashes the process, exhausts memory or calls Environment.Exit, that test (the
 /// one that had started and not finished) is recorded as failed with the reason, and a new worker
-/// runs the tests that remain; results already in are kept. The worker runs in a sandbox (see
+/// runs the tests that remain; results already in are kept. A worker that goes quiet in its own work
+/// (<see cref="RunLimits.QuietTimeout"/>) is started again once. The worker runs in a sandbox (see
 /// <see cref="SandboxLayerNames"/>), and the result says which of its layers held.
 /// </summary>
 public static class RunStage
@@ -38,6 +39,7 @@ public static class RunStage
         var sandboxReports = new List<IReadOnlyList<SandboxLayer>?>();
         var starts = 0;
         var charged = TimeSpan.Zero;
+        var restartedQuiet = false;
         RunResult Result(IReadOnlyList<TestCaseResult> tests, IReadOnlyList<string> incidentLines, string? error) =>
             new(tests, starts, incidentLines, error, clock.Elapsed.TotalSeconds)
             {
@@ -73,6 +75,13 @@ public static class RunStage
             {
                 ledger.FailUnaccounted(TestOutcome.Error, "NUnit did not report a result for this test");
                 break;
+            }
+            if (ending.Kind == WorkerEndingKind.WentQuiet && ledger.AccountedCount == before && !restartedQuiet)
+            {
+                // No test had started, so none is to blame: a worker stuck in its own work gets one more start, and only one.
+                restartedQuiet = true;
+                incidents.Add(Incident(ending with { Reason = $"{ending.Reason}; a new test process was started for the tests once more" }, attempt));
+                continue;
             }
             if (!ledger.HasPlan)
                 return Result([], [.. incidents, Incident(ending, attempt)], $"the tests could not be run: {ending.Reason}");

@@ -146,7 +146,6 @@ sealed class WorkerAttempt
     {
         var (process, processes) = (worker.Process, worker.Group);
         var limits = policy.Limits;
-        var startup = limits.TestTimeout > RunLimits.MinimumStartupTime ? limits.TestTimeout : RunLimits.MinimumStartupTime;
         var polled = clock.Elapsed;
         // A worker's first run is charged the worker's start, as a run's own worker is, also when a pool started it ahead of
         // the run (a grade's early worker); a warm one's counts from here.
@@ -177,8 +176,13 @@ sealed class WorkerAttempt
                     return new(WorkerEndingKind.TestTimedOut, timedOut);
                 if (test is null && suites.Count > 0 && policy.TestTimedOut(segment) is { } inSetup)
                     return new(WorkerEndingKind.TestTimedOut, $"{inSetup} in the setup or teardown of {suites[^1].Name}");
-                if (lastMessage is null && charge.Charged(policy.Threads) > startup)
-                    return new(WorkerEndingKind.Crashed, $"the test process did not start within {RunLimits.Seconds(startup)} s");
+                if (lastMessage is null && charge.Charged(policy.Threads) > limits.Quiet)
+                    return new(WorkerEndingKind.Crashed, $"the test process did not start within {RunLimits.Seconds(limits.Quiet)} s");
+                // Loading and listing the tests, loading libtorch, the gaps between assemblies: the worker's own work, which
+                // no test limit covers, is bounded too, so that a worker stuck there costs a minute, not the whole run's time.
+                if (lastMessage is not null && test is null && suites.Count == 0 && doneAt is null && segment.Charged(policy.Threads) > limits.Quiet)
+                    return new(WorkerEndingKind.WentQuiet,
+                        $"the test process said nothing for {RunLimits.Seconds(limits.Quiet)} s while no test ran (loading or listing the tests, or loading libtorch)");
             }
         }
         return null;

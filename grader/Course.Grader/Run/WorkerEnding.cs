@@ -11,6 +11,8 @@ enum WorkerEndingKind
     TooManyProcesses,
     CalledExit,
     Crashed,
+    /// <summary>The worker said nothing for too long while no test or fixture ran (see <see cref="RunLimits.QuietTimeout"/>).</summary>
+    WentQuiet,
     /// <summary>The worker could not load the tests at all.</summary>
     Fatal,
 }
