@@ -83,13 +83,16 @@ sealed record NativeError(string What, string? Operation, string? Where)
                 operation = e.Groups["op"].Value;
                 break;
             }
-        var where = result.StackTrace.Split('\n').Select(line => StudentFrame(Bounded(line))).FirstOrDefault(frame => frame is not null);
-        var error = Make(lines[0].TrimEnd('\r'), operation, where);
+        var error = Make(lines[0].TrimEnd('\r'), operation, FirstStudentFrame(result.StackTrace));
         return result with
         {
             Message = $"{error.Headline}\nlibtorch raised this error (ExternalException); its native stack trace is left out.",
         };
     }
+
+    /// <summary>The first frame of a managed stack trace outside the libraries, as <see cref="StudentFrame"/> names it; null when there is none.</summary>
+    internal static string? FirstStudentFrame(string stackTrace) =>
+        stackTrace.Split('\n').Select(line => StudentFrame(Bounded(line))).FirstOrDefault(frame => frame is not null);
 
     static NativeError Make(string what, string? operation, string? where) =>
         new(Cut(ReportText.Line(what).Trim(), MaxWhatChars), operation is null ? null : Cut(ReportText.Line(operation), MaxNameChars), where);
