@@ -54,7 +54,7 @@ public static class Circuits
 
     /// <summary>
     /// The full OV circuit, W_E W_V W_O W_U <c>[d_vocab (attended token), d_vocab (logit)]</c>: what attending to a token
-    /// does to each output logit, through the direct path after the head.
+    /// does to each output logit, through the direct path after the head. Factored as (W_E W_V) (W_O W_U), through d_head.
     /// </summary>
     public static FactoredMatrix FullOV(HookedAttnOnlyTransformer model, int layer, int head)
     {
