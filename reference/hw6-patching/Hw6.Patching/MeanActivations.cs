@@ -7,8 +7,8 @@ namespace Hw6.Patching;
 /// What mean ablation puts in place of a component's output: its average over a reference dataset, never over the batch
 /// being measured (that would let the measured prompts leak into the "ablated" model).
 /// </summary>
-/// <param name="Z"><c>[n_layers, n_heads, d_head]</c>: each head's <c>hook_z</c> averaged over every prompt and position.</param>
-/// <param name="MlpOut"><c>[n_layers, d_model]</c>: each layer's <c>hook_mlp_out</c> averaged over every prompt and position.</param>
+/// <param name="Z"><c>[n_layers, n_heads, d_head]</c>: each head's <c>hook_z</c> averaged over every prompt and position, in the activations' dtype (float32).</param>
+/// <param name="MlpOut"><c>[n_layers, d_model]</c>: each layer's <c>hook_mlp_out</c> averaged over every prompt and position, in the activations' dtype.</param>
 public sealed record MeanActivations(Tensor Z, Tensor MlpOut)
 {
     /// <summary>The means over <paramref name="referenceTokens"/> <c>[batch, pos]</c>, computed without gradients on the model's device.</summary>

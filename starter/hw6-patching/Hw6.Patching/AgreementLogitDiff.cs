@@ -10,7 +10,7 @@ namespace Hw6.Patching;
 /// </summary>
 public static class AgreementLogitDiff
 {
-    /// <summary><c>logits [batch, pos, d_vocab] → [batch]</c>, for the clean or the corrupted prompts of <paramref name="batch"/>.</summary>
+    /// <summary><c>logits [batch, pos, d_vocab] → [batch]</c> in the logits' dtype, for the clean or the corrupted prompts of <paramref name="batch"/>.</summary>
     public static Tensor Of(Tensor logits, PairBatch batch, CharVocabulary vocabulary)
     {
         throw new NotImplementedException("AgreementLogitDiff.Of: take logits[:, -1]; subtract the \" \" column from the \"s\" column (vocabulary.Id); multiply by +1 where batch.PluralClean is false and -1 where it is true");
