@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Course.Grader.Fairness;
 using Course.Grader.Manifest;
 using Course.Grader.Pipeline;
+using Course.Grader.Report;
 using Course.Grader.Run;
 using Course.Grader.Score;
 using Spectre.Console;
@@ -33,6 +34,10 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
         [Description("How many variants (starter, stubbed regions, the noisy reference, the variants corpus) to grade at once, each in its own worker process; default: the number of CPU cores.")]
         public int? Jobs { get; init; }
 
+        [CommandOption("--messages")]
+        [Description("Also print what a student with each bug of the corpus reads: the first line of each catching test's message, as the grade report shows it.")]
+        public bool Messages { get; init; }
+
         public override ValidationResult Validate() =>
             Jobs is < 1 ? ValidationResult.Error("--jobs must be at least 1")
             : All == (Assignments.Length > 0) ? ValidationResult.Error("name the homeworks to validate, or give --all")
@@ -50,7 +55,7 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
         // The homeworks' checks take turns in the same warm workers: all of them run the TA's own code.
         using var pool = new WorkerPool(WorkerLocation.Default());
         foreach (var assignment in assignments)
-            if (!await ValidateOneAsync(layout!, assignment, settings.Jobs ?? Environment.ProcessorCount, pool, cancellationToken))
+            if (!await ValidateOneAsync(layout!, assignment, settings.Jobs ?? Environment.ProcessorCount, settings.Messages, pool, cancellationToken))
                 failed.Add(assignment);
         if (assignments.Count > 1)
             console.Profile.Out.Writer.WriteLine(failed.Count == 0
@@ -60,7 +65,7 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
     }
 
     /// <returns>Whether the homework's tests are fair; its tables and findings are written either way.</returns>
-    async Task<bool> ValidateOneAsync(CourseLayout layout, string assignment, int jobs, WorkerPool pool, CancellationToken cancellationToken)
+    async Task<bool> ValidateOneAsync(CourseLayout layout, string assignment, int jobs, bool messages, WorkerPool pool, CancellationToken cancellationToken)
     {
         var output = console.Profile.Out.Writer;
         var report = await ValidatePipeline.ValidateAsync(layout, assignment, progress: new SynchronousProgress(output),
@@ -104,6 +109,11 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
         foreach (var run in report.Timings.Take(10))
             runs.AddRow(Markup.Escape(run.What), Seconds(run.WallSeconds), Seconds(run.TestSeconds), run.TestsRun.ToString(System.Globalization.CultureInfo.InvariantCulture));
         console.Write(runs);
+
+        if (messages)
+            foreach (var check in report.Variants.Where(v => v.Variant.Kind == VariantKind.Bug))
+                foreach (var caught in check.Catchers.Where(t => !t.Passed))
+                    output.WriteLine($"bug {check.Variant.Name} reads {caught.Name}: {ReportView.FirstLine(caught.Message)}");
 
         foreach (var problem in report.Problems)
             output.WriteLine($"problem: {problem}");
