@@ -37,6 +37,10 @@ public sealed class HiddenSamplingTests : TorchTest
         var frequencies = bincount(samples[.., 0], minlength: 5).to_type(ScalarType.Float64) / 20000;
         var bound = 5 * (start * (1 - start) / 20000).sqrt() + 1e-12;
         Assert.That(((frequencies - start).abs() - bound).max().ToDouble(), Is.LessThanOrEqualTo(0),
-            $"frequencies of x_0 {frequencies.str(fltFormat: "0.000")} vs start {start.str(fltFormat: "0.000")} (x_0 ~ start, not M)");
+            $"frequencies of x_0 {Values(frequencies)} vs start {Values(start)}, allowed 5 standard deviations (x_0 ~ start, not M)");
     }
+
+    /// <summary>A vector's values in one line: [0.500, 0.050, ...].</summary>
+    static string Values(Tensor t) =>
+        "[" + string.Join(", ", t.cpu().to_type(ScalarType.Float64).data<double>().ToArray().Select(v => v.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture))) + "]";
 }

@@ -22,7 +22,8 @@ public sealed class HiddenCacheTests : TorchTest
 
         var (stack, labels) = cache.AccumulatedResid(incl_mid: true);
 
-        Assert.That(labels, Is.EqualTo(new[] { "0_pre", "0_mid", "1_pre", "1_mid", "2_pre", "2_mid", "final_post" }));
+        Assert.That(labels, Is.EqualTo(new[] { "0_pre", "0_mid", "1_pre", "1_mid", "2_pre", "2_mid", "final_post" }),
+            "AccumulatedResid(incl_mid: true) labels: each layer's mid right after its pre, then final_post");
         TensorAssert.Close(stack[3], cache["resid_mid", 1], name: "component 1_mid");
         TensorAssert.Close(stack[6], cache["resid_post", 2], name: "component final_post");
     }
@@ -48,7 +49,8 @@ public sealed class HiddenCacheTests : TorchTest
 
         var (stack, labels) = cache.DecomposeResid(layer: 2);
 
-        Assert.That(labels, Is.EqualTo(new[] { "embed", "pos_embed", "0_attn_out", "0_mlp_out", "1_attn_out", "1_mlp_out" }));
+        Assert.That(labels, Is.EqualTo(new[] { "embed", "pos_embed", "0_attn_out", "0_mlp_out", "1_attn_out", "1_mlp_out" }),
+            "DecomposeResid(layer: 2) labels: embed, pos_embed, then each layer before layer 2, its attn_out before its mlp_out");
         TensorAssert.Close(stack.sum([0]), cache["resid_pre", 2], name: "the components up to layer 2 summed against resid_pre[2]");
     }
 }

@@ -24,9 +24,9 @@ public sealed class TrainerTests : TorchTest
         Assert.That(windows.dtype, Is.EqualTo(ScalarType.Int64), "RandomWindows dtype: token ids are int64");
         var starts = windows.cpu()[.., ..1]; // [batch, 1]
         Assert.That(starts.ge(100).all().item<bool>() && starts.le(192).all().item<bool>(), Is.True,
-            $"first tokens of the windows {starts.flatten().str()}: the starts must lie in 0..n - seqLen = 0..92, so these in 100..192");
+            $"first tokens of the windows [{string.Join(", ", starts.flatten().data<long>().ToArray())}]: the starts must lie in 0..n - seqLen = 0..92, so these in 100..192");
         Assert.That(starts.unique().output.numel(), Is.GreaterThan(1),
-            $"first tokens of the windows {starts.flatten().str()}: 6 starts drawn uniformly from 93 cannot all be equal; draw one start per window");
+            $"first tokens of the windows [{string.Join(", ", starts.flatten().data<long>().ToArray())}]: 6 starts drawn uniformly from 93 cannot all be equal; draw one start per window");
         TensorAssert.Close(windows.cpu(), starts + arange(8, ScalarType.Int64), Tolerance.Exact,
             "each window must be seqLen consecutive tokens, tokens[s], tokens[s + 1], ..., tokens[s + 7]");
         TensorAssert.Close(Draw(), windows, Tolerance.Exact,

@@ -31,7 +31,8 @@ public sealed class ActivationCacheTests : TorchTest
 
         var (stack, labels) = cache.AccumulatedResid();
 
-        Assert.That(labels, Is.EqualTo(new[] { "0_pre", "1_pre", "final_post" }));
+        Assert.That(labels, Is.EqualTo(new[] { "0_pre", "1_pre", "final_post" }),
+            "AccumulatedResid() labels: the residual stream before each layer, then the last block's resid_post as final_post");
         Assert.That(stack.shape, Is.EqualTo(new long[] { 3, 2, 6, 8 }), "[component, batch, pos, d_model]");
         TensorAssert.Close(stack[0], cache["resid_pre", 0], name: "component 0_pre");
         TensorAssert.Close(stack[1], cache["resid_pre", 1], name: "component 1_pre");
@@ -47,7 +48,8 @@ public sealed class ActivationCacheTests : TorchTest
 
         var (stack, labels) = cache.DecomposeResid();
 
-        Assert.That(labels, Is.EqualTo(new[] { "embed", "pos_embed", "0_attn_out", "0_mlp_out", "1_attn_out", "1_mlp_out" }));
+        Assert.That(labels, Is.EqualTo(new[] { "embed", "pos_embed", "0_attn_out", "0_mlp_out", "1_attn_out", "1_mlp_out" }),
+            "DecomposeResid() labels: embed, pos_embed, then each layer's attn_out before its mlp_out");
         Assert.That(stack.shape, Is.EqualTo(new long[] { 6, 2, 6, 8 }), "[component, batch, pos, d_model]");
         TensorAssert.Close(stack.sum([0]), cache["resid_post", 1], name: "the components summed over dim 0 against the final residual stream");
         TensorAssert.Close(stack[3], cache["mlp_out", 0], name: "component 0_mlp_out");

@@ -43,7 +43,8 @@ public sealed class HooksTests : TorchTest
 
         var (_, cache) = model.RunWithCache(SmallModel.Tokens(seeded, Device), name => name.EndsWith("hook_resid_post", StringComparison.Ordinal));
 
-        Assert.That(cache.Keys, Is.EquivalentTo(new[] { "blocks.0.hook_resid_post", "blocks.1.hook_resid_post" }));
+        Assert.That(cache.Keys, Is.EquivalentTo(new[] { "blocks.0.hook_resid_post", "blocks.1.hook_resid_post" }),
+            "RunWithCache with a filter caches only the hook points whose names the filter accepts");
     }
 
     [Test, Points(3)]

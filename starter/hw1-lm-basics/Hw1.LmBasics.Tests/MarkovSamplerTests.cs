@@ -49,9 +49,9 @@ public sealed class MarkovSamplerTests : TorchTest
         var worst = ((frequencies - M).abs() - bound).max().ToDouble();
 
         Assert.That(worst, Is.LessThanOrEqualTo(0),
-            "empirical frequencies of next | current (rows) vs M, allowed 5 standard deviations:\n" +
-            $"observed\n{frequencies.str(fltFormat: "0.000")}\nexpected M\n{M.str(fltFormat: "0.000")}\n" +
-            "(draw x_t from row M[x_{t-1}], e.g. M.index_select(0, current).multinomial(1, true, generator); x_0 from start)");
+            "empirical frequencies of next | current (rows) differ from M by more than 5 standard deviations: draw x_t from row " +
+            "M[x_{t-1}], e.g. M.index_select(0, current).multinomial(1, true, generator), and x_0 from start\n" +
+            $"observed\n{frequencies.str(fltFormat: "0.000")}\nexpected M\n{M.str(fltFormat: "0.000")}");
     }
 
     [Test, Points(2)]

@@ -34,7 +34,7 @@ public sealed class DirectLogitAttributionTests : TorchTest
         {
             "embed", "pos_embed", "L0H0", "L0H1", "L0H2", "L0H3", "0_attn_bias", "0_mlp_out",
             "L1H0", "L1H1", "L1H2", "L1H3", "1_attn_bias", "1_mlp_out", "bias",
-        }));
+        }), "DirectLogitAttribution.Attribute labels: embed, pos_embed, then for each layer its heads L{l}H{h}, its attention bias and its MLP, then the final bias");
         Assert.That(parts.shape, Is.EqualTo(new long[] { 15, 24 }), "[component, batch]");
         TensorAssert.Close(parts.sum([0]).to(Device), AgreementMetric.LogitDiff(logits, batch, vocabulary), name:
             "the parts summed over components against logit(\"s\") - logit(\" \") at the verb: with the cached ln_final scale the split is exact");

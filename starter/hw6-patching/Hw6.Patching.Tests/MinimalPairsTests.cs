@@ -52,6 +52,6 @@ public sealed class MinimalPairsTests : TorchTest
         {
             new MinimalPair("this cat wait", "the cats wait", false),
             new MinimalPair("the cats that the dog sees run", "this cat that the dog sees run", true),
-        }));
+        }), "MinimalPairs.Of: the prompts that have a twin, in their order, each with its corrupted twin and whether the clean subject is plural; a prompt without a twin is left out");
     }
 }
