@@ -19,8 +19,11 @@ public class ValidateCommandTests
 
     static (int ExitCode, string Output) Run(params string[] args) => ConsoleApps.Course(Layout.Root, args);
 
-    /// <summary>Every homework validated by one <c>course validate --all</c>, as CI and a TA run it: one process pays for the grader's warm-up once.</summary>
-    static readonly Lazy<(int ExitCode, string Output)> ValidatedTogether = new(() => Run("validate", "--all"));
+    /// <summary>
+    /// Every homework validated by one <c>course validate --all</c>, as CI and a TA run it: one process pays for the grader's
+    /// warm-up once. With <c>--messages</c>, which costs nothing more, so that what each corpus bug reads is checked too.
+    /// </summary>
+    static readonly Lazy<(int ExitCode, string Output)> ValidatedTogether = new(() => Run("validate", "--all", "--messages"));
 
     /// <summary>One homework's part of the output: the homeworks come in the repo's order, each ending with its verdict line.</summary>
     static string SectionOf(string output, string id)
@@ -80,6 +83,23 @@ public class ValidateCommandTests
         Assert.That(output, Does.Not.Contain("NOT GUARDED").And.Not.Contain("reference fails").And.Not.Contain("starter passes")
             .And.Not.Contain("NOT CAUGHT").And.Not.Contain("loses points").And.Not.Contain("under float noise fails"));
         Assert.That(output.TrimEnd(), Does.EndWith("validate: the tests are fair"));
+    }
+
+    [TestCaseSource(nameof(Homeworks))]
+    public void Given_a_homework_When_validated_with_messages_Then_every_corpus_bug_reads_a_first_line_that_says_what_was_expected(string id)
+    {
+        var output = SectionOf(ValidatedTogether.Value.Output, id);
+        var bugs = VariantCorpus.Load(Layout, id).Where(v => v.Kind == VariantKind.Bug).Select(v => v.Name).ToList();
+
+        var read = Regex.Matches(output, @"^bug (?<bug>\S+) reads (?<test>[^:\n]+): (?<line>.*)$", RegexOptions.Multiline);
+
+        Assert.That(read.Select(m => m.Groups["bug"].Value).Distinct(), Is.EquivalentTo(bugs), "a message line for every bug, from each test that catches it");
+        // NUnit's own first line for an assertion without a message is its expression; a raw exception's is its type: neither
+        // says what was expected (an exception thrown by student code leads with its line, in the grader's words).
+        Assert.That(read.Where(m => m.Groups["line"].Value.StartsWith("Assert.", StringComparison.Ordinal)
+                || m.Groups["line"].Value.StartsWith("System.", StringComparison.Ordinal)
+                || m.Groups["line"].Value.Contains(", device = ", StringComparison.Ordinal))
+            .Select(m => m.Value), Is.Empty, "first lines that give NUnit's expression, a raw exception or a tensor's str() header instead of what was expected");
     }
 
     [TestCaseSource(nameof(Homeworks))]
