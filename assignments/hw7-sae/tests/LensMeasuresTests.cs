@@ -10,7 +10,7 @@ namespace Hw7.Sae.HiddenTests;
 public sealed class LensMeasuresTests : TorchTest
 {
     [Test, Points(1)]
-    public void Auroc_OnScoresWithManyTies_IsThePairwiseWinRate()
+    public void Auroc_OnScoresWithManyTies_IsThePairwiseWinRate_AndLabelsOfOneClassAreRefused()
     {
         using var seeded = new Seeded(740);
         var scores = (seeded.Rand([300]).cpu() * 8).floor(); // 8 values: many ties within and across the classes
@@ -28,6 +28,9 @@ public sealed class LensMeasuresTests : TorchTest
             }
 
         Assert.That(Auroc.Of(scores.to(Device), labels.to(Device)), Is.EqualTo(wins / pairs).Within(1e-12), "the fraction of (positive, negative) pairs the positive wins, ties one half");
+        foreach (var oneClass in new[] { true, false })
+            Assert.Throws<System.ArgumentException>(() => Auroc.Of(scores.to(Device), (oneClass ? ones(300, dtype: ScalarType.Bool) : zeros(300, dtype: ScalarType.Bool)).to(Device)),
+                $"Auroc.Of with every label {oneClass}: no (positive, negative) pair exists, so it throws ArgumentException as its doc says instead of returning 0/0");
     }
 
     [Test, Points(1)]

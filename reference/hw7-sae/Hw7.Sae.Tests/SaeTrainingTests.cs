@@ -39,6 +39,8 @@ public sealed class SaeTrainingTests : TorchTest
             "one resampling, at step 20: at step 0 the window has seen no batch yet, so no latent can be judged dead and none is resampled");
         Assert.That(history.Resampled[0].Step, Is.EqualTo(20));
         Assert.That(history.Resampled[0].Count, Is.GreaterThanOrEqualTo(4), "latents 0-3 (b_enc = -100) were dead in the window before step 20");
+        Assert.That(history.Resampled[0].Count, Is.LessThan(24),
+            "every latent was resampled at step 20, though latents 4-23 start with b_enc = 0 and fire: read the window's dead latents before resetting it");
         var counts = history.Window.Counts.cpu();
         for (int latent = 0; latent < 4; latent++)
             Assert.That(counts[latent].item<long>(), Is.GreaterThan(0),
