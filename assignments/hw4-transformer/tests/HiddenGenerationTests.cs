@@ -12,7 +12,7 @@ public sealed class HiddenGenerationTests : TorchTest
     const double MinimumGap = 0.05;
 
     [Test, Points(1)]
-    public void Generate_IsReproducibleWithTheSameGenerator_AndVariesWithItsSeed()
+    public void Generate_IsReproducibleWithTheSameGenerator_VariesWithItsSeed_AndSamplesAsSampleNextDoes()
     {
         var model = new Transformer(new Config(d_model: 16, n_layers: 1, n_heads: 2, d_head: 8, d_mlp: 32, d_vocab: 20, n_ctx: 40));
         model.to(Device);
@@ -22,7 +22,7 @@ public sealed class HiddenGenerationTests : TorchTest
         Tensor Draw(ulong seed)
         {
             using var generator = new Generator(seed, CPU);
-            return model.Generate(prompt, 30, temperature: 1.0, topK: 5, generator: generator);
+            return model.Generate(prompt.clone(), 30, temperature: 1.0, topK: 5, generator: generator);
         }
         var first = Draw(7);
         var again = Draw(7);
@@ -33,6 +33,25 @@ public sealed class HiddenGenerationTests : TorchTest
             "Generate(prompt, 30, temperature: 1, topK: 5) twice with new Generator(7): draw every token with the generator you are given");
         Assert.That(other.eq(first).all().item<bool>(), Is.False,
             "Generate with new Generator(8) gave the same 60 sampled tokens as with new Generator(7): is the generator passed on to SampleNext?");
+
+        // Each token is drawn by SampleNext from the last position's logits: a loop doing just that on a generator of the same seed
+        // draws the same tokens, at a temperature and a top-k where ignoring either, or scaling twice, draws others. Weights of
+        // range 0.5 spread the logits, so that the temperature matters.
+        var spread = new Transformer(new Config(d_model: 16, n_layers: 1, n_heads: 2, d_head: 8, d_mlp: 32, d_vocab: 20, n_ctx: 40, init_range: 0.5));
+        spread.to(Device);
+        using var generator = new Generator(9, CPU);
+        var sampled = spread.Generate(prompt.clone(), 20, temperature: 0.5, topK: 3, generator: generator);
+        using var replay = new Generator(9, CPU);
+        var expected = prompt;
+        using (no_grad())
+            for (int i = 0; i < 20; i++)
+            {
+                var next = Sampling.SampleNext(spread.call(expected.clone())[.., -1], 0.5, 3, replay); // [2]
+                expected = cat([expected, next.to(expected.device).unsqueeze(1)], 1);
+            }
+        TensorAssert.Close(sampled, expected, Tolerance.Exact,
+            "Generate(prompt, 20, temperature: 0.5, topK: 3) vs a loop of Sampling.SampleNext(logits of the last position, 0.5, 3) on a " +
+            "generator of the same seed: pass temperature and topK on to SampleNext, which alone scales the logits");
     }
 
     /// <summary>
@@ -84,20 +103,24 @@ public sealed class HiddenGenerationTests : TorchTest
         var model = new Transformer(new Config(d_model: 16, n_layers: 2, n_heads: 2, d_head: 8, d_mlp: 32, d_vocab: 13, n_ctx: n_ctx, init_range: 0.5));
         model.to(Device);
         using var seeded = new Seeded(452);
-        var prompt = seeded.Randint(0, 13, [6, 12]); // longer than n_ctx already
+        // One prompt longer than n_ctx already, and one that grows through n_ctx - 1, n_ctx and past it.
+        foreach (var promptLength in new[] { 12, 6 })
+        {
+            var prompt = seeded.Randint(0, 13, [6, promptLength]);
 
-        var generated = model.Generate(prompt.clone(), newTokens, temperature: 0);
+            var generated = model.Generate(prompt.clone(), newTokens, temperature: 0);
 
-        var expected = prompt;
-        using (no_grad())
-            for (int i = 0; i < newTokens; i++)
-            {
-                var context = expected[.., ^(n_ctx - 1)..]; // [6, n_ctx - 1]
-                var next = model.call(context)[.., -1].argmax(-1); // [6]
-                expected = cat([expected, next.unsqueeze(1)], 1);
-            }
-        TensorAssert.Close(generated, expected, Tolerance.Exact,
-            $"Generate(prompt [6, 12], {newTokens}, temperature: 0) with n_ctx = {n_ctx} vs a loop that feeds the model only the " +
-            $"last n_ctx - 1 = {n_ctx - 1} tokens: crop the context before every step (see the doc of Generate for why n_ctx - 1)");
+            var expected = prompt;
+            using (no_grad())
+                for (int i = 0; i < newTokens; i++)
+                {
+                    var context = expected[.., (int)Math.Max(0, expected.shape[1] - (n_ctx - 1))..]; // [6, <= n_ctx - 1]
+                    var next = model.call(context)[.., -1].argmax(-1); // [6]
+                    expected = cat([expected, next.unsqueeze(1)], 1);
+                }
+            TensorAssert.Close(generated, expected, Tolerance.Exact,
+                $"Generate(prompt [6, {promptLength}], {newTokens}, temperature: 0) with n_ctx = {n_ctx} vs a loop that feeds the model only the " +
+                $"last n_ctx - 1 = {n_ctx - 1} tokens: crop the context before every step, also when it holds exactly n_ctx tokens (see the doc of Generate for why n_ctx - 1)");
+        }
     }
 }
