@@ -112,7 +112,7 @@ public sealed class HiddenTransformerTests : TorchTest
     }
 
     [Test, Points(1)]
-    public void Forward_CallsEverySubmoduleThroughCall_SoHooksOnThemFire()
+    public void HooksFire_OnEverySubmoduleInForward_AndOnTheModelInGenerateAndTrainStep()
     {
         using var seeded = new Seeded(404);
         var model = new Transformer(Odd);
@@ -129,13 +129,27 @@ public sealed class HiddenTransformerTests : TorchTest
         foreach (var (name, module) in submodules)
             ((nn.Module<Tensor, Tensor>)module).register_forward_hook(_ => fired.Add(name));
 
-        using (no_grad()) model.call(tokens);
+        using (no_grad()) model.call(tokens.clone());
 
         var missing = submodules.Select(s => s.Name).Where(name => !fired.Contains(name)).ToList();
         Assert.That(missing, Is.Empty,
             $"forward hooks on {string.Join(", ", missing)} did not fire during Transformer.call: call submodules with module.call(x), " +
             "not module.forward(x) (hooks only fire through call, and interpretability tools read a model through them)");
         Assert.That(fired, Is.EquivalentTo(submodules.Select(s => s.Name)), "every submodule runs once per forward pass");
+
+        // Generate and TrainStep run the model itself through call too: a hook on the whole model fires once per new token,
+        // and once per training step.
+        var passes = 0;
+        model.register_forward_hook(_ => passes++);
+        using (var generator = new Generator(5, CPU))
+            model.Generate(tokens.clone(), 3, generator: generator);
+        Assert.That(passes, Is.EqualTo(3),
+            "a forward hook on the model fired " + passes + " time(s) while Generate(prompt, maxNewTokens: 3) ran: run the model with call(context) once per new token, not forward");
+        passes = 0;
+        var optimizer = optim.AdamW(model.parameters(), lr: 1e-3);
+        Trainer.TrainStep(model, optimizer, tokens.clone());
+        Assert.That(passes, Is.EqualTo(1),
+            "a forward hook on the model fired " + passes + " time(s) in one TrainStep: compute the logits with model.call(batch) once, not model.forward(batch)");
     }
 
     [Test, Points(2)]
