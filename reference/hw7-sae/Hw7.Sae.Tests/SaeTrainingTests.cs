@@ -25,14 +25,15 @@ public sealed class SaeTrainingTests : TorchTest
     }
 
     [Test, Points(1)]
-    public void Train_ResamplesDeadLatentsAtTheGivenStep_AndTheyFireAgain()
+    public void Train_ResamplesDeadLatentsAtTheGivenStep_FromFreshInputs_AndRecordsEveryResampling()
     {
         var data = new PlantedFeatures(d_in: 8, n_planted: 12, activeProbability: 0.1, seed: 763);
         var sae = new SparseAutoencoder(d_in: 8, d_sae: 24, seed: 764).to(Device);
         using (no_grad()) sae.b_enc.copy_(cat([full(4, -100f), zeros(20)]).to(Device)); // latents 0-3 can never fire
         using var generator = new Generator(765, CPU);
 
-        var history = SaeTraining.Train(sae, n => data.Sample(n, generator),
+        var asked = new List<long>();
+        var history = SaeTraining.Train(sae, n => { asked.Add(n); return data.Sample(n, generator); },
             new SaeTrainingOptions(L1Coefficient: 0.01, Steps: 60, BatchSize: 64, LearningRate: 1e-3, ResampleAt: [0, 20], ResampleInputs: 512), generator);
 
         Assert.That(history.Resampled, Has.Count.EqualTo(1),
@@ -46,5 +47,17 @@ public sealed class SaeTrainingTests : TorchTest
             Assert.That(counts[latent].item<long>(), Is.GreaterThan(0),
                 $"latent {latent} was dead, and never fired in the 40 steps after resampling at step 20: reset its b_enc to 0 and point it at an input");
         Assert.That(history.Window.Batches, Is.EqualTo(40), "the window restarts after resampling");
+        Assert.That(asked.Count(n => n == 512), Is.EqualTo(1),
+            $"the sizes sample was called with ({asked.Count(n => n == 64)} × 64, {asked.Count(n => n == 512)} × 512, {asked.Count(n => n != 64 && n != 512)} others): " +
+            "the resampling's candidates are a fresh sample(options.ResampleInputs), not a training batch");
+
+        // A resampling that finds nothing dead still happened: it is recorded with a count of 0, and the window starts again.
+        var firing = new SparseAutoencoder(d_in: 8, d_sae: 24, seed: 766).to(Device);
+        using (no_grad()) firing.b_enc.fill_(100f); // every latent fires on every input
+        var quiet = SaeTraining.Train(firing, n => data.Sample(n, generator),
+            new SaeTrainingOptions(L1Coefficient: 0.01, Steps: 3, BatchSize: 16, LearningRate: 1e-3, ResampleAt: [2], ResampleInputs: 64), generator);
+        Assert.That(quiet.Resampled, Is.EqualTo(new[] { (2, 0) }),
+            "Resampled after a resampling at step 2 with no latent dead (b_enc = 100, all fire): record every resampling that happened, (step, 0) when it revived none");
+        Assert.That(quiet.Window.Batches, Is.EqualTo(1), "the window restarts after a resampling, even one that revived nothing");
     }
 }

@@ -43,7 +43,7 @@ public sealed class ToyTrainingTests : TorchTest
     }
 
     [Test, Points(1)]
-    public void Train_WithTheSameSeed_GivesTheSameModel_AndTheScheduleChangesIt()
+    public void Train_WithTheSameSeed_GivesTheSameModel_FromAFreshBatchEachStep_AndTheScheduleChangesIt()
     {
         var options = new ToyTrainingOptions(Steps: 40, BatchSize: 64, Lr: 1e-1);
 
@@ -55,5 +55,27 @@ public sealed class ToyTrainingTests : TorchTest
         TensorAssert.Close(lossesB, lossesA, name: "the losses of two runs with the same seed");
         var change = (cosine.W - a.W).abs().max().ToDouble();
         Assert.That(change, Is.GreaterThan(1e-3), "the largest change in W from a cosine schedule instead of a constant one: set the learning rate to options.LrAt(step) before each step");
+
+        // Step 0 learns at LrAt(0) = Lr, so even a one-step Linear schedule moves W (LrAt(1) of one step is 0).
+        var untrained = Train(731, options with { Steps = 0 }, out _);
+        var once = Train(731, options with { Steps = 1, Schedule = LrSchedule.Linear }, out _);
+        Assert.That((once.W - untrained.W).abs().max().ToDouble(), Is.GreaterThan(1e-3),
+            "the largest change in W from one step of a Linear schedule, whose step 0 learns at LrAt(0) = Lr: set the learning rate to options.LrAt(step), counting steps from 0");
+
+        // With a learning rate of 0 nothing moves, so step i's loss is the untrained model's loss on the i-th batch the generator gives.
+        Train(731, options with { Steps = 3, Lr = 0 }, out var frozen);
+        using var replay = new Generator(731, CPU);
+        var twin = new ToyModel(4, 5, 2, replay);
+        twin.to(Device);
+        var expected = new double[3];
+        using (no_grad())
+            for (int step = 0; step < 3; step++)
+            {
+                var batch = SyntheticFeatures.Generate(options.BatchSize, tensor(new[] { 0.0, 0.5, 0.9, 0.99 }), 5, replay, Device);
+                expected[step] = ToyLoss.Of(twin.call(batch), batch, Importance.Geometric(5, 0.9).to(Device)).ToDouble();
+            }
+        TensorAssert.Close(frozen.to(ScalarType.Float64), tensor(expected), Tolerance.For(ScalarType.Float32, Device.type),
+            "the losses of 3 steps at Lr = 0 vs the untrained model's loss on 3 batches drawn one after another from the same generator: draw a fresh batch " +
+            "with SyntheticFeatures.Generate(options.BatchSize, ...) at every step");
     }
 }

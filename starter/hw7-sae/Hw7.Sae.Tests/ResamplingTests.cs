@@ -120,7 +120,7 @@ public sealed class ResamplingTests : TorchTest
     }
 
     [Test, Points(1)]
-    public void Resample_WithNoDeadLatents_ChangesNothing()
+    public void Resample_WithNoDeadLatents_ChangesNothing_AndWithNoLiveOnes_ScalesByOne()
     {
         using var seeded = new Seeded(755);
         var (sae, adam, inputs) = Setup(seeded);
@@ -132,5 +132,12 @@ public sealed class ResamplingTests : TorchTest
         Assert.That(revived, Is.EqualTo(0), "nothing dead, nothing revived");
         var after = Snapshot(sae, adam);
         for (int i = 0; i < before.Length; i++) TensorAssert.Close(after[i], before[i], Tolerance.Exact, $"tensor {i} of the SAE and its moments");
+
+        // With every latent dead there are no live encoder norms to average: the scale is then 1, so each column's norm is 0.2.
+        Resampling.Resample(sae, adam, ones(DSae, ScalarType.Bool, Device), inputs, generator);
+        var norms = linalg.vector_norm(sae.W_enc.detach(), dims: [0]); // [d_sae]
+        TensorAssert.AllFinite(norms, "the encoder column norms after resampling every latent (with none live, the scale is 1, not the mean of no norms, which is NaN)");
+        TensorAssert.Close(norms.to(ScalarType.Float64), full(DSae, Resampling.EncoderScale, ScalarType.Float64, Device), Tolerance.For(ScalarType.Float32, Device.type),
+            "the encoder column norms after resampling every latent: with none live, the mean live norm counts as 1, so each column is 0.2 × its unit direction");
     }
 }
