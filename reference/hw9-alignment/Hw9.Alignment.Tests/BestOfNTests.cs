@@ -44,7 +44,7 @@ public sealed class BestOfNTests : TorchTest
             $"BestOfN.EmpiricalKl(base [3, 2, 1, 2], winner [{winner}], n = 2) = log 2 + (2 - 1) log F̂({winner}), F̂(r) the fraction of base rewards <= r, at least 1/4 (log 0 for a winner below every base reward is -inf)");
     }
 
-    // 1 point given to Sample_ScoresEveryCompletionAfterThePrompt (5 → 4).
+    // 1 point given to Sample_ScoresEveryCompletionAfterThePrompt_AndKeepsTheBestOfEachGroup (5 → 4).
     [TestCase(2)]
     [TestCase(8)]
     [TestCase(32)]
@@ -70,31 +70,62 @@ public sealed class BestOfNTests : TorchTest
 
     // 1 point, taken from EmpiricalKl_OfSeededBestOfNDraws_IsWithinAStatisticalBoundOfTheAnalyticValue (5 → 4).
     [Test, Points(1)]
-    public void Sample_ScoresEveryCompletionAfterThePrompt()
+    public void Sample_ScoresEveryCompletionAfterThePrompt_AndKeepsTheBestOfEachGroup()
     {
         const string prompt = ". the ";
+        const int n = 4, count = 6;
         var (model, vocabulary, _) = TinyGpt.Load(Device);
         var rewardModel = new RewardModel(TinyGpt.Load(Device).Model, 962);
         // The reward model's tiny GPT embeds what it scores: hook_embed holds W_E's rows of the scored tokens, so the first
-        // positions of every scored row must be the prompt's.
-        var promptRows = rewardModel.Base.W_E.detach()[tensor(vocabulary.Encode(prompt)).to(Device)].clone(); // [prompt_pos, d_model]
-        var (scored, withoutThePrompt) = (0L, 0L);
+        // positions of every scored row must be the prompt's, and the row's tokens can be read back from it.
+        var W_E = rewardModel.Base.W_E.detach().clone(); // [d_vocab, d_model]
+        var promptRows = W_E[tensor(vocabulary.Encode(prompt)).to(Device)]; // [prompt_pos, d_model]
+        var scoredRows = new List<long[]>();
+        var withoutThePrompt = 0L;
+        IReadOnlyList<string> winners;
         using var generator = new Generator(963, CPU);
         using (rewardModel.Base.Hook("hook_embed").AddHook((embed, _) =>
         {
-            var start = embed.detach()[.., ..prompt.Length]; // [batch, prompt_pos, d_model]
-            scored += embed.shape[0];
-            withoutThePrompt += (start != promptRows).any(-1).any(-1).sum().ToInt64();
+            var rows = embed.detach(); // [batch, pos, d_model]
+            withoutThePrompt += (rows[.., ..prompt.Length] != promptRows).any(-1).any(-1).sum().ToInt64();
+            var ids = rows.unsqueeze(2).eq(W_E).all(-1).to(ScalarType.Int64).argmax(-1).cpu(); // [batch, pos]: the row of W_E each position holds
+            for (long row = 0; row < ids.shape[0]; row++) scoredRows.Add(ids[row].data<long>().ToArray());
             return null;
         }))
         {
-            var winners = BestOfN.Sample(model, rewardModel, vocabulary, prompt, n: 4, count: 3, generator);
-            Assert.That(winners, Has.Count.EqualTo(3), "BestOfN.Sample(..., n: 4, count: 3) returns 3 completions");
+            winners = BestOfN.Sample(model, rewardModel, vocabulary, prompt, n: n, count: count, generator);
+            Assert.That(winners, Has.Count.EqualTo(count), $"BestOfN.Sample(..., n: {n}, count: {count}) returns {count} completions");
         }
 
-        Assert.That(scored, Is.GreaterThanOrEqualTo(12), "rows the reward model scored: it should score all n × count = 12 completions");
+        Assert.That(scoredRows, Has.Count.GreaterThanOrEqualTo(n * count), $"rows the reward model scored: it should score all n × count = {n * count} completions");
         Assert.That(withoutThePrompt, Is.Zero,
-            $"{withoutThePrompt} of the {scored} rows the reward model scored did not start with the prompt \"{prompt}\": score the prompt and the completion together " +
+            $"{withoutThePrompt} of the {scoredRows.Count} rows the reward model scored did not start with the prompt \"{prompt}\": score the prompt and the completion together " +
             "(SequenceBatch.Of(prompt, completions, vocabulary)), as the reward model reads them");
+
+        // Each winner is the best of its own group of n, whichever n candidates that group holds: so the j-th lowest winner's reward
+        // is at least the (j · n)-th lowest of all n × count candidates' (a winner read at the wrong position, or taken from
+        // another group, is not). Candidates are read back as sampled: cut after their first ".", padding dropped.
+        var candidates = scoredRows.Take(n * count).Select(ids =>
+        {
+            var completion = vocabulary.Decode(ids)[prompt.Length..];
+            return completion.IndexOf('.') is var stop and >= 0 ? completion[..(stop + 1)] : completion;
+        }).ToList();
+        double[] Rewards(IReadOnlyList<string> completions)
+        {
+            var batch = SequenceBatch.Of(prompt, completions, vocabulary).To(Device);
+            using var _ = no_grad();
+            return rewardModel.call(batch.Tokens, batch.Lengths).to(ScalarType.Float64).cpu().data<double>().ToArray();
+        }
+        var all = Rewards(candidates).Order().ToArray();
+        var won = Rewards(winners).Order().ToArray();
+        var tolerance = Tolerance.For(ScalarType.Float32, Device.type);
+        double scale = Tolerance.ScaleOf(all);
+        var beaten = Enumerable.Range(1, count).FirstOrDefault(j => won[j - 1] < all[j * n - 1] - tolerance.Allowed(all[j * n - 1], scale));
+        string Show(IEnumerable<double> values) => "[" + string.Join(", ", values.Select(v => v.ToString("F4", System.Globalization.CultureInfo.InvariantCulture))) + "]";
+        Assert.That(beaten, Is.Zero,
+            $"a best-of-{n} winner is not the best of its group: the {Ordinal(beaten)} lowest winner's reward is below the {Ordinal(beaten * n)} lowest of the " +
+            $"{n * count} candidates', where a group's best beats its {n - 1} rivals; score each candidate at its own last token (batch.Lengths), Choose in each " +
+            $"group of n, and return that group's chosen completion; winners {Show(won)}, candidates {Show(all)} (both sorted)");
+        static string Ordinal(int k) => k + (k % 100 is 11 or 12 or 13 ? "th" : (k % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" });
     }
 }

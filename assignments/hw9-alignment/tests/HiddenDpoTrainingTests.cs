@@ -1,0 +1,82 @@
+using Course.Lens;
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw9.Alignment.HiddenTests;
+
+/// <summary>
+/// <see cref="DpoTraining.Train"/> against its loop written out, step by step, on a twin of the policy: what the training test
+/// can only see through a threshold on one seed, this sees exactly, on three steps.
+/// </summary>
+public sealed class HiddenDpoTrainingTests : TorchTest
+{
+    const double Beta = 0.5, LearningRate = 1e-3;
+    const int Steps = 3, BatchSize = 4;
+
+    // 1 point, taken from AlignmentTrainingTests.Dpo_RaisesThePreferenceRate_WithinAKlBudget_AndKeepsAgreement (12 → 11).
+    [Test, Points(1)]
+    public void Train_MatchesALoopOfAdamStepsOnTheDpoLoss_OfPairsDrawnTogether()
+    {
+        var pairs = PreferencePairs.Sample(40, seed: 985);
+        var (policy, vocabulary, _) = TinyGpt.Load(Device);
+        var (chosen, rejected) = (SequenceBatch.Chosen(pairs, vocabulary), SequenceBatch.Rejected(pairs, vocabulary));
+        DpoHistory history;
+        using (var generator = new Generator(986, CPU))
+            history = DpoTraining.Train(policy, TinyGpt.Load(Device).Model, chosen, rejected, new DpoOptions(Beta, Steps, BatchSize, LearningRate), generator);
+
+        // The loop as the docs say it: Adam over every parameter of the policy, each step's pair indices from one randint on a
+        // generator of the same seed, the same rows of chosen and rejected, Dpo.Loss of both sides' log-probabilities, and the
+        // batch's mean implicit rewards recorded before the step's update.
+        var twin = TinyGpt.Load(Device).Model;
+        var reference = TinyGpt.Load(Device).Model;
+        foreach (var parameter in twin.parameters()) parameter.requires_grad = true;
+        var optimizer = optim.Adam(twin.parameters(), lr: LearningRate);
+        using var replay = new Generator(986, CPU);
+        var (loss, chosenReward, rejectedReward) = (new double[Steps], new double[Steps], new double[Steps]);
+        for (int step = 0; step < Steps; step++)
+        {
+            var index = randint(0, chosen.Count, [BatchSize], generator: replay); // [batch]
+            var (c, r) = (chosen.Rows(index).To(Device), rejected.Rows(index).To(Device));
+            Tensor referenceChosen, referenceRejected;
+            using (no_grad())
+                (referenceChosen, referenceRejected) = (LogProbs.OfCompletion(reference, c), LogProbs.OfCompletion(reference, r)); // [batch] each
+            var (policyChosen, policyRejected) = (LogProbs.OfCompletion(twin, c), LogProbs.OfCompletion(twin, r)); // [batch] each
+            var stepLoss = Dpo.Loss(policyChosen, policyRejected, referenceChosen, referenceRejected, Beta);
+            optimizer.zero_grad();
+            stepLoss.backward();
+            optimizer.step();
+            loss[step] = stepLoss.ToDouble();
+            chosenReward[step] = Dpo.ImplicitReward(policyChosen.detach(), referenceChosen, Beta).mean().ToDouble();
+            rejectedReward[step] = Dpo.ImplicitReward(policyRejected.detach(), referenceRejected, Beta).mean().ToDouble();
+        }
+
+        Assert.That(history.Loss, Has.Length.EqualTo(Steps), "DpoHistory.Loss: one loss per step");
+        Assert.That(history.ChosenReward, Has.Length.EqualTo(Steps), "DpoHistory.ChosenReward: one mean reward per step");
+        Assert.That(history.RejectedReward, Has.Length.EqualTo(Steps), "DpoHistory.RejectedReward: one mean reward per step");
+        var tolerance = Tolerance.For(ScalarType.Float32, Device.type);
+        // The first step whose value differs (-1 when all agree), each step compared at the scale of the steps up to it.
+        int FirstApart(double[] actual, double[] expected) =>
+            TensorAssert.CloseFailure(Values(actual), Values(expected), tolerance) is null ? -1
+                : Enumerable.Range(0, Steps).First(i => i == Steps - 1 || TensorAssert.CloseFailure(Values(actual[..(i + 1)]), Values(expected[..(i + 1)]), tolerance) is not null);
+        string numbers = $"losses {Show(history.Loss)} against {Show(loss)} ({Steps} steps of {BatchSize} pairs, β {Beta}, learning rate {LearningRate})";
+        int apart = FirstApart(history.Loss, loss);
+        if (apart == 0)
+            Assert.Fail("DpoTraining.Train's first loss differs from a loop of Adam steps on Dpo.Loss written out, though the policy starts as a copy of the " +
+                $"reference: compute Dpo.Loss of the policy's and the reference's LogProbs.OfCompletion of the step's chosen and rejected rows; {numbers}");
+        if (apart > 0)
+            Assert.Fail($"DpoTraining.Train's losses part from a loop of Adam steps on Dpo.Loss written out at step {apart} (equal before): draw each step's " +
+                "indices with one randint(0, chosen.Count, [BatchSize], generator) over all the pairs and take those rows of both chosen and rejected; " +
+                $"backpropagate through the policy's log-probabilities of both sides; step Adam at options.LearningRate; {numbers}");
+        foreach (var (name, actual, expected) in new[] { ("ChosenReward", history.ChosenReward, chosenReward), ("RejectedReward", history.RejectedReward, rejectedReward) })
+            if (FirstApart(actual, expected) is var step and >= 0)
+                Assert.Fail($"DpoHistory.{name} parts from a loop of Adam steps written out at step {step}, though the losses agree: record the batch's mean " +
+                    $"of Dpo.ImplicitReward(policy log-probabilities, reference log-probabilities, β), before the step's update; {Show(actual)} against {Show(expected)}");
+    }
+
+    static Tensor Values(double[] values) => tensor(values, ScalarType.Float64);
+
+    static string Show(double[] values) =>
+        "[" + string.Join(", ", values.Select(v => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture))) + "]";
+}
