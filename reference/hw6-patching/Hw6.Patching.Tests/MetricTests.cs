@@ -11,7 +11,7 @@ public sealed class MetricTests : TorchTest
     static readonly MinimalPair[] TwoPairs = [new("this dog run", "the dogs run", false), new("the cats run", "this cat run", true)];
 
     [Test, Points(3)]
-    public void AgreementLogitDiff_IsTheLastPositionsSMinusSpace_SignedTowardTheCleanAnswer()
+    public void AgreementLogitDiff_IsTheLastPositionsSMinusSpace_SignedTowardTheCleanAnswer_ForAnyBatch()
     {
         var (_, vocabulary, _) = TinyGpt.Load();
         var batch = PairBatch.Of(TwoPairs, vocabulary);
@@ -24,9 +24,13 @@ public sealed class MetricTests : TorchTest
             logits[1, 11, space].item<float>() - logits[1, 11, s].item<float>(), // plural: "run" is right
         });
 
+        var first = logits[..1].clone(); // [1, pos, d_vocab]
+
         var diff = AgreementLogitDiff.Of(logits.to(Device), batch, vocabulary);
+        var ofOne = AgreementLogitDiff.Of(first.to(Device), PairBatch.Of(TwoPairs[..1], vocabulary), vocabulary);
 
         TensorAssert.Close(diff, expected.to(Device), name: "logit(s) - logit(' ') at the last position, times +1 for a singular clean subject and -1 for a plural one");
+        TensorAssert.Close(ofOne, expected[..1].to(Device), name: "the same for a batch of one pair, [1] (keep the batch axis: index the last position, do not squeeze)");
     }
 
     [Test, Points(3)]
@@ -55,13 +59,21 @@ public sealed class MetricTests : TorchTest
         var (model, _, batch, metric) = Pairs.OnCheckpoint(Pairs.Long, Device);
         using var noGrad = no_grad();
 
-        var clean = metric.Score(model.call(batch.Clean.to(Device))).ToDouble();
-        var corrupted = metric.Score(model.call(batch.Corrupted.to(Device))).ToDouble();
+        var (cleanLogits, corruptedLogits) = (model.call(batch.Clean.to(Device)), model.call(batch.Corrupted.to(Device)));
+        var clean = metric.Score(cleanLogits).ToDouble();
+        var corrupted = metric.Score(corruptedLogits).ToDouble();
+        // (d - Corrupted) / (Clean - Corrupted) whichever is larger: with the two swapped, the clean run scores 0 and the corrupted run 1.
+        var swapped = metric with { Clean = metric.Corrupted, Corrupted = metric.Clean };
+        var (cleanSwapped, corruptedSwapped) = (swapped.Score(cleanLogits).ToDouble(), swapped.Score(corruptedLogits).ToDouble());
 
         Assert.That(metric.Clean, Is.GreaterThan(1), "the model agrees with the clean subjects: mean signed logit difference of the clean run");
         Assert.That(metric.Corrupted, Is.LessThan(-1), "and with the corrupted ones, whose answer is the other form");
         // Each score is float32 arithmetic on logits of size ~5: a few ulps of 5 over a denominator of ~3.5.
         Assert.That(clean, Is.EqualTo(1).Within(1e-5), "Score of the clean logits");
         Assert.That(corrupted, Is.EqualTo(0).Within(1e-5), "Score of the corrupted logits");
+        Assert.That(cleanSwapped, Is.EqualTo(0).Within(1e-5),
+            "Score of the clean logits by a metric whose Clean and Corrupted are swapped (Clean below Corrupted): (d - Corrupted) / (Clean - Corrupted), the difference itself, not its magnitude");
+        Assert.That(corruptedSwapped, Is.EqualTo(1).Within(1e-5),
+            "Score of the corrupted logits by a metric whose Clean and Corrupted are swapped (Clean below Corrupted): divide by Clean - Corrupted, not by its magnitude");
     }
 }

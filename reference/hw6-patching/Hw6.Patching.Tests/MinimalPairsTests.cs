@@ -36,7 +36,7 @@ public sealed class MinimalPairsTests : TorchTest
     }
 
     [Test, Points(2)]
-    public void Of_KeepsThePromptsThatHaveATwin_InOrder_WithTheCleanSubjectsNumber()
+    public void Of_KeepsEveryPromptThatHasATwin_InOrder_WithTheCleanSubjectsNumber()
     {
         AgreementPrompt[] prompts =
         [
@@ -44,6 +44,7 @@ public sealed class MinimalPairsTests : TorchTest
             new("this cat wait", "cat", false, Clause.None, null, null),
             new("this dog that sees the cats run", "dog", false, Clause.SubjectRelative, null, null),
             new("the cats that the dog sees run", "cats", true, Clause.ObjectRelative, null, null),
+            new("this cat wait", "cat", false, Clause.None, null, null),
         ];
 
         var pairs = MinimalPairs.Of(prompts);
@@ -52,6 +53,7 @@ public sealed class MinimalPairsTests : TorchTest
         {
             new MinimalPair("this cat wait", "the cats wait", false),
             new MinimalPair("the cats that the dog sees run", "this cat that the dog sees run", true),
-        }), "MinimalPairs.Of: the prompts that have a twin, in their order, each with its corrupted twin and whether the clean subject is plural; a prompt without a twin is left out");
+            new MinimalPair("this cat wait", "the cats wait", false),
+        }), "MinimalPairs.Of: the prompts that have a twin, in their order, each with its corrupted twin and whether the clean subject is plural; a prompt without a twin is left out, and one listed twice gives its pair twice");
     }
 }

@@ -8,7 +8,7 @@ namespace Hw6.Patching.Tests;
 public sealed class AttributionPatchingTests : TorchTest
 {
     [Test, Points(2)]
-    public void Attribute_WhereTheMetricIsLinear_SumsToTheRealPatch()
+    public void Attribute_WhereTheMetricIsLinear_SumsToTheRealPatch_ForHookPointsInAnyOrder()
     {
         var (model, _, _, metric) = Pairs.OnCheckpoint(Pairs.Long, Device);
 
@@ -19,10 +19,21 @@ public sealed class AttributionPatchingTests : TorchTest
         // of patching all of it is exact, and patching all of it restores the clean run (metric 1).
         Assert.That(attribution.sum().ToDouble(), Is.EqualTo(1).Within(1e-4), "the sum of (clean - corrupted) * grad over ln_final.hook_normalized");
         Assert.That(model.HookedPointNames(), Is.Empty, "hook points that still have hooks");
+
+        // Each hook point named gets its own attribution, detached, whatever order the names come in.
+        string[] inOrder = ["blocks.0.hook_resid_pre", "blocks.1.hook_resid_pre"];
+        var forward = AttributionPatching.Attribute(model, metric, inOrder);
+        var reversed = AttributionPatching.Attribute(model, metric, [.. inOrder.Reverse()]);
+        foreach (var name in inOrder)
+        {
+            Assert.That(forward[name].requires_grad, Is.False, $"requires_grad of the attribution of {name} (with {inOrder[0]} hooked too): Attribute returns detached tensors");
+            TensorAssert.Close(reversed[name], forward[name], name:
+                $"the attribution of {name} with the names given in reverse forward order, against in forward order: keep each hook's activation and delta under the name of the hook point that fired (hook.Name)");
+        }
     }
 
     [Test, Points(2)]
-    public void Correlation_IsPearsons()
+    public void Correlation_IsPearsons_OfTheCellsInOrder_LeavingTheGridsAsTheyWere()
     {
         var a = tensor(new[] { 1f, 2f, 3f, 4f }).reshape(2, 2);
         var b = tensor(new[] { 2f, 1f, 4f, 3f }).reshape(2, 2);
@@ -33,6 +44,12 @@ public sealed class AttributionPatchingTests : TorchTest
         Assert.That(AttributionPatching.Correlation(a.clone(), a * 3 + 1), Is.EqualTo(1).Within(allowed), "a grid against an increasing linear function of itself");
         Assert.That(AttributionPatching.Correlation(a, -a), Is.EqualTo(-1).Within(allowed), "a grid against its negation");
         Assert.That(AttributionPatching.Correlation(a, b), Is.EqualTo(0.6).Within(allowed), "[1, 2, 3, 4] against [2, 1, 4, 3]");
+        Assert.That(AttributionPatching.Correlation(a.reshape(4), b), Is.EqualTo(0.6).Within(allowed),
+            "[1, 2, 3, 4] as a [4] against [2, 1, 4, 3] as a [2, 2]: grids of other shapes with as many cells are paired cell by cell (flatten both)");
+        Assert.That(AttributionPatching.Correlation(a.reshape(4, 1), b.reshape(4)), Is.EqualTo(0.6).Within(allowed),
+            "[1, 2, 3, 4] as a [4, 1] against [2, 1, 4, 3] as a [4] (without flattening they broadcast to [4, 4])");
+        TensorAssert.Close(a, tensor(new[] { 1f, 2f, 3f, 4f }).reshape(2, 2), Tolerance.Exact, "the first grid after Correlation: centre copies, not the caller's grids");
+        TensorAssert.Close(b, tensor(new[] { 2f, 1f, 4f, 3f }).reshape(2, 2), Tolerance.Exact, "the second grid after Correlation: centre copies, not the caller's grids");
     }
 
     [Test, Points(3)]
