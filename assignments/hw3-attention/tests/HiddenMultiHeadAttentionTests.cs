@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Course.Testing;
 using NUnit.Framework;
 using TorchSharp;
@@ -78,41 +79,60 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
     }
 
     [Test, Points(3)]
-    public void Backward_ReachesEveryParameter()
+    public void Backward_ReachesEveryParameter_OfAHeadOfMultiHeadAttentionAndOfTheTransformer()
     {
         // Float64, so that rounding stays far below any real gradient (see b_K below).
         using var seeded = new Seeded(113);
         var attention = WithRandomBiases(seeded);
         attention.to(ScalarType.Float64);
+        var head = new AttentionHead(d_model: 12, d_head: 5, init_range: 0.3);
+        head.to(Device).to(ScalarType.Float64);
+        var transformer = new AttentionOnlyTransformer(Config with { d_vocab = 10, n_layers = 2 });
+        transformer.to(Device).to(ScalarType.Float64);
 
-        attention.call(seeded.Randn([2, 5, 12], ScalarType.Float64)).pow(2).sum().backward();
+        AssertEveryParameterTrains("MultiHeadAttention", attention, () => attention.call(seeded.Randn([2, 5, 12], ScalarType.Float64)));
+        AssertEveryParameterTrains("AttentionHead", head, () => head.call(seeded.Randn([2, 5, 12], ScalarType.Float64)));
+        AssertEveryParameterTrains("AttentionOnlyTransformer", transformer, () => transformer.call(seeded.Randint(0, 10, [2, 5])));
+    }
 
-        var gradients = new Dictionary<string, double[]>();
-        foreach (var (name, parameter) in attention.named_parameters())
+    /// <summary>Backpropagates the sum of squares of <paramref name="forward"/>'s output and checks that every parameter of <paramref name="module"/> got a finite gradient that is not all zeros.</summary>
+    static void AssertEveryParameterTrains(string what, nn.Module module, Func<Tensor> forward)
+    {
+        try
         {
-            Assert.That(parameter.grad, Is.Not.Null, $"{name} got no gradient: is it used in forward, without detach() or a copy of its data?");
+            forward().pow(2).sum().backward();
+        }
+        catch (Exception e) when (e is ExternalException or InvalidOperationException or ArgumentException)
+        {
+            Assert.Fail($"backward through {what} threw ({e.Message.Split('\n')[0]}): is a tensor autograd needs modified in place in forward (add_, masked_fill_, copy_)?");
+        }
+        var gradients = new Dictionary<string, double[]>();
+        foreach (var (name, parameter) in module.named_parameters())
+        {
+            Assert.That(parameter.grad, Is.Not.Null, $"{what}'s {name} got no gradient: is it used in forward, without detach() or a copy of its data?");
             var values = parameter.grad!.detach().cpu().to_type(ScalarType.Float64).flatten().data<double>().ToArray();
             int notFinite = values.Count(v => !double.IsFinite(v));
             Assert.That(notFinite, Is.Zero,
-                $"the gradient of {name} has {values.Count(double.IsNaN)} NaN and {values.Count(double.IsInfinity)} Inf values out of {values.Length}: " +
+                $"the gradient of {what}'s {name} has {values.Count(double.IsNaN)} NaN and {values.Count(double.IsInfinity)} Inf values out of {values.Length}: " +
                 "look for a -inf mask on a whole row (masking j >= i), a division by zero or an overflow in forward");
             gradients[name] = values;
         }
         // b_K's gradient is zero in exact arithmetic: b_K adds q . b_K to every score of a query, and softmax ignores a
         // shift shared by a whole row. So b_K only has to be in the graph, and its gradient must be rounding noise: below
         // sqrt(machine epsilon) times the largest gradient of the others (float64 rounding leaves about 1e-15 of it).
-        double largest = gradients.Where(g => g.Key != "b_K").SelectMany(g => g.Value).Max(Math.Abs);
+        static bool IsKeyBias(string name) => name == "b_K" || name.EndsWith(".b_K", StringComparison.Ordinal);
+        double largest = gradients.Where(g => !IsKeyBias(g.Key)).SelectMany(g => g.Value).Max(Math.Abs);
         foreach (var (name, values) in gradients)
         {
-            if (name == "b_K")
+            if (IsKeyBias(name))
             {
                 double bound = Math.Sqrt(Float64Epsilon) * largest, worst = values.Max(Math.Abs);
                 Assert.That(worst, Is.LessThanOrEqualTo(bound),
-                    $"the gradient of b_K reaches {worst:G3} (the largest of the other gradients is {largest:G3}); it is 0 in exact arithmetic, " +
+                    $"the gradient of {what}'s {name} reaches {worst:G3} (the largest of the other gradients is {largest:G3}); it is 0 in exact arithmetic, " +
                     "since b_K shifts every score of a query by the same q . b_K: is b_K added to the keys, k = x W_K + b_K, and not to the queries or the values?");
                 continue;
             }
-            Assert.That(values.Any(v => v != 0), Is.True, $"the gradient of {name} is all zeros: is it used in forward?");
+            Assert.That(values.Any(v => v != 0), Is.True, $"the gradient of {what}'s {name} is all zeros: is it used in forward?");
         }
     }
 

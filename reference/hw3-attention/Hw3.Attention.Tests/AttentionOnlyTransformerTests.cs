@@ -10,15 +10,24 @@ public sealed class AttentionOnlyTransformerTests : TorchTest
     static readonly AttentionConfig Config = new(d_model: 16, n_heads: 2, d_head: 8, n_ctx: 12, d_vocab: 10, n_layers: 2);
 
     [Test, Points(2)]
-    public void Forward_ReturnsLogitsOfShapeBatchPosVocab()
+    public void Forward_ReturnsLogitsOfShapeBatchPosVocab_RunningEachModuleThroughCall()
     {
         using var seeded = new Seeded(40);
         var model = new AttentionOnlyTransformer(Config);
         model.to(Device);
+        var fired = new List<string>();
+        model.pos_embed.register_forward_hook(_ => fired.Add("pos_embed"));
+        for (int i = 0; i < model.blocks.Count; i++)
+        {
+            var name = $"blocks.{i}";
+            model.blocks[i].register_forward_hook(_ => fired.Add(name));
+        }
 
         var logits = model.call(seeded.Randint(0, 10, [3, 7]));
 
         TensorAssert.Shape(logits, [3, 7, 10], "AttentionOnlyTransformer logits [batch, pos, d_vocab]");
+        Assert.That(fired, Is.EquivalentTo(new[] { "pos_embed" }.Concat(Enumerable.Range(0, model.blocks.Count).Select(i => $"blocks.{i}"))),
+            "the forward hooks that fired in one forward pass: each of pos_embed and the blocks once (run them with module.call(x), not module.forward(x): hooks only fire through call)");
     }
 
     [Test, Points(6)]

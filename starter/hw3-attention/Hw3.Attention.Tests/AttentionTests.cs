@@ -8,15 +8,18 @@ namespace Hw3.Attention.Tests;
 public sealed class AttentionTests : TorchTest
 {
     [Test, Points(4)]
-    public void Scores_AreDotProductsDividedBySqrtDHead()
+    public void Scores_AreDotProductsDividedBySqrtDHead_LeavingQAndKUnchanged()
     {
         // d_head = 4, so the scale is 1/2: q.k = 5 gives 2.5. Built by hand in float64.
         var q = tensor(new double[] { 1, 2, 0, 0, /**/ 0, 0, 1, -1 }, [2, 4]).to(Device); // [q_pos, d_head]
         var k = tensor(new double[] { 3, 1, 0, 0, /**/ 0, 0, 0, 2, /**/ 1, 1, 1, 1 }, [3, 4]).to(Device); // [k_pos, d_head]
         var expected = tensor(new double[] { 5 / 2.0, 0 / 2.0, 3 / 2.0, /**/ 0 / 2.0, -2 / 2.0, 0 / 2.0 }, [2, 3]);
+        var (qBefore, kBefore) = (q.clone(), k.clone());
 
         TensorAssert.Close(Attention.Scores(q, k), expected.to(Device), name:
             "Attention.Scores(q, k) [q_pos, k_pos] = q k^T / sqrt(d_head) with d_head = 4 (got 2x? you divided by d_head; 1/2x? by d_head^2 or not at all)");
+        TensorAssert.Close(q, qBefore, Tolerance.Exact, "q after Attention.Scores(q, k): scale the product, or a copy, never q in place (div_)");
+        TensorAssert.Close(k, kBefore, Tolerance.Exact, "k after Attention.Scores(q, k): leave the inputs as they were");
     }
 
     [Test, Points(4)]
@@ -36,7 +39,7 @@ public sealed class AttentionTests : TorchTest
     }
 
     [Test, Points(3)]
-    public void Pattern_OfEqualScores_IsUniformOverTheVisibleKeys()
+    public void Pattern_OfEqualScores_IsUniformOverTheVisibleKeys_EvenWhenTheyAreLarge()
     {
         var pattern = Attention.Pattern(zeros(4, 4, ScalarType.Float64, Device));
 
@@ -46,5 +49,11 @@ public sealed class AttentionTests : TorchTest
                 expected[q, k] = 1.0 / (q + 1);
         TensorAssert.Close(pattern, expected.to(Device), name:
             "Attention.Pattern(zeros(4, 4)): query i must spread its weight evenly over keys 0..i");
+
+        // Scores far beyond exp's range (exp(1000) overflows float32 and float64 alike): softmax is unchanged by a shift of a
+        // whole row, and library softmax subtracts each row's largest score before exp.
+        var large = Attention.Pattern(tensor(new float[] { 0, 0, 0, /**/ 1000, 1000, 0, /**/ 0, 1000, 0 }, [3, 3]).to(Device));
+        TensorAssert.Close(large, tensor(new float[] { 1, 0, 0, /**/ 0.5f, 0.5f, 0, /**/ 0, 1, 0 }, [3, 3]).to(Device), name:
+            "Attention.Pattern of scores [[0, 0, 0], [1000, 1000, 0], [0, 1000, 0]]: exp of a score of 1000 is inf, so a softmax written out must subtract each row's maximum first (or use softmax)");
     }
 }

@@ -39,6 +39,11 @@ public sealed class PositionalEmbeddingTests : TorchTest
 
         var expected = SinusoidalPositionalEmbedding.Table(20, 8)[..5].unsqueeze(0).expand(3, -1, -1);
         TensorAssert.Close(output, expected.to(Device), name: "SinusoidalPositionalEmbedding(tokens [3, 5]) [batch, pos, d_model]");
+
+        // The rows come from the module's buffer W_pos (which follows the module to a device or dtype), not from a new table.
+        using (no_grad()) embed.W_pos.mul_(2);
+        TensorAssert.Close(embed.call(tokens), expected.to(Device) * 2, name:
+            "SinusoidalPositionalEmbedding(tokens [3, 5]) after W_pos was doubled: take the first pos rows of W_pos, not of a table computed again");
     }
 
     [Test, Points(3)]
