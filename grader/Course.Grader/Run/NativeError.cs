@@ -31,8 +31,16 @@ sealed record NativeError(string What, string? Operation, string? Where)
     public string CrashReason(int exitCode) =>
         $"{Headline}\nlibtorch ended the test process (exit code {exitCode}) on this error instead of throwing an exception, so " +
         (Where is null
-            ? $"no stack trace survives it: look for the {(Operation is null ? "tensor operation" : Operation)} in the code this test calls and check the shapes of its operands."
-            : "the test stopped there: check the shapes of the operands on that line.");
+            ? $"no stack trace survives it: look for the {(Operation is null ? "tensor operation" : Operation)} in the code this test calls and check the {Checked.What} of its operands{Checked.Advice}."
+            : $"the test stopped there: check the {Checked.What} of the operands on that line{Checked.Advice}.");
+
+    /// <summary>What of the operands to check: libtorch names their dtypes or devices when those disagree, and their shapes otherwise.</summary>
+    (string What, string Advice) Checked =>
+        this.What.Contains("scalar type", StringComparison.OrdinalIgnoreCase) || this.What.Contains("dtype", StringComparison.OrdinalIgnoreCase)
+            ? ("dtypes", " (a float64 tensor meeting a float32 one: cast one with .to(dtype))")
+            : this.What.Contains("device", StringComparison.OrdinalIgnoreCase)
+                ? ("devices", " (a CPU tensor meeting a GPU one: move one with .to(device))")
+                : ("shapes", "");
 
     /// <summary>Reads libtorch's error out of the test process's stderr, line by line as it arrives.</summary>
     public sealed class Scanner

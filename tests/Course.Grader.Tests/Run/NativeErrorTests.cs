@@ -113,6 +113,19 @@ frame #13: [0x7f0000000000]
         Assert.That(error.CrashReason(134), Does.EndWith("the test stopped there: check the shapes of the operands on that line."));
     }
 
+    [TestCase("expected scalar type Float but found Double", "check the dtypes of its operands (a float64 tensor meeting a float32 one: cast one with .to(dtype)).")]
+    [TestCase("Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu!",
+        "check the devices of its operands (a CPU tensor meeting a GPU one: move one with .to(device)).")]
+    [TestCase("mat1 and mat2 shapes cannot be multiplied (4x6 and 4x6)", "check the shapes of its operands.")]
+    public void Given_an_abort_that_names_dtypes_devices_or_shapes_When_explained_Then_the_reason_says_which_to_check(string what, string ending)
+    {
+        var stderr = $"terminate called after throwing an instance of 'c10::Error'\n  what():  {what}\nframe #3: THSTensor_matmul + 0x4d (0x7f in libLibTorchSharp.so)\n";
+
+        var error = NativeError.FromStderr(stderr)!;
+
+        Assert.That(error.CrashReason(134), Does.EndWith(ending));
+    }
+
     [Test]
     public void Given_hostile_text_after_what_When_parsed_Then_it_is_one_short_line_without_control_characters()
     {
