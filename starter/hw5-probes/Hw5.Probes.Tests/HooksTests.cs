@@ -116,7 +116,7 @@ public sealed class HooksTests : TorchTest
     }
 
     [Test, Points(2)]
-    public void RunWithHooks_RunsEveryHookGiven_InTheOrderOfTheForwardPass()
+    public void RunWithHooks_RunsEveryHookGiven_InTheOrderOfTheForwardPass_EvenTwoOnOnePoint()
     {
         using var seeded = new Seeded(506);
         var model = SmallModel.Create(seeded, Device);
@@ -126,5 +126,8 @@ public sealed class HooksTests : TorchTest
         model.RunWithHooks(SmallModel.Tokens(seeded, Device), ("blocks.1.hook_resid_pre", record), ("hook_embed", record), ("blocks.0.attn.hook_z", record));
 
         Assert.That(order, Is.EqualTo(new[] { "hook_embed", "blocks.0.attn.hook_z", "blocks.1.hook_resid_pre" }));
+        var both = new List<string>();
+        model.RunWithHooks(SmallModel.Tokens(seeded, Device), ("hook_embed", (_, _) => { both.Add("first"); return null; }), ("hook_embed", (_, _) => { both.Add("second"); return null; }));
+        Assert.That(both, Is.EquivalentTo(new[] { "first", "second" }), "the hooks that ran when two were given for hook_embed: every hook given runs, even two on one point");
     }
 }

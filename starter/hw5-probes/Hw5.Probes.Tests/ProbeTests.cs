@@ -38,7 +38,9 @@ public sealed class ProbeTests : TorchTest
 
         Assert.That(probe.Direction.norm().ToDouble(), Is.EqualTo(1.0).Within(1e-9), "the direction has unit norm");
         Assert.That(Cosine(probe.Direction, planted), Is.GreaterThanOrEqualTo(0.95), "cosine of the probe's direction to the planted one");
-        Assert.That(Probing.Accuracy(probe.Predict(x), y), Is.GreaterThan(0.9), "training accuracy where the classes are 3 noise widths apart");
+        var predictions = probe.Predict(x);
+        Assert.That(predictions.dtype, Is.EqualTo(ScalarType.Float64), "the dtype of DiffMeansProbe.Predict: 1.0 and 0.0 in float64, not the comparison's bool");
+        Assert.That(Probing.Accuracy(predictions, y), Is.GreaterThan(0.9), "training accuracy where the classes are 3 noise widths apart");
     }
 
     [Test, Points(3)]
