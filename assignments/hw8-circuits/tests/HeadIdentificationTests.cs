@@ -27,7 +27,7 @@ public sealed class HeadIdentificationTests : TorchTest
     }
 
     [Test, Points(2)] // 2 of the 5 the behavioural test below had
-    public void InductionHead_IsTheCopyingLayer1HeadThatKComposesMost_WithThePreviousTokenHead()
+    public void InductionHead_IsTheCopyingLayer1HeadThatKComposesMost_WithThePreviousTokenHeadGiven_OrThrowsWhenNoneCopies()
     {
         // The reference on the checkpoint, with previous-token head 0.2: the layer-1 heads' K-composition with it is 0.382,
         // 0.351, 0.273 and 0.373, and every one copies (copying scores 0.987 to 0.997), so the head is 1.0, 2.4% above 1.3:
@@ -37,6 +37,8 @@ public sealed class HeadIdentificationTests : TorchTest
         var model = InductionModel.Load(Device).Model;
         var flipped = InductionModel.Load(Device).Model;
         using (no_grad()) flipped.blocks[1].attn.W_O[0].neg_();
+        var noneCopies = InductionModel.Load(Device).Model;
+        using (no_grad()) noneCopies.blocks[1].attn.W_O.neg_(); // every layer-1 head's copying score about -0.99
 
         Assert.That(HeadFinding.InductionHead(model, previousTokenHead: 2), Is.EqualTo(0),
             "InductionHead(checkpoint, previous-token head 0.2): expected 1.0, the copying layer-1 head whose K-composition with 0.2 is largest (0.382); " +
@@ -44,6 +46,11 @@ public sealed class HeadIdentificationTests : TorchTest
         Assert.That(HeadFinding.InductionHead(flipped, previousTokenHead: 2), Is.EqualTo(3),
             "InductionHead with head 1.0's W_O negated (it no longer copies, its K-composition unchanged): expected 1.3, the next most K-composing head; " +
             "only heads with a positive copying score count");
+        // With head 0.3 given instead, the layer-1 heads' K-composition with it is 0.182, 0.203, 0.226 and 0.167: head 1.2, 11% above 1.1.
+        Assert.That(HeadFinding.InductionHead(model, previousTokenHead: 3), Is.EqualTo(2),
+            "InductionHead(checkpoint, previous-token head 0.3): expected 1.2, the copying layer-1 head whose K-composition with 0.3 is largest: use the head you are given");
+        Assert.Throws<InvalidOperationException>(() => HeadFinding.InductionHead(noneCopies, previousTokenHead: 2),
+            "InductionHead with every layer-1 head's W_O negated (none copies) must throw the documented InvalidOperationException, not return a head or -1");
     }
 
     [Test, Points(3)]

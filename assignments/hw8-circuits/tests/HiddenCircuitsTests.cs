@@ -10,13 +10,16 @@ namespace Hw8.Circuits.HiddenTests;
 public sealed class HiddenCircuitsTests : TorchTest
 {
     [Test, Points(2)]
-    public void RandomBaseline_IsDrawnOnlyFromItsGenerator()
+    public void RandomBaseline_IsDrawnOnlyFromItsGenerator_AndIsTheMeanOfSamplesScores()
     {
         double first = Composition.RandomBaseline(8, 2, 20, new Generator(5));
         manual_seed(123); // the global generator must not matter
         double second = Composition.RandomBaseline(8, 2, 20, new Generator(5));
 
         Assert.That(second, Is.EqualTo(first), "the same generator seed gives the same baseline: draw every random matrix from the given generator");
+        // With d_model = d_head = 1 every score is |abcd| / (|ab| |cd|) = 1, whatever is drawn: so the mean over 3 samples is 1.
+        Assert.That(Composition.RandomBaseline(1, 1, 3, new Generator(0)), Is.EqualTo(1).Within(1e-5),
+            "RandomBaseline(d_model 1, d_head 1, 3 samples), where every sample's score is 1: the mean of exactly `samples` scores");
     }
 
     [Test, Points(2)]

@@ -35,6 +35,7 @@ public sealed class CircuitsTests : TorchTest
         var full = Circuits.FullQK(model, layer, head);
 
         Assert.That(full.Shape, Is.EqualTo(new long[] { 7, 7 }), "the full QK circuit is [d_vocab, d_vocab]");
+        Assert.That(full.InnerDim, Is.EqualTo(2), "factored through d_head as (W_E W_Q)(W_E W_K)ᵀ, never through a dense d_model × d_model QK");
         TensorAssert.Close(full.AB.to(ScalarType.Float64), SmallModel.Dense(weights.W_E, attn.W_Q[head], attn.W_K[head].T, weights.W_E.T), Tolerance.For(ScalarType.Float32, DeviceType.CPU),
             $"Circuits.FullQK(model, {layer}, {head}).AB: W_E W_Q W_Kᵀ W_Eᵀ (W_E on the query side, W_Eᵀ on the key side)");
     }
@@ -49,6 +50,7 @@ public sealed class CircuitsTests : TorchTest
         var positional = Circuits.PositionalQK(model, 0, 2);
 
         Assert.That(positional.Shape, Is.EqualTo(new long[] { 5, 5 }), "the positional QK circuit is [n_ctx, n_ctx]");
+        Assert.That(positional.InnerDim, Is.EqualTo(2), "factored through d_head as (W_pos W_Q)(W_pos W_K)ᵀ, never through a dense d_model × d_model QK");
         TensorAssert.Close(positional.AB.to(ScalarType.Float64), SmallModel.Dense(weights.W_pos, attn.W_Q[2], attn.W_K[2].T, weights.W_pos.T), Tolerance.For(ScalarType.Float32, DeviceType.CPU),
             "Circuits.PositionalQK(model, 0, 2).AB: W_pos W_Q W_Kᵀ W_posᵀ (W_pos, not W_E)");
     }
