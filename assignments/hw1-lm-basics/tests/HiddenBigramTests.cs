@@ -39,10 +39,12 @@ public sealed class HiddenBigramTests : TorchTest
     }
 
     [Test, Points(1)]
-    public void Counts_OfOneToken_AreAllZero()
+    public void Counts_OfOneTokenOrNone_AreAllZero()
     {
         TensorAssert.Close(Bigram.Counts(tensor(new long[] { 2 }).to(Device), 4), zeros(4, 4, ScalarType.Int64, Device), Tolerance.Exact,
             "Bigram.Counts of a single token (no bigrams)");
+        TensorAssert.Close(Bigram.Counts(zeros(0, ScalarType.Int64, Device), 4), zeros(4, 4, ScalarType.Int64, Device), Tolerance.Exact,
+            "Bigram.Counts of no tokens at all (no bigrams: the counts are 0 when n < 2)");
     }
 
     [Test, Points(2)]

@@ -32,7 +32,7 @@ public sealed class HiddenBpeTests
     }
 
     [Test, Points(1)]
-    public void DecodeOfEncode_IsIdentity_ForEmptyText_AndForCharactersNeverSeen()
+    public void DecodeOfEncode_IsIdentity_ForEmptyText_AndForCharactersNeverSeen_AndInvalidBytesBecomeU_FFFD()
     {
         var tokenizer = BpeTokenizer.Train(SentenceGrammar.Corpus(100, seed: 15), numMerges: 30);
 
@@ -40,6 +40,10 @@ public sealed class HiddenBpeTests
         Assert.That(tokenizer.Decode([]), Is.EqualTo(""), "Decode([])");
         foreach (var text in new[] { "Ω≈ç√∫˜µ≤≥÷", "🙂🙃 👩‍👩‍👧", "the cat\r\n\t.", "ab\u0000cd" })
             Assert.That(tokenizer.Decode(tokenizer.Encode(text)), Is.EqualTo(text), $"Decode(Encode(\"{text}\"))");
+        string? decoded = null;
+        Assert.That(() => decoded = new BpeTokenizer([]).Decode([104, 105, 195]), Throws.Nothing,
+            "Decode of the bytes \"hi\" and a lone 0xC3 threw: read the bytes as UTF-8 with invalid sequences becoming U+FFFD (Encoding.UTF8.GetString)");
+        Assert.That(decoded, Is.EqualTo("hi\uFFFD"), "Decode([104, 105, 195]): an invalid UTF-8 sequence becomes U+FFFD");
     }
 
     [Test, Points(1)]

@@ -36,6 +36,9 @@ public sealed class BpeTokenizerTests
         Assert.That(tokenizer.Merges, Is.EqualTo(new (long, long)[] { (97, 97), (97, 98), (256, 257), (97, 99) }),
             "merges learned from \"aaabdaaabac\": most frequent pair first; ties go to the smallest left id, then the smallest right id");
         Assert.That(tokenizer.VocabSize, Is.EqualTo(260), "256 bytes + 4 merges");
+        // "acab": (a, c), (c, a) and (a, b) once each; (a, c) and (a, b) share the smallest left id, and b < c.
+        Assert.That(BpeTokenizer.Train("acab", numMerges: 1).Merges, Is.EqualTo(new (long, long)[] { (97, 98) }),
+            "the merge learned from \"acab\": a tie on the left id goes to the smallest right id, (a, b) before (a, c)");
     }
 
     [Test, Points(2)]

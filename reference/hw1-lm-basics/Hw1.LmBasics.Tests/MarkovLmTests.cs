@@ -9,7 +9,7 @@ namespace Hw1.LmBasics.Tests;
 public sealed class MarkovLmTests : TorchTest
 {
     [Test, Points(2)]
-    public void Forward_GivesRowTokenOfW_ForEveryToken()
+    public void Forward_GivesRowTokenOfW_ForEveryToken_AndTheTransitionMatrixIsItsDetachedSoftmax()
     {
         var lm = new MarkovLm(4);
         using (no_grad()) lm.W.copy_(arange(16, ScalarType.Float32).reshape(4, 4));
@@ -20,6 +20,12 @@ public sealed class MarkovLmTests : TorchTest
         var expected = tensor(new float[] { 8, 9, 10, 11, /**/ 0, 1, 2, 3, /**/ 8, 9, 10, 11 }, [3, 4]);
         TensorAssert.Close(logits, expected.to(Device), name:
             "MarkovLm.forward([2, 0, 2]) with W = arange(16).reshape(4, 4): logits [n, V] = one_hot(tokens) W, i.e. row tokens[t] of W (not a column)");
+        var M = lm.TransitionMatrix();
+        Assert.That(M.dtype, Is.EqualTo(ScalarType.Float64), "the dtype of MarkovLm.TransitionMatrix(): float64, as Bigram.TransitionMatrix");
+        Assert.That(M.requires_grad, Is.False, "MarkovLm.TransitionMatrix() requires grad: it is detached (compute it under no_grad)");
+        // W is float32, so a softmax taken in W's dtype and then widened is as right as one taken in float64.
+        TensorAssert.Close(M.sum(1), ones(4, ScalarType.Float64, Device), Tolerance.For(ScalarType.Float32, Device.type),
+            "the rows of MarkovLm.TransitionMatrix(), softmax(W) over each row, sum to 1");
     }
 
     [Test, Points(3)]
@@ -74,6 +80,8 @@ public sealed class MarkovLmTests : TorchTest
 
         TestContext.Out.WriteLine($"H = {entropy:F4}, loss {loss:F4} after 300 steps, {clock.Elapsed.TotalSeconds:F1} s");
         Assert.That(losses, Has.Length.EqualTo(300), "Fit returns one loss per step");
+        Assert.That(losses[0], Is.EqualTo(Math.Log(tokenizer.VocabSize)).Within(1e-4),
+            "the first of Fit's losses: the loss of step 0, before any update, is the untrained (uniform) model's, ln V; record every step from the first");
         // No model can beat the counts on its own training pairs, so the loss is at least H (up to float32 rounding).
         // The reference ends 0.0004 above H on corpus seeds 1, 2 and 3 (0.0026 with lr 0.1), in about 0.4 s.
         Assert.That(loss, Is.GreaterThan(entropy - 1e-3), "the loss is below the entropy of the counts, which is impossible: is it a mean cross-entropy in nats?");

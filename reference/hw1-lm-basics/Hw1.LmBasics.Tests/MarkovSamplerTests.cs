@@ -19,7 +19,7 @@ public sealed class MarkovSamplerTests : TorchTest
     internal static readonly double[] Start = [0.4, 0.3, 0.2, 0.1];
 
     [Test, Points(1)]
-    public void Sample_ReturnsBatchByLengthInt64Ids()
+    public void Sample_ReturnsBatchByLengthInt64Ids_EvenOfLengthZero()
     {
         using var seeded = new Seeded(51);
         var samples = MarkovSampler.Sample(tensor(Chain, [4, 4]).to(Device), tensor(Start).to(Device), batch: 3, length: 9, seeded.Generator);
@@ -27,6 +27,9 @@ public sealed class MarkovSamplerTests : TorchTest
         TensorAssert.Shape(samples, [3, 9], "MarkovSampler.Sample(M, start, batch: 3, length: 9)");
         Assert.That(samples.dtype, Is.EqualTo(ScalarType.Int64), "token ids are int64");
         Assert.That(samples.min().item<long>() >= 0 && samples.max().item<long>() < 4, "ids must lie in [0, V)");
+        var none = MarkovSampler.Sample(tensor(Chain, [4, 4]).to(Device), tensor(Start).to(Device), batch: 3, length: 0, seeded.Generator);
+        TensorAssert.Shape(none, [3, 0], "MarkovSampler.Sample(M, start, batch: 3, length: 0): three sequences of no tokens");
+        Assert.That(none.dtype, Is.EqualTo(ScalarType.Int64), "token ids are int64, even when there are none");
     }
 
     [Test, Points(4)]

@@ -59,6 +59,8 @@ public sealed class WordTokenizerTests
         Assert.That(tokenizer.Encode("the cat\tsees  the\nbird ."), Is.EqualTo(new long[] { 5, 2, 4, 5, 0, 1 }),
             "Encode(\"the cat\\tsees  the\\nbird .\") with [<unk>, ., cat, dog, sees, the]: split on whitespace; \"bird\" is unknown → 0");
         Assert.That(tokenizer.Encode("The cat"), Is.EqualTo(new long[] { 0, 2 }), "Encode(\"The cat\"): words are case-sensitive, \"The\" is unknown");
+        Assert.That(tokenizer.Encode("the cat\r\nsees\v."), Is.EqualTo(new long[] { 5, 2, 4, 1 }),
+            "Encode(\"the cat\\r\\nsees\\v.\"): \\r and \\v are whitespace too (split with no separators given, or on char.IsWhiteSpace)");
     }
 
     [Test, Points(1)]

@@ -31,15 +31,20 @@ public sealed class BigramTests : TorchTest
     }
 
     [Test, Points(3)]
-    public void TransitionMatrix_AddsAlphaToEveryCount_AndNormalisesEachRow()
+    public void TransitionMatrix_AddsAlphaToEveryCount_AndNormalisesEachRow_LeavingTheCountsAsTheyWere()
     {
         var counts = tensor(new long[] { 0, 2, 1, /**/ 3, 0, 0, /**/ 0, 0, 0 }, [3, 3]).to(Device);
         // alpha = 1: row 0 (1 3 2)/6, row 1 (4 1 1)/6, row 2 (1 1 1)/3.
         var expected = tensor(new double[] { 1 / 6.0, 3 / 6.0, 2 / 6.0, /**/ 4 / 6.0, 1 / 6.0, 1 / 6.0, /**/ 1 / 3.0, 1 / 3.0, 1 / 3.0 }, [3, 3]);
+        var counts64 = tensor(new double[] { 0, 2, 1, /**/ 3, 0, 0, /**/ 0, 0, 0 }, [3, 3]).to(Device); // counts of any numeric dtype
+        var before64 = counts64.clone();
 
         TensorAssert.Close(Bigram.TransitionMatrix(counts, alpha: 1.0), expected.to(Device), name:
             "Bigram.TransitionMatrix(counts, alpha: 1) in float64: (C[i, j] + alpha) / (sum_k C[i, k] + alpha V) " +
             "(forgot alpha V in the denominator? normalised columns instead of rows?)");
+        TensorAssert.Close(Bigram.TransitionMatrix(counts64, alpha: 1.0), expected.to(Device), name: "Bigram.TransitionMatrix of the same counts in float64, alpha: 1");
+        TensorAssert.Close(counts64, before64, Tolerance.Exact,
+            "float64 counts after Bigram.TransitionMatrix(counts, alpha: 1): to_type(Float64) of float64 counts is the counts themselves, so add alpha out of place (+, not add_)");
     }
 
     [Test, Points(2)]

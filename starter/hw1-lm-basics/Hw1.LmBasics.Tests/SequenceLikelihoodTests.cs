@@ -27,7 +27,7 @@ public sealed class SequenceLikelihoodTests : TorchTest
     }
 
     [Test, Points(2)]
-    public void Perplexity_IsExpOfMinusTheLogLikelihoodPerToken_AndVForTheUniformModel()
+    public void Perplexity_IsExpOfMinusTheLogLikelihoodPerToken_AndVForTheUniformModel_OfAnyLength()
     {
         var M = tensor(Transitions, [2, 2]).to(Device);
         var start = tensor(Start).to(Device);
@@ -39,8 +39,12 @@ public sealed class SequenceLikelihoodTests : TorchTest
 
         using var seeded = new Seeded(41);
         var uniform = full(7, 7, 1 / 7.0, ScalarType.Float64, Device);
-        var randomTokens = seeded.Randint(0, 7, [50]);
-        Assert.That(SequenceLikelihood.Perplexity(randomTokens, uniform, full(7, 1 / 7.0, ScalarType.Float64, Device)),
-            Is.EqualTo(7.0).Within(1e-9), "the perplexity of any sequence under the uniform model over 7 tokens is 7");
+        // 1000 tokens: P = 7^-1000 is far below the smallest double, so only sums of logarithms get there.
+        var randomTokens = seeded.Randint(0, 7, [1000]);
+        var uniformStart = full(7, 1 / 7.0, ScalarType.Float64, Device);
+        Assert.That(SequenceLikelihood.LogLikelihood(randomTokens, uniform, uniformStart), Is.EqualTo(-1000 * Math.Log(7)).Within(1e-9),
+            "LogLikelihood of 1000 tokens under the uniform model over 7 tokens is -1000 ln 7: sum the logarithms (a product of 1000 probabilities of 1/7 underflows to 0)");
+        Assert.That(SequenceLikelihood.Perplexity(randomTokens, uniform, uniformStart),
+            Is.EqualTo(7.0).Within(1e-9), "the perplexity of any sequence under the uniform model over 7 tokens is 7, even of 1000 tokens (exp(-LogLikelihood / n), not P^(-1/n))");
     }
 }
