@@ -9,17 +9,20 @@ namespace Hw2.Backprop.HiddenTests;
 public sealed class HiddenGradientCheckTests : TorchTest
 {
     [Test, Points(1)]
-    public void TaylorRemainders_LeaveXAndTheDirectionUnchanged()
+    public void TaylorRemainders_LeaveXTheGradientAndTheDirectionUnchanged()
     {
         using var seeded = new Seeded(1400);
-        var x = seeded.Randn([6], ScalarType.Float64);
-        var v = seeded.Randn([6], ScalarType.Float64);
-        var (xBefore, vBefore) = (x.clone(), v.clone());
+        // 50 values and steps up to 10, so that x + h v - h v rounds away from x in many places: x must never be moved and moved back.
+        var x = seeded.Randn([50], ScalarType.Float64);
+        var v = seeded.Randn([50], ScalarType.Float64);
+        var g = x * 2; // the gradient of sum(x^2)
+        var (xBefore, vBefore, gBefore) = (x.clone(), v.clone(), g.clone());
 
-        GradientCheck.TaylorRemainders(t => t.exp().sum().ToDouble(), x, x.exp(), v, [0.1, 0.01]);
+        GradientCheck.TaylorRemainders(t => t.square().sum().ToDouble(), x, g, v, [10, 1, 0.1]);
 
-        TensorAssert.Close(x, xBefore, Tolerance.Exact, "x after TaylorRemainders (evaluate f at x + h v, a new tensor; do not add to x in place)");
+        TensorAssert.Close(x, xBefore, Tolerance.Exact, "x after TaylorRemainders (evaluate f at x + h v, a new tensor; do not add to x in place and subtract again)");
         TensorAssert.Close(v, vBefore, Tolerance.Exact, "the direction after TaylorRemainders");
+        TensorAssert.Close(g, gBefore, Tolerance.Exact, "the gradient after TaylorRemainders (g · v is the sum of g * v, a new tensor, not of g.mul_(v))");
     }
 
     [Test, Points(2)]

@@ -71,15 +71,18 @@ public sealed class HiddenLayerTests : TorchTest
             var gradOutput = seeded.Randn([3, 4], ScalarType.Float64);
             var (xBefore, gradBefore) = (x.clone(), gradOutput.clone());
 
-            layer.Forward(x);
+            var y = layer.Forward(x);
+            var yBefore = y.clone();
             TensorAssert.Close(x, xBefore, Tolerance.Exact, $"x after {name}.Forward(x) (use out-of-place ops: tanh, not tanh_)");
             layer.Backward(gradOutput);
             TensorAssert.Close(gradOutput, gradBefore, Tolerance.Exact, $"gradOutput after {name}.Backward(gradOutput) (use out-of-place ops: mul, not mul_)");
+            TensorAssert.Close(y, yBefore, Tolerance.Exact,
+                $"{name}.Forward's output after {name}.Backward: the next layer holds it as its input, so compute the derivative into a new tensor (y * y or y * (1 - y), not mul_ on y)");
         }
     }
 
     [TestCase("Tanh"), TestCase("Sigmoid"), TestCase("ReLU"), Points(3)]
-    public void Activation_Backward_MatchesAutograd_OnAThreeDimensionalInput(string name)
+    public void Activation_Backward_MatchesAutograd_OnAThreeDimensionalInput_InFloat64AndFloat32(string name)
     {
         using var seeded = new Seeded(1203);
         var x = Checks.AwayFromZero(seeded, [2, 3, 5]) * 1.5;
@@ -89,8 +92,13 @@ public sealed class HiddenLayerTests : TorchTest
 
         var layer = Checks.Activation(name);
         var expected = Checks.TorchActivation(name, x);
+        var (x32, gradOutput32, expectedGrad32) = (x.to(ScalarType.Float32), gradOutput.to(ScalarType.Float32), leaf.grad!.to(ScalarType.Float32));
         TensorAssert.Close(layer.Forward(x), expected, name: $"{name}.Forward of a [2, 3, 5] input (activations work elementwise on any shape)");
         TensorAssert.Close(layer.Backward(gradOutput), leaf.grad!, name: $"{name}.Backward of a [2, 3, 5] gradient");
+        // Float32, the default dtype of Linear and Mlp: a float64 gradient would stop the Linear below it.
+        var layer32 = Checks.Activation(name);
+        layer32.Forward(x32);
+        TensorAssert.Close(layer32.Backward(gradOutput32), expectedGrad32, name: $"{name}.Backward of a float32 gradient: float32, the input's dtype (build masks and derivatives in it)");
     }
 
     [TestCase("Tanh"), TestCase("Sigmoid"), Points(2)]

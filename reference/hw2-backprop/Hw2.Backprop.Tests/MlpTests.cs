@@ -32,7 +32,7 @@ public sealed class MlpTests : TorchTest
     }
 
     [Test, Points(3)]
-    public void Layers_AreLinearThenActivation_ForEachPairOfSizes_EndingWithALinear_DrawnFromTheGenerator()
+    public void Layers_AreLinearThenActivation_ForEachPairOfSizes_EndingWithALinear_DrawnFromTheGenerator_OnTheDeviceGiven()
     {
         using var seeded = new Seeded(500);
         long[] sizes = [3, 8, 6, 2];
@@ -44,6 +44,11 @@ public sealed class MlpTests : TorchTest
             "each activation must be its own object (call the activation factory once per hidden layer): one shared object would share its cache");
         foreach (var linear in linears)
             Assert.That(linear.W.Value.dtype, Is.EqualTo(ScalarType.Float64), "pass the dtype on to every Linear");
+        // The meta device holds shapes and dtypes but no data: any machine can check that the device is passed on.
+        var elsewhere = new Mlp(sizes, () => new ReLU(), new Generator(1, CPU), ScalarType.Float64, new Device(DeviceType.META));
+        foreach (var linear in elsewhere.Layers.OfType<Linear>())
+            Assert.That((linear.W.Value.device_type, linear.b.Value.device_type), Is.EqualTo((DeviceType.META, DeviceType.META)),
+                "the device of W and b of every Linear of an Mlp made for another device: pass the device on to every Linear");
         using var again = new Seeded(500);
         for (int i = 0; i < linears.Count; i++)
         {

@@ -8,22 +8,26 @@ namespace Hw2.Backprop.Tests;
 public sealed class SoftmaxCrossEntropyTests : TorchTest
 {
     [Test, Points(3)]
-    public void Forward_IsTheMeanCrossEntropy_AsTorchComputesIt()
+    public void Forward_IsTheMeanCrossEntropy_AsTorchComputesIt_InTheLogitsDtype()
     {
         using var seeded = new Seeded(400);
         var logits = seeded.Randn([6, 4], ScalarType.Float64) * 3;
         var targets = seeded.Randint(0, 4, [6]);
 
         var expected = nn.functional.cross_entropy(logits, targets);
+        var logits32 = logits.to(ScalarType.Float32);
+        var expected32 = nn.functional.cross_entropy(logits32, targets);
         var loss = new SoftmaxCrossEntropy().Forward(logits, targets);
 
         TensorAssert.Shape(loss, [], "SoftmaxCrossEntropy.Forward: the loss is a 0-dimensional tensor (the mean over the batch)");
         TensorAssert.Close(loss, expected, name:
             "SoftmaxCrossEntropy.Forward(logits, targets): expected the mean over the batch of -log softmax(logits)[i, targets[i]]");
+        TensorAssert.Close(new SoftmaxCrossEntropy().Forward(logits32, targets), expected32, name:
+            "SoftmaxCrossEntropy.Forward of float32 logits: the loss in the logits' dtype, float32 (convert back what you compute in float64)");
     }
 
     [Test, Points(4)]
-    public void Backward_IsSoftmaxMinusOneHotOverTheBatch_AsAutogradGives()
+    public void Backward_IsSoftmaxMinusOneHotOverTheBatch_AsAutogradGives_EachTimeItIsAsked()
     {
         using var seeded = new Seeded(401);
         var logits = seeded.Randn([5, 3], ScalarType.Float64) * 2;
@@ -36,6 +40,8 @@ public sealed class SoftmaxCrossEntropyTests : TorchTest
 
         TensorAssert.Close(loss.Backward(), leaf.grad!, name:
             "SoftmaxCrossEntropy.Backward(), dL/dlogits [batch, classes]: expected (softmax(logits) - onehot(targets)) / batch");
+        TensorAssert.Close(loss.Backward(), leaf.grad!, name:
+            "SoftmaxCrossEntropy.Backward() asked a second time after the same Forward: the gradient of the last Forward again (compute it out of place, not sub_ on the cached probabilities)");
     }
 
     [Test, Points(2)]
