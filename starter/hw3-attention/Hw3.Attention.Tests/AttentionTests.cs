@@ -8,7 +8,7 @@ namespace Hw3.Attention.Tests;
 public sealed class AttentionTests : TorchTest
 {
     [Test, Points(4)]
-    public void Scores_AreDotProductsDividedBySqrtDHead_LeavingQAndKUnchanged()
+    public void Scores_AreDotProductsDividedBySqrtDHead()
     {
         // d_head = 4, so the scale is 1/2: q.k = 5 gives 2.5. Built by hand in float64.
         var q = tensor(new double[] { 1, 2, 0, 0, /**/ 0, 0, 1, -1 }, [2, 4]).to(Device); // [q_pos, d_head]
