@@ -11,7 +11,7 @@ public static class MarkovSampler
 {
     /// <summary>
     /// <paramref name="batch"/> independent sequences of <paramref name="length"/> tokens: <c>[batch, length]</c>
-    /// int64 on the CPU. <c>M [V, V]</c> is row-stochastic, <c>start [V]</c> a distribution. Draw with
+    /// int64 on the CPU (<c>[batch, 0]</c> for a length of 0). <c>M [V, V]</c> is row-stochastic, <c>start [V]</c> a distribution. Draw with
     /// <c>multinomial(..., generator: generator)</c>; the generator lives on the CPU, so draw there (move M and
     /// start to the CPU first). Sample all sequences of the batch at once, one time step at a time.
     /// </summary>
