@@ -13,7 +13,7 @@ public sealed class HookRemovalTests : TorchTest
     static readonly string[] Names = ["blocks.0.hook_resid_pre", "blocks.1.attn.hook_z"];
     static readonly string[] NamesWithATypo = ["blocks.0.hook_resid_pre", "blocks.1.attn.hook_zz"];
 
-    [Test, Points(1)] // taken from the public CleanActivations_AreTheCleanRunsActivations_Detached_AndLeaveNoHookBehind
+    [Test, Points(1)] // taken from the public CleanActivations_AreTheCleanRunsActivations_Detached_FromARunWithoutGradients_AndLeaveNoHookBehind
     public void CleanActivations_WhenTheModelThrows_OrAHookNameIsUnknown_LeaveNoHookBehind()
     {
         var (model, _, batch, _) = HiddenPairs.OnCheckpoint(HiddenPairs.Short, Device);

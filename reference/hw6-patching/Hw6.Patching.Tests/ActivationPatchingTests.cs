@@ -7,7 +7,7 @@ namespace Hw6.Patching.Tests;
 public sealed class ActivationPatchingTests : TorchTest
 {
     [Test, Points(1)]
-    public void CleanActivations_AreTheCleanRunsActivations_Detached_AndLeaveNoHookBehind()
+    public void CleanActivations_AreTheCleanRunsActivations_Detached_FromARunWithoutGradients_AndLeaveNoHookBehind()
     {
         var (model, _, batch, _) = Pairs.OnCheckpoint(Pairs.Short, Device);
         Tensor? seen = null;
@@ -17,24 +17,36 @@ public sealed class ActivationPatchingTests : TorchTest
         // As while the model is trained: an activation that is not detached (or not computed under no_grad) now requires grad.
         foreach (var parameter in model.parameters()) parameter.requires_grad_(true);
 
-        var clean = ActivationPatching.CleanActivations(model, batch, ["blocks.1.hook_resid_pre", "blocks.0.attn.hook_z"]);
+        var gradsOn = new List<bool>();
+        IReadOnlyDictionary<string, Tensor> clean;
+        using (model.Hook("blocks.1.hook_resid_post").AddHook((activation, _) => { gradsOn.Add(activation.requires_grad); return null; }))
+            clean = ActivationPatching.CleanActivations(model, batch, ["blocks.1.hook_resid_pre", "blocks.0.attn.hook_z"]);
 
         Assert.That(clean.Keys, Is.EquivalentTo(new[] { "blocks.1.hook_resid_pre", "blocks.0.attn.hook_z" }), "one activation per name asked for");
         TensorAssert.Close(clean["blocks.1.hook_resid_pre"], seen!, name: "the clean run's blocks.1.hook_resid_pre");
         Assert.That(clean["blocks.0.attn.hook_z"].shape, Is.EqualTo(new long[] { 8, 14, 4, 16 }), "hook_z is [batch, pos, head, d_head]");
         Assert.That(clean["blocks.1.hook_resid_pre"].requires_grad, Is.False, "requires_grad of a cached activation while the model's parameters require grad: expected false (store activation.detach(), and run the clean prompts under no_grad)");
+        Assert.That(gradsOn, Is.Not.Empty.And.All.False, "requires_grad of blocks.1.hook_resid_post in CleanActivations' run while the model's parameters require grad: expected false (run the clean prompts under no_grad, as the doc says)");
         Assert.That(model.HookedPointNames(), Is.Empty, "hook points that still have hooks");
     }
 
     [Test, Points(2)]
-    public void Patch_ThatKeepsTheCorruptedActivation_ScoresZero()
+    public void Patch_ThatKeepsTheCorruptedActivation_ScoresZero_InARunWithoutGradients()
     {
         var (model, _, batch, metric) = Pairs.OnCheckpoint(Pairs.Long, Device);
+        // As while the model is trained: an activation of a run with gradients on now requires grad.
+        foreach (var parameter in model.parameters()) parameter.requires_grad_(true);
         var clean = ActivationPatching.CleanActivations(model, batch, ["blocks.1.hook_resid_pre"]);
+        var gradsOn = new List<bool>();
 
-        var score = ActivationPatching.Patch(model, metric, "blocks.1.hook_resid_pre", clean["blocks.1.hook_resid_pre"], (corrupted, _) => corrupted);
+        var score = ActivationPatching.Patch(model, metric, "blocks.1.hook_resid_pre", clean["blocks.1.hook_resid_pre"], (corrupted, _) =>
+        {
+            gradsOn.Add(corrupted.requires_grad);
+            return corrupted;
+        });
 
         Assert.That(score, Is.EqualTo(0).Within(1e-5), "patching nothing leaves the corrupted run: metric 0");
+        Assert.That(gradsOn, Is.Not.Empty.And.All.False, "requires_grad of the corrupted activation the patch is given while the model's parameters require grad: expected false (run the corrupted prompts under no_grad, as the doc says)");
     }
 
     [TestCase("blocks.0.hook_resid_pre")]
