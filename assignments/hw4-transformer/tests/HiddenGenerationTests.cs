@@ -12,7 +12,7 @@ public sealed class HiddenGenerationTests : TorchTest
     const double MinimumGap = 0.05;
 
     [Test, Points(1)]
-    public void Generate_IsReproducibleWithTheSameGenerator_VariesWithItsSeed_AndSamplesAsSampleNextDoes()
+    public void Generate_IsReproducibleWithTheSameGenerator_VariesWithItsSeed_SamplesAsSampleNextDoes_AndKeepsABatchOfOne()
     {
         var model = new Transformer(new Config(d_model: 16, n_layers: 1, n_heads: 2, d_head: 8, d_mlp: 32, d_vocab: 20, n_ctx: 40));
         model.to(Device);
@@ -52,6 +52,11 @@ public sealed class HiddenGenerationTests : TorchTest
         TensorAssert.Close(sampled, expected, Tolerance.Exact,
             "Generate(prompt, 20, temperature: 0.5, topK: 3) vs a loop of Sampling.SampleNext(logits of the last position, 0.5, 3) on a " +
             "generator of the same seed: pass temperature and topK on to SampleNext, which alone scales the logits");
+
+        // One prompt is a batch of one: SampleNext gives [1] (squeeze(1) after multinomial, not squeeze()), Generate [1, pos + n].
+        using var single = new Generator(10, CPU);
+        TensorAssert.Shape(Sampling.SampleNext(seeded.Randn([1, 20]), 1.0, 5, single), [1], "Sampling.SampleNext(logits [1, 20], 1.0, topK: 5) of a batch of one row");
+        TensorAssert.Shape(spread.Generate(prompt[..1].clone(), 4, temperature: 1.0, topK: 5, generator: single), [1, 7], "Generate(prompt [1, 3], 4) of one prompt");
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ public sealed class HiddenInputsUnchangedTests : TorchTest
         TensorAssert.Close(actual, before, Tolerance.Exact, $"the input after {call} (use out-of-place ops such as x - m, not x.sub_(m))");
 
     [Test, Points(1)]
-    public void ModuleForwards_DoNotModifyTheirInput()
+    public void ModuleForwards_AndTheAttentionHelpers_DoNotModifyTheirInput()
     {
         using var seeded = new Seeded(420);
         var x = seeded.Randn([2, 5, 8]);
@@ -36,6 +36,12 @@ public sealed class HiddenInputsUnchangedTests : TorchTest
         AssertUnchanged(x, before, "TransformerBlock.call(x)");
         model.call(tokens);
         AssertUnchanged(tokens, tokensBefore, "Transformer.call(tokens)");
+        var scores = seeded.Randn([2, 2, 5, 5]); // [batch, head, q_pos, k_pos]
+        var scoresBefore = scores.clone();
+        CausalMask.Apply(scores);
+        AssertUnchanged(scores, scoresBefore, "CausalMask.Apply(scores) (a copy: masked_fill, not masked_fill_)");
+        Attention.Pattern(scores);
+        AssertUnchanged(scores, scoresBefore, "Attention.Pattern(scores)");
     }
 
     [Test, Points(1)]

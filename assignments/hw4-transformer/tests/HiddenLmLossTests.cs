@@ -11,7 +11,7 @@ public sealed class HiddenLmLossTests : TorchTest
     const long batch = 5, pos = 33, d_vocab = 23;
 
     [Test, Points(1)]
-    public void CrossEntropy_EqualsTorchCrossEntropyOfTheShiftedPredictions()
+    public void CrossEntropy_EqualsTorchCrossEntropyOfTheShiftedPredictions_AlsoForATargetFarBelowTheMaximum()
     {
         using var seeded = new Seeded(430);
         var logits = seeded.Randn([batch, pos, d_vocab]) * 3;
@@ -24,6 +24,13 @@ public sealed class HiddenLmLossTests : TorchTest
         TensorAssert.Close(loss, expected, name:
             "LmLoss.CrossEntropy(logits [5, 33, 23], tokens [5, 33]) vs cross_entropy(logits[:, :-1], tokens[:, 1:]): " +
             "a scalar, the mean over batch and the 32 predicted positions (logits at p predict the token at p + 1)");
+
+        // A confident model: the target's logit 200 below the row's maximum. Its float32 probability is 0, so log(softmax) gives
+        // +inf, while -log_softmax is 200 + log(1 + 2e^-200) = 200, as cross_entropy computes it.
+        var confident = tensor(new float[] { 0, 200, 0, 9, 9, 9 }, [1, 2, 3], device: Device);
+        var targets = tensor(new long[] { 2, 0 }, [1, 2], device: Device);
+        TensorAssert.Close(LmLoss.CrossEntropy(confident, targets), tensor(200f, device: Device), name:
+            "LmLoss.CrossEntropy of logits [0, 200, 0] predicting token 0 (float32): -log_softmax is 200, while log(softmax(x)) of a probability that rounds to 0 is inf; use log_softmax");
     }
 
     [Test, Points(1)]

@@ -25,7 +25,7 @@ public sealed class AttentionTests : TorchTest
     }
 
     [Test, Points(4)]
-    public void MultiHeadAttention_MatchesTheReference_WithTheSameWeightsAndBiases()
+    public void MultiHeadAttention_MatchesTheReference_WithTheSameWeightsAndBiases_AndKeepsItsPatternDetached()
     {
         // d_head is deliberately not d_model / n_heads: the two are independent sizes.
         using var seeded = new Seeded(401);
@@ -36,5 +36,6 @@ public sealed class AttentionTests : TorchTest
 
         golden.AssertClose("out", attention.call(x));
         golden.AssertClose("pattern", attention.Pattern!);
+        Assert.That(attention.Pattern!.requires_grad, Is.False, "requires_grad of MultiHeadAttention.Pattern after a forward with trainable weights: keep pattern.detach(), as its doc says");
     }
 }
