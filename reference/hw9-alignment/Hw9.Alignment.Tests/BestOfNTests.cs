@@ -126,6 +126,15 @@ public sealed class BestOfNTests : TorchTest
             $"a best-of-{n} winner is not the best of its group: the {Ordinal(beaten)} lowest winner's reward is below the {Ordinal(beaten * n)} lowest of the " +
             $"{n * count} candidates', where a group's best beats its {n - 1} rivals; score each candidate at its own last token (batch.Lengths), Choose in each " +
             $"group of n, and return that group's chosen completion; winners {Show(won)}, candidates {Show(all)} (both sorted)");
+
+        // And the groups are fixed before any reward is seen: the winners are the group maxima of the candidates as scored, in
+        // groups of n consecutive ones (rewards viewed as [count, n]) or of every count-th one (as [n, count], transposed).
+        var scored = Rewards(candidates); // in the order the reward model scored them
+        double[] Maxima(Func<int, int, int> index) => [.. Enumerable.Range(0, count).Select(group => Enumerable.Range(0, n).Max(j => scored[index(group, j)])).Order()];
+        bool Matches(double[] maxima) => maxima.Zip(won).All(p => Math.Abs(p.First - p.Second) <= tolerance.Allowed(p.First, scale));
+        Assert.That(Matches(Maxima((group, j) => group * n + j)) || Matches(Maxima((group, j) => j * count + group)), Is.True,
+            $"the winners are not the best of fixed groups of {n}: keep the best of each group (Choose on the rewards viewed as [count, n]), not the {count} highest " +
+            $"rewards of all {n * count} candidates; winners {Show(won)}, group maxima {Show(Maxima((group, j) => group * n + j))} (both sorted)");
         static string Ordinal(int k) => k + (k % 100 is 11 or 12 or 13 ? "th" : (k % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" });
     }
 }

@@ -38,7 +38,7 @@ public sealed class RewardModelTests : TorchTest
     }
 
     [Test, Points(2)]
-    public void Forward_GivesARowTheSameReward_HoweverMuchPaddingTheBatchAdds()
+    public void Forward_GivesARowTheSameReward_HoweverMuchPaddingTheBatchAdds_AndWhenItsBatchIsScoredAgain()
     {
         var (model, vocabulary, _) = TinyGpt.Load(Device);
         var rewardModel = new RewardModel(model, seed: 912);
@@ -48,8 +48,10 @@ public sealed class RewardModelTests : TorchTest
 
         var short_ = rewardModel.call(alone.Tokens, alone.Lengths);
         var long_ = rewardModel.call(padded.Tokens, padded.Lengths)[..1];
+        var again = rewardModel.call(padded.Tokens, padded.Lengths)[..1];
 
         TensorAssert.Close(long_, short_, name: "the reward of \". the |birds sing .\" in a batch padded to 33 tokens, against it alone (18 tokens)");
+        TensorAssert.Close(again, short_, name: "the reward of \". the |birds sing .\" when its padded batch is scored a second time: leave the batch's Lengths as they were (lengths - 1, not lengths.sub_(1))");
     }
 
     [Test, Points(2)]

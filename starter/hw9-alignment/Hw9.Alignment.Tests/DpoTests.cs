@@ -108,7 +108,7 @@ public sealed class DpoTests : TorchTest
 
     // 1 point, taken from Train_StartsAtLog2_KeepsTheReferenceFrozen_AndSeparatesTheImplicitRewards (4 → 3).
     [Test, Points(1)]
-    public void Train_UsesTheConfiguredLearningRate_DrawsOnlyFromTheGivenGenerator_AndRecordsTheRewardsItsLossSees()
+    public void Train_UsesAdamAtTheConfiguredLearningRate_DrawsOnlyFromTheGivenGenerator_AndRecordsTheRewardsItsLossSees()
     {
         var pairs = PreferencePairs.Sample(50, seed: 943);
         var untrained = TinyGpt.Load(Device).Model.blocks[0].attn.W_Q.detach().clone();
@@ -125,7 +125,15 @@ public sealed class DpoTests : TorchTest
         Run(still, vocabulary, learningRate: 0, globalSeed: 1);
         TensorAssert.Close(still.blocks[0].attn.W_Q, untrained, Tolerance.Exact,
             "the policy's blocks.0.attn.W_Q after 3 DPO steps at LearningRate 0: Adam at learning rate 0 moves nothing (is Adam given options.LearningRate?)");
-        var first = Run(TinyGpt.Load(Device).Model, vocabulary, learningRate: 1e-3, globalSeed: 1);
+        // Positions past the longest sequence get no gradient, and Adam's step there is m̂ / (√v̂ + ε) = 0: they stay as they
+        // were, bit for bit (weight decay, an L2 penalty or AdamW's, would shrink them).
+        var untrainedPositions = TinyGpt.Load(Device).Model.W_pos.detach().clone(); // [n_ctx, d_model]
+        long width = Math.Max(SequenceBatch.Chosen(pairs, vocabulary).Tokens.shape[1], SequenceBatch.Rejected(pairs, vocabulary).Tokens.shape[1]);
+        Assert.That(width, Is.LessThan(untrainedPositions.shape[0]), "test setup: the pairs leave positions of W_pos unused");
+        var trained = TinyGpt.Load(Device).Model;
+        var first = Run(trained, vocabulary, learningRate: 1e-3, globalSeed: 1);
+        TensorAssert.Close(trained.W_pos[TensorIndex.Slice(width)], untrainedPositions[TensorIndex.Slice(width)], Tolerance.Exact,
+            $"the policy's W_pos from position {width} on, which no pair reaches, after 3 DPO steps at LearningRate 1e-3: Adam leaves a parameter without gradient as it was (optim.Adam on the DPO loss alone, as the docs say, without weight decay, which shrinks it)");
         var second = Run(TinyGpt.Load(Device).Model, vocabulary, learningRate: 1e-3, globalSeed: 2);
         Assert.That(second.Loss, Is.EqualTo(first.Loss).Within(1e-5),
             "the losses of 3 DPO steps, trained twice with generators seeded alike after different torch.manual_seed calls: " +

@@ -10,13 +10,16 @@ namespace Hw9.Alignment.Tests;
 public sealed class EvaluationTests : TorchTest
 {
     [Test, Points(3)]
-    public void PreferenceRate_IsTheFractionOfPreferredSentences()
+    public void PreferenceRate_IsTheFractionOfPreferredSentences_CountingEverySample()
     {
         string[] completions = ["birds sing .", "bird sees a cat .", "birds that a cat sees sleep .", "birds sing", "cat that likes the birds runs ."];
+        string[] repeated = ["birds sing .", "birds sing .", "birds sing .", "cat runs ."];
 
         Assert.That(Evaluation.PreferenceRate(". the ", completions), Is.EqualTo(0.4).Within(1e-12),
             "Evaluation.PreferenceRate(\". the \", 5 completions): \"birds sing .\" and \"birds that a cat sees sleep .\" are preferred " +
             "(judge the prompt and the completion together, with Preference.IsPreferred)");
+        Assert.That(Evaluation.PreferenceRate(". the ", repeated), Is.EqualTo(0.75).Within(1e-12),
+            "Evaluation.PreferenceRate(\". the \", [\"birds sing .\" three times, \"cat runs .\"]): a model's samples repeat, and each counts, so 3 of 4");
     }
 
     static (HookedTransformer Policy, HookedTransformer Reference, SequenceBatch Samples) ShiftedPolicy(Device device)
