@@ -49,7 +49,7 @@ public sealed class ResidualSaeTests : TorchTest
     }
 
     [Test, Points(1)]
-    public void Train_DrawsEveryRow_FromAGeneratorSeededByItsSeed()
+    public void Train_DrawsEveryRow_WithReplacement_FromAGeneratorSeededByItsSeed()
     {
         // Four rows of very different norms, one drawn a step (BatchSize 1), and a learning rate of 0, so that the SAE stays at
         // its seeded init with b_dec at the mean: each step's Mse, Σ_d (x̂ − x)², says which row that step drew.
@@ -82,5 +82,9 @@ public sealed class ResidualSaeTests : TorchTest
             "rows drawn in 100 draws of 4 (each is missed with probability 0.75^100): draw from randint(0, rows), whose upper bound is exclusive");
         Assert.That(Draws(2), Is.EqualTo(draws),
             "the same seed after another torch.manual_seed drew other rows: draw from a Generator seeded by seed, not the global one");
+        // Batches of 4 rows of the 4: drawn without replacement, each is all 4 rows and has the same Mse; with replacement, 9 in 10 repeat a row.
+        var (_, batches) = ResidualSae.Train(activations, 16, options with { Steps = 20, BatchSize = 4 }, seed: 6);
+        Assert.That(batches.Mse.Max() - batches.Mse.Min(), Is.GreaterThan(1e-3 * batches.Mse.Max()),
+            $"20 batches of 4 rows drawn from 4 all had the same Mse ({batches.Mse.Max():G6}), as if each held every row once: draw with replacement, randint(0, rows, [n])");
     }
 }

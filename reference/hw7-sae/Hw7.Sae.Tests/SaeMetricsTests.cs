@@ -16,16 +16,18 @@ public sealed class SaeMetricsTests : TorchTest
     }
 
     [Test, Points(1)]
-    public void FractionOfVarianceExplained_ComparesWithTheMeanInput_NotWithZero()
+    public void FractionOfVarianceExplained_ComparesWithTheMeanInput_NotWithZero_AndLeavesItsInputAsItWas()
     {
         var x = tensor(new[] { 1f, 0f, 3f, 0f }, device: Device).reshape(2, 2); // mean [2, 0]: Σ‖x − x̄‖² = 2
         var reconstruction = tensor(new[] { 1.5f, 0f, 2.5f, 0f }, device: Device).reshape(2, 2); // Σ‖x − x̂‖² = 0.5
+        var (xAgain, meanInput) = (x.clone(), x.mean([0], keepdim: true).expand(2, 2));
 
         // Within 1e-5: room for a float32 computation (a few 1e-7) under another machine's rounding; the mistake named gives 0.95.
 
         Assert.That(SaeMetrics.FractionOfVarianceExplained(x, reconstruction), Is.EqualTo(0.75).Within(1e-5),
             "1 − Σ‖x − x̂‖² / Σ‖x − x̄‖² = 1 − 0.5 / 2 with x̄ the mean over the batch; 0.95 means the variance was taken around 0 (Σ‖x‖² = 10)");
-        Assert.That(SaeMetrics.FractionOfVarianceExplained(x, x.mean([0], keepdim: true).expand(2, 2)), Is.EqualTo(0).Within(1e-5),
+        TensorAssert.Close(x, xAgain, Tolerance.Exact, "x after FractionOfVarianceExplained(x, x̂): a measure leaves its input as it was (x - x̄, not x.sub_(x̄))");
+        Assert.That(SaeMetrics.FractionOfVarianceExplained(xAgain, meanInput), Is.EqualTo(0).Within(1e-5),
             "answering the mean input every time explains nothing: 0");
     }
 

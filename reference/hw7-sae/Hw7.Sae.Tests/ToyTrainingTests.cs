@@ -43,7 +43,7 @@ public sealed class ToyTrainingTests : TorchTest
     }
 
     [Test, Points(1)]
-    public void Train_WithTheSameSeed_GivesTheSameModel_FromAFreshBatchEachStep_AndTheScheduleChangesIt()
+    public void Train_WithTheSameSeed_GivesTheSameModel_FromAFreshBatchEachStep_AndTheScheduleChangesIt_RecordingEachLossBeforeItsStep()
     {
         var options = new ToyTrainingOptions(Steps: 40, BatchSize: 64, Lr: 1e-1);
 
@@ -58,7 +58,7 @@ public sealed class ToyTrainingTests : TorchTest
 
         // Step 0 learns at LrAt(0) = Lr, so even a one-step Linear schedule moves W (LrAt(1) of one step is 0).
         var untrained = Train(731, options with { Steps = 0 }, out _);
-        var once = Train(731, options with { Steps = 1, Schedule = LrSchedule.Linear }, out _);
+        var once = Train(731, options with { Steps = 1, Schedule = LrSchedule.Linear }, out var onceLosses);
         Assert.That((once.W - untrained.W).abs().max().ToDouble(), Is.GreaterThan(1e-3),
             "the largest change in W from one step of a Linear schedule, whose step 0 learns at LrAt(0) = Lr: set the learning rate to options.LrAt(step), counting steps from 0");
 
@@ -77,5 +77,8 @@ public sealed class ToyTrainingTests : TorchTest
         TensorAssert.Close(frozen.to(ScalarType.Float64), tensor(expected), Tolerance.For(ScalarType.Float32, Device.type),
             "the losses of 3 steps at Lr = 0 vs the untrained model's loss on 3 batches drawn one after another from the same generator: draw a fresh batch " +
             "with SyntheticFeatures.Generate(options.BatchSize, ...) at every step");
+        // The one step at Lr = 0.1 above moved W, but the loss it records is the one its update followed: the untrained model's on its batch.
+        TensorAssert.Close(onceLosses[..1].to(ScalarType.Float64), tensor(expected[..1]), Tolerance.For(ScalarType.Float32, Device.type),
+            "the loss recorded for the one step of a run at Lr = 0.1 vs the untrained model's loss on the first batch: record each step's loss before optimizer.step(), not recomputed after it");
     }
 }

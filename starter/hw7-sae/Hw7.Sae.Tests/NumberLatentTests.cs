@@ -7,7 +7,7 @@ namespace Hw7.Sae.Tests;
 public sealed class NumberLatentTests : TorchTest
 {
     [Test, Points(2)]
-    public void Find_PicksTheLatentThatSeparatesTheClassesBest_InEitherDirection()
+    public void Find_PicksTheLatentThatSeparatesTheClassesBest_InEitherDirection_ByItsActivation()
     {
         using var seeded = new Seeded(700);
         var plural = seeded.Rand([200]).cpu() > 0.5; // [n]
@@ -19,6 +19,9 @@ public sealed class NumberLatentTests : TorchTest
         latents[.., 2] = plural.to(ScalarType.Float32) + seeded.Rand([200]).cpu() * 1.5;
         latents[.., 5] = zeros(200);
         var (withACopy, pluralAgain) = (cat([latents, latents[.., 4..5]], 1), plural.clone()); // [n, d_sae + 1]: latent 6 ties with latent 4
+        // Latent 0 fires for every input, more strongly for plural subjects: its activation separates them perfectly, whether it fires does not.
+        var (graded, pluralForGraded) = (stack([plural.to(ScalarType.Float32) + 1, zeros(200)], 1), plural.clone()); // [n, 2]
+        var (silent, pluralForSilent) = (zeros(200, 3), plural.clone()); // [n, 3]: no latent ever fires
 
         var best = NumberLatent.Find(latents.to(Device), plural.to(Device));
 
@@ -27,6 +30,13 @@ public sealed class NumberLatentTests : TorchTest
         Assert.That(best.FiresForPlural, Is.False, "latent 4 fires for singular subjects");
         Assert.That(NumberLatent.Find(withACopy.to(Device), pluralAgain.to(Device)).Latent, Is.EqualTo(4),
             "latent 6, a copy of latent 4, ties with it: the lowest index wins a tie (> rather than >=)");
+        var byActivation = NumberLatent.Find(graded.to(Device), pluralForGraded.to(Device));
+        Assert.That((byActivation.Latent, byActivation.FiresForPlural), Is.EqualTo((0, true)),
+            "latents [plural + 1, 0]: latent 0 fires for every input, higher for plural subjects; score each latent's activation, not whether it fires");
+        Assert.That(byActivation.Auroc, Is.EqualTo(1.0).Within(1e-12), "the AUROC of latent 0's activation [plural + 1] for plural subjects");
+        var none = NumberLatent.Find(silent.to(Device), pluralForSilent.to(Device));
+        Assert.That((none.Latent, none.Auroc), Is.EqualTo((0, 0.5)),
+            "three latents that never fire each score 0.5: the lowest index, latent 0, wins the tie (start the search below chance, not at 0.5)");
     }
 
     [Test, Points(1)]

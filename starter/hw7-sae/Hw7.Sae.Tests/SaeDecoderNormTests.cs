@@ -28,10 +28,13 @@ public sealed class SaeDecoderNormTests : TorchTest
     }
 
     [Test, Points(3)]
-    public void RemoveParallelGradient_LeavesEachRowsGradientOrthogonalToTheRow()
+    public void RemoveParallelGradient_LeavesEachRowsGradientOrthogonalToTheRow_AndDoesNothingWithoutAGradient()
     {
         using var seeded = new Seeded(721);
         const int dIn = 16, dSae = 6;
+        var untouched = new SparseAutoencoder(d_in: dIn, d_sae: dSae).to(Device);
+        Assert.DoesNotThrow(() => DecoderNorm.RemoveParallelGradient(untouched),
+            "RemoveParallelGradient of an SAE whose W_dec has no gradient yet: it does nothing, as its doc says (W_dec.grad is null before any backward)");
         var sae = new SparseAutoencoder(d_in: dIn, d_sae: dSae).to(Device);
         var rows = seeded.Randn([dSae, dIn]) * 1.5f; // rows of norm ~6, not unit: the projection must divide by ‖w_i‖²
         var grad = seeded.Randn([dSae, dIn]);
