@@ -25,7 +25,7 @@ public sealed class SaeTrainingTests : TorchTest
     }
 
     [Test, Points(1)]
-    public void Train_ResamplesDeadLatentsAtTheGivenStep_FromFreshInputs_AndRecordsEveryResampling()
+    public void Train_ResamplesDeadLatentsAtTheGivenStep_FromFreshInputs_AndRecordsEveryResampling_WithOneSaeAdamForTheWholeRun()
     {
         var data = new PlantedFeatures(d_in: 8, n_planted: 12, activeProbability: 0.1, seed: 763);
         var sae = new SparseAutoencoder(d_in: 8, d_sae: 24, seed: 764).to(Device);
@@ -59,5 +59,45 @@ public sealed class SaeTrainingTests : TorchTest
         Assert.That(quiet.Resampled, Is.EqualTo(new[] { (2, 0) }),
             "Resampled after a resampling at step 2 with no latent dead (b_enc = 100, all fire): record every resampling that happened, (step, 0) when it revived none");
         Assert.That(quiet.Window.Batches, Is.EqualTo(1), "the window restarts after a resampling, even one that revived nothing");
+
+        // The loop as the doc writes it, with your own parts, on a twin: one SaeAdam for the whole run, whose moments resampling
+        // clears for the dead latents only (a new optimiser would restart every live latent's moments and bias correction).
+        var options = new SaeTrainingOptions(L1Coefficient: 0.01, Steps: 10, BatchSize: 16, LearningRate: 1e-2, ResampleAt: [3], ResampleInputs: 64);
+        SparseAutoencoder Fresh()
+        {
+            var fresh = new SparseAutoencoder(d_in: 8, d_sae: 12, seed: 767).to(Device);
+            using (no_grad()) fresh.b_enc.copy_(cat([full(4, -100f), zeros(8)]).to(Device)); // latents 0-3 are dead until resampled
+            return fresh;
+        }
+        float[] trainedLosses;
+        using (var trainGenerator = new Generator(768, CPU))
+            trainedLosses = SaeTraining.Train(Fresh(), n => data.Sample(n, trainGenerator), options, trainGenerator).Loss;
+        var twin = Fresh();
+        var twinLosses = new float[options.Steps];
+        using (var replay = new Generator(768, CPU))
+        {
+            var adam = new SaeAdam(twin.parameters(), options.LearningRate);
+            var window = new DeadLatents(twin.DSae, Device);
+            for (int step = 0; step < options.Steps; step++)
+            {
+                using var scope = NewDisposeScope();
+                if (step == 3)
+                {
+                    Resampling.Resample(twin, adam, window.Dead(), data.Sample(options.ResampleInputs, replay).to(Device), replay);
+                    window.Reset();
+                }
+                var parts = SaeLoss.Of(twin, data.Sample(options.BatchSize, replay).to(Device), options.L1Coefficient);
+                adam.ZeroGrad();
+                parts.Total.backward();
+                DecoderNorm.RemoveParallelGradient(twin);
+                adam.Step();
+                DecoderNorm.Renormalise(twin);
+                window.Record(parts.Z.detach());
+                twinLosses[step] = parts.Total.item<float>();
+            }
+        }
+        TensorAssert.Close(tensor(trainedLosses), tensor(twinLosses), Tolerance.For(ScalarType.Float32, Device.type),
+            "the losses of 10 steps resampling at step 3 vs the documented loop written out with your own SaeLoss, DecoderNorm, Resampling and one SaeAdam " +
+            "made before the first step (keep that one optimiser: Resample clears the dead latents' moments in it)", axes: ["step"]);
     }
 }
