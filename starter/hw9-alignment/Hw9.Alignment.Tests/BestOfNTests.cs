@@ -116,7 +116,8 @@ public sealed class BestOfNTests : TorchTest
             using var _ = no_grad();
             return rewardModel.call(batch.Tokens, batch.Lengths).to(ScalarType.Float64).cpu().data<double>().ToArray();
         }
-        var all = Rewards(candidates).Order().ToArray();
+        var scored = Rewards(candidates); // in the order the reward model scored them
+        var all = scored.Order().ToArray();
         var won = Rewards(winners).Order().ToArray();
         var tolerance = Tolerance.For(ScalarType.Float32, Device.type);
         double scale = Tolerance.ScaleOf(all);
@@ -129,7 +130,6 @@ public sealed class BestOfNTests : TorchTest
 
         // And the groups are fixed before any reward is seen: the winners are the group maxima of the candidates as scored, in
         // groups of n consecutive ones (rewards viewed as [count, n]) or of every count-th one (as [n, count], transposed).
-        var scored = Rewards(candidates); // in the order the reward model scored them
         double[] Maxima(Func<int, int, int> index) => [.. Enumerable.Range(0, count).Select(group => Enumerable.Range(0, n).Max(j => scored[index(group, j)])).Order()];
         bool Matches(double[] maxima) => maxima.Zip(won).All(p => Math.Abs(p.First - p.Second) <= tolerance.Allowed(p.First, scale));
         Assert.That(Matches(Maxima((group, j) => group * n + j)) || Matches(Maxima((group, j) => j * count + group)), Is.True,
