@@ -30,7 +30,7 @@ public sealed class HookRemovalTests : TorchTest
             "hook points that still have a hook after CleanActivations was given a valid hook name and then an unknown one: expected none (add the hooks inside the try whose finally disposes them, not before it)");
     }
 
-    [Test, Points(1)] // taken from the public Attribute_WhereTheMetricIsLinear_SumsToTheRealPatch_ForHookPointsInAnyOrder
+    [Test, Points(1)] // taken from the public Attribute_WhereTheMetricIsLinear_SumsToTheRealPatch_ForHookPointsInAnyOrder_EvenWhenCalledWithoutGradients
     public void Attribute_WhenTheCorruptedRunThrows_OrAHookNameIsUnknown_LeavesNoHookBehind()
     {
         var (model, _, batch, metric) = HiddenPairs.OnCheckpoint(HiddenPairs.Short, Device);

@@ -10,7 +10,7 @@ namespace Hw8.Circuits.HiddenTests;
 public sealed class HiddenCircuitsTests : TorchTest
 {
     [Test, Points(2)]
-    public void RandomBaseline_IsDrawnOnlyFromItsGenerator_AndIsTheMeanOfSamplesScores()
+    public void RandomBaseline_IsDrawnOnlyFromItsGenerator_AndIsTheMeanOfSamplesScores_OfProductsThroughD_head()
     {
         double first = Composition.RandomBaseline(8, 2, 20, new Generator(5));
         manual_seed(123); // the global generator must not matter
@@ -20,6 +20,12 @@ public sealed class HiddenCircuitsTests : TorchTest
         // With d_model = d_head = 1 every score is |abcd| / (|ab| |cd|) = 1, whatever is drawn: so the mean over 3 samples is 1.
         Assert.That(Composition.RandomBaseline(1, 1, 3, new Generator(0)), Is.EqualTo(1).Within(1e-5),
             "RandomBaseline(d_model 1, d_head 1, 3 samples), where every sample's score is 1: the mean of exactly `samples` scores");
+        // With d_head = 1 a score is |cos| of two independent standard normal vectors of d_model = 16 entries, whose mean is
+        // Γ(8) / (√π Γ(8.5)) = 0.202610 and standard deviation 0.146455: 1000 samples lie within 5 standard errors of it (a
+        // sampling error, whatever order the draws are made in). Dense 16 × 16 Gaussians, not products through d_head, give ~0.25.
+        const double mean = 0.202610, sd = 0.146455;
+        Assert.That(Composition.RandomBaseline(16, 1, 1000, new Generator(6)), Is.EqualTo(mean).Within(5 * sd / Math.Sqrt(1000)),
+            $"RandomBaseline(d_model 16, d_head 1, 1000 samples) should be about {mean} (±{sd / Math.Sqrt(1000):F4}): each W_A and W_B is a (16×1)(1×16) product of standard normal factors");
     }
 
     [Test, Points(2)]

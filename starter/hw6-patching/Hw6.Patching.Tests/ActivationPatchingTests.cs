@@ -20,7 +20,11 @@ public sealed class ActivationPatchingTests : TorchTest
         var gradsOn = new List<bool>();
         IReadOnlyDictionary<string, Tensor> clean;
         using (model.Hook("blocks.1.hook_resid_post").AddHook((activation, _) => { gradsOn.Add(activation.requires_grad); return null; }))
+        {
             clean = ActivationPatching.CleanActivations(model, batch, ["blocks.1.hook_resid_pre", "blocks.0.attn.hook_z"]);
+            Assert.That(model.HookedPointNames(), Is.EquivalentTo(new[] { "blocks.1.hook_resid_post" }),
+                "hook points with hooks right after CleanActivations, while the test's own hook on blocks.1.hook_resid_post is on: remove your hooks by disposing their handles, never with ResetHooks(), which also removes other callers' hooks");
+        }
 
         Assert.That(clean.Keys, Is.EquivalentTo(new[] { "blocks.1.hook_resid_pre", "blocks.0.attn.hook_z" }), "one activation per name asked for");
         TensorAssert.Close(clean["blocks.1.hook_resid_pre"], seen!, name: "the clean run's blocks.1.hook_resid_pre");

@@ -8,16 +8,27 @@ namespace Hw6.Patching.Tests;
 public sealed class AttributionPatchingTests : TorchTest
 {
     [Test, Points(2)]
-    public void Attribute_WhereTheMetricIsLinear_SumsToTheRealPatch_ForHookPointsInAnyOrder()
+    public void Attribute_WhereTheMetricIsLinear_SumsToTheRealPatch_ForHookPointsInAnyOrder_EvenWhenCalledWithoutGradients()
     {
         var (model, _, _, metric) = Pairs.OnCheckpoint(Pairs.Long, Device);
 
-        var attribution = AttributionPatching.Attribute(model, metric, ["ln_final.hook_normalized"])["ln_final.hook_normalized"];
+        Tensor? attribution = null;
+        using (no_grad()) // as the rest of the lab runs: Attribute turns gradients on for itself (enable_grad())
+        {
+            try
+            {
+                attribution = AttributionPatching.Attribute(model, metric, ["ln_final.hook_normalized"])["ln_final.hook_normalized"];
+            }
+            catch (System.Runtime.InteropServices.ExternalException e)
+            {
+                Assert.Fail($"Attribute called under no_grad threw ({e.Message.Split('\n')[0]}): its backward needs gradients, so turn them on inside it with enable_grad(), as the handout says");
+            }
+        }
 
         TensorAssert.Shape(attribution, [8, 35, 64], "the attribution of ln_final.hook_normalized: its activation's shape");
         // The logits are linear in ln_final.hook_normalized and the metric is linear in the logits: the first-order estimate
         // of patching all of it is exact, and patching all of it restores the clean run (metric 1).
-        Assert.That(attribution.sum().ToDouble(), Is.EqualTo(1).Within(1e-4), "the sum of (clean - corrupted) * grad over ln_final.hook_normalized");
+        Assert.That(attribution!.sum().ToDouble(), Is.EqualTo(1).Within(1e-4), "the sum of (clean - corrupted) * grad over ln_final.hook_normalized");
         Assert.That(model.HookedPointNames(), Is.Empty, "hook points that still have hooks");
 
         // Each hook point named gets its own attribution, detached, whatever order the names come in.
@@ -44,6 +55,8 @@ public sealed class AttributionPatchingTests : TorchTest
         Assert.That(AttributionPatching.Correlation(a.clone(), a * 3 + 1), Is.EqualTo(1).Within(allowed), "a grid against an increasing linear function of itself");
         Assert.That(AttributionPatching.Correlation(a, -a), Is.EqualTo(-1).Within(allowed), "a grid against its negation");
         Assert.That(AttributionPatching.Correlation(a, b), Is.EqualTo(0.6).Within(allowed), "[1, 2, 3, 4] against [2, 1, 4, 3]");
+        Assert.That(AttributionPatching.Correlation(tensor(new[] { 1f, 2f, 3f, 10f }), tensor(new[] { 1f, 2f, 3f, 4f })), Is.EqualTo(0.88544).Within(1e-5),
+            "[1, 2, 3, 10] against [1, 2, 3, 4]: Pearson's r of the values, 14 / √(50 · 5) (the ranks' correlation would be 1)");
         Assert.That(AttributionPatching.Correlation(a.reshape(4), b), Is.EqualTo(0.6).Within(allowed),
             "[1, 2, 3, 4] as a [4] against [2, 1, 4, 3] as a [2, 2]: grids of other shapes with as many cells are paired cell by cell (flatten both)");
         Assert.That(AttributionPatching.Correlation(a.reshape(4, 1), b.reshape(4)), Is.EqualTo(0.6).Within(allowed),

@@ -41,7 +41,7 @@ public sealed class CircuitsTests : TorchTest
     }
 
     [Test, Points(3)]
-    public void PositionalQK_IsTheQueryPositionsAgainstTheKeyPositionsThroughW_pos()
+    public void PositionalQK_IsTheQueryPositionsAgainstTheKeyPositionsThroughW_pos_OfTheLayerAndHeadAsked()
     {
         var model = SmallModel.Make(3, Device);
         var weights = SmallModel.Make(3, Device); // the same weights, which homework code never has
@@ -53,6 +53,9 @@ public sealed class CircuitsTests : TorchTest
         Assert.That(positional.InnerDim, Is.EqualTo(2), "factored through d_head as (W_pos W_Q)(W_pos W_K)ᵀ, never through a dense d_model × d_model QK");
         TensorAssert.Close(positional.AB.to(ScalarType.Float64), SmallModel.Dense(weights.W_pos, attn.W_Q[2], attn.W_K[2].T, weights.W_pos.T), Tolerance.For(ScalarType.Float32, DeviceType.CPU),
             "Circuits.PositionalQK(model, 0, 2).AB: W_pos W_Q W_Kᵀ W_posᵀ (W_pos, not W_E)");
+        var layer1 = weights.blocks[1].attn;
+        TensorAssert.Close(Circuits.PositionalQK(model, 1, 0).AB.to(ScalarType.Float64), SmallModel.Dense(weights.W_pos, layer1.W_Q[0], layer1.W_K[0].T, weights.W_pos.T),
+            Tolerance.For(ScalarType.Float32, DeviceType.CPU), "Circuits.PositionalQK(model, 1, 0).AB: W_Q and W_K of the layer and head asked for (layer 1, head 0)");
     }
 
     [TestCase(0, 2), TestCase(1, 1)]
