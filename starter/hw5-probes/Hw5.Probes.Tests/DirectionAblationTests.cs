@@ -9,7 +9,7 @@ namespace Hw5.Probes.Tests;
 public sealed class DirectionAblationTests : TorchTest
 {
     [Test, Points(3)]
-    public void ProjectOut_LeavesVectorsOrthogonalToTheDirection_InTheirDtype_AndKeepsWhatWasAlreadyOrthogonal()
+    public void ProjectOut_LeavesVectorsOrthogonalToTheDirection_InTheirDtype_AndKeepsWhatWasAlreadyOrthogonal_WithoutChangingTheActivation()
     {
         using var seeded = new Seeded(560);
         var direction = seeded.Randn([8]) * 3; // not unit norm
@@ -23,8 +23,10 @@ public sealed class DirectionAblationTests : TorchTest
         // What is left along the direction is rounding of terms on the scale of x, not of zero.
         var allowed = Tolerance.For(ScalarType.Float32, Device.type).Allowed(0, x.pow(2).mean().sqrt().ToDouble());
         var unchanged = orthogonal.clone();
+        var xBefore = x.clone();
 
         var projected = hook(x, point) ?? x;
+        TensorAssert.Close(x, xBefore, Tolerance.Exact, "the activation after the ProjectOut hook ran on it: return a new tensor (x - (x·d̂) d̂), never the activation changed in place, whose storage a cache may share");
         Tensor? projectedBy64 = null;
         Assert.That(() => projectedBy64 = DirectionAblation.ProjectOut(direction64)(x, point) ?? x, Throws.Nothing,
             "ProjectOut of a float64 direction (as DiffMeansProbe gives) on a float32 activation threw: cast the unit direction to activation.dtype");

@@ -64,11 +64,12 @@ public sealed class ProbeTests : TorchTest
     }
 
     [Test, Points(2)]
-    public void LogisticProbe_AtZeroWeights_HasGradientXTransposeTimesPMinusYOverN()
+    public void LogisticProbe_AtZeroWeights_HasGradientXTransposeTimesPMinusYOverN_AndLeavesXAsItWas()
     {
         // One step from w = 0, b = 0 with l2 = 0: p = 1/2 everywhere, so w = -lr Xcᵀ(1/2 - y) / n and b = -lr mean(1/2 - y).
         var x = tensor(new double[,] { { 1, 2 }, { 3, 0 }, { -1, 1 }, { 1, -3 } }).to(Device); // [4, 2], mean (1, 0)
         var y = tensor(new double[] { 1, 0, 1, 0 }).to(Device);
+        var xBefore = x.clone();
 
         var probe = LogisticProbe.Fit(x, y, l2: 0, steps: 1, lr: 2.0);
 
@@ -76,6 +77,7 @@ public sealed class ProbeTests : TorchTest
         TensorAssert.Close(probe.W, tensor(new double[] { -1, 1.5 }).to(Device), name: "w after one step of size 2 from zero, on centred x");
         Assert.That(probe.B, Is.EqualTo(0.0).Within(1e-12), "b after one step: the labels are balanced");
         TensorAssert.Close(probe.Mean, tensor(new double[] { 1, 0 }).to(Device), name: "the training mean the probe centres on");
+        TensorAssert.Close(x, xBefore, Tolerance.Exact, "x after LogisticProbe.Fit(x, ...): centre a copy (x - mean), never the caller's x in place (a float64 x is not copied by .to(Float64))");
     }
 
     [Test, Points(2)]
