@@ -136,7 +136,7 @@ public static class ValidatePipeline
             .Select(v => (Run: new CheckRun($"correct variant {v.Name} under float noise", v.ApplyTo(referenceFiles, corpusPath), GuardsOf(v), Noisy: true) { MustKeepEveryPoint = true },
                 Region: (string?)null, Variant: (Variant?)v))
             .ToList();
-        var gradedCorrect = await GradeAllAsync(correct);
+        var gradedCorrect = await GradeAllAsync(correct, MaxCorrectVariantsPerRun);
 
         var order = corpus.Select((v, i) => (v.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
         var variants = runs.Zip(graded).Concat(correct.Zip(gradedCorrect)).Where(v => v.First.Variant is not null)
@@ -149,11 +149,11 @@ public static class ValidatePipeline
         // back into one report per check; a check whose share of a run is not a clean result (the run was refused or did
         // not compile, or a worker start ended early while its tests failed), or that must keep every point and lost one
         // where other checks' changes may have been the cause, is graded again alone.
-        async Task<GradeReport[]> GradeAllAsync(IReadOnlyList<(CheckRun Run, string? Region, Variant? Variant)> batch)
+        async Task<GradeReport[]> GradeAllAsync(IReadOnlyList<(CheckRun Run, string? Region, Variant? Variant)> batch, int maxPerRun = MaxChecksPerRun)
         {
             var results = new GradeReport?[batch.Count];
             var checks = batch.Select(b => b.Run).ToList();
-            var groups = combiner.Group(checks, MaxChecksPerRun);
+            var groups = combiner.Group(checks, maxPerRun);
             var alone = new System.Collections.Concurrent.ConcurrentBag<int>();
             var options = new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancellationToken };
             await Parallel.ForEachAsync(groups, options, async (group, token) =>
@@ -189,6 +189,14 @@ public static class ValidatePipeline
 
     /// <summary>How many checks at most share a run: enough that the worker's start is a small part of it, few enough to keep <c>--jobs</c> busy.</summary>
     const int MaxChecksPerRun = 8;
+
+    /// <summary>
+    /// How many correct variants at most share a run. Their runs hold the tests that reach every region they edit, most often
+    /// a homework's training tests, which each run repeats in full: so the fewer runs, the less of the same training (a share
+    /// loses a point only when a variant is not correct, and is then graded again alone). Variants whose lines overlap never
+    /// share a run, so a homework's rewrites of one region still spread over several runs for <c>--jobs</c>.
+    /// </summary>
+    const int MaxCorrectVariantsPerRun = 16;
 
     /// <summary>How long a test method (a full name, or the prefix of a method's cases) took in the reference's run.</summary>
     static double ReferenceSeconds(GradeReport reference, string test) =>
