@@ -59,9 +59,8 @@ public sealed class MetricTests : TorchTest
         var (model, vocabulary, batch, metric) = Pairs.OnCheckpoint(Pairs.Long, Device);
         // A second copy of the checkpoint, as while it is trained: an activation of a run with gradients on now requires grad.
         var (trainable, _, _, _) = Pairs.OnCheckpoint(Pairs.Short, Device);
-        foreach (var parameter in trainable.parameters()) parameter.requires_grad_(true);
-        var gradsOn = new List<bool>();
-        using (trainable.Hook("blocks.1.hook_resid_post").AddHook((activation, _) => { gradsOn.Add(activation.requires_grad); return null; }))
+        var gradients = new GradientWatch(trainable);
+        using (gradients)
             PatchingMetric.Measure(trainable, batch, vocabulary);
         using var noGrad = no_grad();
 
@@ -81,6 +80,6 @@ public sealed class MetricTests : TorchTest
             "Score of the clean logits by a metric whose Clean and Corrupted are swapped (Clean below Corrupted): (d - Corrupted) / (Clean - Corrupted), the difference itself, not its magnitude");
         Assert.That(corruptedSwapped, Is.EqualTo(1).Within(1e-5),
             "Score of the corrupted logits by a metric whose Clean and Corrupted are swapped (Clean below Corrupted): divide by Clean - Corrupted, not by its magnitude");
-        Assert.That(gradsOn, Is.Not.Empty.And.All.False, "requires_grad of blocks.1.hook_resid_post in Measure's runs while the model's parameters require grad: expected false (run the prompts under no_grad, as the doc says)");
+        Assert.That(gradients.Seen, Is.Not.Empty.And.All.False, "requires_grad of blocks.1.hook_resid_post in Measure's runs while the model's parameters require grad: expected false (run the prompts under no_grad, as the doc says)");
     }
 }

@@ -13,10 +13,9 @@ public sealed class AblationTests : TorchTest
         var (model, vocabulary, batch, _) = Pairs.OnCheckpoint(Pairs.Short, Device);
         using (no_grad()) model.blocks[0].attn.W_O[2].zero_(); // head 0.2 now writes nothing to the residual stream
         // As while the model is trained: an activation of a run with gradients on now requires grad.
-        foreach (var parameter in model.parameters()) parameter.requires_grad_(true);
-        var gradsOn = new List<bool>();
+        var gradients = new GradientWatch(model);
         AblationTable table;
-        using (model.Hook("blocks.1.hook_resid_post").AddHook((activation, _) => { gradsOn.Add(activation.requires_grad); return null; }))
+        using (gradients)
             table = Ablations.Zero(model, batch, vocabulary);
 
         TensorAssert.Shape(table.HeadLogitDiff, [2, 4], "HeadLogitDiff: [n_layers, n_heads]");
@@ -27,7 +26,7 @@ public sealed class AblationTests : TorchTest
         Assert.That(table.HeadLogitDiff[0, 2].ToDouble(), Is.EqualTo(0).Within(tolerance.Allowed(0, table.CleanLogitDiff)), "the change in logit difference from ablating head 0.2, whose W_O is zero");
         Assert.That(table.HeadLoss[0, 2].ToDouble(), Is.EqualTo(0).Within(tolerance.Allowed(0, table.CleanLoss)), "the change in loss from ablating head 0.2, whose W_O is zero");
         Assert.That(table.HeadLogitDiff.abs().max().ToDouble(), Is.GreaterThan(0.1), "other heads do matter");
-        Assert.That(gradsOn, Is.Not.Empty.And.All.False, "requires_grad of blocks.1.hook_resid_post in Ablations.Zero's runs while the model's parameters require grad: expected false (run them under no_grad, as the doc says)");
+        Assert.That(gradients.Seen, Is.Not.Empty.And.All.False, "requires_grad of blocks.1.hook_resid_post in Ablations.Zero's runs while the model's parameters require grad: expected false (run them under no_grad, as the doc says)");
     }
 
     [Test, Points(2)]

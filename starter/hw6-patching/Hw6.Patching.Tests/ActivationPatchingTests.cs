@@ -15,11 +15,9 @@ public sealed class ActivationPatchingTests : TorchTest
         using (no_grad())
             model.call(batch.Clean.to(Device));
         // As while the model is trained: an activation that is not detached (or not computed under no_grad) now requires grad.
-        foreach (var parameter in model.parameters()) parameter.requires_grad_(true);
-
-        var gradsOn = new List<bool>();
+        var gradients = new GradientWatch(model);
         IReadOnlyDictionary<string, Tensor> clean;
-        using (model.Hook("blocks.1.hook_resid_post").AddHook((activation, _) => { gradsOn.Add(activation.requires_grad); return null; }))
+        using (gradients)
         {
             clean = ActivationPatching.CleanActivations(model, batch, ["blocks.1.hook_resid_pre", "blocks.0.attn.hook_z"]);
             Assert.That(model.HookedPointNames(), Is.EquivalentTo(new[] { "blocks.1.hook_resid_post" }),
@@ -30,7 +28,7 @@ public sealed class ActivationPatchingTests : TorchTest
         TensorAssert.Close(clean["blocks.1.hook_resid_pre"], seen!, name: "the clean run's blocks.1.hook_resid_pre");
         Assert.That(clean["blocks.0.attn.hook_z"].shape, Is.EqualTo(new long[] { 8, 14, 4, 16 }), "hook_z is [batch, pos, head, d_head]");
         Assert.That(clean["blocks.1.hook_resid_pre"].requires_grad, Is.False, "requires_grad of a cached activation while the model's parameters require grad: expected false (store activation.detach(), and run the clean prompts under no_grad)");
-        Assert.That(gradsOn, Is.Not.Empty.And.All.False, "requires_grad of blocks.1.hook_resid_post in CleanActivations' run while the model's parameters require grad: expected false (run the clean prompts under no_grad, as the doc says)");
+        Assert.That(gradients.Seen, Is.Not.Empty.And.All.False, "requires_grad of blocks.1.hook_resid_post in CleanActivations' run while the model's parameters require grad: expected false (run the clean prompts under no_grad, as the doc says)");
         Assert.That(model.HookedPointNames(), Is.Empty, "hook points that still have hooks");
     }
 

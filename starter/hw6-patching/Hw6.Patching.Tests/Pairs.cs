@@ -40,3 +40,26 @@ static class Pairs
         return (model, vocabulary, batch, PatchingMetric.Measure(model, batch, vocabulary));
     }
 }
+
+/// <summary>
+/// Whether your code runs <paramref name="model"/> without gradients: every parameter is made to require grad, as while the
+/// model is trained, so an activation of a run with gradients on requires grad; then, until disposed, the requires_grad of
+/// blocks.1.hook_resid_post is recorded in every run (<see cref="Seen"/>). A run under no_grad records false.
+/// </summary>
+sealed class GradientWatch : IDisposable
+{
+    public const string HookName = "blocks.1.hook_resid_post";
+
+    readonly IDisposable hook;
+
+    public GradientWatch(HookedTransformer model)
+    {
+        foreach (var parameter in model.parameters()) parameter.requires_grad_(true);
+        hook = model.Hook(HookName).AddHook((activation, _) => { Seen.Add(activation.requires_grad); return null; });
+    }
+
+    /// <summary>requires_grad of blocks.1.hook_resid_post, once per run of the model.</summary>
+    public List<bool> Seen { get; } = [];
+
+    public void Dispose() => hook.Dispose();
+}
