@@ -9,9 +9,18 @@ namespace Hw4.Transformer.Tests;
 public sealed class AttentionTests : TorchTest
 {
     [Test, Points(2)]
-    public void Pattern_IsExactlyZeroAboveTheDiagonal_AndEachRowSumsToOne()
+    public void Scores_KeepAnyLeadingDimensions_AndPattern_IsExactlyZeroAboveTheDiagonal_AndEachRowSumsToOne()
     {
         using var seeded = new Seeded(400);
+        // Scores keeps whatever leading dimensions it is given, as its doc says: hw3 calls it on [q_pos, d_head] and
+        // [batch, pos, d_head], MultiHeadAttention on [batch, head, pos, d_head].
+        foreach (long[] leading in new[] { Array.Empty<long>(), [2] })
+        {
+            var (q, k) = (seeded.Randn([.. leading, 5, 4]), seeded.Randn([.. leading, 6, 4])); // [..., q_pos, d_head], [..., k_pos, d_head]
+            var expected = q.matmul(k.transpose(-2, -1)) / 2.0; // [..., q_pos, k_pos], divided by sqrt(d_head = 4)
+            var call = $"Attention.Scores(q [{string.Join(", ", q.shape)}], k [{string.Join(", ", k.shape)}])";
+            TensorAssert.Close(Attention.Scores(q, k), expected, name: $"{call}: transpose k's last two dimensions, whatever comes before them");
+        }
         var scores = seeded.Randn([2, 3, 5, 5]) * 3; // [batch, head, q_pos, k_pos]
 
         var pattern = Attention.Pattern(scores);
