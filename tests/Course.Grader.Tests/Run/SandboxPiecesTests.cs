@@ -35,6 +35,7 @@ public class SandboxPiecesTests
             ["DOTNET_ROOT_X64"] = "/opt/dotnet",
             ["COURSE_DEVICE"] = "cuda",
             ["OMP_NUM_THREADS"] = "1",
+            ["GLIBC_TUNABLES"] = WorkerEnvironment.AllocatorTunables,
             ["HOME"] = "/run/scratch",
             ["TMPDIR"] = "/run/scratch",
             ["DOTNET_EnableDiagnostics"] = "0",
@@ -45,13 +46,13 @@ public class SandboxPiecesTests
     }
 
     [Test]
-    public void Given_a_thread_count_in_the_graders_environment_Then_the_worker_keeps_it()
+    public void Given_a_thread_count_and_glibc_tunables_in_the_graders_environment_Then_the_worker_keeps_them()
     {
-        var environment = new Dictionary<string, string?> { ["OMP_NUM_THREADS"] = "4", ["MKL_NUM_THREADS"] = "2" };
+        var environment = new Dictionary<string, string?> { ["OMP_NUM_THREADS"] = "4", ["MKL_NUM_THREADS"] = "2", ["GLIBC_TUNABLES"] = "glibc.malloc.arena_max=2" };
 
         WorkerEnvironment.Apply(environment, "/run/scratch");
 
-        Assert.That((environment["OMP_NUM_THREADS"], environment["MKL_NUM_THREADS"]), Is.EqualTo(("4", "2")));
+        Assert.That((environment["OMP_NUM_THREADS"], environment["MKL_NUM_THREADS"], environment["GLIBC_TUNABLES"]), Is.EqualTo(("4", "2", "glibc.malloc.arena_max=2")));
     }
 
     [Test]
