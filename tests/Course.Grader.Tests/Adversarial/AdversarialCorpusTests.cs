@@ -285,6 +285,25 @@ public class AdversarialCorpusTests
     }
 
     /// <summary>
+    /// Answers with memory it never wrote: <c>torch.empty</c> of the right shape, hoping for a freed tensor of the test's
+    /// that held the answer. The worker's malloc reuses freed tensor memory of any size up to 32 MiB
+    /// (<c>WorkerEnvironment.AllocatorTunables</c>), as it always did for small blocks and a GPU's caching allocator does
+    /// for all; the tests make their expected values before the call and keep them, so what is freed is never the answer.
+    /// </summary>
+    [Test]
+    public async Task Given_code_that_answers_with_uninitialised_memory_When_graded_Then_the_tests_of_that_function_fail()
+    {
+        var folder = scratch["hw3-attention"];
+        Write("hw3-attention", folder, "");
+        Replace(folder, "Attention.cs", "return q.matmul(k.transpose(-2, -1)) / Math.Sqrt(d_head); // [..., q_pos, k_pos]",
+            "return empty([.. q.shape[..^1], k.shape[^2]], q.dtype, q.device); // [..., q_pos, k_pos], never written");
+
+        var report = await GradeAsync("hw3-attention", folder);
+
+        AssertGradedAndFailing(report, 2, "AttentionTests.Scores_", "HiddenAttentionTests.Scores_");
+    }
+
+    /// <summary>
     /// hw3's <c>Attention.Pattern</c>, 0.08% off, switches the default dtype to float16 and answers in float16: the
     /// <c>ones(...)</c> that <c>Pattern_IsExactlyZeroAboveTheDiagonal_AndEachRowSumsToOne</c> builds after the call is then
     /// float16 too, and the comparison takes float16's tolerance (rtol 1e-3 instead of float32's 6.1e-5). Before the
