@@ -26,7 +26,7 @@ static class WorkerEnvironment
     const string OpenMpThreads = "OMP_NUM_THREADS";
 
     /// <summary>glibc's settings (its malloc's among them), read when a process starts; ignored by other C libraries.</summary>
-    public const string GlibcTunables = "GLIBC_TUNABLES";
+    const string GlibcTunables = "GLIBC_TUNABLES";
 
     /// <summary>
     /// What the worker's malloc is told, unless the grader's environment sets <see cref="GlibcTunables"/> itself: one arena,
@@ -51,10 +51,10 @@ static class WorkerEnvironment
         // libtorch allocates every tensor with malloc and frees it as soon as it is disposed, and tests run mostly on
         // thread-pool threads, whose arenas glibc keeps in heaps of at most 64 MiB that it unmaps once empty; blocks of 128 KiB
         // and more get mappings of their own. So a training loop or a forward pass over a batch returns its tensors' memory to
-        // the kernel and faults in fresh zeroed pages for the next, on every step: much of a worker's system time. With one
-        // arena (tests never run in parallel), blocks up to 32 MiB from the heap and 256 MiB of freed heap kept at its top,
-        // the memory is reused. Measured on 2 cores: `course validate --all` 16.0 million page faults and 721 CPU-s -> 8.7
-        // million and 636; a grade of hw4's reference 690-900 thousand faults -> 172 thousand (docs/speed.md, "stop 46").
+        // the kernel and faults in fresh zeroed pages for the next, on every step: much of a worker's system time. With
+        // AllocatorTunables (one arena, as tests never run in parallel) the memory is reused. Measured on 2 cores: `course
+        // validate --all` 16.0 million page faults and 721 CPU-s -> 8.7 million and 636; a grade of hw4's reference 690-900
+        // thousand faults -> 172 thousand (docs/speed.md, "stop 46").
         // Freed memory kept counts in the worker's resident size (a run's memory limit and the pool's); a large torch.empty may
         // now hold a freed tensor's bytes instead of zeros, as a small one always could on the CPU and any can on a GPU.
         if (!environment.ContainsKey(GlibcTunables)) environment[GlibcTunables] = AllocatorTunables;
