@@ -30,10 +30,11 @@ static class WorkerEnvironment
 
     /// <summary>
     /// What the worker's malloc is told, unless the grader's environment sets <see cref="GlibcTunables"/> itself: one arena,
-    /// blocks of up to 32 MiB (glibc's largest) from the heap instead of mappings of their own, and up to 256 MiB of freed
-    /// heap kept for the next tensor. See <see cref="Apply"/>.
+    /// blocks of up to 32 MiB (glibc's largest) from the heap instead of mappings of their own, up to 256 MiB of freed heap
+    /// kept for the next tensor, and the heap and larger blocks in transparent huge pages where the kernel gives them on
+    /// request (its mode "madvise"). See <see cref="Apply"/>.
     /// </summary>
-    public const string AllocatorTunables = "glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456";
+    public const string AllocatorTunables = "glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456:glibc.malloc.hugetlb=1";
 
     /// <summary>The runtime's switch for unoptimised JIT code; <c>build/TorchTests.runsettings</c> sets it for test hosts.</summary>
     public const string UnoptimisedJit = "DOTNET_JITMinOpts";
@@ -54,8 +55,12 @@ static class WorkerEnvironment
         // the kernel and faults in fresh zeroed pages for the next, on every step: much of a worker's system time. With
         // AllocatorTunables (one arena, as tests never run in parallel) the memory is reused. Measured on 2 cores: `course
         // validate --all` 16.0 million page faults and 721 CPU-s -> 8.7 million and 636; a grade of hw4's reference 690-900
-        // thousand faults -> 172 thousand (docs/speed.md, "stop 46").
-        // Freed memory kept counts in the worker's resident size (a run's memory limit and the pool's); a large torch.empty may
+        // thousand faults -> 172 thousand (docs/speed.md, "stop 46"). In huge pages one fault maps 2 MiB instead of 4 KiB, for
+        // libtorch's start in every worker (its operator tables fill tens of MiB of heap) as for a tensor: `course validate
+        // --all` 8.8 million faults and 588 CPU-s -> 0.7 million and 550; a grade of hw3's reference 86 -> 46 thousand faults,
+        // about 0.3 CPU-s less (docs/speed.md, "stop 47").
+        // Freed memory kept, and the untouched rest of a huge page, count in the worker's resident size (a run's memory limit
+        // and the pool's; a grade of hw4's reference: the worker's peak 636-642 MB -> 643); a large torch.empty may
         // now hold a freed tensor's bytes instead of zeros, as a small one always could on the CPU and any can on a GPU.
         if (!environment.ContainsKey(GlibcTunables)) environment[GlibcTunables] = AllocatorTunables;
         environment["HOME"] = scratch;
