@@ -64,15 +64,14 @@ public class WorkerAllocatorTests
                 return "(no mapping)";
             }
 
-            [Test]
-            public void ALargeBlock_ComesFromTheHeap_NotFromAMappingOfItsOwn()
+            /// <summary>Runs <paramref name="check"/> on a 30 MiB block from malloc, which libtorch's CPU allocator calls too, with libtorch loaded and used as in a homework's test.</summary>
+            static void WithALargeBlock(Action<nint> check)
             {
-                using var tensor = torch.ones(4); // libtorch loaded and used, as in a homework's test
-                var block = Marshal.AllocHGlobal((nint)(Sizes.Elements * sizeof(float))); // malloc, which libtorch's CPU allocator calls too
+                using var tensor = torch.ones(4);
+                var block = Marshal.AllocHGlobal((nint)(Sizes.Elements * sizeof(float)));
                 try
                 {
-                    Assert.That(InHeap(block), Is.True,
-                        $"a 30 MiB block at 0x{block:x}: from the heap if the worker's malloc reuses freed memory (GLIBC_TUNABLES={Environment.GetEnvironmentVariable("GLIBC_TUNABLES")})");
+                    check(block);
                 }
                 finally
                 {
@@ -81,22 +80,15 @@ public class WorkerAllocatorTests
             }
 
             [Test]
-            public void ALargeBlock_LiesInMemoryAdvisedForHugePages()
-            {
-                using var tensor = torch.ones(4);
-                var block = Marshal.AllocHGlobal((nint)(Sizes.Elements * sizeof(float)));
-                try
-                {
-                    // "hg": the mapping was given madvise(MADV_HUGEPAGE), which glibc gives its heap only when asked to.
-                    var flags = FlagsOfMappingAt(block);
-                    Assert.That(flags.Split(' '), Does.Contain("hg"),
-                        $"the flags of the mapping that holds a 30 MiB block: {flags} (GLIBC_TUNABLES={Environment.GetEnvironmentVariable("GLIBC_TUNABLES")})");
-                }
-                finally
-                {
-                    Marshal.FreeHGlobal(block);
-                }
-            }
+            public void ALargeBlock_ComesFromTheHeap_NotFromAMappingOfItsOwn() => WithALargeBlock(block =>
+                Assert.That(InHeap(block), Is.True,
+                    $"a 30 MiB block at 0x{block:x}: from the heap if the worker's malloc reuses freed memory (GLIBC_TUNABLES={Environment.GetEnvironmentVariable("GLIBC_TUNABLES")})"));
+
+            // "hg": the mapping was given madvise(MADV_HUGEPAGE), which glibc gives its heap only when asked to.
+            [Test]
+            public void ALargeBlock_LiesInMemoryAdvisedForHugePages() => WithALargeBlock(block =>
+                Assert.That(FlagsOfMappingAt(block).Split(' '), Does.Contain("hg"),
+                    $"the flags of the mapping that holds a 30 MiB block: {FlagsOfMappingAt(block)} (GLIBC_TUNABLES={Environment.GetEnvironmentVariable("GLIBC_TUNABLES")})"));
         }
         """;
 
