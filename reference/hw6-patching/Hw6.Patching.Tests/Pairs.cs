@@ -48,7 +48,7 @@ static class Pairs
 /// </summary>
 sealed class GradientWatch : IDisposable
 {
-    public const string HookName = "blocks.1.hook_resid_post";
+    const string HookName = "blocks.1.hook_resid_post";
 
     readonly IDisposable hook;
 
