@@ -40,12 +40,16 @@ public class WorkerAllocatorTests
 
         public class AllocatorTests
         {
-            /// <summary>Whether <paramref name="address"/> lies in the process's heap, the memory malloc's one arena reuses.</summary>
-            static bool InHeap(nint address) => File.ReadAllLines("/proc/self/maps").Where(l => l.EndsWith("[heap]")).Any(l =>
+            /// <summary>Whether a mapping's address range as /proc writes it (<c>start-end</c>, in hex) holds <paramref name="address"/>.</summary>
+            static bool Holds(string range, nint address)
             {
-                var range = l.Split(' ')[0].Split('-');
-                return address >= long.Parse(range[0], NumberStyles.HexNumber) && address < long.Parse(range[1], NumberStyles.HexNumber);
-            });
+                var bounds = range.Split('-');
+                return address >= long.Parse(bounds[0], NumberStyles.HexNumber) && address < long.Parse(bounds[1], NumberStyles.HexNumber);
+            }
+
+            /// <summary>Whether <paramref name="address"/> lies in the process's heap, the memory malloc's one arena reuses.</summary>
+            static bool InHeap(nint address) =>
+                File.ReadAllLines("/proc/self/maps").Where(l => l.EndsWith("[heap]")).Any(l => Holds(l.Split(' ')[0], address));
 
             /// <summary>The flags of the mapping in /proc/self/smaps that holds <paramref name="address"/>.</summary>
             static string FlagsOfMappingAt(nint address)
@@ -54,11 +58,7 @@ public class WorkerAllocatorTests
                 foreach (var line in File.ReadLines("/proc/self/smaps"))
                 {
                     var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                    if (fields.Length > 0 && fields[0].Contains('-') && !fields[0].EndsWith(':'))
-                    {
-                        var range = fields[0].Split('-');
-                        inIt = address >= long.Parse(range[0], NumberStyles.HexNumber) && address < long.Parse(range[1], NumberStyles.HexNumber);
-                    }
+                    if (fields.Length > 0 && fields[0].Contains('-') && !fields[0].EndsWith(':')) inIt = Holds(fields[0], address);
                     else if (inIt && line.StartsWith("VmFlags:", StringComparison.Ordinal)) return line["VmFlags:".Length..].Trim();
                 }
                 return "(no mapping)";
