@@ -49,19 +49,13 @@ static class WorkerEnvironment
         // two spinning OpenMP threads made hw3's 3 s training test take 80 s. Parallelism comes from
         // grading several submissions at once instead.
         if (!environment.ContainsKey(OpenMpThreads)) environment[OpenMpThreads] = "1";
-        // libtorch allocates every tensor with malloc and frees it as soon as it is disposed, and tests run mostly on
-        // thread-pool threads, whose arenas glibc keeps in heaps of at most 64 MiB that it unmaps once empty; blocks of 128 KiB
-        // and more get mappings of their own. So a training loop or a forward pass over a batch returns its tensors' memory to
-        // the kernel and faults in fresh zeroed pages for the next, on every step: much of a worker's system time. With
-        // AllocatorTunables (one arena, as tests never run in parallel) the memory is reused. Measured on 2 cores: `course
-        // validate --all` 16.0 million page faults and 721 CPU-s -> 8.7 million and 636; a grade of hw4's reference 690-900
-        // thousand faults -> 172 thousand (docs/speed.md, "stop 46"). In huge pages one fault maps 2 MiB instead of 4 KiB, for
-        // libtorch's start in every worker (its operator tables fill tens of MiB of heap) as for a tensor: `course validate
-        // --all` 8.8 million faults and 588 CPU-s -> 0.7 million and 550; a grade of hw3's reference 86 -> 46 thousand faults,
-        // about 0.3 CPU-s less (docs/speed.md, "stop 47").
-        // Freed memory kept, and the untouched rest of a huge page, count in the worker's resident size (a run's memory limit
-        // and the pool's; a grade of hw4's reference: the worker's peak 636-642 MB -> 643); a large torch.empty may
-        // now hold a freed tensor's bytes instead of zeros, as a small one always could on the CPU and any can on a GPU.
+        // libtorch allocates every tensor with malloc and frees it as soon as it is disposed. With glibc's defaults, the
+        // thread-pool threads' arenas and the mappings of large blocks went back to the kernel after each step of a training
+        // loop, and every step and libtorch's own start faulted in fresh 4 KiB pages; AllocatorTunables keeps that memory and
+        // maps it in huge pages (measured in docs/speed.md, "stop 46" and "stop 47": `course validate --all` 16.0 million
+        // page faults and 721 CPU-s -> 0.7 million and 550). Kept memory counts in the worker's resident size (a run's
+        // memory limit and the pool's); a large torch.empty may hold a freed tensor's bytes instead of zeros, as a small one
+        // always could on the CPU and any can on a GPU.
         if (!environment.ContainsKey(GlibcTunables)) environment[GlibcTunables] = AllocatorTunables;
         environment["HOME"] = scratch;
         environment["TMPDIR"] = scratch;

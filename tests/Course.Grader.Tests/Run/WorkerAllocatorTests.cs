@@ -117,7 +117,8 @@ public class WorkerAllocatorTests
     public async Task Given_a_kernel_that_gives_huge_pages_on_request_When_a_worker_takes_a_large_block_Then_its_heap_asked_for_them()
     {
         // In mode "always" the kernel backs the heap with huge pages unasked and glibc asks for nothing; in "never" it gives none.
-        if (HugePageMode() != "madvise") Assert.Ignore($"transparent huge pages in mode {HugePageMode() ?? "(none)"}: glibc's hugetlb setting asks for nothing");
+        var mode = HugePageMode();
+        if (mode != "madvise") Assert.Ignore($"transparent huge pages in mode {mode ?? "(none)"}: glibc's hugetlb setting asks for nothing");
 
         var result = (await Run.Value).Single("ALargeBlock_LiesInMemoryAdvisedForHugePages");
 
