@@ -1,3 +1,5 @@
+using Course.Grader.Report;
+
 namespace Course.Worker;
 
 /// <summary>Keeps each result line short whatever a test prints or throws.</summary>
@@ -14,7 +16,8 @@ static class TextLimits
     {
         if (string.IsNullOrEmpty(text)) return "";
         if (text.Length <= maxChars) return text;
-        return text[..maxChars] + $"\n… [cut: {text.Length - maxChars} more characters]";
+        var kept = TextCut.Prefix(text, maxChars);
+        return kept + $"\n… [cut: {text.Length - kept.Length} more characters]";
     }
 
     public static string StackTrace(string? trace)

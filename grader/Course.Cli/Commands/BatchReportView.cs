@@ -63,7 +63,7 @@ internal static class BatchReportView
     static string Summary(BatchOutcome outcome)
     {
         var summary = BatchProgressText.FirstLine(outcome.Entry.Message);
-        if (summary.Length > SummaryWidth) summary = summary[..(SummaryWidth - 1)] + "…";
+        if (summary.Length > SummaryWidth) summary = TextCut.Prefix(summary, SummaryWidth - 1) + "…";
         return outcome.PostError is { } post ? $"posting failed: {BatchProgressText.FirstLine(post)}; {summary}" : summary;
     }
 

@@ -55,5 +55,5 @@ public static class GradeCheckRun
         _ => CheckAnnotationLevel.Notice,
     };
 
-    static string Cut(string text, int limit) => text.Length <= limit ? text : text[..(limit - 1)] + "…";
+    static string Cut(string text, int limit) => text.Length <= limit ? text : TextCut.Prefix(text, limit - 1) + "…";
 }

@@ -34,9 +34,7 @@ public static class ReportText
     {
         if (text.Length <= maxChars) return text;
         var note = string.Create(System.Globalization.CultureInfo.InvariantCulture, $" … [cut: {text.Length:N0} characters in all]");
-        var keep = maxChars - note.Length;
-        if (char.IsHighSurrogate(text[keep - 1])) keep--;
-        return text[..keep] + note;
+        return TextCut.Prefix(text, maxChars - note.Length) + note;
     }
 
     /// <summary>The report with every text field that can carry a student's text made a <see cref="Line"/> or a <see cref="Block"/>.</summary>

@@ -31,6 +31,6 @@ public sealed record ReportView(GradeReport Report, bool RevealHidden)
     public static string FirstLine(string message, int max = 160)
     {
         var line = message.Split('\n', 2)[0].Trim();
-        return line.Length <= max ? line : line[..(max - 1)] + "…";
+        return line.Length <= max ? line : TextCut.Prefix(line, max - 1) + "…";
     }
 }

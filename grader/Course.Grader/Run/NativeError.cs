@@ -123,5 +123,5 @@ sealed record NativeError(string What, string? Operation, string? Where)
         return line.Length <= MaxScannedChars ? line : line[..MaxScannedChars];
     }
 
-    static string Cut(string text, int max) => text.Length <= max ? text : text[..max] + "…";
+    static string Cut(string text, int max) => text.Length <= max ? text : TextCut.Prefix(text, max) + "…";
 }

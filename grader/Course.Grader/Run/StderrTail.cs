@@ -1,3 +1,5 @@
+using Course.Grader.Report;
+
 namespace Course.Grader.Run;
 
 /// <summary>
@@ -36,7 +38,7 @@ sealed class StderrTail
             lock (gate)
             {
                 var said = string.Join(' ', head.TakeWhile(line => !line.TrimStart().StartsWith("at ", StringComparison.Ordinal)).Select(line => line.Trim()));
-                return said.Length > MaxKeptLineChars ? said[..MaxKeptLineChars] + "…" : said;
+                return said.Length > MaxKeptLineChars ? TextCut.Prefix(said, MaxKeptLineChars) + "…" : said;
             }
         }
     }
@@ -57,7 +59,7 @@ sealed class StderrTail
     public void Observe(string line)
     {
         if (line.StartsWith("Stack overflow.", StringComparison.Ordinal)) stackOverflow = true;
-        var kept = line.Length > MaxKeptLineChars ? line[..MaxKeptLineChars] + "…" : line;
+        var kept = line.Length > MaxKeptLineChars ? TextCut.Prefix(line, MaxKeptLineChars) + "…" : line;
         lock (gate)
         {
             native.Observe(kept);

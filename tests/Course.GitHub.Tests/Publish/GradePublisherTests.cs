@@ -142,6 +142,18 @@ public class GradePublisherTests : PublishFixture
     }
 
     [Test]
+    public void Given_an_annotation_title_whose_cut_falls_inside_an_emoji_When_made_a_check_run_annotation_Then_the_emoji_goes_whole()
+    {
+        // GitHub takes titles of at most 255 characters: 254 and an ellipsis, where the 254th is the emoji's first half.
+        var report = Reports.Report(38, annotations: 0) with
+        {
+            Annotations = [new Annotation(AnnotationLevel.Failure, "Attention.cs", 3, 0, new string('t', 253) + "😀 and more", "why")],
+        };
+
+        Assert.That(GradeCheckRun.Annotations(report, new StudentPaths("")).Single().Title, Is.EqualTo(new string('t', 253) + "…"));
+    }
+
+    [Test]
     public async Task Given_a_project_at_the_repository_root_When_published_Then_annotations_point_at_root_paths()
     {
         await new GradePublisher(Api()).PublishAsync(Reports.View(38, annotations: 1), Target(), new StudentPaths(""));

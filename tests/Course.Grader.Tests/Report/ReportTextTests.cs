@@ -73,6 +73,15 @@ public class ReportTextTests
     }
 
     [Test]
+    public void Given_a_surrogate_pair_where_a_table_line_or_any_other_cut_falls_When_cut_Then_the_pair_goes_whole()
+    {
+        // The pair at indices 158 and 159: a table's first line keeps 159 characters and an ellipsis.
+        Assert.That(ReportView.FirstLine(new string('x', 158) + "😀 and the rest"), Is.EqualTo(new string('x', 158) + "…"));
+        Assert.That(new[] { TextCut.Prefix("ab😀c", 2), TextCut.Prefix("ab😀c", 3), TextCut.Prefix("ab😀c", 4), TextCut.Prefix("ab😀c", 5), TextCut.Prefix("ab😀c", 0) },
+            Is.EqualTo(new[] { "ab", "ab", "ab😀", "ab😀c", "" }));
+    }
+
+    [Test]
     public void Given_clean_text_When_cleaned_Then_it_is_returned_as_is()
     {
         const string text = "AttentionTests.Scores_AreDotProductsDividedBySqrtDHead: Expected 1 ± 1e-6, café → ok";

@@ -76,6 +76,9 @@ public class MisbehavingSuiteTests
 
             [Test, Points(1)]
             public void I_PassesAfterAll() => Assert.That(1 + 1, Is.EqualTo(2));
+
+            [Test, Points(1)]
+            public void J_PrintsAPairAcrossTheCut() => Console.Write(new string('x', 4095) + "\U0001F600 and more");
         }
         """;
 
@@ -134,6 +137,15 @@ public class MisbehavingSuiteTests
     }
 
     [Test]
+    public async Task Given_output_whose_cut_falls_inside_an_emoji_Then_the_emoji_goes_whole_and_no_half_of_it_is_left()
+    {
+        var result = await Result("J_PrintsAPairAcrossTheCut");
+
+        // 4,095 characters and the emoji's first half would make the 4 KB the worker keeps; alone, that half becomes U+FFFD.
+        Assert.That(result.Output, Is.EqualTo(new string('x', 4095) + "\n… [cut: 11 more characters]"));
+    }
+
+    [Test]
     public async Task Given_an_uncaught_exception_on_another_thread_Then_the_test_fails_naming_the_exception()
     {
         var result = await Result("G_CrashesOnAnotherThread");
@@ -161,7 +173,7 @@ public class MisbehavingSuiteTests
         Assert.That(run.Tests.Select(t => t.Test.Name), Is.EqualTo(new[]
         {
             "A_Passes", "B_LoopsForever", "C_CallsEnvironmentExit", "D_OverflowsTheStack", "E_HogsMemory",
-            "F_FloodsStdout", "G_CrashesOnAnotherThread", "H_FailsFast", "I_PassesAfterAll",
+            "F_FloodsStdout", "G_CrashesOnAnotherThread", "H_FailsFast", "I_PassesAfterAll", "J_PrintsAPairAcrossTheCut",
         }));
         Assert.That(run.Single("A_Passes").Outcome, Is.EqualTo(TestOutcome.Passed));
         Assert.That(run.Single("I_PassesAfterAll").Outcome, Is.EqualTo(TestOutcome.Passed));

@@ -1,0 +1,20 @@
+namespace Course.Grader.Report;
+
+/// <summary>
+/// Where a text that may hold a student's characters is cut: never between the two halves of a surrogate pair (an emoji,
+/// a character outside the Basic Multilingual Plane), whose lone first half every encoder after the cut would turn into
+/// U+FFFD, and which GitHub's API and a report's reader would show as a broken character.
+/// </summary>
+public static class TextCut
+{
+    /// <summary>
+    /// The first <paramref name="maxChars"/> characters of <paramref name="text"/>, or one fewer where the last of them
+    /// would be the first half of a pair; the whole text when it is no longer.
+    /// </summary>
+    public static string Prefix(string text, int maxChars)
+    {
+        if (text.Length <= maxChars) return text;
+        if (maxChars <= 0) return "";
+        return text[..(char.IsHighSurrogate(text[maxChars - 1]) ? maxChars - 1 : maxChars)];
+    }
+}
