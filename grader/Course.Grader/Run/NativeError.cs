@@ -120,7 +120,7 @@ sealed record NativeError(string What, string? Operation, string? Where)
     static string Bounded(string line)
     {
         line = line.TrimEnd('\r');
-        return line.Length <= MaxScannedChars ? line : line[..MaxScannedChars];
+        return TextCut.Prefix(line, MaxScannedChars);
     }
 
     static string Cut(string text, int max) => text.Length <= max ? text : TextCut.Prefix(text, max) + "…";
