@@ -141,7 +141,7 @@ public class MisbehavingSuiteTests
     {
         var result = await Result("J_PrintsAPairAcrossTheCut");
 
-        // 4,095 characters and the emoji's first half would make the 4 KB the worker keeps; alone, that half becomes U+FFFD.
+        // 4,095 x's and the emoji's first half would make the 4,096 characters the worker keeps; alone, that half becomes U+FFFD.
         Assert.That(result.Output, Is.EqualTo(new string('x', 4095) + "\n… [cut: 11 more characters]"));
     }
 
