@@ -62,8 +62,7 @@ internal static class BatchReportView
     /// <summary>The start of the grade's summary: the full text (every note) is in the gradebook's report.</summary>
     static string Summary(BatchOutcome outcome)
     {
-        var summary = BatchProgressText.FirstLine(outcome.Entry.Message);
-        if (summary.Length > SummaryWidth) summary = TextCut.Prefix(summary, SummaryWidth - 1) + "…";
+        var summary = TextCut.Ellipsis(BatchProgressText.FirstLine(outcome.Entry.Message), SummaryWidth);
         return outcome.PostError is { } post ? $"posting failed: {BatchProgressText.FirstLine(post)}; {summary}" : summary;
     }
 

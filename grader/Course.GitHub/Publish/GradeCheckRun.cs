@@ -39,9 +39,9 @@ public static class GradeCheckRun
         report.Annotations.Where(a => a.File.Length > 0).Select(a =>
         {
             var line = Math.Max(1, a.Line);
-            return new NewCheckRunAnnotation(paths.InRepository(a.File), line, line, Level(a.Level), Cut(a.Message, MessageLimit))
+            return new NewCheckRunAnnotation(paths.InRepository(a.File), line, line, Level(a.Level), TextCut.Ellipsis(a.Message, MessageLimit))
             {
-                Title = Cut(a.Title, TitleLimit),
+                Title = TextCut.Ellipsis(a.Title, TitleLimit),
                 // GitHub takes columns only on one-line annotations, and only both or neither.
                 StartColumn = a.Column > 0 ? a.Column : null,
                 EndColumn = a.Column > 0 ? a.Column : null,
@@ -54,6 +54,4 @@ public static class GradeCheckRun
         AnnotationLevel.Warning => CheckAnnotationLevel.Warning,
         _ => CheckAnnotationLevel.Notice,
     };
-
-    static string Cut(string text, int limit) => text.Length <= limit ? text : TextCut.Prefix(text, limit - 1) + "…";
 }

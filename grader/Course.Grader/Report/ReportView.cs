@@ -30,7 +30,6 @@ public sealed record ReportView(GradeReport Report, bool RevealHidden)
     /// <summary>The first line of a message, for tables; the whole message goes in details.</summary>
     public static string FirstLine(string message, int max = 160)
     {
-        var line = message.Split('\n', 2)[0].Trim();
-        return line.Length <= max ? line : TextCut.Prefix(line, max - 1) + "…";
+        return TextCut.Ellipsis(message.Split('\n', 2)[0].Trim(), max);
     }
 }

@@ -17,4 +17,7 @@ public static class TextCut
         if (maxChars <= 0) return "";
         return text[..(char.IsHighSurrogate(text[maxChars - 1]) ? maxChars - 1 : maxChars)];
     }
+
+    /// <summary>The text whole when it has at most <paramref name="maxChars"/> characters; else its <see cref="Prefix"/> and "…", together no longer.</summary>
+    public static string Ellipsis(string text, int maxChars) => text.Length <= maxChars ? text : Prefix(text, maxChars - 1) + "…";
 }

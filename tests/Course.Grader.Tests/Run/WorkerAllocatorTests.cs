@@ -87,8 +87,11 @@ public class WorkerAllocatorTests
             // "hg": the mapping was given madvise(MADV_HUGEPAGE), which glibc gives its heap only when asked to.
             [Test]
             public void ALargeBlock_LiesInMemoryAdvisedForHugePages() => WithALargeBlock(block =>
-                Assert.That(FlagsOfMappingAt(block).Split(' '), Does.Contain("hg"),
-                    $"the flags of the mapping that holds a 30 MiB block: {FlagsOfMappingAt(block)} (GLIBC_TUNABLES={Environment.GetEnvironmentVariable("GLIBC_TUNABLES")})"));
+            {
+                var flags = FlagsOfMappingAt(block);
+                Assert.That(flags.Split(' '), Does.Contain("hg"),
+                    $"the flags of the mapping that holds a 30 MiB block: {flags} (GLIBC_TUNABLES={Environment.GetEnvironmentVariable("GLIBC_TUNABLES")})");
+            });
         }
         """;
 
