@@ -1,3 +1,4 @@
+using Course.Lens;
 using Course.Testing;
 using NUnit.Framework;
 using static TorchSharp.torch;
@@ -5,8 +6,9 @@ using static TorchSharp.torch;
 namespace Hw6.Patching.HiddenTests;
 
 /// <summary>
-/// Every hook a method adds is removed before it returns, also when something throws: the model (prompts longer than its
-/// context), or <c>model.Hook</c> for a name the model does not have, after the hooks of the valid names before it.
+/// Every hook a method adds is removed before it returns, also when something throws (the handout promises it): the model
+/// (prompts longer than its context), a replacement that does not fit its hook point, or <c>model.Hook</c> for a name the
+/// model does not have, after the hooks of the valid names before it.
 /// </summary>
 public sealed class HookRemovalTests : TorchTest
 {
@@ -48,10 +50,52 @@ public sealed class HookRemovalTests : TorchTest
             "hook points that still have a hook after Attribute was given a valid hook name and then an unknown one: expected none (in Attribute and in the CleanActivations it calls, add the hooks inside the try whose finally disposes them, not before it)");
     }
 
-    /// <summary><paramref name="call"/> throws, and afterwards no hook point of the model (<paramref name="actual"/>) has a hook.</summary>
-    static void ThrowsAndLeavesNoHook(Course.Lens.HookedTransformer actual, Action call, string throwsMessage, string hooksMessage)
+    [Test, Points(1)] // taken from the public MeanActivations_AreAveragesOverEveryPromptAndPosition_OfTheTokensGiven
+    public void MeanActivationsOver_WhenTheModelThrows_LeavesNoHookBehind()
     {
-        Assert.That(() => call(), Throws.Exception, throwsMessage);
+        var (model, _, _) = TinyGpt.Load(Device);
+        // Reference prompts one position longer than the model's context: the model throws after Over has added its hooks.
+        var tooLong = zeros(2, model.Config.n_ctx + 1, dtype: ScalarType.Int64);
+        Assert.That(() => MeanActivations.Over(model, zeros(2, model.Config.n_ctx, dtype: ScalarType.Int64)), Throws.Nothing,
+            "MeanActivations.Over of reference prompts exactly n_ctx long: expected means, not an exception");
+
+        ThrowsAndLeavesNoHook(model, () => MeanActivations.Over(model, tooLong),
+            "MeanActivations.Over of reference prompts longer than the model's n_ctx: expected the model's exception to reach the caller, not to be caught",
+            "hook points that still have a hook after the model threw inside MeanActivations.Over: expected none (dispose the handles in a finally, not after the run)");
+    }
+
+    [Test, Points(1)] // taken from the public Mean_WithMeansOfZero_IsZeroAblation
+    public void AblationsMean_WhenAnAblatedRunThrows_LeavesNoHookBehind()
+    {
+        var (model, vocabulary, _) = TinyGpt.Load(Device);
+        var batch = PairBatch.Of(HiddenPairs.Short, vocabulary);
+        var config = model.Config;
+        // Means one element too wide: the replacement cannot take the place of hook_z[:, :, h] (or of hook_mlp_out), so the
+        // ablated run throws inside the hook, after Mean has added it. The first case throws at head 0.0, the second at
+        // layer 0's MLP, after every head's run has worked.
+        var wideHeads = new MeanActivations(zeros(config.n_layers, config.n_heads, config.d_head + 1, device: Device), zeros(config.n_layers, config.d_model, device: Device));
+        var wideMlps = new MeanActivations(zeros(config.n_layers, config.n_heads, config.d_head, device: Device), zeros(config.n_layers, config.d_model + 1, device: Device));
+        var fitting = new MeanActivations(zeros(config.n_layers, config.n_heads, config.d_head, device: Device), zeros(config.n_layers, config.d_model, device: Device));
+        Assert.That(() => Ablations.Mean(model, batch, vocabulary, fitting), Throws.Nothing,
+            "Ablations.Mean with means of the right shapes: expected a table, not an exception");
+
+        ThrowsAndLeavesNoHook(model, () => Ablations.Mean(model, batch, vocabulary, wideHeads),
+            "Ablations.Mean with head means of d_head + 1 elements: expected the ablated run's exception to reach the caller, not to be caught",
+            "hook points that still have a hook after a head's ablated run threw inside Ablations.Mean: expected none (remove each head's hook with using, or in a finally, not after the run)");
+
+        ThrowsAndLeavesNoHook(model, () => Ablations.Mean(model, batch, vocabulary, wideMlps),
+            "Ablations.Mean with MLP means of d_model + 1 elements: expected the ablated run's exception to reach the caller, not to be caught",
+            "hook points that still have a hook after an MLP's ablated run threw inside Ablations.Mean: expected none (remove each MLP's hook with using, or in a finally, not after the run)");
+    }
+
+    /// <summary><paramref name="call"/> throws, and afterwards no hook point of the model (<paramref name="actual"/>) has a hook.</summary>
+    static void ThrowsAndLeavesNoHook(HookedTransformer actual, Action call, string throwsMessage, string hooksMessage)
+    {
+        Exception? thrown = null;
+        try { call(); }
+        catch (Exception e) { thrown = e; }
+        Assert.That(thrown, Is.Not.Null, throwsMessage);
+        Assert.That(thrown, Is.Not.InstanceOf<NotImplementedException>(), "the exception thrown: expected the model's, not NotImplementedException (a method this one calls is not written yet)");
         Assert.That(actual.HookedPointNames(), Is.Empty, hooksMessage);
     }
 }

@@ -29,7 +29,7 @@ public sealed class AblationTests : TorchTest
         Assert.That(gradients.Seen, Is.Not.Empty.And.All.False, "requires_grad of blocks.1.hook_resid_post in Ablations.Zero's runs while the model's parameters require grad: expected false (run them under no_grad, as the doc says)");
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void Mean_WithMeansOfZero_IsZeroAblation()
     {
         var (model, vocabulary, batch, _) = Pairs.OnCheckpoint(Pairs.Short, Device);
@@ -42,7 +42,7 @@ public sealed class AblationTests : TorchTest
         TensorAssert.Close(mean.MlpLoss, zero.MlpLoss, name: "MlpLoss, mean ablation with the means you are given (all zero) against zero ablation");
     }
 
-    [Test, Points(3)]
+    [Test, Points(2)]
     public void MeanActivations_AreAveragesOverEveryPromptAndPosition_OfTheTokensGiven()
     {
         var (model, vocabulary, _, _) = Pairs.OnCheckpoint(Pairs.Short, Device);

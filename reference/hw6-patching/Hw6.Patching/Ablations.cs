@@ -19,6 +19,7 @@ public sealed record AblationTable(Tensor HeadLogitDiff, Tensor HeadLoss, Tensor
 /// <summary>
 /// Zero and mean ablation of each attention head (its <c>hook_z</c>, before <c>W_O</c>, so one head goes and the others
 /// stay) and of each MLP (its <c>hook_mlp_out</c>), measured on the clean prompts of a batch, one component at a time.
+/// Every hook added is removed before a method returns, also when it throws.
 /// </summary>
 public static class Ablations
 {

@@ -11,7 +11,10 @@ namespace Hw6.Patching;
 /// <param name="MlpOut"><c>[n_layers, d_model]</c>: each layer's <c>hook_mlp_out</c> averaged over every prompt and position, in the activations' dtype.</param>
 public sealed record MeanActivations(Tensor Z, Tensor MlpOut)
 {
-    /// <summary>The means over <paramref name="referenceTokens"/> <c>[batch, pos]</c>, computed without gradients on the model's device.</summary>
+    /// <summary>
+    /// The means over <paramref name="referenceTokens"/> <c>[batch, pos]</c>, computed without gradients on the model's device.
+    /// Every hook added is removed before it returns, also when it throws.
+    /// </summary>
     public static MeanActivations Over(HookedTransformer model, Tensor referenceTokens)
     {
         // BEGIN SOLUTION: reading hooks on every blocks.{l}.attn.hook_z and blocks.{l}.hook_mlp_out that store the activation's mean over dims [0, 1]; run the reference tokens under no_grad; stack the means by layer; remove the hooks in finally
