@@ -101,6 +101,32 @@ public sealed class HiddenTrainerTests : TorchTest
     static string Show(IEnumerable<double> losses) =>
         "[" + string.Join(", ", losses.Select(l => l.ToString("F5", System.Globalization.CultureInfo.InvariantCulture))) + "]";
 
+    [Test, Points(0.5)] // taken from AgreementTrainingTests.TinyGpt_BeatsTheBigramBaseline_OnHeldOutSentences
+    public void Train_FreesEachStepsTensors_WhenTheStepEnds()
+    {
+        using var seeded = new Seeded(464);
+        var tokens = seeded.Randint(0, 10, [300]);
+        // The tensors on this thread that a run of Train leaves alive: the model's and its optimiser's, which a run of any
+        // length leaves alike. What a step makes (its windows, activations, loss, gradients' intermediates) must go when the
+        // step ends, as the doc says: on a GPU, a run of thousands of steps that kept them would run out of memory.
+        long LeftAlive(int steps)
+        {
+            manual_seed(5);
+            var model = new Transformer(Small);
+            model.to(Device);
+            long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+            Trainer.Train(model, tokens, Short with { steps = steps });
+            return DisposeScopeManager.Statistics.ThreadTotalLiveCount - before;
+        }
+
+        long afterTwo = LeftAlive(2), afterTen = LeftAlive(10);
+
+        TestContext.Out.WriteLine($"live tensors left by Train: {afterTwo} after 2 steps, {afterTen} after 10");
+        Assert.That(afterTen - afterTwo, Is.LessThanOrEqualTo(8),
+            $"tensors left alive by Trainer.Train: {afterTwo} after 2 steps, {afterTen} after 10, so {(afterTen - afterTwo) / 8.0:F1} more per step: " +
+            "expected at most 1 per step (give each step its own NewDisposeScope(), inside the loop, so that its tensors are freed when it ends)");
+    }
+
     [Test, Points(0.5)]
     public void Train_WithLrZero_LeavesTheModelUnchanged_AndTakesItsWindowsFromOneGeneratorOfCfgSeed()
     {
