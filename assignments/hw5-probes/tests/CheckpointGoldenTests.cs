@@ -75,9 +75,16 @@ public sealed class CheckpointGoldenTests : TorchTest
         var x = golden.Input("x", () => seeded.RandnCpu([300, 12]) + seeded.RandnCpu([12]) * 2).to(Device); // [n, d]
         var y = golden.Input("y", () => (x.cpu()[.., 0] + 0.5 * seeded.RandnCpu([300]) > 0).to(ScalarType.Float64)).to(Device); // [n]
 
+        // The training mean in float64, as LogisticProbe's doc says: of 300 float32 values in float64 it is exact to about
+        // 1e-14 relative in any order of summation, on any device; taken in float32 and widened afterwards it is off by up
+        // to half a float32 ulp (3e-8) and more for the float32 sum.
+        var mean = x.to(ScalarType.Float64).mean([0]); // [d]
+
         var logistic = LogisticProbe.Fit(x, y, l2: 1e-2, steps: 200, lr: 0.5);
         var means = DiffMeansProbe.Fit(x, y);
 
+        TensorAssert.Close(logistic.Mean, mean, new Tolerance(1e-12, 0),
+            "the logistic probe's Mean of float32 x: expected the mean in float64 (widen x first, then average), as the doc says");
         golden.AssertClose("logistic_w", logistic.W);
         golden.AssertClose("logistic_b", tensor(logistic.B));
         golden.AssertClose("diff_means_direction", means.Direction);
