@@ -98,9 +98,6 @@ public sealed class HiddenTrainerTests : TorchTest
 
     static Tensor Losses(IEnumerable<double> losses) => tensor(losses.ToArray()).to(ScalarType.Float32);
 
-    static string Show(IEnumerable<double> losses) =>
-        "[" + string.Join(", ", losses.Select(l => l.ToString("F5", System.Globalization.CultureInfo.InvariantCulture))) + "]";
-
     [Test, Points(0.5)] // taken from AgreementTrainingTests.TinyGpt_BeatsTheBigramBaseline_OnHeldOutSentences
     public void Train_FreesEachStepsTensors_WhenTheStepEnds()
     {
@@ -153,7 +150,7 @@ public sealed class HiddenTrainerTests : TorchTest
         var expected = LossesOn(Windows(tokens, cfg, cfg.batch_size, cfg.seq_len));
         var tolerance = Tolerance.For(ScalarType.Float32, Device.type);
         if (TensorAssert.CloseFailure(Losses(losses), Losses(expected), tolerance) is null) return;
-        string what = $"the losses of Trainer.Train with cfg.lr = 0 {Show(losses)}, expected {Show(expected)} (the initial model's loss " +
+        string what = $"the losses of Trainer.Train with cfg.lr = 0 {StepSeries.Show(losses)}, expected {StepSeries.Show(expected)} (the initial model's loss " +
             "on the windows RandomWindows(tokens, cfg.batch_size, cfg.seq_len, generator) of one new Generator(cfg.seed) for the whole run)";
         if (TensorAssert.CloseFailure(Losses(losses), Losses(LossesOn(Windows(tokens, cfg, cfg.batch_size, cfg.seq_len, generatorPerStep: true))), tolerance) is null)
             Assert.Fail($"{what}: every step saw the first step's windows; make the generator once, before the loop, not once per step");
@@ -186,10 +183,9 @@ public sealed class HiddenTrainerTests : TorchTest
 
         Assert.That(losses, Has.Length.EqualTo(cfg.steps), "Trainer.Train must return the loss of every one of cfg.steps steps");
         var tolerance = Tolerance.For(ScalarType.Float32, Device.type);
-        int firstApart = Enumerable.Range(0, cfg.steps).FirstOrDefault(
-            i => TensorAssert.CloseFailure(Losses([losses[i]]), Losses([expected[i]]), tolerance) is not null, -1);
-        string what = $"the losses of Trainer.Train {Show(losses)} vs a loop of AdamW(lr {cfg.lr}, weight_decay {cfg.weight_decay}) steps on " +
-            $"RandomWindows(tokens, cfg.batch_size, cfg.seq_len, generator) of one new Generator(cfg.seed) {Show(expected)}";
+        int firstApart = StepSeries.FirstApart(losses, expected, tolerance);
+        string what = $"the losses of Trainer.Train {StepSeries.Show(losses)} vs a loop of AdamW(lr {cfg.lr}, weight_decay {cfg.weight_decay}) steps on " +
+            $"RandomWindows(tokens, cfg.batch_size, cfg.seq_len, generator) of one new Generator(cfg.seed) {StepSeries.Show(expected)}";
         if (firstApart == 0)
             Assert.Fail($"{what}: the first loss differs, so the first windows do: take them from one new Generator(cfg.seed) with RandomWindows(tokens, cfg.batch_size, cfg.seq_len, generator)");
         if (firstApart > 0)

@@ -56,11 +56,8 @@ public sealed class HiddenDpoTrainingTests : TorchTest
         Assert.That(history.ChosenReward, Has.Length.EqualTo(Steps), "DpoHistory.ChosenReward: one mean reward per step");
         Assert.That(history.RejectedReward, Has.Length.EqualTo(Steps), "DpoHistory.RejectedReward: one mean reward per step");
         var tolerance = Tolerance.For(ScalarType.Float32, Device.type);
-        // The first step whose value differs (-1 when all agree), each step compared at the scale of the steps up to it.
-        int FirstApart(double[] actual, double[] expected) =>
-            TensorAssert.CloseFailure(Values(actual), Values(expected), tolerance) is null ? -1
-                : Enumerable.Range(0, Steps).First(i => i == Steps - 1 || TensorAssert.CloseFailure(Values(actual[..(i + 1)]), Values(expected[..(i + 1)]), tolerance) is not null);
-        string numbers = $"losses {Show(history.Loss)} against {Show(loss)} ({Steps} steps of {BatchSize} pairs, β {Beta}, learning rate {LearningRate})";
+        int FirstApart(double[] actual, double[] expected) => StepSeries.FirstApart(actual, expected, tolerance);
+        string numbers = $"losses {StepSeries.Show(history.Loss)} against {StepSeries.Show(loss)} ({Steps} steps of {BatchSize} pairs, β {Beta}, learning rate {LearningRate})";
         int apart = FirstApart(history.Loss, loss);
         if (apart == 0)
             Assert.Fail("DpoTraining.Train's first loss differs from a loop of Adam steps on Dpo.Loss written out, though the policy starts as a copy of the " +
@@ -72,11 +69,6 @@ public sealed class HiddenDpoTrainingTests : TorchTest
         foreach (var (name, actual, expected) in new[] { ("ChosenReward", history.ChosenReward, chosenReward), ("RejectedReward", history.RejectedReward, rejectedReward) })
             if (FirstApart(actual, expected) is var step and >= 0)
                 Assert.Fail($"DpoHistory.{name} parts from a loop of Adam steps written out at step {step}, though the losses agree: record the batch's mean " +
-                    $"of Dpo.ImplicitReward(policy log-probabilities, reference log-probabilities, β), before the step's update; {Show(actual)} against {Show(expected)}");
+                    $"of Dpo.ImplicitReward(policy log-probabilities, reference log-probabilities, β), before the step's update; {StepSeries.Show(actual)} against {StepSeries.Show(expected)}");
     }
-
-    static Tensor Values(double[] values) => tensor(values, ScalarType.Float64);
-
-    static string Show(double[] values) =>
-        "[" + string.Join(", ", values.Select(v => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture))) + "]";
 }
