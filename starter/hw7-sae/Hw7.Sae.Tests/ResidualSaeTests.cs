@@ -86,5 +86,16 @@ public sealed class ResidualSaeTests : TorchTest
         var (_, batches) = ResidualSae.Train(activations, 16, options with { Steps = 20, BatchSize = 4 }, seed: 6);
         Assert.That(batches.Mse.Max() - batches.Mse.Min(), Is.GreaterThan(1e-3 * batches.Mse.Max()),
             $"20 batches of 4 rows drawn from 4 all had the same Mse ({batches.Mse.Max():G6}), as if each held every row once: draw with replacement, randint(0, rows, [n])");
+
+        // The sampler gives as many rows as it is asked for: BatchSize for a batch, ResampleInputs for resampling's candidates.
+        // After one batch of 2 inputs about a quarter of 64 latents have fired on neither, far more than 2, and Resample
+        // draws that many distinct candidates, so it needs the 256 it was promised, not a batch of 2.
+        var many = seeded.Randn([256, 8]); // [n, d_model]
+        var resampling = new SaeTrainingOptions(L1Coefficient: 0, Steps: 2, BatchSize: 2, LearningRate: 0, ResampleAt: [1], ResampleInputs: 256);
+        SaeHistory? revived = null;
+        Assert.That(() => revived = ResidualSae.Train(many, 64, resampling, seed: 7).History, Throws.Nothing,
+            "ResidualSae.Train with ResampleAt [1], BatchSize 2 and ResampleInputs 256: sample(n) must give n rows, so that resampling's candidates are ResampleInputs rows, not a batch");
+        Assert.That(revived!.Resampled.Select(r => r.Step), Is.EqualTo(new[] { 1 }), "the steps ResidualSae.Train resampled at, with ResampleAt [1]");
+        Assert.That(revived.Resampled[0].Count, Is.GreaterThan(2), "the latents revived at step 1: the many dead after one batch of 2");
     }
 }

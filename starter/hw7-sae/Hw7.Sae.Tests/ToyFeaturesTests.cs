@@ -87,6 +87,9 @@ public sealed class ToyFeaturesTests : TorchTest
         var nonzeroBoth = (x[.., 0, 0] != 0) & (x[.., 0, 1] != 0);
         var equal = (x[.., 0, 0] == x[.., 0, 1]).logical_and(nonzeroBoth).sum().item<long>();
         Assert.That(equal, Is.EqualTo(0), "rows where features 0 and 1 are nonzero and equal: each feature draws its own magnitude");
+        var nonzeroInBoth = (x[.., 0, 0] != 0) & (x[.., 1, 0] != 0);
+        var shared = (x[.., 0, 0] == x[.., 1, 0]).logical_and(nonzeroInBoth).sum().item<long>();
+        Assert.That(shared, Is.EqualTo(0), "rows where feature 0 is nonzero and equal in instances 0 and 1: each instance draws its own magnitudes, not one shared by all instances");
     }
 
     [Test, Points(1)]

@@ -62,6 +62,26 @@ public sealed class ToyTrainingTests : TorchTest
         Assert.That((once.W - untrained.W).abs().max().ToDouble(), Is.GreaterThan(1e-3),
             "the largest change in W from one step of a Linear schedule, whose step 0 learns at LrAt(0) = Lr: set the learning rate to options.LrAt(step), counting steps from 0");
 
+        // Three steps of a Linear schedule against the same three steps written out, step i at LrAt(i) (Lr, 2/3 Lr, 1/3 Lr).
+        var linear = options with { Steps = 3, Schedule = LrSchedule.Linear };
+        var scheduled = Train(731, linear, out _);
+        using (var written = new Generator(731, CPU))
+        {
+            var model = new ToyModel(4, 5, 2, written);
+            model.to(Device);
+            var adam = optim.Adam(model.parameters(), lr: linear.Lr);
+            for (int step = 0; step < linear.Steps; step++)
+            {
+                foreach (var group in adam.ParamGroups) group.LearningRate = linear.LrAt(step);
+                adam.zero_grad();
+                var batch = SyntheticFeatures.Generate(linear.BatchSize, tensor(new[] { 0.0, 0.5, 0.9, 0.99 }), 5, written, Device);
+                ToyLoss.Of(model.call(batch), batch, Importance.Geometric(5, 0.9).to(Device)).backward();
+                adam.step();
+            }
+            TensorAssert.Close(scheduled.W, model.W, name: "W after 3 steps of a Linear schedule vs 3 Adam steps written out, step i at options.LrAt(i): " +
+                "set the learning rate before each step's optimizer.step(), not after it (that runs step i at LrAt(i - 1))");
+        }
+
         // With a learning rate of 0 nothing moves, so step i's loss is the untrained model's loss on the i-th batch the generator gives.
         Train(731, options with { Steps = 3, Lr = 0 }, out var frozen);
         using var replay = new Generator(731, CPU);
