@@ -18,7 +18,9 @@ namespace Course.Grader.Fairness;
 /// tolerance only holds for the CPU's order of operations fails under it. Operations that IEEE arithmetic makes exact
 /// on any hardware (copying, indexing, masking, elementwise + − × ÷ and sqrt, comparisons, max and sort) stay exact, so
 /// tests that claim exactness for them still can. The change is deterministic (a value always moves the same way: no
-/// fresh noise per call), is a constant to autograd, and leaves integer, boolean and non-finite values alone.
+/// fresh noise per call), is a constant to autograd, and leaves integer, boolean and non-finite values alone, and also
+/// whole numbers in a float dtype up to 2^(its significand's bits): what sums and products of whole numbers give (a count
+/// of 0s and 1s, ranks, a one-hot product), and no machine's order of summation moves them.
 /// The test code itself is left as written: it states what is expected.
 /// </summary>
 public static class FloatNoise
@@ -152,23 +154,32 @@ public static class FloatNoise
                 static readonly TorchSharp.Scalar Half = TorchSharp.ScalarExtensionMethods.ToScalar(0.5);
                 static readonly TorchSharp.Scalar Float32Size = TorchSharp.ScalarExtensionMethods.ToScalar(2e-6);
                 static readonly TorchSharp.Scalar Float64Size = TorchSharp.ScalarExtensionMethods.ToScalar(2e-6 / 536870912.0);
+                static readonly TorchSharp.Scalar Zero = TorchSharp.ScalarExtensionMethods.ToScalar(0.0);
+                static readonly TorchSharp.Scalar Float32Whole = TorchSharp.ScalarExtensionMethods.ToScalar(16777216.0); // 2^24
+                static readonly TorchSharp.Scalar Float64Whole = TorchSharp.ScalarExtensionMethods.ToScalar(9007199254740992.0); // 2^53
 
                 [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
                 public static TorchSharp.torch.Tensor? Apply(TorchSharp.torch.Tensor? value)
                 {
                     if (value is null) return null;
-                    var size = value.dtype switch
+                    var (size, whole) = value.dtype switch
                     {
-                        TorchSharp.torch.ScalarType.Float32 => Float32Size,
-                        TorchSharp.torch.ScalarType.Float64 => Float64Size,
-                        _ => null,
+                        TorchSharp.torch.ScalarType.Float32 => (Float32Size, Float32Whole),
+                        TorchSharp.torch.ScalarType.Float64 => (Float64Size, Float64Whole),
+                        _ => (null, null),
                     };
-                    if (size is null) return value;
+                    if (size is null || whole is null) return value;
                     using var x = value.detach();
                     using var change = x.mul(Scale);
                     // mod 1 as the value less its floor: the same bits as remainder(1), in half the time (floor is vectorised).
                     using var floor = change.floor();
                     change.sub_(floor).sub_(Half).mul_(x).nan_to_num_(0, 0, 0);
+                    // Whole numbers within the significand stay: every machine sums whole numbers exactly.
+                    using var fraction = x.frac();
+                    using var exact = fraction.eq(Zero);
+                    using var magnitude = x.abs();
+                    using var small = magnitude.le(whole);
+                    change.masked_fill_(exact.logical_and_(small), Zero);
                     return value.add(change, size);
                 }
             }

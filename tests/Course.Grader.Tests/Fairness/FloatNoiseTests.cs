@@ -139,6 +139,23 @@ public class FloatNoiseTests
             }
 
             [Test, Points(1)]
+            public void Whole_numbers_that_every_machine_sums_exactly_stay_whole_and_fractions_still_move()
+            {
+                // A count of 0s and 1s, and a product of one-hot matrices (counts of pairs): whole on every machine.
+                var flags = (new Seeded(6).Rand([1000]) > 0.5).to_type(ScalarType.Float32);
+                var (count, _) = Ops.Total(flags);
+                Assert.That(count.item<float>(), Is.EqualTo((float)flags.gt(0.5).sum().item<long>()), "a sum of 0s and 1s");
+                var oneHot = torch.nn.functional.one_hot(new Seeded(7).Randint(0, 5, [200]), 5).to_type(ScalarType.Float64);
+                var pairs = Ops.Product(oneHot.t(), oneHot);
+                Assert.That(Same(pairs, pairs.round()), Is.True, "a product of one-hot matrices counts pairs");
+                var values = new Seeded(8).Randn([100]);
+                var (sum, _) = Ops.Total(values);
+                Assert.That(sum.item<float>(), Is.Not.EqualTo(values.sum().item<float>()), "a sum that is not whole still moves");
+                var (large, _) = Ops.Total(torch.tensor(new[] { 16777216f, 16777216f }));
+                Assert.That(large.item<float>(), Is.Not.EqualTo(33554432f), "a whole float32 beyond 2^24, where sums round, still moves");
+            }
+
+            [Test, Points(1)]
             public void Noise_through_layers_breaks_an_elementwise_tolerance_that_only_holds_in_one_order()
             {
                 using var layer = new Layer();
@@ -163,7 +180,7 @@ public class FloatNoiseTests
         var run = await RunStage.RunAsync(new RunRequest(compiled.Homework.Assembly!, [new TestSuiteBinary(compiled.TestSuites[0].Assembly!, null)],
             new RunLimits(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(90), 2048), TinyHomework.Worker.Value));
 
-        Assert.That(run.Tests, Has.Count.EqualTo(4));
+        Assert.That(run.Tests, Has.Count.EqualTo(5));
         Assert.That(run.Tests.Where(t => t.Outcome != TestOutcome.Passed).Select(t => $"{t.Test.Name}: {t.Message}"), Is.Empty);
     }
 }
