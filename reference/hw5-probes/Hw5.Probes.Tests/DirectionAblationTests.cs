@@ -17,6 +17,7 @@ public sealed class DirectionAblationTests : TorchTest
         var unit = direction / direction.norm();
         var orthogonal = x - x.matmul(unit).unsqueeze(-1) * unit;
         var direction64 = direction.to(ScalarType.Float64); // DiffMeansProbe's directions are float64
+        var (directionBefore, direction64Before) = (direction.clone(), direction64.clone());
         var hook = DirectionAblation.ProjectOut(direction);
         var point = new HookPoint("test");
         var shape = x.shape;
@@ -35,6 +36,9 @@ public sealed class DirectionAblationTests : TorchTest
         Assert.That(projected.matmul(unit).abs().max().ToDouble(), Is.LessThanOrEqualTo(allowed), "the projected vectors' largest component along the direction");
         TensorAssert.Close(projected, orthogonal, name: "x - (x·d̂) d̂ with d̂ the unit direction");
         TensorAssert.Close(hook(orthogonal, point) ?? orthogonal, unchanged, name: "vectors already orthogonal to the direction are left as they are");
+        TensorAssert.Close(direction, directionBefore, Tolerance.Exact,
+            "the direction after ProjectOut(direction) made its hook and the hook ran: normalise a copy (direction / norm), never the caller's direction with div_");
+        TensorAssert.Close(direction64, direction64Before, Tolerance.Exact, "the float64 direction after ProjectOut(direction) made its hook and the hook ran: normalise a copy");
         TensorAssert.Close(projectedBy64, unchanged, name:
             "a float32 activation projected off a float64 direction (as DiffMeansProbe gives): the result in the activation's dtype, float32 (cast the unit direction to activation.dtype)");
     }

@@ -34,8 +34,12 @@ public sealed class LogitLensTests : TorchTest
         var resid = cache["resid_pre", 1]; // [batch, pos, d_model]
         var centred = resid - resid.mean([-1], keepdim: true);
         var normalised = centred / (centred.pow(2).mean([-1], keepdim: true) + 1e-5).sqrt() * w + b;
+        var cachedBefore = resid.clone();
 
         var lens = LogitLens.Logits(model, cache);
+
+        TensorAssert.Close(cache["resid_pre", 1], cachedBefore, Tolerance.Exact,
+            "the cache's resid_pre of layer 1 after LogitLens.Logits read it: apply ln_final to the cached streams (a new tensor), never normalise the cache's tensors in place");
 
         TensorAssert.Close(lens[1], normalised.matmul(W_U) + b_U, name:
             "the logit lens of 1_pre against ln_final (with this residual stream's own scale, not the cached one) and W_U, b_U");

@@ -33,6 +33,7 @@ public sealed class ProbeTests : TorchTest
     {
         using var seeded = new Seeded(540);
         var (x, y, planted) = PlantedData(seeded);
+        var labelsBefore = y.clone();
 
         var probe = DiffMeansProbe.Fit(x, y);
 
@@ -40,7 +41,11 @@ public sealed class ProbeTests : TorchTest
         Assert.That(Cosine(probe.Direction, planted), Is.GreaterThanOrEqualTo(0.95), "cosine of the probe's direction to the planted one");
         var predictions = probe.Predict(x);
         Assert.That(predictions.dtype, Is.EqualTo(ScalarType.Float64), "the dtype of DiffMeansProbe.Predict: 1.0 and 0.0 in float64, not the comparison's bool");
+        var predictionsBefore = predictions.clone();
         Assert.That(Probing.Accuracy(predictions, y), Is.GreaterThan(0.9), "training accuracy where the classes are 3 noise widths apart");
+        TensorAssert.Close(predictions, predictionsBefore, Tolerance.Exact,
+            "the float64 predictions after Probing.Accuracy(predictions, labels): compare on a copy (predicted == labels), never with eq_ on the caller's tensor (.to(Float64) of a float64 tensor is that tensor)");
+        TensorAssert.Close(y, labelsBefore, Tolerance.Exact, "the labels after Probing.Accuracy(predictions, labels): leave them as they were");
     }
 
     [Test, Points(3)]
@@ -59,8 +64,11 @@ public sealed class ProbeTests : TorchTest
         var byHand = new LogisticProbe(tensor(new double[] { 1, -2 }), 0.5, tensor(new double[] { 3, 1 }));
         var at = tensor(new double[] { 3, 1, /**/ 4, 1, /**/ 3, 2 }, [3, 2]).to(Device);
         var expected = tensor(new[] { 0.5, 1.5, -1.5 }.Select(z => 1 / (1 + Math.Exp(-z))).ToArray()).to(Device);
+        var atBefore = at.clone();
         TensorAssert.Close(byHand.Probability(at), expected, name:
             "Probability(x) of a probe with w = (1, -2), b = 0.5, Mean = (3, 1): sigmoid((x - Mean)·w + b) (centre x on the probe's Mean here too, not only in Fit)");
+        TensorAssert.Close(at, atBefore, Tolerance.Exact,
+            "the float64 x after LogisticProbe.Probability(x): centre a copy (x - Mean), never the caller's x in place (.to(Float64) of a float64 tensor is that tensor)");
     }
 
     [Test, Points(2)]

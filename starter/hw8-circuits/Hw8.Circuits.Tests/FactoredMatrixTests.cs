@@ -72,12 +72,21 @@ public sealed class FactoredMatrixTests : TorchTest
         var (a, b) = (seeded.Randn([5, 3], ScalarType.Float64), seeded.Randn([3, 6], ScalarType.Float64));
         var (c, d) = (seeded.Randn([6, 4], ScalarType.Float64), seeded.Randn([4, 2], ScalarType.Float64));
         var expected = a.matmul(b).matmul(c).matmul(d); // [5, 2]
+        var (e, f) = (seeded.Randn([6, 2], ScalarType.Float64), seeded.Randn([2, 4], ScalarType.Float64));
+        var expectedNarrower = a.matmul(b).matmul(e).matmul(f); // [5, 4]
+        var (a2, b2) = (a.clone(), b.clone());
 
         var product = new FactoredMatrix(a, b).MatMul(new FactoredMatrix(c, d));
 
         Assert.That(product.Shape, Is.EqualTo(new long[] { 5, 2 }), "(A [5, 3] B [3, 6]) (C [6, 4] D [4, 2]) is [5, 2]");
         Assert.That(product.InnerDim, Is.EqualTo(3), "(A B)(C D) keeps this matrix's inner dimension: A ((B C) D), inner dimension 3");
         TensorAssert.Close(product.AB, expected, name: "FactoredMatrix(A, B).MatMul(FactoredMatrix(C, D)).AB: expected A B C D, in that order");
+
+        // Also when the other's inner dimension is the smaller one (TransformerLens would keep that one; this course keeps k).
+        var narrower = new FactoredMatrix(a2, b2).MatMul(new FactoredMatrix(e, f));
+        Assert.That(narrower.InnerDim, Is.EqualTo(3),
+            "(A [5, 3] B)(C [6, 2] D) keeps this matrix's inner dimension 3, as the doc says (A stays the left factor, only B C D is formed), even though C D's is 2");
+        TensorAssert.Close(narrower.AB, expectedNarrower, name: "FactoredMatrix(A, B).MatMul(FactoredMatrix(C, D)).AB with C D of inner dimension 2");
     }
 
     [TestCase(6, 4, 4), TestCase(3, 5, 7)]
