@@ -27,6 +27,7 @@ public sealed class AttentionTests : TorchTest
     {
         using var seeded = new Seeded(3);
         var scores = seeded.Randn([3, 6, 6]) * 3;
+        var scoresBefore = scores.clone();
 
         var pattern = Attention.Pattern(scores);
 
@@ -36,6 +37,8 @@ public sealed class AttentionTests : TorchTest
             "pattern entries with key_pos > query_pos (they must be exactly 0: mask with -inf before the softmax)");
         TensorAssert.Close(pattern.sum(-1), ones(3, 6, device: Device), name:
             "pattern.sum(-1): every query's weights over the keys must sum to 1 (softmax over the last dimension)");
+        TensorAssert.Close(scores, scoresBefore, Tolerance.Exact,
+            "scores after Attention.Pattern(scores): mask a new tensor (CausalMask.Apply, masked_fill), never the caller's scores with masked_fill_");
     }
 
     [Test, Points(3)]

@@ -53,13 +53,16 @@ public sealed class AblationTests : TorchTest
         using (no_grad())
             model.call(reference);
 
-        foreach (var parameter in model.parameters()) parameter.requires_grad_(true);
-
-        var means = MeanActivations.Over(model, reference);
+        var gradients = new GradientWatch(model); // the model's parameters now require grad, as while it is trained
+        MeanActivations means;
+        using (gradients)
+            means = MeanActivations.Over(model, reference);
 
         TensorAssert.Shape(means.Z, [2, 4, 16], "Z: [n_layers, n_heads, d_head]");
         Assert.That(means.Z.requires_grad || means.MlpOut.requires_grad, Is.False,
             "requires_grad of the means while the model's parameters require grad: expected false (run the reference tokens under no_grad, as the docs say)");
+        Assert.That(gradients.Seen, Is.Not.Empty.And.All.False,
+            "requires_grad of blocks.1.hook_resid_post in MeanActivations.Over's run while the model's parameters require grad: expected false (run the reference tokens under no_grad, as the doc says, rather than detaching the means afterwards)");
         TensorAssert.Shape(means.MlpOut, [2, 64], "MlpOut: [n_layers, d_model]");
         TensorAssert.Close(means.Z[1], z1!.mean([0, 1]), name: "Z[1]: layer 1's hook_z averaged over prompts and positions");
         TensorAssert.Close(means.MlpOut[0], mlp0!.mean([0, 1]), name: "MlpOut[0]: layer 0's hook_mlp_out averaged over prompts and positions");

@@ -49,6 +49,8 @@ public sealed class ActivationPatchingTests : TorchTest
 
         Assert.That(score, Is.EqualTo(0).Within(1e-5), "patching nothing leaves the corrupted run: metric 0");
         Assert.That(gradsOn, Is.Not.Empty.And.All.False, "requires_grad of the corrupted activation the patch is given while the model's parameters require grad: expected false (run the corrupted prompts under no_grad, as the doc says)");
+        Assert.That(is_grad_enabled(), Is.True,
+            "autograd after ActivationPatching.Patch returned to a caller that had it on: still off, so no_grad() was never disposed (using var noGrad = no_grad(), which puts the mode back)");
     }
 
     [TestCase("blocks.0.hook_resid_pre")]

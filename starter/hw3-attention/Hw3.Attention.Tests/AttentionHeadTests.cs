@@ -18,6 +18,8 @@ public sealed class AttentionHeadTests : TorchTest
 
         TensorAssert.Shape(output, [2, 7, 16], "AttentionHead output [batch, pos, d_model]");
         TensorAssert.Shape(head.Pattern, [2, 7, 7], "AttentionHead.Pattern [batch, q_pos, k_pos]");
+        head.call(seeded.Randn([1, 4, 16]));
+        TensorAssert.Shape(head.Pattern, [1, 4, 4], "AttentionHead.Pattern after a second call on [1, 4, 16]: the pattern of the last forward pass, set on every call");
     }
 
     [Test, Points(6)]

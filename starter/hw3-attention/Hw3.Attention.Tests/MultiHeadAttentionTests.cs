@@ -21,6 +21,8 @@ public sealed class MultiHeadAttentionTests : TorchTest
 
         TensorAssert.Shape(output, [2, 7, 12], "MultiHeadAttention output [batch, pos, d_model]");
         TensorAssert.Shape(attention.Pattern, [2, 3, 7, 7], "MultiHeadAttention.Pattern [batch, n_heads, q_pos, k_pos]");
+        attention.call(seeded.Randn([1, 4, 12]));
+        TensorAssert.Shape(attention.Pattern, [1, 3, 4, 4], "MultiHeadAttention.Pattern after a second call on [1, 4, 12]: the pattern of the last forward pass, set on every call");
     }
 
     [Test, Points(8)]

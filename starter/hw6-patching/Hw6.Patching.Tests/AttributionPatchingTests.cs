@@ -18,6 +18,8 @@ public sealed class AttributionPatchingTests : TorchTest
             try
             {
                 attribution = AttributionPatching.Attribute(model, metric, ["ln_final.hook_normalized"])["ln_final.hook_normalized"];
+                Assert.That(is_grad_enabled(), Is.False,
+                    "autograd after Attribute returned to a caller under no_grad: still on, so enable_grad() was never disposed (using var grad = enable_grad(), which puts the mode back)");
             }
             catch (System.Runtime.InteropServices.ExternalException e)
             {

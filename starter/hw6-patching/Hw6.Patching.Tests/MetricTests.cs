@@ -25,12 +25,16 @@ public sealed class MetricTests : TorchTest
         });
 
         var first = logits[..1].clone(); // [1, pos, d_vocab]
+        var flipped = logits.flip(0); // the pairs in the other order, plural first
 
         var diff = AgreementLogitDiff.Of(logits.to(Device), batch, vocabulary);
         var ofOne = AgreementLogitDiff.Of(first.to(Device), PairBatch.Of(TwoPairs[..1], vocabulary), vocabulary);
+        var ofReversed = AgreementLogitDiff.Of(flipped.to(Device), PairBatch.Of([TwoPairs[1], TwoPairs[0]], vocabulary), vocabulary);
 
         TensorAssert.Close(diff, expected.to(Device), name: "logit(s) - logit(' ') at the last position, times +1 for a singular clean subject and -1 for a plural one");
         TensorAssert.Close(ofOne, expected[..1].to(Device), name: "the same for a batch of one pair, [1] (keep the batch axis: index the last position, do not squeeze)");
+        TensorAssert.Close(ofReversed, expected.flip(0).to(Device), name:
+            "the same two pairs in the other order, plural first: each pair's sign comes from its own PluralClean, not from its place in the batch");
     }
 
     [Test, Points(3)]
@@ -48,9 +52,18 @@ public sealed class MetricTests : TorchTest
             for (int p = 0; p < 12; p++) total -= logProbs[b, p, vocabulary.Id(next[p])].ToDouble();
         }
 
-        var loss = PromptLoss.Of(logits.to(Device), batch, vocabulary);
+        var flipped = logits.flip(0); // the pairs in the other order, plural first
+        var onDevice = logits.to(Device);
+        var logitsBefore = logits.clone();
+
+        var loss = PromptLoss.Of(onDevice, batch, vocabulary);
+        var ofReversed = PromptLoss.Of(flipped.to(Device), PairBatch.Of([TwoPairs[1], TwoPairs[0]], vocabulary), vocabulary);
 
         TensorAssert.Close(loss, tensor(total / 24).to(Device), name: "mean over 2 prompts x 12 positions of -log p(next character)");
+        TensorAssert.Close(ofReversed, tensor(total / 24).to(Device), name:
+            "the same two pairs in the other order, plural first: each prompt's last target is the ending that agrees with its own clean subject (PluralClean), not one taken from its place in the batch");
+        TensorAssert.Close(onDevice, logitsBefore.to(Device), Tolerance.Exact,
+            "the logits after PromptLoss.Of(logits, ...): compute on a copy (log_softmax, cross_entropy), never change the caller's logits with sub_");
     }
 
     [Test, Points(3)]
