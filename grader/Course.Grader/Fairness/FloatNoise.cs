@@ -18,9 +18,10 @@ namespace Course.Grader.Fairness;
 /// tolerance only holds for the CPU's order of operations fails under it. Operations that IEEE arithmetic makes exact
 /// on any hardware (copying, indexing, masking, elementwise + − × ÷ and sqrt, comparisons, max and sort) stay exact, so
 /// tests that claim exactness for them still can. The change is deterministic (a value always moves the same way: no
-/// fresh noise per call), is a constant to autograd, and leaves integer, boolean and non-finite values alone, and also
-/// whole numbers in a float dtype up to 2^(its significand's bits): what sums and products of whole numbers give (a count
-/// of 0s and 1s, ranks, a one-hot product), and no machine's order of summation moves them.
+/// fresh noise per call), is a constant to autograd, and leaves integer, boolean and non-finite values alone. A sum or
+/// product (<see cref="SumsAndProducts"/>) also keeps its whole values below 2^(its dtype's significand bits): sums and
+/// products of whole numbers (a count of 0s and 1s, a one-hot product) are exact in any order, on any machine. A mean,
+/// which divides, still gets the noise.
 /// The test code itself is left as written: it states what is expected.
 /// </summary>
 public static class FloatNoise
@@ -59,6 +60,16 @@ public static class FloatNoise
         // selection
         "max", "min", "amax", "amin", "argmax", "argmin", "topk", "sort", "argsort", "kthvalue", "cummax", "cummin", "unique", "nonzero",
         "eq", "ne", "lt", "le", "gt", "ge", "isnan", "isinf", "isfinite", "logical_and", "logical_or", "logical_not", "any", "all",
+    };
+
+    /// <summary>
+    /// TorchSharp methods that only add and multiply: their whole results within the significand are what any order of
+    /// their arithmetic gives, so the noise leaves those values alone.
+    /// </summary>
+    public static readonly IReadOnlySet<string> SumsAndProducts = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "sum", "nansum", "cumsum", "prod", "cumprod", "matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "einsum", "tensordot",
+        "trace", "baddbmm", "addmm", "addmv", "addbmm", "linear", "bilinear",
     };
 
     /// <summary>TorchSharp layers whose forward is exact (a lookup, a reshape, a rectifier).</summary>
@@ -129,7 +140,8 @@ public static class FloatNoise
             if (model.GetSymbolInfo(node).Symbol is not IMethodSymbol method) return visited;
             var receiver = node.Expression is MemberAccessExpressionSyntax access ? model.GetTypeInfo(access.Expression).Type : null;
             if (!Inexact(method, receiver, tensor)) return visited;
-            return SyntaxFactory.InvocationExpression(SyntaxFactory.ParseExpression(Helper + ".Apply"),
+            var helper = Helper + (SumsAndProducts.Contains(method.Name) ? ".ApplyKeepingWholeNumbers" : ".Apply");
+            return SyntaxFactory.InvocationExpression(SyntaxFactory.ParseExpression(helper),
                     SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(visited.WithoutTrivia()))))
                 .WithTriviaFrom(visited);
         }
@@ -159,7 +171,14 @@ public static class FloatNoise
                 static readonly TorchSharp.Scalar Float64Whole = TorchSharp.ScalarExtensionMethods.ToScalar(9007199254740992.0); // 2^53
 
                 [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
-                public static TorchSharp.torch.Tensor? Apply(TorchSharp.torch.Tensor? value)
+                public static TorchSharp.torch.Tensor? Apply(TorchSharp.torch.Tensor? value) => Move(value, keepWholeNumbers: false);
+
+                // A sum or product: its whole values within the significand are exact in any order of its arithmetic.
+                [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
+                public static TorchSharp.torch.Tensor? ApplyKeepingWholeNumbers(TorchSharp.torch.Tensor? value) => Move(value, keepWholeNumbers: true);
+
+                [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
+                static TorchSharp.torch.Tensor? Move(TorchSharp.torch.Tensor? value, bool keepWholeNumbers)
                 {
                     if (value is null) return null;
                     var (size, whole) = value.dtype switch
@@ -174,7 +193,7 @@ public static class FloatNoise
                     // mod 1 as the value less its floor: the same bits as remainder(1), in half the time (floor is vectorised).
                     using var floor = change.floor();
                     change.sub_(floor).sub_(Half).mul_(x).nan_to_num_(0, 0, 0);
-                    // Whole numbers within the significand stay: every machine sums whole numbers exactly.
+                    if (!keepWholeNumbers) return value.add(change, size);
                     using var fraction = x.frac();
                     using var exact = fraction.eq(Zero);
                     using var magnitude = x.abs();
