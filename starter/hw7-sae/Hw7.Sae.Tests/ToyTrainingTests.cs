@@ -8,12 +8,25 @@ namespace Hw7.Sae.Tests;
 /// <summary>Short runs that check the training loop's contract; the hidden tests train to the paper's pictures.</summary>
 public sealed class ToyTrainingTests : TorchTest
 {
+    // Every run here: 4 instances of 5 features in 2 dimensions, at sparsities 0 to 0.99, weighted by 0.9^i.
+    static Tensor Sparsity => tensor(new[] { 0.0, 0.5, 0.9, 0.99 });
+
+    static Tensor Weights => Importance.Geometric(5, 0.9);
+
+    static ToyModel NewModel(Generator generator)
+    {
+        var model = new ToyModel(4, 5, 2, generator);
+        model.to(Device);
+        return model;
+    }
+
+    static Tensor Batch(long size, Generator generator) => SyntheticFeatures.Generate(size, Sparsity, 5, generator, Device);
+
     static ToyModel Train(long seed, ToyTrainingOptions options, out Tensor losses)
     {
         using var generator = new Generator((ulong)seed, CPU);
-        var model = new ToyModel(4, 5, 2, generator);
-        model.to(Device);
-        losses = ToyTraining.Train(model, tensor(new[] { 0.0, 0.5, 0.9, 0.99 }), Importance.Geometric(5, 0.9), options, generator);
+        var model = NewModel(generator);
+        losses = ToyTraining.Train(model, Sparsity, Weights, options, generator);
         return model;
     }
 
@@ -34,10 +47,10 @@ public sealed class ToyTrainingTests : TorchTest
         Assert.That(last, Is.LessThan(0.8 * first), $"mean loss of the last 20 steps ({last:F4}) against the first 20 ({first:F4})");
         using var noGrad = no_grad();
         using var fresh = new Generator(1, CPU);
-        var batch = SyntheticFeatures.Generate(2048, tensor(new[] { 0.0, 0.5, 0.9, 0.99 }), 5, fresh, Device);
+        var batch = Batch(2048, fresh);
         var untrained = Train(730, options with { Steps = 0 }, out _);
-        var before = ToyLoss.PerInstance(untrained.call(batch.clone()), batch, Importance.Geometric(5, 0.9).to(Device));
-        var after = ToyLoss.PerInstance(model.call(batch), batch, Importance.Geometric(5, 0.9).to(Device));
+        var before = ToyLoss.PerInstance(untrained.call(batch.clone()), batch, Weights.to(Device));
+        var after = ToyLoss.PerInstance(model.call(batch), batch, Weights.to(Device));
         for (int i = 0; i < 4; i++)
             Assert.That(after[i].ToDouble(), Is.LessThan(before[i].ToDouble()), $"instance {i}'s loss on fresh data after training against before: every instance is trained");
     }
@@ -67,15 +80,14 @@ public sealed class ToyTrainingTests : TorchTest
         var scheduled = Train(731, linear, out _);
         using (var written = new Generator(731, CPU))
         {
-            var model = new ToyModel(4, 5, 2, written);
-            model.to(Device);
+            var model = NewModel(written);
             var adam = optim.Adam(model.parameters(), lr: linear.Lr);
             for (int step = 0; step < linear.Steps; step++)
             {
                 foreach (var group in adam.ParamGroups) group.LearningRate = linear.LrAt(step);
                 adam.zero_grad();
-                var batch = SyntheticFeatures.Generate(linear.BatchSize, tensor(new[] { 0.0, 0.5, 0.9, 0.99 }), 5, written, Device);
-                ToyLoss.Of(model.call(batch), batch, Importance.Geometric(5, 0.9).to(Device)).backward();
+                var batch = Batch(linear.BatchSize, written);
+                ToyLoss.Of(model.call(batch), batch, Weights.to(Device)).backward();
                 adam.step();
             }
             TensorAssert.Close(scheduled.W, model.W, name: "W after 3 steps of a Linear schedule vs 3 Adam steps written out, step i at options.LrAt(i): " +
@@ -85,14 +97,13 @@ public sealed class ToyTrainingTests : TorchTest
         // With a learning rate of 0 nothing moves, so step i's loss is the untrained model's loss on the i-th batch the generator gives.
         Train(731, options with { Steps = 3, Lr = 0 }, out var frozen);
         using var replay = new Generator(731, CPU);
-        var twin = new ToyModel(4, 5, 2, replay);
-        twin.to(Device);
+        var twin = NewModel(replay);
         var expected = new double[3];
         using (no_grad())
             for (int step = 0; step < 3; step++)
             {
-                var batch = SyntheticFeatures.Generate(options.BatchSize, tensor(new[] { 0.0, 0.5, 0.9, 0.99 }), 5, replay, Device);
-                expected[step] = ToyLoss.Of(twin.call(batch), batch, Importance.Geometric(5, 0.9).to(Device)).ToDouble();
+                var batch = Batch(options.BatchSize, replay);
+                expected[step] = ToyLoss.Of(twin.call(batch), batch, Weights.to(Device)).ToDouble();
             }
         TensorAssert.Close(frozen.to(ScalarType.Float64), tensor(expected), Tolerance.For(ScalarType.Float32, Device.type),
             "the losses of 3 steps at Lr = 0 vs the untrained model's loss on 3 batches drawn one after another from the same generator: draw a fresh batch " +
