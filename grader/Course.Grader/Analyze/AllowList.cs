@@ -8,8 +8,9 @@ namespace Course.Grader.Analyze;
 /// type entry covers its members and nested types) or its namespace (a namespace entry covers the types directly in
 /// it, not those of sub-namespaces), no denial names it, and every type in its signature is allowed too, so that an
 /// allowed type cannot hand out a disallowed one (<c>object.GetType()</c> returns a <c>System.Type</c>,
-/// <c>Delegate.Method</c> a <c>MethodInfo</c>, <c>Tensor.Handle</c> an <c>IntPtr</c>). The homework's own code is always
-/// allowed; what it calls is checked where it calls it.
+/// <c>Delegate.Method</c> a <c>MethodInfo</c>, <c>Tensor.Handle</c> an <c>IntPtr</c>). A rule may refuse library symbols
+/// by what they are rather than by name, whatever entry allows them (<see cref="SandboxPolicy.Unchecked"/>). The homework's
+/// own code is always allowed; what it calls is checked where it calls it.
 /// </summary>
 public sealed class AllowList
 {
@@ -22,7 +23,10 @@ public sealed class AllowList
     /// <summary>Why a symbol that no entry allows is left out, in words for the student.</summary>
     readonly Func<ISymbol, string> notListed;
 
-    public AllowList(IEnumerable<AllowedApi> allowed, IEnumerable<BannedApi> denied, Func<ISymbol, string> notListed)
+    /// <summary>Why a library symbol is refused whatever entry allows it, or null: a denial by what the symbol is, not by its name.</summary>
+    readonly Func<ISymbol, string?> refusedByRule;
+
+    public AllowList(IEnumerable<AllowedApi> allowed, IEnumerable<BannedApi> denied, Func<ISymbol, string> notListed, Func<ISymbol, string?>? refusedByRule = null)
     {
         foreach (var entry in allowed)
         {
@@ -36,6 +40,7 @@ public sealed class AllowList
         }
         this.denied = [.. denied];
         this.notListed = notListed;
+        this.refusedByRule = refusedByRule ?? (_ => null);
     }
 
     /// <summary>Null when homework code may use <paramref name="symbol"/>; otherwise why not.</summary>
@@ -76,6 +81,7 @@ public sealed class AllowList
 
         var definition = symbol is IMethodSymbol method ? (method.ReducedFrom ?? method).OriginalDefinition : symbol.OriginalDefinition;
         if (denied.FirstOrDefault(d => d.Matches(definition)) is { } denial) return denial.Message;
+        if (refusedByRule(definition) is { } refusal) return refusal;
         if (!Listed(definition)) return notListed(definition);
         return symbol switch
         {

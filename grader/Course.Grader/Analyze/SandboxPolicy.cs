@@ -144,10 +144,24 @@ public static class SandboxPolicy
         new("M:TorchSharp.torch.TryInitializeDevice", Native),
     ];
 
+    /// <summary>
+    /// Refuses a library member or type whose name says it skips the runtime's checks: "Unsafe" or "Dangerous", .NET's and
+    /// TorchSharp's own mark for a read or write that nothing bounds (<c>Vector.LoadUnsafe</c> and <c>Vector.StoreUnsafe</c>
+    /// take a reference and an offset and check neither, so safe code could write past an array's end and over the worker's
+    /// memory: the tests' expected values and the result nonce live there). Whatever entry allows its type or namespace, and
+    /// for members a later runtime or library adds under that mark too. Null for anything else.
+    /// </summary>
+    public static string? Unchecked(Microsoft.CodeAnalysis.ISymbol definition) =>
+        definition.Name.Contains("Unsafe", StringComparison.Ordinal) || definition.Name.Contains("Dangerous", StringComparison.Ordinal)
+            ? UncheckedMemory
+            : null;
+
+    const string UncheckedMemory = Native + " This one reads or writes memory without the runtime's bounds checks.";
+
     /// <summary>The allow-list of a homework: this policy, widened by its manifest's <c>allowed_apis</c>.</summary>
     public static AllowList For(AssignmentManifest manifest) => For(manifest.ExtraAllowedApis);
 
-    public static AllowList For(IEnumerable<AllowedApi> extra) => new([.. Allowed, .. extra], Denied, Explain);
+    public static AllowList For(IEnumerable<AllowedApi> extra) => new([.. Allowed, .. extra], Denied, Explain, Unchecked);
 
     static AllowedApi Namespace(string name) => new($"N:{name}", "");
 

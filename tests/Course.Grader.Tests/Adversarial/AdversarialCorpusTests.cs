@@ -173,6 +173,13 @@ public class AdversarialCorpusTests
             public static object Pinned() => System.GC.AllocateUninitializedArray<byte>(1 << 30, pinned: true);
         }
         """, "System.GC.AllocateUninitializedArray<byte>(int, bool)", "Homework code may use core types")]
+    [TestCase("vector-store-past-the-end", """
+        public static class Overwrite
+        {
+            // A vector of 8 longs stored at a one-element array: past its end lie the next object's header and length.
+            public static long[] Past() { var a = new long[1]; System.Numerics.Vector.StoreUnsafe(new System.Numerics.Vector<long>(long.MaxValue), ref a[0]); return a; }
+        }
+        """, "System.Numerics.Vector.StoreUnsafe<long>(System.Numerics.Vector<long>, ref long)", "without the runtime's bounds checks")]
     public async Task Given_code_that_reaches_outside_the_sandbox_When_graded_Then_it_is_refused_before_any_of_it_runs(string name, string code, string api, string reason)
     {
         var (report, file, _) = await Attack("hw3-attention", code);
