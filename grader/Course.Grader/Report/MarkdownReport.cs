@@ -40,7 +40,7 @@ public static class MarkdownReport
             details.AppendLine().AppendLine("### Failures").AppendLine();
             foreach (var t in failures)
             {
-                details.AppendLine($"<details><summary>{Escape(t.Name)}</summary>").AppendLine();
+                details.AppendLine($"<details><summary>{EscapeHtml(t.Name)}</summary>").AppendLine();
                 details.AppendLine("```text").AppendLine(t.Message.Replace("```", "'''")).AppendLine("```");
                 if (t.Output.Length > 0) details.AppendLine("Output:").AppendLine("```text").AppendLine(t.Output.Replace("```", "'''")).AppendLine("```");
                 details.AppendLine("</details>").AppendLine();
@@ -94,11 +94,41 @@ public static class MarkdownReport
     }
 
     /// <summary>
-    /// Escapes text for a Markdown table cell or line. A zero-width space after each <c>@</c> and <c>#</c> keeps text a
-    /// student's code chose (a failure message, a returned string) from mentioning a GitHub user or team, whom the
-    /// feedback comment would notify in the course account's name, or from cross-referencing an issue of another repository.
+    /// Escapes text for a line of raw HTML, such as a <c>&lt;details&gt;</c> summary, where GitHub reads no Markdown (a
+    /// backslash would show as itself): HTML's own escapes, one line, and a zero-width space after each <c>@</c> and <c>#</c>.
     /// </summary>
-    public static string Escape(string text) =>
-        text.Replace("\\", "\\\\").Replace("|", "\\|").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\r", "").Replace("\n", " ")
-            .Replace("#", "#&#8203;").Replace("@", "@&#8203;");
+    public static string EscapeHtml(string text) =>
+        System.Net.WebUtility.HtmlEncode(text.Replace("\r", "", StringComparison.Ordinal).Replace('\n', ' ')
+            .Replace("#", "#\u200B", StringComparison.Ordinal).Replace("@", "@\u200B", StringComparison.Ordinal));
+
+    /// <summary>
+    /// Escapes text for a Markdown table cell or line, so that text a student's code chose (a failure message, a returned
+    /// string) shows as the characters it is and does nothing else in GitHub's Markdown:
+    /// - no HTML (<c>&lt;</c>, <c>&gt;</c>) and no character reference (<c>&amp;commat;</c> would show as <c>@</c>): <c>&amp;</c> is escaped;
+    /// - no link, image or footnote (<c>[Regrade: 100/100](https://…)</c>, <c>![…](…)</c>): brackets are escaped, and a
+    ///   bare URL or <c>www.</c> gets a zero-width space that keeps GitHub from linking it;
+    /// - no code span, bold or strike-through that could dress a message up as the grader's own words;
+    /// - no mention of a GitHub user or team (whom the feedback comment would notify in the course account's name) and no
+    ///   cross-reference to an issue: a zero-width space after each <c>@</c> and <c>#</c>;
+    /// - one line, with table pipes escaped.
+    /// Underscores stay as they are: GitHub reads none inside a word as emphasis, so test names read as written.
+    /// </summary>
+    public static string Escape(string text)
+    {
+        var escaped = new StringBuilder(text.Length + 16);
+        foreach (var c in text)
+            escaped.Append(c switch
+            {
+                '\\' or '|' or '[' or ']' or '*' or '~' or '`' => $"\\{c}",
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '\r' => "",
+                '\n' => " ",
+                '#' => "#&#8203;",
+                '@' => "@&#8203;",
+                _ => c.ToString(),
+            });
+        return escaped.Replace("://", ":&#8203;//").Replace("www.", "www&#8203;.").ToString();
+    }
 }

@@ -71,7 +71,7 @@ public class MarkdownReportTests
 
         var row = MarkdownReport.Write(new ReportView(report, RevealHidden: false)).Split('\n').Single(l => l.StartsWith("| ❌", StringComparison.Ordinal));
 
-        Assert.That(row, Is.EqualTo(@"| ❌ | AttentionHeadTests.Shape_Is(2\|3) | 0/1 | got [2\|4] |"));
+        Assert.That(row, Is.EqualTo(@"| ❌ | AttentionHeadTests.Shape_Is(2\|3) | 0/1 | got \[2\|4\] |"));
         Assert.That(MarkdownReport.Escape("a|b\r\nc\nd"), Is.EqualTo(@"a\|b c d"));
     }
 
@@ -86,6 +86,37 @@ public class MarkdownReportTests
 
         Assert.That(row, Does.Contain("@&#8203;instructor see org/repo#&#8203;1"));
         Assert.That(row, Does.Not.Match("@[A-Za-z0-9]"), "no @ directly before a name");
+    }
+
+    [Test]
+    public void Given_markup_in_a_message_When_written_Then_it_shows_as_text_and_neither_links_nor_shows_an_image()
+    {
+        // What a red-team submission's exception messages held: a link dressed as a regrade, a picture of a score, named
+        // character references that GitHub would turn into "@instructor" and "#1" past the zero-width spaces, a bare URL,
+        // and code, bold and strike-through that would dress the message up as the grader's own words.
+        const string message = "[Regrade: 100/100](https://evil.example/) ![badge](http://evil.example/100.svg) &commat;instructor &num;1 " +
+                               "see www.evil.example `100/100` **passed** ~~failed~~ [^1] &lt;b&gt;";
+        var report = Graded(Failed(Test("Decode_RoundTrips", 1), message));
+
+        var row = MarkdownReport.Write(new ReportView(report, RevealHidden: false)).Split('\n').Single(l => l.StartsWith("| ❌", StringComparison.Ordinal));
+
+        Assert.That(row, Does.Not.Match(@"(?<!\\)[\[\]`*~]"), "every bracket, backtick, star and tilde escaped: no link, image, footnote, code, bold or strike-through");
+        Assert.That(row, Does.Not.Match(@"&(?!amp;|lt;|gt;|#8203;)"), "no character reference but the escapes' own");
+        Assert.That(row, Does.Not.Contain("://").And.Not.Contain("www."), "no bare URL for GitHub to link");
+        Assert.That(row, Does.Contain(@"\[Regrade: 100/100\](https:&#8203;//evil.example/)").And.Contain("&amp;commat;instructor"),
+            "the text itself is still shown");
+    }
+
+    [Test]
+    public void Given_a_failure_whose_name_holds_brackets_When_its_details_are_written_Then_the_raw_html_summary_shows_them_without_backslashes()
+    {
+        var report = Graded(Failed(Test("Shape_Is([2, 3])", 1), "got [2, 4]"));
+
+        var markdown = MarkdownReport.Write(new ReportView(report, RevealHidden: false));
+
+        // A <details> line is raw HTML to GitHub, which reads no Markdown escape there: HTML's own escapes only.
+        Assert.That(markdown, Does.Contain("<details><summary>AttentionHeadTests.Shape_Is([2, 3])</summary>"));
+        Assert.That(MarkdownReport.EscapeHtml("<b>@team</b> #1\r\nnext"), Is.EqualTo("&lt;b&gt;@\u200Bteam&lt;/b&gt; #\u200B1 next"));
     }
 
     [Test]
