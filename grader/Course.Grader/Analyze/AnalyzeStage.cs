@@ -10,7 +10,8 @@ namespace Course.Grader.Analyze;
 /// homework's allow-list (see <see cref="SandboxPolicy"/>) and its manifest's bans, by symbol through the semantic
 /// model, never by text: aliases, <c>using static</c>, extension methods, operators, conversions and the calls behind
 /// foreach or await all count. Also finds unsafe code, methods that would decide how homework values compare
-/// (<see cref="ValueComparison"/>), types too large to read in time (<see cref="TypeSize"/>), and stubs left in place.
+/// (<see cref="ValueComparison"/>), overrides of what the tests read a module through (<see cref="LibraryOverrides"/>),
+/// types too large to read in time (<see cref="TypeSize"/>), and stubs left in place.
 /// </summary>
 public static class AnalyzeStage
 {
@@ -40,6 +41,8 @@ public static class AnalyzeStage
                     findings.Add(At(node, kind, api, message));
                 foreach (var (at, compares) in ValueComparison.WrittenAt(node, model, cancellationToken))
                     findings.Add(At(at, FindingKind.SandboxViolation, compares.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat), ValueComparison.Message));
+                if (LibraryOverrides.WrittenAt(node, model, cancellationToken) is { } overridden)
+                    findings.Add(At(node, FindingKind.SandboxViolation, overridden.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat), LibraryOverrides.Message));
             }
             foreach (var use in usesIn[tree])
             {

@@ -257,6 +257,28 @@ public class AdversarialCorpusTests
         AssertRefusedBeforeAnyOfItRan(report, api, "may not define their own equality or ordering", file, LineOf(folder, file, at));
     }
 
+    /// <summary>
+    /// hw3's MultiHeadAttention, with a named_parameters that reports only W_O and b_O: a red-team module that used no query,
+    /// key or value weight passed the hidden check that every parameter gets a gradient this way (+3 points), as the test
+    /// reads a module's parameters through TorchSharp's virtual member.
+    /// </summary>
+    [Test]
+    public async Task Given_a_module_that_reports_only_some_of_its_parameters_When_graded_Then_it_is_refused_where_the_override_is_written()
+    {
+        var folder = scratch["hw3-attention"];
+        Write("hw3-attention", folder, "");
+        const string file = "MultiHeadAttention.cs", at = "public override IEnumerable<(string name, Parameter parameter)> named_parameters";
+        Replace(folder, file, "    public Tensor? Pattern { get; private set; }", $$"""
+                public Tensor? Pattern { get; private set; }
+
+                {{at}}(bool recurse = true) { yield return ("W_O", W_O); yield return ("b_O", b_O); }
+            """);
+
+        var report = await GradeAsync("hw3-attention", folder);
+
+        AssertRefusedBeforeAnyOfItRan(report, "TorchSharp.torch.nn.Module.named_parameters(bool)", "may override only what they are asked to write", file, LineOf(folder, file, at));
+    }
+
     /// <summary>A refusal's report: zero, no test ran, the summary names the API and why, an annotation at the student's line.</summary>
     static void AssertRefusedBeforeAnyOfItRan(GradeReport report, string api, string reason, string file, int line)
     {
