@@ -96,7 +96,7 @@ public static class GradePipeline
 
         if (compiled is null)
             return Scored([], NoFindings, [], $"compiling your code took longer than {RunLimits.Seconds(timeout)} s, so it was stopped. " +
-                "Deeply nested lambdas or generic types can make the C# compiler work exponentially hard; simplify them.");
+                "Deeply nested lambdas or generic types can make the C# compiler work exponentially hard, and an expression of many thousands of terms very hard; simplify them.");
         var annotations = compiled.Homework.Errors.Where(d => d.File is not null)
             .Select(d => new Annotation(AnnotationLevel.Failure, d.File!, d.Line, d.Column, $"error {d.Id}", d.Message)).ToList();
         if (!compiled.Homework.Success)
