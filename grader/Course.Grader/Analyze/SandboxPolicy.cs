@@ -103,6 +103,10 @@ public static class SandboxPolicy
         new("M:TorchSharp.torch.Tensor.ReadBytesFromStream", Files),
         new("M:TorchSharp.torch.Tensor.WriteBytesToStream", Files),
         new("M:TorchSharp.torch.Tensor.UnsafeCreateTensor", Native),
+        // A tensor over a managed array's memory, with a count and an element type of the caller's choosing. TorchSharp 0.107
+        // bounds the count by the array's length in elements, not in bytes: it accepted a byte[16] as 16 int64s, 128 bytes.
+        // No homework needs it, and what it then reads was not worth finding out.
+        new("M:TorchSharp.torch.frombuffer", Native),
         new("M:TorchSharp.TensorExtensionMethods.Save", Files),
         new("M:TorchSharp.TensorExtensionMethods.Load", Files),
         new("M:TorchSharp.torch.nn.Module.save", Files),

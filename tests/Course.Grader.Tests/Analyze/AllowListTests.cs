@@ -89,6 +89,7 @@ public class AllowListTests
     // Native code and memory.
     [TestCase("return x.Handle;", "TorchSharp.torch.Tensor.Handle")]
     [TestCase("return torch.Tensor.UnsafeCreateTensor(IntPtr.Zero);", "TorchSharp.torch.Tensor.UnsafeCreateTensor(nint)")]
+    [TestCase("return torch.frombuffer(new byte[16], ScalarType.Int64, 16);", "TorchSharp.torch.frombuffer(System.Array, TorchSharp.torch.ScalarType, long, long, bool)")]
     [TestCase("return System.Runtime.InteropServices.Marshal.ReadByte(IntPtr.Zero);", "System.Runtime.InteropServices.Marshal.ReadByte(nint)")]
     [TestCase("return System.Runtime.InteropServices.NativeLibrary.Load(\"libc.so.6\");", "System.Runtime.InteropServices.NativeLibrary.Load(string)")]
     [TestCase("return System.Runtime.CompilerServices.Unsafe.As<string>(o);", "System.Runtime.CompilerServices.Unsafe.As<string>(object?)")]
