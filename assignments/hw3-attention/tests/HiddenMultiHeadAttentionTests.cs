@@ -40,9 +40,19 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
             attention.W_O.copy_(head.W_O.unsqueeze(0));
         }
         var x = seeded.Randn([2, 6, 12]);
+        var (expected, expectedPattern) = AttentionByHand.Attend(AttentionByHand.CopyOf(head), x);
 
-        TensorAssert.Close(attention.call(x), head.call(x), name: "MultiHeadAttention with n_heads = 1 and zero biases vs AttentionHead with the same weights");
+        var attentionOutput = attention.call(x);
+        var headOutput = head.call(x);
+
+        TensorAssert.Close(attentionOutput, headOutput, name: "MultiHeadAttention with n_heads = 1 and zero biases vs AttentionHead with the same weights");
         TensorAssert.Close(attention.Pattern!.squeeze(1), head.Pattern!, name: "MultiHeadAttention.Pattern[:, 0] vs AttentionHead.Pattern");
+        // The two agree; they must also be attention: the values the test computes from the same weights.
+        TensorAssert.Close(headOutput, expected, name:
+            "AttentionHead output vs softmax(mask(q k^T / sqrt(d_head))) v W_O computed by the test from the same weights: the two modules agree " +
+            "with each other but not with attention, so a step they share (Attention.Scores, Attention.Pattern, CausalMask.Apply) or the formula is off");
+        TensorAssert.Close(head.Pattern!, expectedPattern.squeeze(1), name:
+            "AttentionHead.Pattern vs softmax(mask(q k^T / sqrt(d_head))) computed by the test from W_Q and W_K: the pattern of the scores, masked, softmaxed over the keys");
     }
 
     [Test, Points(4)]
@@ -53,6 +63,9 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
         var x = seeded.Randn([2, 9, 12]);
         var changed = x.clone();
         changed[.., 4..] = seeded.Randn([2, 5, 12]);
+        var weights = AttentionByHand.CopyOf(attention);
+        var (expected, _) = AttentionByHand.Attend(weights, x);
+        var (expectedChanged, _) = AttentionByHand.Attend(weights, changed);
 
         var output = attention.call(x);
         var changedOutput = attention.call(changed);
@@ -60,6 +73,12 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
         TensorAssert.Close(changedOutput[.., ..4], output[.., ..4], name:
             "MultiHeadAttention outputs at positions 0..3 after changing positions 4..8 (a position must not see later ones)");
         Assert.That(changedOutput[.., 4..].allclose(output[.., 4..]), Is.False, "outputs at positions 4..8 did not change when their inputs did");
+        // Causal, and attention: outputs that ignore the other positions (x times a constant) are causal too.
+        TensorAssert.Close(output, expected, name:
+            "MultiHeadAttention output vs the causal attention the test computes from the same weights and biases (sum over heads of " +
+            "softmax(mask(q k^T / sqrt(d_head))) v W_O, plus b_O): causal, but not these values");
+        TensorAssert.Close(changedOutput, expectedChanged, name:
+            "MultiHeadAttention output on the changed input vs the causal attention the test computes from the same weights and biases");
     }
 
     [Test, Points(2)]
@@ -72,10 +91,18 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
         var x = seeded.Randn([2, 5, 12]);
         var before = x.clone();
 
-        head.call(x);
+        var (expectedHead, _) = AttentionByHand.Attend(AttentionByHand.CopyOf(head), before);
+        var (expectedAttention, _) = AttentionByHand.Attend(AttentionByHand.CopyOf(attention), before);
+
+        var headOutput = head.call(x);
         TensorAssert.Close(x, before, Tolerance.Exact, "x after AttentionHead.call(x) (use out-of-place ops on the input)");
-        attention.call(x);
+        var attentionOutput = attention.call(x);
         TensorAssert.Close(x, before, Tolerance.Exact, "x after MultiHeadAttention.call(x) (use out-of-place ops on the input)");
+        // Leaving x alone is only worth something with the right outputs from it.
+        TensorAssert.Close(headOutput, expectedHead, name:
+            "AttentionHead output vs softmax(mask(q k^T / sqrt(d_head))) v W_O computed by the test from the same weights (x was left as it was, but the output is not attention of it)");
+        TensorAssert.Close(attentionOutput, expectedAttention, name:
+            "MultiHeadAttention output vs the causal attention the test computes from the same weights and biases (x was left as it was, but the output is not attention of it)");
     }
 
     [Test, Points(3)]
@@ -141,12 +168,22 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
     {
         using var seeded = new Seeded(114);
         var attention = WithRandomBiases(seeded);
+        var x = seeded.Randn([2, 4, 12]);
+        var weights = AttentionByHand.CopyOf(attention);
+        var (expected, _) = AttentionByHand.Attend(weights, x);
+        var W_O = attention.W_O.detach().clone();
         using (no_grad()) attention.W_O.zero_();
 
-        var output = attention.call(seeded.Randn([2, 4, 12]));
+        var output = attention.call(x);
+        using (no_grad()) attention.W_O.copy_(W_O);
+        var withW_O = attention.call(x);
 
-        TensorAssert.Close(output, attention.b_O.detach().expand(2, 4, 12), name:
+        TensorAssert.Close(output, weights.b_O.to_type(ScalarType.Float32).to(Device).expand(2, 4, 12), name:
             "MultiHeadAttention output with W_O = 0 (it must be b_O at every position: add b_O once, after summing over heads)");
+        // b_O once on top of the heads' outputs: with W_O back, the output is the attention the test computes, plus b_O.
+        TensorAssert.Close(withW_O, expected, name:
+            "MultiHeadAttention output with W_O restored vs the causal attention the test computes from the same weights and biases " +
+            "(b_O alone came out right with W_O = 0, so the heads' part, sum over heads of softmax(mask(q k^T / sqrt(d_head))) v W_O, is off)");
     }
 
     [Test, Points(2)]
@@ -154,8 +191,10 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
     {
         using var seeded = new Seeded(115);
         var attention = WithRandomBiases(seeded);
+        var x = seeded.Randn([2, 7, 12]);
+        var (_, expected) = AttentionByHand.Attend(AttentionByHand.CopyOf(attention), x);
 
-        attention.call(seeded.Randn([2, 7, 12]));
+        attention.call(x);
         var pattern = attention.Pattern!;
 
         TensorAssert.Shape(pattern, [2, 3, 7, 7], "MultiHeadAttention.Pattern");
@@ -163,6 +202,10 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
         TensorAssert.Close(pattern.masked_select(future), zeros(2 * 3 * 21, device: Device), Tolerance.Exact,
             "MultiHeadAttention.Pattern entries with key_pos > query_pos");
         TensorAssert.Close(pattern.sum(-1), ones(2, 3, 7, device: Device), name: "MultiHeadAttention.Pattern.sum(-1)");
+        // Any lower-triangular rows summing to 1 (the identity, say) have these properties: the pattern must be the scores' softmax.
+        TensorAssert.Close(pattern, expected, name:
+            "MultiHeadAttention.Pattern vs softmax(mask(q k^T / sqrt(d_head))) the test computes per head from W_Q, W_K, b_Q and b_K: " +
+            "zero above the diagonal with rows summing to 1, but not the softmax of these scores");
     }
 
     [Test, Points(3)]
@@ -186,16 +229,25 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
         head.to(Device);
         var attention = WithRandomBiases(seeded);
         var x = seeded.Randn([2, 5, 12]);
+        var (_, expectedHead) = AttentionByHand.Attend(AttentionByHand.CopyOf(head), x);
+        var (_, expectedAttention) = AttentionByHand.Attend(AttentionByHand.CopyOf(attention), x);
 
         head.call(x);
         attention.call(x);
 
-        foreach (var (what, pattern) in new[] { ("AttentionHead.Pattern", head.Pattern), ("MultiHeadAttention.Pattern", attention.Pattern) })
+        foreach (var (what, pattern, expected) in new[]
+                 {
+                     ("AttentionHead.Pattern", head.Pattern, expectedHead.squeeze(1)),
+                     ("MultiHeadAttention.Pattern", attention.Pattern, expectedAttention),
+                 })
         {
             Assert.That(pattern, Is.Not.Null, $"{what} is null after a call: set it in forward");
             Assert.That(pattern!.requires_grad, Is.False,
                 $"{what} requires grad: it is kept for inspection, detached, and must not hold the forward pass's autograd graph; " +
                 "store pattern.detach(), not pattern itself");
+            // Detached, and the pattern of this call: softmax(mask(q k^T / sqrt(d_head))), computed by the test from the weights.
+            TensorAssert.Close(pattern, expected, name:
+                $"{what} vs softmax(mask(q k^T / sqrt(d_head))) the test computes from the same weights: detached, but not the pattern of this forward pass");
         }
     }
 }

@@ -19,6 +19,9 @@ public sealed class HiddenTransformerTests : TorchTest
         var tokens = seeded.Randint(0, 10, [2, 10]);
         var changed = tokens.clone();
         changed[.., 6..] = (tokens[.., 6..] + 1) % 10;
+        var weights = AttentionByHand.CopyOf(model);
+        var expected = AttentionByHand.Logits(weights, tokens);
+        var expectedChanged = AttentionByHand.Logits(weights, changed);
 
         var logits = model.call(tokens);
         var changedLogits = model.call(changed);
@@ -26,6 +29,12 @@ public sealed class HiddenTransformerTests : TorchTest
         TensorAssert.Close(changedLogits[.., ..6], logits[.., ..6], name:
             "logits at positions 0..5 after changing the tokens at positions 6..9 (no layer may look ahead)");
         Assert.That(changedLogits[.., 6..].allclose(logits[.., 6..]), Is.False, "logits at positions 6..9 did not change when their tokens did");
+        // Causal, and the model's logits: a model that reads only each position's own token is causal too.
+        TensorAssert.Close(logits, expected, name:
+            "logits vs the test's own forward pass from the same weights ((W_E[token] + W_pos[pos]), each block's causal attention added " +
+            "to the residual, times W_U): causal, but not these values");
+        TensorAssert.Close(changedLogits, expectedChanged, name:
+            "logits of the changed tokens vs the test's own forward pass from the same weights");
     }
 
     [Test, Points(3)]
@@ -43,13 +52,17 @@ public sealed class HiddenTransformerTests : TorchTest
         var tokens = seeded.Randint(0, 10, [3, 7]);
 
         var tokenIds = tokens.cpu().data<long>().ToArray();
+        // The weights as they are before the call: forward reads them, and must leave them as they were.
+        var W_E = model.W_E.detach().cpu().clone();
+        var W_pos = model.pos_embed.W_pos.detach().cpu().clone();
+        var W_U = model.W_U.detach().cpu().clone();
 
         var logits = model.call(tokens);
 
+        foreach (var (name, parameter, before) in new[] { ("W_E", model.W_E, W_E), ("pos_embed.W_pos", model.pos_embed.W_pos, W_pos), ("W_U", model.W_U, W_U) })
+            TensorAssert.Close(parameter.cpu(), before, Tolerance.Exact,
+                $"{name} after model.call(tokens): forward must leave the weights as they were (no zero_, copy_ or other in-place op on a parameter)");
         using var noGrad = no_grad();
-        var W_E = model.W_E.cpu();
-        var W_pos = model.pos_embed.W_pos.cpu();
-        var W_U = model.W_U.cpu();
         var expected = zeros(3, 7, 10);
         for (int b = 0; b < 3; b++)
             for (int p = 0; p < 7; p++)

@@ -65,5 +65,19 @@ public sealed class RepeatTaskTrainingTests : TorchTest
             $"after {steps} AdamW steps the mean cross-entropy on the repeated half is {heldOutLoss:F3} nats (chance is {Math.Log(d_vocab):F2}); " +
             "the reference gets below 0.01. If the public tests pass, check that gradients reach every parameter (no detach, no .data copies) " +
             "and that each block's output is added to the residual stream.");
+
+        // A low loss counts only from a model that predicts each token from the ones before it: one that reads the token it is
+        // asked to predict (position t seeing t + 1) gets it too. Changing the last 6 tokens must leave the logits of positions 0..9 alone.
+        using (no_grad())
+        {
+            var tokens = RepeatedSequences(heldOut, 16);
+            var changed = tokens.clone();
+            changed[.., 10..] = (tokens[.., 10..] + 1) % d_vocab;
+            var logits = model.call(tokens.clone());
+            var changedLogits = model.call(changed);
+            TensorAssert.Close(changedLogits[.., ..10], logits[.., ..10], name:
+                "the trained model's logits at positions 0..9 after changing the tokens at positions 10..15: they changed, so a position sees " +
+                "later tokens (the token it must predict, at least), and the low loss came from looking ahead, not from attention to the past");
+        }
     }
 }

@@ -11,15 +11,25 @@ public sealed class AttentionHeadTests : TorchTest
     public void Forward_ReturnsBatchPosDModel_AndKeepsPatternBatchQueryKey()
     {
         using var seeded = new Seeded(10);
+        using var golden = Golden.Open("head_shapes");
         var head = new AttentionHead(d_model: 16, d_head: 4);
-        head.to(Device);
+        golden.LoadParameters(head, seeded, scale: 0.3);
+        var x = golden.Input("x", () => seeded.RandnCpu([2, 7, 16]));
+        var shorter = golden.Input("shorter", () => seeded.RandnCpu([1, 4, 16]));
 
-        var output = head.call(seeded.Randn([2, 7, 16]));
+        var output = head.call(x);
 
         TensorAssert.Shape(output, [2, 7, 16], "AttentionHead output [batch, pos, d_model]");
         TensorAssert.Shape(head.Pattern, [2, 7, 7], "AttentionHead.Pattern [batch, q_pos, k_pos]");
-        head.call(seeded.Randn([1, 4, 16]));
+        // The shapes, of the right values: the reference's output and pattern on the same weights and input.
+        AssertGolden(golden, "out", output,
+            "AttentionHead output [2, 7, 16] vs the reference's on the same weights and x: the shape is right, the values are not (q, k, v from x, the pattern of their scores, then W_O)");
+        AssertGolden(golden, "pattern", head.Pattern!,
+            "AttentionHead.Pattern [2, 7, 7] vs the reference's: the shape is right, the values are not (softmax over the keys of the masked scores q k^T / sqrt(d_head))");
+        head.call(shorter);
         TensorAssert.Shape(head.Pattern, [1, 4, 4], "AttentionHead.Pattern after a second call on [1, 4, 16]: the pattern of the last forward pass, set on every call");
+        AssertGolden(golden, "shorter_pattern", head.Pattern!,
+            "AttentionHead.Pattern after a second call on [1, 4, 16] vs the reference's pattern of that input: set it from this call's scores");
     }
 
     [Test, Points(6)]
@@ -39,11 +49,12 @@ public sealed class AttentionHeadTests : TorchTest
     public void Forward_IsCausal_ChangingLaterTokensLeavesEarlierOutputsUnchanged()
     {
         using var seeded = new Seeded(12);
-        var head = new AttentionHead(d_model: 16, d_head: 8, init_range: 0.3);
-        head.to(Device);
-        var x = seeded.Randn([2, 8, 16]);
+        using var golden = Golden.Open("head_causal");
+        var head = new AttentionHead(d_model: 16, d_head: 8);
+        golden.LoadParameters(head, seeded, scale: 0.3);
+        var x = golden.Input("x", () => seeded.RandnCpu([2, 8, 16]));
         var changed = x.clone();
-        changed[.., 5..] = seeded.Randn([2, 3, 16]);
+        changed[.., 5..] = golden.Input("later", () => seeded.RandnCpu([2, 3, 16]));
 
         var output = head.call(x);
         var changedOutput = head.call(changed);
@@ -52,5 +63,20 @@ public sealed class AttentionHeadTests : TorchTest
             "outputs at positions 0..4 after changing the inputs at positions 5..7 (a position must not see later ones: check the mask)");
         Assert.That(changedOutput[.., 5..].allclose(output[.., 5..]), Is.False,
             "outputs at positions 5..7 did not change when their inputs did: is the output really computed from x?");
+        // Causal, and attention: an output that ignores the other positions (x times a constant) is causal too.
+        AssertGolden(golden, "out", output,
+            "AttentionHead output vs the reference's on the same weights and x: causal, but not attention (softmax(mask(q k^T / sqrt(d_head))) v W_O)");
+        AssertGolden(golden, "changed_out", changedOutput,
+            "AttentionHead output on the changed x vs the reference's: causal, but not attention (softmax(mask(q k^T / sqrt(d_head))) v W_O)");
+    }
+
+    /// <summary>
+    /// Checks <paramref name="actual"/> against the golden's stored output <paramref name="key"/> under <paramref name="name"/>, a
+    /// message that says what was expected; stores it instead when recording.
+    /// </summary>
+    static void AssertGolden(Golden golden, string key, Tensor actual, string name)
+    {
+        if (golden.Recording) golden.AssertClose(key, actual);
+        else TensorAssert.Close(actual, golden.Expected(key), name: name);
     }
 }

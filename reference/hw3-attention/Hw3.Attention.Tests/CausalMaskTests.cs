@@ -28,10 +28,19 @@ public sealed class CausalMaskTests : TorchTest
         using var seeded = new Seeded(2);
         var scores = seeded.Randn([3, 4, 4]);
         var before = scores.clone();
+        var expected = scores.cpu().clone();
+        for (long b = 0; b < 3; b++)
+            for (long q = 0; q < 4; q++)
+                for (long k = q + 1; k < 4; k++)
+                    expected[b, q, k] = double.NegativeInfinity;
 
-        CausalMask.Apply(scores);
+        var masked = CausalMask.Apply(scores);
 
         TensorAssert.Close(scores, before, Tolerance.Exact,
             "scores after CausalMask.Apply(scores) (use masked_fill, which returns a new tensor, not masked_fill_)");
+        // Leaving the input alone counts with the masked copy it must return (a bare clone leaves it alone too).
+        TensorAssert.Close(masked, expected.to(Device), Tolerance.Exact,
+            "CausalMask.Apply(scores) [3, 4, 4]: scores was left as it was, but the result must be a copy of it with -inf where key_pos > query_pos " +
+            "(masked_fill of the mask, not the scores unchanged)");
     }
 }

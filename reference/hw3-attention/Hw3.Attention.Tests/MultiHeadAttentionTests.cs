@@ -14,15 +14,26 @@ public sealed class MultiHeadAttentionTests : TorchTest
     public void Forward_ReturnsBatchPosDModel_AndKeepsPatternBatchHeadQueryKey()
     {
         using var seeded = new Seeded(20);
+        using var golden = Golden.Open("mha_shapes");
         var attention = new MultiHeadAttention(Config);
-        attention.to(Device);
+        golden.LoadParameters(attention, seeded, scale: 0.3);
+        var x = golden.Input("x", () => seeded.RandnCpu([2, 7, 12]));
+        var shorter = golden.Input("shorter", () => seeded.RandnCpu([1, 4, 12]));
 
-        var output = attention.call(seeded.Randn([2, 7, 12]));
+        var output = attention.call(x);
 
         TensorAssert.Shape(output, [2, 7, 12], "MultiHeadAttention output [batch, pos, d_model]");
         TensorAssert.Shape(attention.Pattern, [2, 3, 7, 7], "MultiHeadAttention.Pattern [batch, n_heads, q_pos, k_pos]");
-        attention.call(seeded.Randn([1, 4, 12]));
+        // The shapes, of the right values: the reference's output and pattern on the same weights, biases and input.
+        AssertGolden(golden, "out", output,
+            "MultiHeadAttention output [2, 7, 12] vs the reference's on the same weights, biases and x: the shape is right, the values are not " +
+            "(each head's softmax(mask(q k^T / sqrt(d_head))) v W_O, summed over heads, plus b_O)");
+        AssertGolden(golden, "pattern", attention.Pattern!,
+            "MultiHeadAttention.Pattern [2, 3, 7, 7] vs the reference's: the shape is right, the values are not (each head's softmax over the keys of its masked scores)");
+        attention.call(shorter);
         TensorAssert.Shape(attention.Pattern, [1, 3, 4, 4], "MultiHeadAttention.Pattern after a second call on [1, 4, 12]: the pattern of the last forward pass, set on every call");
+        AssertGolden(golden, "shorter_pattern", attention.Pattern!,
+            "MultiHeadAttention.Pattern after a second call on [1, 4, 12] vs the reference's pattern of that input: set it from this call's scores");
     }
 
     [Test, Points(8)]
@@ -36,5 +47,15 @@ public sealed class MultiHeadAttentionTests : TorchTest
 
         golden.AssertClose("out", attention.call(x));
         golden.AssertClose("pattern", attention.Pattern!);
+    }
+
+    /// <summary>
+    /// Checks <paramref name="actual"/> against the golden's stored output <paramref name="key"/> under <paramref name="name"/>, a
+    /// message that says what was expected; stores it instead when recording.
+    /// </summary>
+    static void AssertGolden(Golden golden, string key, Tensor actual, string name)
+    {
+        if (golden.Recording) golden.AssertClose(key, actual);
+        else TensorAssert.Close(actual, golden.Expected(key), name: name);
     }
 }

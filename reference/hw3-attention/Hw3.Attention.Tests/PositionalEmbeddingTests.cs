@@ -34,11 +34,22 @@ public sealed class PositionalEmbeddingTests : TorchTest
         var embed = new SinusoidalPositionalEmbedding(n_ctx: 20, d_model: 8);
         embed.to(Device);
         var tokens = seeded.Randint(0, 100, [3, 5]);
+        // The first 5 rows of the table of the formula, computed here in double (not with the Table under test).
+        var rows = zeros(5, 8, ScalarType.Float64);
+        for (int pos = 0; pos < 5; pos++)
+            for (int i = 0; i < 4; i++)
+            {
+                double angle = pos / Math.Pow(10000, 2.0 * i / 8);
+                rows[pos, 2 * i] = Math.Sin(angle);
+                rows[pos, 2 * i + 1] = Math.Cos(angle);
+            }
+        var expected = rows.to_type(ScalarType.Float32).unsqueeze(0).expand(3, -1, -1);
 
         var output = embed.call(tokens);
 
-        var expected = SinusoidalPositionalEmbedding.Table(20, 8)[..5].unsqueeze(0).expand(3, -1, -1);
-        TensorAssert.Close(output, expected.to(Device), name: "SinusoidalPositionalEmbedding(tokens [3, 5]) [batch, pos, d_model]");
+        TensorAssert.Close(output, expected.to(Device), name:
+            "SinusoidalPositionalEmbedding(tokens [3, 5]) [batch, pos, d_model] vs rows 0..4 of PE[pos, 2i] = sin(pos / 10000^(2i/d_model)), " +
+            "PE[pos, 2i+1] = cos(same angle), computed by the test: the first pos rows of the table, the same for every batch element");
 
         // The rows come from the module's buffer W_pos (which follows the module to a device or dtype), not from a new table.
         using (no_grad()) embed.W_pos.mul_(2);
@@ -53,10 +64,13 @@ public sealed class PositionalEmbeddingTests : TorchTest
         var embed = new LearnedPositionalEmbedding(n_ctx: 20, d_model: 8);
         embed.to(Device);
         var tokens = seeded.Randint(0, 100, [3, 5]);
+        var W_pos = embed.W_pos.detach().clone(); // as it is before the call
 
         var output = embed.call(tokens);
 
-        var expected = embed.W_pos.detach()[..5].unsqueeze(0).expand(3, -1, -1);
+        TensorAssert.Close(embed.W_pos, W_pos, Tolerance.Exact,
+            "W_pos after LearnedPositionalEmbedding.call(tokens): forward reads the parameter and must leave it as it was (no zero_, copy_ or other in-place op on it)");
+        var expected = W_pos[..5].unsqueeze(0).expand(3, -1, -1);
         TensorAssert.Close(output, expected, name: "LearnedPositionalEmbedding(tokens [3, 5]) [batch, pos, d_model]: row p of W_pos at position p");
     }
 }

@@ -39,6 +39,22 @@ public sealed class AttentionTests : TorchTest
             "pattern.sum(-1): every query's weights over the keys must sum to 1 (softmax over the last dimension)");
         TensorAssert.Close(scores, scoresBefore, Tolerance.Exact,
             "scores after Attention.Pattern(scores): mask a new tensor (CausalMask.Apply, masked_fill), never the caller's scores with masked_fill_");
+
+        // Any lower-triangular rows summing to 1 (the identity, say) have these properties: row i must be the softmax of its
+        // scores over keys 0..i, exp(s_ij - max) / sum, here computed in double.
+        var s = scoresBefore.cpu().to_type(ScalarType.Float64).data<double>().ToArray();
+        var expected = new double[s.Length];
+        for (int row = 0; row < 3 * 6; row++)
+        {
+            int q = row % 6;
+            double max = double.NegativeInfinity, sum = 0;
+            for (int k = 0; k <= q; k++) max = Math.Max(max, s[row * 6 + k]);
+            for (int k = 0; k <= q; k++) sum += Math.Exp(s[row * 6 + k] - max);
+            for (int k = 0; k <= q; k++) expected[row * 6 + k] = Math.Exp(s[row * 6 + k] - max) / sum;
+        }
+        TensorAssert.Close(pattern, tensor(expected, [3, 6, 6]).to_type(ScalarType.Float32).to(Device), name:
+            "Attention.Pattern(scores) vs the softmax of each row's scores over keys 0..i computed by the test: zero above the diagonal with rows " +
+            "summing to 1, but not softmax(CausalMask.Apply(scores)) over the last dimension");
     }
 
     [Test, Points(3)]

@@ -1,0 +1,74 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw3.Attention.HiddenTests;
+
+/// <summary>
+/// The handout's attention written out by the tests with plain torch ops, in float64 on the CPU, from copies of the weights
+/// taken before the code under test runs: the values a property test (causality, a detached pattern, an input left as it
+/// was) checks the same call against. A property alone is kept by outputs that ignore attention (x times a constant is
+/// causal), so each such test also needs the values it is a property of, computed without the student's code.
+/// </summary>
+static class AttentionByHand
+{
+    /// <summary>A head's or a layer's weights, copied: float64 on the CPU. A head has one head and zero biases.</summary>
+    public sealed record Weights(Tensor W_Q, Tensor W_K, Tensor W_V, Tensor W_O, Tensor b_Q, Tensor b_K, Tensor b_V, Tensor b_O);
+
+    /// <summary>A transformer's weights, copied: float64 on the CPU.</summary>
+    public sealed record ModelWeights(Tensor W_E, Tensor W_pos, Weights[] Blocks, Tensor W_U);
+
+    static Tensor Copy(Tensor t) => t.detach().cpu().to_type(ScalarType.Float64).clone();
+
+    public static Weights CopyOf(AttentionHead head)
+    {
+        long d_head = head.W_Q.shape[1], d_model = head.W_Q.shape[0];
+        return new(Copy(head.W_Q).unsqueeze(0), Copy(head.W_K).unsqueeze(0), Copy(head.W_V).unsqueeze(0), Copy(head.W_O).unsqueeze(0),
+            zeros(1, d_head, ScalarType.Float64), zeros(1, d_head, ScalarType.Float64), zeros(1, d_head, ScalarType.Float64),
+            zeros(d_model, ScalarType.Float64));
+    }
+
+    public static Weights CopyOf(MultiHeadAttention attention) =>
+        new(Copy(attention.W_Q), Copy(attention.W_K), Copy(attention.W_V), Copy(attention.W_O),
+            Copy(attention.b_Q), Copy(attention.b_K), Copy(attention.b_V), Copy(attention.b_O));
+
+    public static ModelWeights CopyOf(AttentionOnlyTransformer model) =>
+        new(Copy(model.W_E), Copy(model.pos_embed.W_pos), model.blocks.Select(CopyOf).ToArray(), Copy(model.W_U));
+
+    /// <summary>
+    /// Causal attention of <paramref name="x"/> <c>[batch, pos, d_model]</c> through every head of <paramref name="w"/>: the output
+    /// <c>[batch, pos, d_model]</c> (the heads' (pattern v) W_O summed, plus b_O) and the pattern <c>[batch, head, q_pos, k_pos]</c>,
+    /// both in x's dtype on x's device.
+    /// </summary>
+    public static (Tensor Output, Tensor Pattern) Attend(Weights w, Tensor x)
+    {
+        var x64 = Copy(x);
+        long pos = x64.shape[1], heads = w.W_Q.shape[0];
+        var future = ones(pos, pos, ScalarType.Bool).triu(1); // [q_pos, k_pos], true where key_pos > query_pos
+        var output = w.b_O.expand(x64.shape[0], pos, -1); // [batch, pos, d_model]
+        var patterns = new List<Tensor>();
+        for (long h = 0; h < heads; h++)
+        {
+            var q = x64.matmul(w.W_Q[h]) + w.b_Q[h]; // [batch, pos, d_head]
+            var k = x64.matmul(w.W_K[h]) + w.b_K[h]; // [batch, pos, d_head]
+            var v = x64.matmul(w.W_V[h]) + w.b_V[h]; // [batch, pos, d_head]
+            var scores = q.matmul(k.transpose(1, 2)) / Math.Sqrt(q.shape[2]); // [batch, q_pos, k_pos]
+            var pattern = scores.masked_fill(future, double.NegativeInfinity).softmax(-1); // [batch, q_pos, k_pos]
+            patterns.Add(pattern);
+            output = output + pattern.matmul(v).matmul(w.W_O[h]); // [batch, pos, d_model]
+        }
+        return (output.to(x.dtype).to(x.device), stack(patterns, 1).to(x.dtype).to(x.device));
+    }
+
+    /// <summary>The logits <c>[batch, pos, d_vocab]</c> of <paramref name="tokens"/> <c>[batch, pos]</c>, float32 on the tokens' device.</summary>
+    public static Tensor Logits(ModelWeights w, Tensor tokens)
+    {
+        var ids = tokens.cpu();
+        var residual = w.W_E[ids] + w.W_pos[..(int)ids.shape[1]]; // [batch, pos, d_model]
+        foreach (var block in w.Blocks)
+        {
+            var (output, _) = Attend(block, residual);
+            residual = residual + output; // [batch, pos, d_model]
+        }
+        return residual.matmul(w.W_U).to(ScalarType.Float32).to(tokens.device); // [batch, pos, d_vocab]
+    }
+}
