@@ -90,7 +90,10 @@ public class ReferenceStarterAndPartialGradingTests
         Assert.Multiple(() =>
         {
             Assert.That(partial.Test("CausalMaskTests.Apply_SetsEntriesWhereKeyIsAfterQueryToMinusInfinity_AndKeepsTheRest").Passed, Is.True, "its mask is done");
-            Assert.That(partial.Test("AttentionHeadTests.Forward_IsCausal_ChangingLaterTokensLeavesEarlierOutputsUnchanged").Passed, Is.True, "its head is done");
+            Assert.That(partial.Test("PositionalEmbeddingTests.LearnedForward_GivesTheFirstPosRowsOfW_pos_ForEveryBatchElement").Passed, Is.True, "its learned positions are done");
+            // Its head is causal, but its scores divide by d_head: a property test counts only with the values it is a property of.
+            Assert.That(partial.Test("AttentionHeadTests.Forward_IsCausal_ChangingLaterTokensLeavesEarlierOutputsUnchanged").Message,
+                Does.StartWith("AttentionHead output vs the reference's on the same weights and x: causal, but not attention"), "its head is causal, with the wrong scale");
             Assert.That(partial.Test("MultiHeadAttentionTests.Forward_MatchesTheReference_WithTheSameWeightsAndBiases").Passed, Is.False, "its multi-head attention returns zeros");
         });
     }
