@@ -42,6 +42,12 @@ public sealed class HiddenInputsUnchangedTests : TorchTest
         AssertUnchanged(scores, scoresBefore, "CausalMask.Apply(scores) (a copy: masked_fill, not masked_fill_)");
         Attention.Pattern(scores);
         AssertUnchanged(scores, scoresBefore, "Attention.Pattern(scores)");
+        var q = seeded.Randn([2, 2, 5, 3]); // [batch, head, q_pos, d_head]
+        var k = seeded.Randn([2, 2, 5, 3]); // [batch, head, k_pos, d_head]
+        var (qBefore, kBefore) = (q.clone(), k.clone());
+        Attention.Scores(q, k);
+        AssertUnchanged(q, qBefore, "Attention.Scores(q, k) (divide the scores or a copy of q by sqrt(d_head), not q.div_)");
+        AssertUnchanged(k, kBefore, "Attention.Scores(q, k)");
     }
 
     [Test, Points(1)]

@@ -28,11 +28,37 @@ public sealed class HiddenSamplingTests : TorchTest
 
     static Tensor Rows(double[] logits, long count) => tensor(logits.Select(l => (float)l).ToArray()).repeat(count, 1); // [count, d_vocab]
 
+    /// <summary>
+    /// softmax over the ids in <paramref name="kept"/> (all when null) of the probabilities softmax(logits / temperature): what
+    /// a top-k on the probabilities followed by a second softmax draws from.
+    /// </summary>
+    static double[] SoftmaxOfProbabilities(double[] logits, double temperature, int[]? kept = null) =>
+        Probabilities(Probabilities(logits, temperature), 1.0, kept);
+
     /// <summary>Checks the token frequencies of <paramref name="tokens"/> [n] (on the CPU) against <paramref name="p"/>.</summary>
     static void AssertFrequencies(Tensor tokens, double[] p, string what)
     {
+        if (FrequencyFailure(tokens, p, what) is { } failure) Assert.Fail(failure);
+    }
+
+    /// <summary>
+    /// As <see cref="AssertFrequencies"/>, but when the frequencies fit softmax applied to the probabilities instead (top-k
+    /// on the probabilities, then a softmax to renormalise them), the message says so first.
+    /// </summary>
+    static void AssertFrequenciesNotSoftmaxedTwice(Tensor tokens, double[] p, double[] softmaxedTwice, string what)
+    {
+        if (FrequencyFailure(tokens, p, what) is not { } failure) return;
+        if (FrequencyFailure(tokens, softmaxedTwice, what) is null)
+            Assert.Fail($"{what}: the frequencies fit a softmax of the probabilities softmax(logits / temperature), not of the logits: the softmax is " +
+                "applied twice (top-k on the probabilities, then softmax again to renormalise?); apply TopK to the scaled logits and take one softmax\n" + failure);
+        Assert.Fail(failure);
+    }
+
+    /// <summary>Why the token frequencies of <paramref name="tokens"/> [n] (on the CPU) do not fit <paramref name="p"/>, or null when they do.</summary>
+    static string? FrequencyFailure(Tensor tokens, double[] p, string what)
+    {
         var ids = tokens.clone().data<long>().ToArray(); // a fresh copy: tokens may be a view
-        Assert.That(ids.All(id => id >= 0 && id < p.Length), Is.True, $"{what}: some sampled ids are outside 0..{p.Length - 1}");
+        if (!ids.All(id => id >= 0 && id < p.Length)) return $"{what}: some sampled ids are outside 0..{p.Length - 1}";
         var counts = new double[p.Length];
         foreach (var id in ids) counts[id]++;
         var frequencies = counts.Select(c => c / ids.Length).ToArray();
@@ -42,13 +68,14 @@ public sealed class HiddenSamplingTests : TorchTest
         {
             if (p[j] == 0)
             {
-                Assert.That(counts[j], Is.Zero, $"{what}: token {j} has probability 0 but was drawn {counts[j]} times (frequency vs probability: {table})");
+                if (counts[j] != 0) return $"{what}: token {j} has probability 0 but was drawn {counts[j]} times (frequency vs probability: {table})";
                 continue;
             }
             double bound = 5 * Math.Sqrt(p[j] * (1 - p[j]) / ids.Length);
-            Assert.That(Math.Abs(frequencies[j] - p[j]), Is.LessThanOrEqualTo(bound),
-                $"{what}: token {j} was drawn with frequency {frequencies[j]:F4}, expected {p[j]:F4} +- {bound:F4} (frequency vs probability: {table})");
+            if (Math.Abs(frequencies[j] - p[j]) > bound)
+                return $"{what}: token {j} was drawn with frequency {frequencies[j]:F4}, expected {p[j]:F4} +- {bound:F4} (frequency vs probability: {table})";
         }
+        return null;
     }
 
     static Tensor Sample(Tensor logits, double temperature, int? topK, Generator generator, string what)
@@ -71,6 +98,22 @@ public sealed class HiddenSamplingTests : TorchTest
         var tokens = Sample(Rows(LogitsA, N), temperature, null, seeded.Generator, what);
 
         AssertFrequencies(tokens, Probabilities(LogitsA, temperature), what + ", frequencies vs softmax(logits / temperature)");
+
+        // Without a generator SampleNext draws with the global one ("null uses the global one"), which manual_seed seeds:
+        // successive calls go on along its stream, and the same seed repeats them.
+        var uniform = zeros(1, 10); // [1, d_vocab]: every token has probability 1/10
+        long[] DrawWithTheGlobalGenerator()
+        {
+            manual_seed(445);
+            return Enumerable.Range(0, 20).Select(_ => Sampling.SampleNext(uniform.to(Device), temperature).cpu().item<long>()).ToArray();
+        }
+        var drawn = DrawWithTheGlobalGenerator();
+        Assert.That(drawn.Distinct().Count(), Is.GreaterThan(1),
+            $"SampleNext(uniform logits [1, 10], temperature: {temperature}) without a generator gave token {drawn[0]} in each of 20 calls: with " +
+            "generator null, draw with the global generator (pass the null on to multinomial), not with a new seeded Generator in every call");
+        Assert.That(DrawWithTheGlobalGenerator(), Is.EqualTo(drawn),
+            $"20 calls of SampleNext(uniform logits [1, 10], temperature: {temperature}) without a generator after manual_seed(445), twice, gave different " +
+            $"tokens (first [{string.Join(", ", drawn)}]): with generator null, draw with the global generator, which manual_seed seeds");
     }
 
     [TestCase(1.0), TestCase(0.5)]
@@ -82,7 +125,8 @@ public sealed class HiddenSamplingTests : TorchTest
 
         var tokens = Sample(cat([Rows(LogitsA, N), Rows(LogitsB, N)]), temperature, 3, seeded.Generator, what);
 
-        AssertFrequencies(tokens[..N], Probabilities(LogitsA, temperature, [4, 0, 1]), what + ", rows A (top 3: ids 4, 0, 1)");
+        AssertFrequenciesNotSoftmaxedTwice(tokens[..N], Probabilities(LogitsA, temperature, [4, 0, 1]), SoftmaxOfProbabilities(LogitsA, temperature, [4, 0, 1]),
+            what + ", rows A (top 3: ids 4, 0, 1)");
         AssertFrequencies(tokens[N..], Probabilities(LogitsB, temperature, [0, 2, 5]), what + ", rows B (top 3: ids 0, 2, 5; top-k is per row)");
     }
 
@@ -95,7 +139,8 @@ public sealed class HiddenSamplingTests : TorchTest
 
         var tokens = Sample(Rows(LogitsB, N), 1.0, k, seeded.Generator, what);
 
-        AssertFrequencies(tokens, Probabilities(LogitsB, 1.0), what + ", frequencies vs softmax(logits) (k >= d_vocab keeps everything)");
+        AssertFrequenciesNotSoftmaxedTwice(tokens, Probabilities(LogitsB, 1.0), SoftmaxOfProbabilities(LogitsB, 1.0),
+            what + ", frequencies vs softmax(logits) (k >= d_vocab keeps everything)");
     }
 
     /// <summary>
@@ -143,9 +188,17 @@ public sealed class HiddenSamplingTests : TorchTest
         ];
         var logits = tensor(values, [2, 2, 7]).to(Device);
         var expected = logits.masked_fill(tensor(keep, [2, 2, 7]).to(Device).logical_not(), double.NegativeInfinity);
+        var keptPerRow = keep.Chunk(7).Select(row => row.Count(k => k)).ToArray(); // [3, 3, 5, 3]: ties with the 3rd largest are kept
+        var keptAtTheFourth = values.Chunk(7).Select(row => row.Count(v => v >= row.OrderDescending().ElementAt(3))).ToArray(); // [4, 4, 5, 4]
 
         var filtered = Sampling.TopK(logits, 3);
 
+        TensorAssert.Shape(filtered, [2, 2, 7], "Sampling.TopK(logits [2, 2, 7], 3)");
+        var kept = filtered.isfinite().sum([-1]).flatten().cpu().data<long>().ToArray(); // entries kept in each row
+        if (kept.SequenceEqual(keptAtTheFourth.Select(n => (long)n)))
+            Assert.Fail($"Sampling.TopK(logits [2, 2, 7], 3) kept [{string.Join(", ", kept)}] entries in its rows, those at or above the 4th largest, " +
+                $"more than the [{string.Join(", ", keptPerRow)}] at or above the 3rd largest: the k-th largest of the row is the threshold (the last " +
+                "of topk(k), index k - 1 of the row sorted in descending order), not the (k + 1)-th");
         TensorAssert.Close(filtered, expected, Tolerance.Exact,
             "Sampling.TopK(logits [2, 2, 7], 3): entries below the 3rd largest of their row are -inf, entries tied with it are kept");
     }

@@ -164,8 +164,9 @@ public sealed class HiddenTrainerTests : TorchTest
     {
         using var seeded = new Seeded(463);
         var tokens = seeded.Randint(0, 10, [200]);
-        // A weight decay large enough that AdamW's decoupled decay and Adam's L2 penalty part ways at once.
-        var cfg = new TrainingConfig(steps: 5, batch_size: 3, seq_len: 9, lr: 2e-2, weight_decay: 0.1, seed: 12);
+        // A weight decay large enough that AdamW's decoupled decay and Adam's L2 penalty part ways at once, and neither the
+        // default 0.01 nor nanoGPT's 0.1, so that only cfg.weight_decay gives the loop's steps.
+        var cfg = new TrainingConfig(steps: 5, batch_size: 3, seq_len: 9, lr: 2e-2, weight_decay: 0.3, seed: 12);
         var (model, twin) = ModelAndTwin();
 
         var losses = Trainer.Train(model, tokens.clone(), cfg).ToArray();

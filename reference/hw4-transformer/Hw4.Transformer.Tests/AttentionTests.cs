@@ -22,11 +22,19 @@ public sealed class AttentionTests : TorchTest
             TensorAssert.Close(Attention.Scores(q, k), expected, name: $"{call}: transpose k's last two dimensions, whatever comes before them");
         }
         var scores = seeded.Randn([2, 3, 5, 5]) * 3; // [batch, head, q_pos, k_pos]
+        var future = ones(5, 5, ScalarType.Bool, Device).triu(1).expand(2, 3, -1, -1);
+        var expectedMasked = scores.masked_fill(future, double.NegativeInfinity);
 
+        var masked = CausalMask.Apply(scores.clone());
         var pattern = Attention.Pattern(scores);
 
+        TensorAssert.Shape(masked, [2, 3, 5, 5], "CausalMask.Apply(scores [batch, head, q_pos, k_pos])");
+        Assert.That(masked.masked_select(future).isneginf().all().item<bool>(), Is.True,
+            $"CausalMask.Apply(scores [2, 3, 5, 5]) above the diagonal: expected -inf (double.NegativeInfinity), as its doc says, not a large " +
+            $"finite number such as -1e9 (got values from {masked.masked_select(future).min().ToDouble():G4} to {masked.masked_select(future).max().ToDouble():G4})");
+        TensorAssert.Close(masked, expectedMasked, Tolerance.Exact,
+            "CausalMask.Apply(scores [2, 3, 5, 5]): -inf where key_pos > query_pos, the scores unchanged elsewhere");
         TensorAssert.Shape(pattern, [2, 3, 5, 5], "Attention.Pattern(scores [batch, head, q_pos, k_pos])");
-        var future = ones(5, 5, ScalarType.Bool, Device).triu(1).expand(2, 3, -1, -1);
         TensorAssert.Close(pattern.masked_select(future), zeros(2 * 3 * 10, device: Device), Tolerance.Exact,
             "pattern entries with key_pos > query_pos (they must be exactly 0: CausalMask.Apply sets them to -inf before the softmax)");
         TensorAssert.Close(pattern.sum(-1), ones(2, 3, 5, device: Device), name:

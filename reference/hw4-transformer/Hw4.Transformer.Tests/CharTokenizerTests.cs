@@ -13,6 +13,13 @@ public sealed class CharTokenizerTests
         Assert.That(tokenizer.Symbols, Is.EqualTo(new[] { CharTokenizer.Unknown, ' ', 'a', 'b', 'n' }),
             "CharTokenizer.Fit(\"banana \").Symbols: U+FFFD at id 0, then each distinct character once, sorted by char code (space is 32, before the letters)");
         Assert.That(tokenizer.VocabSize, Is.EqualTo(5), "CharTokenizer.Fit(\"banana \").VocabSize");
+
+        const string mixed = "Banana bread";
+        var cased = CharTokenizer.Fit(mixed);
+        Assert.That(cased.Symbols, Is.EqualTo(new[] { CharTokenizer.Unknown, ' ', 'B', 'a', 'b', 'd', 'e', 'n', 'r' }),
+            "CharTokenizer.Fit(\"Banana bread\").Symbols: 'B' and 'b' are distinct characters, each a token of its own ('B' is 66, before the lower-case letters); keep the corpus's case");
+        Assert.That(cased.Decode(cased.Encode(mixed)), Is.EqualTo(mixed),
+            "Decode(Encode(\"Banana bread\")) with the vocabulary fitted on that text must give the text back, upper-case letters included");
     }
 
     [Test, Points(2)]
