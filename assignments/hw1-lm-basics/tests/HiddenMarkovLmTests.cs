@@ -18,6 +18,14 @@ public sealed class HiddenMarkovLmTests : TorchTest
         var logits = lm.call(tensor(new long[] { 0, 1, 2, 3, 4, 5 }, [2, 3]).to(Device));
 
         TensorAssert.Shape(logits, [2, 3, 7], "MarkovLm.forward(tokens [2, 3]) → [2, 3, V]");
+        // A model moved to float64 computes in float64: the one-hot vectors take W's dtype. (A float32 one-hot times a
+        // float64 W stops the test process: libtorch's matmul aborts on mixed dtypes.)
+        var lm64 = new MarkovLm(7);
+        lm64.to(ScalarType.Float64);
+        lm64.to(Device);
+        var loss64 = lm64.Loss(tensor(new long[] { 0, 1, 2 }).to(Device), tensor(new long[] { 1, 2, 0 }).to(Device));
+        Assert.That(loss64.dtype, Is.EqualTo(ScalarType.Float64),
+            "MarkovLm.Loss of a model moved to float64: a scalar of W's dtype, float64 (make the one-hot vectors W.dtype, not float32)");
     }
 
     [Test, Points(5)]

@@ -35,6 +35,18 @@ public sealed class HiddenLayerTests : TorchTest
             TensorAssert.Close(linear.b.Grad, bLeaf.grad!, name: $"b.Grad of {what} (sum over the batch dimension only, keeping [d_out])");
             TensorAssert.Close(gradInput, xLeaf.grad!, name: $"dL/dx of {what}");
         }
+
+        // Float32, the dtype Linear and Mlp make by default: the gradients keep it. (A float64 tensor made in Backward, a
+        // row of ones say, meeting the float32 gradOutput in a matmul stops the test process: libtorch aborts there.)
+        var linear32 = new Linear(5, 3, seeded.Generator, ScalarType.Float32, Device);
+        var x32 = seeded.Randn([4, 5], ScalarType.Float32);
+        var gradOutput32 = seeded.Randn([4, 3], ScalarType.Float32);
+        var (expectedW32, expectedB32, expectedX32) = (x32.T.matmul(gradOutput32), gradOutput32.sum(dim: 0), gradOutput32.matmul(linear32.W.Value.T));
+        linear32.Forward(x32);
+        var gradInput32 = linear32.Backward(gradOutput32);
+        TensorAssert.Close(linear32.W.Grad, expectedW32, name: "W.Grad of a float32 Linear: float32, like its weights (make every tensor of Backward in their dtype, not float64)");
+        TensorAssert.Close(linear32.b.Grad, expectedB32, name: "b.Grad of a float32 Linear: float32, like its bias (sum gradOutput over the batch; a float64 row of ones makes it float64)");
+        TensorAssert.Close(gradInput32, expectedX32, name: "Linear.Backward of a float32 gradient, dL/dx: float32, like the input");
     }
 
     [Test, Points(2)]

@@ -23,6 +23,8 @@ public sealed class MarkovLmTests : TorchTest
         var M = lm.TransitionMatrix();
         Assert.That(M.dtype, Is.EqualTo(ScalarType.Float64), "the dtype of MarkovLm.TransitionMatrix(): float64, as Bigram.TransitionMatrix");
         Assert.That(M.requires_grad, Is.False, "MarkovLm.TransitionMatrix() requires grad: it is detached (compute it under no_grad)");
+        Assert.That(is_grad_enabled(), Is.True,
+            "autograd after MarkovLm.TransitionMatrix() returned to a caller that had it on: still off, so no_grad() was never disposed (using var noGrad = no_grad(), which puts the mode back)");
         // W is float32, so a softmax taken in W's dtype and then widened is as right as one taken in float64.
         TensorAssert.Close(M.sum(1), ones(4, ScalarType.Float64, Device), Tolerance.For(ScalarType.Float32, Device.type),
             "the rows of MarkovLm.TransitionMatrix(), softmax(W) over each row, sum to 1");
@@ -37,9 +39,14 @@ public sealed class MarkovLmTests : TorchTest
         golden.LoadParameters(lm, seeded, scale: 1.0);
         var current = golden.Input("current", () => randint(0, 6, [40], ScalarType.Int64, CPU, generator: seeded.Generator));
         var next = golden.Input("next", () => randint(0, 6, [40], ScalarType.Int64, CPU, generator: seeded.Generator));
+        int passes = 0;
+        lm.register_forward_hook(_ => passes++);
 
         var loss = lm.Loss(current, next);
         loss.backward();
+
+        Assert.That(passes, Is.EqualTo(1),
+            $"a forward hook on the MarkovLm fired {passes} time(s) in one Loss: compute the logits with call(current) once, not forward(current) (hooks only fire through call)");
 
         golden.AssertClose("loss", loss.detach());
         golden.AssertClose("W.grad", lm.W.grad!);
@@ -74,7 +81,9 @@ public sealed class MarkovLmTests : TorchTest
         var lm = new MarkovLm(tokenizer.VocabSize);
         lm.to(Device);
 
+        long liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         var losses = lm.Fit(current, next, steps: 300, lr: 0.3);
+        long leftAlive = DisposeScopeManager.Statistics.ThreadTotalLiveCount - liveBefore;
         double loss;
         using (no_grad()) loss = lm.Loss(current, next).ToDouble(); // any float dtype: the loss test checks that it is float32
 
@@ -88,6 +97,36 @@ public sealed class MarkovLmTests : TorchTest
         Assert.That(loss, Is.LessThan(entropy + 0.02),
             $"after 300 Adam steps (lr 0.3) the cross-entropy is {loss:F4} nats but the maximum-likelihood bigram model gets H = {entropy:F4}; " +
             $"the untrained model is at ln V = {Math.Log(tokenizer.VocabSize):F4}. Check TrainStep and that Fit uses Adam with lr.");
+
+        // Fit is optim.Adam at lr with the default betas and no weight decay: its first steps are those of that loop written out.
+        var twin = new MarkovLm(tokenizer.VocabSize);
+        twin.to(Device);
+        var adam = optim.Adam(twin.parameters(), lr: 0.3);
+        var expected = new List<double>();
+        for (int step = 0; step < 5; step++)
+        {
+            using var scope = NewDisposeScope();
+            adam.zero_grad();
+            var stepLoss = twin.Loss(current, next);
+            stepLoss.backward();
+            adam.step();
+            expected.Add(stepLoss.ToDouble());
+        }
+        int firstApart = StepSeries.FirstApart(losses[..5], expected, Tolerance.For(ScalarType.Float32, Device.type));
+        Assert.That(firstApart, Is.EqualTo(-1),
+            $"the first 5 of Fit's losses {StepSeries.Show(losses[..5])} vs a loop of optim.Adam(parameters(), lr 0.3) steps {StepSeries.Show(expected)}: " +
+            $"apart from step {firstApart}; use optim.Adam with lr and its default betas (not AdamW, no weight decay), and one optimiser for the whole run");
+
+        // A step's tensors (logits, loss, the gradients' intermediates) must go when the step ends: only the optimiser's state
+        // and W.grad outlive Fit, alike after 2 steps or 300.
+        var shortRun = new MarkovLm(tokenizer.VocabSize);
+        shortRun.to(Device);
+        long shortBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        shortRun.Fit(current, next, steps: 2, lr: 0.3);
+        long leftByTwo = DisposeScopeManager.Statistics.ThreadTotalLiveCount - shortBefore;
+        Assert.That(leftAlive - leftByTwo, Is.LessThanOrEqualTo(298),
+            $"tensors left alive by Fit: {leftByTwo} after 2 steps, {leftAlive} after 300, so {(leftAlive - leftByTwo) / 298.0:F1} more per step: " +
+            "expected at most 1 per step (give each step its own NewDisposeScope(), inside the loop, so that its tensors are freed when it ends)");
     }
 
     /// <summary>H(next | current) = -sum_ij C_ij / N ln(C_ij / C_i.): the mean loss of the count-based model on its own data.</summary>

@@ -30,6 +30,16 @@ public sealed class MarkovSamplerTests : TorchTest
         var none = MarkovSampler.Sample(tensor(Chain, [4, 4]).to(Device), tensor(Start).to(Device), batch: 3, length: 0, seeded.Generator);
         TensorAssert.Shape(none, [3, 0], "MarkovSampler.Sample(M, start, batch: 3, length: 0): three sequences of no tokens");
         Assert.That(none.dtype, Is.EqualTo(ScalarType.Int64), "token ids are int64, even when there are none");
+        Tensor? one = null;
+        try
+        {
+            one = MarkovSampler.Sample(tensor(Chain, [4, 4]).to(Device), tensor(Start).to(Device), batch: 1, length: 9, seeded.Generator);
+        }
+        catch (System.Runtime.InteropServices.ExternalException e)
+        {
+            Assert.Fail($"MarkovSampler.Sample(M, start, batch: 1, length: 9) threw ({e.Message.Split('\n')[0]}): a batch of one keeps its batch dimension; squeeze(1) the [batch, 1] draws of multinomial, not squeeze(), which drops every dimension of size 1");
+        }
+        TensorAssert.Shape(one, [1, 9], "MarkovSampler.Sample(M, start, batch: 1, length: 9): a batch of one is still [batch, length] (squeeze(1) the [batch, 1] draws, not squeeze())");
     }
 
     [Test, Points(4)]
@@ -75,5 +85,8 @@ public sealed class MarkovSamplerTests : TorchTest
         TensorAssert.Close(b, a, Tolerance.Exact,
             "two samples from generators with the same seed (after different manual_seed calls): pass generator: to every multinomial call");
         Assert.That((c == a).all().item<bool>(), Is.False, "generators with different seeds gave identical samples: is the generator used at all?");
+        var next = MarkovSampler.Sample(M, start, batch: 4, length: 30, first);
+        Assert.That((next == a).all().item<bool>(), Is.False,
+            "a second Sample with the same generator gave the first call's samples again: draw from the generator passed in, which moves on with every draw, not from a new Generator of its initial_seed()");
     }
 }

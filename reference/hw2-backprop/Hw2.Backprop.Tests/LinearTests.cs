@@ -48,6 +48,8 @@ public sealed class LinearTests : TorchTest
         TensorAssert.Close(linear.W.Grad, wLeaf.grad!, name: "W.Grad after Linear.Backward, dL/dW [d_in, d_out] (x^T gradOutput)");
         TensorAssert.Close(linear.b.Grad, bLeaf.grad!, name: "b.Grad after Linear.Backward, dL/db [d_out] (gradOutput summed over the batch)");
         TensorAssert.Close(gradInput, xLeaf.grad!, name: "Linear.Backward(gradOutput), dL/dx [batch, d_in] (gradOutput W^T)");
+        Assert.That(x.IsInvalid, Is.False,
+            "x, the input of Linear.Forward, was disposed by Linear.Backward: it is the caller's tensor (in an Mlp, the layer below's output, which that layer's Backward still needs); never dispose what you were given or keep in Input (no using var on it)");
     }
 
     [Test, Points(3)]

@@ -24,6 +24,8 @@ public sealed class SequenceLikelihoodTests : TorchTest
         Assert.That(actual, Is.EqualTo(expected).Within(1e-12),
             $"LogLikelihood([1 1 0 0 0]) = ln(0.75 * 0.6 * 0.4 * 0.9 * 0.9) = {expected:F6} (natural log; the first token " +
             "uses start, then M[previous, next]; M[next, previous] gives a different value on this non-symmetric M)");
+        TensorAssert.Close(M, tensor(Transitions, [2, 2]).to(Device), Tolerance.Exact,
+            "M after LogLikelihood(tokens, M, start): it must be left unchanged (take logarithms out of place, log() not log_(): to_type(Float64) of a float64 M is M itself)");
     }
 
     [Test, Points(2)]

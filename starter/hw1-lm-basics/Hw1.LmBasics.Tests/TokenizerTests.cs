@@ -13,6 +13,8 @@ public sealed class CharTokenizerTests
         Assert.That(tokenizer.Symbols, Is.EqualTo(new[] { '\uFFFD', ' ', '.', 'a', 'b', 'c' }),
             "CharTokenizer.Fit(\"cab. abc\").Symbols: U+FFFD (id 0), then each distinct character once, sorted by char code (' ' < '.' < 'a')");
         Assert.That(tokenizer.VocabSize, Is.EqualTo(6), "VocabSize counts the unknown symbol too");
+        Assert.That(CharTokenizer.Fit("Bob and bob").Symbols, Is.EqualTo(new[] { '\uFFFD', ' ', 'B', 'a', 'b', 'd', 'n', 'o' }),
+            "CharTokenizer.Fit(\"Bob and bob\").Symbols: 'B' and 'b' are distinct characters (no lower-casing, or Decode(Encode(s)) loses the capitals), in ordinal order (capitals first)");
     }
 
     [Test, Points(1)]

@@ -34,6 +34,11 @@ public sealed class SoftmaxCrossEntropyTests : TorchTest
         var targets = seeded.Randint(0, 3, [5]);
         var leaf = logits.detach().clone().requires_grad_(true);
         nn.functional.cross_entropy(leaf, targets).backward();
+        var (logits32, expected32) = (logits.to(ScalarType.Float32), leaf.grad!.to(ScalarType.Float32));
+        var smallerLogits = seeded.Randn([2, 3], ScalarType.Float64) * 2;
+        var smallerTargets = seeded.Randint(0, 3, [2]);
+        var smallerLeaf = smallerLogits.detach().clone().requires_grad_(true);
+        nn.functional.cross_entropy(smallerLeaf, smallerTargets).backward();
 
         var loss = new SoftmaxCrossEntropy();
         loss.Forward(logits, targets);
@@ -42,6 +47,13 @@ public sealed class SoftmaxCrossEntropyTests : TorchTest
             "SoftmaxCrossEntropy.Backward(), dL/dlogits [batch, classes]: expected (softmax(logits) - onehot(targets)) / batch");
         TensorAssert.Close(loss.Backward(), leaf.grad!, name:
             "SoftmaxCrossEntropy.Backward() asked a second time after the same Forward: the gradient of the last Forward again (compute it out of place, not sub_ on the cached probabilities)");
+        loss.Forward(smallerLogits, smallerTargets);
+        TensorAssert.Close(loss.Backward(), smallerLeaf.grad!, name:
+            "SoftmaxCrossEntropy.Backward() after a Forward of a batch of 5, then one of 2: the gradient of the last Forward, divided by its batch size 2 (take the sizes from what that Forward kept, not from the first)");
+        var loss32 = new SoftmaxCrossEntropy();
+        loss32.Forward(logits32, targets);
+        TensorAssert.Close(loss32.Backward(), expected32, name:
+            "SoftmaxCrossEntropy.Backward() after a Forward of float32 logits: float32, the logits' dtype (make the one-hot in the probabilities' dtype, not float64)");
     }
 
     [Test, Points(2)]
