@@ -24,6 +24,12 @@ public sealed class HeadIdentificationTests : TorchTest
         Assert.That(fromWeights, Is.EqualTo((int)behaviour.argmax().ToInt64()),
             $"the positional QK circuits point at head 0.{fromWeights}, but running the model, head 0.{behaviour.argmax().ToInt64()} attends most to the previous token " +
             $"(scores {string.Join(", ", behaviour.cpu().to_type(ScalarType.Float32).data<float>().Select(s => s.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))})");
+        // The reference on the checkpoint: head 0.2, with positional QK scores 0.11, 0.10, 0.55, 0.08 and behavioural
+        // previous-token scores 0.12, 0.10, 0.54, 0.09: far beyond float noise.
+        Assert.That(fromWeights, Is.EqualTo(2),
+            $"the checkpoint's previous-token head is 0.2 (positional QK score 0.55, the others at most 0.11), not 0.{fromWeights}");
+        Assert.That(behaviour[2].ToDouble(), Is.GreaterThan(0.4),
+            "running the model, head 0.2 puts about 0.54 of its attention on the previous token: PrevTokenScores(...)[0, 2] must say so");
     }
 
     [Test, Points(2)] // 2 of the 5 the behavioural test below had
@@ -58,6 +64,14 @@ public sealed class HeadIdentificationTests : TorchTest
     {
         var model = InductionModel.Load(Device).Model;
         var tokens = CheckpointGoldenTests.Repeated();
+        double expectedClean; // the clean loss, computed here before homework code sees the model or the tokens
+        using (no_grad())
+        {
+            var copy = tokens.clone(); // [100, 2 half]
+            var logits = InductionModel.Load(Device).Model.call(copy); // [batch, 2 half, d_vocab]
+            int half = (int)(copy.shape[1] / 2);
+            expectedClean = nn.functional.cross_entropy(logits[.., half..^1].reshape(-1, logits.shape[^1]), copy[.., (half + 1)..].reshape(-1)).ToDouble();
+        }
 
         int head = HeadFinding.InductionHead(model, HeadFinding.PreviousTokenHead(model));
         double score = Behaviour.InductionScores(model, tokens)[1, head].ToDouble();
@@ -67,6 +81,11 @@ public sealed class HeadIdentificationTests : TorchTest
         // any one of them raises the repeated half's loss from 0.353 by 0.16 to 0.54 nats (the checkpoint's README). 0.5 and
         // 0.1 nats leave room for other correct measures while still telling an induction head from any other.
         Assert.That(score, Is.GreaterThan(0.5), $"head 1.{head}, found from the weights, has an induction score of only {score:F2} on repeated tokens");
+        double layer0 = Behaviour.InductionScores(model, tokens)[0].max().ToDouble();
+        Assert.That(layer0, Is.Not.NaN.And.LessThan(0.5),
+            $"layer 0's heads are no induction heads (the reference's scores are at most 0.05), but the largest of their induction scores is {layer0:F2}");
+        Assert.That(clean, Is.EqualTo(expectedClean).Within(Tolerance.For(ScalarType.Float32, DeviceType.CPU).Allowed(expectedClean, expectedClean)),
+            "RepeatedHalfLoss(checkpoint, repeated tokens) with nothing ablated: the mean cross-entropy of the logits at positions half..2 half - 2 against the tokens one later (about 0.353)");
         Assert.That(ablated - clean, Is.GreaterThan(0.1),
             $"mean-ablating head 1.{head} moves the repeated half's loss from {clean:F3} to {ablated:F3} nats: an induction head the model relies on costs more than 0.1");
     }

@@ -66,12 +66,23 @@ public sealed class HiddenFactoredMatrixTests : TorchTest
         var before = inputs.Select(t => t.clone()).ToArray();
         var matrix = new FactoredMatrix(a, b);
 
-        _ = (matrix.T.AB, matrix.AB, matrix.MatMul(right).AB, matrix.LeftMatMul(left).AB, matrix.MatMul(new FactoredMatrix(c, d)).AB);
-        _ = (matrix.Norm(), matrix.Eigenvalues(), matrix.Svd());
+        var (transposed, ab, timesRight, leftTimes, timesFactored) =
+            (matrix.T.AB, matrix.AB, matrix.MatMul(right).AB, matrix.LeftMatMul(left).AB, matrix.MatMul(new FactoredMatrix(c, d)).AB);
+        var norm = matrix.Norm();
+        _ = (matrix.Eigenvalues(), matrix.Svd());
 
         string[] names = ["A", "B", "M of LeftMatMul(M)", "M of MatMul(M)", "C of MatMul(FactoredMatrix(C, D))", "D of MatMul(FactoredMatrix(C, D))"];
         for (int i = 0; i < inputs.Length; i++)
             TensorAssert.Close(inputs[i], before[i], Tolerance.Exact, $"{names[i]} after calling every FactoredMatrix method: the inputs must not change (no in-place ops such as matmul_, mul_, t_)");
+
+        // And the same calls' values, from the copies taken before them.
+        var product = before[0].matmul(before[1]); // [5, 5]
+        TensorAssert.Close(ab, product, name: "FactoredMatrix(A [5, 3], B [3, 5]).AB must be A B");
+        TensorAssert.Close(transposed, product.T, name: "T.AB must be (A B)ᵀ");
+        TensorAssert.Close(timesRight, product.matmul(before[3]), name: "MatMul(M).AB must be A B M");
+        TensorAssert.Close(leftTimes, before[2].matmul(product), name: "LeftMatMul(M).AB must be M A B");
+        TensorAssert.Close(timesFactored, product.matmul(before[4]).matmul(before[5]), name: "MatMul(FactoredMatrix(C, D)).AB must be A B C D");
+        TensorAssert.Close(norm, product.square().sum().sqrt(), name: "Norm() must be the Frobenius norm of A B");
     }
 
     /// <summary>The <paramref name="count"/> eigenvalues of largest magnitude, [count] complex.</summary>

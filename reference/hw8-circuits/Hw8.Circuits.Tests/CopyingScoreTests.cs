@@ -24,6 +24,11 @@ public sealed class CopyingScoreTests : TorchTest
 
         Assert.That(score, Is.EqualTo(expected).Within(1e-5),
             $"the copying score of diag({string.Join(", ", diagonal)}) is Σλ / Σ|λ| = {expected} (the denominator sums the magnitudes |λ|, the numerator the eigenvalues themselves)");
+
+        var negated = new double[diagonal.Length, diagonal.Length];
+        for (int i = 0; i < diagonal.Length; i++) negated[i, i] = 0 - diagonal[i]; // 0 - x, not -x: no -0 in the message
+        Assert.That(CopyingScore.Of(Factored(negated)), Is.EqualTo(-expected).Within(1e-5),
+            $"the copying score of diag({string.Join(", ", diagonal.Select(x => 0 - x))}) is Σλ / Σ|λ| = {-expected}: negating the circuit negates the score");
     }
 
     [Test, Points(2)]
@@ -33,5 +38,9 @@ public sealed class CopyingScoreTests : TorchTest
 
         Assert.That(score, Is.EqualTo(0).Within(1e-5),
             "a 90° rotation has eigenvalues ±i: Σλ = 0 and Σ|λ| = 2, so it neither copies nor suppresses (take Σλ's real part and |λ| of complex values, not the real parts' magnitudes)");
+        // The same rotation beside a copying direction: eigenvalues ±i and 2, Σλ = 2 and Σ|λ| = 4.
+        double withCopying = CopyingScore.Of(Factored(new double[,] { { 0, -1, 0 }, { 1, 0, 0 }, { 0, 0, 2 } }));
+        Assert.That(withCopying, Is.EqualTo(0.5).Within(1e-5),
+            "the rotation beside a direction scaled by 2 has eigenvalues ±i and 2: Σλ = 2 and Σ|λ| = 4, so its copying score is 0.5");
     }
 }

@@ -53,6 +53,7 @@ public sealed class BehaviourTests : TorchTest
         TensorAssert.Shape(scores, [2, 3], "InductionScores [n_layers, n_heads]");
         Assert.That(scores[0, 1].ToDouble(), Is.EqualTo(1).Within(1e-6),
             $"with sequences of 2 × {Half} tokens, head 0.1 attends from each query q in the second half to key q - {Half} + 1: its induction score is the mean over those queries only");
+        Assert.That(scores[1, 1].ToDouble(), Is.Not.NaN.And.LessThan(0.99), "and an unforced head does not score 1");
     }
 
     [TestCase(false), TestCase(true)]
