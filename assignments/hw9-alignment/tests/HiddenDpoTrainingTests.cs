@@ -70,5 +70,14 @@ public sealed class HiddenDpoTrainingTests : TorchTest
             if (FirstApart(actual, expected) is var step and >= 0)
                 Assert.Fail($"DpoHistory.{name} parts from a loop of Adam steps written out at step {step}, though the losses agree: record the batch's mean " +
                     $"of Dpo.ImplicitReward(policy log-probabilities, reference log-probabilities, β), before the step's update; {StepSeries.Show(actual)} against {StepSeries.Show(expected)}");
+
+        // The loop above is written with LogProbs.OfCompletion and Dpo.Loss: agreeing with it counts only if they compute something.
+        // The policy starts as a copy of the reference, so the first loss is log 2; after Adam steps the policy has moved, and the later losses leave log 2.
+        Assert.That(history.Loss[0], Is.EqualTo(Math.Log(2)).Within(1e-4),
+            $"DpoTraining.Train's first loss: the policy starts as a copy of the reference, so every implicit reward is 0 and the loss is log 2; {numbers}");
+        double moved = history.Loss.Skip(1).Max(l => Math.Abs(l - Math.Log(2)));
+        Assert.That(moved, Is.Not.NaN.And.GreaterThan(1e-4),
+            $"DpoTraining.Train's losses after the first step stay at log 2: the policy did not move, or the loss does not see its log-probabilities " +
+            $"(LogProbs.OfCompletion of the policy, Dpo.Loss of both sides' log-probabilities, backward, Adam step); {numbers}");
     }
 }

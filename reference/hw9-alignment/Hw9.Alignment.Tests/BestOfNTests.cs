@@ -25,6 +25,9 @@ public sealed class BestOfNTests : TorchTest
     public void AnalyticKl_IsLogNMinusNMinusOneOverN(int n, double expected)
     {
         Assert.That(BestOfN.AnalyticKl(n), Is.EqualTo(expected).Within(1e-12), $"BestOfN.AnalyticKl({n}) = log {n} - ({n} - 1)/{n} (in floating point: with ints, (n - 1) / n is 0)");
+        // n + 1 in the same test, so that no case is only a constant (AnalyticKl(1) is 0).
+        double next = Math.Log(n + 1) - (double)n / (n + 1);
+        Assert.That(BestOfN.AnalyticKl(n + 1), Is.EqualTo(next).Within(1e-12), $"BestOfN.AnalyticKl({n + 1}) = log {n + 1} - {n}/{n + 1} = {next}");
     }
 
     [TestCase(4.0, 0.6931471805599453)]

@@ -31,6 +31,11 @@ public sealed class BradleyTerryTests : TorchTest
 
         TensorAssert.Close(loss, tensor(expected, ScalarType.Float32).to(Device),
             name: $"BradleyTerry.Loss(r_chosen - r_rejected = {difference}) in float32 (log(sigmoid(-200)) is log 0 = -inf there; logsigmoid is not)");
+
+        // The opposite difference in the same test: -log σ(-d) = -log σ(d) + d, so each case checks a loss of 0 and one of 200.
+        var opposite = BradleyTerry.Loss(tensor(new[] { (float)-difference }).to(Device), zeros(1).to(Device));
+        TensorAssert.Close(opposite, tensor(expected + difference, ScalarType.Float32).to(Device),
+            name: $"BradleyTerry.Loss(r_chosen - r_rejected = {-difference}) in float32 = {expected + difference} (-log σ(d) = log(1 + e^-d); logsigmoid stays finite)");
     }
 
     [Test, Points(2)]
@@ -42,5 +47,10 @@ public sealed class BradleyTerryTests : TorchTest
         // A fraction, which a float32 mean gives to about 1e-7: within 1e-6, far below one pair or prompt more or less (1e-2 and up).
         Assert.That(BradleyTerry.Accuracy(chosen, rejected), Is.EqualTo(0.5).Within(1e-6),
             "BradleyTerry.Accuracy(r_chosen [1, 2, 0, -1], r_rejected [0, 3, 0, -2]): rows 0 and 3 are right, row 1 is wrong, row 2 is a tie (not right)");
+
+        var otherChosen = tensor(new[] { 1f, 2f, 3f, 4f }).to(Device);
+        var otherRejected = tensor(new[] { 0f, 1f, 2f, 5f }).to(Device);
+        Assert.That(BradleyTerry.Accuracy(otherChosen, otherRejected), Is.EqualTo(0.75).Within(1e-6),
+            "BradleyTerry.Accuracy(r_chosen [1, 2, 3, 4], r_rejected [0, 1, 2, 5]): rows 0, 1 and 2 are right, row 3 is wrong, so 0.75");
     }
 }

@@ -41,8 +41,17 @@ public sealed class RewardModelTests : TorchTest
     public void Forward_GivesARowTheSameReward_HoweverMuchPaddingTheBatchAdds_AndWhenItsBatchIsScoredAgain()
     {
         var (model, vocabulary, _) = TinyGpt.Load(Device);
-        var rewardModel = new RewardModel(model, seed: 912);
         var alone = SequenceBatch.Of([(". the ", "birds sing .")], vocabulary).To(Device);
+        Tensor? normalized = null;
+        // The model's activations before homework code has the model: ln_final's output at the row's last token [d_model].
+        using (no_grad())
+        using (model.Hook("ln_final.hook_normalized").AddHook((a, _) => { normalized = a.clone(); return null; }))
+            model.call(alone.Tokens);
+        var last = normalized![0, alone.Lengths.cpu().data<long>()[0] - 1];
+        var rewardModel = new RewardModel(model, seed: 912);
+        Tensor expected;
+        using (no_grad())
+            expected = (last.matmul(rewardModel.head.weight!.t()) + rewardModel.head.bias!).view(1); // [1]
         var padded = Rows(vocabulary, Device);
         using var _ = no_grad();
 
@@ -52,6 +61,8 @@ public sealed class RewardModelTests : TorchTest
 
         TensorAssert.Close(long_, short_, name: "the reward of \". the |birds sing .\" in a batch padded to 33 tokens, against it alone (18 tokens)");
         TensorAssert.Close(again, short_, name: "the reward of \". the |birds sing .\" when its padded batch is scored a second time: leave the batch's Lengths as they were (lengths - 1, not lengths.sub_(1))");
+        TensorAssert.Close(short_, expected, name: "the reward of \". the |birds sing .\" alone [1]: head(ln_final.hook_normalized[0, lengths[0] - 1]) " +
+            "(the same reward everywhere is not enough: it must be the head on the final layer norm's output at the row's last token)");
     }
 
     [Test, Points(2)]

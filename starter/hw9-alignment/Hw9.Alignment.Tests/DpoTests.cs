@@ -24,6 +24,12 @@ public sealed class DpoTests : TorchTest
         TensorAssert.Close(loss, Of(Math.Log(2)).squeeze().to(Device),
             name: "Dpo.Loss with the policy's log-probabilities equal to the reference's: every implicit reward is 0, so the loss is -log σ(0) = log 2 " +
             "(a loss that ignores the reference model gives something else)");
+
+        // A policy apart from the reference, in the same test: a loss that is log 2 whatever its inputs gets no point.
+        double apart = (Math.Log(1 + Math.Exp(-0.75)) + Math.Log(1 + Math.Exp(0.5))) / 2;
+        var moved = Dpo.Loss(Of(-3, -5).to(Device), Of(-4, -2).to(Device), Of(-3.5, -5).to(Device), Of(-3, -3).to(Device), beta: 0.5);
+        TensorAssert.Close(moved, Of(apart).squeeze().to(Device),
+            name: "Dpo.Loss(π_c [-3, -5], π_r [-4, -2], ref_c [-3.5, -5], ref_r [-3, -3], β 0.5), a policy apart from the reference: mean(-log σ(β[(π_c - ref_c) - (π_r - ref_r)])), not log 2");
     }
 
     [Test, Points(2)]
@@ -72,6 +78,10 @@ public sealed class DpoTests : TorchTest
         var scaled = Dpo.Loss(pc.to(Device), pr.to(Device), rc.to(Device), rr.to(Device), beta);
 
         TensorAssert.Close(scaled, unit, name: $"Dpo.Loss with β = {beta}, against β = 1 with every log-probability times {beta}: β multiplies the margin of log-ratios, nothing else");
+        // Δ = (π_c − ref_c) − (π_r − ref_r) = [1.5, −3]
+        double expected = (Math.Log(1 + Math.Exp(-beta * 1.5)) + Math.Log(1 + Math.Exp(beta * 3))) / 2;
+        TensorAssert.Close(scaled, Of(expected).squeeze().to(Device),
+            name: $"Dpo.Loss(π_c [-3, -9], π_r [-4, -2], ref_c [-3.5, -7], ref_r [-3, -3], β {beta}) = mean(-log σ(β[(π_c - ref_c) - (π_r - ref_r)])), Δ = [1.5, -3]");
     }
 
     [Test, Points(1)]
@@ -134,6 +144,10 @@ public sealed class DpoTests : TorchTest
         var first = Run(trained, vocabulary, learningRate: 1e-3, globalSeed: 1);
         TensorAssert.Close(trained.W_pos[TensorIndex.Slice(width)], untrainedPositions[TensorIndex.Slice(width)], Tolerance.Exact,
             $"the policy's W_pos from position {width} on, which no pair reaches, after 3 DPO steps at LearningRate 1e-3: Adam leaves a parameter without gradient as it was (optim.Adam on the DPO loss alone, as the docs say, without weight decay, which shrinks it)");
+        Assert.That(trained.blocks[0].attn.W_Q.detach().allclose(untrained), Is.False,
+            "the policy's blocks.0.attn.W_Q after 3 DPO steps at LearningRate 1e-3 equals the untrained one: the policy did not train (Adam over the policy's parameters at options.LearningRate)");
+        Assert.That(first.Loss[0], Is.EqualTo(Math.Log(2)).Within(1e-4),
+            "the first step's loss: the policy starts as a copy of the reference, so both implicit rewards are 0 and the loss is log 2");
         var second = Run(TinyGpt.Load(Device).Model, vocabulary, learningRate: 1e-3, globalSeed: 2);
         Assert.That(second.Loss, Is.EqualTo(first.Loss).Within(1e-5),
             "the losses of 3 DPO steps, trained twice with generators seeded alike after different torch.manual_seed calls: " +
@@ -175,6 +189,16 @@ public sealed class DpoTests : TorchTest
         Assert.That(RelativeGap(twice.blocks[0].attn.W_Q.grad, once.blocks[0].attn.W_Q.grad), Is.LessThan(1e-3),
             "the gradient of blocks.0.attn.W_Q left by 2 DPO steps at LearningRate 0 on one pair, against the one left by 1 step, " +
             "relative to it: each step's gradient is the same, so a larger one means gradients add up across steps (zero_grad before each backward)");
+
+        // The same pair at a learning rate above 0: the policy moves, so the gradients compared above came from a real backward.
+        var moved = TinyGpt.Load(Device).Model;
+        var untrained = moved.blocks[0].attn.W_Q.detach().clone();
+        var reference = TinyGpt.Load(Device).Model;
+        using (var generator = new Generator(946, CPU))
+            DpoTraining.Train(moved, reference, SequenceBatch.Chosen(pairs, vocabulary), SequenceBatch.Rejected(pairs, vocabulary),
+                new DpoOptions(Beta: 0.5, Steps: 1, BatchSize: 1, LearningRate: 1e-3), generator);
+        Assert.That(moved.blocks[0].attn.W_Q.detach().allclose(untrained), Is.False,
+            "the policy's blocks.0.attn.W_Q after 1 DPO step at LearningRate 1e-3 equals the untrained one: the policy did not train (backward the DPO loss and step Adam over the policy's parameters)");
 
         static double RelativeGap(Tensor? after2, Tensor? after1)
         {

@@ -35,9 +35,13 @@ public sealed class EvaluationTests : TorchTest
     [Test, Points(2)]
     public void TokenKl_IsZeroForTheReferenceItself()
     {
-        var (_, reference, samples) = ShiftedPolicy(Device);
+        var (policy, reference, samples) = ShiftedPolicy(Device);
 
         Assert.That(Evaluation.TokenKl(reference, reference, samples), Is.EqualTo(0).Within(1e-6), "Evaluation.TokenKl(reference, reference, samples)");
+        // A policy whose unembedding bias is shifted is apart from the reference: its KL is above 0 (a KL that is 0 whatever the models gets no point).
+        double shifted = Evaluation.TokenKl(policy, reference, samples);
+        Assert.That(shifted, Is.Not.NaN.And.GreaterThan(1e-3),
+            "Evaluation.TokenKl(a policy with b_U shifted by 2 randn, reference, samples): KL(π ‖ π_ref) of two different models is above 0");
     }
 
     [Test, Points(3)]
@@ -76,6 +80,14 @@ public sealed class EvaluationTests : TorchTest
         // A fraction, which a float32 mean gives to about 1e-7: within 1e-6, far below one pair or prompt more or less (1e-2 and up).
         Assert.That(Evaluation.AgreementAccuracy(model, vocabulary, prompts), Is.EqualTo(1).Within(1e-6),
             "Evaluation.AgreementAccuracy of the tiny GPT on 100 subject-relative prompts (its checkpoint gets every one right: compare the logits of \"s\" and \" \" at VerbPosition)");
+
+        // The same prompts with the logit of "s" raised by 100: right exactly on those with a singular subject (an accuracy of 1 whatever the model gets no point).
+        var sampled = AgreementPrompts.Sample(100, 952, Clause.SubjectRelative);
+        double singular = sampled.Count(p => !p.PluralSubject) / 100.0;
+        var (saysS, _, _) = TinyGpt.Load(Device);
+        using (no_grad()) saysS.b_U[vocabulary.Id('s')] += 100;
+        Assert.That(Evaluation.AgreementAccuracy(saysS, vocabulary, AgreementBatch.Of(sampled, vocabulary)), Is.EqualTo(singular).Within(1e-6),
+            $"Evaluation.AgreementAccuracy on the same prompts of a model whose logit for \"s\" is raised by 100: right exactly on the {singular:P0} with a singular subject");
     }
 
     [Test, Points(2)]

@@ -44,7 +44,7 @@ public sealed class LogProbsTests : TorchTest
     [Test, Points(3)]
     public void OfCompletion_IgnoresThePromptAndThePadding()
     {
-        var (logits, _) = HandBuilt(902);
+        var (logits, p) = HandBuilt(902);
         var changed = logits.clone();
         changed[0, 0] = tensor(new double[] { -20, 9, -20 }, ScalarType.Float64); // predicts row 0's prompt token 1
         changed[1, 2] = tensor(new double[] { 9, -20, -20 }, ScalarType.Float64); // predicts row 1's padding
@@ -55,6 +55,9 @@ public sealed class LogProbsTests : TorchTest
 
         TensorAssert.Close(after, before, name: "LogProbs.OfCompletion after changing only the logits that predict a prompt token, padding, or nothing " +
             "(sum over positions t with completionMask[:, t] true, each from logits[:, t - 1])");
+        var expected = tensor(new[] { Math.Log(p[0, 1, 2]) + Math.Log(p[0, 2, 1]), Math.Log(p[1, 0, 0]) + Math.Log(p[1, 1, 1]) }, ScalarType.Float64);
+        TensorAssert.Close(before, expected.to(Device), name: "LogProbs.OfCompletion(logits [2, 4, 3], ...) [batch] before the change: " +
+            "the sum of log_softmax(logits[:, t - 1])[token t] over the completion positions t (unchanged is not enough: the values must be these)");
     }
 
     [Test, Points(3)]
