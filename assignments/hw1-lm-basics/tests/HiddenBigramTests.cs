@@ -45,6 +45,10 @@ public sealed class HiddenBigramTests : TorchTest
             "Bigram.Counts of a single token (no bigrams)");
         TensorAssert.Close(Bigram.Counts(zeros(0, ScalarType.Int64, Device), 4), zeros(4, 4, ScalarType.Int64, Device), Tolerance.Exact,
             "Bigram.Counts of no tokens at all (no bigrams: the counts are 0 when n < 2)");
+        var two = zeros(4, 4, ScalarType.Int64);
+        two[2, 1] = 1;
+        TensorAssert.Close(Bigram.Counts(tensor(new long[] { 2, 1 }).to(Device), 4), two.to(Device), Tolerance.Exact,
+            "Bigram.Counts of the two tokens [2, 1]: one bigram, C[2, 1] = 1 and every other count 0");
     }
 
     [Test, Points(2)]

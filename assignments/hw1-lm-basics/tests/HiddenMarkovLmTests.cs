@@ -13,11 +13,17 @@ public sealed class HiddenMarkovLmTests : TorchTest
     public void Forward_KeepsLeadingDimensions()
     {
         var lm = new MarkovLm(7);
+        var W = arange(49, ScalarType.Float32).reshape(7, 7);
+        using (no_grad()) lm.W.copy_(W);
         lm.to(Device);
+        var tokens = tensor(new long[] { 5, 1, 2, 3, 0, 5 }, [2, 3]);
+        var expected = W.index_select(0, tokens.flatten()).reshape(2, 3, 7);
 
-        var logits = lm.call(tensor(new long[] { 0, 1, 2, 3, 4, 5 }, [2, 3]).to(Device));
+        var logits = lm.call(tokens.to(Device));
 
         TensorAssert.Shape(logits, [2, 3, 7], "MarkovLm.forward(tokens [2, 3]) → [2, 3, V]");
+        TensorAssert.Close(logits.cpu(), expected, name:
+            "MarkovLm.forward(tokens [2, 3]) with W = arange(49).reshape(7, 7): logits[b, t] = row tokens[b, t] of W");
         // A model moved to float64 computes in float64: the one-hot vectors take W's dtype. (A float32 one-hot times a
         // float64 W stops the test process: libtorch's matmul aborts on mixed dtypes.)
         var lm64 = new MarkovLm(7);

@@ -38,6 +38,12 @@ public sealed class HiddenSamplingTests : TorchTest
         var bound = 5 * (start * (1 - start) / 20000).sqrt() + 1e-12;
         Assert.That(((frequencies - start).abs() - bound).max().ToDouble(), Is.LessThanOrEqualTo(0),
             $"frequencies of x_0 {Values(frequencies)} vs start {Values(start)}, allowed 5 standard deviations (x_0 ~ start, not M)");
+        // Every row of M is uniform, so x_1 is uniform whatever x_0 was: drawn from start again, it would not be.
+        var uniform = full(5, 0.2, ScalarType.Float64);
+        var secondFrequencies = bincount(samples[.., 1], minlength: 5).to_type(ScalarType.Float64) / 20000;
+        var secondBound = 5 * (uniform * (1 - uniform) / 20000).sqrt();
+        Assert.That(((secondFrequencies - uniform).abs() - secondBound).max().ToDouble(), Is.Not.NaN.And.LessThanOrEqualTo(0),
+            $"frequencies of x_1 {Values(secondFrequencies)} vs row M[x_0] = {Values(uniform)}, allowed 5 standard deviations (x_1 ~ M[x_0], not start)");
     }
 
     /// <summary>A vector's values in one line: [0.500, 0.050, ...].</summary>

@@ -18,11 +18,17 @@ public sealed class HiddenGradientCheckTests : TorchTest
         var g = x * 2; // the gradient of sum(x^2)
         var (xBefore, vBefore, gBefore) = (x.clone(), v.clone(), g.clone());
 
-        GradientCheck.TaylorRemainders(t => t.square().sum().ToDouble(), x, g, v, [10, 1, 0.1]);
+        // f is quadratic, so f(x + h v) - f(x) - h g · v = h² v · v exactly.
+        var vv = v.square().sum().ToDouble();
+
+        var remainders = GradientCheck.TaylorRemainders(t => t.square().sum().ToDouble(), x, g, v, [10, 1, 0.1]);
 
         TensorAssert.Close(x, xBefore, Tolerance.Exact, "x after TaylorRemainders (evaluate f at x + h v, a new tensor; do not add to x in place and subtract again)");
         TensorAssert.Close(v, vBefore, Tolerance.Exact, "the direction after TaylorRemainders");
         TensorAssert.Close(g, gBefore, Tolerance.Exact, "the gradient after TaylorRemainders (g · v is the sum of g * v, a new tensor, not of g.mul_(v))");
+        double[] expected = [100 * vv, vv, 0.01 * vv];
+        Assert.That(remainders, Is.EqualTo(expected).Within(0.1).Percent,
+            "TaylorRemainders of sum(x²) with its true gradient 2x, for h = 10, 1, 0.1: expected |f(x + h v) - f(x) - h g · v| = h² v · v for each h, in the order of the steps");
     }
 
     [Test, Points(2)]

@@ -82,14 +82,22 @@ public sealed class HiddenLayerTests : TorchTest
             var x = Checks.AwayFromZero(seeded, [3, 4]);
             var gradOutput = seeded.Randn([3, 4], ScalarType.Float64);
             var (xBefore, gradBefore) = (x.clone(), gradOutput.clone());
+            // The same call's values, by autograd on copies taken before it.
+            var leaf = Checks.Leaf(x);
+            var expectedY = layer is Linear linear
+                ? leaf.matmul(linear.W.Value.detach().clone()) + linear.b.Value.detach().clone()
+                : Checks.TorchActivation(name, leaf);
+            expectedY.mul(gradOutput).sum().backward();
 
             var y = layer.Forward(x);
             var yBefore = y.clone();
             TensorAssert.Close(x, xBefore, Tolerance.Exact, $"x after {name}.Forward(x) (use out-of-place ops: tanh, not tanh_)");
-            layer.Backward(gradOutput);
+            var gradInput = layer.Backward(gradOutput);
             TensorAssert.Close(gradOutput, gradBefore, Tolerance.Exact, $"gradOutput after {name}.Backward(gradOutput) (use out-of-place ops: mul, not mul_)");
             TensorAssert.Close(y, yBefore, Tolerance.Exact,
                 $"{name}.Forward's output after {name}.Backward: the next layer holds it as its input, so compute the derivative into a new tensor (y * y or y * (1 - y), not mul_ on y)");
+            TensorAssert.Close(y, expectedY.detach(), name: $"{name}.Forward(x) of this call: expected {(name == "Linear" ? "x W + b" : name.ToLowerInvariant() + "(x)")}");
+            TensorAssert.Close(gradInput, leaf.grad!, name: $"{name}.Backward(gradOutput) of this call, dL/dx: expected what autograd gives");
         }
     }
 

@@ -18,6 +18,14 @@ public sealed class MarkovSamplerTests : TorchTest
     ];
     internal static readonly double[] Start = [0.4, 0.3, 0.2, 0.1];
 
+    /// <summary>How many steps of <paramref name="samples"/> [batch, length] go from i to j where Chain has M[i, j] = 0.</summary>
+    internal static long ImpossibleTransitions(Tensor samples)
+    {
+        var impossible = (tensor(Chain, [4, 4]) == 0).flatten(); // [16]
+        var pairs = (samples[.., ..^1] * 4 + samples[.., 1..]).cpu().flatten();
+        return impossible.index_select(0, pairs).sum().item<long>();
+    }
+
     [Test, Points(1)]
     public void Sample_ReturnsBatchByLengthInt64Ids_EvenOfLengthZero()
     {
@@ -27,6 +35,10 @@ public sealed class MarkovSamplerTests : TorchTest
         TensorAssert.Shape(samples, [3, 9], "MarkovSampler.Sample(M, start, batch: 3, length: 9)");
         Assert.That(samples.dtype, Is.EqualTo(ScalarType.Int64), "token ids are int64");
         Assert.That(samples.min().item<long>() >= 0 && samples.max().item<long>() < 4, "ids must lie in [0, V)");
+        Assert.That(ImpossibleTransitions(samples), Is.EqualTo(0),
+            $"transitions i → j with M[i, j] = 0 in MarkovSampler.Sample(M, start, 3, 9):\n{samples.cpu().str()}\ndraw x_t from row M[x_(t-1)]");
+        Assert.That((samples != samples[0, 0]).any().item<bool>(), Is.True,
+            $"MarkovSampler.Sample(M, start, 3, 9) drew one state for all 27 tokens:\n{samples.cpu().str()}\ndraw x_0 from start and x_t from row M[x_(t-1)] with multinomial");
         var none = MarkovSampler.Sample(tensor(Chain, [4, 4]).to(Device), tensor(Start).to(Device), batch: 3, length: 0, seeded.Generator);
         TensorAssert.Shape(none, [3, 0], "MarkovSampler.Sample(M, start, batch: 3, length: 0): three sequences of no tokens");
         Assert.That(none.dtype, Is.EqualTo(ScalarType.Int64), "token ids are int64, even when there are none");
@@ -61,7 +73,9 @@ public sealed class MarkovSamplerTests : TorchTest
         var bound = 5 * (M * (1 - M) / n).sqrt() + 1e-12;
         var worst = ((frequencies - M).abs() - bound).max().ToDouble();
 
-        Assert.That(worst, Is.LessThanOrEqualTo(0),
+        Assert.That(n.min().ToDouble(), Is.GreaterThan(0),
+            $"some state is never followed by another in 1000 samples of length 100 (visits per state: {n.flatten().str()}): every state of this chain is visited often; draw x_t from row M[x_(t-1)]");
+        Assert.That(worst, Is.Not.NaN.And.LessThanOrEqualTo(0),
             "empirical frequencies of next | current (rows) differ from M by more than 5 standard deviations: draw x_t from row " +
             "M[x_{t-1}], e.g. M.index_select(0, current).multinomial(1, true, generator), and x_0 from start\n" +
             $"observed\n{frequencies.str(fltFormat: "0.000")}\nexpected M\n{M.str(fltFormat: "0.000")}");
@@ -82,6 +96,8 @@ public sealed class MarkovSamplerTests : TorchTest
         using var other = new Generator(124, CPU);
         var c = MarkovSampler.Sample(M, start, batch: 4, length: 30, other);
 
+        Assert.That(ImpossibleTransitions(a), Is.EqualTo(0),
+            "MarkovSampler.Sample(M, start, 4, 30) has transitions i → j where M[i, j] = 0: draw x_t from row M[x_(t-1)], not from start again");
         TensorAssert.Close(b, a, Tolerance.Exact,
             "two samples from generators with the same seed (after different manual_seed calls): pass generator: to every multinomial call");
         Assert.That((c == a).all().item<bool>(), Is.False, "generators with different seeds gave identical samples: is the generator used at all?");

@@ -25,7 +25,9 @@ public sealed class StationaryDistributionTests : TorchTest
     public void Compute_SatisfiesPiMEqualsPi_SumsToOne_AndIsNonNegative_OnARandomChain()
     {
         using var seeded = new Seeded(31);
-        var M = Bigram.TransitionMatrix(seeded.Randint(0, 10, [8, 8]), alpha: 0.1);
+        // Made here, not with your Bigram.TransitionMatrix: normalised random counts plus 0.1, so every entry is positive.
+        var counts = seeded.Randint(0, 10, [8, 8]).to_type(ScalarType.Float64) + 0.1;
+        var M = counts / counts.sum(1, keepdim: true);
 
         var pi = StationaryDistribution.Compute(M.clone());
 

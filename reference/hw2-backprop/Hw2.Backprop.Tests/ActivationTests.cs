@@ -83,6 +83,7 @@ public sealed class ActivationTests : TorchTest
         var x = AwayFromZero(seeded, [3, 5]);
         var weights = seeded.Randn([3, 5], ScalarType.Float64);
         var layer = Make(name);
+        var expectedY = Expected(name, x);
         double Loss() => layer.Forward(x).square().mul(weights).sum().ToDouble(); // L = Σ weights ⊙ y²
 
         var y = layer.Forward(x);
@@ -90,5 +91,7 @@ public sealed class ActivationTests : TorchTest
         var numeric = NumericalGradient.Central(Loss, x);
 
         TensorAssert.Close(gradInput, numeric, Differences.Tolerance, $"{name}.Backward(gradOutput) (dL/dx) vs central differences");
+        TensorAssert.Close(y, expectedY, name:
+            $"{name}.Forward(x) whose differences were taken: expected {name.ToLowerInvariant()}(x) elementwise (the gradient agrees with your Forward, but it is not {name})");
     }
 }

@@ -68,6 +68,7 @@ public sealed class MlpTests : TorchTest
         var expected = linears.SelectMany(linear => new[] { linear.W, linear.b }).ToList();
 
         Assert.That(mlp.Parameters, Is.EqualTo(expected), "Mlp.Parameters: W and b of the first Linear, then of the second, ... (the same Parameter objects)");
+        CheckStructure(mlp, [2, 5, 3], typeof(Tanh));
     }
 
     [Test, Points(3)]

@@ -52,11 +52,15 @@ public sealed class BigramTests : TorchTest
     {
         using var seeded = new Seeded(22);
         var counts = seeded.Randint(0, 20, [6, 6]);
+        var counts64 = counts.to_type(ScalarType.Float64);
+        var expected = (counts64 + 0.5) / (counts64.sum(1, keepdim: true) + 0.5 * 6);
 
         var M = Bigram.TransitionMatrix(counts, alpha: 0.5);
 
         Assert.That(M.dtype, Is.EqualTo(ScalarType.Float64), "TransitionMatrix must return float64");
         TensorAssert.Close(M.sum(1), ones(6, ScalarType.Float64, Device), name:
             "M.sum(1): every row of M is P(next | current) and must sum to 1 (normalise over dimension 1, the next token)");
+        TensorAssert.Close(M, expected, name:
+            "Bigram.TransitionMatrix(counts, alpha: 0.5) of random counts: (C[i, j] + alpha) / (sum_k C[i, k] + alpha V)");
     }
 }

@@ -73,8 +73,12 @@ public sealed class MarkovLmTests : TorchTest
     {
         var clock = Stopwatch.StartNew();
         var text = SentenceGrammar.Corpus(400, seed: 1);
-        var tokenizer = WordTokenizer.Fit(text);
-        var tokens = tensor(tokenizer.Encode(text)); // [n]
+        // Tokenised here, not with your WordTokenizer (that has tests of its own): <unk>, then the distinct words in ordinal order.
+        var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        var vocabulary = words.Distinct().Order(StringComparer.Ordinal).Prepend("<unk>").ToList();
+        var idOf = vocabulary.Select((word, id) => (word, (long)id)).ToDictionary(p => p.word, p => p.Item2, StringComparer.Ordinal);
+        var tokenizer = (VocabSize: (long)vocabulary.Count, Ids: words.Select(word => idOf[word]).ToArray());
+        var tokens = tensor(tokenizer.Ids); // [n]
         double entropy = ConditionalEntropy(tokens, tokenizer.VocabSize);
         var current = tokens[..^1].to(Device);
         var next = tokens[1..].to(Device);

@@ -59,6 +59,7 @@ public sealed class LinearTests : TorchTest
         var linear = RandomLinear(seeded, 4, 3);
         var x = seeded.Randn([3, 4], ScalarType.Float64);
         var weights = seeded.Randn([3, 3], ScalarType.Float64);
+        var expectedY = x.matmul(linear.W.Value) + linear.b.Value; // differences of a wrong Forward would check nothing
         double Loss() => linear.Forward(x).sin().mul(weights).sum().ToDouble(); // L = Σ weights ⊙ sin(y)
 
         var numericW = NumericalGradient.Central(Loss, linear.W.Value);
@@ -70,5 +71,7 @@ public sealed class LinearTests : TorchTest
         TensorAssert.Close(linear.W.Grad, numericW, Differences.Tolerance, "W.Grad vs central differences");
         TensorAssert.Close(linear.b.Grad, numericB, Differences.Tolerance, "b.Grad vs central differences");
         TensorAssert.Close(gradInput, numericX, Differences.Tolerance, "Linear.Backward(gradOutput) (dL/dx) vs central differences");
+        TensorAssert.Close(y, expectedY, name:
+            "Linear.Forward(x) whose differences were taken: expected x W + b (the gradients agree with your Forward, but it is not the layer's function)");
     }
 }

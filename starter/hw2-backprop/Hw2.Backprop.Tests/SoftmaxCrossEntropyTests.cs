@@ -63,10 +63,13 @@ public sealed class SoftmaxCrossEntropyTests : TorchTest
         var logits = seeded.Randn([4, 5], ScalarType.Float64);
         var targets = seeded.Randint(0, 5, [4]);
         var loss = new SoftmaxCrossEntropy();
+        var expectedLoss = nn.functional.cross_entropy(logits, targets);
 
         var numeric = NumericalGradient.Central(() => loss.Forward(logits, targets).ToDouble(), logits);
-        loss.Forward(logits, targets);
+        var value = loss.Forward(logits, targets);
 
         TensorAssert.Close(loss.Backward(), numeric, Differences.Tolerance, "SoftmaxCrossEntropy.Backward() vs central differences");
+        TensorAssert.Close(value, expectedLoss, name:
+            "SoftmaxCrossEntropy.Forward(logits, targets) whose differences were taken: expected the mean over the batch of -log softmax(logits)[i, targets[i]] (the gradient agrees with your Forward, but it is not the cross-entropy)");
     }
 }
