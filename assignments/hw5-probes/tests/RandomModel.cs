@@ -18,4 +18,28 @@ static class RandomModel
         model.to(TestDevice.Current);
         return model;
     }
+
+    /// <summary>
+    /// Every hook point's activation on <paramref name="tokens"/>, read by the test's own hooks (not homework code):
+    /// detached copies by hook name, the hooks removed again.
+    /// </summary>
+    public static Dictionary<string, Tensor> Capture(HookedTransformer model, Tensor tokens)
+    {
+        var activations = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var handles = model.HookPoints.Values.Select(h => h.AddHook((activation, hook) =>
+        {
+            activations[hook.Name] = activation.detach().clone();
+            return null;
+        })).ToList();
+        try
+        {
+            using var noGrad = no_grad();
+            model.call(tokens);
+        }
+        finally
+        {
+            foreach (var handle in handles) handle.Dispose();
+        }
+        return activations;
+    }
 }

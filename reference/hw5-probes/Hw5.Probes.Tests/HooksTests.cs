@@ -41,10 +41,15 @@ public sealed class HooksTests : TorchTest
         using var seeded = new Seeded(501);
         var model = SmallModel.Create(seeded, Device);
 
-        var (_, cache) = model.RunWithCache(SmallModel.Tokens(seeded, Device), name => name.EndsWith("hook_resid_post", StringComparison.Ordinal));
+        var tokens = SmallModel.Tokens(seeded, Device);
+        var captured = SmallModel.Capture(model, tokens);
+
+        var (_, cache) = model.RunWithCache(tokens.clone(), name => name.EndsWith("hook_resid_post", StringComparison.Ordinal));
 
         Assert.That(cache.Keys, Is.EquivalentTo(new[] { "blocks.0.hook_resid_post", "blocks.1.hook_resid_post" }),
             "RunWithCache with a filter caches only the hook points whose names the filter accepts");
+        foreach (var name in cache.Keys)
+            TensorAssert.Close(cache[name], captured[name], name: $"cache[\"{name}\"] against what the test's own hook read there: cache the activation the hook point sees");
     }
 
     [Test, Points(3)]
@@ -55,6 +60,7 @@ public sealed class HooksTests : TorchTest
         var tokens = SmallModel.Tokens(seeded, Device);
 
         var expected = model.call(tokens);
+        var captured = SmallModel.Capture(model, tokens);
 
         var (logits, cache) = model.RunWithCache(tokens.clone());
 
@@ -62,6 +68,8 @@ public sealed class HooksTests : TorchTest
         Assert.That(logits.requires_grad, Is.True,
             "the logits keep their graph, as model.call's do (the weights require grad here): do not run the model under no_grad, and let the caching hooks return null so the model goes on with its own activations");
         Assert.That(cache.Keys.Where(k => cache[k].requires_grad), Is.Empty, "cached activations are detached (the model's weights require grad here)");
+        foreach (var name in new[] { "blocks.0.hook_resid_mid", "blocks.1.attn.hook_pattern", "ln_final.hook_scale" })
+            TensorAssert.Close(cache[name], captured[name], name: $"cache[\"{name}\"] against what the test's own hook read there");
         Assert.That(model.HookedPointNames(), Is.Empty, "hook points that still have hooks after RunWithCache returned");
         logits.sum().backward();
         Assert.That(model.named_parameters().Where(p => p.parameter.grad is null).Select(p => p.name), Is.Empty,
@@ -74,10 +82,15 @@ public sealed class HooksTests : TorchTest
         using var seeded = new Seeded(503);
         var model = SmallModel.Create(seeded, Device);
         var tooLong = zeros(1, SmallModel.Config.n_ctx + 1, ScalarType.Int64, Device); // more positions than n_ctx
+        var tokens = SmallModel.Tokens(seeded, Device);
+        var captured = SmallModel.Capture(model, tokens);
 
         Assert.That(() => model.RunWithCache(tooLong), Throws.ArgumentException, "the model refuses more than n_ctx positions");
 
         Assert.That(model.HookedPointNames(), Is.Empty, "hook points that kept a hook after the run threw: remove them in a finally");
+        var (_, cache) = model.RunWithCache(tokens.clone());
+        TensorAssert.Close(cache["blocks.1.hook_resid_post"], captured["blocks.1.hook_resid_post"],
+            name: "cache[\"blocks.1.hook_resid_post\"] of a run that succeeds after the failed one, against what the test's own hook read there");
     }
 
     [Test, Points(3)]

@@ -15,12 +15,14 @@ public sealed class LogitLensTests : TorchTest
         var (model, vocabulary, _) = TinyGpt.Load(Device);
         var tokens = vocabulary.ToTokens("the dogs that the cat chases run . a bird sings .").to(Device);
         var pos = tokens.shape[1];
-        var (logits, cache) = model.RunWithCache(tokens);
+        var expected = model.call(tokens).detach();
+        var (logits, cache) = model.RunWithCache(tokens.clone());
 
         var lens = LogitLens.Logits(model, cache);
 
         Assert.That(lens.shape, Is.EqualTo(new long[] { 3, 1, pos, vocabulary.Size }), "[component, batch, pos, d_vocab]: 0_pre, 1_pre, final_post");
         TensorAssert.Close(lens[2], logits, name: "the logit lens of final_post against the model's logits");
+        TensorAssert.Close(lens[2], expected, name: "the logit lens of final_post against model.call's logits, computed by the test");
     }
 
     [Test, Points(3)]

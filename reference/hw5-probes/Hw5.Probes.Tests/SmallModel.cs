@@ -25,4 +25,28 @@ static class SmallModel
 
     /// <summary>Random tokens <c>[2, 6]</c> on <paramref name="device"/>.</summary>
     public static Tensor Tokens(Seeded seeded, Device device) => seeded.Randint(0, Config.d_vocab, [2, 6]).to(device);
+
+    /// <summary>
+    /// Every hook point's activation on <paramref name="tokens"/>, read by the test's own hooks (not homework code):
+    /// detached copies by hook name, the hooks removed again.
+    /// </summary>
+    public static Dictionary<string, Tensor> Capture(HookedTransformer model, Tensor tokens)
+    {
+        var activations = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var handles = model.HookPoints.Values.Select(h => h.AddHook((activation, hook) =>
+        {
+            activations[hook.Name] = activation.detach().clone();
+            return null;
+        })).ToList();
+        try
+        {
+            using var noGrad = no_grad();
+            model.call(tokens);
+        }
+        finally
+        {
+            foreach (var handle in handles) handle.Dispose();
+        }
+        return activations;
+    }
 }

@@ -12,7 +12,10 @@ public sealed class ActivationCacheTests : TorchTest
         using var seeded = new Seeded(510);
         var model = SmallModel.Create(seeded, Device);
 
-        var (_, cache) = model.RunWithCache(SmallModel.Tokens(seeded, Device));
+        var tokens = SmallModel.Tokens(seeded, Device);
+        var captured = SmallModel.Capture(model, tokens);
+
+        var (_, cache) = model.RunWithCache(tokens.clone());
 
         for (int l = 0; l < 2; l++)
         {
@@ -20,6 +23,8 @@ public sealed class ActivationCacheTests : TorchTest
             TensorAssert.Close(cache["resid_post", l], cache["resid_mid", l] + cache["mlp_out", l], name: $"resid_post[{l}] against resid_mid[{l}] + mlp_out[{l}]");
         }
         TensorAssert.Close(cache["resid_pre", 0], cache["hook_embed"] + cache["hook_pos_embed"], name: "resid_pre[0] against embed + pos_embed");
+        foreach (var name in new[] { "hook_embed", "blocks.0.hook_attn_out", "blocks.1.hook_mlp_out", "blocks.1.hook_resid_post" })
+            TensorAssert.Close(cache[name], captured[name], name: $"cache[\"{name}\"] against what the test's own hook read there: cache the activation each hook point sees");
     }
 
     [Test, Points(3)]
@@ -27,7 +32,8 @@ public sealed class ActivationCacheTests : TorchTest
     {
         using var seeded = new Seeded(511);
         var model = SmallModel.Create(seeded, Device);
-        var (_, cache) = model.RunWithCache(SmallModel.Tokens(seeded, Device));
+        // The cache is built by the test from its own hooks, so only AccumulatedResid is under test.
+        var cache = new ActivationCache(SmallModel.Capture(model, SmallModel.Tokens(seeded, Device)), SmallModel.Config);
 
         var (stack, labels) = cache.AccumulatedResid();
 
@@ -44,7 +50,8 @@ public sealed class ActivationCacheTests : TorchTest
     {
         using var seeded = new Seeded(512);
         var model = SmallModel.Create(seeded, Device);
-        var (_, cache) = model.RunWithCache(SmallModel.Tokens(seeded, Device));
+        // The cache is built by the test from its own hooks, so only DecomposeResid is under test.
+        var cache = new ActivationCache(SmallModel.Capture(model, SmallModel.Tokens(seeded, Device)), SmallModel.Config);
 
         var (stack, labels) = cache.DecomposeResid();
 

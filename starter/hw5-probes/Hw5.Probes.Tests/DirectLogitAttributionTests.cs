@@ -26,7 +26,10 @@ public sealed class DirectLogitAttributionTests : TorchTest
         var (model, vocabulary, _) = TinyGpt.Load(Device);
         var batch = AgreementBatch.Of(AgreementPrompts.Sample(24, 530, Clause.SubjectRelative), vocabulary);
         using var noGrad = no_grad();
-        var (logits, cache) = model.RunWithCache(batch.Tokens.to(Device));
+        var tokens = batch.Tokens.to(Device);
+        var atVerb = model.call(tokens)[arange(24, device: Device), batch.VerbPosition.to(Device)]; // [batch, d_vocab]
+        var expected = atVerb[.., vocabulary.Id('s')] - atVerb[.., vocabulary.Id(' ')]; // [batch]
+        var (logits, cache) = model.RunWithCache(tokens.clone());
 
         var (parts, labels) = DirectLogitAttribution.Attribute(model, cache, batch, vocabulary);
 
@@ -38,5 +41,7 @@ public sealed class DirectLogitAttributionTests : TorchTest
         Assert.That(parts.shape, Is.EqualTo(new long[] { 15, 24 }), "[component, batch]");
         TensorAssert.Close(parts.sum([0]).to(Device), AgreementMetric.LogitDiff(logits, batch, vocabulary), name:
             "the parts summed over components against logit(\"s\") - logit(\" \") at the verb: with the cached ln_final scale the split is exact");
+        TensorAssert.Close(parts.sum([0]).to(Device), expected, name:
+            "the parts summed over components against logit(\"s\") - logit(\" \") at the verb of the model's own logits (model.call, computed by the test)");
     }
 }
