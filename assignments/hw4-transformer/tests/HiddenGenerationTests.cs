@@ -112,9 +112,17 @@ public sealed class HiddenGenerationTests : TorchTest
         foreach (var promptLength in new[] { 12, 6 })
         {
             var prompt = seeded.Randint(0, 13, [6, promptLength]);
+            var context0 = prompt[.., Math.Max(0, promptLength - (n_ctx - 1))..].clone(); // [6, <= n_ctx - 1]
+            var byHand = ByHand.Logits(ByHand.Copy(model), context0.clone());
+            var contextLength = context0.shape[1];
 
             var generated = model.Generate(prompt.clone(), newTokens, temperature: 0);
 
+            // The loop below runs your model: its logits must be the forward pass first, or a model whose argmax is constant passes.
+            using (no_grad())
+                TensorAssert.Close(model.call(context0.clone()), byHand, name:
+                    $"Transformer.call(the last {contextLength} prompt tokens) vs the forward pass computed by hand from its parameters " +
+                    "(embeddings, pre-LN blocks, ln_final, the unembedding): Generate is judged on the argmax of these logits");
             var expected = prompt;
             using (no_grad())
                 for (int i = 0; i < newTokens; i++)

@@ -43,6 +43,8 @@ public sealed class HiddenLmLossTests : TorchTest
         otherLogits[.., -1] = seeded.Randn([batch, d_vocab]) * 50;
         var otherTokens = tokens.clone();
         otherTokens[.., 0] = (tokens[.., 0] + 1) % d_vocab;
+        var expected = ByHand.Loss(logits.clone(), tokens.clone());
+        var expectedChanged = ByHand.Loss(otherLogits.clone(), otherTokens.clone());
 
         var loss = LmLoss.CrossEntropy(logits, tokens);
         var changed = LmLoss.CrossEntropy(otherLogits, otherTokens);
@@ -50,5 +52,9 @@ public sealed class HiddenLmLossTests : TorchTest
         TensorAssert.Close(changed, loss, name:
             "LmLoss.CrossEntropy after changing the logits of the last position and the first token: the last position " +
             "has no target, and the first token is never a target");
+        TensorAssert.Close(loss, expected, name:
+            "LmLoss.CrossEntropy(logits, tokens) vs cross_entropy(logits[:, :-1], tokens[:, 1:]): the mean over the predicted positions");
+        TensorAssert.Close(changed, expectedChanged, name:
+            "LmLoss.CrossEntropy(logits, tokens) with other last logits and first tokens vs cross_entropy(logits[:, :-1], tokens[:, 1:])");
     }
 }

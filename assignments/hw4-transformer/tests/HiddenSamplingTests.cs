@@ -154,11 +154,14 @@ public sealed class HiddenSamplingTests : TorchTest
     {
         using var seeded = new Seeded(443);
         var logits = seeded.RandnCpu([64, 12]) * 2; // [batch, d_vocab], on the CPU
+        // Each row's 5 largest, from the logits before any call: the only tokens a draw with topK 5 may give.
+        var inTop5 = logits >= logits.topk(5, dim: -1).values[.., 4..]; // [64, 12]
         foreach (var (temperature, topK) in new (double, int?)[] { (1.0, null), (0.7, 5) })
         {
             using var forDevice = new Generator(444, CPU);
             using var forCpu = new Generator(444, CPU);
             string what = $"SampleNext(logits [64, 12] on the {Device.type}, temperature: {temperature}, topK: {topK?.ToString() ?? "null"}, new Generator(444))";
+            var allowed = topK is null ? ones_like(inTop5) : inTop5; // [64, 12]
 
             var tokens = Sample(logits, temperature, topK, forDevice, what);
             var onCpu = Sampling.SampleNext(logits, temperature, topK, forCpu);
@@ -166,6 +169,9 @@ public sealed class HiddenSamplingTests : TorchTest
             TensorAssert.Close(tokens, onCpu.cpu(), Tolerance.Exact,
                 $"{what} vs the same call with the logits on the CPU (this check can only fail on CUDA): move the probabilities to the " +
                 "CPU and draw there with multinomial and the generator, not on the logits' device, so that a seed gives the same tokens on every device");
+            // On the CPU both calls are the same computation: the draws must also be tokens that the top-k keeps.
+            Assert.That(allowed.gather(1, tokens.cpu().unsqueeze(1)).all().item<bool>(), Is.True,
+                $"{what} drew a token outside the {topK} largest logits of its row: mask all but the top k before the softmax");
         }
     }
 

@@ -106,14 +106,24 @@ public sealed class HiddenTrainerTests : TorchTest
         // The tensors on this thread that a run of Train leaves alive: the model's and its optimiser's, which a run of any
         // length leaves alike. What a step makes (its windows, activations, loss, gradients' intermediates) must go when the
         // step ends, as the doc says: on a GPU, a run of thousands of steps that kept them would run out of memory.
+        double[] lossesOfTwo = [];
+        Tensor? firstLoss = null;
         long LeftAlive(int steps)
         {
             manual_seed(5);
             var model = new Transformer(Small);
             model.to(Device);
+            if (steps == 2)
+            {
+                // The first step's loss by hand, from the initial weights, on the first windows: before the count starts.
+                var window = Windows(tokens, Short, Short.batch_size, Short.seq_len)[0];
+                firstLoss = ByHand.Loss(ByHand.Logits(ByHand.Copy(model), window.clone()), window.clone()).cpu().reshape(1);
+            }
             long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-            Trainer.Train(model, tokens, Short with { steps = steps });
-            return DisposeScopeManager.Statistics.ThreadTotalLiveCount - before;
+            var losses = Trainer.Train(model, tokens, Short with { steps = steps }).ToArray();
+            long left = DisposeScopeManager.Statistics.ThreadTotalLiveCount - before;
+            if (steps == 2) lossesOfTwo = losses;
+            return left;
         }
 
         long afterTwo = LeftAlive(2), afterTen = LeftAlive(10);
@@ -122,6 +132,11 @@ public sealed class HiddenTrainerTests : TorchTest
         Assert.That(afterTen - afterTwo, Is.LessThanOrEqualTo(8),
             $"tensors left alive by Trainer.Train: {afterTwo} after 2 steps, {afterTen} after 10, so {(afterTen - afterTwo) / 8.0:F1} more per step: " +
             "expected at most 1 per step (give each step its own NewDisposeScope(), inside the loop, so that its tensors are freed when it ends)");
+        // Freeing a step's tensors counts together with the step having trained: its loss is the model's loss on its windows.
+        Assert.That(lossesOfTwo, Has.Length.EqualTo(2), "Trainer.Train with cfg.steps = 2 must return 2 losses");
+        TensorAssert.Close(Losses(lossesOfTwo[..1]), firstLoss!, Tolerance.For(ScalarType.Float32, Device.type),
+            "the first loss of Trainer.Train vs cross_entropy(logits[:, :-1], windows[:, 1:]) of the initial model's forward pass computed by hand, " +
+            "on the windows RandomWindows(tokens, cfg.batch_size, cfg.seq_len, new Generator(cfg.seed))");
     }
 
     [Test, Points(0.5)]
@@ -147,8 +162,14 @@ public sealed class HiddenTrainerTests : TorchTest
             using var noGrad = no_grad();
             return windows.Select(w => LmLoss.CrossEntropy(twin.call(w), w).ToDouble()).ToArray();
         }
-        var expected = LossesOn(Windows(tokens, cfg, cfg.batch_size, cfg.seq_len));
+        var windows = Windows(tokens, cfg, cfg.batch_size, cfg.seq_len);
+        var byHand = ByHand.Loss(ByHand.Logits(ByHand.Copy(twin), windows[0].clone()), windows[0].clone()).cpu().reshape(1);
+        var expected = LossesOn(windows);
         var tolerance = Tolerance.For(ScalarType.Float32, Device.type);
+        // The losses below come from your model and LmLoss on both sides: the first must be the forward pass's cross-entropy.
+        TensorAssert.Close(Losses(expected[..1]), byHand, tolerance,
+            "LmLoss.CrossEntropy(model.call(windows), windows) of the initial model on the first windows vs cross_entropy(logits[:, :-1], windows[:, 1:]) " +
+            "of its forward pass computed by hand");
         if (TensorAssert.CloseFailure(Losses(losses), Losses(expected), tolerance) is null) return;
         string what = $"the losses of Trainer.Train with cfg.lr = 0 {StepSeries.Show(losses)}, expected {StepSeries.Show(expected)} (the initial model's loss " +
             "on the windows RandomWindows(tokens, cfg.batch_size, cfg.seq_len, generator) of one new Generator(cfg.seed) for the whole run)";
@@ -172,8 +193,10 @@ public sealed class HiddenTrainerTests : TorchTest
         var losses = Trainer.Train(model, tokens.clone(), cfg).ToArray();
 
         var optimizer = optim.AdamW(twin.parameters(), lr: cfg.lr, weight_decay: cfg.weight_decay);
+        var windows = Windows(tokens, cfg, cfg.batch_size, cfg.seq_len);
+        var byHand = ByHand.Loss(ByHand.Logits(ByHand.Copy(twin), windows[0].clone()), windows[0].clone()).cpu().reshape(1);
         var expected = new List<double>();
-        foreach (var batch in Windows(tokens, cfg, cfg.batch_size, cfg.seq_len))
+        foreach (var batch in windows)
         {
             optimizer.zero_grad();
             var loss = LmLoss.CrossEntropy(twin.call(batch), batch);
@@ -197,5 +220,9 @@ public sealed class HiddenTrainerTests : TorchTest
             TensorAssert.Close(parameter, twinParameters[name], name:
                 $"{name} after Trainer.Train vs after the AdamW loop (the losses agree, so the last step's update differs: step the optimiser " +
                 "after every loss, with cfg.lr and cfg.weight_decay)");
+        // Both sides use your model and LmLoss: the loop's first loss must be the forward pass's cross-entropy.
+        TensorAssert.Close(Losses(expected.Take(1)), byHand, tolerance,
+            "the first loss of the AdamW loop, LmLoss.CrossEntropy(model.call(windows), windows) of the initial model, vs cross_entropy(logits[:, :-1], windows[:, 1:]) " +
+            "of its forward pass computed by hand");
     }
 }

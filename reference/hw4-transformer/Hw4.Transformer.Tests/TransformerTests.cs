@@ -41,6 +41,19 @@ public sealed class TransformerTests : TorchTest
         TensorAssert.Close(other.call(tokens), model.call(tokens), name:
             "logits of a second Transformer after load_state_dict(first.state_dict()) against the first one's: " +
             "every weight the forward pass uses must be a registered parameter");
+
+        // Agreeing with each other counts together with the values: a copy loaded with the reference's weights gives its logits.
+        if (Golden.RecordingRequested) return; // the golden is Forward_MatchesTheReference_WithTheSameWeights's, recorded there
+        using var golden = Golden.Open("transformer_forward");
+        var source = new Transformer(Config);
+        golden.LoadParameters(source, seeded, scale: 0.3);
+        var loaded = new Transformer(Config);
+        loaded.to(Device);
+        loaded.load_state_dict(source.state_dict());
+        var goldenTokens = golden.Input("tokens", () => throw new InvalidOperationException("not recording"));
+        TensorAssert.Close(loaded.call(goldenTokens), golden.Expected("logits"), name:
+            "logits of a Transformer after load_state_dict(the state_dict of one holding the reference's weights) vs the reference's " +
+            "logits for those weights (Forward_MatchesTheReference_WithTheSameWeights narrows down which part differs)");
     }
 
     [Test, Points(5)]
