@@ -40,6 +40,9 @@ public sealed class AblationTests : TorchTest
 
         TensorAssert.Close(mean.HeadLogitDiff, zero.HeadLogitDiff, name: "HeadLogitDiff, mean ablation with the means you are given (all zero) against zero ablation");
         TensorAssert.Close(mean.MlpLoss, zero.MlpLoss, name: "MlpLoss, mean ablation with the means you are given (all zero) against zero ablation");
+        using var golden = Golden.Open("zero_ablation_short");
+        golden.AssertClose("head_logit_diff", zero.HeadLogitDiff, axes: ["layer", "head"]);
+        golden.AssertClose("mlp_loss", zero.MlpLoss, axes: ["layer"]);
     }
 
     [Test, Points(2)]

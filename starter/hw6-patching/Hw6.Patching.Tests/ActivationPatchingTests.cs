@@ -1,5 +1,7 @@
+using Course.Lens;
 using Course.Testing;
 using NUnit.Framework;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Hw6.Patching.Tests;
@@ -38,12 +40,15 @@ public sealed class ActivationPatchingTests : TorchTest
         var (model, _, batch, metric) = Pairs.OnCheckpoint(Pairs.Long, Device);
         // As while the model is trained: an activation of a run with gradients on now requires grad.
         foreach (var parameter in model.parameters()) parameter.requires_grad_(true);
+        var corruptedRun = Capture(model, batch.Corrupted, "blocks.1.hook_resid_pre");
         var clean = ActivationPatching.CleanActivations(model, batch, ["blocks.1.hook_resid_pre"]);
         var gradsOn = new List<bool>();
+        Tensor? given = null;
 
         var score = ActivationPatching.Patch(model, metric, "blocks.1.hook_resid_pre", clean["blocks.1.hook_resid_pre"], (corrupted, _) =>
         {
             gradsOn.Add(corrupted.requires_grad);
+            given ??= corrupted.detach().clone();
             return corrupted;
         });
 
@@ -51,6 +56,8 @@ public sealed class ActivationPatchingTests : TorchTest
         Assert.That(gradsOn, Is.Not.Empty.And.All.False, "requires_grad of the corrupted activation the patch is given while the model's parameters require grad: expected false (run the corrupted prompts under no_grad, as the doc says)");
         Assert.That(is_grad_enabled(), Is.True,
             "autograd after ActivationPatching.Patch returned to a caller that had it on: still off, so no_grad() was never disposed (using var noGrad = no_grad(), which puts the mode back)");
+        TensorAssert.Close(given, corruptedRun,
+            name: "the activation the patch is given: expected the corrupted run's blocks.1.hook_resid_pre (call patch from a hook on model.Hook(hookName) while the model runs metric.Batch.Corrupted)");
     }
 
     [TestCase("blocks.0.hook_resid_pre")]
@@ -60,21 +67,60 @@ public sealed class ActivationPatchingTests : TorchTest
     public void Patch_OfTheWholeResidualStream_AtEveryPosition_ScoresOne(string hookName)
     {
         var (model, _, batch, metric) = Pairs.OnCheckpoint(Pairs.Long, Device);
-        var clean = ActivationPatching.CleanActivations(model, batch, [hookName]);
+        var clean = Capture(model, batch.Clean, hookName); // the clean run's activation, read by the test's own hook
+        long pos = batch.Length;
+        var theirs = ActivationPatching.CleanActivations(model, batch, [hookName]);
 
-        var score = ActivationPatching.Patch(model, metric, hookName, clean[hookName], ActivationPatching.Where(PatchMask.All(batch.Length).reshape(1, -1, 1)));
+        var score = ActivationPatching.Patch(model, metric, hookName, clean.clone(), ActivationPatching.Where(PatchMask.All(pos).reshape(1, -1, 1)));
 
         Assert.That(score, Is.EqualTo(1).Within(1e-5), $"everything the later layers read is clean after patching all of {hookName}: metric 1");
+        TensorAssert.Close(theirs[hookName], clean, name: $"CleanActivations' {hookName}: expected the clean run's (run metric.Batch.Clean, not the corrupted prompts)");
+
+        // One position only: at resid_pre the reference's residual grid; at the last layer's resid_post, position 0 reaches
+        // only the logits at position 0, which the metric does not read.
+        long at;
+        double expected;
+        if (hookName == "blocks.1.hook_resid_post")
+        {
+            (at, expected) = (0, 0.0);
+        }
+        else
+        {
+            using var golden = Golden.Open("residual_grid_long");
+            at = (batch.Clean != batch.Corrupted).any(0).to(ScalarType.Int64).argmax().item<long>(); // the first position that differs
+            expected = golden.Expected("grid")[hookName == "blocks.0.hook_resid_pre" ? 0 : 1, at].ToDouble();
+        }
+        var one = ActivationPatching.Patch(model, metric, hookName, clean.clone(), ActivationPatching.Where(PatchMask.At(pos, at).reshape(1, -1, 1)));
+        Assert.That(one, Is.Not.NaN.And.EqualTo(expected).Within(1e-4),
+            $"metric after patching {hookName} at position {at} only: expected {expected:F4} (run metric.Batch.Corrupted with a hook on {hookName} that returns patch(activation, clean), then metric.Score of the logits)");
     }
 
     [Test, Points(2)]
     public void Patch_RemovesItsHook_AlsoWhenThePatchThrows()
     {
         var (model, _, batch, metric) = Pairs.OnCheckpoint(Pairs.Short, Device);
+        var point = model.Hook("blocks.0.hook_resid_pre");
         var clean = ActivationPatching.CleanActivations(model, batch, ["blocks.0.hook_resid_pre"]);
 
+        var hooksDuringThePatch = new List<int>();
         Assert.Throws<InvalidOperationException>(() => ActivationPatching.Patch(model, metric, "blocks.0.hook_resid_pre", clean["blocks.0.hook_resid_pre"],
-            (_, _) => throw new InvalidOperationException("a patch that fails")));
+            (_, _) =>
+            {
+                hooksDuringThePatch.Add(point.HookCount);
+                throw new InvalidOperationException("a patch that fails");
+            }));
         Assert.That(model.HookedPointNames(), Is.Empty, "hook points that still have hooks after the patch threw");
+        Assert.That(hooksDuringThePatch, Is.Not.Empty.And.All.GreaterThan(0),
+            "hooks on blocks.0.hook_resid_pre while the patch ran: expected yours (call patch from a hook on model.Hook(hookName) during the corrupted run, not directly)");
+    }
+
+    /// <summary><paramref name="hookName"/>'s activation when <paramref name="model"/> runs <paramref name="tokens"/>, read by a test-side hook.</summary>
+    Tensor Capture(HookedTransformer model, Tensor tokens, string hookName)
+    {
+        Tensor? seen = null;
+        using (model.Hook(hookName).AddHook((activation, _) => { seen = activation.detach().clone(); return null; }))
+        using (no_grad())
+            model.call(tokens.to(Device));
+        return seen!;
     }
 }

@@ -19,6 +19,8 @@ public sealed class HeadPatchingTests : TorchTest
         // A last-layer head's output at position p reaches only the residual stream at p, and the metric reads only the last
         // position: the effects of single positions add up (all but the last are zero) to the effect of all of them.
         TensorAssert.Close(byPosition[1].sum([1]), all[1], name: "layer 1: the sum over positions of OutputsByPosition against Outputs");
+        using var golden = Golden.Open("head_outputs");
+        golden.AssertClose("short", all, axes: ["layer", "head"]);
     }
 
     [Test, Points(3)]

@@ -33,6 +33,16 @@ public sealed class MinimalPairsTests : TorchTest
         var prompt = new AgreementPrompt(text, subject, plural, clause, null, null);
 
         Assert.That(MinimalPairs.Corrupt(prompt), Is.Null, $"'{text}' has no minimal pair");
+
+        // A prompt of the same kind that does have a twin.
+        var (twin, expected) = text switch
+        {
+            "a dog run" => (new AgreementPrompt("every fox sing", "fox", false, Clause.None, null, null), "the foxes sing"),
+            "these dogs sleep" => (new AgreementPrompt("the dogs run", "dogs", true, Clause.None, null, null), "this dog run"),
+            "the children that the dog sees sing" => (new AgreementPrompt("some birds that a fox sees wait", "birds", true, Clause.ObjectRelative, null, null), "every bird that a fox sees wait"),
+            _ => (new AgreementPrompt("this dog that the cats chase run", "dog", false, Clause.ObjectRelative, null, null), "the dogs that the cats chase run"),
+        };
+        Assert.That(MinimalPairs.Corrupt(twin), Is.EqualTo(expected), $"the corrupted twin of '{twin.Text}', which has one");
     }
 
     [Test, Points(2)]
