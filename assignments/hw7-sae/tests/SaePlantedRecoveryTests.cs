@@ -20,7 +20,10 @@ public sealed class SaePlantedRecoveryTests : TorchTest
         SaeTraining.Train(sae, n => data.Sample(n, generator),
             new SaeTrainingOptions(L1Coefficient: 0.3, Steps: 3000, BatchSize: 256, LearningRate: 3e-3, ResampleAt: [500, 1000, 1500]), generator);
         using var noGrad = no_grad();
-        var maxCosines = PlantedFeatures.MaxCosines(data.Directions, sae.W_dec.detach().cpu());
+        // Measured here rather than with your PlantedFeatures.MaxCosines: normalise the rows of both, the max over decoder rows.
+        var rows = sae.W_dec.detach().cpu().clone();
+        rows /= linalg.vector_norm(rows, dims: [1], keepdim: true);
+        var maxCosines = data.Directions.matmul(rows.t()).max(1).values; // [n_planted]; the directions are unit rows
         return (PlantedFeatures.FractionRecovered(maxCosines.clone(), 0.9), maxCosines);
     }
 

@@ -19,5 +19,15 @@ public sealed class AurocTests : TorchTest
         bool[] labels = [.. labelList.Select(c => c == 'T')];
         Assert.That(Auroc.Of(tensor(scores).to(Device), tensor(labels).to(Device)), Is.EqualTo(expected).Within(1e-12),
             $"AUROC of scores [{string.Join(", ", scores)}] for labels [{string.Join(", ", labels)}]");
+
+        // The same case with a positive above every score and a negative above that: the new positive outscores the N old
+        // negatives only, and the new negative outscores every positive.
+        double top = scores.Max();
+        long positives = labels.Count(l => l), negatives = labels.Length - positives;
+        double extended = (expected * positives * negatives + negatives) / ((positives + 1.0) * (negatives + 1.0));
+        double[] moreScores = [.. scores, top + 1, top + 2];
+        bool[] moreLabels = [.. labels, true, false];
+        Assert.That(Auroc.Of(tensor(moreScores).to(Device), tensor(moreLabels).to(Device)), Is.EqualTo(extended).Within(1e-12),
+            $"AUROC of scores [{string.Join(", ", moreScores)}] for labels [{string.Join(", ", moreLabels)}]");
     }
 }

@@ -28,9 +28,15 @@ public sealed class PlantedFeaturesTests : TorchTest
         var data = new PlantedFeatures(d_in: 10, n_planted: 25, activeProbability: 0.1, seed: 740);
         var decoder = cat([data.Directions * 3, -data.Directions]).to(Device);
 
-        var best = PlantedFeatures.MaxCosines(data.Directions.to(Device), decoder);
+        // A decoder that contains only the first 10 directions (scaled by 2): the other 15 find their best row among those.
+        var partial = (data.Directions[..10] * 2).to(Device);
+        var expected = data.Directions.matmul(data.Directions[..10].t()).max(1).values.to(Device); // the directions are unit rows
+
+        var best = PlantedFeatures.MaxCosines(data.Directions.clone().to(Device), decoder);
 
         TensorAssert.Close(best, ones(25, device: Device), name: "max cosine of each planted direction with a decoder that contains it (scaled by 3)", axes: ["planted direction"]);
+        TensorAssert.Close(PlantedFeatures.MaxCosines(data.Directions.clone().to(Device), partial), expected,
+            name: "max cosine of each planted direction with a decoder of the first 10 directions only (normalise both sets of rows, take the max over the decoder's rows)", axes: ["planted direction"]);
         using var generator = new Generator(741, CPU);
         TensorAssert.Shape(data.Sample(7, generator), [7, 10], "PlantedFeatures.Sample(7) (given)");
     }

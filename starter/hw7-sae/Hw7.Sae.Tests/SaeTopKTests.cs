@@ -26,6 +26,8 @@ public sealed class SaeTopKTests : TorchTest
         using var seeded = new Seeded(710);
         var pre = cat([ones(3, 16) * 0.5f, seeded.Randn([3, 16]).cpu().abs().round()]).to(Device); // many ties, all >= 0.5 in rows 0-2
 
+        var before = pre.cpu().clone();
+
         var z = TopK.Keep(pre, 5);
 
         var perRow = (z > 0).sum([1]).cpu();
@@ -34,5 +36,14 @@ public sealed class SaeTopKTests : TorchTest
                 $"row {row} (all 16 pre-activations equal to 0.5) has {perRow[row].item<long>()} nonzero latents after TopK.Keep(pre, 5); " +
                 "keep exactly k per row (take topk's indices, do not threshold at the k-th value)");
         Assert.That((perRow <= 5).all().item<bool>(), Is.True, "no row may keep more than k latents");
+
+        var (zc, prec) = (z.cpu(), before);
+        var kept = zc > 0;
+        TensorAssert.Close(zc, where(kept, prec.relu(), zeros_like(prec)),
+            name: "TopK.Keep(pre, 5): expected ReLU(pre) at the kept latents and 0 elsewhere (scatter the ReLU of topk's values at its indices)");
+        var smallestKept = where(kept, prec, full_like(prec, double.PositiveInfinity)).min(1).values;
+        var largestDropped = where(kept, full_like(prec, double.NegativeInfinity), prec).max(1).values;
+        Assert.That((smallestKept >= largestDropped).all().item<bool>(), Is.True,
+            "a dropped pre-activation is larger than a kept one in some row: keep the k largest of each row (topk along the last dim)");
     }
 }
