@@ -107,7 +107,7 @@ public static class MarkdownReport
     /// - no HTML (<c>&lt;</c>, <c>&gt;</c>) and no character reference (<c>&amp;commat;</c> would show as <c>@</c>): <c>&amp;</c> is escaped;
     /// - no link, image or footnote (<c>[Regrade: 100/100](https://…)</c>, <c>![…](…)</c>): brackets are escaped, and a
     ///   bare URL or <c>www.</c> gets a zero-width space that keeps GitHub from linking it;
-    /// - no code span, bold or strike-through that could dress a message up as the grader's own words;
+    /// - no code span, bold, strike-through or math (<c>$\color{green}…$</c>) that could dress a message up as the grader's own words;
     /// - no mention of a GitHub user or team (whom the feedback comment would notify in the course account's name) and no
     ///   cross-reference to an issue: a zero-width space after each <c>@</c> and <c>#</c>;
     /// - one line, with table pipes escaped.
@@ -119,7 +119,7 @@ public static class MarkdownReport
         foreach (var c in text)
             escaped.Append(c switch
             {
-                '\\' or '|' or '[' or ']' or '*' or '~' or '`' => $"\\{c}",
+                '\\' or '|' or '[' or ']' or '*' or '~' or '`' or '$' => $"\\{c}",
                 '&' => "&amp;",
                 '<' => "&lt;",
                 '>' => "&gt;",

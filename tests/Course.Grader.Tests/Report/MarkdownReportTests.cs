@@ -95,12 +95,12 @@ public class MarkdownReportTests
         // character references that GitHub would turn into "@instructor" and "#1" past the zero-width spaces, a bare URL,
         // and code, bold and strike-through that would dress the message up as the grader's own words.
         const string message = "[Regrade: 100/100](https://evil.example/) ![badge](http://evil.example/100.svg) &commat;instructor &num;1 " +
-                               "see www.evil.example `100/100` **passed** ~~failed~~ [^1] &lt;b&gt;";
+                               "see www.evil.example `100/100` **passed** ~~failed~~ [^1] &lt;b&gt; $\\color{green}{passed}$";
         var report = Graded(Failed(Test("Decode_RoundTrips", 1), message));
 
         var row = MarkdownReport.Write(new ReportView(report, RevealHidden: false)).Split('\n').Single(l => l.StartsWith("| ❌", StringComparison.Ordinal));
 
-        Assert.That(row, Does.Not.Match(@"(?<!\\)[\[\]`*~]"), "every bracket, backtick, star and tilde escaped: no link, image, footnote, code, bold or strike-through");
+        Assert.That(row, Does.Not.Match(@"(?<!\\)[\[\]`*~$]"), "every bracket, backtick, star, tilde and dollar escaped: no link, image, footnote, code, bold, strike-through or math");
         Assert.That(row, Does.Not.Match(@"&(?!amp;|lt;|gt;|#8203;)"), "no character reference but the escapes' own");
         Assert.That(row, Does.Not.Contain("://").And.Not.Contain("www."), "no bare URL for GitHub to link");
         Assert.That(row, Does.Contain(@"\[Regrade: 100/100\](https:&#8203;//evil.example/)").And.Contain("&amp;commat;instructor"),
