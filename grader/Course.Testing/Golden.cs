@@ -107,16 +107,17 @@ public sealed class Golden : IDisposable
 
     /// <summary>
     /// Checks <paramref name="actual"/> against the stored output <paramref name="key"/>; when recording,
-    /// stores it instead. <paramref name="axes"/> name the dimensions in a failure (see <see cref="TensorAssert.Close"/>).
+    /// stores it instead. <paramref name="axes"/> name the dimensions in a failure (see <see cref="TensorAssert.Close"/>),
+    /// and <paramref name="name"/> what was expected, in the failure's first line (the key when null).
     /// </summary>
-    public void AssertClose(string key, Tensor actual, Tolerance? tolerance = null, IReadOnlyList<string>? axes = null)
+    public void AssertClose(string key, Tensor actual, Tolerance? tolerance = null, IReadOnlyList<string>? axes = null, string? name = null)
     {
         if (Recording)
         {
             entries[OutputPrefix + key] = SafeTensors.Entry.From(actual);
             return;
         }
-        TensorAssert.Close(actual, Expected(key), tolerance, key, axes: axes);
+        TensorAssert.Close(actual, Expected(key), tolerance, name ?? key, axes: axes);
     }
 
     Tensor Load(string key)

@@ -25,14 +25,14 @@ public sealed class MultiHeadAttentionTests : TorchTest
         TensorAssert.Shape(output, [2, 7, 12], "MultiHeadAttention output [batch, pos, d_model]");
         TensorAssert.Shape(attention.Pattern, [2, 3, 7, 7], "MultiHeadAttention.Pattern [batch, n_heads, q_pos, k_pos]");
         // The shapes, of the right values: the reference's output and pattern on the same weights, biases and input.
-        AssertGolden(golden, "out", output,
+        golden.AssertClose("out", output, name:
             "MultiHeadAttention output [2, 7, 12] vs the reference's on the same weights, biases and x: the shape is right, the values are not " +
             "(each head's softmax(mask(q k^T / sqrt(d_head))) v W_O, summed over heads, plus b_O)");
-        AssertGolden(golden, "pattern", attention.Pattern!,
+        golden.AssertClose("pattern", attention.Pattern!, name:
             "MultiHeadAttention.Pattern [2, 3, 7, 7] vs the reference's: the shape is right, the values are not (each head's softmax over the keys of its masked scores)");
         attention.call(shorter);
         TensorAssert.Shape(attention.Pattern, [1, 3, 4, 4], "MultiHeadAttention.Pattern after a second call on [1, 4, 12]: the pattern of the last forward pass, set on every call");
-        AssertGolden(golden, "shorter_pattern", attention.Pattern!,
+        golden.AssertClose("shorter_pattern", attention.Pattern!, name:
             "MultiHeadAttention.Pattern after a second call on [1, 4, 12] vs the reference's pattern of that input: set it from this call's scores");
     }
 
@@ -47,15 +47,5 @@ public sealed class MultiHeadAttentionTests : TorchTest
 
         golden.AssertClose("out", attention.call(x));
         golden.AssertClose("pattern", attention.Pattern!);
-    }
-
-    /// <summary>
-    /// Checks <paramref name="actual"/> against the golden's stored output <paramref name="key"/> under <paramref name="name"/>, a
-    /// message that says what was expected; stores it instead when recording.
-    /// </summary>
-    static void AssertGolden(Golden golden, string key, Tensor actual, string name)
-    {
-        if (golden.Recording) golden.AssertClose(key, actual);
-        else TensorAssert.Close(actual, golden.Expected(key), name: name);
     }
 }

@@ -22,13 +22,13 @@ public sealed class AttentionHeadTests : TorchTest
         TensorAssert.Shape(output, [2, 7, 16], "AttentionHead output [batch, pos, d_model]");
         TensorAssert.Shape(head.Pattern, [2, 7, 7], "AttentionHead.Pattern [batch, q_pos, k_pos]");
         // The shapes, of the right values: the reference's output and pattern on the same weights and input.
-        AssertGolden(golden, "out", output,
+        golden.AssertClose("out", output, name:
             "AttentionHead output [2, 7, 16] vs the reference's on the same weights and x: the shape is right, the values are not (q, k, v from x, the pattern of their scores, then W_O)");
-        AssertGolden(golden, "pattern", head.Pattern!,
+        golden.AssertClose("pattern", head.Pattern!, name:
             "AttentionHead.Pattern [2, 7, 7] vs the reference's: the shape is right, the values are not (softmax over the keys of the masked scores q k^T / sqrt(d_head))");
         head.call(shorter);
         TensorAssert.Shape(head.Pattern, [1, 4, 4], "AttentionHead.Pattern after a second call on [1, 4, 16]: the pattern of the last forward pass, set on every call");
-        AssertGolden(golden, "shorter_pattern", head.Pattern!,
+        golden.AssertClose("shorter_pattern", head.Pattern!, name:
             "AttentionHead.Pattern after a second call on [1, 4, 16] vs the reference's pattern of that input: set it from this call's scores");
     }
 
@@ -64,19 +64,9 @@ public sealed class AttentionHeadTests : TorchTest
         Assert.That(changedOutput[.., 5..].allclose(output[.., 5..]), Is.False,
             "outputs at positions 5..7 did not change when their inputs did: is the output really computed from x?");
         // Causal, and attention: an output that ignores the other positions (x times a constant) is causal too.
-        AssertGolden(golden, "out", output,
+        golden.AssertClose("out", output, name:
             "AttentionHead output vs the reference's on the same weights and x: causal, but not attention (softmax(mask(q k^T / sqrt(d_head))) v W_O)");
-        AssertGolden(golden, "changed_out", changedOutput,
+        golden.AssertClose("changed_out", changedOutput, name:
             "AttentionHead output on the changed x vs the reference's: causal, but not attention (softmax(mask(q k^T / sqrt(d_head))) v W_O)");
-    }
-
-    /// <summary>
-    /// Checks <paramref name="actual"/> against the golden's stored output <paramref name="key"/> under <paramref name="name"/>, a
-    /// message that says what was expected; stores it instead when recording.
-    /// </summary>
-    static void AssertGolden(Golden golden, string key, Tensor actual, string name)
-    {
-        if (golden.Recording) golden.AssertClose(key, actual);
-        else TensorAssert.Close(actual, golden.Expected(key), name: name);
     }
 }
