@@ -108,38 +108,37 @@ public class BatchRestartTests
             CopyWithoutBuilds(folder, Path.Combine(to, Path.GetFileName(folder)));
     }
 
+    /// <summary>
+    /// One compile that ignores its limit, end to end through the CLI: the batch restarts once and the fresh process grades
+    /// the rest. A restart of a restarted batch differs only in its command line, which the test above checks; a second
+    /// such compile here would cost the suite 25 s more of a core (the limit and <see cref="Deadline.Grace"/>) and prove
+    /// nothing else.
+    /// </summary>
     [Test]
-    public void Given_two_submissions_whose_compiles_ignore_their_time_limit_When_batched_Then_the_batch_restarts_after_each_and_grades_everyone_once()
+    public void Given_a_submission_whose_compile_ignores_its_time_limit_When_batched_Then_the_batch_restarts_after_it_and_grades_everyone_once()
     {
         using var temp = new TempFolder("course-restart-cli-");
         var root = CourseWithCompileLimit(Directory.CreateDirectory(temp["course"]).FullName, seconds: 15);
         var classFolder = temp["class"];
         Hw3Class.Folder(Hw3Class.Reference(Path.Combine(classFolder, "alice")), Hw3Class.OnTime);
-        foreach (var attacker in new[] { "bob", "carol" })
-        {
-            AttackSubmissions.Write(Hw3Submissions.Assignment, Path.Combine(classFolder, attacker), AdversarialCorpusTests.DoublingTypes(40));
-            Hw3Class.Folder(Path.Combine(classFolder, attacker), Hw3Class.OnTime);
-        }
-        Hw3Class.Folder(Hw3Class.Reference(Path.Combine(classFolder, "dave")), Hw3Class.OnTime);
+        AttackSubmissions.Write(Hw3Submissions.Assignment, Path.Combine(classFolder, "bob"), AdversarialCorpusTests.DoublingTypes(40));
+        Hw3Class.Folder(Path.Combine(classFolder, "bob"), Hw3Class.OnTime);
+        Hw3Class.Folder(Hw3Class.Reference(Path.Combine(classFolder, "carol")), Hw3Class.OnTime);
 
         var (exitCode, output) = CliProcess.Finish(CliProcess.Start(BatchKillAndResumeTests.CourseDll(), "batch", Hw3Submissions.Assignment, "--dir", classFolder,
             "--gradebook", temp["g.db"], "--public-only", "--jobs", "1", "--deadline", "2025-03-01T00:00:00Z", "--root", root), TimeSpan.FromMinutes(4));
 
         Assert.That(exitCode, Is.Zero, output);
         int At(string text, int from = 0) => output.IndexOf(text, from, StringComparison.Ordinal);
-        const string Restarting = "restarting: a compile that ignored its time limit still runs in this process; the ";
-        var first = At(Restarting + "2 submission(s) not yet graded");
-        var second = At(Restarting + "1 submission(s) not yet graded");
-        Assert.That(first, Is.GreaterThan(At("bob: 0/")).And.GreaterThan(0), output);
-        Assert.That(At("carol: 0/", first), Is.GreaterThan(first), "carol is graded by the first fresh process\n" + output);
-        Assert.That(second, Is.GreaterThan(At("carol: 0/", first)), output);
-        Assert.That(At("dave: ", second), Is.GreaterThan(second), "dave is graded by the second fresh process\n" + output);
-        Assert.That(output, Does.Contain("batch: 4 student(s), 4 graded, 0 already graded, 0 grader error(s)"));
+        var restart = At("restarting: a compile that ignored its time limit still runs in this process; the 1 submission(s) not yet graded");
+        Assert.That(restart, Is.GreaterThan(At("bob: 0/")).And.GreaterThan(0), output);
+        Assert.That(At("carol: ", restart), Is.GreaterThan(restart), "carol is graded by the fresh process\n" + output);
+        Assert.That(output, Does.Contain("batch: 3 student(s), 3 graded, 0 already graded, 0 grader error(s)"));
         using var gradebook = SqliteGradebook.Open(temp["g.db"]);
         var rows = gradebook.History(Hw3Submissions.Assignment);
-        Assert.That(rows.Select(e => e.Student), Is.EqualTo(new[] { "alice", "bob", "carol", "dave" }), "one row each, in order");
-        Assert.That(rows.Where(e => e.Student is "bob" or "carol").Select(e => e.Status), Is.All.EqualTo(EntryStatus.CompileError));
-        Assert.That(rows.Where(e => e.Student is "bob" or "carol").Select(e => e.Message), Is.All.Contains("took longer than 15 s"));
-        Assert.That(rows.Where(e => e.Student is "alice" or "dave").Select(e => e.Score), Is.All.EqualTo(rows[0].MaxScore).And.All.Positive);
+        Assert.That(rows.Select(e => e.Student), Is.EqualTo(new[] { "alice", "bob", "carol" }), "one row each, in order");
+        Assert.That(rows.Single(e => e.Student == "bob").Status, Is.EqualTo(EntryStatus.CompileError));
+        Assert.That(rows.Single(e => e.Student == "bob").Message, Does.Contain("took longer than 15 s"));
+        Assert.That(rows.Where(e => e.Student is "alice" or "carol").Select(e => e.Score), Is.All.EqualTo(rows[0].MaxScore).And.All.Positive);
     }
 }
