@@ -117,18 +117,18 @@ public static class MarkdownReport
     {
         var escaped = new StringBuilder(text.Length + 16);
         foreach (var c in text)
-            escaped.Append(c switch
+            _ = c switch
             {
-                '\\' or '|' or '[' or ']' or '*' or '~' or '`' or '$' => $"\\{c}",
-                '&' => "&amp;",
-                '<' => "&lt;",
-                '>' => "&gt;",
-                '\r' => "",
-                '\n' => " ",
-                '#' => "#&#8203;",
-                '@' => "@&#8203;",
-                _ => c.ToString(),
-            });
+                '\\' or '|' or '[' or ']' or '*' or '~' or '`' or '$' => escaped.Append('\\').Append(c),
+                '&' => escaped.Append("&amp;"),
+                '<' => escaped.Append("&lt;"),
+                '>' => escaped.Append("&gt;"),
+                '\r' => escaped,
+                '\n' => escaped.Append(' '),
+                '#' => escaped.Append("#&#8203;"),
+                '@' => escaped.Append("@&#8203;"),
+                _ => escaped.Append(c),
+            };
         return escaped.Replace("://", ":&#8203;//").Replace("www.", "www&#8203;.").ToString();
     }
 }
