@@ -1,13 +1,19 @@
 namespace Course.Grader.Binding;
 
 /// <summary>
-/// A piece of test code that binds differently against a submission than against the starter. Test code is trusted
-/// only while it calls what its author meant: a homework type named <c>Assert</c> or <c>TensorAssert</c>, an extension
-/// method, an operator or a conversion in the student's code would otherwise take over a check.
+/// A piece of trusted code that binds differently against a submission than against the starter. Test code, and the
+/// homework project's given files (<see cref="GivenCode"/>), are trusted only while they call what their author
+/// meant: a homework type named <c>Assert</c> or <c>TensorAssert</c>, or one named as a library type that given code
+/// uses, an extension method, an operator or a conversion in the student's code would otherwise take over a check.
 /// </summary>
 /// <param name="Expected">What it binds to against the starter; null when the starter needs no symbol there.</param>
-public sealed record BindingChange(TestBinding Actual, BoundSymbol? Expected)
+/// <param name="InGivenCode">In a given file of the homework project (which the student has, so it may be named), not in
+/// the tests (which may be hidden, so they are never quoted).</param>
+public sealed record BindingChange(TestBinding Actual, BoundSymbol? Expected, bool InGivenCode = false)
 {
+    /// <summary>Whose code it is, as a message names it.</summary>
+    public string Reader => InGivenCode ? $"the given {Actual.File}" : "the tests";
+
     /// <summary>One line for the student, naming their declaration and never the (possibly hidden) test code.</summary>
     public string Describe()
     {
@@ -15,9 +21,9 @@ public sealed record BindingChange(TestBinding Actual, BoundSymbol? Expected)
         var where = actual.Declaration is { } declaration ? $" (declared at {declaration})" : "";
         return Expected switch
         {
-            null => $"the tests would call your {actual.Display}{where}, where the starter's code calls nothing of yours",
-            { InHomework: false } when actual.InHomework => $"your {actual.Display}{where} takes the place of {Expected.Display} in the tests",
-            _ => $"the tests would use {actual.Display}{where} where, against the starter, they use {Expected.Display}",
+            null => $"{Reader} would call your {actual.Display}{where}, where the starter's code calls nothing of yours",
+            { InHomework: false } when actual.InHomework => $"your {actual.Display}{where} takes the place of {Expected.Display} in {Reader}",
+            _ => $"{Reader} would use {actual.Display}{where} where, against the starter, {(InGivenCode ? "it uses" : "they use")} {Expected.Display}",
         };
     }
 }
@@ -36,8 +42,9 @@ public static class BindingCheck
     /// Every binding that changed. Test code in <paramref name="skip"/> (members that do not compile against the
     /// submission, which the compile stage isolates) is not compared: what it binds to there follows from the error.
     /// </summary>
+    /// <param name="givenCode">The bindings are those of the homework's given files (<see cref="GivenCode"/>), not of tests.</param>
     public static IReadOnlyList<BindingChange> Compare(IReadOnlyList<TestBinding> starter, IReadOnlyList<TestBinding> submission,
-        Func<TestBinding, bool>? skip = null)
+        Func<TestBinding, bool>? skip = null, bool givenCode = false)
     {
         var expected = new Dictionary<(string, Microsoft.CodeAnalysis.Text.TextSpan, Analyze.UseAspect), BoundSymbol>();
         foreach (var binding in starter) expected.TryAdd((binding.File, binding.Span, binding.Aspect), binding.Target);
@@ -52,7 +59,7 @@ public static class BindingCheck
                 { InHomework: true } => false,
                 _ => counterpart.Key != actual.Target.Key,
             };
-            if (changed) changes.Add(new BindingChange(actual, counterpart));
+            if (changed) changes.Add(new BindingChange(actual, counterpart, givenCode));
         }
         // A type taking the place of a trusted one says the most, so it comes first.
         return changes.OrderBy(c => c.Expected?.Key.StartsWith("NamedType|", StringComparison.Ordinal) == true ? 0 : 1).ToList();

@@ -17,13 +17,17 @@ public static class TestBindings
     /// <param name="homework">The homework's assembly as the suite references it.</param>
     /// <param name="declarationOf">Where a homework symbol is declared, for messages (see <see cref="BoundSymbol.Of"/>).</param>
     public static IReadOnlyList<TestBinding> Read(Compilation suite, IAssemblySymbol homework, Func<ISymbol, SourcePlace?>? declarationOf = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        // Read once per suite compilation (see SymbolUses.Of); only what the symbols mean for messages is made per call.
+        Of(SymbolUses.Of(suite, cancellationToken), homework, declarationOf);
+
+    /// <summary>What <paramref name="uses"/> bind to, as <see cref="Read"/> gives it for a whole suite.</summary>
+    public static IReadOnlyList<TestBinding> Of(IEnumerable<SymbolUse> uses, IAssemblySymbol homework, Func<ISymbol, SourcePlace?>? declarationOf = null)
     {
         var bindings = new List<TestBinding>();
         // The same symbols (Tensor, Assert.That, ...) come up at thousands of places; their display strings are made once.
         var bound = new Dictionary<ISymbol, BoundSymbol?>(SymbolEqualityComparer.Default);
-        // Read once per suite compilation (see SymbolUses.Of); only what the symbols mean for messages is made per call.
-        foreach (var use in SymbolUses.Of(suite, cancellationToken))
+        foreach (var use in uses)
         {
             if (!bound.TryGetValue(use.Symbol, out var target))
                 bound[use.Symbol] = target = BoundSymbol.Of(use.Symbol, homework, declarationOf);

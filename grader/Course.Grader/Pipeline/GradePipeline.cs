@@ -113,7 +113,10 @@ public static class GradePipeline
             // Both read the compiled code only; neither runs any of it, so they go side by side.
             var analyzing = Task.Run(() => AnalyzeStage.Analyze(compiled.Homework.Compilation, SandboxPolicy.For(manifest), manifest.BannedApis, cancellationToken: token), token);
             var changes = BindingChanges(trusted, compiled, manifest.Project, token);
-            return new Checked(analyzing.GetAwaiter().GetResult(), changes);
+            var analysis = analyzing.GetAwaiter().GetResult();
+            // After the analysis, which has read every file's uses that the given files' bindings are made of.
+            var givenChanges = TrustedTests.GivenCode(suites, includeHidden, provenance.TestSuiteHash, worker).ChangesIn(compiled.Homework.Compilation, studentFiles, token);
+            return new Checked(analysis, [.. changes, .. givenChanges]);
         }, timeout - compiling, cancellationToken);
         if (check is null)
             return Scored([], NoFindings, annotations, $"compiling and checking your code took longer than {RunLimits.Seconds(timeout)} s, so it was stopped. " +
@@ -121,14 +124,15 @@ public static class GradePipeline
         var (analysis, changes) = check;
         if (changes.Count > 0)
         {
+            static string Calls(BindingChange change) => change.InGivenCode ? "changes what the given code calls" : "changes what the tests call";
             var pointed = changes.Where(c => c.Actual.Target.Declaration is { } d && studentFiles.Contains(d.File))
                 .Select(c => new Annotation(AnnotationLevel.Failure, c.Actual.Target.Declaration!.File, c.Actual.Target.Declaration.Line, 1,
-                    "changes what the tests call", c.Describe()))
+                    Calls(c), c.Describe()))
                 .DistinctBy(a => (a.File, a.Line)).ToList();
             var more = changes.Select(c => c.Describe()).Distinct().Count() - 1;
             return Scored([], NoFindings, [.. annotations, .. pointed],
-                refusal: $"your code changes what the tests call: {changes[0].Describe()}{(more > 0 ? $" (and {more} more)" : "")}. " +
-                         "Keep the starter's public signatures, and do not declare types, extension methods, operators or conversions that tests would pick up in place of theirs.");
+                refusal: $"your code {Calls(changes[0])}: {changes[0].Describe()}{(more > 0 ? $" (and {more} more)" : "")}. " +
+                         "Keep the starter's public signatures, and do not declare types, extension methods, operators or conversions that the tests or the given code would pick up in place of theirs.");
         }
 
         var findings = analysis.Findings.Where(f => studentFiles.Contains(f.File)).ToList();

@@ -38,14 +38,28 @@ public static class TrustedTests
 {
     static readonly ConcurrentDictionary<string, Lazy<IReadOnlyList<TrustedSuite>>> Cache = new(StringComparer.Ordinal);
 
+    /// <summary>The starter's given files and what they bind to (<see cref="Binding.GivenCode"/>), by the same key, read from the same compilation.</summary>
+    static readonly ConcurrentDictionary<string, Lazy<GivenCode>> GivenCache = new(StringComparer.Ordinal);
+
     /// <param name="testSuiteHash">The hash of the tests, goldens, starter and manifest (<see cref="TestSuiteHash"/>) the cache is keyed by.</param>
     /// <exception cref="InvalidOperationException">The tests do not compile against the starter: the homework is broken, not the submission.</exception>
     /// <exception cref="CatalogException">A test's cases cannot be listed without running it.</exception>
     public static IReadOnlyList<TrustedSuite> For(HomeworkSuites suites, bool includeHidden, string testSuiteHash, WorkerLocation worker) =>
-        Cache.GetOrAdd($"{testSuiteHash}|{includeHidden}|{worker.WorkerPath}",
-            _ => new Lazy<IReadOnlyList<TrustedSuite>>(() => Read(suites, includeHidden, worker))).Value;
+        Cache.GetOrAdd(Key(includeHidden, testSuiteHash, worker), key => new Lazy<IReadOnlyList<TrustedSuite>>(() => Read(suites, includeHidden, worker, key))).Value;
 
-    static IReadOnlyList<TrustedSuite> Read(HomeworkSuites suites, bool includeHidden, WorkerLocation worker)
+    /// <summary>
+    /// The homework project's given files as the starter has them, and what they bind to there (<see cref="Binding.GivenCode"/>),
+    /// which a submission's compilation must reproduce: read, binding only those files, when first asked.
+    /// </summary>
+    public static GivenCode GivenCode(HomeworkSuites suites, bool includeHidden, string testSuiteHash, WorkerLocation worker)
+    {
+        _ = For(suites, includeHidden, testSuiteHash, worker);
+        return GivenCache[Key(includeHidden, testSuiteHash, worker)].Value;
+    }
+
+    static string Key(bool includeHidden, string testSuiteHash, WorkerLocation worker) => $"{testSuiteHash}|{includeHidden}|{worker.WorkerPath}";
+
+    static IReadOnlyList<TrustedSuite> Read(HomeworkSuites suites, bool includeHidden, WorkerLocation worker, string key)
     {
         var starter = new AssemblySources(suites.Manifest.Project, SourceFile.ReadFolder(suites.StarterProject, suites.StarterProject));
         var testSuites = suites.Suites(includeHidden).Select(s => s.Sources).ToList();
@@ -61,6 +75,8 @@ public static class TrustedTests
         // The hidden suite is the one read from assignments/<id>/tests; its tests are hidden by that location (ScoreStage.VisibilityOf).
         var hidden = includeHidden ? suites.HiddenSuiteName : null;
         var view = CompileStage.TestViewOf(homework, request);
+        var studentFiles = new HashSet<string>(suites.Manifest.StudentFiles, StringComparer.Ordinal);
+        GivenCache.TryAdd(key, new Lazy<GivenCode>(() => Binding.GivenCode.OfStarter(homework, studentFiles)));
         return compiled.Select(suite => new TrustedSuite(
                 suite.AssemblyName!,
                 [.. TestCatalog.Read(suite).Select(t => t with { InHiddenSuite = suite.AssemblyName == hidden })],

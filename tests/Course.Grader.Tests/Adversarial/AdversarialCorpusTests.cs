@@ -98,6 +98,32 @@ public class AdversarialCorpusTests
         Assert.That(report.Annotations.Select(a => (a.File, a.Line, a.Title)), Does.Contain((file, line, "changes what the tests call")));
     }
 
+    // --- Takes the place of what the homework's given files call: their file-level usings lose to the homework's namespace. ---
+
+    [Test]
+    public async Task Given_a_homework_type_named_as_the_library_type_a_given_file_uses_When_graded_Then_it_is_refused_naming_the_given_file()
+    {
+        // hw9's given Sampler.cs makes a Course.Lens.KeyValueCache through `using Course.Lens;`; a type of this name in the
+        // homework's namespace is found first, so the trusted sampler that every hidden measure of the policy runs would run
+        // the student's constructor (where a hook could be added and removed again unseen).
+        const string code = """
+            public sealed class KeyValueCache : System.IDisposable
+            {
+                public KeyValueCache(long n_layers) => throw new System.InvalidOperationException("student code in the given sampler");
+                public void Select(TorchSharp.torch.Tensor kept) { }
+                public void Dispose() { }
+                public static implicit operator Course.Lens.KeyValueCache(KeyValueCache cache) => new(1);
+            }
+            """;
+
+        var (report, file, folder) = await Attack("hw9-alignment", code);
+        var line = LineOf(folder, file, "public sealed class KeyValueCache ");
+
+        Assert.That(report.Status, Is.EqualTo(GradeStatus.Rejected), report.Describe());
+        Assert.That(report.Summary, Does.Contain($"The submission was refused, so no test ran: your code changes what the given code calls: your Hw9.Alignment.KeyValueCache (declared at {file}:{line}) takes the place of Course.Lens.KeyValueCache in the given Sampler.cs"));
+        Assert.That(report.Annotations.Select(a => (a.File, a.Line, a.Title)), Does.Contain((file, line, "changes what the given code calls")));
+    }
+
     // --- Reaches outside the sandbox: refused by the allow-list before any of it runs. ---
 
     [TestCase("reflection-nonce", """
