@@ -38,9 +38,11 @@ public sealed class ProbeCheckpointTests : TorchTest
         var train = subject.Train.Concat(@object.Train).ToList();
         var test = subject.Test.Concat(@object.Test).ToList();
         var (trainBatch, testBatch) = (AgreementBatch.Of(train, vocabulary), AgreementBatch.Of(test, vocabulary));
+        // The ground truth is the test's own (1 where the subject is plural, from the given library's batch), not ProbeDataset.Labels.
+        var (trainY, testY) = (trainBatch.PluralSubject.to(ScalarType.Float64), testBatch.PluralSubject.to(ScalarType.Float64)); // [n]
         using var noGrad = no_grad();
-        return new Data(ProbeDataset.ResidualsAtVerb(model, trainBatch), ProbeDataset.Labels(trainBatch),
-            ProbeDataset.ResidualsAtVerb(model, testBatch), ProbeDataset.Labels(testBatch), train, test, testBatch);
+        return new Data(ProbeDataset.ResidualsAtVerb(model, trainBatch), trainY,
+            ProbeDataset.ResidualsAtVerb(model, testBatch), testY, train, test, testBatch);
     }
 
     static IReadOnlyList<double> LogisticAccuracies(Data data, Tensor trainLabels, Tensor testLabels) =>

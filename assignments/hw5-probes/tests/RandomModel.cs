@@ -42,4 +42,11 @@ static class RandomModel
         }
         return activations;
     }
+
+    /// <summary>
+    /// A copy of <paramref name="activations"/> with every tensor cloned, to hand to homework code (an
+    /// <c>ActivationCache</c>) while the test keeps the originals for its expected values.
+    /// </summary>
+    public static Dictionary<string, Tensor> Copy(IReadOnlyDictionary<string, Tensor> activations) =>
+        activations.ToDictionary(pair => pair.Key, pair => pair.Value.clone(), StringComparer.Ordinal);
 }

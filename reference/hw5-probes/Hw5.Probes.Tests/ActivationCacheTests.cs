@@ -33,16 +33,18 @@ public sealed class ActivationCacheTests : TorchTest
         using var seeded = new Seeded(511);
         var model = SmallModel.Create(seeded, Device);
         // The cache is built by the test from its own hooks, so only AccumulatedResid is under test.
-        var cache = new ActivationCache(SmallModel.Capture(model, SmallModel.Tokens(seeded, Device)), SmallModel.Config);
+        // The expected values are read from what the test captured, by full hook name, not through the cache.
+        var captured = SmallModel.Capture(model, SmallModel.Tokens(seeded, Device));
+        var cache = new ActivationCache(SmallModel.Copy(captured), SmallModel.Config);
 
         var (stack, labels) = cache.AccumulatedResid();
 
         Assert.That(labels, Is.EqualTo(new[] { "0_pre", "1_pre", "final_post" }),
             "AccumulatedResid() labels: the residual stream before each layer, then the last block's resid_post as final_post");
         Assert.That(stack.shape, Is.EqualTo(new long[] { 3, 2, 6, 8 }), "[component, batch, pos, d_model]");
-        TensorAssert.Close(stack[0], cache["resid_pre", 0], name: "component 0_pre");
-        TensorAssert.Close(stack[1], cache["resid_pre", 1], name: "component 1_pre");
-        TensorAssert.Close(stack[2], cache["resid_post", 1], name: "component final_post: the last block's resid_post");
+        TensorAssert.Close(stack[0], captured["blocks.0.hook_resid_pre"], name: "component 0_pre");
+        TensorAssert.Close(stack[1], captured["blocks.1.hook_resid_pre"], name: "component 1_pre");
+        TensorAssert.Close(stack[2], captured["blocks.1.hook_resid_post"], name: "component final_post: the last block's resid_post");
     }
 
     [Test, Points(3)]
@@ -51,14 +53,16 @@ public sealed class ActivationCacheTests : TorchTest
         using var seeded = new Seeded(512);
         var model = SmallModel.Create(seeded, Device);
         // The cache is built by the test from its own hooks, so only DecomposeResid is under test.
-        var cache = new ActivationCache(SmallModel.Capture(model, SmallModel.Tokens(seeded, Device)), SmallModel.Config);
+        // The expected values are read from what the test captured, by full hook name, not through the cache.
+        var captured = SmallModel.Capture(model, SmallModel.Tokens(seeded, Device));
+        var cache = new ActivationCache(SmallModel.Copy(captured), SmallModel.Config);
 
         var (stack, labels) = cache.DecomposeResid();
 
         Assert.That(labels, Is.EqualTo(new[] { "embed", "pos_embed", "0_attn_out", "0_mlp_out", "1_attn_out", "1_mlp_out" }),
             "DecomposeResid() labels: embed, pos_embed, then each layer's attn_out before its mlp_out");
         Assert.That(stack.shape, Is.EqualTo(new long[] { 6, 2, 6, 8 }), "[component, batch, pos, d_model]");
-        TensorAssert.Close(stack.sum([0]), cache["resid_post", 1], name: "the components summed over dim 0 against the final residual stream");
-        TensorAssert.Close(stack[3], cache["mlp_out", 0], name: "component 0_mlp_out");
+        TensorAssert.Close(stack.sum([0]), captured["blocks.1.hook_resid_post"], name: "the components summed over dim 0 against the final residual stream");
+        TensorAssert.Close(stack[3], captured["blocks.0.hook_mlp_out"], name: "component 0_mlp_out");
     }
 }
