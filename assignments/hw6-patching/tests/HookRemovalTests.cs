@@ -20,16 +20,19 @@ public sealed class HookRemovalTests : TorchTest
     {
         var (model, _, batch, _) = HiddenPairs.OnCheckpoint(HiddenPairs.Short, Device);
         var positions = model.Config.n_ctx + 1;
+        var tooLongError = TooLong(model.Config.n_ctx);
         // Clean prompts one position longer than the model's context: the model throws before its first hook point fires.
         var tooLong = batch with { Clean = zeros(batch.Clean.shape[0], positions, dtype: ScalarType.Int64) };
 
         ThrowsAndLeavesNoHook(model, () => ActivationPatching.CleanActivations(model, tooLong, Names),
             "CleanActivations of clean prompts longer than the model's n_ctx: expected the model's exception to reach the caller, not to be caught",
-            "hook points that still have a hook after the model threw inside CleanActivations: expected none (dispose the handles in a finally, not after the run)");
+            "hook points that still have a hook after the model threw inside CleanActivations: expected none (dispose the handles in a finally, not after the run)",
+            tooLongError, hookedWhenThrown: Names, during: "the clean run of CleanActivations (with its hooks on the named hook points)");
 
         ThrowsAndLeavesNoHook(model, () => ActivationPatching.CleanActivations(model, batch, NamesWithATypo),
             "CleanActivations with a hook name the model does not have: expected model.Hook's exception to reach the caller, not to be caught",
-            "hook points that still have a hook after CleanActivations was given a valid hook name and then an unknown one: expected none (add the hooks inside the try whose finally disposes them, not before it)");
+            "hook points that still have a hook after CleanActivations was given a valid hook name and then an unknown one: expected none (add the hooks inside the try whose finally disposes them, not before it)",
+            UnknownHook);
     }
 
     [Test, Points(1)] // taken from the public Attribute_WhereTheMetricIsLinear_SumsToTheRealPatch_ForHookPointsInAnyOrder_EvenWhenCalledWithoutGradients
@@ -43,11 +46,13 @@ public sealed class HookRemovalTests : TorchTest
 
         ThrowsAndLeavesNoHook(model, () => AttributionPatching.Attribute(model, tooLong, Names),
             "Attribute with corrupted prompts longer than the model's n_ctx: expected the model's exception to reach the caller, not to be caught",
-            "hook points that still have a hook after the corrupted run threw inside Attribute: expected none (dispose the handles in a finally, not after backward())");
+            "hook points that still have a hook after the corrupted run threw inside Attribute: expected none (dispose the handles in a finally, not after backward())",
+            CorruptedRunThrows, hookedWhenThrown: Names, during: "the corrupted run of Attribute (with its hooks on the named hook points)");
 
         ThrowsAndLeavesNoHook(model, () => AttributionPatching.Attribute(model, metric, NamesWithATypo),
             "Attribute with a hook name the model does not have: expected model.Hook's exception to reach the caller, not to be caught",
-            "hook points that still have a hook after Attribute was given a valid hook name and then an unknown one: expected none (in Attribute and in the CleanActivations it calls, add the hooks inside the try whose finally disposes them, not before it)");
+            "hook points that still have a hook after Attribute was given a valid hook name and then an unknown one: expected none (in Attribute and in the CleanActivations it calls, add the hooks inside the try whose finally disposes them, not before it)",
+            UnknownHook);
     }
 
     [Test, Points(1)] // taken from the public MeanActivations_AreAveragesOverEveryPromptAndPosition_OfTheTokensGiven
@@ -56,12 +61,14 @@ public sealed class HookRemovalTests : TorchTest
         var (model, _, _) = TinyGpt.Load(Device);
         // Reference prompts one position longer than the model's context: the model throws after Over has added its hooks.
         var tooLong = zeros(2, model.Config.n_ctx + 1, dtype: ScalarType.Int64);
+        var tooLongError = TooLong(model.Config.n_ctx);
         Assert.That(() => MeanActivations.Over(model, zeros(2, model.Config.n_ctx, dtype: ScalarType.Int64)), Throws.Nothing,
             "MeanActivations.Over of reference prompts exactly n_ctx long: expected means, not an exception");
 
         ThrowsAndLeavesNoHook(model, () => MeanActivations.Over(model, tooLong),
             "MeanActivations.Over of reference prompts longer than the model's n_ctx: expected the model's exception to reach the caller, not to be caught",
-            "hook points that still have a hook after the model threw inside MeanActivations.Over: expected none (dispose the handles in a finally, not after the run)");
+            "hook points that still have a hook after the model threw inside MeanActivations.Over: expected none (dispose the handles in a finally, not after the run)",
+            tooLongError, hookedWhenThrown: ["blocks.0.attn.hook_z"], during: "the reference run of MeanActivations.Over (with its reading hooks on, e.g., blocks.0.attn.hook_z)");
     }
 
     [Test, Points(1)] // taken from the public Mean_WithMeansOfZero_IsZeroAblation
@@ -81,21 +88,72 @@ public sealed class HookRemovalTests : TorchTest
 
         ThrowsAndLeavesNoHook(model, () => Ablations.Mean(model, batch, vocabulary, wideHeads),
             "Ablations.Mean with head means of d_head + 1 elements: expected the ablated run's exception to reach the caller, not to be caught",
-            "hook points that still have a hook after a head's ablated run threw inside Ablations.Mean: expected none (remove each head's hook with using, or in a finally, not after the run)");
+            "hook points that still have a hook after a head's ablated run threw inside Ablations.Mean: expected none (remove each head's hook with using, or in a finally, not after the run)",
+            FromAHook, hookedWhenThrown: ["blocks.0.attn.hook_z"], during: "head 0.0's ablated run (with its hook on blocks.0.attn.hook_z)");
 
         ThrowsAndLeavesNoHook(model, () => Ablations.Mean(model, batch, vocabulary, wideMlps),
             "Ablations.Mean with MLP means of d_model + 1 elements: expected the ablated run's exception to reach the caller, not to be caught",
-            "hook points that still have a hook after an MLP's ablated run threw inside Ablations.Mean: expected none (remove each MLP's hook with using, or in a finally, not after the run)");
+            "hook points that still have a hook after an MLP's ablated run threw inside Ablations.Mean: expected none (remove each MLP's hook with using, or in a finally, not after the run)",
+            FromAHook, hookedWhenThrown: ["blocks.0.hook_mlp_out"], during: "layer 0's MLP-ablated run (with its hook on blocks.0.hook_mlp_out)");
     }
 
-    /// <summary><paramref name="call"/> throws, and afterwards no hook point of the model (<paramref name="actual"/>) has a hook.</summary>
-    static void ThrowsAndLeavesNoHook(HookedTransformer actual, Action call, string throwsMessage, string hooksMessage)
+    /// <summary>What the model throws for tokens longer than its context (<c>HookedRootModule.EmbedTokens</c>).</summary>
+    static Expected TooLong(long n_ctx) =>
+        new(typeof(ArgumentException), $"pos <= n_ctx = {n_ctx}", "the model's ArgumentException about n_ctx", ["Course.Lens."]);
+
+    /// <summary>
+    /// What the corrupted run of <c>Attribute</c> throws with prompts longer than n_ctx: the model's exception, or torch's
+    /// where the clean and corrupted prompts (of different lengths) are run as one batch; either way from the model or torch,
+    /// not a throw of the homework code.
+    /// </summary>
+    static readonly Expected CorruptedRunThrows = new(typeof(Exception), null,
+        "the exception of the corrupted run (the model's ArgumentException about n_ctx, or torch's)", ["Course.Lens.", "TorchSharp."]);
+
+    /// <summary>What <c>model.Hook</c> throws for <c>blocks.1.attn.hook_zz</c>.</summary>
+    static readonly Expected UnknownHook =
+        new(typeof(KeyNotFoundException), "no hook point 'blocks.1.attn.hook_zz'", "model.Hook's KeyNotFoundException for blocks.1.attn.hook_zz", []);
+
+    /// <summary>
+    /// Whatever a replacing hook throws that cannot fit its hook point (torch's broadcast error, or the HookPoint's own
+    /// shape message): it has to come out of a hook point's <c>Call</c> in the model's forward pass.
+    /// </summary>
+    static readonly Expected FromAHook = new(typeof(Exception), null, "the exception of the ablated run (thrown inside a hook the model ran)", ["Course.Lens.HookPoint.Call"]);
+
+    /// <summary>The exception the model itself throws: its type, a part of its message, frames its stack trace passes through (one of them).</summary>
+    sealed record Expected(Type Type, string? MessagePart, string Description, string[] ThrownThrough);
+
+    /// <summary>
+    /// <paramref name="call"/> throws, and afterwards no hook point of the model (<paramref name="actual"/>) has a hook. The
+    /// exception is the model's (<paramref name="expected"/>), not one the homework code threw itself; and each of
+    /// <paramref name="hookedWhenThrown"/> held a hook at the moment it was thrown (read by an exception filter, which runs
+    /// before any finally of the code under test), so code that throws before adding its hooks does not pass.
+    /// </summary>
+    static void ThrowsAndLeavesNoHook(HookedTransformer actual, Action call, string throwsMessage, string hooksMessage,
+        Expected expected, string[]? hookedWhenThrown = null, string? during = null)
     {
         Exception? thrown = null;
+        IReadOnlyList<string> hookedThen = [];
         try { call(); }
-        catch (Exception e) { thrown = e; }
+        catch (Exception e) when (Observe(out hookedThen)) { thrown = e; }
         Assert.That(thrown, Is.Not.Null, throwsMessage);
         Assert.That(thrown, Is.Not.InstanceOf<NotImplementedException>(), "the exception thrown: expected the model's, not NotImplementedException (a method this one calls is not written yet)");
         Assert.That(actual.HookedPointNames(), Is.Empty, hooksMessage);
+
+        Assert.That(thrown, Is.InstanceOf(expected.Type),
+            $"the exception thrown: expected {expected.Description} to reach the caller as it is, not another exception (got {thrown!.GetType().Name}: {thrown.Message})");
+        if (expected.MessagePart is { } part)
+            Assert.That(thrown.Message, Does.Contain(part), $"the exception's message: expected {expected.Description}, not an exception of the homework's own");
+        if (expected.ThrownThrough.Length > 0)
+            Assert.That(expected.ThrownThrough.Any((thrown.StackTrace ?? "").Contains), Is.True,
+                $"where the exception was thrown: expected {expected.Description}, so its stack trace passes through {string.Join(" or ", expected.ThrownThrough)}, not an exception the homework code threw itself (got {thrown.GetType().Name}: {thrown.Message})");
+        if (hookedWhenThrown is not null)
+            Assert.That(hookedThen, Is.SupersetOf(hookedWhenThrown),
+                $"hook points that held a hook when the exception was thrown: expected the model to throw during {during}, not before the hooks were added");
+
+        bool Observe(out IReadOnlyList<string> hooked)
+        {
+            hooked = actual.HookedPointNames();
+            return true;
+        }
     }
 }
