@@ -3,6 +3,7 @@ using Course.Lens.Agreement;
 using Course.Testing;
 using NUnit.Framework;
 using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
 
 namespace Hw7.Sae.HiddenTests;
 
@@ -32,14 +33,23 @@ public sealed class TinyGptSaeTests : TorchTest
         var (sae, _) = ResidualSae.Train(ResidualSae.Activations(TinyGpt.Load(Device).Model, train, Hook), 256, new SaeTrainingOptions(10, 400, 256, 3e-3), seed);
 
         using var noGrad = no_grad();
-        // The measures are computed here with plain torch ops and the given ResidualSae.Read and PromptLoss, not with yours.
-        var recovered = LossRecoveredScore(model, vocabulary, test, x => sae.call(x.clone()));
-        var residual = ResidualSae.Read(model, test, Hook); // [batch, pos, d_model]
+        // The measures are computed here with plain torch ops from the SAE's parameters (its W_enc, b_enc, W_dec and b_dec, of
+        // the shapes the handout gives), with the test's own hooks and loss: not with your forward, Encode, Read or PromptLoss.
+        long dModel = model.Config.d_model;
+        var shapes = new[] { sae.W_enc, sae.b_enc, sae.W_dec, sae.b_dec }.Select(p => p is null ? "null" : $"[{string.Join(", ", p.shape)}]").ToArray();
+        var expectedShapes = new[] { $"[{dModel}, 256]", "[256]", $"[256, {dModel}]", $"[{dModel}]" };
+        Assert.That(shapes, Is.EqualTo(expectedShapes), "the SAE's W_enc, b_enc, W_dec and b_dec: [d_in, d_sae], [d_sae], [d_sae, d_in] and [d_in] for d_in = d_model and d_sae = 256");
+        var (W_enc, b_enc, W_dec, b_dec) = (sae.W_enc.detach().clone(), sae.b_enc.detach().clone(), sae.W_dec.detach().clone(), sae.b_dec.detach().clone());
+        Tensor Encode(Tensor x) => functional.relu((x - b_dec.to(x.device)).matmul(W_enc.to(x.device)) + b_enc.to(x.device)); // [n, d_sae]
+        Tensor Reconstruct(Tensor x) => Encode(x).matmul(W_dec.to(x.device)) + b_dec.to(x.device); // [n, d_in]
+
+        var recovered = LossRecoveredScore(model, vocabulary, test, Reconstruct);
+        var residual = ReadResidual(model, test); // [batch, pos, d_model]
         var verb = test.VerbPosition.to(residual.device);
         var activations = residual[arange(residual.shape[1], device: residual.device).unsqueeze(0) <= verb.unsqueeze(1)]; // [n_tokens, d_model]
         var x64 = activations.to(ScalarType.Float64);
-        var fve = 1 - ((x64 - sae.call(activations.clone()).to(ScalarType.Float64)).pow(2).sum() / (x64 - x64.mean([0], keepdim: true)).pow(2).sum()).item<double>();
-        var latents = sae.Encode(residual[arange(residual.shape[0], device: residual.device), verb].clone()).cpu(); // [batch, d_sae]
+        var fve = 1 - ((x64 - Reconstruct(activations).to(ScalarType.Float64)).pow(2).sum() / (x64 - x64.mean([0], keepdim: true)).pow(2).sum()).item<double>();
+        var latents = Encode(residual[arange(residual.shape[0], device: residual.device), verb]).cpu(); // [batch, d_sae]
         var plural = test.PluralSubject.cpu().data<bool>().ToArray();
         var bestAuroc = Enumerable.Range(0, (int)latents.shape[1]).Select(j => Auroc(latents[.., j], plural)).Select(a => Math.Max(a, 1 - a)).Max();
         TestContext.Out.WriteLine($"FVE {fve:F3}, loss recovered {recovered:F3}, best AUROC {bestAuroc:F3}");
@@ -52,7 +62,7 @@ public sealed class TinyGptSaeTests : TorchTest
         });
     }
 
-    /// <summary>(zero-ablated − spliced) / (zero-ablated − clean) of the given PromptLoss, with the test's own hooks.</summary>
+    /// <summary>(zero-ablated − spliced) / (zero-ablated − clean) of the prompts' next-character loss, with the test's own hooks and loss.</summary>
     static double LossRecoveredScore(HookedTransformer model, CharVocabulary vocabulary, AgreementBatch batch, Func<Tensor, Tensor> reconstruct)
     {
         using var noGrad = no_grad();
@@ -60,7 +70,7 @@ public sealed class TinyGptSaeTests : TorchTest
         double Loss(HookFunction? hook)
         {
             using var handle = hook is null ? null : model.Hook(Hook).AddHook(hook);
-            return PromptLoss.Of(model.call(tokens), batch, vocabulary).item<float>();
+            return NextCharacterLoss(model.call(tokens), batch, vocabulary);
         }
         double clean = Loss(null);
         double spliced = Loss((activation, _) =>
@@ -70,6 +80,35 @@ public sealed class TinyGptSaeTests : TorchTest
         });
         double zeroAblated = Loss((activation, _) => zeros_like(activation));
         return (zeroAblated - spliced) / (zeroAblated - clean);
+    }
+
+    /// <summary>The activation at the hook <c>[batch, pos, d_model]</c> on a plain run of the batch's tokens, read with the test's own hook.</summary>
+    static Tensor ReadResidual(HookedTransformer model, AgreementBatch batch)
+    {
+        Tensor? seen = null;
+        using var noGrad = no_grad();
+        using (model.Hook(Hook).AddHook((activation, _) => { seen = activation.detach().clone(); return null; }))
+            model.call(batch.Tokens.to(model.W_E.device));
+        return seen ?? throw new InvalidOperationException($"the forward pass never reached {Hook}");
+    }
+
+    /// <summary>
+    /// The handout's prompt loss, written here: the mean cross-entropy of the character after each real position (the prompt's
+    /// own, and at its verb position the ending that agrees with its subject), the right padding not scored.
+    /// </summary>
+    static double NextCharacterLoss(Tensor logits, AgreementBatch batch, CharVocabulary vocabulary)
+    {
+        long rows = batch.Tokens.shape[0], length = batch.Tokens.shape[1];
+        var targets = new long[rows * length];
+        var scored = new bool[rows * length];
+        for (int b = 0; b < rows; b++)
+        {
+            var next = vocabulary.Encode(batch.Prompts[b].Text + batch.Prompts[b].CorrectNext)[1..];
+            for (int p = 0; p < next.Length; p++) (targets[b * length + p], scored[b * length + p]) = (next[p], true);
+        }
+        var device = logits.device;
+        var losses = functional.cross_entropy(logits.reshape(rows * length, -1), tensor(targets).to(device), reduction: Reduction.None); // [batch * pos]
+        return losses.masked_select(tensor(scored).to(device)).mean().item<float>();
     }
 
     /// <summary>The probability that a positive outscores a negative, ties counting one half (ranks, averaged over ties).</summary>
