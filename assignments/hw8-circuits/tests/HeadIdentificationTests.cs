@@ -16,20 +16,26 @@ public sealed class HeadIdentificationTests : TorchTest
     [Test, Points(5)]
     public void ThePreviousTokenHeadFromTheWeights_IsTheLayer0HeadThatAttendsMostToThePreviousToken()
     {
+        var tokens = CheckpointGoldenTests.Repeated();
         var model = InductionModel.Load(Device).Model;
+        // The behaviour, measured here with the test's own hooks before homework code sees the model. The reference on the
+        // checkpoint: head 0.2, with positional QK scores 0.11, 0.10, 0.55, 0.08 and behavioural previous-token scores 0.12,
+        // 0.10, 0.54, 0.09: far beyond float noise.
+        var behaviour = PrevTokenScores(model, tokens)[0]; // [n_heads]
+        int attendsMost = (int)behaviour.argmax().ToInt64();
 
         int fromWeights = HeadFinding.PreviousTokenHead(model);
-        var behaviour = Behaviour.PrevTokenScores(model, CheckpointGoldenTests.Repeated())[0]; // [n_heads]
 
-        Assert.That(fromWeights, Is.EqualTo((int)behaviour.argmax().ToInt64()),
-            $"the positional QK circuits point at head 0.{fromWeights}, but running the model, head 0.{behaviour.argmax().ToInt64()} attends most to the previous token " +
-            $"(scores {string.Join(", ", behaviour.cpu().to_type(ScalarType.Float32).data<float>().Select(s => s.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))})");
-        // The reference on the checkpoint: head 0.2, with positional QK scores 0.11, 0.10, 0.55, 0.08 and behavioural
-        // previous-token scores 0.12, 0.10, 0.54, 0.09: far beyond float noise.
-        Assert.That(fromWeights, Is.EqualTo(2),
-            $"the checkpoint's previous-token head is 0.2 (positional QK score 0.55, the others at most 0.11), not 0.{fromWeights}");
-        Assert.That(behaviour[2].ToDouble(), Is.GreaterThan(0.4),
-            "running the model, head 0.2 puts about 0.54 of its attention on the previous token: PrevTokenScores(...)[0, 2] must say so");
+        Assert.That(fromWeights, Is.EqualTo(attendsMost),
+            $"the positional QK circuits point at head 0.{fromWeights}, but running the model, another layer-0 head attends more to the previous token");
+        // The same model with layer 0's heads renumbered (head h moved to h + 1, mod n_heads): it computes the same function,
+        // and the head found from the weights must move with the heads.
+        var renumbered = InductionModel.Load(Device).Model;
+        RenumberHeads(renumbered, layer: 0, shift: 1);
+        int renumberedAttendsMost = (int)PrevTokenScores(renumbered, tokens)[0].argmax().ToInt64();
+        Assert.That(HeadFinding.PreviousTokenHead(renumbered), Is.EqualTo(renumberedAttendsMost),
+            "the checkpoint with layer 0's heads renumbered (the same model, its heads in another order): PreviousTokenHead(...) is not the head " +
+            "that attends most to the previous token; read it from the model's weights");
     }
 
     [Test, Points(2)] // 2 of the 5 the behavioural test below had
@@ -47,14 +53,14 @@ public sealed class HeadIdentificationTests : TorchTest
         using (no_grad()) noneCopies.blocks[1].attn.W_O.neg_(); // every layer-1 head's copying score about -0.99
 
         Assert.That(HeadFinding.InductionHead(model, previousTokenHead: 2), Is.EqualTo(0),
-            "InductionHead(checkpoint, previous-token head 0.2): expected 1.0, the copying layer-1 head whose K-composition with 0.2 is largest (0.382); " +
+            "InductionHead(checkpoint, its previous-token head) is not the copying layer-1 head whose K-composition with that head is largest; " +
             "check K (not Q) composition, its row for the previous-token head (not its column), and the largest (not the smallest)");
         Assert.That(HeadFinding.InductionHead(flipped, previousTokenHead: 2), Is.EqualTo(3),
-            "InductionHead with head 1.0's W_O negated (it no longer copies, its K-composition unchanged): expected 1.3, the next most K-composing head; " +
-            "only heads with a positive copying score count");
+            "InductionHead with one layer-1 head's W_O negated (it no longer copies, its K-composition unchanged) is not the next most K-composing " +
+            "head: only heads with a positive copying score count");
         // With head 0.3 given instead, the layer-1 heads' K-composition with it is 0.182, 0.203, 0.226 and 0.167: head 1.2, 11% above 1.1.
         Assert.That(HeadFinding.InductionHead(model, previousTokenHead: 3), Is.EqualTo(2),
-            "InductionHead(checkpoint, previous-token head 0.3): expected 1.2, the copying layer-1 head whose K-composition with 0.3 is largest: use the head you are given");
+            "InductionHead(checkpoint, another layer-0 head) is not the copying layer-1 head whose K-composition with the head given is largest: use the head you are given");
         Assert.Throws<InvalidOperationException>(() => HeadFinding.InductionHead(noneCopies, previousTokenHead: 2),
             "InductionHead with every layer-1 head's W_O negated (none copies) must throw the documented InvalidOperationException, not return a head or -1");
     }
@@ -62,31 +68,98 @@ public sealed class HeadIdentificationTests : TorchTest
     [Test, Points(3)]
     public void TheInductionHeadFromTheWeights_BehavesAsAnInductionHead_AndAblatingItCostsLossOnTheRepeat()
     {
-        var model = InductionModel.Load(Device).Model;
         var tokens = CheckpointGoldenTests.Repeated();
-        double expectedClean; // the clean loss, computed here before homework code sees the model or the tokens
-        using (no_grad())
-        {
-            var copy = tokens.clone(); // [100, 2 half]
-            var logits = InductionModel.Load(Device).Model.call(copy); // [batch, 2 half, d_vocab]
-            int half = (int)(copy.shape[1] / 2);
-            expectedClean = nn.functional.cross_entropy(logits[.., half..^1].reshape(-1, logits.shape[^1]), copy[.., (half + 1)..].reshape(-1)).ToDouble();
-        }
+        var model = InductionModel.Load(Device).Model;
+        // The behaviour, measured here with the test's own hooks before homework code sees the model. The reference: every
+        // layer-1 head is an induction head (scores 0.85-0.89, layer 0's at most 0.05), and mean-ablating any one of them
+        // raises the repeated half's loss from 0.353 by 0.16 to 0.54 nats (the checkpoint's README). 0.5 and 0.1 nats leave
+        // room for other correct measures while still telling an induction head from any other.
+        var (scores, clean, ablated) = InductionBehaviour(model, tokens);
 
         int head = HeadFinding.InductionHead(model, HeadFinding.PreviousTokenHead(model));
-        double score = Behaviour.InductionScores(model, tokens)[1, head].ToDouble();
-        double clean = Behaviour.RepeatedHalfLoss(model, tokens), ablated = Behaviour.RepeatedHalfLoss(model, tokens, (1, head));
 
-        // The reference: every layer-1 head is an induction head (scores 0.85-0.89, layer 0's at most 0.05), and mean-ablating
-        // any one of them raises the repeated half's loss from 0.353 by 0.16 to 0.54 nats (the checkpoint's README). 0.5 and
-        // 0.1 nats leave room for other correct measures while still telling an induction head from any other.
-        Assert.That(score, Is.GreaterThan(0.5), $"head 1.{head}, found from the weights, has an induction score of only {score:F2} on repeated tokens");
-        double layer0 = Behaviour.InductionScores(model, tokens)[0].max().ToDouble();
-        Assert.That(layer0, Is.Not.NaN.And.LessThan(0.5),
-            $"layer 0's heads are no induction heads (the reference's scores are at most 0.05), but the largest of their induction scores is {layer0:F2}");
-        Assert.That(clean, Is.EqualTo(expectedClean).Within(Tolerance.For(ScalarType.Float32, DeviceType.CPU).Allowed(expectedClean, expectedClean)),
-            "RepeatedHalfLoss(checkpoint, repeated tokens) with nothing ablated: the mean cross-entropy of the logits at positions half..2 half - 2 against the tokens one later (about 0.353)");
-        Assert.That(ablated - clean, Is.GreaterThan(0.1),
-            $"mean-ablating head 1.{head} moves the repeated half's loss from {clean:F3} to {ablated:F3} nats: an induction head the model relies on costs more than 0.1");
+        Assert.That(head, Is.InRange(0, scores.Length - 1), $"InductionHead(...) is {head}, not a layer-1 head");
+        Assert.That(scores[head], Is.GreaterThan(0.5), $"head 1.{head}, found from the weights, has an induction score of only {scores[head]:F2} on repeated tokens");
+        Assert.That(ablated[head] - clean, Is.GreaterThan(0.1),
+            $"mean-ablating head 1.{head} moves the repeated half's loss from {clean:F3} to {ablated[head]:F3} nats: an induction head the model relies on costs more than 0.1");
+        AssertUnchanged(model, InductionModel.Load(Device).Model,
+            "finding the heads changed the model's weights: the measures (composition scores, copying scores, circuits) must leave the model as it was");
+
+        // The checkpoint with every layer-1 head's W_O negated but one (the others no longer copy: the model relies on that one
+        // alone, and ablating any other lowers the loss). The reference: the loss is 6.09 nats, the copying head's ablation
+        // raises it by 3.4 nats, each other head's ablation lowers it by 1.5 to 1.6 nats.
+        var onlyOne = InductionModel.Load(Device).Model;
+        using (no_grad())
+            foreach (var other in new[] { 0, 1, 3 }) onlyOne.blocks[1].attn.W_O[other].neg_();
+        var (_, cleanOnlyOne, ablatedOnlyOne) = InductionBehaviour(onlyOne, tokens);
+        int headOnlyOne = HeadFinding.InductionHead(onlyOne, HeadFinding.PreviousTokenHead(onlyOne));
+        Assert.That(headOnlyOne, Is.InRange(0, scores.Length - 1), $"InductionHead(...) is {headOnlyOne}, not a layer-1 head");
+        Assert.That(ablatedOnlyOne[headOnlyOne] - cleanOnlyOne, Is.GreaterThan(0.1),
+            $"the checkpoint with some layer-1 heads' W_O negated (they no longer copy): mean-ablating head 1.{headOnlyOne}, found from the weights, moves the repeated " +
+            $"half's loss from {cleanOnlyOne:F3} to {ablatedOnlyOne[headOnlyOne]:F3} nats: an induction head the model relies on costs more than 0.1");
+    }
+
+    /// <summary>Every layer's attention pattern <c>[batch, head, query_pos, key_pos]</c>, read with the test's own hooks.</summary>
+    static Tensor[] Patterns(HookedAttnOnlyTransformer model, Tensor tokens)
+    {
+        using var noGrad = no_grad();
+        var patterns = new Tensor[model.Config.n_layers];
+        var handles = Enumerable.Range(0, patterns.Length)
+            .Select(l => model.Hook($"blocks.{l}.attn.hook_pattern").AddHook((pattern, _) => { patterns[l] = pattern.detach().clone(); return null; })).ToList();
+        try { model.call(tokens.clone()); }
+        finally { foreach (var handle in handles) handle.Dispose(); }
+        return patterns;
+    }
+
+    /// <summary><c>[n_layers, n_heads]</c>: each head's attention to the previous position, averaged over the batch and the positions 1..pos − 1.</summary>
+    static Tensor PrevTokenScores(HookedAttnOnlyTransformer model, Tensor tokens) =>
+        stack(Patterns(model, tokens).Select(pattern => pattern.diagonal(-1, 2, 3).mean([0, 2]))).cpu();
+
+    /// <summary>
+    /// Layer 1's induction scores (attention from each query of the second half to the position after its token's earlier
+    /// occurrence, averaged), the repeated half's clean loss, and that loss with each layer-1 head mean-ablated (its
+    /// <c>hook_z</c> replaced by its mean over the batch), all with the test's own hooks.
+    /// </summary>
+    static (double[] Scores, double Clean, double[] Ablated) InductionBehaviour(HookedAttnOnlyTransformer model, Tensor tokens)
+    {
+        using var noGrad = no_grad();
+        long half = tokens.shape[1] / 2;
+        var scores = Patterns(model, tokens)[1].diagonal(-(half - 1), 2, 3)[.., .., 1..].mean([0, 2]).to(ScalarType.Float64).cpu().data<double>().ToArray();
+        double Loss(int? ablated)
+        {
+            using var hook = ablated is int head
+                ? model.Hook("blocks.1.attn.hook_z").AddHook((z, _) =>
+                {
+                    var replaced = z.clone(); // [batch, pos, head, d_head]
+                    replaced[.., .., head] = z[.., .., head].mean([0], keepdim: true).expand_as(z[.., .., head]);
+                    return replaced;
+                })
+                : null;
+            var copy = tokens.clone();
+            var logits = model.call(copy); // [batch, 2 half, d_vocab]
+            var predicted = logits[.., (int)half..^1]; // [batch, half - 1, d_vocab]
+            return nn.functional.cross_entropy(predicted.reshape(-1, predicted.shape[^1]), copy[.., (int)(half + 1)..].reshape(-1)).ToDouble();
+        }
+        double clean = Loss(null);
+        var ablatedLosses = Enumerable.Range(0, scores.Length).Select(head => Loss(head)).ToArray();
+        return (scores, clean, ablatedLosses);
+    }
+
+    /// <summary>Moves each head h of <paramref name="layer"/> to h + <paramref name="shift"/> (mod n_heads): the same model, its heads in another order.</summary>
+    static void RenumberHeads(HookedAttnOnlyTransformer model, int layer, int shift)
+    {
+        using var noGrad = no_grad();
+        var attn = model.blocks[layer].attn;
+        foreach (var parameter in new[] { attn.W_Q, attn.W_K, attn.W_V, attn.W_O, attn.b_Q, attn.b_K, attn.b_V })
+            parameter.copy_(parameter.roll(shift, 0));
+    }
+
+    /// <summary>Every parameter of <paramref name="actual"/>, exactly as in <paramref name="fresh"/>, a model loaded alike.</summary>
+    static void AssertUnchanged(HookedAttnOnlyTransformer actual, HookedAttnOnlyTransformer fresh, string message)
+    {
+        var expected = fresh.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        var changed = actual.named_parameters().Where(p => !expected.TryGetValue(p.name, out var e) || !p.parameter.shape.SequenceEqual(e.shape) || (p.parameter.detach().cpu() != e.detach().cpu()).any().ToBoolean())
+            .Select(p => p.name).ToList();
+        Assert.That(changed, Is.Empty, message);
     }
 }
