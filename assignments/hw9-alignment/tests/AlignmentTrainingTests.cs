@@ -41,28 +41,54 @@ public sealed class AlignmentTrainingTests : TorchTest
 
     // Gain on seeds 0-4: 1.56, 0.95, 1.43, 1.27, 1.79 standard deviations (an untrained head's rewards are skewed and tie
     // on repeated sentences, so not the 1.42 of the max of 8 normals). Threshold 0.5: a margin of 0.45.
+    // Every reward here is TrustedMeasures': the head the constructor made, read before Sample runs, on a fresh tiny GPT's
+    // ln_final output, never the submission's forward. The plain samples come from a fresh model and generator: the 100
+    // draws after the count × n candidates, as Sample leaves the generator.
     [Test, Points(5)]
     public void BestOfEight_PicksCompletionsOfHigherReward()
     {
-        const int seed = 0;
+        const int seed = 0, n = 8, count = 25;
+        const string prompt = ". the ";
         var (model, vocabulary, _) = TinyGpt.Load(Device);
+        long room = model.Config.n_ctx - prompt.Length; // the most characters Sampler.Complete writes
         var rewardModel = new RewardModel(TinyGpt.Load(Device).Model, 960 + seed);
+        var (weight, bias) = (rewardModel.head.weight!.detach().clone(), rewardModel.head.bias!.detach().clone());
         using var generator = new Generator((ulong)(961 + seed), CPU);
 
-        var winners = BestOfN.Sample(model, rewardModel, vocabulary, ". the ", n: 8, count: 25, generator);
-        var plain = Sampler.Complete(model, vocabulary, ". the ", 100, generator);
+        var winners = BestOfN.Sample(model, rewardModel, vocabulary, prompt, n: n, count: count, generator);
 
-        Assert.That(winners, Has.Count.EqualTo(25), "BestOfN.Sample(..., n: 8, count: 25) returns 25 completions");
-        using var _ = no_grad();
-        Tensor Rewards(IReadOnlyList<string> completions)
-        {
-            var batch = SequenceBatch.Of(". the ", completions, vocabulary).To(Device);
-            return rewardModel.call(batch.Tokens, batch.Lengths).to(ScalarType.Float64).cpu();
-        }
+        var baseModel = TinyGpt.Load(Device).Model;
+        using var draws = new Generator((ulong)(961 + seed), CPU);
+        Sampler.Complete(baseModel, vocabulary, prompt, count * n, draws);
+        var plain = Sampler.Complete(baseModel, vocabulary, prompt, 100, draws);
+
+        Assert.That(winners, Has.Count.EqualTo(count), $"BestOfN.Sample(..., n: {n}, count: {count}) returns {count} completions");
+        Tensor Rewards(IReadOnlyList<string> completions) => TrustedMeasures.Rewards(weight, bias, SequenceBatch.Of(prompt, completions, vocabulary), Device);
         var (won, base_) = (Rewards(winners), Rewards(plain));
         double gain = (won.mean().ToDouble() - base_.mean().ToDouble()) / base_.std().ToDouble();
         Assert.That(gain, Is.GreaterThan(0.5),
             "the mean reward of 25 best-of-8 winners above the mean of 100 plain samples, in standard deviations of the plain ones");
+
+        // The winners are completions of the model, as Sampler.Complete cuts them: after their first ".", or at the model's
+        // n_ctx positions.
+        var uncut = winners.FirstOrDefault(w => w.IndexOf('.') is var stop && (stop >= 0 ? stop != w.Length - 1 : w.Length != room));
+        Assert.That(uncut, Is.Null, $"BestOfN.Sample returned \"{uncut}\", which is not a completion as Sampler.Complete writes them (cut after its first \".\"): return the chosen candidates themselves");
+        // And they are best-of-n draws of the model: a winner is a sentence y only if y is among its n draws, which happens
+        // with probability at most 1 − (1 − p(y))^n, so k of the 25 winners are y with probability at most
+        // C(25, k) (1 − (1 − p(y))^n)^(k − 1) (a union bound over the sentences and the k winners that share one).
+        var repeated = winners.GroupBy(w => w).Where(g => g.Count() >= 2).Select(g => (Sentence: g.Key, Count: g.Count())).ToList();
+        var logProbs = TrustedMeasures.CompletionLogProbs(prompt, repeated.Select(r => r.Sentence), vocabulary, Device);
+        foreach (var ((sentence, k), logP) in repeated.Zip(logProbs))
+        {
+            double p = Math.Exp(logP);
+            double amongN = p < 1e-6 ? n * p : 1 - Math.Pow(1 - p, n); // n p to first order, where 1 - p rounds
+            double chance = Binomial(count, k) * Math.Pow(amongN, k - 1);
+            Assert.That(chance, Is.GreaterThan(1e-6),
+                $"\"{sentence}\" is {k} of the {count} winners, but the tiny GPT writes it with probability {p:G3}, so a best-of-{n} winner is it with " +
+                $"probability at most {amongN:G3}, and {k} of {count} winners with probability at most {chance:G3}: the winners are not best-of-{n} draws of the " +
+                "model (draw the candidates with Sampler.Complete and the given generator, and keep the best of each group of n)");
+        }
+        static double Binomial(int total, int k) => Enumerable.Range(1, k).Aggregate(1.0, (c, i) => c * (total - k + i) / i);
     }
 
     // On seeds 0-4, with the default DpoOptions and 400 samples from ". the " after training:
@@ -82,12 +108,15 @@ public sealed class AlignmentTrainingTests : TorchTest
 
         DpoTraining.Train(policy, reference, SequenceBatch.Chosen(pairs, vocabulary), SequenceBatch.Rejected(pairs, vocabulary), new DpoOptions(), generator);
 
+        // Only what training left in the weights is measured: a fresh tiny GPT holding the policy's parameters, so no hook or
+        // other object that DpoTraining.Train left on the policy takes part in a measure.
+        var trained = TrustedMeasures.WeightsOf(policy, Device);
         using var sampling = new Generator((ulong)(970 + seed), CPU);
-        var after = Sampler.Complete(policy, vocabulary, ". the ", 400, sampling);
+        var after = Sampler.Complete(trained, vocabulary, ". the ", 400, sampling);
         double rateAfter = TrustedMeasures.PreferenceRate(". the ", after);
-        double kl = TrustedMeasures.TokenKl(policy, SequenceBatch.Of(". the ", after, vocabulary), Device);
+        double kl = TrustedMeasures.TokenKl(trained, SequenceBatch.Of(". the ", after, vocabulary), Device);
         var agreement = AgreementBatch.Of(AgreementPrompts.Sample(300, 7, Clause.SubjectRelative), vocabulary);
-        double agreementAfter = TrustedMeasures.AgreementAccuracy(policy, vocabulary, agreement, Device);
+        double agreementAfter = TrustedMeasures.AgreementAccuracy(trained, vocabulary, agreement, Device);
 
         Assert.That(rateAfter, Is.GreaterThan(BaseRate + 0.06), $"the preference rate of 400 samples after DPO, against the base model's {BaseRate:P2}: DPO should add at least 6 points");
         Assert.That(kl, Is.LessThan(0.3), "the mean per-token KL of the DPO policy from the tiny GPT it started as, on the policy's samples");
