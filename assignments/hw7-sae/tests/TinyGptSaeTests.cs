@@ -20,6 +20,9 @@ public sealed class TinyGptSaeTests : TorchTest
     //   FVE            0.882 0.882 0.878 0.880 0.883  -> at least 0.80 (margin 0.078; an SAE that reconstructs the mean only has 0)
     //   loss recovered 0.958 0.957 0.952 0.960 0.963  -> at least 0.90 (margin 0.052)
     //   best AUROC     0.967 0.999 0.978 0.978 0.960  -> at least 0.85 (margin 0.11)
+    //   L0             9.51  9.59  9.71  9.23  9.10   -> at most d_model / 2 = 32 active latents per token (margin 22): a sparse
+    //                  code, not the residual's own coordinates (an SAE with W_enc = [I, −I, 0] and W_dec = [I; −I; 0]
+    //                  reconstructs exactly with 64 active, one of ±x_i per coordinate) nor an untrained one (about half of 256)
     [TestCase(3)]
     [Points(6)]
     public void Sae_OnTheResidualStream_ReconstructsIt_KeepsTheModelsLoss_AndHasANumberLatent(long seed)
@@ -52,13 +55,17 @@ public sealed class TinyGptSaeTests : TorchTest
         var latents = Encode(residual[arange(residual.shape[0], device: residual.device), verb]).cpu(); // [batch, d_sae]
         var plural = test.PluralSubject.cpu().data<bool>().ToArray();
         var bestAuroc = Enumerable.Range(0, (int)latents.shape[1]).Select(j => Auroc(latents[.., j], plural)).Select(a => Math.Max(a, 1 - a)).Max();
-        TestContext.Out.WriteLine($"FVE {fve:F3}, loss recovered {recovered:F3}, best AUROC {bestAuroc:F3}");
+        var l0 = (Encode(activations) > 0).sum(1).to(ScalarType.Float64).mean().item<double>(); // active latents per token
+        TestContext.Out.WriteLine($"FVE {fve:F3}, loss recovered {recovered:F3}, best AUROC {bestAuroc:F3}, L0 {l0:F2}");
 
         Assert.Multiple(() =>
         {
             Assert.That(fve, Is.Not.NaN.And.GreaterThanOrEqualTo(0.80), "fraction of variance explained on held-out prompts (the reference reaches 0.88)");
             Assert.That(recovered, Is.Not.NaN.And.GreaterThanOrEqualTo(0.90), "loss recovered when the reconstruction is spliced in (the reference reaches 0.95 to 0.96)");
             Assert.That(bestAuroc, Is.Not.NaN.And.GreaterThanOrEqualTo(0.85), "the best latent's AUROC for the subject's number at the verb (the reference reaches 0.96 to 0.99)");
+            Assert.That(l0, Is.Not.NaN.And.LessThanOrEqualTo(dModel / 2.0),
+                $"L0, the mean number of active latents per token on held-out prompts, must be at most d_model / 2 = {dModel / 2}: a sparse code (the reference's is " +
+                "about 9.5); is the L1 term in the loss, and does Train train?");
         });
     }
 
