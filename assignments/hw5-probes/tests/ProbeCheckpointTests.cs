@@ -20,8 +20,10 @@ public sealed class ProbeCheckpointTests : TorchTest
     sealed record Data(Tensor TrainX, Tensor TrainY, Tensor TestX, Tensor TestY, IReadOnlyList<AgreementPrompt> Train, IReadOnlyList<AgreementPrompt> Test, AgreementBatch TestBatch);
 
     /// <summary>
-    /// The model and the data, made once per test run and shared by the tests of this class (they only read them). They
-    /// are made on a thread of their own: TorchSharp's dispose scopes are per thread, so no test's scope owns (and
+    /// The model and the data, made once per test run by the test's own code and shared by the tests of this class, which
+    /// never hand them to homework code: homework code gets copies (<see cref="Copy"/>) and a model of its own
+    /// (<see cref="StudentsModel"/>), so nothing it leaves behind (a hook, a tensor changed in place) reaches another test.
+    /// They are made on a thread of their own: TorchSharp's dispose scopes are per thread, so no test's scope owns (and
     /// disposes) them. A failure to make them fails every test that needs them, with the same message.
     /// </summary>
     static readonly Lazy<(HookedTransformer Model, CharVocabulary Vocabulary, Data Data)> Shared = new(() => Task.Run(() =>
@@ -41,12 +43,36 @@ public sealed class ProbeCheckpointTests : TorchTest
         // The ground truth is the test's own (1 where the subject is plural, from the given library's batch), not ProbeDataset.Labels.
         var (trainY, testY) = (trainBatch.PluralSubject.to(ScalarType.Float64), testBatch.PluralSubject.to(ScalarType.Float64)); // [n]
         using var noGrad = no_grad();
-        return new Data(ProbeDataset.ResidualsAtVerb(model, trainBatch), trainY,
-            ProbeDataset.ResidualsAtVerb(model, testBatch), testY, train, test, testBatch);
+        return new Data(ResidualsAtVerb(model, trainBatch), trainY, ResidualsAtVerb(model, testBatch), testY, train, test, testBatch);
     }
 
+    /// <summary>
+    /// The accumulated residual stream with the middles (0_pre, 0_mid, 1_pre, 1_mid, ..., final_post) at each prompt's verb,
+    /// <c>[component, batch, d_model]</c> on the CPU, read with the test's own hooks: what ProbeDataset.ResidualsAtVerb is
+    /// asked to give (its own tests check that), so that these tests measure the probes on the model's residuals.
+    /// </summary>
+    static Tensor ResidualsAtVerb(HookedTransformer model, AgreementBatch batch)
+    {
+        var names = Enumerable.Range(0, (int)model.Config.n_layers).SelectMany(l => new[] { $"blocks.{l}.hook_resid_pre", $"blocks.{l}.hook_resid_mid" })
+            .Append($"blocks.{model.Config.n_layers - 1}.hook_resid_post").ToList();
+        var seen = new Tensor?[names.Count];
+        using var noGrad = no_grad();
+        var handles = names.Select((name, i) => model.Hook(name).AddHook((x, _) => { seen[i] = x.detach().cpu(); return null; })).ToList();
+        try { model.call(batch.Tokens.to(model.W_E.device)); }
+        finally { foreach (var handle in handles) handle.Dispose(); }
+        var (rows, verb) = (arange(batch.Tokens.shape[0]), batch.VerbPosition.cpu());
+        return stack(seen.Select((s, i) => s ?? throw new InvalidOperationException($"the forward pass never reached {names[i]}")).Select(s => s[rows, verb])); // [component, batch, d_model]
+    }
+
+    /// <summary>The tensors homework code gets: copies, so that what it does to them stays out of the shared data.</summary>
+    static (Tensor TrainX, Tensor TrainY, Tensor TestX, Tensor TestY) Copy(Data data) => (data.TrainX.clone(), data.TrainY.clone(), data.TestX.clone(), data.TestY.clone());
+
+    /// <summary>A model of its own for homework code, with the test prompts' batch made afresh: the shared ones never reach it.</summary>
+    static (HookedTransformer Model, AgreementBatch TestBatch) StudentsModel(Data data, CharVocabulary vocabulary) =>
+        (TinyGpt.Load(Device).Model, AgreementBatch.Of([.. data.Test], vocabulary));
+
     static IReadOnlyList<double> LogisticAccuracies(Data data, Tensor trainLabels, Tensor testLabels) =>
-        Probing.HeldOutAccuracy(data.TrainX, trainLabels, data.TestX, testLabels, (x, y) => LogisticProbe.Fit(x, y).Predict);
+        Probing.HeldOutAccuracy(data.TrainX.clone(), trainLabels.clone(), data.TestX.clone(), testLabels.clone(), (x, y) => LogisticProbe.Fit(x, y).Predict);
 
     /// <summary>
     /// The held-out accuracy of a probe fitted on component <paramref name="c"/>, scored by the test itself: the fraction of
@@ -73,7 +99,8 @@ public sealed class ProbeCheckpointTests : TorchTest
         var (scoredLogistic, scoredMeans) = (Scored(data, 3, (x, y) => LogisticProbe.Fit(x, y).Predict), Scored(data, 3, (x, y) => DiffMeansProbe.Fit(x, y).Predict));
 
         var logistic = LogisticAccuracies(data, data.TrainY, data.TestY);
-        var means = Probing.HeldOutAccuracy(data.TrainX, data.TrainY, data.TestX, data.TestY, (x, y) => DiffMeansProbe.Fit(x, y).Predict);
+        var (trainX, trainY, testX, testY) = Copy(data);
+        var means = Probing.HeldOutAccuracy(trainX, trainY, testX, testY, (x, y) => DiffMeansProbe.Fit(x, y).Predict);
 
         TestContext.Out.WriteLine($"held-out accuracy by layer (0_pre, 0_mid, 1_pre, 1_mid, final_post): logistic {string.Join(", ", logistic.Select(a => a.ToString("F3")))}; difference of means {string.Join(", ", means.Select(a => a.ToString("F3")))}");
         Assert.That(logistic, Has.Count.EqualTo(5), "one accuracy per component: 0_pre, 0_mid, 1_pre, 1_mid, final_post");
@@ -108,7 +135,7 @@ public sealed class ProbeCheckpointTests : TorchTest
     public void ControlTask_WithRandomLabelsPerNounForm_IsNotLearned_SoTheProbeIsSelective()
     {
         var (model, vocabulary, data) = Shared.Value;
-        var (controlTrain, controlTest) = (ControlTask.Labels(data.Train, seed: 3), ControlTask.Labels(data.Test, seed: 3));
+        var (controlTrain, controlTest) = (ControlTask.Labels([.. data.Train], seed: 3), ControlTask.Labels([.. data.Test], seed: 3));
 
         var task = LogisticAccuracies(data, data.TrainY, data.TestY);
         var control = LogisticAccuracies(data, controlTrain, controlTest);
@@ -124,7 +151,7 @@ public sealed class ProbeCheckpointTests : TorchTest
     public void ProjectingOutTheNumberDirection_AtLayer1sMiddle_TakesAgreementToChance()
     {
         var (model, vocabulary, data) = Shared.Value;
-        var direction = DiffMeansProbe.Fit(data.TrainX[3], data.TrainY).Direction.to(ScalarType.Float32); // [d_model], fitted on training prompts only
+        var direction = DiffMeansProbe.Fit(data.TrainX[3].clone(), data.TrainY.clone()).Direction.to(ScalarType.Float32); // [d_model], fitted on training prompts only
 
         var tokens = data.TestBatch.Tokens.to(Device);
         var unit = (direction / direction.norm()).to(Device); // [d_model]
@@ -136,7 +163,8 @@ public sealed class ProbeCheckpointTests : TorchTest
                 expectedAblated = AgreementAccuracy(model.call(tokens), data.TestBatch, vocabulary);
         }
 
-        var (clean, ablated) = DirectionAblation.Accuracy(model, data.TestBatch, vocabulary, "blocks.1.hook_resid_mid", direction.clone());
+        var (studentsModel, testBatch) = StudentsModel(data, vocabulary);
+        var (clean, ablated) = DirectionAblation.Accuracy(studentsModel, testBatch, vocabulary, "blocks.1.hook_resid_mid", direction.clone());
 
         TestContext.Out.WriteLine($"agreement accuracy {clean:F3}, with the number direction projected out {ablated:F3}");
         // Reference, seeds 0-4: 1.000 clean, 0.48-0.55 ablated.
@@ -146,7 +174,8 @@ public sealed class ProbeCheckpointTests : TorchTest
         Assert.That(clean, Is.EqualTo(expectedClean).Within(allowed), "agreement accuracy against the test's own, from model.call's logits at each verb");
         Assert.That(ablated, Is.EqualTo(expectedAblated).Within(allowed),
             "agreement accuracy with the direction projected out against the test's own, x - (x·d̂) d̂ at blocks.1.hook_resid_mid with d̂ the unit direction");
-        Assert.That(() => DirectionAblation.Accuracy(model, data.TestBatch, vocabulary, "blocks.9.hook_resid_mid", direction.clone()), Throws.Exception,
+        var (anotherModel, anotherBatch) = StudentsModel(data, vocabulary);
+        Assert.That(() => DirectionAblation.Accuracy(anotherModel, anotherBatch, vocabulary, "blocks.9.hook_resid_mid", direction.clone()), Throws.Exception,
             "DirectionAblation.Accuracy at blocks.9.hook_resid_mid, a hook point this 2-layer model does not have: expected an exception, " +
             "as RunWithHooks gives; the direction must be projected out at the hook named, not at a fixed one");
     }
@@ -157,7 +186,8 @@ public sealed class ProbeCheckpointTests : TorchTest
         var (model, vocabulary, data) = Shared.Value;
         using var seeded = new Seeded(601);
 
-        var (_, ablated) = DirectionAblation.Accuracy(model, data.TestBatch, vocabulary, "blocks.1.hook_resid_mid", seeded.Randn([model.Config.d_model]));
+        var (studentsModel, testBatch) = StudentsModel(data, vocabulary);
+        var (_, ablated) = DirectionAblation.Accuracy(studentsModel, testBatch, vocabulary, "blocks.1.hook_resid_mid", seeded.Randn([model.Config.d_model]));
 
         // Reference, seeds 0-4: 1.000.
         Assert.That(ablated, Is.GreaterThanOrEqualTo(0.95), "agreement accuracy with a random direction projected out: the drop above is specific to the number direction");
