@@ -37,7 +37,7 @@ public sealed class TinyGptSaeTests : TorchTest
 
         using var noGrad = no_grad();
         // The measures are computed here with plain torch ops from the SAE's parameters (its W_enc, b_enc, W_dec and b_dec, of
-        // the shapes the handout gives), with the test's own hooks and loss: not with your forward, Encode, Read or PromptLoss.
+        // the shapes the handout gives), with the test's own hooks and the given PromptLoss: not with your forward, Encode or Read.
         long dModel = model.Config.d_model;
         var shapes = new[] { sae.W_enc, sae.b_enc, sae.W_dec, sae.b_dec }.Select(p => p is null ? "null" : $"[{string.Join(", ", p.shape)}]").ToArray();
         var expectedShapes = new[] { $"[{dModel}, 256]", "[256]", $"[256, {dModel}]", $"[{dModel}]" };
@@ -69,7 +69,7 @@ public sealed class TinyGptSaeTests : TorchTest
         });
     }
 
-    /// <summary>(zero-ablated − spliced) / (zero-ablated − clean) of the prompts' next-character loss, with the test's own hooks and loss.</summary>
+    /// <summary>(zero-ablated − spliced) / (zero-ablated − clean) of the given PromptLoss, with the test's own hooks.</summary>
     static double LossRecoveredScore(HookedTransformer model, CharVocabulary vocabulary, AgreementBatch batch, Func<Tensor, Tensor> reconstruct)
     {
         using var noGrad = no_grad();
@@ -77,7 +77,7 @@ public sealed class TinyGptSaeTests : TorchTest
         double Loss(HookFunction? hook)
         {
             using var handle = hook is null ? null : model.Hook(Hook).AddHook(hook);
-            return NextCharacterLoss(model.call(tokens), batch, vocabulary);
+            return PromptLoss.Of(model.call(tokens), batch, vocabulary).item<float>();
         }
         double clean = Loss(null);
         double spliced = Loss((activation, _) =>
@@ -97,25 +97,6 @@ public sealed class TinyGptSaeTests : TorchTest
         using (model.Hook(Hook).AddHook((activation, _) => { seen = activation.detach().clone(); return null; }))
             model.call(batch.Tokens.to(model.W_E.device));
         return seen ?? throw new InvalidOperationException($"the forward pass never reached {Hook}");
-    }
-
-    /// <summary>
-    /// The handout's prompt loss, written here: the mean cross-entropy of the character after each real position (the prompt's
-    /// own, and at its verb position the ending that agrees with its subject), the right padding not scored.
-    /// </summary>
-    static double NextCharacterLoss(Tensor logits, AgreementBatch batch, CharVocabulary vocabulary)
-    {
-        long rows = batch.Tokens.shape[0], length = batch.Tokens.shape[1];
-        var targets = new long[rows * length];
-        var scored = new bool[rows * length];
-        for (int b = 0; b < rows; b++)
-        {
-            var next = vocabulary.Encode(batch.Prompts[b].Text + batch.Prompts[b].CorrectNext)[1..];
-            for (int p = 0; p < next.Length; p++) (targets[b * length + p], scored[b * length + p]) = (next[p], true);
-        }
-        var device = logits.device;
-        var losses = functional.cross_entropy(logits.reshape(rows * length, -1), tensor(targets).to(device), reduction: Reduction.None); // [batch * pos]
-        return losses.masked_select(tensor(scored).to(device)).mean().item<float>();
     }
 
     /// <summary>The probability that a positive outscores a negative, ties counting one half (ranks, averaged over ties).</summary>

@@ -36,30 +36,28 @@ public sealed class TrustedSuite(string assemblyName, IReadOnlyList<TestCaseSpec
 /// </summary>
 public static class TrustedTests
 {
-    static readonly ConcurrentDictionary<string, Lazy<IReadOnlyList<TrustedSuite>>> Cache = new(StringComparer.Ordinal);
+    /// <summary>A homework's trusted suites, and its starter's given files (<see cref="Binding.GivenCode"/>), read from the same compilation.</summary>
+    sealed record Trusted(IReadOnlyList<TrustedSuite> Suites, Lazy<GivenCode> Given);
 
-    /// <summary>The starter's given files and what they bind to (<see cref="Binding.GivenCode"/>), by the same key, read from the same compilation.</summary>
-    static readonly ConcurrentDictionary<string, Lazy<GivenCode>> GivenCache = new(StringComparer.Ordinal);
+    static readonly ConcurrentDictionary<string, Lazy<Trusted>> Cache = new(StringComparer.Ordinal);
 
     /// <param name="testSuiteHash">The hash of the tests, goldens, starter and manifest (<see cref="TestSuiteHash"/>) the cache is keyed by.</param>
     /// <exception cref="InvalidOperationException">The tests do not compile against the starter: the homework is broken, not the submission.</exception>
     /// <exception cref="CatalogException">A test's cases cannot be listed without running it.</exception>
     public static IReadOnlyList<TrustedSuite> For(HomeworkSuites suites, bool includeHidden, string testSuiteHash, WorkerLocation worker) =>
-        Cache.GetOrAdd(Key(includeHidden, testSuiteHash, worker), key => new Lazy<IReadOnlyList<TrustedSuite>>(() => Read(suites, includeHidden, worker, key))).Value;
+        Of(suites, includeHidden, testSuiteHash, worker).Suites;
 
     /// <summary>
     /// The homework project's given files as the starter has them, and what they bind to there (<see cref="Binding.GivenCode"/>),
     /// which a submission's compilation must reproduce: read, binding only those files, when first asked.
     /// </summary>
-    public static GivenCode GivenCode(HomeworkSuites suites, bool includeHidden, string testSuiteHash, WorkerLocation worker)
-    {
-        _ = For(suites, includeHidden, testSuiteHash, worker);
-        return GivenCache[Key(includeHidden, testSuiteHash, worker)].Value;
-    }
+    public static GivenCode GivenCode(HomeworkSuites suites, bool includeHidden, string testSuiteHash, WorkerLocation worker) =>
+        Of(suites, includeHidden, testSuiteHash, worker).Given.Value;
 
-    static string Key(bool includeHidden, string testSuiteHash, WorkerLocation worker) => $"{testSuiteHash}|{includeHidden}|{worker.WorkerPath}";
+    static Trusted Of(HomeworkSuites suites, bool includeHidden, string testSuiteHash, WorkerLocation worker) =>
+        Cache.GetOrAdd($"{testSuiteHash}|{includeHidden}|{worker.WorkerPath}", _ => new Lazy<Trusted>(() => Read(suites, includeHidden, worker))).Value;
 
-    static IReadOnlyList<TrustedSuite> Read(HomeworkSuites suites, bool includeHidden, WorkerLocation worker, string key)
+    static Trusted Read(HomeworkSuites suites, bool includeHidden, WorkerLocation worker)
     {
         var starter = new AssemblySources(suites.Manifest.Project, SourceFile.ReadFolder(suites.StarterProject, suites.StarterProject));
         var testSuites = suites.Suites(includeHidden).Select(s => s.Sources).ToList();
@@ -76,12 +74,11 @@ public static class TrustedTests
         var hidden = includeHidden ? suites.HiddenSuiteName : null;
         var view = CompileStage.TestViewOf(homework, request);
         var studentFiles = new HashSet<string>(suites.Manifest.StudentFiles, StringComparer.Ordinal);
-        GivenCache.TryAdd(key, new Lazy<GivenCode>(() => Binding.GivenCode.OfStarter(homework, studentFiles)));
-        return compiled.Select(suite => new TrustedSuite(
+        return new Trusted(compiled.Select(suite => new TrustedSuite(
                 suite.AssemblyName!,
                 [.. TestCatalog.Read(suite).Select(t => t with { InHiddenSuite = suite.AssemblyName == hidden })],
                 view,
                 () => TestBindings.Read(suite, TestBindings.HomeworkIn(suite, suites.Manifest.Project))))
-            .ToList();
+            .ToList(), new Lazy<GivenCode>(() => Binding.GivenCode.OfStarter(homework, studentFiles)));
     }
 }

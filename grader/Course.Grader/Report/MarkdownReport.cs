@@ -117,18 +117,20 @@ public static class MarkdownReport
     {
         var escaped = new StringBuilder(text.Length + 16);
         foreach (var c in text)
-            _ = c switch
+        {
+            switch (c)
             {
-                '\\' or '|' or '[' or ']' or '*' or '~' or '`' or '$' => escaped.Append('\\').Append(c),
-                '&' => escaped.Append("&amp;"),
-                '<' => escaped.Append("&lt;"),
-                '>' => escaped.Append("&gt;"),
-                '\r' => escaped,
-                '\n' => escaped.Append(' '),
-                '#' => escaped.Append("#&#8203;"),
-                '@' => escaped.Append("@&#8203;"),
-                _ => escaped.Append(c),
-            };
+                case '\\' or '|' or '[' or ']' or '*' or '~' or '`' or '$': escaped.Append('\\').Append(c); break;
+                case '&': escaped.Append("&amp;"); break;
+                case '<': escaped.Append("&lt;"); break;
+                case '>': escaped.Append("&gt;"); break;
+                case '\r': break;
+                case '\n': escaped.Append(' '); break;
+                case '#': escaped.Append("#&#8203;"); break;
+                case '@': escaped.Append("@&#8203;"); break;
+                default: escaped.Append(c); break;
+            }
+        }
         return escaped.Replace("://", ":&#8203;//").Replace("www.", "www&#8203;.").ToString();
     }
 }
