@@ -42,8 +42,13 @@ public sealed record GivenCode(IReadOnlyDictionary<string, string> Texts, IReadO
         return BindingCheck.Compare(Bindings, Trusting(bindings, studentFiles), givenCode: true);
     }
 
-    /// <summary>A symbol declared in a given file is the course's, not the student's.</summary>
-    static IReadOnlyList<TestBinding> Trusting(IReadOnlyList<TestBinding> bindings, IReadOnlySet<string> studentFiles) =>
+    /// <summary>
+    /// A symbol declared in a given file is the course's, not the student's: trusted like a library's, by the given files
+    /// and by the tests, so a student type in the tests' namespace named as a given type they use, a student part of a
+    /// given partial type or a student extension method cannot take its place. Needs each homework symbol's
+    /// <see cref="BoundSymbol.Declaration"/>.
+    /// </summary>
+    public static IReadOnlyList<TestBinding> Trusting(IReadOnlyList<TestBinding> bindings, IReadOnlySet<string> studentFiles) =>
         [.. bindings.Select(b => b.Target is { InHomework: true, Declaration: { } declared } && !studentFiles.Contains(declared.File)
             ? b with { Target = b.Target with { InHomework = false, Declaration = null } }
             : b)];

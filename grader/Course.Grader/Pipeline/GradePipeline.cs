@@ -112,7 +112,7 @@ public static class GradePipeline
         {
             // Both read the compiled code only; neither runs any of it, so they go side by side.
             var analyzing = Task.Run(() => AnalyzeStage.Analyze(compiled.Homework.Compilation, SandboxPolicy.For(manifest), manifest.BannedApis, cancellationToken: token), token);
-            var changes = BindingChanges(trusted, compiled, manifest.Project, token);
+            var changes = BindingChanges(trusted, compiled, manifest.Project, studentFiles, token);
             var analysis = analyzing.GetAwaiter().GetResult();
             // After the analysis, which has read every file's uses that the given files' bindings are made of.
             var givenChanges = TrustedTests.GivenCode(suites, includeHidden, provenance.TestSuiteHash, worker).ChangesIn(compiled.Homework.Compilation, studentFiles, token);
@@ -192,7 +192,8 @@ public static class GradePipeline
     /// signatures, constants and attributes) binds as it does against the starter, so neither side is read: a correct
     /// submission that keeps the starter's signatures, whatever private helpers it adds, costs no binding of the tests.
     /// </summary>
-    static IReadOnlyList<BindingChange> BindingChanges(IReadOnlyList<TrustedSuite> trusted, CompileResult compiled, string homeworkName, CancellationToken cancellationToken)
+    static IReadOnlyList<BindingChange> BindingChanges(IReadOnlyList<TrustedSuite> trusted, CompileResult compiled, string homeworkName,
+        IReadOnlySet<string> studentFiles, CancellationToken cancellationToken)
     {
         var declarations = new HomeworkDeclarations(compiled.Homework.Compilation);
         var changes = new List<BindingChange>();
@@ -201,7 +202,8 @@ public static class GradePipeline
             if (compiled.TestView is not null && compiled.TestView == expected.StarterView && actual.UnisolatedErrors.Count == 0) continue;
             // Each side binds every line of the tests: the starter's (read once per process) beside the submission's.
             var starter = Task.Run(() => expected.Bindings);
-            var submission = TestBindings.Read(actual.Unisolated, TestBindings.HomeworkIn(actual.Unisolated, homeworkName), declarations.Of, cancellationToken);
+            var submission = GivenCode.Trusting(
+                TestBindings.Read(actual.Unisolated, TestBindings.HomeworkIn(actual.Unisolated, homeworkName), declarations.Of, cancellationToken), studentFiles);
             changes.AddRange(BindingCheck.Compare(starter.GetAwaiter().GetResult(), submission, new IsolatedCode(actual.UnisolatedErrors).Contains));
         }
         return changes;

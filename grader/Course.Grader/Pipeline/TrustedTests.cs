@@ -74,11 +74,13 @@ public static class TrustedTests
         var hidden = includeHidden ? suites.HiddenSuiteName : null;
         var view = CompileStage.TestViewOf(homework, request);
         var studentFiles = new HashSet<string>(suites.Manifest.StudentFiles, StringComparer.Ordinal);
+        // Where each homework symbol the tests use is declared: what a given file declares is trusted (GivenCode.Trusting).
+        var declarations = new HomeworkDeclarations(homework);
         return new Trusted(compiled.Select(suite => new TrustedSuite(
                 suite.AssemblyName!,
                 [.. TestCatalog.Read(suite).Select(t => t with { InHiddenSuite = suite.AssemblyName == hidden })],
                 view,
-                () => TestBindings.Read(suite, TestBindings.HomeworkIn(suite, suites.Manifest.Project))))
+                () => Binding.GivenCode.Trusting(TestBindings.Read(suite, TestBindings.HomeworkIn(suite, suites.Manifest.Project), declarations.Of), studentFiles)))
             .ToList(), new Lazy<GivenCode>(() => Binding.GivenCode.OfStarter(homework, studentFiles)));
     }
 }

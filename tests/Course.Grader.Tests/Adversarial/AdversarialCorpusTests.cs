@@ -29,10 +29,13 @@ public class AdversarialCorpusTests
     }
 
     /// <summary>Grades the attack and checks what every attack's grade must show; returns it for the attack's own checks.</summary>
-    async Task<(GradeReport Report, string File, string Folder)> Attack(string homework, string code, TimeSpan? compileTimeout = null)
+    /// <param name="edit">Changes the student file the attack was appended to (in the folder) before it is graded.</param>
+    async Task<(GradeReport Report, string File, string Folder)> Attack(string homework, string code, TimeSpan? compileTimeout = null,
+        Action<string, string>? edit = null)
     {
         var folder = scratch[homework];
         var file = Write(homework, folder, code.Replace("CANARY", canary, StringComparison.Ordinal));
+        edit?.Invoke(folder, file);
 
         var report = await GradeAsync(homework, folder, compileTimeout);
 
@@ -122,6 +125,37 @@ public class AdversarialCorpusTests
         Assert.That(report.Status, Is.EqualTo(GradeStatus.Rejected), report.Describe());
         Assert.That(report.Summary, Does.Contain($"The submission was refused, so no test ran: your code changes what the given code calls: your Hw9.Alignment.KeyValueCache (declared at {file}:{line}) takes the place of Course.Lens.KeyValueCache in the given Sampler.cs"));
         Assert.That(report.Annotations.Select(a => (a.File, a.Line, a.Title)), Does.Contain((file, line, "changes what the given code calls")));
+    }
+
+    // --- Takes the place of a given type the tests use: the tests' own namespace is searched before the homework's. ---
+
+    [Test]
+    public async Task Given_a_homework_type_in_the_tests_namespace_named_as_a_given_type_they_use_When_graded_Then_it_is_refused()
+    {
+        // hw9's hidden tests draw the samples they measure with the given Hw9.Alignment.Sampler. A Sampler in their own
+        // namespace, Hw9.Alignment.HiddenTests, is found first, so the student's would draw them: 400 preferred sentences
+        // for a policy that learned nothing, with no KL from the reference and full agreement.
+        const string code = """
+            }
+
+            namespace Hw9.Alignment.HiddenTests
+            {
+                public static class Sampler
+                {
+                    public static System.Collections.Generic.IReadOnlyList<string> Complete(Course.Lens.HookedTransformer model, Course.Lens.CharVocabulary vocabulary,
+                        string prompt, int count, TorchSharp.torch.Generator generator, int maxNewTokens = int.MaxValue) =>
+                        [.. System.Linq.Enumerable.Repeat("birds sleep .", count)];
+                }
+            }
+            """;
+
+        var (report, file, folder) = await Attack("hw9-alignment", code,
+            edit: (folder, file) => Replace(folder, file, "namespace Hw9.Alignment;", "namespace Hw9.Alignment\n{"));
+        var line = LineOf(folder, file, "public static class Sampler");
+
+        Assert.That(report.Status, Is.EqualTo(GradeStatus.Rejected), report.Describe());
+        Assert.That(report.Summary, Does.Contain($"The submission was refused, so no test ran: your code changes what the tests call: your Hw9.Alignment.HiddenTests.Sampler (declared at {file}:{line}) takes the place of Hw9.Alignment.Sampler in the tests"));
+        Assert.That(report.Annotations.Select(a => (a.File, a.Line, a.Title)), Does.Contain((file, line, "changes what the tests call")));
     }
 
     // --- Reaches outside the sandbox: refused by the allow-list before any of it runs. ---
