@@ -15,26 +15,48 @@ namespace Course.Testing;
 /// var x = golden.Input("x", () => seeded.Randn([2, 5, 16]));
 /// golden.AssertClose("out", head.call(x));
 /// </code>
-/// Files are recorded to <c>golden/NAME.safetensors</c> beside the test's source file and read from
-/// <c>golden/</c> beside the test assembly (or COURSE_GOLDEN_DIR, or beside the source).
+/// Files are recorded to <c>golden/NAME.safetensors</c> beside the test's source file (or into COURSE_GOLDEN_DIR) and
+/// read from <c>golden/</c> beside the test assembly (or COURSE_GOLDEN_DIR, or beside the source).
+/// <para>
+/// Public goldens ship to students, inputs and outputs, so code could recognise a stored input and return the stored
+/// output. A grade with the hidden tests therefore replays the public tests on a second recording with other inputs, kept
+/// with the hidden tests: the same tests recorded with COURSE_GOLDEN_SALT set, which every <see cref="Seeded"/> mixes
+/// into its seed while recording.
+/// </para>
 /// </summary>
 public sealed class Golden : IDisposable
 {
     public const string ModeVariable = "COURSE_GOLDEN";
     public const string DirectoryVariable = "COURSE_GOLDEN_DIR";
     public const string FolderName = "golden";
+
+    /// <summary>While recording, a whole number mixed into every <see cref="Seeded"/>'s seed, to record other inputs.</summary>
+    public const string SaltVariable = "COURSE_GOLDEN_SALT";
     const string InputPrefix = "input.", OutputPrefix = "output.";
 
     readonly Dictionary<string, SafeTensors.Entry> entries;
     readonly string path;
 
-    Golden(string name, string path, bool recording, Dictionary<string, SafeTensors.Entry> entries)
+    Golden(string name, string path, bool recording, Dictionary<string, SafeTensors.Entry> entries, bool onOtherInputs = false)
     {
         Name = name;
         this.path = path;
         Recording = recording;
         this.entries = entries;
+        OnOtherInputs = onOtherInputs;
     }
+
+    /// <summary>
+    /// A recording made with <see cref="SaltVariable"/>: a public golden's hidden replay, so a failure says that the grade
+    /// ran the test on inputs of its own, not those of the golden file the student has.
+    /// </summary>
+    public bool OnOtherInputs { get; }
+
+    /// <summary>The metadata key a salted recording stores its salt under.</summary>
+    const string SaltKey = "salt";
+
+    /// <summary>What a failure's first words add when <see cref="OnOtherInputs"/>.</summary>
+    internal const string OtherInputsNote = " (on the grade's own inputs, not your golden file's)";
 
     public string Name { get; }
 
@@ -44,6 +66,19 @@ public sealed class Golden : IDisposable
     public static bool RecordingRequested =>
         string.Equals(Environment.GetEnvironmentVariable(ModeVariable), "record", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary><see cref="SaltVariable"/> while recording; 0 otherwise, and when it is not set.</summary>
+    /// <exception cref="InvalidOperationException">It is set while recording but is not a whole number.</exception>
+    public static ulong RecordingSalt
+    {
+        get
+        {
+            if (!RecordingRequested || Environment.GetEnvironmentVariable(SaltVariable) is not { Length: > 0 } text) return 0;
+            return ulong.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var salt)
+                ? salt
+                : throw new InvalidOperationException($"{SaltVariable}={text} is not a whole number");
+        }
+    }
+
     public static Golden Open(string name, [CallerFilePath] string sourceFile = "")
     {
         if (string.IsNullOrWhiteSpace(name) || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
@@ -51,6 +86,8 @@ public sealed class Golden : IDisposable
         var file = name + ".safetensors";
         if (RecordingRequested)
         {
+            if (Environment.GetEnvironmentVariable(DirectoryVariable) is { Length: > 0 } into)
+                return new Golden(name, Path.Combine(Path.GetFullPath(into), file), true, new(StringComparer.Ordinal));
             var sourceDir = Path.GetDirectoryName(sourceFile);
             if (string.IsNullOrEmpty(sourceDir) || !Directory.Exists(sourceDir))
                 throw new InvalidOperationException($"cannot record golden '{name}': the test's source folder '{sourceDir}' does not exist here");
@@ -60,7 +97,8 @@ public sealed class Golden : IDisposable
         if (path is null)
             Assert.Fail($"golden data '{file}' is missing (looked in {string.Join(", ", Candidates(sourceFile))}). " +
                         $"Record it against the reference with {ModeVariable}=record.");
-        return new Golden(name, path!, false, SafeTensors.Read(path!).Tensors);
+        var (tensors, metadata) = SafeTensors.Read(path!);
+        return new Golden(name, path!, false, tensors, metadata.ContainsKey(SaltKey));
     }
 
     static IEnumerable<string> Candidates(string sourceFile)
@@ -117,7 +155,7 @@ public sealed class Golden : IDisposable
             entries[OutputPrefix + key] = SafeTensors.Entry.From(actual);
             return;
         }
-        TensorAssert.Close(actual, Expected(key), tolerance, name ?? key, axes: axes);
+        TensorAssert.Close(actual, Expected(key), tolerance, OnOtherInputs ? (name ?? key) + OtherInputsNote : name ?? key, axes: axes);
     }
 
     Tensor Load(string key)
@@ -131,10 +169,12 @@ public sealed class Golden : IDisposable
     public void Dispose()
     {
         if (!Recording || entries.Count == 0) return;
-        SafeTensors.Write(path, entries, new Dictionary<string, string>
+        var metadata = new Dictionary<string, string>
         {
             ["format"] = "course-golden/1",
             ["golden"] = Name,
-        });
+        };
+        if (RecordingSalt != 0) metadata[SaltKey] = RecordingSalt.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        SafeTensors.Write(path, entries, metadata);
     }
 }

@@ -34,7 +34,7 @@ public static class GoldenLayers
             return;
         }
         var failure = FirstDifference(layers, golden.Expected);
-        if (failure is not null) Assert.Fail(failure);
+        if (failure is not null) Assert.Fail(golden.OnOtherInputs ? failure.Insert(failure.IndexOf(':', StringComparison.Ordinal), Golden.OtherInputsNote) : failure);
     }
 
     /// <summary>

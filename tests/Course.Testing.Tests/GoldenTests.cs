@@ -9,7 +9,7 @@ namespace Course.Testing.Tests;
 public class GoldenTests : TorchTest
 {
     string folder = "";
-    string? savedMode, savedDir;
+    string? savedMode, savedDir, savedSalt;
 
     [SetUp]
     public void UseATemporaryGoldenFolder()
@@ -17,6 +17,7 @@ public class GoldenTests : TorchTest
         folder = Path.Combine(Path.GetTempPath(), "course-golden-" + Guid.NewGuid().ToString("N"));
         savedMode = Environment.GetEnvironmentVariable(Golden.ModeVariable);
         savedDir = Environment.GetEnvironmentVariable(Golden.DirectoryVariable);
+        savedSalt = Environment.GetEnvironmentVariable(Golden.SaltVariable);
         Environment.SetEnvironmentVariable(Golden.DirectoryVariable, Path.Combine(folder, Golden.FolderName));
     }
 
@@ -25,6 +26,7 @@ public class GoldenTests : TorchTest
     {
         Environment.SetEnvironmentVariable(Golden.ModeVariable, savedMode);
         Environment.SetEnvironmentVariable(Golden.DirectoryVariable, savedDir);
+        Environment.SetEnvironmentVariable(Golden.SaltVariable, savedSalt);
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
     }
 
@@ -76,6 +78,49 @@ public class GoldenTests : TorchTest
         using var golden = Golden.Open("softmax", Path.Combine(folder, "SomeTests.cs"));
         using var seeded = new Seeded(1);
         TensorAssert.Close(golden.Input("x", () => zeros(1)), seeded.Randn([3, 4]), Tolerance.Exact, "stored input");
+    }
+
+    [Test]
+    public void GivenASalt_WhenRecordingIntoTheGoldenFolder_ThenTheSameTestRecordsOtherInputsThere_AndReplaysThem()
+    {
+        // The public goldens' hidden replays: the same test, recorded with COURSE_GOLDEN_SALT into COURSE_GOLDEN_DIR (here
+        // not the folder beside the test's source), draws other inputs from the same Seeded.
+        var replays = Path.Combine(folder, "replays");
+        Environment.SetEnvironmentVariable(Golden.DirectoryVariable, replays);
+        Environment.SetEnvironmentVariable(Golden.SaltVariable, "1");
+        Record(Reference, seed: 1);
+        Environment.SetEnvironmentVariable(Golden.SaltVariable, null);
+
+        Assert.That(File.Exists(Path.Combine(replays, "softmax.safetensors")), Is.True, "recorded into COURSE_GOLDEN_DIR");
+        Assert.That(Directory.Exists(Path.Combine(folder, "golden")), Is.False, "and not beside the test's source");
+        using var golden = Golden.Open("softmax", Path.Combine(folder, "SomeTests.cs"));
+        using var unsalted = new Seeded(1);
+        var stored = golden.Input("x", () => throw new AssertionException("replay must not make new inputs"));
+        Assert.That(stored.shape, Is.EqualTo(new long[] { 3, 4 }));
+        Assert.That(TensorAssert.CloseFailure(stored, unsalted.RandnCpu([3, 4]), Tolerance.Exact, "x"), Is.Not.Null, "the salt drew other inputs");
+        Assert.That(Replay(Reference), Is.Null, "and the stored output is the reference's on them");
+    }
+
+    [Test]
+    public void GivenASalt_WhenNotRecording_ThenSeededIgnoresIt()
+    {
+        Environment.SetEnvironmentVariable(Golden.SaltVariable, "1");
+        using Seeded salted = new(1);
+        Environment.SetEnvironmentVariable(Golden.SaltVariable, null);
+        using Seeded plain = new(1);
+
+        TensorAssert.Close(salted.RandnCpu([5]), plain.RandnCpu([5]), Tolerance.Exact, "a replay's Seeded draws as the test's seed says");
+    }
+
+    [Test]
+    public void GivenASaltThatIsNotAWholeNumber_WhenRecording_ThenSeededSaysSo()
+    {
+        Environment.SetEnvironmentVariable(Golden.ModeVariable, "record");
+        Environment.SetEnvironmentVariable(Golden.SaltVariable, "one");
+
+        var ex = Assert.Throws<InvalidOperationException>(() => new Seeded(1).Dispose());
+
+        Assert.That(ex!.Message, Is.EqualTo("COURSE_GOLDEN_SALT=one is not a whole number"));
     }
 
     [Test]

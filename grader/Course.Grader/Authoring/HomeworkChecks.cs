@@ -12,7 +12,7 @@ namespace Course.Grader.Authoring;
 /// <c>dotnet test</c>; a homework without a handout cannot be exported; a hidden test that asks to be visible is still
 /// hidden (by where it lives), so its attribute misleads; and a public test the student repository would not get
 /// (the export leaves it out, or the template's <c>.gitignore</c> keeps it out of the student's pushes) is graded
-/// but never seen.
+/// but never seen; and a public golden that a grade would replay as shipped.
 /// </summary>
 public static partial class HomeworkChecks
 {
@@ -26,6 +26,7 @@ public static partial class HomeworkChecks
         problems.AddRange(WithoutPoints(manifest, tests));
         problems.AddRange(HiddenAskingToBeVisible(manifest, tests));
         problems.AddRange(MissingFromSolution(layout, manifest));
+        problems.AddRange(PublicGoldensWithoutReplay(layout, manifest));
         var handout = Handout(layout, manifest);
         problems.AddRange(handout);
         if (handout.Count == 0) problems.AddRange(NotShipped(layout, manifest));
@@ -42,6 +43,37 @@ public static partial class HomeworkChecks
             .Select(t => t.ParameterizedMethod ?? t.FullName).Distinct(StringComparer.Ordinal)
             .Select(name => $"{name} is in the hidden tests ({CourseLayout.AssignmentsFolder}/{manifest.Id}/{manifest.HiddenTests}) but asks to be visible; " +
                 "hidden tests are hidden by where they live: say Visibility.AfterDueDate to show it after the due date, or move it to the public tests");
+
+    /// <summary>
+    /// Every public golden needs its hidden replay (<see cref="CourseLayout.PublicGoldenReplaysDir"/>), recorded on other
+    /// inputs, and every replay a public golden: without one, a grade replays the shipped golden, whose inputs and outputs
+    /// every student has.
+    /// </summary>
+    static IEnumerable<string> PublicGoldensWithoutReplay(CourseLayout layout, AssignmentManifest manifest)
+    {
+        var shipped = Path.Combine(layout.StarterDir(manifest.Id), manifest.PublicTests, "golden");
+        var replays = layout.PublicGoldenReplaysDir(manifest.Id);
+        var where = $"{CourseLayout.AssignmentsFolder}/{manifest.Id}/{CourseLayout.PublicGoldenReplaysFolder}";
+        var record = $"record them with COURSE_GOLDEN=record COURSE_GOLDEN_SALT=1 COURSE_GOLDEN_DIR=$PWD/{where} dotnet test {CourseLayout.ReferenceFolder}/{manifest.Id}/{manifest.PublicTests}";
+        var shippedFiles = ProjectFiles.List(shipped);
+        foreach (var file in shippedFiles)
+        {
+            var replay = Path.Combine(replays, file);
+            if (!File.Exists(replay))
+                yield return $"the public golden {file} has no hidden replay in {where}, so a grade replays the one every student has, inputs and outputs: {record}";
+            else if (Tensors(File.ReadAllBytes(replay)).SequenceEqual(Tensors(File.ReadAllBytes(Path.Combine(shipped, file)))))
+                yield return $"the hidden replay {where}/{file} holds the shipped golden's tensors byte for byte: its test makes its inputs without a Seeded, " +
+                    "whose seed COURSE_GOLDEN_SALT changes while recording; draw them from one (or keep that test's checks in the hidden tests)";
+        }
+        foreach (var file in ProjectFiles.List(replays).Except(shippedFiles, StringComparer.Ordinal))
+            yield return $"{where}/{file} replays no public golden (the public tests have no golden/{file}): delete it, or {record}";
+    }
+
+    /// <summary>A safetensors file's tensor bytes, after its length and JSON header (whose metadata tells a replay); the whole file if it is not one.</summary>
+    static ReadOnlySpan<byte> Tensors(byte[] file) =>
+        file.Length >= 8 && System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(file) is var header && header <= (ulong)file.Length - 8
+            ? file.AsSpan(8 + (int)header)
+            : file;
 
     /// <summary>
     /// Every project of the homework must be in Course.sln: the reference's projects, the hidden tests and anything else

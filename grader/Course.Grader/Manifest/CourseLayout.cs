@@ -31,6 +31,17 @@ public sealed record CourseLayout(string Root)
 
     public string ModelsDir => Path.Combine(Root, ModelsFolder);
 
+    /// <summary>
+    /// assignments/&lt;id&gt;/public-golden: the public tests' goldens recorded again on other inputs (with
+    /// COURSE_GOLDEN_SALT; see <c>Course.Testing.Golden</c>), kept with the hidden tests. The shipped ones are in every
+    /// student's repository, inputs and outputs, so a grade with the hidden tests replays the public tests on these
+    /// instead: code that recognises a shipped input and returns its stored output passes the student's own run and
+    /// fails the grade.
+    /// </summary>
+    public string PublicGoldenReplaysDir(string id) => Path.Combine(AssignmentDir(id), PublicGoldenReplaysFolder);
+
+    public const string PublicGoldenReplaysFolder = "public-golden";
+
     public string ManifestPath(string id) => Path.Combine(AssignmentDir(id), AssignmentManifest.FileName);
 
     /// <summary>The homeworks that have a reference: the folder names under reference/, in ordinal order.</summary>

@@ -19,15 +19,22 @@ public sealed record HomeworkSuites(AssignmentManifest Manifest, CourseLayout La
 
     public string HiddenTests => Path.Combine(Layout.AssignmentDir(Manifest.Id), Manifest.HiddenTests);
 
+    /// <summary>The public tests' goldens recorded on other inputs (<see cref="CourseLayout.PublicGoldenReplaysDir"/>).</summary>
+    public string PublicGoldenReplays => Layout.PublicGoldenReplaysDir(Manifest.Id);
+
     /// <summary>The hidden tests' assembly name, e.g. Hw3.Attention.HiddenTests; null when the homework has no hidden tests.</summary>
     public string? HiddenSuiteName => Directory.Exists(HiddenTests) ? ProjectName(HiddenTests) : null;
 
-    /// <summary>The suites to compile and run, with their golden folders; hidden ones only when asked.</summary>
+    /// <summary>
+    /// The suites to compile and run, with their golden folders; hidden ones only when asked, and then the public tests
+    /// replay <see cref="PublicGoldenReplays"/> where the homework has it.
+    /// </summary>
     public IReadOnlyList<(AssemblySources Sources, string GoldenDirectory)> Suites(bool includeHidden)
     {
+        var publicGoldens = includeHidden && Directory.Exists(PublicGoldenReplays) ? PublicGoldenReplays : Path.Combine(PublicTests, "golden");
         var suites = new List<(AssemblySources, string)>
         {
-            (new AssemblySources(Manifest.PublicTests, SourceFile.ReadFolder(PublicTests, Layout.StarterDir(Manifest.Id))), Path.Combine(PublicTests, "golden")),
+            (new AssemblySources(Manifest.PublicTests, SourceFile.ReadFolder(PublicTests, Layout.StarterDir(Manifest.Id))), publicGoldens),
         };
         if (includeHidden && Directory.Exists(HiddenTests))
             suites.Add((new AssemblySources(ProjectName(HiddenTests), SourceFile.ReadFolder(HiddenTests, Layout.AssignmentDir(Manifest.Id))), Path.Combine(HiddenTests, "golden")));

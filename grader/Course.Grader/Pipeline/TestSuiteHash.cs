@@ -6,7 +6,7 @@ namespace Course.Grader.Pipeline;
 
 /// <summary>
 /// SHA-256 over everything a grade depends on besides the submission: the manifest, the starter project, the
-/// public and hidden tests and their goldens, and the given libraries' folders. Two grades with the same hash used the same tests.
+/// public and hidden tests and their goldens (with the public goldens' hidden replays), and the given libraries' folders. Two grades with the same hash used the same tests.
 /// </summary>
 public static class TestSuiteHash
 {
@@ -16,6 +16,7 @@ public static class TestSuiteHash
         var layout = suites.Layout;
         var folders = new List<string> { suites.StarterProject, suites.PublicTests };
         if (includeHidden && Directory.Exists(suites.HiddenTests)) folders.Add(suites.HiddenTests);
+        if (includeHidden && Directory.Exists(suites.PublicGoldenReplays)) folders.Add(suites.PublicGoldenReplays);
         folders.AddRange(suites.GivenLibraryProjects().Select(library => library.Folder));
         var files = folders.SelectMany(dir => ProjectFiles.List(dir).Select(f => Path.Combine(dir, f)))
             .Append(layout.ManifestPath(suites.Manifest.Id))

@@ -52,8 +52,9 @@ static class AttackSubmissions
         File.WriteAllText(path, before.Replace(text, with, StringComparison.Ordinal));
     }
 
-    public static Task<GradeReport> GradeAsync(string homework, string folder, TimeSpan? compileTimeout = null) =>
-        GradePipeline.GradeAsync(new GradeRequest(homework, new Submission(SubmissionKind.Folder, folder), Layout, IncludeHidden: true,
+    /// <param name="includeHidden">False: as a student's own run grades it, on the public tests and their shipped goldens.</param>
+    public static Task<GradeReport> GradeAsync(string homework, string folder, TimeSpan? compileTimeout = null, bool includeHidden = true) =>
+        GradePipeline.GradeAsync(new GradeRequest(homework, new Submission(SubmissionKind.Folder, folder), Layout, IncludeHidden: includeHidden,
                 Clock: () => Hw3Submissions.GradedAt, Limits: ShortLimits, CompileTimeout: compileTimeout))
             .WaitAsync(GradeBound);
 

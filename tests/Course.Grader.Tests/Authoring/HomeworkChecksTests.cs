@@ -52,6 +52,71 @@ public class HomeworkChecksTests
             Assert.That(problems, Has.One.StartsWith($"{project} is not in Course.sln").And.EndsWith($"dotnet sln Course.sln add {project}"));
     }
 
+    /// <summary>A public golden, in the reference's tests and, as `course sync` copies it, the starter's.</summary>
+    static void ShippedGolden(GivenLibraryCourse course, string name, byte[] content)
+    {
+        foreach (var folder in new[] { "reference", "starter" })
+        {
+            var path = course.PathOf($"{folder}/{Id}/Hw0.Plain.Tests/golden/{name}");
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(path, content);
+        }
+    }
+
+    static void Replay(GivenLibraryCourse course, string name, byte[] content)
+    {
+        var path = course.PathOf($"assignments/{Id}/public-golden/{name}");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, content);
+    }
+
+    [Test]
+    public void Given_a_public_golden_without_a_hidden_replay_Then_it_is_named_with_the_command_that_records_it()
+    {
+        using var course = new GivenLibraryCourse();
+        ShippedGolden(course, "head.safetensors", [1, 2, 3]);
+
+        Assert.That(Problems(course.Layout, Id), Is.EqualTo(new[]
+        {
+            $"the public golden head.safetensors has no hidden replay in assignments/{Id}/public-golden, so a grade replays the one every student has, inputs and outputs: " +
+            $"record them with COURSE_GOLDEN=record COURSE_GOLDEN_SALT=1 COURSE_GOLDEN_DIR=$PWD/assignments/{Id}/public-golden dotnet test reference/{Id}/Hw0.Plain.Tests",
+        }));
+    }
+
+    [Test]
+    public void Given_a_hidden_replay_on_other_inputs_Then_there_is_no_problem()
+    {
+        using var course = new GivenLibraryCourse();
+        ShippedGolden(course, "head.safetensors", [1, 2, 3]);
+        Replay(course, "head.safetensors", [1, 2, 4]);
+
+        Assert.That(Problems(course.Layout, Id), Is.Empty);
+    }
+
+    [Test]
+    public void Given_a_hidden_replay_with_the_shipped_goldens_tensors_Then_it_says_to_draw_the_inputs_from_a_Seeded()
+    {
+        using var course = new GivenLibraryCourse();
+        ShippedGolden(course, "head.safetensors", [1, 2, 3]);
+        Replay(course, "head.safetensors", [1, 2, 3]);
+
+        Assert.That(Problems(course.Layout, Id), Is.EqualTo(new[]
+        {
+            $"the hidden replay assignments/{Id}/public-golden/head.safetensors holds the shipped golden's tensors byte for byte: its test makes its inputs without a Seeded, " +
+            "whose seed COURSE_GOLDEN_SALT changes while recording; draw them from one (or keep that test's checks in the hidden tests)",
+        }));
+    }
+
+    [Test]
+    public void Given_a_hidden_replay_of_no_public_golden_Then_it_is_named()
+    {
+        using var course = new GivenLibraryCourse();
+        Replay(course, "gone.safetensors", [1]);
+
+        Assert.That(Problems(course.Layout, Id), Has.Count.EqualTo(1).And.One.StartsWith(
+            $"assignments/{Id}/public-golden/gone.safetensors replays no public golden (the public tests have no golden/gone.safetensors): delete it, or record them with "));
+    }
+
     [Test]
     public void Given_a_test_without_points_Then_it_is_named()
     {

@@ -61,7 +61,10 @@ public partial class TemplateLeakTests(string assignment)
     /// <summary>Every file of the folders that must not reach students, by course-relative path.</summary>
     Dictionary<string, byte[]> SecretFiles()
     {
-        var folders = new List<string> { Course.ReferenceDir(Manifest.Id), HiddenTests, Path.Combine(Course.AssignmentDir(Manifest.Id), "examples") };
+        var folders = new List<string>
+        {
+            Course.ReferenceDir(Manifest.Id), HiddenTests, Path.Combine(Course.AssignmentDir(Manifest.Id), "examples"), Course.PublicGoldenReplaysDir(Manifest.Id),
+        };
         foreach (var other in OtherHomeworks)
             folders.AddRange([Course.ReferenceDir(other), Course.StarterDir(other), Course.AssignmentDir(other)]);
         folders.AddRange(GivenLibrariesNotReferenced());
