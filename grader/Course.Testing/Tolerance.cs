@@ -44,6 +44,17 @@ public readonly record struct Tolerance(double Rtol, double Atol)
 
     public static Tolerance For(Tensor tensor) => For(tensor.dtype, tensor.device_type);
 
+    /// <summary>
+    /// Float64 held to float32's budget in ulps: <see cref="NoiseUlpsPerOperation"/> × <see cref="DependentOperations"/>
+    /// ulps of float64 (2^-53 each, about 1.1e-13 in all) at the tensor's scale, and no Atol. For a float64 value with a
+    /// closed form (a derivative written out, such as y (1 - y) or softmax - onehot): any exact formula for it, computed
+    /// in any order on any device, is that close, as `course validate`'s float noise proves. An approximation is not:
+    /// a finite difference, whatever its step, is off by about ε^(2/3) ≈ 4e-11 of the scale (truncation against
+    /// cancellation), hundreds of times more. Compare with <see cref="For(ScalarType, DeviceType)"/> first, so that a
+    /// wrong formula gets that message and only an approximation meets this one.
+    /// </summary>
+    public static readonly Tolerance Float64Rounding = new(Ulps(53), 0);
+
     /// <summary>The allowed |actual − expected| for <paramref name="expected"/> in a tensor of scale <paramref name="scale"/>.</summary>
     public double Allowed(double expected, double scale) => Atol + Rtol * Math.Max(Math.Abs(expected), scale);
 

@@ -25,6 +25,23 @@ public class TolerancePolicyTests
     }
 
     [Test]
+    public void Float64Rounding_IsFloat32sUlpBudgetInFloat64_AndFailsACentralDifference()
+    {
+        Assert.That(Tolerance.Float64Rounding.Rtol, Is.EqualTo(Tolerance.NoiseUlpsPerOperation * Tolerance.DependentOperations * Math.Pow(2, -53)));
+        // tanh'(x) = 1 - tanh(x)^2 written out, against a central difference with the best step for float64 (about ε^(1/3)).
+        double[] xs = [-2.3, -0.7, -0.1, 0.4, 1.1, 2.9];
+        double[] exact = [.. xs.Select(x => 1 - Math.Tanh(x) * Math.Tanh(x))];
+        double[] reordered = [.. xs.Select(x => (1 - Math.Tanh(x)) * (1 + Math.Tanh(x)))];
+        const double e = 6e-6;
+        double[] difference = [.. xs.Select(x => (Math.Tanh(x + e) - Math.Tanh(x - e)) / (2 * e))];
+        using var expected = tensor(exact, ScalarType.Float64);
+
+        Assert.That(TensorAssert.CloseFailure(tensor(reordered, ScalarType.Float64), expected, Tolerance.Float64Rounding), Is.Null);
+        Assert.That(TensorAssert.CloseFailure(tensor(difference, ScalarType.Float64), expected), Is.Null, "the default float64 tolerance lets it through");
+        Assert.That(TensorAssert.CloseFailure(tensor(difference, ScalarType.Float64), expected, Tolerance.Float64Rounding), Is.Not.Null);
+    }
+
+    [Test]
     public void A_value_near_zero_in_a_tensor_of_scale_five_is_allowed_a_few_ulps_of_five()
     {
         // hw4's OV-circuit solution: one residual-stream entry near zero off by 2.9e-6 in a stream of magnitude ~5.

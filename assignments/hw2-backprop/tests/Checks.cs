@@ -11,6 +11,18 @@ static class Checks
     /// <summary>Central differences (eps 1e-6, float64) are good to about 1e-9 here; any real bug is far worse than this.</summary>
     public static readonly Tolerance Differences = new(Rtol: 1e-3, Atol: 1e-5);
 
+    /// <summary>
+    /// A float64 gradient with a closed form: within the default tolerance (a wrong formula fails here), then within
+    /// float64 rounding, <see cref="Tolerance.Float64Rounding"/> (about 1e-13 of the scale), which a derivative written
+    /// out meets in any order of operations and a finite difference (about 1e-11 off at best, whatever its step) does not.
+    /// </summary>
+    public static void AssertWrittenOut(Tensor actual, Tensor expected, string name)
+    {
+        TensorAssert.Close(actual, expected, name: name);
+        TensorAssert.Close(actual, expected, Tolerance.Float64Rounding, name +
+            ": right to 1e-7 but not to float64 rounding (1e-13 of the scale); a derivative written out agrees to the last few bits, a finite difference does not");
+    }
+
     public static ILayer Activation(string name) => name switch
     {
         "Tanh" => new Tanh(),
@@ -48,6 +60,25 @@ static class Checks
         Assert.That(actual, Is.EqualTo(expected), $"Mlp([{string.Join(", ", sizes)}]).Layers");
         return mlp.Layers.OfType<Linear>().ToList();
     }
+
+    /// <summary>
+    /// The test's own forward pass through <paramref name="linears"/> <c>x [batch, d_in] → logits [batch, d_out]</c>:
+    /// x W + b with each layer's weights, and the activation after every Linear but the last, in TorchSharp ops.
+    /// </summary>
+    public static Tensor Forward(Tensor x, IReadOnlyList<Linear> linears, string activation)
+    {
+        var h = x;
+        for (int i = 0; i < linears.Count; i++)
+        {
+            h = h.matmul(linears[i].W.Value) + linears[i].b.Value; // [batch, d_out of layer i]
+            if (i + 1 < linears.Count) h = TorchActivation(activation, h);
+        }
+        return h;
+    }
+
+    /// <summary>W and b of each Linear in layer order, from the test's own view of the layers (not the student's Mlp.Parameters).</summary>
+    public static IReadOnlyList<Parameter> ParametersOf(IReadOnlyList<Linear> linears) =>
+        linears.SelectMany(linear => new[] { linear.W, linear.b }).ToList();
 
     /// <summary>Gives every bias of <paramref name="mlp"/> random values (the constructor's zeros would hide bias bugs).</summary>
     public static void RandomBiases(IEnumerable<Linear> linears, Seeded seeded, double scale)

@@ -63,15 +63,25 @@ public sealed class HiddenMlpTests : TorchTest
             Assert.That(z.abs().min().ToDouble(), Is.GreaterThan(1e-3), "test setup: a pre-activation is too close to ReLU's kink");
             h = z.relu();
         }
+        // The differences below are of your Forward and loss, so both are first checked against the test's own: differences
+        // of a wrong network (say, one that skips its activations in both passes) would agree with its wrong gradients.
+        var expectedLogits = Checks.Forward(x, linears, nameof(ReLU)); // [8, 2]
+        var expectedLoss = nn.functional.cross_entropy(expectedLogits, targets); // []
+        var parameters = Checks.ParametersOf(linears); // W and b of each Linear as the test sees them, not Mlp.Parameters
 
         var loss = new SoftmaxCrossEntropy();
+        // Your Forward runs first inside the differences, each evaluation in a dispose scope of its own (as each step of a
+        // training loop is): a tensor a layer made there and kept for a later call is freed when that evaluation ends.
         double Loss() => loss.Forward(mlp.Forward(x), targets).ToDouble();
-        var numeric = mlp.Parameters.Select(p => NumericalGradient.Central(Loss, p.Value)).ToList();
+        var numeric = parameters.Select(p => NumericalGradient.Central(Loss, p.Value)).ToList();
         var numericX = NumericalGradient.Central(Loss, x);
-        loss.Forward(mlp.Forward(x), targets);
+        var logits = mlp.Forward(x);
+        TensorAssert.Close(logits, expectedLogits, name:
+            "Mlp.Forward(x [8, 3]) of Mlp([3, 6, 5, 2], ReLU): expected Linear, ReLU, Linear, ReLU, Linear with its layers' W and b (x W + b, max(0, .))");
+        TensorAssert.Close(loss.Forward(logits, targets), expectedLoss, name:
+            "SoftmaxCrossEntropy.Forward of the Mlp's logits: expected the mean over the batch of -log softmax(logits)[i, targets[i]]");
         var gradInput = mlp.Backward(loss.Backward());
 
-        var parameters = mlp.Parameters;
         for (int i = 0; i < parameters.Count; i++)
             TensorAssert.Close(parameters[i].Grad, numeric[i], Checks.Differences, $"{parameters[i].Name}.Grad of Linear {i / 2} (from 0) of a ReLU Mlp vs central differences");
         TensorAssert.Close(gradInput, numericX, Checks.Differences, "dL/dx of a ReLU Mlp vs central differences");
@@ -92,11 +102,21 @@ public sealed class HiddenMlpTests : TorchTest
         var x = seeded.Randn([8, 3], ScalarType.Float64);
         var targets = seeded.Randint(0, 4, [8]);
         var loss = new SoftmaxCrossEntropy();
-        var parameters = mlp.Parameters;
+        var parameters = Checks.ParametersOf(linears); // W and b of each Linear as the test sees them, not Mlp.Parameters
         var origins = parameters.Select(p => p.Value.clone()).ToList();
         var directions = parameters.Select(p => seeded.Randn(p.Value.shape, ScalarType.Float64)).Select(v => v / v.norm()).ToList(); // unit length
+        // The remainders are of your Forward and loss, so both are first checked against the test's own: a wrong network
+        // whose gradients fit it (say, tanh replaced by the identity in both passes) would shrink like h² too.
+        var expectedLogits = Checks.Forward(x, linears, nameof(Tanh)); // [8, 4]
+        var expectedLoss = nn.functional.cross_entropy(expectedLogits, targets); // []
 
-        double f0 = loss.Forward(mlp.Forward(x), targets).ToDouble();
+        var logits = mlp.Forward(x);
+        TensorAssert.Close(logits, expectedLogits, name:
+            "Mlp.Forward(x [8, 3]) of Mlp([3, 6, 5, 4], Tanh): expected Linear, Tanh, Linear, Tanh, Linear with its layers' W and b (x W + b, tanh)");
+        var lossAtOrigin = loss.Forward(logits, targets);
+        TensorAssert.Close(lossAtOrigin, expectedLoss, name:
+            "SoftmaxCrossEntropy.Forward of the Mlp's logits: expected the mean over the batch of -log softmax(logits)[i, targets[i]]");
+        double f0 = lossAtOrigin.ToDouble();
         mlp.Backward(loss.Backward());
         foreach (var parameter in parameters)
             TensorAssert.Shape(parameter.Grad, parameter.Value.shape, $"{parameter.Name}.Grad after Mlp.Backward (a gradient has the shape of its parameter)");
@@ -151,7 +171,7 @@ public sealed class HiddenMlpTests : TorchTest
         Checks.RandomBiases(linears, seeded, 0.5);
         var x = seeded.Randn([10, 4], ScalarType.Float64);
         var targets = seeded.Randint(0, 3, [10]);
-        var leaves = mlp.Parameters.Select(p => Checks.Leaf(p.Value)).ToList();
+        var leaves = Checks.ParametersOf(linears).Select(p => Checks.Leaf(p.Value)).ToList(); // W, b of each Linear
 
         var loss = new SoftmaxCrossEntropy();
         var sgd = new Sgd(mlp.Parameters, lr);
@@ -171,7 +191,7 @@ public sealed class HiddenMlpTests : TorchTest
             leaves = leaves.Select(leaf => Checks.Leaf(leaf - lr * leaf.grad!)).ToList();
         }
 
-        var parameters = mlp.Parameters;
+        var parameters = Checks.ParametersOf(linears);
         for (int i = 0; i < parameters.Count; i++)
             TensorAssert.Close(parameters[i].Value, leaves[i].detach(), name:
                 $"{parameters[i].Name} of Linear {i / 2} (from 0) after 3 steps of Forward, Backward, Sgd.Step (lr {lr}), vs autograd and the same update");

@@ -23,6 +23,9 @@ public sealed class HiddenSoftmaxCrossEntropyTests : TorchTest
 
         TensorAssert.Close(actual, expected.detach(), name:
             "SoftmaxCrossEntropy.Forward for logits of order 1000 (exp overflows: subtract each row's max before exponentiating)");
+        // Only the default tolerance here: for logits of order 1000 an exact formula's rounding is that of the logits
+        // (logits - logsumexp loses ulps of 1000, about 1e-13 each), not of the result, so Tolerance.Float64Rounding would fail
+        // correct solutions. Finite differences are caught by the other tests, on logits of order 1.
         TensorAssert.Close(loss.Backward(), leaf.grad!, name: "SoftmaxCrossEntropy.Backward for logits of order 1000");
     }
 
@@ -40,7 +43,7 @@ public sealed class HiddenSoftmaxCrossEntropyTests : TorchTest
 
             var loss = new SoftmaxCrossEntropy();
             TensorAssert.Close(loss.Forward(logits, targets), expected.detach(), name: $"SoftmaxCrossEntropy.Forward, batch {batch}, {classes} classes");
-            TensorAssert.Close(loss.Backward(), leaf.grad!, name: $"SoftmaxCrossEntropy.Backward, batch {batch}, {classes} classes (divide by the batch size)");
+            Checks.AssertWrittenOut(loss.Backward(), leaf.grad!, $"SoftmaxCrossEntropy.Backward, batch {batch}, {classes} classes (divide by the batch size)");
         }
     }
 }
