@@ -39,17 +39,23 @@ public sealed class HiddenMarkovLmTests : TorchTest
     {
         var clock = Stopwatch.StartNew();
         var text = SentenceGrammar.Corpus(300, seed: 16);
-        var tokenizer = CharTokenizer.Fit(text);
-        var tokens = tensor(tokenizer.Encode(text)); // [n], about 8000 characters
-        long V = tokenizer.VocabSize;
-        var counts = Bigram.Counts(tokens, V).cpu().to_type(ScalarType.Float64);
+        // Tokenised and counted here, not with your CharTokenizer and Bigram (they have tests of their own): U+FFFD, then
+        // the distinct characters in ordinal order, as CharTokenizer.Fit lays them out.
+        var symbols = text.Distinct().Order().Prepend(CharTokenizer.Unknown).ToList();
+        var ids = text.Select(c => (long)symbols.IndexOf(c)).ToArray(); // about 8000 characters
+        long V = symbols.Count;
+        var tokens = tensor(ids); // [n]
+        var counts = bincount(tokens[..^1] * V + tokens[1..], minlength: (int)(V * V)).reshape(V, V).to_type(ScalarType.Float64); // [V, V]
         var mle = counts / counts.sum(1, keepdim: true).clamp_min(1); // [V, V]
         var frequent = counts.sum(1) >= 200; // [V]: rows with enough data to pin the estimate down
         var lm = new MarkovLm(V);
         lm.to(Device);
 
-        lm.Fit(tokens[..^1].to(Device), tokens[1..].to(Device), steps: 300, lr: 0.3);
+        var losses = lm.Fit(tokens[..^1].to(Device), tokens[1..].to(Device), steps: 300, lr: 0.3);
         var learned = lm.TransitionMatrix().cpu();
+        Assert.That(losses, Has.Length.EqualTo(300), "MarkovLm.Fit(..., steps: 300) returns one loss per step");
+        Assert.That(losses[0], Is.EqualTo(Math.Log(V)).Within(1e-4),
+            "the first of Fit's losses: the loss before any update, of the untrained (uniform) model, is ln V; record every step from the first");
 
         var gap = (learned - mle).abs()[frequent].max().ToDouble();
         TestContext.Out.WriteLine($"max |softmax(W) - M_mle| on {frequent.sum().item<long>()} frequent rows: {gap:F4}, {clock.Elapsed.TotalSeconds:F1} s");

@@ -49,9 +49,15 @@ public sealed class HiddenTokenizerTests
         var corpus = SentenceGrammar.Corpus(300, seed: 12);
         var tokenizer = CharTokenizer.Fit(corpus);
 
+        // The ids found here (U+FFFD, then the distinct characters in ordinal order), so that Decode is judged on ids it did
+        // not make and Encode on ids of its own.
+        var symbols = corpus.Distinct().Order().Prepend(CharTokenizer.Unknown).ToList();
+        var expectedIds = corpus.Select(c => (long)symbols.IndexOf(c)).ToArray();
+        Assert.That(tokenizer.Decode(expectedIds), Is.EqualTo(corpus), "Decode of the ids of the corpus (U+FFFD, then its characters in ordinal order) == corpus");
         var ids = tokenizer.Encode(corpus);
         Assert.That(ids, Has.Length.EqualTo(corpus.Length), "one id per character");
         Assert.That(ids, Has.None.EqualTo(CharTokenizer.UnknownId), "every character of the corpus is in its own vocabulary");
+        Assert.That(ids, Is.EqualTo(expectedIds), "Encode(corpus): each character's id in the vocabulary U+FFFD, then the corpus's characters in ordinal order");
         Assert.That(tokenizer.Decode(ids), Is.EqualTo(corpus), "Decode(Encode(corpus)) == corpus");
         Assert.That(CharTokenizer.Fit("").Encode("xy"), Is.EqualTo(new long[] { 0, 0 }), "an empty corpus gives a vocabulary of just U+FFFD");
     }

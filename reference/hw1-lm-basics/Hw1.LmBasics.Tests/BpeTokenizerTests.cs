@@ -57,13 +57,40 @@ public sealed class BpeTokenizerTests
     public void DecodeOfEncode_GivesBackUnseenText_IncludingCharactersOutsideTheCorpus()
     {
         var tokenizer = BpeTokenizer.Train(SentenceGrammar.Corpus(200, seed: 6), numMerges: 40);
+        var merges = tokenizer.Merges.ToList();
         var unseenGrammar = SentenceGrammar.Corpus(10, seed: 7);
         const string unseenOther = "The Cat sat — naïve café, 東京 🙂\n\tend.";
+        // The ids of both texts under your merges, found here (bytes, then merge 0 everywhere, merge 1, ...), so that Decode
+        // is judged on ids it did not make and Encode on ids of its own.
+        var grammarIds = MergesInOrder(unseenGrammar, merges);
+        var otherIds = MergesInOrder(unseenOther, merges);
 
-        Assert.That(tokenizer.Decode(tokenizer.Encode(unseenGrammar)), Is.EqualTo(unseenGrammar), "Decode(Encode(s)) on unseen grammar text");
-        Assert.That(tokenizer.Decode(tokenizer.Encode(unseenOther)), Is.EqualTo(unseenOther),
-            "Decode(Encode(s)) on text with capitals, accents, CJK and an emoji: work on UTF-8 bytes, and expand merges recursively");
-        Assert.That(tokenizer.Encode(unseenGrammar).Length, Is.LessThan(unseenGrammar.Length / 2),
+        Assert.That(tokenizer.Decode(grammarIds), Is.EqualTo(unseenGrammar), "Decode of the ids of unseen grammar text (bytes, then the merges in order)");
+        Assert.That(tokenizer.Decode(otherIds), Is.EqualTo(unseenOther),
+            "Decode of the ids of text with capitals, accents, CJK and an emoji: work on UTF-8 bytes, and expand merges recursively");
+        var encoded = tokenizer.Encode(unseenGrammar);
+        Assert.That(encoded, Has.All.InRange(0L, tokenizer.VocabSize - 1), $"Encode(unseen grammar text): every id is a token of the vocabulary, 0 to VocabSize - 1 = {tokenizer.VocabSize - 1}");
+        Assert.That(encoded, Is.EqualTo(grammarIds), "Encode of unseen grammar text with the merges learned: apply merge 0 everywhere, then merge 1, ...");
+        Assert.That(tokenizer.Encode(unseenOther), Is.EqualTo(otherIds), "Encode of text with characters outside the corpus: its UTF-8 bytes, then the merges in order");
+        Assert.That(tokenizer.Decode(tokenizer.Encode(unseenOther)), Is.EqualTo(unseenOther), "Decode(Encode(s)) on text with capitals, accents, CJK and an emoji");
+        Assert.That(encoded.Length, Is.LessThan(unseenGrammar.Length / 2),
             "40 merges learned on grammar text should at least halve the length of other grammar text");
+    }
+
+    /// <summary>The UTF-8 bytes of <paramref name="text"/>, then merge k (making id 256 + k) applied left to right over the whole sequence, for k = 0, 1, ...</summary>
+    static long[] MergesInOrder(string text, IReadOnlyList<(long Left, long Right)> merges)
+    {
+        var ids = System.Text.Encoding.UTF8.GetBytes(text).Select(b => (long)b).ToList();
+        for (int k = 0; k < merges.Count; k++)
+        {
+            var merged = new List<long>();
+            for (int t = 0; t < ids.Count; t++)
+            {
+                if (t + 1 < ids.Count && (ids[t], ids[t + 1]) == merges[k]) { merged.Add(256 + k); t++; }
+                else merged.Add(ids[t]);
+            }
+            ids = merged;
+        }
+        return [.. ids];
     }
 }

@@ -68,9 +68,16 @@ public sealed class WordTokenizerTests
     [Test, Points(1)]
     public void Decode_JoinsWordsWithSingleSpaces_AndInvertsEncodeOnGrammarText()
     {
-        var tokenizer = WordTokenizer.Fit(SentenceGrammar.Corpus(200, seed: 4));
+        var corpus = SentenceGrammar.Corpus(200, seed: 4);
+        var tokenizer = WordTokenizer.Fit(corpus);
         var unseen = SentenceGrammar.Corpus(5, seed: 5);
+        // The ids found here, from the corpus (<unk>, then the distinct words in ordinal order), so that Decode is judged on
+        // ids it did not make and Encode on ids of its own.
+        var vocabulary = corpus.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Distinct().Order(StringComparer.Ordinal).Prepend("<unk>").ToList();
+        var ids = unseen.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(word => (long)Math.Max(0, vocabulary.IndexOf(word))).ToArray();
 
+        Assert.That(tokenizer.Decode(ids), Is.EqualTo(unseen), "Decode of the ids of grammar text: the words joined with single spaces");
+        Assert.That(tokenizer.Encode(unseen), Is.EqualTo(ids), "Encode of grammar text: the id of each word in the vocabulary <unk>, then the corpus's words in ordinal order");
         Assert.That(tokenizer.Decode(tokenizer.Encode(unseen)), Is.EqualTo(unseen), "Decode(Encode(s)) for grammar text");
         Assert.That(tokenizer.Decode(tokenizer.Encode("the  unicorn sleeps")), Is.EqualTo("the <unk> sleeps"),
             "Decode(Encode(\"the  unicorn sleeps\")): single spaces, and the unknown word as <unk>");
