@@ -27,6 +27,10 @@ public sealed class HiddenTrainerTests : TorchTest
         using var seeded = new Seeded(460);
         var tokens = seeded.Randint(0, 10, [300]);
 
+        var forWindows = tokens.clone();
+        manual_seed(5);
+        var initial = ByHand.Copy(new Transformer(Small).to(Device)); // the weights TrainFresh starts from
+
         var losses = TrainFresh(tokens, Short, globalSeed: 100);
         var again = TrainFresh(tokens, Short, globalSeed: 200);
         var otherWindows = TrainFresh(tokens, Short with { seed = 4 }, globalSeed: 100);
@@ -37,6 +41,12 @@ public sealed class HiddenTrainerTests : TorchTest
             "the losses of a second run with the same init seed and cfg.seed (and another global RNG state): draw the windows " +
             "with new Generator(cfg.seed), and take nothing else from the global generator");
         Assert.That(otherWindows.SequenceEqual(losses), Is.False, "cfg.seed = 4 gave the same losses as cfg.seed = 3: seed the window generator with cfg.seed");
+        // Repeatable losses count together with being the model's: the first is the initial weights' loss on the first windows.
+        var window = Windows(forWindows, Short, Short.batch_size, Short.seq_len)[0]; // [batch, seq_len]
+        var firstLoss = ByHand.Loss(ByHand.Logits(initial, window.clone()), window.clone()).cpu().reshape(1); // [1]
+        TensorAssert.Close(Losses(losses[..1]), firstLoss, Tolerance.For(ScalarType.Float32, Device.type),
+            "the first loss of Trainer.Train vs cross_entropy(logits[:, :-1], windows[:, 1:]) of the initial model's forward pass computed by hand, " +
+            "on the windows RandomWindows(tokens, cfg.batch_size, cfg.seq_len, new Generator(cfg.seed)): return each step's loss of the model being trained");
     }
 
     [Test, Points(0.5)]
