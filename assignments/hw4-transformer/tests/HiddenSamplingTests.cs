@@ -9,7 +9,9 @@ namespace Hw4.Transformer.HiddenTests;
 /// <summary>
 /// Sampling statistics: N draws from one batch of identical rows, drawn with a seeded CPU generator, against the exact
 /// probabilities. Each frequency must lie within 5 standard errors sqrt(p (1 - p) / N) of its probability: a correct
-/// implementation fails that for a given token about once in 1.7 million runs, whatever order it draws in.
+/// implementation fails that for a given token about once in 1.7 million runs, whatever order it draws in. The same draws
+/// must also be random and the generator's: repeated with the same seed, compared with another seed's, and neighbour with
+/// neighbour, each against its binomial expectation with the same 5-standard-deviation bound.
 /// </summary>
 [Visibility(Visibility.Hidden)]
 public sealed class HiddenSamplingTests : TorchTest
@@ -78,6 +80,42 @@ public sealed class HiddenSamplingTests : TorchTest
         return null;
     }
 
+    /// <summary>
+    /// Checks that <paramref name="tokens"/> [n] (on the CPU), drawn by <paramref name="draw"/> with <c>new Generator(seed)</c> from
+    /// rows with the probabilities <paramref name="p"/>, are random draws made with that generator: the same seed again gives the
+    /// same tokens; another seed gives other tokens in about the share 1 - sum p^2 of rows in which two independent draws
+    /// differ; and neighbouring rows of one run draw the same token about as often as independent draws do. Each count must lie
+    /// within 5 of its standard deviations of its expected value (a correct sampler fails that about once in 1.7 million runs);
+    /// a sampler that ignores the generator, or spreads its draws evenly over the rows, is far outside.
+    /// <paramref name="rows"/> picks the rows of one probability vector out of each draw.
+    /// </summary>
+    static void AssertDrawnAtRandomWithTheGenerator(Func<Generator, Tensor> draw, ulong seed, Tensor tokens, double[] p, Range rows, string what)
+    {
+        long[] DrawWith(ulong s)
+        {
+            using var generator = new Generator(s, CPU);
+            return draw(generator).clone().data<long>().ToArray()[rows];
+        }
+        var ids = tokens.clone().data<long>().ToArray()[rows];
+        var again = DrawWith(seed);
+        var other = DrawWith(seed + 1);
+        Assert.That(again, Is.EqualTo(ids), $"{what}: a second call with another new Generator({seed}) gave other tokens: draw with the generator you are given, and only with it");
+
+        double n = ids.Length, same = p.Sum(q => q * q), triple = p.Sum(q => q * q * q);
+        // Rows of two independent runs differ with probability 1 - sum p^2, independently: a binomial count.
+        double differ = ids.Zip(other).Count(t => t.First != t.Second), expected = n * (1 - same), bound = 5 * Math.Sqrt(n * same * (1 - same));
+        Assert.That(Math.Abs(differ - expected), Is.LessThanOrEqualTo(bound),
+            $"{what}: new Generator({seed}) and new Generator({seed + 1}) gave different tokens in {differ} of {n} rows, expected {expected:F0} +- {bound:F0} " +
+            "(two independent draws differ with probability 1 - sum p^2): the generator must decide the draws; draw with multinomial(probs, 1, generator: generator)");
+        // Neighbouring rows of one run are equal with probability s = sum p^2; the n - 1 pairs overlap, so neighbouring pairs
+        // covary by P(three equal) - s^2 = sum p^3 - s^2: the variance is (n - 1) s (1 - s) + 2 (n - 2) (sum p^3 - s^2).
+        double equalPairs = ids.Zip(ids.Skip(1)).Count(t => t.First == t.Second), expectedPairs = (n - 1) * same;
+        double pairBound = 5 * Math.Sqrt((n - 1) * same * (1 - same) + 2 * (n - 2) * (triple - same * same));
+        Assert.That(Math.Abs(equalPairs - expectedPairs), Is.LessThanOrEqualTo(pairBound),
+            $"{what}: {equalPairs} of {n - 1} neighbouring rows drew the same token, expected {expectedPairs:F0} +- {pairBound:F0} as for independent draws " +
+            "(probability sum p^2 each): every row must be a draw of its own from the generator, not a point of an evenly spread sequence");
+    }
+
     static Tensor Sample(Tensor logits, double temperature, int? topK, Generator generator, string what)
     {
         var rows = logits.shape[0];
@@ -97,7 +135,9 @@ public sealed class HiddenSamplingTests : TorchTest
 
         var tokens = Sample(Rows(LogitsA, N), temperature, null, seeded.Generator, what);
 
-        AssertFrequencies(tokens, Probabilities(LogitsA, temperature), what + ", frequencies vs softmax(logits / temperature)");
+        var p = Probabilities(LogitsA, temperature);
+        AssertFrequencies(tokens, p, what + ", frequencies vs softmax(logits / temperature)");
+        AssertDrawnAtRandomWithTheGenerator(g => Sample(Rows(LogitsA, N), temperature, null, g, what), 440, tokens, p, .., what);
 
         // Without a generator SampleNext draws with the global one ("null uses the global one"), which manual_seed seeds:
         // successive calls go on along its stream, and the same seed repeats them.
@@ -125,9 +165,12 @@ public sealed class HiddenSamplingTests : TorchTest
 
         var tokens = Sample(cat([Rows(LogitsA, N), Rows(LogitsB, N)]), temperature, 3, seeded.Generator, what);
 
-        AssertFrequenciesNotSoftmaxedTwice(tokens[..N], Probabilities(LogitsA, temperature, [4, 0, 1]), SoftmaxOfProbabilities(LogitsA, temperature, [4, 0, 1]),
-            what + ", rows A (top 3: ids 4, 0, 1)");
-        AssertFrequencies(tokens[N..], Probabilities(LogitsB, temperature, [0, 2, 5]), what + ", rows B (top 3: ids 0, 2, 5; top-k is per row)");
+        double[] pA = Probabilities(LogitsA, temperature, [4, 0, 1]), pB = Probabilities(LogitsB, temperature, [0, 2, 5]);
+        AssertFrequenciesNotSoftmaxedTwice(tokens[..N], pA, SoftmaxOfProbabilities(LogitsA, temperature, [4, 0, 1]), what + ", rows A (top 3: ids 4, 0, 1)");
+        AssertFrequencies(tokens[N..], pB, what + ", rows B (top 3: ids 0, 2, 5; top-k is per row)");
+        Tensor Draw(Generator g) => Sample(cat([Rows(LogitsA, N), Rows(LogitsB, N)]), temperature, 3, g, what);
+        AssertDrawnAtRandomWithTheGenerator(Draw, 441, tokens, pA, ..N, what + ", rows A");
+        AssertDrawnAtRandomWithTheGenerator(Draw, 441, tokens, pB, N.., what + ", rows B");
     }
 
     [TestCase(6), TestCase(50)]
@@ -139,8 +182,9 @@ public sealed class HiddenSamplingTests : TorchTest
 
         var tokens = Sample(Rows(LogitsB, N), 1.0, k, seeded.Generator, what);
 
-        AssertFrequenciesNotSoftmaxedTwice(tokens, Probabilities(LogitsB, 1.0), SoftmaxOfProbabilities(LogitsB, 1.0),
-            what + ", frequencies vs softmax(logits) (k >= d_vocab keeps everything)");
+        var p = Probabilities(LogitsB, 1.0);
+        AssertFrequenciesNotSoftmaxedTwice(tokens, p, SoftmaxOfProbabilities(LogitsB, 1.0), what + ", frequencies vs softmax(logits) (k >= d_vocab keeps everything)");
+        AssertDrawnAtRandomWithTheGenerator(g => Sample(Rows(LogitsB, N), 1.0, k, g, what), 442, tokens, p, .., what);
     }
 
     /// <summary>
