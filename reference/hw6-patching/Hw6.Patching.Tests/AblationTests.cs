@@ -32,7 +32,8 @@ public sealed class AblationTests : TorchTest
     [Test, Points(1)]
     public void Mean_WithMeansOfZero_IsZeroAblation()
     {
-        var (model, vocabulary, batch, _) = Pairs.OnCheckpoint(Pairs.Short, Device);
+        using var golden = Golden.Open("zero_ablation_short");
+        var (model, vocabulary, batch, _) = Pairs.OnCheckpoint(Pairs.DrawShort(golden), Device);
         var zeroMeans = new MeanActivations(zeros(2, 4, 16, device: Device), zeros(2, 64, device: Device));
 
         var mean = Ablations.Mean(model, batch, vocabulary, zeroMeans);
@@ -40,7 +41,6 @@ public sealed class AblationTests : TorchTest
 
         TensorAssert.Close(mean.HeadLogitDiff, zero.HeadLogitDiff, name: "HeadLogitDiff, mean ablation with the means you are given (all zero) against zero ablation");
         TensorAssert.Close(mean.MlpLoss, zero.MlpLoss, name: "MlpLoss, mean ablation with the means you are given (all zero) against zero ablation");
-        using var golden = Golden.Open("zero_ablation_short");
         golden.AssertClose("head_logit_diff", zero.HeadLogitDiff, axes: ["layer", "head"]);
         golden.AssertClose("mlp_loss", zero.MlpLoss, axes: ["layer"]);
     }
@@ -76,8 +76,8 @@ public sealed class AblationTests : TorchTest
     [Test, Points(3)]
     public void Zero_OnShortPairs_MatchesTheReference()
     {
-        var (model, vocabulary, batch, _) = Pairs.OnCheckpoint(Pairs.Short, Device);
         using var golden = Golden.Open("zero_ablation_short");
+        var (model, vocabulary, batch, _) = Pairs.OnCheckpoint(Pairs.DrawShort(golden), Device);
 
         var table = Ablations.Zero(model, batch, vocabulary);
 

@@ -66,7 +66,8 @@ public sealed class ActivationPatchingTests : TorchTest
     [Points(3)]
     public void Patch_OfTheWholeResidualStream_AtEveryPosition_ScoresOne(string hookName)
     {
-        var (model, _, batch, metric) = Pairs.OnCheckpoint(Pairs.Long, Device);
+        using var golden = Golden.Open("residual_grid_long"); // its pairs, and at resid_pre its grid
+        var (model, _, batch, metric) = Pairs.OnCheckpoint(Pairs.DrawLong(golden), Device);
         var clean = Capture(model, batch.Clean, hookName); // the clean run's activation, read by the test's own hook
         long pos = batch.Length;
         var theirs = ActivationPatching.CleanActivations(model, batch, [hookName]);
@@ -86,7 +87,6 @@ public sealed class ActivationPatchingTests : TorchTest
         }
         else
         {
-            using var golden = Golden.Open("residual_grid_long");
             at = (batch.Clean != batch.Corrupted).any(0).to(ScalarType.Int64).argmax().item<long>(); // the first position that differs
             expected = golden.Expected("grid")[hookName == "blocks.0.hook_resid_pre" ? 0 : 1, at].ToDouble();
         }

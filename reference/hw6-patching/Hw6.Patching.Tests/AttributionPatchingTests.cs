@@ -70,8 +70,8 @@ public sealed class AttributionPatchingTests : TorchTest
     [Test, Points(3)]
     public void Grids_OnLongDistancePairs_MatchTheReference_AndTrackRealPatching()
     {
-        var (model, _, _, metric) = Pairs.OnCheckpoint(Pairs.Long, Device);
         using var golden = Golden.Open("attribution_long");
+        var (model, _, _, metric) = Pairs.OnCheckpoint(Pairs.DrawLong(golden), Device);
 
         var residual = AttributionPatching.ResidualGrid(model, metric);
         var heads = AttributionPatching.HeadGrid(model, metric);

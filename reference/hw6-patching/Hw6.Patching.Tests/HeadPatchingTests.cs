@@ -9,7 +9,8 @@ public sealed class HeadPatchingTests : TorchTest
     [Test, Points(3)]
     public void OutputsByPosition_InTheLastLayer_SumOverPositionsToThePatchOfAllPositions()
     {
-        var (model, _, _, metric) = Pairs.OnCheckpoint(Pairs.Short, Device);
+        using var golden = Golden.Open("head_outputs");
+        var (model, _, _, metric) = Pairs.OnCheckpoint(Pairs.DrawShort(golden), Device);
 
         var all = HeadPatching.Outputs(model, metric); // [n_layers, n_heads]
         var byPosition = HeadPatching.OutputsByPosition(model, metric); // [n_layers, n_heads, pos]
@@ -19,7 +20,6 @@ public sealed class HeadPatchingTests : TorchTest
         // A last-layer head's output at position p reaches only the residual stream at p, and the metric reads only the last
         // position: the effects of single positions add up (all but the last are zero) to the effect of all of them.
         TensorAssert.Close(byPosition[1].sum([1]), all[1], name: "layer 1: the sum over positions of OutputsByPosition against Outputs");
-        using var golden = Golden.Open("head_outputs");
         golden.AssertClose("short", all, axes: ["layer", "head"]);
     }
 
@@ -27,8 +27,8 @@ public sealed class HeadPatchingTests : TorchTest
     public void Outputs_OnShortAndLongPairs_MatchTheReference()
     {
         using var golden = Golden.Open("head_outputs");
-        var (model, _, _, shortMetric) = Pairs.OnCheckpoint(Pairs.Short, Device);
-        var longMetric = PatchingMetric.Measure(model, PairBatch.Of(Pairs.Long, shortMetric.Vocabulary), shortMetric.Vocabulary);
+        var (model, _, _, shortMetric) = Pairs.OnCheckpoint(Pairs.DrawShort(golden), Device);
+        var longMetric = PatchingMetric.Measure(model, PairBatch.Of(Pairs.DrawLong(golden), shortMetric.Vocabulary), shortMetric.Vocabulary);
 
         golden.AssertClose("short", HeadPatching.Outputs(model, shortMetric), axes: ["layer", "head"]);
         golden.AssertClose("long", HeadPatching.Outputs(model, longMetric), axes: ["layer", "head"]);
@@ -38,7 +38,7 @@ public sealed class HeadPatchingTests : TorchTest
     public void PatternAndValues_OnLongDistancePairs_MatchTheReference()
     {
         using var golden = Golden.Open("pattern_and_values_long");
-        var (model, _, _, metric) = Pairs.OnCheckpoint(Pairs.Long, Device);
+        var (model, _, _, metric) = Pairs.OnCheckpoint(Pairs.DrawLong(golden), Device);
 
         var (pattern, values) = HeadPatching.PatternAndValues(model, metric);
 

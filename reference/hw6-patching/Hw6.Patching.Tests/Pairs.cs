@@ -1,9 +1,15 @@
 using Course.Lens;
+using Course.Testing;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Hw6.Patching.Tests;
 
-/// <summary>Minimal pairs the tests use, written out so that a test of patching does not depend on your <see cref="MinimalPairs"/>.</summary>
+/// <summary>
+/// Minimal pairs the tests use, written out so that a test of patching does not depend on your <see cref="MinimalPairs"/>.
+/// A test with a golden runs on eight pairs of a pool drawn for it (<see cref="DrawShort"/>, <see cref="DrawLong"/>); the
+/// others on <see cref="Short"/> or <see cref="Long"/>, the first eight of each pool.
+/// </summary>
 static class Pairs
 {
     // No clause: the verb follows its subject.
@@ -19,6 +25,19 @@ static class Pairs
         new("the cats chase", "this cat chase", true),
     ];
 
+    static readonly MinimalPair[] ShortPool =
+    [
+        .. Short,
+        new("this cat sleep", "the cats sleep", false),
+        new("some dogs sing", "every dog sing", true),
+        new("this dog chase", "the dogs chase", false),
+        new("many cats wait", "every cat wait", true),
+        new("this bird like", "the birds like", false),
+        new("many dogs wait", "every dog wait", true),
+        new("every fox sing", "the foxes sing", false),
+        new("many birds see", "every bird see", true),
+    ];
+
     // Object relative clauses: an attractor noun, of either number, stands between subject and verb.
     public static readonly MinimalPair[] Long =
     [
@@ -31,6 +50,43 @@ static class Pairs
         new("every dog that every fox likes sing", "some dogs that every fox likes sing", false),
         new("some cats that every child sees see", "every cat that every child sees see", true),
     ];
+
+    static readonly MinimalPair[] LongPool =
+    [
+        .. Long,
+        new("this teacher that the birds see run", "the teachers that the birds see run", false),
+        new("the foxes that this bird likes sing", "every fox that this bird likes sing", true),
+        new("every cat that every fox sees chase", "some cats that every fox sees chase", false),
+        new("many dogs that many cats like chase", "every dog that many cats like chase", true),
+        new("every bird that these cats see wait", "some birds that these cats see wait", false),
+        new("the cats that the teachers see wait", "this cat that the teachers see wait", true),
+        new("this cat that the children like run", "the cats that the children like run", false),
+        new("some birds that every dog likes run", "every bird that every dog likes run", true),
+    ];
+
+    /// <summary>Eight pairs of <see cref="ShortPool"/> for a test with <paramref name="golden"/> (see <see cref="Draw"/>).</summary>
+    public static MinimalPair[] DrawShort(Golden golden) => Draw(golden, "short_pairs", ShortPool, seed: 61);
+
+    /// <summary>Eight pairs of <see cref="LongPool"/> for a test with <paramref name="golden"/> (see <see cref="Draw"/>).</summary>
+    public static MinimalPair[] DrawLong(Golden golden) => Draw(golden, "long_pairs", LongPool, seed: 62);
+
+    /// <summary>
+    /// Eight pairs of <paramref name="pool"/>, clean subjects singular and plural in turn: drawn by <c>Seeded(seed)</c>
+    /// while <paramref name="golden"/> records and stored in it as input <paramref name="key"/>, their indices in the pool,
+    /// so that a replay runs the pairs its outputs were recorded on. Recorded with COURSE_GOLDEN_SALT, it draws others.
+    /// </summary>
+    static MinimalPair[] Draw(Golden golden, string key, MinimalPair[] pool, long seed)
+    {
+        var indices = golden.Input(key, () =>
+        {
+            using var seeded = new Seeded(seed);
+            var order = seeded.RandnCpu([pool.Length]).argsort().data<long>().ToArray(); // the pool, shuffled
+            var singular = order.Where(i => !pool[i].PluralClean).Take(4).ToArray();
+            var plural = order.Where(i => pool[i].PluralClean).Take(4).ToArray();
+            return tensor(singular.Zip(plural, (s, p) => new[] { s, p }).SelectMany(pair => pair).ToArray()); // [8]
+        });
+        return [.. indices.cpu().data<long>().ToArray().Select(i => pool[i])];
+    }
 
     /// <summary>The tiny GPT on <paramref name="device"/>, a batch of <paramref name="pairs"/> and its metric (the tests' usual start).</summary>
     public static (HookedTransformer Model, CharVocabulary Vocabulary, PairBatch Batch, PatchingMetric Metric) OnCheckpoint(MinimalPair[] pairs, torch.Device device)
