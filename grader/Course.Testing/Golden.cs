@@ -30,6 +30,9 @@ public sealed class Golden : IDisposable
     public const string DirectoryVariable = "COURSE_GOLDEN_DIR";
     public const string FolderName = "golden";
 
+    /// <summary>The golden files this process has recorded: a later test that opens one adds to it instead of starting anew.</summary>
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> RecordedThisRun = new(StringComparer.Ordinal);
+
     /// <summary>While recording, a whole number mixed into every <see cref="Seeded"/>'s seed, to record other inputs.</summary>
     public const string SaltVariable = "COURSE_GOLDEN_SALT";
     const string InputPrefix = "input.", OutputPrefix = "output.";
@@ -86,12 +89,19 @@ public sealed class Golden : IDisposable
         var file = name + ".safetensors";
         if (RecordingRequested)
         {
+            string target;
             if (Environment.GetEnvironmentVariable(DirectoryVariable) is { Length: > 0 } into)
-                return new Golden(name, Path.Combine(Path.GetFullPath(into), file), true, new(StringComparer.Ordinal));
-            var sourceDir = Path.GetDirectoryName(sourceFile);
-            if (string.IsNullOrEmpty(sourceDir) || !Directory.Exists(sourceDir))
-                throw new InvalidOperationException($"cannot record golden '{name}': the test's source folder '{sourceDir}' does not exist here");
-            return new Golden(name, Path.Combine(sourceDir, FolderName, file), true, new(StringComparer.Ordinal));
+                target = Path.Combine(Path.GetFullPath(into), file);
+            else
+            {
+                var sourceDir = Path.GetDirectoryName(sourceFile);
+                if (string.IsNullOrEmpty(sourceDir) || !Directory.Exists(sourceDir))
+                    throw new InvalidOperationException($"cannot record golden '{name}': the test's source folder '{sourceDir}' does not exist here");
+                target = Path.Combine(sourceDir, FolderName, file);
+            }
+            // Tests that share a golden add to what the ones before them recorded in this run, in any order.
+            var recorded = RecordedThisRun.ContainsKey(target) && File.Exists(target) ? SafeTensors.Read(target).Tensors : new(StringComparer.Ordinal);
+            return new Golden(name, target, true, recorded);
         }
         var path = Candidates(sourceFile).Select(dir => Path.Combine(dir, file)).FirstOrDefault(File.Exists);
         if (path is null)
@@ -116,6 +126,8 @@ public sealed class Golden : IDisposable
     {
         if (Recording)
         {
+            // A golden two tests share has one set of inputs: the first test's.
+            if (entries.ContainsKey(InputPrefix + key)) return Load(InputPrefix + key);
             var made = make();
             entries[InputPrefix + key] = SafeTensors.Entry.From(made);
             return made.to(TestDevice.Current);
@@ -176,5 +188,6 @@ public sealed class Golden : IDisposable
         };
         if (RecordingSalt != 0) metadata[SaltKey] = RecordingSalt.ToString(System.Globalization.CultureInfo.InvariantCulture);
         SafeTensors.Write(path, entries, metadata);
+        RecordedThisRun[path] = true;
     }
 }

@@ -15,10 +15,16 @@ static class NonFiniteReport
 
     enum Kind { Finite, NaN, PositiveInfinity, NegativeInfinity }
 
-    /// <summary>Null when every NaN, +inf and -inf of <paramref name="expected"/> is matched by the same in <paramref name="actual"/>, and nowhere else.</summary>
-    public static string? Describe(string what, double[] actual, double[] expected, long[] shape)
+    /// <summary>
+    /// Null when every +inf and -inf of <paramref name="expected"/> is matched by the same in <paramref name="actual"/>, and
+    /// nowhere else, and <paramref name="actual"/> has no NaN; with <paramref name="equalNan"/>, a NaN where
+    /// <paramref name="expected"/> has one matches (torch.testing's rule: NaN equals nothing unless asked).
+    /// </summary>
+    public static string? Describe(string what, double[] actual, double[] expected, long[] shape, bool equalNan = false)
     {
-        var differing = Enumerable.Range(0, actual.Length).Where(i => KindOf(actual[i]) != KindOf(expected[i])).ToList();
+        var differing = Enumerable.Range(0, actual.Length)
+            .Where(i => KindOf(actual[i]) != KindOf(expected[i]) || (!equalNan && double.IsNaN(actual[i])))
+            .ToList();
         if (differing.Count == 0) return null;
 
         var byCase = differing.GroupBy(i => (Expected: KindOf(expected[i]), Actual: KindOf(actual[i])))
@@ -82,6 +88,9 @@ static class NonFiniteReport
             (Kind.PositiveInfinity or Kind.NegativeInfinity, Kind.NaN) =>
                 $"got NaN at {at} where {wanted} was expected{also}: an infinity went through inf - inf or 0 * inf " +
                 "(subtracting a row's max when that max is itself -inf?).",
+            (Kind.NaN, Kind.NaN) =>
+                $"got NaN at {at}, and the value it is checked against is NaN too{also}: NaN equals nothing, so there is no answer there to " +
+                "match. Look for 0/0, inf - inf or 0 * inf, the log or sqrt of a negative number, or a softmax over a row that is entirely -inf.",
             (Kind.NaN, _) =>
                 $"expected NaN at {at} but got {got}{also}: the reference is undefined at this position, so this computes something else there.",
             _ => $"expected {wanted} at {at} but got {got}{also}.",

@@ -45,7 +45,7 @@ public static class TensorAssert
         var shape = expected.shape;
 
         // NaN and infinities first: where they are tells more than any distance, and no tolerance covers them.
-        var nonFinite = NonFiniteReport.Describe(what, a, e, shape);
+        var nonFinite = NonFiniteReport.Describe(what, a, e, shape, equalNan);
         if (nonFinite is not null) return nonFinite;
 
         var report = new StringBuilder();

@@ -102,6 +102,28 @@ public class GoldenTests : TorchTest
     }
 
     [Test]
+    public void GivenTwoTestsThatShareAGolden_WhenRecordedInOneRun_ThenTheFileHoldsBoth_WithTheFirstTestsInputs()
+    {
+        Directory.CreateDirectory(folder);
+        Environment.SetEnvironmentVariable(Golden.ModeVariable, "record");
+        foreach (var (seed, output) in new[] { (1L, "first"), (2L, "second") })
+        {
+            using var seeded = new Seeded(seed);
+            using var golden = Golden.Open("shared", Path.Combine(folder, "SomeTests.cs"));
+            var x = golden.Input("x", () => seeded.RandnCpu([3]));
+            golden.AssertClose(output, x * 2);
+        }
+        Environment.SetEnvironmentVariable(Golden.ModeVariable, null);
+
+        using var replay = Golden.Open("shared", Path.Combine(folder, "SomeTests.cs"));
+        using var first = new Seeded(1);
+        var stored = replay.Input("x", () => throw new AssertionException("replay must not make new inputs"));
+        TensorAssert.Close(stored, first.RandnCpu([3]), Tolerance.Exact, "the first test's input");
+        TensorAssert.Close(replay.Expected("first"), stored * 2, Tolerance.Exact, "the first test's output");
+        TensorAssert.Close(replay.Expected("second"), stored * 2, Tolerance.Exact, "the second test's output, on the same input");
+    }
+
+    [Test]
     public void GivenASalt_WhenNotRecording_ThenSeededIgnoresIt()
     {
         Environment.SetEnvironmentVariable(Golden.SaltVariable, "1");

@@ -101,6 +101,20 @@ public class NonFiniteMessageTests : TorchTest
     }
 
     [Test]
+    public void GivenNaNWhereTheExpectedValueIsNaNToo_ThenItFails_UnlessEqualNanIsAsked()
+    {
+        // A test that checks homework code against homework code (causality, determinism, an input left unchanged) would
+        // otherwise pass for code that gives NaN everywhere (red team 5: hw4's causality test); torch.testing's rule.
+        var expected = tensor(new[] { 1.0, double.NaN, double.NaN });
+        var actual = expected.clone();
+
+        Assert.That(Message(actual, expected, "logits"), Does.StartWith(
+            "logits: got NaN at [1], and the value it is checked against is NaN too (and at 1 more position): NaN equals nothing, so there is no answer there to match. "));
+        Assert.That(TensorAssert.CloseFailure(actual, expected, name: "logits", equalNan: true), Is.Null);
+        Assert.That(TensorAssert.CloseFailure(actual, expected, Tolerance.Exact, "logits"), Is.Not.Null, "Tolerance.Exact: NaN never equals NaN");
+    }
+
+    [Test]
     public void GivenNonFiniteValuesInTheSamePlaces_ThenTheyAreNotReportedAsMisplaced()
     {
         var expected = MaskedScores();

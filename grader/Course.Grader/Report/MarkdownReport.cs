@@ -110,16 +110,22 @@ public static class MarkdownReport
     /// - no code span, bold, strike-through or math (<c>$\color{green}…$</c>) that could dress a message up as the grader's own words;
     /// - no mention of a GitHub user or team (whom the feedback comment would notify in the course account's name) and no
     ///   cross-reference to an issue: a zero-width space after each <c>@</c> and <c>#</c>;
+    /// - no emphasis by underscores (<c>__bold__</c>) and no emoji shortcode (<c>:white_check_mark:</c>): an underscore is
+    ///   escaped unless it joins two letters or digits, where GitHub never reads one as emphasis (so test names read as
+    ///   written), and a colon before a letter, + or - gets a zero-width space (a file's line, <c>Head.cs:17</c>, stays as it is);
     /// - one line, with table pipes escaped.
-    /// Underscores stay as they are: GitHub reads none inside a word as emphasis, so test names read as written.
     /// </summary>
     public static string Escape(string text)
     {
         var escaped = new StringBuilder(text.Length + 16);
-        foreach (var c in text)
+        for (var i = 0; i < text.Length; i++)
         {
+            var c = text[i];
             switch (c)
             {
+                case '_' when !(i > 0 && char.IsLetterOrDigit(text[i - 1]) && i + 1 < text.Length && char.IsLetterOrDigit(text[i + 1])):
+                    escaped.Append("\\_"); break;
+                case ':' when i + 1 < text.Length && (char.IsLetter(text[i + 1]) || text[i + 1] is '+' or '-'): escaped.Append(":&#8203;"); break;
                 case '\\' or '|' or '[' or ']' or '*' or '~' or '`' or '$': escaped.Append('\\').Append(c); break;
                 case '&': escaped.Append("&amp;"); break;
                 case '<': escaped.Append("&lt;"); break;

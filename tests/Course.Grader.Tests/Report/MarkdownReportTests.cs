@@ -76,6 +76,18 @@ public class MarkdownReportTests
     }
 
     [Test]
+    public void Given_underscore_emphasis_or_an_emoji_shortcode_in_a_message_Then_neither_renders_but_names_read_as_written()
+    {
+        // A red team's message (stop 52): bold and italics by underscores and a check-mark emoji in the feedback table.
+        var report = Graded(Failed(Test("Decode_RoundTrips", 1), "__bold__ and _italic_ :white_check_mark: passed, snake_case_name"));
+
+        var row = MarkdownReport.Write(new ReportView(report, RevealHidden: false)).Split('\n').Single(l => l.StartsWith("| ❌", StringComparison.Ordinal));
+
+        Assert.That(row, Does.Contain(@"\_\_bold\_\_ and \_italic\_ :&#8203;white_check_mark: passed, snake_case_name"));
+        Assert.That(row, Does.Contain("AttentionHeadTests.Decode_RoundTrips"), "an underscore inside a name stays as it is");
+    }
+
+    [Test]
     public void Given_a_mention_or_an_issue_reference_in_a_message_Then_it_is_shown_but_neither_notifies_nor_links()
     {
         // A tokenizer that returns "@instructor see org/repo#1": the test's failure message quotes it, and the feedback
