@@ -60,7 +60,7 @@ public sealed class HiddenMarkovLmTests : TorchTest
         var gap = (learned - mle).abs()[frequent].max().ToDouble();
         TestContext.Out.WriteLine($"max |softmax(W) - M_mle| on {frequent.sum().item<long>()} frequent rows: {gap:F4}, {clock.Elapsed.TotalSeconds:F1} s");
         // The reference gets 0.0004 with corpus seeds 16, 17 and 18 (12 frequent rows, 300 steps, 0.5 to 0.9 s).
-        Assert.That(gap, Is.LessThan(0.02),
+        Assert.That(gap, Is.Not.NaN.And.LessThan(0.02),
             $"after training, softmax(W) should match the count-based M on rows seen 200+ times; worst difference {gap:F3}. " +
             "Check TransitionMatrix (softmax over the last dimension) and that Fit trains with Adam at the given lr.");
     }

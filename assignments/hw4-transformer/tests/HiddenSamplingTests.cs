@@ -104,14 +104,14 @@ public sealed class HiddenSamplingTests : TorchTest
         double n = ids.Length, same = p.Sum(q => q * q), triple = p.Sum(q => q * q * q);
         // Rows of two independent runs differ with probability 1 - sum p^2, independently: a binomial count.
         double differ = ids.Zip(other).Count(t => t.First != t.Second), expected = n * (1 - same), bound = 5 * Math.Sqrt(n * same * (1 - same));
-        Assert.That(Math.Abs(differ - expected), Is.LessThanOrEqualTo(bound),
+        Assert.That(Math.Abs(differ - expected), Is.Not.NaN.And.LessThanOrEqualTo(bound),
             $"{what}: new Generator({seed}) and new Generator({seed + 1}) gave different tokens in {differ} of {n} rows, expected {expected:F0} +- {bound:F0} " +
             "(two independent draws differ with probability 1 - sum p^2): the generator must decide the draws; draw with multinomial(probs, 1, generator: generator)");
         // Neighbouring rows of one run are equal with probability s = sum p^2; the n - 1 pairs overlap, so neighbouring pairs
         // covary by P(three equal) - s^2 = sum p^3 - s^2: the variance is (n - 1) s (1 - s) + 2 (n - 2) (sum p^3 - s^2).
         double equalPairs = ids.Zip(ids.Skip(1)).Count(t => t.First == t.Second), expectedPairs = (n - 1) * same;
         double pairBound = 5 * Math.Sqrt((n - 1) * same * (1 - same) + 2 * (n - 2) * (triple - same * same));
-        Assert.That(Math.Abs(equalPairs - expectedPairs), Is.LessThanOrEqualTo(pairBound),
+        Assert.That(Math.Abs(equalPairs - expectedPairs), Is.Not.NaN.And.LessThanOrEqualTo(pairBound),
             $"{what}: {equalPairs} of {n - 1} neighbouring rows drew the same token, expected {expectedPairs:F0} +- {pairBound:F0} as for independent draws " +
             "(probability sum p^2 each): every row must be a draw of its own from the generator, not a point of an evenly spread sequence");
     }

@@ -54,7 +54,7 @@ public sealed class SaeDecoderNormTests : TorchTest
             // Higham's d_in · 2^-24 rounding bound of the dot product, far below what a wrong sign or a missing
             // division by ‖w_i‖² leaves (about ‖g_i‖‖w_i‖ / √d_in = 0.25 of the scale and more).
             var allowed = Tolerance.For(ScalarType.Float32, DeviceType.CPU).Rtol * gradNorms[i].ToDouble() * rowNorms[i].ToDouble();
-            Assert.That(Math.Abs(dots[i].ToDouble()), Is.LessThanOrEqualTo(allowed),
+            Assert.That(Math.Abs(dots[i].ToDouble()), Is.Not.NaN.And.LessThanOrEqualTo(allowed),
                 $"⟨grad_{i}, W_dec[{i}]⟩ = {dots[i].ToDouble():G4} after RemoveParallelGradient (allowed {allowed:G2}); subtract " +
                 "(⟨g_i, w_i⟩ / ‖w_i‖²) w_i from each row's gradient (rows, dim 1; minus, not plus; divide by ‖w_i‖² since rows need not be unit)");
         }
@@ -94,7 +94,7 @@ public sealed class SaeDecoderNormTests : TorchTest
                     // The same comparison as RemoveParallelGradient's test: at the scale ‖g_i‖‖w_i‖, within the float budget.
                     var g = Row(grad, i);
                     double dot = g.Zip(before, (a, b) => (double)a * b).Sum(), allowed = rtol * Norm(g) * Norm(before);
-                    Assert.That(Math.Abs(dot), Is.LessThanOrEqualTo(allowed),
+                    Assert.That(Math.Abs(dot), Is.Not.NaN.And.LessThanOrEqualTo(allowed),
                         $"step {step + 1} of {steps} took a gradient for decoder row {i} with ⟨grad_{i}, W_dec[{i}]⟩ = {dot:G3} against the row it " +
                         $"started from (allowed {allowed:G2}): call RemoveParallelGradient after backward and before the optimiser step");
                 }

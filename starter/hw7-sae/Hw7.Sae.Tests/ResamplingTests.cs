@@ -70,7 +70,7 @@ public sealed class ResamplingTests : TorchTest
             var distance = linalg.vector_norm(candidates - row, dims: [1]).nan_to_num(1e9).cpu(); // [16]
             var best = distance.argmin().item<long>();
             // A unit vector computed another way (or under another machine's rounding) is within a few 1e-6; a wrong one is O(1) away.
-            Assert.That(distance[best].ToDouble(), Is.LessThan(1e-4),
+            Assert.That(distance[best].ToDouble(), Is.Not.NaN.And.LessThan(1e-4),
                 $"decoder row {latent} of the dead latent is not the unit vector along (x_j − b_dec) of any input j");
             Assert.That(best, Is.GreaterThanOrEqualTo(8), $"dead latent {latent} was pointed at input {best}, whose loss is 0; draw with probability ∝ loss²");
             picked.Add(best);
