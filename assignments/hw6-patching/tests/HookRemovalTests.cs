@@ -125,16 +125,27 @@ public sealed class HookRemovalTests : TorchTest
     /// <summary>
     /// <paramref name="call"/> throws, and afterwards no hook point of the model (<paramref name="actual"/>) has a hook. The
     /// exception is the model's (<paramref name="expected"/>), not one the homework code threw itself; and each of
-    /// <paramref name="hookedWhenThrown"/> held a hook at the moment it was thrown (read by an exception filter, which runs
-    /// before any finally of the code under test), so code that throws before adding its hooks does not pass.
+    /// <paramref name="hookedWhenThrown"/> held a hook at the moment it was first thrown, so code that throws before adding
+    /// its hooks does not pass. That moment is read by <c>AppDomain.FirstChanceException</c>, which runs at the throw, before
+    /// any catch, filter or finally of the code under test: code that removes its hooks in a catch and rethrows (<c>throw;</c>)
+    /// passes as code that removes them in a finally does (an exception filter here ran after such a catch).
     /// </summary>
     static void ThrowsAndLeavesNoHook(HookedTransformer actual, Action call, string throwsMessage, string hooksMessage,
         Expected expected, string[]? hookedWhenThrown = null, string? during = null)
     {
         Exception? thrown = null;
-        IReadOnlyList<string> hookedThen = [];
+        var hookedAtThrow = new Dictionary<Exception, IReadOnlyList<string>>(ReferenceEqualityComparer.Instance);
+        int thread = Environment.CurrentManagedThreadId;
+        void AtThrow(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs args)
+        {
+            if (Environment.CurrentManagedThreadId == thread && !hookedAtThrow.ContainsKey(args.Exception))
+                hookedAtThrow[args.Exception] = actual.HookedPointNames();
+        }
+        AppDomain.CurrentDomain.FirstChanceException += AtThrow;
         try { call(); }
-        catch (Exception e) when (Observe(out hookedThen)) { thrown = e; }
+        catch (Exception e) { thrown = e; }
+        finally { AppDomain.CurrentDomain.FirstChanceException -= AtThrow; }
+        var hookedThen = thrown is not null && hookedAtThrow.TryGetValue(thrown, out var atThrow) ? atThrow : [];
         Assert.That(thrown, Is.Not.Null, throwsMessage);
         Assert.That(thrown, Is.Not.InstanceOf<NotImplementedException>(), "the exception thrown: expected the model's, not NotImplementedException (a method this one calls is not written yet)");
         Assert.That(actual.HookedPointNames(), Is.Empty, hooksMessage);
@@ -150,10 +161,5 @@ public sealed class HookRemovalTests : TorchTest
             Assert.That(hookedThen, Is.SupersetOf(hookedWhenThrown),
                 $"hook points that held a hook when the exception was thrown: expected the model to throw during {during}, not before the hooks were added");
 
-        bool Observe(out IReadOnlyList<string> hooked)
-        {
-            hooked = actual.HookedPointNames();
-            return true;
-        }
     }
 }
