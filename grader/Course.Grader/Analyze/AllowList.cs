@@ -82,6 +82,8 @@ public sealed class AllowList
         var definition = symbol is IMethodSymbol method ? (method.ReducedFrom ?? method).OriginalDefinition : symbol.OriginalDefinition;
         if (denied.FirstOrDefault(d => d.Matches(definition)) is { } denial) return denial.Message;
         if (refusedByRule(definition) is { } refusal) return refusal;
+        if (definition is not INamedTypeSymbol && IsListedException(Outermost(definition)) && !OpaqueExceptions.MemberAllowed(definition))
+            return OpaqueExceptions.Message;
         if (!Listed(definition)) return notListed(definition);
         return symbol switch
         {
@@ -112,13 +114,23 @@ public sealed class AllowList
         if (members.Any(m => m.Matches(definition))) return true;
         for (var type = definition as INamedTypeSymbol ?? definition.ContainingType; type is not null; type = type.ContainingType)
             if (types.Contains(TypeName(type))) return true;
-        var outermost = definition as INamedTypeSymbol ?? definition.ContainingType;
-        while (outermost?.ContainingType is { } outer) outermost = outer;
+        var outermost = Outermost(definition);
         return outermost?.ContainingNamespace is { } ns && namespaces.Contains(ns.IsGlobalNamespace ? "" : ns.ToDisplayString())
             || IsListedException(outermost);
     }
 
-    /// <summary>The BCL's exception types in a listed namespace: what <c>throw</c> and <c>catch</c> need, and nothing more.</summary>
+    /// <summary>The type a symbol is declared in, or the type itself, out to the one not nested in another.</summary>
+    static INamedTypeSymbol? Outermost(ISymbol definition)
+    {
+        var outermost = definition as INamedTypeSymbol ?? definition.ContainingType;
+        while (outermost?.ContainingType is { } outer) outermost = outer;
+        return outermost;
+    }
+
+    /// <summary>
+    /// The BCL's exception types in a listed namespace: what <c>throw</c> and <c>catch</c> need, and nothing more (of their
+    /// members, only those <see cref="OpaqueExceptions.MemberAllowed"/> allows).
+    /// </summary>
     bool IsListedException(INamedTypeSymbol? type)
     {
         if (type?.ContainingNamespace is not { } ns || !namespaces.Contains(ns.ToDisplayString()) && !ExceptionNamespaces.Contains(ns.ToDisplayString())) return false;

@@ -11,6 +11,7 @@ namespace Course.Grader.Analyze;
 /// model, never by text: aliases, <c>using static</c>, extension methods, operators, conversions and the calls behind
 /// foreach or await all count. Also finds unsafe code, methods that would decide how homework values compare
 /// (<see cref="ValueComparison"/>), overrides of what the tests read a module through (<see cref="LibraryOverrides"/>),
+/// exceptions let out as anything but exceptions (<see cref="OpaqueExceptions"/>),
 /// types too large to read in time (<see cref="TypeSize"/>), and stubs left in place.
 /// </summary>
 public static class AnalyzeStage
@@ -43,6 +44,14 @@ public static class AnalyzeStage
                     findings.Add(At(at, FindingKind.SandboxViolation, compares.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat), ValueComparison.Message));
                 if (LibraryOverrides.WrittenAt(node, model, cancellationToken) is { } overridden)
                     findings.Add(At(node, FindingKind.SandboxViolation, overridden.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat), LibraryOverrides.Message));
+            }
+            // An argument given to a static throw helper of an exception type may be one (OpaqueExceptions.LetOut).
+            var usesAt = usesIn[tree].ToLookup(u => u.At);
+            ISymbol? SymbolAt(SyntaxNode at) => usesAt[at].FirstOrDefault(u => u.Aspect == UseAspect.Symbol).Symbol;
+            foreach (var atNode in usesAt)
+            {
+                if (OpaqueExceptions.LetOut(atNode.Key, atNode, SymbolAt) is { } became)
+                    findings.Add(At(atNode.Key, FindingKind.SandboxViolation, $"an exception as {became}", OpaqueExceptions.Message));
             }
             foreach (var use in usesIn[tree])
             {

@@ -240,6 +240,19 @@ public class AdversarialCorpusTests
             public static long[] Past() { var a = new long[1]; System.Numerics.Vector.StoreUnsafe(new System.Numerics.Vector<long>(long.MaxValue), ref a[0]); return a; }
         }
         """, "System.Numerics.Vector.StoreUnsafe<long>(System.Numerics.Vector<long>, ref long)", "without the runtime's bounds checks")]
+    // An exception a hidden test caught, kept and read later, names the test that caught it and its line (red team, stop 52).
+    [TestCase("caught-exception-stack-trace", """
+        public static class Caller
+        {
+            public static string? Of(System.Exception caught) => caught.StackTrace;
+        }
+        """, "System.Exception.StackTrace", "read their Message, InnerException and ParamName, nothing else")]
+    [TestCase("caught-exception-as-text", """
+        public static class Caller
+        {
+            public static string Of(System.Exception caught) => $"{caught}";
+        }
+        """, "an exception as text in an interpolated string", "read their Message, InnerException and ParamName, nothing else")]
     public async Task Given_code_that_reaches_outside_the_sandbox_When_graded_Then_it_is_refused_before_any_of_it_runs(string name, string code, string api, string reason)
     {
         var (report, file, _) = await Attack("hw3-attention", code);
