@@ -134,9 +134,7 @@ public sealed class AllowList
     bool IsListedException(INamedTypeSymbol? type)
     {
         if (type?.ContainingNamespace is not { } ns || !namespaces.Contains(ns.ToDisplayString()) && !ExceptionNamespaces.Contains(ns.ToDisplayString())) return false;
-        for (var t = type; t is not null; t = t.BaseType)
-            if (t is { Name: "Exception", ContainingNamespace.Name: "System", ContainingNamespace.ContainingNamespace.IsGlobalNamespace: true }) return true;
-        return false;
+        return OpaqueExceptions.IsException(type);
     }
 
     static readonly HashSet<string> ExceptionNamespaces = new(StringComparer.Ordinal) { "System", "System.Collections.Generic" };

@@ -73,7 +73,8 @@ public static class OpaqueExceptions
         _ => false,
     };
 
-    static bool IsException(INamedTypeSymbol type)
+    /// <summary>System.Exception or a type derived from it.</summary>
+    internal static bool IsException(INamedTypeSymbol type)
     {
         for (INamedTypeSymbol? t = type; t is not null; t = t.BaseType)
             if (t is { Name: "Exception", ContainingNamespace.Name: "System", ContainingNamespace.ContainingNamespace.IsGlobalNamespace: true }) return true;
