@@ -23,8 +23,10 @@ public sealed class HiddenDpoTrainingTests : TorchTest
         var (policy, vocabulary, _) = TinyGpt.Load(Device);
         var (chosen, rejected) = (SequenceBatch.Chosen(pairs, vocabulary), SequenceBatch.Rejected(pairs, vocabulary));
         DpoHistory history;
+        // Train gets batches of its own: the loop below reads chosen and rejected, which homework code could change in place.
         using (var generator = new Generator(986, CPU))
-            history = DpoTraining.Train(policy, TinyGpt.Load(Device).Model, chosen, rejected, new DpoOptions(Beta, Steps, BatchSize, LearningRate), generator);
+            history = DpoTraining.Train(policy, TinyGpt.Load(Device).Model, SequenceBatch.Chosen(pairs, vocabulary), SequenceBatch.Rejected(pairs, vocabulary),
+                new DpoOptions(Beta, Steps, BatchSize, LearningRate), generator);
 
         // The loop as the docs say it: Adam over every parameter of the policy, each step's pair indices from one randint on a
         // generator of the same seed, the same rows of chosen and rejected, Dpo.Loss of both sides' log-probabilities, and the

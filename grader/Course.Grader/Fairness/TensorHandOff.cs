@@ -10,17 +10,21 @@ namespace Course.Grader.Fairness;
 /// made a training test's accuracy, read from those logits afterwards, 100% without any training; a circuit that zeroed
 /// the embedding of the model it was given made the expected circuit, computed from that model afterwards, zero like its
 /// answer. So a test computes what it needs before the call, or gives homework code a copy. <c>course validate</c>
-/// reports each such read (see <see cref="Pipeline.ValidatePipeline"/>). The homework's own objects are the student's
-/// state, and reading them afterwards is what a test is for.
+/// reports each such read (see <see cref="Pipeline.ValidatePipeline"/>). An object that holds tensors or a model counts
+/// as they do (a batch record of a given library or a given file, a list of tensors). The homework's own objects (the
+/// types of the student files) are the student's state, and reading them afterwards is what a test is for.
 /// </summary>
 public static class TensorHandOff
 {
     /// <summary>The parameter name of the value an assertion checks (TensorAssert, Golden, NUnit's Assert.That).</summary>
     const string Actual = "actual";
 
+    /// <param name="studentFiles">The homework's student files. A homework type declared only in other files (a given record of
+    /// tensors) is the test's to hand over, as a library's is; null takes every homework type for the student's.</param>
     /// <returns>One line per read of a tensor after a test gave it to homework code, saying how to mend it; empty when none.</returns>
-    public static IReadOnlyList<string> Problems(Compilation homework, IEnumerable<Compilation> suites)
+    public static IReadOnlyList<string> Problems(Compilation homework, IEnumerable<Compilation> suites, IReadOnlyCollection<string>? studentFiles = null)
     {
+        var owners = new Owners(homework.AssemblyName!, studentFiles);
         var problems = new List<string>();
         foreach (var suite in suites)
         {
@@ -30,7 +34,7 @@ public static class TensorHandOff
                 foreach (var member in tree.GetRoot().DescendantNodes().OfType<BaseMethodDeclarationSyntax>())
                 {
                     // One line per variable and line: a line that reads it twice has one problem.
-                    foreach (var (read, given, call, where) in ReadsAfterHandOff(member, model, homework.AssemblyName!)
+                    foreach (var (read, given, call, where) in ReadsAfterHandOff(member, model, owners)
                                  .Select(r => (r.Read, r.Given, r.Call, Line: LineOf(r.Read)))
                                  .DistinctBy(r => (r.Given, r.Line), new LineOfVariable()))
                     {
@@ -46,17 +50,17 @@ public static class TensorHandOff
         return problems;
     }
 
-    static IEnumerable<(IdentifierNameSyntax Read, ISymbol Given, SyntaxNode Call)> ReadsAfterHandOff(SyntaxNode member, SemanticModel model, string homework)
+    static IEnumerable<(IdentifierNameSyntax Read, ISymbol Given, SyntaxNode Call)> ReadsAfterHandOff(SyntaxNode member, SemanticModel model, Owners owners)
     {
         // What happens to each tensor variable, in the order of the code: given to homework code (at the end of the call), or assigned anew.
         var events = new List<(int Position, ISymbol Variable, SyntaxNode? Call)>();
         var handedOff = new HashSet<IdentifierNameSyntax>();
         foreach (var call in member.DescendantNodes().Where(n => n is InvocationExpressionSyntax or BaseObjectCreationExpressionSyntax))
         {
-            if (model.GetSymbolInfo(call).Symbol is not IMethodSymbol method || !RunsHomeworkCode(call, method, model, homework)) continue;
+            if (model.GetSymbolInfo(call).Symbol is not IMethodSymbol method || !RunsHomeworkCode(call, method, model, owners.Homework)) continue;
             foreach (var given in Given(call, method))
             {
-                if (Root(given, model, homework) is not { } root) continue;
+                if (Root(given, model, owners) is not { } root) continue;
                 handedOff.Add(root);
                 events.Add((call.Span.End, model.GetSymbolInfo(root).Symbol!, call));
             }
@@ -135,7 +139,7 @@ public static class TensorHandOff
     /// The tensor variable an expression can alias: <c>x</c>, <c>x[..^1]</c>, <c>x.to(device)</c> or <c>x.T</c> are <c>x</c> or
     /// views of it (<c>to</c> returns <c>x</c> itself when nothing changes), while <c>x.clone()</c>, <c>x * 2</c> or <c>f(x)</c> are new.
     /// </summary>
-    static IdentifierNameSyntax? Root(ExpressionSyntax expression, SemanticModel model, string homework)
+    static IdentifierNameSyntax? Root(ExpressionSyntax expression, SemanticModel model, Owners owners)
     {
         while (true)
         {
@@ -143,7 +147,7 @@ public static class TensorHandOff
             {
                 case IdentifierNameSyntax name:
                     var type = model.GetSymbolInfo(name).Symbol switch { ILocalSymbol local => local.Type, IParameterSymbol parameter => parameter.Type, _ => null };
-                    return type is not null && (IsTensor(type) || IsGivenModel(type, homework)) ? name : null;
+                    return type is not null && owners.IsTheTests(type) ? name : null;
                 case MemberAccessExpressionSyntax access:
                     expression = access.Expression;
                     break;
@@ -166,18 +170,54 @@ public static class TensorHandOff
         }
     }
 
-    /// <summary>
-    /// A TorchSharp module that is not one of the homework's types: a model the test made or loaded (a given library's), whose
-    /// weights homework code can change as it can a tensor's. A homework's own objects are the student's state.
-    /// </summary>
-    static bool IsGivenModel(ITypeSymbol type, string homework)
+    /// <summary>Whose a value is once a test has made it: the test's, or the student's state (the homework's own objects).</summary>
+    sealed class Owners(string homework, IReadOnlyCollection<string>? studentFiles)
     {
-        if (IsHomeworkType(type, homework)) return false;
-        for (var t = type; t is not null; t = t.BaseType)
-            if (t is { Name: "Module", ContainingType.Name: "nn", ContainingNamespace.Name: "TorchSharp" }) return true;
-        return false;
+        public string Homework { get; } = homework;
+
+        /// <summary>
+        /// A tensor; a TorchSharp module that is not the student's (a model the test made or loaded, a given library's), whose
+        /// weights homework code can change as it can a tensor's; or an object that is not the student's and holds either (a
+        /// given record of tensors such as a batch, a list or array of tensors), whose tensors homework code can reach.
+        /// </summary>
+        public bool IsTheTests(ITypeSymbol type) => IsTensor(type) || Holds(type, depth: 2);
+
+        bool Holds(ITypeSymbol type, int depth)
+        {
+            if (depth == 0 || IsStudents(type) || type.SpecialType != SpecialType.None) return false;
+            if (IsTensor(type)) return true;
+            for (var t = type; t is not null; t = t.BaseType)
+                if (t is { Name: "Module", ContainingType.Name: "nn", ContainingNamespace.Name: "TorchSharp" }) return true;
+            if (type is IArrayTypeSymbol array) return Holds(array.ElementType, depth);
+            var ns = type.ContainingNamespace?.ToDisplayString() ?? "";
+            if (ns.StartsWith("System.Collections", StringComparison.Ordinal) && type is INamedTypeSymbol collection)
+                return collection.TypeArguments.Any(t => Holds(t, depth));
+            if (ns == "System" || ns.StartsWith("System.", StringComparison.Ordinal)) return false;
+            return type.GetMembers().Any(m => !m.IsStatic && m.DeclaredAccessibility == Accessibility.Public && m switch
+            {
+                IPropertySymbol property => Holds(property.Type, depth - 1),
+                IFieldSymbol field => Holds(field.Type, depth - 1),
+                _ => false,
+            });
+        }
+
+        /// <summary>A homework type declared in a student file (every homework type when the student files are not known).</summary>
+        bool IsStudents(ITypeSymbol type)
+        {
+            for (var t = type; t is not null; t = t.BaseType)
+            {
+                if (t.ContainingAssembly?.Name != Homework) continue;
+                if (studentFiles is null) return true;
+                if (t.DeclaringSyntaxReferences.Any(r => studentFiles.Contains(r.SyntaxTree.FilePath.Replace('\\', '/')))) return true;
+            }
+            return false;
+        }
     }
 
+    /// <summary>
+    /// A tensor, and not a <c>Parameter</c>: a parameter a test gives homework code (an optimizer's) is given to be changed in
+    /// place, and the test reads it to see how.
+    /// </summary>
     static bool IsTensor(ITypeSymbol type) => type is { Name: "Tensor", ContainingType.Name: "torch", ContainingNamespace.Name: "TorchSharp" };
 
     /// <summary>

@@ -70,6 +70,7 @@ public sealed class ActivationPatchingTests : TorchTest
         var (model, _, batch, metric) = Pairs.OnCheckpoint(Pairs.DrawLong(golden), Device);
         var clean = Capture(model, batch.Clean, hookName); // the clean run's activation, read by the test's own hook
         long pos = batch.Length;
+        long firstDiffering = (batch.Clean != batch.Corrupted).any(0).to(ScalarType.Int64).argmax().item<long>(); // read before homework code has the batch
         var theirs = ActivationPatching.CleanActivations(model, batch, [hookName]);
 
         var score = ActivationPatching.Patch(model, metric, hookName, clean.clone(), ActivationPatching.Where(PatchMask.All(pos).reshape(1, -1, 1)));
@@ -87,7 +88,7 @@ public sealed class ActivationPatchingTests : TorchTest
         }
         else
         {
-            at = (batch.Clean != batch.Corrupted).any(0).to(ScalarType.Int64).argmax().item<long>(); // the first position that differs
+            at = firstDiffering;
             expected = golden.Expected("grid")[hookName == "blocks.0.hook_resid_pre" ? 0 : 1, at].ToDouble();
         }
         var one = ActivationPatching.Patch(model, metric, hookName, clean.clone(), ActivationPatching.Where(PatchMask.At(pos, at).reshape(1, -1, 1)));

@@ -70,6 +70,9 @@ public sealed class MetricTests : TorchTest
     public void PatchingMetric_OnTheCheckpoint_ScoresTheCorruptedRunZero_AndTheCleanRunOne_MeasuredWithoutGradients()
     {
         var (model, vocabulary, batch, metric) = Pairs.OnCheckpoint(Pairs.Long, Device);
+        Tensor cleanLogits, corruptedLogits;
+        using (no_grad())
+            (cleanLogits, corruptedLogits) = (model.call(batch.Clean.to(Device)), model.call(batch.Corrupted.to(Device)));
         // A second copy of the checkpoint, as while it is trained: an activation of a run with gradients on now requires grad.
         var (trainable, _, _, _) = Pairs.OnCheckpoint(Pairs.Short, Device);
         var gradients = new GradientWatch(trainable);
@@ -77,7 +80,6 @@ public sealed class MetricTests : TorchTest
             PatchingMetric.Measure(trainable, batch, vocabulary);
         using var noGrad = no_grad();
 
-        var (cleanLogits, corruptedLogits) = (model.call(batch.Clean.to(Device)), model.call(batch.Corrupted.to(Device)));
         var clean = metric.Score(cleanLogits).ToDouble();
         var corrupted = metric.Score(corruptedLogits).ToDouble();
         // (d - Corrupted) / (Clean - Corrupted) whichever is larger: with the two swapped, the clean run scores 0 and the corrupted run 1.

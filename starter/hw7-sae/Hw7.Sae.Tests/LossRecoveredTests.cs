@@ -34,10 +34,11 @@ public sealed class LossRecoveredTests : TorchTest
         var (model, vocabulary, _) = TinyGpt.Load(Device);
         var batch = AgreementBatch.Of(AgreementPrompts.Sample(4, 721, Clause.None), vocabulary);
         var shapes = new List<long[]>();
+        long rows = batch.Tokens.numel(); // [batch, pos], read before homework code has the batch
 
         LossRecovered.Measure(model, vocabulary, batch, "blocks.0.hook_resid_post", x => { shapes.Add(x.shape); return x; });
 
         Assert.That(shapes, Is.Not.Empty, "the reconstruction was never called");
-        Assert.That(shapes.Select(s => string.Join("x", s)), Is.All.EqualTo($"{batch.Tokens.numel()}x64"), "the shape the SAE is given: [batch * pos, d_model]");
+        Assert.That(shapes.Select(s => string.Join("x", s)), Is.All.EqualTo($"{rows}x64"), "the shape the SAE is given: [batch * pos, d_model]");
     }
 }

@@ -13,12 +13,14 @@ public sealed class ResidualSaeTests : TorchTest
     {
         var (model, vocabulary, _) = TinyGpt.Load(Device);
         var batch = AgreementBatch.Of([.. AgreementPrompts.Sample(3, 710, Clause.None), .. AgreementPrompts.Sample(2, 711, Clause.ObjectRelative)], vocabulary);
+        var lengths = batch.Prompts.Select(p => p.VerbPosition + 1).ToArray(); // read before homework code has the batch
+        var realPositions = batch.Prompts.Sum(p => p.Text.Length);
         var full = ResidualSae.Read(model, batch, "blocks.1.hook_resid_pre"); // [batch, pos, d_model]
-        var expected = cat([.. batch.Prompts.Select((p, b) => full[b, ..(p.VerbPosition + 1)])], 0);
+        var expected = cat([.. lengths.Select((length, b) => full[b, ..length])], 0);
 
         var activations = ResidualSae.Activations(model, batch, "blocks.1.hook_resid_pre");
 
-        TensorAssert.Close(activations, expected, name: $"the rows of {batch.Prompts.Sum(p => p.Text.Length)} real positions, prompt by prompt");
+        TensorAssert.Close(activations, expected, name: $"the rows of {realPositions} real positions, prompt by prompt");
         Assert.That(model.HookedPointNames(), Is.Empty, "hook points that still have hooks");
     }
 
@@ -27,8 +29,9 @@ public sealed class ResidualSaeTests : TorchTest
     {
         var (model, vocabulary, _) = TinyGpt.Load(Device);
         var batch = AgreementBatch.Of(AgreementPrompts.Sample(6, 712, Clause.SubjectRelative), vocabulary);
+        var verbs = batch.Prompts.Select(p => p.VerbPosition).ToArray(); // read before homework code has the batch
         var full = ResidualSae.Read(model, batch, "blocks.0.hook_resid_post");
-        var expected = stack([.. batch.Prompts.Select((p, b) => full[b, p.VerbPosition])]);
+        var expected = stack([.. verbs.Select((verb, b) => full[b, verb])]);
 
         TensorAssert.Close(ResidualSae.AtVerb(model, batch, "blocks.0.hook_resid_post"), expected, name: "the activation at each prompt's verb position");
     }

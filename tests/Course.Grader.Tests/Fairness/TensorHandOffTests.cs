@@ -20,6 +20,9 @@ public class TensorHandOffTests
             public static Tensor Scale(this Tensor x) => x * 2;
             public static Tensor Sum(params Tensor[] xs) => xs[0] * 2;
             public static Tensor First((Tensor A, Tensor B) pair) => pair.A * 2;
+            public static Tensor Listed(System.Collections.Generic.IReadOnlyList<Tensor> xs) => xs[0] * 2;
+            public static Tensor Take(Batch batch) => batch.X * 2;
+            public static void Step(TorchSharp.Modules.Parameter p) { using var _ = no_grad(); p.add_(1); }
             public static Tensor Apply(TorchSharp.Modules.Linear linear, Tensor x) => linear.call(x);
         }
         public sealed class Doubler : TorchSharp.torch.nn.Module<Tensor, Tensor>
@@ -29,7 +32,14 @@ public class TensorHandOffTests
         }
         """;
 
-    static IReadOnlyList<string> Problems(string body)
+    /// <summary>A record of tensors in a file of its own: a given file, unless <paramref name="studentFiles"/> lists it.</summary>
+    const string BatchFile = """
+        using static TorchSharp.torch;
+        namespace Tiny.Homework;
+        public sealed record Batch(Tensor X);
+        """;
+
+    static IReadOnlyList<string> Problems(string body, string[]? studentFiles = null)
     {
         var tests = $$"""
             using Course.Testing;
@@ -48,10 +58,12 @@ public class TensorHandOffTests
                 }
             }
             """;
-        var (homework, suites) = CompileStage.ForReading(TinyHomework.Request(Homework, tests));
+        var request = TinyHomework.Request(Homework, tests);
+        request = request with { Homework = request.Homework with { Files = [.. request.Homework.Files, new SourceFile("Batch.cs", BatchFile)] } };
+        var (homework, suites) = CompileStage.ForReading(request);
         var errors = suites.SelectMany(s => s.GetDiagnostics()).Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error).ToList();
         Assert.That(errors, Is.Empty, () => string.Join("\n", errors));
-        return TensorHandOff.Problems(homework, suites);
+        return TensorHandOff.Problems(homework, suites, studentFiles);
     }
 
     [TestCase("var y = Layer.Forward(x); TensorAssert.Close(y, x * 2);", "x")]
@@ -67,6 +79,7 @@ public class TensorHandOffTests
     [TestCase("var y = Layer.Sum([x[..2]]); TensorAssert.Close(y, x[..2] * 2);", "x")]
     [TestCase("var y = Layer.First((x, ones(3))); TensorAssert.Close(y, x * 2);", "x")]
     [TestCase("var linear = nn.Linear(3, 3); var y = Layer.Apply(linear, x.clone()); TensorAssert.Close(y, linear.call(x));", "linear")]
+    [TestCase("var xs = new System.Collections.Generic.List<Tensor> { x }; var y = Layer.Listed(xs); TensorAssert.Close(y, xs[0] * 2);", "xs")]
     public void Given_a_test_that_reads_a_tensor_after_giving_it_to_homework_code_When_checked_Then_the_read_is_named(string body, string variable)
     {
         var problems = Problems(body);
@@ -95,5 +108,31 @@ public class TensorHandOffTests
     public void Given_two_reads_on_one_line_When_checked_Then_the_line_is_named_once()
     {
         Assert.That(Problems("var y = Layer.Forward(x);\nTensorAssert.Close(y, x * 2 + x - x);"), Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public void Given_a_record_of_tensors_from_a_given_file_When_a_test_reads_it_after_giving_it_to_homework_code_Then_the_read_is_named()
+    {
+        // A batch the test made is the test's, as a library's record is: homework code could write over its tensors in place.
+        var problems = Problems("var batch = new Batch(x); var y = Layer.Take(batch); TensorAssert.Close(y, batch.X * 2);", ["Tiny.Homework/Homework.cs"]);
+
+        Assert.That(problems, Has.Count.EqualTo(1));
+        Assert.That(problems[0], Does.Contain("Doubles reads batch after giving it to homework code on line 13 (Layer.Take(batch))"));
+    }
+
+    [TestCase(true, TestName = "{m}(a record of the student's files)")]
+    [TestCase(false, TestName = "{m}(student files not known)")]
+    public void Given_a_record_the_student_declares_When_a_test_reads_it_after_giving_it_to_homework_code_Then_that_is_reading_the_students_state(bool known)
+    {
+        string[]? studentFiles = known ? ["Tiny.Homework/Homework.cs", "Batch.cs"] : null;
+
+        Assert.That(Problems("var batch = new Batch(x); var y = Layer.Take(batch); TensorAssert.Close(y, batch.X * 2);", studentFiles), Is.Empty);
+    }
+
+    [Test]
+    public void Given_a_parameter_given_to_homework_code_to_update_When_the_test_reads_it_Then_there_is_no_problem()
+    {
+        // An optimizer's parameter is given to be changed in place, and the test reads it to see how.
+        Assert.That(Problems("var p = new TorchSharp.Modules.Parameter(x.clone()); Layer.Step(p); var loss = (p * 2).sum(); TensorAssert.Close(p.detach(), x + 1);"), Is.Empty);
     }
 }
