@@ -26,6 +26,8 @@ public sealed class CheckpointGoldenTests : TorchTest
         // within rounding of each other may pick the other on other hardware: accuracy may differ by one such flip.
         golden.AssertClose("loss", tensor(rows.Select(r => (float)r.Loss).ToArray()));
         golden.AssertClose("accuracy", tensor(rows.Select(r => r.Accuracy).ToArray()), new Tolerance(0, 1.0 / (pos - 1)));
+        Assert.That(is_grad_enabled(), Is.True,
+            "autograd after LogitLens.Evaluate returned to a caller that had it on: still off, so no_grad() was never disposed (using var noGrad = no_grad(), which puts the mode back)");
     }
 
     [Test, Points(2)]
@@ -64,7 +66,12 @@ public sealed class CheckpointGoldenTests : TorchTest
         Assert.That(batch.Prompts.Select(p => p.Text.Length).Distinct().Count(), Is.GreaterThan(3), "the prompts are padded to different lengths");
 
         using var noGrad = no_grad();
+        using var before = model.Hook("hook_embed").AddHook((_, _) => null); // a reading hook of the caller's, attached before the call
+
         golden.AssertClose("residuals", ProbeDataset.ResidualsAtVerb(model, batch));
+        Assert.That(model.HookedPointNames(), Is.EqualTo(new[] { "hook_embed" }),
+            "hook points holding a hook after ProbeDataset.ResidualsAtVerb returned, when the caller had one on hook_embed: expected only the caller's; " +
+            "remove every hook you add (RunWithCache does), and only those (never ResetHooks)");
     }
 
     [Test, Points(3)]

@@ -46,6 +46,10 @@ public sealed class HiddenCacheTests : TorchTest
         var (all, allLabels) = cache.AccumulatedResid(layer: 3);
         Assert.That(allLabels, Is.EqualTo(new[] { "0_pre", "1_pre", "2_pre", "final_post" }), "AccumulatedResid(layer: n_layers) is AccumulatedResid(): it ends with final_post");
         TensorAssert.Close(all[3], captured["blocks.2.hook_resid_post"], name: "component final_post of AccumulatedResid(layer: n_layers)");
+        var (first, firstLabels) = cache.AccumulatedResid(layer: 0, incl_mid: true);
+        Assert.That(firstLabels, Is.EqualTo(new[] { "0_pre" }),
+            "AccumulatedResid(layer: 0, incl_mid: true) labels: only 0_pre, the stream entering layer 0 (layer 0 is a layer asked for, not the same as null, which means all of them)");
+        TensorAssert.Close(first, captured["blocks.0.hook_resid_pre"].unsqueeze(0), name: "AccumulatedResid(layer: 0): [1, batch, pos, d_model], resid_pre of layer 0");
     }
 
     [Test, Points(2)]
@@ -58,5 +62,9 @@ public sealed class HiddenCacheTests : TorchTest
         Assert.That(labels, Is.EqualTo(new[] { "embed", "pos_embed", "0_attn_out", "0_mlp_out", "1_attn_out", "1_mlp_out" }),
             "DecomposeResid(layer: 2) labels: embed, pos_embed, then each layer before layer 2, its attn_out before its mlp_out");
         TensorAssert.Close(stack.sum([0]), captured["blocks.2.hook_resid_pre"], name: "the components up to layer 2 summed against resid_pre[2]");
+        var (first, firstLabels) = cache.DecomposeResid(layer: 0);
+        Assert.That(firstLabels, Is.EqualTo(new[] { "embed", "pos_embed" }),
+            "DecomposeResid(layer: 0) labels: only embed and pos_embed, as no layer comes before layer 0 (layer 0 is a layer asked for, not the same as null, which means all of them)");
+        TensorAssert.Close(first.sum([0]), captured["blocks.0.hook_resid_pre"], name: "DecomposeResid(layer: 0)'s components summed against resid_pre[0]");
     }
 }

@@ -164,6 +164,7 @@ public sealed class ProbeCheckpointTests : TorchTest
         }
 
         var (studentsModel, testBatch) = StudentsModel(data, vocabulary);
+        using var before = studentsModel.Hook("hook_embed").AddHook((_, _) => null); // a reading hook of the caller's, attached before the call
         var (clean, ablated) = DirectionAblation.Accuracy(studentsModel, testBatch, vocabulary, "blocks.1.hook_resid_mid", direction.clone());
 
         TestContext.Out.WriteLine($"agreement accuracy {clean:F3}, with the number direction projected out {ablated:F3}");
@@ -174,6 +175,11 @@ public sealed class ProbeCheckpointTests : TorchTest
         Assert.That(clean, Is.EqualTo(expectedClean).Within(allowed), "agreement accuracy against the test's own, from model.call's logits at each verb");
         Assert.That(ablated, Is.EqualTo(expectedAblated).Within(allowed),
             "agreement accuracy with the direction projected out against the test's own, x - (x·d̂) d̂ at blocks.1.hook_resid_mid with d̂ the unit direction");
+        Assert.That(studentsModel.HookedPointNames(), Is.EqualTo(new[] { "hook_embed" }),
+            "hook points holding a hook after DirectionAblation.Accuracy returned, when the caller had one on hook_embed: expected only the caller's; " +
+            "the projection must come off again after the ablated run (RunWithHooks does that), and hooks attached before must stay (never ResetHooks)");
+        Assert.That(is_grad_enabled(), Is.True,
+            "autograd after DirectionAblation.Accuracy returned to a caller that had it on: still off, so no_grad() was never disposed (using var noGrad = no_grad(), which puts the mode back)");
         var (anotherModel, anotherBatch) = StudentsModel(data, vocabulary);
         Assert.That(() => DirectionAblation.Accuracy(anotherModel, anotherBatch, vocabulary, "blocks.9.hook_resid_mid", direction.clone()), Throws.Exception,
             "DirectionAblation.Accuracy at blocks.9.hook_resid_mid, a hook point this 2-layer model does not have: expected an exception, " +

@@ -142,5 +142,7 @@ public sealed class HooksTests : TorchTest
         var both = new List<string>();
         model.RunWithHooks(SmallModel.Tokens(seeded, Device), ("hook_embed", (_, _) => { both.Add("first"); return null; }), ("hook_embed", (_, _) => { both.Add("second"); return null; }));
         Assert.That(both, Is.EquivalentTo(new[] { "first", "second" }), "the hooks that ran when two were given for hook_embed: every hook given runs, even two on one point");
+        Assert.That(both, Is.EqualTo(new[] { "first", "second" }),
+            "the order in which two hooks given for hook_embed ran: expected first, then second, the order given (attach them in the order of the list, as TransformerLens's run_with_hooks does)");
     }
 }

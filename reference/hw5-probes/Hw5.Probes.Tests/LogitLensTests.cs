@@ -53,11 +53,16 @@ public sealed class LogitLensTests : TorchTest
         var (model, vocabulary, _) = TinyGpt.Load(Device);
         var tokens = cat([vocabulary.ToTokens("the dogs that the cat chases run . a bird sings ."),
             vocabulary.ToTokens("a bird that the dogs chase sings . the cat runs .")], 0).to(Device); // [2, pos]
-        using var noGrad = no_grad();
-        var logits = model.call(tokens)[.., ..^1]; // [2, pos - 1, d_vocab]
-        var targets = tokens[.., 1..]; // [2, pos - 1]
-        double loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[^1]), targets.reshape(-1)).ToDouble();
-        double accuracy = (logits.argmax(-1) == targets).to(ScalarType.Float64).mean().ToDouble();
+        double loss, accuracy;
+        long scored;
+        using (no_grad()) // only around the test's own numbers: Evaluate is called with autograd on, as a training loop's caller has it
+        {
+            var logits = model.call(tokens)[.., ..^1]; // [2, pos - 1, d_vocab]
+            var targets = tokens[.., 1..]; // [2, pos - 1]
+            loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[^1]), targets.reshape(-1)).ToDouble();
+            accuracy = (logits.argmax(-1) == targets).to(ScalarType.Float64).mean().ToDouble();
+            scored = targets.numel();
+        }
 
         var rows = LogitLens.Evaluate(model, tokens);
 
@@ -65,7 +70,9 @@ public sealed class LogitLensTests : TorchTest
         Assert.That(rows[^1].Loss, Is.EqualTo(loss).Within(Tolerance.For(ScalarType.Float32, Device.type).Allowed(loss, loss)),
             "final_post's loss: the model's own next-character cross-entropy over every row of the batch of 2 (the last position predicts nothing)");
         // A position whose two best logits are within rounding of each other may pick the other on other hardware: one such flip is allowed.
-        Assert.That(rows[^1].Accuracy, Is.EqualTo(accuracy).Within(1.0 / targets.numel()), "final_post's accuracy over both rows: how often the argmax is the next character");
+        Assert.That(rows[^1].Accuracy, Is.EqualTo(accuracy).Within(1.0 / scored), "final_post's accuracy over both rows: how often the argmax is the next character");
         Assert.That(rows[0].Loss, Is.GreaterThan(rows[^1].Loss), "the embedding alone predicts worse than the whole model");
+        Assert.That(is_grad_enabled(), Is.True,
+            "autograd after LogitLens.Evaluate returned to a caller that had it on: still off, so no_grad() was never disposed (using var noGrad = no_grad(), which puts the mode back)");
     }
 }

@@ -29,7 +29,9 @@ public static class DirectionAblation
 
     /// <summary>
     /// Agreement accuracy (<see cref="AgreementMetric.Accuracy"/>) on <paramref name="batch"/> as the model is, and with
-    /// <paramref name="direction"/> projected out at hook <paramref name="hookName"/>.
+    /// <paramref name="direction"/> projected out at hook <paramref name="hookName"/>. The model is left as it was found:
+    /// the projection is attached only for the ablated run (no hook of this call stays attached, hooks attached before
+    /// stay), and autograd is on again afterwards if it was on before.
     /// </summary>
     public static (double Clean, double Ablated) Accuracy(HookedTransformer model, AgreementBatch batch, CharVocabulary vocabulary, string hookName, Tensor direction)
     {

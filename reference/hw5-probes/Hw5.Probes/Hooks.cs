@@ -37,7 +37,11 @@ public static class Hooks
         // END SOLUTION
     }
 
-    /// <summary>Runs <paramref name="model"/> with each hook attached to its named hook point, and returns the logits <c>[batch, pos, d_vocab]</c>.</summary>
+    /// <summary>
+    /// Runs <paramref name="model"/> with each hook attached to its named hook point, and returns the logits
+    /// <c>[batch, pos, d_vocab]</c>. Hooks are attached in the order given, as TransformerLens's <c>run_with_hooks</c>
+    /// does: two on one hook point run in that order, the second on the output of the first.
+    /// </summary>
     /// <exception cref="KeyNotFoundException">A name is not a hook point of the model (nothing is run, nothing stays attached).</exception>
     public static Tensor RunWithHooks(this HookedTransformer model, Tensor tokens, params (string Name, HookFunction Hook)[] hooks)
     {

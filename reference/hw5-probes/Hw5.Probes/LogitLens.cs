@@ -30,7 +30,8 @@ public static class LogitLens
 
     /// <summary>
     /// The loss and accuracy of each layer's prediction of the next character of <paramref name="tokens"/> <c>[batch, pos]</c>:
-    /// position p predicts token p + 1, so the last position of each row is not scored.
+    /// position p predicts token p + 1, so the last position of each row is not scored. Autograd is on again afterwards
+    /// if it was on before: a <c>no_grad()</c> opened here is disposed (with <c>using</c>) before returning.
     /// </summary>
     public static IReadOnlyList<LensLayer> Evaluate(HookedTransformer model, Tensor tokens)
     {

@@ -20,7 +20,11 @@ public static class Hooks
         throw new NotImplementedException("Hooks.RunWithCache: add a reading hook (returning null) to each hook point that passes the filter, storing activation.detach() by hook.Name; run model.call in try, dispose the hook handles in finally");
     }
 
-    /// <summary>Runs <paramref name="model"/> with each hook attached to its named hook point, and returns the logits <c>[batch, pos, d_vocab]</c>.</summary>
+    /// <summary>
+    /// Runs <paramref name="model"/> with each hook attached to its named hook point, and returns the logits
+    /// <c>[batch, pos, d_vocab]</c>. Hooks are attached in the order given, as TransformerLens's <c>run_with_hooks</c>
+    /// does: two on one hook point run in that order, the second on the output of the first.
+    /// </summary>
     /// <exception cref="KeyNotFoundException">A name is not a hook point of the model (nothing is run, nothing stays attached).</exception>
     public static Tensor RunWithHooks(this HookedTransformer model, Tensor tokens, params (string Name, HookFunction Hook)[] hooks)
     {

@@ -13,7 +13,8 @@ public static class ProbeDataset
     /// <summary>
     /// The accumulated residual stream with the middles (<see cref="ActivationCache.AccumulatedResid"/> with incl_mid:
     /// <c>0_pre</c>, <c>0_mid</c>, <c>1_pre</c>, <c>1_mid</c>, ..., <c>final_post</c>) at each prompt's verb position:
-    /// <c>[component, batch, d_model]</c> float32 (as the model computes it), detached, on the CPU.
+    /// <c>[component, batch, d_model]</c> float32 (as the model computes it), detached, on the CPU. The model is left as
+    /// it was found: no hook of this call stays attached, and hooks attached before stay.
     /// </summary>
     public static Tensor ResidualsAtVerb(HookedTransformer model, AgreementBatch batch)
     {
