@@ -37,6 +37,9 @@ public static class SandboxPolicy
         ("System.Diagnostics.Process", Processes),
         ("System.Net", Network),
         ("System.Threading", Threads), ("System.Timers", Threads),
+        // Parallel LINQ runs its query on worker threads.
+        ("System.Linq.ParallelEnumerable", Threads), ("System.Linq.ParallelQuery", Threads), ("System.Linq.OrderedParallelQuery", Threads),
+        ("System.Linq.ParallelExecutionMode", Threads), ("System.Linq.ParallelMergeOptions", Threads),
         ("System.Reflection", Reflection), ("System.Type", Reflection), ("System.Activator", Reflection), ("System.AppDomain", Reflection),
         ("System.Linq.Expressions", Reflection), ("System.Linq.Queryable", Reflection), ("System.Linq.IQueryable", Reflection), ("System.Runtime.Loader", Reflection),
         ("System.Runtime.CompilerServices", Reflection),

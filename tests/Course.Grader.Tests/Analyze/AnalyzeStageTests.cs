@@ -125,6 +125,21 @@ public class AnalyzeStageTests
     }
 
     [Test]
+    public void GivenParallelLinq_ThenItIsAViolationThatSaysNoThreads()
+    {
+        // A correct HeldOutAccuracy written with AsParallel().AsOrdered() was refused as "not among" what homework code may use.
+        var result = Analyze("""
+            using System.Linq;
+            class C
+            {
+                int[] A(int[] xs) => xs.AsParallel().AsOrdered().Select(x => x * 2).ToArray();
+            }
+            """);
+        Assert.That(result.Violations, Is.Not.Empty);
+        Assert.That(result.Violations.Select(f => f.Message), Has.All.Contain("may not start threads or background work"), () => string.Join("\n", result.Violations));
+    }
+
+    [Test]
     public void GivenEnvironmentExitInAnyForm_ThenItIsAViolation()
     {
         var result = Analyze("""
