@@ -51,6 +51,13 @@ public sealed class HeadIdentificationTests : TorchTest
         using (no_grad()) flipped.blocks[1].attn.W_O[0].neg_();
         var noneCopies = InductionModel.Load(Device).Model;
         using (no_grad()) noneCopies.blocks[1].attn.W_O.neg_(); // every layer-1 head's copying score about -0.99
+        // Negating 6 of the 16 columns of head 1.0's W_V leaves its K-composition as it was (that reads layer 1's W_Q and W_K)
+        // and brings its copying score down to about 0.26: it still copies, weakly, so it is still the head. The reference's
+        // scores with 5, 6 and 7 columns negated are 0.40, 0.26 and 0.13. Measured here before homework code sees the model.
+        var weaklyCopying = InductionModel.Load(Device).Model;
+        using (no_grad()) weaklyCopying.blocks[1].attn.W_V[0, .., ..6].neg_();
+        double weakScore = CopyingScoreOf(weaklyCopying, layer: 1, head: 0);
+        Assert.That(weakScore, Is.InRange(0.1, 0.4), "the test's own setup: head 1.0 with part of its W_V negated should copy weakly");
 
         Assert.That(HeadFinding.InductionHead(model, previousTokenHead: 2), Is.EqualTo(0),
             "InductionHead(checkpoint, its previous-token head) is not the copying layer-1 head whose K-composition with that head is largest; " +
@@ -61,6 +68,9 @@ public sealed class HeadIdentificationTests : TorchTest
         // With head 0.3 given instead, the layer-1 heads' K-composition with it is 0.182, 0.203, 0.226 and 0.167: head 1.2, 11% above 1.1.
         Assert.That(HeadFinding.InductionHead(model, previousTokenHead: 3), Is.EqualTo(2),
             "InductionHead(checkpoint, another layer-0 head) is not the copying layer-1 head whose K-composition with the head given is largest: use the head you are given");
+        Assert.That(HeadFinding.InductionHead(weaklyCopying, previousTokenHead: 2), Is.EqualTo(0),
+            $"InductionHead with head 1.0's W_V partly negated (its copying score {weakScore:F2}: positive but weak; its K-composition unchanged) " +
+            "is not head 1.0: any positive copying score counts as copying, not only a large one (compare with > 0, no higher threshold)");
         Assert.Throws<InvalidOperationException>(() => HeadFinding.InductionHead(noneCopies, previousTokenHead: 2),
             "InductionHead with every layer-1 head's W_O negated (none copies) must throw the documented InvalidOperationException, not return a head or -1");
     }
@@ -97,6 +107,20 @@ public sealed class HeadIdentificationTests : TorchTest
         Assert.That(ablatedOnlyOne[headOnlyOne] - cleanOnlyOne, Is.GreaterThan(0.1),
             $"the checkpoint with some layer-1 heads' W_O negated (they no longer copy): mean-ablating head 1.{headOnlyOne}, found from the weights, moves the repeated " +
             $"half's loss from {cleanOnlyOne:F3} to {ablatedOnlyOne[headOnlyOne]:F3} nats: an induction head the model relies on costs more than 0.1");
+    }
+
+    /// <summary>
+    /// The copying score of a head's full OV circuit, Σλ / Σ|λ|, from the weights with plain torch ops in float64: the nonzero
+    /// eigenvalues of W_E W_V W_O W_U are those of the <c>[d_head, d_head]</c> W_O W_U W_E W_V.
+    /// </summary>
+    static double CopyingScoreOf(HookedAttnOnlyTransformer model, int layer, int head)
+    {
+        using var noGrad = no_grad();
+        var attn = model.blocks[layer].attn;
+        var small = attn.W_O[head].to(ScalarType.Float64).matmul(model.W_U.to(ScalarType.Float64))
+            .matmul(model.W_E.to(ScalarType.Float64)).matmul(attn.W_V[head].to(ScalarType.Float64)); // [d_head, d_head]
+        var eigenvalues = linalg.eigvals(small); // [d_head] complex
+        return eigenvalues.sum().real.ToDouble() / eigenvalues.abs().sum().ToDouble();
     }
 
     /// <summary>Every layer's attention pattern <c>[batch, head, query_pos, key_pos]</c>, read with the test's own hooks.</summary>
