@@ -12,7 +12,7 @@ namespace Hw9.Alignment.HiddenTests;
 /// </summary>
 public sealed class HiddenDpoTrainingTests : TorchTest
 {
-    const double Beta = 0.5, LearningRate = 1e-3;
+    const double Beta = 0.2, LearningRate = 1e-3; // β not DpoOptions' default 0.5, so a Train that ignores options.Beta shows
     const int Steps = 3, BatchSize = 4;
 
     // 1 point, taken from AlignmentTrainingTests.Dpo_RaisesThePreferenceRate_WithinAKlBudget_AndKeepsAgreement (12 → 11).

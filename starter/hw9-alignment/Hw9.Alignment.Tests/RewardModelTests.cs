@@ -59,6 +59,9 @@ public sealed class RewardModelTests : TorchTest
         var long_ = rewardModel.call(padded.Tokens, padded.Lengths)[..1];
         var again = rewardModel.call(padded.Tokens, padded.Lengths)[..1];
 
+        Assert.That(model.HookedPointNames(), Is.Empty,
+            "hook points of the reward model's body that still hold a hook after three RewardModel.forward calls: remove the reading hook " +
+            "once Base has run (using on the handle AddHook returns), or every call leaves one more hook on the model");
         TensorAssert.Close(long_, short_, name: "the reward of \". the |birds sing .\" in a batch padded to 33 tokens, against it alone (18 tokens)");
         TensorAssert.Close(again, short_, name: "the reward of \". the |birds sing .\" when its padded batch is scored a second time: leave the batch's Lengths as they were (lengths - 1, not lengths.sub_(1))");
         TensorAssert.Close(short_, expected, name: "the reward of \". the |birds sing .\" alone [1]: head(ln_final.hook_normalized[0, lengths[0] - 1]) " +

@@ -37,7 +37,8 @@ public sealed class RewardModel : Module<Tensor, Tensor, Tensor>
 
     /// <summary>
     /// <c>tokens [batch, pos]</c> and <c>lengths [batch]</c> (each row's length; its last token is at lengths - 1) →
-    /// rewards <c>[batch]</c>: the head applied to <c>ln_final.hook_normalized</c> at each row's last token.
+    /// rewards <c>[batch]</c>: the head applied to <c>ln_final.hook_normalized</c> at each row's last token. Leaves no hook
+    /// on <see cref="Base"/>: remove the reading hook once Base has run (dispose its handle), or every call adds one more.
     /// </summary>
     public override Tensor forward(Tensor tokens, Tensor lengths)
     {
