@@ -15,8 +15,15 @@ public sealed class AblationTests : TorchTest
         // As while the model is trained: an activation of a run with gradients on now requires grad.
         var gradients = new GradientWatch(model);
         AblationTable table;
+        using (enable_grad()) // a caller with autograd on, whatever the test's setup (PatchingMetric.Measure) left
         using (gradients)
+        {
             table = Ablations.Zero(model, batch, vocabulary);
+            Assert.That(model.HookedPointNames(), Is.EquivalentTo(new[] { "blocks.1.hook_resid_post" }),
+                "hook points with hooks right after Ablations.Zero, while the test's own hook on blocks.1.hook_resid_post is on: expected only the test's (remove each of your hooks by disposing its handle, never with ResetHooks(), which also removes other callers' hooks)");
+            Assert.That(is_grad_enabled(), Is.True,
+                "autograd after Ablations.Zero returned to a caller that had it on: still off, so no_grad() was never disposed (using var noGrad = no_grad(), which puts the mode back)");
+        }
 
         TensorAssert.Shape(table.HeadLogitDiff, [2, 4], "HeadLogitDiff: [n_layers, n_heads]");
         TensorAssert.Shape(table.MlpLoss, [2], "MlpLoss: [n_layers]");
@@ -58,8 +65,15 @@ public sealed class AblationTests : TorchTest
 
         var gradients = new GradientWatch(model); // the model's parameters now require grad, as while it is trained
         MeanActivations means;
+        using (enable_grad()) // a caller with autograd on, whatever the test's setup (PatchingMetric.Measure) left
         using (gradients)
+        {
             means = MeanActivations.Over(model, reference);
+            Assert.That(model.HookedPointNames(), Is.EquivalentTo(new[] { "blocks.1.hook_resid_post" }),
+                "hook points with hooks right after MeanActivations.Over, while the test's own hook on blocks.1.hook_resid_post is on: expected only the test's (remove your hooks by disposing their handles, never with ResetHooks(), which also removes other callers' hooks)");
+            Assert.That(is_grad_enabled(), Is.True,
+                "autograd after MeanActivations.Over returned to a caller that had it on: still off, so no_grad() was never disposed (using var noGrad = no_grad(), which puts the mode back)");
+        }
 
         TensorAssert.Shape(means.Z, [2, 4, 16], "Z: [n_layers, n_heads, d_head]");
         Assert.That(means.Z.requires_grad || means.MlpOut.requires_grad, Is.False,

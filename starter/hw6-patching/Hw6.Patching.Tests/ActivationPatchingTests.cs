@@ -19,11 +19,14 @@ public sealed class ActivationPatchingTests : TorchTest
         // As while the model is trained: an activation that is not detached (or not computed under no_grad) now requires grad.
         var gradients = new GradientWatch(model);
         IReadOnlyDictionary<string, Tensor> clean;
+        using (enable_grad()) // a caller with autograd on, whatever the test's setup (PatchingMetric.Measure) left
         using (gradients)
         {
             clean = ActivationPatching.CleanActivations(model, batch, ["blocks.1.hook_resid_pre", "blocks.0.attn.hook_z"]);
             Assert.That(model.HookedPointNames(), Is.EquivalentTo(new[] { "blocks.1.hook_resid_post" }),
                 "hook points with hooks right after CleanActivations, while the test's own hook on blocks.1.hook_resid_post is on: remove your hooks by disposing their handles, never with ResetHooks(), which also removes other callers' hooks");
+            Assert.That(is_grad_enabled(), Is.True,
+                "autograd after ActivationPatching.CleanActivations returned to a caller that had it on: still off, so no_grad() was never disposed (using var noGrad = no_grad(), which puts the mode back)");
         }
 
         Assert.That(clean.Keys, Is.EquivalentTo(new[] { "blocks.1.hook_resid_pre", "blocks.0.attn.hook_z" }), "one activation per name asked for");
@@ -45,16 +48,22 @@ public sealed class ActivationPatchingTests : TorchTest
         var gradsOn = new List<bool>();
         Tensor? given = null;
 
-        var score = ActivationPatching.Patch(model, metric, "blocks.1.hook_resid_pre", clean["blocks.1.hook_resid_pre"], (corrupted, _) =>
+        double score;
+        bool gradAfter;
+        using (enable_grad()) // a caller with autograd on, whatever the calls before (PatchingMetric.Measure, CleanActivations) left
         {
-            gradsOn.Add(corrupted.requires_grad);
-            given ??= corrupted.detach().clone();
-            return corrupted;
-        });
+            score = ActivationPatching.Patch(model, metric, "blocks.1.hook_resid_pre", clean["blocks.1.hook_resid_pre"], (corrupted, _) =>
+            {
+                gradsOn.Add(corrupted.requires_grad);
+                given ??= corrupted.detach().clone();
+                return corrupted;
+            });
+            gradAfter = is_grad_enabled();
+        }
 
         Assert.That(score, Is.EqualTo(0).Within(1e-5), "patching nothing leaves the corrupted run: metric 0");
         Assert.That(gradsOn, Is.Not.Empty.And.All.False, "requires_grad of the corrupted activation the patch is given while the model's parameters require grad: expected false (run the corrupted prompts under no_grad, as the doc says)");
-        Assert.That(is_grad_enabled(), Is.True,
+        Assert.That(gradAfter, Is.True,
             "autograd after ActivationPatching.Patch returned to a caller that had it on: still off, so no_grad() was never disposed (using var noGrad = no_grad(), which puts the mode back)");
         TensorAssert.Close(given, corruptedRun,
             name: "the activation the patch is given: expected the corrupted run's blocks.1.hook_resid_pre (call patch from a hook on model.Hook(hookName) while the model runs metric.Batch.Corrupted)");
@@ -101,16 +110,25 @@ public sealed class ActivationPatchingTests : TorchTest
     {
         var (model, _, batch, metric) = Pairs.OnCheckpoint(Pairs.Short, Device);
         var point = model.Hook("blocks.0.hook_resid_pre");
+        var callersPoint = model.Hook("blocks.1.hook_resid_post");
         var clean = ActivationPatching.CleanActivations(model, batch, ["blocks.0.hook_resid_pre"]);
 
         var hooksDuringThePatch = new List<int>();
-        Assert.Throws<InvalidOperationException>(() => ActivationPatching.Patch(model, metric, "blocks.0.hook_resid_pre", clean["blocks.0.hook_resid_pre"],
-            (_, _) =>
-            {
-                hooksDuringThePatch.Add(point.HookCount);
-                throw new InvalidOperationException("a patch that fails");
-            }));
-        Assert.That(model.HookedPointNames(), Is.Empty, "hook points that still have hooks after the patch threw");
+        // A caller's own hook, on while Patch runs: Patch removes its own hook and no other.
+        using (callersPoint.AddHook((_, _) => null))
+        {
+            ActivationPatching.Patch(model, metric, "blocks.0.hook_resid_pre", clean["blocks.0.hook_resid_pre"], (corrupted, _) => corrupted);
+            Assert.That(model.HookedPointNames(), Is.EquivalentTo(new[] { "blocks.1.hook_resid_post" }),
+                "hook points with hooks right after Patch returned, while the test's own hook on blocks.1.hook_resid_post is on: expected only the test's (remove your hook by disposing its handle, never with ResetHooks(), which also removes other callers' hooks)");
+            Assert.Throws<InvalidOperationException>(() => ActivationPatching.Patch(model, metric, "blocks.0.hook_resid_pre", clean["blocks.0.hook_resid_pre"],
+                (_, _) =>
+                {
+                    hooksDuringThePatch.Add(point.HookCount);
+                    throw new InvalidOperationException("a patch that fails");
+                }));
+            Assert.That(model.HookedPointNames(), Is.EquivalentTo(new[] { "blocks.1.hook_resid_post" }),
+                "hook points with hooks after the patch threw, while the test's own hook on blocks.1.hook_resid_post is on: expected only the test's (dispose your hook's handle with using or in a finally, never with ResetHooks())");
+        }
         Assert.That(hooksDuringThePatch, Is.Not.Empty.And.All.GreaterThan(0),
             "hooks on blocks.0.hook_resid_pre while the patch ran: expected yours (call patch from a hook on model.Hook(hookName) during the corrupted run, not directly)");
     }

@@ -11,6 +11,7 @@ public sealed class AttributionPatchingTests : TorchTest
     public void Attribute_WhereTheMetricIsLinear_SumsToTheRealPatch_ForHookPointsInAnyOrder_EvenWhenCalledWithoutGradients()
     {
         var (model, _, _, metric) = Pairs.OnCheckpoint(Pairs.Long, Device);
+        var callersPoint = model.Hook("blocks.1.hook_resid_post"); // for a caller's own hook, below
 
         Tensor? attribution = null;
         using (no_grad()) // as the rest of the lab runs: Attribute turns gradients on for itself (enable_grad())
@@ -35,7 +36,13 @@ public sealed class AttributionPatchingTests : TorchTest
 
         // Each hook point named gets its own attribution, detached, whatever order the names come in.
         string[] inOrder = ["blocks.0.hook_resid_pre", "blocks.1.hook_resid_pre"];
-        var forward = AttributionPatching.Attribute(model, metric, inOrder);
+        IReadOnlyDictionary<string, Tensor> forward;
+        using (callersPoint.AddHook((_, _) => null)) // a caller's own hook, on while Attribute runs
+        {
+            forward = AttributionPatching.Attribute(model, metric, inOrder);
+            Assert.That(model.HookedPointNames(), Is.EquivalentTo(new[] { "blocks.1.hook_resid_post" }),
+                "hook points with hooks right after Attribute returned, while the test's own hook on blocks.1.hook_resid_post is on: expected only the test's (remove your hooks by disposing their handles, never with ResetHooks(), which also removes other callers' hooks)");
+        }
         var reversed = AttributionPatching.Attribute(model, metric, [.. inOrder.Reverse()]);
         foreach (var name in inOrder)
         {

@@ -76,8 +76,13 @@ public sealed class MetricTests : TorchTest
         // A second copy of the checkpoint, as while it is trained: an activation of a run with gradients on now requires grad.
         var (trainable, _, _, _) = Pairs.OnCheckpoint(Pairs.Short, Device);
         var gradients = new GradientWatch(trainable);
+        bool gradAfter;
+        using (enable_grad()) // a caller with autograd on, whatever the setup's own calls of Measure left
         using (gradients)
+        {
             PatchingMetric.Measure(trainable, batch, vocabulary);
+            gradAfter = is_grad_enabled();
+        }
         using var noGrad = no_grad();
 
         var clean = metric.Score(cleanLogits).ToDouble();
@@ -96,5 +101,7 @@ public sealed class MetricTests : TorchTest
         Assert.That(corruptedSwapped, Is.EqualTo(1).Within(1e-5),
             "Score of the corrupted logits by a metric whose Clean and Corrupted are swapped (Clean below Corrupted): divide by Clean - Corrupted, not by its magnitude");
         Assert.That(gradients.Seen, Is.Not.Empty.And.All.False, "requires_grad of blocks.1.hook_resid_post in Measure's runs while the model's parameters require grad: expected false (run the prompts under no_grad, as the doc says)");
+        Assert.That(gradAfter, Is.True,
+            "autograd after PatchingMetric.Measure returned to a caller that had it on: still off, so no_grad() was never disposed (using var noGrad = no_grad(), which puts the mode back)");
     }
 }
