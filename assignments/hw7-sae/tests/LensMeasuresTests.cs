@@ -39,8 +39,12 @@ public sealed class LensMeasuresTests : TorchTest
         var (model, vocabulary, _) = TinyGpt.Load(Device);
         var batch = AgreementBatch.Of([.. AgreementPrompts.Sample(6, 741, Clause.SubjectRelative), .. AgreementPrompts.Sample(6, 742, Clause.None)], vocabulary);
         using var golden = Golden.Open("loss_recovered_shrunk");
+        using var seeded = new Seeded(745);
+        // Shrunk and shifted, as a real SAE's reconstruction is (b_dec): reconstruct(0) is not 0, so a zero-ablated run that
+        // goes through the reconstruction, not zeros, gets another ZeroAblated. Not a constant shift, which LayerNorm removes.
+        var shift = golden.Input("shift", () => seeded.RandnCpu([64]) * 0.5); // [d_model]
 
-        var result = LossRecovered.Measure(model, vocabulary, batch, "blocks.0.hook_resid_post", x => x * 0.7);
+        var result = LossRecovered.Measure(model, vocabulary, batch, "blocks.0.hook_resid_post", x => x * 0.7 + shift);
 
         golden.AssertClose("losses", tensor(new[] { (float)result.Clean, (float)result.Spliced, (float)result.ZeroAblated }));
     }

@@ -14,17 +14,28 @@ public sealed class LossRecoveredTests : TorchTest
     {
         var (model, vocabulary, _) = TinyGpt.Load(Device);
         var batch = AgreementBatch.Of(AgreementPrompts.Sample(8, 720, Clause.ObjectRelative), vocabulary);
-        using var noGrad = no_grad();
-        var clean = PromptLoss.Of(model.call(batch.Tokens.to(Device)), batch, vocabulary).ToDouble();
-
-        var perfect = LossRecovered.Measure(model, vocabulary, batch, "blocks.1.hook_resid_pre", x => x);
-        var nothing = LossRecovered.Measure(model, vocabulary, batch, "blocks.1.hook_resid_pre", x => zeros_like(x));
+        // As while an SAE is trained beside the model: with its parameters requiring grad, an activation of a run with
+        // gradients on requires grad. The test's own hook records it in every run of Measure.
+        foreach (var parameter in model.parameters()) parameter.requires_grad_(true);
+        var watched = model.Hook("blocks.1.hook_resid_post");
+        double clean;
+        using (no_grad())
+            clean = PromptLoss.Of(model.call(batch.Tokens.to(Device)), batch, vocabulary).ToDouble();
+        var gradsOn = new List<bool>();
+        LossRecovered.Result perfect, nothing;
+        using (watched.AddHook((activation, _) => { gradsOn.Add(activation.requires_grad); return null; }))
+        {
+            perfect = LossRecovered.Measure(model, vocabulary, batch, "blocks.1.hook_resid_pre", x => x);
+            nothing = LossRecovered.Measure(model, vocabulary, batch, "blocks.1.hook_resid_pre", x => zeros_like(x));
+        }
 
         Assert.That(perfect.Clean, Is.EqualTo(clean).Within(1e-6), "Clean: the loss of the model as it is");
         Assert.That(perfect.Spliced, Is.EqualTo(clean).Within(1e-6), "Spliced, when the reconstruction is the activation itself");
         Assert.That(perfect.ZeroAblated, Is.GreaterThan(clean + 0.5), "ZeroAblated: the model without its residual stream at layer 1 predicts far worse");
         Assert.That(perfect.Score, Is.EqualTo(1).Within(1e-5), "the score of a perfect reconstruction");
         Assert.That(nothing.Score, Is.EqualTo(0).Within(1e-5), "the score of a reconstruction that is all zeros");
+        Assert.That(gradsOn, Is.Not.Empty.And.All.False,
+            "requires_grad of blocks.1.hook_resid_post in Measure's runs while the model's parameters require grad: expected false (run all three under no_grad, as the doc says)");
         Assert.That(model.HookedPointNames(), Is.Empty, "hook points that still have hooks");
     }
 

@@ -60,16 +60,21 @@ public sealed class ResidualSaeTests : TorchTest
         var directions = seeded.Randn([4, 8]);
         var norms = tensor(new[] { 1f, 10f, 100f, 1000f }, device: Device).reshape(4, 1);
         var activations = directions / linalg.vector_norm(directions, dims: [1], keepdim: true) * norms; // [n, d_model]
-        var init = new SparseAutoencoder(8, 16, seed: 6);
         var b_dec = activations.mean([0]); // [d_model]
-        var z = ((activations - b_dec).matmul(init.W_enc.detach().to(Device)) + init.b_enc.detach().to(Device)).relu(); // [n, d_sae]
-        var rowMse = (z.matmul(init.W_dec.detach().to(Device)) + b_dec - activations).pow(2).sum([1]).cpu().to_type(ScalarType.Float32).data<float>().ToArray(); // [n]
+        float[] RowMse(long seed) // [n]: each row's Mse under the SAE's init from seed
+        {
+            var init = new SparseAutoencoder(8, 16, seed: seed);
+            var z = ((activations - b_dec).matmul(init.W_enc.detach().to(Device)) + init.b_enc.detach().to(Device)).relu(); // [n, d_sae]
+            return (z.matmul(init.W_dec.detach().to(Device)) + b_dec - activations).pow(2).sum([1]).cpu().to_type(ScalarType.Float32).data<float>().ToArray();
+        }
+        var rowMseBySeed = new Dictionary<long, float[]> { [6] = RowMse(6), [7] = RowMse(7) }; // read before homework code has the activations
         var options = new SaeTrainingOptions(L1Coefficient: 0, Steps: 100, BatchSize: 1, LearningRate: 0);
 
-        int[] Draws(long globalSeed)
+        int[] Draws(long globalSeed, long seed = 6)
         {
+            var rowMse = rowMseBySeed[seed];
             manual_seed(globalSeed); // the global generator, which Train must not draw from
-            var (_, history) = ResidualSae.Train(activations, 16, options, seed: 6);
+            var (_, history) = ResidualSae.Train(activations, 16, options, seed: seed);
             return [.. history.Mse.Select((mse, step) =>
             {
                 // 1e-3 of the value: far above float32's rounding of a sum of 8 squares, ten times below the rows' closest gap (1%).
@@ -85,6 +90,8 @@ public sealed class ResidualSaeTests : TorchTest
             "rows drawn in 100 draws of 4 (each is missed with probability 0.75^100): draw from randint(0, rows), whose upper bound is exclusive");
         Assert.That(Draws(2), Is.EqualTo(draws),
             "the same seed after another torch.manual_seed drew other rows: draw from a Generator seeded by seed, not the global one");
+        Assert.That(Draws(1, seed: 7).SequenceEqual(draws), Is.False,
+            "seed 7 drew the same 100 rows as seed 6: the draws ignore seed; draw from a Generator seeded by seed (new Generator((ulong)seed, CPU)), not from one of a fixed seed");
         // Batches of 4 rows of the 4: drawn without replacement, each is all 4 rows and has the same Mse; with replacement, 9 in 10 repeat a row.
         var (_, batches) = ResidualSae.Train(activations, 16, options with { Steps = 20, BatchSize = 4 }, seed: 6);
         Assert.That(batches.Mse.Max() - batches.Mse.Min(), Is.GreaterThan(1e-3 * batches.Mse.Max()),

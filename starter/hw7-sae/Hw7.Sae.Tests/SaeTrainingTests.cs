@@ -59,6 +59,10 @@ public sealed class SaeTrainingTests : TorchTest
         Assert.That(quiet.Resampled, Is.EqualTo(new[] { (2, 0) }),
             "Resampled after a resampling at step 2 with no latent dead (b_enc = 100, all fire): record every resampling that happened, (step, 0) when it revived none");
         Assert.That(quiet.Window.Batches, Is.EqualTo(1), "the window restarts after a resampling, even one that revived nothing");
+        // A mean of whole counts, so within float32 rounding of 24 on any device.
+        Assert.That(quiet.L0, Is.All.EqualTo(24).Within(1e-3),
+            $"L0 of each step while all 24 latents fire on every input (b_enc = 100): [{string.Join(", ", quiet.L0)}], expected 24 at every step: " +
+            "SaeMetrics.L0 of the batch's z, the mean number of active latents per input, not the fraction of z's entries that are active");
 
         // The loop as the doc writes it, with your own parts, on a twin: one SaeAdam for the whole run, whose moments resampling
         // clears for the dead latents only (a new optimiser would restart every live latent's moments and bias correction).
