@@ -41,7 +41,26 @@ static class AttentionByHand
     /// </summary>
     public static (Tensor Output, Tensor Pattern) Attend(Weights w, Tensor x)
     {
-        var x64 = Copy(x);
+        var (output, pattern) = AttendInFloat64(w, Copy(x));
+        return (output.to(x.dtype).to(x.device), pattern.to(x.dtype).to(x.device));
+    }
+
+    /// <summary>
+    /// The gradient of the sum of squares of <see cref="Attend"/>'s output with respect to <paramref name="x"/>
+    /// <c>[batch, pos, d_model]</c>, by autograd through the attention written out here in float64: through q, k and v alike.
+    /// In x's dtype on x's device; <paramref name="x"/> itself is only read.
+    /// </summary>
+    public static Tensor InputGradient(Weights w, Tensor x)
+    {
+        var x64 = Copy(x).requires_grad_(); // [batch, pos, d_model]
+        var (output, _) = AttendInFloat64(w, x64);
+        output.pow(2).sum().backward();
+        return x64.grad!.detach().to(x.dtype).to(x.device); // [batch, pos, d_model]
+    }
+
+    /// <summary>The output <c>[batch, pos, d_model]</c> and pattern <c>[batch, head, q_pos, k_pos]</c> of <paramref name="x64"/>, float64 on the CPU.</summary>
+    static (Tensor Output, Tensor Pattern) AttendInFloat64(Weights w, Tensor x64)
+    {
         long pos = x64.shape[1], heads = w.W_Q.shape[0];
         var future = ones(pos, pos, ScalarType.Bool).triu(1); // [q_pos, k_pos], true where key_pos > query_pos
         var output = w.b_O.expand(x64.shape[0], pos, -1); // [batch, pos, d_model]
@@ -56,7 +75,7 @@ static class AttentionByHand
             patterns.Add(pattern);
             output = output + pattern.matmul(v).matmul(w.W_O[h]); // [batch, pos, d_model]
         }
-        return (output.to(x.dtype).to(x.device), stack(patterns, 1).to(x.dtype).to(x.device));
+        return (output, stack(patterns, 1));
     }
 
     /// <summary>The logits <c>[batch, pos, d_vocab]</c> of <paramref name="tokens"/> <c>[batch, pos]</c>, float32 on the tokens' device.</summary>

@@ -117,9 +117,27 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
         var transformer = new AttentionOnlyTransformer(Config with { d_vocab = 10, n_layers = 2 });
         transformer.to(Device).to(ScalarType.Float64);
 
-        AssertEveryParameterTrains("MultiHeadAttention", attention, () => attention.call(seeded.Randn([2, 5, 12], ScalarType.Float64)));
-        AssertEveryParameterTrains("AttentionHead", head, () => head.call(seeded.Randn([2, 5, 12], ScalarType.Float64)));
+        // The gradient must reach the input too, through q, k and v alike (it trains W_E, W_pos and the blocks before): the test
+        // takes it by autograd through the attention it writes out, from the weights and inputs as they are before the calls.
+        var attentionInput = seeded.Randn([2, 5, 12], ScalarType.Float64).requires_grad_();
+        var headInput = seeded.Randn([2, 5, 12], ScalarType.Float64).requires_grad_();
+        var expectedAttentionInputGrad = AttentionByHand.InputGradient(AttentionByHand.CopyOf(attention), attentionInput);
+        var expectedHeadInputGrad = AttentionByHand.InputGradient(AttentionByHand.CopyOf(head), headInput);
+
+        AssertEveryParameterTrains("MultiHeadAttention", attention, () => attention.call(attentionInput));
+        AssertInputGradient("MultiHeadAttention", attentionInput.grad, expectedAttentionInputGrad);
+        AssertEveryParameterTrains("AttentionHead", head, () => head.call(headInput));
+        AssertInputGradient("AttentionHead", headInput.grad, expectedHeadInputGrad);
         AssertEveryParameterTrains("AttentionOnlyTransformer", transformer, () => transformer.call(seeded.Randint(0, 10, [2, 5])));
+    }
+
+    static void AssertInputGradient(string what, Tensor? actual, Tensor expected)
+    {
+        Assert.That(actual, Is.Not.Null, $"x got no gradient from {what}(x).pow(2).sum().backward(): compute q, k and v from x itself, without detach() or a copy of its data");
+        TensorAssert.Close(actual!, expected, name:
+            $"x.grad after {what}(x).pow(2).sum().backward(), float64, vs the gradient the test takes through softmax(mask(q k^T / sqrt(d_head))) v W_O " +
+            "written out: where the output is right, a path from x to it is cut; are q, k and v all computed from x itself (no x.detach(), " +
+            "no copy of its data, no tensor made from its values)?");
     }
 
     /// <summary>Backpropagates the sum of squares of <paramref name="forward"/>'s output and checks that every parameter of <paramref name="module"/> got a finite gradient that is not all zeros.</summary>

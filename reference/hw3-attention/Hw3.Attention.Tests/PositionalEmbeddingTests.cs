@@ -10,21 +10,28 @@ public sealed class PositionalEmbeddingTests : TorchTest
     [Test, Points(4)]
     public void SinusoidalTable_MatchesTheFormula_InFloat64()
     {
-        const int n_ctx = 50, d_model = 16;
-        var expected = zeros(n_ctx, d_model, ScalarType.Float64);
-        for (int pos = 0; pos < n_ctx; pos++)
-            for (int i = 0; i < d_model / 2; i++)
-            {
-                double angle = pos / Math.Pow(10000, 2.0 * i / d_model);
-                expected[pos, 2 * i] = Math.Sin(angle);
-                expected[pos, 2 * i + 1] = Math.Cos(angle);
-            }
+        // Two widths: at d_model = 16 every exponent 2i / d_model is a multiple of 1/8, which float32 holds exactly; at 22 none is
+        // (1/11, 2/11, ...), so an exponent that went through float32 (an int64 arange divided by d_model gives float32) shows there.
+        // A float32 constant (MathF.Log(10000f)) shows at both; its rounding nearly cancels at some widths (20), hence two.
+        const int n_ctx = 50;
+        foreach (int d_model in new[] { 16, 22 })
+        {
+            var expected = zeros(n_ctx, d_model, ScalarType.Float64);
+            for (int pos = 0; pos < n_ctx; pos++)
+                for (int i = 0; i < d_model / 2; i++)
+                {
+                    double angle = pos / Math.Pow(10000, 2.0 * i / d_model);
+                    expected[pos, 2 * i] = Math.Sin(angle);
+                    expected[pos, 2 * i + 1] = Math.Cos(angle);
+                }
 
-        var table = SinusoidalPositionalEmbedding.Table(n_ctx, d_model, ScalarType.Float64);
+            var table = SinusoidalPositionalEmbedding.Table(n_ctx, d_model, ScalarType.Float64);
 
-        TensorAssert.Close(table.cpu(), expected, name:
-            "SinusoidalPositionalEmbedding.Table(50, 16, Float64) [pos, d_model]: PE[pos, 2i] = sin(pos / 10000^(2i/d_model)), " +
-            "PE[pos, 2i+1] = cos(same angle); build it in the dtype you are given");
+            TensorAssert.Close(table.cpu(), expected, name:
+                $"SinusoidalPositionalEmbedding.Table(50, {d_model}, Float64) [pos, d_model]: PE[pos, 2i] = sin(pos / 10000^(2i/d_model)), " +
+                "PE[pos, 2i+1] = cos(same angle); build it in the dtype you are given, every step (errors near 1e-7 mean a step went " +
+                "through float32: arange(0, d_model, 2) without a dtype is int64, and dividing it by d_model gives float32; so does a float constant)");
+        }
     }
 
     [Test, Points(2)]

@@ -22,7 +22,8 @@ public static class Attention
 
     /// <summary>
     /// The attention pattern: the causally masked <paramref name="scores"/> <c>[..., q_pos, k_pos]</c>, softmaxed over
-    /// the keys. Each row sums to 1 and its entries above the diagonal are 0.
+    /// the keys. Each row sums to 1 and its entries above the diagonal are 0, for scores of any size: also when a masked
+    /// (future) score is far above the visible ones, which are all a row's softmax may be shifted by.
     /// </summary>
     public static Tensor Pattern(Tensor scores)
     {

@@ -11,7 +11,8 @@ public static class CausalMask
     /// <summary>
     /// Returns a copy of <paramref name="scores"/> <c>[..., query_pos, key_pos]</c> in which every entry with
     /// key_pos &gt; query_pos is -inf (so that softmax gives it weight 0). The other entries are unchanged,
-    /// and so is <paramref name="scores"/> itself.
+    /// and so is <paramref name="scores"/> itself. Make the mask on <c>scores.device</c>: on a GPU, a mask left on the CPU
+    /// (the default device) makes masked_fill throw.
     /// </summary>
     public static Tensor Apply(Tensor scores)
     {

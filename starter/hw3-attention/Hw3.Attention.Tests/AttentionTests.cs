@@ -70,9 +70,12 @@ public sealed class AttentionTests : TorchTest
             "Attention.Pattern(zeros(4, 4)): query i must spread its weight evenly over keys 0..i");
 
         // Scores far beyond exp's range (exp(1000) overflows float32 and float64 alike): softmax is unchanged by a shift of a
-        // whole row, and library softmax subtracts each row's largest score before exp.
-        var large = Attention.Pattern(tensor(new float[] { 0, 0, 0, /**/ 1000, 1000, 0, /**/ 0, 1000, 0 }, [3, 3]).to(Device));
+        // whole row, and library softmax subtracts each row's largest score before exp. Row 0's 1000 is in the masked future:
+        // the shift must be the largest visible score, so a maximum taken before masking (or over the whole tensor) gives 0 / 0 there.
+        var large = Attention.Pattern(tensor(new float[] { 0, 1000, 0, /**/ 1000, 1000, 0, /**/ 0, 1000, 0 }, [3, 3]).to(Device));
         TensorAssert.Close(large, tensor(new float[] { 1, 0, 0, /**/ 0.5f, 0.5f, 0, /**/ 0, 1, 0 }, [3, 3]).to(Device), name:
-            "Attention.Pattern of scores [[0, 0, 0], [1000, 1000, 0], [0, 1000, 0]]: exp of a score of 1000 is inf, so a softmax written out must subtract each row's maximum first (or use softmax)");
+            "Attention.Pattern of scores [[0, 1000, 0], [1000, 1000, 0], [0, 1000, 0]]: exp of a score of 1000 is inf, so a softmax written out must " +
+            "subtract each row's maximum first, taken after masking (row 0's 1000 is masked: a maximum taken over the unmasked scores makes row 0 " +
+            "exp(-1000) / sum = 0 / 0 = NaN), or use softmax");
     }
 }

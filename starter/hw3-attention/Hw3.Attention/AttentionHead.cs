@@ -28,7 +28,10 @@ public sealed class AttentionHead : Module<Tensor, Tensor>
     /// <summary>The attention pattern of the last forward pass, <c>[batch, q_pos, k_pos]</c>, detached, for inspection.</summary>
     public Tensor? Pattern { get; private set; }
 
-    /// <summary><c>x [batch, pos, d_model] → [batch, pos, d_model]</c>; also sets <see cref="Pattern"/>.</summary>
+    /// <summary>
+    /// <c>x [batch, pos, d_model] → [batch, pos, d_model]</c>; also sets <see cref="Pattern"/>. Differentiable in every
+    /// parameter and in <paramref name="x"/>: the gradient reaches x through q, k and v alike.
+    /// </summary>
     public override Tensor forward(Tensor x)
     {
         throw new NotImplementedException("AttentionHead.forward: project x to q, k, v; use Attention.Scores and Attention.Pattern; keep pattern.detach() in Pattern; weight the values and project with W_O");

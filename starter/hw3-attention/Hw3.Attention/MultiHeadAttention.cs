@@ -38,7 +38,10 @@ public sealed class MultiHeadAttention : Module<Tensor, Tensor>
     /// <summary>The attention pattern of the last forward pass, <c>[batch, n_heads, q_pos, k_pos]</c>, detached.</summary>
     public Tensor? Pattern { get; private set; }
 
-    /// <summary><c>x [batch, pos, d_model] → [batch, pos, d_model]</c>; also sets <see cref="Pattern"/>.</summary>
+    /// <summary>
+    /// <c>x [batch, pos, d_model] → [batch, pos, d_model]</c>; also sets <see cref="Pattern"/>. Differentiable in every
+    /// parameter and in <paramref name="x"/>: the gradient reaches x through q, k and v alike (it trains the layers before).
+    /// </summary>
     public override Tensor forward(Tensor x)
     {
         throw new NotImplementedException("MultiHeadAttention.forward: per head q, k, v = x W + b as [batch, head, pos, d_head]; Attention.Scores and Attention.Pattern; z = pattern v; sum over heads of z W_O, plus b_O");
