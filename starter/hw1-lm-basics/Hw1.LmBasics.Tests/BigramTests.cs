@@ -62,5 +62,9 @@ public sealed class BigramTests : TorchTest
             "M.sum(1): every row of M is P(next | current) and must sum to 1 (normalise over dimension 1, the next token)");
         TensorAssert.Close(M, expected, name:
             "Bigram.TransitionMatrix(counts, alpha: 0.5) of random counts: (C[i, j] + alpha) / (sum_k C[i, k] + alpha V)");
+        // Float64 all the way, as the doc says: a division in float32 is off by up to 6e-8 of its value, far beyond float64's rounding.
+        TensorAssert.Close(M, expected, Tolerance.Float64Rounding,
+            "Bigram.TransitionMatrix(counts, alpha: 0.5) to float64 rounding (1e-13 of the scale): right to 1e-7 but not beyond, " +
+            "so it was computed in float32 and widened at the end; convert the counts to float64 before adding alpha and dividing");
     }
 }

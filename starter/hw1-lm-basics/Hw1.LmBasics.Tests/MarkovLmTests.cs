@@ -59,9 +59,22 @@ public sealed class MarkovLmTests : TorchTest
         lm.to(Device);
         var current = tensor(new long[] { 0, 1, 2, 3, 4, 0, 1 }).to(Device);
         var next = tensor(new long[] { 1, 2, 3, 4, 0, 1, 2 }).to(Device);
+        // One clean Adam step from W = 0, written out with plain ops: the logits of current are rows current of W.
+        var W = nn.Parameter(zeros(5, 5, device: Device));
+        var adam = optim.Adam([W], lr: 0.1);
+        adam.zero_grad();
+        nn.functional.cross_entropy(W.index_select(0, current), next).backward();
+        adam.step();
+        var expectedW = W.detach().clone();
+        // A gradient left over from an earlier backward, such as a probe of the model leaves: TrainStep clears the
+        // gradients before its own backward, so its first step is the clean step above.
+        (lm.W.sum() * 10).backward();
         var optimizer = optim.Adam(lm.parameters(), lr: 0.1);
 
         double first = lm.TrainStep(optimizer, current, next);
+        TensorAssert.Close(lm.W, expectedW, name:
+            "W after one TrainStep with Adam(lr 0.1) from W = 0, when W.grad held 10 everywhere from an earlier backward, vs one clean Adam step: " +
+            "the stale gradient went into the step, so zero the gradients at the start of TrainStep, before backward (not after step)");
         double second = lm.TrainStep(optimizer, current, next);
 
         Assert.That(first, Is.EqualTo(Math.Log(5)).Within(1e-5), "the first TrainStep returns the loss of the zero-initialised model, ln 5 (before the step)");
