@@ -157,7 +157,7 @@ public sealed class HiddenTransformerTests : TorchTest
             "a forward hook on the model fired " + passes + " time(s) in one TrainStep: compute the logits with model.call(batch) once, not model.forward(batch)");
     }
 
-    [Test, Points(2)]
+    [Test, Points(1.5)]
     public void Forward_IsCausal_ChangingLaterTokensLeavesEarlierLogitsUnchanged()
     {
         using var seeded = new Seeded(404);
@@ -174,5 +174,48 @@ public sealed class HiddenTransformerTests : TorchTest
             "logits at positions 0..4 after changing the tokens at positions 5..9 (no attention layer may look ahead, and " +
             "LayerNorm and the MLP must work on each position alone)");
         Assert.That(changedLogits[.., 5..].allclose(logits[.., 5..]), Is.False, "logits at positions 5..9 did not change when their tokens did");
+    }
+
+    /// <summary>
+    /// Scores with fewer or more queries than keys, which CausalMask.Apply's doc allows ([..., query_pos, key_pos]). Its
+    /// rule is by index, as in hw3: entry [i, j] is -inf when j &gt; i (ones(q_pos, k_pos).triu(1)). A mask sized by the
+    /// key count alone cannot be applied to them, and one aligned to the last query (j &gt; i + k_pos - q_pos) masks
+    /// other entries.
+    /// </summary>
+    [Test, Points(0.5)] // taken from Forward_IsCausal_ChangingLaterTokensLeavesEarlierLogitsUnchanged
+    public void CausalMask_OnRectangularScores_MasksKeyPosAboveQueryPos_ByIndex()
+    {
+        using var seeded = new Seeded(405);
+        foreach (var (queries, keys) in new[] { (3L, 5L), (5L, 3L) })
+        {
+            var scores = seeded.Randn([2, 2, queries, keys]); // [batch, head, q_pos, k_pos]
+            var expected = scores.cpu().clone();
+            var lowerRight = scores.cpu().clone(); // the mask aligned to the last query instead
+            for (long i = 0; i < queries; i++)
+                for (long j = 0; j < keys; j++)
+                {
+                    if (j > i) expected[.., .., i, j] = double.NegativeInfinity;
+                    if (j > i + keys - queries) lowerRight[.., .., i, j] = double.NegativeInfinity;
+                }
+            string what = $"CausalMask.Apply(scores [2, 2, {queries}, {keys}]) ({queries} queries, {keys} keys)";
+
+            Tensor masked;
+            try
+            {
+                masked = CausalMask.Apply(scores);
+            }
+            catch (Exception e)
+            {
+                Assert.Fail($"{what} threw {e.GetType().Name}: {e.Message.Split('\n')[0]}. Build the mask from both " +
+                    "q_pos = scores.shape[^2] and k_pos = scores.shape[^1], e.g. ones(q_pos, k_pos, ScalarType.Bool, device).triu(1), not a square one");
+                return;
+            }
+
+            if (TensorAssert.CloseFailure(masked, lowerRight.to(Device), Tolerance.Exact) is null)
+                Assert.Fail($"{what}: row i keeps keys 0..i {(keys > queries ? "+" : "-")} {Math.Abs(keys - queries)}, a mask aligned to the last query; CausalMask.Apply's doc " +
+                    "says the rule is by index, entry [i, j] is -inf when j > i, so row i keeps keys 0..i: use ones(q_pos, k_pos).triu(1), not triu(1 + k_pos - q_pos)");
+            TensorAssert.Close(masked, expected.to(Device), Tolerance.Exact,
+                $"{what}: entry [i, j] is -inf when key j > query i, by index (row i keeps keys 0..i), the rest unchanged");
+        }
     }
 }
