@@ -11,7 +11,9 @@ public static class CausalMask
     /// <summary>
     /// Returns a copy of <paramref name="scores"/> <c>[..., query_pos, key_pos]</c> in which every entry with
     /// key_pos &gt; query_pos is -inf (so that softmax gives it weight 0). The other entries are unchanged,
-    /// and so is <paramref name="scores"/> itself. Make the mask on <c>scores.device</c>: on a GPU, a mask left on the CPU
+    /// and so is <paramref name="scores"/> itself. The rule is by index also for q queries and k keys with q != k:
+    /// query i keeps keys 0..i (the upper-left alignment of PyTorch's <c>is_causal</c>), not keys up to i + k - q.
+    /// Make the mask on <c>scores.device</c>: on a GPU, a mask left on the CPU
     /// (the default device) makes masked_fill throw.
     /// </summary>
     public static Tensor Apply(Tensor scores)
