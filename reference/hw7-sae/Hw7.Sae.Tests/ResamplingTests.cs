@@ -87,10 +87,13 @@ public sealed class ResamplingTests : TorchTest
         using var seeded = new Seeded(753);
         var (sae, adam, inputs) = Setup(seeded);
         var before = Snapshot(sae, adam);
+        var inputsBefore = inputs.clone();
         using var generator = new Generator(754, CPU);
 
         Resampling.Resample(sae, adam, tensor(DeadMask).to(Device), inputs, generator);
 
+        TensorAssert.Close(inputs, inputsBefore, Tolerance.Exact,
+            "the inputs given to Resample changed: it may change only the SAE and its Adam moments; work on x_j − b_dec as a new tensor (x − b_dec, not x.sub_)");
         var after = Snapshot(sae, adam);
         string[] names = ["W_enc", "b_enc", "W_dec", "b_dec"];
         string[] kinds = ["", " (Adam's first moment)", " (Adam's second moment)"];

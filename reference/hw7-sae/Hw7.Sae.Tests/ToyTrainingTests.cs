@@ -41,6 +41,8 @@ public sealed class ToyTrainingTests : TorchTest
         Assert.That(losses.device_type, Is.EqualTo(DeviceType.CPU), "the losses: on the CPU");
         Assert.That(losses.dtype, Is.EqualTo(ScalarType.Float32), "the losses' dtype: float32, as the doc says (make the tensor that collects them float32, or convert before returning)");
         TensorAssert.AllFinite(losses, "the losses");
+        Assert.That(losses.requires_grad, Is.False,
+            "the losses require grad: they hold every step's autograd graph (and its activations) alive; keep each step's loss detached (loss.detach(), under no_grad)");
         double first = losses[..20].mean().ToDouble(), last = losses[^20..].mean().ToDouble();
         // The reference goes from 0.154 to 0.084 (ratio 0.55), and each instance's loss on fresh data falls 2 to 14 times
         // (0.160 → 0.038 for the dense one, 0.0014 → 0.0001 for S = 0.99). A loop that never updates W, or updates it away

@@ -29,5 +29,11 @@ public sealed class AurocTests : TorchTest
         bool[] moreLabels = [.. labels, true, false];
         Assert.That(Auroc.Of(tensor(moreScores).to(Device), tensor(moreLabels).to(Device)), Is.EqualTo(extended).Within(1e-12),
             $"AUROC of scores [{string.Join(", ", moreScores)}] for labels [{string.Join(", ", moreLabels)}]");
+
+        // The same case squeezed into [1, 1 + 4e-9] in float64: the order and the ties are kept (float64 tells the scores
+        // apart), but float32, whose resolution at 1 is 1.2e-7, would make them all tie.
+        double[] squeezed = [.. scores.Select(s => 1 + s * 1e-9)];
+        Assert.That(Auroc.Of(tensor(squeezed).to(Device), tensor(labels).to(Device)), Is.EqualTo(expected).Within(1e-12),
+            $"AUROC of float64 scores 1 + 1e-9 × [{string.Join(", ", scores)}] for labels [{string.Join(", ", labels)}]: rank the scores in their own dtype (float64 here), not rounded to float32");
     }
 }

@@ -19,6 +19,8 @@ public sealed class NumberLatentTests : TorchTest
         latents[.., 2] = plural.to(ScalarType.Float32) + seeded.Rand([200]).cpu() * 1.5;
         latents[.., 5] = zeros(200);
         var (withACopy, pluralAgain) = (cat([latents, latents[.., 4..5]], 1), plural.clone()); // [n, d_sae + 1]: latent 6 ties with latent 4
+        var (lastBest, pluralForLast) = (cat([noise, latents[.., 4..5]], 1), plural.clone()); // [n, d_sae + 1]: only the last latent separates
+        var lastIndex = (int)noise.shape[1];
         // Latent 0 fires for every input, more strongly for plural subjects: its activation separates them perfectly, whether it fires does not.
         var (graded, pluralForGraded) = (stack([plural.to(ScalarType.Float32) + 1, zeros(200)], 1), plural.clone()); // [n, 2]
         var (silent, pluralForSilent) = (zeros(200, 3), plural.clone()); // [n, 3]: no latent ever fires
@@ -30,6 +32,8 @@ public sealed class NumberLatentTests : TorchTest
         Assert.That(best.FiresForPlural, Is.False, "latent 4 fires for singular subjects");
         Assert.That(NumberLatent.Find(withACopy.to(Device), pluralAgain.to(Device)).Latent, Is.EqualTo(4),
             "latent 6, a copy of latent 4, ties with it: the lowest index wins a tie (> rather than >=)");
+        Assert.That(NumberLatent.Find(lastBest.to(Device), pluralForLast.to(Device)).Latent, Is.EqualTo(lastIndex),
+            $"the latent that separates best is the last one ({lastIndex} of 0..{lastIndex}): score every latent, the last column included");
         var byActivation = NumberLatent.Find(graded.to(Device), pluralForGraded.to(Device));
         Assert.That((byActivation.Latent, byActivation.FiresForPlural), Is.EqualTo((0, true)),
             "latents [plural + 1, 0]: latent 0 fires for every input, higher for plural subjects; score each latent's activation, not whether it fires");

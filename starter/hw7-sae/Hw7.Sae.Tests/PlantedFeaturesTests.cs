@@ -12,9 +12,14 @@ public sealed class PlantedFeaturesTests : TorchTest
     {
         var directions = tensor(new[] { 1f, 0f, 0f, 1f, 0.6f, 0.8f }, device: Device).reshape(3, 2); // [n_planted, d_in]
         var decoder = tensor(new[] { 2f, 0f, 1f, 1f, 0f, -3f }, device: Device).reshape(3, 2); // [d_sae, d_in], rows not unit
+        var (directionsBefore, decoderBefore) = (directions.clone(), decoder.clone());
 
         var best = PlantedFeatures.MaxCosines(directions, decoder);
 
+        TensorAssert.Close(directions, directionsBefore, Tolerance.Exact,
+            "the directions given to MaxCosines changed: a measure leaves its inputs as they were; normalise into a new tensor (x / ‖x‖, not x.div_)");
+        TensorAssert.Close(decoder, decoderBefore, Tolerance.Exact,
+            "the W_dec given to MaxCosines changed (its rows were rescaled): a measure leaves its inputs as they were; normalise into a new tensor (x / ‖x‖, not x.div_)");
         // Direction [0, 1]: the row [0, -3] points the other way (cosine -1); [1, 1] is the best, at 1/√2.
         // Direction [0.6, 0.8]: [1, 1] at 1.4/√2.
         TensorAssert.Close(best, tensor(new[] { 1f, 1 / MathF.Sqrt(2), 1.4f / MathF.Sqrt(2) }, device: Device),

@@ -43,6 +43,8 @@ public sealed class SaeDecoderNormTests : TorchTest
 
         DecoderNorm.RemoveParallelGradient(sae);
 
+        Assert.That(sae.W_dec.grad!.requires_grad, Is.False,
+            "W_dec.grad requires grad after RemoveParallelGradient: the projection was recorded in the autograd graph (grad.sub_(c * W_dec) with grad mode on); do it under no_grad");
         var after = sae.W_dec.grad!.detach();
         var dots = (after * rows).sum([1]).cpu(); // [d_sae]
         var gradNorms = linalg.vector_norm(grad, dims: [1]).cpu();

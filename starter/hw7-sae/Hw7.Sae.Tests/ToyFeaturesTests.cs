@@ -126,5 +126,7 @@ public sealed class ToyFeaturesTests : TorchTest
         var importance = Importance.Geometric(4, 0.9);
 
         TensorAssert.Close(importance, tensor(new float[] { 1, 0.9f, 0.81f, 0.729f }), name: "Importance.Geometric(4, 0.9): 0.9^i for i = 0..3");
+        TensorAssert.Close(Importance.Geometric(3, 0), tensor(new float[] { 1, 0, 0 }),
+            name: "Importance.Geometric(3, 0): 0^i is 1 for i = 0 and 0 after (only feature 0 matters); exp(i · log 0) gives NaN at i = 0, use pow");
     }
 }
