@@ -35,7 +35,7 @@ public sealed class HookRemovalTests : TorchTest
             UnknownHook);
     }
 
-    [Test, Points(1)] // taken from the public Attribute_WhereTheMetricIsLinear_SumsToTheRealPatch_ForHookPointsInAnyOrder_EvenWhenCalledWithoutGradients
+    [Test, Points(0.5)] // taken from the public Attribute_WhereTheMetricIsLinear_SumsToTheRealPatch_ForHookPointsInAnyOrder_EvenWhenCalledWithoutGradients
     public void Attribute_WhenTheCorruptedRunThrows_OrAHookNameIsUnknown_LeavesNoHookBehind()
     {
         var (model, _, batch, metric) = HiddenPairs.OnCheckpoint(HiddenPairs.Short, Device);
@@ -53,6 +53,34 @@ public sealed class HookRemovalTests : TorchTest
             "Attribute with a hook name the model does not have: expected model.Hook's exception to reach the caller, not to be caught",
             "hook points that still have a hook after Attribute was given a valid hook name and then an unknown one: expected none (in Attribute and in the CleanActivations it calls, add the hooks inside the try whose finally disposes them, not before it)",
             UnknownHook);
+    }
+
+    [Test, Points(0.5)] // taken from Attribute_WhenTheCorruptedRunThrows_OrAHookNameIsUnknown_LeavesNoHookBehind
+    public void Grids_WhenTheCorruptedRunThrows_LeaveNoHookBehind()
+    {
+        var (model, _, batch, metric) = HiddenPairs.OnCheckpoint(HiddenPairs.Short, Device);
+        var positions = model.Config.n_ctx + 1;
+        var tooLongError = TooLong(model.Config.n_ctx);
+        // The clean run works; the corrupted prompts are one position longer than the model's context, so the model throws
+        // in the first cell's corrupted run, with that cell's patching hook on.
+        var tooLong = metric with { Batch = batch with { Corrupted = zeros(batch.Corrupted.shape[0], positions, dtype: ScalarType.Int64) } };
+
+        ThrowsAndLeavesNoHook(model, () => ResidualPatching.Grid(model, tooLong),
+            "ResidualPatching.Grid with corrupted prompts longer than the model's n_ctx: expected the model's exception to reach the caller, not to be caught",
+            "hook points that still have a hook after a cell's corrupted run threw inside ResidualPatching.Grid: expected none (remove each cell's hook with using, or in a finally, not after the run; or patch each cell with ActivationPatching.Patch)",
+            tooLongError, hookedWhenThrown: ["blocks.0.hook_resid_pre"], during: "the corrupted run of the grid's first cell (with its hook on blocks.0.hook_resid_pre)");
+        ThrowsAndLeavesNoHook(model, () => HeadPatching.Outputs(model, tooLong),
+            "HeadPatching.Outputs with corrupted prompts longer than the model's n_ctx: expected the model's exception to reach the caller, not to be caught",
+            "hook points that still have a hook after a cell's corrupted run threw inside HeadPatching.Outputs: expected none (remove each cell's hook with using, or in a finally, not after the run; or patch each cell with ActivationPatching.Patch)",
+            tooLongError, hookedWhenThrown: ["blocks.0.attn.hook_z"], during: "the corrupted run of the grid's first cell (with its hook on blocks.0.attn.hook_z)");
+        ThrowsAndLeavesNoHook(model, () => HeadPatching.OutputsByPosition(model, tooLong),
+            "HeadPatching.OutputsByPosition with corrupted prompts longer than the model's n_ctx: expected the model's exception to reach the caller, not to be caught",
+            "hook points that still have a hook after a cell's corrupted run threw inside HeadPatching.OutputsByPosition: expected none (remove each cell's hook with using, or in a finally, not after the run; or patch each cell with ActivationPatching.Patch)",
+            tooLongError, hookedWhenThrown: ["blocks.0.attn.hook_z"], during: "the corrupted run of the grid's first cell (with its hook on blocks.0.attn.hook_z)");
+        ThrowsAndLeavesNoHook(model, () => HeadPatching.PatternAndValues(model, tooLong),
+            "HeadPatching.PatternAndValues with corrupted prompts longer than the model's n_ctx: expected the model's exception to reach the caller, not to be caught",
+            "hook points that still have a hook after a cell's corrupted run threw inside HeadPatching.PatternAndValues: expected none (remove each cell's hook with using, or in a finally, not after the run; or patch each cell with ActivationPatching.Patch)",
+            tooLongError); // no hook point named: patching the pattern at hook_attn_scores instead is as right
     }
 
     [Test, Points(1)] // taken from the public MeanActivations_AreAveragesOverEveryPromptAndPosition_OfTheTokensGiven

@@ -72,6 +72,13 @@ public sealed class AttributionPatchingTests : TorchTest
             "[1, 2, 3, 4] as a [4, 1] against [2, 1, 4, 3] as a [4] (without flattening they broadcast to [4, 4])");
         TensorAssert.Close(a, tensor(new[] { 1f, 2f, 3f, 4f }).reshape(2, 2), Tolerance.Exact, "the first grid after Correlation: centre copies, not the caller's grids");
         TensorAssert.Close(b, tensor(new[] { 2f, 1f, 4f, 3f }).reshape(2, 2), Tolerance.Exact, "the second grid after Correlation: centre copies, not the caller's grids");
+        // Float64 grids: converting them to float64 makes no copy, so centring in place would shift the caller's grids.
+        var (a64, b64) = (tensor(new[] { 1.0, 2.0, 3.0, 4.0 }).reshape(2, 2), tensor(new[] { 2.0, 1.0, 4.0, 3.0 }).reshape(2, 2));
+        Assert.That(AttributionPatching.Correlation(a64, b64), Is.EqualTo(0.6).Within(allowed), "[1, 2, 3, 4] against [2, 1, 4, 3], both float64");
+        TensorAssert.Close(a64, tensor(new[] { 1.0, 2.0, 3.0, 4.0 }).reshape(2, 2), Tolerance.Exact,
+            "a float64 first grid after Correlation: centre copies (a = a - a.mean()), not the caller's grid (.to(Float64) of a float64 tensor is the tensor itself, so a.sub_ changes it)");
+        TensorAssert.Close(b64, tensor(new[] { 2.0, 1.0, 4.0, 3.0 }).reshape(2, 2), Tolerance.Exact,
+            "a float64 second grid after Correlation: centre copies (b = b - b.mean()), not the caller's grid (.to(Float64) of a float64 tensor is the tensor itself, so b.sub_ changes it)");
     }
 
     [Test, Points(3)]

@@ -44,6 +44,7 @@ public sealed class ActivationPatchingTests : TorchTest
         // As while the model is trained: an activation of a run with gradients on now requires grad.
         foreach (var parameter in model.parameters()) parameter.requires_grad_(true);
         var corruptedRun = Capture(model, batch.Corrupted, "blocks.1.hook_resid_pre");
+        long pos = batch.Length; // read before homework code has the batch
         var clean = ActivationPatching.CleanActivations(model, batch, ["blocks.1.hook_resid_pre"]);
         var gradsOn = new List<bool>();
         Tensor? given = null;
@@ -60,8 +61,18 @@ public sealed class ActivationPatchingTests : TorchTest
             });
             gradAfter = is_grad_enabled();
         }
+        // Patch uses the clean activation and the metric it is given: the corrupted run's own activation everywhere leaves
+        // the corrupted run (0), and a metric with Clean and Corrupted swapped scores the corrupted run 1.
+        var corruptedEverywhere = ActivationPatching.Patch(model, metric, "blocks.1.hook_resid_pre", corruptedRun.clone(),
+            ActivationPatching.Where(PatchMask.All(pos).reshape(1, -1, 1)));
+        var swapped = metric with { Clean = metric.Corrupted, Corrupted = metric.Clean };
+        var underSwapped = ActivationPatching.Patch(model, swapped, "blocks.1.hook_resid_pre", clean["blocks.1.hook_resid_pre"], (corrupted, _) => corrupted);
 
         Assert.That(score, Is.EqualTo(0).Within(1e-5), "patching nothing leaves the corrupted run: metric 0");
+        Assert.That(corruptedEverywhere, Is.EqualTo(0).Within(1e-5),
+            "metric after patching every position with the corrupted run's own activation given as clean: expected 0, the corrupted run (patch(activation, clean) with the clean argument Patch is given, not a clean activation Patch computes itself)");
+        Assert.That(underSwapped, Is.EqualTo(1).Within(1e-5),
+            "metric of the unpatched corrupted run under a metric whose Clean and Corrupted are swapped: expected 1 (score with the metric Patch is given, metric.Score, not one Patch measures again)");
         Assert.That(gradsOn, Is.Not.Empty.And.All.False, "requires_grad of the corrupted activation the patch is given while the model's parameters require grad: expected false (run the corrupted prompts under no_grad, as the doc says)");
         Assert.That(gradAfter, Is.True,
             "autograd after ActivationPatching.Patch returned to a caller that had it on: still off, so no_grad() was never disposed (using var noGrad = no_grad(), which puts the mode back)");
