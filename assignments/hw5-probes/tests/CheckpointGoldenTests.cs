@@ -65,13 +65,36 @@ public sealed class CheckpointGoldenTests : TorchTest
         var batch = AgreementBatch.Of(AgreementPrompts.Sample(16, 591, Clause.SubjectRelative), vocabulary);
         Assert.That(batch.Prompts.Select(p => p.Text.Length).Distinct().Count(), Is.GreaterThan(3), "the prompts are padded to different lengths");
 
-        using var noGrad = no_grad();
+        // Autograd on and the weights requiring grad, as in a caller that fine-tunes this copy: the doc promises a detached result anyway.
+        foreach (var (_, parameter) in model.named_parameters()) parameter.requires_grad_(true);
         using var before = model.Hook("hook_embed").AddHook((_, _) => null); // a reading hook of the caller's, attached before the call
 
-        golden.AssertClose("residuals", ProbeDataset.ResidualsAtVerb(model, batch));
+        var residuals = ProbeDataset.ResidualsAtVerb(model, batch);
+
+        Assert.That(residuals.requires_grad, Is.False,
+            "requires_grad of ProbeDataset.ResidualsAtVerb's result, called with autograd on: expected a detached tensor, as the doc says; " +
+            "it holds the model's whole forward graph, so store activation.detach() in your hooks (RunWithCache does) or detach the result");
+        golden.AssertClose("residuals", residuals);
         Assert.That(model.HookedPointNames(), Is.EqualTo(new[] { "hook_embed" }),
             "hook points holding a hook after ProbeDataset.ResidualsAtVerb returned, when the caller had one on hook_embed: expected only the caller's; " +
             "remove every hook you add (RunWithCache does), and only those (never ResetHooks)");
+
+        // The doc's components hold for any depth, not only the checkpoint's 2 layers: a random model of 3 layers, read by the test's own hooks.
+        using var seeded = new Seeded(593);
+        var deeper = RandomModel.Create(seeded, n_layers: 3);
+        var tokens = seeded.Randint(0, 7, [3, 8]); // [batch, pos]: 7 symbols and 8 positions, the random model's sizes
+        var verb = tensor(new long[] { 7, 4, 5 }); // [batch]
+        var prompts = new[] { "aaaaaaaa", "aaaaa", "aaaaaa" }.Select(t => new AgreementPrompt(t, "a", false, Clause.None, null, null)).ToList();
+        var activations = RandomModel.Capture(deeper, tokens.to(Device));
+        var names = Enumerable.Range(0, 3).SelectMany(l => new[] { $"blocks.{l}.hook_resid_pre", $"blocks.{l}.hook_resid_mid" }).Append("blocks.2.hook_resid_post");
+        var expected = stack(names.Select(n => activations[n].cpu()[arange(3), verb])); // [7, batch, d_model]
+
+        var deeperResiduals = ProbeDataset.ResidualsAtVerb(deeper, new AgreementBatch(tokens.clone(), verb.clone(), zeros(3, ScalarType.Bool), prompts));
+
+        Assert.That(deeperResiduals.shape, Is.EqualTo(new long[] { 7, 3, 8 }),
+            "ProbeDataset.ResidualsAtVerb on a 3-layer model: expected [component, batch, d_model] with 7 components (0_pre, 0_mid, ..., 2_pre, 2_mid, final_post); " +
+            "take every layer of the model (AccumulatedResid with no layer), never a fixed count");
+        TensorAssert.Close(deeperResiduals, expected, name: "ProbeDataset.ResidualsAtVerb on a 3-layer model against its resid_pre, resid_mid and final resid_post at the verb positions");
     }
 
     [Test, Points(3)]

@@ -39,7 +39,11 @@ public sealed class AgreementMetricTests : TorchTest
 
         // A mean of zeros and ones, so only its last bits may differ between correct ways of taking it.
         Assert.That(AgreementMetric.Accuracy(tensor(new[] { 1f, -1f }).to(Device), batch), Is.EqualTo(1.0).Within(1e-9), "both right");
-        Assert.That(AgreementMetric.Accuracy(tensor(new[] { 1f, 3f }).to(Device), batch), Is.EqualTo(0.5).Within(1e-9), "the plural one wrong");
+        var logitDiff = tensor(new[] { 1f, 3f }).to(Device);
+        var logitDiffBefore = logitDiff.clone();
+        Assert.That(AgreementMetric.Accuracy(logitDiff, batch), Is.EqualTo(0.5).Within(1e-9), "the plural one wrong");
+        TensorAssert.Close(logitDiff, logitDiffBefore, Tolerance.Exact,
+            "the logit differences after AgreementMetric.Accuracy(logitDiff, batch): compare on a new tensor (logitDiff > 0), never threshold the caller's tensor in place (gt_)");
         Assert.That(AgreementMetric.Accuracy(tensor(new[] { -1f, 1f }).to(Device), batch), Is.EqualTo(0.0).Within(1e-9), "both wrong");
     }
 }

@@ -34,6 +34,8 @@ public sealed class ProbeTests : TorchTest
         using var seeded = new Seeded(540);
         var (x, y, planted) = PlantedData(seeded);
         var labelsBefore = y.clone();
+        var x64 = x.to(ScalarType.Float64); // the same points in float64, for Predict after the fit
+        var x64Before = x64.clone();
 
         var probe = DiffMeansProbe.Fit(x, y);
 
@@ -46,6 +48,9 @@ public sealed class ProbeTests : TorchTest
         TensorAssert.Close(predictions, predictionsBefore, Tolerance.Exact,
             "the float64 predictions after Probing.Accuracy(predictions, labels): compare on a copy (predicted == labels), never with eq_ on the caller's tensor (.to(Float64) of a float64 tensor is that tensor)");
         TensorAssert.Close(y, labelsBefore, Tolerance.Exact, "the labels after Probing.Accuracy(predictions, labels): leave them as they were");
+        probe.Predict(x64);
+        TensorAssert.Close(x64, x64Before, Tolerance.Exact,
+            "the float64 x after DiffMeansProbe.Predict(x): project a copy, never shift or scale the caller's x in place (.to(Float64) of a float64 tensor is that tensor)");
     }
 
     [Test, Points(3)]
