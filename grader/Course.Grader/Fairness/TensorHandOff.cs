@@ -151,8 +151,10 @@ public static class TensorHandOff
                 case MemberAccessExpressionSyntax access:
                     expression = access.Expression;
                     break;
-                case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: var called } } invocation:
+                case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: var called } access } invocation:
                     if (called is "clone" or "detach_clone") return null;
+                    // A module's output is a new tensor: model.call(tokens) gives homework code logits, not the model.
+                    if (called is "call" or "forward" && IsModule(model.GetTypeInfo(access.Expression).Type)) return null;
                     expression = invocation.Expression;
                     break;
                 case ElementAccessExpressionSyntax element:
@@ -185,9 +187,7 @@ public static class TensorHandOff
         bool Holds(ITypeSymbol type, int depth)
         {
             if (depth == 0 || IsStudents(type) || type.SpecialType != SpecialType.None) return false;
-            if (IsTensor(type)) return true;
-            for (var t = type; t is not null; t = t.BaseType)
-                if (t is { Name: "Module", ContainingType.Name: "nn", ContainingNamespace.Name: "TorchSharp" }) return true;
+            if (IsTensor(type) || IsModule(type)) return true;
             if (type is IArrayTypeSymbol array) return Holds(array.ElementType, depth);
             var ns = type.ContainingNamespace?.ToDisplayString() ?? "";
             if (ns.StartsWith("System.Collections", StringComparison.Ordinal) && type is INamedTypeSymbol collection)
@@ -212,6 +212,14 @@ public static class TensorHandOff
             }
             return false;
         }
+    }
+
+    /// <summary>A TorchSharp module, or a type derived from one.</summary>
+    static bool IsModule(ITypeSymbol? type)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+            if (t is { Name: "Module", ContainingType.Name: "nn", ContainingNamespace.Name: "TorchSharp" }) return true;
+        return false;
     }
 
     /// <summary>

@@ -99,6 +99,7 @@ public class TensorHandOffTests
     [TestCase("var linear = nn.Linear(3, 3); var expected = linear.call(x); TensorAssert.Close(Layer.Apply(linear, x.clone()), expected);", TestName = "{m}(a model's output computed before)")]
     [TestCase("var doubler = new Doubler(); var y = doubler.call(x.clone()); TensorAssert.Close(y, doubler.call(x));", TestName = "{m}(the homework's own model)")]
     [TestCase("System.Func<Tensor, Tensor?> hook = t => null; var expected = x * 1; TensorAssert.Close(hook(x) ?? x, expected);", TestName = "{m}(a hook's result or what it was given)")]
+    [TestCase("var linear = nn.Linear(3, 3); var y = Layer.Forward(linear.call(x.clone())); TensorAssert.Close(y, linear.call(x) * 2);", TestName = "{m}(a model's output given, not the model)")]
     public void Given_a_test_that_reads_a_tensor_only_before_or_to_check_it_When_checked_Then_there_is_no_problem(string body)
     {
         Assert.That(Problems(body), Is.Empty);
