@@ -204,12 +204,10 @@ public static class TensorHandOff
         /// <summary>A homework type declared in a student file (every homework type when the student files are not known).</summary>
         bool IsStudents(ITypeSymbol type)
         {
+            if (studentFiles is null) return IsHomeworkType(type, Homework);
             for (var t = type; t is not null; t = t.BaseType)
-            {
-                if (t.ContainingAssembly?.Name != Homework) continue;
-                if (studentFiles is null) return true;
-                if (t.DeclaringSyntaxReferences.Any(r => studentFiles.Contains(r.SyntaxTree.FilePath.Replace('\\', '/')))) return true;
-            }
+                if (t.ContainingAssembly?.Name == Homework && t.DeclaringSyntaxReferences.Any(r => studentFiles.Contains(r.SyntaxTree.FilePath.Replace('\\', '/'))))
+                    return true;
             return false;
         }
     }
