@@ -12,6 +12,7 @@ namespace Course.Grader.Analyze;
 /// foreach or await all count. Also finds unsafe code, methods that would decide how homework values compare
 /// (<see cref="ValueComparison"/>), overrides of what the tests read a module through (<see cref="LibraryOverrides"/>),
 /// exceptions let out as anything but exceptions (<see cref="OpaqueExceptions"/>),
+/// tensor accessors kept past the copy of a tensor's values (<see cref="TensorAccessors"/>), finalizers,
 /// types too large to read in time (<see cref="TypeSize"/>), and stubs left in place.
 /// </summary>
 public static class AnalyzeStage
@@ -52,6 +53,8 @@ public static class AnalyzeStage
             {
                 if (OpaqueExceptions.LetOut(atNode.Key, atNode, SymbolAt) is { } became)
                     findings.Add(At(atNode.Key, FindingKind.SandboxViolation, $"an exception as {became}", OpaqueExceptions.Message));
+                if (TensorAccessors.Kept(atNode.Key, atNode) is { } accessor)
+                    findings.Add(At(atNode.Key, FindingKind.SandboxViolation, accessor.WithNullableAnnotation(NullableAnnotation.None).ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat), TensorAccessors.Message));
             }
             foreach (var use in usesIn[tree])
             {
@@ -98,6 +101,10 @@ public static class AnalyzeStage
                 return (FindingKind.UnsafeCode, node.GetFirstToken().Text, "__makeref, __reftype, __refvalue and __arglist are not allowed in homework code");
             case LockStatementSyntax:
                 return (FindingKind.SandboxViolation, "lock", "Homework code runs on one thread and may not take locks; tensor ops are parallel already.");
+            // A finalizer runs on the runtime's finalizer thread, beside the tests, whenever a collection finds its object:
+            // background work that no test calls and no test's time limit stops (a red team kept one spinning through a run).
+            case DestructorDeclarationSyntax:
+                return (FindingKind.SandboxViolation, "a finalizer", "Homework code may not write a finalizer (~T()): it runs on another thread, beside the tests. Dispose what you make with using.");
             case ExternAliasDirectiveSyntax:
                 return (FindingKind.UnsafeCode, "extern alias", "extern aliases are not allowed in homework code");
             case ThrowStatementSyntax { Expression: { } thrown } when IsNotImplemented(thrown, model):

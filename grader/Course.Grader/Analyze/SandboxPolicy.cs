@@ -129,6 +129,12 @@ public static class SandboxPolicy
         new("T:TorchSharp.DistanceFunctionNative", Native),
         new("T:TorchSharp.AllocatePinnedArray", Native),
         new("T:TorchSharp.AllocateIndexedNativeTensorOrScalarArray", Native),
+        // Windows onto a tensor's native memory whose pointer is read once and outlives the tensor's storage: a storage and its
+        // accessor, and a span over the tensor's bytes. A tensor's values come out as a copy (TensorAccessors).
+        new("T:TorchSharp.torch.Storage", Native),
+        new("T:TorchSharp.torch.Storage`1", Native),
+        new("M:TorchSharp.torch.Tensor.storage", Native),
+        new("P:TorchSharp.torch.Tensor.bytes", Native),
         // A test's tensors (its inputs, its expected values, the goldens it loaded) live in the dispose scope TorchScope opens
         // around it: the scope that holds them, what a scope holds, and the thread's scope statistics are not homework code's to read.
         new("P:TorchSharp.torch.CurrentDisposeScope", TestsTensors),

@@ -253,6 +253,49 @@ public class AdversarialCorpusTests
             public static string Of(System.Exception caught) => $"{caught}";
         }
         """, "an exception as text in an interpolated string", "read their Message, InnerException and ParamName, nothing else")]
+    // A tensor accessor keeps the data pointer it read when it was made, and bounds its indices by the tensor's size when it is
+    // used: a view's storage swapped for a larger one left it a window onto the heap past the old storage, where the test's
+    // expected tensor was found and returned, or overwritten (a red team, stop 54).
+    [TestCase("accessor-past-a-swapped-storage", """
+        public static class Heap
+        {
+            public static float[] Read(TorchSharp.torch.Tensor t)
+            {
+                var view = t.view(t.shape);
+                var window = view.data<float>();
+                view.set_(TorchSharp.torch.zeros(1 << 16));
+                var memory = new float[1 << 16];
+                window.CopyTo(memory);
+                return memory;
+            }
+        }
+        """, "TorchSharp.Utils.TensorAccessor<float>", "reads a tensor's values as a copy")]
+    [TestCase("accessor-written-past-a-resized-view", """
+        public static class Heap
+        {
+            public static void Write(TorchSharp.torch.Tensor t)
+            {
+                var view = t.view(t.shape);
+                var window = view.data<float>();
+                view.zeros(new long[] { 1 << 16 });
+                window.CopyFrom(new float[1 << 16]);
+            }
+        }
+        """, "TorchSharp.Utils.TensorAccessor<float>", "reads a tensor's values as a copy")]
+    [TestCase("tensor-bytes", """
+        public static class Heap
+        {
+            public static int Length(TorchSharp.torch.Tensor t) => t.bytes.Length;
+        }
+        """, "TorchSharp.torch.Tensor.bytes", "may not use native handles")]
+    // A finalizer runs on the finalizer thread, beside the tests, and no test's limit stops it (a red team, stop 54).
+    [TestCase("finalizer-thread", """
+        public sealed class Spy
+        {
+            public static long Seen;
+            ~Spy() { while (true) Seen++; }
+        }
+        """, "a finalizer", "may not write a finalizer")]
     public async Task Given_code_that_reaches_outside_the_sandbox_When_graded_Then_it_is_refused_before_any_of_it_runs(string name, string code, string api, string reason)
     {
         var (report, file, _) = await Attack("hw3-attention", code);
