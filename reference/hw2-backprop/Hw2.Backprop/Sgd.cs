@@ -10,7 +10,8 @@ public sealed class Sgd(IReadOnlyList<Parameter> parameters, double lr)
     public double LearningRate { get; } = lr;
 
     /// <summary>
-    /// Updates every parameter's <see cref="Parameter.Value"/> in place by -lr times its <see cref="Parameter.Grad"/>;
+    /// Updates every parameter's <see cref="Parameter.Value"/> in place by -lr times its <see cref="Parameter.Grad"/>,
+    /// however large the gradient (no clipping or normalising);
     /// parameters whose Grad is null (no backward pass reached them) are left as they are.
     /// </summary>
     public void Step()
