@@ -74,6 +74,18 @@ public sealed class HiddenTrainerTests : TorchTest
                     $"{counts[s]} of {batch} windows started at {s}; every start in 0..n - seqLen = 0..{n - seqLen} should get about {batch * p:F0} " +
                     $"(counts of starts 0..{n - 1}: [{string.Join(", ", counts)}]). Is the upper bound of randint exclusive?");
         }
+        // Each window's start is a draw of its own: neighbouring rows start at the same place with probability p = 1/7, and
+        // the batch - 1 pairs, though they overlap, are pairwise independent for uniform draws (P(three equal) = p^2), so the
+        // count has variance (batch - 1) p (1 - p), near normal about its mean of 428. Within 5 standard deviations (96): a
+        // correct RandomWindows fails about once in 1.7 million runs; starts that follow one another by a fixed stride (one
+        // random offset, then consecutive chunks) give 0 or batch - 1 equal pairs, over 20 standard deviations away.
+        var startList = starts.cpu().data<long>().ToArray();
+        double equalPairs = startList.Zip(startList.Skip(1)).Count(t => t.First == t.Second), expectedPairs = (batch - 1) * p;
+        double pairBound = 5 * Math.Sqrt((batch - 1) * p * (1 - p));
+        Assert.That(Math.Abs(equalPairs - expectedPairs), Is.Not.NaN.And.LessThanOrEqualTo(pairBound),
+            $"{equalPairs} of {batch - 1} neighbouring windows started at the same place, expected {expectedPairs:F0} +- {pairBound:F0} as for independent " +
+            $"starts (probability 1/{n - seqLen + 1} each; first starts: [{string.Join(", ", startList.Take(12))}]): draw every window's start on its own, " +
+            "randint(0, n - seqLen + 1, [batchSize, 1], generator), not one offset followed by a fixed stride");
     }
 
     /// <summary>A fresh model from manual_seed(5) on the test device, and a twin with the same weights.</summary>
@@ -197,7 +209,9 @@ public sealed class HiddenTrainerTests : TorchTest
         var tokens = seeded.Randint(0, 10, [200]);
         // A weight decay large enough that AdamW's decoupled decay and Adam's L2 penalty part ways at once, and neither the
         // default 0.01 nor nanoGPT's 0.1, so that only cfg.weight_decay gives the loop's steps.
-        var cfg = new TrainingConfig(steps: 5, batch_size: 3, seq_len: 9, lr: 2e-2, weight_decay: 0.3, seed: 12);
+        // 20 steps, so that a learning-rate schedule that only moves late in the run (a drop for the last tenth, a decay
+        // whose first steps stay within float32 noise of cfg.lr) shows in the losses and the final weights.
+        var cfg = new TrainingConfig(steps: 20, batch_size: 3, seq_len: 9, lr: 2e-2, weight_decay: 0.3, seed: 12);
         var (model, twin) = ModelAndTwin();
 
         var losses = Trainer.Train(model, tokens.clone(), cfg).ToArray();
@@ -224,12 +238,12 @@ public sealed class HiddenTrainerTests : TorchTest
             Assert.Fail($"{what}: the first loss differs, so the first windows do: take them from one new Generator(cfg.seed) with RandomWindows(tokens, cfg.batch_size, cfg.seq_len, generator)");
         if (firstApart > 0)
             Assert.Fail($"{what}: equal up to step {firstApart - 1}, apart from step {firstApart}: use optim.AdamW (decoupled weight decay, not Adam) " +
-                "with cfg.lr and cfg.weight_decay, and one generator for the whole run, not a new one per step");
+                "with cfg.lr for every step (no learning-rate schedule) and cfg.weight_decay, and one generator for the whole run, not a new one per step");
         var twinParameters = twin.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         foreach (var (name, parameter) in model.named_parameters())
             TensorAssert.Close(parameter, twinParameters[name], name:
                 $"{name} after Trainer.Train vs after the AdamW loop (the losses agree, so the last step's update differs: step the optimiser " +
-                "after every loss, with cfg.lr and cfg.weight_decay)");
+                "after every loss, with cfg.lr, unscheduled, and cfg.weight_decay)");
         // Both sides use your model and LmLoss: the loop's first loss must be the forward pass's cross-entropy.
         TensorAssert.Close(Losses(expected.Take(1)), byHand, tolerance,
             "the first loss of the AdamW loop, LmLoss.CrossEntropy(model.call(windows), windows) of the initial model, vs cross_entropy(logits[:, :-1], windows[:, 1:]) " +

@@ -9,7 +9,8 @@ public static class Trainer
     /// <summary>
     /// <paramref name="batchSize"/> windows of <paramref name="seqLen"/> consecutive tokens of <c>tokens [n]</c>:
     /// <c>[batch, seqLen]</c> int64 on the device of <paramref name="tokens"/>. The start of each window is drawn uniformly
-    /// from 0..n-seqLen (every full window is possible) with <paramref name="generator"/>, a CPU generator.
+    /// from 0..n-seqLen (every full window is possible) with <paramref name="generator"/>, a CPU generator, independently of
+    /// the other windows' starts.
     /// </summary>
     public static Tensor RandomWindows(Tensor tokens, long batchSize, long seqLen, Generator generator)
     {
@@ -40,7 +41,8 @@ public static class Trainer
 
     /// <summary>
     /// Trains <paramref name="model"/> on <c>tokens [n]</c> (on the model's device) for <c>cfg.steps</c> steps of
-    /// <see cref="TrainStep"/>, with <c>optim.AdamW(model.parameters(), cfg.lr, weight_decay: cfg.weight_decay)</c> and windows from
+    /// <see cref="TrainStep"/>, with <c>optim.AdamW(model.parameters(), cfg.lr, weight_decay: cfg.weight_decay)</c> at cfg.lr for every
+    /// step (no learning-rate schedule) and windows from
     /// <see cref="RandomWindows"/> drawn with <c>new Generator(cfg.seed)</c>. Returns the loss of every step, in order.
     /// Each step runs in its own dispose scope, so its tensors are freed when it ends.
     /// </summary>
