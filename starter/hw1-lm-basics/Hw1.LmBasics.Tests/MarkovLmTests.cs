@@ -134,6 +134,31 @@ public sealed class MarkovLmTests : TorchTest
             $"the first 5 of Fit's losses {StepSeries.Show(losses[..5])} vs a loop of optim.Adam(parameters(), lr 0.3) steps {StepSeries.Show(expected)}: " +
             $"apart from step {firstApart}; use optim.Adam with lr and its default betas (not AdamW, no weight decay), and one optimiser for the whole run");
 
+        // And every step, not just the first few: a short Fit, still far from the optimum, is that loop step for step, its
+        // losses and the W it ends at (no learning-rate schedule, no shortcut to the counts after a few steps).
+        const int shortSteps = 25;
+        for (int step = 5; step < shortSteps; step++)
+        {
+            using var scope = NewDisposeScope();
+            adam.zero_grad();
+            var stepLoss = twin.Loss(current, next);
+            stepLoss.backward();
+            adam.step();
+            expected.Add(stepLoss.ToDouble());
+        }
+        var expectedW = twin.W.detach().cpu().clone();
+        var fresh = new MarkovLm(tokenizer.VocabSize);
+        fresh.to(Device);
+        var shortLosses = fresh.Fit(current, next, steps: shortSteps, lr: 0.3);
+        Assert.That(shortLosses, Has.Length.EqualTo(shortSteps), $"Fit(..., steps: {shortSteps}) returns one loss per step");
+        int shortApart = StepSeries.FirstApart(shortLosses, expected, Tolerance.For(ScalarType.Float32, Device.type));
+        Assert.That(shortApart, Is.EqualTo(-1),
+            $"the {shortSteps} losses of Fit(..., steps: {shortSteps}, lr: 0.3) {StepSeries.Show(shortLosses)} vs {shortSteps} optim.Adam(parameters(), lr 0.3) " +
+            $"steps {StepSeries.Show(expected)}: apart from step {shortApart}; every step is one TrainStep of the same Adam at the same lr " +
+            "(no learning-rate schedule, no jump to the count-based W)");
+        TensorAssert.Close(fresh.W.detach().cpu(), expectedW, Tolerance.For(ScalarType.Float32, Device.type),
+            $"W after Fit(..., steps: {shortSteps}, lr: 0.3) vs after {shortSteps} steps of optim.Adam(parameters(), lr 0.3): Fit must train W with exactly those steps");
+
         // A step's tensors (logits, loss, the gradients' intermediates) must go when the step ends: only the optimiser's state
         // and W.grad outlive Fit, alike after 2 steps or 300.
         var shortRun = new MarkovLm(tokenizer.VocabSize);
