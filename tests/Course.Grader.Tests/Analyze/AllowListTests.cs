@@ -297,13 +297,6 @@ public class AllowListTests
     {
         var (torch, homework) = TorchSharpAndHomework();
         var allow = SandboxPolicy.For([]);
-        static Microsoft.CodeAnalysis.ITypeSymbol? Result(Microsoft.CodeAnalysis.ISymbol member) => member switch
-        {
-            Microsoft.CodeAnalysis.IMethodSymbol { MethodKind: Microsoft.CodeAnalysis.MethodKind.Ordinary } method => method.ReturnType,
-            Microsoft.CodeAnalysis.IPropertySymbol property => property.Type,
-            Microsoft.CodeAnalysis.IFieldSymbol field => field.Type,
-            _ => null,
-        };
         static bool Scoped(Microsoft.CodeAnalysis.ITypeSymbol type) =>
             type.Name is "DisposeScope" or "DisposeScopeManager" or "ThreadDisposeScopeStatistics"
             || type is Microsoft.CodeAnalysis.INamedTypeSymbol { TypeArguments: [{ Name: "IDisposable" }] };
@@ -402,13 +395,6 @@ public class AllowListTests
     {
         var (torch, homework) = TorchSharpAndHomework();
         var allow = SandboxPolicy.For([]);
-        static Microsoft.CodeAnalysis.ITypeSymbol? Result(Microsoft.CodeAnalysis.ISymbol member) => member switch
-        {
-            Microsoft.CodeAnalysis.IMethodSymbol { MethodKind: Microsoft.CodeAnalysis.MethodKind.Ordinary } method => method.ReturnType,
-            Microsoft.CodeAnalysis.IPropertySymbol property => property.Type,
-            Microsoft.CodeAnalysis.IFieldSymbol field => field.Type,
-            _ => null,
-        };
 
         var spans = PublicMembers(torch.GlobalNamespace)
             .Where(m => Result(m) is { Name: "Span" or "ReadOnlySpan" or "Memory" or "ReadOnlyMemory", ContainingNamespace.Name: "System" })
@@ -448,6 +434,15 @@ public class AllowListTests
             .Single(a => a.Name == "TorchSharp");
         return (torch, compilation.Assembly);
     }
+
+    /// <summary>What a member hands out: a method's result, a property's or a field's value; null for anything else.</summary>
+    static Microsoft.CodeAnalysis.ITypeSymbol? Result(Microsoft.CodeAnalysis.ISymbol member) => member switch
+    {
+        Microsoft.CodeAnalysis.IMethodSymbol { MethodKind: Microsoft.CodeAnalysis.MethodKind.Ordinary } method => method.ReturnType,
+        Microsoft.CodeAnalysis.IPropertySymbol property => property.Type,
+        Microsoft.CodeAnalysis.IFieldSymbol field => field.Type,
+        _ => null,
+    };
 
     static IEnumerable<Microsoft.CodeAnalysis.ISymbol> PublicMembers(Microsoft.CodeAnalysis.INamespaceOrTypeSymbol container)
     {
