@@ -34,11 +34,15 @@ public sealed class LogProbsTests : TorchTest
         var (logits, p) = HandBuilt(901);
         // row 0: tokens 2 and 3 (values 2, 1), from positions 1 and 2; row 1: tokens 1 and 2 (values 0, 1), from positions 0 and 1
         var expected = tensor(new[] { Math.Log(p[0, 1, 2]) + Math.Log(p[0, 2, 1]), Math.Log(p[1, 0, 0]) + Math.Log(p[1, 1, 1]) }, ScalarType.Float64);
+        var firstRow = logits[..1].clone(); // [1, 4, 3]: a batch of one row, taken before homework code has the logits
 
         var actual = LogProbs.OfCompletion(logits.to(Device), TokensTensor(Device), MaskTensor(Device));
+        var alone = LogProbs.OfCompletion(firstRow.to(Device), TokensTensor(Device)[..1], MaskTensor(Device)[..1]);
 
         TensorAssert.Close(actual, expected.to(Device), name: "LogProbs.OfCompletion(logits [2, 4, 3], ...) [batch] " +
             "(token t is predicted by log_softmax(logits[:, t - 1]); the logits here are log-probabilities plus a constant per position, so a missing log_softmax shows)");
+        TensorAssert.Shape(alone, [1], "LogProbs.OfCompletion of a batch of one row (logits [1, 4, 3]): [batch] is [1], not a scalar (sum over dim 1, no squeeze())");
+        TensorAssert.Close(alone, expected[..1].to(Device), name: "LogProbs.OfCompletion of row 0 alone (logits [1, 4, 3]) [1]: the same log-probability as in the batch of two");
     }
 
     [Test, Points(3)]

@@ -54,11 +54,22 @@ public sealed class RewardModelTests : TorchTest
             expected = (last.matmul(rewardModel.head.weight!.t()) + rewardModel.head.bias!).view(1); // [1]
         var padded = Rows(vocabulary, Device);
         using var _ = no_grad();
+        // A hook of the caller's on the reward model's body: forward must leave it there, removing only its own reading hook.
+        var embedCalls = 0;
+        Tensor short_, long_, again;
+        using (rewardModel.Base.Hook("hook_embed").AddHook((_, _) => { embedCalls++; return null; }))
+        {
+            short_ = rewardModel.call(alone.Tokens, alone.Lengths);
+            long_ = rewardModel.call(padded.Tokens, padded.Lengths)[..1];
+            again = rewardModel.call(padded.Tokens, padded.Lengths)[..1];
 
-        var short_ = rewardModel.call(alone.Tokens, alone.Lengths);
-        var long_ = rewardModel.call(padded.Tokens, padded.Lengths)[..1];
-        var again = rewardModel.call(padded.Tokens, padded.Lengths)[..1];
-
+            Assert.That(embedCalls, Is.EqualTo(3),
+                "calls of a hook the test put on the reward model's hook_embed during three RewardModel.forward calls: each runs Base once, so 3; " +
+                "fewer means forward removed the caller's hook (remove only your own reading hook by disposing its handle, not with ResetHooks)");
+            Assert.That(model.HookedPointNames(), Is.EqualTo(new[] { "hook_embed" }),
+                "hook points of the reward model's body that hold a hook after three RewardModel.forward calls, with one test hook on hook_embed: " +
+                "exactly that one; remove your reading hook once Base has run (using on the handle AddHook returns), and leave other hooks alone");
+        }
         Assert.That(model.HookedPointNames(), Is.Empty,
             "hook points of the reward model's body that still hold a hook after three RewardModel.forward calls: remove the reading hook " +
             "once Base has run (using on the handle AddHook returns), or every call leaves one more hook on the model");

@@ -21,7 +21,8 @@ public static class DpoTraining
 {
     /// <summary>
     /// Trains every parameter of <paramref name="policy"/> (which starts as a copy of <paramref name="reference"/>) with
-    /// Adam on the DPO loss. <paramref name="reference"/> stays frozen. At each step, <c>BatchSize</c> pair indices are
+    /// Adam on the DPO loss. <paramref name="reference"/> stays frozen: Train changes neither its values nor its parameters'
+    /// <c>requires_grad</c> (false, as <c>TinyGpt.Load</c> gives them). At each step, <c>BatchSize</c> pair indices are
     /// drawn with <c>randint</c> from <paramref name="generator"/> (on the CPU).
     /// </summary>
     public static DpoHistory Train(HookedTransformer policy, HookedTransformer reference, SequenceBatch chosen, SequenceBatch rejected, DpoOptions options, Generator generator)

@@ -76,7 +76,8 @@ public sealed class BestOfNTests : TorchTest
     [Test, Points(1)]
     public void Sample_ScoresEveryCompletionAfterThePrompt_AndKeepsTheBestOfEachGroup()
     {
-        const string prompt = ". the ";
+        // Not the plots' ". the ": the completions must be scored after the prompt Sample is given, whichever it is.
+        const string prompt = ". a ";
         const int n = 4, count = 6;
         var (model, vocabulary, _) = TinyGpt.Load(Device);
         var rewardModel = new RewardModel(TinyGpt.Load(Device).Model, 962);

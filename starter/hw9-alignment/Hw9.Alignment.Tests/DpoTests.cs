@@ -113,6 +113,9 @@ public sealed class DpoTests : TorchTest
         double margin = history.ChosenReward.TakeLast(5).Zip(history.RejectedReward.TakeLast(5), (c, r) => c - r).Average();
         Assert.That(margin, Is.GreaterThan(0), "mean implicit reward of the chosen minus the rejected over the last 5 steps: DPO raises the one above the other");
         TensorAssert.Close(reference.blocks[0].attn.W_Q, referenceBefore, Tolerance.Exact, "the reference model's blocks.0.attn.W_Q after DPO (the reference stays frozen)");
+        Assert.That(reference.parameters().Count(p => p.requires_grad), Is.Zero,
+            "parameters of the reference model with requires_grad true after DPO: the reference stays frozen (requires_grad false, as TinyGpt.Load gives it); " +
+            "turn requires_grad on for the policy's parameters only");
         Assert.That(policy.blocks[0].attn.W_Q.detach().allclose(referenceBefore), Is.False, "the policy's blocks.0.attn.W_Q after DPO equals the reference's: the policy did not train");
     }
 

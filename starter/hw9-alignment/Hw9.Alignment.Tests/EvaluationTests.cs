@@ -20,6 +20,11 @@ public sealed class EvaluationTests : TorchTest
             "(judge the prompt and the completion together, with Preference.IsPreferred)");
         Assert.That(Evaluation.PreferenceRate(". the ", repeated), Is.EqualTo(0.75).Within(1e-12),
             "Evaluation.PreferenceRate(\". the \", [\"birds sing .\" three times, \"cat runs .\"]): a model's samples repeat, and each counts, so 3 of 4");
+        // A prompt that carries the subject: the verdicts depend on it, so the sentence judged must be this prompt + completion.
+        string[] afterBirds = ["sleep .", "see a cat .", "that a cat sees wait .", "sleep"];
+        Assert.That(Evaluation.PreferenceRate(". the birds ", afterBirds), Is.EqualTo(0.5).Within(1e-12),
+            "Evaluation.PreferenceRate(\". the birds \", [\"sleep .\", \"see a cat .\", \"that a cat sees wait .\", \"sleep\"]): \". the birds sleep .\" and " +
+            "\". the birds that a cat sees wait .\" are preferred, so 2 of 4; judge the prompt you are given + each completion, not a fixed prompt such as \". the \"");
     }
 
     static (HookedTransformer Policy, HookedTransformer Reference, SequenceBatch Samples) ShiftedPolicy(Device device)

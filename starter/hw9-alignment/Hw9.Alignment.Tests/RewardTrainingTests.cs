@@ -25,6 +25,9 @@ public sealed class RewardTrainingTests : TorchTest
         double first = losses.Take(10).Average(), last = losses.TakeLast(10).Average();
         Assert.That(last, Is.Not.NaN.And.LessThan(first - 0.05), $"mean loss of the last 10 steps ({last:F3}) against the first 10 ({first:F3}): 60 steps of Adam at lr 1e-2 lower it by far more than 0.05");
         TensorAssert.Close(model.W_E, before, Tolerance.Exact, "the tiny GPT's W_E after reward training (only the head trains)");
+        Assert.That(model.parameters().Count(p => p.requires_grad), Is.Zero,
+            "parameters of the reward model's tiny GPT with requires_grad true after reward training: Base stays frozen (requires_grad false), " +
+            "and Adam trains HeadParameters() only; do not turn requires_grad on for the whole model");
     }
 
     // ln_final.hook_normalized at each row's last token [rows, d_model]: what the head reads, from a model homework code never has.
