@@ -21,11 +21,24 @@ public sealed class HiddenCircuitsTests : TorchTest
         Assert.That(Composition.RandomBaseline(1, 1, 3, new Generator(0)), Is.EqualTo(1).Within(1e-5),
             "RandomBaseline(d_model 1, d_head 1, 3 samples), where every sample's score is 1: the mean of exactly `samples` scores");
         // With d_head = 1 a score is |cos| of two independent standard normal vectors of d_model = 16 entries, whose mean is
-        // Γ(8) / (√π Γ(8.5)) = 0.202610 and standard deviation 0.146455: 1000 samples lie within 5 standard errors of it (a
-        // sampling error, whatever order the draws are made in). Dense 16 × 16 Gaussians, not products through d_head, give ~0.25.
-        const double mean = 0.202610, sd = 0.146455;
+        // Γ(8) / (√π Γ(8.5)) = 7! / (π · 0.5 · 1.5 ⋯ 7.5) = 0.202610 and whose mean square is 1/16, so its standard deviation
+        // is 0.146455: 1000 samples lie within 5 standard errors of it (a sampling error, whatever order the draws are made in).
+        // Dense 16 × 16 Gaussians, not products through d_head, give ~0.25.
+        double mean = 5040 / (Math.PI * Enumerable.Range(0, 8).Aggregate(1.0, (product, k) => product * (k + 0.5)));
+        double sd = Math.Sqrt(1.0 / 16 - mean * mean);
         Assert.That(Composition.RandomBaseline(16, 1, 1000, new Generator(6)), Is.EqualTo(mean).Within(5 * sd / Math.Sqrt(1000)),
-            $"RandomBaseline(d_model 16, d_head 1, 1000 samples) should be about {mean} (±{sd / Math.Sqrt(1000):F4}): each W_A and W_B is a (16×1)(1×16) product of standard normal factors");
+            $"RandomBaseline(d_model 16, d_head 1, 1000 samples) should be about {mean:F6} (±{sd / Math.Sqrt(1000):F4}): each W_A and W_B is a (16×1)(1×16) product of standard normal factors");
+        // 10000 samples: the mean of every one of them, whose standard error (±0.0015) is a twelfth of a 64-draw mean's (±0.0183). A
+        // correct mean misses 5 standard errors with probability 5.7e-7 per seed (1.7e-6 for the three seeds); a mean of only
+        // the first 64 draws lands within them (|Z| < 0.40) with probability 0.31 per seed, so it passes all three about 3% of
+        // the time: it is caught 97% of the time. (The seeds were chosen before any wrong code ran.)
+        foreach (ulong seed in new ulong[] { 7, 8, 9 })
+        {
+            double baseline = Composition.RandomBaseline(16, 1, 10000, new Generator(seed));
+            Assert.That(baseline, Is.EqualTo(mean).Within(5 * sd / Math.Sqrt(10000)),
+                $"RandomBaseline(d_model 16, d_head 1, 10000 samples, generator seed {seed}) is {baseline:F6}, but should be {mean:F6} ± {5 * sd / Math.Sqrt(10000):F4} " +
+                "(5 standard errors of a 10000-sample mean): average the scores of all `samples` draws, not of a capped number of them");
+        }
     }
 
     [Test, Points(2)]

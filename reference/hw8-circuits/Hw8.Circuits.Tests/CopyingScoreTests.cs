@@ -29,6 +29,16 @@ public sealed class CopyingScoreTests : TorchTest
         for (int i = 0; i < diagonal.Length; i++) negated[i, i] = 0 - diagonal[i]; // 0 - x, not -x: no -0 in the message
         Assert.That(CopyingScore.Of(Factored(negated)), Is.EqualTo(-expected).Within(1e-5),
             $"the copying score of diag({string.Join(", ", diagonal.Select(x => 0 - x))}) is Σλ / Σ|λ| = {-expected}: negating the circuit negates the score");
+
+        // The same diagonal under 2s: an upper-triangular circuit, whose eigenvalues are still its diagonal entries, but which
+        // is not normal, so its singular values are not their magnitudes (Σσ > Σ|λ|), as in a real full OV circuit.
+        var triangular = (double[,])d.Clone();
+        for (int i = 0; i < diagonal.Length; i++)
+            for (int j = i + 1; j < diagonal.Length; j++) triangular[i, j] = 2;
+        double fromEigenvalues = diagonal.Sum() / diagonal.Sum(Math.Abs); // λ = the diagonal entries
+        Assert.That(CopyingScore.Of(Factored(triangular)), Is.EqualTo(fromEigenvalues).Within(1e-5),
+            $"the copying score of diag({string.Join(", ", diagonal)}) with 2s above the diagonal (upper triangular, so its eigenvalues are still " +
+            $"{string.Join(", ", diagonal)}) is Σλ / Σ|λ| = {fromEigenvalues}: use the eigenvalues' magnitudes |λ|, not the singular values, which differ for a non-normal circuit");
     }
 
     [Test, Points(2)]

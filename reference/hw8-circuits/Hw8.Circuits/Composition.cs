@@ -25,7 +25,8 @@ public static class Composition
 
     /// <summary>
     /// <c>[n_heads (layer 0), n_heads (layer 1)]</c> float32: the <paramref name="kind"/>-composition score of every layer-0 head
-    /// (rows) with every layer-1 head (columns).
+    /// (rows) with every layer-1 head (columns), from the model's weights as they are at this call (a model edited in place since
+    /// an earlier call has new scores).
     /// </summary>
     public static Tensor Scores(HookedAttnOnlyTransformer model, CompositionKind kind)
     {

@@ -39,29 +39,46 @@ public sealed class CompositionTests : TorchTest
         var model = SmallModel.Make(5, Device);
         var weights = SmallModel.Make(5, Device); // the same weights, which homework code never has
         var kinds = new[] { CompositionKind.Q, CompositionKind.K, CompositionKind.V };
+        var modelW_O = model.blocks[0].attn.W_O; // [n_heads, d_head, d_model]: taken before homework code sees the model, and only written to
 
-        foreach (var kind in kinds)
+        void AssertScores(string edited)
         {
-            var scores = Composition.Scores(model, kind);
-            TensorAssert.Shape(scores, [3, 3], $"Composition.Scores(model, {kind}) [layer-0 head, layer-1 head]");
-            for (int h0 = 0; h0 < 3; h0++)
-                for (int h1 = 0; h1 < 3; h1++)
-                {
-                    var a0 = weights.blocks[0].attn;
-                    var a1 = weights.blocks[1].attn;
-                    var W_A = SmallModel.Dense(a0.W_V[h0], a0.W_O[h0]); // [d_model, d_model]
-                    var W_B = kind switch
+            foreach (var kind in kinds)
+            {
+                var scores = Composition.Scores(model, kind);
+                TensorAssert.Shape(scores, [3, 3], $"Composition.Scores(model{edited}, {kind}) [layer-0 head, layer-1 head]");
+                for (int h0 = 0; h0 < 3; h0++)
+                    for (int h1 = 0; h1 < 3; h1++)
                     {
-                        CompositionKind.Q => SmallModel.Dense(a1.W_Q[h1], a1.W_K[h1].T),
-                        CompositionKind.K => SmallModel.Dense(a1.W_K[h1], a1.W_Q[h1].T), // (W_Q W_Kᵀ)ᵀ
-                        _ => SmallModel.Dense(a1.W_V[h1], a1.W_O[h1]),
-                    };
-                    double expected = (W_A.matmul(W_B).norm() / (W_A.norm() * W_B.norm())).ToDouble();
-                    double actual = scores[h0, h1].ToDouble();
-                    Assert.That(actual, Is.EqualTo(expected).Within(Tolerance.For(ScalarType.Float32, DeviceType.CPU).Allowed(expected, expected)),
-                        $"{kind}-composition of head 0.{h0} with head 1.{h1}: W_A = W_OV of 0.{h0}, W_B = {(kind == CompositionKind.V ? "W_OV" : kind == CompositionKind.Q ? "W_QK" : "W_QKᵀ")} of 1.{h1}");
-                }
+                        var a0 = weights.blocks[0].attn;
+                        var a1 = weights.blocks[1].attn;
+                        var W_A = SmallModel.Dense(a0.W_V[h0], a0.W_O[h0]); // [d_model, d_model]
+                        var W_B = kind switch
+                        {
+                            CompositionKind.Q => SmallModel.Dense(a1.W_Q[h1], a1.W_K[h1].T),
+                            CompositionKind.K => SmallModel.Dense(a1.W_K[h1], a1.W_Q[h1].T), // (W_Q W_Kᵀ)ᵀ
+                            _ => SmallModel.Dense(a1.W_V[h1], a1.W_O[h1]),
+                        };
+                        double expected = (W_A.matmul(W_B).norm() / (W_A.norm() * W_B.norm())).ToDouble();
+                        double actual = scores[h0, h1].ToDouble();
+                        Assert.That(actual, Is.EqualTo(expected).Within(Tolerance.For(ScalarType.Float32, DeviceType.CPU).Allowed(expected, expected)),
+                            $"{kind}-composition of head 0.{h0} with head 1.{h1}{edited}: W_A = W_OV of 0.{h0}, W_B = {(kind == CompositionKind.V ? "W_OV" : kind == CompositionKind.Q ? "W_QK" : "W_QKᵀ")} of 1.{h1}" +
+                            (edited.Length > 0 ? "; the scores are those of the weights as they are at the call (a model edited in place has new scores: keep none from an earlier call)" : ""));
+                    }
+            }
         }
+
+        AssertScores("");
+        // Then the same model object edited in place, as ablating or scaling a head does: each d_head row of layer 0's W_O
+        // scaled by its own factor, which changes every W_A (scaling a whole head would not change its scores). The same edit
+        // on the copy, from which the expected scores come.
+        var rowScales = tensor(new float[] { 1, 3, 0.5f, 2, 1, -1 }).reshape(3, 2, 1).to(Device); // [n_heads, d_head, 1]
+        using (no_grad())
+        {
+            weights.blocks[0].attn.W_O.mul_(rowScales);
+            modelW_O.mul_(rowScales);
+        }
+        AssertScores(" after its layer-0 W_O rows were scaled in place");
     }
 
     [Test, Points(3)]
