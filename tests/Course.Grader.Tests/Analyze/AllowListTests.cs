@@ -129,6 +129,12 @@ public class AllowListTests
     [TestCase("TorchSharp.Utils.TensorAccessor<float>? acc = null; return acc;", "TorchSharp.Utils.TensorAccessor<float>")]
     [TestCase("return (x.data<float>()).ToArray();", "TorchSharp.Utils.TensorAccessor<float>")]
     [TestCase("return x.bytes.Length;", "TorchSharp.torch.Tensor.bytes")]
+    // What the same red team tried and found refused, kept so that a widening of the list shows: the clock (a test's
+    // inputs arrive at different times in hidden and public tests), buffers shared across calls, objects watched for collection.
+    [TestCase("return DateTime.Now.Ticks;", "System.DateTime.Now")]
+    [TestCase("var pool = System.Buffers.ArrayPool<float>.Shared.Rent(4); return pool;", "System.Buffers.ArrayPool<float>")]
+    [TestCase("return new WeakReference(x);", "System.WeakReference")]
+    [TestCase("var seen = new System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, object>(); seen.Add(x, o); return seen;", "System.Runtime.CompilerServices.ConditionalWeakTable<TorchSharp.torch.Tensor, object>")]
     [TestCase("return x.storage<float>();", "TorchSharp.torch.Tensor.storage<float>()")]
     // Implicit calls: the compiler's own calls for lock and await, and a type that only appears as a conversion target.
     [TestCase("lock (o) { } return null;", "lock")]
@@ -146,6 +152,7 @@ public class AllowListTests
     [TestCase("[System.Runtime.CompilerServices.ModuleInitializer] internal static void OnLoad() { }", "System.Runtime.CompilerServices.ModuleInitializerAttribute")]
     [TestCase("[System.Runtime.InteropServices.DllImport(\"libc\")] static extern int getpid();", "System.Runtime.InteropServices.DllImportAttribute")]
     [TestCase("~Student() { }  static readonly System.IO.FileInfo Target = new(\"/tmp/x\");", "System.IO.FileInfo")]
+    [TestCase("[ThreadStatic] static int perThread;", "System.ThreadStaticAttribute")]
     // A finalizer runs on the runtime's finalizer thread, beside the tests, when a collection finds its object.
     [TestCase("~Student() { while (true) { } }", "a finalizer")]
     [TestCase("class Sneaky : System.IO.Stream { public override bool CanRead => true; public override bool CanSeek => true; public override bool CanWrite => true; public override long Length => 0; public override long Position { get; set; } public override void Flush() { } public override int Read(byte[] b, int o, int c) => 0; public override long Seek(long o, SeekOrigin s) => 0; public override void SetLength(long v) { } public override void Write(byte[] b, int o, int c) { } }", "System.IO.Stream")]
