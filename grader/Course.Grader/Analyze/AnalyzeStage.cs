@@ -53,8 +53,8 @@ public static class AnalyzeStage
             {
                 if (OpaqueExceptions.LetOut(atNode.Key, atNode, SymbolAt) is { } became)
                     findings.Add(At(atNode.Key, FindingKind.SandboxViolation, $"an exception as {became}", OpaqueExceptions.Message));
-                if (TensorAccessors.Kept(atNode.Key, atNode) is { } accessor)
-                    findings.Add(At(atNode.Key, FindingKind.SandboxViolation, accessor.WithNullableAnnotation(NullableAnnotation.None).ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat), TensorAccessors.Message));
+                if (TensorAccessors.Kept(atNode.Key, atNode, SymbolAt) is { } accessor)
+                    findings.Add(At(atNode.Key, FindingKind.SandboxViolation, Shown(accessor is ITypeSymbol type ? type.WithNullableAnnotation(NullableAnnotation.None) : accessor), TensorAccessors.Message));
             }
             foreach (var use in usesIn[tree])
             {

@@ -128,6 +128,10 @@ public class AllowListTests
     [TestCase("return Keep(x.data<float>());", "TorchSharp.Utils.TensorAccessor<float>")]
     [TestCase("TorchSharp.Utils.TensorAccessor<float>? acc = null; return acc;", "TorchSharp.Utils.TensorAccessor<float>")]
     [TestCase("return (x.data<float>()).ToArray();", "TorchSharp.Utils.TensorAccessor<float>")]
+    // No expression need have the accessor's type for code to hold one: a method group made a delegate, and a generic
+    // that sees it only as its type parameter.
+    [TestCase("return Later(x.data<float>, x);", "System.Func<TorchSharp.Utils.TensorAccessor<float>>")]
+    [TestCase("var make = x.data<float>; return Later(make, x);", "System.Func<TorchSharp.Utils.TensorAccessor<float>>")]
     [TestCase("return x.bytes.Length;", "TorchSharp.torch.Tensor.bytes")]
     // What the same red team tried and found refused, kept so that a widening of the list shows: the clock (a test's
     // inputs arrive at different times in hidden and public tests), buffers shared across calls, objects watched for collection.
@@ -141,7 +145,11 @@ public class AllowListTests
     [TestCase("return System.Threading.Tasks.Task.Delay(1).ContinueWith(_ => 1);", "System.Threading.Tasks.Task.Delay(int)")]
     public void Given_a_way_out_of_the_sandbox_When_analyzed_Then_it_is_refused_by_symbol(string body, string api)
     {
-        var (compiled, analysis) = Check(body, "static long Touch(Tensor t) { t.set_(torch.zeros(1 << 16)); return 0; } static T Keep<T>(T value) => value;");
+        var (compiled, analysis) = Check(body, """
+            static long Touch(Tensor t) { t.set_(torch.zeros(1 << 16)); return 0; }
+            static T Keep<T>(T value) => value;
+            static float Later<T>(Func<T> make, Tensor t) where T : IEnumerable<float> { var values = make(); Touch(t); return values.Sum(); }
+            """);
 
         Assert.That(compiled.Homework.Success, Is.True, () => string.Join("\n", compiled.Homework.Errors));
         Assert.That(analysis!.Violations.Select(v => v.Api), Has.Some.StartsWith(api), () => Violations(analysis));
