@@ -129,8 +129,8 @@ public static class SandboxPolicy
         new("T:TorchSharp.DistanceFunctionNative", Native),
         new("T:TorchSharp.AllocatePinnedArray", Native),
         new("T:TorchSharp.AllocateIndexedNativeTensorOrScalarArray", Native),
-        // Windows onto a tensor's native memory whose pointer is read once and outlives the tensor's storage: a storage and its
-        // accessor, and a span over the tensor's bytes. A tensor's values come out as a copy (TensorAccessors).
+        // Windows onto a tensor's native memory whose pointer is read once and can outlive the tensor's storage: a storage, and a
+        // span over the tensor's bytes. The accessor that data<T>() makes is held to a copy at once instead (TensorAccessors).
         new("T:TorchSharp.torch.Storage", Native),
         new("T:TorchSharp.torch.Storage`1", Native),
         new("M:TorchSharp.torch.Tensor.storage", Native),
