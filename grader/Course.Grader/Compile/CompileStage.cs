@@ -139,12 +139,27 @@ public static class CompileStage
         var trees = Trees(sources);
         var compilation = Create(sources, trees, references);
         // Roslyn does not watch its cancellation token while it binds nested lambdas, so that case is refused up front.
-        if (LambdaNesting.Check(trees, () => references) is { } tooDeep)
-            return new AssemblyCompileResult(sources.AssemblyName, null, [tooDeep], [], compilation, compilation, []);
-        var (assembly, diagnostics) = Emit(compilation, cancellationToken);
+        if ((LambdaNesting.Check(trees, () => references) ?? ConstantFolding.Check(trees)) is { } unbounded)
+            return new AssemblyCompileResult(sources.AssemblyName, null, [unbounded], [], compilation, compilation, []);
+        ImmutableArray<Diagnostic> diagnostics;
+        CompiledAssembly? assembly;
+        try
+        {
+            (assembly, diagnostics) = Emit(compilation, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // What the compiler does with the student's code is the student's: a compiler that fails on it is a compile
+            // error of the submission, never a grader error that stops a grade (or a batch's row).
+            return new AssemblyCompileResult(sources.AssemblyName, null, [CompilerFailed(e)], [], compilation, compilation, []);
+        }
         return new AssemblyCompileResult(sources.AssemblyName, assembly, Reported(diagnostics, compilation, warnings: true), [], compilation, compilation,
             [.. diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Location)]);
     }
+
+    static CompileDiagnostic CompilerFailed(Exception e) =>
+        new(null, 0, 0, CompileSeverity.Error, "COURSE0003",
+            $"the C# compiler failed on this code ({e.GetType().Name}: {e.Message}); simplify what it was compiling, or ask your instructor");
 
     static AssemblyCompileResult CompileTestSuite(AssemblySources sources, IReadOnlyList<MetadataReference> references, CancellationToken cancellationToken)
     {

@@ -624,6 +624,25 @@ public class AdversarialCorpusTests
     }
 
     /// <summary>
+    /// Constant strings that each double the one before: the compiler keeps them as ropes and spells them out when it writes
+    /// the assembly. 26 such lines made a grade of hw8 fail as a grader error after the grader's own process held 2.4 GB (27
+    /// lines: 5.1 GB), and in a batch they took that memory from every grade beside it.
+    /// </summary>
+    [Test]
+    public async Task Given_constants_that_each_double_the_last_When_graded_Then_it_is_a_compile_error_before_the_compiler_spells_them_out()
+    {
+        var code = Course.Grader.Tests.Compile.ConstantFoldingTests.Doubling(27).Replace("static class Bomb", "public static class Bomb", StringComparison.Ordinal);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var (report, file, folder) = await Attack("hw3-attention", code);
+
+        Assert.That(report.Status, Is.EqualTo(GradeStatus.CompileError));
+        Assert.That(report.Summary, Does.Contain("error COURSE0002: constant strings built from other constants could make the compiler spell out up to"));
+        Assert.That(report.Annotations.Select(a => (a.File, a.Line)), Is.EqualTo(new[] { (file, LineOf(folder, file, "const string C27 = C26 + C26;")) }));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)), "refused before compiling, not compiled");
+    }
+
+    /// <summary>
     /// Generic calls nested in each other: Func&lt;T, ..., T&gt; of 17 T's, 5 deep, has 17^5 = 1.4 million parts. It compiled in
     /// 2 s, and before <see cref="Course.Grader.Analyze.TypeSize"/> the analysis then read every part of it at every use: 19 s
     /// at 5 deep; at 6 deep (10 s to compile) the grade ran for minutes while its memory grew past 3 GB.
