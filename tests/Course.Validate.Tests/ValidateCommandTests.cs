@@ -80,6 +80,7 @@ public class ValidateCommandTests
             Has.Count.EqualTo(corpus.Count(v => v.Kind == VariantKind.Correct)));
         Assert.That(corpus.Count(v => v.Kind == VariantKind.Bug), Is.GreaterThanOrEqualTo(15), "a corpus of plausible bugs per homework, each of which must lose points");
         Assert.That(Regex.Matches(output, @"│ bug .*│ caught by \d+ test\(s\)"), Has.Count.EqualTo(corpus.Count(v => v.Kind == VariantKind.Bug)));
+        Assert.That(Regex.Matches(output, @"│ refused .*│ refused for "), Has.Count.EqualTo(corpus.Count(v => v.Kind == VariantKind.Refused)));
         Assert.That(output, Does.Not.Contain("NOT GUARDED").And.Not.Contain("reference fails").And.Not.Contain("starter passes")
             .And.Not.Contain("NOT CAUGHT").And.Not.Contain("loses points").And.Not.Contain("under float noise fails"));
         Assert.That(output.TrimEnd(), Does.EndWith("validate: the tests are fair"));

@@ -84,13 +84,15 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
                 region.Guarded ? $"[green]guarded[/] by {region.FailingTests.Count} test(s)" : "[red]NOT GUARDED: no test loses points[/]");
         foreach (var check in report.Variants)
             // A bug runs only the tests that claim to catch it, so its points say nothing.
-            table.AddRow($"{(check.Variant.Kind == VariantKind.Correct ? "correct" : "bug")} {Markup.Escape(check.Variant.Name)}",
+            table.AddRow($"{KindName(check.Variant.Kind)} {Markup.Escape(check.Variant.Name)}",
                 check.Variant.Kind == VariantKind.Correct
                     ? $"{ScoreStage.Format(check.Checked.Sum(t => t.Score))}/{ScoreStage.Format(check.Checked.Sum(t => t.MaxScore))}"
                     : "",
                 (check.Holds, check.Variant.Kind) switch
                 {
                     (true, VariantKind.Correct) => $"[green]keeps every point[/] of {(check.RanOnly is null ? "all" : "the")} {check.Checked.Count} test(s) {(check.RanOnly is null ? "" : "that see its edits")}".TrimEnd(),
+                    (true, VariantKind.Refused) => $"[green]refused[/] for {Markup.Escape(check.Variant.RefusedFor ?? "")}",
+                    (false, VariantKind.Refused) => "[red]FAIL: not refused as said[/]",
                     (true, _) => $"[green]caught[/] by {check.Catchers.Count} test(s)",
                     (false, VariantKind.Correct) => "[red]FAIL: loses points[/]",
                     _ when check.Variant.CaughtBy.Count == 0 => "[red]NO caught_by[/] (see below)",
@@ -122,12 +124,14 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
         foreach (var failed in report.Noisy?.Tests.Where(t => !t.Passed) ?? [])
             output.WriteLine($"reference under float noise fails {failed.FullName}: {failed.Message}");
         foreach (var check in report.Variants.Where(v => !v.Holds))
-            output.WriteLine($"{(check.Variant.Kind == VariantKind.Correct ? "correct variant" : "bug")} {check.Variant.Name} ({check.Variant.Why}): {check.Problem}");
+            output.WriteLine($"{(check.Variant.Kind == VariantKind.Correct ? "correct variant" : KindName(check.Variant.Kind))} {check.Variant.Name} ({check.Variant.Why}): {check.Problem}");
         foreach (var passed in report.Starter.Tests.Where(t => t.Passed && t.MaxScore > 0))
             output.WriteLine($"starter passes {passed.FullName}");
         output.WriteLine(report.Passed ? "validate: the tests are fair" : "validate: FAILED");
         return report.Passed;
     }
+
+    static string KindName(VariantKind kind) => kind switch { VariantKind.Correct => "correct", VariantKind.Refused => "refused", _ => "bug" };
 
     static string Seconds(double seconds) => seconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
 

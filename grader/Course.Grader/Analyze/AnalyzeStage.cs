@@ -12,7 +12,8 @@ namespace Course.Grader.Analyze;
 /// foreach or await all count. Also finds unsafe code, methods that would decide how homework values compare
 /// (<see cref="ValueComparison"/>), overrides of what the tests read a module through (<see cref="LibraryOverrides"/>),
 /// exceptions let out as anything but exceptions (<see cref="OpaqueExceptions"/>),
-/// tensor accessors kept past the copy of a tensor's values (<see cref="TensorAccessors"/>), finalizers,
+/// tensor accessors kept past the copy of a tensor's values (<see cref="TensorAccessors"/>), state kept in static fields
+/// (<see cref="StaticState"/>), finalizers,
 /// types too large to read in time (<see cref="TypeSize"/>), and stubs left in place.
 /// </summary>
 public static class AnalyzeStage
@@ -45,6 +46,8 @@ public static class AnalyzeStage
                     findings.Add(At(at, FindingKind.SandboxViolation, compares.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat), ValueComparison.Message));
                 if (LibraryOverrides.WrittenAt(node, model, cancellationToken) is { } overridden)
                     findings.Add(At(node, FindingKind.SandboxViolation, overridden.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat), LibraryOverrides.Message));
+                foreach (var (at, field) in StaticState.DeclaredBy(node, model))
+                    findings.Add(At(at, FindingKind.SandboxViolation, $"static state {field.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)}", StaticState.Message));
             }
             // An argument given to a static throw helper of an exception type may be one (OpaqueExceptions.LetOut).
             var usesAt = usesIn[tree].ToLookup(u => u.At);

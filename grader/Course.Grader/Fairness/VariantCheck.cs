@@ -3,7 +3,10 @@ using Course.Grader.Score;
 
 namespace Course.Grader.Fairness;
 
-/// <summary>How a variant of the corpus graded: a correct one must keep every point, a bug must fail each test that claims to catch it.</summary>
+/// <summary>
+/// How a variant of the corpus graded: a correct one must keep every point, a bug must fail each test that claims to catch
+/// it, a refused one must be refused for what it says.
+/// </summary>
 public sealed record VariantCheck(Variant Variant, GradeReport Report)
 {
     /// <summary>For a correct variant, the tests it ran when not all of them (those that guard the regions it edits).</summary>
@@ -19,12 +22,15 @@ public sealed record VariantCheck(Variant Variant, GradeReport Report)
     /// <summary>
     /// Correct: graded, and every test it ran passed (all of them with full marks). Bug: graded (it compiled and was not
     /// refused), it names at least one test, and every test it names ran and failed; a name that matches no test never holds.
+    /// Refused: refused, by a summary that names <see cref="Variant.RefusedFor"/>.
     /// </summary>
-    public bool Holds => Report.Status == GradeStatus.Graded && (Variant.Kind == VariantKind.Correct
+    public bool Holds => Variant.Kind == VariantKind.Refused ? RefusedAsSaid : Report.Status == GradeStatus.Graded && (Variant.Kind == VariantKind.Correct
         ? Checked.Count > 0 && Checked.All(t => t.Passed)
         : Variant.CaughtBy.Count > 0 &&
           Variant.CaughtBy.All(name => Report.Tests.Any(t => TestNames.Selects(name, t.FullName))) &&
           Catchers.All(t => !t.Passed && t.Message != ScoreStage.NoResult));
+
+    bool RefusedAsSaid => Report.Status == GradeStatus.Rejected && Report.Summary.Contains(Variant.RefusedFor ?? "", StringComparison.Ordinal);
 
     /// <summary>What went wrong, in one line, or null when the check holds.</summary>
     public string? Problem
@@ -32,6 +38,10 @@ public sealed record VariantCheck(Variant Variant, GradeReport Report)
         get
         {
             if (Holds) return null;
+            if (Variant.Kind == VariantKind.Refused)
+                return Report.Status == GradeStatus.Rejected
+                    ? $"refused, but not for '{Variant.RefusedFor}': {Report.Summary}"
+                    : $"not refused ({Report.Status}): {Report.Summary}";
             if (Report.Status != GradeStatus.Graded) return $"not graded ({Report.Status}): {Report.Summary}";
             if (Variant.Kind == VariantKind.Correct)
             {

@@ -13,6 +13,12 @@ public enum VariantKind
 
     /// <summary>A plausible mistake: every test in <see cref="Variant.CaughtBy"/> must fail on it.</summary>
     Bug,
+
+    /// <summary>
+    /// An attack the grader refuses before any test runs (a rule of the analysis closes its whole class): its grade must be
+    /// a refusal that names <see cref="Variant.RefusedFor"/>. The corpus keeps it so that a change that lets it through shows.
+    /// </summary>
+    Refused,
 }
 
 /// <summary>
@@ -78,6 +84,9 @@ public sealed record VariantEdit(string File, string Replace, string With)
 /// </param>
 public sealed record Variant(string Name, VariantKind Kind, string Why, IReadOnlyList<string> CaughtBy, IReadOnlyList<VariantEdit> Edits)
 {
+    /// <summary>For a <see cref="VariantKind.Refused"/> variant, text the refusal's summary must contain (what it refuses, say "static state").</summary>
+    public string? RefusedFor { get; init; }
+
     /// <summary>The reference's files with this variant's edits.</summary>
     /// <exception cref="VariantCorpusException">An edit's text is not in its file exactly once.</exception>
     public IReadOnlyList<SourceFile> ApplyTo(IReadOnlyList<SourceFile> reference, string corpusPath)
@@ -146,17 +155,21 @@ public static class VariantCorpus
             if (entry.Name is not { Length: > 0 } name || !name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
                 problems.Add($"{where}: 'name' must be kebab-case (a-z, 0-9, -)");
             if (variants.Any(v => v.Name == entry.Name)) problems.Add($"{where}: the name is used twice");
-            VariantKind? kind = entry.Kind switch { "correct" => VariantKind.Correct, "bug" => VariantKind.Bug, _ => null };
-            if (kind is null) problems.Add($"{where}: 'kind' must be 'correct' or 'bug', not '{entry.Kind}'");
+            VariantKind? kind = entry.Kind switch { "correct" => VariantKind.Correct, "bug" => VariantKind.Bug, "refused" => VariantKind.Refused, _ => null };
+            if (kind is null) problems.Add($"{where}: 'kind' must be 'correct', 'bug' or 'refused', not '{entry.Kind}'");
             if (string.IsNullOrWhiteSpace(entry.Why)) problems.Add($"{where}: 'why' must say what the variant does");
             var caughtBy = entry.CaughtBy ?? [];
             if (kind == VariantKind.Correct && caughtBy.Count > 0) problems.Add($"{where}: a correct variant has no 'caught_by'");
+            if (kind == VariantKind.Refused && caughtBy.Count > 0) problems.Add($"{where}: a refused variant has no 'caught_by': no test runs");
+            if (kind == VariantKind.Refused && string.IsNullOrWhiteSpace(entry.RefusedFor)) problems.Add($"{where}: a refused variant needs 'refused_for', what its refusal names");
+            if (kind is not VariantKind.Refused && entry.RefusedFor is not null) problems.Add($"{where}: only a refused variant has 'refused_for'");
             var edits = entry.Edits ?? [];
             if (edits.Count == 0) problems.Add($"{where}: 'edits' is empty");
             foreach (var edit in edits.Where(e => string.IsNullOrEmpty(e.File) || string.IsNullOrEmpty(e.Replace) || e.With is null))
                 problems.Add($"{where}: each edit needs 'file', 'replace' and 'with'");
             variants.Add(new Variant(entry.Name ?? "", kind ?? VariantKind.Bug, entry.Why ?? "", caughtBy,
-                [.. edits.Select(e => new VariantEdit(e.File ?? "", e.Replace ?? "", e.With ?? ""))]));
+                [.. edits.Select(e => new VariantEdit(e.File ?? "", e.Replace ?? "", e.With ?? ""))])
+            { RefusedFor = entry.RefusedFor });
         }
         if (problems.Count > 0) throw new VariantCorpusException(path, problems);
         return variants;
@@ -173,6 +186,7 @@ public static class VariantCorpus
         public string? Kind { get; set; }
         public string? Why { get; set; }
         public List<string>? CaughtBy { get; set; }
+        public string? RefusedFor { get; set; }
         public List<EditEntry>? Edits { get; set; }
     }
 

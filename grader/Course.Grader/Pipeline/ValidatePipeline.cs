@@ -10,7 +10,7 @@ namespace Course.Grader.Pipeline;
 /// <summary>
 /// <c>course validate</c>: checks the homework's files (<see cref="HomeworkChecks"/>), grades the reference, the starter, the reference under simulated float noise of other
 /// hardware (<see cref="FloatNoise"/>), the reference with each solution region stubbed in turn, and the homework's
-/// corpus of correct variants (under the same noise) and bugs (<see cref="VariantCorpus"/>), all through the same
+/// corpus of correct variants (under the same noise), bugs and refused attacks (<see cref="VariantCorpus"/>), all through the same
 /// pipeline a student's submission goes through. The reference runs in a worker of its own (its per-test times are
 /// reported), beside the reference under float noise when there are two jobs; the other checks take turns in warm workers
 /// (<see cref="WorkerPool"/>), share runs where none can change what another's tests see, or where all must keep every
@@ -108,6 +108,9 @@ public static class ValidatePipeline
             }
         foreach (var bug in corpus.Where(v => v.Kind == VariantKind.Bug))
             runs.Add((new CheckRun($"bug {bug.Name}", bug.ApplyTo(referenceFiles, corpusPath), bug.CaughtBy is { Count: > 0 } named ? named : null, Noisy: false), null, bug));
+        // A refused variant is graded on every test, alone: refused, it runs none and costs a compile and an analysis.
+        foreach (var refused in corpus.Where(v => v.Kind == VariantKind.Refused))
+            runs.Add((new CheckRun($"refused {refused.Name}", refused.ApplyTo(referenceFiles, corpusPath), null, Noisy: false), null, refused));
         var graded = await GradeAllAsync(runs);
         var stubRuns = runs.Zip(graded).Where(v => v.First.Region is not null).ToDictionary(v => v.First.Region!, v => v.Second, StringComparer.Ordinal);
         var rest = stubRuns.Where(s => !LostPoints(s.Value, reference.MaxScore) && reachingRegion[s.Key] is { Count: > 1 })

@@ -13,16 +13,16 @@ namespace Hw1.LmBasics;
 /// </summary>
 public sealed class SentenceGrammar
 {
-    static readonly string[] Determiners = ["the", "a"];
-    static readonly string[] Adjectives = ["small", "red", "happy", "old"];
-    static readonly string[] Nouns = ["cat", "dog", "bird", "child", "teacher"];
-    static readonly string[] Names = ["alice", "bob"];
-    static readonly string[] TransitiveVerbs = ["sees", "likes", "chases", "finds"];
-    static readonly string[] IntransitiveVerbs = ["sleeps", "runs", "sings"];
-    static readonly string[] Prepositions = ["with", "near", "under"];
+    static string[] Determiners => ["the", "a"];
+    static string[] Adjectives => ["small", "red", "happy", "old"];
+    static string[] Nouns => ["cat", "dog", "bird", "child", "teacher"];
+    static string[] Names => ["alice", "bob"];
+    static string[] TransitiveVerbs => ["sees", "likes", "chases", "finds"];
+    static string[] IntransitiveVerbs => ["sleeps", "runs", "sings"];
+    static string[] Prepositions => ["with", "near", "under"];
 
     /// <summary>Every word the grammar can produce, "." included.</summary>
-    public static IReadOnlyList<string> Words { get; } =
+    public static IReadOnlyList<string> Words =>
         [.. Determiners, .. Adjectives, .. Nouns, .. Names, .. TransitiveVerbs, .. IntransitiveVerbs, .. Prepositions, "."];
 
     ulong state;

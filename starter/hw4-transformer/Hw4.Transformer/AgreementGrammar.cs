@@ -20,13 +20,13 @@ namespace Hw4.Transformer;
 /// </summary>
 public sealed class AgreementGrammar
 {
-    static readonly string[] SingularDeterminers = ["the", "a", "this", "every"];
-    static readonly string[] PluralDeterminers = ["the", "some", "these", "many"];
-    static readonly (string One, string Many)[] Nouns =
+    static string[] SingularDeterminers => ["the", "a", "this", "every"];
+    static string[] PluralDeterminers => ["the", "some", "these", "many"];
+    static (string One, string Many)[] Nouns =>
         [("cat", "cats"), ("dog", "dogs"), ("bird", "birds"), ("child", "children"), ("teacher", "teachers"), ("fox", "foxes")];
-    static readonly (string One, string Many)[] TransitiveVerbs =
+    static (string One, string Many)[] TransitiveVerbs =>
         [("sees", "see"), ("likes", "like"), ("chases", "chase"), ("follows", "follow")];
-    static readonly (string One, string Many)[] IntransitiveVerbs =
+    static (string One, string Many)[] IntransitiveVerbs =>
         [("sleeps", "sleep"), ("runs", "run"), ("sings", "sing"), ("waits", "wait")];
     const int MaxDepth = 2;
     public const double DefaultRelativeClause = 0.35;

@@ -79,7 +79,7 @@ public class VariantCorpusTests
         Assert.That(e!.Problems, Is.EqualTo(new[]
         {
             "variant 'Bad Name': 'name' must be kebab-case (a-z, 0-9, -)",
-            "variant 'Bad Name': 'kind' must be 'correct' or 'bug', not 'maybe'",
+            "variant 'Bad Name': 'kind' must be 'correct', 'bug' or 'refused', not 'maybe'",
             "variant 'Bad Name': 'why' must say what the variant does",
             "variant 'Bad Name': 'edits' is empty",
             "variant 'no-catcher': the name is used twice",
@@ -121,6 +121,54 @@ public class VariantCorpusTests
             "a test that did not run caught nothing");
         var many = new VariantCheck(unnamed, Report([.. Enumerable.Range(0, 10).Select(i => ($"Hw.Tests.T{i}", false, "off"))]));
         Assert.That(many.Problem, Does.EndWith("Hw.Tests.T7, and 2 more"));
+    }
+
+    [Test]
+    public void Given_refused_entries_Then_they_need_what_the_refusal_names_and_no_catchers()
+    {
+        const string yaml = """
+            variants:
+              - name: cache
+                kind: refused
+                why: "a static cache"
+                refused_for: "static state"
+                edits: [{file: A.cs, replace: a, with: b}]
+              - name: unnamed
+                kind: refused
+                why: "x"
+                caught_by: [T]
+                edits: [{file: A.cs, replace: a, with: b}]
+              - name: misplaced
+                kind: bug
+                why: "y"
+                caught_by: [T]
+                refused_for: "static state"
+                edits: [{file: A.cs, replace: a, with: b}]
+            """;
+
+        var e = Assert.Throws<VariantCorpusException>(() => VariantCorpus.Read(yaml, "variants.yaml"));
+
+        Assert.That(e!.Problems, Is.EqualTo(new[]
+        {
+            "variant 'unnamed': a refused variant has no 'caught_by': no test runs",
+            "variant 'unnamed': a refused variant needs 'refused_for', what its refusal names",
+            "variant 'misplaced': only a refused variant has 'refused_for'",
+        }));
+        var read = VariantCorpus.Read(yaml.Split("  - name: unnamed")[0], "variants.yaml").Single();
+        Assert.That((read.Kind, read.RefusedFor), Is.EqualTo((VariantKind.Refused, "static state")));
+    }
+
+    [Test]
+    public void Given_a_refused_variant_Then_it_holds_only_when_refused_for_what_it_says()
+    {
+        var refused = Bug with { Kind = VariantKind.Refused, CaughtBy = [], RefusedFor = "static state" };
+        GradeReport Rejected(string summary) => Report(("Hw.Tests.A.Scores", false, "not run")) with { Status = GradeStatus.Rejected, Summary = summary };
+
+        Assert.That(new VariantCheck(refused, Rejected("The submission was refused: it uses static state Hw.A.Cache at A.cs:3")).Holds, Is.True);
+        Assert.That(new VariantCheck(refused, Rejected("The submission was refused: it uses System.IO.File")).Problem,
+            Is.EqualTo("refused, but not for 'static state': The submission was refused: it uses System.IO.File"));
+        Assert.That(new VariantCheck(refused, Report(("Hw.Tests.A.Scores", true, ""))).Problem, Does.StartWith("not refused (Graded): "),
+            "a refused variant that the grader lets through fails validate");
     }
 
     [Test]

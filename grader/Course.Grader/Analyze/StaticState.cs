@@ -1,0 +1,55 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Course.Grader.Analyze;
+
+/// <summary>
+/// Homework code keeps no state between calls. Each test calls it afresh, and a static field is a channel from one call to
+/// the next and from one test to another: a red team (stop 55) kept the planted directions a test made through one
+/// homework class in a static field and read them back in another's <c>Train</c>, which trained nothing and passed the test
+/// that compared its weights with those directions; others logged every input a test handed them, or kept a marker of
+/// which tests had run. So a static field, a static auto-property's backing field and a static field-like event must be
+/// readonly and hold a value that cannot change: a number, a string, an enum, or a homework record or struct all of whose
+/// fields are such (a readonly struct field cannot be written through). A const is always fine; a method computes anew.
+/// </summary>
+public static class StaticState
+{
+    public const string Message =
+        "Homework code may not keep state between calls: a static field or property must be a const, or readonly with a value that cannot change " +
+        "(a number, a string, an enum, or a record of such). Make the value where you use it, or pass it in.";
+
+    /// <summary>The static fields declared by the type declaration <paramref name="node"/> (in this part of it) that can hold state.</summary>
+    public static IEnumerable<(SyntaxNode At, ISymbol Field)> DeclaredBy(SyntaxNode node, SemanticModel model)
+    {
+        if (node is not BaseTypeDeclarationSyntax declaration || model.GetDeclaredSymbol(declaration) is not INamedTypeSymbol type) yield break;
+        // A backing field is declared by its property; a field-like event's, which Roslyn does not list, by the event.
+        var holders = type.GetMembers().OfType<IFieldSymbol>()
+            .Where(f => f.IsStatic && !f.IsConst && !(f.IsReadOnly && Immutable(f.Type, type.ContainingAssembly, [])))
+            .Select(f => f.AssociatedSymbol ?? f)
+            .Concat(type.GetMembers().OfType<IEventSymbol>().Where(e => e.IsStatic && e.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is VariableDeclaratorSyntax)));
+        foreach (var declared in holders)
+        {
+            // Only this part of a partial type reports its own.
+            if (declared.DeclaringSyntaxReferences.FirstOrDefault(r => r.SyntaxTree == node.SyntaxTree && declaration.Span.Contains(r.Span)) is { } at)
+                yield return (at.GetSyntax(), declared);
+        }
+    }
+
+    /// <summary>Whether no value of <paramref name="type"/> held in a readonly field can change.</summary>
+    static bool Immutable(ITypeSymbol type, IAssemblySymbol homework, HashSet<ITypeSymbol> seen)
+    {
+        if (type.SpecialType is >= SpecialType.System_Boolean and <= SpecialType.System_String or SpecialType.System_IntPtr or SpecialType.System_UIntPtr)
+            return true;
+        if (type.TypeKind == TypeKind.Enum) return true;
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable) return Immutable(nullable.TypeArguments[0], homework, seen);
+        if (type is INamedTypeSymbol { IsTupleType: true } tuple) return tuple.TupleElements.All(e => Immutable(e.Type, homework, seen));
+        // The homework's own records, classes and structs: by their fields. A type that holds itself is as immutable as the rest.
+        if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } named || !SymbolEqualityComparer.Default.Equals(named.ContainingAssembly, homework))
+            return false;
+        if (!seen.Add(named)) return true;
+        if (named.BaseType is { SpecialType: not (SpecialType.System_Object or SpecialType.System_ValueType) } baseType && !Immutable(baseType, homework, seen))
+            return false;
+        return named.GetMembers().OfType<IFieldSymbol>().Where(f => !f.IsStatic)
+            .All(f => (f.IsReadOnly || named.TypeKind == TypeKind.Struct) && Immutable(f.Type, homework, seen));
+    }
+}
