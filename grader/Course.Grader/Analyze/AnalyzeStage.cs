@@ -46,6 +46,8 @@ public static class AnalyzeStage
                     findings.Add(At(at, FindingKind.SandboxViolation, compares.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat), ValueComparison.Message));
                 if (LibraryOverrides.WrittenAt(node, model, cancellationToken) is { } overridden)
                     findings.Add(At(node, FindingKind.SandboxViolation, overridden.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat), LibraryOverrides.Message));
+                if (StaticState.LibraryStaticWrittenAt(node, model) is { } written)
+                    findings.Add(At(node, FindingKind.SandboxViolation, $"setting {written.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)}", StaticState.LibraryMessage));
                 foreach (var (at, field) in StaticState.DeclaredBy(node, model))
                     findings.Add(At(at, FindingKind.SandboxViolation, $"static state {field.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)}", StaticState.Message));
             }

@@ -25,6 +25,9 @@ public static class SandboxPolicy
         "Homework code may not change the defaults the tests make their tensors with; give dtype: or device: where you make a tensor.";
     const string TestsCulture =
         "Homework code may not read or change the current culture, which the tests' own code formats and parses with; use CultureInfo.InvariantCulture.";
+    const string ProcessState =
+        "Homework code may not keep state between calls, and this is a store or setting of the whole process (the seed, the thread " +
+        "count, the print options, the string intern pool): it outlives the call. Take a Generator where you draw random numbers.";
     const string TestsTensors =
         "Homework code may not reach the tests' tensors through the dispose scope that holds them; make a scope of your own with NewDisposeScope().";
 
@@ -151,6 +154,33 @@ public static class SandboxPolicy
         new("P:System.Globalization.CultureInfo.CurrentUICulture", TestsCulture),
         new("P:System.Globalization.CultureInfo.DefaultThreadCurrentCulture", TestsCulture),
         new("P:System.Globalization.CultureInfo.DefaultThreadCurrentUICulture", TestsCulture),
+        // Process-wide stores and settings that homework code could set in one call and read back in another (a red team, stop
+        // 55, carried a test's planted directions bit by bit through interned strings): state between calls, which homework
+        // code may not keep (StaticState refuses it in homework types). A Generator the tests hand over is drawn from, not reseeded.
+        new("M:System.String.Intern", ProcessState),
+        new("M:System.String.IsInterned", ProcessState),
+        new("P:System.Text.RegularExpressions.Regex.CacheSize", ProcessState),
+        new("M:TorchSharp.torch.manual_seed", ProcessState),
+        new("M:TorchSharp.torch.seed", ProcessState),
+        new("M:TorchSharp.torch.random.manual_seed", ProcessState),
+        new("M:TorchSharp.torch.random.seed", ProcessState),
+        new("M:TorchSharp.torch.random.set_rng_state", ProcessState),
+        new("M:TorchSharp.torch.random.get_rng_state", ProcessState),
+        new("T:TorchSharp.torch.cuda", ProcessState),
+        new("T:TorchSharp.torch.backends", ProcessState),
+        new("M:TorchSharp.torch.set_num_threads", ProcessState),
+        new("M:TorchSharp.torch.set_num_interop_threads", ProcessState),
+        new("M:TorchSharp.torch.set_printoptions", ProcessState),
+        new("M:TorchSharp.torch.autograd.set_detect_anomaly", ProcessState),
+        new("M:TorchSharp.torch.autograd.detect_anomaly", ProcessState),
+        new("M:TorchSharp.torch.set_rng_state", ProcessState),
+        new("M:TorchSharp.torch.set_deterministic_debug_mode", ProcessState),
+        new("M:TorchSharp.torch.set_float32_matmul_precision", ProcessState),
+        new("M:TorchSharp.torch.set_warn_always", ProcessState),
+        new("P:TorchSharp.torch.TensorStringStyle", ProcessState),
+        new("M:TorchSharp.torch.Generator.manual_seed", ProcessState),
+        new("M:TorchSharp.torch.Generator.seed", ProcessState),
+        new("M:TorchSharp.torch.Generator.set_state", ProcessState),
         new("M:TorchSharp.torch.InitializeDeviceType", Native),
         new("M:TorchSharp.torch.TryInitializeDeviceType", Native),
         new("M:TorchSharp.torch.InitializeDevice", Native),

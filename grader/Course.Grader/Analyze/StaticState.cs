@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Course.Grader.Analyze;
@@ -14,6 +15,10 @@ namespace Course.Grader.Analyze;
 /// </summary>
 public static class StaticState
 {
+    public const string LibraryMessage =
+        "Homework code may not set a library's static fields or properties (torch.float32, TensorIndex.Colon, ...): they are the whole " +
+        "process's, and the tests' own code reads them. Read them, or use a local of your own.";
+
     public const string Message =
         "Homework code may not keep state between calls: a static field or property must be a const, or readonly with a value that cannot change " +
         "(a number, a string, an enum, or a record of such). Make the value where you use it, or pass it in.";
@@ -34,6 +39,37 @@ public static class StaticState
                 yield return (at.GetSyntax(), declared);
         }
     }
+
+    /// <summary>
+    /// A library's static field or property that the code at <paramref name="node"/> writes (an assignment, ++ or --, a ref or
+    /// out argument, a ref to it), or null. TorchSharp keeps some of its own values in static fields anyone may set:
+    /// <c>torch.float32</c> and the other dtype names, <c>TensorIndex.Colon</c>, the distributions' constraints, the print
+    /// style. Set by homework code, they would be a store between its calls, and would change what the tests' own code
+    /// means by them; read, they are constants. So no write to any library's static state passes, whatever the library adds.
+    /// </summary>
+    public static ISymbol? LibraryStaticWrittenAt(SyntaxNode node, SemanticModel model)
+    {
+        var targets = node switch
+        {
+            AssignmentExpressionSyntax assignment => Targets(assignment.Left),
+            PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } prefix => [prefix.Operand],
+            PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression } postfix => [postfix.Operand],
+            ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword or (int)SyntaxKind.OutKeyword } argument => [argument.Expression],
+            RefExpressionSyntax reference => [reference.Expression],
+            _ => [],
+        };
+        return targets.Select(t => model.GetSymbolInfo(t).Symbol)
+            .FirstOrDefault(symbol => symbol is IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true }
+                                      && !SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, model.Compilation.Assembly));
+    }
+
+    /// <summary>What an assignment's left side writes: itself, or each element of a deconstruction.</summary>
+    static IEnumerable<ExpressionSyntax> Targets(ExpressionSyntax left) => left switch
+    {
+        TupleExpressionSyntax tuple => tuple.Arguments.SelectMany(a => Targets(a.Expression)),
+        DeclarationExpressionSyntax => [],
+        _ => [left],
+    };
 
     /// <summary>Whether no value of <paramref name="type"/> held in a readonly field can change.</summary>
     static bool Immutable(ITypeSymbol type, IAssemblySymbol homework, HashSet<ITypeSymbol> seen)

@@ -140,6 +140,29 @@ public class AllowListTests
     [TestCase("return new WeakReference(x);", "System.WeakReference")]
     [TestCase("var seen = new System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, object>(); seen.Add(x, o); return seen;", "System.Runtime.CompilerServices.ConditionalWeakTable<TorchSharp.torch.Tensor, object>")]
     [TestCase("return x.storage<float>();", "TorchSharp.torch.Tensor.storage<float>()")]
+    // Process-wide stores and settings, state between calls (red team, stop 55: a test's planted directions carried bit by bit
+    // through the intern pool from one homework call to another).
+    [TestCase("return string.Intern(\"rt4-0-1\");", "string.Intern(string)")]
+    [TestCase("return string.IsInterned(\"rt4-0-1\") is not null;", "string.IsInterned(string)")]
+    [TestCase("System.Text.RegularExpressions.Regex.CacheSize = 7; return null;", "System.Text.RegularExpressions.Regex.CacheSize")]
+    [TestCase("return torch.manual_seed(7);", "TorchSharp.torch.manual_seed(long)")]
+    [TestCase("return torch.random.manual_seed(7);", "TorchSharp.torch.random.manual_seed(long)")]
+    [TestCase("return torch.random.get_rng_state();", "TorchSharp.torch.random.get_rng_state()")]
+    [TestCase("torch.random.set_rng_state(x); return null;", "TorchSharp.torch.random.set_rng_state(TorchSharp.torch.Tensor)")]
+    [TestCase("torch.set_num_threads(3); return null;", "TorchSharp.torch.set_num_threads(int)")]
+    [TestCase("torch.set_printoptions(precision: 3); return null;", "TorchSharp.torch.set_printoptions(")]
+    [TestCase("torch.autograd.set_detect_anomaly(true); return null;", "TorchSharp.torch.autograd.set_detect_anomaly(bool")]
+    [TestCase("return torch.cuda.is_available();", "TorchSharp.torch.cuda")]
+    [TestCase("using var g = new torch.Generator(1); g.manual_seed(7); return null;", "TorchSharp.torch.Generator.manual_seed(long)")]
+    [TestCase("using var g = new torch.Generator(1); g.set_state(x); return null;", "TorchSharp.torch.Generator.set_state(TorchSharp.torch.Tensor)")]
+    // TorchSharp keeps its dtype names, index constants and constraints in static fields anyone may set.
+    [TestCase("torch.float32 = ScalarType.Float64; return null;", "setting TorchSharp.torch.float32")]
+    [TestCase("TensorIndex.Colon = TensorIndex.Single(0); return null;", "setting TorchSharp.torch.TensorIndex.Colon")]
+    [TestCase("(torch.float32, torch.float64) = (ScalarType.Float64, ScalarType.Float32); return null;", "setting TorchSharp.torch.float32")]
+    [TestCase("Swap(ref torch.float32); return null;", "setting TorchSharp.torch.float32")]
+    [TestCase("ref var dtype = ref torch.float32; dtype = ScalarType.Float64; return null;", "setting TorchSharp.torch.float32")]
+    [TestCase("torch.TensorStringStyle = TorchSharp.TensorStringStyle.Numpy; return null;", "TorchSharp.torch.TensorStringStyle")]
+    [TestCase("torch.set_rng_state(x); return null;", "TorchSharp.torch.set_rng_state(TorchSharp.torch.Tensor)")]
     // Implicit calls: the compiler's own calls for lock and await, and a type that only appears as a conversion target.
     [TestCase("lock (o) { } return null;", "lock")]
     [TestCase("return System.Threading.Tasks.Task.Delay(1).ContinueWith(_ => 1);", "System.Threading.Tasks.Task.Delay(int)")]
@@ -148,6 +171,7 @@ public class AllowListTests
         var (compiled, analysis) = Check(body, """
             static long Touch(Tensor t) { t.set_(torch.zeros(1 << 16)); return 0; }
             static T Keep<T>(T value) => value;
+            static void Swap(ref ScalarType dtype) => dtype = ScalarType.Float64;
             static float Later<T>(Func<T> make, Tensor t) where T : IEnumerable<float> { var values = make(); Touch(t); return values.Sum(); }
             """);
 
@@ -424,6 +448,36 @@ public class AllowListTests
             "TorchSharp.Modules.Upsample.scale_factor", // over the module's own double[]
             "TorchSharp.Modules.Upsample.size", // over the module's own long[]
             "TorchSharp.TensorExtensionMethods.IntShape(TorchSharp.torch.Tensor)", // over a new int[] of the shape
+        }));
+    }
+
+    /// <summary>
+    /// A tripwire for TorchSharp upgrades: a static set_ method sets something of the whole process, a store that one homework
+    /// call can write and another read back, state between calls that homework code may not keep. (A static field or property
+    /// is never written by homework code: StaticState refuses the write, whatever the allow-list says of the member.) Every
+    /// such method the list lets through is listed here after a reading of what it sets; a new one fails until it is read and
+    /// denied or added.
+    /// </summary>
+    [Test]
+    public void Given_every_public_TorchSharp_member_When_checked_Then_each_the_list_allows_that_sets_process_state_is_one_read()
+    {
+        var (torch, homework) = TorchSharpAndHomework();
+        var allow = SandboxPolicy.For([]);
+
+        var setters = PublicMembers(torch.GlobalNamespace)
+            .OfType<Microsoft.CodeAnalysis.IMethodSymbol>()
+            .Where(m => m.IsStatic && m.MethodKind == Microsoft.CodeAnalysis.MethodKind.Ordinary && m.Name.StartsWith("set_", StringComparison.Ordinal))
+            .Where(m => allow.Verdict(m, homework) is null)
+            .Select(m => m.ToDisplayString())
+            .Distinct()
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        TestContext.Out.WriteLine(string.Join("\n", setters));
+        Assert.That(setters, Is.EqualTo(new[]
+        {
+            // Grad mode, as no_grad() and enable_grad() set it for a scope: TorchScope puts it back before every test.
+            "TorchSharp.torch.set_grad_enabled(bool)",
         }));
     }
 
