@@ -136,6 +136,12 @@ public static class CompileStage
 
     static AssemblyCompileResult CompileHomework(AssemblySources sources, IReadOnlyList<MetadataReference> references, CancellationToken cancellationToken)
     {
+        // Before the parser reads any of it: code nested deep enough overflows the stack of the compiler's recursion.
+        if (NestingDepth.Check(sources.Files) is { } tooDeep)
+        {
+            var empty = CSharpCompilation.Create(sources.AssemblyName, [], references, BuildSettings.CompilationOptions);
+            return new AssemblyCompileResult(sources.AssemblyName, null, [tooDeep], [], empty, empty, []);
+        }
         var trees = Trees(sources);
         var compilation = Create(sources, trees, references);
         // Roslyn does not watch its cancellation token while it binds nested lambdas, so that case is refused up front.

@@ -624,6 +624,23 @@ public class AdversarialCorpusTests
     }
 
     /// <summary>
+    /// A type argument nested 20,000 deep (122 KB): Roslyn's parser recursed once a level and overflowed the grader's own
+    /// stack, which .NET cannot catch; the grade ended with no report, and a batch ended with it on every rerun.
+    /// </summary>
+    [Test]
+    public async Task Given_a_type_nested_deeper_than_the_compiler_can_read_When_graded_Then_it_is_a_compile_error_before_the_parser_reads_it()
+    {
+        var code = "public static class Deep { public static " + string.Concat(Enumerable.Repeat("System.Collections.Generic.List<", 20_000)) + "int" +
+                   new string('>', 20_000) + "? F; }";
+
+        var (report, file, folder) = await Attack("hw3-attention", code);
+
+        Assert.That(report.Status, Is.EqualTo(GradeStatus.CompileError));
+        Assert.That(report.Summary, Does.Contain("error COURSE0004: code nested more than 256 levels deep"));
+        Assert.That(report.Annotations.Select(a => (a.File, a.Line)), Is.EqualTo(new[] { (file, LineOf(folder, file, "public static class Deep")) }));
+    }
+
+    /// <summary>
     /// Constant strings that each double the one before: the compiler keeps them as ropes and spells them out when it writes
     /// the assembly. 26 such lines made a grade of hw8 fail as a grader error after the grader's own process held 2.4 GB (27
     /// lines: 5.1 GB), and in a batch they took that memory from every grade beside it.
