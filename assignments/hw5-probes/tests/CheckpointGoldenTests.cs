@@ -19,7 +19,7 @@ public sealed class CheckpointGoldenTests : TorchTest
         var tokens = golden.Input("tokens", () => vocabulary.ToTokens(Text[..64])).to(Device); // [1, 64]
         var pos = tokens.shape[1];
 
-        var rows = LogitLens.Evaluate(model, tokens);
+        LensLayer[] rows = [.. LogitLens.Evaluate(model, tokens)]; // copied once; each row's members are read once below
 
         Assert.That(rows.Select(r => r.Label), Is.EqualTo(new[] { "0_pre", "1_pre", "final_post" }));
         // The losses are float32 computations reported as doubles: compared as float32. A position whose two best logits are
@@ -109,8 +109,13 @@ public sealed class CheckpointGoldenTests : TorchTest
         // 1e-14 relative in any order of summation, on any device; taken in float32 and widened afterwards it is off by up
         // to half a float32 ulp (3e-8) and more for the float32 sum.
         var mean = x.to(ScalarType.Float64).mean([0]); // [d]
+        // Fit at its defaults (l2 1e-3, 400 steps of size 1), replayed by the test's own loop: the doc's full-batch gradient
+        // descent in float64 from w = 0, b = 0. These labels are nearly separable along x's first axis, so w keeps growing
+        // to the last step (w after 200 or 300 steps is 30-70 % away from w after 400): every step asked for must be taken.
+        var (expectedW, expectedB) = GradientDescent(x.to(ScalarType.Float64) - mean, y.to(ScalarType.Float64), l2: 1e-3, steps: 400, lr: 1.0);
 
-        var logistic = LogisticProbe.Fit(x, y, l2: 1e-2, steps: 200, lr: 0.5);
+        var logistic = LogisticProbe.Fit(x.clone(), y.clone(), l2: 1e-2, steps: 200, lr: 0.5);
+        var atDefaults = LogisticProbe.Fit(x.clone(), y.clone());
         var means = DiffMeansProbe.Fit(x, y);
 
         TensorAssert.Close(logistic.Mean, mean, new Tolerance(1e-12, 0),
@@ -119,5 +124,24 @@ public sealed class CheckpointGoldenTests : TorchTest
         golden.AssertClose("logistic_b", tensor(logistic.B));
         golden.AssertClose("diff_means_direction", means.Direction);
         golden.AssertClose("diff_means_threshold", tensor(means.Threshold));
+        TensorAssert.Close(atDefaults.W, expectedW, name:
+            "w of LogisticProbe.Fit(x, y) at its defaults (l2 1e-3, 400 steps, lr 1) against the test's own 400 gradient steps: take every one of the `steps` steps, with the defaults the doc gives");
+        Assert.That(atDefaults.B, Is.EqualTo(expectedB).Within(1e-7 * Math.Max(1, Math.Abs(expectedB))),
+            "b of LogisticProbe.Fit(x, y) at its defaults against the test's own 400 gradient steps");
+    }
+
+    /// <summary>The doc's fit on centred <paramref name="centred"/> <c>[n, d]</c>: w ← w - lr (xcᵀ(σ(xc w + b) - y) / n + 2 l2 w), b ← b - lr mean(σ(xc w + b) - y), from zero.</summary>
+    static (Tensor W, double B) GradientDescent(Tensor centred, Tensor y, double l2, int steps, double lr)
+    {
+        var (w, b) = (zeros(centred.shape[1], ScalarType.Float64, centred.device), 0.0); // [d]
+        for (int step = 0; step < steps; step++)
+        {
+            using var scope = NewDisposeScope();
+            var error = (centred.matmul(w) + b).sigmoid() - y; // [n]
+            var gradB = error.mean().item<double>();
+            w = (w - lr * (centred.t().matmul(error) / centred.shape[0] + 2 * l2 * w)).MoveToOuterDisposeScope();
+            b -= lr * gradB;
+        }
+        return (w, b);
     }
 }

@@ -57,11 +57,16 @@ public sealed class HiddenCacheTests : TorchTest
     {
         var (cache, captured) = Cache(582);
 
-        var (stack, labels) = cache.DecomposeResid(layer: 2);
+        var (stack, returnedLabels) = cache.DecomposeResid(layer: 2);
+        string[] labels = [.. returnedLabels]; // copied once, read from the copy only
 
         Assert.That(labels, Is.EqualTo(new[] { "embed", "pos_embed", "0_attn_out", "0_mlp_out", "1_attn_out", "1_mlp_out" }),
             "DecomposeResid(layer: 2) labels: embed, pos_embed, then each layer before layer 2, its attn_out before its mlp_out");
         TensorAssert.Close(stack.sum([0]), captured["blocks.2.hook_resid_pre"], name: "the components up to layer 2 summed against resid_pre[2]");
+        // Each component against the activation its label names, in the test's own order: a sum cannot tell two swapped components apart.
+        string[] hooks = ["hook_embed", "hook_pos_embed", "blocks.0.hook_attn_out", "blocks.0.hook_mlp_out", "blocks.1.hook_attn_out", "blocks.1.hook_mlp_out"];
+        for (int i = 0; i < hooks.Length; i++)
+            TensorAssert.Close(stack[i], captured[hooks[i]], name: $"component {i} of DecomposeResid(layer: 2), labelled {labels[i]}, against what the test's own hook read at {hooks[i]}: each label's tensor in its place");
         var (first, firstLabels) = cache.DecomposeResid(layer: 0);
         Assert.That(firstLabels, Is.EqualTo(new[] { "embed", "pos_embed" }),
             "DecomposeResid(layer: 0) labels: only embed and pos_embed, as no layer comes before layer 0 (layer 0 is a layer asked for, not the same as null, which means all of them)");

@@ -71,8 +71,12 @@ public sealed class ProbeCheckpointTests : TorchTest
     static (HookedTransformer Model, AgreementBatch TestBatch) StudentsModel(Data data, CharVocabulary vocabulary) =>
         (TinyGpt.Load(Device).Model, AgreementBatch.Of([.. data.Test], vocabulary));
 
-    static IReadOnlyList<double> LogisticAccuracies(Data data, Tensor trainLabels, Tensor testLabels) =>
-        Probing.HeldOutAccuracy(data.TrainX.clone(), trainLabels.clone(), data.TestX.clone(), testLabels.clone(), (x, y) => LogisticProbe.Fit(x, y).Predict);
+    /// <summary>
+    /// Probing.HeldOutAccuracy with the logistic probe, copied once into an array: the tests read the copy only, so a list
+    /// whose entries change from one read to the next (an indexer runs homework code) cannot answer each check differently.
+    /// </summary>
+    static double[] LogisticAccuracies(Data data, Tensor trainLabels, Tensor testLabels) =>
+        [.. Probing.HeldOutAccuracy(data.TrainX.clone(), trainLabels.clone(), data.TestX.clone(), testLabels.clone(), (x, y) => LogisticProbe.Fit(x, y).Predict)];
 
     /// <summary>
     /// The held-out accuracy of a probe fitted on component <paramref name="c"/>, scored by the test itself: the fraction of
@@ -100,10 +104,10 @@ public sealed class ProbeCheckpointTests : TorchTest
 
         var logistic = LogisticAccuracies(data, data.TrainY, data.TestY);
         var (trainX, trainY, testX, testY) = Copy(data);
-        var means = Probing.HeldOutAccuracy(trainX, trainY, testX, testY, (x, y) => DiffMeansProbe.Fit(x, y).Predict);
+        double[] means = [.. Probing.HeldOutAccuracy(trainX, trainY, testX, testY, (x, y) => DiffMeansProbe.Fit(x, y).Predict)]; // copied once, read from the copy only
 
         TestContext.Out.WriteLine($"held-out accuracy by layer (0_pre, 0_mid, 1_pre, 1_mid, final_post): logistic {string.Join(", ", logistic.Select(a => a.ToString("F3")))}; difference of means {string.Join(", ", means.Select(a => a.ToString("F3")))}");
-        Assert.That(logistic, Has.Count.EqualTo(5), "one accuracy per component: 0_pre, 0_mid, 1_pre, 1_mid, final_post");
+        Assert.That(logistic, Has.Length.EqualTo(5), "one accuracy per component: 0_pre, 0_mid, 1_pre, 1_mid, final_post");
         // Reference, seeds 0-4: 0.997-1.000 at 1_mid and final_post for both probes.
         Assert.That(logistic[3], Is.GreaterThanOrEqualTo(0.95), "logistic probe at 1_mid (after layer 1's attention)");
         Assert.That(means[3], Is.GreaterThanOrEqualTo(0.95), "difference-of-means probe at 1_mid");
@@ -136,6 +140,8 @@ public sealed class ProbeCheckpointTests : TorchTest
     {
         var (model, vocabulary, data) = Shared.Value;
         var (controlTrain, controlTest) = (ControlTask.Labels([.. data.Train], seed: 3), ControlTask.Labels([.. data.Test], seed: 3));
+        var scoredTask = Scored(data, 3, (x, y) => LogisticProbe.Fit(x, y).Predict);
+        var scoredControl = Scored(data with { TrainY = controlTrain.clone(), TestY = controlTest.clone() }, 3, (x, y) => LogisticProbe.Fit(x, y).Predict);
 
         var task = LogisticAccuracies(data, data.TrainY, data.TestY);
         var control = LogisticAccuracies(data, controlTrain, controlTest);
@@ -145,6 +151,11 @@ public sealed class ProbeCheckpointTests : TorchTest
         // Reference, seeds 0-4: control 0.51-0.62 at 1_mid, selectivity 0.38-0.49.
         Assert.That(selectivity, Is.GreaterThanOrEqualTo(0.25), "selectivity at 1_mid: the real task's held-out accuracy minus the control task's");
         Assert.That(ControlTask.Selectivity(0.9, 0.6), Is.EqualTo(0.3).Within(1e-12), "selectivity of 0.9 against 0.6");
+        double allowed = 2.0 / data.TestY.shape[0]; // a prompt or two on the decision boundary may flip on other hardware
+        Assert.That(task[3], Is.EqualTo(scoredTask).Within(allowed),
+            "real task at 1_mid against the test's own scoring of LogisticProbe.Fit's predictions on the test prompts: HeldOutAccuracy fits on component c of train and scores on component c of test");
+        Assert.That(control[3], Is.EqualTo(scoredControl).Within(allowed),
+            "control task at 1_mid against the test's own scoring of LogisticProbe.Fit's predictions with the control labels: HeldOutAccuracy scores against the labels it is given");
     }
 
     [Test, Points(4)]

@@ -17,12 +17,13 @@ public sealed class ActivationCacheTests : TorchTest
 
         var (_, cache) = model.RunWithCache(tokens.clone());
 
+        // The right-hand sides are what the test's own hooks read, never the cache again: the cache is what is under test.
         for (int l = 0; l < 2; l++)
         {
-            TensorAssert.Close(cache["resid_mid", l], cache["resid_pre", l] + cache["attn_out", l], name: $"resid_mid[{l}] against resid_pre[{l}] + attn_out[{l}]");
-            TensorAssert.Close(cache["resid_post", l], cache["resid_mid", l] + cache["mlp_out", l], name: $"resid_post[{l}] against resid_mid[{l}] + mlp_out[{l}]");
+            TensorAssert.Close(cache["resid_mid", l], captured[$"blocks.{l}.hook_resid_pre"] + captured[$"blocks.{l}.hook_attn_out"], name: $"resid_mid[{l}] against resid_pre[{l}] + attn_out[{l}]");
+            TensorAssert.Close(cache["resid_post", l], captured[$"blocks.{l}.hook_resid_mid"] + captured[$"blocks.{l}.hook_mlp_out"], name: $"resid_post[{l}] against resid_mid[{l}] + mlp_out[{l}]");
         }
-        TensorAssert.Close(cache["resid_pre", 0], cache["hook_embed"] + cache["hook_pos_embed"], name: "resid_pre[0] against embed + pos_embed");
+        TensorAssert.Close(cache["resid_pre", 0], captured["hook_embed"] + captured["hook_pos_embed"], name: "resid_pre[0] against embed + pos_embed");
         foreach (var name in new[] { "hook_embed", "blocks.0.hook_attn_out", "blocks.1.hook_mlp_out", "blocks.1.hook_resid_post" })
             TensorAssert.Close(cache[name], captured[name], name: $"cache[\"{name}\"] against what the test's own hook read there: cache the activation each hook point sees");
     }
@@ -57,12 +58,16 @@ public sealed class ActivationCacheTests : TorchTest
         var captured = SmallModel.Capture(model, SmallModel.Tokens(seeded, Device));
         var cache = new ActivationCache(SmallModel.Copy(captured), SmallModel.Config);
 
-        var (stack, labels) = cache.DecomposeResid();
+        var (stack, returnedLabels) = cache.DecomposeResid();
+        string[] labels = [.. returnedLabels]; // copied once, read from the copy only
 
         Assert.That(labels, Is.EqualTo(new[] { "embed", "pos_embed", "0_attn_out", "0_mlp_out", "1_attn_out", "1_mlp_out" }),
             "DecomposeResid() labels: embed, pos_embed, then each layer's attn_out before its mlp_out");
         Assert.That(stack.shape, Is.EqualTo(new long[] { 6, 2, 6, 8 }), "[component, batch, pos, d_model]");
         TensorAssert.Close(stack.sum([0]), captured["blocks.1.hook_resid_post"], name: "the components summed over dim 0 against the final residual stream");
-        TensorAssert.Close(stack[3], captured["blocks.0.hook_mlp_out"], name: "component 0_mlp_out");
+        // Each component against the activation its label names, in the test's own order: a sum cannot tell two swapped components apart.
+        string[] hooks = ["hook_embed", "hook_pos_embed", "blocks.0.hook_attn_out", "blocks.0.hook_mlp_out", "blocks.1.hook_attn_out", "blocks.1.hook_mlp_out"];
+        for (int i = 0; i < hooks.Length; i++)
+            TensorAssert.Close(stack[i], captured[hooks[i]], name: $"component {i} of DecomposeResid(), labelled {labels[i]}, against what the test's own hook read at {hooks[i]}: each label's tensor in its place");
     }
 }

@@ -102,12 +102,12 @@ public sealed class ProbeTests : TorchTest
         var testLabels = tensor(new double[] { 1, 0 }).to(Device);
         var fitted = new List<double>();
 
-        var accuracies = Probing.HeldOutAccuracy(train, trainLabels, test, testLabels, (x, y) =>
+        double[] accuracies = [.. Probing.HeldOutAccuracy(train, trainLabels, test, testLabels, (x, y) =>
         {
             fitted.Add(x[0, 0].ToDouble());
             Assert.That(x.shape, Is.EqualTo(new long[] { 3, 2 }), "a probe is fitted on one layer's training vectors");
             return v => (v[.., 0] < 15).to(ScalarType.Float64);
-        });
+        })];
 
         // In any order: the doc asks for one fit per layer on its training data, not for an order of the fits.
         Assert.That(fitted, Is.EquivalentTo(new[] { 1.0, 2.0 }), "each layer's training data once, and never the test data");
