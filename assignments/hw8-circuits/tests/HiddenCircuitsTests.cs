@@ -34,13 +34,14 @@ public sealed class HiddenCircuitsTests : TorchTest
     public void Score_DoesNotChangeWhenEitherMatrixIsScaled()
     {
         using var seeded = new Seeded(11);
-        var W_A = new FactoredMatrix(seeded.Randn([6, 2]), seeded.Randn([2, 6]));
-        var W_B = new FactoredMatrix(seeded.Randn([6, 3]), seeded.Randn([3, 6]));
-        var (denseA, denseB) = (W_A.A.to(ScalarType.Float64).matmul(W_A.B.to(ScalarType.Float64)), W_B.A.to(ScalarType.Float64).matmul(W_B.B.to(ScalarType.Float64)));
+        // The factors stay in the test's locals: the expected score is built from them, never read back through a
+        // FactoredMatrix (homework code), and every FactoredMatrix gets copies.
+        var (a1, b1, a2, b2) = (seeded.Randn([6, 2]), seeded.Randn([2, 6]), seeded.Randn([6, 3]), seeded.Randn([3, 6]));
+        var (denseA, denseB) = (a1.to(ScalarType.Float64).matmul(b1.to(ScalarType.Float64)), a2.to(ScalarType.Float64).matmul(b2.to(ScalarType.Float64)));
         double expected = (denseA.matmul(denseB).norm() / (denseA.norm() * denseB.norm())).ToDouble(); // dense float64, before any call
 
-        double score = Composition.Score(W_A, W_B);
-        double scaled = Composition.Score(new FactoredMatrix(W_A.A * 10, W_A.B), new FactoredMatrix(W_B.A, W_B.B * 0.1));
+        double score = Composition.Score(new FactoredMatrix(a1.clone(), b1.clone()), new FactoredMatrix(a2.clone(), b2.clone()));
+        double scaled = Composition.Score(new FactoredMatrix(a1 * 10, b1.clone()), new FactoredMatrix(a2.clone(), b2 * 0.1));
 
         Assert.That(scaled, Is.EqualTo(score).Within(Tolerance.For(ScalarType.Float32, DeviceType.CPU).Allowed(score, score)),
             "the score divides ‖W_A W_B‖ by both norms, so scaling W_A or W_B leaves it unchanged");
