@@ -14,17 +14,30 @@ public sealed class SaePlantedRecoveryTests : TorchTest
     /// </summary>
     public static (double Recovered, Tensor MaxCosines) TrainOnPlantedData(int s)
     {
-        var data = new PlantedFeatures(d_in: 16, n_planted: 32, activeProbability: 0.05, seed: 100 + s);
+        // The ground truth is planted here, as PlantedFeatures' given constructor and Sample would plant it, and Train gets
+        // only samples: no homework object ever holds the directions it is scored against.
+        Tensor directions; // [n_planted, d_in], unit rows
+        using (var planting = new Generator((ulong)(100 + s), CPU))
+        {
+            var drawn = randn([32, 16], generator: planting); // [n_planted, d_in]
+            directions = drawn / linalg.vector_norm(drawn, dims: [1], keepdim: true);
+        }
         var sae = new SparseAutoencoder(d_in: 16, d_sae: 64, seed: 200 + s).to(TestDevice.Current);
         using var generator = new Generator((ulong)(300 + s), CPU);
-        SaeTraining.Train(sae, n => data.Sample(n, generator),
+        Tensor Sample(long n)
+        {
+            var active = rand([n, 32], generator: generator) < 0.05; // [batch, n_planted]
+            var coefficients = rand([n, 32], generator: generator) * active; // [batch, n_planted]
+            return coefficients.matmul(directions); // [batch, d_in]
+        }
+        SaeTraining.Train(sae, Sample,
             new SaeTrainingOptions(L1Coefficient: 0.3, Steps: 3000, BatchSize: 256, LearningRate: 3e-3, ResampleAt: [500, 1000, 1500]), generator);
         using var noGrad = no_grad();
         // Measured here rather than with your PlantedFeatures.MaxCosines: normalise the rows of both, the max over decoder rows.
         var rows = sae.W_dec.detach().cpu().clone();
         rows /= linalg.vector_norm(rows, dims: [1], keepdim: true);
-        var maxCosines = data.Directions.matmul(rows.t()).max(1).values; // [n_planted]; the directions are unit rows
-        return (PlantedFeatures.FractionRecovered(maxCosines.clone(), 0.9), maxCosines);
+        var maxCosines = directions.matmul(rows.t()).max(1).values; // [n_planted]; the directions are unit rows
+        return ((maxCosines >= 0.9).to(ScalarType.Float64).mean().ToDouble(), maxCosines);
     }
 
     [Test, Points(6)]

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Hw7.Sae.HiddenTests;
 
 /// <summary>
-/// The paper's central picture, end to end with YOUR features, model, loss, training and measures: 5 features squeezed
+/// The paper's central picture, end to end with YOUR features, model, loss and training (measured here): 5 features squeezed
 /// into 2 hidden dimensions. With dense features (S = 0) a ReLU model does what a linear one would, keeping the 2 most
 /// important features in orthogonal directions and dropping the rest; with sparse features (S = 0.99) it stores all 5,
 /// as a regular pentagon (each D_i = 2/5) or, in a local minimum, as two antipodal pairs (D_i = 1/2) with one dropped.
@@ -33,24 +33,92 @@ public sealed class ToySuperpositionTrainingTests : TorchTest
             $" ({Seconds:F1} s)";
     }
 
+    /// <summary>
+    /// Trains 8 instances with YOUR ToyModel and ToyTraining.Train, after checking that Train trains: its first
+    /// <see cref="ReplaySteps"/> losses must be those of Adam steps written out here. The outcome alone is a known picture
+    /// that code could write into W without training; the replay is what ties it to ToyTraining.Train's loop.
+    /// </summary>
     static Trained Train(double sparsity, double importanceRatio)
     {
         var clock = Stopwatch.StartNew();
-        using var generator = new Generator(Seed, CPU);
-        var model = new ToyModel(NInst, NFeatures, DHidden, generator);
-        model.to(Device);
-        ToyTraining.Train(model, full(NInst, sparsity), Importance.Geometric(NFeatures, importanceRatio), Options, generator);
-        using var noGrad = no_grad();
-        var W = model.W.detach().cpu();
-        // Read off with the test's own threshold, so that these tests check the training, not RepresentedCount.
-        var norms = W.norm(1, false, 2); // [n_inst, n_features]
+        // I_f = ratio^f, made here (not with Importance.Geometric) so that the replay weighs the loss as the test means it.
+        var importance = full([NFeatures], importanceRatio, ScalarType.Float64).pow(arange(NFeatures, ScalarType.Float64)).to(ScalarType.Float32); // [n_features]
+        Tensor losses, W;
+        using (var generator = new Generator(Seed, CPU))
+        {
+            var model = new ToyModel(NInst, NFeatures, DHidden, generator);
+            model.to(Device);
+            losses = ToyTraining.Train(model, full(NInst, sparsity), importance.clone(), Options, generator);
+            W = model.W.detach().cpu().to(ScalarType.Float64).clone(); // [n_inst, d_hidden, n_features]
+        }
+        AssertTheFirstStepsMatchALoopWrittenOut(sparsity, importance, losses);
+        // Read off with the test's own threshold and the test's own D_i, so that these tests check the training, not
+        // RepresentedCount or Superposition.Dimensionality.
+        var norms = linalg.vector_norm(W, dims: [1]); // [n_inst, n_features]
         var represented = Enumerable.Range(0, (int)NInst)
             .Select(i => Enumerable.Range(0, (int)NFeatures).Where(f => norms[i, f].ToDouble() > 0.5).Select(f => (long)f).ToArray()).ToArray();
-        var dimensionality = Superposition.Dimensionality(model.W.detach()).cpu().to(ScalarType.Float64); // [n_inst, n_features]
+        var dimensionality = Dimensionality(W, norms); // [n_inst, n_features]
         var d = Enumerable.Range(0, (int)NInst).Select(i => dimensionality[i].data<double>().ToArray()).ToArray();
         var result = new Trained(represented, d, [.. represented.Select(r => (long)r.Length)], clock.Elapsed.TotalSeconds);
         TestContext.Out.WriteLine(result.Describe());
         return result;
+    }
+
+    /// <summary>Steps of the run compared one by one with the loop written out: a few milliseconds of 8 tiny instances.</summary>
+    const int ReplaySteps = 20;
+
+    /// <summary>
+    /// The documented loop on a twin made here: W drawn as ToyModel's given constructor draws it from a generator of the
+    /// same seed, b_final zero, one Adam over both at the constant learning rate, each step a batch of
+    /// SyntheticFeatures.Generate from that generator, the importance-weighted mean squared error per instance summed over
+    /// the instances, recorded before the update. <paramref name="losses"/> (the run's) must agree with it step by step.
+    /// </summary>
+    static void AssertTheFirstStepsMatchALoopWrittenOut(double sparsity, Tensor importance, Tensor losses)
+    {
+        TensorAssert.Shape(losses, [Options.Steps], "ToyTraining.Train's losses: one per step");
+        using var scope = NewDisposeScope();
+        using var replay = new Generator(Seed, CPU);
+        var std = Math.Sqrt(2.0 / (DHidden + NFeatures));
+        var W = nn.Parameter((randn([NInst, DHidden, NFeatures], ScalarType.Float32, CPU, generator: replay) * std).to(Device)); // [n_inst, d_hidden, n_features]
+        var b_final = nn.Parameter(zeros([NInst, NFeatures], device: Device)); // [n_inst, n_features]
+        var adam = optim.Adam([W, b_final], lr: Options.Lr);
+        var weights = importance.to(Device); // [n_features]
+        var expected = new double[ReplaySteps];
+        for (int step = 0; step < ReplaySteps; step++)
+        {
+            var x = SyntheticFeatures.Generate(Options.BatchSize, full(NInst, sparsity), NFeatures, replay, Device); // [batch, n_inst, n_features]
+            var h = einsum("bif,ihf->bih", x, W); // [batch, n_inst, d_hidden]
+            var output = nn.functional.relu(einsum("bih,ihf->bif", h, W) + b_final); // [batch, n_inst, n_features]
+            var loss = (weights * (x - output).pow(2)).mean([0, 2]).sum();
+            adam.zero_grad();
+            loss.backward();
+            adam.step();
+            expected[step] = loss.ToDouble();
+        }
+        var actual = losses[..ReplaySteps].to(ScalarType.Float64).cpu().data<double>().ToArray();
+        string numbers = $"the first {ReplaySteps} losses {StepSeries.Show(actual)} against {StepSeries.Show(expected)} (S = {sparsity}, batch {Options.BatchSize}, lr {Options.Lr})";
+        // A batch of uniform features, even 99% sparse over 8 instances of 512 rows, has a nonzero loss at the random start.
+        Assert.That(expected[0], Is.GreaterThan(0),
+            $"the loop written out here has a first loss of 0: SyntheticFeatures.Generate gave a batch of zeros; {numbers}");
+        int apart = StepSeries.FirstApart(actual, expected, Tolerance.For(ScalarType.Float32, Device.type));
+        if (apart == 0)
+            Assert.Fail("ToyTraining.Train's first loss differs from the untrained model's loss on the first batch, so what it trained (if anything) is not the " +
+                "documented loop: record ToyLoss.Of(model.call(batch), batch, importance) of each step's fresh SyntheticFeatures.Generate batch, before the " +
+                $"update, and return them; {numbers}");
+        if (apart > 0)
+            Assert.Fail($"ToyTraining.Train's losses part from a loop of Adam steps written out at step {apart} (equal before): one optim.Adam over " +
+                $"model.parameters() at options.LrAt(step) for the whole run, zero_grad, backward and step once per step on a fresh batch; {numbers}");
+    }
+
+    /// <summary>
+    /// <c>[n_inst, n_features]</c> float64: D_i = ‖W_i‖² / Σ_j (Ŵ_i · W_j)², 0 for a zero column; <paramref name="W"/>
+    /// <c>[n_inst, d_hidden, n_features]</c> float64 and <paramref name="norms"/> its column norms.
+    /// </summary>
+    static Tensor Dimensionality(Tensor W, Tensor norms)
+    {
+        var unit = W / norms.clamp_min(1e-300).unsqueeze(1); // [n_inst, d_hidden, n_features]; a zero column stays zero
+        var denominator = einsum("ihf,ihg->ifg", unit, W).pow(2).sum([2]); // [n_inst, n_features]
+        return where(denominator > 0, norms.pow(2) / denominator, zeros_like(denominator));
     }
 
     [Test, Points(4)]

@@ -51,6 +51,11 @@ public sealed class NumberLatentTests : TorchTest
 
         TensorAssert.Close(NumberLatent.DiffOfMeans(residuals.to(Device), plural.to(Device)), tensor(new[] { 1.5f, 0.5f }).to(Device),
             name: "mean of rows 0 and 2 ([3, 2]) minus mean of rows 1 and 3 ([1.5, 1.5])");
+
+        // Classes of unequal size: 3 plural rows, 1 singular (the tiny GPT's prompts are never exactly balanced).
+        var unbalanced = tensor(new[] { 1f, 0f, 3f, 2f, 5f, 4f, 0f, 1f }).reshape(4, 2); // [n, d_model]
+        TensorAssert.Close(NumberLatent.DiffOfMeans(unbalanced.to(Device), tensor(new[] { true, false, true, true }).to(Device)), tensor(new[] { -1f, -1f / 3 }).to(Device),
+            name: "3 plural rows and 1 singular: mean of rows 0, 2 and 3 ([2, 5/3]) minus row 1 ([3, 2]); each class's own mean, not (2 / n) Σ ±row, which assumes n/2 rows each");
     }
 
     [Test, Points(1)]

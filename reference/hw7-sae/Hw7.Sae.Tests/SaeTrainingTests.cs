@@ -66,7 +66,8 @@ public sealed class SaeTrainingTests : TorchTest
 
         // The loop as the doc writes it, with your own parts, on a twin: one SaeAdam for the whole run, whose moments resampling
         // clears for the dead latents only (a new optimiser would restart every live latent's moments and bias correction).
-        var options = new SaeTrainingOptions(L1Coefficient: 0.01, Steps: 10, BatchSize: 16, LearningRate: 1e-2, ResampleAt: [3], ResampleInputs: 64);
+        // 16 steps, and the weights compared as well as the losses: a step's update shows in the next step's loss, and the last one only in the weights.
+        var options = new SaeTrainingOptions(L1Coefficient: 0.01, Steps: 16, BatchSize: 16, LearningRate: 1e-2, ResampleAt: [3], ResampleInputs: 64);
         SparseAutoencoder Fresh()
         {
             var fresh = new SparseAutoencoder(d_in: 8, d_sae: 12, seed: 767).to(Device);
@@ -74,8 +75,9 @@ public sealed class SaeTrainingTests : TorchTest
             return fresh;
         }
         float[] trainedLosses;
+        var trained = Fresh();
         using (var trainGenerator = new Generator(768, CPU))
-            trainedLosses = SaeTraining.Train(Fresh(), n => data.Sample(n, trainGenerator), options, trainGenerator).Loss;
+            trainedLosses = SaeTraining.Train(trained, n => data.Sample(n, trainGenerator), options, trainGenerator).Loss;
         var twin = Fresh();
         var twinLosses = new float[options.Steps];
         using (var replay = new Generator(768, CPU))
@@ -101,7 +103,11 @@ public sealed class SaeTrainingTests : TorchTest
             }
         }
         TensorAssert.Close(tensor(trainedLosses), tensor(twinLosses), Tolerance.For(ScalarType.Float32, Device.type),
-            "the losses of 10 steps resampling at step 3 vs the documented loop written out with your own SaeLoss, DecoderNorm, Resampling and one SaeAdam " +
+            "the losses of 16 steps resampling at step 3 vs the documented loop written out with your own SaeLoss, DecoderNorm, Resampling and one SaeAdam " +
             "made before the first step (keep that one optimiser: Resample clears the dead latents' moments in it)", axes: ["step"]);
+        foreach (var (name, actual, expected) in new[] { ("W_enc", trained.W_enc, twin.W_enc), ("W_dec", trained.W_dec, twin.W_dec) })
+            TensorAssert.Close(actual.detach(), expected.detach(), Tolerance.For(ScalarType.Float32, Device.type),
+                $"{name} after 16 steps resampling at step 3 vs the documented loop written out: every step at options.LearningRate (no schedule), " +
+                "the last step's update included");
     }
 }
