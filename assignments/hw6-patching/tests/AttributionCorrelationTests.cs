@@ -57,7 +57,16 @@ public sealed class AttributionCorrelationTests : TorchTest
         double floor = Pearson(referenceEstimate, real) - Margin, got = Pearson(estimate, real);
         Assert.That(got, Is.GreaterThanOrEqualTo(floor),
             $"{what}: its correlation with real activation patching is {got:F3}; the reference's estimate reaches {floor + Margin:F3} (allowed {Margin} less)");
+        // Tracking real patching is not being it: the model is not linear, so the first-order estimate (the reference's) differs
+        // from real patching by a known amount, and a correct estimate lies within float noise of the reference's. Real
+        // patching returned as the estimate (a perfect correlation) lies that whole distance away. Deterministic: no seed.
+        double fromReference = Distance(estimate, referenceEstimate), realFromReference = Distance(real, referenceEstimate);
+        Assert.That(fromReference, Is.Not.NaN.And.LessThan(realFromReference / 2),
+            $"{what}: its distance from the reference's estimate is {fromReference:G3}, while real activation patching is {realFromReference:G3} from it: return the linear estimate, (clean - corrupted) times the gradient at the corrupted run, not real patching or a rescaled estimate");
     }
+
+    /// <summary>The Euclidean distance between two grids' cells, in float64.</summary>
+    static double Distance(Tensor a, Tensor b) => (a.flatten().to(ScalarType.Float64).cpu() - b.flatten().to(ScalarType.Float64).cpu()).norm().ToDouble();
 
     static double Pearson(Tensor a, Tensor b)
     {

@@ -12,6 +12,19 @@ public sealed class AblationTests : TorchTest
     {
         var (model, vocabulary, batch, _) = Pairs.OnCheckpoint(Pairs.Short, Device);
         using (no_grad()) model.blocks[0].attn.W_O[2].zero_(); // head 0.2 now writes nothing to the residual stream
+        // A batch that is not balanced, three singular clean subjects and one plural: each mean logit difference is the plain
+        // mean over the pairs, computed here before any homework call (clean, and with layer 1's MLP output zeroed).
+        var unbalancedPairs = Pairs.Unbalanced(Pairs.Short);
+        var unbalanced = PairBatch.Of(unbalancedPairs, vocabulary);
+        double expectedClean, expectedMlp1;
+        using (no_grad())
+        {
+            var tokens = unbalanced.Clean.to(Device);
+            expectedClean = Pairs.SignedLogitDiffs(model.call(tokens), unbalancedPairs, vocabulary).Average();
+            using (model.Hook("blocks.1.hook_mlp_out").AddHook((output, _) => zeros_like(output)))
+                expectedMlp1 = Pairs.SignedLogitDiffs(model.call(tokens), unbalancedPairs, vocabulary).Average() - expectedClean;
+        }
+
         // As while the model is trained: an activation of a run with gradients on now requires grad.
         var gradients = new GradientWatch(model);
         AblationTable table;
@@ -34,6 +47,14 @@ public sealed class AblationTests : TorchTest
         Assert.That(table.HeadLoss[0, 2].ToDouble(), Is.EqualTo(0).Within(tolerance.Allowed(0, table.CleanLoss)), "the change in loss from ablating head 0.2, whose W_O is zero");
         Assert.That(table.HeadLogitDiff.abs().max().ToDouble(), Is.GreaterThan(0.1), "other heads do matter");
         Assert.That(gradients.Seen, Is.Not.Empty.And.All.False, "requires_grad of blocks.1.hook_resid_post in Ablations.Zero's runs while the model's parameters require grad: expected false (run them under no_grad, as the doc says)");
+
+        var ofUnbalanced = Ablations.Zero(model, unbalanced, vocabulary);
+
+        const string Balanced = "(the plain mean over the batch's pairs, as the doc says: the mean of the singular pairs' mean and the plural pairs' mean weighs a lone plural pair three times)";
+        Assert.That(ofUnbalanced.CleanLogitDiff, Is.EqualTo(expectedClean).Within(tolerance.Allowed(expectedClean, 1)),
+            $"CleanLogitDiff on 3 singular + 1 plural pairs: expected the mean signed logit difference of the 4 clean prompts {Balanced}");
+        Assert.That(ofUnbalanced.MlpLogitDiff[1].ToDouble(), Is.EqualTo(expectedMlp1).Within(tolerance.Allowed(expectedMlp1, Math.Abs(expectedClean))),
+            $"MlpLogitDiff[1] on 3 singular + 1 plural pairs: expected the change in the mean signed logit difference when layer 1's MLP output is zeroed {Balanced}");
     }
 
     [Test, Points(1)]

@@ -88,6 +88,23 @@ static class Pairs
         return [.. indices.cpu().data<long>().ToArray().Select(i => pool[i])];
     }
 
+    /// <summary>
+    /// Three pairs with a singular clean subject and one with a plural one, of <paramref name="pool"/> (whose pairs alternate,
+    /// singular first): a batch that is not balanced, where a mean over the pairs differs from the mean of the two classes' means.
+    /// </summary>
+    public static MinimalPair[] Unbalanced(MinimalPair[] pool) => [pool[0], pool[2], pool[4], pool[1]];
+
+    /// <summary>
+    /// Each pair's <c>logit("s") - logit(" ")</c> at the last position, times +1 for a singular clean subject and -1 for a
+    /// plural one, computed here from <paramref name="logits"/> <c>[batch, pos, d_vocab]</c> and the pairs themselves.
+    /// </summary>
+    public static double[] SignedLogitDiffs(Tensor logits, IReadOnlyList<MinimalPair> pairs, CharVocabulary vocabulary)
+    {
+        var last = logits[.., -1].to(ScalarType.Float64).cpu(); // [batch, d_vocab]
+        long s = vocabulary.Id('s'), space = vocabulary.Id(' ');
+        return [.. pairs.Select((pair, b) => (last[b, s].ToDouble() - last[b, space].ToDouble()) * (pair.PluralClean ? -1 : 1))];
+    }
+
     /// <summary>The tiny GPT on <paramref name="device"/>, a batch of <paramref name="pairs"/> and its metric (the tests' usual start).</summary>
     public static (HookedTransformer Model, CharVocabulary Vocabulary, PairBatch Batch, PatchingMetric Metric) OnCheckpoint(MinimalPair[] pairs, torch.Device device)
     {

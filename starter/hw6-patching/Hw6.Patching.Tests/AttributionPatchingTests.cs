@@ -10,8 +10,30 @@ public sealed class AttributionPatchingTests : TorchTest
     [Test, Points(2)]
     public void Attribute_WhereTheMetricIsLinear_SumsToTheRealPatch_ForHookPointsInAnyOrder_EvenWhenCalledWithoutGradients()
     {
-        var (model, _, _, metric) = Pairs.OnCheckpoint(Pairs.Long, Device);
+        var (model, vocabulary, batch, metric) = Pairs.OnCheckpoint(Pairs.Long, Device);
         var callersPoint = model.Hook("blocks.1.hook_resid_post"); // for a caller's own hook, below
+
+        // The exact attribution, computed here: the metric is (mean over pairs of sign * (logit("s") - logit(" ")) at the last
+        // position - Corrupted) / (Clean - Corrupted), and the logits are (normalized * w + b) @ W_U + b_U, so its gradient with
+        // respect to ln_final.hook_normalized is sign * w * (W_U[:, "s"] - W_U[:, " "]) / (batch * (Clean - Corrupted)) at the
+        // last position and 0 elsewhere, the same at every point.
+        Tensor expected;
+        using (no_grad())
+        {
+            var normalized = new List<Tensor>(); // clean, then corrupted: [batch, pos, d_model] each
+            var logits = new List<Tensor>();
+            using (model.Hook("ln_final.hook_normalized").AddHook((activation, _) => { normalized.Add(activation.detach().clone()); return null; }))
+            {
+                logits.Add(model.call(batch.Clean.to(Device)));
+                logits.Add(model.call(batch.Corrupted.to(Device)));
+            }
+            double clean = Pairs.SignedLogitDiffs(logits[0], Pairs.Long, vocabulary).Average();
+            double corrupted = Pairs.SignedLogitDiffs(logits[1], Pairs.Long, vocabulary).Average();
+            var direction = model.ln_final.w.detach() * (model.W_U.detach()[.., vocabulary.Id('s')] - model.W_U.detach()[.., vocabulary.Id(' ')]); // [d_model]
+            var sign = tensor(Pairs.Long.Select(p => p.PluralClean ? -1f : 1f).ToArray()).to(Device).unsqueeze(1); // [batch, 1]
+            var last = (normalized[0][.., -1] - normalized[1][.., -1]) * sign * direction / (Pairs.Long.Length * (clean - corrupted)); // [batch, d_model]
+            expected = cat([zeros(8, 34, 64, device: Device), last.unsqueeze(1)], 1); // [batch, pos, d_model]
+        }
 
         Tensor? attribution = null;
         using (no_grad()) // as the rest of the lab runs: Attribute turns gradients on for itself (enable_grad())
@@ -32,6 +54,8 @@ public sealed class AttributionPatchingTests : TorchTest
         // The logits are linear in ln_final.hook_normalized and the metric is linear in the logits: the first-order estimate
         // of patching all of it is exact, and patching all of it restores the clean run (metric 1).
         Assert.That(attribution!.sum().ToDouble(), Is.EqualTo(1).Within(1e-4), "the sum of (clean - corrupted) * grad over ln_final.hook_normalized");
+        TensorAssert.Close(attribution, expected, name:
+            "the attribution of ln_final.hook_normalized element by element, against (clean - corrupted) * grad computed by the test: return the elementwise product, the shape of the activation, not a dot product over d_model spread over it or summed");
         Assert.That(model.HookedPointNames(), Is.Empty, "hook points that still have hooks");
 
         // Each hook point named gets its own attribution, detached, whatever order the names come in.

@@ -103,5 +103,29 @@ public sealed class MetricTests : TorchTest
         Assert.That(gradients.Seen, Is.Not.Empty.And.All.False, "requires_grad of blocks.1.hook_resid_post in Measure's runs while the model's parameters require grad: expected false (run the prompts under no_grad, as the doc says)");
         Assert.That(gradAfter, Is.True,
             "autograd after PatchingMetric.Measure returned to a caller that had it on: still off, so no_grad() was never disposed (using var noGrad = no_grad(), which puts the mode back)");
+
+        // A batch that is not balanced, three singular clean subjects and one plural: the metric's mean is the plain mean over
+        // the pairs, computed here from the test's own runs, so the plural pair weighs as much as each singular one.
+        var unbalancedPairs = Pairs.Unbalanced(Pairs.Long);
+        var unbalanced = PairBatch.Of(unbalancedPairs, vocabulary);
+        var (ownClean, ownCorrupted) = (model.call(unbalanced.Clean.to(Device)), model.call(unbalanced.Corrupted.to(Device)));
+        double expectedClean = Pairs.SignedLogitDiffs(ownClean, unbalancedPairs, vocabulary).Average();
+        double expectedCorrupted = Pairs.SignedLogitDiffs(ownCorrupted, unbalancedPairs, vocabulary).Average();
+        // The three singular pairs' corrupted rows with the plural pair's clean row: a mix whose plain mean is far from the mean of the two classes' means.
+        var mixed = cat([ownCorrupted[..3], ownClean[3..]]); // [4, pos, d_vocab]
+        double expectedMixed = (Pairs.SignedLogitDiffs(mixed, unbalancedPairs, vocabulary).Average() - expectedCorrupted) / (expectedClean - expectedCorrupted);
+        var ownMetric = new PatchingMetric(unbalanced, vocabulary, expectedClean, expectedCorrupted); // Clean and Corrupted as computed here
+
+        var measured = PatchingMetric.Measure(model, unbalanced, vocabulary);
+        double mixedScore = ownMetric.Score(mixed.clone()).ToDouble();
+
+        var float32 = Tolerance.For(ScalarType.Float32, Device.type);
+        const string Balanced = "(the plain mean over the batch's pairs, as the doc says: the mean of the singular pairs' mean and the plural pairs' mean weighs a lone plural pair three times)";
+        Assert.That(measured.Clean, Is.EqualTo(expectedClean).Within(float32.Allowed(expectedClean, 1)),
+            $"Clean of Measure on 3 singular + 1 plural pairs: expected the mean signed logit difference of the 4 clean prompts {Balanced}");
+        Assert.That(measured.Corrupted, Is.EqualTo(expectedCorrupted).Within(float32.Allowed(expectedCorrupted, 1)),
+            $"Corrupted of Measure on 3 singular + 1 plural pairs: expected the mean signed logit difference of the 4 corrupted prompts {Balanced}");
+        Assert.That(mixedScore, Is.EqualTo(expectedMixed).Within(1e-5),
+            $"Score on 3 singular + 1 plural pairs of the singular pairs' corrupted logits with the plural pair's clean ones: (mean over the 4 pairs - Corrupted) / (Clean - Corrupted) {Balanced}");
     }
 }
