@@ -8,12 +8,16 @@ namespace Hw9.Alignment.HiddenTests;
 
 /// <summary>
 /// <see cref="DpoTraining.Train"/> against its loop written out, step by step, on a twin of the policy: what the training test
-/// can only see through a threshold on one seed, this sees exactly, on three steps.
+/// can only see through a threshold on one seed, this sees exactly, at every step of twenty. The loop computes the
+/// completions' log-probabilities and the DPO loss by the formulas themselves, never through the submission's
+/// <see cref="LogProbs"/> or <see cref="Dpo"/>, so homework code does not choose what Train is compared with.
 /// </summary>
 public sealed class HiddenDpoTrainingTests : TorchTest
 {
     const double Beta = 0.2, LearningRate = 1e-3; // β not DpoOptions' default 0.5, so a Train that ignores options.Beta shows
-    const int Steps = 3, BatchSize = 4;
+    // Twenty steps of two pairs: a learning rate that changes along the run (a warm-up, a decay after the first steps)
+    // parts from the loop at some step, where the first few steps alone would agree; the tiny GPT keeps it cheap.
+    const int Steps = 20, BatchSize = 2;
 
     // 1 point, taken from AlignmentTrainingTests.Dpo_RaisesThePreferenceRate_WithinAKlBudget_AndKeepsAgreement (12 → 11).
     [Test, Points(1)]
@@ -29,8 +33,8 @@ public sealed class HiddenDpoTrainingTests : TorchTest
                 new DpoOptions(Beta, Steps, BatchSize, LearningRate), generator);
 
         // The loop as the docs say it: Adam over every parameter of the policy, each step's pair indices from one randint on a
-        // generator of the same seed, the same rows of chosen and rejected, Dpo.Loss of both sides' log-probabilities, and the
-        // batch's mean implicit rewards recorded before the step's update.
+        // generator of the same seed, the same rows of chosen and rejected, the DPO loss of both sides' log-probabilities, and
+        // the batch's mean implicit rewards recorded before the step's update.
         var twin = TinyGpt.Load(Device).Model;
         var reference = TinyGpt.Load(Device).Model;
         foreach (var parameter in twin.parameters()) parameter.requires_grad = true;
@@ -43,15 +47,16 @@ public sealed class HiddenDpoTrainingTests : TorchTest
             var (c, r) = (chosen.Rows(index).To(Device), rejected.Rows(index).To(Device));
             Tensor referenceChosen, referenceRejected;
             using (no_grad())
-                (referenceChosen, referenceRejected) = (LogProbs.OfCompletion(reference, c), LogProbs.OfCompletion(reference, r)); // [batch] each
-            var (policyChosen, policyRejected) = (LogProbs.OfCompletion(twin, c), LogProbs.OfCompletion(twin, r)); // [batch] each
-            var stepLoss = Dpo.Loss(policyChosen, policyRejected, referenceChosen, referenceRejected, Beta);
+                (referenceChosen, referenceRejected) = (CompletionLogProbs(reference, c), CompletionLogProbs(reference, r)); // [batch] each
+            var (policyChosen, policyRejected) = (CompletionLogProbs(twin, c), CompletionLogProbs(twin, r)); // [batch] each
+            // −mean(log σ(β [(log π_θ(c) − log π_ref(c)) − (log π_θ(r) − log π_ref(r))])), the paper's equation 7
+            var stepLoss = -nn.functional.logsigmoid(Beta * ((policyChosen - referenceChosen) - (policyRejected - referenceRejected))).mean();
             optimizer.zero_grad();
             stepLoss.backward();
             optimizer.step();
             loss[step] = stepLoss.ToDouble();
-            chosenReward[step] = Dpo.ImplicitReward(policyChosen.detach(), referenceChosen, Beta).mean().ToDouble();
-            rejectedReward[step] = Dpo.ImplicitReward(policyRejected.detach(), referenceRejected, Beta).mean().ToDouble();
+            chosenReward[step] = (Beta * (policyChosen.detach() - referenceChosen)).mean().ToDouble();
+            rejectedReward[step] = (Beta * (policyRejected.detach() - referenceRejected)).mean().ToDouble();
         }
 
         Assert.That(history.Loss, Has.Length.EqualTo(Steps), "DpoHistory.Loss: one loss per step");
@@ -62,18 +67,18 @@ public sealed class HiddenDpoTrainingTests : TorchTest
         string numbers = $"losses {StepSeries.Show(history.Loss)} against {StepSeries.Show(loss)} ({Steps} steps of {BatchSize} pairs, β {Beta}, learning rate {LearningRate})";
         int apart = FirstApart(history.Loss, loss);
         if (apart == 0)
-            Assert.Fail("DpoTraining.Train's first loss differs from a loop of Adam steps on Dpo.Loss written out, though the policy starts as a copy of the " +
+            Assert.Fail("DpoTraining.Train's first loss differs from a loop of Adam steps on the DPO loss written out, though the policy starts as a copy of the " +
                 $"reference: compute Dpo.Loss of the policy's and the reference's LogProbs.OfCompletion of the step's chosen and rejected rows; {numbers}");
         if (apart > 0)
-            Assert.Fail($"DpoTraining.Train's losses part from a loop of Adam steps on Dpo.Loss written out at step {apart} (equal before): draw each step's " +
+            Assert.Fail($"DpoTraining.Train's losses part from a loop of Adam steps on the DPO loss written out at step {apart} (equal before): draw each step's " +
                 "indices with one randint(0, chosen.Count, [BatchSize], generator) over all the pairs and take those rows of both chosen and rejected; " +
-                $"backpropagate through the policy's log-probabilities of both sides; step Adam at options.LearningRate; {numbers}");
+                "backpropagate through the policy's log-probabilities of both sides; step Adam at options.LearningRate at every step (no warm-up or decay); " +
+                $"are Dpo.Loss and LogProbs.OfCompletion exactly as their docs say? {numbers}");
         foreach (var (name, actual, expected) in new[] { ("ChosenReward", history.ChosenReward, chosenReward), ("RejectedReward", history.RejectedReward, rejectedReward) })
             if (FirstApart(actual, expected) is var step and >= 0)
                 Assert.Fail($"DpoHistory.{name} parts from a loop of Adam steps written out at step {step}, though the losses agree: record the batch's mean " +
                     $"of Dpo.ImplicitReward(policy log-probabilities, reference log-probabilities, β), before the step's update; {StepSeries.Show(actual)} against {StepSeries.Show(expected)}");
 
-        // The loop above is written with LogProbs.OfCompletion and Dpo.Loss: agreeing with it counts only if they compute something.
         // The policy starts as a copy of the reference, so the first loss is log 2; after Adam steps the policy has moved, and the later losses leave log 2.
         Assert.That(history.Loss[0], Is.EqualTo(Math.Log(2)).Within(1e-4),
             $"DpoTraining.Train's first loss: the policy starts as a copy of the reference, so every implicit reward is 0 and the loss is log 2; {numbers}");
@@ -81,5 +86,14 @@ public sealed class HiddenDpoTrainingTests : TorchTest
         Assert.That(moved, Is.Not.NaN.And.GreaterThan(1e-4),
             $"DpoTraining.Train's losses after the first step stay at log 2: the policy did not move, or the loss does not see its log-probabilities " +
             $"(LogProbs.OfCompletion of the policy, Dpo.Loss of both sides' log-probabilities, backward, Adam step); {numbers}");
+    }
+
+    // log π(y | x) of each row's completion, [batch] in float32 as the logits: the sum over the positions t of the completion's
+    // tokens of log softmax(logits[b, t - 1])[tokens[b, t]], computed here, not by the submission's LogProbs.
+    static Tensor CompletionLogProbs(HookedTransformer model, SequenceBatch batch)
+    {
+        var logProbs = model.call(batch.Tokens)[.., ..^1].log_softmax(-1); // [batch, pos - 1, d_vocab]
+        var picked = logProbs.gather(-1, batch.Tokens[.., 1..].unsqueeze(-1)).squeeze(-1); // [batch, pos - 1]: token t + 1 from position t
+        return where(batch.CompletionMask[.., 1..], picked, zeros_like(picked)).sum(1); // [batch]
     }
 }

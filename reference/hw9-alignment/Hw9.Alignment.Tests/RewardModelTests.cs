@@ -26,15 +26,22 @@ public sealed class RewardModelTests : TorchTest
             var lengths = batch.Lengths.cpu().data<long>().ToArray();
             last = stack(lengths.Select((length, row) => normalized![row, length - 1]).ToArray()); // [batch, d_model]
         }
+        // The head's weight and bias are the test's own: a bias of 0.7, not the constructor's 0 (which training never moves, since
+        // the Bradley–Terry loss sees only differences of rewards), so a forward that leaves the bias out shows here.
+        using var seeded = new Seeded(913);
+        var (weight, bias) = (seeded.Randn([1, model.Config.d_model]) * 0.2, full([1], 0.7f, device: Device)); // [1, d_model], [1]
         var rewardModel = new RewardModel(model, seed: 911);
-        Tensor expected;
         using (no_grad())
-            expected = last.matmul(rewardModel.head.weight!.t()).squeeze(-1) + rewardModel.head.bias!; // [batch]
+        {
+            rewardModel.head.weight!.copy_(weight);
+            rewardModel.head.bias!.copy_(bias);
+        }
+        var expected = last.matmul(weight.t()).squeeze(-1) + bias; // [batch]
 
         var actual = rewardModel.call(batch.Tokens, batch.Lengths);
 
-        TensorAssert.Close(actual, expected, name: "RewardModel.forward on 3 rows of lengths 18, 33 and 19 [batch] " +
-            "(head(ln_final.hook_normalized[row, lengths[row] - 1]); the rows are padded to 33, so the last column is padding for two of them)");
+        TensorAssert.Close(actual, expected, name: "RewardModel.forward on 3 rows of lengths 18, 33 and 19 with a head of bias 0.7 [batch] " +
+            "(head(ln_final.hook_normalized[row, lengths[row] - 1]), the head's bias included; the rows are padded to 33, so the last column is padding for two of them)");
     }
 
     [Test, Points(2)]
