@@ -292,8 +292,8 @@ public class AdversarialCorpusTests
     [TestCase("finalizer-thread", """
         public sealed class Spy
         {
-            public static long Seen;
-            ~Spy() { while (true) Seen++; }
+            long seen;
+            ~Spy() { while (true) seen++; }
         }
         """, "a finalizer", "may not write a finalizer")]
     public async Task Given_code_that_reaches_outside_the_sandbox_When_graded_Then_it_is_refused_before_any_of_it_runs(string name, string code, string api, string reason)
@@ -311,8 +311,7 @@ public class AdversarialCorpusTests
     [TestCase("static-constructor", """
         public static class Autograd
         {
-            static readonly System.Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> Grad;
-            static Autograd() { Grad = x => { var y = x.detach().requires_grad_(); y.sum().backward(); return y.grad!; }; }
+            static Autograd() { var y = TorchSharp.torch.ones(2).requires_grad_(); y.sum().backward(); }
             public static int Ready => 1;
         }
         """)]

@@ -14,7 +14,7 @@ namespace Course.Grader.Tests.Pipeline;
 public class BannedApiGradingTests
 {
     readonly TempFolder scratch = new();
-    GradeReport reference = null!, sdpa = null!, indexer = null!, fileRead = null!, conversion = null!;
+    GradeReport reference = null!, sdpa = null!, indexer = null!, fileRead = null!, conversion = null!, stored = null!;
     readonly Dictionary<string, GradeReport> anyTest = [];
 
     [OneTimeSetUp]
@@ -26,11 +26,12 @@ public class BannedApiGradingTests
         fileRead = await GradeCaseAsync("sandbox-file-read", scratch.Path);
         conversion = await GradeCaseAsync("banned-sdpa-behind-an-implicit-conversion", scratch.Path);
         foreach (var name in AnyTestCases) anyTest[name] = await GradeCaseAsync(name, scratch.Path);
+        stored = await GradeCaseAsync("banned-sdpa-stored-on-another-tests-path", scratch.Path);
     }
 
     /// <summary>Banned calls that tests may run with no chain of calls from the test leading to them.</summary>
     static readonly string[] AnyTestCases =
-        ["banned-sdpa-in-a-static-constructor", "banned-sdpa-stored-on-another-tests-path", "banned-sdpa-in-code-no-test-calls"];
+        ["banned-sdpa-in-a-static-constructor", "banned-sdpa-in-code-no-test-calls"];
 
     [OneTimeTearDown]
     public void DeleteScratch() => scratch.Dispose();
@@ -94,7 +95,7 @@ public class BannedApiGradingTests
     public void Given_sdpa_where_no_call_from_a_test_leads_When_graded_Then_every_test_scores_zero_saying_why(string name)
     {
         var report = anyTest[name];
-        var file = name == "banned-sdpa-stored-on-another-tests-path" ? "LearnedPositionalEmbedding.cs" : "AttentionHead.cs";
+        const string file = "AttentionHead.cs";
         var line = LineOf(name, file, "scaled_dot_product_attention");
 
         Assert.That(report.Status, Is.EqualTo(GradeStatus.Graded));
@@ -104,6 +105,19 @@ public class BannedApiGradingTests
             Assert.That(test.Message, Does.StartWith("Scored 0: this test reaches TorchSharp.torch.nn.functional.scaled_dot_product_attention(")
                 .And.Contain($"at {file}:{line},").And.Contain(BannedReach.AnyTest), test.Name);
         Assert.That(report.Annotations.Where(a => a.Level == AnnotationLevel.Failure).Select(a => (a.File, a.Line)), Is.EqualTo(new[] { (file, line) }));
+    }
+
+    /// <summary>
+    /// A delegate to the banned call stored by one test's path in a static field and run on another's: once graded with every
+    /// test at 0 (the grader could not tell which tests ran it), now refused before any test runs, since homework code may
+    /// keep no state between calls.
+    /// </summary>
+    [Test]
+    public void Given_sdpa_stored_in_a_static_on_another_tests_path_When_graded_Then_it_is_refused_as_static_state()
+    {
+        Assert.That(stored.Status, Is.EqualTo(GradeStatus.Rejected));
+        Assert.That(stored.Score, Is.Zero, stored.Describe);
+        Assert.That(stored.Summary, Does.Contain("The submission was refused, so no test ran: it uses static state Hw3.Attention.AttentionHead.Weigh at AttentionHead.cs:"));
     }
 
     [Test]

@@ -1,6 +1,6 @@
-// Test data: the reference's AttentionHead.cs, but forward weights the values with the banned library call, made into
-// a delegate by the static constructor, which the runtime runs and no call in the code names (a door the member graph
-// once left open: every test kept its points).
+// Test data: the reference's AttentionHead.cs, but the static constructor, which the runtime runs and no call in the code
+// names, calls the banned library call (a door the member graph once left open: every test kept its points). It used to
+// keep a delegate to it in a static field for forward; homework code may keep no static state now, so it only calls it.
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -19,11 +19,10 @@ public sealed class AttentionHead : Module<Tensor, Tensor>
     public readonly Parameter W_V; // [d_model, d_head]
     public readonly Parameter W_O; // [d_head, d_model]
 
-    static readonly System.Func<Tensor, Tensor, Tensor, Tensor> Weigh;
-
     static AttentionHead()
     {
-        Weigh = (q, k, v) => torch.nn.functional.scaled_dot_product_attention(q, k, v, null, 0.0, true);
+        using var q = zeros(1, 2, 2);
+        using var weighed = torch.nn.functional.scaled_dot_product_attention(q, q, q, null, 0.0, true);
     }
 
     public AttentionHead(long d_model, long d_head, double init_range = 0.02) : base(nameof(AttentionHead))
@@ -46,7 +45,7 @@ public sealed class AttentionHead : Module<Tensor, Tensor>
         var v = x.matmul(W_V); // [batch, pos, d_head]
         var pattern = Attention.Pattern(Attention.Scores(q, k)); // [batch, q_pos, k_pos]
         Pattern = pattern.detach();
-        var z = Weigh(q, k, v); // [batch, q_pos, d_head]
+        var z = pattern.matmul(v); // [batch, q_pos, d_head]
         return z.matmul(W_O); // [batch, q_pos, d_model]
     }
 }
