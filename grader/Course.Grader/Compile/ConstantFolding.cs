@@ -50,11 +50,11 @@ static class ConstantFolding
         var total = trees.Aggregate(0L, (sum, tree) => Add(Add(sum, tree.Length), Uses(tree.GetRoot()).Aggregate(0L, (s, name) => Add(s, OfName(name)))));
         if (total <= MaxCharacters) return null;
 
-        var worst = constants.Values.SelectMany(d => d).MaxBy(d => Of(d.Initializer!.Value))!;
+        var (worst, most) = constants.Values.SelectMany(d => d).Select(d => (Declarator: d, Measure: Of(d.Initializer!.Value))).MaxBy(d => d.Measure);
         var span = worst.GetLocation().GetMappedLineSpan();
         return new CompileDiagnostic(span.Path, span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, CompileSeverity.Error, "COURSE0002",
             $"constant strings built from other constants could make the compiler spell out up to {Math.Min(total, long.MaxValue / 2):N0} characters " +
-            $"(the limit is {MaxCharacters:N0}), {worst.Identifier.ValueText} up to {Of(worst.Initializer!.Value):N0}; build long strings at run time instead");
+            $"(the limit is {MaxCharacters:N0}), {worst.Identifier.ValueText} up to {most:N0}; build long strings at run time instead");
     }
 
     static bool IsConstant(VariableDeclaratorSyntax declarator) => declarator.Parent?.Parent switch
