@@ -21,7 +21,7 @@ internal static class ReportFormats
             case "console": ConsoleReport.Write(console, view); break;
             case "json": writer.WriteLine(Inert(JsonReport.Write(view.Report))); break;
             case "classroom": writer.WriteLine(Inert(ClassroomResult.Json(view))); break;
-            case "gradescope": writer.WriteLine(Inert(GradescopeResults.Json(view.Report))); break;
+            case "gradescope": writer.WriteLine(Inert(GradescopeResults.Json(view))); break;
             case "junit": writer.WriteLine(Inert(JUnitReport.Write(view), xml: true)); break;
             case "markdown": writer.Write(MarkdownReport.Write(view)); break;
             default: throw new ArgumentOutOfRangeException(nameof(format), format, null);
@@ -33,7 +33,7 @@ internal static class ReportFormats
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, "report.json"), JsonReport.Write(view.Report));
         File.WriteAllText(Path.Combine(directory, "classroom.json"), ClassroomResult.Json(view));
-        File.WriteAllText(Path.Combine(directory, "results.json"), GradescopeResults.Json(view.Report));
+        File.WriteAllText(Path.Combine(directory, "results.json"), GradescopeResults.Json(view));
         File.WriteAllText(Path.Combine(directory, "junit.xml"), JUnitReport.Write(view));
         File.WriteAllText(Path.Combine(directory, "summary.md"), MarkdownReport.Write(view));
     }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using NUnit.Framework;
+using NUnit.Framework.Internal;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -58,6 +59,14 @@ public sealed class Golden : IDisposable
     /// <summary>The metadata key a salted recording stores its salt under.</summary>
     const string SaltKey = "salt";
 
+    /// <summary>
+    /// The NUnit property <see cref="Open"/> sets to "true" on the running test when it opens a recording made with
+    /// <see cref="SaltVariable"/>. The grader reads it from the test's result: such a test's message quotes the replay's
+    /// expected values and its output may show the replay's inputs, so a student's report withholds both until the due
+    /// date, as it withholds the hidden tests, lest a student graded several times rebuild the replay's answers.
+    /// </summary>
+    public const string OnOtherInputsProperty = "GoldenOnOtherInputs";
+
     /// <summary>What a failure's first words add when <see cref="OnOtherInputs"/>.</summary>
     internal const string OtherInputsNote = " (on the grade's own inputs, not your golden file's)";
 
@@ -108,7 +117,10 @@ public sealed class Golden : IDisposable
             Assert.Fail($"golden data '{file}' is missing (looked in {string.Join(", ", Candidates(sourceFile))}). " +
                         $"Record it against the reference with {ModeVariable}=record.");
         var (tensors, metadata) = SafeTensors.Read(path!);
-        return new Golden(name, path!, false, tensors, metadata.ContainsKey(SaltKey));
+        var onOtherInputs = metadata.ContainsKey(SaltKey);
+        // On the test itself, not on TestContext's copy of its properties; set before the test reads an input.
+        if (onOtherInputs) TestExecutionContext.CurrentContext.CurrentTest.Properties.Set(OnOtherInputsProperty, "true");
+        return new Golden(name, path!, false, tensors, onOtherInputs);
     }
 
     static IEnumerable<string> Candidates(string sourceFile)

@@ -22,7 +22,7 @@ public static class JUnitReport
         var report = view.Report;
         var suites = report.Tests.GroupBy(t => t.Suite).Select((suite, id) =>
         {
-            var shown = suite.Where(view.IsShown).ToList();
+            var shown = suite.Where(view.IsShown).Select(view.AsShown).ToList();
             var withheld = suite.Where(t => !view.IsShown(t)).ToList();
             var cases = shown.Select(t => TestCase(t.Name, ClassName(t), t.DurationSeconds, t.Outcome, t.Message)).ToList();
             if (withheld.Count > 0)

@@ -5,11 +5,25 @@ namespace Course.Grader.Report;
 
 /// <summary>
 /// What a student may see of a report: hidden tests only as a count until the due date has passed
-/// (<paramref name="RevealHidden"/>), after-due-date tests likewise.
+/// (<paramref name="RevealHidden"/>), after-due-date tests likewise. A visible test that ran on a public golden's hidden
+/// replay (<see cref="TestGrade.OnOtherInputs"/>) is shown with its result and points, but not its message or output
+/// until then: they quote the replay's expected values and inputs.
 /// </summary>
 public sealed record ReportView(GradeReport Report, bool RevealHidden)
 {
-    public IEnumerable<TestGrade> Shown => Report.Tests.Where(IsShown);
+    /// <summary>The tests shown, each as <see cref="AsShown"/> gives it.</summary>
+    public IEnumerable<TestGrade> Shown => Report.Tests.Where(IsShown).Select(AsShown);
+
+    /// <summary>What a student may see of a test: a replayed test's message and output withheld, unless revealed.</summary>
+    public TestGrade AsShown(TestGrade test) =>
+        RevealHidden || !test.OnOtherInputs ? test
+        : test with { Message = test.Passed ? "" : WithheldReplayMessage, Output = "" };
+
+    /// <summary>A replayed test's message in a student's report before the due date.</summary>
+    public const string WithheldReplayMessage =
+        "Failed on the grade's own inputs, not your golden file's; the details are withheld until the due date, like a hidden " +
+        "test's. If it passes on your machine, look for code that holds only for the golden file's inputs (a constant, a shape, " +
+        "a special case) or that is numerically fragile.";
 
     public IReadOnlyList<TestGrade> Withheld => Report.Tests.Where(t => !IsShown(t)).ToList();
 

@@ -22,6 +22,9 @@ public sealed record TestCaseSpec(
     public const string PointsProperty = "Points";
     public const string VisibilityProperty = "Visibility";
 
+    /// <summary>Set by the SDK's <c>Golden</c> on a test that opened a public golden's hidden replay (its <c>OnOtherInputsProperty</c>).</summary>
+    public const string OnOtherInputsProperty = "GoldenOnOtherInputs";
+
     /// <summary>The test's <c>[Points]</c>, or null when it has none.</summary>
     [JsonIgnore]
     public double? Points =>
@@ -32,6 +35,14 @@ public sealed record TestCaseSpec(
     /// <summary>The test's <c>[Visibility]</c> wire name (visible, hidden, after_due_date), or null when it has none.</summary>
     [JsonIgnore]
     public string? Visibility => Property(VisibilityProperty);
+
+    /// <summary>
+    /// Whether the test ran on a public golden's hidden replay, as the test process reports it. Homework code is compiled
+    /// without NUnit (<c>HomeworkReferences</c>), so it can neither set nor clear the mark; and the mark only ever withholds
+    /// the test's own message and output from a student's report.
+    /// </summary>
+    [JsonIgnore]
+    public bool OnOtherInputs => Property(OnOtherInputsProperty) == "true";
 
     /// <summary>
     /// Whether the test lives in the hidden tests (<c>assignments/&lt;id&gt;/tests</c>): such a test is hidden unless it

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Course.Grader.Manifest;
 using Course.Grader.Run;
 using Course.Grader.Sandbox;
@@ -51,6 +52,13 @@ public sealed record TestGrade(
     /// refused, the run stopped first), threw or gave no result, <see cref="TestOutcome.Skipped"/> when it chose not to run.
     /// </summary>
     public TestOutcome Outcome { get => outcome ?? (Passed ? TestOutcome.Passed : TestOutcome.Failed); init => outcome = value; }
+
+    /// <summary>
+    /// A visible test that ran on a public golden's hidden replay: its message quotes the replay's expected values and its
+    /// output may show the replay's inputs, so a student's report withholds both until the due date (<c>ReportView</c>).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool OnOtherInputs { get; init; }
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
+using Course.Grader.Report;
 using Course.Grader.Tests.Pipeline;
 using static Course.Grader.Tests.Adversarial.AttackSubmissions;
 
@@ -44,6 +45,12 @@ public class PublicGoldenReplayTests
         var replayed = graded.Tests.Single(t => t.FullName == GoldenTest);
         Assert.That(replayed.Passed, Is.False, "the grade replays the test on other inputs, where the loss is 0");
         Assert.That(replayed.Message, Does.StartWith("loss (on the grade's own inputs, not your golden file's): "));
+        // The replay's expected values stay the grade's: a student's report shows the test failed and withholds why.
+        Assert.That((replayed.OnOtherInputs, own.Tests.Single(t => t.FullName == GoldenTest).OnOtherInputs), Is.EqualTo((true, false)),
+            "the SDK marks the test that opened the replay, and only in the grade that has one");
+        var markdown = MarkdownReport.Write(new ReportView(graded, RevealHidden: false));
+        Assert.That(markdown, Does.Contain(MarkdownReport.Escape(ReportView.FirstLine(ReportView.WithheldReplayMessage)))
+            .And.Not.Contain(MarkdownReport.Escape(ReportView.FirstLine(replayed.Message))));
     }
 
     /// <summary>

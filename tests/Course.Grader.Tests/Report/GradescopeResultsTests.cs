@@ -11,12 +11,15 @@ public class GradescopeResultsTests
 {
     private static readonly string[] Visibilities = ["hidden", "after_due_date", "after_published", "visible"];
 
+    /// <summary>Gradescope's results as a student's grade writes them, before the due date.</summary>
+    private static GradescopeResults.Results From(GradeReport report) => GradescopeResults.From(new ReportView(report, RevealHidden: false));
+
     private static string[] Keys(JsonElement element) => [.. element.EnumerateObject().Select(p => p.Name)];
 
     [Test]
     public void Given_a_report_Then_results_json_has_gradescopes_fields()
     {
-        var json = JsonDocument.Parse(GradescopeResults.Json(RepresentativeReport.Graded())).RootElement;
+        var json = JsonDocument.Parse(GradescopeResults.Json(new ReportView(RepresentativeReport.Graded(), RevealHidden: false))).RootElement;
 
         Assert.That(Keys(json), Is.EqualTo(new[] { "score", "execution_time", "output", "output_format", "visibility", "stdout_visibility", "tests" }));
         foreach (var test in json.GetProperty("tests").EnumerateArray())
@@ -32,7 +35,7 @@ public class GradescopeResultsTests
     {
         var report = RepresentativeReport.Graded();
 
-        var results = GradescopeResults.From(report);
+        var results = From(report);
 
         Assert.That(results.Score, Is.EqualTo(report.Score));
         Assert.That(results.Tests.Select(t => (t.Name, t.Score, t.MaxScore, t.Status == "passed")),
@@ -46,7 +49,7 @@ public class GradescopeResultsTests
             Passed(Test("A_Hidden", 1, "hidden")), Passed(Test("B_AfterDueDate", 1, "after_due_date")), Passed(Test("C_Visible", 1)),
             Failed(Test("D_Hidden", 1, "hidden")), Passed(Test("E_Visible", 1)));
 
-        var results = GradescopeResults.From(report);
+        var results = From(report);
 
         Assert.That(results.Tests.Select(t => (t.Number, t.Name.Split('.')[^1], t.Visibility)), Is.EqualTo(new[]
         {
@@ -60,7 +63,7 @@ public class GradescopeResultsTests
     {
         var report = RepresentativeReport.Graded();
 
-        var results = GradescopeResults.From(report);
+        var results = From(report);
 
         Assert.That(results.Tests, Has.Count.EqualTo(report.Tests.Count));
         Assert.That(results.Tests.Where(t => t.Visibility == "visible").Select(t => t.Name), Has.None.Contains("Hidden"));
@@ -86,7 +89,7 @@ public class GradescopeResultsTests
 
         var report = ScoreStage.Score(Input([.. catalog.Select(t => Passed(t))]));
 
-        Assert.That(GradescopeResults.From(report).Tests.Select(t => (t.Name, t.Visibility)), Is.EqualTo(new[]
+        Assert.That(From(report).Tests.Select(t => (t.Name, t.Visibility)), Is.EqualTo(new[]
         {
             ("VisibilityTests.Now", "visible"), ("VisibilityTests.Later", "after_due_date"), ("VisibilityTests.Never", "hidden"),
         }));
@@ -95,7 +98,7 @@ public class GradescopeResultsTests
     [Test]
     public void Given_a_failed_test_with_output_Then_its_output_holds_the_message_and_the_test_output()
     {
-        var results = GradescopeResults.From(Graded(Failed(Test("Mask_HidesTheFuture", 3), "Expected: 0", output: "pattern = [1, 0]")));
+        var results = From(Graded(Failed(Test("Mask_HidesTheFuture", 3), "Expected: 0", output: "pattern = [1, 0]")));
 
         Assert.That(results.Tests[0].Output, Is.EqualTo("Expected: 0\n--- output ---\npattern = [1, 0]"));
     }

@@ -123,7 +123,7 @@ public class ReportTextTests
             ["markdown"] = MarkdownReport.Write(view),
             ["json"] = JsonReport.Write(view.Report),
             ["classroom"] = ClassroomResult.Json(view),
-            ["gradescope"] = GradescopeResults.Json(view.Report),
+            ["gradescope"] = GradescopeResults.Json(view),
             ["junit"] = JUnitReport.Write(view),
             ["commands"] = GitHubActionsReport.Commands(view),
         };

@@ -1,0 +1,88 @@
+using Course.Grader.Report;
+using Course.Grader.Run;
+using Course.Grader.Score;
+using Spectre.Console.Testing;
+using static Course.Grader.Tests.Score.ScoreInputs;
+
+namespace Course.Grader.Tests.Report;
+
+/// <summary>
+/// A visible test replayed on a public golden's hidden recording quotes the replay's expected values when it fails, and
+/// its output can show the replay's inputs. A student graded several times could rebuild the replay's answers from them,
+/// so every format a student reads withholds that test's message and output until the due date, and keeps its result.
+/// </summary>
+public class ReplayWithheldTests
+{
+    const string Expected = "loss (on the grade's own inputs, not your golden file's): expected 0.73125, got 0.5";
+    const string Inputs = "current = [4, 1, 5, 9, 2, 6]";
+
+    /// <summary>What the worker reports for a test whose golden was the hidden replay: the SDK's mark among its properties.</summary>
+    static TestCaseResult Replayed(TestCaseResult result) => result with
+    {
+        Test = result.Test with
+        {
+            Properties = new Dictionary<string, IReadOnlyList<string>>(result.Test.Properties) { [TestCaseSpec.OnOtherInputsProperty] = ["true"] },
+        },
+    };
+
+    /// <summary>Scored against the trusted list, which never carries the mark: it comes from the run.</summary>
+    static GradeReport Report()
+    {
+        TestCaseSpec loss = Test("Loss_MatchesTheGolden", 4), mask = Test("Mask_HidesTheFuture", 3), grad = Test("Grad_MatchesTheGolden", 2);
+        TestCaseResult[] results = [Replayed(Failed(loss, Expected, output: Inputs)), Failed(mask, "mask[0, 1]: expected 0, got 1"), Replayed(Passed(grad) with { Output = Inputs })];
+        return ScoreStage.Score(Input(results, listed: [loss, mask, grad]));
+    }
+
+    static Dictionary<string, string> Formats(ReportView view)
+    {
+        var console = new TestConsole().Width(400);
+        ConsoleReport.Write(console, view);
+        return new()
+        {
+            ["console"] = console.Output,
+            ["markdown"] = MarkdownReport.Write(view),
+            ["classroom"] = ClassroomResult.Json(view),
+            ["gradescope"] = GradescopeResults.Json(view),
+            ["junit"] = JUnitReport.Write(view),
+        };
+    }
+
+    [Test]
+    public void Given_the_marked_result_When_scored_Then_only_the_replayed_tests_are_marked_and_the_report_keeps_their_message()
+    {
+        var report = Report();
+
+        Assert.That(report.Tests.Where(t => t.OnOtherInputs).Select(t => t.Name), Is.EquivalentTo(new[] { "AttentionHeadTests.Loss_MatchesTheGolden", "AttentionHeadTests.Grad_MatchesTheGolden" }));
+        Assert.That(report.Tests.Single(t => t.Name.EndsWith("Loss_MatchesTheGolden")).Message, Is.EqualTo(Expected), "the instructors' report is whole");
+        Assert.That(JsonReport.Read(JsonReport.Write(report)).Tests.Select(t => t.OnOtherInputs), Is.EqualTo(report.Tests.Select(t => t.OnOtherInputs)));
+    }
+
+    [Test]
+    public void Given_a_replayed_test_Before_the_due_date_Then_no_student_format_shows_its_message_or_output_but_each_shows_its_result()
+    {
+        foreach (var (format, text) in Formats(new ReportView(Report(), RevealHidden: false)))
+        {
+            Assert.That(text, Does.Not.Contain("0.73125").And.Not.Contain("4, 1, 5, 9"), $"{format} leaks the replay");
+            Assert.That(text, Does.Contain("Loss_MatchesTheGolden").And.Contain("own inputs, not your golden file"), $"{format} hides the test itself");
+            Assert.That(text, Does.Contain("mask[0, 1]: expected 0, got 1"), $"{format} withholds a test that ran on the golden file's inputs");
+        }
+    }
+
+    [Test]
+    public void Given_a_replayed_test_After_the_due_date_Then_every_format_shows_its_message()
+    {
+        foreach (var (format, text) in Formats(new ReportView(Report(), RevealHidden: true)))
+            Assert.That(text, Does.Contain("0.73125"), format);
+    }
+
+    [Test]
+    public void Given_a_replayed_test_Then_the_view_keeps_its_result_and_points()
+    {
+        var view = new ReportView(Report(), RevealHidden: false);
+
+        Assert.That(view.Shown.Select(t => (t.Name, t.Passed, t.Score, t.MaxScore)), Is.EqualTo(view.Report.Tests.Select(t => (t.Name, t.Passed, t.Score, t.MaxScore))));
+        Assert.That(view.Shown.Where(t => t.OnOtherInputs).Select(t => (t.Message, t.Output)),
+            Is.EqualTo(new[] { ("", ""), (ReportView.WithheldReplayMessage, "") }));
+        Assert.That(view.WithheldSummary, Is.Null, "a replayed test is a visible test, not a hidden one");
+    }
+}
