@@ -5,12 +5,26 @@ namespace Course.Gradebook;
 /// <summary>
 /// The gradebook's tables. <c>schema_version</c> holds the version the file was made with; a grader refuses a newer
 /// one rather than misread it, and brings an older one up to date. Rows of <c>grades</c> are only ever added: the
-/// highest id of a student is the grade. Version 2 added <c>shard</c> (<c>k/N</c> of <c>course batch --shard</c>).
+/// highest id of a student is the grade. Version 2 added <c>shard</c> (<c>k/N</c> of <c>course batch --shard</c>), version 3
+/// the table <c>in_flight</c> (the gradings started and not yet recorded, see <c>InFlightGrading</c>), which a merge leaves
+/// out: it is one batch's working state, not a grade.
 /// </summary>
 static class GradebookSchema
 {
     /// <summary>The version this grader writes, and the newest it reads.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
+
+    const string CreateInFlight = """
+        CREATE TABLE in_flight (
+            id              INTEGER PRIMARY KEY AUTOINCREMENT,
+            assignment      TEXT NOT NULL,
+            student         TEXT NOT NULL,
+            submission_key  TEXT NOT NULL,
+            test_suite_hash TEXT NOT NULL,
+            retry           INTEGER NOT NULL,
+            started_at      TEXT NOT NULL
+        );
+        """;
 
     const string Create = """
         CREATE TABLE grades (
@@ -49,16 +63,17 @@ static class GradebookSchema
         var found = query.ExecuteScalar() is long version ? (int?)version : null;
         if (found is null)
         {
-            Execute(connection, transaction, Create);
+            Execute(connection, transaction, Create + CreateInFlight);
             Execute(connection, transaction, $"INSERT INTO schema_version (version) VALUES ({Version})");
         }
         else if (found > Version)
         {
             throw Newer(path, found.Value);
         }
-        else if (found < 2)
+        else if (found < Version)
         {
-            Execute(connection, transaction, "ALTER TABLE grades ADD COLUMN shard TEXT");
+            if (found < 2) Execute(connection, transaction, "ALTER TABLE grades ADD COLUMN shard TEXT");
+            Execute(connection, transaction, CreateInFlight);
             Execute(connection, transaction, $"INSERT INTO schema_version (version) VALUES ({Version})");
         }
         transaction.Commit();

@@ -88,6 +88,45 @@ public sealed class SqliteGradebook : IGradebook, IDisposable
         }
     }
 
+    public void Started(InFlightGrading grading) => Execute("""
+        INSERT INTO in_flight (assignment, student, submission_key, test_suite_hash, retry, started_at)
+        VALUES ($assignment, $student, $key, $suite, $retry, $started)
+        """, ("$assignment", grading.Assignment), ("$student", grading.Student), ("$key", grading.SubmissionKey), ("$suite", grading.TestSuiteHash),
+        ("$retry", grading.Retry ? 1 : 0), ("$started", grading.StartedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
+
+    public void Finished(string assignment, string student) =>
+        Execute("DELETE FROM in_flight WHERE assignment = $assignment AND student = $student", ("$assignment", assignment), ("$student", student));
+
+    public IReadOnlyList<InFlightGrading> Unfinished(string assignment)
+    {
+        lock (gate)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT assignment, student, submission_key, test_suite_hash, retry, started_at FROM in_flight
+                WHERE assignment = $assignment ORDER BY id
+                """;
+            command.Parameters.AddWithValue("$assignment", assignment);
+            using var reader = command.ExecuteReader();
+            var rows = new List<InFlightGrading>();
+            while (reader.Read())
+                rows.Add(new InFlightGrading(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4) != 0,
+                    DateTimeOffset.Parse(reader.GetString(5), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind)));
+            return rows;
+        }
+    }
+
+    void Execute(string sql, params (string Name, object Value)[] parameters)
+    {
+        lock (gate)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+            command.ExecuteNonQuery();
+        }
+    }
+
     /// <summary>Every row of the assignment, oldest first: regrades and grader errors included.</summary>
     public IReadOnlyList<GradebookEntry> History(string assignment) =>
         Query($"{GradebookColumns.Select} WHERE assignment = $assignment ORDER BY id", ("$assignment", assignment));

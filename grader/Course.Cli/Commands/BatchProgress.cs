@@ -23,6 +23,9 @@ internal sealed class BatchProgressLines(TextWriter output) : IProgress<BatchEve
                     output.WriteLine(listed.Shard is { } shard
                         ? $"shard {shard}: {total} of {listed.Listed} submission(s) to grade or skip"
                         : $"{total} submission(s) to grade or skip");
+                    if (listed.Retries > 0)
+                        output.WriteLine($"{listed.Retries} of them an earlier run's process died while grading: they go first, one at a time, " +
+                            "and one it dies on again is recorded as a grader error");
                     break;
                 case GradingFinished finished:
                     output.WriteLine($"[{++done}/{total}] {BatchProgressText.Describe(finished.Outcome)}");

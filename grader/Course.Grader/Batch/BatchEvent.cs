@@ -7,7 +7,8 @@ public abstract record BatchEvent;
 /// <param name="Submissions">Those of this run: with a <paramref name="Shard"/>, only the shard's share.</param>
 /// <param name="Shard">The share of the class this run grades; null for the whole class.</param>
 /// <param name="Listed">How many the source listed before the shard took its share.</param>
-public sealed record BatchListed(IReadOnlyList<StudentSubmission> Submissions, Shard? Shard = null, int Listed = 0) : BatchEvent;
+/// <param name="Retries">How many of them an earlier run's process died while grading: graded first, one at a time.</param>
+public sealed record BatchListed(IReadOnlyList<StudentSubmission> Submissions, Shard? Shard = null, int Listed = 0, int Retries = 0) : BatchEvent;
 
 /// <summary>A submission is being fetched and graded.</summary>
 public sealed record GradingStarted(StudentSubmission Submission) : BatchEvent;

@@ -7,12 +7,16 @@ namespace Course.Grader.Batch;
 /// <summary>
 /// <c>course batch</c>: lists a source's submissions, grades those the gradebook does not hold yet (all with
 /// <see cref="BatchRequest.Regrade"/>) a few at a time, and records each grade as soon as it is given. One student's
-/// problem never stops the batch: a broken submission is a graded result, and a grader failure an error row.
+/// problem never stops the batch: a broken submission is a graded result, and a grader failure an error row. A
+/// submission that kills the grader's own process stops this run, but not the next: see <see cref="InFlightGrading"/>.
 /// </summary>
 public static class BatchRunner
 {
     /// <summary>The key of a student the source found nothing to grade for.</summary>
     public const string NoSubmissionKey = "none";
+
+    /// <summary>The first words of the grader error a submission gets when the process died twice while grading it.</summary>
+    public const string ProcessDiedTwice = "The grader's process died twice while grading this submission";
 
     /// <exception cref="OperationCanceledException">Cancelled: what was graded before is recorded, what was in flight is not.</exception>
     public static async Task<BatchResult> RunAsync(BatchRequest request, IGradebook gradebook, IProgress<BatchEvent>? progress = null, CancellationToken cancellationToken = default)
@@ -22,32 +26,62 @@ public static class BatchRunner
         var suiteHash = TestSuiteHash.Of(new HomeworkSuites(manifest, request.Layout), request.IncludeHidden);
         var listed = await request.Source.ListAsync(request.Deadline, cancellationToken);
         IReadOnlyList<StudentSubmission> submissions = request.Shard is { } shard ? [.. listed.Where(s => shard.Contains(s.Student))] : listed;
-        progress?.Report(new BatchListed(submissions, request.Shard, listed.Count));
+        // Gradings an earlier run started and never recorded: its process died in them (or was killed).
+        var died = gradebook.Unfinished(request.Assignment).ToLookup(g => g.Student, StringComparer.Ordinal);
+        var retries = Enumerable.Range(0, submissions.Count).Where(i => died.Contains(submissions[i].Student) || DiedTwiceBefore(request, gradebook, submissions[i].Student)).ToList();
+        progress?.Report(new BatchListed(submissions, request.Shard, listed.Count, retries.Count));
 
         var outcomes = new BatchOutcome?[submissions.Count];
-        var options = new ParallelOptions { MaxDegreeOfParallelism = request.Jobs, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(Enumerable.Range(0, submissions.Count), options, async (i, token) =>
+        async ValueTask GradeAsync(int i, bool retry, CancellationToken token)
         {
             // A compile that ignored its time limit still runs in this process, holding a core and its memory, perhaps for
             // hours: the submissions after it are left to a fresh process (see Deadline).
             if (request.StopWhenWorkIsAbandoned && Deadline.Abandoned > 0) return;
-            var outcome = outcomes[i] = await GradeOneAsync(request, gradebook, suiteHash, submissions[i], progress, token);
+            var student = submissions[i].Student;
+            BatchOutcome outcome;
+            try
+            {
+                outcome = outcomes[i] = await GradeOneAsync(request, gradebook, suiteHash, submissions[i], retry, [.. died[student]], progress, token);
+            }
+            catch (OperationCanceledException)
+            {
+                gradebook.Finished(request.Assignment, student); // stopped, not died
+                throw;
+            }
+            gradebook.Finished(request.Assignment, student);
             progress?.Report(new GradingFinished(outcome));
-        });
+        }
+
+        // One at a time, with nothing else in flight, so that a process that dies again names its cause.
+        foreach (var i in retries) await GradeAsync(i, retry: true, cancellationToken);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = request.Jobs, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, submissions.Count).Except(retries), options, (i, token) => GradeAsync(i, retry: false, token));
         return new BatchResult([.. outcomes.OfType<BatchOutcome>()], request.Shard, NotStarted: outcomes.Count(o => o is null));
     }
 
+    /// <summary>With <see cref="BatchRequest.Regrade"/>, a student whose latest row says the process died twice on it is graded again, alone.</summary>
+    static bool DiedTwiceBefore(BatchRequest request, IGradebook gradebook, string student) =>
+        request.Regrade && gradebook.LatestRowAfter(request.Assignment, student, 0) is { } last && DiedTwiceOn(last);
+
+    static bool DiedTwiceOn(GradebookEntry entry) => entry.Status == EntryStatus.Error && entry.Message.StartsWith(ProcessDiedTwice, StringComparison.Ordinal);
+
+    /// <param name="retry">The student's grading is the retry of one whose process died: nothing else is in flight.</param>
+    /// <param name="died">The gradings of this student that an earlier run started and never recorded.</param>
     static async Task<BatchOutcome> GradeOneAsync(
-        BatchRequest request, IGradebook gradebook, string suiteHash, StudentSubmission submission, IProgress<BatchEvent>? progress, CancellationToken cancellationToken)
+        BatchRequest request, IGradebook gradebook, string suiteHash, StudentSubmission submission, bool retry, IReadOnlyList<InFlightGrading> died,
+        IProgress<BatchEvent>? progress, CancellationToken cancellationToken)
     {
         var previous = gradebook.LatestGrade(request.Assignment, submission.Student, request.Continues?.AfterRow ?? long.MaxValue);
         var now = request.Clock ?? (() => DateTimeOffset.UtcNow);
         BatchOutcome Ungraded(string key, EntryStatus status, string message) =>
             new(submission, gradebook.Record(GradebookEntry.Ungraded(request.Assignment, submission, key, suiteHash, status, message, now()) with { Shard = request.Shard?.ToString() }), false, previous);
+        // A grade of this submission, or the grader error of a process that died twice on it: a rerun does not grade it again.
         BatchOutcome? AlreadyGraded(string key) =>
-            !request.Regrade && gradebook.FindGrade(request.Assignment, submission.Student, key, suiteHash) is { } done
-                ? new BatchOutcome(submission, done, true, previous)
-                : null;
+            request.Regrade ? null
+            : gradebook.FindGrade(request.Assignment, submission.Student, key, suiteHash) is { } done ? new BatchOutcome(submission, done, true, previous)
+            : gradebook.LatestRowAfter(request.Assignment, submission.Student, 0) is { } last && DiedTwiceOn(last) && last.SubmissionKey == key && last.TestSuiteHash == suiteHash
+                ? new BatchOutcome(submission, last, true, previous)
+            : null;
 
         if (request.Continues is { } before && gradebook.LatestRowAfter(request.Assignment, submission.Student, before.AfterRow) is { } recorded)
             return new BatchOutcome(submission, recorded, false, previous,
@@ -74,7 +108,12 @@ public static class BatchRunner
                 return AlreadyGraded(key) ?? Ungraded(key, EntryStatus.NoSubmission, $"The submission could not be fetched: {e.Message}");
             }
             if (AlreadyGraded(key) is { } same) return same;
+            if (died.FirstOrDefault(d => d.Retry && d.SubmissionKey == key && d.TestSuiteHash == suiteHash) is { } again)
+                return Ungraded(key, EntryStatus.Error, $"{ProcessDiedTwice}, the second time with nothing else in flight (it started at " +
+                    $"{again.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC): a crash .NET cannot catch, such as a stack overflow or memory running out, or a " +
+                    "kill. It is not graded again unless the batch runs with --regrade; report the submission as a grader bug.");
 
+            gradebook.Started(new InFlightGrading(request.Assignment, submission.Student, key, suiteHash, retry, now()));
             var report = await GradePipeline.GradeAsync(
                 new GradeRequest(request.Assignment, parsed, request.Layout, request.IncludeHidden, request.Worker, request.Clock, request.Limits,
                     StartWorkerEarly: false), cancellationToken);

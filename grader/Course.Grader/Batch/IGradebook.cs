@@ -20,4 +20,13 @@ public interface IGradebook
 
     /// <summary>Adds the row and commits it; returns it with its <see cref="GradebookEntry.Id"/>.</summary>
     GradebookEntry Record(GradebookEntry entry);
+
+    /// <summary>Notes, and commits, that a grading starts: kept until <see cref="Finished"/>, so that a process that dies leaves it behind.</summary>
+    void Started(InFlightGrading grading);
+
+    /// <summary>Forgets every grading of the student's <paramref name="assignment"/> noted as started: their row is recorded.</summary>
+    void Finished(string assignment, string student);
+
+    /// <summary>The gradings of the assignment noted as started and never finished, oldest first.</summary>
+    IReadOnlyList<InFlightGrading> Unfinished(string assignment);
 }

@@ -9,7 +9,8 @@ namespace Course.Grader.Tests.Batch;
 
 /// <summary>
 /// A real kill: `course batch` runs as a child process and its whole process tree is killed once the gradebook holds a
-/// grade; a second batch then finishes the class, skipping what was graded, and the gradebook is whole.
+/// grade and the next grading is under way; a second batch then grades the student the kill cut short first, alone, and
+/// finishes the class, skipping what was graded, and the gradebook is whole.
 /// </summary>
 [NonParallelizable]
 public class BatchKillAndResumeTests
@@ -35,7 +36,12 @@ public class BatchKillAndResumeTests
         return folder;
     }
 
-    static long GradeRows(string database)
+    static long GradeRows(string database) => Count(database, "SELECT COUNT(*) FROM grades WHERE status <> 'error'");
+
+    /// <summary>Gradings the batch noted as started and has not recorded yet.</summary>
+    static long InFlight(string database) => Count(database, "SELECT COUNT(*) FROM in_flight");
+
+    static long Count(string database, string sql)
     {
         if (!File.Exists(database)) return 0;
         try
@@ -43,7 +49,7 @@ public class BatchKillAndResumeTests
             using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT COUNT(*) FROM grades WHERE status <> 'error'";
+            command.CommandText = sql;
             return (long)command.ExecuteScalar()!;
         }
         catch (SqliteException)
@@ -72,7 +78,8 @@ public class BatchKillAndResumeTests
         child.ErrorDataReceived += (_, e) => { lock (childOutput) childOutput.AppendLine(e.Data); };
         child.BeginOutputReadLine();
         child.BeginErrorReadLine();
-        while (GradeRows(database) == 0 && !child.HasExited && clock.Elapsed < TimeSpan.FromMinutes(3)) Thread.Sleep(100);
+        // Killed with one grade in and the next one under way: the kill is a death in mid-grade.
+        while ((GradeRows(database) == 0 || InFlight(database) == 0) && !child.HasExited && clock.Elapsed < TimeSpan.FromMinutes(3)) Thread.Sleep(100);
         var exitedBeforeKill = child.HasExited;
         child.Kill(entireProcessTree: true);
         child.WaitForExit();
@@ -85,12 +92,17 @@ public class BatchKillAndResumeTests
         Assert.That(beforeRerun.Count, Is.LessThan(Students.Length), "killed before the end");
         Assert.That(beforeRerun.Select(e => e.Student), Is.Unique);
         Assert.That(beforeRerun.Select(e => e.Status), Has.None.EqualTo(EntryStatus.Error));
+        string killedIn;
+        using (var gradebook = SqliteGradebook.Open(database)) killedIn = gradebook.Unfinished(Hw3Submissions.Assignment).Single().Student;
+        Assert.That(beforeRerun.Select(e => e.Student), Does.Not.Contain(killedIn), "the grading the kill cut short is noted, and has no row");
 
         var (exitCode, output) = CourseCli.Run("batch", Hw3Submissions.Assignment, "--dir", classFolder, "--gradebook", database,
             "--public-only", "--jobs", "1", "--deadline", "2025-03-01T00:00:00Z");
         TestContext.Progress.WriteLine($"kill and resume: killed after {killedAt.TotalSeconds:F0} s with {beforeRerun.Count} grade(s), done after {clock.Elapsed.TotalSeconds:F0} s");
 
         Assert.That(exitCode, Is.Zero, output);
+        Assert.That(output, Does.Contain("1 of them an earlier run's process died while grading: they go first, one at a time"));
+        Assert.That(output, Does.Match($@"(?m)^\[1/\d+\] {killedIn}: "), "the student the kill cut short is graded again first");
         foreach (var entry in beforeRerun) Assert.That(output, Does.Match($@"(?m)^\[\d+/\d+\] {entry.Student}: .*\(already graded\)$"), entry.Student);
         Assert.That(output, Does.Contain($"batch: {Students.Length} student(s), {Students.Length - beforeRerun.Count} graded, {beforeRerun.Count} already graded, 0 grader error(s)"));
         using (var gradebook = SqliteGradebook.Open(database))
@@ -99,7 +111,8 @@ public class BatchKillAndResumeTests
             Assert.That(history.Select(e => e.Student), Is.EquivalentTo(Students), "one row per student: nothing lost, nothing twice");
             Assert.That(beforeRerun.Select(e => history.Single(h => h.Student == e.Student).Id), Is.EqualTo(beforeRerun.Select(e => e.Id)), "the rows before the kill stand");
             Assert.That(gradebook.Latest(Hw3Submissions.Assignment).Select(e => e.Student), Is.EqualTo(Students));
-            Assert.That(history.Select(e => e.Status), Has.None.EqualTo(EntryStatus.Error));
+            Assert.That(history.Select(e => e.Status), Has.None.EqualTo(EntryStatus.Error), "one death is not the submission's fault");
+            Assert.That(gradebook.Unfinished(Hw3Submissions.Assignment), Is.Empty);
             Assert.That(history.Single(e => e.Student == "dave").Status, Is.EqualTo(EntryStatus.CompileError));
             Assert.That(history.Single(e => e.Student == "alice").Score, Is.EqualTo(history.Single(e => e.Student == "alice").MaxScore));
         }

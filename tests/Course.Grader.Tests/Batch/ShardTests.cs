@@ -191,6 +191,12 @@ public class ShardTests
 
         public long LastRow() => rows.Count;
 
+        public void Started(InFlightGrading grading) { }
+
+        public void Finished(string assignment, string student) { }
+
+        public IReadOnlyList<InFlightGrading> Unfinished(string assignment) => [];
+
         public GradebookEntry Record(GradebookEntry entry)
         {
             lock (rows)

@@ -22,14 +22,14 @@ public class SqliteGradebookTests
     public void DeleteTemp() => temp.Dispose();
 
     [Test]
-    public void Given_no_file_When_opened_Then_it_is_made_in_wal_mode_with_the_grades_table_and_schema_version_2()
+    public void Given_no_file_When_opened_Then_it_is_made_in_wal_mode_with_the_grades_and_in_flight_tables_and_schema_version_3()
     {
         using (SqliteGradebook.Open(path)) { }
 
         Assert.That(Scalar("PRAGMA journal_mode"), Is.EqualTo("wal"));
-        Assert.That(Scalar("SELECT version FROM schema_version"), Is.EqualTo(2L));
+        Assert.That(Scalar("SELECT version FROM schema_version"), Is.EqualTo(3L));
         Assert.That(Scalar("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name)"),
-            Is.EqualTo("grades,schema_version"));
+            Is.EqualTo("grades,in_flight,schema_version"));
     }
 
     [Test]
@@ -115,9 +115,9 @@ public class SqliteGradebookTests
     public void Given_a_gradebook_made_by_a_newer_grader_When_opened_Then_it_is_refused_rather_than_misread()
     {
         using (SqliteGradebook.Open(path)) { }
-        Execute("INSERT INTO schema_version (version) VALUES (3)");
+        Execute("INSERT INTO schema_version (version) VALUES (4)");
 
-        Assert.That(() => SqliteGradebook.Open(path), Throws.TypeOf<InvalidDataException>().With.Message.Contains("schema version 3"));
+        Assert.That(() => SqliteGradebook.Open(path), Throws.TypeOf<InvalidDataException>().With.Message.Contains("schema version 4"));
     }
 
     [Test]
@@ -134,8 +134,29 @@ public class SqliteGradebookTests
             gradebook.Record(GradebookEntries.Graded("bob") with { Shard = "1/2" });
         }
 
-        Assert.That(Scalar("SELECT MAX(version) FROM schema_version"), Is.EqualTo(2L));
+        Assert.That(Scalar("SELECT MAX(version) FROM schema_version"), Is.EqualTo(3L));
         Assert.That(Scalar("SELECT group_concat(coalesce(shard, '-'), ',') FROM (SELECT shard FROM grades ORDER BY id)"), Is.EqualTo("-,1/2"));
+        Assert.That(Scalar("SELECT COUNT(*) FROM in_flight"), Is.EqualTo(0L), "and the in-flight table");
+    }
+
+    [Test]
+    public void Given_gradings_started_When_one_student_finishes_Then_only_the_others_stay_unfinished_across_a_reopen()
+    {
+        var at = new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.FromHours(1));
+        using (var gradebook = SqliteGradebook.Open(path))
+        {
+            gradebook.Started(new InFlightGrading(GradebookEntries.Assignment, "alice", "sha256:a", "suite", Retry: false, at));
+            gradebook.Started(new InFlightGrading(GradebookEntries.Assignment, "bob", "sha256:b", "suite", Retry: true, at.AddSeconds(1)));
+            gradebook.Started(new InFlightGrading("hw1-lm-basics", "alice", "sha256:c", "suite", Retry: false, at));
+            gradebook.Finished(GradebookEntries.Assignment, "alice");
+        }
+
+        using var reopened = SqliteGradebook.Open(path);
+        Assert.That(reopened.Unfinished(GradebookEntries.Assignment), Is.EqualTo(new[]
+        {
+            new InFlightGrading(GradebookEntries.Assignment, "bob", "sha256:b", "suite", Retry: true, at.AddSeconds(1)),
+        }));
+        Assert.That(reopened.Unfinished("hw1-lm-basics").Select(g => g.Student), Is.EqualTo(new[] { "alice" }), "per assignment");
     }
 
     object? Scalar(string sql)
