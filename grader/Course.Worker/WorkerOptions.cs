@@ -5,7 +5,7 @@ namespace Course.Worker;
 
 /// <summary>
 /// <c>Course.Worker run --dir RUN_FOLDER --scratch SCRATCH_FOLDER --assembly SUITE.dll [--assembly ...] [--skip FULL_NAME ...]
-/// [--only NAME ...] [--nonce-from-stdin] [--sandbox-without LAYER ...]</c>. Assembly paths are relative to the run folder.
+/// [--only NAME ...] [--later NAME ...] [--nonce-from-stdin] [--sandbox-without LAYER ...]</c>. Assembly paths are relative to the run folder.
 /// The worker adds <c>--sandboxed REPORT</c> when it re-executes itself inside the sandbox.
 /// <c>Course.Worker serve --dir ROOT --scratch SCRATCH_FOLDER --nonce-from-stdin</c> runs one run folder under ROOT after
 /// another, each on a <see cref="RunCommand"/> line on stdin after the nonce (see <see cref="WorkerServer"/>).
@@ -27,10 +27,17 @@ sealed record WorkerOptions(
     string? SandboxReport,
     bool Serving = false)
 {
+    /// <summary>
+    /// Tests to run after all the others, in a second pass over the assemblies (names as <see cref="Only"/> takes them): those
+    /// that see what a student may not (the hidden tests, the public goldens' hidden replays), so that no test whose message
+    /// a student reads runs after them, whatever state they leave in the process.
+    /// </summary>
+    public IReadOnlyList<string> Later { get; init; } = [];
+
     public const string SandboxedOption = "--sandboxed";
 
     public const string Usage =
-        "usage: Course.Worker run --dir RUN_FOLDER --scratch SCRATCH_FOLDER --assembly SUITE.dll [--assembly ...] [--skip FULL_TEST_NAME ...] [--only NAME ...] [" +
+        "usage: Course.Worker run --dir RUN_FOLDER --scratch SCRATCH_FOLDER --assembly SUITE.dll [--assembly ...] [--skip FULL_TEST_NAME ...] [--only NAME ...] [--later NAME ...] [" +
         WorkerProtocol.NonceFromStdinOption + "] [--sandbox-without LAYER ...]\n" +
         "       Course.Worker serve --dir ROOT --scratch SCRATCH_FOLDER " + WorkerProtocol.NonceFromStdinOption + " [--sandbox-without LAYER ...]";
 
@@ -43,6 +50,7 @@ sealed record WorkerOptions(
         var assemblies = new List<string>();
         var skip = new HashSet<string>(StringComparer.Ordinal);
         var only = new List<string>();
+        var later = new List<string>();
         var without = new HashSet<string>(StringComparer.Ordinal);
         var nonce = false;
         for (var i = 1; i < args.Count; i++)
@@ -54,6 +62,7 @@ sealed record WorkerOptions(
                 case "--assembly": assemblies.Add(Value(args, ref i)); break;
                 case "--skip": skip.Add(Value(args, ref i)); break;
                 case "--only": only.Add(Value(args, ref i)); break;
+                case "--later": later.Add(Value(args, ref i)); break;
                 case "--sandbox-without":
                     var layer = Value(args, ref i);
                     if (layer != SandboxLayerNames.Seccomp) throw new FormatException($"--sandbox-without takes only '{SandboxLayerNames.Seccomp}', not '{layer}'");
@@ -66,11 +75,11 @@ sealed record WorkerOptions(
         }
         if (dir is null) throw new FormatException("--dir is required");
         if (scratch is null) throw new FormatException("--scratch is required");
-        if (serving && (assemblies.Count > 0 || skip.Count > 0 || only.Count > 0))
+        if (serving && (assemblies.Count > 0 || skip.Count > 0 || only.Count > 0 || later.Count > 0))
             throw new FormatException("serve takes its assemblies, skips and onlys with each run, on stdin");
         if (serving && !nonce) throw new FormatException($"serve reads its runs from stdin and needs {WorkerProtocol.NonceFromStdinOption}");
         if (!serving && assemblies.Count == 0) throw new FormatException("at least one --assembly is required");
-        return new WorkerOptions(Path.GetFullPath(dir), Path.GetFullPath(scratch), assemblies, skip, only, nonce, without, report, serving);
+        return new WorkerOptions(Path.GetFullPath(dir), Path.GetFullPath(scratch), assemblies, skip, only, nonce, without, report, serving) { Later = later };
     }
 
     /// <summary>A serving worker's options for one run: the command's folder (which must lie under the root), assemblies, skips and onlys.</summary>
@@ -86,6 +95,7 @@ sealed record WorkerOptions(
             Assemblies = command.Assemblies,
             Skip = command.Skip.ToHashSet(StringComparer.Ordinal),
             Only = command.Only,
+            Later = command.Later ?? [],
             Serving = false,
         };
     }

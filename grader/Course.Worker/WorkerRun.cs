@@ -8,7 +8,7 @@ namespace Course.Worker;
 /// <summary>
 /// One run of the worker: load every test assembly, announce the test cases each will run, load libtorch if the run uses
 /// it (<see cref="Libtorch"/>), then run them one at a time on the main thread (TorchSharp's dispose scopes are per thread,
-/// its state per process).
+/// its state per process): every assembly's tests but the <see cref="WorkerOptions.Later"/> ones, then those.
 /// </summary>
 sealed class WorkerRun(WorkerOptions options, ProtocolWriter protocol)
 {
@@ -26,7 +26,9 @@ sealed class WorkerRun(WorkerOptions options, ProtocolWriter protocol)
         var paths = options.Assemblies.Select(a => Path.GetFullPath(Path.Combine(options.RunDirectory, a))).ToList();
         var probe = paths.Select(p => Path.GetDirectoryName(p)!).Append(options.RunDirectory).Distinct().ToList();
         var context = new RunAssemblyLoadContext(probe);
-        var filter = new SkipFilter(options.Skip, options.Only);
+        SkipFilter[] passes = options.Later.Count == 0
+            ? [new SkipFilter(options.Skip, options.Only)]
+            : [new SkipFilter(options.Skip, options.Only, options.Later, deferred: false), new SkipFilter(options.Skip, options.Only, options.Later, deferred: true)];
         var loaded = new List<(NUnitTestAssemblyRunner Runner, string Suite)>();
         foreach (var path in paths)
         {
@@ -51,14 +53,15 @@ sealed class WorkerRun(WorkerOptions options, ProtocolWriter protocol)
                 protocol.Send(new FatalMessage($"the test assembly {suite} is not runnable: {reason}"));
                 return 1;
             }
-            var plan = TestCaseDescriber.Cases(root, filter).Select(t => TestCaseDescriber.Describe(t, suite)).ToList();
+            var plan = passes.SelectMany(filter => TestCaseDescriber.Cases(root, filter)).Select(t => TestCaseDescriber.Describe(t, suite)).ToList();
             protocol.Send(new PlanMessage(plan));
             loaded.Add((runner, suite));
         }
         Libtorch.LoadIfUsedIn(probe);
         var guard = new ResultExceptionGuard();
-        foreach (var (runner, suite) in loaded)
-            runner.Run(new StreamingListener(protocol, suite, guard), filter);
+        foreach (var filter in passes)
+            foreach (var (runner, suite) in loaded)
+                runner.Run(new StreamingListener(protocol, suite, guard), filter);
         completed = true;
         protocol.Send(new DoneMessage());
         return 0;

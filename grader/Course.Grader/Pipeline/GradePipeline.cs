@@ -160,7 +160,13 @@ public static class GradePipeline
             compiled.Homework.Assembly!,
             [.. compiled.TestSuites.Zip(testSuites, (s, t) => new TestSuiteBinary(s.Assembly!, t.GoldenDirectory))],
             limits ?? RunLimits.From(manifest.Limits), worker)
-        { Only = only ?? [], GivenLibraries = [.. given.Select(library => library.Assembly)], Pool = pool }, cancellationToken);
+        {
+            Only = only ?? [],
+            // What a student may not see runs last, so that nothing it leaves in the process reaches a message a student reads.
+            Later = [.. listed.Where(t => t.InHiddenSuite || t.ReplaysGolden).Select(t => t.FullName)],
+            GivenLibraries = [.. given.Select(library => library.Assembly)],
+            Pool = pool,
+        }, cancellationToken);
         if (run.Error is not null)
             throw new InvalidOperationException($"the tests could not be run: {run.Error}");
 

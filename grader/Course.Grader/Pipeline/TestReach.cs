@@ -142,7 +142,7 @@ sealed class TestReach
     /// its fixture's (<see cref="FixtureRoots"/>), and those of every <c>[SetUpFixture]</c> of the suite (NUnit runs one
     /// around the tests of its namespace; taken for all of them, an over-approximation).
     /// </summary>
-    static IEnumerable<(string TestName, IReadOnlyList<string> Roots)> TestMethods(Compilation suite)
+    internal static IEnumerable<(string TestName, IReadOnlyList<string> Roots)> TestMethods(Compilation suite)
     {
         var types = new List<INamedTypeSymbol>();
         var stack = new Stack<INamespaceOrTypeSymbol>([suite.Assembly.GlobalNamespace]);

@@ -78,9 +78,24 @@ public static class TrustedTests
         var declarations = new HomeworkDeclarations(homework);
         return new Trusted(compiled.Select(suite => new TrustedSuite(
                 suite.AssemblyName!,
-                [.. TestCatalog.Read(suite).Select(t => t with { InHiddenSuite = suite.AssemblyName == hidden })],
+                [.. Listed(suite, hidden)],
                 view,
                 () => Binding.GivenCode.Trusting(TestBindings.Read(suite, TestBindings.HomeworkIn(suite, suites.Manifest.Project), declarations.Of), studentFiles)))
             .ToList(), new Lazy<GivenCode>(() => Binding.GivenCode.OfStarter(homework, studentFiles)));
+    }
+
+    /// <summary>
+    /// The suite's tests, each marked with what the grader knows of it from where it read it: in the hidden suite, or (in a
+    /// grade with the hidden tests, <paramref name="hidden"/> not null) a public test that replays a golden (<see cref="GoldenReaders"/>).
+    /// </summary>
+    static IEnumerable<TestCaseSpec> Listed(Compilation suite, string? hidden)
+    {
+        var inHidden = suite.AssemblyName == hidden;
+        var replaying = hidden is null || inHidden ? null : GoldenReaders.Of(suite);
+        return TestCatalog.Read(suite).Select(t => t with
+        {
+            InHiddenSuite = inHidden,
+            ReplaysGolden = replaying is not null && replaying.Any(name => TestNames.Selects(name, t.FullName)),
+        });
     }
 }

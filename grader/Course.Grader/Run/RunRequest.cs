@@ -27,6 +27,13 @@ public sealed record RunRequest(
     public IReadOnlyList<string> Only { get; init; } = [];
 
     /// <summary>
+    /// Tests to run after all the others (names as <see cref="Only"/> takes them): those that see what a student may not, the
+    /// hidden tests and the public goldens' hidden replays. State they leave in the process (a field of an object a test
+    /// keeps, a mode of the thread) then reaches only tests whose messages a student does not read before the due date.
+    /// </summary>
+    public IReadOnlyList<string> Later { get; init; } = [];
+
+    /// <summary>
     /// Workers started ahead of the run (see <see cref="WorkerPool"/>): warm ones shared by the TA's own code, or one grade's
     /// own; null: a worker started for this run. A pooled run lies in the pool's folder (<see cref="WorkDirectory"/> must be null).
     /// </summary>

@@ -63,7 +63,7 @@ public static class RunStage
                 break;
             }
             starts++;
-            var attempt = await WorkerAttempt.RunAsync(request.Worker, folder, ledger.Accounted, request.Only, request.SandboxWithout,
+            var attempt = await WorkerAttempt.RunAsync(request.Worker, folder, ledger.Accounted, request.Only, request.Later, request.SandboxWithout,
                 request.Limits, new RunTime(charged, clock.Elapsed), request.Pool, cancellationToken);
             charged += attempt.Charged;
             sandboxReports.Add(attempt.Sandbox);

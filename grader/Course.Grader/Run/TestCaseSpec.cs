@@ -45,6 +45,14 @@ public sealed record TestCaseSpec(
     public bool OnOtherInputs => Property(OnOtherInputsProperty) == "true";
 
     /// <summary>
+    /// In a grade with the hidden tests, a public test that can open a golden file, read from the trusted test code
+    /// (<c>GoldenReaders</c>): it runs on the golden's hidden replay, after every test whose message a student reads, and
+    /// a student's report withholds its message and output until the due date. Set by the grader, never from a test process.
+    /// </summary>
+    [JsonIgnore]
+    public bool ReplaysGolden { get; init; }
+
+    /// <summary>
     /// Whether the test lives in the hidden tests (<c>assignments/&lt;id&gt;/tests</c>): such a test is hidden unless it
     /// says <c>after_due_date</c>, whatever else its attributes or the manifest say. Set by the grader from where it read
     /// the test, never from what a test process reports.

@@ -51,22 +51,22 @@ sealed class WorkerAttempt
     /// <param name="before">What the run's earlier starts were charged, and the wall time since the run began.</param>
     /// <param name="pool">Where to take a warm worker from and give it back to; null: a worker of its own, started for this attempt.</param>
     public static Task<AttemptReport> RunAsync(
-        WorkerLocation worker, RunFolderLayout folder, IReadOnlySet<string> skip, IReadOnlyList<string> only, IReadOnlyList<string> sandboxWithout,
-        RunLimits limits, RunTime before, WorkerPool? pool, CancellationToken cancellationToken) =>
-        new WorkerAttempt(pool).RunCoreAsync(worker, folder, skip, only, sandboxWithout, limits, before, cancellationToken);
+        WorkerLocation worker, RunFolderLayout folder, IReadOnlySet<string> skip, IReadOnlyList<string> only, IReadOnlyList<string> later,
+        IReadOnlyList<string> sandboxWithout, RunLimits limits, RunTime before, WorkerPool? pool, CancellationToken cancellationToken) =>
+        new WorkerAttempt(pool).RunCoreAsync(worker, folder, skip, only, later, sandboxWithout, limits, before, cancellationToken);
 
     readonly WorkerPool? pool;
 
     WorkerAttempt(WorkerPool? pool) => this.pool = pool;
 
     async Task<AttemptReport> RunCoreAsync(
-        WorkerLocation worker, RunFolderLayout folder, IReadOnlySet<string> skip, IReadOnlyList<string> only, IReadOnlyList<string> sandboxWithout,
-        RunLimits limits, RunTime before, CancellationToken cancellationToken)
+        WorkerLocation worker, RunFolderLayout folder, IReadOnlySet<string> skip, IReadOnlyList<string> only, IReadOnlyList<string> later,
+        IReadOnlyList<string> sandboxWithout, RunLimits limits, RunTime before, CancellationToken cancellationToken)
     {
         var stderr = new StderrTail();
         var process = pool is null
-            ? await WorkerProcess.StartAsync(WorkerCommand.StartInfo(worker, folder, skip, only, sandboxWithout), stderr)
-            : await pool.LeaseAsync(new RunCommand(folder.Root, folder.Assemblies, [.. skip.Order(StringComparer.Ordinal)], only), stderr);
+            ? await WorkerProcess.StartAsync(WorkerCommand.StartInfo(worker, folder, skip, only, sandboxWithout, later), stderr)
+            : await pool.LeaseAsync(new RunCommand(folder.Root, folder.Assemblies, [.. skip.Order(StringComparer.Ordinal)], only, later), stderr);
         var served = false;
         try
         {

@@ -6,7 +6,8 @@ namespace Course.Grader.Run;
 /// <summary>The command line and environment of the test worker (see Course.Worker's usage).</summary>
 static class WorkerCommand
 {
-    public static ProcessStartInfo StartInfo(WorkerLocation worker, RunFolderLayout folder, IReadOnlySet<string> skip, IReadOnlyList<string> only, IReadOnlyList<string> sandboxWithout)
+    public static ProcessStartInfo StartInfo(WorkerLocation worker, RunFolderLayout folder, IReadOnlySet<string> skip, IReadOnlyList<string> only, IReadOnlyList<string> sandboxWithout,
+        IReadOnlyList<string>? later = null)
     {
         var info = Base(worker, "run", folder.Root, folder.Scratch ?? throw new ArgumentException("a run of its own needs a scratch folder", nameof(folder)));
         foreach (var assembly in folder.Assemblies)
@@ -22,6 +23,11 @@ static class WorkerCommand
         foreach (var name in only)
         {
             info.ArgumentList.Add("--only");
+            info.ArgumentList.Add(name);
+        }
+        foreach (var name in later ?? [])
+        {
+            info.ArgumentList.Add("--later");
             info.ArgumentList.Add(name);
         }
         foreach (var layer in sandboxWithout)

@@ -73,9 +73,10 @@ internal static class WorkerProtocol
 
 /// <summary>
 /// From the grader to a serving worker (<c>Course.Worker serve</c>), one per run: the run folder, the test assemblies in
-/// it and the tests to skip and to run, as <c>run</c>'s <c>--dir</c>, <c>--assembly</c>, <c>--skip</c> and <c>--only</c> say them.
+/// it and the tests to skip, to run and to run last, as <c>run</c>'s <c>--dir</c>, <c>--assembly</c>, <c>--skip</c>, <c>--only</c> and
+/// <c>--later</c> say them.
 /// </summary>
-internal sealed record RunCommand(string Dir, IReadOnlyList<string> Assemblies, IReadOnlyList<string> Skip, IReadOnlyList<string> Only);
+internal sealed record RunCommand(string Dir, IReadOnlyList<string> Assemblies, IReadOnlyList<string> Skip, IReadOnlyList<string> Only, IReadOnlyList<string>? Later = null);
 
 internal abstract record WorkerMessage;
 

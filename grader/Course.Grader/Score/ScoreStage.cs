@@ -178,7 +178,7 @@ public static class ScoreStage
             DisplayName(test), test.FullName, test.Suite, test.ParameterizedMethod,
             earned, earned ? max : 0, max, VisibilityOf(test, manifest),
             message, notRun is null ? result.Output : "", notRun is null ? result.DurationSeconds : 0)
-        { Outcome = outcome, OnOtherInputs = ran && result.Test.OnOtherInputs };
+        { Outcome = outcome, OnOtherInputs = test.ReplaysGolden || (ran && result.Test.OnOtherInputs) };
     }
 
     /// <summary>The message of a listed test the test process never reported on.</summary>

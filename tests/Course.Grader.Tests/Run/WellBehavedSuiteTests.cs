@@ -224,3 +224,43 @@ public class OnlySomeTestsTests
         Assert.That(run.Tests.All(t => t.Outcome == TestOutcome.Passed), Is.True);
     }
 }
+
+/// <summary>
+/// <see cref="RunRequest.Later"/>: the tests that see what a student may not run after every other, so that what they leave in
+/// the process (here a static of the test code, as a field of a kept object or a mode of the thread would be) reaches no test
+/// whose message a student reads.
+/// </summary>
+public class LaterTestsTests
+{
+    const string Homework = "namespace Tiny.Homework; public static class Nothing { }";
+
+    const string Tests = """
+        using Course.Testing;
+        using NUnit.Framework;
+
+        namespace Tiny.Homework.Tests;
+
+        public class OrderTests
+        {
+            static int visibleRun, secretRun;
+
+            [Test, Points(1)] public void A_Secret() { Assert.That(visibleRun, Is.EqualTo(3), "every visible test ran first"); secretRun++; }
+            [Test, Points(1)] public void B_Visible() { Assert.That(secretRun, Is.Zero); visibleRun++; }
+            [TestCase(1), TestCase(2), Points(1)] public void C_Visible(int i) { Assert.That(secretRun, Is.Zero); visibleRun++; }
+            [Test, Points(1)] public void D_Secret() { Assert.That(visibleRun, Is.EqualTo(3)); secretRun++; }
+        }
+        """;
+
+    [Test]
+    public async Task Given_tests_to_run_later_When_run_Then_they_run_after_every_other_test_of_the_fixture_and_each_test_runs_once()
+    {
+        var run = await TinyHomework.RunAsync(Homework, Tests, new RunLimits(TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(60), 2048),
+            request => request with { Later = ["Tiny.Homework.Tests.OrderTests.A_Secret", "Tiny.Homework.Tests.OrderTests.D_Secret"] });
+
+        Assert.That(run.Tests.Select(t => (t.Test.Name, t.Outcome)), Is.EquivalentTo(new[]
+        {
+            ("A_Secret", TestOutcome.Passed), ("B_Visible", TestOutcome.Passed), ("C_Visible(1)", TestOutcome.Passed), ("C_Visible(2)", TestOutcome.Passed),
+            ("D_Secret", TestOutcome.Passed),
+        }), () => string.Join("\n", run.Tests.Select(t => $"{t.Test.Name}: {t.Message}")));
+    }
+}

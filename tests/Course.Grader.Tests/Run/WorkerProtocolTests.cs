@@ -34,13 +34,13 @@ public class WorkerProtocolTests
     [Test]
     public void Given_a_run_command_When_formatted_and_parsed_Then_it_round_trips_on_one_line()
     {
-        var sent = new RunCommand("/tmp/pool/run-1", ["Tests/Tests.dll"], ["N.C.Done", "N.C.Culprit(\"a\nb\")"], ["N.C"]);
+        var sent = new RunCommand("/tmp/pool/run-1", ["Tests/Tests.dll"], ["N.C.Done", "N.C.Culprit(\"a\nb\")"], ["N.C"], ["N.C.Secret"]);
 
         var line = WorkerProtocol.FormatCommand(sent);
         var parsed = WorkerProtocol.ParseCommand(line);
 
         Assert.That(line, Does.Not.Contain("\n"));
-        Assert.That((parsed!.Dir, parsed.Assemblies, parsed.Skip, parsed.Only), Is.EqualTo((sent.Dir, sent.Assemblies, sent.Skip, sent.Only)));
+        Assert.That((parsed!.Dir, parsed.Assemblies, parsed.Skip, parsed.Only, parsed.Later), Is.EqualTo((sent.Dir, sent.Assemblies, sent.Skip, sent.Only, sent.Later)));
     }
 
     [TestCase("")]
