@@ -12,7 +12,7 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
     /// <summary>2^-52, the spacing of float64 numbers near 1.</summary>
     const double Float64Epsilon = 2.220446049250313e-16;
 
-    static readonly AttentionConfig Config = new(d_model: 12, n_heads: 3, d_head: 5, n_ctx: 16, init_range: 0.3);
+    static AttentionConfig Config => new(d_model: 12, n_heads: 3, d_head: 5, n_ctx: 16, init_range: 0.3);
 
     static MultiHeadAttention WithRandomBiases(Seeded seeded)
     {

@@ -8,7 +8,7 @@ namespace Hw3.Attention.HiddenTests;
 [Visibility(Visibility.Hidden)]
 public sealed class HiddenTransformerTests : TorchTest
 {
-    static readonly AttentionConfig Config = new(d_model: 16, n_heads: 2, d_head: 8, n_ctx: 12, d_vocab: 10, n_layers: 2, init_range: 0.3);
+    static AttentionConfig Config => new(d_model: 16, n_heads: 2, d_head: 8, n_ctx: 12, d_vocab: 10, n_layers: 2, init_range: 0.3);
 
     [Test, Points(3)]
     public void Forward_IsCausal_ChangingLaterTokensLeavesEarlierLogitsUnchanged()

@@ -21,7 +21,7 @@ public sealed class RepeatTaskTrainingTests : TorchTest
     // by step 200), so 0.5 leaves a wide margin for other correct implementations.
     const double threshold = 0.5;
 
-    static readonly AttentionConfig Config = new(d_model: 32, n_heads: 2, d_head: 16, n_ctx: 2 * n, d_vocab: d_vocab, n_layers: 2);
+    static AttentionConfig Config => new(d_model: 32, n_heads: 2, d_head: 16, n_ctx: 2 * n, d_vocab: d_vocab, n_layers: 2);
 
     static Tensor RepeatedSequences(Generator generator, long count)
     {

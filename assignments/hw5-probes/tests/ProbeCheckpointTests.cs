@@ -26,6 +26,7 @@ public sealed class ProbeCheckpointTests : TorchTest
     /// They are made on a thread of their own: TorchSharp's dispose scopes are per thread, so no test's scope owns (and
     /// disposes) them. A failure to make them fails every test that needs them, with the same message.
     /// </summary>
+    [SharedAcrossTests("never handed to homework code: each test gives it copies of the data and a model of its own")]
     static readonly Lazy<(HookedTransformer Model, CharVocabulary Vocabulary, Data Data)> Shared = new(() => Task.Run(() =>
     {
         var (model, vocabulary, _) = TinyGpt.Load(Device);

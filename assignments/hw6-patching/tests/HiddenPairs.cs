@@ -7,7 +7,7 @@ namespace Hw6.Patching.HiddenTests;
 static class HiddenPairs
 {
     // No clause.
-    public static readonly MinimalPair[] Short =
+    public static MinimalPair[] Short =>
     [
         new("every fox wait", "the foxes wait", false),
         new("many dogs like", "every dog like", true),
@@ -20,7 +20,7 @@ static class HiddenPairs
     ];
 
     // Object relative clauses.
-    public static readonly MinimalPair[] Long =
+    public static MinimalPair[] Long =>
     [
         new("this dog that every bird follows wait", "the dogs that every bird follows wait", false),
         new("many cats that the teacher chases see", "every cat that the teacher chases see", true),
@@ -33,7 +33,7 @@ static class HiddenPairs
     ];
 
     // The reference dataset of mean ablation: other object-relative prompts than Long.
-    public static readonly MinimalPair[] Reference =
+    public static MinimalPair[] Reference =>
     [
         new("this dog that every child likes chase", "the dogs that every child likes chase", false),
         new("the cats that the children chase wait", "this cat that the children chase wait", true),

@@ -12,8 +12,8 @@ namespace Hw6.Patching.HiddenTests;
 /// </summary>
 public sealed class HookRemovalTests : TorchTest
 {
-    static readonly string[] Names = ["blocks.0.hook_resid_pre", "blocks.1.attn.hook_z"];
-    static readonly string[] NamesWithATypo = ["blocks.0.hook_resid_pre", "blocks.1.attn.hook_zz"];
+    static string[] Names => ["blocks.0.hook_resid_pre", "blocks.1.attn.hook_z"];
+    static string[] NamesWithATypo => ["blocks.0.hook_resid_pre", "blocks.1.attn.hook_zz"];
 
     [Test, Points(1)] // taken from the public CleanActivations_AreTheCleanRunsActivations_Detached_FromARunWithoutGradients_AndLeaveNoHookBehind
     public void CleanActivations_WhenTheModelThrows_OrAHookNameIsUnknown_LeaveNoHookBehind()
@@ -134,18 +134,18 @@ public sealed class HookRemovalTests : TorchTest
     /// where the clean and corrupted prompts (of different lengths) are run as one batch; either way from the model or torch,
     /// not a throw of the homework code.
     /// </summary>
-    static readonly Expected CorruptedRunThrows = new(typeof(Exception), null,
+    static Expected CorruptedRunThrows => new(typeof(Exception), null,
         "the exception of the corrupted run (the model's ArgumentException about n_ctx, or torch's)", ["Course.Lens.", "TorchSharp."]);
 
     /// <summary>What <c>model.Hook</c> throws for <c>blocks.1.attn.hook_zz</c>.</summary>
-    static readonly Expected UnknownHook =
+    static Expected UnknownHook =>
         new(typeof(KeyNotFoundException), "no hook point 'blocks.1.attn.hook_zz'", "model.Hook's KeyNotFoundException for blocks.1.attn.hook_zz", []);
 
     /// <summary>
     /// Whatever a replacing hook throws that cannot fit its hook point (torch's broadcast error, or the HookPoint's own
     /// shape message): it has to come out of a hook point's <c>Call</c> in the model's forward pass.
     /// </summary>
-    static readonly Expected FromAHook = new(typeof(Exception), null, "the exception of the ablated run (thrown inside a hook the model ran)", ["Course.Lens.HookPoint.Call"]);
+    static Expected FromAHook => new(typeof(Exception), null, "the exception of the ablated run (thrown inside a hook the model ran)", ["Course.Lens.HookPoint.Call"]);
 
     /// <summary>The exception the model itself throws: its type, a part of its message, frames its stack trace passes through (one of them).</summary>
     sealed record Expected(Type Type, string? MessagePart, string Description, string[] ThrownThrough);

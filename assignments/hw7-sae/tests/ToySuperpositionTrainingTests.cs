@@ -20,7 +20,7 @@ public sealed class ToySuperpositionTrainingTests : TorchTest
 {
     const long NInst = 8, NFeatures = 5, DHidden = 2;
     const ulong Seed = 0;
-    static readonly ToyTrainingOptions Options = new(Steps: 2000, BatchSize: 512, Lr: 1e-2);
+    static ToyTrainingOptions Options => new(Steps: 2000, BatchSize: 512, Lr: 1e-2);
 
     /// <summary>The trained instances: per instance, the features with ‖W_i‖ &gt; 0.5 and each feature's D_i.</summary>
     sealed record Trained(long[][] Represented, double[][] Dimensionality, long[] Counts, double Seconds)

@@ -7,7 +7,7 @@ namespace Hw3.Attention.Tests;
 
 public sealed class AttentionOnlyTransformerTests : TorchTest
 {
-    static readonly AttentionConfig Config = new(d_model: 16, n_heads: 2, d_head: 8, n_ctx: 12, d_vocab: 10, n_layers: 2);
+    static AttentionConfig Config => new(d_model: 16, n_heads: 2, d_head: 8, n_ctx: 12, d_vocab: 10, n_layers: 2);
 
     [Test, Points(2)]
     public void Forward_ReturnsLogitsOfShapeBatchPosVocab_RunningEachModuleThroughCall()

@@ -8,7 +8,7 @@ namespace Hw5.Probes.Tests;
 /// <summary>A small random hooked model for tests of mechanics: two layers of two heads, on the device under test.</summary>
 static class SmallModel
 {
-    public static readonly HookedTransformerConfig Config = new(d_model: 8, n_layers: 2, n_heads: 2, d_head: 3, d_mlp: 16, d_vocab: 7, n_ctx: 8);
+    public static HookedTransformerConfig Config => new(d_model: 8, n_layers: 2, n_heads: 2, d_head: 3, d_mlp: 16, d_vocab: 7, n_ctx: 8);
 
     /// <summary>Weights drawn from <paramref name="seeded"/>'s generator on the CPU (not the init's), then moved to <paramref name="device"/>.</summary>
     public static HookedTransformer Create(Seeded seeded, Device device)

@@ -8,7 +8,7 @@ namespace Hw7.Sae.Tests;
 public sealed class ResamplingTests : TorchTest
 {
     const int DIn = 8, DSae = 6;
-    static readonly bool[] DeadMask = [false, true, false, false, true, false];
+    static bool[] DeadMask => [false, true, false, false, true, false];
 
     /// <summary>
     /// An SAE with nonzero Adam moments (two steps taken), b_enc ≤ 0, and inputs of which the first 8 are exactly b_dec

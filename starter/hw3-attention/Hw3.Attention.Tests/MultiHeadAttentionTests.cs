@@ -8,7 +8,7 @@ namespace Hw3.Attention.Tests;
 public sealed class MultiHeadAttentionTests : TorchTest
 {
     // d_head is deliberately not d_model / n_heads: the two are independent sizes.
-    static readonly AttentionConfig Config = new(d_model: 12, n_heads: 3, d_head: 5, n_ctx: 16);
+    static AttentionConfig Config => new(d_model: 12, n_heads: 3, d_head: 5, n_ctx: 16);
 
     [Test, Points(2)]
     public void Forward_ReturnsBatchPosDModel_AndKeepsPatternBatchHeadQueryKey()

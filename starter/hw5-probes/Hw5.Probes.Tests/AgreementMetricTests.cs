@@ -8,6 +8,8 @@ namespace Hw5.Probes.Tests;
 
 public sealed class AgreementMetricTests : TorchTest
 {
+    /// <summary>Made once: loading the model for each use would cost more than the tests.</summary>
+    [SharedAcrossTests("a given library's vocabulary, which offers no way to change it (its symbols and ids are private and readonly)")]
     static readonly CharVocabulary Vocabulary = TinyGpt.Load().Vocabulary;
 
     /// <summary>Two prompts of different lengths: "a dog run" (singular, ends at 8) and "the dogs run" (plural, ends at 11).</summary>

@@ -8,7 +8,7 @@ namespace Hw6.Patching.Tests;
 
 public sealed class MetricTests : TorchTest
 {
-    static readonly MinimalPair[] TwoPairs = [new("this dog run", "the dogs run", false), new("the cats run", "this cat run", true)];
+    static MinimalPair[] TwoPairs => [new("this dog run", "the dogs run", false), new("the cats run", "this cat run", true)];
 
     [Test, Points(3)]
     public void AgreementLogitDiff_IsTheLastPositionsSMinusSpace_SignedTowardTheCleanAnswer_ForAnyBatch()

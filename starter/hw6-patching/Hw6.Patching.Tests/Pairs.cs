@@ -13,7 +13,7 @@ namespace Hw6.Patching.Tests;
 static class Pairs
 {
     // No clause: the verb follows its subject.
-    public static readonly MinimalPair[] Short =
+    public static MinimalPair[] Short =>
     [
         new("this dog sleep", "the dogs sleep", false),
         new("many dogs sing", "every dog sing", true),
@@ -25,7 +25,7 @@ static class Pairs
         new("the cats chase", "this cat chase", true),
     ];
 
-    static readonly MinimalPair[] ShortPool =
+    static MinimalPair[] ShortPool =>
     [
         .. Short,
         new("this cat sleep", "the cats sleep", false),
@@ -39,7 +39,7 @@ static class Pairs
     ];
 
     // Object relative clauses: an attractor noun, of either number, stands between subject and verb.
-    public static readonly MinimalPair[] Long =
+    public static MinimalPair[] Long =>
     [
         new("every dog that many dogs chase like", "some dogs that many dogs chase like", false),
         new("some birds that the dog follows run", "every bird that the dog follows run", true),
@@ -51,7 +51,7 @@ static class Pairs
         new("some cats that every child sees see", "every cat that every child sees see", true),
     ];
 
-    static readonly MinimalPair[] LongPool =
+    static MinimalPair[] LongPool =>
     [
         .. Long,
         new("this teacher that the birds see run", "the teachers that the birds see run", false),

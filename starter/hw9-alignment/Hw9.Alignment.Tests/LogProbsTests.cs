@@ -9,8 +9,8 @@ public sealed class LogProbsTests : TorchTest
 {
     // Two rows over a vocabulary of 3: row 0 is 2 prompt tokens then 2 completion tokens; row 1 is 1 prompt token, 2
     // completion tokens and 1 of padding. P[b, t] is the distribution the logits at t give the token at t + 1.
-    static readonly long[,] Tokens = { { 0, 1, 2, 1 }, { 2, 0, 1, 0 } };
-    static readonly bool[,] Mask = { { false, false, true, true }, { false, true, true, false } };
+    static long[,] Tokens => new long[,] { { 0, 1, 2, 1 }, { 2, 0, 1, 0 } };
+    static bool[,] Mask => new bool[,] { { false, false, true, true }, { false, true, true, false } };
 
     static (Tensor Logits, double[,,] P) HandBuilt(long seed)
     {
