@@ -17,6 +17,18 @@ public sealed class HiddenCircuitsTests : TorchTest
         double second = Composition.RandomBaseline(8, 2, 20, new Generator(5));
 
         Assert.That(second, Is.EqualTo(first), "the same generator seed gives the same baseline: draw every random matrix from the given generator");
+        // Another seed, other draws: a generator of its own (new Generator(0)) gives the same baseline for every seed.
+        Assert.That(Composition.RandomBaseline(8, 2, 20, new Generator(6)), Is.Not.NaN.And.Not.EqualTo(first),
+            "RandomBaseline with new Generator(5) and with new Generator(6) gave the same value: draw from the generator you are given, not one of your own");
+        var given = new Generator(5);
+        Composition.RandomBaseline(8, 2, 20, given);
+        var next = randn([4], ScalarType.Float64, generator: given);
+        var fresh = randn([4], ScalarType.Float64, generator: new Generator(5));
+        Assert.That(next.allclose(fresh), Is.False, "the generator given to RandomBaseline was not advanced: every draw must come from it, not from a copy");
+        // The same seed with 1, 2 and 3 samples: three means of different draws, whatever their order, unless the count is ignored.
+        var means = new[] { 1, 2, 3 }.Select(samples => Composition.RandomBaseline(8, 2, samples, new Generator(7))).ToArray();
+        Assert.That(means.Distinct().Count(), Is.EqualTo(3),
+            $"RandomBaseline(8, 2, samples 1, 2 and 3, new Generator(7)) gave {string.Join(", ", means)}: the mean of exactly `samples` scores");
         // With d_model = d_head = 1 every score is |abcd| / (|ab| |cd|) = 1, whatever is drawn: so the mean over 3 samples is 1.
         Assert.That(Composition.RandomBaseline(1, 1, 3, new Generator(0)), Is.EqualTo(1).Within(1e-5),
             "RandomBaseline(d_model 1, d_head 1, 3 samples), where every sample's score is 1: the mean of exactly `samples` scores");

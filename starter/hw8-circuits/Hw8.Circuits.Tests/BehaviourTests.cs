@@ -12,7 +12,12 @@ namespace Hw8.Circuits.Tests;
 /// </summary>
 public sealed class BehaviourTests : TorchTest
 {
-    const long Half = 2; // the small model's n_ctx is 5: sequences of 2 random tokens, then the same 2
+    const long Half = 2; // sequences of 2 random tokens, then the same 2
+
+    // A context of 6 positions, longer than the 2 × Half tokens: half is the tokens' (2), not n_ctx / 2 (3).
+    static readonly HookedTransformerConfig LongerContext = SmallModel.Config with { n_ctx = 6 };
+
+    static HookedAttnOnlyTransformer Model(long seed) => SmallModel.Make(seed, TestDevice.Current, LongerContext);
 
     static Tensor Tokens(long seed) => RepeatedTokens.Repeated(6, Half, SmallModel.Config.d_vocab, new Generator((ulong)seed)).to(TestDevice.Current); // [6, 4]
 
@@ -30,7 +35,7 @@ public sealed class BehaviourTests : TorchTest
     [Test, Points(4)]
     public void PrevTokenScores_OfAHeadThatOnlyAttendsToThePreviousToken_IsOne()
     {
-        var model = SmallModel.Make(6, Device);
+        var model = Model(6);
         using var forced = Force(model, 1, 2, q => Math.Max(q - 1, 0));
 
         var scores = Behaviour.PrevTokenScores(model, Tokens(1));
@@ -44,7 +49,7 @@ public sealed class BehaviourTests : TorchTest
     [Test, Points(4)]
     public void InductionScores_OfAHeadThatAttendsToTheTokenAfterTheEarlierOccurrence_IsOne()
     {
-        var model = SmallModel.Make(7, Device);
+        var model = Model(7);
         // Query q >= Half attends to q - Half + 1 (the token after the first occurrence of q's token); the others to themselves.
         using var forced = Force(model, 0, 1, q => q >= Half ? (int)(q - Half + 1) : q);
 
@@ -52,7 +57,8 @@ public sealed class BehaviourTests : TorchTest
 
         TensorAssert.Shape(scores, [2, 3], "InductionScores [n_layers, n_heads]");
         Assert.That(scores[0, 1].ToDouble(), Is.EqualTo(1).Within(1e-6),
-            $"with sequences of 2 × {Half} tokens, head 0.1 attends from each query q in the second half to key q - {Half} + 1: its induction score is the mean over those queries only");
+            $"with sequences of 2 × {Half} tokens (in a context of {LongerContext.n_ctx}: half is tokens.shape[1] / 2), head 0.1 attends from each query q in the second half " +
+            $"to key q - {Half} + 1: its induction score is the mean over those queries only");
         Assert.That(scores[1, 1].ToDouble(), Is.Not.NaN.And.LessThan(0.99), "and an unforced head does not score 1");
     }
 
@@ -60,7 +66,7 @@ public sealed class BehaviourTests : TorchTest
     [Points(3)]
     public void RepeatedHalfLoss_IsTheMeanLossOfPredictingTheSecondHalfAfterItsFirstToken_WithAHeadMeanAblatedWhenAsked(bool ablate)
     {
-        var model = SmallModel.Make(8, Device);
+        var model = Model(8);
         var tokens = Tokens(3); // [batch, 2 half]
         double expected;
         using (no_grad())
@@ -78,7 +84,7 @@ public sealed class BehaviourTests : TorchTest
         double loss = Behaviour.RepeatedHalfLoss(model, tokens, ablate ? (0, 2) : null);
 
         Assert.That(loss, Is.EqualTo(expected).Within(Tolerance.For(ScalarType.Float32, DeviceType.CPU).Allowed(expected, expected)),
-            "the mean cross-entropy of the logits at positions half..2 half - 2 against the tokens one later" +
+            $"the mean cross-entropy of the logits at positions half..2 half - 2 against the tokens one later, with half = tokens.shape[1] / 2 = {Half} (the context, {LongerContext.n_ctx}, is longer)" +
             (ablate ? ", with head 0.2's hook_z replaced by its mean over the batch (dim 0) at each position" : ""));
         Assert.That(model.Hook("blocks.0.attn.hook_z").HookCount, Is.Zero, "the ablation hook is removed afterwards");
     }

@@ -9,10 +9,13 @@ static class SmallModel
 {
     public static HookedTransformerConfig Config => new(d_model: 6, n_layers: 2, n_heads: 3, d_head: 2, d_mlp: 0, d_vocab: 7, n_ctx: 5, init_range: 0.5, attn_only: true);
 
-    public static HookedAttnOnlyTransformer Make(long seed, Device device)
+    public static HookedAttnOnlyTransformer Make(long seed, Device device) => Make(seed, device, Config);
+
+    /// <summary>The same with <paramref name="config"/>, <see cref="Config"/> with a size changed.</summary>
+    public static HookedAttnOnlyTransformer Make(long seed, Device device, HookedTransformerConfig config)
     {
         manual_seed(seed);
-        var model = new HookedAttnOnlyTransformer(Config);
+        var model = new HookedAttnOnlyTransformer(config);
         model.eval();
         return model.to(device);
     }
