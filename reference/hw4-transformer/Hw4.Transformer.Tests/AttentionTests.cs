@@ -50,9 +50,29 @@ public sealed class AttentionTests : TorchTest
         var attention = new MultiHeadAttention(new Config(d_model: 12, n_heads: 3, d_head: 5, n_ctx: 16));
         golden.LoadParameters(attention, seeded, scale: 0.3);
         var x = golden.Input("x", () => seeded.RandnCpu([2, 6, 12]));
+        // A second, shorter input, and the pattern it must leave, by hand in float64 from the weights before any call.
+        var shorter = seeded.Randn([3, 4, 12]);
+        var expectedPattern = PatternByHand(attention, shorter);
 
         golden.AssertClose("out", attention.call(x));
         golden.AssertClose("pattern", attention.Pattern!);
         Assert.That(attention.Pattern!.requires_grad, Is.False, "requires_grad of MultiHeadAttention.Pattern after a forward with trainable weights: keep pattern.detach(), as its doc says");
+
+        attention.call(shorter);
+        TensorAssert.Shape(attention.Pattern, [3, 3, 4, 4], "MultiHeadAttention.Pattern after a second call on [3, 4, 12]: the pattern of the last forward pass, set on every call");
+        TensorAssert.Close(attention.Pattern!, expectedPattern, name:
+            "MultiHeadAttention.Pattern after a second call on [3, 4, 12] vs softmax over the keys of the masked (x W_Q + b_Q)(x W_K + b_K)^T / sqrt(d_head) of that input");
+    }
+
+    /// <summary>The attention pattern <c>[batch, head, q_pos, k_pos]</c> of <paramref name="attention"/>'s weights on <paramref name="x"/>, in float64, as float32.</summary>
+    static Tensor PatternByHand(MultiHeadAttention attention, Tensor x)
+    {
+        using var noGrad = no_grad();
+        var x64 = x.to(ScalarType.Float64);
+        var q = einsum("bpm,hmd->bhpd", x64, attention.W_Q.to(ScalarType.Float64)) + attention.b_Q.to(ScalarType.Float64).unsqueeze(1); // [batch, head, pos, d_head]
+        var k = einsum("bpm,hmd->bhpd", x64, attention.W_K.to(ScalarType.Float64)) + attention.b_K.to(ScalarType.Float64).unsqueeze(1); // [batch, head, pos, d_head]
+        var scores = q.matmul(k.transpose(-2, -1)) / Math.Sqrt(q.shape[^1]); // [batch, head, q_pos, k_pos]
+        var future = ones(x.shape[1], x.shape[1], ScalarType.Bool, x.device).triu(1);
+        return scores.masked_fill(future, double.NegativeInfinity).softmax(-1).to(ScalarType.Float32);
     }
 }
