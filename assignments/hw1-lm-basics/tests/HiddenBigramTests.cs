@@ -61,5 +61,10 @@ public sealed class HiddenBigramTests : TorchTest
 
         TensorAssert.Close(M, expected.to(Device), name:
             "TransitionMatrix(counts, alpha: 0): counts / row sums, and a row with no counts becomes uniform 1/V (no NaN from 0/0)");
+        // Exact, unlike the default atol above: a pair never seen, in a row that has counts, has probability 0, so that log P
+        // of a text with it is -infinity. 0 / rowsum is 0 in any order of operations; an epsilon added at alpha = 0 is not.
+        var unseen = expected.eq(0).to(Device); // [4, 4]: five pairs, in rows 0 and 3
+        TensorAssert.Close(M.masked_select(unseen), zeros(5, ScalarType.Float64, Device), Tolerance.Exact,
+            "TransitionMatrix(counts, alpha: 0) at the five pairs with count 0 in rows that have counts: exactly 0 (add alpha itself, no epsilon), so log P = -infinity there");
     }
 }

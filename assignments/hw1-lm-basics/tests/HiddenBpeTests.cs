@@ -19,6 +19,17 @@ public sealed class HiddenBpeTests
             first < 0 ? $"got {merges.Count} merges, expected {expected.Count}"
                       : $"merge {first} is {merges[first]}, expected {expected[first]} (the earlier ones agree): count overlapping pairs, " +
                         "pick the highest count, break ties by the smallest left id then the smallest right id");
+
+        // Text outside ASCII, where a C# char (a UTF-16 code unit) is not a byte: "é" is the bytes (195, 169), the first
+        // merge here, and each of 東 and 京 is three bytes, while their chars are ids no tokenizer has.
+        foreach (var (text, count) in new[] { ("café café naïve naïve déjà vu, déjà vu", 6), ("東京東京", 4) })
+        {
+            IReadOnlyList<(long Left, long Right)>? learned = null;
+            Assert.That(() => learned = BpeTokenizer.Train(text, count).Merges, Throws.Nothing,
+                $"BpeTokenizer.Train(\"{text}\", {count}) threw: train on the UTF-8 bytes of the corpus (ids 0..255, Bytes(corpus)), not on its chars");
+            Assert.That(learned, Is.EqualTo(PlainBpe.Train(text, count)),
+                $"BpeTokenizer.Train(\"{text}\", {count}): the merges of its UTF-8 bytes (Bytes(corpus)), not of its chars (UTF-16 code units)");
+        }
     }
 
     [Test, Points(2)]

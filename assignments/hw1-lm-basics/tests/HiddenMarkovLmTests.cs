@@ -34,7 +34,32 @@ public sealed class HiddenMarkovLmTests : TorchTest
             "MarkovLm.Loss of a model moved to float64: a scalar of W's dtype, float64 (make the one-hot vectors W.dtype, not float32)");
     }
 
-    [Test, Points(5)]
+    [Test, Points(1)]
+    public void Loss_AndTransitionMatrix_StayFinite_ForLogitsInTheHundreds()
+    {
+        // exp overflows float32 above 88.7, so a softmax written out as exp(z) / sum exp(z) is inf / inf = NaN for these
+        // logits; softmax, log_softmax, logsumexp and cross_entropy subtract each row's maximum first.
+        using var seeded = new Seeded(204);
+        var W = seeded.RandnCpu([5, 5]) * 100; // [V, V] float32, entries up to about 250
+        var current = tensor(new long[] { 0, 1, 2, 3, 4, 0, 3 });
+        var next = tensor(new long[] { 1, 2, 3, 4, 0, 2, 3 });
+        var expectedLoss = nn.functional.cross_entropy(W.index_select(0, current), next);
+        var expectedM = W.to_type(ScalarType.Float64).softmax(-1); // [V, V]
+        var lm = new MarkovLm(5);
+        using (no_grad()) lm.W.copy_(W);
+        lm.to(Device);
+
+        var loss = lm.Loss(current.to(Device), next.to(Device));
+        var M = lm.TransitionMatrix();
+
+        TensorAssert.Close(loss.detach(), expectedLoss.to(Device), name:
+            "MarkovLm.Loss with W = 100 randn(5, 5), logits in the hundreds: cross_entropy (or a log-softmax that subtracts each row's maximum), not log(exp(z) / sum exp(z)), which overflows");
+        // W is float32, so a softmax taken in W's dtype and then widened is as right as one taken in float64.
+        TensorAssert.Close(M, expectedM.to(Device), Tolerance.For(ScalarType.Float32, Device.type),
+            "MarkovLm.TransitionMatrix() with W = 100 randn(5, 5): softmax(W) over each row (softmax subtracts each row's maximum; exp(W) / sum exp(W) overflows to NaN)");
+    }
+
+    [Test, Points(4)]
     public void Fit_OnCharacterBigrams_LearnsTheCountBasedTransitionMatrix()
     {
         var clock = Stopwatch.StartNew();

@@ -116,44 +116,46 @@ public sealed class MarkovLmTests : TorchTest
             $"the untrained model is at ln V = {Math.Log(tokenizer.VocabSize):F4}. Check TrainStep and that Fit uses Adam with lr.");
 
         // Fit is optim.Adam at lr with the default betas and no weight decay: its first steps are those of that loop written out.
-        var twin = new MarkovLm(tokenizer.VocabSize);
-        twin.to(Device);
-        var adam = optim.Adam(twin.parameters(), lr: 0.3);
-        var expected = new List<double>();
-        void AdamSteps(int until)
+        (List<double> Losses, Tensor W) AdamLoop(double rate, int steps)
         {
-            while (expected.Count < until)
+            var twin = new MarkovLm(tokenizer.VocabSize);
+            twin.to(Device);
+            var adam = optim.Adam(twin.parameters(), lr: rate);
+            var stepLosses = new List<double>();
+            for (int step = 0; step < steps; step++)
             {
                 using var scope = NewDisposeScope();
                 adam.zero_grad();
                 var stepLoss = twin.Loss(current, next);
                 stepLoss.backward();
                 adam.step();
-                expected.Add(stepLoss.ToDouble());
+                stepLosses.Add(stepLoss.ToDouble());
             }
+            return (stepLosses, twin.W.detach().cpu().clone());
         }
-        AdamSteps(5);
+        var (expected, _) = AdamLoop(0.3, 5);
         int firstApart = StepSeries.FirstApart(losses[..5], expected, Tolerance.For(ScalarType.Float32, Device.type));
         Assert.That(firstApart, Is.EqualTo(-1),
             $"the first 5 of Fit's losses {StepSeries.Show(losses[..5])} vs a loop of optim.Adam(parameters(), lr 0.3) steps {StepSeries.Show(expected)}: " +
             $"apart from step {firstApart}; use optim.Adam with lr and its default betas (not AdamW, no weight decay), and one optimiser for the whole run");
 
         // And every step, not just the first few: a short Fit, still far from the optimum, is that loop step for step, its
-        // losses and the W it ends at (no learning-rate schedule, no shortcut to the counts after a few steps).
+        // losses and the W it ends at (no learning-rate schedule, no shortcut to the counts after a few steps). At another
+        // learning rate than the long run's, so that Fit is seen to train at the lr it is given.
         const int shortSteps = 25;
-        AdamSteps(shortSteps);
-        var expectedW = twin.W.detach().cpu().clone();
+        const double shortLr = 0.05;
+        var (expectedShort, expectedW) = AdamLoop(shortLr, shortSteps);
         var fresh = new MarkovLm(tokenizer.VocabSize);
         fresh.to(Device);
-        var shortLosses = fresh.Fit(current, next, steps: shortSteps, lr: 0.3);
+        var shortLosses = fresh.Fit(current, next, steps: shortSteps, lr: shortLr);
         Assert.That(shortLosses, Has.Length.EqualTo(shortSteps), $"Fit(..., steps: {shortSteps}) returns one loss per step");
-        int shortApart = StepSeries.FirstApart(shortLosses, expected, Tolerance.For(ScalarType.Float32, Device.type));
+        int shortApart = StepSeries.FirstApart(shortLosses, expectedShort, Tolerance.For(ScalarType.Float32, Device.type));
         Assert.That(shortApart, Is.EqualTo(-1),
-            $"the {shortSteps} losses of Fit(..., steps: {shortSteps}, lr: 0.3) {StepSeries.Show(shortLosses)} vs {shortSteps} optim.Adam(parameters(), lr 0.3) " +
-            $"steps {StepSeries.Show(expected)}: apart from step {shortApart}; every step is one TrainStep of the same Adam at the same lr " +
+            $"the {shortSteps} losses of Fit(..., steps: {shortSteps}, lr: {shortLr}) {StepSeries.Show(shortLosses)} vs {shortSteps} optim.Adam(parameters(), lr {shortLr}) " +
+            $"steps {StepSeries.Show(expectedShort)}: apart from step {shortApart}; every step is one TrainStep of the same Adam at the lr Fit is given " +
             "(no learning-rate schedule, no jump to the count-based W)");
         TensorAssert.Close(fresh.W.detach().cpu(), expectedW, Tolerance.For(ScalarType.Float32, Device.type),
-            $"W after Fit(..., steps: {shortSteps}, lr: 0.3) vs after {shortSteps} steps of optim.Adam(parameters(), lr 0.3): Fit must train W with exactly those steps");
+            $"W after Fit(..., steps: {shortSteps}, lr: {shortLr}) vs after {shortSteps} steps of optim.Adam(parameters(), lr {shortLr}): Fit must train W with exactly those steps, at the lr it is given");
 
         // A step's tensors (logits, loss, the gradients' intermediates) must go when the step ends: only the optimiser's state
         // and W.grad outlive Fit, alike after 2 steps or 300.

@@ -25,7 +25,8 @@ public static class Bigram
     /// The row-stochastic transition matrix of add-alpha smoothed counts, in float64:
     /// <c>M[i, j] = (C[i, j] + alpha) / (sum_k C[i, k] + alpha V)</c>, so every row sums to 1.
     /// <c>counts [V, V]</c> (any numeric dtype) → <c>[V, V]</c> float64. alpha = 0 gives the maximum-likelihood
-    /// estimate; a row that is then all zeros (a token never followed by anything) becomes uniform, 1 / V.
+    /// estimate, in which a count of 0 gives exactly 0 (no epsilon); a row that is then all zeros (a token never followed
+    /// by anything) becomes uniform, 1 / V.
     /// </summary>
     public static Tensor TransitionMatrix(Tensor counts, double alpha)
     {

@@ -56,7 +56,10 @@ public sealed class BpeTokenizer : ITokenizer
     /// <summary>The UTF-8 bytes of <paramref name="text"/>, as ids 0..255.</summary>
     public static List<long> Bytes(string text) => Encoding.UTF8.GetBytes(text).Select(b => (long)b).ToList();
 
-    /// <summary>Learns <paramref name="numMerges"/> merges from <paramref name="corpus"/> (fewer only if the ids run out of pairs).</summary>
+    /// <summary>
+    /// Learns <paramref name="numMerges"/> merges (fewer only if the ids run out of pairs) from the UTF-8 bytes of
+    /// <paramref name="corpus"/>, <see cref="Bytes"/>, not from its chars.
+    /// </summary>
     public static BpeTokenizer Train(string corpus, int numMerges)
     {
         throw new NotImplementedException("BpeTokenizer.Train: start from Bytes(corpus); each round take the pair with the highest count (ties: smallest Left, then smallest Right), record it, MergePair with id 256 + round");

@@ -35,13 +35,19 @@ public sealed class MarkovLm : Module<Tensor, Tensor>
         throw new NotImplementedException("MarkovLm.forward: one_hot(tokens, V) as W's dtype, times W (or index the rows of W); keep any leading dimensions");
     }
 
-    /// <summary>Mean cross-entropy (nats) of predicting <c>next [n]</c> from <c>current [n]</c>: a scalar of W's dtype (float32).</summary>
+    /// <summary>
+    /// Mean cross-entropy (nats) of predicting <c>next [n]</c> from <c>current [n]</c>: a scalar of W's dtype (float32),
+    /// finite for logits in the hundreds (subtract each row's maximum before exp, as cross_entropy does).
+    /// </summary>
     public Tensor Loss(Tensor current, Tensor next)
     {
         throw new NotImplementedException("MarkovLm.Loss: cross_entropy of the logits of current against next (mean over the pairs)");
     }
 
-    /// <summary><c>softmax(W)</c> over each row, float64, detached: the model's transition matrix M.</summary>
+    /// <summary>
+    /// <c>softmax(W)</c> over each row, float64, detached: the model's transition matrix M (finite for logits in the
+    /// hundreds).
+    /// </summary>
     public Tensor TransitionMatrix()
     {
         throw new NotImplementedException("MarkovLm.TransitionMatrix: softmax of W over the last dimension, detached and converted to float64");

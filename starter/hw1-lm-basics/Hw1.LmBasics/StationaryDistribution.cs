@@ -16,8 +16,8 @@ public static class StationaryDistribution
     /// <c>|pi M - pi| &lt;= 1e-10</c>. M has a unique pi: every state can reach every other (true when all entries are
     /// positive, e.g. after add-alpha smoothing with alpha &gt; 0), except perhaps states that nothing leads to, whose
     /// pi is 0. Any method that reaches that precision is fine: power iteration until a step changes pi by less than
-    /// about 1e-13 (slowly mixing chains take thousands of steps), or a linear solve of <c>(M^T - I) pi = 0</c> with
-    /// one equation replaced by <c>sum(pi) = 1</c>.
+    /// about 1e-13, however many steps that takes (slowly mixing chains take tens of thousands; no fixed count is
+    /// enough), or a linear solve of <c>(M^T - I) pi = 0</c> with one equation replaced by <c>sum(pi) = 1</c>.
     /// </summary>
     public static Tensor Compute(Tensor M)
     {
