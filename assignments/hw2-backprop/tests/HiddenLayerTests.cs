@@ -19,18 +19,20 @@ public sealed class HiddenLayerTests : TorchTest
     public void Linear_Backward_MatchesAutograd_ForABatchOfOne_AndForAWideLayer()
     {
         using var seeded = new Seeded(1200);
-        foreach (var (batch, d_in, d_out) in new[] { (1L, 6L, 4L), (9L, 17L, 11L) })
+        // A batch of one, a layer one wide (a regression head), and a wide layer: no dimension of size 1 may be squeezed away.
+        foreach (var (batch, d_in, d_out) in new[] { (1L, 6L, 4L), (5L, 3L, 1L), (9L, 17L, 11L) })
         {
             var linear = RandomLinear(seeded, d_in, d_out);
             var x = seeded.Randn([batch, d_in], ScalarType.Float64);
             var gradOutput = seeded.Randn([batch, d_out], ScalarType.Float64);
             var (xLeaf, wLeaf, bLeaf) = (Checks.Leaf(x), Checks.Leaf(linear.W.Value), Checks.Leaf(linear.b.Value));
-            (xLeaf.matmul(wLeaf) + bLeaf).mul(gradOutput).sum().backward();
-
-            linear.Forward(x);
-            var gradInput = linear.Backward(gradOutput);
+            var expectedY = xLeaf.matmul(wLeaf) + bLeaf; // [batch, d_out]
+            expectedY.mul(gradOutput).sum().backward();
 
             var what = $"Linear({d_in}, {d_out}) with a batch of {batch}";
+            TensorAssert.Close(linear.Forward(x), expectedY.detach(), name: $"Linear.Forward of {what}: x W + b, [batch, d_out] (no squeeze)");
+            var gradInput = linear.Backward(gradOutput);
+
             TensorAssert.Close(linear.W.Grad, wLeaf.grad!, name: $"W.Grad of {what}");
             TensorAssert.Close(linear.b.Grad, bLeaf.grad!, name: $"b.Grad of {what} (sum over the batch dimension only, keeping [d_out])");
             TensorAssert.Close(gradInput, xLeaf.grad!, name: $"dL/dx of {what}");
@@ -41,8 +43,10 @@ public sealed class HiddenLayerTests : TorchTest
         var linear32 = new Linear(5, 3, seeded.Generator, ScalarType.Float32, Device);
         var x32 = seeded.Randn([4, 5], ScalarType.Float32);
         var gradOutput32 = seeded.Randn([4, 3], ScalarType.Float32);
+        var expectedY32 = x32.matmul(linear32.W.Value) + linear32.b.Value; // [4, 3] float32
         var (expectedW32, expectedB32, expectedX32) = (x32.T.matmul(gradOutput32), gradOutput32.sum(dim: 0), gradOutput32.matmul(linear32.W.Value.T));
-        linear32.Forward(x32);
+        // Its output keeps float32 too: a float64 one would go on into the next layer's float32 matmuls.
+        TensorAssert.Close(linear32.Forward(x32), expectedY32, name: "Linear.Forward of a float32 Linear: x W + b in float32, like its weights (compute in their dtype, or convert back)");
         var gradInput32 = linear32.Backward(gradOutput32);
         TensorAssert.Close(linear32.W.Grad, expectedW32, name: "W.Grad of a float32 Linear: float32, like its weights (make every tensor of Backward in their dtype, not float64)");
         TensorAssert.Close(linear32.b.Grad, expectedB32, name: "b.Grad of a float32 Linear: float32, like its bias (sum gradOutput over the batch; a float64 row of ones makes it float64)");

@@ -30,7 +30,9 @@ public sealed class Linear : ILayer
     /// <summary>The input of the last <see cref="Forward"/>, <c>[batch, d_in]</c>: what <see cref="Backward"/> needs for dL/dW.</summary>
     public Tensor? Input { get; private set; }
 
-    /// <summary><c>x [batch, d_in] → [batch, d_out]</c>.</summary>
+    /// <summary>
+    /// <c>x [batch, d_in] → [batch, d_out]</c>, in x's dtype; a batch of one or a d_out of 1 stays a dimension of size 1.
+    /// </summary>
     public Tensor Forward(Tensor x)
     {
         // BEGIN SOLUTION: keep x in Input for Backward, then return x W + b (matmul, and b broadcasts over the batch)
