@@ -7,7 +7,7 @@ namespace Course.Testing;
 
 /// <summary>
 /// Base class for numeric tests. Each test runs inside its own dispose scope, with a fixed global seed,
-/// float32 as the default dtype, TF32 off and autograd on, and never in parallel: TorchSharp's dispose scopes are per
+/// float32 as the default dtype, TF32 off, autograd on and inference mode off, and never in parallel: TorchSharp's dispose scopes are per
 /// thread and its seeds per process.
 /// </summary>
 [NonParallelizable]
@@ -42,6 +42,9 @@ public sealed class TorchScopeAttribute : Attribute, ITestAction
         // every later test of the run that needs a gradient. Not disposed, so it stays on; grad mode is per thread, so
         // the finalizer's restore touches only its own thread.
         if (!is_grad_enabled()) _ = set_grad_enabled(true);
+        // Inference mode off, likewise: an inference_mode() left undisposed would carry a bit from one test to the next (a red
+        // team, stop 56) and fail every later backward().
+        if (is_inference_mode_enabled()) _ = inference_mode(false);
         (scopes ??= new()).Push(NewDisposeScope());
     }
 

@@ -69,6 +69,27 @@ public class TorchScopeGradModeTests : TorchTest
         Assert.That(flowed, Is.True, "a gradient flows in the next test");
         Assert.That(is_grad_enabled(), Is.True, "and the test host is left with autograd on");
     }
+
+    [Test]
+    public void GivenCodeThatLeftInferenceModeOn_WhenTheNextTestStarts_ThenItIsOffAndGradientsFlow()
+    {
+        var action = new TorchScopeAttribute();
+        var test = new TestMethod(new MethodWrapper(GetType(), nameof(GivenCodeThatLeftInferenceModeOn_WhenTheNextTestStarts_ThenItIsOffAndGradientsFlow)));
+        // A red team's bit between tests (stop 56): an inference_mode() left undisposed in one test, read in the next.
+        var leaked = inference_mode();
+        Assert.That(is_inference_mode_enabled(), Is.True);
+
+        action.BeforeTest(test);
+        var enabled = is_inference_mode_enabled();
+        var x = ones(2, requires_grad: true);
+        (x * 3).sum().backward();
+        var flowed = x.grad is not null;
+        action.AfterTest(test);
+        leaked.Dispose();
+
+        Assert.That(enabled, Is.False);
+        Assert.That(flowed, Is.True, "a gradient flows in the next test");
+    }
 }
 
 public class GradingAttributeTests

@@ -175,10 +175,9 @@ public static class SandboxPolicy
         new("M:TorchSharp.torch.autograd.detect_anomaly", ProcessState),
         new("M:TorchSharp.torch.set_rng_state", ProcessState),
         new("M:TorchSharp.torch.set_deterministic_debug_mode", ProcessState),
-        // Modes of the thread a test runs on: a red team (stop 56) carried a bit from one test to the next in inference mode,
-        // which nothing put back (TorchScope puts grad mode back), and which also broke the tests' own backward(). TorchSharp
-        // 0.107 marks use_deterministic_algorithms obsolete as an error, so no call compiles; the entry holds for a version that has it.
-        new("M:TorchSharp.torch.inference_mode", ProcessState),
+        // A setting of the whole process. TorchSharp 0.107 marks it obsolete as an error, so no call compiles; the entry holds
+        // for a version that has it. (Inference mode, a mode of the thread, stays allowed as no_grad does: TorchScope puts
+        // both back before every test.)
         new("M:TorchSharp.torch.use_deterministic_algorithms", ProcessState),
         new("M:TorchSharp.torch.set_float32_matmul_precision", ProcessState),
         new("M:TorchSharp.torch.set_warn_always", ProcessState),
