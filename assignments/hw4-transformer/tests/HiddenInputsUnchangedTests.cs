@@ -9,7 +9,7 @@ namespace Hw4.Transformer.HiddenTests;
 [Visibility(Visibility.Hidden)]
 public sealed class HiddenInputsUnchangedTests : TorchTest
 {
-    static readonly Config Small = new(d_model: 8, n_layers: 2, n_heads: 2, d_head: 3, d_mlp: 16, d_vocab: 9, n_ctx: 12, init_range: 0.3);
+    static Config Small => new(d_model: 8, n_layers: 2, n_heads: 2, d_head: 3, d_mlp: 16, d_vocab: 9, n_ctx: 12, init_range: 0.3);
 
     static void AssertUnchanged(Tensor actual, Tensor before, string call) =>
         TensorAssert.Close(actual, before, Tolerance.Exact, $"the input after {call} (use out-of-place ops such as x - m, not x.sub_(m))");

@@ -17,8 +17,8 @@ namespace Hw4.Transformer.HiddenTests;
 public sealed class HiddenSamplingTests : TorchTest
 {
     const int N = 20000;
-    static readonly double[] LogitsA = [1.0, 0.5, 0.0, -0.5, 2.0, -1.0]; // top 3: ids 4, 0, 1
-    static readonly double[] LogitsB = [2.0, -1.0, 1.5, 0.3, -0.2, 1.0]; // top 3: ids 0, 2, 5
+    static double[] LogitsA => [1.0, 0.5, 0.0, -0.5, 2.0, -1.0]; // top 3: ids 4, 0, 1
+    static double[] LogitsB => [2.0, -1.0, 1.5, 0.3, -0.2, 1.0]; // top 3: ids 0, 2, 5
 
     /// <summary>softmax(logits / temperature) over the ids in <paramref name="kept"/> (all when null), 0 elsewhere.</summary>
     static double[] Probabilities(double[] logits, double temperature, int[]? kept = null)

@@ -8,8 +8,8 @@ namespace Hw4.Transformer.HiddenTests;
 [Visibility(Visibility.Hidden)]
 public sealed class HiddenTrainerTests : TorchTest
 {
-    static readonly Config Small = new(d_model: 16, n_layers: 1, n_heads: 2, d_head: 8, d_mlp: 32, d_vocab: 10, n_ctx: 16);
-    static readonly TrainingConfig Short = new(steps: 7, batch_size: 4, seq_len: 12, lr: 1e-2, seed: 3);
+    static Config Small => new(d_model: 16, n_layers: 1, n_heads: 2, d_head: 8, d_mlp: 32, d_vocab: 10, n_ctx: 16);
+    static TrainingConfig Short => new(steps: 7, batch_size: 4, seq_len: 12, lr: 1e-2, seed: 3);
 
     /// <summary>A fresh model from manual_seed(5), trained on <paramref name="tokens"/> after the global RNG is moved to <paramref name="globalSeed"/>.</summary>
     static double[] TrainFresh(Tensor tokens, TrainingConfig cfg, long globalSeed)

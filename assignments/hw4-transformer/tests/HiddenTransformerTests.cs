@@ -9,7 +9,7 @@ namespace Hw4.Transformer.HiddenTests;
 public sealed class HiddenTransformerTests : TorchTest
 {
     // d_head = 5 is not d_model / n_heads = 4, d_mlp = 20 is not 4 d_model, and there are three layers.
-    static readonly Config Odd = new(d_model: 12, n_layers: 3, n_heads: 3, d_head: 5, d_mlp: 20, d_vocab: 11, n_ctx: 10, init_range: 0.3);
+    static Config Odd => new(d_model: 12, n_layers: 3, n_heads: 3, d_head: 5, d_mlp: 20, d_vocab: 11, n_ctx: 10, init_range: 0.3);
 
     [Test, Points(2)]
     public void Block_MatchesTheReference_WithHeadsNarrowerThanD_modelOverN_heads()

@@ -29,7 +29,7 @@ public static class StaticState
         if (node is not BaseTypeDeclarationSyntax declaration || model.GetDeclaredSymbol(declaration) is not INamedTypeSymbol type) yield break;
         // A backing field is declared by its property; a field-like event's, which Roslyn does not list, by the event.
         var holders = type.GetMembers().OfType<IFieldSymbol>()
-            .Where(f => f.IsStatic && !f.IsConst && !(f.IsReadOnly && Immutable(f.Type, type.ContainingAssembly, [])))
+            .Where(f => f.IsStatic && !f.IsConst && !(f.IsReadOnly && Immutable(f.Type, t => SymbolEqualityComparer.Default.Equals(t.ContainingAssembly, type.ContainingAssembly), [])))
             .Select(f => f.AssociatedSymbol ?? f)
             .Concat(type.GetMembers().OfType<IEventSymbol>().Where(e => e.IsStatic && e.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is VariableDeclaratorSyntax)));
         foreach (var declared in holders)
@@ -71,21 +71,25 @@ public static class StaticState
         _ => [left],
     };
 
-    /// <summary>Whether no value of <paramref name="type"/> held in a readonly field can change.</summary>
-    static bool Immutable(ITypeSymbol type, IAssemblySymbol homework, HashSet<ITypeSymbol> seen)
+    /// <summary>
+    /// Whether no value of <paramref name="type"/> held in a readonly field can change: a number, a string, an enum, a tuple or
+    /// nullable of such, or a class or struct that <paramref name="readable"/> lets be judged by its fields, all of which are
+    /// readonly (or of a struct) and such. Any other type (an array, a collection, a library's class) can change.
+    /// </summary>
+    internal static bool Immutable(ITypeSymbol type, Func<INamedTypeSymbol, bool> readable, HashSet<ITypeSymbol> seen)
     {
         if (type.SpecialType is >= SpecialType.System_Boolean and <= SpecialType.System_String or SpecialType.System_IntPtr or SpecialType.System_UIntPtr)
             return true;
         if (type.TypeKind == TypeKind.Enum) return true;
-        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable) return Immutable(nullable.TypeArguments[0], homework, seen);
-        if (type is INamedTypeSymbol { IsTupleType: true } tuple) return tuple.TupleElements.All(e => Immutable(e.Type, homework, seen));
-        // The homework's own records, classes and structs: by their fields. A type that holds itself is as immutable as the rest.
-        if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } named || !SymbolEqualityComparer.Default.Equals(named.ContainingAssembly, homework))
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable) return Immutable(nullable.TypeArguments[0], readable, seen);
+        if (type is INamedTypeSymbol { IsTupleType: true } tuple) return tuple.TupleElements.All(e => Immutable(e.Type, readable, seen));
+        // Records, classes and structs whose code is read here: by their fields. A type that holds itself is as immutable as the rest.
+        if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } named || !readable(named))
             return false;
         if (!seen.Add(named)) return true;
-        if (named.BaseType is { SpecialType: not (SpecialType.System_Object or SpecialType.System_ValueType) } baseType && !Immutable(baseType, homework, seen))
+        if (named.BaseType is { SpecialType: not (SpecialType.System_Object or SpecialType.System_ValueType) } baseType && !Immutable(baseType, readable, seen))
             return false;
         return named.GetMembers().OfType<IFieldSymbol>().Where(f => !f.IsStatic)
-            .All(f => (f.IsReadOnly || named.TypeKind == TypeKind.Struct) && Immutable(f.Type, homework, seen));
+            .All(f => (f.IsReadOnly || named.TypeKind == TypeKind.Struct) && Immutable(f.Type, readable, seen));
     }
 }

@@ -7,8 +7,8 @@ namespace Hw1.LmBasics.Tests;
 
 public sealed class SequenceLikelihoodTests : TorchTest
 {
-    static readonly double[] Transitions = [0.9, 0.1, /**/ 0.4, 0.6];
-    static readonly double[] Start = [0.25, 0.75];
+    static double[] Transitions => [0.9, 0.1, /**/ 0.4, 0.6];
+    static double[] Start => [0.25, 0.75];
 
     [Test, Points(3)]
     public void LogLikelihood_OfAHandCheckedSequence_IsLogStartPlusTheLogTransitions()

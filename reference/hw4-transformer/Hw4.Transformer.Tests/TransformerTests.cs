@@ -7,7 +7,7 @@ namespace Hw4.Transformer.Tests;
 
 public sealed class TransformerTests : TorchTest
 {
-    static readonly Config Config = new(d_model: 8, n_layers: 2, n_heads: 2, d_head: 3, d_mlp: 16, d_vocab: 7, n_ctx: 8);
+    static Config Config => new(d_model: 8, n_layers: 2, n_heads: 2, d_head: 3, d_mlp: 16, d_vocab: 7, n_ctx: 8);
 
     [Test, Points(3)]
     public void Parameters_FollowTheTransformerLensNames_AndAStateDictLoadsIntoAnotherInstance()

@@ -15,7 +15,7 @@ public sealed class BehaviourTests : TorchTest
     const long Half = 2; // sequences of 2 random tokens, then the same 2
 
     // A context of 6 positions, longer than the 2 × Half tokens: half is the tokens' (2), not n_ctx / 2 (3).
-    static readonly HookedTransformerConfig LongerContext = SmallModel.Config with { n_ctx = 6 };
+    static HookedTransformerConfig LongerContext => SmallModel.Config with { n_ctx = 6 };
 
     static HookedAttnOnlyTransformer Model(long seed) => SmallModel.Make(seed, TestDevice.Current, LongerContext);
 

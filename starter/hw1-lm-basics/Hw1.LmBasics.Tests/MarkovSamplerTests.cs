@@ -9,14 +9,14 @@ public sealed class MarkovSamplerTests : TorchTest
 {
     // Not symmetric (M[0, 3] = 0 but M[3, 0] = 0.25), and the columns do not sum to 1: sampling from a column
     // instead of a row gives visibly different frequencies.
-    internal static readonly double[] Chain =
+    internal static double[] Chain =>
     [
         0.10, 0.60, 0.30, 0.00,
         0.00, 0.20, 0.50, 0.30,
         0.70, 0.00, 0.10, 0.20,
         0.25, 0.25, 0.25, 0.25,
     ];
-    internal static readonly double[] Start = [0.4, 0.3, 0.2, 0.1];
+    internal static double[] Start => [0.4, 0.3, 0.2, 0.1];
 
     /// <summary>How many steps of <paramref name="samples"/> [batch, length] go from i to j where Chain has M[i, j] = 0.</summary>
     internal static long ImpossibleTransitions(Tensor samples)

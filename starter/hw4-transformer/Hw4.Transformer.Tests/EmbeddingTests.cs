@@ -7,7 +7,7 @@ namespace Hw4.Transformer.Tests;
 
 public sealed class EmbeddingTests : TorchTest
 {
-    static readonly Config Config = new(d_model: 6, d_vocab: 11, n_ctx: 9, init_range: 0.5);
+    static Config Config => new(d_model: 6, d_vocab: 11, n_ctx: 9, init_range: 0.5);
 
     [Test, Points(2)]
     public void Embed_ReturnsTheRowOfW_E_OfEachToken()
