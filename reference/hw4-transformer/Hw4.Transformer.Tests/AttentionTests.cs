@@ -52,7 +52,7 @@ public sealed class AttentionTests : TorchTest
         var x = golden.Input("x", () => seeded.RandnCpu([2, 6, 12]));
         // A second, shorter input, and the pattern it must leave, by hand in float64 from the weights before any call.
         var shorter = seeded.Randn([3, 4, 12]);
-        var expectedPattern = PatternByHand(attention, shorter);
+        var expectedPattern = PatternFromTheWeights(attention, shorter);
 
         golden.AssertClose("out", attention.call(x));
         golden.AssertClose("pattern", attention.Pattern!);
@@ -65,7 +65,7 @@ public sealed class AttentionTests : TorchTest
     }
 
     /// <summary>The attention pattern <c>[batch, head, q_pos, k_pos]</c> of <paramref name="attention"/>'s weights on <paramref name="x"/>, in float64, as float32.</summary>
-    static Tensor PatternByHand(MultiHeadAttention attention, Tensor x)
+    static Tensor PatternFromTheWeights(MultiHeadAttention attention, Tensor x)
     {
         using var noGrad = no_grad();
         var x64 = x.to(ScalarType.Float64);
