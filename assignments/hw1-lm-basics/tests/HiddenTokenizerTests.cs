@@ -53,7 +53,7 @@ public sealed class HiddenTokenizerTests
         // not make and Encode on ids of its own.
         var symbols = corpus.Distinct().Order().Prepend(CharTokenizer.Unknown).ToList();
         var expectedIds = corpus.Select(c => (long)symbols.IndexOf(c)).ToArray();
-        Assert.That(tokenizer.Decode(expectedIds), Is.EqualTo(corpus), "Decode of the ids of the corpus (U+FFFD, then its characters in ordinal order) == corpus");
+        Assert.That(tokenizer.Decode([.. expectedIds]), Is.EqualTo(corpus), "Decode of the ids of the corpus (U+FFFD, then its characters in ordinal order) == corpus");
         var ids = tokenizer.Encode(corpus);
         Assert.That(ids, Has.Length.EqualTo(corpus.Length), "one id per character");
         Assert.That(ids, Has.None.EqualTo(CharTokenizer.UnknownId), "every character of the corpus is in its own vocabulary");

@@ -23,7 +23,7 @@ public sealed class HiddenMlpTests : TorchTest
         long[] sizes = [5, 8, 8, 8, 3];
         using var seeded = new Seeded(1500);
         using var golden = Golden.Open("mlp_sigmoid_deep");
-        var mlp = new Mlp(sizes, () => new Sigmoid(), seeded.Generator, ScalarType.Float64, Device);
+        var mlp = new Mlp([.. sizes], () => new Sigmoid(), seeded.Generator, ScalarType.Float64, Device);
         var linears = Checks.Linears(mlp, sizes, nameof(Sigmoid));
         for (int i = 0; i < linears.Count; i++)
         {
@@ -47,7 +47,7 @@ public sealed class HiddenMlpTests : TorchTest
     {
         long[] sizes = [3, 6, 5, 2];
         using var seeded = new Seeded(1501);
-        var mlp = new Mlp(sizes, () => new ReLU(), seeded.Generator, ScalarType.Float64, Device);
+        var mlp = new Mlp([.. sizes], () => new ReLU(), seeded.Generator, ScalarType.Float64, Device);
         var linears = Checks.Linears(mlp, sizes, nameof(ReLU));
         FillWeights(linears, seeded, weightScale: 0.8, biasScale: 0.5);
         var x = seeded.Randn([8, 3], ScalarType.Float64);
@@ -96,7 +96,7 @@ public sealed class HiddenMlpTests : TorchTest
         double[] steps = [.. Enumerable.Range(0, 8).Select(k => 0.02 / (1 << k))];
         const double low = 1.8, high = 2.2;
         using var seeded = new Seeded(1502);
-        var mlp = new Mlp(sizes, () => new Tanh(), seeded.Generator, ScalarType.Float64, Device);
+        var mlp = new Mlp([.. sizes], () => new Tanh(), seeded.Generator, ScalarType.Float64, Device);
         var linears = Checks.Linears(mlp, sizes, nameof(Tanh));
         FillWeights(linears, seeded, weightScale: 0.8, biasScale: 0.5);
         var x = seeded.Randn([8, 3], ScalarType.Float64);
@@ -166,7 +166,7 @@ public sealed class HiddenMlpTests : TorchTest
         long[] sizes = [4, 7, 3];
         const double lr = 0.3;
         using var seeded = new Seeded(1504);
-        var mlp = new Mlp(sizes, () => new Tanh(), seeded.Generator, ScalarType.Float64, Device);
+        var mlp = new Mlp([.. sizes], () => new Tanh(), seeded.Generator, ScalarType.Float64, Device);
         var linears = Checks.Linears(mlp, sizes, nameof(Tanh));
         Checks.RandomBiases(linears, seeded, 0.5);
         var x = seeded.Randn([10, 4], ScalarType.Float64);

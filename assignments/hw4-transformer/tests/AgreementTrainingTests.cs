@@ -93,7 +93,7 @@ public sealed class AgreementTrainingTests : TorchTest
         var trained = ByHand.Copy(model);
         AssertTinyGptParameters(trained, vocabSize, "after Trainer.Train");
         double validationLoss = ValidationLoss(trained, validationIds, cfg.seq_len);
-        double bigramLoss = BigramBaseline.Loss(trainIds, validationIds, vocabSize);
+        double bigramLoss = BigramBaseline.Loss([.. trainIds], [.. validationIds], vocabSize);
 
         TestContext.Out.WriteLine($"seed {seed}: validation loss {validationLoss:F4}, bigram {bigramLoss:F4}, last training loss {losses[^1]:F4}, {clock.Elapsed.TotalSeconds:F1} s");
         Assert.That(validationLoss, Is.Not.NaN.And.LessThanOrEqualTo(bigramLoss - margin),

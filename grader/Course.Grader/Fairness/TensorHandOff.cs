@@ -41,8 +41,8 @@ public static class TensorHandOff
                         var handed = LineOf(call);
                         var name = read.Identifier.Text;
                         problems.Add($"{suite.AssemblyName}: {tree.FilePath.Replace('\\', '/')}:{where}: {Name(member)} reads {name} after giving it to " +
-                            $"homework code on line {handed} ({Shown(call)}); homework code may change in place a tensor, or a model's weights, it is given, so compute what the test " +
-                            $"needs from {name} before that call, give the call a copy ({name}.clone() of a tensor, a second model made alike), or read {name} only as an assertion's actual");
+                            $"homework code on line {handed} ({Shown(call)}); homework code may change in place a tensor, an array or collection, or a model's weights, it is given, so compute what the test " +
+                            $"needs from {name} before that call, give the call a copy ({name}.clone() of a tensor, [.. {name}] of an array, a second model made alike), or read {name} only as an assertion's actual");
                     }
                 }
             }
@@ -141,6 +141,8 @@ public static class TensorHandOff
     /// </summary>
     static IdentifierNameSyntax? Root(ExpressionSyntax expression, SemanticModel model, Owners owners)
     {
+        // A number, a string or an enum is given by value: control[3] of an array hands over the element, not the array.
+        if (model.GetTypeInfo(expression).Type is { } handed && (handed.SpecialType != SpecialType.None || handed.TypeKind == TypeKind.Enum)) return null;
         while (true)
         {
             switch (expression)
@@ -179,8 +181,10 @@ public static class TensorHandOff
 
         /// <summary>
         /// A tensor; a TorchSharp module that is not the student's (a model the test made or loaded, a given library's), whose
-        /// weights homework code can change as it can a tensor's; or an object that is not the student's and holds either (a
-        /// given record of tensors such as a batch, a list or array of tensors), whose tensors homework code can reach.
+        /// weights homework code can change as it can a tensor's; an array or a collection class, whatever it holds, which
+        /// homework code can write into (a red team, stop 56: hw2's tests checked the network against the sizes array they had
+        /// given <c>Mlp</c>, and hw1's read back the ids they had given <c>Decode</c>); or an object that is not the student's
+        /// and holds any of these (a given record of tensors such as a batch), whose contents homework code can reach.
         /// </summary>
         public bool IsTheTests(ITypeSymbol type) => IsTensor(type) || Holds(type, depth: 2);
 
@@ -188,10 +192,11 @@ public static class TensorHandOff
         {
             if (depth == 0 || IsStudents(type) || type.SpecialType != SpecialType.None) return false;
             if (IsTensor(type) || IsModule(type)) return true;
-            if (type is IArrayTypeSymbol array) return Holds(array.ElementType, depth);
+            // An array, or a collection class, whatever it holds: homework code given one can write into it.
+            if (type is IArrayTypeSymbol) return true;
             var ns = type.ContainingNamespace?.ToDisplayString() ?? "";
             if (ns.StartsWith("System.Collections", StringComparison.Ordinal) && type is INamedTypeSymbol collection)
-                return collection.TypeArguments.Any(t => Holds(t, depth));
+                return (collection.TypeKind == TypeKind.Class && !ns.StartsWith("System.Collections.Immutable", StringComparison.Ordinal)) || collection.TypeArguments.Any(t => Holds(t, depth));
             if (ns == "System" || ns.StartsWith("System.", StringComparison.Ordinal)) return false;
             return type.GetMembers().Any(m => !m.IsStatic && m.DeclaredAccessibility == Accessibility.Public && m switch
             {

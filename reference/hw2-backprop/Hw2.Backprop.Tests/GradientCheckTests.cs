@@ -31,7 +31,7 @@ public sealed class GradientCheckTests : TorchTest
             double gv = (gradient * v).sum().ToDouble();
             var expected = steps.Select(h => Math.Abs(Cubic(x + h * v) - Cubic(x) - h * gv)).ToArray();
 
-            var actual = GradientCheck.TaylorRemainders(Cubic, x, gradient, v, steps);
+            var actual = GradientCheck.TaylorRemainders(Cubic, x, gradient, v, [.. steps]);
 
             Assert.That(actual, Has.Length.EqualTo(steps.Length), "one remainder per step size");
             for (int i = 0; i < steps.Length; i++)

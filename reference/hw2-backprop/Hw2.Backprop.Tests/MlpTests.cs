@@ -37,7 +37,7 @@ public sealed class MlpTests : TorchTest
         using var seeded = new Seeded(500);
         long[] sizes = [3, 8, 6, 2];
 
-        var mlp = new Mlp(sizes, () => new ReLU(), seeded.Generator, ScalarType.Float64, Device);
+        var mlp = new Mlp([.. sizes], () => new ReLU(), seeded.Generator, ScalarType.Float64, Device);
 
         var linears = CheckStructure(mlp, sizes, typeof(ReLU));
         Assert.That(mlp.Layers.OfType<ReLU>().Distinct().Count(), Is.EqualTo(2),
@@ -45,7 +45,7 @@ public sealed class MlpTests : TorchTest
         foreach (var linear in linears)
             Assert.That(linear.W.Value.dtype, Is.EqualTo(ScalarType.Float64), "pass the dtype on to every Linear");
         // The meta device holds shapes and dtypes but no data: any machine can check that the device is passed on.
-        var elsewhere = new Mlp(sizes, () => new ReLU(), new Generator(1, CPU), ScalarType.Float64, new Device(DeviceType.META));
+        var elsewhere = new Mlp([.. sizes], () => new ReLU(), new Generator(1, CPU), ScalarType.Float64, new Device(DeviceType.META));
         foreach (var linear in elsewhere.Layers.OfType<Linear>())
             Assert.That((linear.W.Value.device_type, linear.b.Value.device_type), Is.EqualTo((DeviceType.META, DeviceType.META)),
                 "the device of W and b of every Linear of an Mlp made for another device: pass the device on to every Linear");
@@ -77,7 +77,7 @@ public sealed class MlpTests : TorchTest
         long[] sizes = [4, 6, 5, 3];
         using var seeded = new Seeded(502);
         using var golden = Golden.Open("mlp_tanh");
-        var mlp = new Mlp(sizes, () => new Tanh(), seeded.Generator, ScalarType.Float64, Device);
+        var mlp = new Mlp([.. sizes], () => new Tanh(), seeded.Generator, ScalarType.Float64, Device);
         var linears = CheckStructure(mlp, sizes, typeof(Tanh));
         for (int i = 0; i < linears.Count; i++)
         {
@@ -101,7 +101,7 @@ public sealed class MlpTests : TorchTest
     {
         long[] sizes = [3, 7, 5, 4];
         using var seeded = new Seeded(503);
-        var mlp = new Mlp(sizes, () => new Sigmoid(), seeded.Generator, ScalarType.Float64, Device);
+        var mlp = new Mlp([.. sizes], () => new Sigmoid(), seeded.Generator, ScalarType.Float64, Device);
         var linears = CheckStructure(mlp, sizes, typeof(Sigmoid));
         foreach (var linear in linears) linear.b.Value.copy_(seeded.Randn(linear.b.Value.shape, ScalarType.Float64) * 0.5);
         var x = seeded.Randn([6, 3], ScalarType.Float64);

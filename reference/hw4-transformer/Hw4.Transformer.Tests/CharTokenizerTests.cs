@@ -36,7 +36,7 @@ public sealed class CharTokenizerTests
         Assert.That(ids, Has.Length.EqualTo(text.Length), "Encode(text): one id per character");
         Assert.That(ids[..5], Is.EqualTo(text[..5].Select(c => (long)Array.IndexOf(expectedSymbols, c)).ToArray()),
             "Encode(text) of the first 5 characters: the id of a character is its index in Symbols");
-        Assert.That(tokenizer.Decode(ids), Is.EqualTo(text), "Decode(Encode(text)) must give back the text");
+        Assert.That(tokenizer.Decode([.. ids]), Is.EqualTo(text), "Decode(Encode(text)) must give back the text");
         Assert.That(tokenizer.Encode("cat!Z"), Is.EqualTo(tokenizer.Encode("cat").Concat([0L, 0L]).ToArray()),
             "Encode(\"cat!Z\"): '!' and 'Z' are not in the vocabulary and must encode to CharTokenizer.UnknownId = 0");
         Assert.That(tokenizer.Decode([0L, ids[0]]), Is.EqualTo($"{CharTokenizer.Unknown}{text[0]}"),

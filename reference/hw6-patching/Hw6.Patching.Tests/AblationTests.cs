@@ -15,7 +15,7 @@ public sealed class AblationTests : TorchTest
         // A batch that is not balanced, three singular clean subjects and one plural: each mean logit difference is the plain
         // mean over the pairs, computed here before any homework call (clean, and with layer 1's MLP output zeroed).
         var unbalancedPairs = Pairs.Unbalanced(Pairs.Short);
-        var unbalanced = PairBatch.Of(unbalancedPairs, vocabulary);
+        var unbalanced = PairBatch.Of([.. unbalancedPairs], vocabulary);
         double expectedClean, expectedMlp1;
         using (no_grad())
         {

@@ -63,7 +63,7 @@ public sealed class AttributionPatchingTests : TorchTest
         IReadOnlyDictionary<string, Tensor> forward;
         using (callersPoint.AddHook((_, _) => null)) // a caller's own hook, on while Attribute runs
         {
-            forward = AttributionPatching.Attribute(model, metric, inOrder);
+            forward = AttributionPatching.Attribute(model, metric, [.. inOrder]);
             Assert.That(model.HookedPointNames(), Is.EquivalentTo(new[] { "blocks.1.hook_resid_post" }),
                 "hook points with hooks right after Attribute returned, while the test's own hook on blocks.1.hook_resid_post is on: expected only the test's (remove your hooks by disposing their handles, never with ResetHooks(), which also removes other callers' hooks)");
         }

@@ -107,7 +107,7 @@ public sealed class MetricTests : TorchTest
         // A batch that is not balanced, three singular clean subjects and one plural: the metric's mean is the plain mean over
         // the pairs, computed here from the test's own runs, so the plural pair weighs as much as each singular one.
         var unbalancedPairs = Pairs.Unbalanced(Pairs.Long);
-        var unbalanced = PairBatch.Of(unbalancedPairs, vocabulary);
+        var unbalanced = PairBatch.Of([.. unbalancedPairs], vocabulary);
         var (ownClean, ownCorrupted) = (model.call(unbalanced.Clean.to(Device)), model.call(unbalanced.Corrupted.to(Device)));
         double expectedClean = Pairs.SignedLogitDiffs(ownClean, unbalancedPairs, vocabulary).Average();
         double expectedCorrupted = Pairs.SignedLogitDiffs(ownCorrupted, unbalancedPairs, vocabulary).Average();

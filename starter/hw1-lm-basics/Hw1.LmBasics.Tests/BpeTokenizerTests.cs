@@ -65,8 +65,8 @@ public sealed class BpeTokenizerTests
         var grammarIds = MergesInOrder(unseenGrammar, merges);
         var otherIds = MergesInOrder(unseenOther, merges);
 
-        Assert.That(tokenizer.Decode(grammarIds), Is.EqualTo(unseenGrammar), "Decode of the ids of unseen grammar text (bytes, then the merges in order)");
-        Assert.That(tokenizer.Decode(otherIds), Is.EqualTo(unseenOther),
+        Assert.That(tokenizer.Decode([.. grammarIds]), Is.EqualTo(unseenGrammar), "Decode of the ids of unseen grammar text (bytes, then the merges in order)");
+        Assert.That(tokenizer.Decode([.. otherIds]), Is.EqualTo(unseenOther),
             "Decode of the ids of text with capitals, accents, CJK and an emoji: work on UTF-8 bytes, and expand merges recursively");
         var encoded = tokenizer.Encode(unseenGrammar);
         Assert.That(encoded, Has.All.InRange(0L, tokenizer.VocabSize - 1), $"Encode(unseen grammar text): every id is a token of the vocabulary, 0 to VocabSize - 1 = {tokenizer.VocabSize - 1}");

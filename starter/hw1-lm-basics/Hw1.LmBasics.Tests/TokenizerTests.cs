@@ -76,7 +76,7 @@ public sealed class WordTokenizerTests
         var vocabulary = corpus.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Distinct().Order(StringComparer.Ordinal).Prepend("<unk>").ToList();
         var ids = unseen.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(word => (long)Math.Max(0, vocabulary.IndexOf(word))).ToArray();
 
-        Assert.That(tokenizer.Decode(ids), Is.EqualTo(unseen), "Decode of the ids of grammar text: the words joined with single spaces");
+        Assert.That(tokenizer.Decode([.. ids]), Is.EqualTo(unseen), "Decode of the ids of grammar text: the words joined with single spaces");
         Assert.That(tokenizer.Encode(unseen), Is.EqualTo(ids), "Encode of grammar text: the id of each word in the vocabulary <unk>, then the corpus's words in ordinal order");
         Assert.That(tokenizer.Decode(tokenizer.Encode(unseen)), Is.EqualTo(unseen), "Decode(Encode(s)) for grammar text");
         Assert.That(tokenizer.Decode(tokenizer.Encode("the  unicorn sleeps")), Is.EqualTo("the <unk> sleeps"),

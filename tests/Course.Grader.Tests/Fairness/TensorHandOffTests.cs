@@ -21,6 +21,7 @@ public class TensorHandOffTests
             public static Tensor Sum(params Tensor[] xs) => xs[0] * 2;
             public static Tensor First((Tensor A, Tensor B) pair) => pair.A * 2;
             public static Tensor Listed(System.Collections.Generic.IReadOnlyList<Tensor> xs) => xs[0] * 2;
+            public static int Count(System.Collections.Generic.IReadOnlyList<long> sizes) => sizes.Count;
             public static Tensor Take(Batch batch) => batch.X * 2;
             public static void Step(TorchSharp.Modules.Parameter p) { using var _ = no_grad(); p.add_(1); }
             public static Tensor Apply(TorchSharp.Modules.Linear linear, Tensor x) => linear.call(x);
@@ -80,6 +81,8 @@ public class TensorHandOffTests
     [TestCase("var y = Layer.First((x, ones(3))); TensorAssert.Close(y, x * 2);", "x")]
     [TestCase("var linear = nn.Linear(3, 3); var y = Layer.Apply(linear, x.clone()); TensorAssert.Close(y, linear.call(x));", "linear")]
     [TestCase("var xs = new System.Collections.Generic.List<Tensor> { x }; var y = Layer.Listed(xs); TensorAssert.Close(y, xs[0] * 2);", "xs")]
+    [TestCase("var sizes = new long[] { 2, 3 }; var n = Layer.Count(sizes); Assert.That(n, Is.EqualTo(sizes.Length));", "sizes")]
+    [TestCase("var sizes = new System.Collections.Generic.List<long> { 2, 3 }; var n = Layer.Count(sizes); Assert.That(n, Is.EqualTo(sizes.Count));", "sizes")]
     public void Given_a_test_that_reads_a_tensor_after_giving_it_to_homework_code_When_checked_Then_the_read_is_named(string body, string variable)
     {
         var problems = Problems(body);
@@ -100,6 +103,8 @@ public class TensorHandOffTests
     [TestCase("var doubler = new Doubler(); var y = doubler.call(x.clone()); TensorAssert.Close(y, doubler.call(x));", TestName = "{m}(the homework's own model)")]
     [TestCase("System.Func<Tensor, Tensor?> hook = t => null; var expected = x * 1; TensorAssert.Close(hook(x) ?? x, expected);", TestName = "{m}(a hook's result or what it was given)")]
     [TestCase("var linear = nn.Linear(3, 3); var y = Layer.Forward(linear.call(x.clone())); TensorAssert.Close(y, linear.call(x) * 2);", TestName = "{m}(a model's output given, not the model)")]
+    [TestCase("long[] sizes = [2, 3]; var n = Layer.Count([.. sizes]); Assert.That(n, Is.EqualTo(sizes.Length));", TestName = "{m}(a copy of an array given)")]
+    [TestCase("long[] sizes = [2, 3]; var n = Layer.Count([sizes[0]]); Assert.That(n, Is.EqualTo(sizes.Length));", TestName = "{m}(an element of an array given, by value)")]
     public void Given_a_test_that_reads_a_tensor_only_before_or_to_check_it_When_checked_Then_there_is_no_problem(string body)
     {
         Assert.That(Problems(body), Is.Empty);
