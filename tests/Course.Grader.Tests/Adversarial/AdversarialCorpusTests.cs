@@ -722,4 +722,30 @@ public class AdversarialCorpusTests
         Assert.That(report.Status, Is.EqualTo(GradeStatus.CompileError));
         Assert.That(report.Summary, Does.Contain("compiling your code took longer than 0.001 s, so it was stopped"));
     }
+
+    // --- A mode of the test thread as a bit between tests: TorchScope puts it back before every test. ---
+
+    /// <summary>
+    /// A red team (stop 56, a03) left an <c>inference_mode()</c> guard undisposed in one test and read the mode in the next,
+    /// a bit carried past the static-state rule, which also broke the tests' own <c>backward()</c> for the rest of the run.
+    /// Correct solutions use <c>inference_mode</c> as they would <c>no_grad</c>, so it is allowed; every test starts with it off.
+    /// </summary>
+    [Test]
+    public async Task Given_an_inference_mode_guard_left_on_by_one_test_When_graded_Then_the_next_test_starts_with_it_off()
+    {
+        var folder = scratch["hw1-lm-basics"];
+        Write("hw1-lm-basics", folder, "");
+        Replace(folder, "Bigram.cs", "long n = tokens.shape[0];", "long n = tokens.shape[0]; _ = inference_mode(true); // never disposed");
+        Replace(folder, "Bigram.cs", "long V = counts.shape[1];",
+            "long V = counts.shape[1]; if (is_inference_mode_enabled()) throw new InvalidOperationException(\"inference mode carried over\");");
+
+        var report = await GradeAsync("hw1-lm-basics", folder);
+
+        Assert.That(report.Status, Is.EqualTo(GradeStatus.Graded), report.Describe());
+        Assert.That(report.Tests.Where(t => t.Message.Contains("inference mode carried over", StringComparison.Ordinal)).Select(t => t.Name), Is.Empty,
+            "no test sees the mode an earlier test left on");
+        Assert.That(report.Tests.Where(t => t.Name.StartsWith("BigramTests.TransitionMatrix", StringComparison.Ordinal)).Select(t => t.Passed), Is.Not.Empty.And.All.True);
+        Assert.That(report.Tests.Single(t => t.Name.StartsWith("MarkovLmTests.TrainStep", StringComparison.Ordinal)).Passed, Is.True,
+            "a later test's own backward() works");
+    }
 }
