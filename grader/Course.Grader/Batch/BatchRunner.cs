@@ -43,12 +43,11 @@ public static class BatchRunner
             {
                 outcome = outcomes[i] = await GradeOneAsync(request, gradebook, suiteHash, submissions[i], retry, [.. died[student]], progress, token);
             }
-            catch (OperationCanceledException)
+            finally
             {
-                gradebook.Finished(request.Assignment, student); // stopped, not died
-                throw;
+                // Recorded, or stopped (cancelled): either way not a death. Only a process that dies skips this.
+                gradebook.Finished(request.Assignment, student);
             }
-            gradebook.Finished(request.Assignment, student);
             progress?.Report(new GradingFinished(outcome));
         }
 

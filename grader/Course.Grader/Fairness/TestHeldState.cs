@@ -54,9 +54,7 @@ public static class TestHeldState
     }
 
     /// <summary>A type with a test method, whose instance NUnit makes once for all of them.</summary>
-    static bool IsFixture(INamedTypeSymbol type) =>
-        type.GetMembers().OfType<IMethodSymbol>().Any(m => m.GetAttributes().Any(a => a.AttributeClass?.ContainingNamespace?.ToDisplayString() == "NUnit.Framework"
-            && a.AttributeClass.Name is "TestAttribute" or "TestCaseAttribute" or "TestCaseSourceAttribute" or "TheoryAttribute"));
+    static bool IsFixture(INamedTypeSymbol type) => type.GetMembers().OfType<IMethodSymbol>().Any(Pipeline.TestReach.IsTestMethod);
 
     /// <summary>Marked <c>[SharedAcrossTests("why")]</c> by the SDK, with a reason.</summary>
     static bool SharedOnPurpose(ISymbol held) =>

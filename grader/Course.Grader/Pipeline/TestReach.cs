@@ -157,7 +157,7 @@ sealed class TestReach
         var setUpFixtures = types.Where(t => t.GetAttributes().Any(a => IsNUnit(a, "SetUpFixtureAttribute"))).SelectMany(FixtureRoots).ToList();
         foreach (var type in types)
             foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
-                if (HasNUnitAttribute(method, TestAttributes) && Id(method) is { } id)
+                if (IsTestMethod(method) && Id(method) is { } id)
                     yield return ($"{type.ToDisplayString()}.{method.Name}", [id, .. FixtureRoots(type), .. setUpFixtures]);
     }
 
@@ -176,6 +176,9 @@ sealed class TestReach
                     if (Id(method) is { } id) yield return id;
         }
     }
+
+    /// <summary>A method NUnit runs as a test (<c>[Test]</c>, <c>[TestCase]</c>, <c>[TestCaseSource]</c>, <c>[Theory]</c>).</summary>
+    internal static bool IsTestMethod(IMethodSymbol method) => HasNUnitAttribute(method, TestAttributes);
 
     static bool HasNUnitAttribute(IMethodSymbol method, string[] names) => method.GetAttributes().Any(a => names.Any(name => IsNUnit(a, name)));
 
