@@ -104,11 +104,18 @@ public static class GivenLibraries
     public static IReadOnlyList<GivenLibrary> For(CourseLayout layout, string starterProjectFile, IReadOnlyList<string> libraryPaths) =>
         Find(layout, starterProjectFile).Select(project => Compile(Read(layout, project), libraryPaths)).ToList();
 
+    /// <summary>A library's compilation, to read its code (see <see cref="Fairness.GivenLibraryState"/>), not to run it.</summary>
+    public static CSharpCompilation ForReading(GivenLibrarySources library, IReadOnlyList<string> libraryPaths) =>
+        Create(library, ReferenceCache.For(HomeworkReferences.Select(libraryPaths)));
+
+    static CSharpCompilation Create(GivenLibrarySources library, IReadOnlyList<MetadataReference> references) =>
+        CSharpCompilation.Create(library.Sources.AssemblyName,
+            library.Sources.Files.Select(BuildSettings.Parse).Append(BuildSettings.GeneratedTree(library.Sources.GlobalUsings ?? [])), references, BuildSettings.CompilationOptions);
+
     static GivenLibrary Emit(GivenLibrarySources library, IReadOnlyList<MetadataReference> references)
     {
         var name = library.Sources.AssemblyName;
-        var trees = library.Sources.Files.Select(BuildSettings.Parse).Append(BuildSettings.GeneratedTree(library.Sources.GlobalUsings ?? []));
-        var compilation = CSharpCompilation.Create(name, trees, references, BuildSettings.CompilationOptions);
+        var compilation = Create(library, references);
         using var image = new MemoryStream();
         using var symbols = new MemoryStream();
         var result = compilation.Emit(image, symbols,

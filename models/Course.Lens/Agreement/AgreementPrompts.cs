@@ -3,36 +3,36 @@ namespace Course.Lens.Agreement;
 /// <summary>
 /// Labelled prompts from hw4's agreement grammar (the words and determiners of <c>AgreementGrammar</c>), drawn from a seed
 /// with SplitMix64 (Steele, Lea and Flood 2014), so every machine and .NET version draws the same ones. Prompts of one
-/// call are distinct; <see cref="TrainTest"/> splits by sentence, so no prompt text is in both halves. The word lists are
-/// read-only views: homework code gets them too, and a list it could cast back to an array and write into would change the
-/// prompts every later test of its run draws.
+/// call are distinct; <see cref="TrainTest"/> splits by sentence, so no prompt text is in both halves. Each word list is made
+/// for each use: homework code gets them too, and a list kept here that it could cast back to an array and write into would
+/// change the prompts every later test of its run draws (<c>course validate</c> refuses a given library's static state).
 /// </summary>
 public static class AgreementPrompts
 {
-    static readonly string[] SingularDeterminerList = ["the", "a", "this", "every"];
-    static readonly string[] PluralDeterminerList = ["the", "some", "these", "many"];
-    static readonly (string One, string Many)[] Nouns =
+    static string[] SingularDeterminerList => ["the", "a", "this", "every"];
+    static string[] PluralDeterminerList => ["the", "some", "these", "many"];
+    static (string One, string Many)[] Nouns =>
         [("cat", "cats"), ("dog", "dogs"), ("bird", "birds"), ("child", "children"), ("teacher", "teachers"), ("fox", "foxes")];
 
     /// <summary>The determiners of a singular noun phrase, in the grammar's order.</summary>
-    public static IReadOnlyList<string> SingularDeterminers { get; } = Array.AsReadOnly(SingularDeterminerList);
+    public static IReadOnlyList<string> SingularDeterminers => SingularDeterminerList;
 
     /// <summary>The determiners of a plural noun phrase, in the grammar's order.</summary>
-    public static IReadOnlyList<string> PluralDeterminers { get; } = Array.AsReadOnly(PluralDeterminerList);
+    public static IReadOnlyList<string> PluralDeterminers => PluralDeterminerList;
 
     /// <summary>Each noun's singular and plural form, in the grammar's order.</summary>
-    public static IReadOnlyList<(string One, string Many)> NounPairs { get; } = Array.AsReadOnly(Nouns);
-    static readonly string[] TransitiveStems = ["see", "like", "chase", "follow"];
-    static readonly string[] IntransitiveStems = ["sleep", "run", "sing", "wait"];
+    public static IReadOnlyList<(string One, string Many)> NounPairs => Nouns;
+    static string[] TransitiveStems => ["see", "like", "chase", "follow"];
+    static string[] IntransitiveStems => ["sleep", "run", "sing", "wait"];
 
     /// <summary>The stems of the transitive verbs (<c>see</c>, ...), in the grammar's order; a singular subject adds an s.</summary>
-    public static IReadOnlyList<string> TransitiveVerbStems { get; } = Array.AsReadOnly(TransitiveStems);
+    public static IReadOnlyList<string> TransitiveVerbStems => TransitiveStems;
 
     /// <summary>The stems of the intransitive verbs (<c>sleep</c>, ...), in the grammar's order; a singular subject adds an s.</summary>
-    public static IReadOnlyList<string> IntransitiveVerbStems { get; } = Array.AsReadOnly(IntransitiveStems);
+    public static IReadOnlyList<string> IntransitiveVerbStems => IntransitiveStems;
 
     /// <summary>Every noun form of the grammar, singular and plural, e.g. for a control task's word types.</summary>
-    public static IReadOnlyList<string> NounForms { get; } = Array.AsReadOnly([.. Nouns.Select(n => n.One), .. Nouns.Select(n => n.Many)]);
+    public static IReadOnlyList<string> NounForms => [.. Nouns.Select(n => n.One), .. Nouns.Select(n => n.Many)];
 
     /// <summary><paramref name="count"/> distinct prompts with <paramref name="clause"/>, subjects singular or plural at random.</summary>
     /// <exception cref="ArgumentException">The grammar has fewer distinct prompts of that kind than asked for.</exception>
