@@ -92,16 +92,55 @@ public sealed class MemberGraph
     public IReadOnlyCollection<string> Targets(string member) => edges.TryGetValue(member, out var targets) ? targets : [];
 
     /// <summary>Every member reachable from <paramref name="root"/>, itself included.</summary>
-    public ISet<string> Reachable(string root)
+    public ISet<string> Reachable(string root) => Reachable([root]);
+
+    /// <summary>
+    /// Every member reachable from <paramref name="roots"/>, themselves included, in one walk however many roots.
+    /// <paramref name="calledBack"/> adds the edges no syntax shows, from a member to what a framework may call because of it
+    /// (see <see cref="CalledBackOnInstances"/>).
+    /// </summary>
+    public ISet<string> Reachable(IEnumerable<string> roots, IReadOnlyDictionary<string, IReadOnlyList<string>>? calledBack = null)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal) { root };
-        var queue = new Queue<string>([root]);
-        while (queue.TryDequeue(out var member))
-            if (edges.TryGetValue(member, out var targets))
-                foreach (var t in targets)
-                    if (seen.Add(t)) queue.Enqueue(t);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Queue<string>(roots);
+        while (pending.TryDequeue(out var member))
+        {
+            if (!seen.Add(member)) continue;
+            foreach (var target in Targets(member)) pending.Enqueue(target);
+            foreach (var target in calledBack?.GetValueOrDefault(member) ?? []) pending.Enqueue(target);
+        }
         return seen;
     }
+
+    /// <summary>
+    /// For each constructor of a type of <paramref name="code"/>: the methods a framework may call on its instances (overrides
+    /// and interface implementations, its base types' in the same assembly included). A test calls <c>module.call(x)</c> and
+    /// TorchSharp calls the module's <c>forward</c>, an edge no syntax shows.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> CalledBackOnInstances(Compilation code)
+    {
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var types = new Stack<INamespaceOrTypeSymbol>([code.Assembly.GlobalNamespace]);
+        while (types.TryPop(out var container))
+            foreach (var member in container.GetMembers())
+            {
+                if (member is INamespaceOrTypeSymbol nested) types.Push(nested);
+                if (member is not INamedTypeSymbol type) continue;
+                var dispatched = new List<string>();
+                for (var t = type; t is not null && SymbolEqualityComparer.Default.Equals(t.ContainingAssembly, code.Assembly); t = t.BaseType)
+                    dispatched.AddRange(t.GetMembers().OfType<IMethodSymbol>()
+                        .Where(m => m.IsOverride || m.ExplicitInterfaceImplementations.Length > 0 || ImplementsInterface(m))
+                        .Select(m => SymbolIds.Of(m.AssociatedSymbol ?? m)).OfType<string>());
+                if (dispatched.Count == 0) continue;
+                foreach (var trigger in type.InstanceConstructors.Select(c => SymbolIds.Of(c)).OfType<string>())
+                    result[trigger] = dispatched;
+            }
+        return result;
+    }
+
+    static bool ImplementsInterface(IMethodSymbol method) =>
+        method.ContainingType.AllInterfaces.SelectMany(i => i.GetMembers()).Any(m =>
+            SymbolEqualityComparer.Default.Equals(method.ContainingType.FindImplementationForInterfaceMember(m), method));
 
     /// <summary>
     /// A call through an interface or a virtual member may land in any implementation or override declared

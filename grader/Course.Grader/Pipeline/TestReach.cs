@@ -36,7 +36,7 @@ sealed class TestReach
         var suiteList = suites.ToList();
         var graph = MemberGraph.Merge([homeworkGraph ?? MemberGraph.Build(homework), .. suiteList.Select(MemberGraph.Build)]);
         var members = Types(homework.Assembly.GlobalNamespace).SelectMany(t => t.GetMembers().Append(t)).Select(Id).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        return new TestReach(graph, OverridesByInstantiation(homework), [.. suiteList.SelectMany(TestMethods)], members);
+        return new TestReach(graph, MemberGraph.CalledBackOnInstances(homework), [.. suiteList.SelectMany(TestMethods)], members);
     }
 
     /// <summary>The members <paramref name="methodId"/> can reach, itself included.</summary>
@@ -47,18 +47,7 @@ sealed class TestReach
     }
 
     /// <summary>The members any of <paramref name="roots"/> can reach, the roots included: one walk of the graph and the dispatch, however many roots.</summary>
-    public ISet<string> FromAll(IEnumerable<string> roots)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Queue<string>(roots);
-        while (pending.TryDequeue(out var next))
-        {
-            if (!seen.Add(next)) continue;
-            foreach (var target in graph.Targets(next)) pending.Enqueue(target);
-            foreach (var target in dispatch.GetValueOrDefault(next) ?? []) pending.Enqueue(target);
-        }
-        return seen;
-    }
+    public ISet<string> FromAll(IEnumerable<string> roots) => graph.Reachable(roots, dispatch);
 
     /// <summary>The members a test method can reach, from each of its roots (see <see cref="Tests"/>).</summary>
     public ISet<string> FromTest(IReadOnlyList<string> roots)
@@ -104,28 +93,6 @@ sealed class TestReach
         var token = tree.GetRoot().FindToken(tree.GetText().Lines[line - 1].Start);
         return token.Parent is { } node ? MemberGraph.ContainingMemberId(homework.GetSemanticModel(tree), node) : null;
     }
-
-    /// <summary>For each constructor of a homework type: the methods the framework may call on its instances (overrides and interface implementations, its base types' included).</summary>
-    static IReadOnlyDictionary<string, IReadOnlyList<string>> OverridesByInstantiation(Compilation homework)
-    {
-        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var type in Types(homework.Assembly.GlobalNamespace))
-        {
-            var dispatched = new List<string>();
-            for (var t = type; t is not null && SymbolEqualityComparer.Default.Equals(t.ContainingAssembly, homework.Assembly); t = t.BaseType)
-                dispatched.AddRange(t.GetMembers().OfType<IMethodSymbol>()
-                    .Where(m => m.IsOverride || m.ExplicitInterfaceImplementations.Length > 0 || ImplementsInterface(m))
-                    .Select(m => SymbolIds.Of(m.AssociatedSymbol ?? m)).OfType<string>());
-            if (dispatched.Count == 0) continue;
-            foreach (var trigger in type.InstanceConstructors.Select(c => SymbolIds.Of(c)).OfType<string>())
-                result[trigger] = dispatched;
-        }
-        return result;
-    }
-
-    static bool ImplementsInterface(IMethodSymbol method) =>
-        method.ContainingType.AllInterfaces.SelectMany(i => i.GetMembers()).Any(m =>
-            SymbolEqualityComparer.Default.Equals(method.ContainingType.FindImplementationForInterfaceMember(m), method));
 
     static IEnumerable<INamedTypeSymbol> Types(INamespaceOrTypeSymbol container)
     {

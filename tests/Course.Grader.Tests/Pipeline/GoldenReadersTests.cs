@@ -5,7 +5,7 @@ namespace Course.Grader.Tests.Pipeline;
 
 /// <summary>
 /// Which public tests replay a golden is read from the test code before anything runs: a test that opens one itself, through
-/// a helper, or in its fixture's setup, whether or not a run gets that far (a red team, stop 56, leaked a replay through a
+/// a helper, in its fixture's setup, or in a module of its own that TorchSharp calls, whether or not a run gets that far (a red team, stop 56, leaked a replay through a
 /// test that failed before it opened its golden).
 /// </summary>
 public class GoldenReadersTests
@@ -33,6 +33,17 @@ public class GoldenReadersTests
             [TearDown] public void Close() => golden?.Dispose();
             [Test, Points(1)] public void Anything() { }
         }
+
+        public sealed class Replaying : TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>
+        {
+            public Replaying() : base("replaying") { }
+            public override TorchSharp.torch.Tensor forward(TorchSharp.torch.Tensor x) { using var golden = Golden.Open("module"); return x; }
+        }
+
+        public class CalledBackTests
+        {
+            [Test, Points(1)] public void ThroughAModule() => new Replaying().call(TorchSharp.torch.zeros(1)).Dispose();
+        }
         """;
 
     [Test]
@@ -43,6 +54,7 @@ public class GoldenReadersTests
         Assert.That(GoldenReaders.Of(suite), Is.EquivalentTo(new[]
         {
             "Tiny.Homework.Tests.DirectTests.Opens", "Tiny.Homework.Tests.DirectTests.ThroughAHelper", "Tiny.Homework.Tests.SetUpTests.Anything",
-        }));
+            "Tiny.Homework.Tests.CalledBackTests.ThroughAModule",
+        }), "TorchSharp calls the module's forward through call(), an edge no syntax shows");
     }
 }
