@@ -288,6 +288,15 @@ public class AdversarialCorpusTests
             public static int Length(TorchSharp.torch.Tensor t) => t.bytes.Length;
         }
         """, "TorchSharp.torch.Tensor.bytes", "may not use native handles")]
+    // A counter of the process's live tensors: a call that leaves N tensors alive is read back as N by a later test's call
+    // (a red team, stop 57). AllowListTests reads every static value the list lets through and fails on one that tensor work moves.
+    [TestCase("live-tensor-counter", """
+        public static class Counter
+        {
+            public static long Plant(int n) { for (int i = 0; i < n; i++) TorchSharp.torch.zeros(1).DetachFromDisposeScope(); return n; }
+            public static long Read() => TorchSharp.torch.Tensor.TotalCount;
+        }
+        """, "TorchSharp.torch.Tensor.TotalCount", "a store or setting of the whole process")]
     // A finalizer runs on the finalizer thread, beside the tests, and no test's limit stops it (a red team, stop 54).
     [TestCase("finalizer-thread", """
         public sealed class Spy

@@ -1,6 +1,7 @@
 using Course.Grader.Analyze;
 using Course.Grader.Compile;
 using Course.Grader.Manifest;
+using Course.Grader.Run;
 using Course.Grader.Tests.Compile;
 
 namespace Course.Grader.Tests.Analyze;
@@ -490,6 +491,108 @@ public class AllowListTests
             "TorchSharp.torch.set_grad_enabled(bool)",
         }));
     }
+
+    /// <summary>
+    /// A tripwire that runs: every static property or field of TorchSharp that the list lets homework code read keeps its value
+    /// through tensor work (tensors made, some left alive past their scope, a module, a backward pass, random draws). One
+    /// that moves is a store: a call moves it, a later call reads it back, in a later test (a red team, stop 57, left N
+    /// tensors alive and read N back from <c>Tensor.TotalCount</c>). Names cannot tell such a counter from a constant, so this
+    /// reads each value; a new one fails here until it is denied.
+    /// </summary>
+    [Test]
+    public async Task Given_every_static_TorchSharp_value_the_list_lets_homework_code_read_When_tensors_are_made_and_kept_Then_none_moves()
+    {
+        var (torch, homework) = TorchSharpAndHomework();
+        var allow = SandboxPolicy.For([]);
+        var values = PublicMembers(torch.GlobalNamespace)
+            .Where(m => m.IsStatic && m is Microsoft.CodeAnalysis.IPropertySymbol { GetMethod: not null, Parameters.Length: 0 } or Microsoft.CodeAnalysis.IFieldSymbol { IsConst: false })
+            .Where(m => m.ContainingType is { IsGenericType: false } && allow.Verdict(m, homework) is null)
+            .Select(m => $"\"{MetadataName(m.ContainingType)}|{m.Name}|{(m is Microsoft.CodeAnalysis.IPropertySymbol ? 'P' : 'F')}\"")
+            .Distinct()
+            .ToList();
+        Assert.That(values, Has.Count.GreaterThan(20), "static values found to read (dtypes, TensorIndex.Colon, ...)");
+
+        // Read in the worker, where TorchSharp runs: the test code is trusted and may reflect.
+        var run = await TinyHomework.RunAsync("namespace Tiny.Homework; public static class Nothing { }",
+            StaticValuesTests.Replace("MEMBERS", string.Join(",\n", values), StringComparison.Ordinal), new RunLimits(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(120), 2048));
+
+        var result = run.Single("Moves");
+        TestContext.Out.WriteLine(result.Output);
+        Assert.That(result.Outcome, Is.EqualTo(TestOutcome.Passed), () => "static values that tensor work moves; deny each in SandboxPolicy (ProcessState):\n" + result.Message);
+        Assert.That(result.Output, Does.Contain($"read {values.Count} of {values.Count}"), "every value was found and read");
+    }
+
+    /// <summary>A type's name as reflection finds it: Outer+Inner.</summary>
+    static string MetadataName(Microsoft.CodeAnalysis.INamedTypeSymbol type) => type.ContainingType is { } outer
+        ? MetadataName(outer) + "+" + type.MetadataName
+        : (type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString() + ".") + type.MetadataName;
+
+    /// <summary>Reads each static value, does tensor work, reads again; fails naming each that moved (MEMBERS: "Type|Name|P or F").</summary>
+    const string StaticValuesTests = """
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Reflection;
+        using Course.Testing;
+        using NUnit.Framework;
+        using TorchSharp;
+
+        namespace Tiny.Homework.Tests;
+
+        public class StaticValuesTests
+        {
+            [Test, Points(1)]
+            public void Moves()
+            {
+                string[] members = [MEMBERS];
+                var readers = new List<(string Name, Func<object?> Read)>();
+                foreach (var member in members)
+                {
+                    var parts = member.Split('|');
+                    var type = typeof(torch).Assembly.GetType(parts[0]);
+                    var flags = BindingFlags.Public | BindingFlags.Static;
+                    Func<object?>? read = parts[2] == "P"
+                        ? type?.GetProperty(parts[1], flags) is { GetMethod: not null } property ? () => property.GetValue(null) : null
+                        : type?.GetField(parts[1], flags) is { } field ? () => field.GetValue(null) : null;
+                    if (read is not null) readers.Add((parts[0] + "." + parts[1], read));
+                }
+                TestContext.Out.WriteLine($"read {readers.Count} of {members.Length}");
+                var before = readers.Select(r => Read(r.Read)).ToList();
+
+                var kept = new List<torch.Tensor>();
+                using (torch.NewDisposeScope())
+                {
+                    var layer = torch.nn.Linear(4, 3);
+                    var x = torch.randn(5, 4, requires_grad: true);
+                    layer.call(x).pow(2).sum().backward();
+                    for (int i = 0; i < 100; i++) kept.Add(torch.zeros(1).DetachFromDisposeScope());
+                    using (torch.no_grad()) _ = x.matmul(x.t()).softmax(-1);
+                    layer.Dispose();
+                }
+
+                var moved = readers.Zip(before).Where(r => !Same(Read(r.First.Read), r.Second)).Select(r => r.First.Name).ToList();
+                foreach (var tensor in kept) tensor.Dispose();
+                Assert.That(moved, Is.EqualTo(new[]
+                {
+                    // A new handle on the default generator at each read; its state is the tests' seed again before every test (TorchScope).
+                    "TorchSharp.torch+Generator.Default",
+                }), string.Join("\n", moved));
+            }
+
+            /// <summary>A value as read, or the exception's type where reading it throws (a getter that needs a GPU, say).</summary>
+            static object? Read(Func<object?> read)
+            {
+                try { return read(); }
+                catch (TargetInvocationException e) { return e.InnerException?.GetType(); }
+            }
+
+            /// <summary>The same number, string, enum or struct; for any other object, the same object.</summary>
+            static bool Same(object? now, object? before) =>
+                now is null ? before is null
+                : now.GetType().IsValueType || now is string || now is Type ? now.Equals(before) || now.ToString() == before?.ToString() // NaN is not Equal to itself
+                : ReferenceEquals(now, before);
+        }
+        """;
 
     /// <summary>TorchSharp as a homework compilation references it, and that homework's own assembly.</summary>
     [Test]
