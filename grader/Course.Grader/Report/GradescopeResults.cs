@@ -51,7 +51,7 @@ public static class GradescopeResults
                 })).ToList();
         var hidden = report.Tests.Where(t => t.Visibility == TestVisibility.Hidden).ToList();
         var output = hidden.Count == 0 ? report.Summary : $"{report.Summary}\n{hidden.Count(t => t.Passed)} of {hidden.Count} hidden tests passed.";
-        return new Results(report.Score, Math.Round(report.Tests.Sum(t => t.DurationSeconds), 3), output, "text",
+        return new Results(report.Score, Math.Round(view.ShownSeconds, 3), output, "text",
             "visible", "hidden", tests);
     }
 

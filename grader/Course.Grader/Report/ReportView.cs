@@ -7,7 +7,9 @@ namespace Course.Grader.Report;
 /// What a student may see of a report: hidden tests only as a count until the due date has passed
 /// (<paramref name="RevealHidden"/>), after-due-date tests likewise. A visible test that ran on a public golden's hidden
 /// replay (<see cref="TestGrade.OnOtherInputs"/>) is shown with its result and points, but not its message or output
-/// until then: they quote the replay's expected values and inputs.
+/// until then: they quote the replay's expected values and inputs. Nor is a withheld test's time shown, or counted in a time
+/// that is: code can take long or not on what a replay holds, and a red team (stop 57) read a bit of a replay's inputs
+/// from a passing test's time in a student's JUnit report.
 /// </summary>
 public sealed record ReportView(GradeReport Report, bool RevealHidden)
 {
@@ -17,7 +19,10 @@ public sealed record ReportView(GradeReport Report, bool RevealHidden)
     /// <summary>What a student may see of a test: a replayed test's message and output withheld, unless revealed.</summary>
     public TestGrade AsShown(TestGrade test) =>
         RevealHidden || !test.OnOtherInputs ? test
-        : test with { Message = test.Passed ? "" : WithheldReplayMessage, Output = "" };
+        : test with { Message = test.Passed ? "" : WithheldReplayMessage, Output = "", DurationSeconds = 0 };
+
+    /// <summary>The seconds a student may see: the tests shown, as shown.</summary>
+    public double ShownSeconds => Shown.Sum(t => t.DurationSeconds);
 
     /// <summary>A replayed test's message in a student's report before the due date.</summary>
     public const string WithheldReplayMessage =

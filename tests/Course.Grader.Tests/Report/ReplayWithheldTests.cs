@@ -75,6 +75,26 @@ public class ReplayWithheldTests
             Assert.That(text, Does.Contain("0.73125"), format);
     }
 
+    /// <summary>
+    /// Code can take long or not on what a replay or a hidden test holds, and pass either way: a red team (stop 57) read a bit
+    /// of a replay's inputs from a passing test's time in a student's JUnit report. A student's formats show no withheld
+    /// test's time, alone or in a sum; the instructors' see them all after the due date.
+    /// </summary>
+    [Test]
+    public void Given_withheld_tests_that_took_long_Before_the_due_date_Then_no_student_format_shows_their_time()
+    {
+        TestCaseSpec replayed = Test("Loss_MatchesTheGolden", 4), visible = Test("Mask_HidesTheFuture", 3), hidden = Test("Hidden_Loss", 2, visibility: "hidden");
+        var report = ScoreStage.Score(Input([Replayed(Passed(replayed, seconds: 11.37)), Passed(visible, seconds: 0.5), Passed(hidden, seconds: 13.29)],
+            listed: [replayed, visible, hidden]));
+        // Each withheld time, and each sum with one in it, as seconds or milliseconds.
+        string[] withheld = ["11.37", "1137", "11.87", "1187", "13.29", "1329", "13.79", "1379", "24.66", "2466", "25.16", "2516"];
+
+        foreach (var (format, text) in Formats(new ReportView(report, RevealHidden: false)))
+            Assert.That(withheld.Where(text.Contains), Is.Empty, $"{format} shows a withheld test's time:\n{text}");
+        Assert.That(new ReportView(report, RevealHidden: false).ShownSeconds, Is.EqualTo(0.5));
+        Assert.That(JUnitReport.Write(new ReportView(report, RevealHidden: true)), Does.Contain("time=\"11.37\"").And.Contain("time=\"13.29\""), "after the due date");
+    }
+
     [Test]
     public void Given_a_replayed_test_Then_the_view_keeps_its_result_and_points()
     {
