@@ -78,6 +78,34 @@ static class AttentionByHand
         return (output, stack(patterns, 1));
     }
 
+    /// <summary>
+    /// The logits <c>[batch, pos, d_vocab]</c> of <paramref name="tokens"/> <c>[batch, pos]</c>, and the gradient of their sum of squares
+    /// with respect to every weight of <paramref name="w"/>, by autograd through the forward pass written out here in float64 (each
+    /// block's attention added to the residual it read, neither term cut), keyed by the transformer's parameter names
+    /// (<c>W_E</c>, <c>pos_embed.W_pos</c>, <c>blocks.0.W_Q</c>, ..., <c>W_U</c>). All float64 on the CPU; <paramref name="w"/> is only read.
+    /// </summary>
+    public static (Tensor Logits, Dictionary<string, Tensor> Gradients) LogitsAndGradients(ModelWeights w, Tensor tokens)
+    {
+        static Tensor Leaf(Tensor t) => t.clone().requires_grad_();
+        var ids = tokens.cpu();
+        Tensor W_E = Leaf(w.W_E), W_pos = Leaf(w.W_pos), W_U = Leaf(w.W_U);
+        var blocks = w.Blocks.Select(b => new Weights(Leaf(b.W_Q), Leaf(b.W_K), Leaf(b.W_V), Leaf(b.W_O), Leaf(b.b_Q), Leaf(b.b_K), Leaf(b.b_V), Leaf(b.b_O))).ToArray();
+        var residual = W_E[ids] + W_pos[..(int)ids.shape[1]]; // [batch, pos, d_model]
+        foreach (var block in blocks)
+            residual = residual + AttendInFloat64(block, residual).Output; // [batch, pos, d_model]
+        var logits = residual.matmul(W_U); // [batch, pos, d_vocab]
+        logits.pow(2).sum().backward();
+
+        var leaves = new List<(string Name, Tensor Leaf)> { ("W_E", W_E), ("pos_embed.W_pos", W_pos), ("W_U", W_U) };
+        for (int i = 0; i < blocks.Length; i++)
+        {
+            var b = blocks[i];
+            leaves.AddRange([($"blocks.{i}.W_Q", b.W_Q), ($"blocks.{i}.W_K", b.W_K), ($"blocks.{i}.W_V", b.W_V), ($"blocks.{i}.W_O", b.W_O),
+                ($"blocks.{i}.b_Q", b.b_Q), ($"blocks.{i}.b_K", b.b_K), ($"blocks.{i}.b_V", b.b_V), ($"blocks.{i}.b_O", b.b_O)]);
+        }
+        return (logits.detach(), leaves.ToDictionary(l => l.Name, l => l.Leaf.grad!.detach()));
+    }
+
     /// <summary>The logits <c>[batch, pos, d_vocab]</c> of <paramref name="tokens"/> <c>[batch, pos]</c>, float32 on the tokens' device.</summary>
     public static Tensor Logits(ModelWeights w, Tensor tokens)
     {

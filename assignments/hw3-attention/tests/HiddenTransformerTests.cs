@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Course.Testing;
 using NUnit.Framework;
 using TorchSharp;
@@ -69,6 +70,46 @@ public sealed class HiddenTransformerTests : TorchTest
                 expected[b, p] = (W_E[tokenIds[b * 7 + p]] + W_pos[p]).matmul(W_U);
         TensorAssert.Close(logits, expected.to(Device), name:
             "logits when every block writes 0 to the residual stream: (W_E[token] + W_pos[pos]) W_U, block outputs added to the residual");
+    }
+
+    [Test, Points(2)]
+    public void Backward_GivesTheEmbeddingsAndEveryBlock_TheGradientOfTheWholeForwardPass()
+    {
+        // Float64 and three layers, with random biases: the gradient of W_E, W_pos and every block but the last flows both through
+        // the later blocks' q, k and v and along the residual (skip) path, and each of them is compared, so a path cut in either
+        // (residual.detach() + block(residual), or block(residual.detach())) shows, though every parameter still gets a gradient.
+        using var seeded = new Seeded(133);
+        var model = new AttentionOnlyTransformer(Config with { n_layers = 3 });
+        using (no_grad())
+            foreach (var block in model.blocks)
+                foreach (var bias in new[] { block.b_Q, block.b_K, block.b_V, block.b_O })
+                    bias.copy_(seeded.RandnCpu(bias.shape) * 0.3);
+        model.to(Device).to(ScalarType.Float64);
+        var tokens = seeded.Randint(0, 10, [2, 9]);
+        var (expectedLogits, expectedGradients) = AttentionByHand.LogitsAndGradients(AttentionByHand.CopyOf(model), tokens);
+
+        var logits = model.call(tokens);
+        TensorAssert.Close(logits, expectedLogits.to(Device), name:
+            "float64 logits vs the test's own forward pass from the same weights ((W_E[token] + W_pos[pos]), each block's causal attention " +
+            "added to the residual, times W_U): the forward pass is off, so its gradients are too");
+        try
+        {
+            logits.pow(2).sum().backward();
+        }
+        catch (Exception e) when (e is ExternalException or InvalidOperationException or ArgumentException)
+        {
+            Assert.Fail($"backward through AttentionOnlyTransformer threw ({e.Message.Split('\n')[0]}): is a tensor autograd needs modified in place in forward (add_, copy_)?");
+        }
+
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            Assert.That(expectedGradients.ContainsKey(name), Is.True, $"AttentionOnlyTransformer has a parameter {name} the test does not know: keep the given fields");
+            Assert.That(parameter.grad, Is.Not.Null, $"AttentionOnlyTransformer's {name} got no gradient: is it used in forward, without detach() or a copy of its data?");
+            TensorAssert.Close(parameter.grad!, expectedGradients[name].to(Device), name:
+                $"{name}.grad after model(tokens).pow(2).sum().backward(), float64, vs the gradient the test takes by autograd through its own forward " +
+                "pass from the same weights: the logits agree, so a path from this weight to them is cut; does each block add its output to the " +
+                "residual it read, residual = residual + block(residual), with neither term detached (no residual.detach(), no copy of its data)?");
+        }
     }
 
     [Test, Points(2)]

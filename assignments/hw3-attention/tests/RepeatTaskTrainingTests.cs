@@ -37,7 +37,7 @@ public sealed class RepeatTaskTrainingTests : TorchTest
         return nn.functional.cross_entropy(logits.reshape(-1, d_vocab), targets.reshape(-1));
     }
 
-    [Test, Points(7)]
+    [Test, Points(5)]
     public void AttentionOnlyModel_LearnsToRepeatASequence()
     {
         const int seed = 0;
