@@ -25,7 +25,7 @@ public sealed class LogitLensTests : TorchTest
         TensorAssert.Close(lens[2], expected, name: "the logit lens of final_post against model.call's logits, computed by the test");
     }
 
-    [Test, Points(3)]
+    [Test, Points(2)]
     public void Logits_OfAnEarlierLayer_ApplyTheFinalLayerNormAfresh_ThenTheUnembedding()
     {
         using var seeded = new Seeded(520);

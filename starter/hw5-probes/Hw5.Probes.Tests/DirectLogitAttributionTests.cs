@@ -20,7 +20,7 @@ public sealed class DirectLogitAttributionTests : TorchTest
         TensorAssert.Close(direction, expected, name: "W_U[:, \"s\"] - W_U[:, \" \"]");
     }
 
-    [Test, Points(4)]
+    [Test, Points(3)]
     public void Attribute_GivesOnePartPerComponent_AndThePartsSumToTheLogitDifference()
     {
         var (model, vocabulary, _) = TinyGpt.Load(Device);
