@@ -4,7 +4,7 @@ using NUnit.Framework;
 namespace Hw1.LmBasics.HiddenTests;
 
 [Visibility(Visibility.Hidden)]
-public sealed class HiddenBpeTests
+public sealed class HiddenBpeTests : TorchTest
 {
     [Test, Points(3)]
     public void Train_OnTheGrammarCorpus_LearnsTheSameMergesAsAPlainImplementation()

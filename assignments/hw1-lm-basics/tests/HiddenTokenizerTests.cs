@@ -4,7 +4,7 @@ using NUnit.Framework;
 namespace Hw1.LmBasics.HiddenTests;
 
 [Visibility(Visibility.Hidden)]
-public sealed class HiddenTokenizerTests
+public sealed class HiddenTokenizerTests : TorchTest
 {
     [Test, Points(1)]
     public void WordTokenizer_OnTheGrammarCorpus_HasEveryGrammarWordOnce_InOrdinalOrder_AfterUnk()

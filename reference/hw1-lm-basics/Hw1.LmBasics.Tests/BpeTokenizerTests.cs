@@ -3,7 +3,7 @@ using NUnit.Framework;
 
 namespace Hw1.LmBasics.Tests;
 
-public sealed class BpeTokenizerTests
+public sealed class BpeTokenizerTests : TorchTest
 {
     [Test, Points(2)]
     public void CountPairs_CountsEveryAdjacentPosition_OverlapsIncluded()

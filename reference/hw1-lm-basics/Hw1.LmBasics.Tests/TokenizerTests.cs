@@ -3,7 +3,7 @@ using NUnit.Framework;
 
 namespace Hw1.LmBasics.Tests;
 
-public sealed class CharTokenizerTests
+public sealed class CharTokenizerTests : TorchTest
 {
     [Test, Points(2)]
     public void Fit_PutsTheUnknownSymbolFirst_ThenTheDistinctCharactersInOrdinalOrder()
@@ -41,7 +41,7 @@ public sealed class CharTokenizerTests
     }
 }
 
-public sealed class WordTokenizerTests
+public sealed class WordTokenizerTests : TorchTest
 {
     [Test, Points(2)]
     public void Fit_PutsUnkFirst_ThenTheDistinctWordsInOrdinalOrder()

@@ -3,7 +3,7 @@ using NUnit.Framework;
 
 namespace Hw4.Transformer.Tests;
 
-public sealed class CharTokenizerTests
+public sealed class CharTokenizerTests : TorchTest
 {
     [Test, Points(1)]
     public void Fit_PutsUnknownFirst_ThenTheDistinctCharactersInOrdinalOrder()
