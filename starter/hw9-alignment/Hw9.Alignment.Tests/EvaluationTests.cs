@@ -76,7 +76,7 @@ public sealed class EvaluationTests : TorchTest
             $"averaged over the {count} tokens (not per row, not over the prompt or padding)");
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void AgreementAccuracy_OfTheTinyGpt_IsOne()
     {
         var (model, vocabulary, _) = TinyGpt.Load(Device);
