@@ -66,6 +66,7 @@ public sealed class RewardTrainingTests : TorchTest
             replica.bias!.zero_();
         }
         replica.to(Device);
+        var initialWeight = replica.weight!.detach().clone(); // [1, d_model]
         var expected = new double[steps];
         using (var replay = new Generator(928, CPU))
         {
@@ -85,6 +86,14 @@ public sealed class RewardTrainingTests : TorchTest
         var (model, vocabulary2, _) = TinyGpt.Load(Device);
         var rewardModel = new RewardModel(model, seed: 927);
         using var generator = new Generator(928, CPU);
+        // The head as the constructor leaves it, checked before training: a wrong initial scale is named here, where the
+        // losses would only part from the replay's at the first step.
+        double initialStd = rewardModel.head.weight!.detach().std().ToDouble();
+        TensorAssert.Close(rewardModel.head.weight!.detach(), initialWeight,
+            name: $"the head's initial weight [1, {d_model}] of new RewardModel(the tiny GPT, seed: 927), before training: N(0, 1/d_model) drawn with " +
+            $"new Generator(927, CPU), a variance of 1/d_model, so normal(0, 1/√d_model): a standard deviation of {1 / Math.Sqrt(d_model):F3}, not " +
+            $"1/d_model = {1.0 / d_model:F4} (the head's is {initialStd:F4})");
+        Assert.That(rewardModel.head.bias!.detach().abs().max().ToDouble(), Is.EqualTo(0), "the head's initial bias of new RewardModel(the tiny GPT, seed: 927): zero");
 
         var losses = RewardTraining.Train(rewardModel, SequenceBatch.Chosen(pairs, vocabulary2), SequenceBatch.Rejected(pairs, vocabulary2),
             new RewardTrainingOptions(Steps: steps, BatchSize: batchSize, LearningRate: learningRate), generator);
