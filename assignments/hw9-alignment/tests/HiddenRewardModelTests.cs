@@ -1,0 +1,69 @@
+using Course.Lens;
+using Course.Testing;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Hw9.Alignment.HiddenTests;
+
+public sealed class HiddenRewardModelTests : TorchTest
+{
+    // A body of another width than the tiny GPT's 64 (and the tiny GPT's vocabulary and context), so a d_model written in
+    // as 64 shows; its weights are drawn from the test's own generator on the CPU, not the init's.
+    static HookedTransformerConfig Narrow(long d_vocab) =>
+        new(d_model: 24, n_layers: 1, n_heads: 2, d_head: 12, d_mlp: 48, d_vocab: d_vocab, n_ctx: 64);
+
+    static HookedTransformer RandomBody(Seeded seeded, long d_vocab, Device device)
+    {
+        var model = new HookedTransformer(Narrow(d_vocab));
+        using (no_grad())
+        {
+            foreach (var (_, parameter) in model.named_parameters()) parameter.copy_(seeded.Randn(parameter.shape) * 0.5);
+        }
+        model.to(device);
+        return model;
+    }
+
+    // 1 point, taken from the public Forward_AppliesTheHeadToTheFinalLayerNormsOutput_AtEachRowsLastToken (5 → 4).
+    [Test, Points(1)]
+    public void OnABodyOfAnotherWidth_TheHeadIsDrawnForItsDModel_AndForwardReadsItsFinalLayerNorm()
+    {
+        const long seed = 972, d_model = 24;
+        using var seeded = new Seeded(971);
+        var vocabulary = TinyGpt.Load().Vocabulary;
+        var body = RandomBody(seeded, vocabulary.Size, Device);
+        var batch = SequenceBatch.Of([(". the ", "birds sing ."), (". a ", "cat that sees the dogs runs ."), (". some ", "foxes wait .")], vocabulary).To(Device);
+        // The body's activations before homework code has it: ln_final's output at each row's last token [batch, d_model].
+        Tensor? normalized = null;
+        Tensor last;
+        using (no_grad())
+        {
+            using (body.Hook("ln_final.hook_normalized").AddHook((a, _) => { normalized = a.clone(); return null; }))
+                body.call(batch.Tokens);
+            var lengths = batch.Lengths.cpu().data<long>().ToArray();
+            last = stack(lengths.Select((length, row) => normalized![row, length - 1]).ToArray()); // [batch, d_model]
+        }
+        Tensor initial;
+        using (var init = new Generator((ulong)seed, CPU))
+            initial = normal(0, 1.0 / Math.Sqrt(d_model), [1, d_model], generator: init).to(Device); // [1, d_model]
+        var (weight, bias) = (seeded.Randn([1, d_model]) * 0.2, full([1], 0.7f, device: Device)); // [1, d_model], [1]
+        var expected = last.matmul(weight.t()).squeeze(-1) + bias; // [batch]
+
+        var rewardModel = new RewardModel(body, seed);
+
+        TensorAssert.Close(rewardModel.head.weight!.detach(), initial,
+            name: $"the head's initial weight of new RewardModel(a random body of d_model {d_model}, seed: {seed}): Linear(d_model, 1) for the body's own " +
+            $"d_model (baseModel.Config.d_model, not the tiny GPT's 64), weights N(0, 1/d_model) drawn with new Generator(seed, CPU): a variance of 1/d_model, " +
+            $"so a standard deviation of 1/√{d_model} = {1 / Math.Sqrt(d_model):F3}, not 1/{d_model} = {1.0 / d_model:F3}");
+        Assert.That(rewardModel.head.bias!.abs().max().ToDouble(), Is.EqualTo(0), $"the head's initial bias on a body of d_model {d_model}: zero");
+        using (no_grad())
+        {
+            rewardModel.head.weight!.copy_(weight);
+            rewardModel.head.bias!.copy_(bias);
+        }
+        var actual = rewardModel.call(batch.Tokens, batch.Lengths);
+
+        TensorAssert.Close(actual, expected, name: $"RewardModel.forward on a random body of d_model {d_model}, 3 rows of lengths 18, 33 and 19, a head of the test's own " +
+            "with bias 0.7 [batch]: head(ln_final.hook_normalized[row, lengths[row] - 1]), every size read from the activation or the body's Config, none written in as the tiny GPT's");
+    }
+}
