@@ -2,6 +2,7 @@ using Course.Lens;
 using Course.Lens.Agreement;
 using Course.Testing;
 using NUnit.Framework;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Hw7.Sae.HiddenTests;
@@ -33,7 +34,7 @@ public sealed class LensMeasuresTests : TorchTest
                 $"Auroc.Of with every label {oneClass}: no (positive, negative) pair exists, so it throws ArgumentException as its doc says instead of returning 0/0");
     }
 
-    [Test, Points(1)]
+    [Test, Points(0.5)] // 0.5 to LossRecovered_OnAModelOfAnotherDModel_SplicesRowsOfThatDModel
     public void LossRecovered_OfAShrunkenReconstruction_MatchesTheReference()
     {
         var (model, vocabulary, _) = TinyGpt.Load(Device);
@@ -47,6 +48,42 @@ public sealed class LensMeasuresTests : TorchTest
         var result = LossRecovered.Measure(model, vocabulary, batch, "blocks.0.hook_resid_post", x => x * 0.7 + shift);
 
         golden.AssertClose("losses", tensor(new[] { (float)result.Clean, (float)result.Spliced, (float)result.ZeroAblated }));
+    }
+
+    [Test, Points(0.5)] // taken from LossRecovered_OfAShrunkenReconstruction_MatchesTheReference
+    public void LossRecovered_OnAModelOfAnotherDModel_SplicesRowsOfThatDModel()
+    {
+        // Every other test of Measure runs on the tiny GPT, whose d_model is 64: this model's is 32, so the activation's
+        // last axis is too.
+        var vocabulary = TinyGpt.Load().Vocabulary;
+        using var seeded = new Seeded(748);
+        var model = new HookedTransformer(new HookedTransformerConfig(d_model: 32, n_layers: 2, n_heads: 2, d_head: 8, d_mlp: 64, d_vocab: vocabulary.Size));
+        using (no_grad())
+        {
+            foreach (var (_, parameter) in model.named_parameters()) parameter.copy_(seeded.RandnCpu(parameter.shape) * 0.5);
+        }
+        model.to(Device);
+        var batch = AgreementBatch.Of([.. AgreementPrompts.Sample(3, 746, Clause.None), .. AgreementPrompts.Sample(2, 747, Clause.ObjectRelative)], vocabulary);
+        var shift = seeded.Randn([32]) * 0.5; // [d_model]: shrunk and shifted, as in the test on the tiny GPT
+        const string Hook = "blocks.0.hook_resid_post";
+        long rows = batch.Tokens.numel(); // [batch, pos]
+
+        // The three losses computed here, with the test's own hooks and the given PromptLoss, before homework code has the model.
+        Tensor Loss(Func<Tensor, Tensor>? replace)
+        {
+            using var noGrad = no_grad();
+            using var handle = replace is null ? null : model.Hook(Hook).AddHook((activation, _) => replace(activation));
+            return PromptLoss.Of(model.call(batch.Tokens.to(Device)), batch, vocabulary);
+        }
+        var expected = stack([Loss(null), Loss(x => x * 0.7 + shift), Loss(x => zeros_like(x))]).cpu(); // [clean, spliced, zero-ablated]
+
+        var shapes = new List<long[]>();
+        var result = LossRecovered.Measure(model, vocabulary, batch, Hook, x => { shapes.Add(x.shape); return x * 0.7 + shift; });
+
+        Assert.That(shapes.Select(s => string.Join("x", s)), Is.Not.Empty.And.All.EqualTo($"{rows}x32"),
+            "the rows Measure gives the reconstruction on a model of d_model 32: [batch * pos, d_model], with d_model the activation's last axis (not the tiny GPT's 64)");
+        TensorAssert.Close(tensor(new[] { (float)result.Clean, (float)result.Spliced, (float)result.ZeroAblated }), expected,
+            name: "[Clean, Spliced, ZeroAblated] of LossRecovered.Measure on a model of d_model 32 at blocks.0.hook_resid_post, reconstruct(x) = 0.7 x + shift");
     }
 
     [Test, Points(1)]
