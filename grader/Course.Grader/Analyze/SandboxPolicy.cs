@@ -204,11 +204,28 @@ public static class SandboxPolicy
     /// for members a later runtime or library adds under that mark too. Null for anything else.
     /// </summary>
     public static string? Unchecked(Microsoft.CodeAnalysis.ISymbol definition) =>
-        definition.Name.Contains("Unsafe", StringComparison.Ordinal) || definition.Name.Contains("Dangerous", StringComparison.Ordinal)
-            ? UncheckedMemory
-            : null;
+        definition.Name.Contains("Unsafe", StringComparison.Ordinal) || definition.Name.Contains("Dangerous", StringComparison.Ordinal) ? UncheckedMemory
+        : Uninitialised(definition) ? UninitialisedMemory
+        : null;
 
     const string UncheckedMemory = Native + " This one reads or writes memory without the runtime's bounds checks.";
+
+    /// <summary>
+    /// A TorchSharp member named, as libtorch names them, for a tensor whose memory it does not write: <c>empty</c>,
+    /// <c>empty_like</c>, <c>empty_strided</c>, <c>new_empty</c>, <c>resize_</c>, <c>resize_as_</c>, and any a later version
+    /// adds under those names. libtorch hands such a tensor the bytes a freed one left, on the CPU (malloc) as on a GPU (its
+    /// caching allocator): a red team (stop 57) planted a stage's output in memory it freed at once and read it back with
+    /// <c>torch.empty</c> in a stub <c>Transformer.forward</c> that the next check called (7 points in hw4), and found the
+    /// expected values an earlier test had freed. .NET zeroes what it allocates.
+    /// </summary>
+    static bool Uninitialised(Microsoft.CodeAnalysis.ISymbol definition) =>
+        definition.ContainingNamespace?.ToDisplayString() is { } ns && (ns == "TorchSharp" || ns.StartsWith("TorchSharp.", StringComparison.Ordinal))
+        && (definition.Name == "empty" || definition.Name.StartsWith("empty_", StringComparison.Ordinal)
+            || definition.Name.StartsWith("new_empty", StringComparison.Ordinal) || definition.Name.StartsWith("resize", StringComparison.Ordinal));
+
+    const string UninitialisedMemory =
+        "Homework code may not make a tensor whose values it does not write (torch.empty, empty_like, new_empty, resize_): its memory " +
+        "holds whatever an earlier tensor left there, the tests' freed values among them. Use zeros, ones or full, or a function that computes the values.";
 
     /// <summary>The allow-list of a homework: this policy, widened by its manifest's <c>allowed_apis</c>.</summary>
     public static AllowList For(AssignmentManifest manifest) => For(manifest.ExtraAllowedApis);

@@ -54,8 +54,8 @@ static class WorkerEnvironment
         // loop, and every step and libtorch's own start faulted in fresh 4 KiB pages; AllocatorTunables keeps that memory and
         // maps it in huge pages (measured in docs/speed.md, "stop 46" and "stop 47": `course validate --all` 16.0 million
         // page faults and 721 CPU-s -> 0.7 million and 550). Kept memory counts in the worker's resident size (a run's
-        // memory limit and the pool's); a large torch.empty may hold a freed tensor's bytes instead of zeros, as a small one
-        // always could on the CPU and any can on a GPU.
+        // memory limit and the pool's). A tensor made without being written holds a freed tensor's bytes, as a small one
+        // always could on the CPU and any can on a GPU: homework code may not make one (SandboxPolicy.Uninitialised).
         if (!environment.ContainsKey(GlibcTunables)) environment[GlibcTunables] = AllocatorTunables;
         environment["HOME"] = scratch;
         environment["TMPDIR"] = scratch;

@@ -19,7 +19,7 @@ public static class MarkovSampler
     {
         // BEGIN SOLUTION: draw x_0 for every sequence from start, then for t >= 1 draw from the rows M[x_{t-1}] (index_select) with multinomial and the generator
         var transitions = M.to(CPU).to_type(ScalarType.Float64); // [V, V]
-        if (length == 0) return empty([batch, 0], ScalarType.Int64);
+        if (length == 0) return zeros([batch, 0], ScalarType.Int64);
         var startRows = start.to(CPU).to_type(ScalarType.Float64).unsqueeze(0).expand(batch, -1); // [batch, V]
         var current = startRows.multinomial(1, true, generator).squeeze(1); // [batch]
         var columns = new List<Tensor> { current };

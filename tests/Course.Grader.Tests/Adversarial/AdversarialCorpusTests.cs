@@ -297,6 +297,14 @@ public class AdversarialCorpusTests
             public static long Read() => TorchSharp.torch.Tensor.TotalCount;
         }
         """, "TorchSharp.torch.Tensor.TotalCount", "a store or setting of the whole process")]
+    // Memory a tensor is made on without being written holds what a freed tensor left there: a red team (stop 57) planted a
+    // stage's output in memory it freed at once, and a stub forward read it back as its own (7 points in hw4).
+    [TestCase("uninitialised-like", """
+        public static class Freed
+        {
+            public static TorchSharp.torch.Tensor Like(TorchSharp.torch.Tensor t) => TorchSharp.torch.empty_like(t);
+        }
+        """, "TorchSharp.torch.empty_like", "holds whatever an earlier tensor left there")]
     // A finalizer runs on the finalizer thread, beside the tests, and no test's limit stops it (a red team, stop 54).
     [TestCase("finalizer-thread", """
         public sealed class Spy
@@ -438,22 +446,24 @@ public class AdversarialCorpusTests
     }
 
     /// <summary>
-    /// Answers with memory it never wrote: <c>torch.empty</c> of the right shape, hoping for a freed tensor of the test's
-    /// that held the answer. The worker's malloc reuses freed tensor memory of any size up to 32 MiB
+    /// Answers with memory it never wrote: <c>torch.empty</c> of the right shape, hoping for a freed tensor that held the
+    /// answer. The worker's malloc reuses freed tensor memory of any size up to 32 MiB
     /// (<c>WorkerEnvironment.AllocatorTunables</c>), as it always did for small blocks and a GPU's caching allocator does
-    /// for all; the tests make their expected values before the call and keep them, so what is freed is never the answer.
+    /// for all. The tests make their expected values before the call and keep them, but homework code can free what it
+    /// computed itself: a red team (stop 57) planted a correct stage's output in memory it freed at once, and a stub
+    /// <c>Transformer.forward</c> read it back in the next check (7 points in hw4). So memory never written is refused.
     /// </summary>
     [Test]
-    public async Task Given_code_that_answers_with_uninitialised_memory_When_graded_Then_the_tests_of_that_function_fail()
+    public async Task Given_code_that_answers_with_uninitialised_memory_When_graded_Then_it_is_refused_before_any_of_it_runs()
     {
         var folder = scratch["hw3-attention"];
         Write("hw3-attention", folder, "");
-        Replace(folder, "Attention.cs", "return q.matmul(k.transpose(-2, -1)) / Math.Sqrt(d_head); // [..., q_pos, k_pos]",
-            "return empty([.. q.shape[..^1], k.shape[^2]], q.dtype, q.device); // [..., q_pos, k_pos], never written");
+        const string file = "Attention.cs", never = "return empty([.. q.shape[..^1], k.shape[^2]], q.dtype, q.device); // [..., q_pos, k_pos], never written";
+        Replace(folder, file, "return q.matmul(k.transpose(-2, -1)) / Math.Sqrt(d_head); // [..., q_pos, k_pos]", never);
 
         var report = await GradeAsync("hw3-attention", folder);
 
-        AssertGradedAndFailing(report, 2, "AttentionTests.Scores_", "HiddenAttentionTests.Scores_");
+        AssertRefusedBeforeAnyOfItRan(report, "TorchSharp.torch.empty", "holds whatever an earlier tensor left there", file, LineOf(folder, file, never));
     }
 
     /// <summary>

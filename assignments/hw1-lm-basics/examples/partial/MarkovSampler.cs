@@ -18,7 +18,7 @@ public static class MarkovSampler
     public static Tensor Sample(Tensor M, Tensor start, long batch, long length, Generator generator)
     {
         var transitions = M.to(CPU).to_type(ScalarType.Float64); // [V, V]
-        if (length == 0) return empty([batch, 0], ScalarType.Int64);
+        if (length == 0) return zeros([batch, 0], ScalarType.Int64);
         var startRows = start.to(CPU).to_type(ScalarType.Float64).unsqueeze(0).expand(batch, -1); // [batch, V]
         var current = startRows.multinomial(1, true, generator).squeeze(1); // [batch]
         var columns = new List<Tensor> { current };
