@@ -95,4 +95,37 @@ public class GoldenLayersTests : TorchTest
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    /// <summary>
+    /// A stage of the whole model runs before any part is fed a stored output: a part that kept what it computed (here, the
+    /// last attention output a fake model hands back) cannot pass it to the whole model's call (a red team, stop 57).
+    /// </summary>
+    [Test]
+    public void GivenAStageThatRunsFirst_ThenItRunsBeforeEveryOtherStage_AndIsCheckedInItsPlace()
+    {
+        var ran = new List<string>();
+        Tensor? kept = null;
+        var layers = Model(() => full(2, 3, 2f));
+        layers[1] = layers[1] with { Actual = () => { ran.Add("attn"); return kept = ones(2, 3); } };
+        layers[^1] = layers[^1] with { Actual = () => { ran.Add("logits"); return kept ?? full(2, 3, 7f); }, RunsFirst = true };
+
+        var message = GoldenLayers.FirstDifference(layers, key => Stored[key]);
+
+        Assert.That(ran, Is.EqualTo(new[] { "logits", "attn" }), "the whole model ran first");
+        Assert.That(message, Does.StartWith("logits: the first difference is in the logits; the 3 stages before it (embedded through blocks.0.resid_post) match."),
+            "what the part kept did not reach the whole model's stage, which is still checked last");
+    }
+
+    [Test]
+    public void GivenAStageThatRunsFirstAndThrows_ThenItFailsInItsPlace_AfterTheStagesBeforeIt()
+    {
+        var layers = Model(() => full(2, 3, 2f) + 1);
+        layers[^1] = layers[^1] with { Actual = () => zeros(1).mm(zeros(4, 4)), RunsFirst = true };
+
+        var message = GoldenLayers.FirstDifference(layers, key => Stored[key]);
+
+        Assert.That(message, Does.StartWith("blocks.0.resid_post: the first difference"), "a stage before it differs first");
+        layers[2] = layers[2] with { Actual = () => full(2, 3, 2f) };
+        Assert.That(GoldenLayers.FirstDifference(layers, key => Stored[key]), Does.StartWith("logits: the first difference").And.Contain("computing it threw"));
+    }
 }

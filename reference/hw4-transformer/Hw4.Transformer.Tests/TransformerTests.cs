@@ -74,7 +74,8 @@ public sealed class TransformerTests : TorchTest
     /// The embeddings, each block's parts and output, the residual stream chained through the model's own blocks,
     /// ln_final, the unembedding, and last the logits of Transformer.call. Every stage but the chain runs on the stored
     /// output of the one before it, so a stage is judged on its own; the checks say what to look at knowing that
-    /// every stage before matched.
+    /// every stage before matched. The chain and the logits run before any stage is fed a stored output (RunsFirst), so
+    /// no module can hand back to them what it computed from one.
     /// </summary>
     static IEnumerable<GoldenLayer> TransformerStages(Golden golden, Transformer model, Tensor tokens)
     {
@@ -91,7 +92,8 @@ public sealed class TransformerTests : TorchTest
             var residual = model.embed.call(tokens) + model.pos_embed.call(tokens); // [batch, pos, d_model]
             foreach (var block in model.blocks) residual = block.call(residual);
             return residual;
-        }, "for state that carries over between calls: each block matches on the reference's input, but not chained. Does a module change its input in place or keep something from an earlier call?");
+        }, "for state that carries over between calls: each block matches on the reference's input, but not chained. Does a module change its input in place or keep something from an earlier call?")
+        { RunsFirst = true };
         yield return new("ln_final", "ln_final on the residual stream after the last block", () => model.ln_final.call(golden.Expected("ln_final_input")),
             "LayerNorm.forward: (x - mean) / sqrt(biased variance + eps) * w + b over the last dimension.");
         yield return new("unembed", "the unembedding of ln_final's output", () => model.unembed.call(golden.Expected("ln_final")),
@@ -99,7 +101,8 @@ public sealed class TransformerTests : TorchTest
         yield return new("logits", "the logits of Transformer.call(tokens)", () => model.call(tokens),
             "Transformer.forward: the embeddings, every block, ln_final and the unembedding match on their own, so they are put together " +
             "differently. It should be residual = embed(tokens) + pos_embed(tokens), then each block in order on the running residual, " +
-            "then unembed(ln_final(residual)): is ln_final applied, and does every block run once, in order?");
+            "then unembed(ln_final(residual)): is ln_final applied, and does every block run once, in order?")
+        { RunsFirst = true };
     }
 
     /// <summary>ln1, attention, ln2 and the MLP of one block, each on the stored output of the part before it, then the block's own forward.</summary>
