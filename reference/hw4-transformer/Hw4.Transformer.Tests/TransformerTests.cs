@@ -105,7 +105,10 @@ public sealed class TransformerTests : TorchTest
         { RunsFirst = true };
     }
 
-    /// <summary>ln1, attention, ln2 and the MLP of one block, each on the stored output of the part before it, then the block's own forward.</summary>
+    /// <summary>
+    /// ln1, attention, ln2 and the MLP of one block, each on the stored output of the part before it, then the block's own
+    /// forward, which runs before them (RunsFirst): its parts could otherwise hand it what they computed on stored outputs.
+    /// </summary>
     static IEnumerable<GoldenLayer> BlockStages(Golden golden, TransformerBlock block, Func<Tensor> input, string prefix, string name)
     {
         yield return new(prefix + "ln1", $"{name}'s ln1 of its input", () => block.ln1.call(input()),
@@ -119,7 +122,8 @@ public sealed class TransformerTests : TorchTest
         yield return new(prefix + "resid_post", $"{name}'s output, TransformerBlock.call(x)", () => block.call(input()),
             "TransformerBlock.forward: ln1, attn, ln2 and mlp each match on their own, so they are wired differently. Pre-LN is " +
             "resid_mid = x + attn(ln1(x)), resid_post = resid_mid + mlp(ln2(resid_mid)): each LayerNorm reads its sub-block's input " +
-            "(not the sum after it, as in post-LN), ln2 reads resid_mid (not x), and both residual additions are there.");
+            "(not the sum after it, as in post-LN), ln2 reads resid_mid (not x), and both residual additions are there.")
+        { RunsFirst = true };
     }
 
 }
