@@ -206,6 +206,7 @@ public static class SandboxPolicy
     public static string? Unchecked(Microsoft.CodeAnalysis.ISymbol definition) =>
         definition.Name.Contains("Unsafe", StringComparison.Ordinal) || definition.Name.Contains("Dangerous", StringComparison.Ordinal) ? UncheckedMemory
         : Uninitialised(definition) ? UninitialisedMemory
+        : Sparse(definition) ? SparseMemory
         : null;
 
     const string UncheckedMemory = Native + " This one reads or writes memory without the runtime's bounds checks.";
@@ -219,9 +220,26 @@ public static class SandboxPolicy
     /// expected values an earlier test had freed. .NET zeroes what it allocates.
     /// </summary>
     static bool Uninitialised(Microsoft.CodeAnalysis.ISymbol definition) =>
-        definition.ContainingNamespace?.ToDisplayString() is { } ns && (ns == "TorchSharp" || ns.StartsWith("TorchSharp.", StringComparison.Ordinal))
+        InTorchSharp(definition)
         && (definition.Name == "empty" || definition.Name.StartsWith("empty_", StringComparison.Ordinal)
             || definition.Name.StartsWith("new_empty", StringComparison.Ordinal) || definition.Name.StartsWith("resize", StringComparison.Ordinal));
+
+    /// <summary>
+    /// A TorchSharp member named for sparse tensors (<c>sparse_coo_tensor</c>, <c>to_sparse</c>, <c>SparseIndices</c>, ...,
+    /// and any a later version adds). libtorch does not check a sparse COO tensor's indices against its size unless asked to,
+    /// and TorchSharp cannot ask, so <c>dense.add_(sparse)</c> or <c>to_dense()</c> writes at any offset from the dense
+    /// tensor's memory, a negative one too: a red team (stop 57) changed a tensor made before its own in a worker, where the
+    /// tests' expected values live, and could crash the process. No homework needs them.
+    /// </summary>
+    static bool Sparse(Microsoft.CodeAnalysis.ISymbol definition) =>
+        InTorchSharp(definition) && definition.Name.Contains("sparse", StringComparison.OrdinalIgnoreCase);
+
+    static bool InTorchSharp(Microsoft.CodeAnalysis.ISymbol definition) =>
+        definition.ContainingNamespace?.ToDisplayString() is { } ns && (ns == "TorchSharp" || ns.StartsWith("TorchSharp.", StringComparison.Ordinal));
+
+    const string SparseMemory =
+        "Homework code may not use sparse tensors: libtorch does not check their indices against their size, so adding one to a dense tensor " +
+        "can write outside it, into memory the tests own. Count with bincount or index_put_ (accumulate: true), which check their indices.";
 
     const string UninitialisedMemory =
         "Homework code may not make a tensor whose values it does not write (torch.empty, empty_like, new_empty, resize_): its memory " +

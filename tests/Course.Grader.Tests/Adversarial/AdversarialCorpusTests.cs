@@ -299,6 +299,15 @@ public class AdversarialCorpusTests
         """, "TorchSharp.torch.Tensor.TotalCount", "a store or setting of the whole process")]
     // Memory a tensor is made on without being written holds what a freed tensor left there: a red team (stop 57) planted a
     // stage's output in memory it freed at once, and a stub forward read it back as its own (7 points in hw4).
+    // libtorch does not check a sparse tensor's indices against its size: adding one to a dense tensor wrote outside it, into a
+    // tensor made before it in the worker (a red team, stop 57).
+    [TestCase("sparse-write-out-of-bounds", """
+        public static class Writer
+        {
+            public static void Write(TorchSharp.torch.Tensor dense) =>
+                dense.add_(TorchSharp.torch.sparse_coo_tensor(TorchSharp.torch.tensor(new long[] { 1000 }).unsqueeze(0), TorchSharp.torch.ones(1), new long[] { 4 }));
+        }
+        """, "TorchSharp.torch.sparse_coo_tensor", "may not use sparse tensors")]
     [TestCase("uninitialised-like", """
         public static class Freed
         {
