@@ -5,8 +5,8 @@ namespace Course.Grader.Pipeline;
 
 /// <summary>
 /// The tests of a suite that can open a golden file (<c>Course.Testing.Golden</c>, <c>GoldenLayers</c>), read from the
-/// trusted test code through any chain of its own calls, fixture setups included (<see cref="TestReach"/>'s roots), before
-/// anything runs. In a grade with the hidden tests, a public one of them runs on its golden's hidden replay, whose inputs and
+/// trusted test code through any chain of its own calls, fixture setups and what a framework calls back on the test code's
+/// own objects included (<see cref="TestReach"/>'s roots), before anything runs. In a grade with the hidden tests, a public one of them runs on its golden's hidden replay, whose inputs and
 /// expected values a student may not see before the due date. A red team (stop 56) kept them in a field of a homework object
 /// that a fixture held for all its tests, and a later test of the fixture, failing before it opened its own golden, showed
 /// them in its message. So such a test runs after every test whose message a student reads (<see cref="Run.RunRequest.Later"/>),
@@ -18,20 +18,8 @@ static class GoldenReaders
     public static IReadOnlySet<string> Of(Compilation suite)
     {
         var graph = MemberGraph.Build(suite);
-        return TestReach.TestMethods(suite).Where(test => Reaches(graph, test.Roots)).Select(test => test.TestName).ToHashSet(StringComparer.Ordinal);
-    }
-
-    static bool Reaches(MemberGraph graph, IReadOnlyList<string> roots)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Queue<string>(roots);
-        while (pending.TryDequeue(out var next))
-        {
-            if (!seen.Add(next)) continue;
-            if (IsGolden(next)) return true;
-            foreach (var target in graph.Targets(next)) pending.Enqueue(target);
-        }
-        return false;
+        var calledBack = MemberGraph.CalledBackOnInstances(suite);
+        return TestReach.TestMethods(suite).Where(test => graph.Reachable(test.Roots, calledBack).Any(IsGolden)).Select(test => test.TestName).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>A member of the SDK's golden readers, by documentation ID ("M:Course.Testing.Golden.Open(...)").</summary>
