@@ -207,6 +207,7 @@ public static class SandboxPolicy
         definition.Name.Contains("Unsafe", StringComparison.Ordinal) || definition.Name.Contains("Dangerous", StringComparison.Ordinal) ? UncheckedMemory
         : Uninitialised(definition) ? UninitialisedMemory
         : Sparse(definition) ? SparseMemory
+        : Ctc(definition) ? CtcMemory
         : null;
 
     const string UncheckedMemory = Native + " This one reads or writes memory without the runtime's bounds checks.";
@@ -233,6 +234,19 @@ public static class SandboxPolicy
     /// </summary>
     static bool Sparse(Microsoft.CodeAnalysis.ISymbol definition) =>
         InTorchSharp(definition) && definition.Name.Contains("sparse", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A TorchSharp member named for the CTC loss (<c>CTCLoss</c>, <c>ctc_loss</c>): libtorch does not check its targets
+    /// against the number of classes, so a target past it reads a float at any offset from the log-probabilities, a negative
+    /// one too (a red team, stop 57, read a tensor made earlier in the worker; its backward writes out of bounds). No homework
+    /// needs it. Together with <see cref="Sparse"/>, the two ops a sweep of about a hundred index-taking ones found unchecked.
+    /// </summary>
+    static bool Ctc(Microsoft.CodeAnalysis.ISymbol definition) =>
+        InTorchSharp(definition) && definition.Name.Contains("ctc", StringComparison.OrdinalIgnoreCase);
+
+    const string CtcMemory =
+        "Homework code may not use the CTC loss: libtorch does not check its targets against the number of classes, so it can read and write " +
+        "outside its tensors, into memory the tests own.";
 
     static bool InTorchSharp(Microsoft.CodeAnalysis.ISymbol definition) =>
         definition.ContainingNamespace?.ToDisplayString() is { } ns && (ns == "TorchSharp" || ns.StartsWith("TorchSharp.", StringComparison.Ordinal));

@@ -308,6 +308,16 @@ public class AdversarialCorpusTests
                 dense.add_(TorchSharp.torch.sparse_coo_tensor(TorchSharp.torch.tensor(new long[] { 1000 }).unsqueeze(0), TorchSharp.torch.ones(1), new long[] { 4 }));
         }
         """, "TorchSharp.torch.sparse_coo_tensor", "may not use sparse tensors")]
+    // The CTC loss does not check its targets against the number of classes: with one step and one target, the loss is minus
+    // the float at any offset from the log-probabilities (a red team, stop 57).
+    [TestCase("ctc-read-out-of-bounds", """
+        public static class Reader
+        {
+            public static TorchSharp.torch.Tensor Read(TorchSharp.torch.Tensor logProbs, long offset) =>
+                TorchSharp.torch.nn.functional.ctc_loss(logProbs, TorchSharp.torch.tensor(new[] { offset }).unsqueeze(0),
+                    TorchSharp.torch.tensor(new long[] { 1 }), TorchSharp.torch.tensor(new long[] { 1 }));
+        }
+        """, "TorchSharp.torch.nn.functional.ctc_loss", "may not use the CTC loss")]
     [TestCase("uninitialised-like", """
         public static class Freed
         {
