@@ -206,9 +206,7 @@ public static class SandboxPolicy
     public static string? Unchecked(Microsoft.CodeAnalysis.ISymbol definition) =>
         definition.Name.Contains("Unsafe", StringComparison.Ordinal) || definition.Name.Contains("Dangerous", StringComparison.Ordinal) ? UncheckedMemory
         : Uninitialised(definition) ? UninitialisedMemory
-        : Sparse(definition) ? SparseMemory
-        : Ctc(definition) ? CtcMemory
-        : null;
+        : UncheckedIndices(definition);
 
     const string UncheckedMemory = Native + " This one reads or writes memory without the runtime's bounds checks.";
 
@@ -226,34 +224,32 @@ public static class SandboxPolicy
             || definition.Name.StartsWith("new_empty", StringComparison.Ordinal) || definition.Name.StartsWith("resize", StringComparison.Ordinal));
 
     /// <summary>
-    /// A TorchSharp member named for sparse tensors (<c>sparse_coo_tensor</c>, <c>to_sparse</c>, <c>SparseIndices</c>, ...,
-    /// and any a later version adds). libtorch does not check a sparse COO tensor's indices against its size unless asked to,
-    /// and TorchSharp cannot ask, so <c>dense.add_(sparse)</c> or <c>to_dense()</c> writes at any offset from the dense
-    /// tensor's memory, a negative one too: a red team (stop 57) changed a tensor made before its own in a worker, where the
-    /// tests' expected values live, and could crash the process. No homework needs them.
+    /// The ops libtorch runs without checking their indices, found by a red team's sweep (stop 57) of about a hundred
+    /// index-taking ones, each refused by a fragment of its TorchSharp names, whatever a later version adds under them:
+    /// <list type="bullet">
+    /// <item>sparse tensors (<c>sparse_coo_tensor</c>, <c>to_sparse</c>, <c>SparseIndices</c>, ...): libtorch does not check a
+    /// sparse COO tensor's indices against its size unless asked, and TorchSharp cannot ask, so <c>dense.add_(sparse)</c>
+    /// wrote at any offset from the dense tensor, into a tensor made before it, where the tests' expected values live;</item>
+    /// <item>the CTC loss (<c>CTCLoss</c>, <c>ctc_loss</c>): it does not check its targets against the number of classes, so
+    /// a target past it read the float at any offset from its input, and its backward writes there.</item>
+    /// </list>
+    /// No homework needs them.
     /// </summary>
-    static bool Sparse(Microsoft.CodeAnalysis.ISymbol definition) =>
-        InTorchSharp(definition) && definition.Name.Contains("sparse", StringComparison.OrdinalIgnoreCase);
+    static readonly (string Fragment, string Message)[] UncheckedIndexOps =
+    [
+        ("sparse", "Homework code may not use sparse tensors: libtorch does not check their indices against their size, so adding one to a dense tensor " +
+                   "can write outside it, into memory the tests own. Count with bincount or index_put_ (accumulate: true), which check their indices."),
+        ("ctc", "Homework code may not use the CTC loss: libtorch does not check its targets against the number of classes, so it can read and write " +
+                "outside its tensors, into memory the tests own."),
+    ];
 
-    /// <summary>
-    /// A TorchSharp member named for the CTC loss (<c>CTCLoss</c>, <c>ctc_loss</c>): libtorch does not check its targets
-    /// against the number of classes, so a target past it reads a float at any offset from the log-probabilities, a negative
-    /// one too (a red team, stop 57, read a tensor made earlier in the worker; its backward writes out of bounds). No homework
-    /// needs it. Together with <see cref="Sparse"/>, the two ops a sweep of about a hundred index-taking ones found unchecked.
-    /// </summary>
-    static bool Ctc(Microsoft.CodeAnalysis.ISymbol definition) =>
-        InTorchSharp(definition) && definition.Name.Contains("ctc", StringComparison.OrdinalIgnoreCase);
-
-    const string CtcMemory =
-        "Homework code may not use the CTC loss: libtorch does not check its targets against the number of classes, so it can read and write " +
-        "outside its tensors, into memory the tests own.";
+    static string? UncheckedIndices(Microsoft.CodeAnalysis.ISymbol definition) =>
+        InTorchSharp(definition)
+            ? UncheckedIndexOps.FirstOrDefault(op => definition.Name.Contains(op.Fragment, StringComparison.OrdinalIgnoreCase)).Message
+            : null;
 
     static bool InTorchSharp(Microsoft.CodeAnalysis.ISymbol definition) =>
         definition.ContainingNamespace?.ToDisplayString() is { } ns && (ns == "TorchSharp" || ns.StartsWith("TorchSharp.", StringComparison.Ordinal));
-
-    const string SparseMemory =
-        "Homework code may not use sparse tensors: libtorch does not check their indices against their size, so adding one to a dense tensor " +
-        "can write outside it, into memory the tests own. Count with bincount or index_put_ (accumulate: true), which check their indices.";
 
     const string UninitialisedMemory =
         "Homework code may not make a tensor whose values it does not write (torch.empty, empty_like, new_empty, resize_): its memory " +

@@ -20,6 +20,10 @@ public static class TestCatalog
     const string NUnitNamespace = "NUnit.Framework";
     const string TestingNamespace = "Course.Testing";
 
+    /// <summary>Whether <paramref name="attribute"/> is the test SDK's (Course.Testing) attribute class <paramref name="name"/>.</summary>
+    internal static bool IsSdkAttribute(AttributeData attribute, string name) =>
+        attribute.AttributeClass is { } type && type.Name == name && type.ContainingNamespace?.ToDisplayString() == TestingNamespace;
+
     static readonly string[] RunTimeCaseSources =
         ["TestCaseSourceAttribute", "TheoryAttribute", "TestFixtureSourceAttribute", "ValueSourceAttribute", "ValuesAttribute", "RangeAttribute", "RandomAttribute", "CombinatorialAttribute", "PairwiseAttribute", "SequentialAttribute"];
 

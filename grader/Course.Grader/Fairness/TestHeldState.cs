@@ -58,7 +58,7 @@ public static class TestHeldState
 
     /// <summary>Marked <c>[SharedAcrossTests("why")]</c> by the SDK, with a reason.</summary>
     static bool SharedOnPurpose(ISymbol held) =>
-        held.GetAttributes().Any(a => a.AttributeClass is { Name: "SharedAcrossTestsAttribute" } attribute && attribute.ContainingNamespace?.ToDisplayString() == "Course.Testing"
+        held.GetAttributes().Any(a => Catalog.TestCatalog.IsSdkAttribute(a, "SharedAcrossTestsAttribute")
             && a.ConstructorArguments is [{ Value: string { Length: > 0 } reason }] && !string.IsNullOrWhiteSpace(reason));
 
     /// <summary>An instance field or auto-property with an initializer: NUnit makes one fixture instance for all its tests.</summary>

@@ -34,6 +34,5 @@ public static class UnscopedTests
         for (var t = type; t is not null; t = t.BaseType) yield return t;
     }
 
-    static bool IsTorchScope(AttributeData attribute) =>
-        attribute.AttributeClass is { Name: "TorchScopeAttribute" } scope && scope.ContainingNamespace?.ToDisplayString() == "Course.Testing";
+    static bool IsTorchScope(AttributeData attribute) => Catalog.TestCatalog.IsSdkAttribute(attribute, "TorchScopeAttribute");
 }

@@ -44,8 +44,8 @@ public static class ValidatePipeline
         var given = suites.GivenLibraries(worker.LibraryAssemblies);
         // The reference under the noise runs on given libraries under it too: they compute on the same hardware as the homework.
         // A correct variant differs from the reference only in the homework's code, so the noise of that code is what it is checked under.
-        var noisyGiven = suites.GivenLibraryProjects()
-            .Select(p => GivenLibraries.Compile(FloatNoise.Apply(GivenLibraries.Read(layout, p), worker.LibraryAssemblies), worker.LibraryAssemblies)).ToList();
+        var givenSources = suites.GivenLibraryProjects().Select(p => GivenLibraries.Read(layout, p)).ToList();
+        var noisyGiven = givenSources.Select(l => GivenLibraries.Compile(FloatNoise.Apply(l, worker.LibraryAssemblies), worker.LibraryAssemblies)).ToList();
 
         async Task<GradeReport> Grade(IReadOnlyList<SourceFile> files, Noise noise, string what, IReadOnlyList<string>? only, CancellationToken token, int checks = 1,
             bool pooled = true)
@@ -78,7 +78,7 @@ public static class ValidatePipeline
             new CompileRequest(Sources(referenceFiles), [.. suites.Suites(includeHidden: true).Select(s => s.Sources)], worker.LibraryAssemblies, given));
         var reach = TestReach.Of(homeworkCompilation, suiteCompilations);
         problems = [.. problems, .. TensorHandOff.Problems(homeworkCompilation, suiteCompilations, manifest.StudentFiles), .. NanBlindBounds.Problems(suiteCompilations), .. TestHeldState.Problems(suiteCompilations), .. UnscopedTests.Problems(suiteCompilations),
-            .. GivenLibraryState.Problems(suites.GivenLibraryProjects().Select(p => GivenLibraries.ForReading(GivenLibraries.Read(layout, p), worker.LibraryAssemblies)))];
+            .. GivenLibraryState.Problems(givenSources.Select(l => GivenLibraries.ForReading(l, worker.LibraryAssemblies)))];
         var combiner = new RunCombiner(referenceFiles, homeworkCompilation, reach);
 
         // The starter first, then one variant per solution region (Region is null for the others), and the corpus's bugs on the
