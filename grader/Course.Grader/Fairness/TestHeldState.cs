@@ -27,13 +27,14 @@ public static class TestHeldState
         {
             // Only what this test code declares in its own source can be read field by field; a reference's private fields are not seen.
             bool Readable(INamedTypeSymbol type) => SymbolEqualityComparer.Default.Equals(type.ContainingAssembly, suite.Assembly) && type.DeclaringSyntaxReferences.Length > 0;
+            var fixtureFields = TestFixtures.WithFixtureFields(suite);
             foreach (var tree in suite.SyntaxTrees)
             {
                 var model = suite.GetSemanticModel(tree);
                 foreach (var declaration in tree.GetRoot().DescendantNodes().OfType<TypeDeclarationSyntax>())
                 {
                     if (model.GetDeclaredSymbol(declaration) is not INamedTypeSymbol type) continue;
-                    var fixture = IsFixture(type);
+                    var fixture = fixtureFields.Contains(type);
                     foreach (var field in type.GetMembers().OfType<IFieldSymbol>())
                     {
                         var held = field.AssociatedSymbol ?? field;
@@ -53,15 +54,12 @@ public static class TestHeldState
         return problems;
     }
 
-    /// <summary>A type with a test method, whose instance NUnit makes once for all of them.</summary>
-    static bool IsFixture(INamedTypeSymbol type) => type.GetMembers().OfType<IMethodSymbol>().Any(Pipeline.TestReach.IsTestMethod);
-
     /// <summary>Marked <c>[SharedAcrossTests("why")]</c> by the SDK, with a reason.</summary>
     static bool SharedOnPurpose(ISymbol held) =>
         held.GetAttributes().Any(a => Catalog.TestCatalog.IsSdkAttribute(a, "SharedAcrossTestsAttribute")
             && a.ConstructorArguments is [{ Value: string { Length: > 0 } reason }] && !string.IsNullOrWhiteSpace(reason));
 
-    /// <summary>An instance field or auto-property with an initializer: NUnit makes one fixture instance for all its tests.</summary>
+    /// <summary>An instance field or auto-property with an initializer: NUnit makes one fixture instance for all its tests (a base type's fields included).</summary>
     static bool SetWhereDeclared(ISymbol held) =>
         held.DeclaringSyntaxReferences.Any(r => r.GetSyntax() switch
         {

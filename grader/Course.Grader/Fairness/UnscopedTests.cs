@@ -21,18 +21,11 @@ public static class UnscopedTests
             let model = suite.GetSemanticModel(tree)
             from declaration in tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax>()
             let type = model.GetDeclaredSymbol(declaration) as INamedTypeSymbol
-            where type is { IsAbstract: false } && Chain(type).Any(t => t.GetMembers().OfType<IMethodSymbol>().Any(Pipeline.TestReach.IsTestMethod))
-                  && !Chain(type).Any(t => t.GetAttributes().Any(IsTorchScope))
+            where type is not null && TestFixtures.IsFixture(type) && !TestFixtures.Chain(type).Any(t => t.GetAttributes().Any(IsTorchScope))
             let line = declaration.Identifier.GetLocation().GetLineSpan().StartLinePosition.Line + 1
             select $"{suite.AssemblyName}: {tree.FilePath.Replace('\\', '/')}:{line}: {type.Name} does not reset TorchSharp's state before each test (the seed, " +
                    "grad and inference mode), so its tests start from what the test before left, and homework code could carry state from that test " +
                    $"into them. Derive it from TorchTest (class {type.Name} : TorchTest), or mark it [TorchScope]"];
-
-    /// <summary>A fixture and its base types: NUnit runs the test methods it inherits, and an attribute on a base type holds for it.</summary>
-    static IEnumerable<INamedTypeSymbol> Chain(INamedTypeSymbol type)
-    {
-        for (var t = type; t is not null; t = t.BaseType) yield return t;
-    }
 
     static bool IsTorchScope(AttributeData attribute) => Catalog.TestCatalog.IsSdkAttribute(attribute, "TorchScopeAttribute");
 }

@@ -47,6 +47,12 @@ public class TestHeldStateTests
             [Test, Points(1)] public void Uses() => Assert.That(perTest!.Size + Held1.Size + Held2[0] + Held3.Count + Held4 + Held5.Size + held6.Size, Is.Positive);
             [Test, Points(1)] public void Tolerates() => Assert.That(Held7, Is.Not.Null);
         }
+        // NUnit makes one instance of a fixture for all its tests, its own and inherited, and that instance has its base types' fields.
+        public abstract class FixtureBase { protected readonly Config heldInBase = new(4); }
+        public sealed class FromBase : FixtureBase { [Test, Points(1)] public void Uses() => Assert.That(heldInBase.Size, Is.Positive); }
+        public abstract class TestsInBase { [Test, Points(1)] public void Inherited() => Assert.Pass(); }
+        public sealed class InheritsTests : TestsInBase { readonly Config heldInDerived = new(5); public int Size => heldInDerived.Size; }
+        public abstract class NeverAFixture { readonly Config notHeld = new(6); public int Size => notHeld.Size; }
         """;
 
     [Test]
@@ -59,6 +65,7 @@ public class TestHeldStateTests
         Assert.That(problems.Select(p => p.Split(' ')[2]), Is.EquivalentTo(new[]
         {
             "ConfigTests.Held1", "ConfigTests.Held2", "ConfigTests.Held3", "ConfigTests.Held4", "ConfigTests.Held5", "ConfigTests.held6", "ConfigTests.Held7", "ConfigTests.Held8",
+            "FixtureBase.heldInBase", "InheritsTests.heldInDerived",
         }), () => string.Join("\n", problems));
         Assert.That(problems[0], Does.Contain("Make it a property that makes the value for each use"));
     }
