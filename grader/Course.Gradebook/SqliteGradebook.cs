@@ -151,6 +151,27 @@ public sealed class SqliteGradebook : IGradebook, IDisposable
         }
     }
 
+    /// <summary>
+    /// Holds the assignment with an exclusive lock on a file beside the gradebook (<c>g.db</c> gives
+    /// <c>g.db.hw3-attention.batch-lock</c>): the operating system lets one open of it hold the lock at a time and drops
+    /// the lock when that process ends, however it ends, so a batch that was killed leaves nothing to clear by hand. The
+    /// file stays, empty, after the lock is dropped.
+    /// </summary>
+    public IDisposable HoldForBatch(string assignment)
+    {
+        var lockFile = $"{Path}.{Uri.EscapeDataString(assignment)}.batch-lock";
+        try
+        {
+            return new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException) when (File.Exists(lockFile))
+        {
+            throw new GradebookBusyException(
+                $"another course batch of {assignment} is grading into the gradebook {Path} (it holds {lockFile}); wait for it to end, " +
+                "or give this batch a gradebook of its own with --gradebook (shards take one each and are joined by course gradebook merge)");
+        }
+    }
+
     public void Dispose() => connection.Dispose();
 
     List<GradebookEntry> Query(string sql, params (string Name, object Value)[] parameters)

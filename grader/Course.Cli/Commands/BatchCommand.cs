@@ -124,9 +124,18 @@ internal sealed class BatchCommand(IAnsiConsole console, BatchRestart restart) :
             settings.Regrade, poster, IncludeHidden: !settings.PublicOnly, Shard: settings.Shard is { } shard ? Shard.Parse(shard, out _) : null,
             StopWhenWorkIsAbandoned: restart.Possible, Continues: continues);
         var began = continues?.AfterRow ?? gradebook.LastRow();
-        var result = console.Profile.Capabilities.Interactive
-            ? await RunWithProgressBarAsync(request, gradebook, cancellationToken)
-            : await BatchRunner.RunAsync(request, gradebook, new BatchProgressLines(output), cancellationToken);
+        BatchResult result;
+        try
+        {
+            result = console.Profile.Capabilities.Interactive
+                ? await RunWithProgressBarAsync(request, gradebook, cancellationToken)
+                : await BatchRunner.RunAsync(request, gradebook, new BatchProgressLines(output), cancellationToken);
+        }
+        catch (GradebookBusyException e)
+        {
+            output.WriteLine($"error: {e.Message}");
+            return (ExitCodes.Failed, null);
+        }
         if (result.NotStarted > 0)
         {
             output.WriteLine($"restarting: a compile that ignored its time limit still runs in this process; the {result.NotStarted} submission(s) " +

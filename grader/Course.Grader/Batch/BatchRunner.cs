@@ -19,9 +19,12 @@ public static class BatchRunner
     public const string ProcessDiedTwice = "The grader's process died twice while grading this submission";
 
     /// <exception cref="OperationCanceledException">Cancelled: what was graded before is recorded, what was in flight is not.</exception>
+    /// <exception cref="GradebookBusyException">Another batch of the assignment holds the gradebook: nothing was graded.</exception>
     public static async Task<BatchResult> RunAsync(BatchRequest request, IGradebook gradebook, IProgress<BatchEvent>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(request.Jobs, 1);
+        // No other batch of the assignment runs beside this one: its gradings in flight would read as deaths here.
+        using var held = gradebook.HoldForBatch(request.Assignment);
         var manifest = request.Layout.LoadManifest(request.Assignment);
         var suiteHash = TestSuiteHash.Of(new HomeworkSuites(manifest, request.Layout), request.IncludeHidden);
         var listed = await request.Source.ListAsync(request.Deadline, cancellationToken);

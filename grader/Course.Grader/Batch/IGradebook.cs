@@ -29,4 +29,13 @@ public interface IGradebook
 
     /// <summary>The gradings of the assignment noted as started and never finished, oldest first.</summary>
     IReadOnlyList<InFlightGrading> Unfinished(string assignment);
+
+    /// <summary>
+    /// Holds the assignment's gradings in this gradebook for one batch until disposed, and for no longer than its process
+    /// lives. A batch takes the gradings it finds <see cref="Unfinished"/> for deaths, so a second batch of the assignment
+    /// running beside it would take the first one's gradings in flight for deaths (and both would grade, and post to, the
+    /// same students): it is refused instead.
+    /// </summary>
+    /// <exception cref="GradebookBusyException">Another batch of the assignment holds the gradebook.</exception>
+    IDisposable HoldForBatch(string assignment);
 }

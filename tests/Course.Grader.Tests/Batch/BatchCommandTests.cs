@@ -80,6 +80,21 @@ public class BatchCommandTests
     }
 
     [Test]
+    public void Given_another_batch_of_the_assignment_on_the_gradebook_When_batched_Then_it_exits_1_saying_so_and_grades_nothing()
+    {
+        File.WriteAllText(Directory.CreateDirectory(temp["downloads/alice"]).FullName + "/Attention.cs", "not graded");
+        var path = temp["gradebook.db"];
+        using var running = Course.Gradebook.SqliteGradebook.Open(path);
+        using var held = running.HoldForBatch(Hw3Submissions.Assignment);
+
+        var (exitCode, output) = CourseCli.Run("batch", Hw3Submissions.Assignment, "--dir", temp["downloads"], "--gradebook", path);
+
+        Assert.That(exitCode, Is.EqualTo(1), output);
+        Assert.That(output.Trim(), Does.StartWith($"error: another course batch of {Hw3Submissions.Assignment} is grading into the gradebook {running.Path}"));
+        Assert.That(running.History(Hw3Submissions.Assignment), Is.Empty);
+    }
+
+    [Test]
     [NonParallelizable]
     public void Given_student_names_with_line_breaks_and_commands_under_GitHub_Actions_When_batched_Then_the_output_is_one_stop_commands_block()
     {

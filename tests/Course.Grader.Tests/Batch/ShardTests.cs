@@ -197,6 +197,8 @@ public class ShardTests
 
         public IReadOnlyList<InFlightGrading> Unfinished(string assignment) => [];
 
+        public IDisposable HoldForBatch(string assignment) => new MemoryStream();
+
         public GradebookEntry Record(GradebookEntry entry)
         {
             lock (rows)

@@ -140,6 +140,23 @@ public class SqliteGradebookTests
     }
 
     [Test]
+    public void Given_a_batch_holding_an_assignment_When_another_asks_for_it_Then_it_is_refused_until_the_first_lets_go_and_other_assignments_are_free()
+    {
+        using var first = SqliteGradebook.Open(path);
+        using var second = SqliteGradebook.Open(path);
+
+        using (first.HoldForBatch("hw3-attention"))
+        {
+            var busy = Assert.Throws<GradebookBusyException>(() => second.HoldForBatch("hw3-attention"))!;
+            Assert.That(busy.Message, Does.StartWith($"another course batch of hw3-attention is grading into the gradebook {first.Path}")
+                .And.Contain("give this batch a gradebook of its own with --gradebook"));
+            using (second.HoldForBatch("hw4-transformer")) { }
+        }
+
+        using (second.HoldForBatch("hw3-attention")) { }
+    }
+
+    [Test]
     public void Given_gradings_started_When_one_student_finishes_Then_only_the_others_stay_unfinished_across_a_reopen()
     {
         var at = new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.FromHours(1));
