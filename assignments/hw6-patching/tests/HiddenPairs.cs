@@ -61,11 +61,16 @@ static class HiddenPairs
         new("some dogs that every child likes wait", "every dog that every child likes wait", true),
     ];
 
-    /// <summary>The tiny GPT on <paramref name="device"/>, a batch of <paramref name="pairs"/> and its metric.</summary>
+    /// <summary>
+    /// The tiny GPT on <paramref name="device"/>, a batch of <paramref name="pairs"/> and its metric. The metric is
+    /// measured on a model, batch and vocabulary loaded alike but its own, so the test's, which it runs for what it expects,
+    /// never went through homework code (which could leave a hook on it, or change its weights).
+    /// </summary>
     public static (HookedTransformer Model, CharVocabulary Vocabulary, PairBatch Batch, PatchingMetric Metric) OnCheckpoint(MinimalPair[] pairs, torch.Device device)
     {
+        var (measured, measuredVocabulary, _) = TinyGpt.Load(device);
+        var metric = PatchingMetric.Measure(measured, PairBatch.Of(pairs, measuredVocabulary), measuredVocabulary);
         var (model, vocabulary, _) = TinyGpt.Load(device);
-        var batch = PairBatch.Of(pairs, vocabulary);
-        return (model, vocabulary, batch, PatchingMetric.Measure(model, batch, vocabulary));
+        return (model, vocabulary, PairBatch.Of(pairs, vocabulary), metric);
     }
 }

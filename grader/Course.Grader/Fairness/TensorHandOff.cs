@@ -5,7 +5,9 @@ namespace Course.Grader.Fairness;
 
 /// <summary>
 /// A test may not read a tensor, or a model it made or loaded, after it gave it to homework code, except as the
-/// <c>actual</c> of an assertion (which checks the thing itself) or to give it to homework code again. Homework code can
+/// <c>actual</c> of an assertion (which checks the thing itself) or to give it to homework code again; nor return it to its
+/// callers, who read it after every call in the method (a helper that loads a model and returns it with homework code's
+/// measure of it). Homework code can
 /// change in place what it is given, a view of it, or a model's weights: a loss that wrote one-hot logits over its input
 /// made a training test's accuracy, read from those logits afterwards, 100% without any training; a circuit that zeroed
 /// the embedding of the model it was given made the expected circuit, computed from that model afterwards, zero like its
@@ -34,13 +36,14 @@ public static class TensorHandOff
                 foreach (var member in tree.GetRoot().DescendantNodes().OfType<BaseMethodDeclarationSyntax>())
                 {
                     // One line per variable and line: a line that reads it twice has one problem.
-                    foreach (var (read, given, call, where) in ReadsAfterHandOff(member, model, owners)
-                                 .Select(r => (r.Read, r.Given, r.Call, Line: LineOf(r.Read)))
+                    foreach (var (read, given, call, returned, where) in ReadsAfterHandOff(member, model, owners)
+                                 .Select(r => (r.Read, r.Given, r.Call, r.Returned, Line: LineOf(r.Read)))
                                  .DistinctBy(r => (r.Given, r.Line), new LineOfVariable()))
                     {
                         var handed = LineOf(call);
                         var name = read.Identifier.Text;
-                        problems.Add($"{suite.AssemblyName}: {tree.FilePath.Replace('\\', '/')}:{where}: {Name(member)} reads {name} after giving it to " +
+                        var reads = returned ? "returns, for its callers to read," : "reads";
+                        problems.Add($"{suite.AssemblyName}: {tree.FilePath.Replace('\\', '/')}:{where}: {Name(member)} {reads} {name} after giving it to " +
                             $"homework code on line {handed} ({Shown(call)}); homework code may change in place a tensor, an array or collection, or a model's weights, it is given, so compute what the test " +
                             $"needs from {name} before that call, give the call a copy ({name}.clone() of a tensor, [.. {name}] of an array, a second model made alike), or read {name} only as an assertion's actual");
                     }
@@ -50,7 +53,7 @@ public static class TensorHandOff
         return problems;
     }
 
-    static IEnumerable<(IdentifierNameSyntax Read, ISymbol Given, SyntaxNode Call)> ReadsAfterHandOff(SyntaxNode member, SemanticModel model, Owners owners)
+    static IEnumerable<(IdentifierNameSyntax Read, ISymbol Given, SyntaxNode Call, bool Returned)> ReadsAfterHandOff(SyntaxNode member, SemanticModel model, Owners owners)
     {
         // What happens to each tensor variable, in the order of the code: given to homework code (at the end of the call), or assigned anew.
         var events = new List<(int Position, ISymbol Variable, SyntaxNode? Call)>();
@@ -72,15 +75,40 @@ public static class TensorHandOff
                 events.Add((assignment.Span.End, variable, null));
         }
         events.Sort((a, b) => a.Position.CompareTo(b.Position));
+        var returned = Returned(member, model, owners);
 
         foreach (var read in member.DescendantNodes().OfType<IdentifierNameSyntax>())
         {
             if (handedOff.Contains(read) || model.GetSymbolInfo(read).Symbol is not { } variable) continue;
-            var last = events.LastOrDefault(e => e.Position <= read.SpanStart && SymbolEqualityComparer.Default.Equals(e.Variable, variable));
+            var escape = returned.Contains(read) ? Escapes(read, member) : null;
+            var at = escape?.Span.End ?? read.SpanStart;
+            var last = events.LastOrDefault(e => e.Position <= at && SymbolEqualityComparer.Default.Equals(e.Variable, variable));
             if (last.Call is null || IsAssignedHere(read) || IsActualOfAnAssertion(read, model) || IsCallsFallback(read, last.Call)) continue;
-            yield return (read, variable, last.Call);
+            yield return (read, variable, last.Call, escape is not null);
         }
     }
+
+    /// <summary>
+    /// The variables a return (or an arrow body, or a yield) hands to the method's caller: what it returns, or an element of the
+    /// tuple, array or collection it returns, or a view of one (<see cref="Root"/>), and not what a call in it was given
+    /// (<c>return Loss(model.call(x))</c> returns the loss).
+    /// </summary>
+    static HashSet<IdentifierNameSyntax> Returned(SyntaxNode member, SemanticModel model, Owners owners) =>
+        [.. member.DescendantNodes()
+            .Select(n => n switch { ReturnStatementSyntax r => r.Expression, YieldStatementSyntax y => y.Expression, ArrowExpressionClauseSyntax a => a.Expression, _ => null })
+            .OfType<ExpressionSyntax>()
+            .SelectMany(Parts)
+            .Select(part => Root(part, model, owners))
+            .OfType<IdentifierNameSyntax>()];
+
+    /// <summary>
+    /// The return (or arrow body) that hands <paramref name="read"/> to the method's caller, or null. The caller reads what it
+    /// gets once the method has returned, after every call in it: a helper's <c>return (model, Metric.Measure(model))</c> gave
+    /// its callers a model that homework code had held (a red team, stop 58: <c>Measure</c> left a hook on it that rewrote the
+    /// test's own expected run).
+    /// </summary>
+    static SyntaxNode? Escapes(IdentifierNameSyntax read, SyntaxNode member) =>
+        read.Ancestors().TakeWhile(n => n != member).FirstOrDefault(n => n is ReturnStatementSyntax or YieldStatementSyntax or ArrowExpressionClauseSyntax);
 
     /// <summary>
     /// A homework method; a library method called on a homework object (<c>model.call(x)</c> runs the homework's forward); or a

@@ -40,7 +40,7 @@ public class TensorHandOffTests
         public sealed record Batch(Tensor X);
         """;
 
-    static IReadOnlyList<string> Problems(string body, string[]? studentFiles = null)
+    static IReadOnlyList<string> Problems(string body, string[]? studentFiles = null, string helpers = "")
     {
         var tests = $$"""
             using Course.Testing;
@@ -57,6 +57,8 @@ public class TensorHandOffTests
                     var x = ones(3);
                     {{body}}
                 }
+
+                {{helpers}}
             }
             """;
         var request = TinyHomework.Request(Homework, tests);
@@ -91,6 +93,26 @@ public class TensorHandOffTests
         Assert.That(problems[0], Does.StartWith("Tiny.Homework.Tests: Tiny.Homework.Tests/HomeworkTests.cs:13: Doubles reads " + variable + " after giving it to homework code on line 13"));
         Assert.That(problems[0], Does.Contain($"compute what the test needs from {variable} before that call, give the call a copy ({variable}.clone() of a tensor"));
     }
+
+    /// <summary>A helper's caller reads what it returns once it has returned, after every call in it, whatever the order within the return.</summary>
+    [TestCase("static (Tensor X, Tensor Y) Made() { var made = ones(3); return (made, Layer.Forward(made)); }", "made", TestName = "{m}(returned beside homework code's result)")]
+    [TestCase("static Tensor Made() { var made = ones(3); Layer.Forward(made); return made; }", "made", TestName = "{m}(returned after the call)")]
+    [TestCase("static (Tensor, Tensor) Made(Tensor made) => (made, Layer.Forward(made));", "made", TestName = "{m}(an arrow body)")]
+    [TestCase("static System.Collections.Generic.IEnumerable<Tensor> Made() { var made = ones(3); Layer.Forward(made); yield return made; }", "made", TestName = "{m}(yielded)")]
+    public void Given_a_helper_that_returns_a_tensor_it_gave_to_homework_code_When_checked_Then_the_return_is_named(string helper, string variable)
+    {
+        var problems = Problems("", helpers: helper);
+
+        Assert.That(problems, Has.Count.EqualTo(1), () => string.Join("\n", problems));
+        Assert.That(problems[0], Does.Contain($"Made returns, for its callers to read, {variable} after giving it to homework code"));
+    }
+
+    [TestCase("static Tensor Made() { var made = ones(3); return Layer.Forward(made); }", TestName = "{m}(only homework code's result)")]
+    [TestCase("static (Tensor, Tensor) Made() { var made = ones(3); return (made, Layer.Forward(made.clone())); }", TestName = "{m}(a clone given)")]
+    [TestCase("static Tensor Made() { var made = ones(3); Layer.Forward(made); made = ones(3); return made; }", TestName = "{m}(made anew before the return)")]
+    [TestCase("static Tensor Made() { var made = ones(3); return Layer.Sum(made * 2, made); }", TestName = "{m}(read within a return of homework code's result)")]
+    public void Given_a_helper_that_returns_nothing_homework_code_held_When_checked_Then_nothing_is_named(string helper) =>
+        Assert.That(Problems("", helpers: helper), Is.Empty);
 
     [TestCase("var expected = x * 2; TensorAssert.Close(Layer.Forward(x), expected);", TestName = "{m}(computed before the call)")]
     [TestCase("TensorAssert.Close(Layer.Forward(x.clone()), x * 2);", TestName = "{m}(a clone given)")]
