@@ -318,6 +318,17 @@ public class AdversarialCorpusTests
                     TorchSharp.torch.tensor(new long[] { 1 }), TorchSharp.torch.tensor(new long[] { 1 }));
         }
         """, "TorchSharp.torch.nn.functional.ctc_loss", "may not use the CTC loss")]
+    // linalg.ldl_solve does not check its pivots: a pivot past the output swaps a row with the float there, so one call read, and
+    // another wrote, any float at any offset past the output (a red team, stop 58). Every op that takes a tensor of indices is
+    // refused unless its indices are known to be checked (SandboxPolicy.ReviewedIndexOps); IndexOpsTests runs each reviewed one.
+    [TestCase("ldl-solve-pivots-out-of-bounds", """
+        public static class Swapper
+        {
+            public static TorchSharp.torch.Tensor Read(long offset) =>
+                TorchSharp.torch.linalg.ldl_solve(TorchSharp.torch.tensor(new float[] { 1e30f, 0, 1, 1 }).reshape(2, 2),
+                    TorchSharp.torch.tensor(new int[] { (int)offset + 1, 2 }), TorchSharp.torch.tensor(new float[] { 5, 0 }).reshape(2, 1));
+        }
+        """, "TorchSharp.torch.linalg.ldl_solve", "may not use ldl_solve: it takes a tensor of indices (pivots)")]
     [TestCase("uninitialised-like", """
         public static class Freed
         {

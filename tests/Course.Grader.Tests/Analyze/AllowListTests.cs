@@ -14,7 +14,7 @@ namespace Course.Grader.Tests.Analyze;
 public class AllowListTests
 {
     /// <summary>Compiles <paramref name="body"/> as a method of a homework class, against the homework's references only.</summary>
-    static (CompileResult Compiled, AnalysisResult? Analysis) Check(string body, string members = "", IEnumerable<AllowedApi>? extra = null)
+    internal static (CompileResult Compiled, AnalysisResult? Analysis) Check(string body, string members = "", IEnumerable<AllowedApi>? extra = null)
     {
         var source = $$"""
             using System;
@@ -609,7 +609,7 @@ public class AllowListTests
         Assert.That(largest.Parts, Is.LessThanOrEqualTo(TypeSize.Max / 4), largest.Member);
     }
 
-    static (Microsoft.CodeAnalysis.IAssemblySymbol TorchSharp, Microsoft.CodeAnalysis.IAssemblySymbol Homework) TorchSharpAndHomework()
+    internal static (Microsoft.CodeAnalysis.IAssemblySymbol TorchSharp, Microsoft.CodeAnalysis.IAssemblySymbol Homework) TorchSharpAndHomework()
     {
         var compilation = Check("return null;").Compiled.Homework.Compilation;
         var torch = compilation.References.Select(compilation.GetAssemblyOrModuleSymbol).OfType<Microsoft.CodeAnalysis.IAssemblySymbol>()
@@ -636,7 +636,7 @@ public class AllowListTests
         || name.EndsWith("_mode", StringComparison.Ordinal) || name.Contains("inference", StringComparison.Ordinal)
         || name.Contains("anomaly", StringComparison.Ordinal) || name.Contains("deterministic", StringComparison.Ordinal) || name == "no_grad";
 
-    static IEnumerable<Microsoft.CodeAnalysis.ISymbol> PublicMembers(Microsoft.CodeAnalysis.INamespaceOrTypeSymbol container)
+    internal static IEnumerable<Microsoft.CodeAnalysis.ISymbol> PublicMembers(Microsoft.CodeAnalysis.INamespaceOrTypeSymbol container)
     {
         foreach (var member in container.GetMembers().Where(m => m.DeclaredAccessibility == Microsoft.CodeAnalysis.Accessibility.Public || m is Microsoft.CodeAnalysis.INamespaceSymbol))
         {
