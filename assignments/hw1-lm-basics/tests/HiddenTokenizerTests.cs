@@ -15,7 +15,7 @@ public sealed class HiddenTokenizerTests : TorchTest
         Assert.That(tokenizer.Words, Is.EqualTo(expected), "WordTokenizer.Fit(grammar corpus).Words: <unk>, then the grammar's words in ordinal order");
     }
 
-    [Test, Points(1)]
+    [Test, Points(0.5)]
     public void WordTokenizer_DoesNotAddUnkTwice_WhenTheCorpusContainsIt()
     {
         var tokenizer = WordTokenizer.Fit("a <unk> b a");
@@ -34,7 +34,7 @@ public sealed class HiddenTokenizerTests : TorchTest
         Assert.That(tokenizer.Encode("The Cat the"), Is.EqualTo(new long[] { 3, 2, 6 }), "Encode(\"The Cat the\"): each spelling has its own id");
     }
 
-    [Test, Points(1)]
+    [Test, Points(0.5)]
     public void CharTokenizer_DoesNotAddTheUnknownSymbolTwice_WhenTheCorpusContainsIt()
     {
         var tokenizer = CharTokenizer.Fit("b\uFFFDa");
@@ -60,5 +60,32 @@ public sealed class HiddenTokenizerTests : TorchTest
         Assert.That(ids, Is.EqualTo(expectedIds), "Encode(corpus): each character's id in the vocabulary U+FFFD, then the corpus's characters in ordinal order");
         Assert.That(tokenizer.Decode(ids), Is.EqualTo(corpus), "Decode(Encode(corpus)) == corpus");
         Assert.That(CharTokenizer.Fit("").Encode("xy"), Is.EqualTo(new long[] { 0, 0 }), "an empty corpus gives a vocabulary of just U+FFFD");
+    }
+
+    // IdOf is called here itself: Encode may look the symbols up without it, and then nothing else reaches IdOf.
+    [Test, Points(0.5)]
+    public void CharTokenizer_IdOf_GivesTheVocabularyId_AndUnknownIdForCharactersOutsideIt()
+    {
+        var tokenizer = CharTokenizer.Fit("banana "); // [U+FFFD, ' ', 'a', 'b', 'n']
+
+        Assert.That(new[] { 'b', 'a', 'n', ' ' }.Select(tokenizer.IdOf).ToArray(), Is.EqualTo(new long[] { 3, 2, 4, 1 }),
+            "CharTokenizer.Fit(\"banana \").IdOf('b', 'a', 'n', ' '): each character's index in the vocabulary [U+FFFD, ' ', 'a', 'b', 'n']");
+        Assert.That(new[] { '!', 'B', CharTokenizer.Unknown }.Select(tokenizer.IdOf).ToArray(), Is.EqualTo(new long[] { 0, 0, 0 }),
+            "CharTokenizer.Fit(\"banana \").IdOf('!', 'B', U+FFFD): a character not in the vocabulary gives UnknownId = 0 (no exception), and so does U+FFFD itself");
+        var given = new CharTokenizer(['\uFFFD', 'z', 'a']);
+        Assert.That(given.IdOf('a'), Is.EqualTo(2), "new CharTokenizer([U+FFFD, 'z', 'a']).IdOf('a'): the index in the vocabulary it was given, not in sorted order");
+    }
+
+    [Test, Points(0.5)]
+    public void WordTokenizer_IdOf_GivesTheVocabularyId_AndUnknownIdForWordsOutsideIt()
+    {
+        var tokenizer = WordTokenizer.Fit("the dog sees the cat ."); // [<unk>, ., cat, dog, sees, the]
+
+        Assert.That(new[] { "cat", "the", ".", "dog" }.Select(tokenizer.IdOf).ToArray(), Is.EqualTo(new long[] { 2, 5, 1, 3 }),
+            "WordTokenizer.Fit(\"the dog sees the cat .\").IdOf(\"cat\", \"the\", \".\", \"dog\"): each word's index in the vocabulary [<unk>, ., cat, dog, sees, the]");
+        Assert.That(new[] { "unicorn", "Cat", WordTokenizer.Unknown }.Select(tokenizer.IdOf).ToArray(), Is.EqualTo(new long[] { 0, 0, 0 }),
+            "WordTokenizer.Fit(\"the dog sees the cat .\").IdOf(\"unicorn\", \"Cat\", \"<unk>\"): a word not in the vocabulary (case counts) gives UnknownId = 0 (no exception), and so does \"<unk>\" itself");
+        var given = new WordTokenizer(["<unk>", "zebra", "ant"]);
+        Assert.That(given.IdOf("ant"), Is.EqualTo(2), "new WordTokenizer([<unk>, zebra, ant]).IdOf(\"ant\"): the index in the vocabulary it was given, not in sorted order");
     }
 }
