@@ -44,11 +44,16 @@ public sealed class MlpTests : TorchTest
             "each activation must be its own object (call the activation factory once per hidden layer): one shared object would share its cache");
         foreach (var linear in linears)
             Assert.That(linear.W.Value.dtype, Is.EqualTo(ScalarType.Float64), "pass the dtype on to every Linear");
-        // The meta device holds shapes and dtypes but no data: any machine can check that the device is passed on.
-        var elsewhere = new Mlp([.. sizes], () => new ReLU(), new Generator(1, CPU), ScalarType.Float64, new Device(DeviceType.META));
+        // The meta device holds shapes and dtypes but no data: any machine can check that the device is passed on, and the
+        // dtype too, in float32 (the default), since a Build that always made float64 would pass the float64 check above.
+        var elsewhere = new Mlp([.. sizes], () => new ReLU(), new Generator(1, CPU), ScalarType.Float32, new Device(DeviceType.META));
         foreach (var linear in elsewhere.Layers.OfType<Linear>())
+        {
             Assert.That((linear.W.Value.device_type, linear.b.Value.device_type), Is.EqualTo((DeviceType.META, DeviceType.META)),
                 "the device of W and b of every Linear of an Mlp made for another device: pass the device on to every Linear");
+            Assert.That((linear.W.Value.dtype, linear.b.Value.dtype), Is.EqualTo((ScalarType.Float32, ScalarType.Float32)),
+                "the dtype of W and b of every Linear of an Mlp made with ScalarType.Float32: pass the dtype you are given on to every Linear (not a fixed float64)");
+        }
         using var again = new Seeded(500);
         for (int i = 0; i < linears.Count; i++)
         {
