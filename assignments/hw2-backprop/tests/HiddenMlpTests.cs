@@ -160,7 +160,7 @@ public sealed class HiddenMlpTests : TorchTest
         TensorAssert.Close(mlp.Forward(x), expected, name: "Mlp([3, 4]).Forward(x): one Linear, no activation");
     }
 
-    [Test, Points(3)]
+    [Test, Points(2)]
     public void ThreeSgdSteps_GiveTheWeightsAutogradAndTheSameUpdateGive()
     {
         long[] sizes = [4, 7, 3];
@@ -195,5 +195,24 @@ public sealed class HiddenMlpTests : TorchTest
         for (int i = 0; i < parameters.Count; i++)
             TensorAssert.Close(parameters[i].Value, leaves[i].detach(), name:
                 $"{parameters[i].Name} of Linear {i / 2} (from 0) after 3 steps of Forward, Backward, Sgd.Step (lr {lr}), vs autograd and the same update");
+    }
+
+    // The unit tests of Step take one or three steps; a Step that keeps state (a step counter that changes the rate later, a
+    // momentum) is seen only over many.
+    [Test, Points(1)]
+    public void ThousandSgdSteps_OnAFixedGradient_MoveTheValueByAThousandTimesLrTimesGrad()
+    {
+        const int steps = 1000;
+        const double lr = 0.001;
+        using var seeded = new Seeded(1505);
+        var w = new Parameter("w", seeded.Randn([6], ScalarType.Float64));
+        w.Grad = seeded.Randn([6], ScalarType.Float64);
+        var expected = w.Value - steps * lr * w.Grad; // [6]: the closed form of 1000 plain SGD steps on a gradient that stays put
+
+        var sgd = new Sgd([w], lr);
+        for (int step = 0; step < steps; step++) sgd.Step();
+
+        TensorAssert.Close(w.Value, expected, name:
+            $"w.Value after {steps} Step()s of one Sgd (lr {lr}) on a fixed Grad: expected w - {steps} * lr * Grad; every step is θ ← θ - lr · Grad with the same lr (no step counter, schedule or momentum in Sgd)");
     }
 }
