@@ -73,6 +73,61 @@ public sealed class HeadIdentificationTests : TorchTest
             "is not head 1.0: any positive copying score counts as copying, not only a large one (compare with > 0, no higher threshold)");
         Assert.Throws<InvalidOperationException>(() => HeadFinding.InductionHead(noneCopies, previousTokenHead: 2),
             "InductionHead with every layer-1 head's W_O negated (none copies) must throw the documented InvalidOperationException, not return a head or -1");
+
+        // A model with 6 heads, not the checkpoint's 4. Heads 1.4 and 1.5 copy, and so does every head 1.0-1.3 that K-composes
+        // less than the more composing of them; the others are made not to copy (W_O negated: the copying score changes sign,
+        // the K-composition stays). So the head is 1.4 or 1.5, which code that lists only the first 4 heads never returns.
+        // The expected head comes from the test's own float64 K-composition and copying scores, measured before homework code
+        // sees the model. With seed 18: K-composition 0.160, 0.325, 0.206, 0.257, 0.314, 0.216 with head 0.1; head 1.1 made
+        // not to copy; so head 1.4, 22% above 1.3 (copying scores at least 0.37 from 0 either way): far beyond float noise.
+        const int wideHeads = 6, given = 1;
+        var wide = RandomModel(seed: 18, new HookedTransformerConfig(d_model: 12, n_layers: 2, n_heads: wideHeads, d_head: 3, d_mlp: 0, d_vocab: 10, n_ctx: 5,
+            init_range: 0.5, attn_only: true));
+        var kComposition = KCompositionOf(wide, given); // [6]
+        double upperBest = Math.Max(kComposition[4], kComposition[5]);
+        using (no_grad())
+            for (int head = 0; head < wideHeads; head++)
+                if (CopyingScoreOf(wide, layer: 1, head) > 0 != (head >= 4 || kComposition[head] < upperBest))
+                    wide.blocks[1].attn.W_O[head].neg_();
+        var copyingScores = Enumerable.Range(0, wideHeads).Select(head => CopyingScoreOf(wide, layer: 1, head)).ToArray();
+        var copyingHeads = Enumerable.Range(0, wideHeads).Where(head => copyingScores[head] > 0).ToList();
+        int expectedWide = copyingHeads.MaxBy(head => kComposition[head]);
+        double runnerUp = copyingHeads.Where(head => head != expectedWide).Max(head => kComposition[head]);
+        Assert.That(expectedWide, Is.GreaterThanOrEqualTo(4), "the test's own setup: the 6-head model's induction head should be 1.4 or 1.5");
+        Assert.That(copyingScores.Min(Math.Abs), Is.GreaterThan(0.02), "the test's own setup: every copying score of the 6-head model should be clear of 0");
+        Assert.That(kComposition[expectedWide], Is.GreaterThan(runnerUp * 1.01), "the test's own setup: the 6-head model's induction head should K-compose clearly most");
+        var shownComposition = string.Join(", ", copyingHeads.Select(head => $"1.{head}: {kComposition[head]:F3}"));
+
+        Assert.That(HeadFinding.InductionHead(wide, previousTokenHead: given), Is.EqualTo(expectedWide),
+            $"InductionHead(a model with {wideHeads} heads per layer, previous-token head 0.{given}) is not the copying layer-1 head whose K-composition " +
+            $"with head 0.{given} is largest (the copying heads' K-composition: {shownComposition}): consider every head of the model (Config.n_heads), not the checkpoint's 4");
+    }
+
+    /// <summary>An attention-only model with random weights, drawn on the CPU from <paramref name="seed"/>, on the device under test.</summary>
+    static HookedAttnOnlyTransformer RandomModel(long seed, HookedTransformerConfig config)
+    {
+        manual_seed(seed);
+        var model = new HookedAttnOnlyTransformer(config);
+        model.eval();
+        return model.to(TestDevice.Current);
+    }
+
+    /// <summary>
+    /// The K-composition of layer-0 head <paramref name="previousTokenHead"/> with every layer-1 head, ‖W_A W_B‖_F / (‖W_A‖_F ‖W_B‖_F)
+    /// with W_A = W_V W_O of the layer-0 head and W_B = (W_Q W_Kᵀ)ᵀ of the layer-1 head, formed densely in float64.
+    /// </summary>
+    static double[] KCompositionOf(HookedAttnOnlyTransformer model, int previousTokenHead)
+    {
+        using var noGrad = no_grad();
+        static double Frobenius(Tensor m) => m.pow(2).sum().sqrt().ToDouble();
+        var layer0 = model.blocks[0].attn;
+        var layer1 = model.blocks[1].attn;
+        var W_A = layer0.W_V[previousTokenHead].to(ScalarType.Float64).matmul(layer0.W_O[previousTokenHead].to(ScalarType.Float64)); // [d_model, d_model]
+        return Enumerable.Range(0, (int)model.Config.n_heads).Select(head =>
+        {
+            var W_B = layer1.W_K[head].to(ScalarType.Float64).matmul(layer1.W_Q[head].to(ScalarType.Float64).T); // [d_model, d_model]
+            return Frobenius(W_A.matmul(W_B)) / (Frobenius(W_A) * Frobenius(W_B));
+        }).ToArray();
     }
 
     [Test, Points(3)]
