@@ -36,22 +36,25 @@ public sealed class HiddenGenerationTests : TorchTest
 
         // Each token is drawn by SampleNext from the last position's logits: a loop doing just that on a generator of the same seed
         // draws the same tokens, at a temperature and a top-k where ignoring either, or scaling twice, draws others. Weights of
-        // range 0.5 spread the logits, so that the temperature matters.
+        // range 0.5 spread the logits, so that the temperature matters. On one prompt: the doc fixes how each token is drawn, not
+        // the order of a batch's draws (every row at each step, or each row to its end), and with one row every order is the loop's.
+        // 36 new tokens keep the context within n_ctx - 1 = 39, so the loop needs no cropping.
         var spread = new Transformer(new Config(d_model: 16, n_layers: 1, n_heads: 2, d_head: 8, d_mlp: 32, d_vocab: 20, n_ctx: 40, init_range: 0.5));
         spread.to(Device);
+        var one = prompt[..1].clone(); // [1, 3]
         using var generator = new Generator(9, CPU);
-        var sampled = spread.Generate(prompt.clone(), 20, temperature: 0.5, topK: 3, generator: generator);
+        var sampled = spread.Generate(one.clone(), 36, temperature: 0.5, topK: 3, generator: generator);
         using var replay = new Generator(9, CPU);
-        var expected = prompt;
+        var expected = one;
         using (no_grad())
-            for (int i = 0; i < 20; i++)
+            for (int i = 0; i < 36; i++)
             {
-                var next = Sampling.SampleNext(spread.call(expected.clone())[.., -1], 0.5, 3, replay); // [2]
+                var next = Sampling.SampleNext(spread.call(expected.clone())[.., -1], 0.5, 3, replay); // [1]
                 expected = cat([expected, next.to(expected.device).unsqueeze(1)], 1);
             }
         TensorAssert.Close(sampled, expected, Tolerance.Exact,
-            "Generate(prompt, 20, temperature: 0.5, topK: 3) vs a loop of Sampling.SampleNext(logits of the last position, 0.5, 3) on a " +
-            "generator of the same seed: pass temperature and topK on to SampleNext, which alone scales the logits");
+            "Generate(prompt [1, 3], 36, temperature: 0.5, topK: 3) vs a loop of Sampling.SampleNext(logits of the last position, 0.5, 3) on a " +
+            "generator of the same seed: pass temperature and topK on to SampleNext, which alone scales the logits, and draw each token with the generator you are given");
 
         // One prompt is a batch of one: SampleNext gives [1] (squeeze(1) after multinomial, not squeeze()), Generate [1, pos + n].
         using var single = new Generator(10, CPU);

@@ -149,14 +149,14 @@ public sealed class HiddenTransformerTests : TorchTest
             "not module.forward(x) (hooks only fire through call, and interpretability tools read a model through them)");
         Assert.That(fired, Is.EquivalentTo(submodules.Select(s => s.Name)), "every submodule runs once per forward pass");
 
-        // Generate and TrainStep run the model itself through call too: a hook on the whole model fires once per new token,
-        // and once per training step.
+        // Generate and TrainStep run the model itself through call too: a hook on the whole model fires once per new token of a
+        // prompt of one row (a batch may run its rows together or one by one), and once per training step.
         var passes = 0;
         model.register_forward_hook(_ => passes++);
         using (var generator = new Generator(5, CPU))
-            model.Generate(tokens.clone(), 3, generator: generator);
+            model.Generate(tokens[..1].clone(), 3, generator: generator);
         Assert.That(passes, Is.EqualTo(3),
-            "a forward hook on the model fired " + passes + " time(s) while Generate(prompt, maxNewTokens: 3) ran: run the model with call(context) once per new token, not forward");
+            "a forward hook on the model fired " + passes + " time(s) while Generate(prompt [1, 10], maxNewTokens: 3) ran: run the model with call(context) once per new token, not forward");
         passes = 0;
         var optimizer = optim.AdamW(model.parameters(), lr: 1e-3);
         Trainer.TrainStep(model, optimizer, tokens.clone());
