@@ -56,12 +56,20 @@ static class ByHand
     public static Tensor Logits(Dictionary<string, Tensor> p, Tensor tokens)
     {
         using var noGrad = no_grad();
+        return Logits64(p, tokens).to(ScalarType.Float32);
+    }
+
+    /// <summary>
+    /// The same logits in float64, in the autograd graph of the tensors of <paramref name="p"/> that require a gradient: its
+    /// backward pass is the gradient of the forward pass by definition, which a model's own backward pass is checked against.
+    /// </summary>
+    public static Tensor Logits64(Dictionary<string, Tensor> p, Tensor tokens)
+    {
         long batch = tokens.shape[0], pos = tokens.shape[1];
         var ids = tokens.reshape(-1).to(p["embed.W_E"].device);
         var x = p["embed.W_E"].index_select(0, ids).reshape(batch, pos, -1) + p["pos_embed.W_pos"][..(int)pos];
         for (int i = 0; p.ContainsKey($"blocks.{i}.ln1.w"); i++) x = Block(x, p, $"blocks.{i}.");
-        var logits = LayerNorm(x, p, "ln_final.").matmul(p["unembed.W_U"]) + p["unembed.b_U"];
-        return logits.to(ScalarType.Float32);
+        return LayerNorm(x, p, "ln_final.").matmul(p["unembed.W_U"]) + p["unembed.b_U"]; // [batch, pos, d_vocab] float64
     }
 
     /// <summary>The mean cross-entropy of the logits at positions 0..pos-2 predicting the tokens at 1..pos-1, as float32.</summary>

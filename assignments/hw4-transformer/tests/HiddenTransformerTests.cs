@@ -101,7 +101,11 @@ public sealed class HiddenTransformerTests : TorchTest
         model.to(Device);
         var tokens = seeded.Randint(0, 11, [2, 10]);
         var targets = seeded.Randint(0, 11, [2 * 10]);
-        var expected = ByHand.Logits(ByHand.Copy(model), tokens.clone()); // [2, 10, 11]
+        var byHand = ByHand.Copy(model);
+        var expected = ByHand.Logits(byHand, tokens.clone()); // [2, 10, 11]
+        // The gradient by definition: autograd through the forward pass written out in float64, with the same loss.
+        foreach (var copy in byHand.Values) copy.requires_grad_(true);
+        nn.functional.cross_entropy(ByHand.Logits64(byHand, tokens.clone()).reshape(-1, 11), targets.clone()).backward();
 
         var logits = model.call(tokens);
         nn.functional.cross_entropy(logits.reshape(-1, 11), targets).backward();
@@ -121,6 +125,16 @@ public sealed class HiddenTransformerTests : TorchTest
         TensorAssert.Close(logits.detach(), expected, name:
             "the logits of Transformer.call(tokens) vs the forward pass computed by hand from its parameters (embeddings, pre-LN blocks " +
             "of causal attention and a GELU MLP, ln_final, the unembedding): every parameter must reach the logits the way the model uses it, not just be in the graph");
+        // And the backward pass is the forward pass's: a detach() that leaves the forward values as they are (LayerNorm's mean,
+        // say: LayerNorm is shift-invariant, so training hardly notices) still gives every parameter before it a wrong gradient.
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            if (name.EndsWith(".b_K", StringComparison.Ordinal)) continue; // zero in exact arithmetic: no scale to compare at
+            TensorAssert.Close(parameter.grad!, byHand[name].grad!.to(ScalarType.Float32), name:
+                $"the gradient of {name} after cross_entropy(Transformer.call(tokens)).backward() vs autograd through the forward pass written out " +
+                "in float64 with the same loss: the forward pass matches, so a detach() or .data in forward (LayerNorm's mean or variance, a mask, " +
+                "a scale) cuts a path the gradient must take");
+        }
     }
 
     [Test, Points(1)]
