@@ -164,7 +164,9 @@ public sealed class HiddenTransformerTests : TorchTest
         Assert.That(missing, Is.Empty,
             $"forward hooks on {string.Join(", ", missing)} did not fire during Transformer.call: call submodules with module.call(x), " +
             "not module.forward(x) (hooks only fire through call, and interpretability tools read a model through them)");
-        Assert.That(fired, Is.EquivalentTo(submodules.Select(s => s.Name)), "every submodule runs once per forward pass");
+        // Each at least once: the handout asks for call(), not for one call each (a shape read off pos_embed.call(tokens) is fine,
+        // as in hw3); a submodule run twice where it changes the logits fails the logits checks.
+        Assert.That(fired.Distinct(), Is.EquivalentTo(submodules.Select(s => s.Name)), "the submodules whose forward hooks fired in one forward pass");
 
         // Generate and TrainStep run the model itself through call too: a hook on the whole model fires once per new token of a
         // prompt of one row (a batch may run its rows together or one by one), and once per training step.
