@@ -271,27 +271,39 @@ public static class SandboxPolicy
 
     /// <summary>
     /// The parameter names by which TorchSharp (after PyTorch) takes a tensor of indices into another tensor: <c>index</c>,
-    /// <c>indices</c>, <c>pivots</c>, <c>offsets</c>, <c>sorter</c>, <c>targets</c> (of the CTC loss), <c>lengths</c>. A name is all
+    /// <c>indices</c>, <c>pivots</c>, <c>offsets</c>, <c>sorter</c>, <c>targets</c> (of the CTC loss), <c>lengths</c>,
+    /// <c>batch_sizes</c>. A name is all
     /// there is to go by: every tensor has one type whatever its values. TorchSharp calls the other operand of <c>add</c> or
     /// <c>eq</c> "target", so the one target of a loss is not among them; the losses that take class indices
     /// (<c>nll_loss</c>, <c>cross_entropy</c>, <c>multi_margin_loss</c>) were swept and check them, as do <c>embedding</c>,
     /// <c>one_hot</c> and <c>bincount</c>, whose indices are their input.
     /// </summary>
     static readonly System.Text.RegularExpressions.Regex IndexParameter =
-        new("^(index|indices|.*_indices|indices_.*|.*pivots|offsets|sorter|targets|.*lengths)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        new("^(index|indices|.*_indices|indices_.*|.*pivots|offsets|sorter|targets|.*lengths|.*_sizes)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
 
-    /// <returns>The parameters by which a TorchSharp member, or a module type's forward, takes a tensor of indices; empty for any other.</returns>
+    /// <returns>
+    /// The names by which a TorchSharp member, a module type's forward, or a type's public tensors take or hold a tensor of
+    /// indices; empty for any other. A type that holds them is fed to ops that trust them: <c>PackedSequence.batch_sizes</c>,
+    /// a public field homework code could write, is what <c>pad_packed_sequence</c> writes by, and a negative one wrote
+    /// before the start of a new buffer (a red team, stop 58).
+    /// </returns>
     public static IReadOnlyList<string> TakesIndices(Microsoft.CodeAnalysis.ISymbol definition)
     {
         if (!InTorchSharp(definition)) return [];
-        var parameters = definition switch
+        IEnumerable<(string Name, Microsoft.CodeAnalysis.ITypeSymbol Type)> taken = definition switch
         {
-            Microsoft.CodeAnalysis.IMethodSymbol method => method.Parameters,
-            Microsoft.CodeAnalysis.IPropertySymbol indexer => indexer.Parameters,
-            Microsoft.CodeAnalysis.INamedTypeSymbol type => [.. type.GetMembers("forward").OfType<Microsoft.CodeAnalysis.IMethodSymbol>().SelectMany(f => f.Parameters)],
-            _ => System.Collections.Immutable.ImmutableArray<Microsoft.CodeAnalysis.IParameterSymbol>.Empty,
+            Microsoft.CodeAnalysis.IMethodSymbol method => method.Parameters.Select(p => (p.Name, p.Type)),
+            Microsoft.CodeAnalysis.IPropertySymbol indexer => indexer.Parameters.Select(p => (p.Name, p.Type)),
+            Microsoft.CodeAnalysis.INamedTypeSymbol type => type.GetMembers("forward").OfType<Microsoft.CodeAnalysis.IMethodSymbol>().SelectMany(f => f.Parameters).Select(p => (p.Name, p.Type))
+                .Concat(type.GetMembers().Where(m => !m.IsStatic && m.DeclaredAccessibility == Microsoft.CodeAnalysis.Accessibility.Public).Select(m => m switch
+                {
+                    Microsoft.CodeAnalysis.IFieldSymbol field => (field.Name, field.Type),
+                    Microsoft.CodeAnalysis.IPropertySymbol { Parameters.Length: 0 } property => (property.Name, property.Type),
+                    _ => (m.Name, (Microsoft.CodeAnalysis.ITypeSymbol?)null),
+                }).Where(m => m.Item2 is not null).Select(m => (m.Item1, m.Item2!))),
+            _ => [],
         };
-        return [.. parameters.Where(p => IsTensors(p.Type) && IndexParameter.IsMatch(p.Name)).Select(p => p.Name).Distinct()];
+        return [.. taken.Where(t => IsTensors(t.Type) && IndexParameter.IsMatch(t.Name)).Select(t => t.Name).Distinct()];
     }
 
     /// <summary>The name <see cref="ReviewedIndexOps"/> knows a member by: a module's forward or call by its type's, an indexer by its metadata name.</summary>
@@ -304,7 +316,7 @@ public static class SandboxPolicy
 
     static string? UnreviewedIndices(Microsoft.CodeAnalysis.ISymbol definition) =>
         TakesIndices(definition) is { Count: > 0 } indices && !ReviewedIndexOps.Contains(IndexOpName(definition))
-            ? $"Homework code may not use {IndexOpName(definition)}: it takes a tensor of indices ({string.Join(", ", indices)}), and libtorch does not check " +
+            ? $"Homework code may not use {IndexOpName(definition)}: it takes or holds a tensor of indices ({string.Join(", ", indices)}), and libtorch does not check " +
               "every op's indices, so one out of range could read or write memory the tests own. Only the index ops it is known to check are allowed: " +
               "gather, index_select, scatter, index_put_, take_along_dim, indexing with a tensor, and a few more."
             : null;

@@ -328,7 +328,20 @@ public class AdversarialCorpusTests
                 TorchSharp.torch.linalg.ldl_solve(TorchSharp.torch.tensor(new float[] { 1e30f, 0, 1, 1 }).reshape(2, 2),
                     TorchSharp.torch.tensor(new int[] { (int)offset + 1, 2 }), TorchSharp.torch.tensor(new float[] { 5, 0 }).reshape(2, 1));
         }
-        """, "TorchSharp.torch.linalg.ldl_solve", "may not use ldl_solve: it takes a tensor of indices (pivots)")]
+        """, "TorchSharp.torch.linalg.ldl_solve", "may not use ldl_solve: it takes or holds a tensor of indices (pivots)")]
+    // pad_packed_sequence writes by the batch sizes of the PackedSequence it is given, a public tensor homework code could
+    // overwrite: a negative size wrote before the start of a new buffer (a red team, stop 58). A type that holds indices counts.
+    [TestCase("packed-sequence-batch-sizes", """
+        public static class Packer
+        {
+            public static void Write(TorchSharp.torch.Tensor x)
+            {
+                var packed = TorchSharp.torch.nn.utils.rnn.pack_sequence(new[] { x, x }, true);
+                packed.batch_sizes.copy_(TorchSharp.torch.tensor(new long[] { 2, -100 }));
+                TorchSharp.torch.nn.utils.rnn.pad_packed_sequence(packed, false, 0.0, null);
+            }
+        }
+        """, "TorchSharp.torch.nn.utils.rnn.PackedSequence", "may not use PackedSequence: it takes or holds a tensor of indices (batch_sizes")]
     [TestCase("uninitialised-like", """
         public static class Freed
         {
