@@ -31,11 +31,20 @@ public sealed class HookPoint(string name)
         return new Handle(this, hook);
     }
 
-    /// <summary>Detaches every hook of this point.</summary>
+    /// <summary>
+    /// Detaches every hook of this point, whoever added it. For the tests only: homework code that removed the hooks its
+    /// caller had added would change the caller's run (a red team, stop 58, removed a test's own recording hook).
+    /// </summary>
+    [NotForHomework(OthersHooks)]
     public void RemoveHooks() => hooks.Clear();
 
-    /// <summary>The activation after every hook has seen it, in order.</summary>
+    /// <summary>
+    /// The activation after every hook has seen it, in order: what the model's forward pass runs at this point. Not for
+    /// homework code, which would feed the hooks other code added an activation of its choosing (a red team, stop 58, fed a
+    /// test's recording hook one that did not require grad).
+    /// </summary>
     /// <exception cref="ArgumentException">A hook returned a tensor of another shape.</exception>
+    [NotForHomework(OthersHooks)]
     public Tensor Call(Tensor activation)
     {
         foreach (var hook in hooks.ToList())
@@ -50,6 +59,10 @@ public sealed class HookPoint(string name)
     }
 
     public override string ToString() => Name;
+
+    internal const string OthersHooks =
+        "it runs or removes the hooks other code added to the model (the caller's, a test's). Add your own with AddHook, remove each by " +
+        "disposing the handle AddHook returned (a using block), and let the model's forward pass run them.";
 
     sealed class Handle(HookPoint point, HookFunction hook) : IDisposable
     {

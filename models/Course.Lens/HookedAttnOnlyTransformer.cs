@@ -18,6 +18,13 @@ public sealed class HookedAttnOnlyTransformer : HookedRootModule
     public readonly Parameter W_E; // [d_vocab, d_model]
     public readonly Parameter W_pos; // [n_ctx, d_model]
     public readonly ModuleList<AttnOnlyBlockHooked> blocks; // n_layers
+
+    /// <summary>
+    /// The blocks the model was made with, which its forward pass runs: <see cref="blocks"/> is a list code holding the model
+    /// could write a block into (through <c>IList&lt;T&gt;</c>), and a block put there later would run without the hooks the
+    /// model's other holders added to the one it replaced.
+    /// </summary>
+    readonly AttnOnlyBlockHooked[] layers;
     public readonly Parameter W_U; // [d_model, d_vocab]
 
     public HookedAttnOnlyTransformer(HookedTransformerConfig cfg) : base(nameof(HookedAttnOnlyTransformer))
@@ -29,7 +36,8 @@ public sealed class HookedAttnOnlyTransformer : HookedRootModule
         blocks = ModuleList(Enumerable.Range(0, (int)cfg.n_layers).Select(l => new AttnOnlyBlockHooked(cfg, l)).ToArray());
         W_U = Parameter(normal(0, cfg.init_range, [cfg.d_model, cfg.d_vocab]));
         RegisterComponents();
-        Setup(blocks.SelectMany(b => b.HookPoints));
+        layers = [.. blocks]; // after RegisterComponents, which registers what the fields hold: the blocks once, as blocks.{l}
+        Setup(layers.SelectMany(b => b.HookPoints));
     }
 
     public HookedTransformerConfig Config { get; }
@@ -37,7 +45,7 @@ public sealed class HookedAttnOnlyTransformer : HookedRootModule
     /// <summary><c>tokens [batch, pos] (int64, pos &lt;= n_ctx) → logits [batch, pos, d_vocab]</c>; logits[b, p] predict token p + 1.</summary>
     public override Tensor forward(Tensor tokens)
     {
-        var resid_final = blocks.Aggregate(EmbedTokens(tokens, W_E, W_pos), (resid_pre, block) => block.call(resid_pre)); // [batch, pos, d_model]
+        var resid_final = layers.Aggregate(EmbedTokens(tokens, W_E, W_pos), (resid_pre, block) => block.call(resid_pre)); // [batch, pos, d_model]
         return resid_final.matmul(W_U); // [batch, pos, d_vocab]
     }
 }

@@ -27,7 +27,8 @@ public abstract class HookedRootModule(string name) : Module<Tensor, Tensor>(nam
     public HookPoint Hook(string name) => hookPoints.TryGetValue(name, out var hook) ? hook
         : throw new KeyNotFoundException($"the model has no hook point '{name}'; it has e.g. {string.Join(", ", hookPoints.Keys.Take(8))}, ...");
 
-    /// <summary>Detaches every hook from every hook point.</summary>
+    /// <summary>Detaches every hook from every hook point, whoever added it: for the tests only (see <see cref="HookPoint.RemoveHooks"/>).</summary>
+    [NotForHomework(HookPoint.OthersHooks)]
     public void ResetHooks()
     {
         foreach (var hook in hookPoints.Values) hook.RemoveHooks();

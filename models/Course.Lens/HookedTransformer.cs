@@ -18,6 +18,13 @@ public sealed class HookedTransformer : HookedRootModule
     public readonly Parameter W_E; // [d_vocab, d_model]
     public readonly Parameter W_pos; // [n_ctx, d_model]
     public readonly ModuleList<TransformerBlockHooked> blocks; // n_layers
+
+    /// <summary>
+    /// The blocks the model was made with, which its forward pass runs: <see cref="blocks"/> is a list code holding the model
+    /// could write a block into (through <c>IList&lt;T&gt;</c>), and a block put there later would run without the hooks the
+    /// model's other holders added to the one it replaced.
+    /// </summary>
+    readonly TransformerBlockHooked[] layers;
     public readonly LayerNormHooked ln_final;
     public readonly Parameter W_U; // [d_model, d_vocab]
     public readonly Parameter b_U; // [d_vocab]
@@ -32,7 +39,8 @@ public sealed class HookedTransformer : HookedRootModule
         W_U = Parameter(normal(0, cfg.init_range, [cfg.d_model, cfg.d_vocab]));
         b_U = Parameter(zeros(cfg.d_vocab));
         RegisterComponents();
-        Setup(blocks.SelectMany(b => b.HookPoints).Concat(ln_final.HookPoints));
+        layers = [.. blocks]; // after RegisterComponents, which registers what the fields hold: the blocks once, as blocks.{l}
+        Setup(layers.SelectMany(b => b.HookPoints).Concat(ln_final.HookPoints));
     }
 
     public HookedTransformerConfig Config { get; }
@@ -40,7 +48,7 @@ public sealed class HookedTransformer : HookedRootModule
     /// <summary><c>tokens [batch, pos] (int64, pos &lt;= n_ctx) → logits [batch, pos, d_vocab]</c>; logits[b, p] predict token p + 1.</summary>
     public override Tensor forward(Tensor tokens)
     {
-        var residual = blocks.Aggregate(EmbedTokens(tokens, W_E, W_pos), (resid_pre, block) => block.call(resid_pre)); // [batch, pos, d_model]
+        var residual = layers.Aggregate(EmbedTokens(tokens, W_E, W_pos), (resid_pre, block) => block.call(resid_pre)); // [batch, pos, d_model]
         return Unembed(residual);
     }
 
@@ -52,7 +60,7 @@ public sealed class HookedTransformer : HookedRootModule
     public Tensor forward(Tensor tokens, KeyValueCache cache)
     {
         var residual = EmbedTokens(tokens, W_E, W_pos, cache.Length); // [batch, pos, d_model]
-        for (int layer = 0; layer < blocks.Count; layer++) residual = blocks[layer].forward(residual, cache[layer]);
+        for (int layer = 0; layer < layers.Length; layer++) residual = layers[layer].forward(residual, cache[layer]);
         return Unembed(residual);
     }
 

@@ -340,7 +340,19 @@ public static class SandboxPolicy
     /// <summary>The allow-list of a homework: this policy, widened by its manifest's <c>allowed_apis</c>.</summary>
     public static AllowList For(AssignmentManifest manifest) => For(manifest.ExtraAllowedApis);
 
-    public static AllowList For(IEnumerable<AllowedApi> extra) => new([.. Allowed, .. extra], Denied, Explain, Unchecked);
+    public static AllowList For(IEnumerable<AllowedApi> extra) => new([.. Allowed, .. extra], Denied, Explain, d => Unchecked(d) ?? KeptForTheTests(d));
+
+    /// <summary>
+    /// A given library's member that its author keeps for the tests, marked <c>[NotForHomework("why")]</c> (an attribute of
+    /// that name in the library: Course.Lens's hook points run and remove the hooks other code added, and homework code that
+    /// did so changed a test's own run). Null for anything else. The library decides, since it knows which of its members
+    /// reach past the caller's part; whatever entry allows the library, such a member is refused.
+    /// </summary>
+    public static string? KeptForTheTests(Microsoft.CodeAnalysis.ISymbol definition) =>
+        definition.GetAttributes().FirstOrDefault(a => a.AttributeClass?.Name == "NotForHomeworkAttribute") is { } mark
+            ? $"Homework code may not use {definition.ContainingType?.Name}.{definition.Name}: " +
+              (mark.ConstructorArguments is [{ Value: string reason }] ? reason : "its library keeps it for the tests.")
+            : null;
 
     static AllowedApi Namespace(string name) => new($"N:{name}", "");
 

@@ -366,6 +366,23 @@ public class AdversarialCorpusTests
         Assert.That(report.Tests.Select(t => t.DurationSeconds), Has.All.Zero, "nothing ran");
     }
 
+    // --- Reaches past its own part of a given model: a red team (stop 58) fed a test's own recording hook an activation that did
+    // not require grad (HookPoint.Call), then removed it (RemoveHooks), so a Measure that ran with gradients passed hw7's
+    // no_grad check. Course.Lens keeps what runs or removes other code's hooks for the tests ([NotForHomework]). ---
+
+    [TestCase("HookPoint.Call", "model.Hook(\"blocks.1.hook_resid_post\").Call(TorchSharp.torch.zeros(1));")]
+    [TestCase("HookPoint.RemoveHooks", "model.Hook(\"blocks.1.hook_resid_post\").RemoveHooks();")]
+    [TestCase("HookedRootModule.ResetHooks", "model.ResetHooks();")]
+    public async Task Given_code_that_runs_or_removes_hooks_other_code_added_When_graded_Then_it_is_refused(string member, string statement)
+    {
+        var code = $"public static class Meddler {{ public static void Meddle(Course.Lens.HookedTransformer model) {{ {statement} }} }}";
+
+        var (report, _, _) = await Attack("hw7-sae", code);
+
+        Assert.That(report.Status, Is.EqualTo(GradeStatus.Rejected), report.Describe());
+        Assert.That(report.Summary, Does.Contain($"Homework code may not use {member}: it runs or removes the hooks other code added to the model"));
+    }
+
     // --- Hides a banned call where no call from a test leads: once graded in full under a manifest that refuses banned use. ---
 
     [TestCase("static-constructor", """
