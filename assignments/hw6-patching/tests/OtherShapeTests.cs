@@ -7,14 +7,16 @@ using static TorchSharp.torch;
 namespace Hw6.Patching.HiddenTests;
 
 /// <summary>
-/// The homework's tables and grids on a model of another shape than the tiny GPT (3 layers, 2 heads, d_head 8, d_model
+/// The homework's tables and grids on a model of another shape than the tiny GPT (3 layers, 2 heads, d_head 6, d_model
 /// 16), against the reference's, stored as goldens with the model's random weights: every other test runs on the tiny GPT
 /// (2 layers, 4 heads, d_head 16, d_model 64), so code that wrote those sizes in instead of reading them from
-/// <c>model.Config</c> passed them all.
+/// <c>model.Config</c> passed them all. Its d_head (6) is not d_model / n_heads (8), nor is n_heads * d_head (12)
+/// d_model, as in hw5's random models: a head's zero made as <c>zeros(d_model / n_heads)</c> passed when d_head was 8 (red
+/// team 11 overfitA 04).
 /// </summary>
 public sealed class OtherShapeTests : TorchTest
 {
-    const string Shape = "on a model of 3 layers, 2 heads, d_head 8 and d_model 16 (not the tiny GPT's 2, 4, 16 and 64: read the sizes from model.Config)";
+    const string Shape = "on a model of 3 layers, 2 heads, d_head 6 and d_model 16 (not the tiny GPT's 2, 4, 16 and 64, and d_head is not d_model / n_heads: read the sizes from model.Config)";
 
     [Test, Points(1)] // taken from MeanActivations_OverTheReferenceDataset_MatchTheReference
     public void MeanActivations_OnAModelOfAnotherShape_MatchTheReference()
@@ -37,7 +39,7 @@ public sealed class OtherShapeTests : TorchTest
         // Means of their own, stored inputs of about the activations' size, so that this test is about Ablations alone and each
         // mean ablation moves the loss well above its rounding (the model's own means move it by a few percent only).
         using var seeded = new Seeded(OtherShapeModel.Seed + 1);
-        var means = new MeanActivations(golden.Input("z_means", () => seeded.RandnCpu([3, 2, 8]) * 4), golden.Input("mlp_means", () => seeded.RandnCpu([3, 16]) * 8));
+        var means = new MeanActivations(golden.Input("z_means", () => seeded.RandnCpu([3, 2, 6]) * 4), golden.Input("mlp_means", () => seeded.RandnCpu([3, 16]) * 8));
 
         var zero = Ablations.Zero(model, batch, vocabulary);
 
@@ -89,9 +91,11 @@ static class OtherShapeModel
     /// small Clean - Corrupted and its ablation tables are small changes of large logits: rounding weighs more there than
     /// in the tiny GPT. Sharp softmaxes amplify it too, so W_Q and W_K are drawn at half the other weights' scale. Of seeds
     /// 600-669, this one's outputs moved least under 1e-6 relative noise at every hook point, at their tensors' scale; still
-    /// two to three times as much as the tiny GPT's (`course validate` proves the default tolerance for it).
+    /// two to three times as much as the tiny GPT's (`course validate` proves the default tolerance for it). Picked again for
+    /// d_head 6 (red team 11): the same probe moves its outputs about as much as it moved seed 649's with d_head 8, which
+    /// with d_head 6 moved ten times as much and failed validate's float noise.
     /// </remarks>
-    public const long Seed = 649;
+    public const long Seed = 625;
 
     /// <summary>
     /// The model on the device under test, its weights drawn from <c>Seeded(Seed)</c> (N(0, 0.7²), W_Q and W_K N(0, 0.35²))
@@ -101,7 +105,7 @@ static class OtherShapeModel
     public static (HookedTransformer Model, CharVocabulary Vocabulary) Load(Golden golden)
     {
         var vocabulary = TinyGpt.Load().Vocabulary;
-        var model = new HookedTransformer(new HookedTransformerConfig(d_model: 16, n_layers: 3, n_heads: 2, d_head: 8, d_mlp: 32,
+        var model = new HookedTransformer(new HookedTransformerConfig(d_model: 16, n_layers: 3, n_heads: 2, d_head: 6, d_mlp: 32,
             d_vocab: vocabulary.Size, n_ctx: 40));
         model.to(TestDevice.Current);
         using var seeded = new Seeded(Seed);
