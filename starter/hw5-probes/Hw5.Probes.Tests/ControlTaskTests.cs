@@ -7,7 +7,7 @@ namespace Hw5.Probes.Tests;
 
 public sealed class ControlTaskTests : TorchTest
 {
-    [Test, Points(3)]
+    [Test, Points(2)]
     public void Labels_GiveEveryPromptItsSubjectsLabel_HalfTheNounFormsEach_TheSameForTheSameSeed()
     {
         var prompts = AgreementPrompts.Sample(300, 550, Clause.ObjectRelative);
