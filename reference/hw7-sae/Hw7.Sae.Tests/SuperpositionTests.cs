@@ -89,7 +89,8 @@ public sealed class SuperpositionTests : TorchTest
         var w = W.cpu().to(ScalarType.Float64).data<double>().ToArray(); // w[(n · d_hidden + h) · n_features + f]
         double At(int n, int h, int f) => w[(n * dHidden + h) * nFeatures + f];
         double Dot(int n, int i, int j) => Enumerable.Range(0, dHidden).Sum(h => At(n, h, i) * At(n, h, j));
-        var (gram, interference, dimensionality) = (new double[nInst, nFeatures, nFeatures], new double[nInst, nFeatures], new double[nInst, nFeatures]);
+        var (gram, overlaps) = (new double[nInst, nFeatures, nFeatures], new double[nInst, nFeatures, nFeatures]);
+        var (interference, dimensionality) = (new double[nInst, nFeatures], new double[nInst, nFeatures]);
         for (int n = 0; n < nInst; n++)
         {
             for (int i = 0; i < nFeatures; i++)
@@ -98,7 +99,7 @@ public sealed class SuperpositionTests : TorchTest
                 for (int j = 0; j < nFeatures; j++)
                 {
                     gram[n, i, j] = Dot(n, i, j);
-                    var overlap = Math.Pow(Dot(n, i, j) / norm, 2); // (Ŵ_i · W_j)²
+                    var overlap = overlaps[n, i, j] = Math.Pow(Dot(n, i, j) / norm, 2); // (Ŵ_i · W_j)²
                     total += overlap;
                     if (j != i) interference[n, i] += overlap;
                 }
@@ -107,6 +108,8 @@ public sealed class SuperpositionTests : TorchTest
         }
 
         TensorAssert.Close(Superposition.Gram(W), tensor(gram).to(ScalarType.Float32).to(Device), name: "Gram: (WᵀW)[n, i, j] = W_i · W_j", axes: ["instance", "feature i", "feature j"]);
+        TensorAssert.Close(Superposition.Overlaps(W), tensor(overlaps).to(ScalarType.Float32).to(Device),
+            name: "Overlaps: (Ŵ_i · W_j)² for every i and j, the diagonal included (there it is ‖W_i‖², not 0)", axes: ["instance", "feature i", "feature j"]);
         TensorAssert.Close(Superposition.Interference(W), tensor(interference).to(ScalarType.Float32).to(Device), name: "Interference: Σ_{j≠i} (Ŵ_i · W_j)²", axes: ["instance", "feature"]);
         TensorAssert.Close(Superposition.Dimensionality(W), tensor(dimensionality).to(ScalarType.Float32).to(Device), name: "Dimensionality: ‖W_i‖² / Σ_j (Ŵ_i · W_j)²", axes: ["instance", "feature"]);
     }
