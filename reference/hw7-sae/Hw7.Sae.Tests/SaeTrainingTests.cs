@@ -74,12 +74,12 @@ public sealed class SaeTrainingTests : TorchTest
             using (no_grad()) fresh.b_enc.copy_(cat([full(4, -100f), zeros(8)]).to(Device)); // latents 0-3 are dead until resampled
             return fresh;
         }
-        float[] trainedLosses;
+        SaeHistory trainedHistory;
         var trained = Fresh();
         using (var trainGenerator = new Generator(768, CPU))
-            trainedLosses = SaeTraining.Train(trained, n => data.Sample(n, trainGenerator), options, trainGenerator).Loss;
+            trainedHistory = SaeTraining.Train(trained, n => data.Sample(n, trainGenerator), options, trainGenerator);
         var twin = Fresh();
-        var twinLosses = new float[options.Steps];
+        var (twinLosses, twinL0) = (new float[options.Steps], new float[options.Steps]);
         using (var replay = new Generator(768, CPU))
         {
             var adam = new SaeAdam(twin.parameters(), options.LearningRate);
@@ -100,11 +100,16 @@ public sealed class SaeTrainingTests : TorchTest
                 DecoderNorm.Renormalise(twin);
                 window.Record(parts.Z.detach());
                 twinLosses[step] = parts.Total.item<float>();
+                twinL0[step] = (float)SaeMetrics.L0(parts.Z.detach());
             }
         }
-        TensorAssert.Close(tensor(trainedLosses), tensor(twinLosses), Tolerance.For(ScalarType.Float32, Device.type),
+        TensorAssert.Close(tensor(trainedHistory.Loss), tensor(twinLosses), Tolerance.For(ScalarType.Float32, Device.type),
             "the losses of 16 steps resampling at step 3 vs the documented loop written out with your own SaeLoss, DecoderNorm, Resampling and one SaeAdam " +
             "made before the first step (keep that one optimiser: Resample clears the dead latents' moments in it)", axes: ["step"]);
+        TensorAssert.Close(tensor(trainedHistory.L0), tensor(twinL0), Tolerance.For(ScalarType.Float32, Device.type),
+            "SaeHistory.L0 of 16 steps resampling at step 3 vs SaeMetrics.L0 of each step's own z in the documented loop written out: the mean number of " +
+            "latents active per input of the batch the step's loss was computed on (before its update), not the window's count of latents that have fired, " +
+            "nor the batch encoded again after the step", axes: ["step"]);
         foreach (var (name, actual, expected) in new[] { ("W_enc", trained.W_enc, twin.W_enc), ("W_dec", trained.W_dec, twin.W_dec) })
             TensorAssert.Close(actual.detach(), expected.detach(), Tolerance.For(ScalarType.Float32, Device.type),
                 $"{name} after 16 steps resampling at step 3 vs the documented loop written out: every step at options.LearningRate (no schedule), " +
