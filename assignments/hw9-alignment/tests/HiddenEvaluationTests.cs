@@ -53,4 +53,54 @@ public sealed class HiddenEvaluationTests : TorchTest
             $"{expected:P0}, the checkpoint's own accuracy, since the order of logit(\"s\") and logit(\" \") is unchanged; compare those two logits only, " +
             "not the agreeing character with the argmax (or every other character) over the whole vocabulary");
     }
+
+    // 1 point, taken from the public AgreementAccuracy_OfAModelThatAlwaysSaysS_IsTheFractionOfSingularSubjects (2 → 1).
+    // Every other test runs on the tiny GPT and its vocabulary, where "s" is id 19 and " " id 1. Here the tiny GPT with its
+    // characters in another order (its embedding rows and unembedding columns permuted to match): the same model on another
+    // vocabulary, so ids written in as the tiny GPT's read two other characters' logits.
+    [Test, Points(1)]
+    public void AgreementAccuracy_OfTheTinyGptWithItsCharactersShuffled_ComparesTheIdsOfSAndSpaceInTheVocabularyGiven()
+    {
+        using var seeded = new Seeded(955);
+        var (model, tiny, _) = TinyGpt.Load(Device);
+        // oldIds[newId]: the tiny GPT's id of the character the shuffled vocabulary puts at newId (the unknown character stays at 0).
+        var shuffled = seeded.RandnCpu([tiny.Size - 1]).argsort().data<long>().Select(i => i + 1);
+        long[] oldIds = [0, .. shuffled];
+        var vocabulary = new CharVocabulary(tiny.Decode(oldIds));
+        var (s, space) = (vocabulary.Id('s'), vocabulary.Id(' '));
+        Assert.That(s != tiny.Id('s') && space != tiny.Id(' ') && s != space, Is.True,
+            $"the shuffled vocabulary moves \"s\" and \" \" off the tiny GPT's ids ({tiny.Id('s')} and {tiny.Id(' ')}): here {s} and {space}");
+        using (no_grad())
+        {
+            var index = tensor(oldIds).to(Device);
+            model.W_E.copy_(model.W_E.index_select(0, index)); // [d_vocab, d_model]: row newId is the old row oldIds[newId]
+            model.W_U.copy_(model.W_U.index_select(1, index)); // [d_model, d_vocab]
+            model.b_U.copy_(model.b_U.index_select(0, index)); // [d_vocab]
+        }
+        var sampled = AgreementPrompts.Sample(100, 955, Clause.None);
+        // The expected accuracy, from the model's logits at each verb, read before homework code has the model.
+        double expected;
+        using (no_grad())
+        {
+            var batch = AgreementBatch.Of(sampled, vocabulary);
+            var logits = model.call(batch.Tokens.to(Device)).cpu(); // [batch, pos, d_vocab]
+            var verbs = batch.VerbPosition.cpu().data<long>().ToArray();
+            var atVerbs = stack(verbs.Select((verb, row) => logits[row, verb]).ToArray()); // [batch, d_vocab]
+            var (logitS, logitSpace) = (atVerbs[.., s].data<float>().ToArray(), atVerbs[.., space].data<float>().ToArray());
+            expected = sampled.Select((prompt, row) => (logitS[row] > logitSpace[row]) != prompt.PluralSubject ? 1.0 : 0.0).Average();
+            // No prompt is a near tie, so a comparison of probabilities or log-probabilities, as right as one of logits, gives the same count.
+            double scale = Math.Sqrt(atVerbs.pow(2).mean().ToDouble());
+            double closest = logitS.Zip(logitSpace, (a, b) => Math.Abs((double)a - b)).Min();
+            Assert.That(closest, Is.GreaterThan(Tolerance.For(ScalarType.Float32, Device.type).Allowed(0, scale)),
+                $"the closest logit(\"s\") and logit(\" \") at a verb ({closest:G3}), against the rounding of logits of scale {scale:G3}");
+        }
+
+        double actual = Evaluation.AgreementAccuracy(model, vocabulary, AgreementBatch.Of(sampled, vocabulary));
+
+        // A fraction, which a float32 mean gives to about 1e-7: within 1e-6, far below one prompt more or less (1e-2).
+        Assert.That(actual, Is.EqualTo(expected).Within(1e-6),
+            $"Evaluation.AgreementAccuracy on 100 prompts of the tiny GPT with its characters shuffled, so that \"s\" is id {s} and \" \" id {space}: " +
+            $"{expected:P0}, from logit(vocabulary.Id('s')) > logit(vocabulary.Id(' ')) at each VerbPosition; look the two ids up in the vocabulary you are given, " +
+            $"not the tiny GPT's {tiny.Id('s')} and {tiny.Id(' ')}");
+    }
 }

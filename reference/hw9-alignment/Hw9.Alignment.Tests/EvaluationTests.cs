@@ -95,7 +95,7 @@ public sealed class EvaluationTests : TorchTest
             $"Evaluation.AgreementAccuracy on the same prompts of a model whose logit for \"s\" is raised by 100: right exactly on the {singular:P0} with a singular subject");
     }
 
-    [Test, Points(2)]
+    [Test, Points(1)]
     public void AgreementAccuracy_OfAModelThatAlwaysSaysS_IsTheFractionOfSingularSubjects()
     {
         var (model, vocabulary, _) = TinyGpt.Load(Device);
