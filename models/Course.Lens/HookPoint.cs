@@ -20,6 +20,9 @@ public sealed class HookPoint(string name)
     /// <summary>The TransformerLens name, e.g. <c>blocks.0.attn.hook_pattern</c>.</summary>
     public string Name { get; } = name;
 
+    /// <summary>The model whose forward pass runs this point, once it has named its hook points.</summary>
+    internal HookedRootModule? Model { get; set; }
+
     /// <summary>How many hooks are attached now.</summary>
     public int HookCount => hooks.Count;
 
@@ -47,15 +50,27 @@ public sealed class HookPoint(string name)
     [NotForHomework(OthersHooks)]
     public Tensor Call(Tensor activation)
     {
+        GradientsAsThePassBegan();
         foreach (var hook in hooks.ToList())
         {
-            if (hook(activation, this) is not { } replacement) continue;
+            var replaced = hook(activation, this);
+            GradientsAsThePassBegan();
+            if (replaced is not { } replacement) continue;
             if (!replacement.shape.SequenceEqual(activation.shape))
                 throw new ArgumentException($"a hook on {Name} returned shape [{string.Join(", ", replacement.shape)}] " +
                     $"for an activation of shape [{string.Join(", ", activation.shape)}]: a replacing hook must keep the shape");
             activation = replacement;
         }
         return activation;
+    }
+
+    /// <exception cref="InvalidOperationException">Gradients were switched on or off since the model's forward pass began.</exception>
+    void GradientsAsThePassBegan()
+    {
+        if (Model?.GradientsOfThePass is { } began && is_grad_enabled() != began)
+            throw new InvalidOperationException($"gradients were switched {(began ? "off" : "on")} inside the model's forward pass, by the time it reached {Name}: " +
+                "a hook (or a module hook) may read or replace an activation, not turn gradients on or off for part of a pass; run the whole pass " +
+                "under no_grad() (or enable_grad()) instead, from outside the model");
     }
 
     public override string ToString() => Name;

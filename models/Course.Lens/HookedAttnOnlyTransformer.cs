@@ -43,9 +43,9 @@ public sealed class HookedAttnOnlyTransformer : HookedRootModule
     public HookedTransformerConfig Config { get; }
 
     /// <summary><c>tokens [batch, pos] (int64, pos &lt;= n_ctx) → logits [batch, pos, d_vocab]</c>; logits[b, p] predict token p + 1.</summary>
-    public override Tensor forward(Tensor tokens)
+    public override Tensor forward(Tensor tokens) => Pass(() =>
     {
         var resid_final = layers.Aggregate(EmbedTokens(tokens, W_E, W_pos), (resid_pre, block) => block.call(resid_pre)); // [batch, pos, d_model]
         return resid_final.matmul(W_U); // [batch, pos, d_vocab]
-    }
+    });
 }

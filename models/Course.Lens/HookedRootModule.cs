@@ -19,7 +19,34 @@ public abstract class HookedRootModule(string name) : Module<Tensor, Tensor>(nam
     /// <summary>Names the model's hook points, after <c>hook_embed</c> and <c>hook_pos_embed</c>, in the order the forward pass reaches them (TransformerLens's <c>setup</c>).</summary>
     protected void Setup(IEnumerable<HookPoint> later)
     {
-        foreach (var hook in later.Prepend(hook_pos_embed).Prepend(hook_embed)) hookPoints.Add(hook.Name, hook);
+        foreach (var hook in later.Prepend(hook_pos_embed).Prepend(hook_embed))
+        {
+            hookPoints.Add(hook.Name, hook);
+            hook.Model = this;
+        }
+    }
+
+    /// <summary>
+    /// Whether gradients were on when the forward pass now running began; null between passes. Every hook point checks that
+    /// they still are (<see cref="HookPoint.Call"/>): a hook, or a module hook of TorchSharp's, that switched them off for part
+    /// of a pass would show the hooks after it activations that do not require grad in a pass that builds a graph (a red team,
+    /// stop 58, so passed the checks that a measure runs without gradients).
+    /// </summary>
+    internal bool? GradientsOfThePass { get; private set; }
+
+    /// <summary>Runs one forward pass, noting whether gradients are on as it begins (<see cref="GradientsOfThePass"/>).</summary>
+    protected Tensor Pass(Func<Tensor> pass)
+    {
+        var outer = GradientsOfThePass; // a hook may run the model itself, in a mode of its own
+        GradientsOfThePass = is_grad_enabled();
+        try
+        {
+            return pass();
+        }
+        finally
+        {
+            GradientsOfThePass = outer;
+        }
     }
 
     /// <summary>The hook point called <paramref name="name"/>.</summary>

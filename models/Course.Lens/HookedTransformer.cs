@@ -46,23 +46,23 @@ public sealed class HookedTransformer : HookedRootModule
     public HookedTransformerConfig Config { get; }
 
     /// <summary><c>tokens [batch, pos] (int64, pos &lt;= n_ctx) → logits [batch, pos, d_vocab]</c>; logits[b, p] predict token p + 1.</summary>
-    public override Tensor forward(Tensor tokens)
+    public override Tensor forward(Tensor tokens) => Pass(() =>
     {
         var residual = layers.Aggregate(EmbedTokens(tokens, W_E, W_pos), (resid_pre, block) => block.call(resid_pre)); // [batch, pos, d_model]
         return Unembed(residual);
-    }
+    });
 
     /// <summary>
     /// <c>tokens [batch, pos] → logits [batch, pos, d_vocab]</c> for the tokens after the <c>cache.Length</c> cached ones
     /// (TransformerLens's <c>past_kv_cache</c>): the logits a forward pass over the whole sequence gives at these
     /// positions, up to float rounding, from one position's work per token. Their keys and values join the cache.
     /// </summary>
-    public Tensor forward(Tensor tokens, KeyValueCache cache)
+    public Tensor forward(Tensor tokens, KeyValueCache cache) => Pass(() =>
     {
         var residual = EmbedTokens(tokens, W_E, W_pos, cache.Length); // [batch, pos, d_model]
         for (int layer = 0; layer < layers.Length; layer++) residual = layers[layer].forward(residual, cache[layer]);
         return Unembed(residual);
-    }
+    });
 
     /// <summary><c>residual [batch, pos, d_model] → logits [batch, pos, d_vocab]</c>, through <c>ln_final</c>.</summary>
     Tensor Unembed(Tensor residual) => ln_final.call(residual).matmul(W_U) + b_U;

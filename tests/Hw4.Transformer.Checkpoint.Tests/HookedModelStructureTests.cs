@@ -8,7 +8,9 @@ namespace Hw4.Transformer.Checkpoint.Tests;
 /// The hooked models of models/Course.Lens run the blocks they were made with. Their <c>blocks</c> is a TorchSharp
 /// <c>ModuleList</c>, which code holding the model can write a block into through <c>IList&lt;T&gt;</c>; a test that hooked
 /// a model and gave it to homework code would otherwise see none of the runs that went through a block put in its place
-/// (a red team, stop 58, did so with a hook it removed instead).
+/// (a red team, stop 58, did so with a hook it removed instead). And a pass runs in one gradient mode: a hook or a module hook
+/// that switched gradients off for part of it would show the hooks after it activations that do not require grad in a pass
+/// that builds a graph (a red team, stop 58, so passed the checks that a measure runs without gradients).
 /// </summary>
 public sealed class HookedModelStructureTests
 {
@@ -51,5 +53,60 @@ public sealed class HookedModelStructureTests
 
         Assert.That(fired, Is.EqualTo(1), "the hook on the block the model was made with fired in its run");
         Assert.That(after.allclose(before, rtol: 0, atol: 0), Is.True, "the logits of the blocks the model was made with");
+    }
+
+    [Test]
+    public void Given_a_hook_that_switches_gradients_off_When_the_model_runs_with_them_on_Then_the_next_hook_point_throws_naming_itself()
+    {
+        using var scope = NewDisposeScope();
+        var model = new HookedTransformer(Small);
+        IDisposable? off = null;
+        using var start = model.Hook("blocks.1.hook_resid_pre").AddHook((_, _) => { off = no_grad(); return null; });
+
+        InvalidOperationException thrown;
+        try { thrown = Assert.Throws<InvalidOperationException>(() => model.call(Tokens))!; }
+        finally { off?.Dispose(); } // the thread's mode back, whatever happened
+
+        Assert.That(thrown.Message, Does.StartWith("gradients were switched off inside the model's forward pass, by the time it reached blocks.1.hook_resid_pre"));
+    }
+
+    [Test]
+    public void Given_module_hooks_that_switch_gradients_off_around_a_block_When_the_model_runs_with_them_on_Then_a_hook_point_in_the_block_throws()
+    {
+        using var scope = NewDisposeScope();
+        var model = new HookedTransformer(Small);
+        IDisposable? off = null;
+        var before = model.blocks[1].register_forward_pre_hook((_, x) => { off = no_grad(); return x; });
+        var after = model.blocks[1].register_forward_hook((_, _, y) => { off?.Dispose(); return y; });
+
+        InvalidOperationException thrown;
+        try { thrown = Assert.Throws<InvalidOperationException>(() => model.call(Tokens))!; }
+        finally
+        {
+            off?.Dispose(); // the thread's mode back, whatever happened
+            before.remove();
+            after.remove();
+        }
+
+        Assert.That(thrown.Message, Does.Contain("gradients were switched off inside the model's forward pass, by the time it reached blocks.1.hook_resid_pre"));
+    }
+
+    [Test]
+    public void Given_hooks_that_keep_the_pass_s_mode_When_the_model_runs_Then_it_runs_whatever_mode_the_pass_began_in()
+    {
+        using var scope = NewDisposeScope();
+        var model = new HookedTransformer(Small);
+        // A hook that computes under no_grad and puts the mode back, and one that runs the model itself in a mode of its own.
+        using var reading = model.Hook("blocks.0.hook_resid_post").AddHook((x, _) => { using (no_grad()) x.sum().Dispose(); return null; });
+        var nested = 0;
+        using var running = model.Hook("ln_final.hook_normalized").AddHook((_, _) =>
+        {
+            if (nested++ == 0) using (no_grad()) model.call(Tokens);
+            return null;
+        });
+
+        Assert.That(model.call(Tokens).requires_grad, Is.True, "a pass with gradients on");
+        nested = 0;
+        using (no_grad()) Assert.That(model.call(Tokens).requires_grad, Is.False, "a pass with gradients off");
     }
 }
