@@ -344,8 +344,8 @@ public static class SandboxPolicy
 
     /// <summary>
     /// A given library's member that its author keeps for the tests, marked <c>[NotForHomework("why")]</c> (an attribute of
-    /// that name in the library: Course.Lens's hook points run and remove the hooks other code added, and homework code that
-    /// did so changed a test's own run). Null for anything else. The library decides, since it knows which of its members
+    /// that name in the library: a hooked model's members that run or remove the hooks other code added, by which homework
+    /// code changed a test's own run). Null for anything else. The library decides, since it knows which of its members
     /// reach past the caller's part; whatever entry allows the library, such a member is refused.
     /// </summary>
     public static string? KeptForTheTests(Microsoft.CodeAnalysis.ISymbol definition) =>
