@@ -250,11 +250,11 @@ public static class SandboxPolicy
 
     /// <summary>
     /// The TorchSharp ops that take a tensor of indices and whose indices libtorch is known to check, by name (a module by its
-    /// type's): each throws on an index out of range, which <c>AllowListTests</c> runs in a worker for every one of them. An op
+    /// type's): each throws on an index out of range, which <c>IndexOpsTests</c> runs in a worker for every one of them. An op
     /// that takes indices (<see cref="TakesIndices"/>) and is not here is refused, whatever a later TorchSharp adds: libtorch
-    /// skips the check in some, and three were found one at a time by red teams (sparse tensors and the CTC loss, stop 57;
-    /// <c>linalg.ldl_solve</c>, whose pivots it does not check, stop 58, so that it read and wrote the float at any offset past
-    /// its output). Not here, though they take indices: <c>pack_padded_sequence</c>, which no homework needs and no red team has
+    /// skips the check in some, and red teams found four one at a time (sparse tensors and the CTC loss, stop 57;
+    /// <c>linalg.ldl_solve</c>, whose pivots it does not check, so that it read and wrote the float at any offset past its
+    /// output, and <c>PackedSequence</c>'s batch sizes, stop 58). Not here, though they take indices: <c>pack_padded_sequence</c>, which no homework needs and no red team has
     /// swept, and <c>index_reduce</c>, which TorchSharp 0.107 marks obsolete as an error. <c>take_along_dim</c> along a
     /// dimension takes an index modulo its size in TorchSharp 0.107, which stays within the tensor, and throws without one.
     /// </summary>
@@ -272,8 +272,7 @@ public static class SandboxPolicy
     /// <summary>
     /// The parameter names by which TorchSharp (after PyTorch) takes a tensor of indices into another tensor: <c>index</c>,
     /// <c>indices</c>, <c>pivots</c>, <c>offsets</c>, <c>sorter</c>, <c>targets</c> (of the CTC loss), <c>lengths</c>,
-    /// <c>batch_sizes</c>. A name is all
-    /// there is to go by: every tensor has one type whatever its values. TorchSharp calls the other operand of <c>add</c> or
+    /// <c>batch_sizes</c>. A name is all there is to go by: every tensor has one type whatever its values. TorchSharp calls the other operand of <c>add</c> or
     /// <c>eq</c> "target", so the one target of a loss is not among them; the losses that take class indices
     /// (<c>nll_loss</c>, <c>cross_entropy</c>, <c>multi_margin_loss</c>) were swept and check them, as do <c>embedding</c>,
     /// <c>one_hot</c> and <c>bincount</c>, whose indices are their input.
@@ -295,16 +294,19 @@ public static class SandboxPolicy
             Microsoft.CodeAnalysis.IMethodSymbol method => method.Parameters.Select(p => (p.Name, p.Type)),
             Microsoft.CodeAnalysis.IPropertySymbol indexer => indexer.Parameters.Select(p => (p.Name, p.Type)),
             Microsoft.CodeAnalysis.INamedTypeSymbol type => type.GetMembers("forward").OfType<Microsoft.CodeAnalysis.IMethodSymbol>().SelectMany(f => f.Parameters).Select(p => (p.Name, p.Type))
-                .Concat(type.GetMembers().Where(m => !m.IsStatic && m.DeclaredAccessibility == Microsoft.CodeAnalysis.Accessibility.Public).Select(m => m switch
-                {
-                    Microsoft.CodeAnalysis.IFieldSymbol field => (field.Name, field.Type),
-                    Microsoft.CodeAnalysis.IPropertySymbol { Parameters.Length: 0 } property => (property.Name, property.Type),
-                    _ => (m.Name, (Microsoft.CodeAnalysis.ITypeSymbol?)null),
-                }).Where(m => m.Item2 is not null).Select(m => (m.Item1, m.Item2!))),
+                .Concat(type.GetMembers().Where(m => !m.IsStatic && m.DeclaredAccessibility == Microsoft.CodeAnalysis.Accessibility.Public).SelectMany(Held)),
             _ => [],
         };
         return [.. taken.Where(t => IsTensors(t.Type) && IndexParameter.IsMatch(t.Name)).Select(t => t.Name).Distinct()];
     }
+
+    /// <summary>A public field's or property's name and type: what a type holds for whoever is given it.</summary>
+    static IEnumerable<(string Name, Microsoft.CodeAnalysis.ITypeSymbol Type)> Held(Microsoft.CodeAnalysis.ISymbol member) => member switch
+    {
+        Microsoft.CodeAnalysis.IFieldSymbol field => [(field.Name, field.Type)],
+        Microsoft.CodeAnalysis.IPropertySymbol { Parameters.Length: 0 } property => [(property.Name, property.Type)],
+        _ => [],
+    };
 
     /// <summary>The name <see cref="ReviewedIndexOps"/> knows a member by: a module's forward or call by its type's, an indexer by its metadata name.</summary>
     public static string IndexOpName(Microsoft.CodeAnalysis.ISymbol definition) => definition switch
