@@ -20,9 +20,8 @@ public sealed class HookedAttnOnlyTransformer : HookedRootModule
     public readonly ModuleList<AttnOnlyBlockHooked> blocks; // n_layers
 
     /// <summary>
-    /// The blocks the model was made with, which its forward pass runs: <see cref="blocks"/> is a list code holding the model
-    /// could write a block into (through <c>IList&lt;T&gt;</c>), and a block put there later would run without the hooks the
-    /// model's other holders added to the one it replaced.
+    /// The blocks the model was made with, which its forward pass runs, and only while <see cref="blocks"/> holds them
+    /// (<see cref="HookedRootModule.MadeWith"/>).
     /// </summary>
     readonly AttnOnlyBlockHooked[] layers;
     public readonly Parameter W_U; // [d_model, d_vocab]
@@ -45,7 +44,7 @@ public sealed class HookedAttnOnlyTransformer : HookedRootModule
     /// <summary><c>tokens [batch, pos] (int64, pos &lt;= n_ctx) → logits [batch, pos, d_vocab]</c>; logits[b, p] predict token p + 1.</summary>
     public override Tensor forward(Tensor tokens) => Pass(() =>
     {
-        var resid_final = layers.Aggregate(EmbedTokens(tokens, W_E, W_pos), (resid_pre, block) => block.call(resid_pre)); // [batch, pos, d_model]
+        var resid_final = MadeWith(layers, blocks).Aggregate(EmbedTokens(tokens, W_E, W_pos), (resid_pre, block) => block.call(resid_pre)); // [batch, pos, d_model]
         return resid_final.matmul(W_U); // [batch, pos, d_vocab]
     });
 }

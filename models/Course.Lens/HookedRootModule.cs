@@ -49,6 +49,19 @@ public abstract class HookedRootModule(string name) : Module<Tensor, Tensor>(nam
         }
     }
 
+    /// <summary>
+    /// The blocks a model was made with, checked against what its <c>blocks</c> list holds now. The list is a TorchSharp
+    /// <c>ModuleList</c>, which code holding the model can write into through <c>IList&lt;T&gt;</c>: a block put there would run
+    /// without the hooks a test added to the one it replaced, and a forward pass that kept running the old blocks instead
+    /// would part what runs from what <c>parameters()</c> lists (trained blocks behind untouched copies). So a model whose
+    /// list changed does not run.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A block was added, removed or replaced since the model was made.</exception>
+    protected static IReadOnlyList<T> MadeWith<T>(IReadOnlyList<T> made, IList<T> now) where T : class =>
+        made.Count == now.Count && made.Select((block, l) => ReferenceEquals(block, now[l])).All(same => same) ? made
+            : throw new InvalidOperationException("the model's blocks were changed (a block added, removed or replaced in blocks) since it was made: " +
+                                                  "a hooked model runs only the blocks it was made with; change a block's weights, not the block");
+
     /// <summary>The hook point called <paramref name="name"/>.</summary>
     /// <exception cref="KeyNotFoundException">The model has no hook point of that name; the message lists a few that it has.</exception>
     public HookPoint Hook(string name) => hookPoints.TryGetValue(name, out var hook) ? hook

@@ -20,9 +20,8 @@ public sealed class HookedTransformer : HookedRootModule
     public readonly ModuleList<TransformerBlockHooked> blocks; // n_layers
 
     /// <summary>
-    /// The blocks the model was made with, which its forward pass runs: <see cref="blocks"/> is a list code holding the model
-    /// could write a block into (through <c>IList&lt;T&gt;</c>), and a block put there later would run without the hooks the
-    /// model's other holders added to the one it replaced.
+    /// The blocks the model was made with, which its forward pass runs, and only while <see cref="blocks"/> holds them
+    /// (<see cref="HookedRootModule.MadeWith"/>).
     /// </summary>
     readonly TransformerBlockHooked[] layers;
     public readonly LayerNormHooked ln_final;
@@ -48,7 +47,7 @@ public sealed class HookedTransformer : HookedRootModule
     /// <summary><c>tokens [batch, pos] (int64, pos &lt;= n_ctx) → logits [batch, pos, d_vocab]</c>; logits[b, p] predict token p + 1.</summary>
     public override Tensor forward(Tensor tokens) => Pass(() =>
     {
-        var residual = layers.Aggregate(EmbedTokens(tokens, W_E, W_pos), (resid_pre, block) => block.call(resid_pre)); // [batch, pos, d_model]
+        var residual = MadeWith(layers, blocks).Aggregate(EmbedTokens(tokens, W_E, W_pos), (resid_pre, block) => block.call(resid_pre)); // [batch, pos, d_model]
         return Unembed(residual);
     });
 
@@ -60,7 +59,8 @@ public sealed class HookedTransformer : HookedRootModule
     public Tensor forward(Tensor tokens, KeyValueCache cache) => Pass(() =>
     {
         var residual = EmbedTokens(tokens, W_E, W_pos, cache.Length); // [batch, pos, d_model]
-        for (int layer = 0; layer < layers.Length; layer++) residual = layers[layer].forward(residual, cache[layer]);
+        var made = MadeWith(layers, blocks);
+        for (int layer = 0; layer < made.Count; layer++) residual = made[layer].forward(residual, cache[layer]);
         return Unembed(residual);
     });
 
