@@ -23,6 +23,14 @@ public sealed class HookPoint(string name)
     /// <summary>The model whose forward pass runs this point, once it has named its hook points.</summary>
     internal HookedRootModule? Model { get; set; }
 
+    /// <summary>
+    /// Whether this point runs only inside its model's forward pass: a block's, whose module called on its own would feed
+    /// the hooks other code added to the model activations of the caller's choosing, and would run outside the pass's
+    /// gradient mode (a red team, stop 59, so ran a test's model block by block). Not the final LayerNorm's, which a logit
+    /// lens applies on its own.
+    /// </summary>
+    internal bool OnlyInAPass { get; set; }
+
     /// <summary>How many hooks are attached now.</summary>
     public int HookCount => hooks.Count;
 
@@ -50,6 +58,9 @@ public sealed class HookPoint(string name)
     [NotForHomework(OthersHooks)]
     public Tensor Call(Tensor activation)
     {
+        if (OnlyInAPass && Model is { GradientsOfThePass: null })
+            throw new InvalidOperationException($"{Name} runs only inside its model's forward pass, and a block (or a part of one) was called on its own: " +
+                "run the whole model (model.call(tokens)), and read or replace activations with hooks (AddHook)");
         GradientsAsThePassBegan();
         foreach (var hook in hooks.ToList())
         {
@@ -69,9 +80,12 @@ public sealed class HookPoint(string name)
     {
         if (Model?.GradientsOfThePass is { } began && is_grad_enabled() != began)
             throw new InvalidOperationException($"gradients were switched {(began ? "off" : "on")} inside the model's forward pass, by the time it reached {Name}: " +
-                "a hook (or a module hook) may read or replace an activation, not turn gradients on or off for part of a pass; run the whole pass " +
-                "under no_grad() (or enable_grad()) instead, from outside the model");
+                OneModePerPass);
     }
+
+    internal const string OneModePerPass =
+        "a hook (or a module hook) may read or replace an activation, not turn gradients on or off for part of a pass; run the whole pass " +
+        "under no_grad() (or enable_grad()) instead, from outside the model";
 
     public override string ToString() => Name;
 

@@ -16,10 +16,20 @@ public abstract class HookedRootModule(string name) : Module<Tensor, Tensor>(nam
     /// <summary>Every hook point by its TransformerLens name, in the order the forward pass reaches them.</summary>
     public IReadOnlyDictionary<string, HookPoint> HookPoints => hookPoints;
 
-    /// <summary>Names the model's hook points, after <c>hook_embed</c> and <c>hook_pos_embed</c>, in the order the forward pass reaches them (TransformerLens's <c>setup</c>).</summary>
-    protected void Setup(IEnumerable<HookPoint> later)
+    /// <summary>
+    /// Names the model's hook points, after <c>hook_embed</c> and <c>hook_pos_embed</c>, in the order the forward pass reaches
+    /// them (TransformerLens's <c>setup</c>): the blocks' <paramref name="later"/>, which run only inside the model's forward
+    /// pass (<see cref="HookPoint.OnlyInAPass"/>), then <paramref name="alsoAlone"/>, whose module may also run on its own (the
+    /// final LayerNorm, which a logit lens applies to any layer's residual stream).
+    /// </summary>
+    protected void Setup(IEnumerable<HookPoint> later, IEnumerable<HookPoint>? alsoAlone = null)
     {
         foreach (var hook in later.Prepend(hook_pos_embed).Prepend(hook_embed))
+        {
+            hookPoints.Add(hook.Name, hook);
+            (hook.Model, hook.OnlyInAPass) = (this, true);
+        }
+        foreach (var hook in alsoAlone ?? [])
         {
             hookPoints.Add(hook.Name, hook);
             hook.Model = this;
@@ -34,14 +44,46 @@ public abstract class HookedRootModule(string name) : Module<Tensor, Tensor>(nam
     /// </summary>
     internal bool? GradientsOfThePass { get; private set; }
 
-    /// <summary>Runs one forward pass, noting whether gradients are on as it begins (<see cref="GradientsOfThePass"/>).</summary>
+    readonly List<PassWatch> watches = [];
+
+    /// <summary>
+    /// Records, until disposed, whether gradients were on as each forward pass of this model began
+    /// (<see cref="PassWatch.GradientsOn"/>): the evidence a test judges "runs the model without gradients" by. The model
+    /// records it itself, as a pass begins, and a pass keeps that mode to its end (<see cref="HookPoint.Call"/>, and
+    /// <see cref="Pass"/> as it returns), so no hook can change what it says: a hook of the test's that read an activation's
+    /// <c>requires_grad</c> could be shown one detached by another hook and the graph put back after it (a red team, stop 59).
+    /// </summary>
+    public PassWatch WatchPasses()
+    {
+        var watch = new PassWatch(this);
+        lock (watches) watches.Add(watch);
+        return watch;
+    }
+
+    internal void Unwatch(PassWatch watch)
+    {
+        lock (watches) watches.Remove(watch);
+    }
+
+    /// <summary>
+    /// Runs one forward pass, noting whether gradients are on as it begins (<see cref="GradientsOfThePass"/>, and every
+    /// <see cref="PassWatch"/>), after checking that the model runs what it lists (<see cref="ModelRegistry.Check"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Gradients were switched on or off by the time the pass returned.</exception>
     protected Tensor Pass(Func<Tensor> pass)
     {
+        ModelRegistry.Check(this);
         var outer = GradientsOfThePass; // a hook may run the model itself, in a mode of its own
-        GradientsOfThePass = is_grad_enabled();
+        var began = is_grad_enabled();
+        GradientsOfThePass = began;
+        lock (watches) foreach (var watch in watches) watch.Record(began);
         try
         {
-            return pass();
+            var output = pass();
+            if (is_grad_enabled() != began)
+                throw new InvalidOperationException($"gradients were switched {(began ? "off" : "on")} inside the model's forward pass, by the time it returned: " +
+                    HookPoint.OneModePerPass);
+            return output;
         }
         finally
         {

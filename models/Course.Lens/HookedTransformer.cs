@@ -39,7 +39,7 @@ public sealed class HookedTransformer : HookedRootModule
         b_U = Parameter(zeros(cfg.d_vocab));
         RegisterComponents();
         layers = [.. blocks]; // after RegisterComponents, which registers what the fields hold: the blocks once, as blocks.{l}
-        Setup(layers.SelectMany(b => b.HookPoints).Concat(ln_final.HookPoints));
+        Setup(layers.SelectMany(b => b.HookPoints), alsoAlone: ln_final.HookPoints);
     }
 
     public HookedTransformerConfig Config { get; }

@@ -98,4 +98,100 @@ public sealed class HookedModelStructureTests
         nested = 0;
         using (no_grad()) Assert.That(model.call(Tokens).requires_grad, Is.False, "a pass with gradients off");
     }
+
+    [Test]
+    public void Given_a_copy_registered_in_place_of_a_blocks_attention_When_the_model_runs_Then_it_refuses_to()
+    {
+        using var scope = NewDisposeScope();
+        var model = new HookedTransformer(Small);
+        // What runs (the field) and what parameters() lists (the registry) part: the listed copy keeps the old weights.
+        model.blocks[1].register_module("attn", null!);
+        model.blocks[1].register_module("attn", new AttentionHooked(Small, "blocks.1.attn."));
+
+        Assert.That(() => { using (no_grad()) model.call(Tokens); },
+            Throws.InvalidOperationException.With.Message.StartsWith("the model.blocks.1.attn is not what the model lists under that name"));
+    }
+
+    [Test]
+    public void Given_a_parameter_registered_beside_the_models_own_When_the_model_runs_Then_it_refuses_to()
+    {
+        using var scope = NewDisposeScope();
+        var model = new HookedTransformer(Small);
+        model.ln_final.register_parameter("extra", new TorchSharp.Modules.Parameter(zeros(3)));
+
+        Assert.That(() => { using (no_grad()) model.call(Tokens); },
+            Throws.InvalidOperationException.With.Message.StartsWith("the model.ln_final (it lists 3 parameter(s)"));
+    }
+
+    [Test]
+    public void Given_a_model_moved_to_another_dtype_Then_it_runs_what_it_lists()
+    {
+        using var scope = NewDisposeScope();
+        var model = new HookedTransformer(Small);
+        model.to(ScalarType.Float64);
+
+        using (no_grad()) Assert.That(model.call(Tokens).dtype, Is.EqualTo(ScalarType.Float64));
+    }
+
+    [Test]
+    public void Given_a_block_called_on_its_own_Then_it_refuses_to_run_while_the_final_layer_norm_runs_for_a_logit_lens()
+    {
+        using var scope = NewDisposeScope();
+        var model = new HookedTransformer(Small);
+        var residual = randn(1, 4, 8); // [batch, pos, d_model]
+
+        using (no_grad())
+        {
+            Assert.That(() => model.blocks[1].call(residual),
+                Throws.InvalidOperationException.With.Message.StartsWith("blocks.1.hook_resid_pre runs only inside its model's forward pass"));
+            Assert.That(() => model.blocks[0].ln2.call(residual),
+                Throws.InvalidOperationException.With.Message.StartsWith("blocks.0.ln2.hook_scale runs only inside its model's forward pass"));
+            Assert.That(model.ln_final.call(residual).shape, Is.EqualTo(new long[] { 1, 4, 8 }));
+        }
+    }
+
+    [Test]
+    public void Given_hooks_that_detach_and_then_reattach_the_residual_stream_When_passes_are_watched_Then_each_records_the_mode_it_began_in()
+    {
+        using var scope = NewDisposeScope();
+        var model = new HookedTransformer(Small);
+        // A hook that hides the graph from the hooks after it, and one that puts it back: what a hook sees proves nothing.
+        using var hide = model.Hook("blocks.1.hook_resid_mid").AddHook((x, _) => x.detach());
+        Tensor? kept = null;
+        using var keep = model.Hook("blocks.0.hook_resid_post").AddHook((x, _) => { kept = x; return null; });
+        using var restore = model.Hook("blocks.1.hook_resid_post").AddHook((x, _) => x + (kept! - kept!.detach()));
+        var nested = 0;
+        using var inner = model.Hook("ln_final.hook_normalized").AddHook((_, _) =>
+        {
+            if (nested++ == 0) using (no_grad()) model.call(Tokens);
+            return null;
+        });
+
+        using var watch = model.WatchPasses();
+        var logits = model.call(Tokens);
+        nested = 0;
+        using (no_grad()) model.call(Tokens);
+
+        Assert.That(logits.requires_grad, Is.True);
+        Assert.That(watch.GradientsOn, Is.EqualTo(new[] { true, false, false, false }), "the outer pass with gradients, its nested pass without, then both without");
+    }
+
+    [Test]
+    public void Given_a_module_hook_that_switches_gradients_off_after_the_last_hook_point_When_the_model_runs_Then_the_pass_throws_as_it_returns()
+    {
+        using var scope = NewDisposeScope();
+        var model = new HookedTransformer(Small);
+        IDisposable? off = null;
+        var after = model.ln_final.register_forward_hook((_, _, y) => { off = no_grad(); return y; });
+
+        InvalidOperationException thrown;
+        try { thrown = Assert.Throws<InvalidOperationException>(() => model.call(Tokens))!; }
+        finally
+        {
+            off?.Dispose(); // the thread's mode back, whatever happened
+            after.remove();
+        }
+
+        Assert.That(thrown.Message, Does.StartWith("gradients were switched off inside the model's forward pass, by the time it returned"));
+    }
 }

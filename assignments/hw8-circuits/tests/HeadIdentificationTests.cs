@@ -147,7 +147,7 @@ public sealed class HeadIdentificationTests : TorchTest
         Assert.That(scores[head], Is.GreaterThan(0.5), $"head 1.{head}, found from the weights, has an induction score of only {scores[head]:F2} on repeated tokens");
         Assert.That(ablated[head] - clean, Is.GreaterThan(0.1),
             $"mean-ablating head 1.{head} moves the repeated half's loss from {clean:F3} to {ablated[head]:F3} nats: an induction head the model relies on costs more than 0.1");
-        AssertUnchanged(model, InductionModel.Load(Device).Model,
+        AssertUnchanged(model, InductionModel.Load(Device).Model, tokens,
             "finding the heads changed the model's weights: the measures (composition scores, copying scores, circuits) must leave the model as it was");
 
         // The checkpoint with every layer-1 head's W_O negated but one (the others no longer copy: the model relies on that one
@@ -233,12 +233,18 @@ public sealed class HeadIdentificationTests : TorchTest
             parameter.copy_(parameter.roll(shift, 0));
     }
 
-    /// <summary>Every parameter of <paramref name="actual"/>, exactly as in <paramref name="fresh"/>, a model loaded alike.</summary>
-    static void AssertUnchanged(HookedAttnOnlyTransformer actual, HookedAttnOnlyTransformer fresh, string message)
+    /// <summary>
+    /// Every parameter of <paramref name="actual"/>, exactly as in <paramref name="fresh"/>, a model loaded alike, and its
+    /// logits on <paramref name="tokens"/> too: what the model lists and what it runs (a red team, stop 59, registered a copy
+    /// of a block's attention in place of the one it had edited, which the forward pass still ran).
+    /// </summary>
+    static void AssertUnchanged(HookedAttnOnlyTransformer actual, HookedAttnOnlyTransformer fresh, Tensor tokens, string message)
     {
         var expected = fresh.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         var changed = actual.named_parameters().Where(p => !expected.TryGetValue(p.name, out var e) || !p.parameter.shape.SequenceEqual(e.shape) || (p.parameter.detach().cpu() != e.detach().cpu()).any().ToBoolean())
             .Select(p => p.name).ToList();
         Assert.That(changed, Is.Empty, message);
+        using var noGrad = no_grad();
+        TensorAssert.Close(actual.call(tokens), fresh.call(tokens), Tolerance.Exact, $"{message} (the logits it runs on the repeated sequence)");
     }
 }

@@ -46,7 +46,7 @@ public sealed class AblationTests : TorchTest
         Assert.That(table.HeadLogitDiff[0, 2].ToDouble(), Is.EqualTo(0).Within(tolerance.Allowed(0, table.CleanLogitDiff)), "the change in logit difference from ablating head 0.2, whose W_O is zero");
         Assert.That(table.HeadLoss[0, 2].ToDouble(), Is.EqualTo(0).Within(tolerance.Allowed(0, table.CleanLoss)), "the change in loss from ablating head 0.2, whose W_O is zero");
         Assert.That(table.HeadLogitDiff.abs().max().ToDouble(), Is.GreaterThan(0.1), "other heads do matter");
-        Assert.That(gradients.Seen, Is.Not.Empty.And.All.False, "requires_grad of blocks.1.hook_resid_post in Ablations.Zero's runs while the model's parameters require grad: expected false (run them under no_grad, as the doc says)");
+        Assert.That(gradients.Seen, Is.Not.Empty.And.All.False, "gradients on as each forward pass of the model in Ablations.Zero began, while its parameters require grad: expected off in every pass (run them under no_grad, as the doc says)");
 
         var ofUnbalanced = Ablations.Zero(model, unbalanced, vocabulary);
 
@@ -100,7 +100,7 @@ public sealed class AblationTests : TorchTest
         Assert.That(means.Z.requires_grad || means.MlpOut.requires_grad, Is.False,
             "requires_grad of the means while the model's parameters require grad: expected false (run the reference tokens under no_grad, as the docs say)");
         Assert.That(gradients.Seen, Is.Not.Empty.And.All.False,
-            "requires_grad of blocks.1.hook_resid_post in MeanActivations.Over's run while the model's parameters require grad: expected false (run the reference tokens under no_grad, as the doc says, rather than detaching the means afterwards)");
+            "gradients on as the forward pass of the model in MeanActivations.Over began, while its parameters require grad: expected off (run the reference tokens under no_grad, as the doc says, rather than detaching the means afterwards)");
         TensorAssert.Shape(means.MlpOut, [2, 64], "MlpOut: [n_layers, d_model]");
         TensorAssert.Close(means.Z[1], z1!.mean([0, 1]), name: "Z[1]: layer 1's hook_z averaged over prompts and positions");
         TensorAssert.Close(means.MlpOut[0], mlp0!.mean([0, 1]), name: "MlpOut[0]: layer 0's hook_mlp_out averaged over prompts and positions");

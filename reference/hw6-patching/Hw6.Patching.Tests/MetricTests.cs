@@ -100,7 +100,7 @@ public sealed class MetricTests : TorchTest
             "Score of the clean logits by a metric whose Clean and Corrupted are swapped (Clean below Corrupted): (d - Corrupted) / (Clean - Corrupted), the difference itself, not its magnitude");
         Assert.That(corruptedSwapped, Is.EqualTo(1).Within(1e-5),
             "Score of the corrupted logits by a metric whose Clean and Corrupted are swapped (Clean below Corrupted): divide by Clean - Corrupted, not by its magnitude");
-        Assert.That(gradients.Seen, Is.Not.Empty.And.All.False, "requires_grad of blocks.1.hook_resid_post in Measure's runs while the model's parameters require grad: expected false (run the prompts under no_grad, as the doc says)");
+        Assert.That(gradients.Seen, Is.Not.Empty.And.All.False, "gradients on as each forward pass of the model in Measure began, while its parameters require grad: expected off in every pass (run the prompts under no_grad, as the doc says)");
         Assert.That(gradAfter, Is.True,
             "autograd after PatchingMetric.Measure returned to a caller that had it on: still off, so no_grad() was never disposed (using var noGrad = no_grad(), which puts the mode back)");
 

@@ -121,23 +121,30 @@ static class Pairs
 
 /// <summary>
 /// Whether your code runs <paramref name="model"/> without gradients: every parameter is made to require grad, as while the
-/// model is trained, so an activation of a run with gradients on requires grad; then, until disposed, the requires_grad of
-/// blocks.1.hook_resid_post is recorded in every run (<see cref="Seen"/>). A run under no_grad records false.
+/// model is trained; then, until disposed, the model records whether gradients were on as each of its forward passes
+/// began (<see cref="Seen"/>; a pass keeps that mode to its end, whatever its hooks do). A run under no_grad records false.
+/// A hook of the test's own stays on blocks.1.hook_resid_post meanwhile, as a caller's hook your code must leave in place.
 /// </summary>
 sealed class GradientWatch : IDisposable
 {
-    const string HookName = "blocks.1.hook_resid_post";
+    public const string HookName = "blocks.1.hook_resid_post";
 
     readonly IDisposable hook;
+    readonly PassWatch passes;
 
     public GradientWatch(HookedTransformer model)
     {
         foreach (var parameter in model.parameters()) parameter.requires_grad_(true);
-        hook = model.Hook(HookName).AddHook((activation, _) => { Seen.Add(activation.requires_grad); return null; });
+        hook = model.Hook(HookName).AddHook((_, _) => null);
+        passes = model.WatchPasses();
     }
 
-    /// <summary>requires_grad of blocks.1.hook_resid_post, once per run of the model.</summary>
-    public List<bool> Seen { get; } = [];
+    /// <summary>Whether gradients were on as each forward pass of the model began, in order.</summary>
+    public IReadOnlyList<bool> Seen => passes.GradientsOn;
 
-    public void Dispose() => hook.Dispose();
+    public void Dispose()
+    {
+        passes.Dispose();
+        hook.Dispose();
+    }
 }

@@ -14,19 +14,19 @@ public sealed class LossRecoveredTests : TorchTest
     {
         var (model, vocabulary, _) = TinyGpt.Load(Device);
         var batch = AgreementBatch.Of(AgreementPrompts.Sample(8, 720, Clause.ObjectRelative), vocabulary);
-        // As while an SAE is trained beside the model: with its parameters requiring grad, an activation of a run with
-        // gradients on requires grad. The test's own hook records it in every run of Measure.
+        // As while an SAE is trained beside the model: its parameters require grad. The model records whether gradients were
+        // on as each of its forward passes in Measure began (a pass keeps that mode to its end, whatever its hooks do).
         foreach (var parameter in model.parameters()) parameter.requires_grad_(true);
-        var watched = model.Hook("blocks.1.hook_resid_post");
         double clean;
         using (no_grad())
             clean = PromptLoss.Of(model.call(batch.Tokens.to(Device)), batch, vocabulary).ToDouble();
-        var gradsOn = new List<bool>();
+        IReadOnlyList<bool> gradsOn;
         LossRecovered.Result perfect, nothing;
-        using (watched.AddHook((activation, _) => { gradsOn.Add(activation.requires_grad); return null; }))
+        using (var passes = model.WatchPasses())
         {
             perfect = LossRecovered.Measure(model, vocabulary, batch, "blocks.1.hook_resid_pre", x => x);
             nothing = LossRecovered.Measure(model, vocabulary, batch, "blocks.1.hook_resid_pre", x => zeros_like(x));
+            gradsOn = passes.GradientsOn;
         }
 
         Assert.That(perfect.Clean, Is.EqualTo(clean).Within(1e-6), "Clean: the loss of the model as it is");
@@ -35,7 +35,7 @@ public sealed class LossRecoveredTests : TorchTest
         Assert.That(perfect.Score, Is.EqualTo(1).Within(1e-5), "the score of a perfect reconstruction");
         Assert.That(nothing.Score, Is.EqualTo(0).Within(1e-5), "the score of a reconstruction that is all zeros");
         Assert.That(gradsOn, Is.Not.Empty.And.All.False,
-            "requires_grad of blocks.1.hook_resid_post in Measure's runs while the model's parameters require grad: expected false (run all three under no_grad, as the doc says)");
+            "gradients on as each forward pass of the model in Measure began, while its parameters require grad: expected off in every pass (run all three under no_grad, as the doc says)");
         Assert.That(model.HookedPointNames(), Is.Empty, "hook points that still have hooks");
     }
 

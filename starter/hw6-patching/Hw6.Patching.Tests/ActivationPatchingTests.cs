@@ -33,7 +33,7 @@ public sealed class ActivationPatchingTests : TorchTest
         TensorAssert.Close(clean["blocks.1.hook_resid_pre"], seen!, name: "the clean run's blocks.1.hook_resid_pre");
         Assert.That(clean["blocks.0.attn.hook_z"].shape, Is.EqualTo(new long[] { 8, 14, 4, 16 }), "hook_z is [batch, pos, head, d_head]");
         Assert.That(clean["blocks.1.hook_resid_pre"].requires_grad, Is.False, "requires_grad of a cached activation while the model's parameters require grad: expected false (store activation.detach(), and run the clean prompts under no_grad)");
-        Assert.That(gradients.Seen, Is.Not.Empty.And.All.False, "requires_grad of blocks.1.hook_resid_post in CleanActivations' run while the model's parameters require grad: expected false (run the clean prompts under no_grad, as the doc says)");
+        Assert.That(gradients.Seen, Is.Not.Empty.And.All.False, "gradients on as the forward pass of the model in CleanActivations began, while its parameters require grad: expected off (run the clean prompts under no_grad, as the doc says)");
         Assert.That(model.HookedPointNames(), Is.Empty, "hook points that still have hooks");
     }
 
@@ -45,21 +45,23 @@ public sealed class ActivationPatchingTests : TorchTest
         foreach (var parameter in model.parameters()) parameter.requires_grad_(true);
         var corruptedRun = Capture(model, batch.Corrupted, "blocks.1.hook_resid_pre");
         long pos = batch.Length; // read before homework code has the batch
+        using var passes = model.WatchPasses(); // before homework code has the model: whether gradients were on as each pass began
         var clean = ActivationPatching.CleanActivations(model, batch, ["blocks.1.hook_resid_pre"]);
-        var gradsOn = new List<bool>();
+        var beforePatch = passes.GradientsOn.Count;
         Tensor? given = null;
 
         double score;
         bool gradAfter;
+        IReadOnlyList<bool> gradientsOn;
         using (enable_grad()) // a caller with autograd on, whatever the calls before (PatchingMetric.Measure, CleanActivations) left
         {
             score = ActivationPatching.Patch(model, metric, "blocks.1.hook_resid_pre", clean["blocks.1.hook_resid_pre"], (corrupted, _) =>
             {
-                gradsOn.Add(corrupted.requires_grad);
                 given ??= corrupted.detach().clone();
                 return corrupted;
             });
             gradAfter = is_grad_enabled();
+            gradientsOn = [.. passes.GradientsOn.Skip(beforePatch)];
         }
         // Patch uses the clean activation and the metric it is given: the corrupted run's own activation everywhere leaves
         // the corrupted run (0), and a metric with Clean and Corrupted swapped scores the corrupted run 1.
@@ -73,7 +75,7 @@ public sealed class ActivationPatchingTests : TorchTest
             "metric after patching every position with the corrupted run's own activation given as clean: expected 0, the corrupted run (patch(activation, clean) with the clean argument Patch is given, not a clean activation Patch computes itself)");
         Assert.That(underSwapped, Is.EqualTo(1).Within(1e-5),
             "metric of the unpatched corrupted run under a metric whose Clean and Corrupted are swapped: expected 1 (score with the metric Patch is given, metric.Score, not one Patch measures again)");
-        Assert.That(gradsOn, Is.Not.Empty.And.All.False, "requires_grad of the corrupted activation the patch is given while the model's parameters require grad: expected false (run the corrupted prompts under no_grad, as the doc says)");
+        Assert.That(gradientsOn, Is.Not.Empty.And.All.False, "gradients on as each forward pass of the model in Patch began, while its parameters require grad: expected off in every pass (run the corrupted prompts under no_grad, as the doc says)");
         Assert.That(gradAfter, Is.True,
             "autograd after ActivationPatching.Patch returned to a caller that had it on: still off, so no_grad() was never disposed (using var noGrad = no_grad(), which puts the mode back)");
         TensorAssert.Close(given, corruptedRun,

@@ -13,6 +13,10 @@ public sealed class RewardTrainingTests : TorchTest
     {
         var (model, vocabulary, _) = TinyGpt.Load(Device);
         var before = model.W_E.detach().clone();
+        // The logits the tiny GPT runs, on sentences of the test's own: what it lists (parameters()) and what it runs must both stay.
+        var probe = SequenceBatch.Chosen(PreferencePairs.Sample(4, seed: 924), vocabulary).Tokens.to(Device); // [4, pos]
+        Tensor logitsBefore;
+        using (no_grad()) logitsBefore = model.call(probe); // [4, pos, d_vocab]
         var rewardModel = new RewardModel(model, seed: 921);
         var pairs = PreferencePairs.Sample(400, seed: 922);
         using var generator = new Generator(923, CPU);
@@ -25,6 +29,8 @@ public sealed class RewardTrainingTests : TorchTest
         double first = losses.Take(10).Average(), last = losses.TakeLast(10).Average();
         Assert.That(last, Is.Not.NaN.And.LessThan(first - 0.05), $"mean loss of the last 10 steps ({last:F3}) against the first 10 ({first:F3}): 60 steps of Adam at lr 1e-2 lower it by far more than 0.05");
         TensorAssert.Close(model.W_E, before, Tolerance.Exact, "the tiny GPT's W_E after reward training (only the head trains)");
+        using (no_grad())
+            TensorAssert.Close(model.call(probe), logitsBefore, Tolerance.Exact, "the tiny GPT's logits on four sentences after reward training (only the head trains)");
         Assert.That(model.parameters().Count(p => p.requires_grad), Is.Zero,
             "parameters of the reward model's tiny GPT with requires_grad true after reward training: Base stays frozen (requires_grad false), " +
             "and Adam trains HeadParameters() only; do not turn requires_grad on for the whole model");
