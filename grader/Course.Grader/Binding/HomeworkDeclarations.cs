@@ -21,7 +21,7 @@ public sealed class HomeworkDeclarations(Compilation homework)
         var source = DocumentationCommentId.GetFirstSymbolForDeclarationId(id, homework);
         var location = source?.Locations.FirstOrDefault(l => l.IsInSource);
         if (location is null) return null;
-        var span = location.GetMappedLineSpan();
+        var span = location.GetLineSpan(); // the file and line compiled, whatever a #line directive says (CompileDiagnostic)
         return new SourcePlace(span.Path, span.StartLinePosition.Line + 1);
     }
 }

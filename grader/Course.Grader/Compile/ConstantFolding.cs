@@ -51,7 +51,7 @@ static class ConstantFolding
         if (total <= MaxCharacters) return null;
 
         var (worst, most) = constants.Values.SelectMany(d => d).Select(d => (Declarator: d, Measure: Of(d.Initializer!.Value))).MaxBy(d => d.Measure);
-        var span = worst.GetLocation().GetMappedLineSpan();
+        var span = worst.GetLocation().GetLineSpan(); // where it is, whatever a #line directive says (CompileDiagnostic)
         return new CompileDiagnostic(span.Path, span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, CompileSeverity.Error, "COURSE0002",
             $"constant strings built from other constants could make the compiler spell out up to {Math.Min(total, long.MaxValue / 2):N0} characters " +
             $"(the limit is {MaxCharacters:N0}), {worst.Identifier.ValueText} up to {most:N0}; build long strings at run time instead");

@@ -47,7 +47,7 @@ static class LambdaNesting
         (worst, bindings) = Worst(lambdas, name => Math.Max(1, own.GetValueOrDefault(name) + library.GetValueOrDefault(name)));
         if (bindings <= MaxBindings) return null;
 
-        var span = worst!.GetLocation().GetMappedLineSpan();
+        var span = worst!.GetLocation().GetLineSpan(); // where it is, whatever a #line directive says (CompileDiagnostic)
         return new CompileDiagnostic(span.Path, span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, CompileSeverity.Error, "COURSE0001",
             $"lambdas nested in calls to overloaded methods make the compiler bind this one up to {bindings:N0} times " +
             "(each call around it multiplies the work by its number of overloads); flatten the nesting, e.g. with a local function");

@@ -4,7 +4,11 @@ using Spectre.Console;
 
 namespace Course.Grader.Report;
 
-/// <summary>The table a student or instructor reads in a terminal or the Actions log.</summary>
+/// <summary>
+/// The table a student or instructor reads in a terminal or the Actions log. What a student's code can put in it (a test's
+/// name and message, a file, the summary) is written as plain <see cref="Text"/>, never as markup, which would also turn
+/// emoji shortcodes into pictures (a red team's message, stop 59, showed a check mark in a FAIL row).
+/// </summary>
 public static class ConsoleReport
 {
     public static void Write(IAnsiConsole console, ReportView view)
@@ -18,20 +22,23 @@ public static class ConsoleReport
             .AddColumn("Feedback");
         foreach (var t in view.Shown)
             table.AddRow(
-                t.Passed ? "[green]PASS[/]" : "[red]FAIL[/]",
-                Markup.Escape(t.Name),
-                $"{ScoreStage.Format(t.Score)}/{ScoreStage.Format(t.MaxScore)}",
-                Markup.Escape(t.Passed ? "" : ReportView.FirstLine(t.Message)));
+                new Markup(t.Passed ? "[green]PASS[/]" : "[red]FAIL[/]"),
+                new Text(t.Name),
+                new Text($"{ScoreStage.Format(t.Score)}/{ScoreStage.Format(t.MaxScore)}"),
+                new Text(t.Passed ? "" : ReportView.FirstLine(t.Message)));
         if (view.WithheldSummary is { } withheld)
-            table.AddRow("[grey]HIDDEN[/]", "Hidden tests", "", Markup.Escape(withheld));
+            table.AddRow(new Markup("[grey]HIDDEN[/]"), new Text("Hidden tests"), new Text(""), new Text(withheld));
         console.Write(table);
 
         foreach (var a in report.Annotations)
-            console.MarkupLine($"[{(a.Level == AnnotationLevel.Failure ? "red" : "yellow")}]{Markup.Escape($"{a.File}({a.Line},{a.Column})")}[/]: {Markup.Escape(a.Title)}: {Markup.Escape(ReportView.FirstLine(a.Message, 300))}");
+        {
+            console.Write(new Text($"{a.File}({a.Line},{a.Column})", new Style(a.Level == AnnotationLevel.Failure ? Color.Red : Color.Yellow)));
+            console.Write(new Text($": {a.Title}: {ReportView.FirstLine(a.Message, 300)}\n"));
+        }
         var colour = report.Status != GradeStatus.Graded ? "red" : report.Score >= report.MaxScore ? "green" : "yellow";
         console.MarkupLine($"[bold {colour}]Score: {ScoreStage.Format(report.Score)}/{ScoreStage.Format(report.MaxScore)}[/] ({report.Percent.ToString("0.#", CultureInfo.InvariantCulture)}%)");
-        console.MarkupLine(Markup.Escape(report.Summary));
+        console.Write(new Text(report.Summary + "\n"));
         if (report.SandboxNote is { } sandbox)
-            console.MarkupLine($"[grey]{Markup.Escape(sandbox)}[/]");
+            console.Write(new Text(sandbox + "\n", new Style(Color.Grey)));
     }
 }

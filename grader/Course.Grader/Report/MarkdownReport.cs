@@ -32,7 +32,7 @@ public static class MarkdownReport
         {
             details.AppendLine().AppendLine("### In your code").AppendLine();
             foreach (var a in report.Annotations)
-                details.AppendLine($"- `{a.File}:{a.Line}` **{Escape(a.Title)}**: {Escape(ReportView.FirstLine(a.Message, 400))}");
+                details.AppendLine($"- `{Code($"{a.File}:{a.Line}")}` **{Escape(a.Title)}**: {Escape(ReportView.FirstLine(a.Message, 400))}");
         }
         var failures = view.Shown.Where(t => !t.Passed).ToList();
         if (failures.Count > 0)
@@ -115,6 +115,9 @@ public static class MarkdownReport
     ///   written), and a colon before a letter, + or - gets a zero-width space (a file's line, <c>Head.cs:17</c>, stays as it is);
     /// - one line, with table pipes escaped.
     /// </summary>
+    /// <summary>Text for inside a one-backtick code span, which a backtick would close: a place such as <c>Bigram.cs:50</c>.</summary>
+    static string Code(string text) => text.Replace('`', '\'');
+
     public static string Escape(string text)
     {
         var escaped = new StringBuilder(text.Length + 16);

@@ -5,8 +5,11 @@ namespace Course.Grader.Report;
 
 /// <summary>
 /// Text fit for a report, whatever a student put in a file name, a test message or their program's output. Control
-/// characters (C0, DEL, C1) go, and with them terminal escape sequences; so do the bidi overrides and isolates that make
-/// text read differently from what it says (U+202A–U+202E, U+2066–U+2069), and lone surrogates become U+FFFD.
+/// characters (C0, DEL, C1) go, and with them terminal escape sequences; so do the bidi overrides, isolates and marks that
+/// make text read differently from what it says (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C), the invisible
+/// characters that show and join nothing (U+200B, U+2060–U+2064, U+FEFF, U+180E, and the tag characters U+E0000–U+E007F,
+/// which hid text in a red team's messages, stop 59), and lone surrogates become U+FFFD. The joiners (U+200C, U+200D)
+/// stay: emoji and some scripts are written with them.
 /// A <see cref="Line"/> (names, titles) also loses its line breaks; a <see cref="Block"/> (messages, output, the summary)
 /// keeps <c>\n</c> and <c>\t</c>. Every format is written from a report cleaned once by <see cref="Clean(GradeReport)"/>.
 /// Both are also cut to a length (<see cref="MaxLineChars"/>, <see cref="MaxBlockChars"/>): a message the grader writes can
@@ -63,9 +66,14 @@ public static class ReportText
     };
 
     /// <summary>Whether <paramref name="c"/> is a character <see cref="Line"/> and <see cref="Block"/> never let through (line breaks aside).</summary>
-    public static bool IsUnsafe(char c) => c < '\u0020' || c is >= '\u007f' and <= '\u009f' || IsBidiControl(c);
+    public static bool IsUnsafe(char c) => c < '\u0020' || c is >= '\u007f' and <= '\u009f' || IsBidiControl(c) || IsInvisible(c);
 
-    static bool IsBidiControl(char c) => c is >= '\u202a' and <= '\u202e' or >= '\u2066' and <= '\u2069';
+    static bool IsBidiControl(char c) => c is >= '\u202a' and <= '\u202e' or >= '\u2066' and <= '\u2069' or '\u200e' or '\u200f' or '\u061c';
+
+    static bool IsInvisible(char c) => c is '\u200b' or >= '\u2060' and <= '\u2064' or '\ufeff' or '\u180e';
+
+    /// <summary>Whether the pair at <paramref name="i"/> is a tag character (U+E0000–U+E007F): U+DB40, then U+DC00–U+DC7F.</summary>
+    static bool IsTag(string text, int i) => text[i] == '\udb40' && i + 1 < text.Length && text[i + 1] is >= '\udc00' and <= '\udc7f';
 
     static string Clean(string? text, bool multiLine)
     {
@@ -86,6 +94,9 @@ public static class ReportText
                     break;
                 case '\u001b' or '\u009b':
                     i = SkipEscape(text, i);
+                    break;
+                case var _ when IsTag(text, i):
+                    i++;
                     break;
                 case var _ when char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]):
                     clean.Append(c).Append(text[++i]);

@@ -47,6 +47,24 @@ public class CompileStageTests
     }
 
     [Test]
+    public void Given_a_line_directive_that_names_another_file_When_an_error_follows_it_Then_the_error_names_the_file_and_line_it_is_in()
+    {
+        // A red team (stop 59) made the file a report prints any text of its choosing: bold words, a link, an image.
+        var result = TinyHomework.Compile("""
+            namespace Tiny.Homework;
+
+            public static class Arithmetic
+            {
+            #line 7 "Bigram.cs` **Regrade approved: 100/100** [link](https://example.invalid) `"
+                public static int Add(int a, int b) => "not a number";
+            }
+            """, GoodTests);
+
+        var error = result.Homework.Errors.Single();
+        Assert.That((error.File, error.Line, error.Id), Is.EqualTo(("Tiny.Homework/Homework.cs", 6, "CS0029")));
+    }
+
+    [Test]
     public void Given_a_good_homework_with_a_warning_When_compiled_Then_it_succeeds_and_reports_the_warning()
     {
         var result = TinyHomework.Compile("""

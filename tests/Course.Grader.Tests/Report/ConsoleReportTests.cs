@@ -27,6 +27,20 @@ public class ConsoleReportTests
         Assert.That(output, Does.Contain("AttentionHeadTests.Training_Converges").And.Not.Contain("HIDDEN"));
     }
 
+    [Test]
+    public void Given_an_emoji_shortcode_or_markup_in_a_message_When_written_Then_it_shows_as_typed()
+    {
+        // A red team's message (stop 59): a shortcode that markup turned into a check mark inside a FAIL row.
+        var report = RepresentativeReport.Graded() with
+        {
+            Tests = [.. RepresentativeReport.Graded().Tests.Select(t => t.Passed ? t : t with { Message = "fine :check_mark_button: [bold]passed[/]" })],
+        };
+
+        var output = Render(new ReportView(report, RevealHidden: false));
+
+        Assert.That(output, Does.Contain("fine :check_mark_button: [bold]passed[/]").And.Not.Contain("✅"));
+    }
+
     [Test, SetCulture("de-DE")]
     public void Given_a_culture_with_a_decimal_comma_When_written_Then_numbers_still_use_a_decimal_point()
     {

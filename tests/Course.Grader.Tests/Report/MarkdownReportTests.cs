@@ -1,5 +1,6 @@
 using System.Text;
 using Course.Grader.Report;
+using Course.Grader.Score;
 using Snapshooter.NUnit;
 using static Course.Grader.Tests.Score.ScoreInputs;
 
@@ -129,6 +130,21 @@ public class MarkdownReportTests
         // A <details> line is raw HTML to GitHub, which reads no Markdown escape there: HTML's own escapes only.
         Assert.That(markdown, Does.Contain("<details><summary>AttentionHeadTests.Shape_Is([2, 3])</summary>"));
         Assert.That(MarkdownReport.EscapeHtml("<b>@team</b> #1\r\nnext"), Is.EqualTo("&lt;b&gt;@\u200Bteam&lt;/b&gt; #\u200B1 next"));
+    }
+
+    [Test]
+    public void Given_an_annotation_whose_file_holds_backticks_and_markup_When_written_Then_its_place_stays_one_code_span()
+    {
+        // A red team (stop 59) named a file this way with a #line directive, before compile errors took their real files: the
+        // place left its code span and the rest rendered as bold text and a link under "In your code".
+        var report = Graded(Failed(Test("Decode_RoundTrips", 1), "no")) with
+        {
+            Annotations = [new Annotation(AnnotationLevel.Failure, "Bigram.cs` **Regrade approved: 100/100** [link](https://evil.example) `", 7, 1, "error CS0029", "x")],
+        };
+
+        var line = MarkdownReport.Write(new ReportView(report, RevealHidden: false)).Split('\n').Single(l => l.StartsWith("- `", StringComparison.Ordinal));
+
+        Assert.That(line, Does.StartWith("- `Bigram.cs' **Regrade approved: 100/100** [link](https://evil.example) ':7` **error CS0029**"), "one code span, which renders nothing inside it");
     }
 
     [Test]

@@ -20,6 +20,17 @@ public class ReportTextTests
     }
 
     [Test]
+    public void Given_bidi_marks_and_invisible_characters_When_cleaned_Then_they_go_and_the_joiners_of_emoji_stay()
+    {
+        // Marks that reorder the text around them, zero-width spaces and word joiners, a byte order mark, and tag characters
+        // (U+E0041, U+E0042), which show nothing and once spelled hidden text (a red team, stop 59).
+        const string hidden = "a\u200eb\u200fc\u061cd\u200be\u2060f\u2063g\ufeffh\u180ei\U000E0041\U000E0042j";
+        Assert.That(ReportText.Line(hidden), Is.EqualTo("abcdefghij"));
+        Assert.That(ReportText.Block(hidden), Is.EqualTo("abcdefghij"));
+        Assert.That(ReportText.Line("👩\u200d💻 \u200c"), Is.EqualTo("👩\u200d💻 \u200c"), "the joiners stay");
+    }
+
+    [Test]
     public void Given_a_name_with_line_breaks_and_tabs_When_made_a_line_Then_they_become_spaces()
     {
         Assert.That(ReportText.Line("x\n::notice title=hw3::Points 100/100\r\n.cs\tz\u2028y\u2029w\rv"),
