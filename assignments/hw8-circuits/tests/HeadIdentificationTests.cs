@@ -235,8 +235,9 @@ public sealed class HeadIdentificationTests : TorchTest
 
     /// <summary>
     /// Every parameter of <paramref name="actual"/>, exactly as in <paramref name="fresh"/>, a model loaded alike, and its
-    /// logits on <paramref name="tokens"/> too: what the model lists and what it runs (a red team, stop 59, registered a copy
-    /// of a block's attention in place of the one it had edited, which the forward pass still ran).
+    /// logits on <paramref name="tokens"/> too, with no hook left on it: what the model lists and what it runs (a red team, stop
+    /// 59, registered a copy of a block's attention in place of the one it had edited, which the forward pass still ran, and
+    /// the next left a hook that tripled layer 1's heads only while gradients were on).
     /// </summary>
     static void AssertUnchanged(HookedAttnOnlyTransformer actual, HookedAttnOnlyTransformer fresh, Tensor tokens, string message)
     {
@@ -244,6 +245,7 @@ public sealed class HeadIdentificationTests : TorchTest
         var changed = actual.named_parameters().Where(p => !expected.TryGetValue(p.name, out var e) || !p.parameter.shape.SequenceEqual(e.shape) || (p.parameter.detach().cpu() != e.detach().cpu()).any().ToBoolean())
             .Select(p => p.name).ToList();
         Assert.That(changed, Is.Empty, message);
+        Assert.That(actual.HookedPointNames(), Is.Empty, $"{message} (hook points that still have a hook: dispose every handle AddHook returned)");
         using var noGrad = no_grad();
         TensorAssert.Close(actual.call(tokens), fresh.call(tokens), Tolerance.Exact, $"{message} (the logits it runs on the repeated sequence)");
     }

@@ -30,6 +30,9 @@ public static class SandboxPolicy
         "count, the print options, the string intern pool, the count of live tensors): it outlives the call. Take a Generator where you draw random numbers.";
     const string TestsTensors =
         "Homework code may not reach the tests' tensors through the dispose scope that holds them; make a scope of your own with NewDisposeScope().";
+    const string ModuleHooks =
+        "Homework code may not add TorchSharp's module hooks: they run inside a module whenever anyone calls it, and nothing a caller can read lists " +
+        "them, so one left on a model a test gave you would change what the test runs. On a hooked model use its hook points (AddHook), and dispose each handle.";
 
     /// <summary>Why an API no entry allows is not allowed: the kind of door it opens, by where it lives (the allow-list decides; this only explains).</summary>
     static readonly (string Prefix, string Message)[] Reasons =
@@ -146,6 +149,10 @@ public static class SandboxPolicy
         new("T:TorchSharp.ThreadDisposeScopeStatistics", TestsTensors),
         // The tests build their inputs and expected values with the process's default dtype and device, and a tolerance
         // follows the expected value's dtype: homework code that changed them would change what it is checked against.
+        // A red team (stop 59) left one on the attention of hw8's model, acting only with gradients on: the test's check that
+        // the model was left unchanged ran it without, and a hook point's count (HookedPointNames) never sees such a hook.
+        new("M:TorchSharp.torch.nn.HookableModule`2.register_forward_hook", ModuleHooks),
+        new("M:TorchSharp.torch.nn.HookableModule`2.register_forward_pre_hook", ModuleHooks),
         new("M:TorchSharp.torch.set_default_dtype", TestsDefaults),
         new("M:TorchSharp.torch.set_default_tensor_type", TestsDefaults),
         new("M:TorchSharp.torch.set_default_device", TestsDefaults),
