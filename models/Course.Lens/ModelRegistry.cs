@@ -20,7 +20,7 @@ static class ModelRegistry
 
     static void Check(Module module, string path)
     {
-        var parameters = module.named_parameters(recurse: false).ToDictionary(p => p.name, p => (object)p.parameter, StringComparer.Ordinal);
+        var parameters = module.named_parameters(recurse: false).ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
         var children = module.named_children().ToDictionary(c => c.name, c => c.module, StringComparer.Ordinal);
         if (module.GetType() is { IsGenericType: true } list && list.GetGenericTypeDefinition() == typeof(ModuleList<>))
         {
@@ -28,21 +28,22 @@ static class ModelRegistry
             foreach (var (name, child) in children) Check(child, $"{path}.{name}");
             return;
         }
-        var fields = FieldsOf(module.GetType()); // read each time: a given library keeps no state between calls
         var (parameterFields, moduleFields) = (0, 0);
-        foreach (var field in fields)
+        foreach (var field in FieldsOf(module.GetType())) // read each time: a given library keeps no state between calls
         {
-            var value = field.GetValue(module);
-            var registered = value is Parameter ? parameters : null;
-            if (value is Parameter) parameterFields++;
-            if (value is Module child)
+            switch (field.GetValue(module))
             {
-                moduleFields++;
-                if (!children.TryGetValue(field.Name, out var listed) || !ReferenceEquals(listed, child)) throw Parted($"{path}.{field.Name}");
-                Check(child, $"{path}.{field.Name}");
+                case Parameter parameter:
+                    parameterFields++;
+                    if (!parameters.TryGetValue(field.Name, out var listedParameter) || !ReferenceEquals(listedParameter, parameter)) throw Parted($"{path}.{field.Name}");
+                    break;
+                case Module child:
+                    moduleFields++;
+                    var name = $"{path}.{field.Name}";
+                    if (!children.TryGetValue(field.Name, out var listedModule) || !ReferenceEquals(listedModule, child)) throw Parted(name);
+                    Check(child, name);
+                    break;
             }
-            else if (registered is not null && (!registered.TryGetValue(field.Name, out var listed) || !ReferenceEquals(listed, value)))
-                throw Parted($"{path}.{field.Name}");
         }
         if (parameters.Count != parameterFields || children.Count != moduleFields)
             throw Parted($"{path} (it lists {parameters.Count} parameter(s) and {children.Count} module(s) of its own, its fields hold {parameterFields} and {moduleFields})");

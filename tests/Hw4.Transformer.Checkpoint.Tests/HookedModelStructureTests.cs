@@ -18,6 +18,20 @@ public sealed class HookedModelStructureTests
 
     static Tensor Tokens => tensor(new long[,] { { 1, 2, 3, 4 } });
 
+    /// <summary>
+    /// What a pass of <paramref name="model"/> throws, with the thread's gradient mode put back (<paramref name="switchedOff"/>,
+    /// the no_grad a hook left open) and the module hooks removed, whatever happened.
+    /// </summary>
+    static InvalidOperationException PassThrows(HookedTransformer model, Func<IDisposable?> switchedOff, params Action[] removeModuleHooks)
+    {
+        try { return Assert.Throws<InvalidOperationException>(() => model.call(Tokens))!; }
+        finally
+        {
+            switchedOff()?.Dispose();
+            foreach (var remove in removeModuleHooks) remove();
+        }
+    }
+
     /// <summary>Each hooked model, and a block of it made anew: written into its blocks, the block would run without the hooks a
     /// test added to the one it replaced, and a pass over the old blocks would part what runs from what parameters() lists.</summary>
     static IEnumerable<TestCaseData> Models()
@@ -52,9 +66,7 @@ public sealed class HookedModelStructureTests
         IDisposable? off = null;
         using var start = model.Hook("blocks.1.hook_resid_pre").AddHook((_, _) => { off = no_grad(); return null; });
 
-        InvalidOperationException thrown;
-        try { thrown = Assert.Throws<InvalidOperationException>(() => model.call(Tokens))!; }
-        finally { off?.Dispose(); } // the thread's mode back, whatever happened
+        var thrown = PassThrows(model, () => off);
 
         Assert.That(thrown.Message, Does.StartWith("gradients were switched off inside the model's forward pass, by the time it reached blocks.1.hook_resid_pre"));
     }
@@ -68,14 +80,7 @@ public sealed class HookedModelStructureTests
         var before = model.blocks[1].register_forward_pre_hook((_, x) => { off = no_grad(); return x; });
         var after = model.blocks[1].register_forward_hook((_, _, y) => { off?.Dispose(); return y; });
 
-        InvalidOperationException thrown;
-        try { thrown = Assert.Throws<InvalidOperationException>(() => model.call(Tokens))!; }
-        finally
-        {
-            off?.Dispose(); // the thread's mode back, whatever happened
-            before.remove();
-            after.remove();
-        }
+        var thrown = PassThrows(model, () => off, before.remove, after.remove);
 
         Assert.That(thrown.Message, Does.Contain("gradients were switched off inside the model's forward pass, by the time it reached blocks.1.hook_resid_pre"));
     }
@@ -184,13 +189,7 @@ public sealed class HookedModelStructureTests
         IDisposable? off = null;
         var after = model.ln_final.register_forward_hook((_, _, y) => { off = no_grad(); return y; });
 
-        InvalidOperationException thrown;
-        try { thrown = Assert.Throws<InvalidOperationException>(() => model.call(Tokens))!; }
-        finally
-        {
-            off?.Dispose(); // the thread's mode back, whatever happened
-            after.remove();
-        }
+        var thrown = PassThrows(model, () => off, after.remove);
 
         Assert.That(thrown.Message, Does.StartWith("gradients were switched off inside the model's forward pass, by the time it returned"));
     }
