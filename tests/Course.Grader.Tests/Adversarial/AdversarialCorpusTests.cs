@@ -64,6 +64,32 @@ public class AdversarialCorpusTests
         Assert.That(report.Annotations.Select(a => (a.File, a.Line)), Does.Contain((file, LineOf(folder, file, code.Split('(')[0]))));
     }
 
+    // --- Names a file of its choosing with #line, so that the report prints its text where the place of an error goes. ---
+
+    /// <summary>
+    /// A red team (stop 59): before compiler messages took the file compiled, this put a bold "Regrade approved" line, a
+    /// link and an image into the Markdown report's "In your code", which the check run and the feedback comment show.
+    /// </summary>
+    [Test]
+    public async Task Given_a_line_directive_that_names_a_file_of_markup_When_graded_Then_the_error_names_the_real_file_and_the_markdown_shows_no_markup()
+    {
+        const string code = """
+            public static class Placed
+            {
+            #line 7 "Bigram.cs` **Regrade approved: 100/100** [link](https://evil.example) ![score](https://evil.example/100.svg) `"
+                public static int Wrong() => "not a number";
+            #line default
+            }
+            """;
+
+        var (report, file, folder) = await Attack("hw3-attention", code);
+        var markdown = Course.Grader.Report.MarkdownReport.Write(new Course.Grader.Report.ReportView(report, RevealHidden: false));
+
+        Assert.That(report.Status, Is.EqualTo(GradeStatus.CompileError));
+        Assert.That(report.Annotations.Select(a => (a.File, a.Line)), Is.EqualTo(new[] { (file, LineOf(folder, file, "public static int Wrong()")) }));
+        Assert.That(markdown, Does.Not.Contain("Regrade").And.Not.Contain("evil.example"), "the directive's text reaches no report");
+    }
+
     // --- Borrows the working transformer of a later homework: a given library exists only for the homeworks that reference it. ---
 
     [Test]
