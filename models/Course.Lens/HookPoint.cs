@@ -61,10 +61,13 @@ public sealed class HookPoint(string name)
         if (OnlyInAPass && Model is { GradientsOfThePass: null })
             throw new InvalidOperationException($"{Name} runs only inside its model's forward pass, and a block (or a part of one) was called on its own: " +
                 "run the whole model (model.call(tokens)), and read or replace activations with hooks (AddHook)");
+        if (OnlyInAPass && Model is { InAHook: true })
+            throw new InvalidOperationException($"{Name} runs only as its model's forward pass reaches it, and a block (or a part of one) was called from inside a hook: " +
+                "a hook may read or replace its own activation, or run the whole model (model.call(tokens)), not a block");
         GradientsAsThePassBegan();
         foreach (var hook in hooks.ToList())
         {
-            var replaced = hook(activation, this);
+            var replaced = RunHook(hook, activation);
             GradientsAsThePassBegan();
             if (replaced is not { } replacement) continue;
             if (!replacement.shape.SequenceEqual(activation.shape))
@@ -73,6 +76,22 @@ public sealed class HookPoint(string name)
             activation = replacement;
         }
         return activation;
+    }
+
+    /// <summary>Runs one hook, with the model's pass marked as inside a hook (<see cref="HookedRootModule.InAHook"/>).</summary>
+    Tensor? RunHook(HookFunction hook, Tensor activation)
+    {
+        if (Model is not { } model) return hook(activation, this);
+        var outer = model.InAHook;
+        model.InAHook = true;
+        try
+        {
+            return hook(activation, this);
+        }
+        finally
+        {
+            model.InAHook = outer;
+        }
     }
 
     /// <exception cref="InvalidOperationException">Gradients were switched on or off since the model's forward pass began.</exception>

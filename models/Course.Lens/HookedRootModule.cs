@@ -44,6 +44,14 @@ public abstract class HookedRootModule(string name) : Module<Tensor, Tensor>(nam
     /// </summary>
     internal bool? GradientsOfThePass { get; private set; }
 
+    /// <summary>
+    /// Whether a hook of the pass now running is running: its block hook points then refuse to run
+    /// (<see cref="HookPoint.Call"/>), so a hook can read or replace its own activation, or run the whole model in a pass of
+    /// its own, but not feed a block (and the hooks other code added to it) an activation of its choosing in the middle of
+    /// the pass (a red team's open door, stop 59). Each pass has its own, as it has its own gradient mode.
+    /// </summary>
+    internal bool InAHook { get; set; }
+
     readonly List<PassWatch> watches = [];
 
     /// <summary>
@@ -53,6 +61,7 @@ public abstract class HookedRootModule(string name) : Module<Tensor, Tensor>(nam
     /// <see cref="Pass"/> as it returns), so no hook can change what it says: a hook of the test's that read an activation's
     /// <c>requires_grad</c> could be shown one detached by another hook and the graph put back after it (a red team, stop 59).
     /// </summary>
+    [NotForHomework("it watches the passes of a model for a test: a test records how its model runs, and homework code needs no record of that")]
     public PassWatch WatchPasses()
     {
         var watch = new PassWatch(this);
@@ -73,9 +82,9 @@ public abstract class HookedRootModule(string name) : Module<Tensor, Tensor>(nam
     protected Tensor Pass(Func<Tensor> pass)
     {
         ModelRegistry.Check(this);
-        var outer = GradientsOfThePass; // a hook may run the model itself, in a mode of its own
+        var (outer, outerInAHook) = (GradientsOfThePass, InAHook); // a hook may run the model itself, in a mode of its own
         var began = is_grad_enabled();
-        GradientsOfThePass = began;
+        (GradientsOfThePass, InAHook) = (began, false);
         lock (watches) foreach (var watch in watches) watch.Record(began);
         try
         {
@@ -87,7 +96,7 @@ public abstract class HookedRootModule(string name) : Module<Tensor, Tensor>(nam
         }
         finally
         {
-            GradientsOfThePass = outer;
+            (GradientsOfThePass, InAHook) = (outer, outerInAHook);
         }
     }
 

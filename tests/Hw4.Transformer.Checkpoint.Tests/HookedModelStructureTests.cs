@@ -156,6 +156,30 @@ public sealed class HookedModelStructureTests
     }
 
     [Test]
+    public void Given_a_hook_that_calls_a_block_When_the_model_runs_Then_the_block_refuses_before_its_hooks_see_the_activation()
+    {
+        using var scope = NewDisposeScope();
+        var model = new HookedTransformer(Small);
+        var seen = 0;
+        using var recording = model.Hook("blocks.1.hook_resid_pre").AddHook((_, _) => { seen++; return null; });
+
+        using (no_grad())
+        {
+            using (model.Hook("blocks.0.hook_resid_pre").AddHook((x, _) => { model.blocks[1].call(x); return null; }))
+                Assert.That(() => model.call(Tokens),
+                    Throws.InvalidOperationException.With.Message.StartsWith("blocks.1.hook_resid_pre runs only as its model's forward pass reaches it"));
+            Assert.That(seen, Is.Zero, "the recording hook never saw the activation the other hook chose");
+
+            // A logit lens inside a hook: the final LayerNorm runs alone, inside a pass as outside one.
+            Tensor? lens = null;
+            using (model.Hook("blocks.0.hook_resid_post").AddHook((x, _) => { lens = model.ln_final.call(x); return null; }))
+                model.call(Tokens);
+            Assert.That(lens!.shape, Is.EqualTo(new long[] { 1, 4, 8 }));
+            Assert.That(seen, Is.EqualTo(1), "the pass reached blocks.1 once");
+        }
+    }
+
+    [Test]
     public void Given_hooks_that_detach_and_then_reattach_the_residual_stream_When_passes_are_watched_Then_each_records_the_mode_it_began_in()
     {
         using var scope = NewDisposeScope();

@@ -399,14 +399,16 @@ public class AdversarialCorpusTests
     [TestCase("HookPoint.Call", "model.Hook(\"blocks.1.hook_resid_post\").Call(TorchSharp.torch.zeros(1));")]
     [TestCase("HookPoint.RemoveHooks", "model.Hook(\"blocks.1.hook_resid_post\").RemoveHooks();")]
     [TestCase("HookedRootModule.ResetHooks", "model.ResetHooks();")]
-    public async Task Given_code_that_runs_or_removes_hooks_other_code_added_When_graded_Then_it_is_refused(string member, string statement)
+    [TestCase("HookedRootModule.WatchPasses", "model.WatchPasses().Dispose();", "it watches the passes of a model for a test")]
+    public async Task Given_code_that_runs_or_removes_hooks_other_code_added_When_graded_Then_it_is_refused(string member, string statement,
+        string reason = "it runs or removes the hooks other code added to the model")
     {
         var code = $"public static class Meddler {{ public static void Meddle(Course.Lens.HookedTransformer model) {{ {statement} }} }}";
 
         var (report, _, _) = await Attack("hw7-sae", code);
 
         Assert.That(report.Status, Is.EqualTo(GradeStatus.Rejected), report.Describe());
-        Assert.That(report.Summary, Does.Contain($"Homework code may not use {member}: it runs or removes the hooks other code added to the model"));
+        Assert.That(report.Summary, Does.Contain($"Homework code may not use {member}: {reason}"));
     }
 
     // --- Hides a banned call where no call from a test leads: once graded in full under a manifest that refuses banned use. ---
