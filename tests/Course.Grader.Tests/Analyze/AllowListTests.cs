@@ -119,6 +119,7 @@ public class AllowListTests
     [TestCase("System.Globalization.CultureInfo.DefaultThreadCurrentCulture = System.Globalization.CultureInfo.InvariantCulture; return null;", "System.Globalization.CultureInfo.DefaultThreadCurrentCulture")]
     [TestCase("System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.InvariantCulture; return null;", "System.Globalization.CultureInfo.CurrentUICulture")]
     [TestCase("System.Globalization.CultureInfo.DefaultThreadCurrentUICulture = null; return null;", "System.Globalization.CultureInfo.DefaultThreadCurrentUICulture")]
+    [TestCase("return System.Globalization.NumberFormatInfo.CurrentInfo.NumberDecimalSeparator;", "System.Globalization.NumberFormatInfo.CurrentInfo")]
     [TestCase("torch.set_default_device(torch.META); return null;", "TorchSharp.torch.set_default_device(TorchSharp.torch.Device)")]
     [TestCase("torch.set_default_device(\"meta\"); return null;", "TorchSharp.torch.set_default_device(string)")]
     [TestCase("torch.set_default_tensor_type(x); return null;", "TorchSharp.torch.set_default_tensor_type(TorchSharp.torch.Tensor)")]
