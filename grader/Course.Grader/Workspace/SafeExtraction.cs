@@ -27,12 +27,12 @@ public static class SafeExtraction
                 }
                 if (entry.FullName.EndsWith('/'))
                 {
-                    Directory.CreateDirectory(target);
+                    Place(destination, target, entry.FullName, folder: true);
                     continue;
                 }
                 budget.CountFile(entry.FullName);
                 using var input = entry.Open();
-                Write(input, target, budget, entry.FullName);
+                Write(input, destination, target, budget, entry.FullName);
             }
         }
         catch (InvalidDataException e)
@@ -56,13 +56,12 @@ public static class SafeExtraction
                 switch (entry.EntryType)
                 {
                     case TarEntryType.Directory:
-                        Directory.CreateDirectory(Target(destination, entry.Name));
+                        Place(destination, Target(destination, entry.Name), entry.Name, folder: true);
                         break;
                     case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
                         var target = Target(destination, entry.Name);
                         budget.CountFile(entry.Name);
-                        if (entry.DataStream is { } data) Write(data, target, budget, entry.Name);
-                        else Write(Stream.Null, target, budget, entry.Name);
+                        Write(entry.DataStream ?? Stream.Null, destination, target, budget, entry.Name);
                         break;
                     case TarEntryType.SymbolicLink or TarEntryType.HardLink:
                         skipped.Add($"{entry.Name}: links are not allowed in a submission");
@@ -97,9 +96,28 @@ public static class SafeExtraction
         return full;
     }
 
-    static void Write(Stream input, string target, Budget budget, string name)
+    /// <summary>
+    /// Makes the folders an entry needs, refusing one that collides with an earlier entry: a folder (or a file's folder)
+    /// where a file was unpacked, a file where a folder was, or a file named as the archive's root. The destination is a
+    /// folder the grader made empty, so only the archive can put anything in the way.
+    /// </summary>
+    static void Place(string destination, string target, string name, bool folder)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var root = Path.GetFullPath(destination).TrimEnd(Path.DirectorySeparatorChar);
+        if (!folder && target.TrimEnd(Path.DirectorySeparatorChar) == root)
+            throw new SubmissionException($"the archive entry '{name}' is a file named as the archive's root folder");
+        var parent = folder ? target.TrimEnd(Path.DirectorySeparatorChar) : Path.GetDirectoryName(target)!;
+        for (var at = parent; at.Length > root.Length; at = Path.GetDirectoryName(at)!)
+            if (File.Exists(at))
+                throw new SubmissionException($"the archive entry '{name}' needs a folder '{Path.GetRelativePath(root, at)}' where an earlier entry is a file");
+        if (!folder && Directory.Exists(target))
+            throw new SubmissionException($"the archive entry '{name}' is a file where an earlier entry is a folder");
+        Directory.CreateDirectory(parent);
+    }
+
+    static void Write(Stream input, string destination, string target, Budget budget, string name)
+    {
+        Place(destination, target, name, folder: false);
         using var output = File.Create(target);
         var buffer = new byte[81920];
         long written = 0;

@@ -61,6 +61,22 @@ public class SafeExtractionTests
         }
     }
 
+    // A red team (stop 60): an archive holding a file and then a folder of one name stopped the grader (exit 1, "The file ...
+    // already exists"), where it is the student's archive that cannot be unpacked.
+    [TestCase("a", "a/b.cs", "the archive entry 'a/b.cs' needs a folder 'a' where an earlier entry is a file")]
+    [TestCase("a/b.cs", "a", "the archive entry 'a' is a file where an earlier entry is a folder")]
+    [TestCase("Attention.cs", "Attention.cs/x.cs", "the archive entry 'Attention.cs/x.cs' needs a folder 'Attention.cs' where an earlier entry is a file")]
+    public void Given_a_file_and_a_folder_of_one_name_in_a_zip_and_a_tar_When_extracted_Then_it_is_the_submissions_problem(string first, string second, string message)
+    {
+        Entry[] entries = [new("Bigram.cs", "// fine"), new(first, "// one"), new(second, "// two")];
+
+        var zip = Assert.Throws<SubmissionException>(() => SafeExtraction.ExtractZip(Zip(temp["clash.zip"], entries), Directory.CreateDirectory(temp["zip"]).FullName, ExtractionLimits.Default))!;
+        var tar = Assert.Throws<SubmissionException>(() => SafeExtraction.ExtractTarGz(TarGz(temp["clash.tar.gz"], entries), Directory.CreateDirectory(temp["tar"]).FullName, ExtractionLimits.Default))!;
+
+        Assert.That(zip.Message, Is.EqualTo(message));
+        Assert.That(tar.Message, Is.EqualTo(message));
+    }
+
     [Test]
     public void Given_a_truncated_tar_gz_When_extracted_Then_it_is_reported_as_damaged()
     {
