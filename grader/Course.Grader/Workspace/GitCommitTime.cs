@@ -140,7 +140,11 @@ public static class GitCommitTime
                 || !int.TryParse(fields[1][3..], NumberStyles.None, CultureInfo.InvariantCulture, out var minutes)
                 || hours > 14 || minutes > 59 || seconds > 253402300799) return null;
             var offset = new TimeSpan(hours, minutes, 0) * (fields[1][0] == '-' ? -1 : 1);
-            return DateTimeOffset.FromUnixTimeSeconds(seconds).ToOffset(offset);
+            var instant = DateTimeOffset.FromUnixTimeSeconds(seconds);
+            // The instant in the committer's zone, where that is a date .NET can hold: the last second of 9999 UTC at +14:00
+            // is in year 10000, which stopped a whole class's listing (a red team, stop 60); it stays in UTC then.
+            var local = instant.UtcTicks + offset.Ticks;
+            return local >= DateTime.MinValue.Ticks && local <= DateTime.MaxValue.Ticks ? instant.ToOffset(offset) : instant;
         }
         return null;
     }

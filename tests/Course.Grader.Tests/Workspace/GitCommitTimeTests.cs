@@ -83,6 +83,18 @@ public class GitCommitTimeTests
     }
 
     [Test]
+    public void Given_a_commit_dated_the_last_second_of_9999_in_a_zone_ahead_of_utc_Then_it_is_that_instant_without_an_exception()
+    {
+        // A valid commit git accepts, whose time in its own zone (+14:00) falls in year 10000, which .NET's dates cannot hold.
+        var folder = Hw3Class.PartialWork(temp["far"]);
+        Hw3Class.Git(folder, "init", "--quiet");
+        Hw3Class.Git(folder, "add", ".");
+        Hw3Class.Git(folder, "-c", "user.name=mallory", "-c", "user.email=m@example.org", "-c", "commit.gpgsign=false", "commit", "--quiet", "-m", "far", "--date", "@253402300799 +1400");
+
+        Assert.That(GitCommitTime.Of(folder, Hw3Class.Head(folder)), Is.EqualTo(DateTimeOffset.FromUnixTimeSeconds(253402300799)));
+    }
+
+    [Test]
     public void Given_a_loose_commit_that_inflates_to_a_gigabyte_Then_reading_stops_at_the_cap_with_no_commit_time()
     {
         var folder = Hw3Class.GitWorkTree(Hw3Class.PartialWork(temp["bomb"]));
