@@ -58,7 +58,8 @@ public sealed class DirectorySource(string directory) : ISubmissionSource
         var (submittedAt, source) =
             listed is { } l ? (l.At, SubmissionTimeSource.Manifest)
             : committed is { } c ? (c, SubmissionTimeSource.Committed)
-            : (new DateTimeOffset(entry is DirectoryInfo folder ? NewestWrite(folder) : entry.LastWriteTimeUtc, TimeSpan.Zero), SubmissionTimeSource.FileTime);
+            : FileTime(entry) is { } f ? (f, SubmissionTimeSource.FileTime)
+            : ((DateTimeOffset?)null, SubmissionTimeSource.None);
         var late = deadline.For(student) is { } due && submittedAt > due;
         return new StudentSubmission(student, entry.FullName, commit ?? listed?.Commit, submittedAt, source, late, 0);
     }
@@ -85,6 +86,22 @@ public sealed class DirectorySource(string directory) : ISubmissionSource
                 throw new FormatException($"{path} line {i + 1}: {fields[0]} is listed twice");
         }
         return listed;
+    }
+
+    /// <summary>
+    /// The newest file's time, or null where the files carry one .NET cannot hold (past the year 9999, which tmpfs and
+    /// archives allow): that student gets no time, and the listing of the class goes on (a red team, stop 60).
+    /// </summary>
+    static DateTimeOffset? FileTime(FileSystemInfo entry)
+    {
+        try
+        {
+            return new DateTimeOffset(entry is DirectoryInfo folder ? NewestWrite(folder) : entry.LastWriteTimeUtc, TimeSpan.Zero);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A folder's own time changes only when entries come and go; its files' times say when the work was done.</summary>

@@ -22,18 +22,24 @@ public sealed record Submission(SubmissionKind Kind, string Location, string? Re
             return new(SubmissionKind.Zip, Path.GetFullPath(text));
         if ((text.EndsWith(".tar.gz", StringComparison.OrdinalIgnoreCase) || text.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase)) && File.Exists(text))
             return new(SubmissionKind.TarGz, Path.GetFullPath(text));
-        if (Directory.Exists(text) && !Directory.Exists(Path.Combine(text, ".git")))
+        if (Directory.Exists(text) && !HasGitFolder(text))
             return new(SubmissionKind.Folder, Path.GetFullPath(text));
-        if (Directory.Exists(Path.Combine(text, ".git")))
+        if (HasGitFolder(text))
             return new(SubmissionKind.Git, Path.GetFullPath(text)); // before splitting: "/home/a@b/repo" is a path, not "/home/a" at ref "b/repo"
 
         var (location, gitRef) = SplitRef(text);
-        if (Directory.Exists(Path.Combine(location, ".git")) || Directory.Exists(location))
+        if (HasGitFolder(location) || Directory.Exists(location))
             return new(SubmissionKind.Git, Path.GetFullPath(location), gitRef);
         if (location.Contains("://", StringComparison.Ordinal) || location.EndsWith(".git", StringComparison.Ordinal) || location.StartsWith("git@", StringComparison.Ordinal))
             return new(SubmissionKind.Git, location, gitRef);
         throw new SubmissionException($"'{text}' is not a folder, a .zip, a .tar.gz or a git repository");
     }
+
+    /// <summary>
+    /// Whether <paramref name="folder"/> is a git work tree: its <c>.git</c> is a folder of its own, by lstat. A <c>.git</c>
+    /// that is a link or a file (a worktree's <c>gitdir:</c>) names another repository, so the folder is graded as its files.
+    /// </summary>
+    static bool HasGitFolder(string folder) => FileEntry.Of(Path.Combine(folder, ".git")).Kind == FileKind.Directory;
 
     /// <summary>
     /// Splits "location@ref", leaving alone the user of scp-like URLs (<c>git@host:org/repo</c>) and of URLs with one

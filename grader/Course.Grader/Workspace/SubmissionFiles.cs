@@ -15,7 +15,7 @@ public sealed record SubmissionFiles(string Root, string? Commit, IReadOnlyList<
             case SubmissionKind.Folder:
                 return new SubmissionFiles(submission.Location, GitCheckout.HeadOf(submission.Location), []);
             case SubmissionKind.Git:
-                var commit = GitCheckout.Checkout(submission.Location, submission.Ref, root);
+                var commit = GitCheckout.Checkout(submission.Location, submission.Ref, root, limits);
                 return new SubmissionFiles(root, commit, []);
             case SubmissionKind.Zip:
                 Directory.CreateDirectory(root);

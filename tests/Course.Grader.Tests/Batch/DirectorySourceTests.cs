@@ -60,6 +60,32 @@ public class DirectorySourceTests
     }
 
     [Test]
+    public async Task Given_a_file_dated_past_the_year_9999_When_listed_Then_that_student_has_no_time_and_the_others_are_listed()
+    {
+        // tmpfs holds such a time, as an archive's entries can; .NET's dates cannot (a red team, stop 60).
+        Assume.That(Directory.Exists("/dev/shm"), "a tmpfs at /dev/shm, as Linux has");
+        var shm = Directory.CreateDirectory(Path.Combine("/dev/shm", $"course-listing-{Guid.NewGuid():N}")).FullName;
+        Dictionary<string, StudentSubmission> students;
+        try
+        {
+            File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(shm, "alice")).FullName, "Bigram.cs"), "// on time");
+            var far = Path.Combine(Directory.CreateDirectory(Path.Combine(shm, "mallory")).FullName, "Bigram.cs");
+            File.WriteAllText(far, "// from the future");
+            System.Diagnostics.Process.Start("touch", ["-d", "@300000000000", far])!.WaitForExit();
+
+            students = (await new DirectorySource(shm).ListAsync(Hw3Class.Policy, CancellationToken.None)).ToDictionary(s => s.Student);
+        }
+        finally
+        {
+            Directory.Delete(shm, recursive: true);
+        }
+
+        Assert.That(students.Keys, Is.EqualTo(new[] { "alice", "mallory" }));
+        Assert.That((students["mallory"].SubmittedAt, students["mallory"].TimeSource, students["mallory"].Problem), Is.EqualTo(((DateTimeOffset?)null, SubmissionTimeSource.None, (string?)null)));
+        Assert.That(students["alice"].TimeSource, Is.EqualTo(SubmissionTimeSource.FileTime));
+    }
+
+    [Test]
     public void Given_a_git_work_tree_When_listed_Then_its_commit_is_the_head_and_other_entries_have_none()
     {
         Assert.That(listed[Hw3Class.GitStudent].Commit, Is.EqualTo(Hw3Class.Head(Path.Combine(classFolder, Hw3Class.GitStudent))).And.Length.EqualTo(40));

@@ -78,6 +78,19 @@ public class SafeExtractionTests
     }
 
     [Test]
+    public void Given_a_tar_whose_pax_time_overflows_When_extracted_Then_it_is_reported_as_damaged()
+    {
+        // A red team (stop 60): pax mtime=99999999999999.5 threw OverflowException from the reader, a grader error (exit 1).
+        var path = RawPaxTarGz(temp["time.tar.gz"], "Bigram.cs", "// fine", new Dictionary<string, string> { ["mtime"] = "99999999999999.5" });
+        Assert.That(SafeExtraction.ExtractTarGz(RawPaxTarGz(temp["fine.tar.gz"], "Bigram.cs", "// fine", new Dictionary<string, string> { ["mtime"] = "1764633600.5" }),
+            Directory.CreateDirectory(temp["fine"]).FullName, ExtractionLimits.Default), Is.Empty, "the same archive with a time .NET can hold unpacks");
+
+        var error = Assert.Throws<SubmissionException>(() => SafeExtraction.ExtractTarGz(path, destination, ExtractionLimits.Default))!;
+
+        Assert.That(error.Message, Does.StartWith("the tar.gz archive is damaged"));
+    }
+
+    [Test]
     public void Given_a_truncated_tar_gz_When_extracted_Then_it_is_reported_as_damaged()
     {
         var whole = File.ReadAllBytes(TarGz(temp["whole.tar.gz"], [new("Attention.cs", new string('x', 20_000))]));

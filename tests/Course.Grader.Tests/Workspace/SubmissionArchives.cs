@@ -47,4 +47,53 @@ static class SubmissionArchives
         }
         return path;
     }
+    /// <summary>
+    /// A tar.gz written byte by byte, as a tool other than .NET's may write one: a pax header holding
+    /// <paramref name="pax"/>'s records, which .NET's writer would check, then the regular file <paramref name="name"/>.
+    /// </summary>
+    public static string RawPaxTarGz(string path, string name, string text, IReadOnlyDictionary<string, string> pax)
+    {
+        var tar = new MemoryStream();
+        var records = System.Text.Encoding.UTF8.GetBytes(string.Concat(pax.Select(p => PaxRecord(p.Key, p.Value))));
+        var data = System.Text.Encoding.UTF8.GetBytes(text);
+        WriteTarBlock(tar, "PaxHeader/" + name, 'x', records);
+        WriteTarBlock(tar, name, '0', data);
+        tar.Write(new byte[1024]); // the two empty blocks that end an archive
+        using var file = File.Create(path);
+        using var gzip = new GZipStream(file, CompressionLevel.Fastest);
+        gzip.Write(tar.ToArray());
+        return path;
+    }
+
+    /// <summary>"26 mtime=99999999999999.5\n": a pax record starts with its own length in bytes, that number included.</summary>
+    static string PaxRecord(string key, string value)
+    {
+        var body = $" {key}={value}\n";
+        var length = body.Length + 1;
+        while (length.ToString(System.Globalization.CultureInfo.InvariantCulture).Length + body.Length != length) length++;
+        return length.ToString(System.Globalization.CultureInfo.InvariantCulture) + body;
+    }
+
+    /// <summary>A ustar header (octal fields, the checksum over the header with its own field as spaces), then the data padded to 512.</summary>
+    static void WriteTarBlock(Stream tar, string name, char type, byte[] data)
+    {
+        var header = new byte[512];
+        void Put(int at, string field) => System.Text.Encoding.ASCII.GetBytes(field).CopyTo(header, at);
+        Put(0, name);
+        Put(100, "0000644");
+        Put(108, "0000000");
+        Put(116, "0000000");
+        Put(124, Convert.ToString(data.Length, 8).PadLeft(11, '0'));
+        Put(136, "00000000000");
+        header[156] = (byte)type;
+        Put(257, "ustar");
+        Put(263, "00");
+        Put(148, "        ");
+        Put(148, Convert.ToString(header.Sum(b => b), 8).PadLeft(6, '0'));
+        header[154] = 0;
+        tar.Write(header);
+        tar.Write(data);
+        tar.Write(new byte[(512 - data.Length % 512) % 512]);
+    }
 }
+
