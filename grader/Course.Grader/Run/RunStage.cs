@@ -69,7 +69,7 @@ public static class RunStage
             sandboxReports.Add(attempt.Sandbox);
             incidents.AddRange(attempt.Notes);
             var before = ledger.AccountedCount;
-            ledger.Add(attempt.Planned, attempt.Results.Select(r => ThrownException.Readable(NativeError.Readable(r))));
+            ledger.Add(attempt.Planned, attempt.Results.Select(r => AssertionMessage.Readable(ThrownException.Readable(NativeError.Readable(r)))));
             var ending = attempt.Ending;
             if (ending.Kind == WorkerEndingKind.Completed)
             {

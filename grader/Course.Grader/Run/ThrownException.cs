@@ -8,7 +8,8 @@ namespace Course.Grader.Run;
 /// object.</c>), and the stack trace that says where is not in the grade report. The message leads instead with the
 /// exception's short name and the first line of the stack outside the libraries (the student's line, or a test's), and
 /// two TorchSharp exceptions that say little on their own are explained: a disposed tensor, and a tensor read as a .NET
-/// type of another dtype. A stub's NotImplementedException is left as it is, since the report marks stubs already.
+/// type of another dtype. A stub's NotImplementedException says so plainly, "not implemented yet: " and the stub's own words
+/// (the member and the starter's hint), without .NET's type name.
 /// </summary>
 static class ThrownException
 {
@@ -28,12 +29,15 @@ static class ThrownException
         "call; make it again where it is needed, or in the constructor, or keep it with .DetachFromDisposeScope(); and use no " +
         "tensor after disposing it yourself";
 
+    /// <summary>How a stub's exception reads: "not implemented yet: Bigram.Counts: pair tokens[t] with tokens[t + 1] ...".</summary>
+    public const string NotImplementedYet = "not implemented yet: ";
+
     /// <summary>The result with its message's first line rewritten as the class says; any other result as it is.</summary>
     public static TestCaseResult Readable(TestCaseResult result)
     {
         if (Thrown.Match(result.Message) is not { Success: true } thrown) return result;
         var (name, text) = (thrown.Groups["name"].Value, thrown.Groups["text"].Value.TrimEnd('\r'));
-        if (name == nameof(NotImplementedException)) return result;
+        if (name == nameof(NotImplementedException)) return result with { Message = NotImplementedYet + text + result.Message[thrown.Length..] };
         var at = NativeError.FirstStudentFrame(result.StackTrace) is { } where ? $", at {where}" : "";
         var headline = (name, text) switch
         {
