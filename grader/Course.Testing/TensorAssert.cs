@@ -68,21 +68,26 @@ public static class TensorAssert
         }
         if (mismatches.Count == 0) return null;
 
-        // A grid the student reads by its axes leads with the cell that is most wrong, in the grid's own words.
-        if (axes is not null)
-            report.Append(CultureInfo.InvariantCulture, $"{what}: worst at {FormatIndex(worst, shape, axes)}, got {Value(a[worst])}, expected {Value(e[worst])}; " +
-                $"{mismatches.Count} of {a.Length} cells differ beyond {tol} (at the tensor's scale {scale:G3}).");
-        else
-            report.Append(CultureInfo.InvariantCulture,
-                $"{what}: {mismatches.Count} of {a.Length} elements ({100.0 * mismatches.Count / a.Length:0.#}%) differ beyond {tol} (at the tensor's scale {scale:G3}).");
-        report.Append(CultureInfo.InvariantCulture,
-            $"\n  max abs error {maxAbs:G4}, max rel error {maxRel:G4}; worst at {(axes is null ? "index " : "")}{FormatIndex(worst, shape, axes)}: got {Value(a[worst])}, expected {Value(e[worst])}");
-        report.Append("\n  first mismatches (index: got vs expected):");
-        foreach (var i in mismatches.Take(ShownValues))
-            report.Append(CultureInfo.InvariantCulture, $"\n    {FormatIndex(i, shape, axes)}: {Value(a[i])} vs {Value(e[i])}");
-        if (mismatches.Count > ShownValues) report.Append(CultureInfo.InvariantCulture, $"\n    ... and {mismatches.Count - ShownValues} more");
+        // The first line, which a report's table shows, leads with the element (or the grid's cell, in the grid's own words)
+        // that is most wrong and any pattern the mismatches share; the tolerance and the other values follow.
         var pattern = MismatchPattern(a, e) ?? (axes is null ? null : ShiftPattern(a, e, shape, axes, tol, scale));
-        if (pattern is not null) report.Append("\n  hint: ").Append(pattern);
+        var hint = pattern is null ? "" : $"; hint: {pattern}";
+        var first = a.Length == 1
+            ? string.Create(CultureInfo.InvariantCulture, $"{what}: got {Value(a[0])}, expected {Value(e[0])}{ScalarHint(a[0], e[0])}")
+            : axes is not null
+                ? string.Create(CultureInfo.InvariantCulture, $"{what}: worst at {FormatIndex(worst, shape, axes)}, got {Value(a[worst])}, expected {Value(e[worst])}; " +
+                    $"{mismatches.Count} of {a.Length} cells differ{hint}")
+                : string.Create(CultureInfo.InvariantCulture, $"{what}: {mismatches.Count} of {a.Length} elements ({100.0 * mismatches.Count / a.Length:0.#}%) differ; " +
+                    $"worst at index {FormatIndex(worst, shape)}: got {Value(a[worst])}, expected {Value(e[worst])}{hint}");
+        report.Append(first).Append(first.EndsWith('?') ? "" : ".");
+        report.Append(CultureInfo.InvariantCulture, $"\n  beyond {tol} (at the tensor's scale {scale:G3}); max abs error {maxAbs:G4}, max rel error {maxRel:G4}");
+        if (a.Length > 1)
+        {
+            report.Append("\n  first mismatches (index: got vs expected):");
+            foreach (var i in mismatches.Take(ShownValues))
+                report.Append(CultureInfo.InvariantCulture, $"\n    {FormatIndex(i, shape, axes)}: {Value(a[i])} vs {Value(e[i])}");
+            if (mismatches.Count > ShownValues) report.Append(CultureInfo.InvariantCulture, $"\n    ... and {mismatches.Count - ShownValues} more");
+        }
         return report.ToString();
     }
 
@@ -169,6 +174,15 @@ public static class TensorAssert
         return null;
     }
 
+    /// <summary>" (6 times the expected value)", " (the expected value with the opposite sign)", or "" where no ratio tells anything.</summary>
+    static string ScalarHint(double actual, double expected)
+    {
+        if (Math.Abs(expected) <= 1e-6 || !double.IsFinite(actual)) return "";
+        var ratio = actual / expected;
+        return Math.Abs(ratio + 1) < 1e-3 ? " (the expected value with the opposite sign: a sign is flipped?)"
+            : string.Create(CultureInfo.InvariantCulture, $" ({ratio:G4} times the expected value)");
+    }
+
     static string? MismatchPattern(double[] a, double[] e)
     {
         // Common slips show up as a constant ratio between actual and expected: a missing or doubled scale.
@@ -177,6 +191,7 @@ public static class TensorAssert
         if (ratios.Count < 2) return null;
         double mean = ratios.Average();
         if (Math.Abs(mean - 1) < 1e-3 || ratios.Any(r => Math.Abs(r - mean) > 1e-3 * Math.Max(1, Math.Abs(mean)))) return null;
-        return string.Create(CultureInfo.InvariantCulture, $"every value is off by the same factor {mean:G4}: a scale is missing, doubled or inverted.");
+        return Math.Abs(mean + 1) < 1e-3 ? "every value has the opposite sign: a sign is flipped?"
+            : string.Create(CultureInfo.InvariantCulture, $"every value is off by the same factor {mean:G4}: a scale is missing, doubled or inverted?");
     }
 }

@@ -98,9 +98,8 @@ public class TensorAssertMessageTests : TorchTest
         var actual = expected.clone();
         actual[2, 1] = tensor(100f);
         var message = TensorAssert.CloseFailure(actual, expected);
-        Assert.That(message, Does.StartWith("tensor: 1 of 12 elements (8.3%) differ beyond rtol=6.1E-05, atol=1E-06 (at the tensor's scale 6.49)."));
-        Assert.That(message, Does.Contain("max abs error 91, max rel error 10.11"));
-        Assert.That(message, Does.Contain("worst at index [2, 1]: got 100, expected 9"));
+        Assert.That(message!.Split('\n')[0], Is.EqualTo("tensor: 1 of 12 elements (8.3%) differ; worst at index [2, 1]: got 100, expected 9."), "the facts first, on the line a report's table shows");
+        Assert.That(message, Does.Contain("beyond rtol=6.1E-05, atol=1E-06 (at the tensor's scale 6.49); max abs error 91, max rel error 10.11"));
         Assert.That(message, Does.Contain("[2, 1]: 100 vs 9"));
     }
 
@@ -116,7 +115,25 @@ public class TensorAssertMessageTests : TorchTest
     {
         var expected = arange(1, 9, dtype: ScalarType.Float64);
         var message = TensorAssert.CloseFailure(expected * 2.8284271247461903, expected);
-        Assert.That(message, Does.Contain("off by the same factor 2.828"));
+        Assert.That(message!.Split('\n')[0], Does.EndWith("; hint: every value is off by the same factor 2.828: a scale is missing, doubled or inverted?"));
+    }
+
+    [Test]
+    public void GivenAResultWithEverySignFlipped_WhenCompared_ThenTheHintSaysSo()
+    {
+        var expected = arange(1, 9, dtype: ScalarType.Float64);
+        var message = TensorAssert.CloseFailure(-expected, expected);
+        Assert.That(message!.Split('\n')[0], Does.EndWith("; hint: every value has the opposite sign: a sign is flipped?"));
+    }
+
+    [TestCase(11.908, 1.98467, "loss: got 11.908, expected 1.98467 (6 times the expected value).")]
+    [TestCase(-0.5, 0.5, "loss: got -0.5, expected 0.5 (the expected value with the opposite sign: a sign is flipped?).")]
+    [TestCase(0.25, 0.0, "loss: got 0.25, expected 0.")]
+    public void GivenOneNumber_WhenCompared_ThenTheFirstLineGivesBothValues(double actual, double expected, string first)
+    {
+        var message = TensorAssert.CloseFailure(tensor(actual), tensor(expected), name: "loss");
+        Assert.That(message!.Split('\n')[0], Is.EqualTo(first));
+        Assert.That(message, Does.Not.Contain("first mismatches"), "one value has no list of them");
     }
 
     [Test]
