@@ -132,6 +132,17 @@ public static class SafeExtraction
         Directory.CreateDirectory(parent);
     }
 
+    /// <summary>
+    /// Where a file entry <paramref name="name"/> unpacks to under <paramref name="destination"/>, its folders made, refused
+    /// as <see cref="Target"/> and <see cref="Place"/> refuse an archive's entry: for other unpackers (a git checkout's files).
+    /// </summary>
+    internal static string PlaceFile(string destination, string name)
+    {
+        var target = Target(destination, name);
+        Place(destination, target, name, folder: false);
+        return target;
+    }
+
     static void Write(Stream input, string destination, string target, Budget budget, string name)
     {
         Place(destination, target, name, folder: false);

@@ -15,8 +15,8 @@ public sealed record SubmissionFiles(string Root, string? Commit, IReadOnlyList<
             case SubmissionKind.Folder:
                 return new SubmissionFiles(submission.Location, GitCheckout.HeadOf(submission.Location), []);
             case SubmissionKind.Git:
-                var commit = GitCheckout.Checkout(submission.Location, submission.Ref, root, limits);
-                return new SubmissionFiles(root, commit, []);
+                var (commit, notes) = GitCheckout.Checkout(submission.Location, submission.Ref, root, limits);
+                return new SubmissionFiles(root, commit, notes);
             case SubmissionKind.Zip:
                 Directory.CreateDirectory(root);
                 return new SubmissionFiles(root, null, SafeExtraction.ExtractZip(submission.Location, root, limits));

@@ -97,6 +97,50 @@ public class GitCheckoutTests
             SubmissionFiles.Materialize(Submission.Parse(repo.Path), scratch, new ExtractionLimits(MaxTotalBytes: 1 << 20, MaxFileBytes: 1 << 20, MaxFiles: 100)))!;
 
         Assert.That(error.Message, Is.EqualTo("the commit checks out to more than 1 MB"));
-        Assert.That(Directory.EnumerateFiles(Path.Combine(scratch, "submission")), Is.Empty, "nothing checked out");
+        Assert.That(Path.Combine(scratch, "submission"), Does.Not.Exist, "nothing checked out");
+    }
+
+    /// <summary>A commit whose files are one blob under many names, committed with git's plumbing.</summary>
+    static void Commit(GitRepo repo, string message) =>
+        repo.Git("-c", "user.name=Student", "-c", "user.email=student@example.com", "-c", "commit.gpgsign=false", "commit", "--quiet", "-m", message);
+
+    [Test]
+    public void Given_a_commits_own_gitattributes_that_grow_its_files_on_checkout_Then_each_file_is_its_blobs_raw_bytes()
+    {
+        // ident turns each 4-byte $Id$ into 47 bytes: 300 KiB would check out as 3.5 MB, past the 1 MB cap below (a red team,
+        // stop 60, with working-tree-encoding too: three 739 MB files from a 340 KB repository).
+        var repo = GitRepo.Init(temp["grow"]);
+        File.WriteAllText(Path.Combine(repo.Path, ".gitattributes"), "*.txt ident\n");
+        var content = string.Concat(Enumerable.Repeat("$Id$", 75 << 10));
+        File.WriteAllText(Path.Combine(repo.Path, "data.txt"), content);
+        File.WriteAllText(Path.Combine(repo.Path, "Bigram.cs"), "// work");
+        var commit = repo.CommitAll("attributes");
+
+        var files = SubmissionFiles.Materialize(Submission.Parse(repo.Path), Scratch(), new ExtractionLimits(MaxTotalBytes: 1 << 20, MaxFileBytes: 1 << 20, MaxFiles: 100));
+
+        Assert.That(files.Commit, Is.EqualTo(commit));
+        Assert.That(File.ReadAllText(Path.Combine(files.Root, "data.txt")), Is.EqualTo(content), "the blob as committed, no attribute applied");
+        Assert.That(File.ReadAllText(Path.Combine(files.Root, "Bigram.cs")), Is.EqualTo("// work"));
+    }
+
+    [Test]
+    public void Given_submodules_and_links_in_a_commit_Then_each_counts_against_the_caps_and_none_is_written()
+    {
+        var repo = GitRepo.Init(temp["links"]);
+        File.WriteAllText(Path.Combine(repo.Path, "Bigram.cs"), "// work");
+        var first = repo.CommitAll("work");
+        var target = repo.Git("hash-object", "-w", "--stdin").Trim(); // an empty blob, as a link's target text
+        repo.Git("update-index", "--add", "--cacheinfo", $"120000,{target},Link.cs");
+        for (var i = 0; i < 3; i++) repo.Git("update-index", "--add", "--cacheinfo", $"160000,{first},sub{i}");
+        Commit(repo, "a link and three submodules");
+
+        var files = SubmissionFiles.Materialize(Submission.Parse(repo.Path), Scratch(), new ExtractionLimits(MaxTotalBytes: 1 << 20, MaxFileBytes: 1 << 20, MaxFiles: 5));
+        var error = Assert.Throws<SubmissionException>(() =>
+            SubmissionFiles.Materialize(Submission.Parse(repo.Path), Scratch(), new ExtractionLimits(MaxTotalBytes: 1 << 20, MaxFileBytes: 1 << 20, MaxFiles: 4)))!;
+
+        Assert.That(files.Notes, Is.EqualTo(new[] { "Link.cs: links are not allowed in a submission", "sub0: a submodule is not part of the submission",
+            "sub1: a submodule is not part of the submission", "sub2: a submodule is not part of the submission" }));
+        Assert.That(Directory.EnumerateFileSystemEntries(files.Root).Select(Path.GetFileName), Is.EqualTo(new[] { "Bigram.cs" }));
+        Assert.That(error.Message, Does.StartWith("the commit holds more than 4 files"), "every entry counts, as 300,000 submodules made as many folders");
     }
 }
