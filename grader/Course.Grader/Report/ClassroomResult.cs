@@ -53,7 +53,10 @@ public static class ClassroomResult
         return new Result(1, status, report.MaxScore, SumExactly(tests));
     }
 
-    /// <summary>A test, or a parameterised method's cases as one entry whose message says which cases failed.</summary>
+    /// <summary>
+    /// A test, or a parameterised method's cases as one entry whose message leads with the first failed case's own first
+    /// line and says which cases failed, then each failed case's first line.
+    /// </summary>
     static Test Entry(IEnumerable<TestGrade> method)
     {
         var cases = method.ToList();
@@ -62,7 +65,7 @@ public static class ClassroomResult
             return new Test(first.Name, first.Passed ? "pass" : "fail", first.Score, first.Passed ? "" : first.Message, "", "", 0, Milliseconds(cases));
         var failed = cases.Where(t => !t.Passed).ToList();
         var message = failed.Count == 0 ? ""
-            : $"{cases.Count - failed.Count} of {cases.Count} cases passed; failed: {string.Join(", ", failed.Select(Arguments))}\n" +
+            : $"{Arguments(failed[0])}: {ReportView.FirstLine(failed[0].Message)} ({failed.Count} of {cases.Count} cases failed: {string.Join(", ", failed.Select(Arguments))})\n" +
               string.Join("\n", failed.Select(t => $"{Arguments(t)}: {ReportView.FirstLine(t.Message)}"));
         return new Test(MethodName(first), failed.Count == 0 ? "pass" : "fail", Points(cases), message, "", "", 0, Milliseconds(cases));
     }

@@ -71,7 +71,8 @@ public class ClassroomResultTests
 
         Assert.That((entry.Name, entry.Status, entry.Score, entry.TestCode), Is.EqualTo(("AttentionHeadTests.Softmax_SumsToOne", "fail", report.Score, "")));
         Assert.That(report.Score, Is.EqualTo(0.7143), "5 of 7 cases: 3 shares of 0.1429 and 2 of 0.1428");
-        Assert.That(entry.Message, Is.EqualTo("5 of 7 cases passed; failed: (2), (5)\n(2): Sum was 0.98\n(5): Sum was 0.98"));
+        Assert.That(entry.Message, Is.EqualTo("(2): Sum was 0.98 (2 of 7 cases failed: (2), (5))\n(2): Sum was 0.98\n(5): Sum was 0.98"),
+            "the first line says what went wrong in the first failed case, then which cases failed");
     }
 
     /// <summary>
