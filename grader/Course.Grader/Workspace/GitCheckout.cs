@@ -170,6 +170,12 @@ public static class GitCheckout
             process.Kill(entireProcessTree: true);
             throw new SubmissionException(stderr.IsCompleted && stderr.Result.Trim() is { Length: > 0 } said ? $"{damaged.Message} ({said})" : damaged.Message);
         }
+        catch (AggregateException e) when (e.InnerException is IOException or UnauthorizedAccessException)
+        {
+            // Writing into the grade's own fresh folder fails only for what the commit names there.
+            process.Kill(entireProcessTree: true);
+            throw new SubmissionException($"a file of the commit cannot be written: {e.InnerException.Message}");
+        }
         if (!written)
         {
             process.Kill(entireProcessTree: true);

@@ -98,6 +98,8 @@ public static class SafeExtraction
         }
     }
 
+    const int MaxNameBytes = 255, MaxPathBytes = 1024;
+
     /// <summary>The path an entry unpacks to, refusing any that would land outside <paramref name="destination"/>.</summary>
     public static string Target(string destination, string entryName)
     {
@@ -106,6 +108,10 @@ public static class SafeExtraction
             throw new SubmissionException($"the archive entry '{entryName}' has an absolute path");
         if (name.Split('/').Any(part => part == ".."))
             throw new SubmissionException($"the archive entry '{entryName}' climbs out of the archive with '..'");
+        // Longer than Linux's names (255 bytes a part) would throw when written, a grader error (a red team, stop 60, through a
+        // git tree); a submission's paths are far shorter.
+        if (name.Split('/').Any(part => System.Text.Encoding.UTF8.GetByteCount(part) > MaxNameBytes) || System.Text.Encoding.UTF8.GetByteCount(name) > MaxPathBytes)
+            throw new SubmissionException($"the archive entry '{Report.TextCut.Ellipsis(entryName, 80)}' has a name longer than {MaxNameBytes} bytes, or a path longer than {MaxPathBytes}");
         var root = Path.GetFullPath(destination);
         var full = Path.GetFullPath(Path.Combine(root, name));
         if (!full.StartsWith(root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal) && full != root)

@@ -143,4 +143,21 @@ public class GitCheckoutTests
         Assert.That(Directory.EnumerateFileSystemEntries(files.Root).Select(Path.GetFileName), Is.EqualTo(new[] { "Bigram.cs" }));
         Assert.That(error.Message, Does.StartWith("the commit holds more than 4 files"), "every entry counts, as 300,000 submodules made as many folders");
     }
+
+    [Test]
+    public void Given_a_commit_with_a_file_name_longer_than_the_file_system_allows_Then_it_is_the_submissions_problem()
+    {
+        // A red team (stop 60): a 304-character name, added without a file on disk, threw PathTooLongException inside the
+        // writing task, a grader error (exit 1) that stopped the batch's exit code too.
+        var repo = GitRepo.Init(temp["long"]);
+        File.WriteAllText(Path.Combine(repo.Path, "Bigram.cs"), "// work");
+        repo.CommitAll("work");
+        var blob = repo.Git("rev-parse", "HEAD:Bigram.cs").Trim();
+        repo.Git("update-index", "--add", "--cacheinfo", $"100644,{blob},{new string('x', 300)}.txt");
+        Commit(repo, "a long name");
+
+        var error = Assert.Throws<SubmissionException>(() => SubmissionFiles.Materialize(Submission.Parse(repo.Path), Scratch()))!;
+
+        Assert.That(error.Message, Does.StartWith("the archive entry 'xxx").And.EndWith("has a name longer than 255 bytes, or a path longer than 1024"));
+    }
 }
