@@ -174,7 +174,8 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
                 double bound = Math.Sqrt(Float64Epsilon) * largest, worst = values.Max(Math.Abs);
                 Assert.That(worst, Is.Not.NaN.And.LessThanOrEqualTo(bound),
                     $"the gradient of {what}'s {name} reaches {worst:G3} (the largest of the other gradients is {largest:G3}); it is 0 in exact arithmetic, " +
-                    "since b_K shifts every score of a query by the same q . b_K: is b_K added to the keys, k = x W_K + b_K, and not to the queries or the values?");
+                    "since b_K shifts every score of a query by the same q . b_K, which a softmax over the keys ignores: is b_K added to the keys, k = x W_K + b_K, " +
+                    "and not to the queries or the values, and is the softmax taken over the keys (the last dimension), not the queries?");
                 continue;
             }
             Assert.That(values.Any(v => v != 0), Is.True, $"the gradient of {what}'s {name} is all zeros: is it used in forward?");

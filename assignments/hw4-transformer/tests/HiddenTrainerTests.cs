@@ -172,11 +172,12 @@ public sealed class HiddenTrainerTests : TorchTest
         var losses = Trainer.Train(model, tokens.clone(), cfg).ToArray();
 
         Assert.That(losses, Has.Length.EqualTo(cfg.steps), "Trainer.Train must return the loss of every one of cfg.steps steps");
+        Assert.That(losses.Count(double.IsNaN), Is.Zero, NaNLosses(losses));
         var twinParameters = twin.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         foreach (var (name, parameter) in model.named_parameters())
             TensorAssert.Close(parameter, twinParameters[name], name:
                 $"{name} after Trainer.Train with cfg.lr = 0 (AdamW with lr 0 moves nothing): it changed, so the optimiser does not " +
-                "use cfg.lr; make it optim.AdamW(model.parameters(), cfg.lr, weight_decay: cfg.weight_decay)");
+                "use cfg.lr: give the optimiser cfg.lr as its learning rate");
 
         // The model never changes, so each step's loss is the loss of the initial model on that step's windows.
         double[] LossesOn(List<Tensor> windows)
@@ -230,6 +231,7 @@ public sealed class HiddenTrainerTests : TorchTest
         }
 
         Assert.That(losses, Has.Length.EqualTo(cfg.steps), "Trainer.Train must return the loss of every one of cfg.steps steps");
+        Assert.That(losses.Count(double.IsNaN), Is.Zero, NaNLosses(losses));
         var tolerance = Tolerance.For(ScalarType.Float32, Device.type);
         int firstApart = StepSeries.FirstApart(losses, expected, tolerance);
         string what = $"the losses of Trainer.Train {StepSeries.Show(losses)} vs a loop of AdamW(lr {cfg.lr}, weight_decay {cfg.weight_decay}) steps on " +
@@ -249,4 +251,9 @@ public sealed class HiddenTrainerTests : TorchTest
             "the first loss of the AdamW loop, LmLoss.CrossEntropy(model.call(windows), windows) of the initial model, vs cross_entropy(logits[:, :-1], windows[:, 1:]) " +
             "of its forward pass computed by hand");
     }
+
+    /// <summary>What NaN losses say first: the forward pass or the loss makes them, before anything about the training loop.</summary>
+    static string NaNLosses(double[] losses) =>
+        $"losses of Trainer.Train that are NaN, of {StepSeries.Show(losses)}: the forward pass or the loss makes NaN (a mask that hides a whole row, " +
+        "a log of 0), so make the model's and LmLoss's tests pass first";
 }

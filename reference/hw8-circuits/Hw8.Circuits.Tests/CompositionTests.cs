@@ -17,9 +17,9 @@ public sealed class CompositionTests : TorchTest
         var identity9 = Factored(eye(9), eye(9));
 
         Assert.That(Composition.Score(identity, identity), Is.EqualTo(0.5).Within(1e-6),
-            "‖I I‖_F / (‖I‖_F ‖I‖_F) = √4 / (√4 √4) = 0.5 for d = 4: divide by the product of both norms");
+            "‖I I‖_F / (‖I‖_F ‖I‖_F) = √4 / (√4 √4) = 0.5 for d = 4: divide by the product of both norms (each the Frobenius norm, a square root: FactoredMatrix.Norm's tests check it)");
         Assert.That(Composition.Score(identity9, identity9), Is.EqualTo(1.0 / 3).Within(1e-6),
-            "‖I I‖_F / (‖I‖_F ‖I‖_F) = √9 / (√9 √9) = 1/3 for d = 9: divide by the product of both norms");
+            "‖I I‖_F / (‖I‖_F ‖I‖_F) = √9 / (√9 √9) = 1/3 for d = 9: divide by the product of both norms (each the Frobenius norm, a square root: FactoredMatrix.Norm's tests check it)");
     }
 
     [Test, Points(2)]

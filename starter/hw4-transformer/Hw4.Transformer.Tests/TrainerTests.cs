@@ -63,6 +63,9 @@ public sealed class TrainerTests : TorchTest
         }
         static string Show(IEnumerable<double> values) => string.Join(", ", values.Select(l => l.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)));
         var shown = Show(losses);
+        Assert.That(losses.Count(double.IsNaN), Is.Zero,
+            $"losses of TrainStep that are NaN, of [{shown}]: the forward pass or the loss makes NaN (a mask that hides a whole row, a log of 0), " +
+            "so make the model's and LmLoss's tests pass first");
         Assert.That(losses[0], Is.EqualTo(Math.Log(7)).Within(0.1),
             "the first loss TrainStep returns: a freshly initialised model (init_range 0.02) predicts about uniformly over 7 tokens, " +
             "so its loss is about log 7 = 1.95; return the loss computed before the optimiser step");

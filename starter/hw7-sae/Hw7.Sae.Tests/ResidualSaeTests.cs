@@ -80,7 +80,8 @@ public sealed class ResidualSaeTests : TorchTest
                 // 1e-3 of the value: far above float32's rounding of a sum of 8 squares, ten times below the rows' closest gap (1%).
                 var row = Array.FindIndex(rowMse, expected => Math.Abs(mse - expected) <= 1e-3 * expected);
                 Assert.That(row, Is.GreaterThanOrEqualTo(0), $"step {step}'s Mse {mse:G6} is none of the rows' [{string.Join(", ", rowMse.Select(m => m.ToString("G6")))}]: " +
-                    "each step should reconstruct one row of the activations, drawn with replacement");
+                    "each step should reconstruct one row of the activations, drawn with replacement (if no step's matches any row, check first " +
+                    "that SparseAutoencoder's own tests pass: each row's Mse sums its squared error over d_model)");
                 return row;
             })];
         }
