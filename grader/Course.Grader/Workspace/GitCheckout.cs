@@ -57,13 +57,21 @@ public static class GitCheckout
         foreach (var (path, entry) in walk.Entries)
         {
             var target = Path.Combine(copy, path.Replace('/', Path.DirectorySeparatorChar));
-            if (entry.Kind == FileKind.Directory && IsCopied(path, folder: true)) Directory.CreateDirectory(target);
-            if (!entry.IsRegular || !IsCopied(path, folder: false)) continue;
-            var (outcome, bytes, _) = SafeFiles.ReadBytes(Path.Combine(git, path.Replace('/', Path.DirectorySeparatorChar)), maxBytes - total);
-            if (outcome == ReadOutcome.TooLarge) throw new SubmissionException($"the repository's .git is larger than {SafeFiles.Size(maxBytes)}");
-            if (outcome != ReadOutcome.Read) continue;
-            total += bytes!.Length;
-            File.WriteAllBytes(target, bytes);
+            try
+            {
+                if (entry.Kind == FileKind.Directory && IsCopied(path, folder: true)) Directory.CreateDirectory(target);
+                if (!entry.IsRegular || !IsCopied(path, folder: false)) continue;
+                var (outcome, bytes, _) = SafeFiles.ReadBytes(Path.Combine(git, path.Replace('/', Path.DirectorySeparatorChar)), maxBytes - total);
+                if (outcome == ReadOutcome.TooLarge) throw new SubmissionException($"the repository's .git is larger than {SafeFiles.Size(maxBytes)}");
+                if (outcome != ReadOutcome.Read) continue;
+                total += bytes!.Length;
+                File.WriteAllBytes(target, bytes);
+            }
+            catch (IOException e)
+            {
+                // The copy is the grader's own fresh folder: only what the student's .git names (a path too deep) fails there.
+                throw new SubmissionException($"the repository's .git cannot be copied at '{Report.TextCut.Ellipsis(path, 80)}': {e.Message}");
+            }
         }
         Directory.CreateDirectory(Path.Combine(copy, "refs"));
         Directory.CreateDirectory(Path.Combine(copy, "objects"));
