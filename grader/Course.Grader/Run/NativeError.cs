@@ -25,7 +25,17 @@ sealed record NativeError(string What, string? Operation, string? Where)
 
     /// <summary>The first line: <c>torch.matmul: mat1 and mat2 shapes cannot be multiplied (4x6 and 4x6), at Homework.cs:line 7 (Tiny.Homework.Bad.Multiply)</c>.</summary>
     public string Headline =>
-        (Operation is null ? "libtorch error: " : $"torch.{Operation}: ") + What + (Where is null ? "" : $", at {Where}");
+        (Operation is null ? "libtorch error: " : $"torch.{Operation}: ") + What + (Where is null ? "" : $", at {Where}") + Meaning;
+
+    /// <summary>
+    /// What a terse message of libtorch's usually means in this course's code, where one is known: a sampler's "probability
+    /// tensor contains either inf, nan or element &lt; 0" comes from NaN logits far more often than from the sampler (a
+    /// message audit, stop 60, found a mask bug blamed on hw4's sampler).
+    /// </summary>
+    string Meaning =>
+        What.StartsWith("probability tensor contains either", StringComparison.Ordinal)
+            ? ": the probabilities hold NaN, inf or a negative value; are the logits they come from finite (a mask that hides a whole row makes NaN)?"
+            : "";
 
     /// <summary>The reason for a test whose process libtorch ended: the error first, then what happened and what to do.</summary>
     public string CrashReason(int exitCode) =>

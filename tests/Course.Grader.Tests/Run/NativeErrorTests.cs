@@ -113,6 +113,16 @@ frame #13: [0x7f0000000000]
         Assert.That(error.CrashReason(134), Does.EndWith("the test stopped there: check the shapes of the operands on that line."));
     }
 
+    [Test]
+    public void Given_a_sampler_given_NaN_probabilities_When_parsed_Then_the_headline_points_at_the_logits()
+    {
+        var stderr = "terminate called after throwing an instance of 'c10::Error'\n  what():  probability tensor contains either `inf`, `nan` or element < 0\n" +
+                     "frame #3: THSTensor_multinomial + 0x4d (0x7f in libLibTorchSharp.so)\n";
+
+        Assert.That(NativeError.FromStderr(stderr)!.Headline, Is.EqualTo("torch.multinomial: probability tensor contains either `inf`, `nan` or element < 0: " +
+            "the probabilities hold NaN, inf or a negative value; are the logits they come from finite (a mask that hides a whole row makes NaN)?"));
+    }
+
     [TestCase("expected scalar type Float but found Double", "check the dtypes of its operands (a float64 tensor meeting a float32 one: cast one with .to(dtype)).")]
     [TestCase("Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu!",
         "check the devices of its operands (a CPU tensor meeting a GPU one: move one with .to(device)).")]
