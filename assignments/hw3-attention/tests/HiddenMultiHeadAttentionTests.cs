@@ -154,6 +154,10 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
         var gradients = new Dictionary<string, double[]>();
         foreach (var (name, parameter) in module.named_parameters())
         {
+            // b_K's gradient is zero in exact arithmetic (below), so a forward pass that leaves b_K out computes the same
+            // function, and no gradient (null) is that zero too, as hw4's tests take it (a fairness probe, stop 60, found hw3
+            // taking 5 points from the rewrite hw4 accepts).
+            if (IsKeyBias(name) && parameter.grad is null) continue;
             Assert.That(parameter.grad, Is.Not.Null, $"{what}'s {name} got no gradient: is it used in forward, without detach() or a copy of its data?");
             var values = parameter.grad!.detach().cpu().to_type(ScalarType.Float64).flatten().data<double>().ToArray();
             int notFinite = values.Count(v => !double.IsFinite(v));

@@ -104,6 +104,9 @@ public sealed class HiddenTransformerTests : TorchTest
         foreach (var (name, parameter) in model.named_parameters())
         {
             Assert.That(expectedGradients.ContainsKey(name), Is.True, $"AttentionOnlyTransformer has a parameter {name} the test does not know: keep the given fields");
+            // b_K's gradient is zero in exact arithmetic (softmax ignores a shift shared by a query's scores), so a forward pass
+            // that leaves b_K out computes the same function, and no gradient is that zero too, as hw4's tests take it.
+            if (name.EndsWith(".b_K", StringComparison.Ordinal) && parameter.grad is null) continue;
             Assert.That(parameter.grad, Is.Not.Null, $"AttentionOnlyTransformer's {name} got no gradient: is it used in forward, without detach() or a copy of its data?");
             TensorAssert.Close(parameter.grad!, expectedGradients[name].to(Device), name:
                 $"{name}.grad after model(tokens).pow(2).sum().backward(), float64, vs the gradient the test takes by autograd through its own forward " +
