@@ -9,7 +9,7 @@ public sealed partial class Transformer
     /// <summary>
     /// <c>prompt [batch, pos] (int64, pos &gt;= 1) → [batch, pos + maxNewTokens]</c>: the prompt followed by
     /// <paramref name="maxNewTokens"/> tokens, each drawn with <see cref="Sampling.SampleNext"/> from the logits of the last
-    /// position, given at most the last n_ctx - 1 tokens. Temperature 0 is greedy decoding; <paramref name="topK"/> null keeps
+    /// position, given the last min(length, n_ctx - 1) tokens (every token, up to n_ctx - 1). Temperature 0 is greedy decoding; <paramref name="topK"/> null keeps
     /// every token. Without gradients, and without modifying <paramref name="prompt"/>.
     /// <para>
     /// Why n_ctx - 1: trained with the shifted loss on windows of at most n_ctx tokens, a model never learns a prediction made
