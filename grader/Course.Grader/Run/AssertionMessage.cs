@@ -14,7 +14,7 @@ namespace Course.Grader.Run;
 static class AssertionMessage
 {
     static readonly Regex Single = new(
-        @"\A[ \t]*(?<what>(?!Assert\.)[^\n]{1,2000}?)[ \t]*\n(?:Assert\.[^\n]{0,2000}\n)?[ \t]*Expected: (?<expected>[^\n]{0,2000})\n[ \t]*But was:[ \t]*(?<actual>[^\n]{0,2000})",
+        @"\A[ \t]*(?<what>(?!Assert\.)[^\n]{1,2000}?)[ \t]*\n(?:Assert\.[^\n]{0,2000}\n)?[ \t]*Expected: (?<expected>[^\n]{0,2000})\n[ \t]*But was:[ \t]*(?<actual>[^\n]{0,2000})(?:\n[ \t]*Off by:[ \t]*(?<off>[^\n]{0,200}))?",
         RegexOptions.CultureInvariant);
 
     const string MultipleHeader = "Multiple failures or warnings in test:";
@@ -41,15 +41,34 @@ static class AssertionMessage
         return Headline(message) is { } headline ? result with { Message = headline + "\n" + message.TrimStart() } : result;
     }
 
-    /// <summary>"what: got X, expected Y" for a constraint's failure with a message; null for anything else.</summary>
+    /// <summary>
+    /// "what: got X, expected Y (off by D)" for a constraint's failure with a message; null for anything else. The numbers
+    /// get as many digits as it takes for X and Y to differ: a red team (stop 60) read "got 1.46977, expected 1.46977" for a
+    /// float32 sum held to 1e-10, at 6 digits.
+    /// </summary>
     static string? Headline(string message)
     {
         if (Single.Match(message) is not { Success: true } match) return null;
-        return $"{match.Groups["what"].Value.Trim()}: got {Numbers(match.Groups["actual"].Value.Trim())}, expected {Numbers(match.Groups["expected"].Value.Trim())}";
+        var (actual, expected) = (match.Groups["actual"].Value.Trim(), match.Groups["expected"].Value.Trim());
+        var digits = DigitsToTell(FirstNumber(actual), FirstNumber(expected));
+        var off = match.Groups["off"].Success ? $" (off by {Numbers(match.Groups["off"].Value.Trim(), 3)})" : "";
+        return $"{match.Groups["what"].Value.Trim()}: got {Numbers(actual, digits)}, expected {Numbers(expected, digits)}{off}";
     }
 
-    static string Numbers(string text) => Number.Replace(text, m =>
+    static double? FirstNumber(string text) =>
+        Number.Match(text) is { Success: true } m && double.TryParse(m.Groups["value"].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    /// <summary>6 significant digits, or as many more as it takes for two different numbers to read differently.</summary>
+    internal static int DigitsToTell(double? a, double? b)
+    {
+        if (a is not { } x || b is not { } y || x.Equals(y)) return 6;
+        foreach (var digits in new[] { 6, 9, 12, 17 })
+            if (x.ToString("G" + digits, CultureInfo.InvariantCulture) != y.ToString("G" + digits, CultureInfo.InvariantCulture)) return digits;
+        return 17;
+    }
+
+    static string Numbers(string text, int digits) => Number.Replace(text, m =>
         double.TryParse(m.Groups["value"].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
-            ? value.ToString("G6", CultureInfo.InvariantCulture)
+            ? value.ToString("G" + digits, CultureInfo.InvariantCulture)
             : m.Value);
 }

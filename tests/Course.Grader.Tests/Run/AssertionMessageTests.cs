@@ -29,6 +29,17 @@ public class AssertionMessageTests
     }
 
     [Test]
+    public void Given_numbers_that_agree_to_six_digits_Then_they_get_the_digits_that_tell_them_apart_and_the_difference()
+    {
+        // A red team (stop 60): a float32 sum held to 1e-12 read "got -1.92552, expected -1.92552 +/- 1E-12".
+        const string nunit = "  LogLikelihood([1 1 0 0 0])\nAssert.That(ll, Is.EqualTo(expected).Within(1e-12))\n" +
+                             "  Expected: -1.9255194594075793d +/- 9.9999999999999998E-13d\n  But was:  -1.9255193632156358d\n  Off by:   9.6191943500000002E-08d\n";
+
+        Assert.That(AssertionMessage.Readable(Result(nunit)).Message.Split('\n')[0],
+            Is.EqualTo("LogLikelihood([1 1 0 0 0]): got -1.92551936, expected -1.92551946 +/- 1E-12 (off by 9.62E-08)"));
+    }
+
+    [Test]
     public void Given_an_assert_multiple_Then_it_leads_with_the_first_failed_check_says_how_many_more_and_drops_the_stack_frames()
     {
         const string nunit = "Multiple failures or warnings in test:\n" +
