@@ -52,9 +52,9 @@ public sealed record ReportView(GradeReport Report, bool RevealHidden)
         }
     }
 
-    /// <summary>The first line of a message, for tables; the whole message goes in details.</summary>
+    /// <summary>The first line of a message, for tables, its middle cut where it is too long (<see cref="TextCut.Middle"/>); the whole message goes in details.</summary>
     public static string FirstLine(string message, int max = 160)
     {
-        return TextCut.Ellipsis(message.Split('\n', 2)[0].Trim(), max);
+        return TextCut.Middle(message.Split('\n', 2)[0].Trim(), max);
     }
 }

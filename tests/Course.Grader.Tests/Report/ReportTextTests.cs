@@ -86,8 +86,12 @@ public class ReportTextTests
     [Test]
     public void Given_a_surrogate_pair_where_a_table_line_or_any_other_cut_falls_When_cut_Then_the_pair_goes_whole()
     {
-        // The pair at indices 158 and 159: a table's first line keeps 159 characters and an ellipsis.
-        Assert.That(ReportView.FirstLine(new string('x', 158) + "😀 and the rest"), Is.EqualTo(new string('x', 158) + "…"));
+        // A table's first line keeps its first 64 characters, " … " and its last 93: the pair at the tail's first place goes whole.
+        var line = new string('x', 100) + "😀" + new string('y', 91) + " and the end";
+        Assert.That(ReportView.FirstLine(line), Is.EqualTo(new string('x', 64) + " … " + new string('y', 81) + " and the end"));
+        Assert.That(ReportView.FirstLine(new string('x', 64) + "😀" + new string('y', 200)), Is.EqualTo(new string('x', 64) + " … " + new string('y', 93)),
+            "a pair at the head's last place goes whole too");
+        Assert.That(ReportView.FirstLine("short: got 1, expected 2"), Is.EqualTo("short: got 1, expected 2"));
         Assert.That(new[] { TextCut.Prefix("ab😀c", 2), TextCut.Prefix("ab😀c", 3), TextCut.Prefix("ab😀c", 4), TextCut.Prefix("ab😀c", 5), TextCut.Prefix("ab😀c", 0) },
             Is.EqualTo(new[] { "ab", "ab", "ab😀", "ab😀c", "" }));
     }
