@@ -17,7 +17,8 @@ public static class StationaryDistribution
     /// positive, e.g. after add-alpha smoothing with alpha &gt; 0), except perhaps states that nothing leads to, whose
     /// pi is 0. Any method that reaches that precision is fine: power iteration until a step changes pi by less than
     /// about 1e-13, however many steps that takes (slowly mixing chains take tens of thousands; no fixed count is
-    /// enough), or a linear solve of <c>(M^T - I) pi = 0</c> with one equation replaced by <c>sum(pi) = 1</c>.
+    /// enough; every M the tests give is aperiodic, where it converges, unlike a chain that cycles, such as two states
+    /// that swap), or a linear solve of <c>(M^T - I) pi = 0</c> with one equation replaced by <c>sum(pi) = 1</c>.
     /// </summary>
     public static Tensor Compute(Tensor M)
     {
