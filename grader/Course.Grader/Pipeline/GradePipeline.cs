@@ -138,7 +138,7 @@ public static class GradePipeline
         var findings = analysis.Findings.Where(f => studentFiles.Contains(f.File)).ToList();
         annotations.AddRange(findings.Select(f => f.IsViolation
             ? new Annotation(AnnotationLevel.Failure, f.File, f.Line, f.Column, $"not allowed: {f.Api}", f.Message)
-            : new Annotation(AnnotationLevel.Warning, f.File, f.Line, f.Column, "still a stub", "This part is still the starter's NotImplementedException.")));
+            : new Annotation(AnnotationLevel.Warning, f.File, f.Line, f.Column, Annotation.StillAStub, "This part is still the starter's NotImplementedException.")));
         // Code that reaches outside the sandbox never runs: under any policy it could act before its test ends.
         var escapes = findings.Where(f => f.Kind is FindingKind.SandboxViolation or FindingKind.UnsafeCode).ToList();
         if (escapes.Count > 0)

@@ -21,7 +21,11 @@ public enum GradeStatus
 public sealed record Provenance(string GraderVersion, string TestSuiteHash, string? SubmissionCommit, string SubmissionSource);
 
 /// <summary>A place in the student's code worth pointing at: a compile error, a banned call, a stub left in.</summary>
-public sealed record Annotation(AnnotationLevel Level, string File, int Line, int Column, string Title, string Message);
+public sealed record Annotation(AnnotationLevel Level, string File, int Line, int Column, string Title, string Message)
+{
+    /// <summary>The title of a stub left in: the starter's NotImplementedException, still in place.</summary>
+    public const string StillAStub = "still a stub";
+}
 
 public enum AnnotationLevel
 {

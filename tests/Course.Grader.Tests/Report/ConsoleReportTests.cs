@@ -20,6 +20,24 @@ public class ConsoleReportTests
     }
 
     [Test]
+    public void Given_a_starters_stubs_When_written_Then_they_are_one_line_file_by_file_and_other_annotations_one_each()
+    {
+        static Course.Grader.Score.Annotation Stub(string file, int line) =>
+            new(Course.Grader.Score.AnnotationLevel.Warning, file, line, 9, Course.Grader.Score.Annotation.StillAStub, "This part is still the starter's NotImplementedException.");
+        var report = RepresentativeReport.Graded() with
+        {
+            Annotations = [Stub("Bigram.cs", 21), Stub("Sampling.cs", 12), Stub("Bigram.cs", 34),
+                new(Course.Grader.Score.AnnotationLevel.Failure, "Bigram.cs", 40, 5, "not allowed: torch.bincount", "Count the pairs yourself.")],
+        };
+
+        var output = Render(new ReportView(report, RevealHidden: false));
+
+        Assert.That(output, Does.Contain("still a stub (the starter's NotImplementedException) in 3 places: Bigram.cs (lines 21, 34), Sampling.cs (line 12)\n"));
+        Assert.That(output, Does.Contain("Bigram.cs(40,5): not allowed: torch.bincount: Count the pairs yourself."));
+        Assert.That(output.Split('\n').Count(l => l.Contains("still a stub", StringComparison.Ordinal)), Is.EqualTo(1));
+    }
+
+    [Test]
     public void Given_hidden_tests_revealed_When_written_Then_every_test_is_a_row_and_there_is_no_hidden_row()
     {
         var output = Render(new ReportView(RepresentativeReport.Graded(), RevealHidden: true));
