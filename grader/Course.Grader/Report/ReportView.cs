@@ -30,11 +30,11 @@ public sealed record ReportView(GradeReport Report, bool RevealHidden)
     /// run the test, whose own message then says what differs: a red team (stop 60) found the old text, which spoke only of
     /// code that holds for the golden file's inputs alone, shown for stubs and plain bugs that fail the public golden as well.
     /// </remarks>
+    /// <remarks>Its first line, all a report's table shows, is whole within a table line's 160 characters.</remarks>
     public const string WithheldReplayMessage =
-        "Failed on the grade's own inputs, not your golden file's (the details are withheld until the due date, like a hidden " +
-        "test's). Run this test on your machine: if it fails there too, its message there says what differs. If it passes " +
-        "there, look for code that holds only for your golden file's inputs (a constant, a shape, a special case) or that is " +
-        "numerically fragile.";
+        "Failed on the grade's own inputs, not your golden file's (details withheld until the due date): run this test on your machine.\n" +
+        "If it fails there too, its message there says what differs. If it passes there, look for code that holds only for your " +
+        "golden file's inputs (a constant, a shape, a special case) or that is numerically fragile.";
 
     public IReadOnlyList<TestGrade> Withheld => Report.Tests.Where(t => !IsShown(t)).ToList();
 

@@ -103,6 +103,8 @@ public class ReplayWithheldTests
         Assert.That(view.Shown.Select(t => (t.Name, t.Passed, t.Score, t.MaxScore)), Is.EqualTo(view.Report.Tests.Select(t => (t.Name, t.Passed, t.Score, t.MaxScore))));
         Assert.That(view.Shown.Where(t => t.OnOtherInputs).Select(t => (t.Message, t.Output)),
             Is.EqualTo(new[] { ("", ""), (ReportView.WithheldReplayMessage, "") }));
+        Assert.That(ReportView.FirstLine(ReportView.WithheldReplayMessage), Is.EqualTo(ReportView.WithheldReplayMessage.Split('\n')[0]),
+            "the first line, all a table shows, is whole: it says to run the test (a table line's middle cut had dropped that)");
         Assert.That(view.WithheldSummary, Is.Null, "a replayed test is a visible test, not a hidden one");
     }
 }
