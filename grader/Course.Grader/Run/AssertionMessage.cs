@@ -59,7 +59,7 @@ static class AssertionMessage
         Number.Match(text) is { Success: true } m && double.TryParse(m.Groups["value"].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
 
     /// <summary>6 significant digits, or as many more as it takes for two different numbers to read differently.</summary>
-    internal static int DigitsToTell(double? a, double? b)
+    static int DigitsToTell(double? a, double? b)
     {
         if (a is not { } x || b is not { } y || x.Equals(y)) return 6;
         foreach (var digits in new[] { 6, 9, 12, 17 })

@@ -22,10 +22,8 @@ public sealed record Submission(SubmissionKind Kind, string Location, string? Re
             return new(SubmissionKind.Zip, Path.GetFullPath(text));
         if ((text.EndsWith(".tar.gz", StringComparison.OrdinalIgnoreCase) || text.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase)) && File.Exists(text))
             return new(SubmissionKind.TarGz, Path.GetFullPath(text));
-        if (Directory.Exists(text) && !HasGitFolder(text))
-            return new(SubmissionKind.Folder, Path.GetFullPath(text));
-        if (HasGitFolder(text))
-            return new(SubmissionKind.Git, Path.GetFullPath(text)); // before splitting: "/home/a@b/repo" is a path, not "/home/a" at ref "b/repo"
+        if (Directory.Exists(text)) // before splitting: "/home/a@b/repo" is a path, not "/home/a" at ref "b/repo"
+            return new(HasGitFolder(text) ? SubmissionKind.Git : SubmissionKind.Folder, Path.GetFullPath(text));
 
         var (location, gitRef) = SplitRef(text);
         if (HasGitFolder(location) || Directory.Exists(location))
