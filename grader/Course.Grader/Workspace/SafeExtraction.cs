@@ -101,21 +101,22 @@ public static class SafeExtraction
     const int MaxNameBytes = 255, MaxPathBytes = 1024;
 
     /// <summary>The path an entry unpacks to, refusing any that would land outside <paramref name="destination"/>.</summary>
-    public static string Target(string destination, string entryName)
+    /// <param name="what">What the messages call the entry: an archive's, or a commit's file (<see cref="PlaceFile"/>).</param>
+    public static string Target(string destination, string entryName, string what = ArchiveEntry)
     {
         var name = entryName.Replace('\\', '/');
         if (name.StartsWith('/') || Path.IsPathRooted(name) || (name.Length > 1 && name[1] == ':'))
-            throw new SubmissionException($"the archive entry '{entryName}' has an absolute path");
+            throw new SubmissionException($"the {what} '{entryName}' has an absolute path");
         if (name.Split('/').Any(part => part == ".."))
-            throw new SubmissionException($"the archive entry '{entryName}' climbs out of the archive with '..'");
+            throw new SubmissionException($"the {what} '{entryName}' climbs out of the submission with '..'");
         // Longer than Linux's names (255 bytes a part) would throw when written, a grader error (a red team, stop 60, through a
         // git tree); a submission's paths are far shorter.
         if (name.Split('/').Any(part => System.Text.Encoding.UTF8.GetByteCount(part) > MaxNameBytes) || System.Text.Encoding.UTF8.GetByteCount(name) > MaxPathBytes)
-            throw new SubmissionException($"the archive entry '{Report.TextCut.Ellipsis(entryName, 80)}' has a name longer than {MaxNameBytes} bytes, or a path longer than {MaxPathBytes}");
+            throw new SubmissionException($"the {what} '{Report.TextCut.Ellipsis(entryName, 80)}' has a name longer than {MaxNameBytes} bytes, or a path longer than {MaxPathBytes}");
         var root = Path.GetFullPath(destination);
         var full = Path.GetFullPath(Path.Combine(root, name));
         if (!full.StartsWith(root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal) && full != root)
-            throw new SubmissionException($"the archive entry '{entryName}' would land outside the submission");
+            throw new SubmissionException($"the {what} '{entryName}' would land outside the submission");
         return full;
     }
 
@@ -124,17 +125,17 @@ public static class SafeExtraction
     /// where a file was unpacked, a file where a folder was, or a file named as the archive's root. The destination is a
     /// folder the grader made empty, so only the archive can put anything in the way.
     /// </summary>
-    static void Place(string destination, string target, string name, bool folder)
+    static void Place(string destination, string target, string name, bool folder, string what = ArchiveEntry)
     {
         var root = Path.GetFullPath(destination).TrimEnd(Path.DirectorySeparatorChar);
         if (!folder && target.TrimEnd(Path.DirectorySeparatorChar) == root)
-            throw new SubmissionException($"the archive entry '{name}' is a file named as the archive's root folder");
+            throw new SubmissionException($"the {what} '{name}' is a file named as the submission's root folder");
         var parent = folder ? target.TrimEnd(Path.DirectorySeparatorChar) : Path.GetDirectoryName(target)!;
         for (var at = parent; at.Length > root.Length; at = Path.GetDirectoryName(at)!)
             if (File.Exists(at))
-                throw new SubmissionException($"the archive entry '{name}' needs a folder '{Path.GetRelativePath(root, at)}' where an earlier entry is a file");
+                throw new SubmissionException($"the {what} '{name}' needs a folder '{Path.GetRelativePath(root, at)}' where an earlier entry is a file");
         if (!folder && Directory.Exists(target))
-            throw new SubmissionException($"the archive entry '{name}' is a file where an earlier entry is a folder");
+            throw new SubmissionException($"the {what} '{name}' is a file where an earlier entry is a folder");
         Directory.CreateDirectory(parent);
     }
 
@@ -144,10 +145,12 @@ public static class SafeExtraction
     /// </summary>
     internal static string PlaceFile(string destination, string name)
     {
-        var target = Target(destination, name);
-        Place(destination, target, name, folder: false);
+        var target = Target(destination, name, CommitFile);
+        Place(destination, target, name, folder: false, CommitFile);
         return target;
     }
+
+    const string ArchiveEntry = "archive entry", CommitFile = "commit's file";
 
     static void Write(Stream input, string destination, string target, Budget budget, string name)
     {

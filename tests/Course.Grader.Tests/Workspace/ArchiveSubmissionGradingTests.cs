@@ -62,7 +62,7 @@ public class ArchiveSubmissionGradingTests
         Assert.That(climbing.Score, Is.Zero, climbing.Describe);
         Assert.That(climbing.MaxScore, Is.EqualTo(reference.MaxScore), "the student still sees every test they would have had");
         Assert.That(climbing.Tests.Select(t => t.FullName), Is.EqualTo(reference.Tests.Select(t => t.FullName)));
-        const string reason = "the submission could not be read: the archive entry '../evil.cs' climbs out of the archive with '..'";
+        const string reason = "the submission could not be read: the archive entry '../evil.cs' climbs out of the submission with '..'";
         Assert.That(climbing.Summary, Is.EqualTo($"0/{reference.MaxScore} points; 0 of {reference.Tests.Count} tests passed. T{reason[1..]}"));
         Assert.That(climbing.Tests.Select(t => t.Message), Has.All.EqualTo($"Not run: {reason}"));
         Assert.That(climbing.Annotations, Is.Empty, "the starter's stubs are not the student's to fix");

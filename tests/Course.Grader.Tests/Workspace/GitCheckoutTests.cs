@@ -158,6 +158,6 @@ public class GitCheckoutTests
 
         var error = Assert.Throws<SubmissionException>(() => SubmissionFiles.Materialize(Submission.Parse(repo.Path), Scratch()))!;
 
-        Assert.That(error.Message, Does.StartWith("the archive entry 'xxx").And.EndWith("has a name longer than 255 bytes, or a path longer than 1024"));
+        Assert.That(error.Message, Does.StartWith("the commit's file 'xxx").And.EndWith("has a name longer than 255 bytes, or a path longer than 1024"));
     }
 }
