@@ -34,10 +34,28 @@ public sealed partial record GradeCsvRow(
 public static class GradeCsv
 {
     /// <summary>
-    /// RFC 4180 (CRLF, quotes where needed) with lower-case booleans, as spreadsheets and LMS imports read them; a text field
-    /// that a spreadsheet would run as a formula (a folder named "=cmd|…") gets a leading apostrophe.
+    /// RFC 4180 (CRLF) with lower-case booleans, as spreadsheets and LMS imports read them; a text field that a spreadsheet
+    /// would run as a formula (a folder named "=cmd|…") gets a leading apostrophe. A formula can also start after a
+    /// separator that is not this file's: Excel in much of Europe splits a .csv at ';', LibreOffice at whatever its import
+    /// dialog ticks (a tab, a space), and a red team (stop 61, b01) named a submission <c>x;=1+2;</c>. So every text
+    /// field is quoted unless it is made only of characters no reader splits at (<see cref="Plain"/>), and inside quotes no
+    /// reader splits.
     /// </summary>
-    public static readonly CsvWriterOptions Options = CsvWriterOptions.Default with { TrueValue = "true", FalseValue = "false", Injection = CsvInjection.Escape };
+    public static readonly CsvWriterOptions Options = CsvWriterOptions.Default with
+    {
+        TrueValue = "true",
+        FalseValue = "false",
+        Injection = CsvInjection.Escape,
+        ShouldQuote = (field, type, _, _) => type == typeof(string) && !Plain(field),
+    };
+
+    /// <summary>Letters, digits and <c>_ . : / @ + -</c>, ASCII: an id, a path, a time, a status; nothing a reader splits a field at.</summary>
+    static bool Plain(ReadOnlySpan<char> field)
+    {
+        foreach (var c in field)
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or ':' or '/' or '@' or '+' or '-')) return false;
+        return true;
+    }
 
     public static void Write(TextWriter writer, IReadOnlyList<GradebookEntry> latest)
     {

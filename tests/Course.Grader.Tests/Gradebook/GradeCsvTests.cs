@@ -51,4 +51,18 @@ public class GradeCsvTests
 
         Assert.That(Parse(csv).Single().Student, Does.StartWith("'="));
     }
+
+    /// <summary>A red team's names (stop 61, b01): a reader that splits at ';', a tab or a space would start a cell with '='.</summary>
+    [TestCase("x;=1+2;")]
+    [TestCase("x\t=1+2\t")]
+    [TestCase("x =1+2")]
+    [TestCase("x|=1+2")]
+    public void Given_a_folder_name_with_a_formula_after_another_readers_separator_When_exported_Then_the_field_is_quoted_and_reads_back_whole(string name)
+    {
+        var csv = Write([GradebookEntries.Graded(name, ("A", true))]);
+
+        var row = csv.Split("\r\n")[1];
+        Assert.That(row, Does.StartWith($"\"{name}\","), "quoted, so a reader that splits at ';' or a tab keeps it one cell");
+        Assert.That(Parse(csv).Single().Student, Is.EqualTo(name));
+    }
 }
