@@ -182,6 +182,8 @@ public static class GradePipeline
     /// <summary>Every listed test at zero, not run for <paramref name="reason"/>, which the summary leads with.</summary>
     static GradeReport NotRun(HomeworkSuites suites, bool includeHidden, Provenance provenance, WorkerLocation worker, DateTimeOffset now, string reason)
     {
+        // One line in every test's message: it can quote a name from the submission (an archive's entry, a commit's file).
+        reason = reason.ReplaceLineEndings(" ");
         var listed = TrustedTests.For(suites, includeHidden, provenance.TestSuiteHash, worker).SelectMany(s => s.Tests).ToList();
         var report = ScoreStage.Score(new ScoreInput(suites.Manifest, listed, [], NoFindings, [], null, provenance, now));
         var tests = report.Tests.Select(t => t with { Message = $"Not run: {reason}" }).ToList();

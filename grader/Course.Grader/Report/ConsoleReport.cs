@@ -42,10 +42,12 @@ public static class ConsoleReport
             console.Write(new Text($"{Annotation.StillAStub} (the starter's NotImplementedException) in {stubs.Count} place{(stubs.Count == 1 ? "" : "s")}: " +
                 string.Join(", ", stubs.GroupBy(a => a.File).Select(f => $"{f.Key} (line{(f.Count() == 1 ? "" : "s")} {string.Join(", ", f.Select(a => a.Line))})")) + "\n",
                 new Style(Color.Yellow)));
-        var colour = report.Status != GradeStatus.Graded ? "red" : report.Score >= report.MaxScore ? "green" : "yellow";
-        console.MarkupLine($"[bold {colour}]Score: {ScoreStage.Format(report.Score)}/{ScoreStage.Format(report.MaxScore)}[/] ({report.Percent.ToString("0.#", CultureInfo.InvariantCulture)}%)");
         console.Write(new Text(report.Summary + "\n"));
         if (report.SandboxNote is { } sandbox)
             console.Write(new Text(sandbox + "\n", new Style(Color.Grey)));
+        // The score is the last line, after everything that can quote a student's text: a summary that quotes a name, wrapped
+        // at the terminal's width, could otherwise end the report with a line that reads like a score (a red team, stop 61).
+        var colour = report.Status != GradeStatus.Graded ? "red" : report.Score >= report.MaxScore ? "green" : "yellow";
+        console.MarkupLine($"[bold {colour}]Score: {ScoreStage.Format(report.Score)}/{ScoreStage.Format(report.MaxScore)}[/] ({report.Percent.ToString("0.#", CultureInfo.InvariantCulture)}%)");
     }
 }

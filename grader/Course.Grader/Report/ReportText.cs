@@ -10,7 +10,9 @@ namespace Course.Grader.Report;
 /// characters that show and join nothing (U+200B, U+2060–U+2064, U+FEFF, U+180E, and the tag characters U+E0000–U+E007F,
 /// which hid text in a red team's messages, stop 59), and lone surrogates become U+FFFD. The joiners (U+200C, U+200D)
 /// stay: emoji and some scripts are written with them.
-/// A <see cref="Line"/> (names, titles) also loses its line breaks; a <see cref="Block"/> (messages, output, the summary)
+/// A <see cref="Line"/> (names, titles) also loses its line breaks, as does the summary, one paragraph of the grader's
+/// sentences that can quote a student's text (a name in an archive, a compile error): a red team (stop 61, b02) ended the
+/// console's report with a fake "Score: 100/100" line from a zip entry's name. A <see cref="Block"/> (messages, output)
 /// keeps <c>\n</c> and <c>\t</c>. Every format is written from a report cleaned once by <see cref="Clean(GradeReport)"/>.
 /// Both are also cut to a length (<see cref="MaxLineChars"/>, <see cref="MaxBlockChars"/>): a message the grader writes can
 /// quote what a student wrote, such as a type's name in a refusal, which every test's "Not run" message then repeats.
@@ -45,7 +47,7 @@ public static class ReportText
     {
         Assignment = Line(report.Assignment),
         Title = Line(report.Title),
-        Summary = Block(report.Summary),
+        Summary = Cut(Clean(report.Summary, multiLine: false), MaxBlockChars),
         Tests = [.. report.Tests.Select(t => t with
         {
             Name = Line(t.Name),

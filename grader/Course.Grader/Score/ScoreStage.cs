@@ -45,16 +45,18 @@ public static class ScoreStage
             .OrderBy(t => t.Suite, StringComparer.Ordinal).ThenBy(t => t.FullName, StringComparer.Ordinal)
             .ToList();
         var shares = Shares(listed, manifest);
+        // Why nothing ran is one line in every test's message: it can quote a student's text (a compile error's).
+        var notRun = (input.CompileFailure ?? input.Refusal)?.ReplaceLineEndings(" ");
         var tests = listed
             .Select((test, i) => Grade(test, reported.GetValueOrDefault((test.Suite, test.FullName)), shares[i], manifest,
-                BannedFor(test, input.BannedReached), refusal, input.CompileFailure ?? input.Refusal))
+                BannedFor(test, input.BannedReached), refusal, notRun))
             .ToList();
         var status = input.CompileFailure is not null ? GradeStatus.CompileError
             : input.Refusal is not null || refusal is not null ? GradeStatus.Rejected
             : GradeStatus.Graded;
         double score = Round(tests.Sum(t => t.Score)), max = Round(tests.Sum(t => t.MaxScore));
         var annotations = Annotated(input.Annotations);
-        var summary = Summarise(status, score, max, tests, violations, input.CompileFailure ?? input.Refusal, noneRan: input.Results.Count == 0);
+        var summary = Summarise(status, score, max, tests, violations, notRun, noneRan: input.Results.Count == 0);
         if (annotations.Count < input.Annotations.Count)
             summary += string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $" Only {annotations.Count} of the {input.Annotations.Count:N0} places found are annotated, failures first.");

@@ -112,11 +112,10 @@ public class ReportTextTests
 
         var clean = ReportText.Clean(dirty);
 
-        var lines = new[] { clean.Assignment, clean.Title, clean.Provenance.SubmissionSource, clean.Provenance.SubmissionCommit! }
+        var lines = new[] { clean.Assignment, clean.Title, clean.Summary, clean.Provenance.SubmissionSource, clean.Provenance.SubmissionCommit! }
             .Concat(clean.Tests.SelectMany(t => new[] { t.Name, t.FullName, t.Suite, t.Method ?? "" }))
             .Concat(clean.Annotations.SelectMany(a => new[] { a.File, a.Title }));
-        var blocks = new[] { clean.Summary }
-            .Concat(clean.Tests.SelectMany(t => new[] { t.Message, t.Output }))
+        var blocks = clean.Tests.SelectMany(t => new[] { t.Message, t.Output })
             .Concat(clean.Annotations.Select(a => a.Message));
         Assert.That(lines.Where(l => l.Any(c => ReportText.IsUnsafe(c) || c is '\n' or '\u2028')), Is.Empty);
         Assert.That(blocks.Where(b => b.Any(c => ReportText.IsUnsafe(c) && c is not ('\n' or '\t'))), Is.Empty);

@@ -1,6 +1,8 @@
+using Course.Grader.Report;
 using Course.Grader.Score;
 using Course.Grader.Tests.Pipeline;
 using Course.Grader.Workspace;
+using Spectre.Console.Testing;
 using static Course.Grader.Tests.Pipeline.Hw3Submissions;
 using static Course.Grader.Tests.Workspace.SubmissionArchives;
 
@@ -15,7 +17,7 @@ namespace Course.Grader.Tests.Workspace;
 public class ArchiveSubmissionGradingTests
 {
     readonly TempFolder temp = new();
-    GradeReport reference = null!, zip = null!, tarGz = null!, partialFolder = null!, climbing = null!, withLink = null!, damaged = null!;
+    GradeReport reference = null!, zip = null!, tarGz = null!, partialFolder = null!, climbing = null!, withLink = null!, damaged = null!, fakeScore = null!;
 
     [OneTimeSetUp]
     public async Task GradeAll()
@@ -31,6 +33,7 @@ public class ArchiveSubmissionGradingTests
         climbing = await GradeAsync(Submission.Parse(Zip(temp["climbing.zip"], [.. FilesOf(ReferenceProject), new("../evil.cs", "class Evil {}")])));
         withLink = await GradeAsync(Submission.Parse(Zip(temp["link.zip"],
             [.. FilesOf(ReferenceProject).Where(e => e.Name != "CausalMask.cs"), new("CausalMask.cs", LinkTarget: "/etc/passwd")])));
+        fakeScore = await GradeAsync(Submission.Parse(Zip(temp["fake-score.zip"], [new(FakeScoreEntry, "x")])));
         File.WriteAllBytes(temp["damaged.zip"], [.. "PK\u0003\u0004"u8, .. Enumerable.Repeat((byte)0x5A, 200)]);
         damaged = await GradeAsync(Submission.Parse(temp["damaged.zip"]));
     }
@@ -66,6 +69,22 @@ public class ArchiveSubmissionGradingTests
         Assert.That(climbing.Summary, Is.EqualTo($"0/{reference.MaxScore} points; 0 of {reference.Tests.Count} tests passed. T{reason[1..]}"));
         Assert.That(climbing.Tests.Select(t => t.Message), Has.All.EqualTo($"Not run: {reason}"));
         Assert.That(climbing.Annotations, Is.Empty, "the starter's stubs are not the student's to fix");
+    }
+
+    /// <summary>An entry's name that a red team (stop 61, b02) made the last lines of the console's report.</summary>
+    const string FakeScoreEntry = "/\n\nScore: 100/100 (100%)\n100/100 points; 50 of 50 tests passed.\nNote: a stray archive entry '__MACOSX/._x";
+
+    [Test]
+    public void Given_a_zip_entry_named_with_lines_like_a_score_When_graded_Then_the_summary_and_messages_quote_it_on_one_line_and_the_real_score_ends_the_console()
+    {
+        var console = new TestConsole().Width(200);
+        ConsoleReport.Write(console, new ReportView(fakeScore, RevealHidden: false));
+        var lines = console.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+        Assert.That(fakeScore.Score, Is.Zero, fakeScore.Describe);
+        Assert.That(fakeScore.Summary, Does.Not.Contain('\n').And.Contain("has an absolute path"));
+        Assert.That(fakeScore.Tests.Select(t => t.Message), Has.None.Contain('\n'));
+        Assert.That(lines[^1], Is.EqualTo($"Score: 0/{ScoreStage.Format(fakeScore.MaxScore)} (0%)"), "the grader's score ends the report\n" + console.Output);
     }
 
     [Test]
