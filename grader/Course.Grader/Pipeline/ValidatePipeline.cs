@@ -77,7 +77,8 @@ public static class ValidatePipeline
         var (homeworkCompilation, suiteCompilations) = CompileStage.ForReading(
             new CompileRequest(Sources(referenceFiles), [.. suites.Suites(includeHidden: true).Select(s => s.Sources)], worker.LibraryAssemblies, given));
         var reach = TestReach.Of(homeworkCompilation, suiteCompilations);
-        problems = [.. problems, .. TensorHandOff.Problems(homeworkCompilation, suiteCompilations, manifest.StudentFiles), .. NanBlindBounds.Problems(suiteCompilations), .. TestHeldState.Problems(suiteCompilations), .. UnscopedTests.Problems(suiteCompilations),
+        problems = [.. problems, .. TensorHandOff.Problems(homeworkCompilation, suiteCompilations, manifest.StudentFiles), .. NanBlindBounds.Problems(suiteCompilations),
+            .. HomeworkEquality.Problems(homeworkCompilation, suiteCompilations, manifest.StudentFiles), .. TestHeldState.Problems(suiteCompilations), .. UnscopedTests.Problems(suiteCompilations),
             .. GivenLibraryState.Problems(givenSources.Select(l => GivenLibraries.ForReading(l, worker.LibraryAssemblies)))];
         var combiner = new RunCombiner(referenceFiles, homeworkCompilation, reach);
 

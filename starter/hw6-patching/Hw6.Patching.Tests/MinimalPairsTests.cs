@@ -59,11 +59,12 @@ public sealed class MinimalPairsTests : TorchTest
 
         var pairs = MinimalPairs.Of(prompts);
 
-        Assert.That(pairs, Is.EqualTo(new[]
+        // What each pair holds, read through its properties: a MinimalPair's own equality is the student's record's.
+        Assert.That(pairs.Select(p => (p.Clean, p.Corrupted, p.PluralClean)), Is.EqualTo(new[]
         {
-            new MinimalPair("this cat wait", "the cats wait", false),
-            new MinimalPair("the cats that the dog sees run", "this cat that the dog sees run", true),
-            new MinimalPair("this cat wait", "the cats wait", false),
-        }), "MinimalPairs.Of: the prompts that have a twin, in their order, each with its corrupted twin and whether the clean subject is plural; a prompt without a twin is left out, and one listed twice gives its pair twice");
+            ("this cat wait", "the cats wait", false),
+            ("the cats that the dog sees run", "this cat that the dog sees run", true),
+            ("this cat wait", "the cats wait", false),
+        }), "MinimalPairs.Of (Clean, Corrupted, PluralClean) of each pair: the prompts that have a twin, in their order, each with its corrupted twin and whether the clean subject is plural; a prompt without a twin is left out, and one listed twice gives its pair twice");
     }
 }
