@@ -1,4 +1,7 @@
+using Course.Testing;
+using NUnit.Framework;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Hw3.Attention.HiddenTests;
@@ -8,9 +11,59 @@ namespace Hw3.Attention.HiddenTests;
 /// taken before the code under test runs: the values a property test (causality, a detached pattern, an input left as it
 /// was) checks the same call against. A property alone is kept by outputs that ignore attention (x times a constant is
 /// causal), so each such test also needs the values it is a property of, computed without the student's code.
+/// Those weights are the test's own, drawn by <see cref="Draw(AttentionHead, long, long, Seeded)"/> and its overloads: the
+/// constructor is the student's, and weights it made zero turn attention into a formula of the biases alone (every score of
+/// a query equal, so a uniform pattern) that a forward pass can return without computing any attention (red team 16, a02).
 /// </summary>
 static class AttentionByHand
 {
+    /// <summary>The scale of the drawn weights: the init_range the tests used, large enough that every pattern is far from uniform.</summary>
+    const double Scale = 0.3;
+
+    /// <summary>
+    /// Overwrites every weight of <paramref name="head"/> with normal values times 0.3 drawn from <paramref name="seeded"/> on the
+    /// CPU, after checking its shape against <paramref name="d_model"/> and <paramref name="d_head"/>.
+    /// </summary>
+    public static void Draw(AttentionHead head, long d_model, long d_head, Seeded seeded)
+    {
+        Set("AttentionHead.W_Q", head.W_Q, [d_model, d_head], seeded);
+        Set("AttentionHead.W_K", head.W_K, [d_model, d_head], seeded);
+        Set("AttentionHead.W_V", head.W_V, [d_model, d_head], seeded);
+        Set("AttentionHead.W_O", head.W_O, [d_head, d_model], seeded);
+    }
+
+    /// <summary>Overwrites every weight and bias of <paramref name="attention"/>, as <see cref="Draw(AttentionHead, long, long, Seeded)"/> does, with the shapes of <paramref name="cfg"/>.</summary>
+    public static void Draw(MultiHeadAttention attention, AttentionConfig cfg, Seeded seeded, string name = "MultiHeadAttention")
+    {
+        Set($"{name}.W_Q", attention.W_Q, [cfg.n_heads, cfg.d_model, cfg.d_head], seeded);
+        Set($"{name}.W_K", attention.W_K, [cfg.n_heads, cfg.d_model, cfg.d_head], seeded);
+        Set($"{name}.W_V", attention.W_V, [cfg.n_heads, cfg.d_model, cfg.d_head], seeded);
+        Set($"{name}.W_O", attention.W_O, [cfg.n_heads, cfg.d_head, cfg.d_model], seeded);
+        Set($"{name}.b_Q", attention.b_Q, [cfg.n_heads, cfg.d_head], seeded);
+        Set($"{name}.b_K", attention.b_K, [cfg.n_heads, cfg.d_head], seeded);
+        Set($"{name}.b_V", attention.b_V, [cfg.n_heads, cfg.d_head], seeded);
+        Set($"{name}.b_O", attention.b_O, [cfg.d_model], seeded);
+    }
+
+    /// <summary>Overwrites every weight of <paramref name="model"/> (embeddings, each of its n_layers blocks, W_U), as above, with the shapes of <paramref name="cfg"/>.</summary>
+    public static void Draw(AttentionOnlyTransformer model, AttentionConfig cfg, Seeded seeded)
+    {
+        Set("AttentionOnlyTransformer.W_E", model.W_E, [cfg.d_vocab, cfg.d_model], seeded);
+        Set("AttentionOnlyTransformer.pos_embed.W_pos", model.pos_embed.W_pos, [cfg.n_ctx, cfg.d_model], seeded);
+        Assert.That(model.blocks.Count, Is.EqualTo(cfg.n_layers),
+            $"AttentionOnlyTransformer.blocks has {model.blocks.Count} blocks for n_layers = {cfg.n_layers}: make one MultiHeadAttention per layer");
+        for (int i = 0; i < model.blocks.Count; i++)
+            Draw(model.blocks[i], cfg, seeded, $"AttentionOnlyTransformer.blocks.{i}");
+        Set("AttentionOnlyTransformer.W_U", model.W_U, [cfg.d_model, cfg.d_vocab], seeded);
+    }
+
+    static void Set(string name, Parameter parameter, long[] shape, Seeded seeded)
+    {
+        TensorAssert.Shape(parameter, shape, $"{name} (its shape is fixed by the constructor you were given)");
+        using var noGrad = no_grad();
+        parameter.copy_(seeded.RandnCpu(shape) * Scale);
+    }
+
     /// <summary>A head's or a layer's weights, copied: float64 on the CPU. A head has one head and zero biases.</summary>
     public sealed record Weights(Tensor W_Q, Tensor W_K, Tensor W_V, Tensor W_O, Tensor b_Q, Tensor b_K, Tensor b_V, Tensor b_O);
 

@@ -14,23 +14,30 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
 
     static AttentionConfig Config => new(d_model: 12, n_heads: 3, d_head: 5, n_ctx: 16, init_range: 0.3);
 
-    static MultiHeadAttention WithRandomBiases(Seeded seeded)
+    /// <summary>A layer of <see cref="Config"/> whose weights and biases the test drew (never the constructor's), on the device under test.</summary>
+    static MultiHeadAttention WithDrawnWeights(Seeded seeded)
     {
         var attention = new MultiHeadAttention(Config);
-        using (no_grad())
-            foreach (var bias in new[] { attention.b_Q, attention.b_K, attention.b_V, attention.b_O })
-                bias.copy_(seeded.RandnCpu(bias.shape) * 0.3);
+        AttentionByHand.Draw(attention, Config, seeded);
         attention.to(Device);
         return attention;
+    }
+
+    /// <summary>A head of width 5 on d_model = 12 whose weights the test drew, on the device under test.</summary>
+    static AttentionHead HeadWithDrawnWeights(Seeded seeded)
+    {
+        var head = new AttentionHead(d_model: 12, d_head: 5, init_range: 0.3);
+        AttentionByHand.Draw(head, d_model: 12, d_head: 5, seeded);
+        head.to(Device);
+        return head;
     }
 
     [Test, Points(3)]
     public void WithOneHead_MatchesAttentionHead_WithTheSameWeights()
     {
         using var seeded = new Seeded(110);
-        var head = new AttentionHead(d_model: 12, d_head: 5, init_range: 0.3);
+        var head = HeadWithDrawnWeights(seeded);
         var attention = new MultiHeadAttention(Config with { n_heads = 1 });
-        head.to(Device);
         attention.to(Device);
         using (no_grad())
         {
@@ -38,6 +45,8 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
             attention.W_K.copy_(head.W_K.unsqueeze(0));
             attention.W_V.copy_(head.W_V.unsqueeze(0));
             attention.W_O.copy_(head.W_O.unsqueeze(0));
+            foreach (var bias in new[] { attention.b_Q, attention.b_K, attention.b_V, attention.b_O })
+                bias.zero_();
         }
         var x = seeded.Randn([2, 6, 12]);
         var (expected, expectedPattern) = AttentionByHand.Attend(AttentionByHand.CopyOf(head), x);
@@ -59,7 +68,7 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
     public void Forward_IsCausal_ChangingLaterPositionsLeavesEarlierOutputsUnchanged()
     {
         using var seeded = new Seeded(111);
-        var attention = WithRandomBiases(seeded);
+        var attention = WithDrawnWeights(seeded);
         var x = seeded.Randn([2, 9, 12]);
         var changed = x.clone();
         changed[.., 4..] = seeded.Randn([2, 5, 12]);
@@ -85,9 +94,8 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
     public void Forward_DoesNotModifyItsInput_InAHeadOrInMultiHeadAttention()
     {
         using var seeded = new Seeded(112);
-        var head = new AttentionHead(d_model: 12, d_head: 5, init_range: 0.3);
-        head.to(Device);
-        var attention = WithRandomBiases(seeded);
+        var head = HeadWithDrawnWeights(seeded);
+        var attention = WithDrawnWeights(seeded);
         var x = seeded.Randn([2, 5, 12]);
         var before = x.clone();
 
@@ -110,11 +118,13 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
     {
         // Float64, so that rounding stays far below any real gradient (see b_K below).
         using var seeded = new Seeded(113);
-        var attention = WithRandomBiases(seeded);
+        var attention = WithDrawnWeights(seeded);
         attention.to(ScalarType.Float64);
-        var head = new AttentionHead(d_model: 12, d_head: 5, init_range: 0.3);
-        head.to(Device).to(ScalarType.Float64);
-        var transformer = new AttentionOnlyTransformer(Config with { d_vocab = 10, n_layers = 2 });
+        var head = HeadWithDrawnWeights(seeded);
+        head.to(ScalarType.Float64);
+        var transformerConfig = Config with { d_vocab = 10, n_layers = 2 };
+        var transformer = new AttentionOnlyTransformer(transformerConfig);
+        AttentionByHand.Draw(transformer, transformerConfig, seeded);
         transformer.to(Device).to(ScalarType.Float64);
 
         // The gradient must reach the input too, through q, k and v alike (it trains W_E, W_pos and the blocks before): the test
@@ -190,7 +200,7 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
     public void OutputBias_IsAddedOnce_NotOncePerHead()
     {
         using var seeded = new Seeded(114);
-        var attention = WithRandomBiases(seeded);
+        var attention = WithDrawnWeights(seeded);
         var x = seeded.Randn([2, 4, 12]);
         var weights = AttentionByHand.CopyOf(attention);
         var (expected, _) = AttentionByHand.Attend(weights, x);
@@ -213,7 +223,7 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
     public void Pattern_IsExactlyZeroAboveTheDiagonal_AndEachRowSumsToOne()
     {
         using var seeded = new Seeded(115);
-        var attention = WithRandomBiases(seeded);
+        var attention = WithDrawnWeights(seeded);
         var x = seeded.Randn([2, 7, 12]);
         var (_, expected) = AttentionByHand.Attend(AttentionByHand.CopyOf(attention), x);
 
@@ -248,9 +258,8 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
     public void Pattern_IsDetached_InAHeadAndInMultiHeadAttention()
     {
         using var seeded = new Seeded(117);
-        var head = new AttentionHead(d_model: 12, d_head: 5, init_range: 0.3);
-        head.to(Device);
-        var attention = WithRandomBiases(seeded);
+        var head = HeadWithDrawnWeights(seeded);
+        var attention = WithDrawnWeights(seeded);
         var x = seeded.Randn([2, 5, 12]);
         var (_, expectedHead) = AttentionByHand.Attend(AttentionByHand.CopyOf(head), x);
         var (_, expectedAttention) = AttentionByHand.Attend(AttentionByHand.CopyOf(attention), x);

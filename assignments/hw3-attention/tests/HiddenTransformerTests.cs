@@ -16,6 +16,7 @@ public sealed class HiddenTransformerTests : TorchTest
     {
         using var seeded = new Seeded(130);
         var model = new AttentionOnlyTransformer(Config);
+        AttentionByHand.Draw(model, Config, seeded);
         model.to(Device);
         var tokens = seeded.Randint(0, 10, [2, 10]);
         var changed = tokens.clone();
@@ -43,6 +44,7 @@ public sealed class HiddenTransformerTests : TorchTest
     {
         using var seeded = new Seeded(131);
         var model = new AttentionOnlyTransformer(Config);
+        AttentionByHand.Draw(model, Config, seeded);
         using (no_grad())
             foreach (var block in model.blocks)
             {
@@ -79,11 +81,9 @@ public sealed class HiddenTransformerTests : TorchTest
         // the later blocks' q, k and v and along the residual (skip) path, and each of them is compared, so a path cut in either
         // (residual.detach() + block(residual), or block(residual.detach())) shows, though every parameter still gets a gradient.
         using var seeded = new Seeded(133);
-        var model = new AttentionOnlyTransformer(Config with { n_layers = 3 });
-        using (no_grad())
-            foreach (var block in model.blocks)
-                foreach (var bias in new[] { block.b_Q, block.b_K, block.b_V, block.b_O })
-                    bias.copy_(seeded.RandnCpu(bias.shape) * 0.3);
+        var threeLayers = Config with { n_layers = 3 };
+        var model = new AttentionOnlyTransformer(threeLayers);
+        AttentionByHand.Draw(model, threeLayers, seeded);
         model.to(Device).to(ScalarType.Float64);
         var tokens = seeded.Randint(0, 10, [2, 9]);
         var (expectedLogits, expectedGradients) = AttentionByHand.LogitsAndGradients(AttentionByHand.CopyOf(model), tokens);
