@@ -17,12 +17,17 @@ static class BannedReach
                                   "a method used as a delegate, what those call, or code no test calls), so every test scores 0 for it.";
 
     public static IReadOnlyDictionary<string, AnalysisFinding> ForTests(
-        MemberGraph homeworkGraph, IReadOnlyList<AnalysisFinding> violations, IEnumerable<AssemblyCompileResult> suites, Compilation homework)
+        MemberGraph homeworkGraph, IReadOnlyList<AnalysisFinding> violations, IEnumerable<AssemblyCompileResult> suites, Compilation homework,
+        CancellationToken cancellationToken = default)
     {
         var result = new Dictionary<string, AnalysisFinding>(StringComparer.Ordinal);
         if (violations.Count == 0) return result;
-        var reach = TestReach.Of(homework, suites.Select(s => (Compilation)s.Compilation), homeworkGraph);
-        var tests = reach.Tests.Select(t => (t.TestName, Reached: reach.FromTest(t.Roots))).ToList();
+        var reach = TestReach.Of(homework, suites.Select(s => (Compilation)s.Compilation), homeworkGraph, cancellationToken);
+        var tests = reach.Tests.Select(t =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return (t.TestName, Reached: reach.FromTest(t.Roots));
+        }).ToList();
         // Only the homework's own: a test's lambda runs inside that test.
         var ambient = reach.FromAll(homeworkGraph.Ambient);
         bool Anywhere(AnalysisFinding v) => v.Member is null || ambient.Contains(v.Member) || !tests.Any(t => t.Reached.Contains(v.Member));
@@ -38,5 +43,16 @@ static class BannedReach
             if (hit is not null) result[testName] = hit;
         }
         return result;
+    }
+
+    /// <summary>
+    /// The first banned use (in the order the summary names them) against each of <paramref name="tests"/>, said to count
+    /// against every test: where which tests reach it could not be read in time.
+    /// </summary>
+    public static IReadOnlyDictionary<string, AnalysisFinding> AgainstEveryTest(IReadOnlyList<AnalysisFinding> violations, IEnumerable<string> tests)
+    {
+        var first = violations.OrderBy(v => v.File, StringComparer.Ordinal).ThenBy(v => v.Line).ThenBy(v => v.Column).ThenBy(v => v.Api, StringComparer.Ordinal).First();
+        var said = first with { Message = $"{first.Message} {AnyTest}" };
+        return tests.Distinct(StringComparer.Ordinal).ToDictionary(t => t, _ => said, StringComparer.Ordinal);
     }
 }

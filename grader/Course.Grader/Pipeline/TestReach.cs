@@ -31,12 +31,12 @@ sealed class TestReach
     /// <summary>Every test method by its name prefix (Namespace.Class.Method), and the member IDs it starts from (its own first).</summary>
     public IReadOnlyList<(string TestName, IReadOnlyList<string> Roots)> Tests { get; }
 
-    public static TestReach Of(Compilation homework, IEnumerable<Compilation> suites, MemberGraph? homeworkGraph = null)
+    public static TestReach Of(Compilation homework, IEnumerable<Compilation> suites, MemberGraph? homeworkGraph = null, CancellationToken cancellationToken = default)
     {
         var suiteList = suites.ToList();
         var graph = MemberGraph.Merge([homeworkGraph ?? MemberGraph.Build(homework), .. suiteList.Select(MemberGraph.Build)]);
         var members = Types(homework.Assembly.GlobalNamespace).SelectMany(t => t.GetMembers().Append(t)).Select(Id).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        return new TestReach(graph, MemberGraph.CalledBackOnInstances(homework), [.. suiteList.SelectMany(TestMethods)], members);
+        return new TestReach(graph, MemberGraph.CalledBackOnInstances(homework, cancellationToken), [.. suiteList.SelectMany(TestMethods)], members);
     }
 
     /// <summary>The members <paramref name="methodId"/> can reach, itself included.</summary>
