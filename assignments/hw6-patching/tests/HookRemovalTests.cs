@@ -137,10 +137,11 @@ public sealed class HookRemovalTests : TorchTest
             catch (Exception e) { thrown = e; }
         }
 
+        var besidesTheCleanRun = cleanEmbedding is null ? "" : " (other than to cache the clean run)";
         if (interrupted.Count == 0)
             Assert.Fail(thrown is null
-                ? $"{method} returned without running the model with a hook of its own on (other than to cache the clean run): expected {run} to throw the test's exception, and that exception to reach the caller"
-                : $"{method} threw before it ran the model with a hook of its own on (other than to cache the clean run): expected {run} to throw the test's exception, got {thrown.GetType().Name}: {thrown.Message}" +
+                ? $"{method} returned without running the model with a hook of its own on{besidesTheCleanRun}: expected {run} to throw the test's exception, and that exception to reach the caller"
+                : $"{method} threw before it ran the model with a hook of its own on{besidesTheCleanRun}: expected {run} to throw the test's exception, got {thrown.GetType().Name}: {thrown.Message}" +
                   (thrown is NotImplementedException ? " (a method this one calls is not written yet)" : ""));
         Assert.That(thrown, Is.Not.Null,
             $"{method} caught the exception that {run} threw: expected it to reach the caller, not to be caught");
