@@ -67,12 +67,34 @@ public sealed class GradePublisher(GitHubApi api)
         var body = FeedbackComment.Body(view);
         var comments = await api.CallAsync($"reading the comments of #{issue} in {target.Repository}",
             c => c.Issue.Comment.GetAllForIssue(target.Owner, target.Name, issue), cancellationToken);
-        var earlier = comments.FirstOrDefault(c => FeedbackComment.IsFor(c.Body, assignment));
+        // Only a comment the grader wrote is its own to edit: a student can post the marker first (red team 16, b), and the
+        // grader would then keep its grade in a comment the student can edit. The token's user when GitHub says who that is
+        // (a personal token), else a bot (an Actions or app token, whose GET /user GitHub refuses); never a person's account.
+        var own = await OwnLoginAsync();
+        var earlier = comments.FirstOrDefault(c => FeedbackComment.IsFor(c.Body, assignment)
+            && (own is null ? c.User?.Type == AccountType.Bot : string.Equals(c.User?.Login, own, StringComparison.OrdinalIgnoreCase)));
         if (earlier is not null)
             return (await api.CallAsync($"updating comment {earlier.Id} on #{issue} in {target.Repository} (the token needs pull-requests: write)",
                 c => c.Issue.Comment.Update(target.Owner, target.Name, earlier.Id, body), cancellationToken), true);
         return (await api.CallAsync($"commenting on #{issue} in {target.Repository} (the token needs pull-requests: write)",
             c => c.Issue.Comment.Create(target.Owner, target.Name, issue, body), cancellationToken), false);
+    }
+
+    Task<string?>? ownLogin;
+
+    /// <summary>The login the token acts as, asked once; null where GitHub does not say (an Actions or app token).</summary>
+    Task<string?> OwnLoginAsync() => ownLogin ??= AskAsync();
+
+    async Task<string?> AskAsync()
+    {
+        try
+        {
+            return (await api.CallAsync("reading which user the token acts as", c => c.User.Current())).Login;
+        }
+        catch (GitHubFailure)
+        {
+            return null;
+        }
     }
 
     static string Short(string sha) => sha.Length > 12 ? sha[..12] : sha;

@@ -8,6 +8,18 @@ public sealed partial class FakeGitHub
 {
     public const string BotLogin = "github-actions[bot]";
 
+    /// <summary>
+    /// The user a personal access token acts as, who then writes the comments the grader posts; null (the default): an Actions
+    /// or app token, which writes them as <see cref="BotLogin"/> and which GitHub refuses <c>GET /user</c>, as here.
+    /// </summary>
+    public string? TokenUser { get; set; }
+
+    void CurrentUser(HttpListenerContext context, RecordedRequest request, Match match)
+    {
+        if (TokenUser is { } login) Respond(context, 200, GitHubJson.User(Api, login, 7000 + login.Length));
+        else Respond(context, 403, GitHubJson.Error("Resource not accessible by integration", "https://docs.github.com/rest/users/users#get-the-authenticated-user"));
+    }
+
     void ListPullRequests(HttpListenerContext context, RecordedRequest request, Match match)
     {
         if (Find(match) is not { } repo) { NotFound(context); return; }
@@ -27,7 +39,7 @@ public sealed partial class FakeGitHub
     {
         if (Find(match) is not { } repo || !IsIssue(repo, int.Parse(match.Groups["number"].Value))) { NotFound(context); return; }
         if ((string?)request.Json?["body"] is not { Length: > 0 } body) { Invalid(context, "body is required"); return; }
-        var comment = new FakeComment(Interlocked.Increment(ref nextId), int.Parse(match.Groups["number"].Value), body, BotLogin, DateTimeOffset.UtcNow);
+        var comment = new FakeComment(Interlocked.Increment(ref nextId), int.Parse(match.Groups["number"].Value), body, TokenUser ?? BotLogin, DateTimeOffset.UtcNow);
         repo.Comments.Add(comment);
         Respond(context, 201, GitHubJson.Comment(Api, repo.FullName, comment));
     }

@@ -65,6 +65,33 @@ public class GradePublisherTests : PublishFixture
         });
     }
 
+    /// <summary>
+    /// A student can post the grade's marker first (red team 16, b): the grader then posts its own comment and leaves theirs
+    /// alone, so the grade never sits in a comment its student can edit. With an Actions token the grader's comments are a
+    /// bot's; with a personal token, the token user's, whom GitHub names.
+    /// </summary>
+    [TestCase(null)]
+    [TestCase("instructor")]
+    public async Task Given_a_students_comment_that_carries_the_grades_marker_When_published_twice_Then_the_grader_edits_only_its_own(string? tokenUser)
+    {
+        GitHub.TokenUser = tokenUser;
+        var planted = GitHub.AddComment(Repo, FeedbackNumber, FeedbackComment.Marker("hw3-attention") + "\n100/100 points", user: "student");
+        var publisher = new GradePublisher(Api());
+
+        var first = await publisher.PublishAsync(Reports.View(38), Target(), Paths);
+        var again = await publisher.PublishAsync(Reports.View(40), Target(), Paths);
+
+        var own = Repo.Comments.Where(c => c.Id != planted.Id).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(planted.Body, Does.EndWith("100/100 points"), "the student's comment is left as they wrote it");
+            Assert.That((first.CommentUpdated, again.CommentUpdated), Is.EqualTo((false, true)));
+            Assert.That(own, Has.Count.EqualTo(1));
+            Assert.That(own[0].User, Is.EqualTo(tokenUser ?? FakeGitHub.BotLogin));
+            Assert.That(own[0].Body, Does.Contain("40/100 points"));
+        });
+    }
+
     [Test]
     public async Task Given_120_annotations_When_published_Then_the_check_run_is_created_with_50_and_updated_twice_with_the_rest()
     {
