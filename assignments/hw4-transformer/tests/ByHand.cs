@@ -1,3 +1,5 @@
+using Course.Testing;
+using NUnit.Framework;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -6,10 +8,69 @@ namespace Hw4.Transformer.HiddenTests;
 /// <summary>
 /// The forward pass of a pre-LN transformer written with plain torch ops, in float64, on copies of a module's parameters
 /// taken by <see cref="Copy"/> before any call to homework code: the value a property test checks along with its property.
+/// Those parameters are the test's own, drawn by <see cref="Draw(Transformer, Config, Seeded, double)"/> and its overloads:
+/// the constructor is the student's, and weights it made zero turn the forward pass into a formula of the biases alone
+/// (a LayerNorm with w = 0 gives b, an MLP or attention with W_out = 0 or W_O = 0 gives its output bias, logits with
+/// W_U = 0 give b_U) that a forward pass can return without computing any of it (red team 16, a02, in hw3).
 /// </summary>
 static class ByHand
 {
     public const double Eps = 1e-5; // Config.layer_norm_eps's default, which every config of these tests keeps
+
+    /// <summary>
+    /// Overwrites every parameter of <paramref name="model"/> (TransformerLens names) with normal values times
+    /// <paramref name="scale"/> drawn from <paramref name="seeded"/> on the CPU, after checking its shape against <paramref name="cfg"/>.
+    /// </summary>
+    public static void Draw(Transformer model, Config cfg, Seeded seeded, double scale = 0.3) =>
+        Draw(model, "Transformer", TransformerShapes(cfg), seeded, scale);
+
+    /// <summary>Overwrites every parameter of <paramref name="block"/> (ln1, attn, ln2, mlp), as <see cref="Draw(Transformer, Config, Seeded, double)"/> does.</summary>
+    public static void Draw(TransformerBlock block, Config cfg, Seeded seeded, double scale = 0.3) =>
+        Draw(block, "TransformerBlock", BlockShapes(cfg, ""), seeded, scale);
+
+    /// <summary>Overwrites W_in, b_in, W_out and b_out of <paramref name="mlp"/>, as <see cref="Draw(Transformer, Config, Seeded, double)"/> does.</summary>
+    public static void Draw(Mlp mlp, Config cfg, Seeded seeded, double scale = 0.3) =>
+        Draw(mlp, "Mlp", MlpShapes(cfg, ""), seeded, scale);
+
+    /// <summary>Overwrites w and b of <paramref name="layerNorm"/>, as <see cref="Draw(Transformer, Config, Seeded, double)"/> does.</summary>
+    public static void Draw(LayerNorm layerNorm, Config cfg, Seeded seeded, double scale = 0.3) =>
+        Draw(layerNorm, "LayerNorm", LayerNormShapes(cfg, ""), seeded, scale);
+
+    static void Draw(nn.Module module, string what, IEnumerable<(string Name, long[] Shape)> shapes, Seeded seeded, double scale)
+    {
+        var parameters = module.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        using var noGrad = no_grad();
+        foreach (var (name, shape) in shapes)
+        {
+            if (!parameters.TryGetValue(name, out var parameter))
+                Assert.Fail($"{what} has no parameter {name} [{string.Join(", ", shape)}]: keep the fields, names and shapes of the parameters you were given " +
+                    "(the test sets every weight it computes from itself)");
+            TensorAssert.Shape(parameter, shape, $"{what}'s parameter {name} (its shape is fixed by the constructor you were given)");
+            parameter!.copy_(seeded.RandnCpu(shape) * scale);
+        }
+    }
+
+    static IEnumerable<(string, long[])> LayerNormShapes(Config cfg, string prefix) => [(prefix + "w", [cfg.d_model]), (prefix + "b", [cfg.d_model])];
+
+    static IEnumerable<(string, long[])> MlpShapes(Config cfg, string prefix) =>
+        [(prefix + "W_in", [cfg.d_model, cfg.d_mlp]), (prefix + "b_in", [cfg.d_mlp]), (prefix + "W_out", [cfg.d_mlp, cfg.d_model]), (prefix + "b_out", [cfg.d_model])];
+
+    static IEnumerable<(string, long[])> AttentionShapes(Config cfg, string prefix) =>
+    [
+        (prefix + "W_Q", [cfg.n_heads, cfg.d_model, cfg.d_head]), (prefix + "W_K", [cfg.n_heads, cfg.d_model, cfg.d_head]),
+        (prefix + "W_V", [cfg.n_heads, cfg.d_model, cfg.d_head]), (prefix + "W_O", [cfg.n_heads, cfg.d_head, cfg.d_model]),
+        (prefix + "b_Q", [cfg.n_heads, cfg.d_head]), (prefix + "b_K", [cfg.n_heads, cfg.d_head]), (prefix + "b_V", [cfg.n_heads, cfg.d_head]),
+        (prefix + "b_O", [cfg.d_model]),
+    ];
+
+    static IEnumerable<(string, long[])> BlockShapes(Config cfg, string prefix) =>
+        LayerNormShapes(cfg, prefix + "ln1.").Concat(AttentionShapes(cfg, prefix + "attn.")).Concat(LayerNormShapes(cfg, prefix + "ln2."))
+            .Concat(MlpShapes(cfg, prefix + "mlp."));
+
+    static IEnumerable<(string, long[])> TransformerShapes(Config cfg) =>
+        new (string, long[])[] { ("embed.W_E", [cfg.d_vocab, cfg.d_model]), ("pos_embed.W_pos", [cfg.n_ctx, cfg.d_model]) }
+            .Concat(Enumerable.Range(0, (int)cfg.n_layers).SelectMany(i => BlockShapes(cfg, $"blocks.{i}.")))
+            .Concat(LayerNormShapes(cfg, "ln_final.")).Concat([("unembed.W_U", [cfg.d_model, cfg.d_vocab]), ("unembed.b_U", [cfg.d_vocab])]);
 
     /// <summary>Float64 copies of <paramref name="module"/>'s parameters, by name.</summary>
     public static Dictionary<string, Tensor> Copy(nn.Module module)

@@ -14,7 +14,10 @@ public sealed class HiddenGenerationTests : TorchTest
     [Test, Points(1)]
     public void Generate_IsReproducibleWithTheSameGenerator_VariesWithItsSeed_SamplesAsSampleNextDoes_AndKeepsABatchOfOne()
     {
-        var model = new Transformer(new Config(d_model: 16, n_layers: 1, n_heads: 2, d_head: 8, d_mlp: 32, d_vocab: 20, n_ctx: 40));
+        var config = new Config(d_model: 16, n_layers: 1, n_heads: 2, d_head: 8, d_mlp: 32, d_vocab: 20, n_ctx: 40);
+        var model = new Transformer(config);
+        using var weights = new Seeded(1450); // the test's weights, not the constructor's
+        ByHand.Draw(model, config, weights);
         model.to(Device);
         using var seeded = new Seeded(450);
         var prompt = seeded.Randint(0, 20, [2, 3]);
@@ -36,10 +39,11 @@ public sealed class HiddenGenerationTests : TorchTest
 
         // Each token is drawn by SampleNext from the last position's logits: a loop doing just that on a generator of the same seed
         // draws the same tokens, at a temperature and a top-k where ignoring either, or scaling twice, draws others. Weights of
-        // range 0.5 spread the logits, so that the temperature matters. On one prompt: the doc fixes how each token is drawn, not
+        // range 0.5 (drawn by the test: weights the constructor made zero would give equal logits) spread the logits, so that the temperature matters. On one prompt: the doc fixes how each token is drawn, not
         // the order of a batch's draws (every row at each step, or each row to its end), and with one row every order is the loop's.
         // 36 new tokens keep the context within n_ctx - 1 = 39, so the loop needs no cropping.
-        var spread = new Transformer(new Config(d_model: 16, n_layers: 1, n_heads: 2, d_head: 8, d_mlp: 32, d_vocab: 20, n_ctx: 40, init_range: 0.5));
+        var spread = new Transformer(config with { init_range = 0.5 });
+        ByHand.Draw(spread, config, weights, scale: 0.5);
         spread.to(Device);
         var one = prompt[..1].clone(); // [1, 3]
         using var generator = new Generator(9, CPU);
@@ -108,7 +112,9 @@ public sealed class HiddenGenerationTests : TorchTest
     public void Generate_BeyondN_ctx_FeedsOnlyTheLastN_ctxMinusOneTokens()
     {
         const int n_ctx = 8, newTokens = 4;
-        var model = new Transformer(new Config(d_model: 16, n_layers: 2, n_heads: 2, d_head: 8, d_mlp: 32, d_vocab: 13, n_ctx: n_ctx, init_range: 0.5));
+        var config = new Config(d_model: 16, n_layers: 2, n_heads: 2, d_head: 8, d_mlp: 32, d_vocab: 13, n_ctx: n_ctx, init_range: 0.5);
+        var model = new Transformer(config);
+        using (var weights = new Seeded(1452)) ByHand.Draw(model, config, weights, scale: 0.5); // the test's weights, not the constructor's
         model.to(Device);
         using var seeded = new Seeded(452);
         // One prompt longer than n_ctx already, and one that grows through n_ctx - 1, n_ctx and past it.

@@ -26,6 +26,14 @@ public sealed class HiddenInputsUnchangedTests : TorchTest
         var mlp = new Mlp(Small);
         var block = new TransformerBlock(Small);
         var model = new Transformer(Small);
+        // Every weight the expected values below are computed from is the test's, drawn here, never the constructor's.
+        using (var weights = new Seeded(1420))
+        {
+            ByHand.Draw(layerNorm, Small, weights);
+            ByHand.Draw(mlp, Small, weights);
+            ByHand.Draw(block, Small, weights);
+            ByHand.Draw(model, Small, weights);
+        }
         foreach (var module in new nn.Module[] { layerNorm, mlp, block, model }) module.to(Device);
         var scores = seeded.Randn([2, 2, 5, 5]); // [batch, head, q_pos, k_pos]
         var scoresBefore = scores.clone();
@@ -120,6 +128,7 @@ public sealed class HiddenInputsUnchangedTests : TorchTest
     {
         using var seeded = new Seeded(422);
         var model = new Transformer(Small);
+        using (var weights = new Seeded(1422)) ByHand.Draw(model, Small, weights); // the test's weights, not the constructor's
         model.to(Device);
         var prompt = seeded.Randint(0, 9, [2, 10]);
         var before = prompt.clone();

@@ -11,12 +11,24 @@ public sealed class HiddenTrainerTests : TorchTest
     static Config Small => new(d_model: 16, n_layers: 1, n_heads: 2, d_head: 8, d_mlp: 32, d_vocab: 10, n_ctx: 16);
     static TrainingConfig Short => new(steps: 7, batch_size: 4, seq_len: 12, lr: 1e-2, seed: 3);
 
-    /// <summary>A fresh model from manual_seed(5), trained on <paramref name="tokens"/> after the global RNG is moved to <paramref name="globalSeed"/>.</summary>
-    static double[] TrainFresh(Tensor tokens, TrainingConfig cfg, long globalSeed)
+    /// <summary>
+    /// A new model on the test device whose weights the test drew (the same every call), never the constructor's: the expected
+    /// losses are computed from them, and weights a constructor made zero would make the logits b_U, which a forward pass can
+    /// return without computing anything. Training from the student's own init is AgreementTrainingTests' business.
+    /// </summary>
+    static Transformer Fresh()
     {
         manual_seed(5);
         var model = new Transformer(Small);
+        using (var weights = new Seeded(5)) ByHand.Draw(model, Small, weights);
         model.to(Device);
+        return model;
+    }
+
+    /// <summary>A <see cref="Fresh"/> model, trained on <paramref name="tokens"/> after the global RNG is moved to <paramref name="globalSeed"/>.</summary>
+    static double[] TrainFresh(Tensor tokens, TrainingConfig cfg, long globalSeed)
+    {
+        var model = Fresh();
         manual_seed(globalSeed); // the windows come from new Generator(cfg.seed), not from the global generator
         return Trainer.Train(model, tokens, cfg).ToArray();
     }
@@ -28,8 +40,7 @@ public sealed class HiddenTrainerTests : TorchTest
         var tokens = seeded.Randint(0, 10, [300]);
 
         var forWindows = tokens.clone();
-        manual_seed(5);
-        var initial = ByHand.Copy(new Transformer(Small).to(Device)); // the weights TrainFresh starts from
+        var initial = ByHand.Copy(Fresh()); // the weights TrainFresh starts from
 
         var losses = TrainFresh(tokens, Short, globalSeed: 100);
         var again = TrainFresh(tokens, Short, globalSeed: 200);
@@ -88,12 +99,10 @@ public sealed class HiddenTrainerTests : TorchTest
             "randint(0, n - seqLen + 1, [batchSize, 1], generator), not one offset followed by a fixed stride");
     }
 
-    /// <summary>A fresh model from manual_seed(5) on the test device, and a twin with the same weights.</summary>
+    /// <summary>A <see cref="Fresh"/> model, and a twin with the same weights.</summary>
     static (Transformer Model, Transformer Twin) ModelAndTwin()
     {
-        manual_seed(5);
-        var model = new Transformer(Small);
-        model.to(Device);
+        var model = Fresh();
         var twin = new Transformer(Small);
         twin.to(Device);
         twin.load_state_dict(model.state_dict());
@@ -132,9 +141,7 @@ public sealed class HiddenTrainerTests : TorchTest
         Tensor? firstLoss = null;
         long LeftAlive(int steps)
         {
-            manual_seed(5);
-            var model = new Transformer(Small);
-            model.to(Device);
+            var model = Fresh();
             if (steps == 2)
             {
                 // The first step's loss by hand, from the initial weights, on the first windows: before the count starts.

@@ -98,6 +98,7 @@ public sealed class HiddenTransformerTests : TorchTest
     {
         using var seeded = new Seeded(403);
         var model = new Transformer(Odd);
+        using (var weights = new Seeded(1403)) ByHand.Draw(model, Odd, weights); // the test's weights, not the constructor's
         model.to(Device);
         var tokens = seeded.Randint(0, 11, [2, 10]);
         var targets = seeded.Randint(0, 11, [2 * 10]);
@@ -188,6 +189,8 @@ public sealed class HiddenTransformerTests : TorchTest
     {
         using var seeded = new Seeded(404);
         var model = new Transformer(Odd);
+        // The test's weights: with the constructor's all zero, every logit is b_U, unchanged by any token, and causal.
+        using (var weights = new Seeded(1404)) ByHand.Draw(model, Odd, weights);
         model.to(Device);
         var tokens = seeded.Randint(0, 11, [3, 10]);
         var changed = tokens.clone();

@@ -14,6 +14,9 @@ public sealed class EmbeddingTests : TorchTest
     {
         using var seeded = new Seeded(200);
         var embed = new Embed(Config);
+        // W_E drawn by the test: rows the constructor made (all zeros, say) would be matched by an output that reads none of them.
+        TensorAssert.Shape(embed.W_E, [11, 6], "Embed.W_E (its shape is fixed by the constructor you were given)");
+        using (no_grad()) embed.W_E.copy_(seeded.RandnCpu([11, 6]) * 0.5);
         embed.to(Device);
         var tokens = seeded.Randint(0, 11, [3, 5]);
 
@@ -33,6 +36,9 @@ public sealed class EmbeddingTests : TorchTest
     {
         using var seeded = new Seeded(201);
         var posEmbed = new PosEmbed(Config);
+        // W_pos drawn by the test: rows the constructor made (all zeros, say) would be matched by an output that reads none of them.
+        TensorAssert.Shape(posEmbed.W_pos, [9, 6], "PosEmbed.W_pos (its shape is fixed by the constructor you were given)");
+        using (no_grad()) posEmbed.W_pos.copy_(seeded.RandnCpu([9, 6]) * 0.5);
         posEmbed.to(Device);
         var tokens = seeded.Randint(0, 11, [3, 5]);
 
