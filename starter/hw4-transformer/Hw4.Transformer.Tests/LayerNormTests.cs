@@ -12,6 +12,7 @@ public sealed class LayerNormTests : TorchTest
     {
         using var seeded = new Seeded(100);
         var layerNorm = new LayerNorm(d_model: 10, eps: 1e-5);
+        using (no_grad()) { layerNorm.w.fill_(1); layerNorm.b.zero_(); } // the test's own w = 1 and b = 0, whatever the constructor made
         layerNorm.to(ScalarType.Float64).to(Device);
         var x = seeded.Randn([3, 4, 10], ScalarType.Float64) * 5 + 2;
 
@@ -59,6 +60,7 @@ public sealed class LayerNormTests : TorchTest
             for (int i = 0; i < d_model; i++) expected[r * d_model + i] = (row[i] - mean) / Math.Sqrt(variance + eps);
         }
         var layerNorm = new LayerNorm(d_model, eps);
+        using (no_grad()) { layerNorm.w.fill_(1); layerNorm.b.zero_(); } // the test's own w = 1 and b = 0, whatever the constructor made
         layerNorm.to(ScalarType.Float64).to(Device);
 
         var output = layerNorm.call(x.to(Device));
