@@ -19,7 +19,8 @@ static class ByHand
 
     /// <summary>
     /// Overwrites every parameter of <paramref name="model"/> (TransformerLens names) with normal values times
-    /// <paramref name="scale"/> drawn from <paramref name="seeded"/> on the CPU, after checking its shape against <paramref name="cfg"/>.
+    /// <paramref name="scale"/> drawn from <paramref name="seeded"/> on the CPU (plus 1 for each LayerNorm's w), after checking
+    /// its shape against <paramref name="cfg"/>.
     /// </summary>
     public static void Draw(Transformer model, Config cfg, Seeded seeded, double scale = 0.3) =>
         Draw(model, "Transformer", TransformerShapes(cfg), seeded, scale);
@@ -46,9 +47,15 @@ static class ByHand
                 Assert.Fail($"{what} has no parameter {name} [{string.Join(", ", shape)}]: keep the fields, names and shapes of the parameters you were given " +
                     "(the test sets every weight it computes from itself)");
             TensorAssert.Shape(parameter, shape, $"{what}'s parameter {name} (its shape is fixed by the constructor you were given)");
-            parameter!.copy_(seeded.RandnCpu(shape) * scale);
+            // A LayerNorm's w about 1, as it starts and as training keeps it, so that the drawn model is one in the regime the
+            // tests mean (its gradients as large as training sees); every other parameter about 0.
+            var drawn = seeded.RandnCpu(shape) * scale;
+            parameter!.copy_(IsLayerNormScale(name) ? drawn + 1 : drawn);
         }
     }
+
+    static bool IsLayerNormScale(string name) => name == "w" || name.EndsWith("ln1.w", StringComparison.Ordinal) || name.EndsWith("ln2.w", StringComparison.Ordinal) ||
+        name == "ln_final.w";
 
     static IEnumerable<(string, long[])> LayerNormShapes(Config cfg, string prefix) => [(prefix + "w", [cfg.d_model]), (prefix + "b", [cfg.d_model])];
 
