@@ -31,9 +31,7 @@ public sealed class ToyModelTests : TorchTest
     {
         const long nInst = 4, nFeatures = 6, dHidden = 3;
         using var seeded = new Seeded(711);
-        var model = new ToyModel(nInst, nFeatures, dHidden, seeded.Generator);
-        model.to(Device);
-        using (no_grad()) model.b_final.copy_(seeded.Randn([nInst, nFeatures]) * 0.3); // so that the bias matters
+        var model = Drawn(nInst, nFeatures, dHidden, seeded);
         var x = seeded.Rand([7, nInst, nFeatures]);
 
         var hidden = model.Hidden(x.clone());
@@ -56,15 +54,15 @@ public sealed class ToyModelTests : TorchTest
     /// broadcasting and a sum, float noise added by the grader), takes within a small factor of the test's: milliseconds.
     /// A loop over instances makes at least four TorchSharp calls per instance, each costing microseconds of overhead
     /// (tens on a GPU) whatever its size: 320 ms on the course's 2-core machine, where the batched forward took 2.1 ms and
-    /// the bound (10 × the batched time + 20 ms) was 41 ms, so a loop misses it by 8 times.
+    /// the bound (10 × the batched time + 20 ms) was 41 ms, so a loop misses it by 8 times. The weights are the test's own
+    /// (<see cref="Drawn"/>), so that only a forward that computes both products matches the test's.
     /// </summary>
     [Test, Points(1)]
     public void Forward_OnThousandsOfInstances_IsOneBatchedComputation_NotALoopOverInstances()
     {
         const long nInst = 16384, nFeatures = 5, dHidden = 2;
         using var seeded = new Seeded(712);
-        var model = new ToyModel(nInst, nFeatures, dHidden, seeded.Generator);
-        model.to(Device);
+        var model = Drawn(nInst, nFeatures, dHidden, seeded);
         var x = seeded.Rand([4, nInst, nFeatures]);
         using var noGrad = no_grad();
         Tensor Batched() => nn.functional.relu(einsum("bih,ihf->bif", einsum("bif,ihf->bih", x, model.W), model.W) + model.b_final);
@@ -78,6 +76,26 @@ public sealed class ToyModelTests : TorchTest
         Assert.That(yours, Is.Not.NaN.And.LessThanOrEqualTo(bound),
             $"your forward on {nInst} instances takes {yours * 1e3:F0} ms at best, the test's batched one {batched * 1e3:F1} ms: " +
             "compute every instance in the same tensor operations (an einsum over the instance axis), with no loop over instances");
+    }
+
+    /// <summary>
+    /// A toy model whose W (Xavier scale, as the handout's init) and b_final (scale 0.3, so that the bias matters) the test
+    /// drew, seeded on the CPU, then moved to the device under test: the expected values are computed from them, never from
+    /// the weights your constructor chose. A W made zero there turns the forward pass into ReLU(b_final), a formula a stub
+    /// can return without computing either product.
+    /// </summary>
+    static ToyModel Drawn(long nInst, long nFeatures, long dHidden, Seeded seeded)
+    {
+        var model = new ToyModel(nInst, nFeatures, dHidden);
+        TensorAssert.Shape(model.W, [nInst, dHidden, nFeatures], "ToyModel.W (its shape is fixed by the constructor you were given)");
+        TensorAssert.Shape(model.b_final, [nInst, nFeatures], "ToyModel.b_final (its shape is fixed by the constructor you were given)");
+        using (no_grad())
+        {
+            model.W.copy_(seeded.RandnCpu([nInst, dHidden, nFeatures]) * Math.Sqrt(2.0 / (dHidden + nFeatures)));
+            model.b_final.copy_(seeded.RandnCpu([nInst, nFeatures]) * 0.3);
+        }
+        model.to(Device);
+        return model;
     }
 
     /// <summary>The fastest of up to 5 runs of <paramref name="run"/> in seconds, stopping at the first run under <paramref name="enough"/>.</summary>
