@@ -41,8 +41,9 @@ public sealed class AlignmentTrainingTests : TorchTest
 
     // Gain on seeds 0-4: 1.56, 0.95, 1.43, 1.27, 1.79 standard deviations (an untrained head's rewards are skewed and tie
     // on repeated sentences, so not the 1.42 of the max of 8 normals). Threshold 0.5: a margin of 0.45.
-    // Every reward here is TrustedMeasures': the head the constructor made, read before Sample runs, on a fresh tiny GPT's
-    // ln_final output, never the submission's forward. The plain samples come from a fresh model and generator: the 100
+    // Every reward here is TrustedMeasures': a head the test drew itself (the handout's init, N(0, 1/d_model) from seed 960,
+    // zero bias) and copied into the reward model before Sample runs, on a fresh tiny GPT's ln_final output, never the
+    // submission's forward or the head its constructor chose (a head chosen there could make a trivial pick's reward high). The plain samples come from a fresh model and generator: the 100
     // draws after the count × n candidates, as Sample leaves the generator.
     [Test, Points(5)]
     public void BestOfEight_PicksCompletionsOfHigherReward()
@@ -52,7 +53,7 @@ public sealed class AlignmentTrainingTests : TorchTest
         var (model, vocabulary, _) = TinyGpt.Load(Device);
         long room = model.Config.n_ctx - prompt.Length; // the most characters Sampler.Complete writes
         var rewardModel = new RewardModel(TinyGpt.Load(Device).Model, 960 + seed);
-        var (weight, bias) = (rewardModel.head.weight!.detach().clone(), rewardModel.head.bias!.detach().clone());
+        var (weight, bias) = DrawnHead(rewardModel, model.Config.d_model, 960 + seed);
         using var generator = new Generator((ulong)(961 + seed), CPU);
 
         var winners = BestOfN.Sample(model, rewardModel, vocabulary, prompt, n: n, count: count, generator);
@@ -89,6 +90,26 @@ public sealed class AlignmentTrainingTests : TorchTest
                 "model (draw the candidates with Sampler.Complete and the given generator, and keep the best of each group of n)");
         }
         static double Binomial(int total, int k) => Enumerable.Range(1, k).Aggregate(1.0, (c, i) => c * (total - k + i) / i);
+    }
+
+    /// <summary>
+    /// A head weight <c>[1, d_model]</c> drawn from N(0, 1/d_model) with <paramref name="seed"/> on the CPU and a zero bias
+    /// <c>[1]</c>, as the handout's init draws them, copied into <paramref name="rewardModel"/>'s head after checking its
+    /// shape; returned (on the CPU) for the test to measure rewards with.
+    /// </summary>
+    static (Tensor Weight, Tensor Bias) DrawnHead(RewardModel rewardModel, long d_model, long seed)
+    {
+        using var generator = new Generator((ulong)seed, CPU);
+        var weight = normal(0, 1.0 / Math.Sqrt(d_model), [1, d_model], generator: generator);
+        var bias = zeros(1);
+        TensorAssert.Shape(rewardModel.head.weight!, [1, d_model], "RewardModel.head.weight (its shape is fixed by the constructor you were given)");
+        TensorAssert.Shape(rewardModel.head.bias!, [1], "RewardModel.head.bias (its shape is fixed by the constructor you were given)");
+        using (no_grad())
+        {
+            rewardModel.head.weight!.copy_(weight);
+            rewardModel.head.bias!.copy_(bias);
+        }
+        return (weight, bias);
     }
 
     // On seeds 0-4, with the default DpoOptions and 400 samples from ". the " after training:
