@@ -15,7 +15,7 @@ public sealed class GradePublisher(GitHubApi api)
         var issue = target.IssueNumber ?? await FindFeedbackPullRequestAsync(target, cancellationToken);
         if (issue is null)
             return new PublishResult(checkRun.Id, checkRun.HtmlUrl, annotations, requests, null, null, false);
-        var (comment, updated) = await UpsertCommentAsync(view, target, issue.Value, cancellationToken);
+        var (comment, updated) = await UpsertCommentAsync(view, target, issue.Value, AuthorOf(checkRun), cancellationToken);
         return new PublishResult(checkRun.Id, checkRun.HtmlUrl, annotations, requests, issue, comment.HtmlUrl, updated);
     }
 
@@ -61,40 +61,27 @@ public sealed class GradePublisher(GitHubApi api)
             .Select(p => (int?)p.Number).FirstOrDefault();
     }
 
-    async Task<(IssueComment Comment, bool Updated)> UpsertCommentAsync(ReportView view, PublishTarget target, int issue, CancellationToken cancellationToken)
+    /// <summary>
+    /// Who the grader's comments are written by: only a GitHub App can create a check run (an Actions token is the
+    /// github-actions app's), and an app comments as its slug with "[bot]". Null if GitHub names no app.
+    /// </summary>
+    static string? AuthorOf(CheckRun run) => run.App?.Slug is { Length: > 0 } slug ? slug + "[bot]" : null;
+
+    async Task<(IssueComment Comment, bool Updated)> UpsertCommentAsync(ReportView view, PublishTarget target, int issue, string? author, CancellationToken cancellationToken)
     {
         var assignment = view.Report.Assignment;
         var body = FeedbackComment.Body(view);
         var comments = await api.CallAsync($"reading the comments of #{issue} in {target.Repository}",
             c => c.Issue.Comment.GetAllForIssue(target.Owner, target.Name, issue), cancellationToken);
         // Only a comment the grader wrote is its own to edit: a student can post the marker first (red team 16, b), and the
-        // grader would then keep its grade in a comment the student can edit. The token's user when GitHub says who that is
-        // (a personal token), else a bot (an Actions or app token, whose GET /user GitHub refuses); never a person's account.
-        var own = await OwnLoginAsync();
-        var earlier = comments.FirstOrDefault(c => FeedbackComment.IsFor(c.Body, assignment)
-            && (own is null ? c.User?.Type == AccountType.Bot : string.Equals(c.User?.Login, own, StringComparison.OrdinalIgnoreCase)));
+        // grader would then keep its grade in a comment the student can edit. Not knowing who it is, it edits nothing.
+        var earlier = author is null ? null : comments.FirstOrDefault(c => FeedbackComment.IsFor(c.Body, assignment)
+            && string.Equals(c.User?.Login, author, StringComparison.OrdinalIgnoreCase));
         if (earlier is not null)
             return (await api.CallAsync($"updating comment {earlier.Id} on #{issue} in {target.Repository} (the token needs pull-requests: write)",
                 c => c.Issue.Comment.Update(target.Owner, target.Name, earlier.Id, body), cancellationToken), true);
         return (await api.CallAsync($"commenting on #{issue} in {target.Repository} (the token needs pull-requests: write)",
             c => c.Issue.Comment.Create(target.Owner, target.Name, issue, body), cancellationToken), false);
-    }
-
-    Task<string?>? ownLogin;
-
-    /// <summary>The login the token acts as, asked once; null where GitHub does not say (an Actions or app token).</summary>
-    Task<string?> OwnLoginAsync() => ownLogin ??= AskAsync();
-
-    async Task<string?> AskAsync()
-    {
-        try
-        {
-            return (await api.CallAsync("reading which user the token acts as", c => c.User.Current())).Login;
-        }
-        catch (GitHubFailure)
-        {
-            return null;
-        }
     }
 
     static string Short(string sha) => sha.Length > 12 ? sha[..12] : sha;

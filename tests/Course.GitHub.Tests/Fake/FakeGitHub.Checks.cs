@@ -21,7 +21,7 @@ public sealed partial class FakeGitHub
         var run = new FakeCheckRun(Interlocked.Increment(ref nextId), name, sha);
         if (Apply(run, body) is { } problem) { Invalid(context, problem); return; }
         repo.CheckRuns.Add(run);
-        Respond(context, 201, GitHubJson.CheckRun(Api, repo.FullName, run));
+        Respond(context, 201, GitHubJson.CheckRun(Api, repo.FullName, run, AppSlug));
     }
 
     void UpdateCheckRun(HttpListenerContext context, RecordedRequest request, Match match)
@@ -32,7 +32,7 @@ public sealed partial class FakeGitHub
             return;
         }
         if (Apply(run, request.Json!.AsObject()) is { } problem) { Invalid(context, problem); return; }
-        Respond(context, 200, GitHubJson.CheckRun(Api, repo.FullName, run));
+        Respond(context, 200, GitHubJson.CheckRun(Api, repo.FullName, run, AppSlug));
     }
 
     /// <summary>Applies a create or update body; annotations append, as GitHub's do. Returns what GitHub would refuse, if anything.</summary>

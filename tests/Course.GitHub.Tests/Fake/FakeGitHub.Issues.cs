@@ -6,19 +6,11 @@ namespace Course.GitHub.Tests.Fake;
 /// <summary>Pull requests (listing only) and issue comments: list, create, edit.</summary>
 public sealed partial class FakeGitHub
 {
-    public const string BotLogin = "github-actions[bot]";
-
     /// <summary>
-    /// The user a personal access token acts as, who then writes the comments the grader posts; null (the default): an Actions
-    /// or app token, which writes them as <see cref="BotLogin"/> and which GitHub refuses <c>GET /user</c>, as here.
+    /// The GitHub App the token belongs to, which creates the check runs and writes the comments (as "{slug}[bot]"): an
+    /// Actions token is the github-actions app's; an instructor may install an app of their own.
     /// </summary>
-    public string? TokenUser { get; set; }
-
-    void CurrentUser(HttpListenerContext context, RecordedRequest request, Match match)
-    {
-        if (TokenUser is { } login) Respond(context, 200, GitHubJson.User(Api, login, 7000 + login.Length));
-        else Respond(context, 403, GitHubJson.Error("Resource not accessible by integration", "https://docs.github.com/rest/users/users#get-the-authenticated-user"));
-    }
+    public string AppSlug { get; set; } = "github-actions";
 
     void ListPullRequests(HttpListenerContext context, RecordedRequest request, Match match)
     {
@@ -39,7 +31,7 @@ public sealed partial class FakeGitHub
     {
         if (Find(match) is not { } repo || !IsIssue(repo, int.Parse(match.Groups["number"].Value))) { NotFound(context); return; }
         if ((string?)request.Json?["body"] is not { Length: > 0 } body) { Invalid(context, "body is required"); return; }
-        var comment = new FakeComment(Interlocked.Increment(ref nextId), int.Parse(match.Groups["number"].Value), body, TokenUser ?? BotLogin, DateTimeOffset.UtcNow);
+        var comment = new FakeComment(Interlocked.Increment(ref nextId), int.Parse(match.Groups["number"].Value), body, AppSlug + "[bot]", DateTimeOffset.UtcNow);
         repo.Comments.Add(comment);
         Respond(context, 201, GitHubJson.Comment(Api, repo.FullName, comment));
     }

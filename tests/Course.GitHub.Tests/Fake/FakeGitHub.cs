@@ -163,7 +163,6 @@ public sealed partial class FakeGitHub : IDisposable
         ("GET", RepoPath(@"tarball/(?<ref>.+)"), RedirectToTarball),
         ("GET", new Regex(@"^/codeload/(?<owner>[^/]+)/(?<repo>[^/]+)/legacy\.tar\.gz/(?<ref>.+)$"), ServeTarball),
         ("GET", new Regex(@"^/assignments/(?<id>\d+)/accepted_assignments$"), ListAcceptedAssignments),
-        ("GET", new Regex("^/user$"), CurrentUser),
     ];
 
     static Regex RepoPath(string rest) => new($"^/repos/(?<owner>[^/]+)/(?<repo>[^/]+)/{rest}$");

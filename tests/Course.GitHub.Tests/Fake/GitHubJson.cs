@@ -85,7 +85,7 @@ public static class GitHubJson
     /// <summary>sha, parents, author name/email/date, committer name/email/date, tree, subject: NUL-separated.</summary>
     public const string GitLogFormat = "--format=%H%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%T%x00%s";
 
-    public static JsonObject CheckRun(string api, string fullName, FakeCheckRun run) => new()
+    public static JsonObject CheckRun(string api, string fullName, FakeCheckRun run, string appSlug = "github-actions") => new()
     {
         ["id"] = run.Id,
         ["node_id"] = NodeId("CR", run.Id),
@@ -108,7 +108,7 @@ public static class GitHubJson
             ["annotations_url"] = $"{api}repos/{fullName}/check-runs/{run.Id}/annotations",
         },
         ["check_suite"] = new JsonObject { ["id"] = 5000 + run.Id },
-        ["app"] = new JsonObject { ["id"] = 15368, ["slug"] = "github-actions", ["name"] = "GitHub Actions", ["node_id"] = NodeId("A", 15368) },
+        ["app"] = new JsonObject { ["id"] = 15368 + appSlug.Length, ["slug"] = appSlug, ["name"] = appSlug, ["node_id"] = NodeId("A", 15368 + appSlug.Length) },
         ["pull_requests"] = new JsonArray(),
     };
 
