@@ -60,6 +60,8 @@ static class AttentionByHand
     static void Set(string name, Parameter parameter, long[] shape, Seeded seeded)
     {
         TensorAssert.Shape(parameter, shape, $"{name} (its shape is fixed by the constructor you were given)");
+        // An integer parameter would round the draw to zeros (red team 16, d01): the draw must be what the parameter holds.
+        Assert.That(parameter.dtype, Is.EqualTo(ScalarType.Float32), $"{name}'s dtype (float32, as the constructor you were given makes it)");
         using var noGrad = no_grad();
         parameter.copy_(seeded.RandnCpu(shape) * Scale);
     }

@@ -47,6 +47,8 @@ static class ByHand
                 Assert.Fail($"{what} has no parameter {name} [{string.Join(", ", shape)}]: keep the fields, names and shapes of the parameters you were given " +
                     "(the test sets every weight it computes from itself)");
             TensorAssert.Shape(parameter, shape, $"{what}'s parameter {name} (its shape is fixed by the constructor you were given)");
+            // An integer parameter would round the draw to zeros (red team 16, d01): the draw must be what the parameter holds.
+            Assert.That(parameter!.dtype, Is.EqualTo(ScalarType.Float32), $"{what}'s parameter {name}'s dtype (float32, as the constructor you were given makes it)");
             // A LayerNorm's w about 1, as it starts and as training keeps it, so that the drawn model is one in the regime the
             // tests mean (its gradients as large as training sees); every other parameter about 0.
             var drawn = seeded.RandnCpu(shape) * scale;

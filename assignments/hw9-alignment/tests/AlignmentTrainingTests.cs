@@ -104,6 +104,9 @@ public sealed class AlignmentTrainingTests : TorchTest
         var bias = zeros(1);
         TensorAssert.Shape(rewardModel.head.weight!, [1, d_model], "RewardModel.head.weight (its shape is fixed by the constructor you were given)");
         TensorAssert.Shape(rewardModel.head.bias!, [1], "RewardModel.head.bias (its shape is fixed by the constructor you were given)");
+        // An integer parameter would round the draw to zeros (red team 16, d01): the draw must be what the head holds.
+        Assert.That((rewardModel.head.weight!.dtype, rewardModel.head.bias!.dtype), Is.EqualTo((ScalarType.Float32, ScalarType.Float32)),
+            "the dtypes of RewardModel.head's weight and bias (float32, as the constructor you were given makes them)");
         using (no_grad())
         {
             rewardModel.head.weight!.copy_(weight);

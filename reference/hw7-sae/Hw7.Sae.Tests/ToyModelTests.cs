@@ -89,6 +89,8 @@ public sealed class ToyModelTests : TorchTest
         var model = new ToyModel(nInst, nFeatures, dHidden);
         TensorAssert.Shape(model.W, [nInst, dHidden, nFeatures], "ToyModel.W (its shape is fixed by the constructor you were given)");
         TensorAssert.Shape(model.b_final, [nInst, nFeatures], "ToyModel.b_final (its shape is fixed by the constructor you were given)");
+        // An integer parameter would round the draw to zeros (red team 16, d01): the draw must be what the parameter holds.
+        Assert.That((model.W.dtype, model.b_final.dtype), Is.EqualTo((ScalarType.Float32, ScalarType.Float32)), "the dtypes of ToyModel.W and b_final (float32, as the constructor you were given makes them)");
         using (no_grad())
         {
             model.W.copy_(seeded.RandnCpu([nInst, dHidden, nFeatures]) * Math.Sqrt(2.0 / (dHidden + nFeatures)));
