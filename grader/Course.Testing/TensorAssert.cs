@@ -210,6 +210,8 @@ public static class TensorAssert
         if (ratios.Count < 2) return null;
         double mean = ratios.Average();
         if (Math.Abs(mean - 1) < 1e-3 || ratios.Any(r => Math.Abs(r - mean) > 1e-3 * Math.Max(1, Math.Abs(mean)))) return null;
+        // All zeros is no factor: nothing was written, or everything was multiplied by zero (a red team's stub, stop 61).
+        if (ratios.All(r => r == 0)) return "every value is 0 where the expected is not: is the result ever computed, or multiplied by a zero?";
         return Math.Abs(mean + 1) < 1e-3 ? "every value has the opposite sign: a sign is flipped?"
             : string.Create(CultureInfo.InvariantCulture, $"every value is off by the same factor {mean:G4}: a scale is missing, doubled or inverted?");
     }

@@ -119,6 +119,14 @@ public class TensorAssertMessageTests : TorchTest
     }
 
     [Test]
+    public void GivenAResultOfZerosWhereTheExpectedIsNot_WhenCompared_ThenTheHintSaysSoRatherThanAFactorOfZero()
+    {
+        var expected = arange(1, 9, dtype: ScalarType.Float64);
+        var message = TensorAssert.CloseFailure(zeros_like(expected), expected);
+        Assert.That(message!.Split('\n')[0], Does.EndWith("; hint: every value is 0 where the expected is not: is the result ever computed, or multiplied by a zero?"));
+    }
+
+    [Test]
     public void GivenAResultWithEverySignFlipped_WhenCompared_ThenTheHintSaysSo()
     {
         var expected = arange(1, 9, dtype: ScalarType.Float64);
