@@ -7,7 +7,7 @@ namespace Course.Grader.Report;
 /// Markdown for the job summary, the check run and the feedback comment. Kept under a size limit in UTF-8
 /// bytes (1 MiB for a job summary, 65,535 characters for a check run) by cutting details, never the score.
 /// </summary>
-public static class MarkdownReport
+public static partial class MarkdownReport
 {
     public const int JobSummaryLimit = 1024 * 1024;
     public const int CheckRunLimit = 65_535;
@@ -110,9 +110,11 @@ public static class MarkdownReport
     /// - no code span, bold, strike-through or math (<c>$\color{green}…$</c>) that could dress a message up as the grader's own words;
     /// - no mention of a GitHub user or team (whom the feedback comment would notify in the course account's name) and no
     ///   cross-reference to an issue: a zero-width space after each <c>@</c> and <c>#</c>;
-    /// - no emphasis by underscores (<c>__bold__</c>) and no emoji shortcode (<c>:white_check_mark:</c>): an underscore is
-    ///   escaped unless it joins two letters or digits, where GitHub never reads one as emphasis (so test names read as
-    ///   written), and a colon before a letter, + or - gets a zero-width space (a file's line, <c>Head.cs:17</c>, stays as it is);
+    /// - no emphasis by underscores (<c>__bold__</c>) and no emoji shortcode (<c>:white_check_mark:</c>, <c>:100:</c>): an
+    ///   underscore is escaped unless it joins two letters or digits, where GitHub never reads one as emphasis (so test names
+    ///   read as written), and a colon before a letter, + or -, or before digits that a colon closes, gets a zero-width space
+    ///   (a file's line, <c>Head.cs:17</c>, stays as it is);
+    /// - no issue reference by GitHub's other shorthand, <c>GH-123</c>: a zero-width space before its dash;
     /// - one line, with table pipes escaped.
     /// </summary>
     /// <summary>Text for inside a one-backtick code span, which a backtick would close: a place such as <c>Bigram.cs:50</c>.</summary>
@@ -128,7 +130,7 @@ public static class MarkdownReport
             {
                 case '_' when !(i > 0 && char.IsLetterOrDigit(text[i - 1]) && i + 1 < text.Length && char.IsLetterOrDigit(text[i + 1])):
                     escaped.Append("\\_"); break;
-                case ':' when i + 1 < text.Length && (char.IsLetter(text[i + 1]) || text[i + 1] is '+' or '-'): escaped.Append(":&#8203;"); break;
+                case ':' when i + 1 < text.Length && (char.IsLetter(text[i + 1]) || text[i + 1] is '+' or '-' || DigitShortcode(text, i + 1)): escaped.Append(":&#8203;"); break;
                 case '\\' or '|' or '[' or ']' or '*' or '~' or '`' or '$': escaped.Append('\\').Append(c); break;
                 case '&': escaped.Append("&amp;"); break;
                 case '<': escaped.Append("&lt;"); break;
@@ -140,6 +142,18 @@ public static class MarkdownReport
                 default: escaped.Append(c); break;
             }
         }
-        return escaped.Replace("://", ":&#8203;//").Replace("www.", "www&#8203;.").ToString();
+        // GitHub links GH-123 to an issue as it does #123 (a red team's leftover, stops 59-61).
+        return GitHubIssueShorthand().Replace(escaped.Replace("://", ":&#8203;//").Replace("www.", "www&#8203;.").ToString(), "$1&#8203;-");
     }
+
+    /// <summary>Whether digits from <paramref name="at"/> close with a colon, as an emoji shortcode does (<c>:100:</c>); a file's line (<c>Head.cs:17</c>) does not.</summary>
+    static bool DigitShortcode(string text, int at)
+    {
+        var i = at;
+        while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] == '_')) i++;
+        return i > at && char.IsAsciiDigit(text[at]) && i < text.Length && text[i] == ':';
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(GH)-(?=\d)", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex GitHubIssueShorthand();
 }

@@ -101,6 +101,14 @@ public class MarkdownReportTests
         Assert.That(row, Does.Not.Match("@[A-Za-z0-9]"), "no @ directly before a name");
     }
 
+    /// <summary>GitHub's other issue shorthand and an emoji of digits, left by red teams (stops 59-61); a file's line stays as written.</summary>
+    [TestCase("see GH-12 and gh-3", "see GH&#8203;-12 and gh&#8203;-3")]
+    [TestCase(":100: done", ":&#8203;100: done")]
+    [TestCase("at Head.cs:17, 12:30", "at Head.cs:17, 12:30")]
+    [TestCase("HIGH-5 and GH-x", "HIGH-5 and GH-x")]
+    public void Given_an_issue_shorthand_or_a_digit_emoji_When_escaped_Then_neither_links_nor_renders(string text, string escaped) =>
+        Assert.That(MarkdownReport.Escape(text), Is.EqualTo(escaped));
+
     [Test]
     public void Given_markup_in_a_message_When_written_Then_it_shows_as_text_and_neither_links_nor_shows_an_image()
     {
