@@ -78,8 +78,7 @@ public static class HomeworkEquality
                     var receiver = call.Expression is MemberAccessExpressionSyntax access ? model.GetTypeInfo(access.Expression).Type : null;
                     var types = method.TypeArguments.Concat(method.Parameters.Select(p => p.Type)).Append(receiver ?? method.ContainingType)
                         .Concat(call.ArgumentList.Arguments.Select(a => model.GetTypeInfo(a.Expression).Type));
-                    if (method.Parameters.Any(p => p.Type.Name.EndsWith("Comparer", StringComparison.Ordinal) && p.Type.Name.Contains("Equality", StringComparison.Ordinal))
-                        && call.ArgumentList.Arguments.Count == method.Parameters.Length)
+                    if (method.Parameters.Any(p => IsEqualityComparer(p.Type)) && call.ArgumentList.Arguments.Count == method.Parameters.Length)
                         return null; // a comparer the test gives decides
                     if (types.Select(studentType).FirstOrDefault(t => t is not null) is { } compared)
                         return (compared, $"{method.ContainingType.Name}.{method.Name}");
@@ -97,12 +96,16 @@ public static class HomeworkEquality
             case ObjectCreationExpressionSyntax creation when model.GetTypeInfo(creation).Type is INamedTypeSymbol { TypeArguments.Length: > 0 } made
                 && made.Name is "HashSet" or "Dictionary" or "SortedSet" or "SortedDictionary" or "ConcurrentDictionary"
                 && studentType(made.TypeArguments[0]) is { } compared
-                && (creation.ArgumentList?.Arguments.All(a => !model.GetTypeInfo(a.Expression).Type?.AllInterfaces.Any(i => i.Name == "IEqualityComparer") ?? true) ?? true):
+                && !(creation.ArgumentList?.Arguments.Any(a => IsEqualityComparer(model.GetTypeInfo(a.Expression).Type)) ?? false):
                 return (compared, $"a {made.Name} keyed by it");
             default:
                 return null;
         }
     }
+
+    /// <summary>An <c>IEqualityComparer&lt;T&gt;</c>, or a type that is one: given by the test, it decides equality.</summary>
+    static bool IsEqualityComparer(ITypeSymbol? type) =>
+        type is not null && (type.Name == "IEqualityComparer" || type.AllInterfaces.Any(i => i.Name == "IEqualityComparer"));
 
     static bool IsNUnit(ISymbol symbol) => symbol.ContainingNamespace?.ToDisplayString() is "NUnit.Framework" or "NUnit.Framework.Constraints" or "NUnit.Framework.Legacy";
 
