@@ -61,19 +61,23 @@ public static partial class MarkdownReport
 
     const int MaxCloserBytes = 16;
 
-    /// <summary>Closes the code block and the &lt;details&gt; a cut left open, so that the cut notice shows as text.</summary>
+    /// <summary>
+    /// Closes the code block and the &lt;details&gt; a cut left open, so that the cut notice shows as text. Only this writer's
+    /// own lines count: a fence starts a line (a message's ``` became '''), and a &lt;details&gt; tag it wrote starts a line
+    /// outside every fence, where a failure's text, always fenced, cannot put one (red team 16's leftover: a message holding
+    /// "&lt;/details&gt;" made a cut section look closed).
+    /// </summary>
     static string Closer(string kept)
     {
-        var fenceOpen = kept.Split('\n').Count(line => line.StartsWith("```", StringComparison.Ordinal)) % 2 == 1;
-        var detailsOpen = CountOf(kept, "<details>") > CountOf(kept, "</details>");
-        return (fenceOpen ? "\n```\n" : "") + (detailsOpen ? "</details>\n" : "");
-    }
-
-    static int CountOf(string text, string value)
-    {
-        var count = 0;
-        for (var at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + value.Length, StringComparison.Ordinal)) count++;
-        return count;
+        bool fenceOpen = false;
+        int detailsOpen = 0;
+        foreach (var line in kept.Split('\n'))
+        {
+            if (line.StartsWith("```", StringComparison.Ordinal)) fenceOpen = !fenceOpen;
+            else if (!fenceOpen && line.StartsWith("<details>", StringComparison.Ordinal)) detailsOpen++;
+            else if (!fenceOpen && line.StartsWith("</details>", StringComparison.Ordinal)) detailsOpen--;
+        }
+        return (fenceOpen ? "\n```\n" : "") + (detailsOpen > 0 ? "</details>\n" : "");
     }
 
     // GitHub limits a job summary in bytes; UTF-8 bytes never undercount characters, so one measure serves both limits.

@@ -35,6 +35,30 @@ public class MarkdownReportTests
         Assert.That(Count(markdown, "<details>"), Is.EqualTo(Count(markdown, "</details>")));
     }
 
+    [TestCase("</details>")]
+    [TestCase("<details><summary>x</summary>")]
+    public void Given_a_cut_failure_whose_text_holds_a_details_tag_Then_the_cut_notice_is_outside_every_collapsed_section(string tag)
+    {
+        // A student's text, always fenced, says nothing about the sections this writer opened: only its own lines count.
+        var report = Graded(Failed(Test("Mask_HidesTheFuture", 3), Huge($"Expected: 0 But was: 0.25\n{tag}", 2_000_000)));
+
+        var markdown = MarkdownReport.Write(new ReportView(report, RevealHidden: false), MarkdownReport.CheckRunLimit);
+
+        var notice = markdown.IndexOf("Details were cut to fit", StringComparison.Ordinal);
+        Assert.That(notice, Is.GreaterThan(0));
+        // As GitHub reads it: a tag inside a code block is text.
+        bool inFence = false;
+        int open = 0;
+        foreach (var line in markdown[..notice].Split('\n'))
+        {
+            if (line.StartsWith("```", StringComparison.Ordinal)) inFence = !inFence;
+            else if (!inFence && line.StartsWith("<details>", StringComparison.Ordinal)) open++;
+            else if (!inFence && line == "</details>") open--;
+        }
+        Assert.That((inFence, open), Is.EqualTo((false, 0)), "the notice must sit outside every code block and collapsed section");
+        Assert.That(Encoding.UTF8.GetByteCount(markdown), Is.LessThanOrEqualTo(MarkdownReport.CheckRunLimit));
+    }
+
     [Test]
     public void Given_2_MB_of_non_ascii_failure_text_Then_the_job_summary_fits_1_MiB_in_utf8()
     {
