@@ -22,49 +22,50 @@ static class AttentionByHand
 
     /// <summary>
     /// Overwrites every weight of <paramref name="head"/> with normal values times 0.3 drawn from <paramref name="seeded"/> on the
-    /// CPU, after checking its shape against <paramref name="d_model"/> and <paramref name="d_head"/>.
+    /// CPU, through <see cref="TestWeights.Write(IEnumerable{ValueTuple{string, Tensor, Tensor}})"/> (shapes from
+    /// <paramref name="d_model"/> and <paramref name="d_head"/>, float32, each read back).
     /// </summary>
-    public static void Draw(AttentionHead head, long d_model, long d_head, Seeded seeded)
-    {
-        Set("AttentionHead.W_Q", head.W_Q, [d_model, d_head], seeded);
-        Set("AttentionHead.W_K", head.W_K, [d_model, d_head], seeded);
-        Set("AttentionHead.W_V", head.W_V, [d_model, d_head], seeded);
-        Set("AttentionHead.W_O", head.W_O, [d_head, d_model], seeded);
-    }
+    public static void Draw(AttentionHead head, long d_model, long d_head, Seeded seeded) => TestWeights.Write(
+    [
+        Drawn("AttentionHead.W_Q", head.W_Q, [d_model, d_head], seeded),
+        Drawn("AttentionHead.W_K", head.W_K, [d_model, d_head], seeded),
+        Drawn("AttentionHead.W_V", head.W_V, [d_model, d_head], seeded),
+        Drawn("AttentionHead.W_O", head.W_O, [d_head, d_model], seeded),
+    ]);
 
     /// <summary>Overwrites every weight and bias of <paramref name="attention"/>, as <see cref="Draw(AttentionHead, long, long, Seeded)"/> does, with the shapes of <paramref name="cfg"/>.</summary>
-    public static void Draw(MultiHeadAttention attention, AttentionConfig cfg, Seeded seeded, string name = "MultiHeadAttention")
-    {
-        Set($"{name}.W_Q", attention.W_Q, [cfg.n_heads, cfg.d_model, cfg.d_head], seeded);
-        Set($"{name}.W_K", attention.W_K, [cfg.n_heads, cfg.d_model, cfg.d_head], seeded);
-        Set($"{name}.W_V", attention.W_V, [cfg.n_heads, cfg.d_model, cfg.d_head], seeded);
-        Set($"{name}.W_O", attention.W_O, [cfg.n_heads, cfg.d_head, cfg.d_model], seeded);
-        Set($"{name}.b_Q", attention.b_Q, [cfg.n_heads, cfg.d_head], seeded);
-        Set($"{name}.b_K", attention.b_K, [cfg.n_heads, cfg.d_head], seeded);
-        Set($"{name}.b_V", attention.b_V, [cfg.n_heads, cfg.d_head], seeded);
-        Set($"{name}.b_O", attention.b_O, [cfg.d_model], seeded);
-    }
+    public static void Draw(MultiHeadAttention attention, AttentionConfig cfg, Seeded seeded) =>
+        TestWeights.Write(Drawn(attention, cfg, seeded, "MultiHeadAttention"));
 
     /// <summary>Overwrites every weight of <paramref name="model"/> (embeddings, each of its n_layers blocks, W_U), as above, with the shapes of <paramref name="cfg"/>.</summary>
     public static void Draw(AttentionOnlyTransformer model, AttentionConfig cfg, Seeded seeded)
     {
-        Set("AttentionOnlyTransformer.W_E", model.W_E, [cfg.d_vocab, cfg.d_model], seeded);
-        Set("AttentionOnlyTransformer.pos_embed.W_pos", model.pos_embed.W_pos, [cfg.n_ctx, cfg.d_model], seeded);
         Assert.That(model.blocks.Count, Is.EqualTo(cfg.n_layers),
             $"AttentionOnlyTransformer.blocks has {model.blocks.Count} blocks for n_layers = {cfg.n_layers}: make one MultiHeadAttention per layer");
+        List<(string, Tensor?, Tensor)> weights =
+        [
+            Drawn("AttentionOnlyTransformer.W_E", model.W_E, [cfg.d_vocab, cfg.d_model], seeded),
+            Drawn("AttentionOnlyTransformer.pos_embed.W_pos", model.pos_embed.W_pos, [cfg.n_ctx, cfg.d_model], seeded),
+        ];
         for (int i = 0; i < model.blocks.Count; i++)
-            Draw(model.blocks[i], cfg, seeded, $"AttentionOnlyTransformer.blocks.{i}");
-        Set("AttentionOnlyTransformer.W_U", model.W_U, [cfg.d_model, cfg.d_vocab], seeded);
+            weights.AddRange(Drawn(model.blocks[i], cfg, seeded, $"AttentionOnlyTransformer.blocks.{i}"));
+        weights.Add(Drawn("AttentionOnlyTransformer.W_U", model.W_U, [cfg.d_model, cfg.d_vocab], seeded));
+        TestWeights.Write(weights);
     }
 
-    static void Set(string name, Parameter parameter, long[] shape, Seeded seeded)
-    {
-        TensorAssert.Shape(parameter, shape, $"{name} (its shape is fixed by the constructor you were given)");
-        // An integer parameter would round the draw to zeros (red team 16, d01): the draw must be what the parameter holds.
-        Assert.That(parameter.dtype, Is.EqualTo(ScalarType.Float32), $"{name}'s dtype (float32, as the constructor you were given makes it)");
-        using var noGrad = no_grad();
-        parameter.copy_(seeded.RandnCpu(shape) * Scale);
-    }
+    static IEnumerable<(string, Tensor?, Tensor)> Drawn(MultiHeadAttention attention, AttentionConfig cfg, Seeded seeded, string name) =>
+    [
+        Drawn($"{name}.W_Q", attention.W_Q, [cfg.n_heads, cfg.d_model, cfg.d_head], seeded),
+        Drawn($"{name}.W_K", attention.W_K, [cfg.n_heads, cfg.d_model, cfg.d_head], seeded),
+        Drawn($"{name}.W_V", attention.W_V, [cfg.n_heads, cfg.d_model, cfg.d_head], seeded),
+        Drawn($"{name}.W_O", attention.W_O, [cfg.n_heads, cfg.d_head, cfg.d_model], seeded),
+        Drawn($"{name}.b_Q", attention.b_Q, [cfg.n_heads, cfg.d_head], seeded),
+        Drawn($"{name}.b_K", attention.b_K, [cfg.n_heads, cfg.d_head], seeded),
+        Drawn($"{name}.b_V", attention.b_V, [cfg.n_heads, cfg.d_head], seeded),
+        Drawn($"{name}.b_O", attention.b_O, [cfg.d_model], seeded),
+    ];
+
+    static (string, Tensor?, Tensor) Drawn(string name, Tensor? parameter, long[] shape, Seeded seeded) => (name, parameter, seeded.RandnCpu(shape) * Scale);
 
     /// <summary>A head's or a layer's weights, copied: float64 on the CPU. A head has one head and zero biases.</summary>
     public sealed record Weights(Tensor W_Q, Tensor W_K, Tensor W_V, Tensor W_O, Tensor b_Q, Tensor b_K, Tensor b_V, Tensor b_O);
