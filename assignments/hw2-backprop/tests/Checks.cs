@@ -62,16 +62,16 @@ static class Checks
     }
 
     /// <summary>
-    /// The test's own forward pass through <paramref name="linears"/> <c>x [batch, d_in] → logits [batch, d_out]</c>:
-    /// x W + b with each layer's weights, and the activation after every Linear but the last, in TorchSharp ops.
+    /// The test's own forward pass with <paramref name="weights"/>, W and b of each layer, <c>x [batch, d_in] → logits
+    /// [batch, d_out]</c>: x W + b, and the activation after every Linear but the last, in TorchSharp ops.
     /// </summary>
-    public static Tensor Forward(Tensor x, IReadOnlyList<Linear> linears, string activation)
+    public static Tensor Forward(Tensor x, IReadOnlyList<(Tensor W, Tensor b)> weights, string activation)
     {
         var h = x;
-        for (int i = 0; i < linears.Count; i++)
+        for (int i = 0; i < weights.Count; i++)
         {
-            h = h.matmul(linears[i].W.Value) + linears[i].b.Value; // [batch, d_out of layer i]
-            if (i + 1 < linears.Count) h = TorchActivation(activation, h);
+            h = h.matmul(weights[i].W) + weights[i].b; // [batch, d_out of layer i]
+            if (i + 1 < weights.Count) h = TorchActivation(activation, h);
         }
         return h;
     }
@@ -80,9 +80,25 @@ static class Checks
     public static IReadOnlyList<Parameter> ParametersOf(IReadOnlyList<Linear> linears) =>
         linears.SelectMany(linear => new[] { linear.W, linear.b }).ToList();
 
-    /// <summary>Gives every bias of <paramref name="mlp"/> random values (the constructor's zeros would hide bias bugs).</summary>
-    public static void RandomBiases(IEnumerable<Linear> linears, Seeded seeded, double scale)
+    /// <summary>
+    /// Writes the test's own float64 draws into W and b of each Linear of an Mlp of <paramref name="sizes"/> (or of one
+    /// Linear, sizes [d_in, d_out]), in layer order and W before b, and returns them: W standard normal times
+    /// <paramref name="weightScale"/>, b times <paramref name="biasScale"/> (nonzero: the constructor's zero biases would
+    /// hide bias bugs). What a test expects is computed from these, never from the weights the constructor chose: zero
+    /// weights make dL/dx = gradOutput W^T zero, so that a Backward without it would pass (red team 17, a02).
+    /// </summary>
+    public static IReadOnlyList<(Tensor W, Tensor b)> WriteWeights(IReadOnlyList<Linear> linears, long[] sizes, Seeded seeded, double weightScale, double biasScale)
     {
-        foreach (var linear in linears) linear.b.Value.copy_(seeded.Randn(linear.b.Value.shape, ScalarType.Float64) * scale);
+        var drawn = new List<(Tensor W, Tensor b)>();
+        var writes = new List<(string Name, Tensor? Parameter, Tensor Drawn)>();
+        for (int i = 0; i < linears.Count; i++)
+        {
+            var (w, b) = (seeded.Randn([sizes[i], sizes[i + 1]], ScalarType.Float64) * weightScale, seeded.Randn([sizes[i + 1]], ScalarType.Float64) * biasScale);
+            drawn.Add((w, b));
+            writes.Add(($"W of Linear {i} (from 0)", linears[i].W.Value, w));
+            writes.Add(($"b of Linear {i} (from 0)", linears[i].b.Value, b));
+        }
+        TestWeights.Write(writes);
+        return drawn;
     }
 }

@@ -8,11 +8,12 @@ namespace Hw2.Backprop.HiddenTests;
 [Visibility(Visibility.Hidden)]
 public sealed class HiddenLayerTests : TorchTest
 {
-    static Linear RandomLinear(Seeded seeded, long d_in, long d_out)
+    /// <summary>A float64 Linear holding the test's own draws (W from N(0, 1/d_in), b from N(0, 1)), and those draws.</summary>
+    static (Linear Layer, Tensor W, Tensor b) RandomLinear(Seeded seeded, long d_in, long d_out)
     {
         var linear = new Linear(d_in, d_out, seeded.Generator, ScalarType.Float64, Device);
-        Checks.RandomBiases([linear], seeded, 1);
-        return linear;
+        var (w, b) = Checks.WriteWeights([linear], [d_in, d_out], seeded, weightScale: 1 / Math.Sqrt(d_in), biasScale: 1).Single();
+        return (linear, w, b);
     }
 
     [Test, Points(2)]
@@ -22,10 +23,10 @@ public sealed class HiddenLayerTests : TorchTest
         // A batch of one, a layer one wide (a regression head), and a wide layer: no dimension of size 1 may be squeezed away.
         foreach (var (batch, d_in, d_out) in new[] { (1L, 6L, 4L), (5L, 3L, 1L), (9L, 17L, 11L) })
         {
-            var linear = RandomLinear(seeded, d_in, d_out);
+            var (linear, w, b) = RandomLinear(seeded, d_in, d_out);
             var x = seeded.Randn([batch, d_in], ScalarType.Float64);
             var gradOutput = seeded.Randn([batch, d_out], ScalarType.Float64);
-            var (xLeaf, wLeaf, bLeaf) = (Checks.Leaf(x), Checks.Leaf(linear.W.Value), Checks.Leaf(linear.b.Value));
+            var (xLeaf, wLeaf, bLeaf) = (Checks.Leaf(x), Checks.Leaf(w), Checks.Leaf(b));
             var expectedY = xLeaf.matmul(wLeaf) + bLeaf; // [batch, d_out]
             expectedY.mul(gradOutput).sum().backward();
 
@@ -41,10 +42,12 @@ public sealed class HiddenLayerTests : TorchTest
         // Float32, the dtype Linear and Mlp make by default: the gradients keep it. (A float64 tensor made in Backward, a
         // row of ones say, meeting the float32 gradOutput in a matmul stops the test process: libtorch aborts there.)
         var linear32 = new Linear(5, 3, seeded.Generator, ScalarType.Float32, Device);
+        var (w32, b32) = (seeded.Randn([5, 3], ScalarType.Float32) / Math.Sqrt(5), seeded.Randn([3], ScalarType.Float32));
+        TestWeights.Write([("Linear.W of a float32 Linear", linear32.W.Value, w32), ("Linear.b of a float32 Linear", linear32.b.Value, b32)]);
         var x32 = seeded.Randn([4, 5], ScalarType.Float32);
         var gradOutput32 = seeded.Randn([4, 3], ScalarType.Float32);
-        var expectedY32 = x32.matmul(linear32.W.Value) + linear32.b.Value; // [4, 3] float32
-        var (expectedW32, expectedB32, expectedX32) = (x32.T.matmul(gradOutput32), gradOutput32.sum(dim: 0), gradOutput32.matmul(linear32.W.Value.T));
+        var expectedY32 = x32.matmul(w32) + b32; // [4, 3] float32
+        var (expectedW32, expectedB32, expectedX32) = (x32.T.matmul(gradOutput32), gradOutput32.sum(dim: 0), gradOutput32.matmul(w32.T));
         // Its output keeps float32 too: a float64 one would go on into the next layer's float32 matmuls.
         TensorAssert.Close(linear32.Forward(x32), expectedY32, name: "Linear.Forward of a float32 Linear: x W + b in float32, like its weights (compute in their dtype, or convert back)");
         var gradInput32 = linear32.Backward(gradOutput32);
@@ -57,7 +60,7 @@ public sealed class HiddenLayerTests : TorchTest
     public void Backward_ReplacesTheGradients_InsteadOfAddingToThem_AndUsesTheLastForward()
     {
         using var seeded = new Seeded(1201);
-        var linear = RandomLinear(seeded, 4, 3);
+        var (linear, _, _) = RandomLinear(seeded, 4, 3);
         var first = seeded.Randn([5, 4], ScalarType.Float64);
         var x = seeded.Randn([5, 4], ScalarType.Float64);
         var gradOutput = seeded.Randn([5, 3], ScalarType.Float64);
@@ -77,9 +80,10 @@ public sealed class HiddenLayerTests : TorchTest
     public void ForwardAndBackward_LeaveTheirArgumentsUnchanged()
     {
         using var seeded = new Seeded(1202);
+        var (linear, w, b) = RandomLinear(seeded, 4, 4);
         var layers = new (string Name, ILayer Layer)[]
         {
-            ("Linear", RandomLinear(seeded, 4, 4)), ("Tanh", new Tanh()), ("Sigmoid", new Sigmoid()), ("ReLU", new ReLU()),
+            ("Linear", linear), ("Tanh", new Tanh()), ("Sigmoid", new Sigmoid()), ("ReLU", new ReLU()),
         };
         foreach (var (name, layer) in layers)
         {
@@ -88,9 +92,7 @@ public sealed class HiddenLayerTests : TorchTest
             var (xBefore, gradBefore) = (x.clone(), gradOutput.clone());
             // The same call's values, by autograd on copies taken before it.
             var leaf = Checks.Leaf(x);
-            var expectedY = layer is Linear linear
-                ? leaf.matmul(linear.W.Value.detach().clone()) + linear.b.Value.detach().clone()
-                : Checks.TorchActivation(name, leaf);
+            var expectedY = name == "Linear" ? leaf.matmul(w) + b : Checks.TorchActivation(name, leaf);
             expectedY.mul(gradOutput).sum().backward();
 
             var y = layer.Forward(x);

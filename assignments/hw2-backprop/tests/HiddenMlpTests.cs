@@ -8,15 +8,6 @@ namespace Hw2.Backprop.HiddenTests;
 [Visibility(Visibility.Hidden)]
 public sealed class HiddenMlpTests : TorchTest
 {
-    static void FillWeights(IReadOnlyList<Linear> linears, Seeded seeded, double weightScale, double biasScale)
-    {
-        foreach (var linear in linears)
-        {
-            linear.W.Value.copy_(seeded.Randn(linear.W.Value.shape, ScalarType.Float64) * weightScale);
-            linear.b.Value.copy_(seeded.Randn(linear.b.Value.shape, ScalarType.Float64) * biasScale);
-        }
-    }
-
     [Test, Points(3)]
     public void DeepSigmoidMlp_ForwardAndBackward_MatchTheReference_WithStoredWeights()
     {
@@ -25,11 +16,11 @@ public sealed class HiddenMlpTests : TorchTest
         using var golden = Golden.Open("mlp_sigmoid_deep");
         var mlp = new Mlp([.. sizes], () => new Sigmoid(), seeded.Generator, ScalarType.Float64, Device);
         var linears = Checks.Linears(mlp, sizes, nameof(Sigmoid));
-        for (int i = 0; i < linears.Count; i++)
+        TestWeights.Write(Enumerable.Range(0, linears.Count).SelectMany(i => new (string, Tensor?, Tensor)[]
         {
-            linears[i].W.Value.copy_(golden.Input($"layer{i}.W", () => seeded.RandnCpu(linears[i].W.Value.shape, ScalarType.Float64) * 0.7));
-            linears[i].b.Value.copy_(golden.Input($"layer{i}.b", () => seeded.RandnCpu(linears[i].b.Value.shape, ScalarType.Float64) * 0.3));
-        }
+            ($"W of Linear {i} (from 0)", linears[i].W.Value, golden.Input($"layer{i}.W", () => seeded.RandnCpu([sizes[i], sizes[i + 1]], ScalarType.Float64) * 0.7)),
+            ($"b of Linear {i} (from 0)", linears[i].b.Value, golden.Input($"layer{i}.b", () => seeded.RandnCpu([sizes[i + 1]], ScalarType.Float64) * 0.3)),
+        }));
         var x = golden.Input("x", () => seeded.RandnCpu([6, 5], ScalarType.Float64));
         var gradOutput = golden.Input("grad_output", () => seeded.RandnCpu([6, 3], ScalarType.Float64));
 
@@ -49,7 +40,7 @@ public sealed class HiddenMlpTests : TorchTest
         using var seeded = new Seeded(1501);
         var mlp = new Mlp([.. sizes], () => new ReLU(), seeded.Generator, ScalarType.Float64, Device);
         var linears = Checks.Linears(mlp, sizes, nameof(ReLU));
-        FillWeights(linears, seeded, weightScale: 0.8, biasScale: 0.5);
+        var drawn = Checks.WriteWeights(linears, sizes, seeded, weightScale: 0.8, biasScale: 0.5);
         var x = seeded.Randn([8, 3], ScalarType.Float64);
         var targets = seeded.Randint(0, 2, [8]);
 
@@ -57,15 +48,15 @@ public sealed class HiddenMlpTests : TorchTest
         // no pre-activation is within 1e-3 of 0 (for these weights the nearest is 0.0023), while a nudge of 1e-6 to
         // one input or weight moves a pre-activation by at most about 3e-6.
         var h = x;
-        for (int i = 0; i + 1 < linears.Count; i++)
+        for (int i = 0; i + 1 < drawn.Count; i++)
         {
-            var z = h.matmul(linears[i].W.Value) + linears[i].b.Value;
+            var z = h.matmul(drawn[i].W) + drawn[i].b;
             Assert.That(z.abs().min().ToDouble(), Is.GreaterThan(1e-3), "test setup: a pre-activation is too close to ReLU's kink");
             h = z.relu();
         }
         // The differences below are of your Forward and loss, so both are first checked against the test's own: differences
         // of a wrong network (say, one that skips its activations in both passes) would agree with its wrong gradients.
-        var expectedLogits = Checks.Forward(x, linears, nameof(ReLU)); // [8, 2]
+        var expectedLogits = Checks.Forward(x, drawn, nameof(ReLU)); // [8, 2]
         var expectedLoss = nn.functional.cross_entropy(expectedLogits, targets); // []
         var parameters = Checks.ParametersOf(linears); // W and b of each Linear as the test sees them, not Mlp.Parameters
 
@@ -98,16 +89,16 @@ public sealed class HiddenMlpTests : TorchTest
         using var seeded = new Seeded(1502);
         var mlp = new Mlp([.. sizes], () => new Tanh(), seeded.Generator, ScalarType.Float64, Device);
         var linears = Checks.Linears(mlp, sizes, nameof(Tanh));
-        FillWeights(linears, seeded, weightScale: 0.8, biasScale: 0.5);
+        var drawn = Checks.WriteWeights(linears, sizes, seeded, weightScale: 0.8, biasScale: 0.5);
         var x = seeded.Randn([8, 3], ScalarType.Float64);
         var targets = seeded.Randint(0, 4, [8]);
         var loss = new SoftmaxCrossEntropy();
         var parameters = Checks.ParametersOf(linears); // W and b of each Linear as the test sees them, not Mlp.Parameters
-        var origins = parameters.Select(p => p.Value.clone()).ToList();
+        var origins = drawn.SelectMany(d => new[] { d.W, d.b }).ToList(); // what each parameter holds, in the order of parameters
         var directions = parameters.Select(p => seeded.Randn(p.Value.shape, ScalarType.Float64)).Select(v => v / v.norm()).ToList(); // unit length
         // The remainders are of your Forward and loss, so both are first checked against the test's own: a wrong network
         // whose gradients fit it (say, tanh replaced by the identity in both passes) would shrink like h² too.
-        var expectedLogits = Checks.Forward(x, linears, nameof(Tanh)); // [8, 4]
+        var expectedLogits = Checks.Forward(x, drawn, nameof(Tanh)); // [8, 4]
         var expectedLoss = nn.functional.cross_entropy(expectedLogits, targets); // []
 
         var logits = mlp.Forward(x);
@@ -154,9 +145,10 @@ public sealed class HiddenMlpTests : TorchTest
         using var seeded = new Seeded(1503);
         var mlp = new Mlp([3, 4], () => new Tanh(), seeded.Generator, ScalarType.Float64, Device);
 
-        var linear = Checks.Linears(mlp, [3, 4], nameof(Tanh)).Single();
+        var linears = Checks.Linears(mlp, [3, 4], nameof(Tanh));
+        var (w, b) = Checks.WriteWeights(linears, [3, 4], seeded, weightScale: 0.5, biasScale: 0.5).Single();
         var x = seeded.Randn([2, 3], ScalarType.Float64);
-        var expected = x.matmul(linear.W.Value) + linear.b.Value;
+        var expected = x.matmul(w) + b;
         TensorAssert.Close(mlp.Forward(x), expected, name: "Mlp([3, 4]).Forward(x): one Linear, no activation");
     }
 
@@ -168,10 +160,10 @@ public sealed class HiddenMlpTests : TorchTest
         using var seeded = new Seeded(1504);
         var mlp = new Mlp([.. sizes], () => new Tanh(), seeded.Generator, ScalarType.Float64, Device);
         var linears = Checks.Linears(mlp, sizes, nameof(Tanh));
-        Checks.RandomBiases(linears, seeded, 0.5);
+        var drawn = Checks.WriteWeights(linears, sizes, seeded, weightScale: 0.5, biasScale: 0.5);
         var x = seeded.Randn([10, 4], ScalarType.Float64);
         var targets = seeded.Randint(0, 3, [10]);
-        var leaves = Checks.ParametersOf(linears).Select(p => Checks.Leaf(p.Value)).ToList(); // W, b of each Linear
+        var leaves = drawn.SelectMany(d => new[] { Checks.Leaf(d.W), Checks.Leaf(d.b) }).ToList(); // W, b of each Linear
 
         var loss = new SoftmaxCrossEntropy();
         var sgd = new Sgd(mlp.Parameters, lr);

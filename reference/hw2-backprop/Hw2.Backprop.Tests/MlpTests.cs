@@ -31,6 +31,27 @@ public sealed class MlpTests : TorchTest
         return x;
     }
 
+    /// <summary>
+    /// Writes the test's own draws into W and b of each Linear of an Mlp of <paramref name="sizes"/>, in layer order,
+    /// and returns them: W from N(0, 1/d_in), b from N(0, <paramref name="biasScale"/>²), nonzero. What a test expects
+    /// is computed from these, never from the weights the constructor chose (zero weights would hide a missing dL/dx,
+    /// red team 17, a02).
+    /// </summary>
+    internal static IReadOnlyList<(Tensor W, Tensor b)> WriteWeights(IReadOnlyList<Linear> linears, long[] sizes, Seeded seeded, double biasScale)
+    {
+        var drawn = new List<(Tensor W, Tensor b)>();
+        var writes = new List<(string Name, Tensor? Parameter, Tensor Drawn)>();
+        for (int i = 0; i < linears.Count; i++)
+        {
+            var (w, b) = (seeded.Randn([sizes[i], sizes[i + 1]], ScalarType.Float64) / Math.Sqrt(sizes[i]), seeded.Randn([sizes[i + 1]], ScalarType.Float64) * biasScale);
+            drawn.Add((w, b));
+            writes.Add(($"W of Linear {i} (from 0)", linears[i].W.Value, w));
+            writes.Add(($"b of Linear {i} (from 0)", linears[i].b.Value, b));
+        }
+        TestWeights.Write(writes);
+        return drawn;
+    }
+
     [Test, Points(3)]
     public void Layers_AreLinearThenActivation_ForEachPairOfSizes_EndingWithALinear_DrawnFromTheGenerator_OnTheDeviceGiven()
     {
@@ -54,12 +75,16 @@ public sealed class MlpTests : TorchTest
             Assert.That((linear.W.Value.dtype, linear.b.Value.dtype), Is.EqualTo((ScalarType.Float32, ScalarType.Float32)),
                 "the dtype of W and b of every Linear of an Mlp made with ScalarType.Float32: pass the dtype you are given on to every Linear (not a fixed float64)");
         }
+        // The given constructor's draw, made here as it makes it from a generator of the same seed: W ~ N(0, 1/d_in) drawn
+        // and scaled on the CPU in float64, then moved, each Linear in turn from the first. Not another Linear of yours,
+        // whose constructor could draw zeros too.
         using var again = new Seeded(500);
         for (int i = 0; i < linears.Count; i++)
         {
-            var expected = new Linear(sizes[i], sizes[i + 1], again.Generator, ScalarType.Float64, Device);
-            TensorAssert.Close(linears[i].W.Value, expected.W.Value, Tolerance.Exact,
-                $"W of Linear {i} (from 0): drawn from the generator passed to Mlp, by each Linear in turn from the first (pass generator on to every Linear)");
+            var expected = (again.RandnCpu([sizes[i], sizes[i + 1]], ScalarType.Float64) / Math.Sqrt(sizes[i])).to(Device); // [d_in, d_out]
+            TensorAssert.Close(linears[i].W.Value, expected, Tolerance.Exact,
+                $"W of Linear {i} (from 0): drawn by the constructor you were given, randn([d_in, d_out], generator) / sqrt(d_in), " +
+                "from the generator passed to Mlp, by each Linear in turn from the first (keep Linear's constructor; pass generator on to every Linear)");
         }
     }
 
@@ -84,11 +109,11 @@ public sealed class MlpTests : TorchTest
         using var golden = Golden.Open("mlp_tanh");
         var mlp = new Mlp([.. sizes], () => new Tanh(), seeded.Generator, ScalarType.Float64, Device);
         var linears = CheckStructure(mlp, sizes, typeof(Tanh));
-        for (int i = 0; i < linears.Count; i++)
+        TestWeights.Write(Enumerable.Range(0, linears.Count).SelectMany(i => new (string, Tensor?, Tensor)[]
         {
-            linears[i].W.Value.copy_(golden.Input($"layer{i}.W", () => seeded.RandnCpu(linears[i].W.Value.shape, ScalarType.Float64) * 0.7));
-            linears[i].b.Value.copy_(golden.Input($"layer{i}.b", () => seeded.RandnCpu(linears[i].b.Value.shape, ScalarType.Float64) * 0.3));
-        }
+            ($"W of Linear {i} (from 0)", linears[i].W.Value, golden.Input($"layer{i}.W", () => seeded.RandnCpu([sizes[i], sizes[i + 1]], ScalarType.Float64) * 0.7)),
+            ($"b of Linear {i} (from 0)", linears[i].b.Value, golden.Input($"layer{i}.b", () => seeded.RandnCpu([sizes[i + 1]], ScalarType.Float64) * 0.3)),
+        }));
         var x = golden.Input("x", () => seeded.RandnCpu([5, 4], ScalarType.Float64));
         var gradOutput = golden.Input("grad_output", () => seeded.RandnCpu([5, 3], ScalarType.Float64));
 
@@ -108,11 +133,11 @@ public sealed class MlpTests : TorchTest
         using var seeded = new Seeded(503);
         var mlp = new Mlp([.. sizes], () => new Sigmoid(), seeded.Generator, ScalarType.Float64, Device);
         var linears = CheckStructure(mlp, sizes, typeof(Sigmoid));
-        foreach (var linear in linears) linear.b.Value.copy_(seeded.Randn(linear.b.Value.shape, ScalarType.Float64) * 0.5);
+        var drawn = WriteWeights(linears, sizes, seeded, biasScale: 0.5);
         var x = seeded.Randn([6, 3], ScalarType.Float64);
         var targets = seeded.Randint(0, 4, [6]);
 
-        var leaves = linears.Select(l => (W: l.W.Value.detach().clone().requires_grad_(true), b: l.b.Value.detach().clone().requires_grad_(true))).ToList();
+        var leaves = drawn.Select(d => (W: d.W.detach().clone().requires_grad_(true), b: d.b.detach().clone().requires_grad_(true))).ToList();
         var xLeaf = x.detach().clone().requires_grad_(true);
         nn.functional.cross_entropy(AutogradForward(xLeaf, leaves, t => t.sigmoid()), targets).backward();
 

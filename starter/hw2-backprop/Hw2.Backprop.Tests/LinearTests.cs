@@ -7,22 +7,28 @@ namespace Hw2.Backprop.Tests;
 
 public sealed class LinearTests : TorchTest
 {
-    /// <summary>A float64 Linear with random, nonzero biases (the constructor's are zero, which would hide a missing + b).</summary>
-    internal static Linear RandomLinear(Seeded seeded, long d_in, long d_out)
+    /// <summary>
+    /// A float64 Linear holding the test's own draws, and those draws: W from N(0, 1/d_in) and b from N(0, 1), nonzero (the
+    /// constructor's zero biases would hide a missing + b). What a test expects is computed from the draws, never from the
+    /// values the constructor chose: a Linear made with zero weights would make dL/dx = gradOutput W^T zero, so that a
+    /// Backward without it passed (red team 17, a02).
+    /// </summary>
+    internal static (Linear Layer, Tensor W, Tensor b) RandomLinear(Seeded seeded, long d_in, long d_out)
     {
         var linear = new Linear(d_in, d_out, seeded.Generator, ScalarType.Float64, Device);
-        linear.b.Value.copy_(seeded.Randn([d_out], ScalarType.Float64));
-        return linear;
+        var (w, b) = (seeded.Randn([d_in, d_out], ScalarType.Float64) / Math.Sqrt(d_in), seeded.Randn([d_out], ScalarType.Float64));
+        TestWeights.Write([("Linear.W", linear.W.Value, w), ("Linear.b", linear.b.Value, b)]);
+        return (linear, w, b);
     }
 
     [Test, Points(2)]
     public void Forward_IsXTimesWPlusB()
     {
         using var seeded = new Seeded(200);
-        var linear = RandomLinear(seeded, 5, 3);
+        var (linear, w, b) = RandomLinear(seeded, 5, 3);
         var x = seeded.Randn([4, 5], ScalarType.Float64);
 
-        var expected = x.matmul(linear.W.Value) + linear.b.Value;
+        var expected = x.matmul(w) + b;
         var y = linear.Forward(x);
 
         TensorAssert.Shape(y, [4, 3], "Linear(5, 3).Forward(x [4, 5]) [batch, d_out]");
@@ -33,13 +39,13 @@ public sealed class LinearTests : TorchTest
     public void Backward_MatchesAutograd_ForTheInputTheWeightsAndTheBias()
     {
         using var seeded = new Seeded(201);
-        var linear = RandomLinear(seeded, 5, 3);
+        var (linear, w, b) = RandomLinear(seeded, 5, 3);
         var x = seeded.Randn([4, 5], ScalarType.Float64);
         var gradOutput = seeded.Randn([4, 3], ScalarType.Float64); // dL/dy for L = sum(gradOutput * y)
 
         var xLeaf = x.detach().clone().requires_grad_(true);
-        var wLeaf = linear.W.Value.detach().clone().requires_grad_(true);
-        var bLeaf = linear.b.Value.detach().clone().requires_grad_(true);
+        var wLeaf = w.detach().clone().requires_grad_(true);
+        var bLeaf = b.detach().clone().requires_grad_(true);
         (xLeaf.matmul(wLeaf) + bLeaf).mul(gradOutput).sum().backward();
 
         linear.Forward(x);
@@ -56,10 +62,10 @@ public sealed class LinearTests : TorchTest
     public void Backward_MatchesCentralDifferences()
     {
         using var seeded = new Seeded(202);
-        var linear = RandomLinear(seeded, 4, 3);
+        var (linear, w, b) = RandomLinear(seeded, 4, 3);
         var x = seeded.Randn([3, 4], ScalarType.Float64);
         var weights = seeded.Randn([3, 3], ScalarType.Float64);
-        var expectedY = x.matmul(linear.W.Value) + linear.b.Value; // differences of a wrong Forward would check nothing
+        var expectedY = x.matmul(w) + b; // differences of a wrong Forward would check nothing
         double Loss() => linear.Forward(x).sin().mul(weights).sum().ToDouble(); // L = Σ weights ⊙ sin(y)
 
         var numericW = NumericalGradient.Central(Loss, linear.W.Value);
