@@ -81,6 +81,11 @@ public sealed class BestOfNTests : TorchTest
         const int n = 4, count = 6;
         var (model, vocabulary, _) = TinyGpt.Load(Device);
         var rewardModel = new RewardModel(TinyGpt.Load(Device).Model, 962);
+        // The rewards the winners are judged by are the test's own: a head it drew and wrote into the reward model before Sample
+        // runs, on a fresh tiny GPT's last residual stream, never the reward model's forward (one returning zeros made every
+        // candidate tie, so that any pick was "the best": red team 17, a01). A drawn head gives distinct sentences distinct rewards.
+        using var seeded = new Seeded(964);
+        var (weight, bias) = TestHead.Write(rewardModel, model.Config.d_model, seeded, Device);
         // The reward model's tiny GPT embeds what it scores: hook_embed holds W_E's rows of the scored tokens, so the first
         // positions of every scored row must be the prompt's, and the row's tokens can be read back from it.
         var W_E = rewardModel.Base.W_E.detach().clone(); // [d_vocab, d_model]
@@ -120,12 +125,8 @@ public sealed class BestOfNTests : TorchTest
             var completion = vocabulary.Decode(ids)[prompt.Length..];
             return completion.IndexOf('.') is var stop and >= 0 ? completion[..(stop + 1)] : completion;
         }).ToList();
-        double[] Rewards(IReadOnlyList<string> completions)
-        {
-            var batch = SequenceBatch.Of(prompt, completions, vocabulary).To(Device);
-            using var _ = no_grad();
-            return rewardModel.call(batch.Tokens, batch.Lengths).to(ScalarType.Float64).cpu().data<double>().ToArray();
-        }
+        double[] Rewards(IReadOnlyList<string> completions) =>
+            TestHead.Rewards(weight, bias, SequenceBatch.Of(prompt, completions, vocabulary), Device).to(ScalarType.Float64).cpu().data<double>().ToArray();
         var scored = Rewards(candidates); // in the order the reward model scored them
         var all = scored.Order().ToArray();
         var won = Rewards(winners).Order().ToArray();

@@ -29,13 +29,9 @@ public sealed class RewardModelTests : TorchTest
         // The head's weight and bias are the test's own: a bias of 0.7, not the constructor's 0 (which training never moves, since
         // the Bradley–Terry loss sees only differences of rewards), so a forward that leaves the bias out shows here.
         using var seeded = new Seeded(913);
-        var (weight, bias) = (seeded.Randn([1, model.Config.d_model]) * 0.2, full([1], 0.7f, device: Device)); // [1, d_model], [1]
+        long d_model = model.Config.d_model;
         var rewardModel = new RewardModel(model, seed: 911);
-        using (no_grad())
-        {
-            rewardModel.head.weight!.copy_(weight);
-            rewardModel.head.bias!.copy_(bias);
-        }
+        var (weight, bias) = TestHead.Write(rewardModel, d_model, seeded, Device); // [1, d_model], [1]
         var expected = last.matmul(weight.t()).squeeze(-1) + bias; // [batch]
 
         var actual = rewardModel.call(batch.Tokens, batch.Lengths);
@@ -55,10 +51,15 @@ public sealed class RewardModelTests : TorchTest
         using (model.Hook("ln_final.hook_normalized").AddHook((a, _) => { normalized = a.clone(); return null; }))
             model.call(alone.Tokens);
         var last = normalized![0, alone.Lengths.cpu().data<long>()[0] - 1];
+        // A head of the test's own, as in the test above: an expected reward from the head the constructor made would be the
+        // constructor's to choose (a head left at zero makes it 0, which a forward returning zeros matches; red team 17, a01).
+        long d_model = model.Config.d_model;
         var rewardModel = new RewardModel(model, seed: 912);
+        using var seeded = new Seeded(914);
+        var (weight, bias) = TestHead.Write(rewardModel, d_model, seeded, Device); // [1, d_model], [1]
         Tensor expected;
         using (no_grad())
-            expected = (last.matmul(rewardModel.head.weight!.t()) + rewardModel.head.bias!).view(1); // [1]
+            expected = (last.matmul(weight.t()) + bias).view(1); // [1]
         var padded = Rows(vocabulary, Device);
         using var _ = no_grad();
         // A hook of the caller's on the reward model's body: forward must leave it there, removing only its own reading hook.
@@ -82,7 +83,7 @@ public sealed class RewardModelTests : TorchTest
             "once Base has run (using on the handle AddHook returns), or every call leaves one more hook on the model");
         TensorAssert.Close(long_, short_, name: "the reward of \". the |birds sing .\" in a batch padded to 33 tokens, against it alone (18 tokens)");
         TensorAssert.Close(again, short_, name: "the reward of \". the |birds sing .\" when its padded batch is scored a second time: leave the batch's Lengths as they were (lengths - 1, not lengths.sub_(1))");
-        TensorAssert.Close(short_, expected, name: "the reward of \". the |birds sing .\" alone [1]: head(ln_final.hook_normalized[0, lengths[0] - 1]) " +
+        TensorAssert.Close(short_, expected, name: "the reward of \". the |birds sing .\" alone [1], with a head of bias 0.7: head(ln_final.hook_normalized[0, lengths[0] - 1]) " +
             "(the same reward everywhere is not enough: it must be the head on the final layer norm's output at the row's last token)");
     }
 
