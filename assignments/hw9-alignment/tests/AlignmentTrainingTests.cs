@@ -94,24 +94,17 @@ public sealed class AlignmentTrainingTests : TorchTest
 
     /// <summary>
     /// A head weight <c>[1, d_model]</c> drawn from N(0, 1/d_model) with <paramref name="seed"/> on the CPU and a zero bias
-    /// <c>[1]</c>, as the handout's init draws them, copied into <paramref name="rewardModel"/>'s head after checking its
-    /// shape; returned (on the CPU) for the test to measure rewards with.
+    /// <c>[1]</c>, as the handout's init draws them, written into <paramref name="rewardModel"/>'s head with
+    /// <see cref="TestWeights.Write(IEnumerable{ValueTuple{string, Tensor, Tensor}})"/> (shapes and float32 dtypes checked: an
+    /// integer parameter would round the draw to zeros, red team 16, d01; each read back after writing); returned (on the CPU)
+    /// for the test to measure rewards with.
     /// </summary>
     static (Tensor Weight, Tensor Bias) DrawnHead(RewardModel rewardModel, long d_model, long seed)
     {
         using var generator = new Generator((ulong)seed, CPU);
         var weight = normal(0, 1.0 / Math.Sqrt(d_model), [1, d_model], generator: generator);
         var bias = zeros(1);
-        TensorAssert.Shape(rewardModel.head.weight!, [1, d_model], "RewardModel.head.weight (its shape is fixed by the constructor you were given)");
-        TensorAssert.Shape(rewardModel.head.bias!, [1], "RewardModel.head.bias (its shape is fixed by the constructor you were given)");
-        // An integer parameter would round the draw to zeros (red team 16, d01): the draw must be what the head holds.
-        Assert.That((rewardModel.head.weight!.dtype, rewardModel.head.bias!.dtype), Is.EqualTo((ScalarType.Float32, ScalarType.Float32)),
-            "the dtypes of RewardModel.head's weight and bias (float32, as the constructor you were given makes them)");
-        using (no_grad())
-        {
-            rewardModel.head.weight!.copy_(weight);
-            rewardModel.head.bias!.copy_(bias);
-        }
+        TestWeights.Write([("RewardModel.head.weight", rewardModel.head.weight, weight), ("RewardModel.head.bias", rewardModel.head.bias, bias)]);
         return (weight, bias);
     }
 

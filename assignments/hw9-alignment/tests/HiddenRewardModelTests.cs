@@ -74,11 +74,7 @@ public sealed class HiddenRewardModelTests : TorchTest
             $"d_model (baseModel.Config.d_model, not the tiny GPT's 64), weights N(0, 1/d_model) drawn with new Generator(seed, CPU): a variance of 1/d_model, " +
             $"so a standard deviation of 1/√{d_model} = {1 / Math.Sqrt(d_model):F3}, not 1/{d_model} = {1.0 / d_model:F3}");
         Assert.That(rewardModel.head.bias!.abs().max().ToDouble(), Is.EqualTo(0), $"the head's initial bias on a body of d_model {d_model}: zero");
-        using (no_grad())
-        {
-            rewardModel.head.weight!.copy_(weight);
-            rewardModel.head.bias!.copy_(bias);
-        }
+        TestWeights.Write([("RewardModel.head.weight", rewardModel.head.weight, weight), ("RewardModel.head.bias", rewardModel.head.bias, bias)]);
         var actual = rewardModel.call(batch.Tokens, batch.Lengths);
 
         TensorAssert.Close(actual[..3], expected[..3], name: $"RewardModel.forward on a random body of d_model {d_model}, rows 0-2 (lengths 18, 33 and 19, padded to 33) of 4, a head of the test's own " +
