@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using NUnit.Framework;
 using TorchSharp;
@@ -37,7 +38,7 @@ public static class TensorAssert
         if (!actual.shape.SequenceEqual(expected.shape))
             return $"{what}: shape mismatch: got {Format(actual.shape)}, expected {Format(expected.shape)}{ShapeHint(actual.shape, expected.shape)}";
         if (actual.dtype != expected.dtype)
-            return $"{what}: dtype mismatch: got {actual.dtype}, expected {expected.dtype}";
+            return DtypeFailure(what, actual, expected, tolerance, equalNan, axes);
 
         var tol = tolerance ?? Tolerance.For(expected);
         using var scope = NewDisposeScope();
@@ -93,6 +94,24 @@ public static class TensorAssert
             if (mismatches.Count > ShownValues) report.Append(CultureInfo.InvariantCulture, $"\n    ... and {mismatches.Count - ShownValues} more");
         }
         return report.ToString();
+    }
+
+    /// <summary>
+    /// A dtype mismatch, and what the values say read in the expected dtype: a correct result in another dtype (float64
+    /// computed inside and never converted back) hears that only its dtype is wrong, and a wrong one hears both.
+    /// </summary>
+    static string DtypeFailure(string what, Tensor actual, Tensor expected, Tolerance? tolerance, bool equalNan, IReadOnlyList<string>? axes)
+    {
+        var mismatch = $"{what}: dtype mismatch: got {actual.dtype}, expected {expected.dtype}";
+        string? values;
+        using (NewDisposeScope())
+        {
+            try { values = CloseFailure(actual.to(expected.dtype), expected, tolerance, what, equalNan, axes); }
+            catch (Exception e) when (e is ExternalException or ArgumentException or InvalidOperationException) { return mismatch; }
+        }
+        return values is null
+            ? $"{mismatch}; the values are right, so convert the result to {expected.dtype} before returning it (computing in another dtype inside is fine)"
+            : $"{mismatch}, and read as {expected.dtype} the values differ too: {values[(what.Length + 2)..]}";
     }
 
     /// <summary>Asserts the shape of a tensor.</summary>

@@ -73,10 +73,28 @@ public class TensorAssertMessageTests : TorchTest
     }
 
     [Test]
-    public void GivenAWrongDtype_WhenCompared_ThenTheMessageNamesBothDtypes()
+    public void GivenTheRightValuesInAnotherDtype_WhenCompared_ThenTheMessageSaysOnlyTheDtypeIsWrong()
     {
-        var message = TensorAssert.CloseFailure(zeros(3, dtype: ScalarType.Float64), zeros(3, dtype: ScalarType.Float32));
-        Assert.That(message, Is.EqualTo("tensor: dtype mismatch: got Float64, expected Float32"));
+        // Probes of correct rewrites (red team 17) found float64 results, right but never converted back, that heard only
+        // "dtype mismatch" and could not tell it from a wrong result.
+        var message = TensorAssert.CloseFailure(tensor(new[] { 0.5, 1.25, -3.0 }), tensor(new[] { 0.5f, 1.25f, -3.0f }), name: "LogitLens.Logits");
+        Assert.That(message, Is.EqualTo("LogitLens.Logits: dtype mismatch: got Float64, expected Float32; the values are right, so convert the result to " +
+            "Float32 before returning it (computing in another dtype inside is fine)"));
+    }
+
+    [Test]
+    public void GivenWrongValuesInAnotherDtype_WhenCompared_ThenTheMessageNamesBothDtypesAndTheWorstValue()
+    {
+        var message = TensorAssert.CloseFailure(tensor(new[] { 0.5, 2.5, -3.0 }), tensor(new[] { 0.5f, 1.25f, -3.0f }));
+        Assert.That(message, Does.StartWith("tensor: dtype mismatch: got Float64, expected Float32, and read as Float32 the values differ too: " +
+            "1 of 3 elements (33.3%) differ; worst at index [1]: got 2.5, expected 1.25.\n"));
+    }
+
+    [Test]
+    public void GivenIntegerIdsReturnedAsFloats_WhenCompared_ThenTheValuesAreReadAsIntegers()
+    {
+        var message = TensorAssert.CloseFailure(tensor(new[] { 3f, 0f, 7f }), tensor(new long[] { 3, 0, 7 }), name: "argmax");
+        Assert.That(message, Does.StartWith("argmax: dtype mismatch: got Float32, expected Int64; the values are right"));
     }
 
     [Test]
