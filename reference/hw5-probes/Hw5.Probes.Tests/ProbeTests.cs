@@ -74,6 +74,15 @@ public sealed class ProbeTests : TorchTest
             "Probability(x) of a probe with w = (1, -2), b = 0.5, Mean = (3, 1): sigmoid((x - Mean)·w + b) (centre x on the probe's Mean here too, not only in Fit)");
         TensorAssert.Close(at, atBefore, Tolerance.Exact,
             "the float64 x after LogisticProbe.Probability(x): centre a copy (x - Mean), never the caller's x in place (.to(Float64) of a float64 tensor is that tensor)");
+        // A float32 x far from the origin, as the residual stream is: its own values are float32-exact, the Mean is not, so
+        // only a float64 x - Mean keeps the offset's digits (a float32 one is off by about 2e-5 in z, where float64 allows 1e-7).
+        var far = new LogisticProbe(tensor(new double[] { 1, -2 }), 0.5, tensor(new double[] { 1000.1, 1 }));
+        float[] rows = [1000.25f, 1, /**/ 1000, 1.5f, /**/ 1000.5f, 0.75f];
+        var expectedFar = tensor(Enumerable.Range(0, 3)
+            .Select(i => (rows[2 * i] - 1000.1) * 1 + (rows[2 * i + 1] - 1.0) * -2 + 0.5) // 0.65, -0.6, 1.4, from the widened rows
+            .Select(z => 1 / (1 + Math.Exp(-z))).ToArray()).to(Device);
+        TensorAssert.Close(far.Probability(tensor(rows, [3, 2]).to(Device)), expectedFar, name:
+            "Probability(x) of float32 x near (1000, 1) for a probe with w = (1, -2), b = 0.5, Mean = (1000.1, 1): widen x to float64 before centring (near 1000 float32's values are 6e-5 apart: float32 cannot hold the Mean's 1000.1)");
     }
 
     [Test, Points(2)]

@@ -10,7 +10,7 @@ namespace Hw5.Probes;
 /// </summary>
 public static class AgreementMetric
 {
-    /// <summary><c>logits [batch, pos, d_vocab] → [batch]</c>: <c>logit("s") - logit(" ")</c> at each prompt's verb position.</summary>
+    /// <summary><c>logits [batch, pos, d_vocab] → [batch]</c>, in the logits' dtype: <c>logit("s") - logit(" ")</c> at each prompt's verb position.</summary>
     public static Tensor LogitDiff(Tensor logits, AgreementBatch batch, CharVocabulary vocabulary)
     {
         // BEGIN SOLUTION: pick each prompt's row at batch.VerbPosition (gather or advanced indexing with arange over the batch), then subtract the " " column from the "s" column (vocabulary.Id)

@@ -18,7 +18,7 @@ public static class LogitLens
 {
     /// <summary>
     /// The logits of every accumulated residual stream of <paramref name="cache"/> (<see cref="ActivationCache.AccumulatedResid"/>):
-    /// <c>[component, batch, pos, d_vocab]</c>; the last equals the model's own logits.
+    /// <c>[component, batch, pos, d_vocab]</c> float32 (the model's dtype); the last equals the model's own logits.
     /// </summary>
     public static Tensor Logits(HookedTransformer model, ActivationCache cache)
     {

@@ -27,7 +27,7 @@ public sealed class MarkovLm : Module<Tensor, Tensor>
     public long VocabSize => W.shape[0];
 
     /// <summary>
-    /// <c>tokens [...]</c> int64 → logits <c>[..., V]</c>: <c>one_hot(tokens) W</c>, i.e. row tokens[...] of W.
+    /// <c>tokens [...]</c> int64 → logits <c>[..., V]</c> in W's dtype: <c>one_hot(tokens) W</c>, i.e. row tokens[...] of W.
     /// Gradients must reach W.
     /// </summary>
     public override Tensor forward(Tensor tokens)
