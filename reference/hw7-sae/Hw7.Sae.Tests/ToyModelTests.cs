@@ -87,15 +87,11 @@ public sealed class ToyModelTests : TorchTest
     static ToyModel Drawn(long nInst, long nFeatures, long dHidden, Seeded seeded)
     {
         var model = new ToyModel(nInst, nFeatures, dHidden);
-        TensorAssert.Shape(model.W, [nInst, dHidden, nFeatures], "ToyModel.W (its shape is fixed by the constructor you were given)");
-        TensorAssert.Shape(model.b_final, [nInst, nFeatures], "ToyModel.b_final (its shape is fixed by the constructor you were given)");
-        // An integer parameter would round the draw to zeros (red team 16, d01): the draw must be what the parameter holds.
-        Assert.That((model.W.dtype, model.b_final.dtype), Is.EqualTo((ScalarType.Float32, ScalarType.Float32)), "the dtypes of ToyModel.W and b_final (float32, as the constructor you were given makes them)");
-        using (no_grad())
-        {
-            model.W.copy_(seeded.RandnCpu([nInst, dHidden, nFeatures]) * Math.Sqrt(2.0 / (dHidden + nFeatures)));
-            model.b_final.copy_(seeded.RandnCpu([nInst, nFeatures]) * 0.3);
-        }
+        TestWeights.Write(
+        [
+            ("ToyModel.W", model.W, seeded.RandnCpu([nInst, dHidden, nFeatures]) * Math.Sqrt(2.0 / (dHidden + nFeatures))),
+            ("ToyModel.b_final", model.b_final, seeded.RandnCpu([nInst, nFeatures]) * 0.3),
+        ]);
         model.to(Device);
         return model;
     }
