@@ -13,7 +13,8 @@ public static class NumberLatent
 {
     /// <param name="Latent">The latent's index.</param>
     /// <param name="Auroc">Its AUROC for a plural subject, turned to ≥ 0.5 (a latent that fires for singular subjects counts too).</param>
-    /// <param name="FiresForPlural">Whether it is higher for plural subjects.</param>
+    /// <param name="FiresForPlural">Whether its AUROC for a plural subject is ≥ 0.5: it is higher for plural subjects, or
+    /// exactly 0.5 (true for a latent that never fires).</param>
     public sealed record Best(int Latent, double Auroc, bool FiresForPlural);
 
     /// <summary>
