@@ -85,6 +85,8 @@ public sealed class MlpTests : TorchTest
             TensorAssert.Close(linears[i].W.Value, expected, Tolerance.Exact,
                 $"W of Linear {i} (from 0): drawn by the constructor you were given, randn([d_in, d_out], generator) / sqrt(d_in), " +
                 "from the generator passed to Mlp, by each Linear in turn from the first (keep Linear's constructor; pass generator on to every Linear)");
+            TensorAssert.Close(linears[i].b.Value, zeros([sizes[i + 1]], ScalarType.Float64, Device), Tolerance.Exact,
+                $"b of Linear {i} (from 0): zeros, as the constructor you were given makes it (keep Linear's constructor)");
         }
     }
 
