@@ -86,8 +86,24 @@ public class TensorAssertMessageTests : TorchTest
     public void GivenWrongValuesInAnotherDtype_WhenCompared_ThenTheMessageNamesBothDtypesAndTheWorstValue()
     {
         var message = TensorAssert.CloseFailure(tensor(new[] { 0.5, 2.5, -3.0 }), tensor(new[] { 0.5f, 1.25f, -3.0f }));
-        Assert.That(message, Does.StartWith("tensor: dtype mismatch: got Float64, expected Float32, and read as Float32 the values differ too: " +
+        Assert.That(message, Does.StartWith("tensor: dtype mismatch: got Float64, expected Float32, and the values differ too: " +
             "1 of 3 elements (33.3%) differ; worst at index [1]: got 2.5, expected 1.25.\n"));
+    }
+
+    [Test]
+    public void GivenFractionsWhereIntegersAreExpected_WhenCompared_ThenTheyAreNotCalledRightByRounding()
+    {
+        // A red team (stop 62): read as int64, [1.9, 0.9] had become [1, 0], "right".
+        var message = TensorAssert.CloseFailure(tensor(new[] { 1.9, 0.9 }), tensor(new long[] { 1, 0 }), name: "counts");
+        Assert.That(message, Does.StartWith("counts: dtype mismatch: got Float64, expected Int64, and the values differ too: 2 of 2 elements (100%) differ; " +
+            "worst at index [0]: got 1.9, expected 1."));
+    }
+
+    [Test]
+    public void GivenNonzeroFloatsWhereBoolsAreExpected_WhenCompared_ThenOnlyOnesAndZerosAreRight()
+    {
+        var message = TensorAssert.CloseFailure(tensor(new[] { 0.3f, 0f }), tensor(new[] { true, false }), name: "mask");
+        Assert.That(message, Does.StartWith("mask: dtype mismatch: got Float32, expected Bool, and the values differ too"));
     }
 
     [Test]
