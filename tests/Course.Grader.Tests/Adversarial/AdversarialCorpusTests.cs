@@ -184,6 +184,28 @@ public class AdversarialCorpusTests
         Assert.That(report.Annotations.Select(a => (a.File, a.Line, a.Title)), Does.Contain((file, line, "changes what the tests call")));
     }
 
+    /// <summary>
+    /// A red team (stop 62): W_Q as a property that gives the real parameter to its first read (the test's, which writes
+    /// its own draw into it) and zeros to every later one (the read the test's expected attention was computed from), so
+    /// that attention by hand became a formula a stub returns. A field the tests read stays that field.
+    /// </summary>
+    [Test]
+    public async Task Given_a_weight_field_made_a_property_whose_later_reads_give_zeros_When_graded_Then_it_is_refused_before_anything_runs()
+    {
+        const string head = "AttentionHead.cs";
+        var (report, _, folder) = await Attack("hw3-attention", "", edit: (folder, _) =>
+        {
+            Replace(folder, head, "public readonly Parameter W_Q; // [d_model, d_head]",
+                "readonly Parameter w_Q; int reads; public Parameter W_Q => reads++ == 0 ? w_Q : nn.Parameter(zeros_like(w_Q)); // [d_model, d_head]");
+            Replace(folder, head, "W_Q = nn.Parameter(", "w_Q = nn.Parameter(");
+        });
+        var line = LineOf(folder, head, "public Parameter W_Q =>");
+
+        Assert.That(report.Status, Is.EqualTo(GradeStatus.Rejected), report.Describe());
+        Assert.That(report.Summary, Does.Contain($"The submission was refused, so no test ran: your code changes what the tests call: the tests would use your property " +
+            $"Hw3.Attention.AttentionHead.W_Q (declared at {head}:{line}) where, against the starter, they read the field Hw3.Attention.AttentionHead.W_Q: keep it the field the starter declares"));
+    }
+
     // --- Reaches outside the sandbox: refused by the allow-list before any of it runs. ---
 
     [TestCase("reflection-nonce", """

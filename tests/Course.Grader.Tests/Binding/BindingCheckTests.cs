@@ -128,6 +128,44 @@ public class BindingCheckTests
         Assert.That(changes.Max(c => c.Describe().Length), Is.LessThan(1000), "no type written out");
     }
 
+    [TestCase("public Parameter W => reads++ == 0 ? w : new();", "property")]
+    [TestCase("public Parameter W { get; } = new();", "property")]
+    public void Given_a_field_the_tests_read_made_a_property_When_compared_Then_it_is_a_change(string member, string kind)
+    {
+        // A red team (stop 62): a getter gave the real weights to the test's first read, which wrote its draws into them, and
+        // zeros to the second, from which the test computed what it expected.
+        const string tests = """
+            using NUnit.Framework;
+            namespace Tiny.Homework.Tests;
+            public class HeadTests
+            {
+                [Test]
+                public void W_IsWrittenThenRead()
+                {
+                    var head = new Tiny.Homework.Head();
+                    head.W.Value = 2;
+                    Assert.That(head.W.Value, Is.EqualTo(2));
+                }
+            }
+            """;
+        IReadOnlyList<TestBinding> Bindings(string head)
+        {
+            var compiled = TinyHomework.Compile($"namespace Tiny.Homework;\npublic sealed class Parameter {{ public double Value; }}\npublic sealed class Head\n{{\n    {head}\n}}", tests);
+            Assert.That(compiled.Success, Is.True, string.Join("\n", compiled.Homework.Errors.Concat(compiled.TestSuites.SelectMany(s => s.Errors))));
+            var suite = compiled.TestSuites.Single().Unisolated;
+            return TestBindings.Read(suite, TestBindings.HomeworkIn(suite, TinyHomework.HomeworkName), new HomeworkDeclarations(compiled.Homework.Compilation).Of);
+        }
+        var starter = Bindings("public readonly Parameter W = new();");
+
+        var changes = BindingCheck.Compare(starter, Bindings($"readonly Parameter w = new(); int reads; {member}"));
+
+        Assert.That(changes.Select(c => c.Describe()).Distinct(), Is.EqualTo(new[]
+        {
+            $"the tests would use your {kind} Tiny.Homework.Head.W (declared at Tiny.Homework/Homework.cs:5) where, against the starter, they read the field Tiny.Homework.Head.W: keep it the field the starter declares",
+        }));
+        Assert.That(BindingCheck.Compare(starter, Bindings("public Parameter W = new();")), Is.Empty, "the same field, readonly or not, is the same data");
+    }
+
     [Test]
     public void Given_a_homework_type_named_Assert_When_compared_Then_it_takes_the_place_of_NUnits_Assert()
     {
