@@ -112,22 +112,42 @@ public sealed class BestOfNTests : TorchTest
                 "the generator after BestOfN.Sample draws what a fresh one of its seed draws, so Sample never drew from it: draw the candidates with " +
                 "Sampler.Complete(model, vocabulary, prompt, count * n, generator), the generator you are given, not one of your own");
 
-        Assert.That(scoredRows, Has.Count.GreaterThanOrEqualTo(n * count), $"rows the reward model scored: it should score all n × count = {n * count} completions");
         Assert.That(withoutThePrompt, Is.Zero,
             $"{withoutThePrompt} of the {scoredRows.Count} rows the reward model scored did not start with the prompt \"{prompt}\": score the prompt and the completion together " +
             "(SequenceBatch.Of(prompt, completions, vocabulary)), as the reward model reads them");
 
-        // Each winner is the best of its own group of n, whichever n candidates that group holds: so the j-th lowest winner's reward
-        // is at least the (j · n)-th lowest of all n × count candidates' (a winner read at the wrong position, or taken from
-        // another group, is not). Candidates are read back as sampled: cut after their first ".", padding dropped.
-        var candidates = scoredRows.Take(n * count).Select(ids =>
+        // The groups come from the draw, not from the order the reward model saw the rows (the docs fix none: a Sample may sort
+        // them by length, or score each distinct text once, red team 17, fair3 03). Sampler.Complete is given code and the test
+        // knows the seed, so it replays the n × count draws from a fresh generator in calls of equal size: one call of all
+        // (as [count, n] or as [n, count]), count calls of n, n calls of count, or any other size that divides n × count. The
+        // draw is the first replay whose every completion was scored. Candidates are read back as sampled: cut after their
+        // first ".", padding dropped.
+        var scoredTexts = scoredRows.Select(ids =>
         {
             var completion = vocabulary.Decode(ids)[prompt.Length..];
             return completion.IndexOf('.') is var stop and >= 0 ? completion[..(stop + 1)] : completion;
         }).ToList();
+        var scoredSet = scoredTexts.ToHashSet();
+        var (replayModel, _, _) = TinyGpt.Load(Device);
+        List<string> Replay(int callSize)
+        {
+            using var replayed = new Generator(963, CPU);
+            return [.. Enumerable.Range(0, n * count / callSize).SelectMany(_ => Sampler.Complete(replayModel, vocabulary, prompt, callSize, replayed))];
+        }
+        int[] callSizes = [.. new[] { n * count, n, count }.Concat(Enumerable.Range(1, n * count).Reverse()).Distinct().Where(size => n * count % size == 0)];
+        var draw = callSizes.Select(Replay).FirstOrDefault(texts => texts.All(scoredSet.Contains));
+        // A draw made some other way (calls of unequal sizes) is judged as before: its first n × count scored rows, in the order scored.
+        Assert.That(draw is not null || scoredRows.Count >= n * count, Is.True,
+            $"the reward model scored {scoredSet.Count} distinct completions in {scoredRows.Count} rows, and not every one of the n × count = {n * count} " +
+            $"that Sampler.Complete(model, vocabulary, prompt, count * n, generator) draws: score every candidate (each distinct text at least once)");
+        var candidates = draw ?? scoredTexts.Take(n * count).ToList();
+
+        // Each winner is the best of its own group of n, whichever n candidates that group holds: so the j-th lowest winner's reward
+        // is at least the (j · n)-th lowest of all n × count candidates' (a winner read at the wrong position, or taken from
+        // another group, is not).
         double[] Rewards(IReadOnlyList<string> completions) =>
             TestHead.Rewards(weight, bias, SequenceBatch.Of(prompt, completions, vocabulary), Device).to(ScalarType.Float64).cpu().data<double>().ToArray();
-        var scored = Rewards(candidates); // in the order the reward model scored them
+        var scored = Rewards(candidates); // in the order drawn (or, for a draw the test cannot replay, scored)
         var all = scored.Order().ToArray();
         var won = Rewards(winners).Order().ToArray();
         var tolerance = Tolerance.For(ScalarType.Float32, Device.type);
@@ -139,7 +159,7 @@ public sealed class BestOfNTests : TorchTest
             $"{n * count} candidates', where a group's best beats its {n - 1} rivals; score each candidate at its own last token (batch.Lengths), Choose in each " +
             $"group of n, and return that group's chosen completion; winners {Show(won)}, candidates {Show(all)} (both sorted)");
 
-        // And the groups are fixed before any reward is seen: the winners are the group maxima of the candidates as scored, in
+        // And the groups are fixed before any reward is seen: the winners are the group maxima of the candidates as drawn, in
         // groups of n consecutive ones (rewards viewed as [count, n]) or of every count-th one (as [n, count], transposed).
         double[] Maxima(Func<int, int, int> index) => [.. Enumerable.Range(0, count).Select(group => Enumerable.Range(0, n).Max(j => scored[index(group, j)])).Order()];
         bool Matches(double[] maxima) => maxima.Zip(won).All(p => Math.Abs(p.First - p.Second) <= tolerance.Allowed(p.First, scale));
