@@ -76,29 +76,37 @@ static class Checks
         return h;
     }
 
-    /// <summary>W and b of each Linear in layer order, from the test's own view of the layers (not the student's Mlp.Parameters).</summary>
+    /// <summary>
+    /// W and b of each Linear in layer order, from the test's own view of the layers (not the student's Mlp.Parameters),
+    /// read once: a test writes its draws into these and afterwards nudges, perturbs and reads (the gradients Backward left
+    /// on them, the values Sgd left in them) only these, never <c>linear.W</c> again, which a property could answer with a
+    /// decoy whose differences and Grad are both zero (red team 17C, c01).
+    /// </summary>
     public static IReadOnlyList<Parameter> ParametersOf(IReadOnlyList<Linear> linears) =>
         linears.SelectMany(linear => new[] { linear.W, linear.b }).ToList();
 
     /// <summary>
     /// Writes the test's own float64 draws into W and b of each Linear of an Mlp of <paramref name="sizes"/> (or of one
-    /// Linear, sizes [d_in, d_out]), in layer order and W before b, and returns them: W standard normal times
+    /// Linear, sizes [d_in, d_out]), in layer order and W before b, and returns them with the parameters written
+    /// (<see cref="ParametersOf"/>, W and b of each Linear): W standard normal times
     /// <paramref name="weightScale"/>, b times <paramref name="biasScale"/> (nonzero: the constructor's zero biases would
     /// hide bias bugs). What a test expects is computed from these, never from the weights the constructor chose: zero
     /// weights make dL/dx = gradOutput W^T zero, so that a Backward without it would pass (red team 17, a02).
     /// </summary>
-    public static IReadOnlyList<(Tensor W, Tensor b)> WriteWeights(IReadOnlyList<Linear> linears, long[] sizes, Seeded seeded, double weightScale, double biasScale)
+    public static (IReadOnlyList<(Tensor W, Tensor b)> Drawn, IReadOnlyList<Parameter> Parameters) WriteWeights(
+        IReadOnlyList<Linear> linears, long[] sizes, Seeded seeded, double weightScale, double biasScale)
     {
+        var parameters = ParametersOf(linears); // W, b of each Linear
         var drawn = new List<(Tensor W, Tensor b)>();
         var writes = new List<(string Name, Tensor? Parameter, Tensor Drawn)>();
         for (int i = 0; i < linears.Count; i++)
         {
             var (w, b) = (seeded.Randn([sizes[i], sizes[i + 1]], ScalarType.Float64) * weightScale, seeded.Randn([sizes[i + 1]], ScalarType.Float64) * biasScale);
             drawn.Add((w, b));
-            writes.Add(($"W of Linear {i} (from 0)", linears[i].W.Value, w));
-            writes.Add(($"b of Linear {i} (from 0)", linears[i].b.Value, b));
+            writes.Add(($"W of Linear {i} (from 0)", parameters[2 * i].Value, w));
+            writes.Add(($"b of Linear {i} (from 0)", parameters[2 * i + 1].Value, b));
         }
         TestWeights.Write(writes);
-        return drawn;
+        return (drawn, parameters);
     }
 }

@@ -8,12 +8,16 @@ namespace Hw2.Backprop.HiddenTests;
 [Visibility(Visibility.Hidden)]
 public sealed class HiddenLayerTests : TorchTest
 {
-    /// <summary>A float64 Linear holding the test's own draws (W from N(0, 1/d_in), b from N(0, 1)), and those draws.</summary>
-    static (Linear Layer, Tensor W, Tensor b) RandomLinear(Seeded seeded, long d_in, long d_out)
+    /// <summary>
+    /// A float64 Linear holding the test's own draws (W from N(0, 1/d_in), b from N(0, 1)), its W and b as written (read
+    /// once: see <see cref="Checks.ParametersOf"/>), and those draws.
+    /// </summary>
+    static (Linear Layer, Parameter Weight, Parameter Bias, Tensor W, Tensor b) RandomLinear(Seeded seeded, long d_in, long d_out)
     {
         var linear = new Linear(d_in, d_out, seeded.Generator, ScalarType.Float64, Device);
-        var (w, b) = Checks.WriteWeights([linear], [d_in, d_out], seeded, weightScale: 1 / Math.Sqrt(d_in), biasScale: 1).Single();
-        return (linear, w, b);
+        var (drawn, parameters) = Checks.WriteWeights([linear], [d_in, d_out], seeded, weightScale: 1 / Math.Sqrt(d_in), biasScale: 1);
+        var (w, b) = drawn.Single();
+        return (linear, parameters[0], parameters[1], w, b);
     }
 
     [Test, Points(2)]
@@ -23,7 +27,7 @@ public sealed class HiddenLayerTests : TorchTest
         // A batch of one, a layer one wide (a regression head), and a wide layer: no dimension of size 1 may be squeezed away.
         foreach (var (batch, d_in, d_out) in new[] { (1L, 6L, 4L), (5L, 3L, 1L), (9L, 17L, 11L) })
         {
-            var (linear, w, b) = RandomLinear(seeded, d_in, d_out);
+            var (linear, weight, bias, w, b) = RandomLinear(seeded, d_in, d_out);
             var x = seeded.Randn([batch, d_in], ScalarType.Float64);
             var gradOutput = seeded.Randn([batch, d_out], ScalarType.Float64);
             var (xLeaf, wLeaf, bLeaf) = (Checks.Leaf(x), Checks.Leaf(w), Checks.Leaf(b));
@@ -34,16 +38,17 @@ public sealed class HiddenLayerTests : TorchTest
             TensorAssert.Close(linear.Forward(x), expectedY.detach(), name: $"Linear.Forward of {what}: x W + b, [batch, d_out] (no squeeze)");
             var gradInput = linear.Backward(gradOutput);
 
-            TensorAssert.Close(linear.W.Grad, wLeaf.grad!, name: $"W.Grad of {what}");
-            TensorAssert.Close(linear.b.Grad, bLeaf.grad!, name: $"b.Grad of {what} (sum over the batch dimension only, keeping [d_out])");
+            TensorAssert.Close(weight.Grad, wLeaf.grad!, name: $"W.Grad of {what}");
+            TensorAssert.Close(bias.Grad, bLeaf.grad!, name: $"b.Grad of {what} (sum over the batch dimension only, keeping [d_out])");
             TensorAssert.Close(gradInput, xLeaf.grad!, name: $"dL/dx of {what}");
         }
 
         // Float32, the dtype Linear and Mlp make by default: the gradients keep it. (A float64 tensor made in Backward, a
         // row of ones say, meeting the float32 gradOutput in a matmul stops the test process: libtorch aborts there.)
         var linear32 = new Linear(5, 3, seeded.Generator, ScalarType.Float32, Device);
+        var (weight32, bias32) = (linear32.W, linear32.b); // read once
         var (w32, b32) = (seeded.Randn([5, 3], ScalarType.Float32) / Math.Sqrt(5), seeded.Randn([3], ScalarType.Float32));
-        TestWeights.Write([("Linear.W of a float32 Linear", linear32.W.Value, w32), ("Linear.b of a float32 Linear", linear32.b.Value, b32)]);
+        TestWeights.Write([("Linear.W of a float32 Linear", weight32.Value, w32), ("Linear.b of a float32 Linear", bias32.Value, b32)]);
         var x32 = seeded.Randn([4, 5], ScalarType.Float32);
         var gradOutput32 = seeded.Randn([4, 3], ScalarType.Float32);
         var expectedY32 = x32.matmul(w32) + b32; // [4, 3] float32
@@ -51,8 +56,8 @@ public sealed class HiddenLayerTests : TorchTest
         // Its output keeps float32 too: a float64 one would go on into the next layer's float32 matmuls.
         TensorAssert.Close(linear32.Forward(x32), expectedY32, name: "Linear.Forward of a float32 Linear: x W + b in float32, like its weights (compute in their dtype, or convert back)");
         var gradInput32 = linear32.Backward(gradOutput32);
-        TensorAssert.Close(linear32.W.Grad, expectedW32, name: "W.Grad of a float32 Linear: float32, like its weights (make every tensor of Backward in their dtype, not float64)");
-        TensorAssert.Close(linear32.b.Grad, expectedB32, name: "b.Grad of a float32 Linear: float32, like its bias (sum gradOutput over the batch; a float64 row of ones makes it float64)");
+        TensorAssert.Close(weight32.Grad, expectedW32, name: "W.Grad of a float32 Linear: float32, like its weights (make every tensor of Backward in their dtype, not float64)");
+        TensorAssert.Close(bias32.Grad, expectedB32, name: "b.Grad of a float32 Linear: float32, like its bias (sum gradOutput over the batch; a float64 row of ones makes it float64)");
         TensorAssert.Close(gradInput32, expectedX32, name: "Linear.Backward of a float32 gradient, dL/dx: float32, like the input");
     }
 
@@ -60,7 +65,7 @@ public sealed class HiddenLayerTests : TorchTest
     public void Backward_ReplacesTheGradients_InsteadOfAddingToThem_AndUsesTheLastForward()
     {
         using var seeded = new Seeded(1201);
-        var (linear, _, _) = RandomLinear(seeded, 4, 3);
+        var (linear, weight, bias, _, _) = RandomLinear(seeded, 4, 3);
         var first = seeded.Randn([5, 4], ScalarType.Float64);
         var x = seeded.Randn([5, 4], ScalarType.Float64);
         var gradOutput = seeded.Randn([5, 3], ScalarType.Float64);
@@ -71,16 +76,16 @@ public sealed class HiddenLayerTests : TorchTest
         linear.Forward(x);
         linear.Backward(gradOutput);
 
-        TensorAssert.Close(linear.W.Grad, expectedW, name:
+        TensorAssert.Close(weight.Grad, expectedW, name:
             "W.Grad after a second Forward(x) and Backward(gradOutput): it must be this pass's gradient alone (assign Grad, do not add to it)");
-        TensorAssert.Close(linear.b.Grad, expectedB, name: "b.Grad after a second Forward and Backward (assign, do not add)");
+        TensorAssert.Close(bias.Grad, expectedB, name: "b.Grad after a second Forward and Backward (assign, do not add)");
     }
 
     [Test, Points(2)]
     public void ForwardAndBackward_LeaveTheirArgumentsUnchanged()
     {
         using var seeded = new Seeded(1202);
-        var (linear, w, b) = RandomLinear(seeded, 4, 4);
+        var (linear, _, _, w, b) = RandomLinear(seeded, 4, 4);
         var layers = new (string Name, ILayer Layer)[]
         {
             ("Linear", linear), ("Tanh", new Tanh()), ("Sigmoid", new Sigmoid()), ("ReLU", new ReLU()),

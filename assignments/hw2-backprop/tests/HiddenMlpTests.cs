@@ -16,10 +16,11 @@ public sealed class HiddenMlpTests : TorchTest
         using var golden = Golden.Open("mlp_sigmoid_deep");
         var mlp = new Mlp([.. sizes], () => new Sigmoid(), seeded.Generator, ScalarType.Float64, Device);
         var linears = Checks.Linears(mlp, sizes, nameof(Sigmoid));
+        var parameters = Checks.ParametersOf(linears); // W, b of each Linear, read once
         TestWeights.Write(Enumerable.Range(0, linears.Count).SelectMany(i => new (string, Tensor?, Tensor)[]
         {
-            ($"W of Linear {i} (from 0)", linears[i].W.Value, golden.Input($"layer{i}.W", () => seeded.RandnCpu([sizes[i], sizes[i + 1]], ScalarType.Float64) * 0.7)),
-            ($"b of Linear {i} (from 0)", linears[i].b.Value, golden.Input($"layer{i}.b", () => seeded.RandnCpu([sizes[i + 1]], ScalarType.Float64) * 0.3)),
+            ($"W of Linear {i} (from 0)", parameters[2 * i].Value, golden.Input($"layer{i}.W", () => seeded.RandnCpu([sizes[i], sizes[i + 1]], ScalarType.Float64) * 0.7)),
+            ($"b of Linear {i} (from 0)", parameters[2 * i + 1].Value, golden.Input($"layer{i}.b", () => seeded.RandnCpu([sizes[i + 1]], ScalarType.Float64) * 0.3)),
         }));
         var x = golden.Input("x", () => seeded.RandnCpu([6, 5], ScalarType.Float64));
         var gradOutput = golden.Input("grad_output", () => seeded.RandnCpu([6, 3], ScalarType.Float64));
@@ -28,8 +29,8 @@ public sealed class HiddenMlpTests : TorchTest
         golden.AssertClose("grad_input", mlp.Backward(gradOutput));
         for (int i = 0; i < linears.Count; i++)
         {
-            golden.AssertClose($"layer{i}.dW", linears[i].W.Grad!);
-            golden.AssertClose($"layer{i}.db", linears[i].b.Grad!);
+            golden.AssertClose($"layer{i}.dW", parameters[2 * i].Grad!);
+            golden.AssertClose($"layer{i}.db", parameters[2 * i + 1].Grad!);
         }
     }
 
@@ -40,7 +41,7 @@ public sealed class HiddenMlpTests : TorchTest
         using var seeded = new Seeded(1501);
         var mlp = new Mlp([.. sizes], () => new ReLU(), seeded.Generator, ScalarType.Float64, Device);
         var linears = Checks.Linears(mlp, sizes, nameof(ReLU));
-        var drawn = Checks.WriteWeights(linears, sizes, seeded, weightScale: 0.8, biasScale: 0.5);
+        var (drawn, parameters) = Checks.WriteWeights(linears, sizes, seeded, weightScale: 0.8, biasScale: 0.5); // parameters: W and b of each Linear as written, not Mlp.Parameters
         var x = seeded.Randn([8, 3], ScalarType.Float64);
         var targets = seeded.Randint(0, 2, [8]);
 
@@ -58,7 +59,6 @@ public sealed class HiddenMlpTests : TorchTest
         // of a wrong network (say, one that skips its activations in both passes) would agree with its wrong gradients.
         var expectedLogits = Checks.Forward(x, drawn, nameof(ReLU)); // [8, 2]
         var expectedLoss = nn.functional.cross_entropy(expectedLogits, targets); // []
-        var parameters = Checks.ParametersOf(linears); // W and b of each Linear as the test sees them, not Mlp.Parameters
 
         var loss = new SoftmaxCrossEntropy();
         // Your Forward runs first inside the differences, each evaluation in a dispose scope of its own (as each step of a
@@ -89,11 +89,10 @@ public sealed class HiddenMlpTests : TorchTest
         using var seeded = new Seeded(1502);
         var mlp = new Mlp([.. sizes], () => new Tanh(), seeded.Generator, ScalarType.Float64, Device);
         var linears = Checks.Linears(mlp, sizes, nameof(Tanh));
-        var drawn = Checks.WriteWeights(linears, sizes, seeded, weightScale: 0.8, biasScale: 0.5);
+        var (drawn, parameters) = Checks.WriteWeights(linears, sizes, seeded, weightScale: 0.8, biasScale: 0.5); // parameters: W and b of each Linear as written, not Mlp.Parameters
         var x = seeded.Randn([8, 3], ScalarType.Float64);
         var targets = seeded.Randint(0, 4, [8]);
         var loss = new SoftmaxCrossEntropy();
-        var parameters = Checks.ParametersOf(linears); // W and b of each Linear as the test sees them, not Mlp.Parameters
         var origins = drawn.SelectMany(d => new[] { d.W, d.b }).ToList(); // what each parameter holds, in the order of parameters
         var directions = parameters.Select(p => seeded.Randn(p.Value.shape, ScalarType.Float64)).Select(v => v / v.norm()).ToList(); // unit length
         // The remainders are of your Forward and loss, so both are first checked against the test's own: a wrong network
@@ -146,7 +145,7 @@ public sealed class HiddenMlpTests : TorchTest
         var mlp = new Mlp([3, 4], () => new Tanh(), seeded.Generator, ScalarType.Float64, Device);
 
         var linears = Checks.Linears(mlp, [3, 4], nameof(Tanh));
-        var (w, b) = Checks.WriteWeights(linears, [3, 4], seeded, weightScale: 0.5, biasScale: 0.5).Single();
+        var (w, b) = Checks.WriteWeights(linears, [3, 4], seeded, weightScale: 0.5, biasScale: 0.5).Drawn.Single();
         var x = seeded.Randn([2, 3], ScalarType.Float64);
         var expected = x.matmul(w) + b;
         TensorAssert.Close(mlp.Forward(x), expected, name: "Mlp([3, 4]).Forward(x): one Linear, no activation");
@@ -160,7 +159,7 @@ public sealed class HiddenMlpTests : TorchTest
         using var seeded = new Seeded(1504);
         var mlp = new Mlp([.. sizes], () => new Tanh(), seeded.Generator, ScalarType.Float64, Device);
         var linears = Checks.Linears(mlp, sizes, nameof(Tanh));
-        var drawn = Checks.WriteWeights(linears, sizes, seeded, weightScale: 0.5, biasScale: 0.5);
+        var (drawn, parameters) = Checks.WriteWeights(linears, sizes, seeded, weightScale: 0.5, biasScale: 0.5);
         var x = seeded.Randn([10, 4], ScalarType.Float64);
         var targets = seeded.Randint(0, 3, [10]);
         var leaves = drawn.SelectMany(d => new[] { Checks.Leaf(d.W), Checks.Leaf(d.b) }).ToList(); // W, b of each Linear
@@ -183,7 +182,6 @@ public sealed class HiddenMlpTests : TorchTest
             leaves = leaves.Select(leaf => Checks.Leaf(leaf - lr * leaf.grad!)).ToList();
         }
 
-        var parameters = Checks.ParametersOf(linears);
         for (int i = 0; i < parameters.Count; i++)
             TensorAssert.Close(parameters[i].Value, leaves[i].detach(), name:
                 $"{parameters[i].Name} of Linear {i / 2} (from 0) after 3 steps of Forward, Backward, Sgd.Step (lr {lr}), vs autograd and the same update");

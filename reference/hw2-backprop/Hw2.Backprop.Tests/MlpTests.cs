@@ -32,24 +32,33 @@ public sealed class MlpTests : TorchTest
     }
 
     /// <summary>
-    /// Writes the test's own draws into W and b of each Linear of an Mlp of <paramref name="sizes"/>, in layer order,
-    /// and returns them: W from N(0, 1/d_in), b from N(0, <paramref name="biasScale"/>²), nonzero. What a test expects
-    /// is computed from these, never from the weights the constructor chose (zero weights would hide a missing dL/dx,
-    /// red team 17, a02).
+    /// W and b of each Linear in layer order, read once: a test writes its draws into these and afterwards reads only these
+    /// (the gradients Backward left on them), never <c>linear.W</c> again, which a property could answer with a decoy
+    /// (red team 17C, c01).
     /// </summary>
-    internal static IReadOnlyList<(Tensor W, Tensor b)> WriteWeights(IReadOnlyList<Linear> linears, long[] sizes, Seeded seeded, double biasScale)
+    internal static IReadOnlyList<Parameter> ParametersOf(IReadOnlyList<Linear> linears) =>
+        linears.SelectMany(linear => new[] { linear.W, linear.b }).ToList();
+
+    /// <summary>
+    /// Writes the test's own draws into W and b of each Linear of an Mlp of <paramref name="sizes"/>, in layer order,
+    /// and returns them with the parameters written (<see cref="ParametersOf"/>): W from N(0, 1/d_in), b from
+    /// N(0, <paramref name="biasScale"/>²), nonzero. What a test expects is computed from these, never from the weights the
+    /// constructor chose (zero weights would hide a missing dL/dx, red team 17, a02).
+    /// </summary>
+    internal static (IReadOnlyList<(Tensor W, Tensor b)> Drawn, IReadOnlyList<Parameter> Parameters) WriteWeights(IReadOnlyList<Linear> linears, long[] sizes, Seeded seeded, double biasScale)
     {
+        var parameters = ParametersOf(linears); // W, b of each Linear
         var drawn = new List<(Tensor W, Tensor b)>();
         var writes = new List<(string Name, Tensor? Parameter, Tensor Drawn)>();
         for (int i = 0; i < linears.Count; i++)
         {
             var (w, b) = (seeded.Randn([sizes[i], sizes[i + 1]], ScalarType.Float64) / Math.Sqrt(sizes[i]), seeded.Randn([sizes[i + 1]], ScalarType.Float64) * biasScale);
             drawn.Add((w, b));
-            writes.Add(($"W of Linear {i} (from 0)", linears[i].W.Value, w));
-            writes.Add(($"b of Linear {i} (from 0)", linears[i].b.Value, b));
+            writes.Add(($"W of Linear {i} (from 0)", parameters[2 * i].Value, w));
+            writes.Add(($"b of Linear {i} (from 0)", parameters[2 * i + 1].Value, b));
         }
         TestWeights.Write(writes);
-        return drawn;
+        return (drawn, parameters);
     }
 
     [Test, Points(3)]
@@ -111,10 +120,11 @@ public sealed class MlpTests : TorchTest
         using var golden = Golden.Open("mlp_tanh");
         var mlp = new Mlp([.. sizes], () => new Tanh(), seeded.Generator, ScalarType.Float64, Device);
         var linears = CheckStructure(mlp, sizes, typeof(Tanh));
+        var parameters = ParametersOf(linears); // W, b of each Linear, read once
         TestWeights.Write(Enumerable.Range(0, linears.Count).SelectMany(i => new (string, Tensor?, Tensor)[]
         {
-            ($"W of Linear {i} (from 0)", linears[i].W.Value, golden.Input($"layer{i}.W", () => seeded.RandnCpu([sizes[i], sizes[i + 1]], ScalarType.Float64) * 0.7)),
-            ($"b of Linear {i} (from 0)", linears[i].b.Value, golden.Input($"layer{i}.b", () => seeded.RandnCpu([sizes[i + 1]], ScalarType.Float64) * 0.3)),
+            ($"W of Linear {i} (from 0)", parameters[2 * i].Value, golden.Input($"layer{i}.W", () => seeded.RandnCpu([sizes[i], sizes[i + 1]], ScalarType.Float64) * 0.7)),
+            ($"b of Linear {i} (from 0)", parameters[2 * i + 1].Value, golden.Input($"layer{i}.b", () => seeded.RandnCpu([sizes[i + 1]], ScalarType.Float64) * 0.3)),
         }));
         var x = golden.Input("x", () => seeded.RandnCpu([5, 4], ScalarType.Float64));
         var gradOutput = golden.Input("grad_output", () => seeded.RandnCpu([5, 3], ScalarType.Float64));
@@ -123,8 +133,8 @@ public sealed class MlpTests : TorchTest
         golden.AssertClose("grad_input", mlp.Backward(gradOutput));
         for (int i = 0; i < linears.Count; i++)
         {
-            golden.AssertClose($"layer{i}.dW", linears[i].W.Grad!);
-            golden.AssertClose($"layer{i}.db", linears[i].b.Grad!);
+            golden.AssertClose($"layer{i}.dW", parameters[2 * i].Grad!);
+            golden.AssertClose($"layer{i}.db", parameters[2 * i + 1].Grad!);
         }
     }
 
@@ -135,7 +145,7 @@ public sealed class MlpTests : TorchTest
         using var seeded = new Seeded(503);
         var mlp = new Mlp([.. sizes], () => new Sigmoid(), seeded.Generator, ScalarType.Float64, Device);
         var linears = CheckStructure(mlp, sizes, typeof(Sigmoid));
-        var drawn = WriteWeights(linears, sizes, seeded, biasScale: 0.5);
+        var (drawn, parameters) = WriteWeights(linears, sizes, seeded, biasScale: 0.5);
         var x = seeded.Randn([6, 3], ScalarType.Float64);
         var targets = seeded.Randint(0, 4, [6]);
 
@@ -149,8 +159,8 @@ public sealed class MlpTests : TorchTest
 
         for (int i = linears.Count - 1; i >= 0; i--)
         {
-            TensorAssert.Close(linears[i].W.Grad, leaves[i].W.grad!, name: $"W.Grad of Linear {i} (counting from 0) of the Mlp");
-            TensorAssert.Close(linears[i].b.Grad, leaves[i].b.grad!, name: $"b.Grad of Linear {i} (counting from 0) of the Mlp");
+            TensorAssert.Close(parameters[2 * i].Grad, leaves[i].W.grad!, name: $"W.Grad of Linear {i} (counting from 0) of the Mlp");
+            TensorAssert.Close(parameters[2 * i + 1].Grad, leaves[i].b.grad!, name: $"b.Grad of Linear {i} (counting from 0) of the Mlp");
         }
         TensorAssert.Close(gradInput, xLeaf.grad!, name: "Mlp.Backward(dL/dlogits), dL/dx");
     }
