@@ -49,14 +49,15 @@ public sealed class SaeHiddenGoldenTests : TorchTest
         var sae = new SparseAutoencoder(d_in: 12, d_sae: 7).to(Device);
         var rows = golden.Input("W_dec", () => seeded.RandnCpu([7, 12]) * 2);
         var grad = golden.Input("grad", () => seeded.RandnCpu([7, 12]));
-        using (no_grad()) sae.W_dec.copy_(rows);
-        (sae.W_dec * grad).sum().backward();
+        var W_dec = sae.W_dec; // read once: written, given its gradient and checked through this object (red team 17C, c01)
+        using (no_grad()) W_dec.copy_(rows);
+        (W_dec * grad).sum().backward();
 
         DecoderNorm.RemoveParallelGradient(sae);
         DecoderNorm.Renormalise(sae);
 
-        golden.AssertClose("grad_after", sae.W_dec.grad!, axes: ["latent", "d_in"]);
-        golden.AssertClose("W_dec_after", sae.W_dec.detach(), axes: ["latent", "d_in"]);
+        golden.AssertClose("grad_after", W_dec.grad!, axes: ["latent", "d_in"]);
+        golden.AssertClose("W_dec_after", W_dec.detach(), axes: ["latent", "d_in"]);
     }
 
     [Test, Points(1)]

@@ -31,7 +31,7 @@ public sealed class ToyModelTests : TorchTest
     {
         const long nInst = 4, nFeatures = 6, dHidden = 3;
         using var seeded = new Seeded(711);
-        var model = Drawn(nInst, nFeatures, dHidden, seeded);
+        var (model, W, b_final) = Drawn(nInst, nFeatures, dHidden, seeded);
         var x = seeded.Rand([7, nInst, nFeatures]);
 
         var hidden = model.Hidden(x.clone());
@@ -39,9 +39,9 @@ public sealed class ToyModelTests : TorchTest
 
         for (int i = 0; i < nInst; i++)
         {
-            var w = model.W[i].detach(); // [d_hidden, n_features]
+            var w = W[i]; // [d_hidden, n_features]
             var h = x[.., i].matmul(w.t()); // [batch, d_hidden]: W x for each row
-            var back = nn.functional.relu(h.matmul(w) + model.b_final[i].detach()); // [batch, n_features]: ReLU(Wᵀ h + b)
+            var back = nn.functional.relu(h.matmul(w) + b_final[i]); // [batch, n_features]: ReLU(Wᵀ h + b)
             TensorAssert.Close(hidden[.., i], h, name: $"Hidden(x)[:, {i}]: instance {i}'s W[{i}] times x[:, {i}]");
             TensorAssert.Close(output[.., i], back, name: $"forward(x)[:, {i}]: ReLU(W[{i}]ᵀ h + b_final[{i}]) of instance {i} alone");
         }
@@ -62,10 +62,10 @@ public sealed class ToyModelTests : TorchTest
     {
         const long nInst = 16384, nFeatures = 5, dHidden = 2;
         using var seeded = new Seeded(712);
-        var model = Drawn(nInst, nFeatures, dHidden, seeded);
+        var (model, W, b_final) = Drawn(nInst, nFeatures, dHidden, seeded);
         var x = seeded.Rand([4, nInst, nFeatures]);
         using var noGrad = no_grad();
-        Tensor Batched() => nn.functional.relu(einsum("bih,ihf->bif", einsum("bif,ihf->bih", x, model.W), model.W) + model.b_final);
+        Tensor Batched() => nn.functional.relu(einsum("bih,ihf->bif", einsum("bif,ihf->bih", x, W), W) + b_final);
 
         TensorAssert.Close(model.call(x), Batched(), name: "forward(x) on 16384 instances"); // also the warm-up of both
         var batched = Fastest(Batched, 0);
@@ -80,20 +80,19 @@ public sealed class ToyModelTests : TorchTest
 
     /// <summary>
     /// A toy model whose W (Xavier scale, as the handout's init) and b_final (scale 0.3, so that the bias matters) the test
-    /// drew, seeded on the CPU, then moved to the device under test: the expected values are computed from them, never from
-    /// the weights your constructor chose. A W made zero there turns the forward pass into ReLU(b_final), a formula a stub
-    /// can return without computing either product.
+    /// drew, seeded on the CPU, then moved to the device under test, and those draws, on that device: the expected values
+    /// are computed from the draws, never from the weights your constructor chose (a W made zero there turns the forward
+    /// pass into ReLU(b_final), a formula a stub can return without computing either product) nor from a second read of
+    /// <c>model.W</c>, which a property could answer with zeros once the test has written its draws (red team 17C, c01).
     /// </summary>
-    static ToyModel Drawn(long nInst, long nFeatures, long dHidden, Seeded seeded)
+    static (ToyModel Model, Tensor W, Tensor b_final) Drawn(long nInst, long nFeatures, long dHidden, Seeded seeded)
     {
         var model = new ToyModel(nInst, nFeatures, dHidden);
-        TestWeights.Write(
-        [
-            ("ToyModel.W", model.W, seeded.RandnCpu([nInst, dHidden, nFeatures]) * Math.Sqrt(2.0 / (dHidden + nFeatures))),
-            ("ToyModel.b_final", model.b_final, seeded.RandnCpu([nInst, nFeatures]) * 0.3),
-        ]);
+        var W = seeded.RandnCpu([nInst, dHidden, nFeatures]) * Math.Sqrt(2.0 / (dHidden + nFeatures)); // [n_inst, d_hidden, n_features]
+        var b_final = seeded.RandnCpu([nInst, nFeatures]) * 0.3; // [n_inst, n_features]
+        TestWeights.Write([("ToyModel.W", model.W, W), ("ToyModel.b_final", model.b_final, b_final)]);
         model.to(Device);
-        return model;
+        return (model, W.to(Device), b_final.to(Device));
     }
 
     /// <summary>The fastest of up to 5 runs of <paramref name="run"/> in seconds, stopping at the first run under <paramref name="enough"/>.</summary>

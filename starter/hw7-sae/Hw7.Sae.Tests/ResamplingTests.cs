@@ -1,6 +1,7 @@
 using Course.Testing;
 using NUnit.Framework;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Hw7.Sae.Tests;
@@ -12,16 +13,19 @@ public sealed class ResamplingTests : TorchTest
 
     /// <summary>
     /// An SAE with nonzero Adam moments (two steps taken), b_enc ≤ 0, and inputs of which the first 8 are exactly b_dec
-    /// (z = 0, so x̂ = b_dec = x: zero loss, never to be drawn) and the last 8 random (high loss).
+    /// (z = 0, so x̂ = b_dec = x: zero loss, never to be drawn) and the last 8 random (high loss). Its W_enc, b_enc, W_dec
+    /// and b_dec are read once, here, and returned: the test writes into, builds its inputs from and checks these objects,
+    /// never a second read of <c>sae.W_enc</c>, which a property could answer with a decoy (red team 17C, c01).
     /// </summary>
-    static (SparseAutoencoder Sae, SaeAdam Adam, Tensor Inputs) Setup(Seeded seeded)
+    static (SparseAutoencoder Sae, SaeAdam Adam, Tensor Inputs, SaeParameters Parameters) Setup(Seeded seeded)
     {
         var sae = new SparseAutoencoder(DIn, DSae, seed: 750).to(TestDevice.Current);
+        var parameters = new SaeParameters(sae.W_enc, sae.b_enc, sae.W_dec, sae.b_dec);
         using (no_grad())
         {
-            sae.W_enc.copy_(seeded.Randn([DIn, DSae]));
-            sae.W_dec.copy_(seeded.Randn([DSae, DIn]));
-            sae.b_dec.copy_(seeded.Randn([DIn]));
+            parameters.W_enc.copy_(seeded.Randn([DIn, DSae]));
+            parameters.W_dec.copy_(seeded.Randn([DSae, DIn]));
+            parameters.b_dec.copy_(seeded.Randn([DIn]));
         }
         var adam = new SaeAdam(sae.parameters(), lr: 0.01);
         for (int step = 0; step < 2; step++)
@@ -30,15 +34,18 @@ public sealed class ResamplingTests : TorchTest
             SaeLoss.Of(sae, seeded.Randn([16, DIn]), 0.1).Total.backward();
             adam.Step();
         }
-        using (no_grad()) sae.b_enc.copy_(-seeded.Rand([DSae]) - 0.1f);
-        var inputs = cat([sae.b_dec.detach().unsqueeze(0).expand(8, DIn), seeded.Randn([8, DIn]) * 3]); // [16, d_in]
-        return (sae, adam, inputs);
+        using (no_grad()) parameters.b_enc.copy_(-seeded.Rand([DSae]) - 0.1f);
+        var inputs = cat([parameters.b_dec.detach().unsqueeze(0).expand(8, DIn), seeded.Randn([8, DIn]) * 3]); // [16, d_in]
+        return (sae, adam, inputs, parameters);
     }
 
-    static Tensor[] Snapshot(SparseAutoencoder sae, SaeAdam adam)
+    /// <summary>An SAE's parameters as a test read them, once.</summary>
+    sealed record SaeParameters(Parameter W_enc, Parameter b_enc, Parameter W_dec, Parameter b_dec);
+
+    static Tensor[] Snapshot(SaeParameters parameters, SaeAdam adam)
     {
         var tensors = new List<Tensor>();
-        foreach (var p in new[] { sae.W_enc, sae.b_enc, sae.W_dec, sae.b_dec })
+        foreach (var p in new[] { parameters.W_enc, parameters.b_enc, parameters.W_dec, parameters.b_dec })
         {
             tensors.Add(p.detach().clone());
             tensors.Add(adam.MomentsOf(p).ExpAvg.clone());
@@ -51,20 +58,20 @@ public sealed class ResamplingTests : TorchTest
     public void Resample_PointsEachDeadLatentAtAHighLossInput()
     {
         using var seeded = new Seeded(751);
-        var (sae, adam, inputs) = Setup(seeded);
+        var (sae, adam, inputs, parameters) = Setup(seeded);
         var live = tensor(DeadMask.Select(d => !d).ToArray());
-        var liveEncoderNorm = linalg.vector_norm(sae.W_enc.detach(), dims: [0]).cpu().masked_select(live).mean().ToDouble();
+        var liveEncoderNorm = linalg.vector_norm(parameters.W_enc.detach(), dims: [0]).cpu().masked_select(live).mean().ToDouble();
         using var generator = new Generator(752, CPU);
 
         var revived = Resampling.Resample(sae, adam, tensor(DeadMask).to(Device), inputs.clone(), generator);
 
         Assert.That(revived, Is.EqualTo(2), "Resample returns how many latents it revived (2 are dead)");
-        var candidates = inputs - sae.b_dec.detach(); // [16, d_in]
+        var candidates = inputs - parameters.b_dec.detach(); // [16, d_in]
         candidates = candidates / linalg.vector_norm(candidates, dims: [1], keepdim: true); // NaN for the zero-loss inputs
         var picked = new List<long>();
         foreach (var latent in new[] { 1, 4 })
         {
-            var row = sae.W_dec.detach()[latent];
+            var row = parameters.W_dec.detach()[latent];
             Assert.That(row.isfinite().all().item<bool>(), Is.True,
                 $"decoder row {latent} is not finite: an input of zero reconstruction loss (x = b_dec) was drawn; draw with probability ∝ loss²");
             var distance = linalg.vector_norm(candidates - row, dims: [1]).nan_to_num(1e9).cpu(); // [16]
@@ -74,9 +81,9 @@ public sealed class ResamplingTests : TorchTest
                 $"decoder row {latent} of the dead latent is not the unit vector along (x_j − b_dec) of any input j");
             Assert.That(best, Is.GreaterThanOrEqualTo(8), $"dead latent {latent} was pointed at input {best}, whose loss is 0; draw with probability ∝ loss²");
             picked.Add(best);
-            TensorAssert.Close(sae.W_enc.detach()[.., latent], row * (0.2f * liveEncoderNorm),
+            TensorAssert.Close(parameters.W_enc.detach()[.., latent], row * (0.2f * liveEncoderNorm),
                 name: $"encoder column {latent}: the new decoder row times 0.2 × the mean encoder-column norm of the live latents ({liveEncoderNorm:G4})", axes: ["d_in"]);
-            Assert.That(sae.b_enc.detach()[latent].ToDouble(), Is.EqualTo(0), $"b_enc[{latent}] of a revived latent is 0");
+            Assert.That(parameters.b_enc.detach()[latent].ToDouble(), Is.EqualTo(0), $"b_enc[{latent}] of a revived latent is 0");
         }
         Assert.That(picked.Distinct().Count(), Is.EqualTo(2), "the two dead latents get two different inputs (draw without replacement)");
     }
@@ -85,8 +92,8 @@ public sealed class ResamplingTests : TorchTest
     public void Resample_LeavesLiveLatentsExactlyAsTheyWere_AndClearsOnlyTheDeadOnesAdamMoments()
     {
         using var seeded = new Seeded(753);
-        var (sae, adam, inputs) = Setup(seeded);
-        var before = Snapshot(sae, adam);
+        var (sae, adam, inputs, parameters) = Setup(seeded);
+        var before = Snapshot(parameters, adam);
         var inputsBefore = inputs.clone();
         using var generator = new Generator(754, CPU);
 
@@ -94,7 +101,7 @@ public sealed class ResamplingTests : TorchTest
 
         TensorAssert.Close(inputs, inputsBefore, Tolerance.Exact,
             "the inputs given to Resample changed: it may change only the SAE and its Adam moments; work on x_j − b_dec as a new tensor (x − b_dec, not x.sub_)");
-        var after = Snapshot(sae, adam);
+        var after = Snapshot(parameters, adam);
         string[] names = ["W_enc", "b_enc", "W_dec", "b_dec"];
         string[] kinds = ["", " (Adam's first moment)", " (Adam's second moment)"];
         for (int p = 0; p < 4; p++)
@@ -126,19 +133,19 @@ public sealed class ResamplingTests : TorchTest
     public void Resample_WithNoDeadLatents_ChangesNothing_AndWithNoLiveOnes_ScalesByOne()
     {
         using var seeded = new Seeded(755);
-        var (sae, adam, inputs) = Setup(seeded);
-        var before = Snapshot(sae, adam);
+        var (sae, adam, inputs, parameters) = Setup(seeded);
+        var before = Snapshot(parameters, adam);
         using var generator = new Generator(756, CPU);
 
         var revived = Resampling.Resample(sae, adam, zeros(DSae, ScalarType.Bool, Device), inputs, generator);
 
         Assert.That(revived, Is.EqualTo(0), "nothing dead, nothing revived");
-        var after = Snapshot(sae, adam);
+        var after = Snapshot(parameters, adam);
         for (int i = 0; i < before.Length; i++) TensorAssert.Close(after[i], before[i], Tolerance.Exact, $"tensor {i} of the SAE and its moments");
 
         // With every latent dead there are no live encoder norms to average: the scale is then 1, so each column's norm is 0.2.
         Resampling.Resample(sae, adam, ones(DSae, ScalarType.Bool, Device), inputs, generator);
-        var norms = linalg.vector_norm(sae.W_enc.detach(), dims: [0]); // [d_sae]
+        var norms = linalg.vector_norm(parameters.W_enc.detach(), dims: [0]); // [d_sae]
         TensorAssert.AllFinite(norms, "the encoder column norms after resampling every latent (with none live, the scale is 1, not the mean of no norms, which is NaN)");
         TensorAssert.Close(norms.to(ScalarType.Float64), full(DSae, Resampling.EncoderScale, ScalarType.Float64, Device), Tolerance.For(ScalarType.Float32, Device.type),
             "the encoder column norms after resampling every latent: with none live, the mean live norm counts as 1, so each column is 0.2 × its unit direction");

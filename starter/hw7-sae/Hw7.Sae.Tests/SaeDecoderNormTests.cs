@@ -15,16 +15,17 @@ public sealed class SaeDecoderNormTests : TorchTest
         var scales = tensor(new[] { 0.5f, 1f, 1.7f, 3f, 0.1f }, device: Device).reshape(5, 1);
         var weights = seeded.Randn([5, 8]);
         weights = weights / linalg.vector_norm(weights, dims: [1], keepdim: true) * scales; // row norms = scales
-        using (no_grad()) sae.W_dec.copy_(weights);
+        var W_dec = sae.W_dec; // read once: written and checked through this object (red team 17C, c01)
+        using (no_grad()) W_dec.copy_(weights);
 
         DecoderNorm.Renormalise(sae);
 
-        var norms = linalg.vector_norm(sae.W_dec.detach(), dims: [1]).cpu();
+        var norms = linalg.vector_norm(W_dec.detach(), dims: [1]).cpu();
         for (int i = 0; i < 5; i++)
             Assert.That(norms[i].ToDouble(), Is.EqualTo(1).Within(1e-5),
                 $"decoder row {i} (norm {scales[i, 0].ToDouble()} before) has norm {norms[i].ToDouble():G4} after Renormalise; " +
                 "divide each row of W_dec [d_sae, d_in] by its own norm (dim 1), not each column");
-        TensorAssert.Close(sae.W_dec.detach(), weights / scales, name: "each row divided by its norm: direction kept", axes: ["latent", "d_in"]);
+        TensorAssert.Close(W_dec.detach(), weights / scales, name: "each row divided by its norm: direction kept", axes: ["latent", "d_in"]);
     }
 
     [Test, Points(3)]
@@ -38,14 +39,15 @@ public sealed class SaeDecoderNormTests : TorchTest
         var sae = new SparseAutoencoder(d_in: dIn, d_sae: dSae).to(Device);
         var rows = seeded.Randn([dSae, dIn]) * 1.5f; // rows of norm ~6, not unit: the projection must divide by ‖w_i‖²
         var grad = seeded.Randn([dSae, dIn]);
-        using (no_grad()) sae.W_dec.copy_(rows);
-        (sae.W_dec * grad).sum().backward(); // W_dec.grad = grad
+        var W_dec = sae.W_dec; // read once: written, given its gradient and checked through this object (red team 17C, c01)
+        using (no_grad()) W_dec.copy_(rows);
+        (W_dec * grad).sum().backward(); // W_dec.grad = grad
 
         DecoderNorm.RemoveParallelGradient(sae);
 
-        Assert.That(sae.W_dec.grad!.requires_grad, Is.False,
+        Assert.That(W_dec.grad!.requires_grad, Is.False,
             "W_dec.grad requires grad after RemoveParallelGradient: the projection was recorded in the autograd graph (grad.sub_(c * W_dec) with grad mode on); do it under no_grad");
-        var after = sae.W_dec.grad!.detach();
+        var after = W_dec.grad!.detach();
         var dots = (after * rows).sum([1]).cpu(); // [d_sae]
         var gradNorms = linalg.vector_norm(grad, dims: [1]).cpu();
         var rowNorms = linalg.vector_norm(rows, dims: [1]).cpu();
