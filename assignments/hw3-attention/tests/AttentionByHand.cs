@@ -7,88 +7,129 @@ using static TorchSharp.torch;
 namespace Hw3.Attention.HiddenTests;
 
 /// <summary>
-/// The handout's attention written out by the tests with plain torch ops, in float64 on the CPU, from copies of the weights
-/// taken before the code under test runs: the values a property test (causality, a detached pattern, an input left as it
-/// was) checks the same call against. A property alone is kept by outputs that ignore attention (x times a constant is
-/// causal), so each such test also needs the values it is a property of, computed without the student's code.
-/// Those weights are the test's own, drawn by <see cref="Draw(AttentionHead, long, long, Seeded)"/> and its overloads: the
+/// The handout's attention written out by the tests with plain torch ops, in float64 on the CPU, from the weights the test
+/// drew itself: the values a property test (causality, a detached pattern, an input left as it was) checks the same call
+/// against. A property alone is kept by outputs that ignore attention (x times a constant is causal), so each such test also
+/// needs the values it is a property of, computed without the student's code.
+/// The weights are the test's own, drawn by <see cref="Draw(AttentionHead, long, long, Seeded)"/> and its overloads: the
 /// constructor is the student's, and weights it made zero turn attention into a formula of the biases alone (every score of
 /// a query equal, so a uniform pattern) that a forward pass can return without computing any attention (red team 16, a02).
+/// Each Draw returns what it drew and the tests compute only from that, never from a second read of the module's fields:
+/// a field is the student's too, and a property that gives the written parameter on its first read and zeros on later ones
+/// made the values the tests expected those of all-zero weights (red team 17C, c01).
 /// </summary>
 static class AttentionByHand
 {
     /// <summary>The scale of the drawn weights: the init_range the tests used, large enough that every pattern is far from uniform.</summary>
     const double Scale = 0.3;
 
+    /// <summary>A head's or a layer's weights as the test drew them: float64 on the CPU. A head has one head and zero biases.</summary>
+    public sealed record Weights(Tensor W_Q, Tensor W_K, Tensor W_V, Tensor W_O, Tensor b_Q, Tensor b_K, Tensor b_V, Tensor b_O);
+
+    /// <summary>A transformer's weights as the test drew them: float64 on the CPU.</summary>
+    public sealed record ModelWeights(Tensor W_E, Tensor W_pos, Weights[] Blocks, Tensor W_U);
+
     /// <summary>
     /// Overwrites every weight of <paramref name="head"/> with normal values times 0.3 drawn from <paramref name="seeded"/> on the
     /// CPU, through <see cref="TestWeights.Write(IEnumerable{ValueTuple{string, Tensor, Tensor}})"/> (shapes from
-    /// <paramref name="d_model"/> and <paramref name="d_head"/>, float32, each read back).
+    /// <paramref name="d_model"/> and <paramref name="d_head"/>, float32, each read back), and returns the draws as the weights of
+    /// a layer of one head with zero biases, the values every expected value of the test is computed from.
     /// </summary>
-    public static void Draw(AttentionHead head, long d_model, long d_head, Seeded seeded) => TestWeights.Write(
-    [
-        Drawn("AttentionHead.W_Q", head.W_Q, [d_model, d_head], seeded),
-        Drawn("AttentionHead.W_K", head.W_K, [d_model, d_head], seeded),
-        Drawn("AttentionHead.W_V", head.W_V, [d_model, d_head], seeded),
-        Drawn("AttentionHead.W_O", head.W_O, [d_head, d_model], seeded),
-    ]);
-
-    /// <summary>Overwrites every weight and bias of <paramref name="attention"/>, as <see cref="Draw(AttentionHead, long, long, Seeded)"/> does, with the shapes of <paramref name="cfg"/>.</summary>
-    public static void Draw(MultiHeadAttention attention, AttentionConfig cfg, Seeded seeded) =>
-        TestWeights.Write(Drawn(attention, cfg, seeded, "MultiHeadAttention"));
-
-    /// <summary>Overwrites every weight of <paramref name="model"/> (embeddings, each of its n_layers blocks, W_U), as above, with the shapes of <paramref name="cfg"/>.</summary>
-    public static void Draw(AttentionOnlyTransformer model, AttentionConfig cfg, Seeded seeded)
+    public static Weights Draw(AttentionHead head, long d_model, long d_head, Seeded seeded)
     {
-        Assert.That(model.blocks.Count, Is.EqualTo(cfg.n_layers),
-            $"AttentionOnlyTransformer.blocks has {model.blocks.Count} blocks for n_layers = {cfg.n_layers}: make one MultiHeadAttention per layer");
-        List<(string, Tensor?, Tensor)> weights =
+        Tensor W_Q = Drawn([d_model, d_head], seeded), W_K = Drawn([d_model, d_head], seeded), W_V = Drawn([d_model, d_head], seeded),
+            W_O = Drawn([d_head, d_model], seeded);
+        TestWeights.Write(
         [
-            Drawn("AttentionOnlyTransformer.W_E", model.W_E, [cfg.d_vocab, cfg.d_model], seeded),
-            Drawn("AttentionOnlyTransformer.pos_embed.W_pos", model.pos_embed.W_pos, [cfg.n_ctx, cfg.d_model], seeded),
-        ];
-        for (int i = 0; i < model.blocks.Count; i++)
-            weights.AddRange(Drawn(model.blocks[i], cfg, seeded, $"AttentionOnlyTransformer.blocks.{i}"));
-        weights.Add(Drawn("AttentionOnlyTransformer.W_U", model.W_U, [cfg.d_model, cfg.d_vocab], seeded));
-        TestWeights.Write(weights);
-    }
-
-    static IEnumerable<(string, Tensor?, Tensor)> Drawn(MultiHeadAttention attention, AttentionConfig cfg, Seeded seeded, string name) =>
-    [
-        Drawn($"{name}.W_Q", attention.W_Q, [cfg.n_heads, cfg.d_model, cfg.d_head], seeded),
-        Drawn($"{name}.W_K", attention.W_K, [cfg.n_heads, cfg.d_model, cfg.d_head], seeded),
-        Drawn($"{name}.W_V", attention.W_V, [cfg.n_heads, cfg.d_model, cfg.d_head], seeded),
-        Drawn($"{name}.W_O", attention.W_O, [cfg.n_heads, cfg.d_head, cfg.d_model], seeded),
-        Drawn($"{name}.b_Q", attention.b_Q, [cfg.n_heads, cfg.d_head], seeded),
-        Drawn($"{name}.b_K", attention.b_K, [cfg.n_heads, cfg.d_head], seeded),
-        Drawn($"{name}.b_V", attention.b_V, [cfg.n_heads, cfg.d_head], seeded),
-        Drawn($"{name}.b_O", attention.b_O, [cfg.d_model], seeded),
-    ];
-
-    static (string, Tensor?, Tensor) Drawn(string name, Tensor? parameter, long[] shape, Seeded seeded) => (name, parameter, seeded.RandnCpu(shape) * Scale);
-
-    /// <summary>A head's or a layer's weights, copied: float64 on the CPU. A head has one head and zero biases.</summary>
-    public sealed record Weights(Tensor W_Q, Tensor W_K, Tensor W_V, Tensor W_O, Tensor b_Q, Tensor b_K, Tensor b_V, Tensor b_O);
-
-    /// <summary>A transformer's weights, copied: float64 on the CPU.</summary>
-    public sealed record ModelWeights(Tensor W_E, Tensor W_pos, Weights[] Blocks, Tensor W_U);
-
-    static Tensor Copy(Tensor t) => t.detach().cpu().to_type(ScalarType.Float64).clone();
-
-    public static Weights CopyOf(AttentionHead head)
-    {
-        long d_head = head.W_Q.shape[1], d_model = head.W_Q.shape[0];
-        return new(Copy(head.W_Q).unsqueeze(0), Copy(head.W_K).unsqueeze(0), Copy(head.W_V).unsqueeze(0), Copy(head.W_O).unsqueeze(0),
+            ("AttentionHead.W_Q", head.W_Q, W_Q),
+            ("AttentionHead.W_K", head.W_K, W_K),
+            ("AttentionHead.W_V", head.W_V, W_V),
+            ("AttentionHead.W_O", head.W_O, W_O),
+        ]);
+        return new(Float64(W_Q).unsqueeze(0), Float64(W_K).unsqueeze(0), Float64(W_V).unsqueeze(0), Float64(W_O).unsqueeze(0),
             zeros(1, d_head, ScalarType.Float64), zeros(1, d_head, ScalarType.Float64), zeros(1, d_head, ScalarType.Float64),
             zeros(d_model, ScalarType.Float64));
     }
 
-    public static Weights CopyOf(MultiHeadAttention attention) =>
-        new(Copy(attention.W_Q), Copy(attention.W_K), Copy(attention.W_V), Copy(attention.W_O),
-            Copy(attention.b_Q), Copy(attention.b_K), Copy(attention.b_V), Copy(attention.b_O));
+    /// <summary>Overwrites every weight and bias of <paramref name="attention"/>, as <see cref="Draw(AttentionHead, long, long, Seeded)"/> does, with the shapes of <paramref name="cfg"/>, and returns the draws.</summary>
+    public static Weights Draw(MultiHeadAttention attention, AttentionConfig cfg, Seeded seeded)
+    {
+        var weights = DrawLayer(cfg, seeded);
+        Write(attention, weights);
+        return weights;
+    }
 
-    public static ModelWeights CopyOf(AttentionOnlyTransformer model) =>
-        new(Copy(model.W_E), Copy(model.pos_embed.W_pos), model.blocks.Select(CopyOf).ToArray(), Copy(model.W_U));
+    /// <summary>Overwrites every weight of <paramref name="model"/> (embeddings, each of its n_layers blocks, W_U), as above, with the shapes of <paramref name="cfg"/>, and returns the draws.</summary>
+    public static ModelWeights Draw(AttentionOnlyTransformer model, AttentionConfig cfg, Seeded seeded)
+    {
+        var weights = DrawModel(cfg, seeded);
+        Write(model, weights);
+        return weights;
+    }
+
+    /// <summary>A layer's weights and biases drawn as <see cref="Draw(MultiHeadAttention, AttentionConfig, Seeded)"/> draws them, written nowhere.</summary>
+    public static Weights DrawLayer(AttentionConfig cfg, Seeded seeded) => new(
+        Float64(Drawn([cfg.n_heads, cfg.d_model, cfg.d_head], seeded)), Float64(Drawn([cfg.n_heads, cfg.d_model, cfg.d_head], seeded)),
+        Float64(Drawn([cfg.n_heads, cfg.d_model, cfg.d_head], seeded)), Float64(Drawn([cfg.n_heads, cfg.d_head, cfg.d_model], seeded)),
+        Float64(Drawn([cfg.n_heads, cfg.d_head], seeded)), Float64(Drawn([cfg.n_heads, cfg.d_head], seeded)),
+        Float64(Drawn([cfg.n_heads, cfg.d_head], seeded)), Float64(Drawn([cfg.d_model], seeded)));
+
+    /// <summary>A transformer's weights drawn as <see cref="Draw(AttentionOnlyTransformer, AttentionConfig, Seeded)"/> draws them, written nowhere.</summary>
+    public static ModelWeights DrawModel(AttentionConfig cfg, Seeded seeded)
+    {
+        var W_E = Float64(Drawn([cfg.d_vocab, cfg.d_model], seeded));
+        var W_pos = Float64(Drawn([cfg.n_ctx, cfg.d_model], seeded));
+        var blocks = Enumerable.Range(0, (int)cfg.n_layers).Select(_ => DrawLayer(cfg, seeded)).ToArray();
+        return new(W_E, W_pos, blocks, Float64(Drawn([cfg.d_model, cfg.d_vocab], seeded)));
+    }
+
+    /// <summary>
+    /// Writes <paramref name="weights"/> (values of float32 draws, such as <see cref="DrawLayer"/>'s or those of a head from
+    /// <see cref="Draw(AttentionHead, long, long, Seeded)"/>, which fit a layer of one head) into every weight and bias of
+    /// <paramref name="attention"/> as float32, through <see cref="TestWeights.Write(IEnumerable{ValueTuple{string, Tensor, Tensor}})"/>.
+    /// </summary>
+    public static void Write(MultiHeadAttention attention, Weights weights) => TestWeights.Write(Entries(attention, weights, "MultiHeadAttention"));
+
+    /// <summary>Writes <paramref name="weights"/> into every weight of <paramref name="model"/>, as <see cref="Write(MultiHeadAttention, Weights)"/> does.</summary>
+    public static void Write(AttentionOnlyTransformer model, ModelWeights weights)
+    {
+        Assert.That(model.blocks.Count, Is.EqualTo(weights.Blocks.Length),
+            $"AttentionOnlyTransformer.blocks has {model.blocks.Count} blocks for n_layers = {weights.Blocks.Length}: make one MultiHeadAttention per layer");
+        List<(string, Tensor?, Tensor)> entries =
+        [
+            ("AttentionOnlyTransformer.W_E", model.W_E, Float32(weights.W_E)),
+            ("AttentionOnlyTransformer.pos_embed.W_pos", model.pos_embed.W_pos, Float32(weights.W_pos)),
+        ];
+        for (int i = 0; i < weights.Blocks.Length; i++)
+            entries.AddRange(Entries(model.blocks[i], weights.Blocks[i], $"AttentionOnlyTransformer.blocks.{i}"));
+        entries.Add(("AttentionOnlyTransformer.W_U", model.W_U, Float32(weights.W_U)));
+        TestWeights.Write(entries);
+    }
+
+    /// <summary>Each weight of <paramref name="attention"/>, read once, with the value to write into it.</summary>
+    static IEnumerable<(string, Tensor?, Tensor)> Entries(MultiHeadAttention attention, Weights weights, string name) =>
+    [
+        ($"{name}.W_Q", attention.W_Q, Float32(weights.W_Q)),
+        ($"{name}.W_K", attention.W_K, Float32(weights.W_K)),
+        ($"{name}.W_V", attention.W_V, Float32(weights.W_V)),
+        ($"{name}.W_O", attention.W_O, Float32(weights.W_O)),
+        ($"{name}.b_Q", attention.b_Q, Float32(weights.b_Q)),
+        ($"{name}.b_K", attention.b_K, Float32(weights.b_K)),
+        ($"{name}.b_V", attention.b_V, Float32(weights.b_V)),
+        ($"{name}.b_O", attention.b_O, Float32(weights.b_O)),
+    ];
+
+    /// <summary>Normal values times <see cref="Scale"/>, float32 on the CPU.</summary>
+    static Tensor Drawn(long[] shape, Seeded seeded) => seeded.RandnCpu(shape) * Scale;
+
+    /// <summary>A float32 draw as float64, exactly: the dtype the test computes in.</summary>
+    static Tensor Float64(Tensor t) => t.to_type(ScalarType.Float64);
+
+    /// <summary>A float64 value of a float32 draw back as float32, exactly again: the dtype the constructor gives a weight.</summary>
+    static Tensor Float32(Tensor t) => t.to_type(ScalarType.Float32);
+
+    /// <summary>An input, copied: float64 on the CPU.</summary>
+    static Tensor Copy(Tensor t) => t.detach().cpu().to_type(ScalarType.Float64).clone();
 
     /// <summary>
     /// Causal attention of <paramref name="x"/> <c>[batch, pos, d_model]</c> through every head of <paramref name="w"/>: the output

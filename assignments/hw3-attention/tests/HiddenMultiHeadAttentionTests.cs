@@ -14,42 +14,38 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
 
     static AttentionConfig Config => new(d_model: 12, n_heads: 3, d_head: 5, n_ctx: 16, init_range: 0.3);
 
-    /// <summary>A layer of <see cref="Config"/> whose weights and biases the test drew (never the constructor's), on the device under test.</summary>
-    static MultiHeadAttention WithDrawnWeights(Seeded seeded)
+    /// <summary>
+    /// A layer of <see cref="Config"/> whose weights and biases the test drew (never the constructor's), on the device under test,
+    /// and the draws: what the test computes its expected values from (never a second read of the layer's fields).
+    /// </summary>
+    static (MultiHeadAttention Attention, AttentionByHand.Weights Weights) WithDrawnWeights(Seeded seeded)
     {
         var attention = new MultiHeadAttention(Config);
-        AttentionByHand.Draw(attention, Config, seeded);
+        var weights = AttentionByHand.Draw(attention, Config, seeded);
         attention.to(Device);
-        return attention;
+        return (attention, weights);
     }
 
-    /// <summary>A head of width 5 on d_model = 12 whose weights the test drew, on the device under test.</summary>
-    static AttentionHead HeadWithDrawnWeights(Seeded seeded)
+    /// <summary>A head of width 5 on d_model = 12 whose weights the test drew, on the device under test, and the draws.</summary>
+    static (AttentionHead Head, AttentionByHand.Weights Weights) HeadWithDrawnWeights(Seeded seeded)
     {
         var head = new AttentionHead(d_model: 12, d_head: 5, init_range: 0.3);
-        AttentionByHand.Draw(head, d_model: 12, d_head: 5, seeded);
+        var weights = AttentionByHand.Draw(head, d_model: 12, d_head: 5, seeded);
         head.to(Device);
-        return head;
+        return (head, weights);
     }
 
     [Test, Points(3)]
     public void WithOneHead_MatchesAttentionHead_WithTheSameWeights()
     {
         using var seeded = new Seeded(110);
-        var head = HeadWithDrawnWeights(seeded);
+        var (head, weights) = HeadWithDrawnWeights(seeded);
+        // The head's draws are a layer of one head with zero biases: the same weights, written by the test into both modules.
         var attention = new MultiHeadAttention(Config with { n_heads = 1 });
+        AttentionByHand.Write(attention, weights);
         attention.to(Device);
-        using (no_grad())
-        {
-            attention.W_Q.copy_(head.W_Q.unsqueeze(0));
-            attention.W_K.copy_(head.W_K.unsqueeze(0));
-            attention.W_V.copy_(head.W_V.unsqueeze(0));
-            attention.W_O.copy_(head.W_O.unsqueeze(0));
-            foreach (var bias in new[] { attention.b_Q, attention.b_K, attention.b_V, attention.b_O })
-                bias.zero_();
-        }
         var x = seeded.Randn([2, 6, 12]);
-        var (expected, expectedPattern) = AttentionByHand.Attend(AttentionByHand.CopyOf(head), x);
+        var (expected, expectedPattern) = AttentionByHand.Attend(weights, x);
 
         var attentionOutput = attention.call(x);
         var headOutput = head.call(x);
@@ -68,11 +64,10 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
     public void Forward_IsCausal_ChangingLaterPositionsLeavesEarlierOutputsUnchanged()
     {
         using var seeded = new Seeded(111);
-        var attention = WithDrawnWeights(seeded);
+        var (attention, weights) = WithDrawnWeights(seeded);
         var x = seeded.Randn([2, 9, 12]);
         var changed = x.clone();
         changed[.., 4..] = seeded.Randn([2, 5, 12]);
-        var weights = AttentionByHand.CopyOf(attention);
         var (expected, _) = AttentionByHand.Attend(weights, x);
         var (expectedChanged, _) = AttentionByHand.Attend(weights, changed);
 
@@ -94,13 +89,13 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
     public void Forward_DoesNotModifyItsInput_InAHeadOrInMultiHeadAttention()
     {
         using var seeded = new Seeded(112);
-        var head = HeadWithDrawnWeights(seeded);
-        var attention = WithDrawnWeights(seeded);
+        var (head, headWeights) = HeadWithDrawnWeights(seeded);
+        var (attention, weights) = WithDrawnWeights(seeded);
         var x = seeded.Randn([2, 5, 12]);
         var before = x.clone();
 
-        var (expectedHead, _) = AttentionByHand.Attend(AttentionByHand.CopyOf(head), before);
-        var (expectedAttention, _) = AttentionByHand.Attend(AttentionByHand.CopyOf(attention), before);
+        var (expectedHead, _) = AttentionByHand.Attend(headWeights, before);
+        var (expectedAttention, _) = AttentionByHand.Attend(weights, before);
 
         var headOutput = head.call(x);
         TensorAssert.Close(x, before, Tolerance.Exact, "x after AttentionHead.call(x) (use out-of-place ops on the input)");
@@ -118,9 +113,9 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
     {
         // Float64, so that rounding stays far below any real gradient (see b_K below).
         using var seeded = new Seeded(113);
-        var attention = WithDrawnWeights(seeded);
+        var (attention, weights) = WithDrawnWeights(seeded);
         attention.to(ScalarType.Float64);
-        var head = HeadWithDrawnWeights(seeded);
+        var (head, headWeights) = HeadWithDrawnWeights(seeded);
         head.to(ScalarType.Float64);
         var transformerConfig = Config with { d_vocab = 10, n_layers = 2 };
         var transformer = new AttentionOnlyTransformer(transformerConfig);
@@ -131,8 +126,8 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
         // takes it by autograd through the attention it writes out, from the weights and inputs as they are before the calls.
         var attentionInput = seeded.Randn([2, 5, 12], ScalarType.Float64).requires_grad_();
         var headInput = seeded.Randn([2, 5, 12], ScalarType.Float64).requires_grad_();
-        var expectedAttentionInputGrad = AttentionByHand.InputGradient(AttentionByHand.CopyOf(attention), attentionInput);
-        var expectedHeadInputGrad = AttentionByHand.InputGradient(AttentionByHand.CopyOf(head), headInput);
+        var expectedAttentionInputGrad = AttentionByHand.InputGradient(weights, attentionInput);
+        var expectedHeadInputGrad = AttentionByHand.InputGradient(headWeights, headInput);
 
         AssertEveryParameterTrains("MultiHeadAttention", attention, () => attention.call(attentionInput));
         AssertInputGradient("MultiHeadAttention", attentionInput.grad, expectedAttentionInputGrad);
@@ -200,22 +195,22 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
     public void OutputBias_IsAddedOnce_NotOncePerHead()
     {
         using var seeded = new Seeded(114);
-        var attention = WithDrawnWeights(seeded);
+        var (attention, weights) = WithDrawnWeights(seeded);
+        // A twin with the same weights but W_O = 0, written by the test: its heads add nothing, so its output is b_O alone.
+        var silent = new MultiHeadAttention(Config);
+        AttentionByHand.Write(silent, weights with { W_O = zeros_like(weights.W_O) });
+        silent.to(Device);
         var x = seeded.Randn([2, 4, 12]);
-        var weights = AttentionByHand.CopyOf(attention);
         var (expected, _) = AttentionByHand.Attend(weights, x);
-        var W_O = attention.W_O.detach().clone();
-        using (no_grad()) attention.W_O.zero_();
 
-        var output = attention.call(x);
-        using (no_grad()) attention.W_O.copy_(W_O);
+        var output = silent.call(x);
         var withW_O = attention.call(x);
 
         TensorAssert.Close(output, weights.b_O.to_type(ScalarType.Float32).to(Device).expand(2, 4, 12), name:
             "MultiHeadAttention output with W_O = 0 (it must be b_O at every position: add b_O once, after summing over heads)");
-        // b_O once on top of the heads' outputs: with W_O back, the output is the attention the test computes, plus b_O.
+        // b_O once on top of the heads' outputs: with the drawn W_O, the output is the attention the test computes, plus b_O.
         TensorAssert.Close(withW_O, expected, name:
-            "MultiHeadAttention output with W_O restored vs the causal attention the test computes from the same weights and biases " +
+            "MultiHeadAttention output with the drawn W_O vs the causal attention the test computes from the same weights and biases " +
             "(b_O alone came out right with W_O = 0, so the heads' part, sum over heads of softmax(mask(q k^T / sqrt(d_head))) v W_O, is off)");
     }
 
@@ -223,9 +218,9 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
     public void Pattern_IsExactlyZeroAboveTheDiagonal_AndEachRowSumsToOne()
     {
         using var seeded = new Seeded(115);
-        var attention = WithDrawnWeights(seeded);
+        var (attention, weights) = WithDrawnWeights(seeded);
         var x = seeded.Randn([2, 7, 12]);
-        var (_, expected) = AttentionByHand.Attend(AttentionByHand.CopyOf(attention), x);
+        var (_, expected) = AttentionByHand.Attend(weights, x);
 
         attention.call(x);
         var pattern = attention.Pattern!;
@@ -258,11 +253,11 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
     public void Pattern_IsDetached_InAHeadAndInMultiHeadAttention()
     {
         using var seeded = new Seeded(117);
-        var head = HeadWithDrawnWeights(seeded);
-        var attention = WithDrawnWeights(seeded);
+        var (head, headWeights) = HeadWithDrawnWeights(seeded);
+        var (attention, weights) = WithDrawnWeights(seeded);
         var x = seeded.Randn([2, 5, 12]);
-        var (_, expectedHead) = AttentionByHand.Attend(AttentionByHand.CopyOf(head), x);
-        var (_, expectedAttention) = AttentionByHand.Attend(AttentionByHand.CopyOf(attention), x);
+        var (_, expectedHead) = AttentionByHand.Attend(headWeights, x);
+        var (_, expectedAttention) = AttentionByHand.Attend(weights, x);
 
         head.call(x);
         attention.call(x);

@@ -16,12 +16,11 @@ public sealed class HiddenTransformerTests : TorchTest
     {
         using var seeded = new Seeded(130);
         var model = new AttentionOnlyTransformer(Config);
-        AttentionByHand.Draw(model, Config, seeded);
+        var weights = AttentionByHand.Draw(model, Config, seeded);
         model.to(Device);
         var tokens = seeded.Randint(0, 10, [2, 10]);
         var changed = tokens.clone();
         changed[.., 6..] = (tokens[.., 6..] + 1) % 10;
-        var weights = AttentionByHand.CopyOf(model);
         var expected = AttentionByHand.Logits(weights, tokens);
         var expectedChanged = AttentionByHand.Logits(weights, changed);
 
@@ -44,21 +43,17 @@ public sealed class HiddenTransformerTests : TorchTest
     {
         using var seeded = new Seeded(131);
         var model = new AttentionOnlyTransformer(Config);
-        AttentionByHand.Draw(model, Config, seeded);
-        using (no_grad())
-            foreach (var block in model.blocks)
-            {
-                block.W_O.zero_();
-                block.b_O.zero_();
-            }
+        // The test's draws with every block's W_O and b_O zero, written by the test: each block writes 0 to the residual stream.
+        var drawn = AttentionByHand.DrawModel(Config, seeded);
+        AttentionByHand.Write(model, drawn with { Blocks = drawn.Blocks.Select(block => block with { W_O = zeros_like(block.W_O), b_O = zeros_like(block.b_O) }).ToArray() });
         model.to(Device);
         var tokens = seeded.Randint(0, 10, [3, 7]);
 
         var tokenIds = tokens.cpu().data<long>().ToArray();
-        // The weights as they are before the call: forward reads them, and must leave them as they were.
-        var W_E = model.W_E.detach().cpu().clone();
-        var W_pos = model.pos_embed.W_pos.detach().cpu().clone();
-        var W_U = model.W_U.detach().cpu().clone();
+        // The weights the test wrote: forward reads them, and must leave them as they were.
+        var W_E = drawn.W_E.to_type(ScalarType.Float32);
+        var W_pos = drawn.W_pos.to_type(ScalarType.Float32);
+        var W_U = drawn.W_U.to_type(ScalarType.Float32);
 
         var logits = model.call(tokens);
 
@@ -83,10 +78,10 @@ public sealed class HiddenTransformerTests : TorchTest
         using var seeded = new Seeded(133);
         var threeLayers = Config with { n_layers = 3 };
         var model = new AttentionOnlyTransformer(threeLayers);
-        AttentionByHand.Draw(model, threeLayers, seeded);
+        var weights = AttentionByHand.Draw(model, threeLayers, seeded);
         model.to(Device).to(ScalarType.Float64);
         var tokens = seeded.Randint(0, 10, [2, 9]);
-        var (expectedLogits, expectedGradients) = AttentionByHand.LogitsAndGradients(AttentionByHand.CopyOf(model), tokens);
+        var (expectedLogits, expectedGradients) = AttentionByHand.LogitsAndGradients(weights, tokens);
 
         var logits = model.call(tokens);
         TensorAssert.Close(logits, expectedLogits.to(Device), name:
