@@ -85,12 +85,12 @@ public sealed class AgreementTrainingTests : TorchTest
         manual_seed(seed);
         var model = new Transformer(TinyGpt(vocabSize));
         model.to(Device);
-        var initial = ByHand.Copy(model);
+        var initial = ByHand.ParametersOf(model); // the student's own init: this test trains from it
         AssertTinyGptParameters(initial, vocabSize, "before training");
 
         var losses = Trainer.Train(model, tensor(trainIds).to(Device), cfg);
         Assert.That(losses, Has.Count.EqualTo(cfg.steps), "Trainer.Train must return the loss of every step");
-        var trained = ByHand.Copy(model);
+        var trained = ByHand.ParametersOf(model);
         AssertTinyGptParameters(trained, vocabSize, "after Trainer.Train");
         double validationLoss = ValidationLoss(trained, validationIds, cfg.seq_len);
         double bigramLoss = BigramBaseline.Loss([.. trainIds], [.. validationIds], vocabSize);

@@ -27,12 +27,13 @@ public sealed class HiddenInputsUnchangedTests : TorchTest
         var block = new TransformerBlock(Small);
         var model = new Transformer(Small);
         // Every weight the expected values below are computed from is the test's, drawn here, never the constructor's.
+        Dictionary<string, Tensor> layerNormWeights, mlpWeights, blockWeights, modelWeights;
         using (var weights = new Seeded(1420))
         {
-            ByHand.Draw(layerNorm, Small, weights);
-            ByHand.Draw(mlp, Small, weights);
-            ByHand.Draw(block, Small, weights);
-            ByHand.Draw(model, Small, weights);
+            layerNormWeights = ByHand.Draw(layerNorm, Small, weights);
+            mlpWeights = ByHand.Draw(mlp, Small, weights);
+            blockWeights = ByHand.Draw(block, Small, weights);
+            modelWeights = ByHand.Draw(model, Small, weights);
         }
         foreach (var module in new nn.Module[] { layerNorm, mlp, block, model }) module.to(Device);
         var scores = seeded.Randn([2, 2, 5, 5]); // [batch, head, q_pos, k_pos]
@@ -40,12 +41,12 @@ public sealed class HiddenInputsUnchangedTests : TorchTest
         var q = seeded.Randn([2, 2, 5, 3]); // [batch, head, q_pos, d_head]
         var k = seeded.Randn([2, 2, 5, 3]); // [batch, head, k_pos, d_head]
         var (qBefore, kBefore) = (q.clone(), k.clone());
-        // What each call must return, by hand from copies taken before any call.
-        var x64 = before.to(ScalarType.Float64);
-        var expectedLayerNorm = ByHand.LayerNorm(x64, ByHand.Copy(layerNorm), "").to(ScalarType.Float32);
-        var expectedMlp = ByHand.Mlp(x64, ByHand.Copy(mlp), "").to(ScalarType.Float32);
-        var expectedBlock = ByHand.Block(x64, ByHand.Copy(block), "").to(ScalarType.Float32);
-        var expectedLogits = ByHand.Logits(ByHand.Copy(model), tokensBefore.clone());
+        // What each call must return, by hand from the draws (on the CPU, where they are) and copies of the inputs taken before any call.
+        var x64 = before.cpu().to(ScalarType.Float64);
+        var expectedLayerNorm = ByHand.LayerNorm(x64, layerNormWeights, "").to(ScalarType.Float32);
+        var expectedMlp = ByHand.Mlp(x64, mlpWeights, "").to(ScalarType.Float32);
+        var expectedBlock = ByHand.Block(x64, blockWeights, "").to(ScalarType.Float32);
+        var expectedLogits = ByHand.Logits(modelWeights, tokensBefore.clone());
         var expectedMasked = ByHand.Masked(scoresBefore.clone());
         var expectedPattern = ByHand.Masked(scoresBefore.to(ScalarType.Float64)).softmax(-1).to(ScalarType.Float32);
         var expectedScores = (qBefore.to(ScalarType.Float64).matmul(kBefore.to(ScalarType.Float64).transpose(-2, -1)) / Math.Sqrt(3)).to(ScalarType.Float32);
@@ -128,11 +129,12 @@ public sealed class HiddenInputsUnchangedTests : TorchTest
     {
         using var seeded = new Seeded(422);
         var model = new Transformer(Small);
-        using (var weights = new Seeded(1422)) ByHand.Draw(model, Small, weights); // the test's weights, not the constructor's
+        Dictionary<string, Tensor> drawn; // the test's weights, not the constructor's, as drawn: what the test computes from
+        using (var weights = new Seeded(1422)) drawn = ByHand.Draw(model, Small, weights);
         model.to(Device);
         var prompt = seeded.Randint(0, 9, [2, 10]);
         var before = prompt.clone();
-        var byHand = ByHand.Logits(ByHand.Copy(model), before.clone()); // [2, 10, 9]
+        var byHand = ByHand.Logits(drawn, before.clone()); // [2, 10, 9]
 
         var sampled = model.Generate(prompt, 5, temperature: 1.0, topK: 3, generator: seeded.Generator);
         AssertUnchanged(prompt, before, "Transformer.Generate(prompt, 5) (crossing n_ctx = 12)");

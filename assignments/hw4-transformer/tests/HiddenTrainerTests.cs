@@ -15,20 +15,23 @@ public sealed class HiddenTrainerTests : TorchTest
     /// A new model on the test device whose weights the test drew (the same every call), never the constructor's: the expected
     /// losses are computed from them, and weights a constructor made zero would make the logits b_U, which a forward pass can
     /// return without computing anything. Training from the student's own init is AgreementTrainingTests' business.
+    /// With the model come the draws (float64 on the CPU), what the test computes from, and the parameters they were written
+    /// into, by name, as the one read of <c>named_parameters()</c> gave them: never a second read of the model's.
     /// </summary>
-    static Transformer Fresh()
+    static (Transformer Model, Dictionary<string, Tensor> Drawn, Dictionary<string, TorchSharp.Modules.Parameter> Parameters) Fresh()
     {
         manual_seed(5);
         var model = new Transformer(Small);
-        using (var weights = new Seeded(5)) ByHand.Draw(model, Small, weights);
-        model.to(Device);
-        return model;
+        model.to(Device); // first, so that the parameters written are those the model runs with
+        using var weights = new Seeded(5);
+        var drawn = ByHand.Draw(model, Small, weights, out var parameters);
+        return (model, drawn, parameters);
     }
 
     /// <summary>A <see cref="Fresh"/> model, trained on <paramref name="tokens"/> after the global RNG is moved to <paramref name="globalSeed"/>.</summary>
     static double[] TrainFresh(Tensor tokens, TrainingConfig cfg, long globalSeed)
     {
-        var model = Fresh();
+        var model = Fresh().Model;
         manual_seed(globalSeed); // the windows come from new Generator(cfg.seed), not from the global generator
         return Trainer.Train(model, tokens, cfg).ToArray();
     }
@@ -40,7 +43,7 @@ public sealed class HiddenTrainerTests : TorchTest
         var tokens = seeded.Randint(0, 10, [300]);
 
         var forWindows = tokens.clone();
-        var initial = ByHand.Copy(Fresh()); // the weights TrainFresh starts from
+        var initial = Fresh().Drawn; // the weights TrainFresh starts from
 
         var losses = TrainFresh(tokens, Short, globalSeed: 100);
         var again = TrainFresh(tokens, Short, globalSeed: 200);
@@ -99,14 +102,15 @@ public sealed class HiddenTrainerTests : TorchTest
             "randint(0, n - seqLen + 1, [batchSize, 1], generator), not one offset followed by a fixed stride");
     }
 
-    /// <summary>A <see cref="Fresh"/> model, and a twin with the same weights.</summary>
-    static (Transformer Model, Transformer Twin) ModelAndTwin()
+    /// <summary>
+    /// A <see cref="Fresh"/> model with its draws, and a twin with the same draws (a <see cref="Fresh"/> model too) with the
+    /// parameters they were written into.
+    /// </summary>
+    static (Transformer Model, Dictionary<string, Tensor> Drawn, Transformer Twin, Dictionary<string, TorchSharp.Modules.Parameter> TwinParameters) ModelAndTwin()
     {
-        var model = Fresh();
-        var twin = new Transformer(Small);
-        twin.to(Device);
-        twin.load_state_dict(model.state_dict());
-        return (model, twin);
+        var (model, drawn, _) = Fresh();
+        var (twin, _, twinParameters) = Fresh();
+        return (model, drawn, twin, twinParameters);
     }
 
     /// <summary>The windows of cfg.steps steps: RandomWindows(tokens, batchSize, seqLen, g) from one new Generator(cfg.seed).</summary>
@@ -141,12 +145,12 @@ public sealed class HiddenTrainerTests : TorchTest
         Tensor? firstLoss = null;
         long LeftAlive(int steps)
         {
-            var model = Fresh();
+            var (model, drawn, _) = Fresh();
             if (steps == 2)
             {
                 // The first step's loss by hand, from the initial weights, on the first windows: before the count starts.
                 var window = Windows(tokens, Short, Short.batch_size, Short.seq_len)[0];
-                firstLoss = ByHand.Loss(ByHand.Logits(ByHand.Copy(model), window.clone()), window.clone()).cpu().reshape(1);
+                firstLoss = ByHand.Loss(ByHand.Logits(drawn, window.clone()), window.clone()).cpu().reshape(1);
             }
             long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
             var losses = Trainer.Train(model, tokens, Short with { steps = steps }).ToArray();
@@ -174,15 +178,14 @@ public sealed class HiddenTrainerTests : TorchTest
         using var seeded = new Seeded(462);
         var tokens = seeded.Randint(0, 10, [200]);
         var cfg = new TrainingConfig(steps: 4, batch_size: 3, seq_len: 9, lr: 0, weight_decay: 0.1, seed: 11);
-        var (model, twin) = ModelAndTwin();
+        var (model, drawn, twin, _) = ModelAndTwin();
 
         var losses = Trainer.Train(model, tokens.clone(), cfg).ToArray();
 
         Assert.That(losses, Has.Length.EqualTo(cfg.steps), "Trainer.Train must return the loss of every one of cfg.steps steps");
         Assert.That(losses.Count(double.IsNaN), Is.Zero, NaNLosses(losses));
-        var twinParameters = twin.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         foreach (var (name, parameter) in model.named_parameters())
-            TensorAssert.Close(parameter, twinParameters[name], name:
+            TensorAssert.Close(parameter, Drawn(drawn, name), name:
                 $"{name} after Trainer.Train with cfg.lr = 0 (AdamW with lr 0 moves nothing): it changed, so the optimiser does not " +
                 "use cfg.lr: give the optimiser cfg.lr as its learning rate");
 
@@ -193,7 +196,7 @@ public sealed class HiddenTrainerTests : TorchTest
             return windows.Select(w => LmLoss.CrossEntropy(twin.call(w), w).ToDouble()).ToArray();
         }
         var windows = Windows(tokens, cfg, cfg.batch_size, cfg.seq_len);
-        var byHand = ByHand.Loss(ByHand.Logits(ByHand.Copy(twin), windows[0].clone()), windows[0].clone()).cpu().reshape(1);
+        var byHand = ByHand.Loss(ByHand.Logits(drawn, windows[0].clone()), windows[0].clone()).cpu().reshape(1);
         var expected = LossesOn(windows);
         var tolerance = Tolerance.For(ScalarType.Float32, Device.type);
         // The losses below come from your model and LmLoss on both sides: the first must be the forward pass's cross-entropy.
@@ -220,13 +223,14 @@ public sealed class HiddenTrainerTests : TorchTest
         // 20 steps, so that a learning-rate schedule that only moves late in the run (a drop for the last tenth, a decay
         // whose first steps stay within float32 noise of cfg.lr) shows in the losses and the final weights.
         var cfg = new TrainingConfig(steps: 20, batch_size: 3, seq_len: 9, lr: 2e-2, weight_decay: 0.3, seed: 12);
-        var (model, twin) = ModelAndTwin();
+        var (model, drawn, twin, twinParameters) = ModelAndTwin();
 
         var losses = Trainer.Train(model, tokens.clone(), cfg).ToArray();
 
-        var optimizer = optim.AdamW(twin.parameters(), lr: cfg.lr, weight_decay: cfg.weight_decay);
+        // The loop steps the twin's parameters the test wrote its draws into, not what a second read of them gives.
+        var optimizer = optim.AdamW(twinParameters.Values, lr: cfg.lr, weight_decay: cfg.weight_decay);
         var windows = Windows(tokens, cfg, cfg.batch_size, cfg.seq_len);
-        var byHand = ByHand.Loss(ByHand.Logits(ByHand.Copy(twin), windows[0].clone()), windows[0].clone()).cpu().reshape(1);
+        var byHand = ByHand.Loss(ByHand.Logits(drawn, windows[0].clone()), windows[0].clone()).cpu().reshape(1);
         var expected = new List<double>();
         foreach (var batch in windows)
         {
@@ -248,15 +252,25 @@ public sealed class HiddenTrainerTests : TorchTest
         if (firstApart > 0)
             Assert.Fail($"{what}: equal up to step {firstApart - 1}, apart from step {firstApart}: use optim.AdamW (decoupled weight decay, not Adam) " +
                 "with cfg.lr for every step (no learning-rate schedule) and cfg.weight_decay, and one generator for the whole run, not a new one per step");
-        var twinParameters = twin.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         foreach (var (name, parameter) in model.named_parameters())
-            TensorAssert.Close(parameter, twinParameters[name], name:
+            TensorAssert.Close(parameter, Known(twinParameters, name), name:
                 $"{name} after Trainer.Train vs after the AdamW loop (the losses agree, so the last step's update differs: step the optimiser " +
                 "after every loss, with cfg.lr, unscheduled, and cfg.weight_decay)");
         // Both sides use your model and LmLoss: the loop's first loss must be the forward pass's cross-entropy.
         TensorAssert.Close(Losses(expected.Take(1)), byHand, tolerance,
             "the first loss of the AdamW loop, LmLoss.CrossEntropy(model.call(windows), windows) of the initial model, vs cross_entropy(logits[:, :-1], windows[:, 1:]) " +
             "of its forward pass computed by hand");
+    }
+
+    /// <summary>The draw of the model's parameter <paramref name="name"/> as float32, the dtype the model holds it in.</summary>
+    static Tensor Drawn(Dictionary<string, Tensor> drawn, string name) => Known(drawn, name).to_type(ScalarType.Float32);
+
+    /// <summary>The entry of the model's parameter <paramref name="name"/>, which the test drew; a parameter it does not know fails the test.</summary>
+    static T Known<T>(Dictionary<string, T> byName, string name)
+    {
+        if (!byName.TryGetValue(name, out var value))
+            Assert.Fail($"Transformer has a parameter {name} the test does not know: keep the parameters, names and shapes you were given");
+        return value!;
     }
 
     /// <summary>What NaN losses say first: the forward pass or the loss makes them, before anything about the training loop.</summary>

@@ -98,11 +98,11 @@ public sealed class HiddenTransformerTests : TorchTest
     {
         using var seeded = new Seeded(403);
         var model = new Transformer(Odd);
-        using (var weights = new Seeded(1403)) ByHand.Draw(model, Odd, weights); // the test's weights, not the constructor's
+        Dictionary<string, Tensor> byHand; // the test's weights, not the constructor's, as drawn: what the test computes from
+        using (var weights = new Seeded(1403)) byHand = ByHand.Draw(model, Odd, weights);
         model.to(Device);
         var tokens = seeded.Randint(0, 11, [2, 10]);
         var targets = seeded.Randint(0, 11, [2 * 10]);
-        var byHand = ByHand.Copy(model);
         var expected = ByHand.Logits(byHand, tokens.clone()); // [2, 10, 11]
         // The gradient by definition: autograd through the forward pass written out in float64, with the same loss.
         foreach (var copy in byHand.Values) copy.requires_grad_(true);
@@ -113,6 +113,7 @@ public sealed class HiddenTransformerTests : TorchTest
 
         foreach (var (name, parameter) in model.named_parameters())
         {
+            Assert.That(byHand.ContainsKey(name), Is.True, $"Transformer has a parameter {name} the test does not know: keep the parameters, names and shapes you were given");
             // b_K's gradient is zero in exact arithmetic: it adds q . b_K to every score of a query, and softmax ignores a
             // constant shift. So a forward pass that leaves it out computes the same function, and no gradient (null) is that
             // zero too; one that uses it only has to keep its gradient finite.
