@@ -1,9 +1,9 @@
-using System.Runtime.ExceptionServices;
 using Course.Grader.Run;
 using NUnit;
 using NUnit.Framework.Api;
 using NUnit.Framework.Interfaces;
 using NUnit.Framework.Internal;
+using System.Runtime.ExceptionServices;
 
 namespace Course.Worker;
 
@@ -87,8 +87,7 @@ sealed class WorkerRun(WorkerOptions options, ProtocolWriter protocol)
         {
             try { run(); }
             catch (Exception e) { thrown = ExceptionDispatchInfo.Capture(e); }
-        })
-        { Name = "course-test" };
+        }) { Name = "course-test" };
         thread.Start();
         thread.Join();
         thrown?.Throw();
