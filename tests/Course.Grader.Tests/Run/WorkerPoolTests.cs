@@ -248,45 +248,10 @@ public class WorkerPoolTests
     }
 
     [Test]
-    public async Task Given_a_run_that_changes_the_default_dtype_Then_a_later_run_in_the_same_warm_worker_inherits_it_which_is_why_grades_never_share_one()
+    public async Task Given_a_run_that_leaves_autograd_off_Then_a_later_run_in_the_same_warm_worker_inherits_it_which_is_why_grades_never_share_one()
     {
-        // A plain fixture: TorchTest puts float32 back before each test, but nothing resets every state a run can leave in
-        // its process. libtorch's default dtype is one (per-thread state, such as grad mode, ends with each test's thread).
-        const string makesFloat32 = """
-            using Course.Testing;
-            using NUnit.Framework;
-            using Tiny.Homework;
-            using static TorchSharp.torch;
-
-            namespace Tiny.Homework.Tests;
-
-            public class DtypeTests
-            {
-                [Test, Points(1)]
-                public void Ones_AreFloat32()
-                {
-                    Answer.Touch();
-                    Assert.That(ones(2).dtype, Is.EqualTo(ScalarType.Float32));
-                }
-            }
-            """;
-        static string Touching(string body) => $"namespace Tiny.Homework; public static class Answer {{ public static void Touch() {{ {body} }} }}";
-        using var pool = new WorkerPool(TinyHomework.Worker.Value);
-
-        var attacker = await TinyHomework.RunAsync(Touching("TorchSharp.torch.set_default_dtype(TorchSharp.torch.ScalarType.Float64);"), makesFloat32, Limits, In(pool));
-        var next = await TinyHomework.RunAsync(Touching(""), makesFloat32, Limits, In(pool));
-        var own = await TinyHomework.RunAsync(Touching(""), makesFloat32, Limits);
-
-        Assert.That(attacker.Single("Ones_AreFloat32").Passed, Is.False);
-        Assert.That(next.Single("Ones_AreFloat32").Passed, Is.False, "the warm worker kept the first run's default dtype");
-        Assert.That(own.Single("Ones_AreFloat32").Passed, Is.True, own.Single("Ones_AreFloat32").Message);
-        Assert.That(pool.Started, Is.EqualTo(1));
-    }
-
-    [Test]
-    public async Task Given_a_test_that_leaves_autograd_off_Then_the_next_test_of_the_run_has_it_on_since_each_runs_on_a_thread_of_its_own()
-    {
-        // Grad mode is libtorch's per-thread state, outside any TorchTest here: a thread made for each test ends it.
+        // A plain fixture: TorchTest turns autograd back on before each test, but nothing resets every state a run can
+        // leave in its process (grad mode outside TorchTest is the one shown here).
         const string backprops = """
             using Course.Testing;
             using NUnit.Framework;
@@ -298,27 +263,26 @@ public class WorkerPoolTests
             public class GradTests
             {
                 [Test, Points(1)]
-                public void A_LeavesAutogradOff()
+                public void Backprop_Works()
                 {
                     Answer.Touch();
-                    Assert.That(is_grad_enabled(), Is.False);
-                }
-
-                [Test, Points(1)]
-                public void B_Backprops()
-                {
                     var x = ones(2, requires_grad: true);
                     (x * x).sum().backward();
                     Assert.That(x.grad, Is.Not.Null);
                 }
             }
             """;
+        static string Touching(string body) => $"namespace Tiny.Homework; public static class Answer {{ public static void Touch() {{ {body} }} }}";
+        using var pool = new WorkerPool(TinyHomework.Worker.Value);
 
-        var run = await TinyHomework.RunAsync("namespace Tiny.Homework; public static class Answer { public static void Touch() => TorchSharp.torch.no_grad(); }",
-            backprops, Limits);
+        var attacker = await TinyHomework.RunAsync(Touching("TorchSharp.torch.no_grad();"), backprops, Limits, In(pool));
+        var next = await TinyHomework.RunAsync(Touching(""), backprops, Limits, In(pool));
+        var own = await TinyHomework.RunAsync(Touching(""), backprops, Limits);
 
-        Assert.That(run.Single("A_LeavesAutogradOff").Passed, Is.True, run.Single("A_LeavesAutogradOff").Message);
-        Assert.That(run.Single("B_Backprops").Passed, Is.True, run.Single("B_Backprops").Message);
+        Assert.That(attacker.Single("Backprop_Works").Passed, Is.False);
+        Assert.That(next.Single("Backprop_Works").Passed, Is.False, "the warm worker kept the first run's grad mode");
+        Assert.That(own.Single("Backprop_Works").Passed, Is.True, own.Single("Backprop_Works").Message);
+        Assert.That(pool.Started, Is.EqualTo(1));
     }
 
     [Test]
