@@ -39,8 +39,15 @@ public static class TensorAssert
             return $"{what}: shape mismatch: got {Format(actual.shape)}, expected {Format(expected.shape)}{ShapeHint(actual.shape, expected.shape)}";
         if (actual.dtype != expected.dtype)
             return DtypeFailure(what, actual, expected, tolerance, equalNan, axes);
+        return ValuesFailure(what, actual, expected, tolerance ?? Tolerance.For(expected), equalNan, axes);
+    }
 
-        var tol = tolerance ?? Tolerance.For(expected);
+    /// <summary>
+    /// The values compared, read as float64, each at the scale of the expected tensor; null when they match. Every line
+    /// starts from <paramref name="what"/>, the name of what is compared.
+    /// </summary>
+    static string? ValuesFailure(string what, Tensor actual, Tensor expected, Tolerance tol, bool equalNan, IReadOnlyList<string>? axes)
+    {
         using var scope = NewDisposeScope();
         double[] a = ToDoubles(actual), e = ToDoubles(expected);
         var shape = expected.shape;
@@ -107,17 +114,9 @@ public static class TensorAssert
         var mismatch = $"{what}: dtype mismatch: got {actual.dtype}, expected {expected.dtype}";
         if (actual.is_complex() || expected.is_complex()) return mismatch;
         string? values;
-        using (NewDisposeScope())
-        {
-            try
-            {
-                values = CloseFailure(actual.to(ScalarType.Float64), expected.to(ScalarType.Float64), tolerance ?? Tolerance.For(expected), what, equalNan, axes);
-            }
-            catch (Exception e) when (e is ExternalException or ArgumentException or InvalidOperationException) { return mismatch; }
-        }
-        return values is null
-            ? $"{mismatch}; the values are right, so convert the result to {expected.dtype} before returning it (computing in another dtype inside is fine)"
-            : $"{mismatch}, and the values differ too: {values[(what.Length + 2)..]}";
+        try { values = ValuesFailure($"{mismatch}, and the values differ too", actual, expected, tolerance ?? Tolerance.For(expected), equalNan, axes); }
+        catch (Exception e) when (e is ExternalException or ArgumentException or InvalidOperationException) { return mismatch; }
+        return values ?? $"{mismatch}; the values are right, so convert the result to {expected.dtype} before returning it (computing in another dtype inside is fine)";
     }
 
     /// <summary>Asserts the shape of a tensor.</summary>

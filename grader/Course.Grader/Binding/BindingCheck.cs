@@ -14,9 +14,6 @@ public sealed record BindingChange(TestBinding Actual, BoundSymbol? Expected, bo
     /// <summary>Whose code it is, as a message names it.</summary>
     public string Reader => InGivenCode ? $"the given {Actual.File}" : "the tests";
 
-    /// <summary>The symbol is a field, which reading runs no code of the student's.</summary>
-    internal static bool ReadsAField(BoundSymbol symbol) => symbol.Key.StartsWith("Field|", StringComparison.Ordinal);
-
     /// <summary>One line for the student, naming their declaration and never the (possibly hidden) test code.</summary>
     public string Describe()
     {
@@ -25,8 +22,8 @@ public sealed record BindingChange(TestBinding Actual, BoundSymbol? Expected, bo
         return Expected switch
         {
             null => $"{Reader} would call your {actual.Display}{where}, where the starter's code calls nothing of yours",
-            { InHomework: true } when ReadsAField(Expected) =>
-                $"{Reader} would use your {actual.Key.Split('|')[0].ToLowerInvariant()} {actual.Display}{where} where, against the starter, they read the field {Expected.Display}: keep it the field the starter declares",
+            { InHomework: true, IsField: true } =>
+                $"{Reader} would use your {actual.Kind.ToLowerInvariant()} {actual.Display}{where} where, against the starter, they read the field {Expected.Display}: keep it the field the starter declares",
             { InHomework: false } when actual.InHomework => $"your {actual.Display}{where} takes the place of {Expected.Display} in {Reader}",
             _ => $"{Reader} would use {actual.Display}{where} where, against the starter, {(InGivenCode ? "it uses" : "they use")} {Expected.Display}",
         };
@@ -65,7 +62,7 @@ public static class BindingCheck
                 // A homework field the tests read is data: the same field against the submission, never a property whose
                 // getter runs homework code on each read (a red team, stop 62, gave the real weights to the read that wrote
                 // the test's draws into them and zeros to the read that computed what the test expected).
-                { InHomework: true } when BindingChange.ReadsAField(counterpart) => counterpart.Key != actual.Target.Key,
+                { InHomework: true, IsField: true } => counterpart.Key != actual.Target.Key,
                 { InHomework: true } => false,
                 _ => counterpart.Key != actual.Target.Key,
             };

@@ -13,6 +13,12 @@ namespace Course.Grader.Binding;
 /// <param name="Declaration">For a homework symbol, where the student declared it.</param>
 public sealed record BoundSymbol(string Key, string Display, bool InHomework, SourcePlace? Declaration)
 {
+    /// <summary>The symbol's kind as its key begins (<c>Field</c>, <c>Property</c>, <c>Method</c>, ...).</summary>
+    public string Kind => Key[..Key.IndexOf('|')];
+
+    /// <summary>A field, which reading runs no code.</summary>
+    public bool IsField => Kind == nameof(SymbolKind.Field);
+
     /// <summary>Full names and signatures, without nullable annotations: <c>Tensor?</c> and <c>Tensor</c> are one type at run time.</summary>
     static readonly SymbolDisplayFormat KeyFormat = new(
         globalNamespaceStyle: SymbolDisplayGlobalNamespaceStyle.Included,
