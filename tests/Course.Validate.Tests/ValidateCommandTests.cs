@@ -71,6 +71,9 @@ public class ValidateCommandTests
 
         Assert.That(exitCode, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain($"validate {id}"), "each homework's section carries its own table");
+        // Two homeworks are validated at once: the next one's progress is held until this section is written.
+        Assert.That(Regex.Matches(output, @"^grading reference \.\.\.$", RegexOptions.Multiline), Has.Count.EqualTo(1), "each section holds its own homework's progress, and only its own");
+        Assert.That(output.IndexOf("grading reference ...", StringComparison.Ordinal), Is.LessThan(output.IndexOf($"validate {id}", StringComparison.Ordinal)), "a section's progress comes before its table");
         Assert.That(output, Does.Match(@"reference gets full marks\s+│\s+100/100\s+│\s+ok"));
         Assert.That(output, Does.Match(@"reference holds under float noise\s+│\s+100/100\s+│\s+ok"));
         Assert.That(output, Does.Match(@"starter gets zero\s+│\s+0/100\s+│\s+ok"));

@@ -12,7 +12,9 @@ namespace Course.Cli.Commands;
 
 /// <summary>
 /// `course validate &lt;assignment&gt;...`: are the tests fair to students? Several homeworks (or <c>--all</c>) are
-/// validated one after the other in one process, which pays for loading and compiling the grader once.
+/// validated in one process, which pays for loading and compiling the grader once; two at a time, sharing the
+/// <c>--jobs</c> runs, so that one homework's last runs and the next one's first keep the cores busy together. Each
+/// homework's section (its progress, tables and verdict) is written whole and in the order given.
 /// </summary>
 internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<ValidateCommand.Settings>
 {
@@ -23,7 +25,7 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
         public string[] Assignments { get; init; } = [];
 
         [CommandOption("--all")]
-        [Description("Validate every homework of the course repo, one after the other.")]
+        [Description("Validate every homework of the course repo, in the repo's order.")]
         public bool All { get; init; }
 
         [CommandOption("--root <DIR>")]
@@ -31,7 +33,7 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
         public string? Root { get; init; }
 
         [CommandOption("--jobs <N>")]
-        [Description("How many variants (starter, stubbed regions, the noisy reference, the variants corpus) to grade at once, each in its own worker process; default: the number of CPU cores.")]
+        [Description("How many variants (starter, stubbed regions, the noisy reference, the variants corpus) to grade at once, each in its own worker process, over every homework validated; default: the number of CPU cores.")]
         public int? Jobs { get; init; }
 
         [CommandOption("--messages")]
@@ -44,6 +46,9 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
             : ValidationResult.Success();
     }
 
+    /// <summary>How many homeworks are validated at once: the one whose section is being written, and the next.</summary>
+    const int HomeworksAtOnce = 2;
+
     public override ValidationResult Validate(CommandContext context, Settings settings) =>
         CommandLayout.ValidateAssignments(settings.Root, settings.Assignments, out _);
 
@@ -51,12 +56,40 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
     {
         CommandLayout.ValidateAssignments(settings.Root, settings.Assignments, out var layout);
         var assignments = settings.All ? layout!.AssignmentIds() : settings.Assignments.Distinct(StringComparer.Ordinal).ToList();
+        var jobs = settings.Jobs ?? Environment.ProcessorCount;
         var failed = new List<string>();
-        // The homeworks' checks take turns in the same warm workers: all of them run the TA's own code.
+        var sections = new Sections(console.Profile.Out.Writer);
+        // The homeworks' checks take turns in the same warm workers (all of them run the TA's own code), and in the same run slots.
         using var pool = new WorkerPool(WorkerLocation.Default());
-        foreach (var assignment in assignments)
-            if (!await ValidateOneAsync(layout!, assignment, settings.Jobs ?? Environment.ProcessorCount, settings.Messages, pool, cancellationToken))
-                failed.Add(assignment);
+        using var runSlots = new SemaphoreSlim(jobs);
+        // A homework that fails to validate ends the command (the grader broke): the one beside it stops too.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = new Queue<(string Assignment, Task<ValidationReport> Report)>();
+        var next = 0;
+        void StartNext()
+        {
+            if (next == assignments.Count) return;
+            var (assignment, index) = (assignments[next], next++);
+            running.Enqueue((assignment, Task.Run(() => ValidatePipeline.ValidateAsync(layout!, assignment, progress: sections.ProgressOf(index),
+                jobs: jobs, pool: pool, runSlots: runSlots, cancellationToken: stop.Token), stop.Token)));
+        }
+        for (var i = 0; i < HomeworksAtOnce; i++) StartNext();
+        try
+        {
+            while (running.TryDequeue(out var head))
+            {
+                var report = await head.Report;
+                if (!sections.WriteNext(() => Write(report, settings.Messages))) failed.Add(head.Assignment);
+                StartNext();
+            }
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            // Wait for the others to stop before the pool and the slots are disposed under them; their own errors say nothing more.
+            try { await Task.WhenAll(running.Select(r => r.Report)); } catch (Exception) { }
+            throw;
+        }
         if (assignments.Count > 1)
             console.Profile.Out.Writer.WriteLine(failed.Count == 0
                 ? $"validate: all {assignments.Count} homeworks are fair"
@@ -64,13 +97,11 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
         return failed.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
-    /// <returns>Whether the homework's tests are fair; its tables and findings are written either way.</returns>
-    async Task<bool> ValidateOneAsync(CourseLayout layout, string assignment, int jobs, bool messages, WorkerPool pool, CancellationToken cancellationToken)
+    /// <summary>Writes a homework's tables and findings.</summary>
+    /// <returns>Whether the homework's tests are fair.</returns>
+    bool Write(ValidationReport report, bool messages)
     {
         var output = console.Profile.Out.Writer;
-        var report = await ValidatePipeline.ValidateAsync(layout, assignment, progress: new SynchronousProgress(output),
-            jobs: jobs, pool: pool, cancellationToken: cancellationToken);
-
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]validate {Markup.Escape(report.Assignment)}[/]")
             .AddColumn("Check").AddColumn(new TableColumn("Points").RightAligned()).AddColumn("Verdict");
         table.AddRow("homework files", "", report.Problems.Count == 0 ? "[green]ok[/]" : $"[red]FAIL: {report.Problems.Count} problem(s)[/]");
@@ -138,16 +169,43 @@ internal sealed class ValidateCommand(IAnsiConsole console) : AsyncCommand<Valid
     static string Points(GradeReport report) => $"{ScoreStage.Format(report.Score)}/{ScoreStage.Format(report.MaxScore)}";
 
     /// <summary>
-    /// Writes progress at once (Progress&lt;T&gt; would post it to the thread pool, out of order), one whole line at a
-    /// time: variants graded side by side report from several threads.
+    /// Each homework's section of the output, whole and in order, while two are validated at once: the progress of the homework
+    /// whose section is being written goes out at once, one whole line at a time (variants graded side by side report from
+    /// several threads; Progress&lt;T&gt; would post it to the thread pool, out of order); the next one's is held until its turn.
     /// </summary>
-    sealed class SynchronousProgress(TextWriter output) : IProgress<string>
+    sealed class Sections(TextWriter output)
     {
         readonly Lock gate = new();
+        readonly Dictionary<int, List<string>> held = [];
+        int current;
 
-        public void Report(string value)
+        public IProgress<string> ProgressOf(int index) => new SectionProgress(this, index);
+
+        /// <summary>Writes the current section's end, then what the next one has reported so far.</summary>
+        public bool WriteNext(Func<bool> write)
         {
-            lock (gate) output.WriteLine($"grading {value} ...");
+            lock (gate)
+            {
+                var result = write();
+                current++;
+                if (held.Remove(current, out var lines))
+                    foreach (var line in lines) output.WriteLine(line);
+                return result;
+            }
+        }
+
+        void Report(int index, string line)
+        {
+            lock (gate)
+            {
+                if (index == current) output.WriteLine(line);
+                else (held.TryGetValue(index, out var lines) ? lines : held[index] = []).Add(line);
+            }
+        }
+
+        sealed class SectionProgress(Sections sections, int index) : IProgress<string>
+        {
+            public void Report(string value) => sections.Report(index, $"grading {value} ...");
         }
     }
 }

@@ -15,15 +15,17 @@ namespace Course.Grader.Pipeline;
 /// reported), beside the reference under float noise when there are two jobs; the other checks take turns in warm workers
 /// (<see cref="WorkerPool"/>), share runs where none can change what another's tests see, or where all must keep every
 /// point (<see cref="RunCombiner"/>), go
-/// <paramref name="jobs"/> runs at a time, and come back in a fixed order.
+/// <paramref name="jobs"/> runs at a time (and no more than the <paramref name="runSlots"/> shared with other homeworks' validations allow), and come back in a fixed order.
 /// </summary>
 public static class ValidatePipeline
 {
     /// <param name="pool">Warm workers to run the checks in, shared with the validation of other homeworks (every one of them
     /// the TA's code); null: a pool of this validation's own.</param>
+    /// <param name="runSlots">How many runs may go at once, shared with the validations of other homeworks that run beside this
+    /// one, so that one homework's last runs and the next one's first fill the cores together; null: <paramref name="jobs"/> of this validation's own.</param>
     public static async Task<ValidationReport> ValidateAsync(
         CourseLayout layout, string assignment, WorkerLocation? worker = null, IProgress<string>? progress = null,
-        int jobs = 1, WorkerPool? pool = null, CancellationToken cancellationToken = default)
+        int jobs = 1, WorkerPool? pool = null, SemaphoreSlim? runSlots = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(jobs, 1);
         var manifest = layout.LoadManifest(assignment);
@@ -40,6 +42,8 @@ public static class ValidatePipeline
         // Every run but the reference's takes turns in warm workers: all of them run the TA's own code.
         using var ownPool = pool is null ? new WorkerPool(worker) : null;
         pool ??= ownPool!;
+        using var ownSlots = runSlots is null ? new SemaphoreSlim(jobs) : null;
+        runSlots ??= ownSlots!;
         AssemblySources Sources(IReadOnlyList<SourceFile> files) => new(manifest.Project, files);
         var given = suites.GivenLibraries(worker.LibraryAssemblies);
         // The reference under the noise runs on given libraries under it too: they compute on the same hardware as the homework.
@@ -50,16 +54,24 @@ public static class ValidatePipeline
         async Task<GradeReport> Grade(IReadOnlyList<SourceFile> files, Noise noise, string what, IReadOnlyList<string>? only, CancellationToken token, int checks = 1,
             bool pooled = true)
         {
-            var libraries = noise == Noise.CodeAndLibraries ? noisyGiven : given;
-            var homework = noise == Noise.None ? Sources(files) : FloatNoise.Apply(Sources(files), worker.LibraryAssemblies, libraries);
-            progress?.Report(what);
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            // Checks that share a run share its time limit: each gets the whole of it, as alone.
-            var report = await GradePipeline.GradeWorkspaceAsync(suites, homework, [], provenance with { SubmissionSource = what }, includeHidden: true, worker, now,
-                limits with { TotalTimeout = limits.TotalTimeout * checks }, only: only, pool: pooled ? pool : null,
-                givenLibraries: libraries, cancellationToken: token);
-            timings.Add(new RunTiming(what, clock.Elapsed.TotalSeconds, report.Tests.Sum(t => t.DurationSeconds), report.Tests.Count(t => t.DurationSeconds > 0)));
-            return report;
+            await runSlots.WaitAsync(token);
+            try
+            {
+                var libraries = noise == Noise.CodeAndLibraries ? noisyGiven : given;
+                var homework = noise == Noise.None ? Sources(files) : FloatNoise.Apply(Sources(files), worker.LibraryAssemblies, libraries);
+                progress?.Report(what);
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                // Checks that share a run share its time limit: each gets the whole of it, as alone.
+                var report = await GradePipeline.GradeWorkspaceAsync(suites, homework, [], provenance with { SubmissionSource = what }, includeHidden: true, worker, now,
+                    limits with { TotalTimeout = limits.TotalTimeout * checks }, only: only, pool: pooled ? pool : null,
+                    givenLibraries: libraries, cancellationToken: token);
+                timings.Add(new RunTiming(what, clock.Elapsed.TotalSeconds, report.Tests.Sum(t => t.DurationSeconds), report.Tests.Count(t => t.DurationSeconds > 0)));
+                return report;
+            }
+            finally
+            {
+                runSlots.Release();
+            }
         }
 
         var referenceFiles = SourceFile.ReadFolder(referenceProject, referenceProject);
