@@ -12,7 +12,8 @@ public static class Hooks
 {
     /// <summary>
     /// Runs <paramref name="model"/> on <paramref name="tokens"/> <c>[batch, pos]</c> and caches, detached, the activation
-    /// of every hook point whose name passes <paramref name="filter"/> (every hook point when null).
+    /// of every hook point whose name passes <paramref name="filter"/> (every hook point when null). The cache lists the
+    /// names (<see cref="ActivationCache.Keys"/>) in the order the forward pass reached them, as <c>model.HookPoints</c> does.
     /// </summary>
     /// <returns>The logits <c>[batch, pos, d_vocab]</c>, with their graph as <c>model.call</c> gives them, and the cache.</returns>
     public static (Tensor Logits, ActivationCache Cache) RunWithCache(this HookedTransformer model, Tensor tokens, Func<string, bool>? filter = null)

@@ -19,6 +19,9 @@ public sealed class HooksTests : TorchTest
         var (_, cache) = model.RunWithCache(tokens);
 
         Assert.That(cache.Keys, Is.EquivalentTo(names), "with no filter, every hook point of the model is cached, under its name");
+        Assert.That(cache.Keys, Is.EqualTo(names),
+            "the order of cache.Keys: expected the order the forward pass reached the hook points (model.HookPoints's: hook_embed, hook_pos_embed, blocks.0..., ln_final...), as ActivationCache.Keys's doc says; " +
+            "store each activation as its hook runs, in a dictionary that keeps the order its keys were added in (Dictionary, not SortedDictionary)");
         var expected = new Dictionary<string, long[]>
         {
             ["hook_embed"] = [2, 6, 8],
@@ -48,6 +51,8 @@ public sealed class HooksTests : TorchTest
 
         Assert.That(cache.Keys, Is.EquivalentTo(new[] { "blocks.0.hook_resid_post", "blocks.1.hook_resid_post" }),
             "RunWithCache with a filter caches only the hook points whose names the filter accepts");
+        Assert.That(cache.Keys, Is.EqualTo(new[] { "blocks.0.hook_resid_post", "blocks.1.hook_resid_post" }),
+            "the order of cache.Keys with a filter: expected the order the forward pass reached the hook points, as ActivationCache.Keys's doc says");
         foreach (var name in cache.Keys)
             TensorAssert.Close(cache[name], captured[name], name: $"cache[\"{name}\"] against what the test's own hook read there: cache the activation the hook point sees");
     }
