@@ -18,14 +18,28 @@ public sealed class CheckpointGoldenTests : TorchTest
         using var golden = Golden.Open("logit_lens_checkpoint");
         var tokens = golden.Input("tokens", () => vocabulary.ToTokens(Text[..64])).to(Device); // [1, 64]
         var pos = tokens.shape[1];
+        var scored = tokens.shape[0] * (pos - 1); // the positions that predict a next character
 
-        LensLayer[] rows = [.. LogitLens.Evaluate(model, tokens)]; // copied once; each row's members are read once below
+        var rows = LogitLens.Evaluate(model, tokens).Select(r => (r.Label, r.Loss, r.Accuracy)).ToArray(); // each row's members read once
 
         Assert.That(rows.Select(r => r.Label), Is.EqualTo(new[] { "0_pre", "1_pre", "final_post" }));
         // The losses are float32 computations reported as doubles: compared as float32. A position whose two best logits are
         // within rounding of each other may pick the other on other hardware: accuracy may differ by one such flip.
         golden.AssertClose("loss", tensor(rows.Select(r => (float)r.Loss).ToArray()));
         golden.AssertClose("accuracy", tensor(rows.Select(r => r.Accuracy).ToArray()), new Tolerance(0, 1.0 / (pos - 1)));
+        // An accuracy is a whole number k of hits over the scored positions, batch × (pos - 1). The one-flip tolerance above
+        // cannot tell k / (pos - 1) from hits over every token, k / pos (they differ by k / (pos (pos - 1)) < 1 / (pos - 1)),
+        // but times pos - 1 the first is k and the second k - k / pos, at least 1 / pos from whole for 0 < k < pos. Allowed:
+        // the rounding of a fraction held in float32 (Tolerance.For(Float32), the least precise dtype it could come from)
+        // times the scored positions, 63 × 6.2e-5 ≈ 0.004 here, a quarter of that 1 / 64.
+        var float32 = Tolerance.For(ScalarType.Float32, Device.type);
+        foreach (var (label, _, accuracy) in rows)
+        {
+            var hits = accuracy * scored;
+            Assert.That(Math.Abs(hits - Math.Round(hits)), Is.Not.NaN.And.AtMost(scored * float32.Allowed(accuracy, accuracy)),
+                $"how far LogitLens.Evaluate's accuracy of row {label} ({accuracy:G6}) times the {scored} scored positions (batch × (pos - 1)), {hits:G6}, is from a whole number of correct predictions " +
+                "(divide the hits by the positions that are scored, not by every token: the last position of each row predicts nothing)");
+        }
         Assert.That(is_grad_enabled(), Is.True,
             "autograd after LogitLens.Evaluate returned to a caller that had it on: still off, so no_grad() was never disposed (using var noGrad = no_grad(), which puts the mode back)");
     }
