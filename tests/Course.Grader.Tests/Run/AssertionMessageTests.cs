@@ -33,11 +33,38 @@ public class AssertionMessageTests
     {
         // A red team (stop 60): a float32 sum held to 1e-12 read "got -1.92552, expected -1.92552 +/- 1E-12".
         const string nunit = "  LogLikelihood([1 1 0 0 0])\nAssert.That(ll, Is.EqualTo(expected).Within(1e-12))\n" +
-                             "  Expected: -1.9255194594075793d +/- 9.9999999999999998E-13d\n  But was:  -1.9255193632156358d\n  Off by:   9.6191943500000002E-08d\n";
+                             "  Expected: -1.9255194594075793d +/- 9.9999999999999998E-13d\n  But was:  -1.9255193632156358d\n  Off by:   -9.6191943521617418E-08d\n";
 
         Assert.That(AssertionMessage.Readable(Result(nunit)).Message.Split('\n')[0],
-            Is.EqualTo("LogLikelihood([1 1 0 0 0]): got -1.92551936, expected -1.92551946 +/- 1E-12 (off by 9.62E-08)"));
+            Is.EqualTo("LogLikelihood([1 1 0 0 0]): got -1.92551936, expected -1.92551946 +/- 1E-12 (9.62E-08 too high)"));
     }
+
+    /// <summary>NUnit's "Off by" is expected minus got: a red team (round 18) read "got 11.2661, expected 1.60944 (off by -9.66)" for a loss 7 times too big.</summary>
+    [Test]
+    public void Given_a_number_off_by_a_factor_Then_the_first_line_gives_the_ratio_not_NUnits_difference()
+    {
+        const string nunit = "  the first TrainStep returns the loss, ln 5\nAssert.That(loss, Is.EqualTo(Math.Log(5)).Within(1e-5))\n" +
+                             "  Expected: 1.6094379124341003d +/- 1.0000000000000001E-05d\n  But was:  11.266065387038703d\n  Off by:   -9.6566274746046025d\n";
+
+        Assert.That(AssertionMessage.Readable(Result(nunit)).Message.Split('\n')[0],
+            Is.EqualTo("the first TrainStep returns the loss, ln 5: got 11.2661, expected 1.60944 +/- 1E-05 (7 times the expected value)"));
+    }
+
+    // As NUnit 5 writes them (its source line is empty for a call made through a lambda, and spans lines for a long one).
+    [TestCase("  merges, most frequent pair first\nAssert.That(merges, Is.EqualTo(expected))\n  Expected and actual are both <System.Collections.Generic.List`1[System.ValueTuple`2[System.Int64,System.Int64]]> with 60 elements\n" +
+              "  Values differ at index [6]\n  Expected: (97, 116)\n  But was:  (99, 97)\n",
+        "merges, most frequent pair first: at index [6] got (99, 97), expected (97, 116)")]
+    [TestCase("  Decode(Encode(text))\nAssert.That(tokenizer.Decode(tokenizer.Encode(text)),\n    Is.EqualTo(text))\n  String lengths are both 4. Strings differ at index 2.\n  Expected: \"abxd\"\n  But was:  \"abcd\"\n  -------------^\n",
+        "Decode(Encode(text)): at character 2 got \"abcd\", expected \"abxd\"")]
+    [TestCase("  the cache's keys\nAssert.That(, )\n  Expected: equivalent to < 1, 2, 4 >\n  But was:  < 1, 2, 3 >\n  Missing (1): < 4 >\n  Extra (1): < 3 >\n",
+        "the cache's keys: got < 1, 2, 3 >, expected equivalent to < 1, 2, 4 > (missing < 4 >; extra < 3 >)")]
+    [TestCase("  the hook's exception reaches the caller\nAssert.That(() => model.RunWithHooks(tokens.clone(),\n    (\"blocks.0.hook_resid_pre\", (_, _) => null)), Throws.InvalidOperationException)\n" +
+              "  Expected: <System.InvalidOperationException>\n  But was:  <System.NotImplementedException: Hooks.RunWithHooks: look every hook point up first\n   at Hw5.Probes.Hooks.RunWithHooks() in Hooks.cs:line 31\n",
+        "not implemented yet: Hooks.RunWithHooks: look every hook point up first")]
+    [TestCase("  nothing throws\nAssert.That(, )\n  Expected: No Exception to be thrown\n  But was:  <System.InvalidOperationException: boom\n--- End of stack trace from previous location ---\n",
+        "nothing throws: got InvalidOperationException (boom), expected No Exception to be thrown")]
+    public void Given_NUnits_details_Then_the_first_line_says_where_the_values_differ_and_names_an_exception_by_its_short_name(string nunit, string firstLine) =>
+        Assert.That(AssertionMessage.Readable(Result(nunit)).Message.Split('\n')[0], Is.EqualTo(firstLine));
 
     [Test]
     public void Given_an_assert_multiple_Then_it_leads_with_the_first_failed_check_says_how_many_more_and_drops_the_stack_frames()
