@@ -226,7 +226,9 @@ public static class TensorAssert
             : string.Create(CultureInfo.InvariantCulture, $" ({ratio:G4} times the expected value)");
     }
 
-    static string? MismatchPattern(double[] a, double[] e)
+    static string? MismatchPattern(double[] a, double[] e) => FactorPattern(a, e) ?? OffsetPattern(a, e);
+
+    static string? FactorPattern(double[] a, double[] e)
     {
         // Common slips show up as a constant ratio between actual and expected: a missing or doubled scale.
         var ratios = Enumerable.Range(0, a.Length).Where(i => Math.Abs(e[i]) > 1e-6 && double.IsFinite(a[i]))
@@ -238,5 +240,20 @@ public static class TensorAssert
         if (ratios.All(r => r == 0)) return "every value is 0 where the expected is not: is the result ever computed, or multiplied by a zero?";
         return Math.Abs(mean + 1) < 1e-3 ? "every value has the opposite sign: a sign is flipped?"
             : string.Create(CultureInfo.InvariantCulture, $"every value is off by the same factor {mean:G4}: a scale is missing, doubled or inverted?");
+    }
+
+    /// <summary>
+    /// Every value off by the same amount (a red team, round 18: rewards all 0.7 below the expected ones, with the head's bias
+    /// of 0.7 named on the same line): a bias or another constant term left out, or added twice. The differences agree to
+    /// 1e-3 of the values' scale, as the factors above agree to 1e-3 of theirs.
+    /// </summary>
+    static string? OffsetPattern(double[] a, double[] e)
+    {
+        var differences = Enumerable.Range(0, a.Length).Where(i => double.IsFinite(a[i]) && double.IsFinite(e[i])).Select(i => a[i] - e[i]).ToList();
+        if (differences.Count < 2) return null;
+        double mean = differences.Average(), scale = Math.Max(Tolerance.ScaleOf(e), Math.Abs(mean));
+        // The same amount must stand out from how far the differences spread (ten times what they may spread by).
+        if (Math.Abs(mean) < 1e-2 * scale || differences.Any(d => Math.Abs(d - mean) > 1e-3 * scale)) return null;
+        return string.Create(CultureInfo.InvariantCulture, $"every value is off by the same amount {mean:G4}: a bias or another constant term left out, or added twice?");
     }
 }

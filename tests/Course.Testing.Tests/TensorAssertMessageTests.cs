@@ -96,7 +96,7 @@ public class TensorAssertMessageTests : TorchTest
         // A red team (stop 62): read as int64, [1.9, 0.9] had become [1, 0], "right".
         var message = TensorAssert.CloseFailure(tensor(new[] { 1.9, 0.9 }), tensor(new long[] { 1, 0 }), name: "counts");
         Assert.That(message, Does.StartWith("counts: dtype mismatch: got Float64, expected Int64, and the values differ too: 2 of 2 elements (100%) differ; " +
-            "worst at index [0]: got 1.9, expected 1."));
+            "worst at index [0]: got 1.9, expected 1; hint: every value is off by the same amount 0.9"));
     }
 
     [Test]
@@ -158,6 +158,24 @@ public class TensorAssertMessageTests : TorchTest
         var expected = arange(1, 9, dtype: ScalarType.Float64);
         var message = TensorAssert.CloseFailure(zeros_like(expected), expected);
         Assert.That(message!.Split('\n')[0], Does.EndWith("; hint: every value is 0 where the expected is not: is the result ever computed, or multiplied by a zero?"));
+    }
+
+    /// <summary>A red team (round 18): every reward 0.7 below the expected one, the head's bias of 0.7 left out.</summary>
+    [Test]
+    public void GivenAResultOffByAConstantAmount_WhenCompared_ThenTheHintPointsAtABias()
+    {
+        var expected = tensor(new[] { 0.31, -1.2, 2.5, 0.05 });
+        var message = TensorAssert.CloseFailure(expected - 0.7, expected);
+        Assert.That(message!.Split('\n')[0], Does.EndWith("; hint: every value is off by the same amount -0.7: a bias or another constant term left out, or added twice?"));
+    }
+
+    [Test]
+    public void GivenDifferencesThatAreSmallAndAlike_WhenCompared_ThenNoConstantTermIsBlamed()
+    {
+        // Off by 1e-4 everywhere, at a scale of 2.5: beyond a strict tolerance, but no larger than how far differences may spread.
+        var expected = tensor(new[] { 0.31, -1.2, 2.5, 0.05 });
+        var message = TensorAssert.CloseFailure(expected + 1e-4, expected, Tolerance.Exact);
+        Assert.That(message!.Split('\n')[0], Does.Not.Contain("hint"));
     }
 
     [Test]
