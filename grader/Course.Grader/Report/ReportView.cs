@@ -19,7 +19,13 @@ public sealed record ReportView(GradeReport Report, bool RevealHidden)
     /// <summary>What a student may see of a test: a replayed test's message and output withheld, unless revealed.</summary>
     public TestGrade AsShown(TestGrade test) =>
         RevealHidden || !test.OnOtherInputs ? test
-        : test with { Message = test.Passed ? "" : WithheldReplayMessage, Output = "", DurationSeconds = 0 };
+        : test with { Message = test.Passed ? "" : IsStub(test) ? WithheldStubMessage : WithheldReplayMessage, Output = "", DurationSeconds = 0 };
+
+    /// <summary>
+    /// Whether a replayed test ended in a stub's NotImplementedException: its own words, which student code writes and may write
+    /// from the replay's inputs, stay withheld, but that a stub was reached is one fact about the run, as its result is.
+    /// </summary>
+    static bool IsStub(TestGrade test) => test.Message.StartsWith(Run.ThrownException.NotImplementedYet, StringComparison.Ordinal);
 
     /// <summary>The seconds a student may see: the tests shown, as shown.</summary>
     public double ShownSeconds => Shown.Sum(t => t.DurationSeconds);
@@ -35,6 +41,14 @@ public sealed record ReportView(GradeReport Report, bool RevealHidden)
         "Failed on the grade's own inputs, not your golden file's (details withheld until the due date): run this test on your machine.\n" +
         "If it fails there too, its message there says what differs. If it passes there, look for code that holds only for your " +
         "golden file's inputs (a constant, a shape, a special case) or that is numerically fragile.";
+
+    /// <summary>
+    /// A replayed test's message before the due date when it reached a stub: a red team (round 18) read the withheld text, which
+    /// sends the student to look for fragile code, on every stubbed golden test of a starter. Its first line is whole within a
+    /// table line's 160 characters.
+    /// </summary>
+    public const string WithheldStubMessage =
+        "not implemented yet: this test reached a stub (a NotImplementedException) on the grade's own inputs; run it on your machine to see which.";
 
     public IReadOnlyList<TestGrade> Withheld => Report.Tests.Where(t => !IsShown(t)).ToList();
 

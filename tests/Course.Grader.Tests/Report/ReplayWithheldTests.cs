@@ -68,6 +68,24 @@ public class ReplayWithheldTests
         }
     }
 
+    /// <summary>
+    /// A stub's words are the student's code's, which may write them from the replay's inputs: they stay withheld, but a replayed
+    /// test that reached a stub says so, rather than sending the student to look for fragile code (a message audit, round 18).
+    /// </summary>
+    [Test]
+    public void Given_a_replayed_test_that_reached_a_stub_Before_the_due_date_Then_each_student_format_says_not_implemented_yet_without_the_stubs_words()
+    {
+        var loss = Test("Loss_MatchesTheGolden", 4);
+        var report = ScoreStage.Score(Input([Replayed(Failed(loss, ThrownException.NotImplementedYet + "Loss.Of: 4, 1, 5, 9"))], listed: [loss]));
+
+        foreach (var (format, text) in Formats(new ReportView(report, RevealHidden: false)))
+        {
+            Assert.That(text, Does.Not.Contain("4, 1, 5, 9"), $"{format} shows the stub's own words");
+            Assert.That(text, Does.Contain("not implemented yet: this test reached a stub").And.Not.Contain("own inputs, not your golden file"), format);
+        }
+        Assert.That(ReportView.FirstLine(ReportView.WithheldStubMessage), Is.EqualTo(ReportView.WithheldStubMessage), "whole within a table line");
+    }
+
     [Test]
     public void Given_a_replayed_test_After_the_due_date_Then_every_format_shows_its_message()
     {
