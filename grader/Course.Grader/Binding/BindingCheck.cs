@@ -23,7 +23,7 @@ public sealed record BindingChange(TestBinding Actual, BoundSymbol? Expected, bo
         {
             null => $"{Reader} would call your {actual.Display}{where}, where the starter's code calls nothing of yours",
             { InHomework: true, IsField: true } =>
-                $"{Reader} would use your {actual.Kind.ToLowerInvariant()} {actual.Display}{where} where, against the starter, they read the field {Expected.Display}: keep it the field the starter declares",
+                $"keep {Expected.Display} the field the starter declares: your {actual.Kind.ToLowerInvariant()}{where} would run your code on every read by {Reader}",
             { InHomework: false } when actual.InHomework => $"your {actual.Display}{where} takes the place of {Expected.Display} in {Reader}",
             _ => $"{Reader} would use {actual.Display}{where} where, against the starter, {(InGivenCode ? "it uses" : "they use")} {Expected.Display}",
         };

@@ -202,8 +202,8 @@ public class AdversarialCorpusTests
         var line = LineOf(folder, head, "public Parameter W_Q =>");
 
         Assert.That(report.Status, Is.EqualTo(GradeStatus.Rejected), report.Describe());
-        Assert.That(report.Summary, Does.Contain($"The submission was refused, so no test ran: your code changes what the tests call: the tests would use your property " +
-            $"Hw3.Attention.AttentionHead.W_Q (declared at {head}:{line}) where, against the starter, they read the field Hw3.Attention.AttentionHead.W_Q: keep it the field the starter declares"));
+        Assert.That(report.Summary, Does.Contain($"The submission was refused, so no test ran: your code changes what the tests call: keep " +
+            $"Hw3.Attention.AttentionHead.W_Q the field the starter declares: your property (declared at {head}:{line}) would run your code on every read by the tests"));
     }
 
     // --- Reaches outside the sandbox: refused by the allow-list before any of it runs. ---

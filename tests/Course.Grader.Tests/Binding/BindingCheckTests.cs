@@ -161,7 +161,7 @@ public class BindingCheckTests
 
         Assert.That(changes.Select(c => c.Describe()).Distinct(), Is.EqualTo(new[]
         {
-            $"the tests would use your {kind} Tiny.Homework.Head.W (declared at Tiny.Homework/Homework.cs:5) where, against the starter, they read the field Tiny.Homework.Head.W: keep it the field the starter declares",
+            $"keep Tiny.Homework.Head.W the field the starter declares: your {kind} (declared at Tiny.Homework/Homework.cs:5) would run your code on every read by the tests",
         }));
         Assert.That(BindingCheck.Compare(starter, Bindings("public Parameter W = new();")), Is.Empty, "the same field, readonly or not, is the same data");
     }
