@@ -16,7 +16,11 @@ sealed record NativeError(string What, string? Operation, string? Where)
     const string ExternalExceptionPrefix = "System.Runtime.InteropServices.ExternalException : ";
 
     /// <summary>Namespaces whose frames are never the line to look at.</summary>
-    static readonly string[] LibraryNamespaces = ["System.", "Microsoft.", "NUnit.", "TorchSharp.", "Course.Testing.", "Course.Worker."];
+    static readonly string[] LibraryNamespaces = ["System.", "Microsoft.", "NUnit.", "TorchSharp.", "Course.Testing.", "Course.Worker.", "Course.Lens."];
+
+    /// <summary>A method the compiler wrote for a lambda (<c>&lt;&gt;c__DisplayClass2_0.&lt;Where&gt;b__0</c>, <c>&lt;&gt;c.&lt;Where&gt;b__2_0</c>) or a local function (<c>&lt;Outer&gt;g__Local|3_0</c>).</summary>
+    static readonly Regex CompilerWritten = new(@"\.(?:<>c(?:__DisplayClass[0-9_]{1,20})?\.<(?<outer>[^>]{1,200})>b__[0-9_]{1,20}|<(?<outer>[^>]{1,200})>g__(?<local>[^|]{1,200})\|[0-9_]{1,20})$",
+        RegexOptions.CultureInvariant);
 
     static readonly Regex WhatLine = new(@"^\s*what\(\):\s*(?<what>.*)$", RegexOptions.CultureInvariant);
     static readonly Regex Terminate = new(@"^terminate called after throwing an instance of '(?<type>[^']{1,200})'", RegexOptions.CultureInvariant);
@@ -32,10 +36,16 @@ sealed record NativeError(string What, string? Operation, string? Where)
     /// tensor contains either inf, nan or element &lt; 0" comes from NaN logits far more often than from the sampler (a
     /// message audit, stop 60, found a mask bug blamed on hw4's sampler).
     /// </summary>
+    /// <remarks>
+    /// A Byte tensor where a float one was meant is most often TorchSharp's <c>x.sum(0)</c>: C# reads the literal 0 as the
+    /// <c>ScalarType</c> of <c>sum(ScalarType? type)</c>, Byte, over <c>sum(long dim, ...)</c> (a message audit, round 18).
+    /// </remarks>
     string Meaning =>
         What.StartsWith("probability tensor contains either", StringComparison.Ordinal)
             ? ": the probabilities hold NaN, inf or a negative value; are the logits they come from finite (a mask that hides a whole row makes NaN)?"
-            : "";
+            : What.Contains("dtype: Byte", StringComparison.Ordinal)
+                ? ": a Byte tensor where a float one was meant; x.sum(0) makes one (C# reads the literal 0 as ScalarType.Byte, not as dimension 0): write x.sum(dim: 0)"
+                : "";
 
     /// <summary>The reason for a test whose process libtorch ended: the error first, then what happened and what to do.</summary>
     public string CrashReason(int exitCode) =>
@@ -55,7 +65,8 @@ sealed record NativeError(string What, string? Operation, string? Where)
     /// <summary>Reads libtorch's error out of the test process's stderr, line by line as it arrives.</summary>
     public sealed class Scanner
     {
-        string? what, terminate, operation, where;
+        string? what, terminate, operation;
+        Frame? where;
 
         public void Observe(string line)
         {
@@ -66,14 +77,14 @@ sealed record NativeError(string What, string? Operation, string? Where)
                 terminate = t.Groups["type"].Value;
             else if (operation is null && EntryPoint.Match(line) is { Success: true } e)
                 operation = e.Groups["op"].Value;
-            else if (where is null && StudentFrame(line) is { } frame)
-                where = frame;
+            else if (StudentFrame(line) is { } frame)
+                where = Placed(where, frame);
         }
 
         /// <summary>The error, or null when the process did not die of a C++ exception.</summary>
         public NativeError? Error =>
-            what is not null ? Make(what, operation, where)
-            : terminate is not null ? Make($"an uncaught C++ exception ({terminate})", operation, where)
+            what is not null ? Make(what, operation, where?.Text)
+            : terminate is not null ? Make($"an uncaught C++ exception ({terminate})", operation, where?.Text)
             : null;
     }
 
@@ -108,22 +119,45 @@ sealed record NativeError(string What, string? Operation, string? Where)
         };
     }
 
-    /// <summary>The first frame of a managed stack trace outside the libraries, as <see cref="StudentFrame"/> names it; null when there is none.</summary>
+    /// <summary>
+    /// The first frame of a managed stack trace outside the libraries, as <see cref="StudentFrame"/> names it, and where that
+    /// frame is a lambda or a local function, the frame it was called from (a message audit, round 18: a given helper's lambda,
+    /// run by a hook, was named where the student's mask of the wrong shape was made); null when there is none.
+    /// </summary>
     internal static string? FirstStudentFrame(string stackTrace) =>
-        stackTrace.Split('\n').Select(line => StudentFrame(Bounded(line))).FirstOrDefault(frame => frame is not null);
+        stackTrace.Split('\n').Select(line => StudentFrame(Bounded(line))).OfType<Frame>().Aggregate((Frame?)null, Placed)?.Text;
+
+    /// <summary>A frame outside the libraries: its line and method as a message names them, and whether the compiler wrote its method.</summary>
+    sealed record Frame(string Text, string Method, bool InLambda, bool Whole = false);
+
+    /// <summary>What is known of where after one more frame: the first, then its caller when the first is in a lambda.</summary>
+    static Frame? Placed(Frame? known, Frame next) => known switch
+    {
+        null => next with { Whole = !next.InLambda },
+        { Whole: true } => known,
+        _ when next.Method == known.Method => known,
+        _ => new Frame(Cut($"{known.Text}, called from {next.Text}", 2 * MaxNameChars + 80), known.Method, true, Whole: true),
+    };
 
     static NativeError Make(string what, string? operation, string? where) =>
         new(Cut(ReportText.Line(what).Trim(), MaxWhatChars), operation is null ? null : Cut(ReportText.Line(operation), MaxNameChars), where);
 
-    /// <summary>"Homework.cs:line 7 (Tiny.Homework.Bad.Multiply)" for a managed frame outside the libraries, else null.</summary>
-    static string? StudentFrame(string line)
+    /// <summary>
+    /// "Homework.cs:line 7 (Tiny.Homework.Bad.Multiply)" for a managed frame outside the libraries, else null; a method the
+    /// compiler wrote is named by the one it is in ("Hw6.Patching.ActivationPatching.Where, in a lambda").
+    /// </summary>
+    static Frame? StudentFrame(string line)
     {
         if (ManagedFrame.Match(line) is not { Success: true } m) return null;
         var method = m.Groups["method"].Value;
         if (LibraryNamespaces.Any(ns => method.StartsWith(ns, StringComparison.Ordinal))) return null;
+        var written = CompilerWritten.Match(method);
+        if (written.Success)
+            method = method[..written.Index] + "." + written.Groups["outer"].Value +
+                (written.Groups["local"].Success ? $", in its local function {written.Groups["local"].Value}" : ", in a lambda");
         var file = m.Groups["file"].Value.Replace('\\', '/');
         file = file[(file.LastIndexOf('/') + 1)..];
-        return Cut(ReportText.Line($"{file}:line {m.Groups["line"].Value} ({method})"), MaxNameChars + 40);
+        return new Frame(Cut(ReportText.Line($"{file}:line {m.Groups["line"].Value} ({method})"), MaxNameChars + 40), method, written.Success);
     }
 
     /// <summary>Lines are cut before any pattern sees them, so no line a test writes can make matching slow.</summary>

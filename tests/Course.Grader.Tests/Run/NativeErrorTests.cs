@@ -113,6 +113,36 @@ frame #13: [0x7f0000000000]
         Assert.That(error.CrashReason(134), Does.EndWith("the test stopped there: check the shapes of the operands on that line."));
     }
 
+    /// <summary>A message audit (round 18): a hook ran a given helper's lambda, and the error was placed there, named as the compiler wrote it.</summary>
+    [Test]
+    public void Given_a_frame_in_a_lambda_run_by_a_library_When_parsed_Then_it_is_named_by_its_method_and_the_homework_line_that_called_it()
+    {
+        var stderr = RecordedMatmulAbort + """
+
+               at TorchSharp.torch.where(Tensor condition, Tensor x, Tensor y)
+               at Hw6.Patching.ActivationPatching.<>c__DisplayClass2_0.<Where>b__0(Tensor corrupted, Tensor clean) in /tmp/run/src/Hw6.Patching/ActivationPatching.cs:line 65
+               at Course.Lens.HookPoint.forward(Tensor x) in /tmp/run/models/Course.Lens/HookPoint.cs:line 40
+               at TorchSharp.Modules.Module`2.call(Tensor x)
+               at Hw6.Patching.HeadPatching.<Outputs>g__Patched|3_0(Int32 head) in /tmp/run/src/Hw6.Patching/HeadPatching.cs:line 52
+               at Hw6.Patching.HeadPatching.Outputs(HookedTransformer model) in /tmp/run/src/Hw6.Patching/HeadPatching.cs:line 30
+            """;
+
+        Assert.That(NativeError.FromStderr(stderr)!.Headline, Is.EqualTo("torch.matmul: mat1 and mat2 shapes cannot be multiplied (4x6 and 4x6), " +
+            "at ActivationPatching.cs:line 65 (Hw6.Patching.ActivationPatching.Where, in a lambda), " +
+            "called from HeadPatching.cs:line 52 (Hw6.Patching.HeadPatching.Outputs, in its local function Patched)"));
+    }
+
+    [Test]
+    public void Given_autograd_refusing_a_Byte_tensor_When_read_Then_the_headline_names_sum_of_the_literal_zero()
+    {
+        var result = new TestCaseResult(new TestCaseSpec("T.A", "A", "T", "Tiny.Homework.Tests", new Dictionary<string, IReadOnlyList<string>>(), null, 1), TestOutcome.Failed,
+            "System.Runtime.InteropServices.ExternalException : Autograd not support dtype: Byte\nException raised from sum at aten.cpp:12\nframe #0: THSTensor_sum + 0x1\n",
+            "   at TorchSharp.torch.Tensor.sum(Nullable`1 type)\n   at Tiny.Homework.Heads.Biases() in /tmp/run/src/Tiny.Homework/Heads.cs:line 48\n", 0, "");
+
+        Assert.That(NativeError.Readable(result).Message.Split('\n')[0], Is.EqualTo("torch.sum: Autograd not support dtype: Byte, at Heads.cs:line 48 (Tiny.Homework.Heads.Biases): " +
+            "a Byte tensor where a float one was meant; x.sum(0) makes one (C# reads the literal 0 as ScalarType.Byte, not as dimension 0): write x.sum(dim: 0)"));
+    }
+
     [Test]
     public void Given_a_sampler_given_NaN_probabilities_When_parsed_Then_the_headline_points_at_the_logits()
     {
