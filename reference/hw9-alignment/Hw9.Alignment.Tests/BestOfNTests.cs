@@ -136,18 +136,25 @@ public sealed class BestOfNTests : TorchTest
         }
         int[] callSizes = [.. new[] { n * count, n, count }.Concat(Enumerable.Range(1, n * count).Reverse()).Distinct().Where(size => n * count % size == 0)];
         var draw = callSizes.Select(Replay).FirstOrDefault(texts => texts.All(scoredSet.Contains));
-        // A draw made some other way (calls of unequal sizes) is judged as before: its first n × count scored rows, in the order scored.
-        Assert.That(draw is not null || scoredRows.Count >= n * count, Is.True,
+        // No credit without a replay: the candidates are the test's own draws, never rows the submission chose to score. A
+        // fallback to "the first n × count scored rows" passed a Sample that scored one completion n × count times and
+        // returned it count times, so every candidate and winner was one text and every reward tied (red team 18, a01).
+        Assert.That(draw, Is.Not.Null,
             $"the reward model scored {scoredSet.Count} distinct completions in {scoredRows.Count} rows, and not every one of the n × count = {n * count} " +
-            $"that Sampler.Complete(model, vocabulary, prompt, count * n, generator) draws: score every candidate (each distinct text at least once)");
-        var candidates = draw ?? scoredTexts.Take(n * count).ToList();
+            $"that Sampler.Complete(model, vocabulary, prompt, count * n, generator) draws (in one call, or in calls of equal size): draw every candidate " +
+            "from the generator you are given and score each (each distinct text at least once)");
+        var candidates = draw!;
+        // Every winner is one of the candidates drawn: a text that was never drawn is no best-of-n sample.
+        var notDrawn = winners.FirstOrDefault(winner => !candidates.Contains(winner));
+        Assert.That(notDrawn, Is.Null,
+            $"the winner \"{notDrawn}\" is none of the n × count = {n * count} completions Sampler.Complete drew from the generator: return the chosen candidates themselves");
 
         // Each winner is the best of its own group of n, whichever n candidates that group holds: so the j-th lowest winner's reward
         // is at least the (j · n)-th lowest of all n × count candidates' (a winner read at the wrong position, or taken from
         // another group, is not).
         double[] Rewards(IReadOnlyList<string> completions) =>
             TestHead.Rewards(weight, bias, SequenceBatch.Of(prompt, completions, vocabulary), Device).to(ScalarType.Float64).cpu().data<double>().ToArray();
-        var scored = Rewards(candidates); // in the order drawn (or, for a draw the test cannot replay, scored)
+        var scored = Rewards(candidates); // in the order drawn
         var all = scored.Order().ToArray();
         var won = Rewards(winners).Order().ToArray();
         var tolerance = Tolerance.For(ScalarType.Float32, Device.type);
