@@ -19,6 +19,21 @@ public sealed class RewardTrainingTests : TorchTest
         using (no_grad()) logitsBefore = model.call(probe); // [4, pos, d_vocab]
         var rewardModel = new RewardModel(model, seed: 921);
         var pairs = PreferencePairs.Sample(400, seed: 922);
+        // Training is judged by what it did, never by the losses Train reports (a made-up falling curve and no training passed:
+        // red team 18, a02). The head starts from the test's own draw, and the Bradley–Terry loss on all 400 pairs is the
+        // test's, before and after, from a fresh tiny GPT's last-token features and the head's weights read back.
+        using var seeded = new Seeded(929);
+        var body = TinyGpt.Load(Device).Model;
+        var (weight, _) = TestHead.Write(rewardModel, body.Config.d_model, seeded, Device);
+        var chosenFeatures = LastTokenFeatures(body, SequenceBatch.Chosen(pairs, vocabulary)); // [400, d_model]
+        var rejectedFeatures = LastTokenFeatures(body, SequenceBatch.Rejected(pairs, vocabulary)); // [400, d_model]
+        double lossBefore = BradleyTerryLoss(weight, chosenFeatures, rejectedFeatures);
+        double firstStep;
+        using (var replay = new Generator(923, CPU))
+        {
+            var index = randint(0, pairs.Count, [32], generator: replay).to(Device); // [32]: the first step's pairs
+            firstStep = BradleyTerryLoss(weight, chosenFeatures.index_select(0, index), rejectedFeatures.index_select(0, index));
+        }
         using var generator = new Generator(923, CPU);
 
         var losses = RewardTraining.Train(rewardModel, SequenceBatch.Chosen(pairs, vocabulary), SequenceBatch.Rejected(pairs, vocabulary),
@@ -26,8 +41,16 @@ public sealed class RewardTrainingTests : TorchTest
 
         Assert.That(losses, Has.Length.EqualTo(60), "one loss per step");
         Assert.That(losses, Is.All.Matches<double>(double.IsFinite), "every loss is finite");
+        Assert.That(losses[0], Is.EqualTo(firstStep).Within(Tolerance.For(ScalarType.Float32, Device.type).Allowed(firstStep, Math.Abs(firstStep))),
+            "the first step's reported loss: the Bradley–Terry loss of the head as it starts (the test's draw) on the 32 pairs randint(0, 400, [32], generator) " +
+            "draws, computed before the step's update; record each step's loss.ToDouble() of the loss you backpropagate");
         double first = losses.Take(10).Average(), last = losses.TakeLast(10).Average();
         Assert.That(last, Is.Not.NaN.And.LessThan(first - 0.05), $"mean loss of the last 10 steps ({last:F3}) against the first 10 ({first:F3}): 60 steps of Adam at lr 1e-2 lower it by far more than 0.05");
+        double lossAfter = BradleyTerryLoss(rewardModel.head, chosenFeatures, rejectedFeatures);
+        Assert.That(lossAfter, Is.Not.NaN.And.LessThan(lossBefore - 0.05),
+            $"the Bradley–Terry loss on all 400 training pairs of the head Train leaves (the test's own, from a fresh tiny GPT's last-token features), against " +
+            $"{lossBefore:F3} before training: 60 steps of Adam at lr 1e-2 lower it by far more than 0.05; step Adam over HeadParameters() on BradleyTerry.Loss " +
+            "of the reward model's rewards");
         TensorAssert.Close(model.W_E, before, Tolerance.Exact, "the tiny GPT's W_E after reward training (only the head trains)");
         using (no_grad())
             TensorAssert.Close(model.call(probe), logitsBefore, Tolerance.Exact, "the tiny GPT's logits on four sentences after reward training (only the head trains)");
@@ -45,6 +68,24 @@ public sealed class RewardTrainingTests : TorchTest
             model.call(batch.Tokens.to(Device));
         var lengths = batch.Lengths.cpu().data<long>().ToArray();
         return stack(lengths.Select((length, row) => normalized![row, length - 1]).ToArray()); // [rows, d_model]
+    }
+
+    // The mean Bradley–Terry loss, −log σ(r_chosen − r_rejected), of a head of weight [1, d_model] on last-token features
+    // [rows, d_model] (its bias cancels in the difference).
+    static double BradleyTerryLoss(Tensor weight, Tensor chosenFeatures, Tensor rejectedFeatures)
+    {
+        using var noGrad = no_grad();
+        var margin = chosenFeatures.matmul(weight.t()) - rejectedFeatures.matmul(weight.t()); // [rows, 1]
+        return -nn.functional.logsigmoid(margin).mean().ToDouble();
+    }
+
+    // The same of the head homework code trained: a check of it, so it takes it as the actual (see TensorHandOff), read once.
+    static double BradleyTerryLoss(TorchSharp.Modules.Linear actual, Tensor chosenFeatures, Tensor rejectedFeatures)
+    {
+        TensorAssert.Shape(actual.weight, [1, chosenFeatures.shape[1]], "the reward model's head.weight after training");
+        var weight = actual.weight!.detach().clone().to(chosenFeatures.device);
+        TensorAssert.AllFinite(weight, "the reward model's head.weight after training");
+        return BradleyTerryLoss(weight, chosenFeatures, rejectedFeatures);
     }
 
     // 1 point, taken from Train_LowersTheBradleyTerryLoss_AndTrainsOnlyTheHead (3 → 2).
