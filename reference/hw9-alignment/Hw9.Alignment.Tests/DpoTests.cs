@@ -103,6 +103,10 @@ public sealed class DpoTests : TorchTest
 
         var history = DpoTraining.Train(policy, reference, SequenceBatch.Chosen(pairs, vocabulary), SequenceBatch.Rejected(pairs, vocabulary),
             new DpoOptions(Beta: 0.5, Steps: 20, BatchSize: 8, LearningRate: 1e-4), generator);
+        // What the training did, measured by the test: the DPO loss and implicit rewards on the first 64 of the 200 pairs, of the weights Train
+        // left, against a fresh reference, by the formulas (TestDpo), never the history Train reports (red team 18, a03).
+        var measuredPairs = pairs.Take(64).ToList();
+        var measured = TestDpo.Of(policy, SequenceBatch.Chosen(measuredPairs, vocabulary), SequenceBatch.Rejected(measuredPairs, vocabulary), beta: 0.5, Device);
 
         Assert.That(history.Loss, Has.Length.EqualTo(20), "one loss per step");
         Assert.That(history.Loss[0], Is.EqualTo(Math.Log(2)).Within(1e-4),
@@ -117,6 +121,13 @@ public sealed class DpoTests : TorchTest
             "parameters of the reference model with requires_grad true after DPO: the reference stays frozen (requires_grad false, as TinyGpt.Load gives it); " +
             "turn requires_grad on for the policy's parameters only");
         Assert.That(policy.blocks[0].attn.W_Q.detach().allclose(referenceBefore), Is.False, "the policy's blocks.0.attn.W_Q after DPO equals the reference's: the policy did not train");
+        Assert.That(measured.ChosenReward - measured.RejectedReward, Is.Not.NaN.And.GreaterThan(0),
+            $"the mean implicit reward of the chosen minus the rejected on the first 64 of the 200 training pairs after DPO, measured by the test on the weights Train left " +
+            $"(β (log π_θ − log π_ref) by the formula, against a fresh reference; chosen {measured.ChosenReward:F4}, rejected {measured.RejectedReward:F4}): " +
+            "20 steps of Adam on the DPO loss raise the chosen above the rejected (backward Dpo.Loss through the policy's LogProbs.OfCompletion and step Adam over every parameter)");
+        Assert.That(measured.Loss, Is.Not.NaN.And.LessThan(Math.Log(2) - 0.05),
+            $"the DPO loss on the first 64 of the 200 training pairs after DPO, measured by the test on the weights Train left, against log 2 = {Math.Log(2):F4} before: " +
+            "20 steps of Adam at lr 1e-4 lower it by far more than 0.05");
     }
 
     // 1 point, taken from Train_StartsAtLog2_KeepsTheReferenceFrozen_AndSeparatesTheImplicitRewards (4 → 3).
@@ -151,6 +162,20 @@ public sealed class DpoTests : TorchTest
             "the policy's blocks.0.attn.W_Q after 3 DPO steps at LearningRate 1e-3 equals the untrained one: the policy did not train (Adam over the policy's parameters at options.LearningRate)");
         Assert.That(first.Loss[0], Is.EqualTo(Math.Log(2)).Within(1e-4),
             "the first step's loss: the policy starts as a copy of the reference, so both implicit rewards are 0 and the loss is log 2");
+        // The history pinned to the test's own: the 3 steps written out (TestDpo.Replay), each step's loss and mean implicit
+        // rewards by the formulas, so a history Train made up, or one of steps it did not take, parts from it (red team 18, a03).
+        Assert.That(first.Loss, Has.Length.EqualTo(3), "DpoHistory.Loss: one loss per step");
+        Assert.That(first.ChosenReward, Has.Length.EqualTo(3), "DpoHistory.ChosenReward: one mean reward per step");
+        Assert.That(first.RejectedReward, Has.Length.EqualTo(3), "DpoHistory.RejectedReward: one mean reward per step");
+        var replay = TestDpo.Replay(SequenceBatch.Chosen(pairs, vocabulary), SequenceBatch.Rejected(pairs, vocabulary), beta: 0.5, steps: 3, batchSize: 1, learningRate: 1e-3, seed: 944, Device);
+        // Each step compared at the scale of the log-probabilities its margin is the difference of (TestDpo.Replay's Scale): a
+        // reward of 0.08 is β times the difference of log-probabilities of about -30, and carries their rounding error.
+        var tolerance = Tolerance.For(ScalarType.Float32, Device.type);
+        foreach (var (name, actual, expected) in new[] { ("Loss", first.Loss, replay.Loss), ("ChosenReward", first.ChosenReward, replay.ChosenReward), ("RejectedReward", first.RejectedReward, replay.RejectedReward) })
+            if (Enumerable.Range(0, expected.Length).Where(step => !(Math.Abs(actual[step] - expected[step]) <= tolerance.Allowed(expected[step], replay.Scale[step]))).DefaultIfEmpty(-1).First() is var step and >= 0)
+                Assert.Fail($"DpoHistory.{name} of 3 DPO steps of one pair at LearningRate 1e-3 parts at step {step} from the same 3 steps written out (Adam over every " +
+                    "parameter of the policy on the DPO loss of both sides' log-probabilities, the pair drawn with randint(0, 50, [1], generator), each step's values " +
+                    $"recorded before its update): {StepSeries.Show(actual)} against {StepSeries.Show(expected)}");
         var second = Run(TinyGpt.Load(Device).Model, vocabulary, learningRate: 1e-3, globalSeed: 2);
         Assert.That(second.Loss, Is.EqualTo(first.Loss).Within(1e-5),
             "the losses of 3 DPO steps, trained twice with generators seeded alike after different torch.manual_seed calls: " +
@@ -202,6 +227,12 @@ public sealed class DpoTests : TorchTest
                 new DpoOptions(Beta: 0.5, Steps: 1, BatchSize: 1, LearningRate: 1e-3), generator);
         Assert.That(moved.blocks[0].attn.W_Q.detach().allclose(untrained), Is.False,
             "the policy's blocks.0.attn.W_Q after 1 DPO step at LearningRate 1e-3 equals the untrained one: the policy did not train (backward the DPO loss and step Adam over the policy's parameters)");
+        // "No gradient left" above is right only for a loop that zeroes after its step, and "a weight moved" is no proof of a
+        // backward (a nudge to W_Q passed both: red team 18, a03). The step must lower the pair's DPO loss, measured by the test.
+        var measured = TestDpo.Of(moved, SequenceBatch.Chosen(pairs, vocabulary), SequenceBatch.Rejected(pairs, vocabulary), beta: 0.5, Device);
+        Assert.That(measured.Loss, Is.Not.NaN.And.LessThan(Math.Log(2) - 0.05),
+            $"the pair's DPO loss after 1 DPO step at LearningRate 1e-3, measured by the test on the weights Train left, against log 2 = {Math.Log(2):F4} before: " +
+            "one Adam step along the DPO loss's gradient lowers it by far more than 0.05 (backward Dpo.Loss through the policy's log-probabilities, then step Adam over every parameter)");
 
         static double RelativeGap(Tensor? after2, Tensor? after1)
         {
