@@ -29,11 +29,28 @@ public sealed class HiddenTrainerTests : TorchTest
     }
 
     /// <summary>A <see cref="Fresh"/> model, trained on <paramref name="tokens"/> after the global RNG is moved to <paramref name="globalSeed"/>.</summary>
-    static double[] TrainFresh(Tensor tokens, TrainingConfig cfg, long globalSeed)
+    static double[] TrainFresh(Tensor tokens, TrainingConfig cfg, long globalSeed) => TrainFresh(tokens, cfg, globalSeed, out _);
+
+    static double[] TrainFresh(Tensor tokens, TrainingConfig cfg, long globalSeed, out Transformer trained)
     {
-        var model = Fresh().Model;
+        trained = Fresh().Model;
         manual_seed(globalSeed); // the windows come from new Generator(cfg.seed), not from the global generator
-        return Trainer.Train(model, tokens, cfg).ToArray();
+        return Trainer.Train(trained, tokens, cfg).ToArray();
+    }
+
+    /// <summary>
+    /// That a run with a learning rate above 0 trained, judged by its effect and not by the losses Train reports (red team 18A):
+    /// the loss on the run's first windows, by hand from the weights Train left in <paramref name="model"/>, below the initial
+    /// weights' <paramref name="initial"/>. Those windows were the first step's batch, so every correct run lowers it; a Train that
+    /// never steps the optimiser leaves it where it was.
+    /// </summary>
+    static void AssertTheRunLoweredTheLoss(Dictionary<string, Tensor> initial, Transformer model, Tensor firstWindows, string run)
+    {
+        double before = ByHand.Loss(ByHand.Logits(initial, firstWindows.clone()), firstWindows.clone()).ToDouble();
+        double after = ByHand.Loss(ByHand.Logits(ByHand.ParametersOf(model), firstWindows.clone()), firstWindows.clone()).ToDouble();
+        Assert.That(after, Is.Not.NaN.And.LessThan(before),
+            $"the loss on the first windows of {run}, computed by hand from the weights Trainer.Train left in the model ({after:F4}), against the initial " +
+            $"weights' ({before:F4}): it did not fall, so the run did not train; step the optimiser after each step's backward (TrainStep)");
     }
 
     [Test, Points(0.5)]
@@ -45,7 +62,7 @@ public sealed class HiddenTrainerTests : TorchTest
         var forWindows = tokens.clone();
         var initial = Fresh().Drawn; // the weights TrainFresh starts from
 
-        var losses = TrainFresh(tokens, Short, globalSeed: 100);
+        var losses = TrainFresh(tokens, Short, globalSeed: 100, out var trained);
         var again = TrainFresh(tokens, Short, globalSeed: 200);
         var otherWindows = TrainFresh(tokens, Short with { seed = 4 }, globalSeed: 100);
 
@@ -61,6 +78,7 @@ public sealed class HiddenTrainerTests : TorchTest
         TensorAssert.Close(Losses(losses[..1]), firstLoss, Tolerance.For(ScalarType.Float32, Device.type),
             "the first loss of Trainer.Train vs cross_entropy(logits[:, :-1], windows[:, 1:]) of the initial model's forward pass computed by hand, " +
             "on the windows RandomWindows(tokens, cfg.batch_size, cfg.seq_len, new Generator(cfg.seed)): return each step's loss of the model being trained");
+        AssertTheRunLoweredTheLoss(initial, trained, window, $"a run of {Short.steps} steps at lr {Short.lr}");
     }
 
     [Test, Points(0.5)]
@@ -142,7 +160,8 @@ public sealed class HiddenTrainerTests : TorchTest
         // length leaves alike. What a step makes (its windows, activations, loss, gradients' intermediates) must go when the
         // step ends, as the doc says: on a GPU, a run of thousands of steps that kept them would run out of memory.
         double[] lossesOfTwo = [];
-        Tensor? firstLoss = null;
+        Tensor? firstLoss = null, firstWindows = null;
+        (Dictionary<string, Tensor> Drawn, Transformer Model)? twoSteps = null;
         long LeftAlive(int steps)
         {
             var (model, drawn, _) = Fresh();
@@ -151,6 +170,7 @@ public sealed class HiddenTrainerTests : TorchTest
                 // The first step's loss by hand, from the initial weights, on the first windows: before the count starts.
                 var window = Windows(tokens, Short, Short.batch_size, Short.seq_len)[0];
                 firstLoss = ByHand.Loss(ByHand.Logits(drawn, window.clone()), window.clone()).cpu().reshape(1);
+                (firstWindows, twoSteps) = (window, (drawn, model));
             }
             long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
             var losses = Trainer.Train(model, tokens, Short with { steps = steps }).ToArray();
@@ -170,6 +190,7 @@ public sealed class HiddenTrainerTests : TorchTest
         TensorAssert.Close(Losses(lossesOfTwo[..1]), firstLoss!, Tolerance.For(ScalarType.Float32, Device.type),
             "the first loss of Trainer.Train vs cross_entropy(logits[:, :-1], windows[:, 1:]) of the initial model's forward pass computed by hand, " +
             "on the windows RandomWindows(tokens, cfg.batch_size, cfg.seq_len, new Generator(cfg.seed))");
+        AssertTheRunLoweredTheLoss(twoSteps!.Value.Drawn, twoSteps.Value.Model, firstWindows!, $"the run of 2 steps at lr {Short.lr}");
     }
 
     [Test, Points(0.5)]
@@ -184,6 +205,10 @@ public sealed class HiddenTrainerTests : TorchTest
 
         Assert.That(losses, Has.Length.EqualTo(cfg.steps), "Trainer.Train must return the loss of every one of cfg.steps steps");
         Assert.That(losses.Count(double.IsNaN), Is.Zero, NaNLosses(losses));
+        // A model left unchanged at lr 0 counts only from a Train that changes it at another lr: the same run at lr 1e-2.
+        var (moving, movingDrawn, _) = Fresh();
+        Trainer.Train(moving, tokens.clone(), cfg with { lr = 1e-2 });
+        AssertTheRunLoweredTheLoss(movingDrawn, moving, Windows(tokens, cfg, cfg.batch_size, cfg.seq_len)[0], $"the same run at lr 1e-2 (cfg.lr = 0 left the model unchanged)");
         foreach (var (name, parameter) in model.named_parameters())
             TensorAssert.Close(parameter, Drawn(drawn, name), name:
                 $"{name} after Trainer.Train with cfg.lr = 0 (AdamW with lr 0 moves nothing): it changed, so the optimiser does not " +
