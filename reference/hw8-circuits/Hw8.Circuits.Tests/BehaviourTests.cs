@@ -32,7 +32,7 @@ public sealed class BehaviourTests : TorchTest
             return forced;
         });
 
-    [Test, Points(4)]
+    [Test, Points(2)]
     public void PrevTokenScores_OfAHeadThatOnlyAttendsToThePreviousToken_IsOne()
     {
         var model = Model(6);
@@ -46,7 +46,7 @@ public sealed class BehaviourTests : TorchTest
         Assert.That(scores[1, 1].ToDouble(), Is.Not.NaN.And.LessThan(0.99), "and an unforced head does not score 1");
     }
 
-    [Test, Points(4)]
+    [Test, Points(2)]
     public void InductionScores_OfAHeadThatAttendsToTheTokenAfterTheEarlierOccurrence_IsOne()
     {
         var model = Model(7);
@@ -60,6 +60,41 @@ public sealed class BehaviourTests : TorchTest
             $"with sequences of 2 × {Half} tokens (in a context of {LongerContext.n_ctx}: half is tokens.shape[1] / 2), head 0.1 attends from each query q in the second half " +
             $"to key q - {Half} + 1: its induction score is the mean over those queries only");
         Assert.That(scores[1, 1].ToDouble(), Is.Not.NaN.And.LessThan(0.99), "and an unforced head does not score 1");
+    }
+
+    [Test, Points(2)]
+    public void PrevTokenScores_OfAHeadThatAttendsToThePreviousTokenFromTheLastQueryOnly_IsOneOverTheQueryCount()
+    {
+        var model = Model(6);
+        const int last = 2 * (int)Half - 1; // the tokens' last position (3); every other query attends to itself
+        using var forced = Force(model, 1, 0, q => q == last ? q - 1 : q);
+
+        var scores = Behaviour.PrevTokenScores(model, Tokens(1));
+
+        // pattern[q, q - 1] is 1 at q = 3 and 0 at q = 1, 2: the mean over the queries 1..pos - 1 is 1/3. Leaving out the
+        // last query gives 0, leaving out query 1 gives 1/2, counting query 0 (which has no previous token) gives 1/4.
+        double expected = 1.0 / last;
+        Assert.That(scores[1, 0].ToDouble(), Is.EqualTo(expected).Within(Tolerance.For(ScalarType.Float32, DeviceType.CPU).Allowed(expected, expected)),
+            $"head 1.0 attends to the previous token from the last query ({last}) only and to itself elsewhere, so its score is 1 / {last} " +
+            $"(the mean of pattern[q, q - 1] over every q = 1..{last}): 0 means the last query was left out, 1/2 the first, 1/4 query 0 was counted");
+    }
+
+    [Test, Points(2)]
+    public void InductionScores_OfAHeadThatAttendsToTheTokenAfterTheEarlierOccurrenceFromTheLastQueryOnly_IsOneOverHalf()
+    {
+        var model = Model(7);
+        const int last = 2 * (int)Half - 1; // the tokens' last position (3); every other query attends to itself
+        using var forced = Force(model, 0, 2, q => q == last ? (int)(q - Half + 1) : q);
+
+        var scores = Behaviour.InductionScores(model, Tokens(2));
+
+        // pattern[q, q - half + 1] is 1 at q = 3 and 0 at q = 2: the mean over the second half's queries half..2 half - 1 is
+        // 1/half. Leaving out the last query gives 0, leaving out the first repeated query (half) gives 1, counting query
+        // half - 1 (in the first half) gives 1/3.
+        double expected = 1.0 / Half;
+        Assert.That(scores[0, 2].ToDouble(), Is.EqualTo(expected).Within(Tolerance.For(ScalarType.Float32, DeviceType.CPU).Allowed(expected, expected)),
+            $"head 0.2 attends to key q - {Half} + 1 from the last query ({last}) only and to itself elsewhere, so its induction score is 1 / {Half} " +
+            $"(the mean over every second-half query q = {Half}..{last}): 0 means the last query was left out, 1 the first repeated query ({Half}), 1/3 query {Half - 1} was counted");
     }
 
     [TestCase(false), TestCase(true)]
