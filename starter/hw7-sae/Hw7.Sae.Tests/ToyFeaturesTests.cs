@@ -90,6 +90,16 @@ public sealed class ToyFeaturesTests : TorchTest
         var nonzeroInBoth = (x[.., 0, 0] != 0) & (x[.., 1, 0] != 0);
         var shared = (x[.., 0, 0] == x[.., 1, 0]).logical_and(nonzeroInBoth).sum().item<long>();
         Assert.That(shared, Is.EqualTo(0), "rows where feature 0 is nonzero and equal in instances 0 and 1: each instance draws its own magnitudes, not one shared by all instances");
+        // And across rows: feature 0 of instance 0 nonzero in rows b and b + 1 (about batch / 4 = 2000 pairs) and equal. A
+        // float32 uniform in [0, 1) puts at most 2^-24 on any one value (2^-23 when rescaled in float32 from a uniform in
+        // [s, 1), s = 1/2), so independent rows are equal with probability at most 2^-23 per pair: at most 2.4e-4 for the whole
+        // check (the same rate as the two counts above). Magnitudes drawn once per instance and broadcast over the batch make
+        // every such pair equal.
+        var x00 = x[.., 0, 0]; // [batch]
+        var nonzeroInNext = (x00[..^1] != 0) & (x00[1..] != 0);
+        var repeated = (x00[..^1] == x00[1..]).logical_and(nonzeroInNext).sum().item<long>();
+        Assert.That(repeated, Is.EqualTo(0), $"pairs of rows b, b + 1 (of {nonzeroInNext.sum().item<long>()} where feature 0 of instance 0 is nonzero in both) with the same value: " +
+            "each row draws its own magnitudes, not one per instance and feature broadcast over the batch");
     }
 
     [Test, Points(1)]
