@@ -150,6 +150,12 @@ public static class ScoreStage
         manifest.Tests.GetValueOrDefault(test.FullName)
         ?? (test.ParameterizedMethod is { } method ? manifest.Tests.GetValueOrDefault(method) : null);
 
+    /// <summary>
+    /// An API as a message names it: without its parameter list, which the line already pins to one overload (a message audit,
+    /// round 18: 200 characters of signature came before the reason).
+    /// </summary>
+    static string CalledName(string api) => api.IndexOf('(', StringComparison.Ordinal) is > 0 and var open ? api[..open] : api;
+
     /// <param name="notRun">Why nothing ran (a compile failure, a refusal); null when the tests ran.</param>
     static TestGrade Grade(TestCaseSpec test, TestCaseResult? result, double max, AssignmentManifest manifest, AnalysisFinding? banned, AnalysisFinding? refusal, string? notRun)
     {
@@ -169,12 +175,12 @@ public static class ScoreStage
         {
             earned = false;
             var verdict = refusal is not null ? "The submission was refused" : "Scored 0";
-            message = $"{verdict}: this test reaches {banned.Api} at {banned.File}:{banned.Line}, which is not allowed here. {banned.Message}" + ownFailure;
+            message = $"{verdict}: this test reaches {CalledName(banned.Api)} at {banned.File}:{banned.Line}, which is not allowed here. {banned.Message}" + ownFailure;
         }
         else if (refusal is not null)
         {
             earned = false;
-            message = $"The submission was refused: it uses {refusal.Api} at {refusal.File}:{refusal.Line}, which is not allowed here. {refusal.Message}" + ownFailure;
+            message = $"The submission was refused: it uses {CalledName(refusal.Api)} at {refusal.File}:{refusal.Line}, which is not allowed here. {refusal.Message}" + ownFailure;
         }
         return new TestGrade(
             DisplayName(test), test.FullName, test.Suite, test.ParameterizedMethod,
