@@ -104,7 +104,8 @@ public sealed class DpoTests : TorchTest
         var history = DpoTraining.Train(policy, reference, SequenceBatch.Chosen(pairs, vocabulary), SequenceBatch.Rejected(pairs, vocabulary),
             new DpoOptions(Beta: 0.5, Steps: 20, BatchSize: 8, LearningRate: 1e-4), generator);
         // What the training did, measured by the test: the DPO loss and implicit rewards on the first 64 of the 200 pairs, of the weights Train
-        // left, against a fresh reference, by the formulas (TestDpo), never the history Train reports (red team 18, a03).
+        // left, against a fresh reference, with the homework's LogProbs and Dpo, which their own tests pin (TestDpo), never the
+        // history Train reports (red team 18, a03).
         var measuredPairs = pairs.Take(64).ToList();
         var measured = TestDpo.Of(policy, SequenceBatch.Chosen(measuredPairs, vocabulary), SequenceBatch.Rejected(measuredPairs, vocabulary), beta: 0.5, Device);
 
@@ -123,7 +124,7 @@ public sealed class DpoTests : TorchTest
         Assert.That(policy.blocks[0].attn.W_Q.detach().allclose(referenceBefore), Is.False, "the policy's blocks.0.attn.W_Q after DPO equals the reference's: the policy did not train");
         Assert.That(measured.ChosenReward - measured.RejectedReward, Is.Not.NaN.And.GreaterThan(0),
             $"the mean implicit reward of the chosen minus the rejected on the first 64 of the 200 training pairs after DPO, measured by the test on the weights Train left " +
-            $"(β (log π_θ − log π_ref) by the formula, against a fresh reference; chosen {measured.ChosenReward:F4}, rejected {measured.RejectedReward:F4}): " +
+            $"(Dpo.ImplicitReward of LogProbs.OfCompletion, against a fresh reference: fix their own tests first if they fail; chosen {measured.ChosenReward:F4}, rejected {measured.RejectedReward:F4}): " +
             "20 steps of Adam on the DPO loss raise the chosen above the rejected (backward Dpo.Loss through the policy's LogProbs.OfCompletion and step Adam over every parameter)");
         Assert.That(measured.Loss, Is.Not.NaN.And.LessThan(Math.Log(2) - 0.05),
             $"the DPO loss on the first 64 of the 200 training pairs after DPO, measured by the test on the weights Train left, against log 2 = {Math.Log(2):F4} before: " +
@@ -163,7 +164,8 @@ public sealed class DpoTests : TorchTest
         Assert.That(first.Loss[0], Is.EqualTo(Math.Log(2)).Within(1e-4),
             "the first step's loss: the policy starts as a copy of the reference, so both implicit rewards are 0 and the loss is log 2");
         // The history pinned to the test's own: the 3 steps written out (TestDpo.Replay), each step's loss and mean implicit
-        // rewards by the formulas, so a history Train made up, or one of steps it did not take, parts from it (red team 18, a03).
+        // rewards by the homework's LogProbs and Dpo (pinned by their own tests), so a history Train made up, or one of steps it
+        // did not take, parts from it (red team 18, a03).
         Assert.That(first.Loss, Has.Length.EqualTo(3), "DpoHistory.Loss: one loss per step");
         Assert.That(first.ChosenReward, Has.Length.EqualTo(3), "DpoHistory.ChosenReward: one mean reward per step");
         Assert.That(first.RejectedReward, Has.Length.EqualTo(3), "DpoHistory.RejectedReward: one mean reward per step");

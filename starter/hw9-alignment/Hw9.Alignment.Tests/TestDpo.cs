@@ -6,36 +6,22 @@ using static TorchSharp.torch;
 namespace Hw9.Alignment.Tests;
 
 /// <summary>
-/// DPO as the tests compute it themselves: completion log-probabilities and the DPO loss by the formulas, never through
-/// <see cref="LogProbs"/> or <see cref="Dpo"/>, and a trained policy measured through a fresh tiny GPT that holds its
-/// weights. A training test judges what Train did by these, never by the <see cref="DpoHistory"/> Train reports: a made-up
-/// history and a nudge to one weight passed the training tests that believed it (red team 18, a03).
+/// DPO as the public tests measure it: a trained policy through a fresh tiny GPT that holds its weights, with the homework's
+/// own <see cref="LogProbs.OfCompletion(HookedTransformer, SequenceBatch)"/>, <see cref="Dpo.Loss"/> and
+/// <see cref="Dpo.ImplicitReward"/>, which their own tests pin on values worked out by hand. A training test judges what
+/// Train did by these, never by the <see cref="DpoHistory"/> Train reports: a made-up history and a nudge to one weight
+/// passed the training tests that believed it (red team 18, a03). The public tests carry no implementation of what the
+/// homework asks for; the hidden tests measure the same with trusted code of their own.
 /// </summary>
 static class TestDpo
 {
     /// <summary>What the test measures of a policy on pairs: the DPO loss and the mean implicit reward of each side.</summary>
     public sealed record Measure(double Loss, double ChosenReward, double RejectedReward);
 
-    /// <summary>
-    /// <c>log π(y | x)</c> of each row's completion (<c>[batch]</c>, float32 as the logits): the sum over the positions t of the
-    /// completion's tokens of <c>log softmax(logits[b, t − 1])[tokens[b, t]]</c>.
-    /// </summary>
-    public static Tensor CompletionLogProbs(HookedTransformer model, SequenceBatch batch)
-    {
-        var logProbs = model.call(batch.Tokens)[.., ..^1].log_softmax(-1); // [batch, pos - 1, d_vocab]
-        var picked = logProbs.gather(-1, batch.Tokens[.., 1..].unsqueeze(-1)).squeeze(-1); // [batch, pos - 1]: token t + 1 from position t
-        return where(batch.CompletionMask[.., 1..], picked, zeros_like(picked)).sum(1); // [batch]
-    }
-
-    /// <summary>
-    /// The DPO loss <c>−mean(log σ(β [(log π_θ(c) − log π_ref(c)) − (log π_θ(r) − log π_ref(r))]))</c> of the four <c>[batch]</c>
-    /// log-probabilities (a scalar), and the mean implicit reward <c>β (log π_θ − log π_ref)</c> of each side.
-    /// </summary>
-    public static (Tensor Loss, double ChosenReward, double RejectedReward) Loss(Tensor policyChosen, Tensor policyRejected, Tensor referenceChosen, Tensor referenceRejected, double beta)
-    {
-        var (chosen, rejected) = (beta * (policyChosen - referenceChosen), beta * (policyRejected - referenceRejected)); // [batch] each
-        return (-nn.functional.logsigmoid(chosen - rejected).mean(), chosen.mean().ToDouble(), rejected.mean().ToDouble());
-    }
+    /// <summary>The DPO loss and the mean implicit reward of each side, of the four <c>[batch]</c> log-probabilities, by the homework's Dpo.</summary>
+    static (Tensor Loss, double ChosenReward, double RejectedReward) Loss(Tensor policyChosen, Tensor policyRejected, Tensor referenceChosen, Tensor referenceRejected, double beta) =>
+        (Dpo.Loss(policyChosen, policyRejected, referenceChosen, referenceRejected, beta),
+            Dpo.ImplicitReward(policyChosen.detach(), referenceChosen, beta).mean().ToDouble(), Dpo.ImplicitReward(policyRejected.detach(), referenceRejected, beta).mean().ToDouble());
 
     /// <summary>
     /// The DPO loss and mean implicit rewards on every row of <paramref name="chosen"/> and <paramref name="rejected"/> of a
@@ -48,7 +34,7 @@ static class TestDpo
         var reference = TinyGpt.Load(device).Model;
         using var _ = no_grad();
         var (c, r) = (chosen.To(device), rejected.To(device));
-        var (loss, chosenReward, rejectedReward) = Loss(CompletionLogProbs(policy, c), CompletionLogProbs(policy, r), CompletionLogProbs(reference, c), CompletionLogProbs(reference, r), beta);
+        var (loss, chosenReward, rejectedReward) = Loss(LogProbs.OfCompletion(policy, c), LogProbs.OfCompletion(policy, r), LogProbs.OfCompletion(reference, c), LogProbs.OfCompletion(reference, r), beta);
         return new Measure(loss.ToDouble(), chosenReward, rejectedReward);
     }
 
@@ -77,8 +63,9 @@ static class TestDpo
     /// <summary>
     /// <paramref name="steps"/> steps of DPO written out, on a fresh tiny GPT as the policy and another as the reference: Adam
     /// over every parameter of the policy at <paramref name="learningRate"/>, each step's pair indices from one
-    /// <c>randint(0, pairs, [batchSize])</c> on a generator seeded <paramref name="seed"/>, the same rows of both sides, and the
-    /// loss and mean implicit rewards recorded before the step's update, as <see cref="DpoTraining.Train"/>'s docs say. Scale
+    /// <c>randint(0, pairs, [batchSize])</c> on a generator seeded <paramref name="seed"/>, the same rows of both sides, the
+    /// homework's own log-probabilities and DPO loss (pinned by their tests), and the loss and mean implicit rewards recorded
+    /// before the step's update, as <see cref="DpoTraining.Train"/>'s docs say. Scale
     /// is each step's β (|log π_θ(c)| + |log π_θ(r)| + |log π_ref(c)| + |log π_ref(r)|), the largest of its batch: the size of
     /// the terms whose difference makes the step's margin, its rewards and its loss, and so the scale of their rounding error.
     /// </summary>
@@ -96,8 +83,8 @@ static class TestDpo
             var (c, r) = (chosen.Rows(index).To(device), rejected.Rows(index).To(device));
             Tensor referenceChosen, referenceRejected;
             using (no_grad())
-                (referenceChosen, referenceRejected) = (CompletionLogProbs(reference, c), CompletionLogProbs(reference, r)); // [batch] each
-            var (policyChosen, policyRejected) = (CompletionLogProbs(policy, c), CompletionLogProbs(policy, r)); // [batch] each
+                (referenceChosen, referenceRejected) = (LogProbs.OfCompletion(reference, c), LogProbs.OfCompletion(reference, r)); // [batch] each
+            var (policyChosen, policyRejected) = (LogProbs.OfCompletion(policy, c), LogProbs.OfCompletion(policy, r)); // [batch] each
             var (loss, chosenReward, rejectedReward) = Loss(policyChosen, policyRejected, referenceChosen, referenceRejected, beta);
             scales[step] = beta * (policyChosen.detach().abs() + policyRejected.detach().abs() + referenceChosen.abs() + referenceRejected.abs()).max().ToDouble();
             optimizer.zero_grad();
