@@ -101,13 +101,44 @@ public sealed class ToySuperpositionTrainingTests : TorchTest
         Assert.That(expected[0], Is.GreaterThan(0),
             $"the loop written out here has a first loss of 0: SyntheticFeatures.Generate gave a batch of zeros; {numbers}");
         int apart = StepSeries.FirstApart(actual, expected, Tolerance.For(ScalarType.Float32, Device.type));
+        if (apart < 0)
+            return;
+        // Before blaming the loop, see whether ToyModel.forward or ToyLoss.Of differ from the formulas on the twin's weights
+        // after its steps (b_final no longer 0): a forward that is right only while b_final is 0 parts at step 1, not 0.
+        if (ForwardOrLossDiffers(W.detach(), b_final.detach(), weights, sparsity) is { } which)
+            Assert.Fail($"ToyTraining.Train's losses part from a loop of Adam steps written out at step {apart}{(apart > 0 ? " (equal before)" : "")}, and {which}: " +
+                $"fix that first (ToyModelTests and ToyLossTests check it on their own), the loop is then checked again; {numbers}");
         if (apart == 0)
-            Assert.Fail("ToyTraining.Train's first loss differs from the untrained model's loss on the first batch, so what it trained (if anything) is not the " +
-                "documented loop: record ToyLoss.Of(model.call(batch), batch, importance) of each step's fresh SyntheticFeatures.Generate batch, before the " +
-                $"update, and return them; {numbers}");
-        if (apart > 0)
-            Assert.Fail($"ToyTraining.Train's losses part from a loop of Adam steps written out at step {apart} (equal before): one optim.Adam over " +
-                $"model.parameters() at options.LrAt(step) for the whole run, zero_grad, backward and step once per step on a fresh batch; {numbers}");
+            Assert.Fail("ToyTraining.Train's first loss differs from the untrained model's loss on the first batch (ToyModel.forward and ToyLoss.Of agree with " +
+                "their formulas here), so what it trained (if anything) is not the documented loop: record ToyLoss.Of(model.call(batch), batch, importance) " +
+                $"of each step's fresh SyntheticFeatures.Generate batch, before the update, and return them; {numbers}");
+        Assert.Fail($"ToyTraining.Train's losses part from a loop of Adam steps written out at step {apart} (equal before; ToyModel.forward and ToyLoss.Of " +
+            "agree with their formulas here, so the loop is what differs): one optim.Adam over model.parameters() at options.LrAt(step) for the whole " +
+            $"run, zero_grad, backward and step once per step on a fresh batch; {numbers}");
+    }
+
+    /// <summary>
+    /// What differs, in words, when YOUR ToyModel.forward (given <paramref name="W"/> and <paramref name="b_final"/>) or
+    /// ToyLoss.Of differs from its formula on a fresh batch; null when both agree.
+    /// </summary>
+    static string? ForwardOrLossDiffers(Tensor W, Tensor b_final, Tensor importance, double sparsity)
+    {
+        using var generator = new Generator(Seed + 1, CPU);
+        var x = SyntheticFeatures.Generate(Options.BatchSize, full(NInst, sparsity), NFeatures, generator, Device); // [batch, n_inst, n_features]
+        var output = nn.functional.relu(einsum("bih,ihf->bif", einsum("bif,ihf->bih", x, W), W) + b_final); // [batch, n_inst, n_features]
+        var loss = (importance * (x - output).pow(2)).mean([0, 2]).sum();
+        var model = new ToyModel(NInst, NFeatures, DHidden);
+        TestWeights.Write([("ToyModel.W", model.W, W.cpu()), ("ToyModel.b_final", model.b_final, b_final.cpu())]);
+        model.to(Device);
+        var tolerance = Tolerance.For(ScalarType.Float32, Device.type);
+        using (no_grad())
+        {
+            if (TensorAssert.CloseFailure(model.call(x.clone()), output, tolerance) is not null)
+                return "ToyModel.forward differs from ReLU(W[i]ᵀ W[i] x + b_final[i]) on the weights the loop reached (b_final no longer 0)";
+            if (TensorAssert.CloseFailure(ToyLoss.Of(output.clone(), x.clone(), importance.clone()), loss, tolerance) is not null)
+                return "ToyLoss.Of differs from the importance-weighted mean squared error per instance, summed over the instances";
+        }
+        return null;
     }
 
     /// <summary>
