@@ -66,14 +66,19 @@ public sealed class HiddenDpoTrainingTests : TorchTest
         int FirstApart(double[] actual, double[] expected) => StepSeries.FirstApart(actual, expected, tolerance);
         string numbers = $"losses {StepSeries.Show(history.Loss)} against {StepSeries.Show(loss)} ({Steps} steps of {BatchSize} pairs, β {Beta}, learning rate {LearningRate})";
         int apart = FirstApart(history.Loss, loss);
+        // Where the losses part, first see whether Dpo.Loss or LogProbs.OfCompletion differ from their formulas on their own
+        // (the first step's loss is log 2 whatever β does, so a wrong Dpo.Loss often parts only at step 1).
+        if (apart >= 0 && LossOrLogProbsDiffer(chosen.Rows(arange(BatchSize)).To(Device)) is { } which)
+            Assert.Fail($"DpoTraining.Train's losses part from a loop of Adam steps on the DPO loss written out at step {apart}, and {which}: " +
+                $"fix that first (DpoTests and LogProbsTests check it on their own); {numbers}");
         if (apart == 0)
             Assert.Fail("DpoTraining.Train's first loss differs from a loop of Adam steps on the DPO loss written out, though the policy starts as a copy of the " +
-                $"reference: compute Dpo.Loss of the policy's and the reference's LogProbs.OfCompletion of the step's chosen and rejected rows; {numbers}");
+                $"reference (Dpo.Loss and LogProbs.OfCompletion agree with their formulas here): compute Dpo.Loss of the policy's and the reference's " +
+                $"LogProbs.OfCompletion of the step's chosen and rejected rows; {numbers}");
         if (apart > 0)
-            Assert.Fail($"DpoTraining.Train's losses part from a loop of Adam steps on the DPO loss written out at step {apart} (equal before): draw each step's " +
-                "indices with one randint(0, chosen.Count, [BatchSize], generator) over all the pairs and take those rows of both chosen and rejected; " +
-                "backpropagate through the policy's log-probabilities of both sides; step Adam at options.LearningRate at every step (no warm-up or decay); " +
-                $"are Dpo.Loss and LogProbs.OfCompletion exactly as their docs say? {numbers}");
+            Assert.Fail($"DpoTraining.Train's losses part from a loop of Adam steps on the DPO loss written out at step {apart} (equal before; Dpo.Loss and " +
+                "LogProbs.OfCompletion agree with their formulas here, so the loop differs): one randint(0, chosen.Count, [BatchSize], generator) per step " +
+                $"for the rows of both chosen and rejected, backward through both sides' log-probabilities, Adam at options.LearningRate every step; {numbers}");
         foreach (var (name, actual, expected) in new[] { ("ChosenReward", history.ChosenReward, chosenReward), ("RejectedReward", history.RejectedReward, rejectedReward) })
             if (FirstApart(actual, expected) is var step and >= 0)
                 Assert.Fail($"DpoHistory.{name} parts from a loop of Adam steps written out at step {step}, though the losses agree: record the batch's mean " +
@@ -88,11 +93,36 @@ public sealed class HiddenDpoTrainingTests : TorchTest
             $"(LogProbs.OfCompletion of the policy, Dpo.Loss of both sides' log-probabilities, backward, Adam step); {numbers}");
     }
 
+    /// <summary>
+    /// What differs, in words, when YOUR Dpo.Loss (on the test's own log-probabilities) or LogProbs.OfCompletion (on a
+    /// fresh model's logits for <paramref name="rows"/>) differs from its formula; null when both agree.
+    /// </summary>
+    static string? LossOrLogProbsDiffer(SequenceBatch rows)
+    {
+        var tolerance = Tolerance.For(ScalarType.Float32, Device.type);
+        using var seeded = new Seeded(987);
+        var (policyChosen, policyRejected) = (seeded.Randn([4]) - 20, seeded.Randn([4]) - 20); // [4] each
+        var (referenceChosen, referenceRejected) = (seeded.Randn([4]) - 20, seeded.Randn([4]) - 20); // [4] each
+        var expectedLoss = -nn.functional.logsigmoid(Beta * ((policyChosen - referenceChosen) - (policyRejected - referenceRejected))).mean();
+        if (TensorAssert.CloseFailure(Dpo.Loss(policyChosen.clone(), policyRejected.clone(), referenceChosen.clone(), referenceRejected.clone(), Beta),
+                expectedLoss, tolerance) is not null)
+            return $"Dpo.Loss differs from −mean(log σ(β [(log π_θ(c) − log π_ref(c)) − (log π_θ(r) − log π_ref(r))])) at β = {Beta}";
+        Tensor logits;
+        using (no_grad())
+            logits = TinyGpt.Load(Device).Model.call(rows.Tokens); // [batch, pos, d_vocab]
+        var expected = CompletionLogProbsOf(logits, rows); // [batch]
+        if (TensorAssert.CloseFailure(LogProbs.OfCompletion(logits.clone(), rows.Tokens.clone(), rows.CompletionMask.clone()), expected, tolerance) is not null)
+            return "LogProbs.OfCompletion differs from the sum over the completion's tokens t of log softmax(logits[b, t - 1])[tokens[b, t]]";
+        return null;
+    }
+
     // log π(y | x) of each row's completion, [batch] in float32 as the logits: the sum over the positions t of the completion's
     // tokens of log softmax(logits[b, t - 1])[tokens[b, t]], computed here, not by the submission's LogProbs.
-    static Tensor CompletionLogProbs(HookedTransformer model, SequenceBatch batch)
+    static Tensor CompletionLogProbs(HookedTransformer model, SequenceBatch batch) => CompletionLogProbsOf(model.call(batch.Tokens), batch);
+
+    static Tensor CompletionLogProbsOf(Tensor logits, SequenceBatch batch)
     {
-        var logProbs = model.call(batch.Tokens)[.., ..^1].log_softmax(-1); // [batch, pos - 1, d_vocab]
+        var logProbs = logits[.., ..^1].log_softmax(-1); // [batch, pos - 1, d_vocab]
         var picked = logProbs.gather(-1, batch.Tokens[.., 1..].unsqueeze(-1)).squeeze(-1); // [batch, pos - 1]: token t + 1 from position t
         return where(batch.CompletionMask[.., 1..], picked, zeros_like(picked)).sum(1); // [batch]
     }
