@@ -43,6 +43,7 @@ public sealed class HiddenMarkovLmTests : TorchTest
         var W = seeded.RandnCpu([5, 5]) * 100; // [V, V] float32, entries up to about 250
         var current = tensor(new long[] { 0, 1, 2, 3, 4, 0, 3 });
         var next = tensor(new long[] { 1, 2, 3, 4, 0, 2, 3 });
+        long pairs = current.shape[0];
         var expectedLoss = nn.functional.cross_entropy(W.index_select(0, current), next);
         var expectedM = W.to_type(ScalarType.Float64).softmax(-1); // [V, V]
         var lm = new MarkovLm(5);
@@ -53,7 +54,7 @@ public sealed class HiddenMarkovLmTests : TorchTest
         var M = lm.TransitionMatrix();
 
         TensorAssert.Close(loss.detach(), expectedLoss.to(Device), name:
-            "MarkovLm.Loss with W = 100 randn(5, 5), logits in the hundreds: cross_entropy (or a log-softmax that subtracts each row's maximum), not log(exp(z) / sum exp(z)), which overflows");
+            $"MarkovLm.Loss with W = 100 randn(5, 5), logits in the hundreds, the mean over {pairs} pairs{LossHint(loss, expectedLoss, pairs)}");
         // W is float32, so a softmax taken in W's dtype and then widened is as right as one taken in float64.
         TensorAssert.Close(M, expectedM.to(Device), Tolerance.For(ScalarType.Float32, Device.type),
             "MarkovLm.TransitionMatrix() with W = 100 randn(5, 5): softmax(W) over each row (softmax subtracts each row's maximum; exp(W) / sum exp(W) overflows to NaN)");
@@ -80,7 +81,7 @@ public sealed class HiddenMarkovLmTests : TorchTest
         var learned = lm.TransitionMatrix().cpu();
         Assert.That(losses, Has.Length.EqualTo(300), "MarkovLm.Fit(..., steps: 300) returns one loss per step");
         Assert.That(losses[0], Is.EqualTo(Math.Log(V)).Within(1e-4),
-            "the first of Fit's losses: the loss before any update, of the untrained (uniform) model, is ln V; record every step from the first");
+            $"the first of Fit's losses, that of the untrained (uniform) model before any update, is ln V{FirstLossHint(losses, Math.Log(V), ids.Length - 1)}");
 
         var gap = (learned - mle).abs()[frequent].max().ToDouble();
         TestContext.Out.WriteLine($"max |softmax(W) - M_mle| on {frequent.sum().item<long>()} frequent rows: {gap:F4}, {clock.Elapsed.TotalSeconds:F1} s");
@@ -88,5 +89,31 @@ public sealed class HiddenMarkovLmTests : TorchTest
         Assert.That(gap, Is.Not.NaN.And.LessThan(0.02),
             $"after training, softmax(W) should match the count-based M on rows seen 200+ times; worst difference {gap:F3}. " +
             "Check TransitionMatrix (softmax over the last dimension) and that Fit trains with Adam at the given lr.");
+    }
+
+    /// <summary>What a loss that differs from <paramref name="expected"/> over <paramref name="pairs"/> pairs fits: overflow, a sum, or neither.</summary>
+    static string LossHint(Tensor loss, Tensor expected, long pairs)
+    {
+        if (loss.numel() != 1 || !loss.is_floating_point())
+            return "";
+        double got = loss.detach().ToDouble(), want = expected.ToDouble();
+        if (!double.IsFinite(got))
+            return ": not finite, as log(exp(z) / sum exp(z)) is when exp(z) overflows: use cross_entropy, or a log-softmax that subtracts each row's maximum";
+        if (Math.Abs(got / want - pairs) <= 0.01 * pairs)
+            return $": {pairs} times the mean, so a sum over the {pairs} pairs instead of their mean? (MarkovLm.Loss's own tests check it on small logits)";
+        return " (cross_entropy, or a log-softmax that subtracts each row's maximum; if MarkovLm.Loss's tests on small logits fail, fix that first)";
+    }
+
+    /// <summary>What a first loss of Fit that is not ln V fits: a sum over the pairs, a loss recorded after an update, or neither.</summary>
+    static string FirstLossHint(double[] losses, double lnV, long pairs)
+    {
+        if (losses.Length == 0)
+            return "";
+        double first = losses[0];
+        if (double.IsFinite(first) && Math.Abs(first / lnV - pairs) <= 0.01 * pairs)
+            return $": {first:G6} is {first / lnV:F0} times ln V, about the {pairs} pairs, so MarkovLm.Loss sums over the pairs instead of taking their mean? (its own tests check it)";
+        if (double.IsFinite(first) && first < lnV && first > 0)
+            return ": it is below ln V, as if recorded after an update? Record each step's loss before its update, from the first (if MarkovLm.Loss's own tests fail, fix that first)";
+        return ": if MarkovLm.Loss's own tests fail, fix that first";
     }
 }
