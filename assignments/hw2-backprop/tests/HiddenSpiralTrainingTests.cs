@@ -69,8 +69,9 @@ public sealed class HiddenSpiralTrainingTests : TorchTest
         var clock = Stopwatch.StartNew();
         var (steps, loss, accuracy) = StepsToFullAccuracy(seed, perClass: 150);
         TestContext.Out.WriteLine($"seed {seed}: {(steps > 0 ? $"100% after {steps} steps" : $"{accuracy:P1} after {MaxSteps} steps")}, loss {loss:F4}, {clock.Elapsed.TotalSeconds:F1} s");
-        Assert.That(steps, Is.GreaterThan(0),
-            $"after {MaxSteps} SGD steps (lr {LearningRate}) the MLP classifies {accuracy:P1} of the 300 training points right (loss {loss:F3}); " +
-            "the reference reaches 100% in about 1000 steps. Check that Sgd.Step updates every parameter in place and that gradients are not accumulated.");
+        if (steps < 0) // never reached 100%
+            Assert.Fail($"the MLP never classified all 300 training points right within {MaxSteps} SGD steps (lr {LearningRate}): it ended at {accuracy:P1} " +
+                $"(loss {loss:F3}), where the reference reaches 100% in about 1000 steps. If the tests of Linear, Tanh, SoftmaxCrossEntropy or Sgd fail, " +
+                "fix those first (a gradient off by a factor trains slowly); otherwise check that Sgd.Step updates every parameter in place and that gradients are not accumulated.");
     }
 }
