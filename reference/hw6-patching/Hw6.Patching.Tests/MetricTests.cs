@@ -120,12 +120,22 @@ public sealed class MetricTests : TorchTest
         double mixedScore = ownMetric.Score(mixed.clone()).ToDouble();
 
         var float32 = Tolerance.For(ScalarType.Float32, Device.type);
-        const string Balanced = "(the plain mean over the batch's pairs, as the doc says: the mean of the singular pairs' mean and the plural pairs' mean weighs a lone plural pair three times)";
+        // The weighting hint only where the value is the mean of the two classes' means; any other value points at the
+        // logit difference itself first.
+        static double MeanOfClassMeans(double[] d) => (d[..3].Average() + d[3]) / 2; // 3 singular pairs, then 1 plural
+        // Within 10 times the check's tolerance of the mean of means (its rounding differs from the test's), and that far from the plain mean.
+        static bool Fits(double got, double plain, double meanOfMeans, double allowed) =>
+            Math.Abs(got - meanOfMeans) <= 10 * allowed && Math.Abs(plain - meanOfMeans) > 20 * allowed;
+        static string Why(bool meanOfMeans) => meanOfMeans
+            ? "(the plain mean over the batch's pairs, as the doc says: yours is the mean of the singular pairs' mean and the plural pairs' mean, which weighs a lone plural pair three times)"
+            : "(the plain mean over the batch's pairs of the last position's logit(\"s\") - logit(\" \"), signed toward the clean answer; if AgreementLogitDiff's own tests fail, fix that first)";
+        double[] cleanDiffs = Pairs.SignedLogitDiffs(ownClean, unbalancedPairs, vocabulary), corruptedDiffs = Pairs.SignedLogitDiffs(ownCorrupted, unbalancedPairs, vocabulary);
+        double mixedMeanOfMeans = (MeanOfClassMeans(Pairs.SignedLogitDiffs(mixed, unbalancedPairs, vocabulary)) - expectedCorrupted) / (expectedClean - expectedCorrupted);
         Assert.That(measured.Clean, Is.EqualTo(expectedClean).Within(float32.Allowed(expectedClean, 1)),
-            $"Clean of Measure on 3 singular + 1 plural pairs: expected the mean signed logit difference of the 4 clean prompts {Balanced}");
+            $"Clean of Measure on 3 singular + 1 plural pairs: expected the mean signed logit difference of the 4 clean prompts {Why(Fits(measured.Clean, expectedClean, MeanOfClassMeans(cleanDiffs), float32.Allowed(expectedClean, 1)))}");
         Assert.That(measured.Corrupted, Is.EqualTo(expectedCorrupted).Within(float32.Allowed(expectedCorrupted, 1)),
-            $"Corrupted of Measure on 3 singular + 1 plural pairs: expected the mean signed logit difference of the 4 corrupted prompts {Balanced}");
+            $"Corrupted of Measure on 3 singular + 1 plural pairs: expected the mean signed logit difference of the 4 corrupted prompts {Why(Fits(measured.Corrupted, expectedCorrupted, MeanOfClassMeans(corruptedDiffs), float32.Allowed(expectedCorrupted, 1)))}");
         Assert.That(mixedScore, Is.EqualTo(expectedMixed).Within(1e-5),
-            $"Score on 3 singular + 1 plural pairs of the singular pairs' corrupted logits with the plural pair's clean ones: (mean over the 4 pairs - Corrupted) / (Clean - Corrupted) {Balanced}");
+            $"Score on 3 singular + 1 plural pairs of the singular pairs' corrupted logits with the plural pair's clean ones: (mean over the 4 pairs - Corrupted) / (Clean - Corrupted) {Why(Fits(mixedScore, expectedMixed, mixedMeanOfMeans, 1e-5))}");
     }
 }
