@@ -141,8 +141,8 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
         Assert.That(actual, Is.Not.Null, $"x got no gradient from {what}(x).pow(2).sum().backward(): compute q, k and v from x itself, without detach() or a copy of its data");
         TensorAssert.Close(actual!, expected, name:
             $"x.grad after {what}(x).pow(2).sum().backward(), float64, vs the gradient the test takes through softmax(mask(q k^T / sqrt(d_head))) v W_O " +
-            "written out: where the output is right, a path from x to it is cut; are q, k and v all computed from x itself (no x.detach(), " +
-            "no copy of its data, no tensor made from its values)?");
+            "written out: if the forward tests of " + what + " fail, fix those first; where the output is right, a path from x to it is cut: are q, k " +
+            "and v all computed from x itself (no x.detach(), no copy of its data, no tensor made from its values)?");
     }
 
     /// <summary>Backpropagates the sum of squares of <paramref name="forward"/>'s output and checks that every parameter of <paramref name="module"/> got a finite gradient that is not all zeros.</summary>
@@ -154,7 +154,14 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
         }
         catch (Exception e) when (e is ExternalException or InvalidOperationException or ArgumentException)
         {
-            Assert.Fail($"backward through {what} threw ({e.Message.Split('\n')[0]}): is a tensor autograd needs modified in place in forward (add_, masked_fill_, copy_)?");
+            var first = e.Message.Split('\n')[0];
+            // A hint only where the exception's words fit it; anything else points at the forward pass's own tests.
+            var hint = first.Contains("inplace", StringComparison.OrdinalIgnoreCase) || first.Contains("in-place", StringComparison.OrdinalIgnoreCase)
+                ? "a tensor autograd needs was modified in place in forward (add_, masked_fill_, copy_): use the out-of-place op"
+                : first.Contains("does not require grad", StringComparison.Ordinal)
+                    ? "the output does not depend on any parameter: is forward computed from the weights, without detach() or no_grad()?"
+                    : $"the forward pass or its backward failed; if {what}'s forward tests fail, fix that first";
+            Assert.Fail($"{what}(x).pow(2).sum().backward() threw ({first}): {hint}");
         }
         var gradients = new Dictionary<string, double[]>();
         foreach (var (name, parameter) in module.named_parameters())
