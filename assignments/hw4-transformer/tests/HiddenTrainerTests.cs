@@ -67,7 +67,12 @@ public sealed class HiddenTrainerTests : TorchTest
         var otherWindows = TrainFresh(tokens, Short with { seed = 4 }, globalSeed: 100);
 
         Assert.That(losses, Has.Length.EqualTo(Short.steps), "Trainer.Train must return the loss of every one of cfg.steps steps");
-        Assert.That(losses.All(double.IsFinite), Is.True, $"Trainer.Train returned non-finite losses: [{string.Join(", ", losses)}]");
+        if (!losses.All(double.IsFinite))
+            Assert.Fail($"Trainer.Train returned {losses.Count(v => !double.IsFinite(v))} losses of {losses.Length} that are not finite (NaN or Inf), " +
+                (double.IsFinite(losses[0])
+                    ? $"from step {Array.FindIndex(losses, v => !double.IsFinite(v))} on, after finite ones: the training diverged (a learning rate or update that blows the weights up, an Adam step on a NaN gradient)"
+                    : "already at step 0, before any update: the forward pass or the loss gives NaN on the initial weights (a -inf mask on a whole row, so a softmax of all -inf; a log of 0; a division by zero); if the model's or LmLoss's own tests fail, fix those first") +
+                $"; the losses [{string.Join(", ", losses)}]");
         TensorAssert.Close(tensor(again).to(ScalarType.Float32), tensor(losses).to(ScalarType.Float32), Tolerance.For(ScalarType.Float32, Device.type),
             "the losses of a second run with the same init seed and cfg.seed (and another global RNG state): draw the windows " +
             "with new Generator(cfg.seed), and take nothing else from the global generator");
@@ -229,13 +234,15 @@ public sealed class HiddenTrainerTests : TorchTest
             "LmLoss.CrossEntropy(model.call(windows), windows) of the initial model on the first windows vs cross_entropy(logits[:, :-1], windows[:, 1:]) " +
             "of its forward pass computed by hand");
         if (TensorAssert.CloseFailure(Losses(losses), Losses(expected), tolerance) is null) return;
-        string what = $"the losses of Trainer.Train with cfg.lr = 0 {StepSeries.Show(losses)}, expected {StepSeries.Show(expected)} (the initial model's loss " +
-            "on the windows RandomWindows(tokens, cfg.batch_size, cfg.seq_len, generator) of one new Generator(cfg.seed) for the whole run)";
+        // What the losses fit first; the two series after.
+        const string what = "the losses of Trainer.Train with cfg.lr = 0 are not the initial model's loss on the windows RandomWindows(tokens, cfg.batch_size, " +
+            "cfg.seq_len, generator) of one new Generator(cfg.seed) for the whole run";
+        string numbers = $"the losses {StepSeries.Show(losses)} against {StepSeries.Show(expected)}";
         if (TensorAssert.CloseFailure(Losses(losses), Losses(LossesOn(Windows(tokens, cfg, cfg.batch_size, cfg.seq_len, generatorPerStep: true))), tolerance) is null)
-            Assert.Fail($"{what}: every step saw the first step's windows; make the generator once, before the loop, not once per step");
+            Assert.Fail($"{what}: every step saw the first step's windows; make the generator once, before the loop, not once per step; {numbers}");
         if (TensorAssert.CloseFailure(Losses(losses), Losses(LossesOn(Windows(tokens, cfg, cfg.seq_len, cfg.batch_size))), tolerance) is null)
-            Assert.Fail($"{what}: these are windows of cfg.batch_size tokens, cfg.seq_len of them; the arguments of RandomWindows are (tokens, batchSize, seqLen, generator)");
-        Assert.Fail($"{what}: draw every window with one new Generator(cfg.seed), made before the loop, and nothing else");
+            Assert.Fail($"{what}: these are windows of cfg.batch_size tokens, cfg.seq_len of them; the arguments of RandomWindows are (tokens, batchSize, seqLen, generator); {numbers}");
+        Assert.Fail($"{what}: draw every window with one new Generator(cfg.seed), made before the loop, and nothing else; {numbers}");
     }
 
     [Test, Points(0.5)]
@@ -270,13 +277,15 @@ public sealed class HiddenTrainerTests : TorchTest
         Assert.That(losses.Count(double.IsNaN), Is.Zero, NaNLosses(losses));
         var tolerance = Tolerance.For(ScalarType.Float32, Device.type);
         int firstApart = StepSeries.FirstApart(losses, expected, tolerance);
-        string what = $"the losses of Trainer.Train {StepSeries.Show(losses)} vs a loop of AdamW(lr {cfg.lr}, weight_decay {cfg.weight_decay}) steps on " +
-            $"RandomWindows(tokens, cfg.batch_size, cfg.seq_len, generator) of one new Generator(cfg.seed) {StepSeries.Show(expected)}";
+        // The step where they part and what it means first; the two series after.
+        string loop = $"a loop of AdamW(lr {cfg.lr}, weight_decay {cfg.weight_decay}) steps on RandomWindows(tokens, cfg.batch_size, cfg.seq_len, generator) of one new Generator(cfg.seed)";
+        string numbers = $"the losses {StepSeries.Show(losses)} against {StepSeries.Show(expected)}";
         if (firstApart == 0)
-            Assert.Fail($"{what}: the first loss differs, so the first windows do: take them from one new Generator(cfg.seed) with RandomWindows(tokens, cfg.batch_size, cfg.seq_len, generator)");
+            Assert.Fail($"Trainer.Train's first loss differs from {loop}, so the first windows do: take them from one new Generator(cfg.seed) with " +
+                $"RandomWindows(tokens, cfg.batch_size, cfg.seq_len, generator); {numbers}");
         if (firstApart > 0)
-            Assert.Fail($"{what}: equal up to step {firstApart - 1}, apart from step {firstApart}: use optim.AdamW (decoupled weight decay, not Adam) " +
-                "with cfg.lr for every step (no learning-rate schedule) and cfg.weight_decay, and one generator for the whole run, not a new one per step");
+            Assert.Fail($"Trainer.Train's losses part from {loop} at step {firstApart} (equal up to step {firstApart - 1}): use optim.AdamW (decoupled weight decay, " +
+                $"not Adam) with cfg.lr for every step (no learning-rate schedule) and cfg.weight_decay, and one generator for the whole run, not a new one per step; {numbers}");
         foreach (var (name, parameter) in model.named_parameters())
             TensorAssert.Close(parameter, Known(twinParameters, name), name:
                 $"{name} after Trainer.Train vs after the AdamW loop (the losses agree, so the last step's update differs: step the optimiser " +
