@@ -41,12 +41,11 @@ public sealed class HiddenHooksTests : TorchTest
         using (model.Hook("blocks.0.hook_resid_pre").AddHook((activation, _) => zeros_like(activation)))
             expected = model.call(tokens).detach();
 
-        Assert.That(() => model.RunWithHooks(tokens.clone(),
-                ("blocks.0.hook_resid_pre", (_, _) => { ran = true; return null; }
-        ), ("blocks.0.hook_resid_typo", (_, _) => null)),
-            Throws.TypeOf<KeyNotFoundException>());
+        Action withATypo = () => model.RunWithHooks(tokens.clone(),
+            ("blocks.0.hook_resid_pre", (_, _) => { ran = true; return null; }), ("blocks.0.hook_resid_typo", (_, _) => null));
+        Assert.That(withATypo, Throws.TypeOf<KeyNotFoundException>(), "what RunWithHooks throws when one of its hook names (blocks.0.hook_resid_typo) is not a hook point of the model: the KeyNotFoundException of model.Hook(name), before any hook is attached");
 
-        Assert.That(model.HookedPointNames(), Is.Empty, "hook points that kept a hook");
+        Assert.That(model.HookedPointNames(), Is.Empty, "hook points that kept a hook after RunWithHooks threw on a misspelled name: look every name up before attaching any hook, or remove the ones attached");
         Assert.That(ran, Is.False, "nothing ran: a misspelled hook name is found before the model runs");
         var zeroed = model.RunWithHooks(tokens.clone(), ("blocks.0.hook_resid_pre", (activation, _) => zeros_like(activation)));
         TensorAssert.Close(zeroed, expected,
