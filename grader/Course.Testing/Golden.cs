@@ -14,7 +14,7 @@ namespace Course.Testing;
 /// <code>
 /// using var golden = Golden.Open("head_forward");
 /// var x = golden.Input("x", () => seeded.Randn([2, 5, 16]));
-/// golden.AssertClose("out", head.call(x));
+/// golden.AssertClose("out", head.call(x), "AttentionHead.call(x), the head's output [batch, pos, d_model]");
 /// </code>
 /// Files are recorded to <c>golden/NAME.safetensors</c> beside the test's source file (or into COURSE_GOLDEN_DIR) and
 /// read from <c>golden/</c> beside the test assembly (or COURSE_GOLDEN_DIR, or beside the source).
@@ -169,17 +169,23 @@ public sealed class Golden : IDisposable
 
     /// <summary>
     /// Checks <paramref name="actual"/> against the stored output <paramref name="key"/>; when recording,
-    /// stores it instead. <paramref name="axes"/> name the dimensions in a failure (see <see cref="TensorAssert.Close"/>),
-    /// and <paramref name="name"/> what was expected, in the failure's first line (the key when null).
+    /// stores it instead. <paramref name="name"/> says what was expected, in the student's words, and leads the failure's
+    /// first line: the member called, on what, and the shape or formula in brief, such as
+    /// "TransformerBlock.call(x), the block's output [batch, pos, d_model]" or
+    /// "Sae.Loss(x).Mse, the mean over inputs of the squared error summed over d_in" (never the key, which is only where
+    /// the golden stores it, and never the reference's code or a hidden test's data). <paramref name="axes"/> name the
+    /// dimensions in a failure (see <see cref="TensorAssert.Close"/>).
     /// </summary>
-    public void AssertClose(string key, Tensor actual, Tolerance? tolerance = null, IReadOnlyList<string>? axes = null, string? name = null)
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty.</exception>
+    public void AssertClose(string key, Tensor actual, string name, Tolerance? tolerance = null, IReadOnlyList<string>? axes = null)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (Recording)
         {
             entries[OutputPrefix + key] = SafeTensors.Entry.From(actual);
             return;
         }
-        TensorAssert.Close(actual, Expected(key), tolerance, OnOtherInputs ? (name ?? key) + OtherInputsNote : name ?? key, axes: axes);
+        TensorAssert.Close(actual, Expected(key), tolerance, OnOtherInputs ? name + OtherInputsNote : name, axes: axes);
     }
 
     Tensor Load(string key)

@@ -40,7 +40,7 @@ public static class GoldenLayers
     {
         if (golden.Recording)
         {
-            foreach (var layer in RunFirst(layers)) golden.AssertClose(layer.Key, layer.Actual());
+            foreach (var layer in RunFirst(layers)) golden.AssertClose(layer.Key, layer.Actual(), layer.Name);
             return;
         }
         var failure = FirstDifference(layers, golden.Expected);

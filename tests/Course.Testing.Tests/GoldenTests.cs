@@ -40,7 +40,7 @@ public class GoldenTests : TorchTest
         {
             Assert.That(golden.Recording, Is.True);
             var x = golden.Input("x", () => seeded.RandnCpu([3, 4]));
-            golden.AssertClose("out", implementation(x));
+            golden.AssertClose("out", implementation(x), "softmax(x) over the last dimension [3, 4]");
         }
         Environment.SetEnvironmentVariable(Golden.ModeVariable, null);
     }
@@ -68,6 +68,31 @@ public class GoldenTests : TorchTest
         Directory.CreateDirectory(folder);
         Record(Reference, seed: 1);
         Assert.That(Replay(x => x.softmax(0)), Does.StartWith("out: "));
+    }
+
+    [Test]
+    public void GivenARecording_WhenBuggyCodeFailsAssertClose_ThenTheFirstLineLeadsWithTheNameNotTheKey()
+    {
+        // The key is only where the golden stores the output ("out"); the name says what was expected.
+        Directory.CreateDirectory(folder);
+        Record(Reference, seed: 1);
+        using var golden = Golden.Open("softmax", Path.Combine(folder, "SomeTests.cs"));
+        var x = golden.Input("x", () => throw new AssertionException("replay must not make new inputs"));
+
+        var ex = Assert.Throws<AssertionException>(() => golden.AssertClose("out", x.softmax(0), "softmax(x) over the last dimension [3, 4]"));
+
+        Assert.That(ex!.Message, Does.StartWith("softmax(x) over the last dimension [3, 4]: "));
+    }
+
+    [TestCase(""), TestCase("  ")]
+    public void GivenABlankName_WhenAssertClose_ThenItThrows_SoNoGoldenFailsWithoutSayingWhatWasExpected(string name)
+    {
+        Directory.CreateDirectory(folder);
+        Record(Reference, seed: 1);
+        using var golden = Golden.Open("softmax", Path.Combine(folder, "SomeTests.cs"));
+        var x = golden.Input("x", () => throw new AssertionException("replay must not make new inputs"));
+
+        Assert.Throws<ArgumentException>(() => golden.AssertClose("out", x.softmax(-1), name));
     }
 
     [Test]
@@ -115,7 +140,7 @@ public class GoldenTests : TorchTest
             using var seeded = new Seeded(seed);
             using var golden = Golden.Open("shared", Path.Combine(folder, "SomeTests.cs"));
             var x = golden.Input("x", () => seeded.RandnCpu([3]));
-            golden.AssertClose(output, x * 2);
+            golden.AssertClose(output, x * 2, "x * 2 [3]");
         }
         Environment.SetEnvironmentVariable(Golden.ModeVariable, null);
 

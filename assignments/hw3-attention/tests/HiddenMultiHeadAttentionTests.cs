@@ -252,8 +252,9 @@ public sealed class HiddenMultiHeadAttentionTests : TorchTest
         golden.LoadParameters(attention, seeded, scale: 0.4);
         var x = golden.Input("x", () => seeded.RandnCpu([3, 9, 10]));
 
-        golden.AssertClose("out", attention.call(x));
-        golden.AssertClose("pattern", attention.Pattern!);
+        golden.AssertClose("out", attention.call(x),
+            "MultiHeadAttention.call(x) [3, 9, 10]: Σ over heads of softmax(mask(q k^T / √d_head)) v W_O, + b_O");
+        golden.AssertClose("pattern", attention.Pattern!, "MultiHeadAttention.Pattern [3, 4, 9, 9], each head's softmax over the keys of its masked scores");
     }
 
     [Test, Points(1)]

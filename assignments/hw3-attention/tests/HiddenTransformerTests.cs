@@ -119,6 +119,7 @@ public sealed class HiddenTransformerTests : TorchTest
         golden.LoadParameters(model, seeded, scale: 0.3);
         var tokens = golden.Input("tokens", () => randint(0, 7, [2, 10], ScalarType.Int64, CPU, generator: seeded.Generator));
 
-        golden.AssertClose("logits", model.call(tokens));
+        golden.AssertClose("logits", model.call(tokens),
+            "AttentionOnlyTransformer.call(tokens), 3 layers [2, 10, 7]: embeddings + each block, times W_U");
     }
 }

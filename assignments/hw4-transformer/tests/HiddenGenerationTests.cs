@@ -101,7 +101,7 @@ public sealed class HiddenGenerationTests : TorchTest
 
         var generated = model.Generate(prompts, GreedyNewTokens, temperature: 0);
 
-        if (golden.Recording) golden.AssertClose("generated", generated);
+        if (golden.Recording) golden.AssertClose("generated", generated, "Generate(prompts, greedy)");
         else
             TensorAssert.Close(generated, golden.Expected("generated"), Tolerance.Exact,
                 $"Generate(prompts [{promptCount}, 5], {GreedyNewTokens}, temperature: 0): the prompt, then at each step the " +

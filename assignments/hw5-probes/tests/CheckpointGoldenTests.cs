@@ -25,8 +25,10 @@ public sealed class CheckpointGoldenTests : TorchTest
         Assert.That(rows.Select(r => r.Label), Is.EqualTo(new[] { "0_pre", "1_pre", "final_post" }));
         // The losses are float32 computations reported as doubles: compared as float32. A position whose two best logits are
         // within rounding of each other may pick the other on other hardware: accuracy may differ by one such flip.
-        golden.AssertClose("loss", tensor(rows.Select(r => (float)r.Loss).ToArray()));
-        golden.AssertClose("accuracy", tensor(rows.Select(r => r.Accuracy).ToArray()), new Tolerance(0, 1.0 / (pos - 1)));
+        golden.AssertClose("loss", tensor(rows.Select(r => (float)r.Loss).ToArray()),
+            "LogitLens.Evaluate losses of 0_pre, 1_pre, final_post on [1, 64]: mean next-character cross-entropy");
+        golden.AssertClose("accuracy", tensor(rows.Select(r => r.Accuracy).ToArray()),
+            $"LogitLens.Evaluate accuracies of 0_pre, 1_pre, final_post on [1, 64]: right guesses / {scored} scored", new Tolerance(0, 1.0 / (pos - 1)));
         // An accuracy is a whole number k of hits over the scored positions, batch × (pos - 1). The one-flip tolerance above
         // cannot tell k / (pos - 1) from hits over every token, k / pos (they differ by k / (pos (pos - 1)) < 1 / (pos - 1)),
         // but times pos - 1 the first is k and the second k - k / pos, at least 1 / pos from whole for 0 < k < pos. Allowed:
@@ -53,7 +55,8 @@ public sealed class CheckpointGoldenTests : TorchTest
         using var noGrad = no_grad();
         var (_, cache) = model.RunWithCache(tokens);
 
-        golden.AssertClose("logits", LogitLens.Logits(model, cache));
+        golden.AssertClose("logits", LogitLens.Logits(model, cache),
+            "LogitLens.Logits [component, batch, pos, d_vocab]: each accumulated resid through ln_final, then W_U");
     }
 
     [Test, Points(2)]
@@ -62,13 +65,14 @@ public sealed class CheckpointGoldenTests : TorchTest
         var (model, vocabulary, _) = TinyGpt.Load(Device);
         using var golden = Golden.Open("dla_checkpoint");
         var batch = AgreementBatch.Of(AgreementPrompts.Sample(32, 590, Clause.ObjectRelative), vocabulary);
-        golden.AssertClose("tokens", batch.Tokens, Tolerance.Exact);
+        golden.AssertClose("tokens", batch.Tokens, "AgreementBatch.Of(prompts, vocabulary).Tokens, the given code's padded prompts", Tolerance.Exact);
         using var noGrad = no_grad();
         var (_, cache) = model.RunWithCache(batch.Tokens.to(Device));
 
         var (parts, _) = DirectLogitAttribution.Attribute(model, cache, batch, vocabulary);
 
-        golden.AssertClose("parts", parts);
+        golden.AssertClose("parts", parts,
+            "DirectLogitAttribution parts [component, batch]: (c - mean c) / cached scale * ln_final.w · direction");
     }
 
     [Test, Points(2)]
@@ -88,7 +92,7 @@ public sealed class CheckpointGoldenTests : TorchTest
         Assert.That(residuals.requires_grad, Is.False,
             "requires_grad of ProbeDataset.ResidualsAtVerb's result, called with autograd on: expected a detached tensor, as the doc says; " +
             "it holds the model's whole forward graph, so store activation.detach() in your hooks (RunWithCache does) or detach the result");
-        golden.AssertClose("residuals", residuals);
+        golden.AssertClose("residuals", residuals, "ProbeDataset.ResidualsAtVerb [component, batch, d_model], each resid (mids too) at the verb");
         Assert.That(model.HookedPointNames(), Is.EqualTo(new[] { "hook_embed" }),
             "hook points holding a hook after ProbeDataset.ResidualsAtVerb returned, when the caller had one on hook_embed: expected only the caller's; " +
             "remove every hook you add (RunWithCache does), and only those (never ResetHooks)");
@@ -134,10 +138,10 @@ public sealed class CheckpointGoldenTests : TorchTest
 
         TensorAssert.Close(logistic.Mean, mean, new Tolerance(1e-12, 0),
             "the logistic probe's Mean of float32 x: expected the mean in float64 (widen x first, then average), as the doc says");
-        golden.AssertClose("logistic_w", logistic.W);
-        golden.AssertClose("logistic_b", tensor(logistic.B));
-        golden.AssertClose("diff_means_direction", means.Direction);
-        golden.AssertClose("diff_means_threshold", tensor(means.Threshold));
+        golden.AssertClose("logistic_w", logistic.W, "LogisticProbe.Fit(x, y, l2: 1e-2, steps: 200, lr: 0.5).W [12], gradient descent on centred x from 0");
+        golden.AssertClose("logistic_b", tensor(logistic.B), "LogisticProbe.Fit(x, y, l2: 1e-2, steps: 200, lr: 0.5).B, gradient descent from 0");
+        golden.AssertClose("diff_means_direction", means.Direction, "DiffMeansProbe.Fit(x, y).Direction [12], the unit vector from label 0's mean to label 1's");
+        golden.AssertClose("diff_means_threshold", tensor(means.Threshold), "DiffMeansProbe.Fit(x, y).Threshold, halfway between the two means' projections on Direction");
         TensorAssert.Close(atDefaults.W, expectedW, name:
             "w of LogisticProbe.Fit(x, y) at its defaults (l2 1e-3, 400 steps, lr 1) against the test's own 400 gradient steps: take every one of the `steps` steps, with the defaults the doc gives");
         Assert.That(atDefaults.B, Is.EqualTo(expectedB).Within(1e-7 * Math.Max(1, Math.Abs(expectedB))),

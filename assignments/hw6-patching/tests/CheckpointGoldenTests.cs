@@ -15,7 +15,7 @@ public sealed class CheckpointGoldenTests : TorchTest
         var (model, _, _, metric) = HiddenPairs.OnCheckpoint(HiddenPairs.Short, Device);
         using var golden = Golden.Open("residual_grid_short");
 
-        golden.AssertClose("grid", ResidualPatching.Grid(model, metric), axes: ["layer", "position"]);
+        golden.AssertClose("grid", ResidualPatching.Grid(model, metric), "ResidualPatching.Grid [n_layers, pos]: the metric after patching clean resid_pre at (layer, position)", axes: ["layer", "position"]);
     }
 
     [Test, Points(4)]
@@ -24,7 +24,7 @@ public sealed class CheckpointGoldenTests : TorchTest
         var (model, _, _, metric) = HiddenPairs.OnCheckpoint(HiddenPairs.Short, Device);
         using var golden = Golden.Open("head_outputs_by_position_short");
 
-        golden.AssertClose("grid", HeadPatching.OutputsByPosition(model, metric), axes: ["layer", "head", "position"]);
+        golden.AssertClose("grid", HeadPatching.OutputsByPosition(model, metric), "HeadPatching.OutputsByPosition [n_layers, n_heads, pos], each head's clean z patched at one position", axes: ["layer", "head", "position"]);
     }
 
     [Test, Points(3)]
@@ -35,8 +35,8 @@ public sealed class CheckpointGoldenTests : TorchTest
 
         var (pattern, values) = HeadPatching.PatternAndValues(model, metric);
 
-        golden.AssertClose("pattern", pattern, axes: ["layer", "head"]);
-        golden.AssertClose("values", values, axes: ["layer", "head"]);
+        golden.AssertClose("pattern", pattern, "HeadPatching.PatternAndValues(...).Pattern [n_layers, n_heads], each head's clean hook_pattern patched", axes: ["layer", "head"]);
+        golden.AssertClose("values", values, "HeadPatching.PatternAndValues(...).Values [n_layers, n_heads], each head's clean hook_v patched", axes: ["layer", "head"]);
     }
 
     [Test, Points(2)] // 1 point to OtherShapeTests
@@ -47,8 +47,8 @@ public sealed class CheckpointGoldenTests : TorchTest
 
         var means = MeanActivations.Over(model, PairBatch.Of(HiddenPairs.Reference, vocabulary).Clean.to(Device));
 
-        golden.AssertClose("z", means.Z, axes: ["layer", "head", "d_head"]);
-        golden.AssertClose("mlp_out", means.MlpOut, axes: ["layer", "d_model"]);
+        golden.AssertClose("z", means.Z, "MeanActivations.Over(...).Z [n_layers, n_heads, d_head]: hook_z averaged over prompts and positions", axes: ["layer", "head", "d_head"]);
+        golden.AssertClose("mlp_out", means.MlpOut, "MeanActivations.Over(...).MlpOut [n_layers, d_model]: hook_mlp_out averaged over prompts and positions", axes: ["layer", "d_model"]);
     }
 
     [Test, Points(4)] // 1 point to OtherShapeTests
@@ -63,10 +63,10 @@ public sealed class CheckpointGoldenTests : TorchTest
 
         var table = Ablations.Mean(model, batch, vocabulary, means);
 
-        golden.AssertClose("head_logit_diff", table.HeadLogitDiff, axes: ["layer", "head"]);
-        golden.AssertClose("head_loss", table.HeadLoss, axes: ["layer", "head"]);
-        golden.AssertClose("mlp_logit_diff", table.MlpLogitDiff, axes: ["layer"]);
-        golden.AssertClose("mlp_loss", table.MlpLoss, axes: ["layer"]);
+        golden.AssertClose("head_logit_diff", table.HeadLogitDiff, "Ablations.Mean(...).HeadLogitDiff [n_layers, n_heads]: ablated minus clean mean logit diff", axes: ["layer", "head"]);
+        golden.AssertClose("head_loss", table.HeadLoss, "Ablations.Mean(...).HeadLoss [n_layers, n_heads]: ablated minus clean prompt loss", axes: ["layer", "head"]);
+        golden.AssertClose("mlp_logit_diff", table.MlpLogitDiff, "Ablations.Mean(...).MlpLogitDiff [n_layers]: ablated minus clean mean logit diff", axes: ["layer"]);
+        golden.AssertClose("mlp_loss", table.MlpLoss, "Ablations.Mean(...).MlpLoss [n_layers]: ablated minus clean prompt loss", axes: ["layer"]);
     }
 
     [Test, Points(3)]
@@ -77,11 +77,12 @@ public sealed class CheckpointGoldenTests : TorchTest
 
         var table = Ablations.Zero(model, batch, vocabulary);
 
-        golden.AssertClose("head_logit_diff", table.HeadLogitDiff, axes: ["layer", "head"]);
-        golden.AssertClose("head_loss", table.HeadLoss, axes: ["layer", "head"]);
-        golden.AssertClose("mlp_logit_diff", table.MlpLogitDiff, axes: ["layer"]);
-        golden.AssertClose("mlp_loss", table.MlpLoss, axes: ["layer"]);
-        golden.AssertClose("clean_logit_diff_and_loss", tensor(new[] { (float)table.CleanLogitDiff, (float)table.CleanLoss }));
+        golden.AssertClose("head_logit_diff", table.HeadLogitDiff, "Ablations.Zero(...).HeadLogitDiff [n_layers, n_heads]: ablated minus clean mean logit diff", axes: ["layer", "head"]);
+        golden.AssertClose("head_loss", table.HeadLoss, "Ablations.Zero(...).HeadLoss [n_layers, n_heads]: ablated minus clean prompt loss", axes: ["layer", "head"]);
+        golden.AssertClose("mlp_logit_diff", table.MlpLogitDiff, "Ablations.Zero(...).MlpLogitDiff [n_layers]: ablated minus clean mean logit diff", axes: ["layer"]);
+        golden.AssertClose("mlp_loss", table.MlpLoss, "Ablations.Zero(...).MlpLoss [n_layers]: ablated minus clean prompt loss", axes: ["layer"]);
+        golden.AssertClose("clean_logit_diff_and_loss", tensor(new[] { (float)table.CleanLogitDiff, (float)table.CleanLoss }),
+            "Ablations.Zero(...) [CleanLogitDiff, CleanLoss]: the unablated model's mean logit diff and prompt loss");
     }
 
     [Test, Points(2)] // 1 point to OtherShapeTests
@@ -90,8 +91,8 @@ public sealed class CheckpointGoldenTests : TorchTest
         var (model, _, _, metric) = HiddenPairs.OnCheckpoint(HiddenPairs.Short, Device);
         using var golden = Golden.Open("attribution_short");
 
-        golden.AssertClose("residual", AttributionPatching.ResidualGrid(model, metric), axes: ["layer", "position"]);
-        golden.AssertClose("heads", AttributionPatching.HeadGrid(model, metric), axes: ["layer", "head"]);
+        golden.AssertClose("residual", AttributionPatching.ResidualGrid(model, metric), "AttributionPatching.ResidualGrid [n_layers, pos]: (clean - corrupted) * grad summed over batch, d_model", axes: ["layer", "position"]);
+        golden.AssertClose("heads", AttributionPatching.HeadGrid(model, metric), "AttributionPatching.HeadGrid [n_layers, n_heads]: (clean - corrupted) z * grad, summed over the rest", axes: ["layer", "head"]);
     }
 
     [Test, Points(2)]

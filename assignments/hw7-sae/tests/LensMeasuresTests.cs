@@ -47,7 +47,7 @@ public sealed class LensMeasuresTests : TorchTest
 
         var result = LossRecovered.Measure(model, vocabulary, batch, "blocks.0.hook_resid_post", x => x * 0.7 + shift);
 
-        golden.AssertClose("losses", tensor(new[] { (float)result.Clean, (float)result.Spliced, (float)result.ZeroAblated }));
+        golden.AssertClose("losses", tensor(new[] { (float)result.Clean, (float)result.Spliced, (float)result.ZeroAblated }), "[Clean, Spliced, ZeroAblated] of LossRecovered.Measure at blocks.0.hook_resid_post, x̂ = 0.7 x + shift");
     }
 
     [Test, Points(0.5)] // taken from LossRecovered_OfAShrunkenReconstruction_MatchesTheReference
@@ -93,7 +93,7 @@ public sealed class LensMeasuresTests : TorchTest
         var batch = AgreementBatch.Of([.. AgreementPrompts.Sample(5, 743, Clause.ObjectRelative), .. AgreementPrompts.Sample(5, 744, Clause.None)], vocabulary);
         using var golden = Golden.Open("residual_activations");
 
-        golden.AssertClose("activations", ResidualSae.Activations(model, batch, "blocks.0.hook_resid_mid"), axes: ["token", "d_model"]);
-        golden.AssertClose("at_verb", ResidualSae.AtVerb(model, batch, "blocks.0.hook_resid_mid"), axes: ["prompt", "d_model"]);
+        golden.AssertClose("activations", ResidualSae.Activations(model, batch, "blocks.0.hook_resid_mid"), "ResidualSae.Activations at blocks.0.hook_resid_mid [n_tokens, d_model]: every p ≤ VerbPosition", axes: ["token", "d_model"]);
+        golden.AssertClose("at_verb", ResidualSae.AtVerb(model, batch, "blocks.0.hook_resid_mid"), "ResidualSae.AtVerb at blocks.0.hook_resid_mid [batch, d_model]: each prompt's verb position", axes: ["prompt", "d_model"]);
     }
 }

@@ -29,11 +29,11 @@ public sealed class ResamplingHiddenTests : TorchTest
         var revived = Resampling.Resample(sae, adam, dead, inputs, generator);
 
         Assert.That(revived, Is.EqualTo(4), "4 dead latents revived");
-        golden.AssertClose("W_enc", sae.W_enc.detach(), axes: ["d_in", "latent"]);
-        golden.AssertClose("b_enc", sae.b_enc.detach(), axes: ["latent"]);
-        golden.AssertClose("W_dec", sae.W_dec.detach(), axes: ["latent", "d_in"]);
-        golden.AssertClose("W_dec_exp_avg_sq", adam.MomentsOf(sae.W_dec).ExpAvgSq, axes: ["latent", "d_in"]);
-        golden.AssertClose("W_enc_exp_avg", adam.MomentsOf(sae.W_enc).ExpAvg, axes: ["d_in", "latent"]);
-        golden.AssertClose("b_enc_exp_avg", adam.MomentsOf(sae.b_enc).ExpAvg, axes: ["latent"]);
+        golden.AssertClose("W_enc", sae.W_enc.detach(), "W_enc [d_in, d_sae] after Resampling.Resample: revived columns along x_j - b_dec, scaled; live ones kept", axes: ["d_in", "latent"]);
+        golden.AssertClose("b_enc", sae.b_enc.detach(), "b_enc [d_sae] after Resampling.Resample: 0 for the revived latents, kept for live ones", axes: ["latent"]);
+        golden.AssertClose("W_dec", sae.W_dec.detach(), "W_dec [d_sae, d_in] after Resampling.Resample: revived rows the unit vector along x_j - b_dec", axes: ["latent", "d_in"]);
+        golden.AssertClose("W_dec_exp_avg_sq", adam.MomentsOf(sae.W_dec).ExpAvgSq, "Adam's ExpAvgSq of W_dec after Resampling.Resample: 0 in the revived rows, kept elsewhere", axes: ["latent", "d_in"]);
+        golden.AssertClose("W_enc_exp_avg", adam.MomentsOf(sae.W_enc).ExpAvg, "Adam's ExpAvg of W_enc after Resampling.Resample: 0 in the revived columns, kept elsewhere", axes: ["d_in", "latent"]);
+        golden.AssertClose("b_enc_exp_avg", adam.MomentsOf(sae.b_enc).ExpAvg, "Adam's ExpAvg of b_enc after Resampling.Resample: 0 for the revived latents, kept elsewhere", axes: ["latent"]);
     }
 }

@@ -18,11 +18,11 @@ public sealed class SaeHiddenGoldenTests : TorchTest
 
         var parts = SaeLoss.Of(sae, x, l1Coefficient: 0.05);
 
-        golden.AssertClose("z", parts.Z, axes: ["input", "latent"]);
-        golden.AssertClose("reconstruction", parts.Reconstruction, axes: ["input", "d_in"]);
-        golden.AssertClose("mse", parts.Mse);
-        golden.AssertClose("l1", parts.L1);
-        golden.AssertClose("total", parts.Total);
+        golden.AssertClose("z", parts.Z, "SaeLoss.Of(sae, x, 0.05).Z [11, 9]: ReLU((x - b_dec) W_enc + b_enc)", axes: ["input", "latent"]);
+        golden.AssertClose("reconstruction", parts.Reconstruction, "SaeLoss.Of(sae, x, 0.05).Reconstruction [11, 5]: z W_dec + b_dec", axes: ["input", "d_in"]);
+        golden.AssertClose("mse", parts.Mse, "SaeLoss.Of(sae, x, 0.05).Mse, the mean over inputs of the squared error summed over d_in");
+        golden.AssertClose("l1", parts.L1, "SaeLoss.Of(sae, x, 0.05).L1, the mean over inputs of Σ_i z_i ‖W_dec[i]‖");
+        golden.AssertClose("total", parts.Total, "SaeLoss.Of(sae, x, 0.05).Total, Mse + 0.05 · L1");
     }
 
     [Test, Points(1)]
@@ -36,8 +36,8 @@ public sealed class SaeHiddenGoldenTests : TorchTest
             golden.LoadParameters(sae, seeded, scale: 0.6);
             var x = golden.Input($"x_k{k}", () => seeded.RandnCpu([6, 7]));
 
-            golden.AssertClose($"z_k{k}", sae.Encode(x), axes: ["input", "latent"]);
-            golden.AssertClose($"reconstruction_k{k}", sae.forward(x), axes: ["input", "d_in"]);
+            golden.AssertClose($"z_k{k}", sae.Encode(x), $"SparseAutoencoder.Encode(x), k = {k} [6, 9]: ReLU of each row's {k} largest pre-activations, the rest 0", axes: ["input", "latent"]);
+            golden.AssertClose($"reconstruction_k{k}", sae.forward(x), $"SparseAutoencoder.forward(x), k = {k} [6, 7]: Decode(Encode(x))", axes: ["input", "d_in"]);
         }
     }
 
@@ -56,8 +56,8 @@ public sealed class SaeHiddenGoldenTests : TorchTest
         DecoderNorm.RemoveParallelGradient(sae);
         DecoderNorm.Renormalise(sae);
 
-        golden.AssertClose("grad_after", W_dec.grad!, axes: ["latent", "d_in"]);
-        golden.AssertClose("W_dec_after", W_dec.detach(), axes: ["latent", "d_in"]);
+        golden.AssertClose("grad_after", W_dec.grad!, "W_dec.grad [7, 12] after DecoderNorm.RemoveParallelGradient: each row's part along the row taken out", axes: ["latent", "d_in"]);
+        golden.AssertClose("W_dec_after", W_dec.detach(), "W_dec [7, 12] after DecoderNorm.Renormalise: each row divided by its norm", axes: ["latent", "d_in"]);
     }
 
     [Test, Points(1)]
@@ -71,10 +71,10 @@ public sealed class SaeHiddenGoldenTests : TorchTest
         var counts = golden.Input("counts", () => seeded.Randint(0, 3, [15]).cpu() * seeded.Randint(0, 40, [15]).cpu());
 
         // Compared as float32 (the course's float32 budget): a student may compute these in float32.
-        golden.AssertClose("l0", tensor((float)SaeMetrics.L0(z)));
-        golden.AssertClose("fve", tensor((float)SaeMetrics.FractionOfVarianceExplained(x, reconstruction)));
-        golden.AssertClose("fraction_dead", tensor((float)SaeMetrics.FractionDead(counts)));
-        golden.AssertClose("frequencies", SaeMetrics.Frequencies(counts, 1000).to(ScalarType.Float32), axes: ["latent"]);
+        golden.AssertClose("l0", tensor((float)SaeMetrics.L0(z)), "SaeMetrics.L0(z), the mean over the batch of the number of latents with z > 0");
+        golden.AssertClose("fve", tensor((float)SaeMetrics.FractionOfVarianceExplained(x, reconstruction)), "SaeMetrics.FractionOfVarianceExplained(x, x̂), 1 − Σ‖x − x̂‖² / Σ‖x − x̄‖²");
+        golden.AssertClose("fraction_dead", tensor((float)SaeMetrics.FractionDead(counts)), "SaeMetrics.FractionDead(counts), the fraction of latents that never fired");
+        golden.AssertClose("frequencies", SaeMetrics.Frequencies(counts, 1000).to(ScalarType.Float32), "SaeMetrics.Frequencies(counts, 1000) [d_sae], the fraction of the 1000 inputs each fired on", axes: ["latent"]);
     }
 
     [Test, Points(1)]
@@ -86,8 +86,8 @@ public sealed class SaeHiddenGoldenTests : TorchTest
         for (int b = 0; b < 3; b++)
             window.Record(golden.Input($"z{b}", () => nn.functional.relu(seeded.RandnCpu([8, 30]) - 1.5f)));
 
-        golden.AssertClose("counts", window.Counts, axes: ["latent"]);
-        golden.AssertClose("dead", window.Dead(), axes: ["latent"]);
+        golden.AssertClose("counts", window.Counts, "DeadLatents.Counts [30] after 3 batches: in how many inputs each latent had z > 0", axes: ["latent"]);
+        golden.AssertClose("dead", window.Dead(), "DeadLatents.Dead() [30] after 3 batches: true where a latent never fired", axes: ["latent"]);
     }
 
     [Test, Points(1)]
@@ -98,6 +98,6 @@ public sealed class SaeHiddenGoldenTests : TorchTest
         var directions = golden.Input("directions", () => seeded.RandnCpu([10, 6]));
         var decoder = golden.Input("W_dec", () => seeded.RandnCpu([14, 6]) * 3);
 
-        golden.AssertClose("max_cosines", PlantedFeatures.MaxCosines(directions, decoder), axes: ["planted direction"]);
+        golden.AssertClose("max_cosines", PlantedFeatures.MaxCosines(directions, decoder), "PlantedFeatures.MaxCosines [10]: each direction's largest cosine with a decoder row", axes: ["planted direction"]);
     }
 }

@@ -25,7 +25,7 @@ public sealed class CheckpointGoldenTests : TorchTest
         var model = InductionModel.Load(Device).Model;
         using var golden = Golden.Open($"composition_{kind}");
 
-        golden.AssertClose("scores", Composition.Scores(model, kind), axes: ["layer-0 head", "layer-1 head"]);
+        golden.AssertClose("scores", Composition.Scores(model, kind), $"Composition.Scores(model, {kind}) [n_heads, n_heads]: ‖W_A W_B‖_F / (‖W_A‖_F ‖W_B‖_F)", axes: ["layer-0 head", "layer-1 head"]);
     }
 
     [Test, Points(2)]
@@ -38,7 +38,7 @@ public sealed class CheckpointGoldenTests : TorchTest
             for (int head = 0; head < 4; head++)
                 scores[layer, head] = (float)CopyingScore.Of(Circuits.FullOV(model, layer, head));
 
-        golden.AssertClose("scores", tensor(scores), axes: ["layer", "head"]);
+        golden.AssertClose("scores", tensor(scores), "CopyingScore.Of(Circuits.FullOV(model, layer, head)) [layer, head]: Σλ / Σ|λ|", axes: ["layer", "head"]);
     }
 
     /// <summary>
@@ -52,7 +52,7 @@ public sealed class CheckpointGoldenTests : TorchTest
         var model = InductionModel.Load(Device).Model;
         using var golden = Golden.Open("prev_token_from_weights");
 
-        golden.AssertClose("scores", HeadFinding.PreviousTokenScores(model), axes: ["layer-0 head"]);
+        golden.AssertClose("scores", HeadFinding.PreviousTokenScores(model), "HeadFinding.PreviousTokenScores [n_heads]: each layer-0 head's positional attention to q − 1", axes: ["layer-0 head"]);
 
         manual_seed(31);
         var wide = new HookedAttnOnlyTransformer(new HookedTransformerConfig(d_model: 6, n_layers: 2, n_heads: 3, d_head: 4, d_mlp: 0, d_vocab: 7, n_ctx: 6,
@@ -84,7 +84,7 @@ public sealed class CheckpointGoldenTests : TorchTest
         var tokens = Repeated();
         using var golden = Golden.Open("behavioural_scores");
 
-        golden.AssertClose("prev_token", Behaviour.PrevTokenScores(model, tokens), axes: ["layer", "head"]);
+        golden.AssertClose("prev_token", Behaviour.PrevTokenScores(model, tokens), "Behaviour.PrevTokenScores [n_layers, n_heads]: mean attention to the position before", axes: ["layer", "head"]);
     }
 
     [Test, Points(1)]
@@ -94,7 +94,7 @@ public sealed class CheckpointGoldenTests : TorchTest
         var tokens = Repeated();
         using var golden = Golden.Open("behavioural_scores");
 
-        golden.AssertClose("induction", Behaviour.InductionScores(model, tokens), axes: ["layer", "head"]);
+        golden.AssertClose("induction", Behaviour.InductionScores(model, tokens), "Behaviour.InductionScores [n_layers, n_heads]: mean attention from q to q − half + 1", axes: ["layer", "head"]);
     }
 
     [Test, Points(2)]
@@ -107,6 +107,6 @@ public sealed class CheckpointGoldenTests : TorchTest
         var losses = new[] { (float)Behaviour.RepeatedHalfLoss(model, tokens) }
             .Concat(Enumerable.Range(0, 4).Select(head => (float)Behaviour.RepeatedHalfLoss(model, tokens, (1, head)))).ToArray();
 
-        golden.AssertClose("losses", tensor(losses), axes: ["clean, then layer-1 head ablated"]);
+        golden.AssertClose("losses", tensor(losses), "Behaviour.RepeatedHalfLoss, clean then with each layer-1 head mean-ablated: second-half loss", axes: ["clean, then layer-1 head ablated"]);
     }
 }

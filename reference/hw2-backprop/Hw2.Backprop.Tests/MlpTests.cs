@@ -129,12 +129,12 @@ public sealed class MlpTests : TorchTest
         var x = golden.Input("x", () => seeded.RandnCpu([5, 4], ScalarType.Float64));
         var gradOutput = golden.Input("grad_output", () => seeded.RandnCpu([5, 3], ScalarType.Float64));
 
-        golden.AssertClose("logits", mlp.Forward(x));
-        golden.AssertClose("grad_input", mlp.Backward(gradOutput));
+        golden.AssertClose("logits", mlp.Forward(x), $"Mlp.Forward(x) [5, {sizes[^1]}], Linears of sizes {string.Join(", ", sizes)} with Tanh between them");
+        golden.AssertClose("grad_input", mlp.Backward(gradOutput), $"Mlp.Backward(gradOutput), dL/dx [5, {sizes[0]}], back through every layer in reverse");
         for (int i = 0; i < linears.Count; i++)
         {
-            golden.AssertClose($"layer{i}.dW", parameters[2 * i].Grad!);
-            golden.AssertClose($"layer{i}.db", parameters[2 * i + 1].Grad!);
+            golden.AssertClose($"layer{i}.dW", parameters[2 * i].Grad!, $"W.Grad of Linear {i} (from 0) after Mlp.Backward, dL/dW [{sizes[i]}, {sizes[i + 1]}]");
+            golden.AssertClose($"layer{i}.db", parameters[2 * i + 1].Grad!, $"b.Grad of Linear {i} (from 0) after Mlp.Backward, dL/db [{sizes[i + 1]}]");
         }
     }
 

@@ -46,6 +46,7 @@ public sealed class AttentionOnlyTransformerTests : TorchTest
         golden.LoadParameters(model, seeded, scale: 0.3);
         var tokens = golden.Input("tokens", () => randint(0, 10, [2, 9], ScalarType.Int64, CPU, generator: seeded.Generator));
 
-        golden.AssertClose("logits", model.call(tokens));
+        golden.AssertClose("logits", model.call(tokens),
+            "AttentionOnlyTransformer.call(tokens) [2, 9, 10]: W_E[tokens] + pos_embed, + each block, times W_U");
     }
 }

@@ -45,7 +45,8 @@ public sealed class MultiHeadAttentionTests : TorchTest
         golden.LoadParameters(attention, seeded, scale: 0.3);
         var x = golden.Input("x", () => seeded.RandnCpu([2, 6, 12]));
 
-        golden.AssertClose("out", attention.call(x));
-        golden.AssertClose("pattern", attention.Pattern!);
+        golden.AssertClose("out", attention.call(x),
+            "MultiHeadAttention.call(x) [2, 6, 12]: Σ over heads of softmax(mask(q k^T / √d_head)) v W_O, + b_O");
+        golden.AssertClose("pattern", attention.Pattern!, "MultiHeadAttention.Pattern [2, 3, 6, 6], each head's softmax over the keys of its masked scores");
     }
 }

@@ -61,6 +61,6 @@ public sealed class EmbeddingTests : TorchTest
         golden.LoadParameters(unembed, seeded, scale: 0.3);
         var x = golden.Input("x", () => seeded.RandnCpu([2, 4, 6]));
 
-        golden.AssertClose("logits", unembed.call(x));
+        golden.AssertClose("logits", unembed.call(x), "Unembed.call(x), logits [2, 4, 11]: x W_U + b_U");
     }
 }

@@ -18,6 +18,6 @@ public sealed class MlpTests : TorchTest
         // tanh approximation differ beyond the tolerance.
         var x = golden.Input("x", () => seeded.RandnCpu([2, 5, 8]) * 2);
 
-        golden.AssertClose("out", mlp.call(x));
+        golden.AssertClose("out", mlp.call(x), "Mlp.call(x) [2, 5, 8]: GELU(x W_in + b_in) W_out + b_out, with the exact GELU u * Phi(u)");
     }
 }

@@ -18,6 +18,7 @@ public sealed class TransformerBlockTests : TorchTest
         golden.LoadParameters(block, seeded, scale: 0.3);
         var x = golden.Input("x", () => seeded.RandnCpu([2, 5, 8]));
 
-        golden.AssertClose("out", block.call(x));
+        golden.AssertClose("out", block.call(x),
+            "TransformerBlock.call(x) [2, 5, 8]: resid_mid = x + attn(ln1(x)), out = resid_mid + mlp(ln2(resid_mid))");
     }
 }

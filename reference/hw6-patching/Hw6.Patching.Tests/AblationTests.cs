@@ -69,8 +69,8 @@ public sealed class AblationTests : TorchTest
 
         TensorAssert.Close(mean.HeadLogitDiff, zero.HeadLogitDiff, name: "HeadLogitDiff, mean ablation with the means you are given (all zero) against zero ablation");
         TensorAssert.Close(mean.MlpLoss, zero.MlpLoss, name: "MlpLoss, mean ablation with the means you are given (all zero) against zero ablation");
-        golden.AssertClose("head_logit_diff", zero.HeadLogitDiff, axes: ["layer", "head"]);
-        golden.AssertClose("mlp_loss", zero.MlpLoss, axes: ["layer"]);
+        golden.AssertClose("head_logit_diff", zero.HeadLogitDiff, "Ablations.Zero(...).HeadLogitDiff [n_layers, n_heads]: ablated minus clean mean logit diff", axes: ["layer", "head"]);
+        golden.AssertClose("mlp_loss", zero.MlpLoss, "Ablations.Zero(...).MlpLoss [n_layers]: ablated minus clean prompt loss", axes: ["layer"]);
     }
 
     [Test, Points(2)]
@@ -116,9 +116,9 @@ public sealed class AblationTests : TorchTest
 
         var table = Ablations.Zero(model, batch, vocabulary);
 
-        golden.AssertClose("head_logit_diff", table.HeadLogitDiff, axes: ["layer", "head"]);
-        golden.AssertClose("head_loss", table.HeadLoss, axes: ["layer", "head"]);
-        golden.AssertClose("mlp_logit_diff", table.MlpLogitDiff, axes: ["layer"]);
-        golden.AssertClose("mlp_loss", table.MlpLoss, axes: ["layer"]);
+        golden.AssertClose("head_logit_diff", table.HeadLogitDiff, "Ablations.Zero(...).HeadLogitDiff [n_layers, n_heads]: ablated minus clean mean logit diff", axes: ["layer", "head"]);
+        golden.AssertClose("head_loss", table.HeadLoss, "Ablations.Zero(...).HeadLoss [n_layers, n_heads]: ablated minus clean prompt loss", axes: ["layer", "head"]);
+        golden.AssertClose("mlp_logit_diff", table.MlpLogitDiff, "Ablations.Zero(...).MlpLogitDiff [n_layers]: ablated minus clean mean logit diff", axes: ["layer"]);
+        golden.AssertClose("mlp_loss", table.MlpLoss, "Ablations.Zero(...).MlpLoss [n_layers]: ablated minus clean prompt loss", axes: ["layer"]);
     }
 }

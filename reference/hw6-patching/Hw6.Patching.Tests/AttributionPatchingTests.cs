@@ -114,7 +114,7 @@ public sealed class AttributionPatchingTests : TorchTest
         var residual = AttributionPatching.ResidualGrid(model, metric);
         var heads = AttributionPatching.HeadGrid(model, metric);
 
-        golden.AssertClose("residual", residual, axes: ["layer", "position"]);
-        golden.AssertClose("heads", heads, axes: ["layer", "head"]);
+        golden.AssertClose("residual", residual, "AttributionPatching.ResidualGrid [n_layers, pos]: (clean - corrupted) * grad summed over batch, d_model", axes: ["layer", "position"]);
+        golden.AssertClose("heads", heads, "AttributionPatching.HeadGrid [n_layers, n_heads]: (clean - corrupted) z * grad, summed over the rest", axes: ["layer", "head"]);
     }
 }

@@ -20,7 +20,7 @@ public sealed class HeadPatchingTests : TorchTest
         // A last-layer head's output at position p reaches only the residual stream at p, and the metric reads only the last
         // position: the effects of single positions add up (all but the last are zero) to the effect of all of them.
         TensorAssert.Close(byPosition[1].sum([1]), all[1], name: "layer 1: the sum over positions of OutputsByPosition against Outputs");
-        golden.AssertClose("short", all, axes: ["layer", "head"]);
+        golden.AssertClose("short", all, "HeadPatching.Outputs [n_layers, n_heads] on short pairs, each head's clean z patched at every position", axes: ["layer", "head"]);
     }
 
     [Test, Points(3)]
@@ -30,8 +30,8 @@ public sealed class HeadPatchingTests : TorchTest
         var (model, _, _, shortMetric) = Pairs.OnCheckpoint(Pairs.DrawShort(golden), Device);
         var longMetric = PatchingMetric.Measure(model, PairBatch.Of(Pairs.DrawLong(golden), shortMetric.Vocabulary), shortMetric.Vocabulary);
 
-        golden.AssertClose("short", HeadPatching.Outputs(model, shortMetric), axes: ["layer", "head"]);
-        golden.AssertClose("long", HeadPatching.Outputs(model, longMetric), axes: ["layer", "head"]);
+        golden.AssertClose("short", HeadPatching.Outputs(model, shortMetric), "HeadPatching.Outputs [n_layers, n_heads] on short pairs, each head's clean z patched at every position", axes: ["layer", "head"]);
+        golden.AssertClose("long", HeadPatching.Outputs(model, longMetric), "HeadPatching.Outputs [n_layers, n_heads] on long pairs, each head's clean z patched at every position", axes: ["layer", "head"]);
     }
 
     [Test, Points(3)]
@@ -42,7 +42,7 @@ public sealed class HeadPatchingTests : TorchTest
 
         var (pattern, values) = HeadPatching.PatternAndValues(model, metric);
 
-        golden.AssertClose("pattern", pattern, axes: ["layer", "head"]);
-        golden.AssertClose("values", values, axes: ["layer", "head"]);
+        golden.AssertClose("pattern", pattern, "HeadPatching.PatternAndValues(...).Pattern [n_layers, n_heads], each head's clean hook_pattern patched", axes: ["layer", "head"]);
+        golden.AssertClose("values", values, "HeadPatching.PatternAndValues(...).Values [n_layers, n_heads], each head's clean hook_v patched", axes: ["layer", "head"]);
     }
 }

@@ -38,8 +38,8 @@ public sealed class ToyLossTests : TorchTest
         var total = ToyLoss.Of(output, features, importance);
         total.backward();
 
-        golden.AssertClose("per_instance", perInstance, axes: ["instance"]);
-        golden.AssertClose("total", total);
-        golden.AssertClose("output_grad", output.grad!, axes: ["batch", "instance", "feature"]);
+        golden.AssertClose("per_instance", perInstance, "ToyLoss.PerInstance [n_inst]: the mean over batch and features of importance · (x − x')²", axes: ["instance"]);
+        golden.AssertClose("total", total, "ToyLoss.Of, PerInstance summed over the instances (a scalar)");
+        golden.AssertClose("output_grad", output.grad!, "output.grad [16, 3, 4] after ToyLoss.Of(output, features, importance).backward()", axes: ["batch", "instance", "feature"]);
     }
 }

@@ -22,8 +22,8 @@ public sealed class ToyModelTests : TorchTest
 
         TensorAssert.Shape(hidden, [6, 3, 2], "Hidden(x): [batch, n_inst, d_hidden]");
         TensorAssert.Shape(output, [6, 3, 5], "forward(x): [batch, n_inst, n_features]");
-        golden.AssertClose("hidden", hidden, axes: ["batch", "instance", "hidden"]);
-        golden.AssertClose("output", output, axes: ["batch", "instance", "feature"]);
+        golden.AssertClose("hidden", hidden, "ToyModel.Hidden(x) [6, 3, 2]: h = W[i] x for each instance i", axes: ["batch", "instance", "hidden"]);
+        golden.AssertClose("output", output, "ToyModel.call(x) [6, 3, 5]: ReLU(W[i]ᵀ h + b_final[i]) for each instance i", axes: ["batch", "instance", "feature"]);
     }
 
     [Test, Points(3)]

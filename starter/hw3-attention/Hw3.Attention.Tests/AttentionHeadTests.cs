@@ -41,8 +41,8 @@ public sealed class AttentionHeadTests : TorchTest
         golden.LoadParameters(head, seeded, scale: 0.3);
         var x = golden.Input("x", () => seeded.RandnCpu([2, 6, 16]));
 
-        golden.AssertClose("out", head.call(x));
-        golden.AssertClose("pattern", head.Pattern!);
+        golden.AssertClose("out", head.call(x), "AttentionHead.call(x) [2, 6, 16]: softmax(mask(q k^T / sqrt(d_head))) v, times W_O");
+        golden.AssertClose("pattern", head.Pattern!, "AttentionHead.Pattern [2, 6, 6], softmax over the keys of the masked scores q k^T / sqrt(d_head)");
     }
 
     [Test, Points(4)]

@@ -54,8 +54,9 @@ public sealed class AttentionTests : TorchTest
         var shorter = seeded.Randn([3, 4, 12]);
         var expectedPattern = PatternFromTheWeights(attention, shorter);
 
-        golden.AssertClose("out", attention.call(x));
-        golden.AssertClose("pattern", attention.Pattern!);
+        golden.AssertClose("out", attention.call(x),
+            "MultiHeadAttention.call(x) [2, 6, 12]: Σ over heads of softmax(mask(q k^T / √d_head)) v W_O, + b_O");
+        golden.AssertClose("pattern", attention.Pattern!, "MultiHeadAttention.Pattern [2, 3, 6, 6], each head's softmax over the keys of its masked scores");
         Assert.That(attention.Pattern!.requires_grad, Is.False, "requires_grad of MultiHeadAttention.Pattern after a forward with trainable weights: keep pattern.detach(), as its doc says");
 
         attention.call(shorter);

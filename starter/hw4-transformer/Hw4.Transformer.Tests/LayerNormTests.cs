@@ -36,7 +36,7 @@ public sealed class LayerNormTests : TorchTest
         golden.LoadParameters(layerNorm, seeded, scale: 0.3);
         var x = golden.Input("x", () => seeded.RandnCpu([2, 5, 8]) * 3 + 1);
 
-        golden.AssertClose("out", layerNorm.call(x));
+        golden.AssertClose("out", layerNorm.call(x), "LayerNorm.call(x) [2, 5, 8]: (x - mean) / sqrt(biased var + eps) * w + b over d_model");
     }
 
     [Test, Points(3)]

@@ -33,6 +33,6 @@ public sealed class ResidualPatchingTests : TorchTest
         using var golden = Golden.Open("residual_grid_long");
         var (model, _, _, metric) = Pairs.OnCheckpoint(Pairs.DrawLong(golden), Device);
 
-        golden.AssertClose("grid", ResidualPatching.Grid(model, metric), axes: ["layer", "position"]);
+        golden.AssertClose("grid", ResidualPatching.Grid(model, metric), "ResidualPatching.Grid [n_layers, pos]: the metric after patching clean resid_pre at (layer, position)", axes: ["layer", "position"]);
     }
 }

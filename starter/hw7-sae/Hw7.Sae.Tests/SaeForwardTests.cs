@@ -19,8 +19,8 @@ public sealed class SaeForwardTests : TorchTest
         var z = sae.Encode(x);
         var reconstruction = sae.Decode(z);
 
-        golden.AssertClose("z", z, axes: ["input", "latent"]);
-        golden.AssertClose("reconstruction", reconstruction, axes: ["input", "d_in"]);
+        golden.AssertClose("z", z, "SparseAutoencoder.Encode(x) [4, 10]: ReLU((x - b_dec) W_enc + b_enc)", axes: ["input", "latent"]);
+        golden.AssertClose("reconstruction", reconstruction, "SparseAutoencoder.Decode(z) [4, 6]: z W_dec + b_dec", axes: ["input", "d_in"]);
     }
 
     [Test, Points(1)]
@@ -53,7 +53,7 @@ public sealed class SaeForwardTests : TorchTest
 
         var z = sae.Encode(x);
 
-        golden.AssertClose("z", z, axes: ["input", "latent"]);
+        golden.AssertClose("z", z, "SparseAutoencoder.Encode(x), k = 3 [5, 12]: ReLU of each row's 3 largest pre-activations, the rest 0", axes: ["input", "latent"]);
     }
 
     [Test, Points(3)]
@@ -67,9 +67,9 @@ public sealed class SaeForwardTests : TorchTest
 
         var parts = SaeLoss.Of(sae, x, l1Coefficient: 0.3);
 
-        golden.AssertClose("mse", parts.Mse);
-        golden.AssertClose("l1", parts.L1);
-        golden.AssertClose("total", parts.Total);
+        golden.AssertClose("mse", parts.Mse, "SaeLoss.Of(sae, x, 0.3).Mse, the mean over inputs of the squared error summed over d_in");
+        golden.AssertClose("l1", parts.L1, "SaeLoss.Of(sae, x, 0.3).L1, the mean over inputs of Σ_i z_i ‖W_dec[i]‖");
+        golden.AssertClose("total", parts.Total, "SaeLoss.Of(sae, x, 0.3).Total, Mse + 0.3 · L1");
     }
 
     [Test, Points(1)]
