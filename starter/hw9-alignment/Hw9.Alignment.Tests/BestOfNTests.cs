@@ -81,9 +81,10 @@ public sealed class BestOfNTests : TorchTest
         const int n = 4, count = 6;
         var (model, vocabulary, _) = TinyGpt.Load(Device);
         var rewardModel = new RewardModel(TinyGpt.Load(Device).Model, 962);
-        // The rewards the winners are judged by are the test's own: a head it drew and wrote into the reward model before Sample
-        // runs, on a fresh tiny GPT's last residual stream, never the reward model's forward (one returning zeros made every
-        // candidate tie, so that any pick was "the best": red team 17, a01). A drawn head gives distinct sentences distinct rewards.
+        // The rewards the winners are judged by come from a head the test drew and wrote into the reward model before Sample
+        // runs, never the constructor's, through RewardModel.forward (pinned by its golden test) on a fresh reward model holding
+        // that head, and they must not all tie: a forward returning zeros made every candidate tie, so that any pick was "the
+        // best" (red team 17, a01). A drawn head gives distinct sentences distinct rewards.
         using var seeded = new Seeded(964);
         var (weight, bias) = TestHead.Write(rewardModel, model.Config.d_model, seeded, Device);
         // The reward model's tiny GPT embeds what it scores: hook_embed holds W_E's rows of the scored tokens, so the first
@@ -152,9 +153,9 @@ public sealed class BestOfNTests : TorchTest
         // Each winner is the best of its own group of n, whichever n candidates that group holds: so the j-th lowest winner's reward
         // is at least the (j · n)-th lowest of all n × count candidates' (a winner read at the wrong position, or taken from
         // another group, is not).
-        double[] Rewards(IReadOnlyList<string> completions) =>
-            TestHead.Rewards(weight, bias, SequenceBatch.Of(prompt, completions, vocabulary), Device).to(ScalarType.Float64).cpu().data<double>().ToArray();
+        double[] Rewards(IReadOnlyList<string> completions) => TestHead.Values(weight, bias, SequenceBatch.Of(prompt, completions, vocabulary), Device);
         var scored = Rewards(candidates); // in the order drawn
+        TestHead.AssertNotAllTied(scored, $"the n × count = {n * count} candidates, by RewardModel.forward on a fresh reward model holding the test's head");
         var all = scored.Order().ToArray();
         var won = Rewards(winners).Order().ToArray();
         var tolerance = Tolerance.For(ScalarType.Float32, Device.type);

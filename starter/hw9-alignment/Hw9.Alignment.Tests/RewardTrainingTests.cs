@@ -17,27 +17,30 @@ public sealed class RewardTrainingTests : TorchTest
         var probe = SequenceBatch.Chosen(PreferencePairs.Sample(4, seed: 924), vocabulary).Tokens.to(Device); // [4, pos]
         Tensor logitsBefore;
         using (no_grad()) logitsBefore = model.call(probe); // [4, pos, d_vocab]
+        long d_model = model.Config.d_model;
         var rewardModel = new RewardModel(model, seed: 921);
         var pairs = PreferencePairs.Sample(400, seed: 922);
         // Training is judged by what it did, never by the losses Train reports (a made-up falling curve and no training passed:
-        // red team 18, a02). The head starts from the test's own draw, and the Bradley–Terry loss on all 400 pairs is the
-        // test's, before and after, from a fresh tiny GPT's last-token features and the head's weights read back.
+        // red team 18, a02). The head starts from the test's own draw, and the Bradley–Terry loss on the first 200 of the 400
+        // training pairs is measured before and after with the homework's own RewardModel.forward and BradleyTerry.Loss (pinned
+        // by their tests) on a fresh reward model over a fresh tiny GPT holding the head: the test's draw before, the weights
+        // Train left after.
         using var seeded = new Seeded(929);
-        var body = TinyGpt.Load(Device).Model;
-        var (weight, _) = TestHead.Write(rewardModel, body.Config.d_model, seeded, Device);
-        var chosenFeatures = LastTokenFeatures(body, SequenceBatch.Chosen(pairs, vocabulary)); // [400, d_model]
-        var rejectedFeatures = LastTokenFeatures(body, SequenceBatch.Rejected(pairs, vocabulary)); // [400, d_model]
-        double lossBefore = BradleyTerryLoss(weight, chosenFeatures, rejectedFeatures);
-        double firstStep;
+        var (weight, bias) = TestHead.Write(rewardModel, d_model, seeded, Device);
+        // Batches of the test's own for each measure, and others for Train: homework code may change in place what it is given.
+        SequenceBatch Chosen() => SequenceBatch.Chosen(pairs, vocabulary);
+        SequenceBatch Rejected() => SequenceBatch.Rejected(pairs, vocabulary);
+        var measured = arange(200); // [200]: the pairs the loss is measured on
+        Tensor firstIndex; // [32]: the first step's pairs
         using (var replay = new Generator(923, CPU))
-        {
-            var index = randint(0, pairs.Count, [32], generator: replay).to(Device); // [32]: the first step's pairs
-            firstStep = BradleyTerryLoss(weight, chosenFeatures.index_select(0, index), rejectedFeatures.index_select(0, index));
-        }
+            firstIndex = randint(0, pairs.Count, [32], generator: replay);
+        var start = TestHead.Rewards(weight, bias, Device, Chosen().Rows(measured), Rejected().Rows(measured), Chosen().Rows(firstIndex), Rejected().Rows(firstIndex)); // [200], [200], [32], [32]
+        TestHead.AssertNotAllTied(TestHead.Values(start[0]), "200 chosen completions with the head the test drew, before training");
+        double lossBefore = BradleyTerry.Loss(start[0], start[1]).ToDouble();
+        double firstStep = BradleyTerry.Loss(start[2], start[3]).ToDouble();
         using var generator = new Generator(923, CPU);
 
-        var losses = RewardTraining.Train(rewardModel, SequenceBatch.Chosen(pairs, vocabulary), SequenceBatch.Rejected(pairs, vocabulary),
-            new RewardTrainingOptions(Steps: 60, BatchSize: 32, LearningRate: 1e-2), generator);
+        var losses = RewardTraining.Train(rewardModel, Chosen(), Rejected(), new RewardTrainingOptions(Steps: 60, BatchSize: 32, LearningRate: 1e-2), generator);
 
         Assert.That(losses, Has.Length.EqualTo(60), "one loss per step");
         Assert.That(losses, Is.All.Matches<double>(double.IsFinite), "every loss is finite");
@@ -46,9 +49,9 @@ public sealed class RewardTrainingTests : TorchTest
             "draws, computed before the step's update; record each step's loss.ToDouble() of the loss you backpropagate");
         double first = losses.Take(10).Average(), last = losses.TakeLast(10).Average();
         Assert.That(last, Is.Not.NaN.And.LessThan(first - 0.05), $"mean loss of the last 10 steps ({last:F3}) against the first 10 ({first:F3}): 60 steps of Adam at lr 1e-2 lower it by far more than 0.05");
-        double lossAfter = BradleyTerryLoss(rewardModel.head, chosenFeatures, rejectedFeatures);
+        double lossAfter = LossOf(rewardModel.head, Chosen().Rows(measured), Rejected().Rows(measured));
         Assert.That(lossAfter, Is.Not.NaN.And.LessThan(lossBefore - 0.05),
-            $"the Bradley–Terry loss on all 400 training pairs of the head Train leaves (the test's own, from a fresh tiny GPT's last-token features), against " +
+            $"the Bradley–Terry loss on the first 200 of the 400 training pairs of the head Train leaves (RewardModel.forward and BradleyTerry.Loss on a fresh reward model holding it), against " +
             $"{lossBefore:F3} before training: 60 steps of Adam at lr 1e-2 lower it by far more than 0.05; step Adam over HeadParameters() on BradleyTerry.Loss " +
             "of the reward model's rewards");
         TensorAssert.Close(model.W_E, before, Tolerance.Exact, "the tiny GPT's W_E after reward training (only the head trains)");
@@ -59,77 +62,62 @@ public sealed class RewardTrainingTests : TorchTest
             "and Adam trains HeadParameters() only; do not turn requires_grad on for the whole model");
     }
 
-    // ln_final.hook_normalized at each row's last token [rows, d_model]: what the head reads, from a model homework code never has.
-    static Tensor LastTokenFeatures(HookedTransformer model, SequenceBatch batch)
+    // The Bradley–Terry loss on the pairs of chosen and rejected of the head homework code trained, read back (its weight and bias) and written into a
+    // fresh reward model: a check of that head, so it takes it as the actual (see TensorHandOff), read once.
+    static double LossOf(TorchSharp.Modules.Linear actual, SequenceBatch chosen, SequenceBatch rejected)
     {
-        using var noGrad = no_grad();
-        Tensor? normalized = null;
-        using (model.Hook("ln_final.hook_normalized").AddHook((a, _) => { normalized = a.clone(); return null; }))
-            model.call(batch.Tokens.to(Device));
-        var lengths = batch.Lengths.cpu().data<long>().ToArray();
-        return stack(lengths.Select((length, row) => normalized![row, length - 1]).ToArray()); // [rows, d_model]
-    }
-
-    // The mean Bradley–Terry loss, −log σ(r_chosen − r_rejected), of a head of weight [1, d_model] on last-token features
-    // [rows, d_model] (its bias cancels in the difference).
-    static double BradleyTerryLoss(Tensor weight, Tensor chosenFeatures, Tensor rejectedFeatures)
-    {
-        using var noGrad = no_grad();
-        var margin = chosenFeatures.matmul(weight.t()) - rejectedFeatures.matmul(weight.t()); // [rows, 1]
-        return -nn.functional.logsigmoid(margin).mean().ToDouble();
-    }
-
-    // The same of the head homework code trained: a check of it, so it takes it as the actual (see TensorHandOff), read once.
-    static double BradleyTerryLoss(TorchSharp.Modules.Linear actual, Tensor chosenFeatures, Tensor rejectedFeatures)
-    {
-        TensorAssert.Shape(actual.weight, [1, chosenFeatures.shape[1]], "the reward model's head.weight after training");
-        var weight = actual.weight!.detach().clone().to(chosenFeatures.device);
+        var (weight, bias) = (actual.weight!.detach().clone(), actual.bias!.detach().clone());
         TensorAssert.AllFinite(weight, "the reward model's head.weight after training");
-        return BradleyTerryLoss(weight, chosenFeatures, rejectedFeatures);
+        TensorAssert.AllFinite(bias, "the reward model's head.bias after training");
+        var after = TestHead.Rewards(weight, bias, TestDevice.Current, chosen, rejected); // [rows] each
+        return BradleyTerry.Loss(after[0], after[1]).ToDouble();
     }
 
     // 1 point, taken from Train_LowersTheBradleyTerryLoss_AndTrainsOnlyTheHead (3 → 2).
     // Twenty steps, every loss compared: a learning rate that changes along the run (a warm-up, a decay after the first
-    // steps) parts from the replay at some step, where the first few steps alone would agree. The replay runs on the cached
-    // last-token features, so it costs next to nothing.
+    // steps) parts from the replay at some step, where the first few steps alone would agree. The replay runs the homework's
+    // own RewardModel.forward and BradleyTerry.Loss (pinned by their tests) on a fresh reward model, on batches of 4 rows.
     [Test, Points(1)]
     public void Train_ReplaysTwentySteps_FromTheGivenGenerator_AtTheConfiguredLearningRate()
     {
         const int steps = 20, batchSize = 4;
         const double learningRate = 0.05;
         var pairs = PreferencePairs.Sample(60, seed: 926);
-        // The replay: Adam over a head of the test's own that starts as the constructor's doc says (weights N(0, 1/d_model)
-        // drawn with the seed, bias 0), the Bradley–Terry loss of its rewards on the rows randint(0, 60, [4]) draws from a
-        // generator seeded like the one training gets (the same rows of both batches).
+        // The replay: Adam over the head of a fresh reward model, written by the test to start as the constructor's doc says
+        // (weights N(0, 1/d_model) drawn with the seed, bias 0), the Bradley–Terry loss of its rewards on the rows
+        // randint(0, 60, [4]) draws from a generator seeded like the one training gets (the same rows of both batches).
         var (body, vocabulary, _) = TinyGpt.Load(Device);
-        var chosenFeatures = LastTokenFeatures(body, SequenceBatch.Chosen(pairs, vocabulary)); // [60, d_model]
-        var rejectedFeatures = LastTokenFeatures(body, SequenceBatch.Rejected(pairs, vocabulary)); // [60, d_model]
+        var (chosen, rejected) = (SequenceBatch.Chosen(pairs, vocabulary), SequenceBatch.Rejected(pairs, vocabulary));
         long d_model = body.Config.d_model;
-        var replica = nn.Linear(d_model, 1);
-        using (no_grad())
+        var replica = new RewardModel(body, seed: 0);
+        Tensor initialWeight; // [1, d_model]
         using (var init = new Generator(927, CPU))
-        {
-            replica.weight!.copy_(normal(0, 1.0 / Math.Sqrt(d_model), [1, d_model], generator: init));
-            replica.bias!.zero_();
-        }
-        replica.to(Device);
-        var initialWeight = replica.weight!.detach().clone(); // [1, d_model]
+            initialWeight = normal(0, 1.0 / Math.Sqrt(d_model), [1, d_model], generator: init).to(Device);
+        TestHead.Write(replica, initialWeight, zeros(1, device: Device));
         var expected = new double[steps];
         using (var replay = new Generator(928, CPU))
         {
-            var adam = optim.Adam(replica.parameters(), lr: learningRate);
+            var adam = optim.Adam(replica.head.parameters(), lr: learningRate);
             for (int step = 0; step < steps; step++)
             {
-                var index = randint(0, pairs.Count, [batchSize], generator: replay).to(Device); // [batch]
-                var margin = replica.call(chosenFeatures.index_select(0, index)) - replica.call(rejectedFeatures.index_select(0, index)); // [batch, 1]
-                var loss = -nn.functional.logsigmoid(margin).mean();
+                var index = randint(0, pairs.Count, [batchSize], generator: replay); // [batch]
+                var (c, r) = (chosen.Rows(index).To(Device), rejected.Rows(index).To(Device));
+                var loss = BradleyTerry.Loss(replica.call(c.Tokens, c.Lengths), replica.call(r.Tokens, r.Lengths));
+                if (!loss.requires_grad)
+                    Assert.Fail("the test's replay of Adam on BradleyTerry.Loss of RewardModel.forward's rewards has no gradient to step: compute the rewards " +
+                        "with the head, outside no_grad, as RewardModelTests.Forward_LetsGradientsReachTheHead_AndNotTheFrozenModel asks");
                 adam.zero_grad();
                 loss.backward();
                 adam.step();
                 expected[step] = loss.ToDouble();
             }
         }
-        var expectedWeight = replica.weight!.detach().clone();
+        var expectedWeight = replica.head.weight!.detach().clone();
+        // A replay that moves nothing would agree with a Train that does nothing: the rewards must give the head a gradient.
+        Assert.That((expectedWeight - initialWeight).abs().max().ToDouble(), Is.GreaterThan(0),
+            $"the head after the test's replay of {steps} Adam steps on BradleyTerry.Loss of RewardModel.forward's rewards: moved from where it started, " +
+            "since a head the test drew scores a pair's two completions differently; compute the rewards as RewardModelTests.Forward_AppliesTheHead" +
+            "ToTheFinalLayerNormsOutput_AtEachRowsLastToken asks, through the head");
         var (model, vocabulary2, _) = TinyGpt.Load(Device);
         var rewardModel = new RewardModel(model, seed: 927);
         using var generator = new Generator(928, CPU);
@@ -169,14 +157,15 @@ public sealed class RewardTrainingTests : TorchTest
         long d_model = model.Config.d_model;
         var pairs = PreferencePairs.Sample(40, seed: 925);
         var (chosen, rejected) = (SequenceBatch.Chosen(pairs, vocabulary), SequenceBatch.Rejected(pairs, vocabulary));
-        // The rewards are the test's own: a head it drew and wrote into the reward model, on a fresh tiny GPT's last residual
-        // stream, never the reward model's forward (a forward returning zeros made every pair a tie and the expected accuracy 0,
-        // which Accuracy returning 0 matched: red team 17, a01).
+        // The rewards come from a head the test drew and wrote into the reward model, never the constructor's, through
+        // RewardModel.forward (pinned by its golden test) on a fresh reward model holding that head; and the pairs must not tie:
+        // a forward returning zeros made every pair a tie and the expected accuracy 0, which Accuracy returning 0 matched
+        // (red team 17, a01).
         var rewardModel = new RewardModel(model, seed: 924);
         using var seeded = new Seeded(926);
         var (weight, bias) = TestHead.Write(rewardModel, d_model, seeded, Device);
-        double[] Rewards(SequenceBatch batch) => TestHead.Rewards(weight, bias, batch, Device).to(ScalarType.Float64).cpu().data<double>().ToArray();
-        var (c, r) = (Rewards(chosen), Rewards(rejected));
+        var rewards = TestHead.Rewards(weight, bias, Device, chosen, rejected); // [40] each
+        var (c, r) = (TestHead.Values(rewards[0]), TestHead.Values(rewards[1]));
         // A pair whose two rewards lie within float32's tolerance of each other may be ranked either way by another correct order
         // of operations: it counts as either. With a drawn head, distinct sentences are far apart, and none is that close here.
         var tolerance = Tolerance.For(ScalarType.Float32, Device.type);
@@ -187,6 +176,12 @@ public sealed class RewardTrainingTests : TorchTest
             if (Math.Abs(c[pair] - r[pair]) <= 2 * tolerance.Allowed(Math.Max(Math.Abs(c[pair]), Math.Abs(r[pair])), scale)) close++;
             else if (c[pair] > r[pair]) ahead++;
         }
+        // A drawn head leaves no pair here within rounding of a tie; a forward that ties a pair's two completions (zeros, the
+        // bias alone, a position of the prompt both share) leaves most, and any accuracy would then be within range.
+        Assert.That(close, Is.LessThanOrEqualTo(c.Length / 10),
+            $"pairs of the 40 whose chosen and rejected rewards, by RewardModel.forward on a fresh reward model holding a head the test drew, lie within " +
+            $"rounding of a tie: at most {c.Length / 10} (a drawn head gives a pair's two distinct completions distinct rewards), got {close}; compute the rewards as " +
+            "RewardModelTests.Forward_AppliesTheHeadToTheFinalLayerNormsOutput_AtEachRowsLastToken asks (the head on ln_final.hook_normalized at each row's last token)");
         double lowest = ahead / (double)c.Length, highest = (ahead + close) / (double)c.Length;
 
         double accuracy = RewardTraining.Accuracy(rewardModel, chosen, rejected);
