@@ -172,7 +172,7 @@ public sealed class Golden : IDisposable
     /// stores it instead. <paramref name="name"/> says what was expected, in the student's words, and leads the failure's
     /// first line: the member called, on what, and the shape or formula in brief, such as
     /// "TransformerBlock.call(x), the block's output [batch, pos, d_model]" or
-    /// "Sae.Loss(x).Mse, the mean over inputs of the squared error summed over d_in" (never the key, which is only where
+    /// "SaeLoss.Of(sae, x, λ).Mse, the mean over inputs of the squared error summed over d_in" (never the key, which is only where
     /// the golden stores it, and never the reference's code or a hidden test's data). <paramref name="axes"/> name the
     /// dimensions in a failure (see <see cref="TensorAssert.Close"/>).
     /// </summary>

@@ -220,6 +220,7 @@ public static class TensorAssert
     static string ScalarHint(double actual, double expected)
     {
         if (Math.Abs(expected) <= 1e-6 || !double.IsFinite(actual)) return "";
+        if (actual == 0) return " (0 where the expected is not: is the result ever computed, or multiplied by a zero?)";
         var ratio = actual / expected;
         if (Math.Abs(ratio - 1) < 1e-3) return ""; // close, not a factor: the digits say how close
         return Math.Abs(ratio + 1) < 1e-3 ? " (the expected value with the opposite sign: a sign is flipped?)"

@@ -191,6 +191,7 @@ public class TensorAssertMessageTests : TorchTest
     [TestCase(11.908, 1.98467, "loss: got 11.908, expected 1.98467 (6 times the expected value).")]
     [TestCase(-0.5, 0.5, "loss: got -0.5, expected 0.5 (the expected value with the opposite sign: a sign is flipped?).")]
     [TestCase(0.25, 0.0, "loss: got 0.25, expected 0.")]
+    [TestCase(0.0, 2.03687, "loss: got 0, expected 2.03687 (0 where the expected is not: is the result ever computed, or multiplied by a zero?).")]
     public void GivenOneNumber_WhenCompared_ThenTheFirstLineGivesBothValues(double actual, double expected, string first)
     {
         var message = TensorAssert.CloseFailure(tensor(actual), tensor(expected), Tolerance.Exact, name: "loss");

@@ -86,6 +86,7 @@ static class AssertionMessage
     static string Difference(double got, double expected)
     {
         if (!double.IsFinite(got) || !double.IsFinite(expected)) return "";
+        if (got == 0 && expected != 0) return " (0 where the expected is not: is the result ever computed, or multiplied by a zero?)";
         var ratio = got / expected;
         if (Math.Abs(expected) > 1e-6 && Math.Abs(ratio - 1) >= 1e-3)
             return Math.Abs(ratio + 1) < 1e-3 ? " (the expected value with the opposite sign: a sign is flipped?)"

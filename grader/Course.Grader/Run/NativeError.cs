@@ -15,8 +15,8 @@ sealed record NativeError(string What, string? Operation, string? Where)
     const int MaxWhatChars = 300, MaxNameChars = 120, MaxScannedChars = 1000;
     const string ExternalExceptionPrefix = "System.Runtime.InteropServices.ExternalException : ";
 
-    /// <summary>Namespaces whose frames are never the line to look at.</summary>
-    static readonly string[] LibraryNamespaces = ["System.", "Microsoft.", "NUnit.", "TorchSharp.", "Course.Testing.", "Course.Worker.", "Course.Lens."];
+    /// <summary>Namespaces whose frames are never the line to look at: .NET's, NUnit's, TorchSharp's and the course's own (its test SDK, its worker and its given libraries).</summary>
+    static readonly string[] LibraryNamespaces = ["System.", "Microsoft.", "NUnit.", "TorchSharp.", "Course."];
 
     /// <summary>A method the compiler wrote for a lambda (<c>&lt;&gt;c__DisplayClass2_0.&lt;Where&gt;b__0</c>, <c>&lt;&gt;c.&lt;Where&gt;b__2_0</c>) or a local function (<c>&lt;Outer&gt;g__Local|3_0</c>).</summary>
     static readonly Regex CompilerWritten = new(@"\.(?:<>c(?:__DisplayClass[0-9_]{1,20})?\.<(?<outer>[^>]{1,200})>b__[0-9_]{1,20}|<(?<outer>[^>]{1,200})>g__(?<local>[^|]{1,200})\|[0-9_]{1,20})$",

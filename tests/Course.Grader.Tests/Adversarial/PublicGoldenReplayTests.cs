@@ -44,7 +44,8 @@ public class PublicGoldenReplayTests
             $"the attack works against the shipped golden, as in the student's own `dotnet test`: {own.Describe()}");
         var replayed = graded.Tests.Single(t => t.FullName == GoldenTest);
         Assert.That(replayed.Passed, Is.False, "the grade replays the test on other inputs, where the loss is 0");
-        Assert.That(replayed.Message, Does.StartWith("loss (on the grade's own inputs, not your golden file's): "));
+        Assert.That(replayed.Message, Does.StartWith("MarkovLm.Loss(current [40], next [40]), the mean over the 40 pairs of cross_entropy(W[current], next) " +
+            "(on the grade's own inputs, not your golden file's): "));
         // The replay's expected values stay the grade's: a student's report shows the test failed and withholds why.
         Assert.That((replayed.OnOtherInputs, own.Tests.Single(t => t.FullName == GoldenTest).OnOtherInputs), Is.EqualTo((true, false)),
             "the SDK marks the test that opened the replay, and only in the grade that has one");

@@ -61,6 +61,8 @@ public class AssertionMessageTests
     [TestCase("  the hook's exception reaches the caller\nAssert.That(() => model.RunWithHooks(tokens.clone(),\n    (\"blocks.0.hook_resid_pre\", (_, _) => null)), Throws.InvalidOperationException)\n" +
               "  Expected: <System.InvalidOperationException>\n  But was:  <System.NotImplementedException: Hooks.RunWithHooks: look every hook point up first\n   at Hw5.Probes.Hooks.RunWithHooks() in Hooks.cs:line 31\n",
         "not implemented yet: Hooks.RunWithHooks: look every hook point up first")]
+    [TestCase("  the first loss\nAssert.That(, )\n  Expected: 2.0368700000000001d +/- 1.0000000000000001E-05d\n  But was:  0.0d\n  Off by:   2.0368700000000001d\n",
+        "the first loss: got 0, expected 2.03687 +/- 1E-05 (0 where the expected is not: is the result ever computed, or multiplied by a zero?)")]
     [TestCase("  nothing throws\nAssert.That(, )\n  Expected: No Exception to be thrown\n  But was:  <System.InvalidOperationException: boom\n--- End of stack trace from previous location ---\n",
         "nothing throws: got InvalidOperationException (boom), expected No Exception to be thrown")]
     public void Given_NUnits_details_Then_the_first_line_says_where_the_values_differ_and_names_an_exception_by_its_short_name(string nunit, string firstLine) =>
