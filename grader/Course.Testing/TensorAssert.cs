@@ -216,11 +216,14 @@ public static class TensorAssert
         return null;
     }
 
+    /// <summary>What a result of zeros where the expected is not says, for one number or for every element.</summary>
+    const string ZerosHint = "where the expected is not: is the result ever computed, or multiplied by a zero?";
+
     /// <summary>" (6 times the expected value)", " (the expected value with the opposite sign)", or "" where no ratio tells anything.</summary>
     static string ScalarHint(double actual, double expected)
     {
         if (Math.Abs(expected) <= 1e-6 || !double.IsFinite(actual)) return "";
-        if (actual == 0) return " (0 where the expected is not: is the result ever computed, or multiplied by a zero?)";
+        if (actual == 0) return $" (0 {ZerosHint})";
         var ratio = actual / expected;
         if (Math.Abs(ratio - 1) < 1e-3) return ""; // close, not a factor: the digits say how close
         return Math.Abs(ratio + 1) < 1e-3 ? " (the expected value with the opposite sign: a sign is flipped?)"
@@ -238,7 +241,7 @@ public static class TensorAssert
         double mean = ratios.Average();
         if (Math.Abs(mean - 1) < 1e-3 || ratios.Any(r => Math.Abs(r - mean) > 1e-3 * Math.Max(1, Math.Abs(mean)))) return null;
         // All zeros is no factor: nothing was written, or everything was multiplied by zero (a red team's stub, stop 61).
-        if (ratios.All(r => r == 0)) return "every value is 0 where the expected is not: is the result ever computed, or multiplied by a zero?";
+        if (ratios.All(r => r == 0)) return $"every value is 0 {ZerosHint}";
         return Math.Abs(mean + 1) < 1e-3 ? "every value has the opposite sign: a sign is flipped?"
             : string.Create(CultureInfo.InvariantCulture, $"every value is off by the same factor {mean:G4}: a scale is missing, doubled or inverted?");
     }
