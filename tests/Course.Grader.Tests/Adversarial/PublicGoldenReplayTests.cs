@@ -55,6 +55,35 @@ public class PublicGoldenReplayTests
     }
 
     /// <summary>
+    /// The one channel a replay's failure keeps: a replayed test that reached a stub reads "not implemented yet" rather
+    /// than "withheld", so code that throws <c>NotImplementedException</c> on a condition of the replay's inputs tells one
+    /// of three outcomes. The stub's own words, which could carry those inputs, stay withheld (SECURITY.md, layer 1).
+    /// </summary>
+    [Test]
+    public async Task Given_a_loss_that_throws_the_replays_inputs_as_a_stub_When_graded_Then_a_student_reads_the_fixed_stub_text_and_not_the_inputs()
+    {
+        using var scratch = new TempFolder();
+        var folder = scratch["attack"];
+        Write(Homework, folder, "");
+        Replace(folder, "MarkovLm.cs", "return functional.cross_entropy(call(current), next);", """
+            var leaked = "LEAK[" + string.Join(",", current.cpu().data<long>().ToArray()) + "]";
+            throw new NotImplementedException(leaked);
+            """);
+
+        var graded = await GradeAsync(Homework, folder);
+
+        var replayed = graded.Tests.Single(t => t.FullName == GoldenTest);
+        Assert.That((replayed.Passed, replayed.OnOtherInputs), Is.EqualTo((false, true)), graded.Describe());
+        Assert.That(replayed.Message, Does.Contain("LEAK["), "the instructors' report keeps the stub's words");
+        var view = new ReportView(graded, RevealHidden: false);
+        var shown = view.Shown.Single(t => t.FullName == GoldenTest);
+        Assert.That(shown.Message, Is.EqualTo(ReportView.WithheldStubMessage), "a student reads the fixed text for a stub reached on a replay");
+        // Other tests reach the stub on the public tests' own inputs, which a student's report may show; the replay's may not.
+        var replayInputs = replayed.Message[replayed.Message.IndexOf("LEAK[", StringComparison.Ordinal)..].Split(']')[0];
+        Assert.That(MarkdownReport.Write(view), Does.Not.Contain(replayInputs), "no student format carries the replay's inputs");
+    }
+
+    /// <summary>
     /// A safetensors file's float32 and int64 tensors, each as C# literals that give its values back exactly, flattened
     /// (the format: a little-endian header length, a JSON header, the data).
     /// </summary>
