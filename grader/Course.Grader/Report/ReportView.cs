@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Course.Grader.Manifest;
 using Course.Grader.Score;
 
@@ -66,9 +67,26 @@ public sealed record ReportView(GradeReport Report, bool RevealHidden)
         }
     }
 
-    /// <summary>The first line of a message, for tables, its middle cut where it is too long (<see cref="TextCut.Middle"/>); the whole message goes in details.</summary>
+    /// <summary>
+    /// The first line of a message, for tables (the whole message goes in details, where a format has them). A test's first
+    /// line reads subject, facts ("got X, expected Y") and likely bug, so one that is too long keeps the subject's start, the
+    /// facts from their first word and as much after them as fits: the console shows this line alone, and a message audit
+    /// (stop 63) found the old middle cut dropping the facts between a long subject and a long hint. A line with no facts
+    /// keeps its start and its end (<see cref="TextCut.Middle"/>).
+    /// </summary>
     public static string FirstLine(string message, int max = 160)
     {
-        return TextCut.Middle(message.Split('\n', 2)[0].Trim(), max);
+        const string Gap = " … ";
+        var line = message.Split('\n', 2)[0].Trim();
+        if (line.Length <= max) return line;
+        var facts = Facts.Match(line);
+        if (!facts.Success || max < 20) return TextCut.Middle(line, max);
+        var subject = max * 2 / 5;
+        if (facts.Index <= subject) return TextCut.Ellipsis(line, max);
+        var head = TextCut.Prefix(line, subject);
+        return head + Gap + TextCut.Ellipsis(line[facts.Index..], max - head.Length - Gap.Length);
     }
+
+    /// <summary>Where a message's facts begin: its first "worst at" (TensorAssert's worst entry), "got" or "expected", as words.</summary>
+    static readonly Regex Facts = new(@"\b(worst at|got|expected)\b", RegexOptions.CultureInvariant);
 }

@@ -92,6 +92,21 @@ public class ReportTextTests
         Assert.That(ReportView.FirstLine(new string('x', 64) + "😀" + new string('y', 200)), Is.EqualTo(new string('x', 64) + " … " + new string('y', 93)),
             "a pair at the head's last place goes whole too");
         Assert.That(ReportView.FirstLine("short: got 1, expected 2"), Is.EqualTo("short: got 1, expected 2"));
+    }
+
+    [Test]
+    public void Given_a_long_subject_and_a_long_hint_When_cut_for_a_table_line_Then_the_facts_between_them_stay_whole()
+    {
+        var subject = "Attention.Forward(x [2, 5, 8]) with a causal mask, the pattern of head 1 at every query and key position " + new string('s', 40);
+        const string facts = "worst at [0, 3, 1], got 0.25, expected 0.5 (0.5 times the expected value)";
+        var hint = ": is the softmax taken over the wrong axis, or the scale applied twice? " + new string('h', 80) + " the end";
+
+        var line = ReportView.FirstLine(subject + ": " + facts + hint + "\ndetails");
+
+        Assert.That(line, Has.Length.EqualTo(160).And.StartWith(subject[..64] + " … " + facts + ": is the softmax").And.EndWith("…"),
+            "the subject's start, the facts whole, and the hint's start");
+        Assert.That(ReportView.FirstLine("got 1, expected 2: " + new string('h', 200)), Is.EqualTo("got 1, expected 2: " + new string('h', 140) + "…"),
+            "facts near the start: the line's start, to the limit");
         Assert.That(new[] { TextCut.Prefix("ab😀c", 2), TextCut.Prefix("ab😀c", 3), TextCut.Prefix("ab😀c", 4), TextCut.Prefix("ab😀c", 5), TextCut.Prefix("ab😀c", 0) },
             Is.EqualTo(new[] { "ab", "ab", "ab😀", "ab😀c", "" }));
     }
