@@ -204,10 +204,29 @@ public sealed class ProbeCheckpointTests : TorchTest
         var (model, vocabulary, data) = Shared.Value;
         using var seeded = new Seeded(601);
 
+        var random = seeded.Randn([model.Config.d_model]);
+        random -= random.mean(); // a direction whose entries sum to 0: projecting it out of x leaves mean(x) alone
+        var unit = (random / random.norm()).to(Device); // [d_model]
+
+        // A no-op (or a constant) ablation would also leave agreement alone, so the test sees the ablated run itself: at
+        // blocks.1.ln2.hook_normalized, right after the hook named, (x - mean(x)) / scale · d̂ = x · d̂ / scale for a
+        // direction that sums to 0, so the run with d̂ projected out of blocks.1.hook_resid_mid has it 0 at every position.
         var (studentsModel, testBatch) = StudentsModel(data, vocabulary);
-        var (_, ablated) = DirectionAblation.Accuracy(studentsModel, testBatch, vocabulary, "blocks.1.hook_resid_mid", seeded.Randn([model.Config.d_model]));
+        var alongByRun = new List<double>(); // the largest |normalized · d̂| in each forward pass
+        var allowedByRun = new List<double>();
+        using var reading = studentsModel.Hook("blocks.1.ln2.hook_normalized").AddHook((x, _) =>
+        {
+            alongByRun.Add(x.detach().matmul(unit.to(x.dtype)).abs().max().item<float>());
+            allowedByRun.Add(Tolerance.For(ScalarType.Float32, Device.type).Allowed(0, x.detach().abs().sum([-1]).max().item<float>()));
+            return null;
+        });
+        var (_, ablated) = DirectionAblation.Accuracy(studentsModel, testBatch, vocabulary, "blocks.1.hook_resid_mid", random.clone());
 
         // Reference, seeds 0-4: 1.000.
         Assert.That(ablated, Is.GreaterThanOrEqualTo(0.95), "agreement accuracy with a random direction projected out: the drop above is specific to the number direction");
+        Assert.That(alongByRun.Zip(allowedByRun).Any(r => r.First <= r.Second), Is.True,
+            $"the ablated run, seen at blocks.1.ln2.hook_normalized: no forward pass of DirectionAblation.Accuracy had the random direction projected out of blocks.1.hook_resid_mid " +
+            $"(largest |normalized · d̂| per pass: {string.Join(", ", alongByRun.Select(a => a.ToString("G3")))}, expected about 0 in the ablated pass); " +
+            "likely: the projection is never attached (the accuracy with it is not measured but assumed, or the clean run is reported twice)");
     }
 }
