@@ -59,11 +59,14 @@ public sealed class NumberLatentTests : TorchTest
     }
 
     [Test, Points(1)]
-    public void Cosine_OfParallelOppositeAndOrthogonalVectors()
+    public void Cosine_OfParallelOppositeOrthogonalAndSlantedVectors()
     {
         var a = tensor(new[] { 3f, 4f });
         Assert.That(NumberLatent.Cosine(a.clone(), a * 2), Is.EqualTo(1).Within(1e-12), "parallel");
         Assert.That(NumberLatent.Cosine(a.clone(), -a), Is.EqualTo(-1).Within(1e-12), "opposite");
-        Assert.That(NumberLatent.Cosine(a, tensor(new[] { -4f, 3f })), Is.EqualTo(0).Within(1e-12), "orthogonal");
+        Assert.That(NumberLatent.Cosine(a.clone(), tensor(new[] { -4f, 3f })), Is.EqualTo(0).Within(1e-12), "orthogonal");
+        // Neither parallel nor orthogonal, and of other lengths: only a · b / (‖a‖ ‖b‖) gives 24/25 (the sign of a · b gives 1, a · b alone 24 · 5).
+        Assert.That(NumberLatent.Cosine(a, tensor(new[] { 20f, 15f })), Is.EqualTo(0.96).Within(1e-12),
+            "(3, 4) and (20, 15): a · b / (‖a‖ ‖b‖) = 120 / (5 · 25) = 24/25, in float64");
     }
 }
