@@ -8,6 +8,20 @@ namespace Hw7.Sae.Tests;
 
 public sealed class ResidualSaeTests : TorchTest
 {
+    /// <summary>
+    /// The activation at <paramref name="hookName"/> <c>[batch, pos, d_model]</c> on a plain run, read with the test's own
+    /// hook as the given <c>ResidualSae.Read</c> reads it: Read sits in a file you hand in, so the expected rows never come
+    /// from it (a Read edited to give zeros would make zeros the expected answer).
+    /// </summary>
+    static Tensor ReadWithTheTestsHook(HookedTransformer model, AgreementBatch batch, string hookName)
+    {
+        Tensor? seen = null;
+        using var noGrad = no_grad();
+        using (model.Hook(hookName).AddHook((activation, _) => { seen = activation.detach().clone(); return null; }))
+            model.call(batch.Tokens.to(model.W_E.device));
+        return seen ?? throw new InvalidOperationException($"the forward pass never reached {hookName}");
+    }
+
     [Test, Points(2)]
     public void Activations_AreEveryRealPositionOfEveryPrompt_InOrder_WithoutThePadding()
     {
@@ -15,7 +29,7 @@ public sealed class ResidualSaeTests : TorchTest
         var batch = AgreementBatch.Of([.. AgreementPrompts.Sample(3, 710, Clause.None), .. AgreementPrompts.Sample(2, 711, Clause.ObjectRelative)], vocabulary);
         var lengths = batch.Prompts.Select(p => p.VerbPosition + 1).ToArray(); // read before homework code has the batch
         var realPositions = batch.Prompts.Sum(p => p.Text.Length);
-        var full = ResidualSae.Read(model, batch, "blocks.1.hook_resid_pre"); // [batch, pos, d_model]
+        var full = ReadWithTheTestsHook(model, batch, "blocks.1.hook_resid_pre"); // [batch, pos, d_model]
         var expected = cat([.. lengths.Select((length, b) => full[b, ..length])], 0);
 
         var activations = ResidualSae.Activations(model, batch, "blocks.1.hook_resid_pre");
@@ -30,7 +44,7 @@ public sealed class ResidualSaeTests : TorchTest
         var (model, vocabulary, _) = TinyGpt.Load(Device);
         var batch = AgreementBatch.Of(AgreementPrompts.Sample(6, 712, Clause.SubjectRelative), vocabulary);
         var verbs = batch.Prompts.Select(p => p.VerbPosition).ToArray(); // read before homework code has the batch
-        var full = ResidualSae.Read(model, batch, "blocks.0.hook_resid_post");
+        var full = ReadWithTheTestsHook(model, batch, "blocks.0.hook_resid_post"); // [batch, pos, d_model]
         var expected = stack([.. verbs.Select((verb, b) => full[b, verb])]);
 
         TensorAssert.Close(ResidualSae.AtVerb(model, batch, "blocks.0.hook_resid_post"), expected, name: "the activation at each prompt's verb position");
