@@ -146,11 +146,13 @@ public sealed class ProbeCheckpointTests : TorchTest
 
         var task = LogisticAccuracies(data, data.TrainY, data.TestY);
         var control = LogisticAccuracies(data, controlTrain, controlTest);
-        var selectivity = ControlTask.Selectivity(task[3], control[3]);
+        // Task minus control, computed here: ControlTask.Selectivity is given code in a file the student hands in, and an edited
+        // one (a floor of 0.3, say) would pass a control task that the probe learns as well as the real one.
+        var selectivity = task[3] - control[3];
 
         TestContext.Out.WriteLine($"control accuracy by layer: {string.Join(", ", control.Select(a => a.ToString("F3")))}; selectivity at 1_mid {selectivity:F3}");
         // Reference, seeds 0-4: control 0.51-0.62 at 1_mid, selectivity 0.38-0.49.
-        Assert.That(selectivity, Is.GreaterThanOrEqualTo(0.25), "selectivity at 1_mid: the real task's held-out accuracy minus the control task's");
+        Assert.That(selectivity, Is.GreaterThanOrEqualTo(0.25), $"selectivity at 1_mid: the real task's held-out accuracy ({task[3]:F3}) minus the control task's ({control[3]:F3}); a control learned as well as the task means its labels follow the subject's number, not a random label per noun form");
         Assert.That(ControlTask.Selectivity(0.9, 0.6), Is.EqualTo(0.3).Within(1e-12), "selectivity of 0.9 against 0.6");
         double allowed = 2.0 / data.TestY.shape[0]; // a prompt or two on the decision boundary may flip on other hardware
         Assert.That(task[3], Is.EqualTo(scoredTask).Within(allowed),
