@@ -63,6 +63,18 @@ public sealed class LogitLensTests : TorchTest
             accuracy = (logits.argmax(-1) == targets).to(ScalarType.Float64).mean().ToDouble();
             scored = targets.numel();
         }
+        // Every row, not only final_post: each is the next-character loss and accuracy of LogitLens.Logits' row for its component
+        // (Logits' own tests check those rows), so rows before the last cannot be anything but the lens.
+        double[] lensLosses, lensAccuracies;
+        using (no_grad())
+        {
+            var (_, cache) = model.RunWithCache(tokens.clone());
+            var lens = LogitLens.Logits(model, cache); // [component, 2, pos, d_vocab]
+            var targets = tokens[.., 1..].reshape(-1); // [2 * (pos - 1)]
+            var rowsOfLens = Enumerable.Range(0, (int)lens.shape[0]).Select(c => lens[c][.., ..^1].reshape(-1, lens.shape[^1])).ToList(); // [2 * (pos - 1), d_vocab] each
+            lensLosses = [.. rowsOfLens.Select(l => nn.functional.cross_entropy(l, targets).ToDouble())];
+            lensAccuracies = [.. rowsOfLens.Select(l => (l.argmax(-1) == targets).to(ScalarType.Float64).mean().ToDouble())];
+        }
 
         LensLayer[] rows = [.. LogitLens.Evaluate(model, tokens)];
         // Each value read once, into the test's own arrays: the checks below compare those copies only.
@@ -74,6 +86,12 @@ public sealed class LogitLensTests : TorchTest
         // A position whose two best logits are within rounding of each other may pick the other on other hardware: one such flip is allowed.
         Assert.That(accuracies[^1], Is.EqualTo(accuracy).Within(1.0 / scored), "final_post's accuracy over both rows: how often the argmax is the next character");
         Assert.That(losses[0], Is.GreaterThan(losses[^1]), "the embedding alone predicts worse than the whole model");
+        for (int c = 0; c < Math.Min(labels.Length, lensLosses.Length); c++)
+        {
+            Assert.That(losses[c], Is.EqualTo(lensLosses[c]).Within(Tolerance.For(ScalarType.Float32, Device.type).Allowed(lensLosses[c], lensLosses[c])),
+                $"{labels[c]}'s loss: the next-character cross-entropy of LogitLens.Logits' row {c} (the lens of that residual stream), over both rows of the batch");
+            Assert.That(accuracies[c], Is.EqualTo(lensAccuracies[c]).Within(1.0 / scored), $"{labels[c]}'s accuracy: how often the argmax of LogitLens.Logits' row {c} is the next character");
+        }
         Assert.That(is_grad_enabled(), Is.True,
             "autograd after LogitLens.Evaluate returned to a caller that had it on: still off, so no_grad() was never disposed (using var noGrad = no_grad(), which puts the mode back)");
     }
