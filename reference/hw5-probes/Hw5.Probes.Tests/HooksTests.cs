@@ -123,11 +123,16 @@ public sealed class HooksTests : TorchTest
         using var seeded = new Seeded(505);
         var model = SmallModel.Create(seeded, Device);
         var tokens = SmallModel.Tokens(seeded, Device);
+        var captured = SmallModel.Capture(model, tokens.clone()); // what the test's own hooks read on a plain run
+        Tensor? read = null;
 
         Assert.That(() => model.RunWithHooks(tokens.clone(),
-                ("blocks.0.hook_resid_pre", (_, _) => null),
+                ("blocks.0.hook_resid_pre", (activation, _) => { read = activation.detach().clone(); return null; }),
                 ("blocks.1.attn.hook_pattern", (_, _) => throw new InvalidOperationException("a hook that fails"))),
             Throws.InvalidOperationException.With.Message.EqualTo("a hook that fails"), "the hook's exception reaches the caller");
+        Assert.That(read, Is.Not.Null, "the reading hook on blocks.0.hook_resid_pre never ran: attach every hook given (AddHook) before the model runs");
+        TensorAssert.Close(read!, captured["blocks.0.hook_resid_pre"],
+            name: "what the hook on blocks.0.hook_resid_pre was given, against the test's own read of it: attach the hooks to the model's hook points and run the model, never call them yourself");
 
         Assert.That(model.HookedPointNames(), Is.Empty, "hook points that kept a hook after a hook threw");
         TensorAssert.Close(model.call(tokens), model.RunWithHooks(tokens), name: "the model after the failed run against a run with no hooks");
@@ -139,11 +144,17 @@ public sealed class HooksTests : TorchTest
         using var seeded = new Seeded(506);
         var model = SmallModel.Create(seeded, Device);
         var order = new List<string>();
-        HookFunction record = (_, hook) => { order.Add(hook.Name); return null; };
+        var given = new Dictionary<string, Tensor>(); // what each hook was given
+        HookFunction record = (activation, hook) => { order.Add(hook.Name); given[hook.Name] = activation.detach().clone(); return null; };
+        var tokens = SmallModel.Tokens(seeded, Device);
+        var captured = SmallModel.Capture(model, tokens.clone()); // what the test's own hooks read on a plain run
 
-        model.RunWithHooks(SmallModel.Tokens(seeded, Device), ("blocks.1.hook_resid_pre", record), ("hook_embed", record), ("blocks.0.attn.hook_z", record));
+        model.RunWithHooks(tokens, ("blocks.1.hook_resid_pre", record), ("hook_embed", record), ("blocks.0.attn.hook_z", record));
 
         Assert.That(order, Is.EqualTo(new[] { "hook_embed", "blocks.0.attn.hook_z", "blocks.1.hook_resid_pre" }));
+        foreach (var name in order)
+            TensorAssert.Close(given[name], captured[name],
+                name: $"what the hook on {name} was given, against the test's own read of it: attach the hooks to the model's hook points and run the model, never call them yourself");
         var both = new List<string>();
         model.RunWithHooks(SmallModel.Tokens(seeded, Device), ("hook_embed", (_, _) => { both.Add("first"); return null; }), ("hook_embed", (_, _) => { both.Add("second"); return null; }));
         Assert.That(both, Is.EquivalentTo(new[] { "first", "second" }), "the hooks that ran when two were given for hook_embed: every hook given runs, even two on one point");
