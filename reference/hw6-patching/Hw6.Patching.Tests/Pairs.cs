@@ -106,6 +106,19 @@ static class Pairs
     }
 
     /// <summary>
+    /// The mean over <paramref name="pairs"/> of <see cref="SignedLogitDiffs"/> of <paramref name="model"/> run here, under
+    /// no_grad, on <paramref name="tokens"/> <c>[batch, pos]</c>, with <paramref name="replace"/> (when given) as a replacing
+    /// hook on <paramref name="hookName"/> for the run: what the tests expect of an intervention, measured on the model itself.
+    /// </summary>
+    public static double MeanSignedLogitDiff(HookedTransformer model, Tensor tokens, IReadOnlyList<MinimalPair> pairs, CharVocabulary vocabulary,
+        string? hookName = null, Func<Tensor, Tensor>? replace = null)
+    {
+        using var noGrad = no_grad();
+        using var hook = hookName is null ? null : model.Hook(hookName).AddHook((activation, _) => replace!(activation));
+        return SignedLogitDiffs(model.call(tokens.to(model.W_E.device)), pairs, vocabulary).Average();
+    }
+
+    /// <summary>
     /// The tiny GPT on <paramref name="device"/>, a batch of <paramref name="pairs"/> and its metric (the tests' usual start). The metric is
     /// measured on a model, batch and vocabulary loaded alike but its own, so the test's, which it runs for what it expects,
     /// never went through homework code (which could leave a hook on it, or change its weights).

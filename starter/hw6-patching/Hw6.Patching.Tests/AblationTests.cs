@@ -24,6 +24,12 @@ public sealed class AblationTests : TorchTest
             using (model.Hook("blocks.1.hook_mlp_out").AddHook((output, _) => zeros_like(output)))
                 expectedMlp1 = Pairs.SignedLogitDiffs(model.call(tokens), unbalancedPairs, vocabulary).Average() - expectedClean;
         }
+        // And each layer-1 head's change, measured here with that head's hook_z zeroed at every position (the others kept).
+        var expectedHeads1 = Enumerable.Range(0, 4).Select(h =>
+        {
+            var keep = (arange(4, device: Device) != h).to(ScalarType.Float32).reshape(1, 1, 4, 1); // [1, 1, n_heads, 1]
+            return Pairs.MeanSignedLogitDiff(model, unbalanced.Clean, unbalancedPairs, vocabulary, "blocks.1.attn.hook_z", z => z * keep) - expectedClean;
+        }).ToArray();
 
         // As while the model is trained: an activation of a run with gradients on now requires grad.
         var gradients = new GradientWatch(model);
@@ -55,14 +61,33 @@ public sealed class AblationTests : TorchTest
             $"CleanLogitDiff on 3 singular + 1 plural pairs: expected the mean signed logit difference of the 4 clean prompts {Balanced}");
         Assert.That(ofUnbalanced.MlpLogitDiff[1].ToDouble(), Is.EqualTo(expectedMlp1).Within(tolerance.Allowed(expectedMlp1, Math.Abs(expectedClean))),
             $"MlpLogitDiff[1] on 3 singular + 1 plural pairs: expected the change in the mean signed logit difference when layer 1's MLP output is zeroed {Balanced}");
+        var heads1 = ofUnbalanced.HeadLogitDiff[1].cpu(); // [n_heads]
+        for (int h = 0; h < 4; h++)
+        {
+            Assert.That(heads1[h].ToDouble(), Is.EqualTo(expectedHeads1[h]).Within(tolerance.Allowed(expectedHeads1[h], Math.Abs(expectedClean))),
+                $"HeadLogitDiff[1, {h}] on 3 singular + 1 plural pairs: expected the change in the mean signed logit difference when head 1.{h}'s hook_z (only that head) is zeroed at every position, measured here by running the model so (likely bug: the head's entry is not measured by running the clean prompts with that head zeroed)");
+        }
     }
 
     [Test, Points(1)]
     public void Mean_WithMeansOfZero_IsZeroAblation()
     {
         using var golden = Golden.Open("zero_ablation_short");
-        var (model, vocabulary, batch, _) = Pairs.OnCheckpoint(Pairs.DrawShort(golden), Device);
+        var pairs = Pairs.DrawShort(golden);
+        var (model, vocabulary, batch, _) = Pairs.OnCheckpoint(pairs, Device);
         var zeroMeans = new MeanActivations(zeros(2, 4, 16, device: Device), zeros(2, 64, device: Device));
+        // Means that are not zero: each layer-1 head's change and layer 1's MLP change with those means put in, measured here
+        // before any homework call by running the clean prompts with that one component replaced at every position.
+        using var seeded = new Seeded(602);
+        var someMeans = new MeanActivations(seeded.Randn([2, 4, 16]).to(Device), seeded.Randn([2, 64]).to(Device));
+        double clean = Pairs.MeanSignedLogitDiff(model, batch.Clean, pairs, vocabulary);
+        var expectedHeads1 = Enumerable.Range(0, 4).Select(h =>
+        {
+            var keep = (arange(4, device: Device) != h).to(ScalarType.Float32).reshape(1, 1, 4, 1); // [1, 1, n_heads, 1]
+            var value = someMeans.Z[1, h].reshape(1, 1, 1, 16); // [1, 1, 1, d_head]
+            return Pairs.MeanSignedLogitDiff(model, batch.Clean, pairs, vocabulary, "blocks.1.attn.hook_z", z => z * keep + (1 - keep) * value) - clean;
+        }).ToArray();
+        double expectedMlp1 = Pairs.MeanSignedLogitDiff(model, batch.Clean, pairs, vocabulary, "blocks.1.hook_mlp_out", m => someMeans.MlpOut[1].expand_as(m)) - clean;
 
         var mean = Ablations.Mean(model, batch, vocabulary, zeroMeans);
         var zero = Ablations.Zero(model, batch, vocabulary);
@@ -71,6 +96,18 @@ public sealed class AblationTests : TorchTest
         TensorAssert.Close(mean.MlpLoss, zero.MlpLoss, name: "MlpLoss, mean ablation with the means you are given (all zero) against zero ablation");
         golden.AssertClose("head_logit_diff", zero.HeadLogitDiff, "Ablations.Zero(...).HeadLogitDiff [n_layers, n_heads]: ablated minus clean mean logit diff", axes: ["layer", "head"]);
         golden.AssertClose("mlp_loss", zero.MlpLoss, "Ablations.Zero(...).MlpLoss [n_layers]: ablated minus clean prompt loss", axes: ["layer"]);
+
+        var withMeans = Ablations.Mean(model, batch, vocabulary, someMeans);
+        const string LikelyBug = "(likely bug: the means you are given are not what is put in: zeros, or means of your own, or a head's mean put in all heads of the layer)";
+        var tolerance = Tolerance.For(ScalarType.Float32, Device.type);
+        var heads1 = withMeans.HeadLogitDiff[1].cpu(); // [n_heads]
+        for (int h = 0; h < 4; h++)
+        {
+            Assert.That(heads1[h].ToDouble(), Is.EqualTo(expectedHeads1[h]).Within(tolerance.Allowed(expectedHeads1[h], Math.Abs(clean))),
+                $"HeadLogitDiff[1, {h}] of mean ablation with means that are not zero (seeded): expected the change in the mean signed logit difference when head 1.{h}'s hook_z is replaced by means.Z[1, {h}] at every position, measured here {LikelyBug}");
+        }
+        Assert.That(withMeans.MlpLogitDiff[1].ToDouble(), Is.EqualTo(expectedMlp1).Within(tolerance.Allowed(expectedMlp1, Math.Abs(clean))),
+            $"MlpLogitDiff[1] of mean ablation with means that are not zero (seeded): expected the change in the mean signed logit difference when layer 1's hook_mlp_out is replaced by means.MlpOut[1] at every position, measured here {LikelyBug}");
     }
 
     [Test, Points(2)]
