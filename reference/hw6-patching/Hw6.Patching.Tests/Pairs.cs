@@ -119,6 +119,29 @@ static class Pairs
     }
 
     /// <summary>
+    /// The patching scores the tests expect, measured on <paramref name="model"/> itself: for each mask of
+    /// <paramref name="masks"/>, the corrupted prompts run with the clean run's <paramref name="hookName"/> where the mask is
+    /// true, scored <c>(d - corrupted) / (clean - corrupted)</c> with every mean signed logit difference from the test's own
+    /// runs (<see cref="MeanSignedLogitDiff"/>). Run before any homework call on the model.
+    /// </summary>
+    public static float[] PatchedScores(HookedTransformer model, PairBatch batch, IReadOnlyList<MinimalPair> pairs, CharVocabulary vocabulary,
+        string hookName, IEnumerable<Tensor> masks)
+    {
+        Tensor? cleanActivation = null;
+        using (no_grad())
+        using (model.Hook(hookName).AddHook((activation, _) => { cleanActivation = activation.detach().clone(); return null; }))
+            model.call(batch.Clean.to(model.W_E.device));
+        double clean = MeanSignedLogitDiff(model, batch.Clean, pairs, vocabulary);
+        double corrupted = MeanSignedLogitDiff(model, batch.Corrupted, pairs, vocabulary);
+        return [.. masks.Select(mask =>
+        {
+            var onDevice = mask.to(model.W_E.device);
+            double patched = MeanSignedLogitDiff(model, batch.Corrupted, pairs, vocabulary, hookName, a => where(onDevice, cleanActivation!, a));
+            return (float)((patched - corrupted) / (clean - corrupted));
+        })];
+    }
+
+    /// <summary>
     /// The tiny GPT on <paramref name="device"/>, a batch of <paramref name="pairs"/> and its metric (the tests' usual start). The metric is
     /// measured on a model, batch and vocabulary loaded alike but its own, so the test's, which it runs for what it expects,
     /// never went through homework code (which could leave a hook on it, or change its weights).

@@ -13,20 +13,10 @@ public sealed class ResidualPatchingTests : TorchTest
         var (model, vocabulary, batch, metric) = Pairs.OnCheckpoint(Pairs.Long, Device);
         var same = (batch.Clean == batch.Corrupted).all(0); // [pos]
         // Where the twins differ, a layer-0 cell is measured here before any homework call: the corrupted run with the clean
-        // blocks.0.hook_resid_pre at that one position, scored (d - corrupted) / (clean - corrupted) from the test's own runs.
-        Tensor? cleanResid = null;
-        using (no_grad())
-        using (model.Hook("blocks.0.hook_resid_pre").AddHook((activation, _) => { cleanResid = activation.detach().clone(); return null; }))
-            model.call(batch.Clean.to(Device));
-        double clean = Pairs.MeanSignedLogitDiff(model, batch.Clean, Pairs.Long, vocabulary);
-        double corrupted = Pairs.MeanSignedLogitDiff(model, batch.Corrupted, Pairs.Long, vocabulary);
+        // blocks.0.hook_resid_pre at that one position, scored from the test's own runs.
         long[] differing = [.. Enumerable.Range(0, (int)batch.Length).Where(p => !same[p].item<bool>()).Select(p => (long)p)];
-        var expected = tensor(differing.Select(p =>
-        {
-            var mask = (arange(batch.Length, device: Device) == p).reshape(1, batch.Length, 1); // [1, pos, 1]
-            double patched = Pairs.MeanSignedLogitDiff(model, batch.Corrupted, Pairs.Long, vocabulary, "blocks.0.hook_resid_pre", a => where(mask, cleanResid!, a));
-            return (float)((patched - corrupted) / (clean - corrupted));
-        }).ToArray());
+        var expected = tensor(Pairs.PatchedScores(model, batch, Pairs.Long, vocabulary, "blocks.0.hook_resid_pre",
+            differing.Select(p => (arange(batch.Length) == p).reshape(1, batch.Length, 1)))); // masks [1, pos, 1]
 
         var grid = ResidualPatching.Grid(model, metric); // [n_layers, pos]
 
