@@ -22,21 +22,29 @@ public sealed class BehaviourTests : TorchTest
     static Tensor Tokens(long seed) => RepeatedTokens.Repeated(6, Half, SmallModel.Config.d_vocab, new Generator((ulong)seed)).to(TestDevice.Current); // [6, 4]
 
     /// <summary>Replaces head <paramref name="head"/>'s pattern in <paramref name="layer"/> with all attention on key <c>keyOf(query)</c>.</summary>
-    static IDisposable Force(HookedAttnOnlyTransformer model, int layer, int head, Func<int, int> keyOf) =>
+    static IDisposable Force(HookedAttnOnlyTransformer model, int layer, int head, Func<int, int> keyOf) => Force(model, layer, head, (_, q) => keyOf(q));
+
+    /// <summary>The same with a key that depends on the row too: all attention of row b's query q on key <c>keyOf(b, q)</c>.</summary>
+    static IDisposable Force(HookedAttnOnlyTransformer model, int layer, int head, Func<int, int, int> keyOf) =>
         model.Hook($"blocks.{layer}.attn.hook_pattern").AddHook((pattern, _) => // [batch, head, query_pos, key_pos]
         {
             var forced = pattern.clone();
             long positions = pattern.shape[2];
             forced[.., head] = zeros(positions, positions, pattern.dtype, pattern.device);
-            for (int q = 0; q < positions; q++) forced[.., head, q, keyOf(q)] = 1;
+            for (int b = 0; b < pattern.shape[0]; b++)
+                for (int q = 0; q < positions; q++) forced[b, head, q, keyOf(b, q)] = 1;
             return forced;
         });
+
+    const int Rows = 6; // the batch of Tokens(seed)
 
     [Test, Points(2)]
     public void PrevTokenScores_OfAHeadThatOnlyAttendsToThePreviousToken_IsOne()
     {
         var model = Model(6);
         using var forced = Force(model, 1, 2, q => Math.Max(q - 1, 0));
+        // And head 1.0 attends to the previous token in the last 4 of the 6 rows only, to itself in the first 2: 4/6 over the batch.
+        using var someRows = Force(model, 1, 0, (b, q) => b >= 2 ? Math.Max(q - 1, 0) : q);
 
         var scores = Behaviour.PrevTokenScores(model, Tokens(1));
 
@@ -44,6 +52,8 @@ public sealed class BehaviourTests : TorchTest
         Assert.That(scores[1, 2].ToDouble(), Is.EqualTo(1).Within(1e-6),
             "head 1.2 puts all its attention on key q - 1 for every query q >= 1: its score is the mean of pattern[q, q - 1] over q >= 1 (diagonal -1 of the last two axes)");
         Assert.That(scores[1, 1].ToDouble(), Is.Not.NaN.And.LessThan(0.99), "and an unforced head does not score 1");
+        Assert.That(scores[1, 0].ToDouble(), Is.EqualTo(4.0 / Rows).Within(1e-6),
+            $"head 1.0 puts all its attention on key q - 1 in rows 2-5 of the {Rows} and on the query itself in rows 0-1: its score is the mean over the whole batch, 4/{Rows} (1 means only the last rows were read, 0 only the first)");
     }
 
     [Test, Points(2)]
@@ -52,6 +62,8 @@ public sealed class BehaviourTests : TorchTest
         var model = Model(7);
         // Query q >= Half attends to q - Half + 1 (the token after the first occurrence of q's token); the others to themselves.
         using var forced = Force(model, 0, 1, q => q >= Half ? (int)(q - Half + 1) : q);
+        // And head 0.0 the same in the last 4 of the 6 rows only, attending to itself in the first 2: 4/6 over the batch.
+        using var someRows = Force(model, 0, 0, (b, q) => b >= 2 && q >= Half ? (int)(q - Half + 1) : q);
 
         var scores = Behaviour.InductionScores(model, Tokens(2));
 
@@ -60,6 +72,8 @@ public sealed class BehaviourTests : TorchTest
             $"with sequences of 2 × {Half} tokens (in a context of {LongerContext.n_ctx}: half is tokens.shape[1] / 2), head 0.1 attends from each query q in the second half " +
             $"to key q - {Half} + 1: its induction score is the mean over those queries only");
         Assert.That(scores[1, 1].ToDouble(), Is.Not.NaN.And.LessThan(0.99), "and an unforced head does not score 1");
+        Assert.That(scores[0, 0].ToDouble(), Is.EqualTo(4.0 / Rows).Within(1e-6),
+            $"head 0.0 attends to key q - {Half} + 1 from the second half's queries in rows 2-5 of the {Rows} and to the query itself in rows 0-1: its score is the mean over the whole batch, 4/{Rows} (1 means only the last rows were read, 0 only the first)");
     }
 
     [Test, Points(2)]
@@ -68,6 +82,8 @@ public sealed class BehaviourTests : TorchTest
         var model = Model(6);
         const int last = 2 * (int)Half - 1; // the tokens' last position (3); every other query attends to itself
         using var forced = Force(model, 1, 0, q => q == last ? q - 1 : q);
+        // And head 1.1 the same in the last 4 of the 6 rows only, attending to itself everywhere in the first 2.
+        using var someRows = Force(model, 1, 1, (b, q) => b >= 2 && q == last ? q - 1 : q);
 
         var scores = Behaviour.PrevTokenScores(model, Tokens(1));
 
@@ -77,6 +93,11 @@ public sealed class BehaviourTests : TorchTest
         Assert.That(scores[1, 0].ToDouble(), Is.EqualTo(expected).Within(Tolerance.For(ScalarType.Float32, DeviceType.CPU).Allowed(expected, expected)),
             $"head 1.0 attends to the previous token from the last query ({last}) only and to itself elsewhere, so its score is 1 / {last} " +
             $"(the mean of pattern[q, q - 1] over every q = 1..{last}): 0 means the last query was left out, 1/2 the first, 1/4 query 0 was counted");
+
+        double expectedSomeRows = 4.0 / Rows / last;
+        Assert.That(scores[1, 1].ToDouble(), Is.EqualTo(expectedSomeRows).Within(Tolerance.For(ScalarType.Float32, DeviceType.CPU).Allowed(expectedSomeRows, expectedSomeRows)),
+            $"head 1.1 attends to the previous token from the last query in rows 2-5 of the {Rows} only, and to itself elsewhere: its score is the mean over the whole batch " +
+            $"of 1 / {last} in 4 rows and 0 in 2, 4/{Rows} × 1/{last} (1/{last} means only the last rows were read, 0 only the first)");
     }
 
     [Test, Points(2)]
@@ -85,6 +106,8 @@ public sealed class BehaviourTests : TorchTest
         var model = Model(7);
         const int last = 2 * (int)Half - 1; // the tokens' last position (3); every other query attends to itself
         using var forced = Force(model, 0, 2, q => q == last ? (int)(q - Half + 1) : q);
+        // And head 0.0 the same in the last 4 of the 6 rows only, attending to itself everywhere in the first 2.
+        using var someRows = Force(model, 0, 0, (b, q) => b >= 2 && q == last ? (int)(q - Half + 1) : q);
 
         var scores = Behaviour.InductionScores(model, Tokens(2));
 
@@ -95,6 +118,11 @@ public sealed class BehaviourTests : TorchTest
         Assert.That(scores[0, 2].ToDouble(), Is.EqualTo(expected).Within(Tolerance.For(ScalarType.Float32, DeviceType.CPU).Allowed(expected, expected)),
             $"head 0.2 attends to key q - {Half} + 1 from the last query ({last}) only and to itself elsewhere, so its induction score is 1 / {Half} " +
             $"(the mean over every second-half query q = {Half}..{last}): 0 means the last query was left out, 1 the first repeated query ({Half}), 1/3 query {Half - 1} was counted");
+
+        double expectedSomeRows = 4.0 / Rows / Half;
+        Assert.That(scores[0, 0].ToDouble(), Is.EqualTo(expectedSomeRows).Within(Tolerance.For(ScalarType.Float32, DeviceType.CPU).Allowed(expectedSomeRows, expectedSomeRows)),
+            $"head 0.0 attends to key q - {Half} + 1 from the last query in rows 2-5 of the {Rows} only, and to itself elsewhere: its induction score is the mean over the whole batch " +
+            $"of 1 / {Half} in 4 rows and 0 in 2, 4/{Rows} × 1/{Half} (1/{Half} means only the last rows were read, 0 only the first)");
     }
 
     [TestCase(false), TestCase(true)]
