@@ -24,7 +24,7 @@ public sealed class HeadIdentificationTests : TorchTest
         var behaviour = PrevTokenScores(model, tokens)[0]; // [n_heads]
         int attendsMost = (int)behaviour.argmax().ToInt64();
 
-        int fromWeights = HeadFinding.PreviousTokenHead(model);
+        int fromWeights = FromTheWeights(model, () => HeadFinding.PreviousTokenHead(model), "HeadFinding.PreviousTokenHead(checkpoint)");
 
         Assert.That(fromWeights, Is.EqualTo(attendsMost),
             $"the positional QK circuits point at head 0.{fromWeights}, but running the model, another layer-0 head attends more to the previous token");
@@ -103,6 +103,25 @@ public sealed class HeadIdentificationTests : TorchTest
             $"with head 0.{given} is largest (the copying heads' K-composition: {shownComposition}): consider every head of the model (Config.n_heads), not the checkpoint's 4");
     }
 
+    /// <summary>
+    /// <paramref name="find"/>'s head, after checking that it ran no forward pass of <paramref name="model"/>: the doc says
+    /// the heads are found from the weights alone, and a head taken from the model's behaviour on tokens of its own agrees
+    /// with what these tests measure by running it (a red team, round 19 atk68 b02, found the previous-token head so).
+    /// </summary>
+    static int FromTheWeights(HookedAttnOnlyTransformer model, Func<int> find, string what)
+    {
+        int head;
+        int passes;
+        using (var watch = model.WatchPasses())
+        {
+            head = find();
+            passes = watch.GradientsOn.Count;
+        }
+        Assert.That(passes, Is.Zero,
+            $"{what} ran the model ({passes} forward passes): expected none; find the heads from the weights alone, as the doc says (the positional QK circuits, K-composition and copying scores), not from the model's behaviour on tokens");
+        return head;
+    }
+
     /// <summary>An attention-only model with random weights, drawn on the CPU from <paramref name="seed"/>, on the device under test.</summary>
     static HookedAttnOnlyTransformer RandomModel(long seed, HookedTransformerConfig config)
     {
@@ -141,7 +160,8 @@ public sealed class HeadIdentificationTests : TorchTest
         // room for other correct measures while still telling an induction head from any other.
         var (scores, clean, ablated) = InductionBehaviour(model, tokens);
 
-        int head = HeadFinding.InductionHead(model, HeadFinding.PreviousTokenHead(model));
+        int head = FromTheWeights(model, () => HeadFinding.InductionHead(model, HeadFinding.PreviousTokenHead(model)),
+            "HeadFinding.InductionHead(checkpoint, HeadFinding.PreviousTokenHead(checkpoint))");
 
         Assert.That(head, Is.InRange(0, scores.Length - 1), $"InductionHead(...) is {head}, not a layer-1 head");
         Assert.That(scores[head], Is.GreaterThan(0.5), $"head 1.{head}, found from the weights, has an induction score of only {scores[head]:F2} on repeated tokens");
