@@ -150,5 +150,37 @@ public sealed class BehaviourTests : TorchTest
             $"the mean cross-entropy of the logits at positions half..2 half - 2 against the tokens one later, with half = tokens.shape[1] / 2 = {Half} (the context, {LongerContext.n_ctx}, is longer)" +
             (ablate ? ", with head 0.2's hook_z replaced by its mean over the batch (dim 0) at each position" : ""));
         Assert.That(model.Hook("blocks.0.attn.hook_z").HookCount, Is.Zero, "the ablation hook is removed afterwards");
+        if (!ablate) return;
+
+        // And a head of layer 1, 1.1: the hook goes on the layer asked for, not always layer 0.
+        double expectedLayer1;
+        using (no_grad())
+        using (model.Hook("blocks.1.attn.hook_z").AddHook((z, _) =>
+        {
+            var replaced = z.clone(); // [batch, pos, head, d_head]
+            replaced[.., .., 1] = z[.., .., 1].mean([0], keepdim: true).expand_as(z[.., .., 1]);
+            return replaced;
+        }))
+        {
+            var logits = model.call(tokens); // [batch, 2 half, d_vocab]
+            expectedLayer1 = nn.functional.cross_entropy(logits[.., (int)Half..^1].reshape(-1, 7), tokens[.., (int)(Half + 1)..].reshape(-1)).ToDouble();
+        }
+        double lossLayer1 = Behaviour.RepeatedHalfLoss(model, tokens, (1, 1));
+        Assert.That(lossLayer1, Is.EqualTo(expectedLayer1).Within(Tolerance.For(ScalarType.Float32, DeviceType.CPU).Allowed(expectedLayer1, expectedLayer1)),
+            $"the same loss with head 1.1 mean-ablated (layer 1's hook_z, head 1): the hook goes on blocks.{{layer}}.attn.hook_z of the layer asked for (layer 0's head 1 ablated gives {LossWithLayer0Head1():F4})");
+        Assert.That(model.Hook("blocks.1.attn.hook_z").HookCount, Is.Zero, "the ablation hook is removed afterwards");
+
+        double LossWithLayer0Head1()
+        {
+            using var noGrad = no_grad();
+            using var hook = model.Hook("blocks.0.attn.hook_z").AddHook((z, _) =>
+            {
+                var replaced = z.clone();
+                replaced[.., .., 1] = z[.., .., 1].mean([0], keepdim: true).expand_as(z[.., .., 1]);
+                return replaced;
+            });
+            var logits = model.call(tokens);
+            return nn.functional.cross_entropy(logits[.., (int)Half..^1].reshape(-1, 7), tokens[.., (int)(Half + 1)..].reshape(-1)).ToDouble();
+        }
     }
 }
