@@ -131,18 +131,10 @@ public sealed class BehaviourTests : TorchTest
     {
         var model = Model(8);
         var tokens = Tokens(3); // [batch, 2 half]
-        double expected;
-        using (no_grad())
-        {
-            using var hook = ablate ? model.Hook("blocks.0.attn.hook_z").AddHook((z, _) =>
-            {
-                var replaced = z.clone(); // [batch, pos, head, d_head]
-                replaced[.., .., 2] = z[.., .., 2].mean([0], keepdim: true).expand_as(z[.., .., 2]);
-                return replaced;
-            }) : null;
-            var logits = model.call(tokens); // [batch, 2 half, d_vocab]
-            expected = nn.functional.cross_entropy(logits[.., (int)Half..^1].reshape(-1, 7), tokens[.., (int)(Half + 1)..].reshape(-1)).ToDouble();
-        }
+        // Every loss the test expects, computed here before homework code has the model: with head 0.2 ablated when asked,
+        // and then head 1.1 (the hook goes on the layer asked for), and head 0.1 for the message of a hook always on layer 0.
+        double expected = ExpectedLoss(model, tokens, ablate ? (0, 2) : null);
+        double expectedLayer1 = ExpectedLoss(model, tokens, (1, 1)), layer0Head1 = ExpectedLoss(model, tokens, (0, 1));
 
         double loss = Behaviour.RepeatedHalfLoss(model, tokens, ablate ? (0, 2) : null);
 
@@ -152,35 +144,23 @@ public sealed class BehaviourTests : TorchTest
         Assert.That(model.Hook("blocks.0.attn.hook_z").HookCount, Is.Zero, "the ablation hook is removed afterwards");
         if (!ablate) return;
 
-        // And a head of layer 1, 1.1: the hook goes on the layer asked for, not always layer 0.
-        double expectedLayer1;
-        using (no_grad())
-        using (model.Hook("blocks.1.attn.hook_z").AddHook((z, _) =>
-        {
-            var replaced = z.clone(); // [batch, pos, head, d_head]
-            replaced[.., .., 1] = z[.., .., 1].mean([0], keepdim: true).expand_as(z[.., .., 1]);
-            return replaced;
-        }))
-        {
-            var logits = model.call(tokens); // [batch, 2 half, d_vocab]
-            expectedLayer1 = nn.functional.cross_entropy(logits[.., (int)Half..^1].reshape(-1, 7), tokens[.., (int)(Half + 1)..].reshape(-1)).ToDouble();
-        }
         double lossLayer1 = Behaviour.RepeatedHalfLoss(model, tokens, (1, 1));
         Assert.That(lossLayer1, Is.EqualTo(expectedLayer1).Within(Tolerance.For(ScalarType.Float32, DeviceType.CPU).Allowed(expectedLayer1, expectedLayer1)),
-            $"the same loss with head 1.1 mean-ablated (layer 1's hook_z, head 1): the hook goes on blocks.{{layer}}.attn.hook_z of the layer asked for (layer 0's head 1 ablated gives {LossWithLayer0Head1():F4})");
+            $"the same loss with head 1.1 mean-ablated (layer 1's hook_z, head 1): the hook goes on blocks.{{layer}}.attn.hook_z of the layer asked for (layer 0's head 1 ablated gives {layer0Head1:F4})");
         Assert.That(model.Hook("blocks.1.attn.hook_z").HookCount, Is.Zero, "the ablation hook is removed afterwards");
+    }
 
-        double LossWithLayer0Head1()
+    /// <summary>The repeated half's loss on <paramref name="tokens"/>, with <paramref name="ablated"/>'s hook_z replaced by its batch mean, by the test's own hook.</summary>
+    static double ExpectedLoss(HookedAttnOnlyTransformer model, Tensor tokens, (int Layer, int Head)? ablated)
+    {
+        using var noGrad = no_grad();
+        using var hook = ablated is (int layer, int head) ? model.Hook($"blocks.{layer}.attn.hook_z").AddHook((z, _) =>
         {
-            using var noGrad = no_grad();
-            using var hook = model.Hook("blocks.0.attn.hook_z").AddHook((z, _) =>
-            {
-                var replaced = z.clone();
-                replaced[.., .., 1] = z[.., .., 1].mean([0], keepdim: true).expand_as(z[.., .., 1]);
-                return replaced;
-            });
-            var logits = model.call(tokens);
-            return nn.functional.cross_entropy(logits[.., (int)Half..^1].reshape(-1, 7), tokens[.., (int)(Half + 1)..].reshape(-1)).ToDouble();
-        }
+            var replaced = z.clone(); // [batch, pos, head, d_head]
+            replaced[.., .., head] = z[.., .., head].mean([0], keepdim: true).expand_as(z[.., .., head]);
+            return replaced;
+        }) : null;
+        var logits = model.call(tokens.clone()); // [batch, 2 half, d_vocab]
+        return nn.functional.cross_entropy(logits[.., (int)Half..^1].reshape(-1, 7), tokens[.., (int)(Half + 1)..].reshape(-1)).ToDouble();
     }
 }

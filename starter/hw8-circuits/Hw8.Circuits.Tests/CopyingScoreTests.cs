@@ -39,6 +39,24 @@ public sealed class CopyingScoreTests : TorchTest
         Assert.That(CopyingScore.Of(Factored(triangular)), Is.EqualTo(fromEigenvalues).Within(1e-5),
             $"the copying score of diag({string.Join(", ", diagonal)}) with 2s above the diagonal (upper triangular, so its eigenvalues are still " +
             $"{string.Join(", ", diagonal)}) is Σλ / Σ|λ| = {fromEigenvalues}: use the eigenvalues' magnitudes |λ|, not the singular values, which differ for a non-normal circuit");
+
+        // The same diagonal D factored through an inner dimension of 4 whose B A is not diagonal: A = [I | a] [3, 4] and
+        // B = [D - a cᵀ; cᵀ] [4, 3] multiply to D, and B A's eigenvalues are D's and a 0, but its diagonal is d0 - 4, d1, d2, 4
+        // (a = c = 2 e0): the diagonal of B A is not its eigenvalues (a red team, round 19 atk68 b05, read the diagonal).
+        var a = new double[] { 2, 0, 0 };
+        var wideA = new double[3, 4];
+        var tallB = new double[4, 3];
+        for (int i = 0; i < 3; i++)
+        {
+            wideA[i, i] = 1;
+            wideA[i, 3] = a[i];
+            for (int j = 0; j < 3; j++) tallB[i, j] = d[i, j] - a[i] * a[j];
+            tallB[3, i] = a[i];
+        }
+        var throughFour = new FactoredMatrix(tensor(wideA, ScalarType.Float32).to(TestDevice.Current), tensor(tallB, ScalarType.Float32).to(TestDevice.Current));
+        Assert.That(CopyingScore.Of(throughFour), Is.EqualTo(expected).Within(1e-5),
+            $"the copying score of diag({string.Join(", ", diagonal)}) factored as [I | 2 e0] [4, 3] times [D - 4 e0 e0ᵀ; 2 e0ᵀ] (inner dimension 4, B A not diagonal, " +
+            $"its eigenvalues {string.Join(", ", diagonal)} and 0) is Σλ / Σ|λ| = {expected}: use the eigenvalues of B A, not its diagonal entries");
     }
 
     [Test, Points(2)]
