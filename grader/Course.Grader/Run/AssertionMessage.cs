@@ -10,7 +10,7 @@ namespace Course.Grader.Run;
 /// detached"). Here the first line becomes "what: got X, expected Y", with NUnit's <c>0.80000000000000004d</c> written as
 /// <c>0.8</c>, where two lists or strings differ, a number's ratio to the expected one or by how much it is too high or too
 /// low (NUnit's "Off by" is expected minus got, which reads backwards), and a thrown exception by its short name (a stub's as
-/// "not implemented yet: " and its own words); the original follows. An <c>Assert.Multiple</c> leads with its first failed
+/// "not implemented yet: " and its own words), a boolean check as "what (expression is False, expected True)"; the original follows. An <c>Assert.Multiple</c> leads with its first failed
 /// check, says how many more failed, and keeps each check's words without NUnit's stack frames. A message with no "what"
 /// (NUnit's first line is then the call's source) is left as it is, which validate's message check refuses.
 /// </summary>
@@ -71,6 +71,7 @@ static class AssertionMessage
                 ? ThrownException.NotImplementedYet + text
                 : $"{what}: got {name}{(text.Length > 0 ? $" ({text})" : "")}, expected {Numbers(expected, 6)}";
         }
+        if (IsBoolean(expected) && IsBoolean(actual)) return $"{what} ({BooleanCheck(lines[1..at])} is {actual}, expected {expected})";
         var where = lines.Skip(1).Take(at - 1).Select(l => DiffersAt.Match(l)).FirstOrDefault(m => m.Success) is { } differs
             ? differs.Groups["index"].Success ? $" at index {differs.Groups["index"].Value}" : $" at character {differs.Groups["char"].Value}"
             : "";
@@ -81,6 +82,25 @@ static class AssertionMessage
             .Select(m => $"{m.Groups["kind"].Value.ToLowerInvariant()} {Numbers(m.Groups["items"].Value.Trim(), 6)}"));
         return $"{what}:{where} got {Numbers(actual, digits)}, expected {Numbers(expected, digits)}{off}{(sets.Length > 0 ? $" ({sets})" : "")}";
     }
+
+    static bool IsBoolean(string value) => value is "True" or "False";
+
+    /// <summary>
+    /// The expression a boolean check tested, from NUnit's source line (<c>Assert.That(is_grad_enabled(), Is.True)</c>), or
+    /// "the check" where NUnit gives none (a call through a lambda) or it is too long for a first line. A boolean tail says
+    /// nothing the failure does not, and after a "what" that describes the failure ("drew one state for all 27 tokens") NUnit's
+    /// "got False, expected True" reads as if the failure had not happened: a red team (round 19) read such lines.
+    /// </summary>
+    static string BooleanCheck(IEnumerable<string> source)
+    {
+        var call = string.Join(" ", source.Select(l => l.Trim())).Trim();
+        var match = BooleanCall.Match(call);
+        var expression = match.Success ? match.Groups["expression"].Value.Trim() : "";
+        return expression.Length is > 0 and <= 80 && !expression.Contains(", Is.", StringComparison.Ordinal) ? expression : "the check";
+    }
+
+    /// <summary>NUnit's source line of a boolean check: <c>Assert.That(x, Is.True)</c>, <c>Assert.That(x, Is.False)</c>, <c>Assert.That(x)</c>.</summary>
+    static readonly Regex BooleanCall = new(@"^Assert\.That\((?<expression>[^,\s].{0,999}?)(?:,\s*Is\.(?:True|False))?\)$", RegexOptions.CultureInvariant);
 
     /// <summary>" (7 times the expected value)" where the ratio says something, else " (9.66E-08 too high)".</summary>
     static string Difference(double got, double expected)
