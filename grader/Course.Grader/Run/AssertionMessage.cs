@@ -10,7 +10,7 @@ namespace Course.Grader.Run;
 /// detached"). Here the first line becomes "what: got X, expected Y", with NUnit's <c>0.80000000000000004d</c> written as
 /// <c>0.8</c>, where two lists or strings differ, a number's ratio to the expected one or by how much it is too high or too
 /// low (NUnit's "Off by" is expected minus got, which reads backwards), and a thrown exception by its short name (a stub's as
-/// "not implemented yet: " and its own words), a boolean check as "what (expression is False, expected True)"; the original follows. An <c>Assert.Multiple</c> leads with its first failed
+/// "not implemented yet: " and its own words), a boolean check as "what: expression is False, expected True"; the original follows. An <c>Assert.Multiple</c> leads with its first failed
 /// check, says how many more failed, and keeps each check's words without NUnit's stack frames. A message with no "what"
 /// (NUnit's first line is then the call's source) is left as it is, which validate's message check refuses.
 /// </summary>
@@ -71,7 +71,7 @@ static class AssertionMessage
                 ? ThrownException.NotImplementedYet + text
                 : $"{what}: got {name}{(text.Length > 0 ? $" ({text})" : "")}, expected {Numbers(expected, 6)}";
         }
-        if (IsBoolean(expected) && IsBoolean(actual)) return $"{what} ({BooleanCheck(lines[1..at])} is {actual}, expected {expected})";
+        if (IsBoolean(expected) && IsBoolean(actual)) return $"{what}: {BooleanCheck(lines[1..at])} is {actual}, expected {expected}";
         var where = lines.Skip(1).Take(at - 1).Select(l => DiffersAt.Match(l)).FirstOrDefault(m => m.Success) is { } differs
             ? differs.Groups["index"].Success ? $" at index {differs.Groups["index"].Value}" : $" at character {differs.Groups["char"].Value}"
             : "";

@@ -89,13 +89,13 @@ public class AssertionMessageTests
     /// (round 19) read "MarkovSampler.Sample drew one state for all 27 tokens: got False, expected True".
     /// </summary>
     [TestCase("  MarkovSampler.Sample drew one state for all 27 tokens\nAssert.That((samples != samples[0, 0]).any().item<bool>(), Is.True)\n  Expected: True\n  But was:  False\n",
-        "MarkovSampler.Sample drew one state for all 27 tokens ((samples != samples[0, 0]).any().item<bool>() is False, expected True)")]
+        "MarkovSampler.Sample drew one state for all 27 tokens: (samples != samples[0, 0]).any().item<bool>() is False, expected True")]
     [TestCase("  requires_grad of the losses\nAssert.That(losses.requires_grad,\n    Is.False)\n  Expected: False\n  But was:  True\n",
-        "requires_grad of the losses (losses.requires_grad is True, expected False)")]
+        "requires_grad of the losses: losses.requires_grad is True, expected False")]
     [TestCase("  ids lie in [0, V)\nAssert.That(samples.min().item<long>() >= 0)\n  Expected: True\n  But was:  False\n",
-        "ids lie in [0, V) (samples.min().item<long>() >= 0 is False, expected True)")]
-    [TestCase("  the logits changed\nAssert.That(, )\n  Expected: True\n  But was:  False\n", "the logits changed (the check is False, expected True)")]
-    [TestCase("  the logits changed\nAssert.That(changed, Is.EqualTo(true))\n  Expected: True\n  But was:  False\n", "the logits changed (the check is False, expected True)")]
+        "ids lie in [0, V): samples.min().item<long>() >= 0 is False, expected True")]
+    [TestCase("  the logits changed\nAssert.That(, )\n  Expected: True\n  But was:  False\n", "the logits changed: the check is False, expected True")]
+    [TestCase("  the logits changed\nAssert.That(changed, Is.EqualTo(true))\n  Expected: True\n  But was:  False\n", "the logits changed: the check is False, expected True")]
     public void Given_a_boolean_check_Then_the_first_line_names_what_was_checked_not_a_bare_got_False(string nunit, string firstLine) =>
         Assert.That(AssertionMessage.Readable(Result(nunit)).Message.Split('\n')[0], Is.EqualTo(firstLine));
 
