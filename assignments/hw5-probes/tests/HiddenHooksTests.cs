@@ -46,7 +46,7 @@ public sealed class HiddenHooksTests : TorchTest
         Assert.That(withATypo, Throws.TypeOf<KeyNotFoundException>(), "what RunWithHooks throws when one of its hook names (blocks.0.hook_resid_typo) is not a hook point of the model: the KeyNotFoundException of model.Hook(name), before any hook is attached");
 
         Assert.That(model.HookedPointNames(), Is.Empty, "hook points that kept a hook after RunWithHooks threw on a misspelled name: look every name up before attaching any hook, or remove the ones attached");
-        Assert.That(ran, Is.False, "nothing ran: a misspelled hook name is found before the model runs");
+        Assert.That(ran, Is.False, "whether the hook on blocks.0.hook_resid_pre ran before RunWithHooks threw on the misspelled name (look every name up before the model runs)");
         var zeroed = model.RunWithHooks(tokens.clone(), ("blocks.0.hook_resid_pre", (activation, _) => zeros_like(activation)));
         TensorAssert.Close(zeroed, expected,
             name: "the logits of a valid RunWithHooks after the failed one, zeroing blocks.0.hook_resid_pre, against the model run with the test's own zeroing hook: attach the hooks given and run the model");

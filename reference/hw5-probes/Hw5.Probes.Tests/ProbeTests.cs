@@ -64,7 +64,8 @@ public sealed class ProbeTests : TorchTest
         Assert.That(Cosine(probe.Direction, planted), Is.GreaterThanOrEqualTo(0.95), "cosine of the probe's direction to the planted one");
         Assert.That(Probing.Accuracy(probe.Predict(x), y), Is.GreaterThan(0.9), "training accuracy where the classes are 3 noise widths apart");
         var probability = probe.Probability(x);
-        Assert.That(probability.min().ToDouble() >= 0 && probability.max().ToDouble() <= 1, Is.True, "probabilities lie in [0, 1]");
+        Assert.That(probability.min().ToDouble(), Is.Not.NaN.And.GreaterThanOrEqualTo(0), "the smallest of the probe's probabilities, which lie in [0, 1]");
+        Assert.That(probability.max().ToDouble(), Is.Not.NaN.And.LessThanOrEqualTo(1), "the largest of the probe's probabilities, which lie in [0, 1]");
         // (x - mean)·w + b for w = (1, -2), b = 0.5, mean = (3, 1): 0.5, 1.5 and -1.5.
         var byHand = new LogisticProbe(tensor(new double[] { 1, -2 }), 0.5, tensor(new double[] { 3, 1 }));
         var at = tensor(new double[] { 3, 1, /**/ 4, 1, /**/ 3, 2 }, [3, 2]).to(Device);

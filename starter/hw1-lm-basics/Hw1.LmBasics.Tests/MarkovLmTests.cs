@@ -22,7 +22,7 @@ public sealed class MarkovLmTests : TorchTest
             "MarkovLm.forward([2, 0, 2]) with W = arange(16).reshape(4, 4): logits [n, V] = one_hot(tokens) W, i.e. row tokens[t] of W (not a column)");
         var M = lm.TransitionMatrix();
         Assert.That(M.dtype, Is.EqualTo(ScalarType.Float64), "the dtype of MarkovLm.TransitionMatrix(): float64, as Bigram.TransitionMatrix");
-        Assert.That(M.requires_grad, Is.False, "MarkovLm.TransitionMatrix() requires grad: it is detached (compute it under no_grad)");
+        Assert.That(M.requires_grad, Is.False, "requires_grad of MarkovLm.TransitionMatrix() (compute it under no_grad, so that it comes back detached)");
         Assert.That(is_grad_enabled(), Is.True,
             "autograd after MarkovLm.TransitionMatrix() returned to a caller that had it on: still off, so no_grad() was never disposed (using var noGrad = no_grad(), which puts the mode back)");
         // W is float32, so a softmax taken in W's dtype and then widened is as right as one taken in float64.

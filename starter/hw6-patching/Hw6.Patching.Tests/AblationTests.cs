@@ -138,7 +138,7 @@ public sealed class AblationTests : TorchTest
 
         TensorAssert.Shape(means.Z, [2, 4, 16], "Z: [n_layers, n_heads, d_head]");
         Assert.That(means.Z.requires_grad || means.MlpOut.requires_grad, Is.False,
-            "requires_grad of the means while the model's parameters require grad: expected false (run the reference tokens under no_grad, as the docs say)");
+            "requires_grad of either mean while the model's parameters require grad (run the reference tokens under no_grad, as the docs say)");
         Assert.That(gradients.Seen, Is.Not.Empty.And.All.False,
             "gradients on as the forward pass of the model in MeanActivations.Over began, while its parameters require grad: expected off (run the reference tokens under no_grad, as the doc says, rather than detaching the means afterwards)");
         TensorAssert.Shape(means.MlpOut, [2, 64], "MlpOut: [n_layers, d_model]");
