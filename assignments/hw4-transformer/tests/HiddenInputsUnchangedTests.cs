@@ -121,7 +121,7 @@ public sealed class HiddenInputsUnchangedTests : TorchTest
         TensorAssert.Close(greedy.cpu(), expectedGreedy.cpu(), Tolerance.Exact, "Sampling.SampleNext(logits, temperature: 0) vs the argmax of each row");
         TensorAssert.Shape(drawn, [3], "Sampling.SampleNext(logits [3, 9], 0.7, topK: 4)");
         Assert.That(inTop4.gather(1, drawn.to(inTop4.device).unsqueeze(1)).logical_not().sum().item<long>(), Is.Zero,
-            $"rows of the 3 where Sampling.SampleNext(logits, 0.7, topK: 4) drew a token outside the 4 largest logits (drew [{string.Join(", ", drawn.cpu().data<long>().ToArray())}]): mask all but the top k before the softmax");
+            $"rows of the 3 where Sampling.SampleNext(logits, 0.7, topK: 4) drew a token outside the 4 largest logits (drew [{string.Join(", ", drawn.cpu().to_type(ScalarType.Int64).data<long>().ToArray())}]): mask all but the top k before the softmax");
     }
 
     [Test, Points(1)]
