@@ -42,7 +42,8 @@ public sealed class HiddenHooksTests : TorchTest
             expected = model.call(tokens).detach();
 
         Action withATypo = () => model.RunWithHooks(tokens.clone(),
-            ("blocks.0.hook_resid_pre", (_, _) => { ran = true; return null; }), ("blocks.0.hook_resid_typo", (_, _) => null));
+            ("blocks.0.hook_resid_pre", (_, _) => { ran = true; return null; }
+        ), ("blocks.0.hook_resid_typo", (_, _) => null));
         Assert.That(withATypo, Throws.TypeOf<KeyNotFoundException>(), "what RunWithHooks throws when one of its hook names (blocks.0.hook_resid_typo) is not a hook point of the model: the KeyNotFoundException of model.Hook(name), before any hook is attached");
 
         Assert.That(model.HookedPointNames(), Is.Empty, "hook points that kept a hook after RunWithHooks threw on a misspelled name: look every name up before attaching any hook, or remove the ones attached");
