@@ -26,8 +26,10 @@ internal static class TarballFetch
         {
             throw new SubmissionException($"commit {commit} could not be downloaded from {submission.Repository}: it is not there any more");
         }
-        var folder = Path.Combine(scratch, FileName(submission.Student));
-        var archive = folder + ".tar.gz";
+        // Named by the grader, never by the student: an org's student is a repository's name less the prefix, so a
+        // repository named hw3-attention-.. made scratch/.. the folder that was emptied first and unpacked into.
+        var folder = Path.Combine(scratch, UnpackedFolder);
+        var archive = Path.Combine(scratch, UnpackedFolder + ".tar.gz");
         Directory.CreateDirectory(scratch);
         await File.WriteAllBytesAsync(archive, tarball ?? [], cancellationToken);
         try
@@ -47,6 +49,6 @@ internal static class TarballFetch
         }
     }
 
-    static string FileName(string student) =>
-        new(student.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
+    /// <summary>The folder, inside the submission's own scratch, that the tarball is unpacked into.</summary>
+    internal const string UnpackedFolder = "submission";
 }

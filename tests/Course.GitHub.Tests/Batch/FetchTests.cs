@@ -51,6 +51,31 @@ public class FetchTests
         Assert.That(workspace.Notes, Does.Contain($"Graded the files in {top}/Hw3.Attention/."));
     }
 
+    [TestCase("..")]
+    [TestCase(".")]
+    public async Task Given_a_student_named_by_dots_When_fetched_Then_the_tarball_is_unpacked_inside_scratch_and_nothing_outside_it_is_touched(string student)
+    {
+        // An org's student is the repository's name less the prefix, so a repository named hw3-attention-.. is the
+        // student "..": the folder the tarball was unpacked into was scratch/.., which was deleted first, whole.
+        var parent = Directory.CreateTempSubdirectory("course-github-fetch-parent-").FullName;
+        var inner = Directory.CreateDirectory(Path.Combine(parent, "scratch")).FullName;
+        var sentinel = Path.Combine(parent, "another-grade.txt");
+        File.WriteAllText(sentinel, "kept");
+        try
+        {
+            var folder = await Source().FetchAsync(listed["alice"] with { Student = student }, inner, CancellationToken.None);
+
+            Assert.That(File.ReadAllText(sentinel), Is.EqualTo("kept"));
+            Assert.That(Path.GetFullPath(folder), Does.StartWith(inner + Path.DirectorySeparatorChar));
+            Assert.That(Directory.GetFileSystemEntries(parent).Select(Path.GetFileName), Is.EquivalentTo(new[] { "scratch", "another-grade.txt" }));
+            Assert.That(Directory.GetFiles(folder, "Attention.cs", SearchOption.AllDirectories), Has.Length.EqualTo(1));
+        }
+        finally
+        {
+            Directory.Delete(parent, recursive: true);
+        }
+    }
+
     [Test]
     public async Task Given_a_late_student_When_fetched_Then_the_commit_graded_is_the_one_before_the_deadline_not_the_head()
     {
