@@ -4,10 +4,18 @@ using Microsoft.Data.Sqlite;
 namespace Course.Gradebook;
 
 /// <summary>What a merge did: rows read from the inputs, rows written, and identical rows kept once.</summary>
-public sealed record GradebookMergeResult(string Out, int Inputs, int RowsRead, int RowsWritten)
+/// <param name="Unfinished">Gradings an input's batch started and never recorded (its process died in them), by input.</param>
+public sealed record GradebookMergeResult(string Out, int Inputs, int RowsRead, int RowsWritten, IReadOnlyList<UnfinishedInput> Unfinished)
 {
     public int Duplicates => RowsRead - RowsWritten;
 }
+
+/// <summary>
+/// An input whose batch died while grading <paramref name="Students"/> (its <c>in_flight</c> table): those students have no
+/// row of that run, and the run may never have reached others, who are then missing with no trace. Only a rerun of that
+/// batch (the same command, which grades what a dead process left first) makes the input whole.
+/// </summary>
+public sealed record UnfinishedInput(string Path, IReadOnlyList<string> Students);
 
 /// <summary>
 /// <c>course gradebook merge</c>: combines gradebooks (e.g. those of the shards of <c>course batch --shard k/N</c>) into a
@@ -59,8 +67,13 @@ public static class GradebookMerge
     {
         if (Problem(output, inputs, force) is { } problem) throw new ArgumentException(problem);
         var rows = new List<(object?[] Values, DateTimeOffset GradedAt, int File, long Id)>();
+        var unfinished = new List<UnfinishedInput>();
         for (var i = 0; i < inputs.Count; i++)
-            rows.AddRange(Read(inputs[i]).Select(r => (r.Values, r.GradedAt, i, r.Id)));
+        {
+            var (read, died) = Read(inputs[i]);
+            rows.AddRange(read.Select(r => (r.Values, r.GradedAt, i, r.Id)));
+            if (died.Count > 0) unfinished.Add(new UnfinishedInput(inputs[i], died));
+        }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var merged = rows
@@ -102,7 +115,7 @@ public static class GradebookMerge
             foreach (var file in new[] { scratch, scratch + "-wal", scratch + "-shm", scratch + "-journal" })
                 File.Delete(file);
         }
-        return new GradebookMergeResult(full, inputs.Count, rows.Count, merged.Count);
+        return new GradebookMergeResult(full, inputs.Count, rows.Count, merged.Count, unfinished);
     }
 
     /// <summary>
@@ -110,7 +123,7 @@ public static class GradebookMerge
     /// writing: a read-only connection to a WAL file leaves its -wal and -shm files behind, while the last writable
     /// connection checkpoints the WAL (rows a killed batch left there included) and deletes them.
     /// </summary>
-    static List<(object?[] Values, DateTimeOffset GradedAt, long Id)> Read(string path)
+    static (List<(object?[] Values, DateTimeOffset GradedAt, long Id)> Rows, IReadOnlyList<string> Unfinished) Read(string path)
     {
         using var connection = Connect(path, SqliteOpenMode.ReadWrite);
         long version;
@@ -139,7 +152,12 @@ public static class GradebookMerge
             var gradedAt = DateTimeOffset.Parse((string)values[GradedAt]!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
             rows.Add((values, gradedAt, reader.GetInt64(0)));
         }
-        return rows;
+        // A merge leaves in_flight out (it is one batch's working state), but a row there is a batch that died mid-run, such as
+        // a shard's on a runner: merged silently, its students would be missing from the export with nothing to say so.
+        var unfinished = Scalar(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'in_flight'") is > 0L
+            ? Strings(connection, "SELECT DISTINCT assignment || ': ' || student FROM in_flight ORDER BY 1").ToList()
+            : [];
+        return (rows, unfinished);
     }
 
     /// <summary>A row's identity: every column, typed, so that 1 (integer) and '1' (text) differ.</summary>

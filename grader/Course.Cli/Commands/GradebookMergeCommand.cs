@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Course.Gradebook;
+using Course.Grader.Report;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -15,7 +16,8 @@ internal sealed class GradebookMergeCommand(IAnsiConsole console) : Command<Grad
     public const string Rule =
         "Rows identical in every column but their id are kept once; every other row is kept as history. The rows are ordered by graded_at, " +
         "then by the order of the files given, then by their order in their file, so a student's latest row (their grade) is the one graded last, " +
-        "whichever file it came from. Gradebooks of a newer schema version are refused.";
+        "whichever file it came from. Gradebooks of a newer schema version are refused. An input whose batch died mid-run (gradings left in flight) " +
+        "is merged as it is, and the command exits 1 naming it and those students.";
 
     public sealed class Settings : CommandSettings
     {
@@ -53,6 +55,9 @@ internal sealed class GradebookMergeCommand(IAnsiConsole console) : Command<Grad
         }
         output.WriteLine($"merged {result.Inputs} gradebook(s), {result.RowsRead} row(s), into {result.Out}: {result.RowsWritten} row(s), " +
             $"{result.Duplicates} identical row(s) kept once");
-        return ExitCodes.Ok;
+        foreach (var input in result.Unfinished)
+            output.WriteLine($"error: {input.Path} is unfinished: its batch died while grading {string.Join(", ", input.Students.Select(ReportText.Line))}, " +
+                "who have no grade from it, and it may never have reached others; run that batch again (the same command grades what it left) and merge again");
+        return result.Unfinished.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
     }
 }

@@ -18,6 +18,12 @@ public static partial class InstructorWorkflow
 
     public const string DefaultRunnerLabel = "ubuntu-latest";
 
+    /// <summary>
+    /// How many times a shard's job runs its batch while the batch's process dies (an exit code past 2): each death on a
+    /// submission costs at most two runs (the death, then its retry alone), and the run after records it as a grader error.
+    /// </summary>
+    public const int MaxBatchRuns = 8;
+
     /// <summary>The secret holding a token that reads the students' repositories (and the Classroom assignment).</summary>
     public const string TokenSecret = "COURSE_GRADER_TOKEN";
 
@@ -135,7 +141,15 @@ public static partial class InstructorWorkflow
                       if [ -n "$CLASSROOM_ASSIGNMENT" ]; then source=(--classroom-assignment "$CLASSROOM_ASSIGNMENT"); else source=(--org "$ORG" --prefix "$PREFIX"); fi
                       deadline=()
                       if [ -n "$DEADLINE" ]; then deadline=(--deadline "$DEADLINE"); fi
-                      {{{course}}} batch {{{id}}} "${source[@]}" "${deadline[@]}" --shard ${{ matrix.shard }}/{{{shards}}} --gradebook {{{ShardGradebook}}}
+                      # A submission that kills the grader's process stops this run, not the shard: the same command again grades
+                      # what the dead process left first, alone, and records one that kills it twice as a grader error.
+                      for attempt in $(seq 1 {{{MaxBatchRuns}}}); do
+                        status=0
+                        {{{course}}} batch {{{id}}} "${source[@]}" "${deadline[@]}" --shard ${{ matrix.shard }}/{{{shards}}} --gradebook {{{ShardGradebook}}} || status=$?
+                        if [ "$status" -le 2 ]; then exit "$status"; fi
+                        echo "::warning::the batch's process ended with exit code $status (run $attempt of {{{MaxBatchRuns}}}); running it again to grade what it left"
+                      done
+                      exit 1
                   - name: Upload this shard's gradebook
                     if: ${{ !cancelled() }}
                     uses: actions/upload-artifact@v4
@@ -168,11 +182,18 @@ public static partial class InstructorWorkflow
                       set -euo pipefail
                       shopt -s nullglob
                       shards=(shards/shard-*.db)
-                      {{{course}}} gradebook merge --out {{{id}}}.db "${shards[@]}"
+                      # Exit code 1: merged, but a shard's batch died mid-run and its students may be missing (the output says whom).
+                      merged=0
+                      {{{course}}} gradebook merge --out {{{id}}}.db "${shards[@]}" || merged=$?
+                      if [ "$merged" -gt 1 ]; then exit "$merged"; fi
                       {{{course}}} gradebook export {{{id}}} --gradebook {{{id}}}.db --format csv --out {{{id}}}.csv
                       {{{course}}} gradebook export {{{id}}} --gradebook {{{id}}}.db --format markdown >> "$GITHUB_STEP_SUMMARY"
                       if [ "${#shards[@]}" -ne {{{shards}}} ]; then
                         echo "::error::only ${#shards[@]} of {{{shards}}} shards uploaded a gradebook; the students of the others are missing: rerun the failed jobs"
+                        exit 1
+                      fi
+                      if [ "$merged" -ne 0 ]; then
+                        echo "::error::a shard's batch died mid-run, so some of its students may have no grade (see the merge's output): rerun that shard's job"
                         exit 1
                       fi
                   - name: Upload the merged gradebook and the CSV

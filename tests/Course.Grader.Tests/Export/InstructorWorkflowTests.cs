@@ -104,11 +104,64 @@ public class InstructorWorkflowTests
         Assert.That((WorkflowYaml.Text(download, "pattern"), WorkflowYaml.Text(download, "path"), WorkflowYaml.Text(download, "merge-multiple")),
             Is.EqualTo(($"gradebook-{Assignment}-shard-*", "shards", "true")));
         var run = Run(merge);
-        Assert.That(run, Does.Contain($"-- gradebook merge --out {Assignment}.db \"${{shards[@]}}\"\n"));
+        Assert.That(run, Does.Contain($"-- gradebook merge --out {Assignment}.db \"${{shards[@]}}\" || merged=$?\n"));
         Assert.That(run, Does.Contain($"-- gradebook export {Assignment} --gradebook {Assignment}.db --format csv --out {Assignment}.csv\n"));
         Assert.That(run, Does.Contain("-ne 4 ]"), "a missing shard fails the job");
         var upload = WorkflowYaml.Map(StepUsing(merge, "actions/upload-artifact"), "with");
         Assert.That(WorkflowYaml.Text(upload, "path")!.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { $"{Assignment}.db", $"{Assignment}.csv" }));
+    }
+
+    /// <summary>
+    /// A student whose submission kills the grader's process (a crash .NET cannot catch) stopped their shard's batch, and the
+    /// shard's job uploaded what it had: every student of the shard not yet graded was missing from the merged CSV, with
+    /// nothing but a red job to say so. The job now runs the batch again, which grades what the dead process left.
+    /// </summary>
+    [TestCase(new[] { 0 }, 1, 0)]
+    [TestCase(new[] { 137, 134, 1 }, 3, 1)]
+    [TestCase(new[] { 137, 0 }, 2, 0)]
+    [TestCase(new[] { 2 }, 1, 2)]
+    public void Given_a_shards_batch_whose_process_dies_When_its_step_runs_Then_the_batch_runs_again_until_it_ends_on_its_own(int[] exits, int runs, int exitCode)
+    {
+        var grade = JobOf(Export("--shards", "3"), "grade");
+        var batch = StepsOf(grade).Single(s => WorkflowYaml.Text(s, "id") == "batch");
+
+        var (code, calls, _) = FakeDotnet.RunScript(temp["run"], WorkflowYaml.Text(batch, "run")!, exits,
+            new() { ["ORG"] = "course", ["PREFIX"] = "hw3-attention-", ["CLASSROOM_ASSIGNMENT"] = "", ["DEADLINE"] = "" }, ("matrix.shard", "2"));
+
+        Assert.That(calls, Has.Count.EqualTo(runs));
+        Assert.That(calls, Has.All.Contain(" batch hw3-attention --org course --prefix hw3-attention- --shard 2/3 --gradebook shard-2.db"));
+        Assert.That(code, Is.EqualTo(exitCode));
+    }
+
+    [Test]
+    public void Given_a_shards_batch_that_dies_at_every_run_When_its_step_runs_Then_it_stops_after_the_last_run_and_fails()
+    {
+        var grade = JobOf(Export("--shards", "3"), "grade");
+        var batch = StepsOf(grade).Single(s => WorkflowYaml.Text(s, "id") == "batch");
+
+        var (code, calls, _) = FakeDotnet.RunScript(temp["run"], WorkflowYaml.Text(batch, "run")!, [.. Enumerable.Repeat(137, 20)],
+            new() { ["ORG"] = "course", ["PREFIX"] = "hw3-attention-", ["CLASSROOM_ASSIGNMENT"] = "", ["DEADLINE"] = "" }, ("matrix.shard", "1"));
+
+        Assert.That((calls.Count, code), Is.EqualTo((InstructorWorkflow.MaxBatchRuns, 1)));
+    }
+
+    [TestCase(0, 0)]
+    [TestCase(1, 1)]
+    [TestCase(2, 2)]
+    public void Given_a_merge_that_says_a_shard_is_unfinished_When_the_merge_step_runs_Then_the_csv_is_still_exported_and_the_job_fails(int mergeExit, int exitCode)
+    {
+        var merge = JobOf(Export("--shards", "2"), "merge");
+        foreach (var k in new[] { 1, 2 }) Directory.CreateDirectory(temp["run/shards"]);
+        File.WriteAllText(temp["run/shards/shard-1.db"], "");
+        File.WriteAllText(temp["run/shards/shard-2.db"], "");
+
+        var (code, calls, output) = FakeDotnet.RunScript(temp["run"], Run(merge), [mergeExit, 0, 0], new() { ["GITHUB_STEP_SUMMARY"] = temp["run/summary.md"] });
+
+        Assert.That(code, Is.EqualTo(exitCode));
+        Assert.That(calls[0], Does.Contain(" gradebook merge "));
+        Assert.That(calls.Skip(1).Select(c => c.Contains("--format csv", StringComparison.Ordinal)).FirstOrDefault(), Is.EqualTo(mergeExit <= 1),
+            "an unfinished shard's merge is exported all the same; a merge that failed is not");
+        Assert.That(output.Contains("::error::a shard's batch died mid-run", StringComparison.Ordinal), Is.EqualTo(mergeExit == 1));
     }
 
     [Test]

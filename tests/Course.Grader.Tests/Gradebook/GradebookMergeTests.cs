@@ -209,6 +209,27 @@ public class GradebookMergeTests
         Assert.That(output, Does.Contain($"no gradebook at {temp["gone.db"]}"));
     }
 
+    /// <summary>
+    /// A shard's batch that died mid-run (a submission that kills the grader's process) left gradings in flight, and its
+    /// job uploaded the gradebook as it was: merged silently, the students it was grading and those it never reached were
+    /// missing from the export with nothing to say so.
+    /// </summary>
+    [Test]
+    public void Given_a_shard_whose_batch_died_mid_run_When_merged_Then_the_rows_are_merged_and_the_command_fails_naming_the_shard_and_its_students()
+    {
+        var a = GradebookFiles.Write(temp["shard-1.db"], Row("alice", 10, T0, "1/2"));
+        var b = GradebookFiles.Write(temp["shard-2.db"], Row("bob", 5, T0, "2/2"));
+        using (var gradebook = SqliteGradebook.Open(b))
+            gradebook.Started(new InFlightGrading(GradebookEntries.Assignment, "mallory", "0123abc", GradebookEntries.Suite, Retry: false, T0));
+
+        var (exitCode, output) = Merge("--out", temp["merged.db"], a, b);
+
+        Assert.That(exitCode, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain($"error: {b} is unfinished: its batch died while grading {GradebookEntries.Assignment}: mallory,"));
+        Assert.That(output, Does.Not.Contain($"{a} is unfinished"));
+        Assert.That(History(temp["merged.db"]).Select(e => e.Student), Is.EqualTo(new[] { "alice", "bob" }), "what the shards hold is merged all the same");
+    }
+
     [Test]
     public void Given_the_help_Then_it_states_the_conflict_rule()
     {
