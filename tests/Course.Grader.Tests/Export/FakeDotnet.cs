@@ -32,7 +32,10 @@ static class FakeDotnet
 
         var start = new ProcessStartInfo("bash", ["-c", script])
         {
-            WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
         };
         start.Environment["PATH"] = bin + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
         foreach (var (name, value) in environment) start.Environment[name] = value;
