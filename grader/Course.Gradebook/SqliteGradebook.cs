@@ -131,10 +131,17 @@ public sealed class SqliteGradebook : IGradebook, IDisposable
     public IReadOnlyList<GradebookEntry> History(string assignment) =>
         Query($"{GradebookColumns.Select} WHERE assignment = $assignment ORDER BY id", ("$assignment", assignment));
 
-    /// <summary>Each student's grade (their latest row that is a grade, else their latest grader error), by student.</summary>
+    /// <summary>
+    /// Each student's grade, by student: their latest row when it is a grade; after a grader error, their latest grade by the
+    /// same tests (a rerun that failed keeps what the tests gave before), else that error. A grade by other tests is never
+    /// the fallback: a trial batch with <c>--public-only</c> into the same gradebook had stood in the export, at full marks of
+    /// the public tests, for a student whose graded run with the hidden tests ended in a grader error.
+    /// </summary>
     public IReadOnlyList<GradebookEntry> Latest(string assignment) =>
         [.. History(assignment).GroupBy(e => e.Student, StringComparer.Ordinal)
-            .Select(rows => rows.LastOrDefault(e => e.IsGrade) ?? rows.Last())
+            .Select(rows => rows.Last() is { IsGrade: false } error
+                ? rows.LastOrDefault(e => e.IsGrade && e.TestSuiteHash == error.TestSuiteHash) ?? error
+                : rows.Last())
             .OrderBy(e => e.Student, StringComparer.Ordinal)];
 
     /// <summary>The assignments the gradebook holds rows of.</summary>

@@ -111,6 +111,27 @@ public class SqliteGradebookTests
         Assert.That(gradebook.Assignments(), Is.EqualTo(new[] { "hw1-lm-basics", "hw3-attention" }));
     }
 
+    /// <summary>
+    /// A trial batch with --public-only into the gradebook, then the graded batch with the hidden tests: a student whose
+    /// graded run ended in a grader error (a process that died twice on their submission) kept the trial's grade, full
+    /// marks of the public tests, in every export.
+    /// </summary>
+    [Test]
+    public void Given_a_grade_by_other_tests_and_then_a_grader_error_When_the_latest_rows_are_read_Then_the_error_stands_not_the_other_tests_grade()
+    {
+        using var gradebook = SqliteGradebook.Open(path);
+        gradebook.Record(GradebookEntries.Graded("mallory", ("Public", true)) with { TestSuiteHash = "public-only" });
+        var error = gradebook.Record(GradebookEntries.Error("mallory", "The grader's process died twice while grading this submission"));
+        gradebook.Record(GradebookEntries.Graded("bob", ("Public", true)) with { TestSuiteHash = "public-only" });
+        var bobs = gradebook.Record(GradebookEntries.Graded("bob", ("Public", true), ("Hidden", false)));
+        gradebook.Record(GradebookEntries.Error("bob"));
+
+        var latest = gradebook.Latest(GradebookEntries.Assignment).ToDictionary(e => e.Student);
+
+        Assert.That(latest["mallory"].Id, Is.EqualTo(error.Id), "no grade by these tests: the error");
+        Assert.That(latest["bob"].Id, Is.EqualTo(bobs.Id), "the grade the same tests gave before the error");
+    }
+
     [Test]
     public void Given_a_gradebook_made_by_a_newer_grader_When_opened_Then_it_is_refused_rather_than_misread()
     {
