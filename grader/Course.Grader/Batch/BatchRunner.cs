@@ -28,7 +28,7 @@ public static class BatchRunner
         var manifest = request.Layout.LoadManifest(request.Assignment);
         var suiteHash = TestSuiteHash.Of(new HomeworkSuites(manifest, request.Layout), request.IncludeHidden);
         var listed = await request.Source.ListAsync(request.Deadline, cancellationToken);
-        IReadOnlyList<StudentSubmission> submissions = request.Shard is { } shard ? [.. listed.Where(s => shard.Contains(s.Student))] : listed;
+        IReadOnlyList<StudentSubmission> submissions = OnePerStudent(request.Shard is { } shard ? listed.Where(s => shard.Contains(s.Student)) : listed);
         // Gradings an earlier run started and never recorded: its process died in them (or was killed).
         var died = gradebook.Unfinished(request.Assignment).ToLookup(g => g.Student, StringComparer.Ordinal);
         var retries = Enumerable.Range(0, submissions.Count).Where(i => died.Contains(submissions[i].Student) || DiedTwiceBefore(request, gradebook, submissions[i].Student)).ToList();
@@ -60,6 +60,19 @@ public static class BatchRunner
         await Parallel.ForEachAsync(Enumerable.Range(0, submissions.Count).Except(retries), options, (i, token) => GradeAsync(i, retry: false, token));
         return new BatchResult([.. outcomes.OfType<BatchOutcome>()], request.Shard, NotStarted: outcomes.Count(o => o is null));
     }
+
+    /// <summary>
+    /// One grading per student and run: a listing that names a student twice (an API's pages that shifted while they were
+    /// read, or two entries that resolve to one name) had them graded twice at once, the first to finish forgetting both
+    /// gradings in flight and the last to finish being the grade, whichever it was. The same entry twice counts once; a
+    /// student listed with different submissions gets none of them graded, and the problem says which they were.
+    /// </summary>
+    static IReadOnlyList<StudentSubmission> OnePerStudent(IEnumerable<StudentSubmission> listed) =>
+        [.. listed.GroupBy(s => s.Student, StringComparer.Ordinal).Select(entries => entries.Distinct().ToList() is [var one] ? one
+            : new StudentSubmission(entries.Key, entries.First().Repository, null, null, SubmissionTimeSource.None, false, 0,
+                $"listed more than once, with different submissions ({string.Join(", ", entries.Distinct().Select(Describe))}): none of them was graded"))];
+
+    static string Describe(StudentSubmission s) => s.Commit is { } commit ? $"{s.Repository}@{commit[..Math.Min(12, commit.Length)]}" : s.Repository;
 
     /// <summary>With <see cref="BatchRequest.Regrade"/>, a student whose latest row says the process died twice on it is graded again, alone.</summary>
     static bool DiedTwiceBefore(BatchRequest request, IGradebook gradebook, string student) =>

@@ -129,6 +129,38 @@ public class ShardTests
         Assert.That(shareChanged.Except(roster), Is.EquivalentTo(changed.Except(roster).Where(shard.Contains)));
     }
 
+    /// <summary>
+    /// A listing that names a student twice (an API's pages shifted while they were read) had them graded twice at once:
+    /// two rows, the last to finish being the grade, and the first to finish forgetting both gradings in flight.
+    /// </summary>
+    [Test]
+    public async Task Given_a_listing_that_names_students_twice_When_batched_Then_each_is_graded_once_and_different_submissions_are_a_problem()
+    {
+        using var temp = new TempFolder("course-duplicates-");
+        using var gradebook = SqliteGradebook.Open(temp["gradebook.db"]);
+        StudentSubmission Entry(string student, string repository) =>
+            new(student, repository, null, null, SubmissionTimeSource.None, false, 0, "no commit yet");
+        var source = new ListedSource([Entry("alice", "course/hw3-alice"), Entry("bob", "course/hw3-bob"), Entry("alice", "course/hw3-alice"),
+            Entry("bob", "course/hw3-bob-1")]);
+
+        var result = await BatchRunner.RunAsync(Request(source, new Shard(1, 1)), gradebook);
+
+        var rows = gradebook.History(Hw3Submissions.Assignment);
+        Assert.That(rows.Select(r => r.Student), Is.EquivalentTo(new[] { "alice", "bob" }), "one row each");
+        Assert.That(rows.Single(r => r.Student == "alice").Message, Is.EqualTo("no commit yet"), "the same entry twice is one");
+        Assert.That(rows.Single(r => r.Student == "bob").Message,
+            Is.EqualTo("listed more than once, with different submissions (course/hw3-bob, course/hw3-bob-1): none of them was graded"));
+        Assert.That(result.Outcomes, Has.Count.EqualTo(2));
+    }
+
+    sealed class ListedSource(IReadOnlyList<StudentSubmission> listed) : ISubmissionSource
+    {
+        public Task<IReadOnlyList<StudentSubmission>> ListAsync(DeadlinePolicy deadline, CancellationToken cancellationToken) => Task.FromResult(listed);
+
+        public Task<string> FetchAsync(StudentSubmission submission, string scratch, CancellationToken cancellationToken) =>
+            throw new AssertionException("a student with a problem is never fetched");
+    }
+
     [Test]
     public void Given_a_shard_When_batched_from_the_command_line_Then_the_progress_and_summary_name_it()
     {
