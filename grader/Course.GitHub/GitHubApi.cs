@@ -27,13 +27,18 @@ public sealed class GitHubApi(IGitHubClient client)
     /// A client for <paramref name="apiUrl"/> as given: <c>new GitHubClient(header, uri)</c> would append <c>api/v3/</c>
     /// to any address but github.com's, which breaks <c>GITHUB_API_URL</c> and local servers alike.
     /// </summary>
-    public static GitHubApi Connect(string? token, Uri? apiUrl = null)
+    /// <summary>The most bytes one response may hold (see <see cref="ResponseSizeLimit"/>): a tarball that could be unpacked is far smaller.</summary>
+    public const long DefaultMaxResponseBytes = 256L << 20;
+
+    public static GitHubApi Connect(string? token, Uri? apiUrl = null, long maxResponseBytes = DefaultMaxResponseBytes)
     {
         var baseAddress = apiUrl ?? DefaultApiUrl;
         // Relative endpoints resolve against the last '/': without it, a path prefix (GHES's /api/v3) would be dropped.
         if (!baseAddress.AbsoluteUri.EndsWith('/')) baseAddress = new Uri(baseAddress.AbsoluteUri + "/");
         var credentials = string.IsNullOrEmpty(token) ? Credentials.Anonymous : new Credentials(token, AuthenticationType.Bearer);
-        var connection = new Connection(new ProductHeaderValue("course-grader", GradePipeline.GraderVersion), baseAddress, new InMemoryCredentialStore(credentials));
+        var http = new HttpClientAdapter(() => new ResponseSizeLimit(maxResponseBytes) { InnerHandler = HttpMessageHandlerFactory.CreateDefault() });
+        var connection = new Connection(new ProductHeaderValue("course-grader", GradePipeline.GraderVersion), baseAddress, new InMemoryCredentialStore(credentials),
+            http, new SimpleJsonSerializer());
         return new GitHubApi(new GitHubClient(connection));
     }
 

@@ -26,6 +26,11 @@ internal static class TarballFetch
         {
             throw new SubmissionException($"commit {commit} could not be downloaded from {submission.Repository}: it is not there any more");
         }
+        catch (GitHubFailure e) when (TooLarge(e) is { } tooLarge)
+        {
+            throw new SubmissionException($"the tarball of {submission.Repository}@{commit[..Math.Min(12, commit.Length)]} is larger than " +
+                $"{ResponseTooLargeException.Size(tooLarge.MaxBytes)}, far more than a submission holds: keep data sets, models and builds out of the repository");
+        }
         // Named by the grader, never by the student: an org's student is a repository's name less the prefix, so a
         // repository named hw3-attention-.. made scratch/.. the folder that was emptied first and unpacked into.
         var folder = Path.Combine(scratch, UnpackedFolder);
@@ -48,6 +53,9 @@ internal static class TarballFetch
             File.Delete(archive);
         }
     }
+
+    static ResponseTooLargeException? TooLarge(Exception? e) =>
+        e is null ? null : e as ResponseTooLargeException ?? TooLarge(e.InnerException);
 
     /// <summary>The folder, inside the submission's own scratch, that the tarball is unpacked into.</summary>
     internal const string UnpackedFolder = "submission";

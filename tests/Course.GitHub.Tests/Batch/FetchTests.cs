@@ -76,6 +76,30 @@ public class FetchTests
         }
     }
 
+    /// <summary>
+    /// Octokit reads a response whole into memory: a repository of a few GB (files under GitHub's 100 MB limit) was held by
+    /// the grader's own process, twice over, for each submission in flight, though no tarball past 64 MiB can be unpacked.
+    /// </summary>
+    [Test]
+    public async Task Given_a_tarball_larger_than_the_cap_When_fetched_Then_it_is_the_students_problem_after_reading_no_more_than_the_cap()
+    {
+        using var github = new FakeGitHub(); // its own, so the shared class's listing stays as its tests expect
+        var repo = StudentRepo.Init(Path.Combine(scratch, "big-repo"));
+        var noise = new byte[768 << 10];
+        new Random(7).NextBytes(noise);
+        var head = repo.Commit("data", ClassOf2025.Deadline.AddDays(-1), new Dictionary<string, string>(Hw3Files.Reference) { ["data.txt"] = Convert.ToBase64String(noise) });
+        github.AddRepository(ClassOf2025.Org, ClassOf2025.Prefix + "big-data", repo.Path);
+        var big = listed["alice"] with { Student = "big-data", Repository = $"{ClassOf2025.Org}/{ClassOf2025.Prefix}big-data", Commit = head };
+        OrgSource Capped(long bytes) => new(GitHubApi.Connect(FakeGitHub.Token, github.ApiUrl, maxResponseBytes: bytes), ClassOf2025.Org, ClassOf2025.Prefix);
+
+        var failure = await Assert.ThrowsAsync<SubmissionException>(() => Capped(256 << 10).FetchAsync(big, Path.Combine(scratch, "fetch"), CancellationToken.None));
+        var folder = await Capped(GitHubApi.DefaultMaxResponseBytes).FetchAsync(big, Path.Combine(scratch, "fetch"), CancellationToken.None);
+
+        Assert.That(failure!.Message, Is.EqualTo($"the tarball of {big.Repository}@{head[..12]} is larger than 256 KiB, far more than a submission holds: " +
+            "keep data sets, models and builds out of the repository"));
+        Assert.That(Directory.GetFiles(folder, "data.txt", SearchOption.AllDirectories), Has.Length.EqualTo(1), "under the default cap it unpacks");
+    }
+
     [Test]
     public async Task Given_a_late_student_When_fetched_Then_the_commit_graded_is_the_one_before_the_deadline_not_the_head()
     {
