@@ -1,5 +1,6 @@
 using System.Globalization;
 using Course.Grader.Batch;
+using Course.Grader.Report;
 using CsvHelper;
 
 namespace Course.Gradebook.Export;
@@ -69,10 +70,36 @@ public static class GradeCsv
         var max = entry.MaxScore > 0 ? entry.MaxScore : maxScore;
         double? score = entry.IsGrade ? entry.Score : null;
         return new GradeCsvRow(
-            entry.Student, entry.Repository, entry.Commit ?? "", score, max,
+            Visible(entry.Student), Visible(entry.Repository), Visible(entry.Commit ?? ""), score, max,
             score is { } s && max > 0 ? Math.Round(100 * s / max, 2) : null,
             GradebookColumns.Name(entry.Status), entry.Late,
             entry.SubmittedAt is { } at ? Iso(at) : "", GradebookColumns.Name(entry.TimeSource), Iso(entry.GradedAt));
+    }
+
+    /// <summary>
+    /// A student's name (a <c>--dir</c> download's file name, which an LMS builds partly from the name the student uploaded)
+    /// with every character that the console's reports remove (<see cref="ReportText.IsUnsafe"/>: controls, line breaks,
+    /// escapes, bidi controls, invisible and tag characters) shown as <c>&lt;U+XXXX&gt;</c>. The CSV went out raw: printed to
+    /// a terminal (its default is stdout) it carried escape sequences; a line break started what a line-based LMS import
+    /// reads as a row of its own; and a zero-width space or a bidi override made a name look like another student's.
+    /// Shown rather than removed, so that two names never become one.
+    /// </summary>
+    internal static string Visible(string text)
+    {
+        var builder = new System.Text.StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsSurrogatePair(text, i) && char.ConvertToUtf32(text[i], text[i + 1]) is var point and >= 0xE0000 and <= 0xE007F)
+            {
+                builder.Append(CultureInfo.InvariantCulture, $"<U+{point:X5}>");
+                i++;
+            }
+            else if (ReportText.IsUnsafe(text[i]))
+                builder.Append(CultureInfo.InvariantCulture, $"<U+{(int)text[i]:X4}>");
+            else
+                builder.Append(text[i]);
+        }
+        return builder.ToString();
     }
 
     static string Iso(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

@@ -1,4 +1,5 @@
 using Course.Gradebook.Export;
+using Course.Grader.Report;
 using CsvHelper;
 
 namespace Course.Grader.Tests.Gradebook;
@@ -52,17 +53,50 @@ public class GradeCsvTests
         Assert.That(Parse(csv).Single().Student, Does.StartWith("'="));
     }
 
-    /// <summary>A red team's names (stop 61, b01): a reader that splits at ';', a tab or a space would start a cell with '='.</summary>
-    [TestCase("x;=1+2;")]
-    [TestCase("x\t=1+2\t")]
-    [TestCase("x =1+2")]
-    [TestCase("x|=1+2")]
-    public void Given_a_folder_name_with_a_formula_after_another_readers_separator_When_exported_Then_the_field_is_quoted_and_reads_back_whole(string name)
+    /// <summary>
+    /// A red team's names (stop 61, b01): a reader that splits at ';', a tab or a space would start a cell with '='. A tab
+    /// is shown as its code point now (see the test below), and the field is quoted all the same.
+    /// </summary>
+    [TestCase("x;=1+2;", "x;=1+2;")]
+    [TestCase("x\t=1+2\t", "x<U+0009>=1+2<U+0009>")]
+    [TestCase("x =1+2", "x =1+2")]
+    [TestCase("x|=1+2", "x|=1+2")]
+    public void Given_a_folder_name_with_a_formula_after_another_readers_separator_When_exported_Then_the_field_is_quoted_and_reads_back_whole(string name, string shown)
     {
         var csv = Write([GradebookEntries.Graded(name, ("A", true))]);
 
         var row = csv.Split("\r\n")[1];
-        Assert.That(row, Does.StartWith($"\"{name}\","), "quoted, so a reader that splits at ';' or a tab keeps it one cell");
-        Assert.That(Parse(csv).Single().Student, Is.EqualTo(name));
+        Assert.That(row, Does.StartWith($"\"{shown}\","), "quoted, so a reader that splits at ';' or a tab keeps it one cell");
+        Assert.That(Parse(csv).Single().Student, Is.EqualTo(shown));
+    }
+
+    /// <summary>
+    /// A download's name is partly what the student uploaded. Raw, a line break began a line that a line-based LMS import
+    /// reads as a row of its own (here one that gives bob full marks), an escape sequence reached the terminal that the
+    /// CSV is printed to by default, and a zero-width space or a bidi override made a name look like another's.
+    /// </summary>
+    [TestCase("x\r\nbob,/downloads/bob.zip,,100,100,100,graded", "x<U+000D><U+000A>bob,/downloads/bob.zip,,100,100,100,graded")]
+    [TestCase("alice\u200b", "alice<U+200B>")]
+    [TestCase("evil\u001b]0;pwned\u0007", "evil<U+001B>]0;pwned<U+0007>")]
+    [TestCase("\u202eecila", "<U+202E>ecila")]
+    [TestCase("\n=1+2", "<U+000A>=1+2")]
+    [TestCase("tag\U000E0041", "tag<U+E0041>")]
+    [TestCase("zoë_Łukasz 😀", "zoë_Łukasz 😀")]
+    public void Given_a_name_with_characters_the_reports_remove_When_exported_Then_each_is_shown_as_its_code_point_on_one_line(string name, string shown)
+    {
+        var csv = Write([GradebookEntries.Graded(name, ("A", true)) with { Repository = $"/downloads/{name}.zip" }]);
+
+        Assert.That(csv.Split("\r\n"), Has.Length.EqualTo(3), "the header, one row, and the empty rest");
+        var row = Parse(csv).Single();
+        Assert.That((row.Student, row.Repository), Is.EqualTo((shown, $"/downloads/{shown}.zip")));
+        Assert.That(csv.Replace("\r\n", "", StringComparison.Ordinal).Where(ReportText.IsUnsafe), Is.Empty, "nothing the reports remove, but the CRLF that ends a row");
+    }
+
+    [Test]
+    public void Given_two_names_that_differ_only_by_an_invisible_character_When_exported_Then_they_stay_two_names()
+    {
+        var rows = Parse(Write([GradebookEntries.Graded("alice", ("A", true)), GradebookEntries.Graded("alice\u200b", ("A", false))]));
+
+        Assert.That(rows.Select(r => r.Student), Is.EqualTo(new[] { "alice", "alice<U+200B>" }));
     }
 }
