@@ -125,9 +125,14 @@ public sealed class HooksTests : TorchTest
         var tokens = SmallModel.Tokens(seeded, Device);
         var captured = SmallModel.Capture(model, tokens.clone()); // what the test's own hooks read on a plain run
         Tensor? read = null;
+        HookFunction reading = (activation, _) =>
+        {
+            read = activation.detach().clone();
+            return null;
+        };
 
         Assert.That(() => model.RunWithHooks(tokens.clone(),
-                ("blocks.0.hook_resid_pre", (activation, _) => { read = activation.detach().clone(); return null; }),
+                ("blocks.0.hook_resid_pre", reading),
                 ("blocks.1.attn.hook_pattern", (_, _) => throw new InvalidOperationException("a hook that fails"))),
             Throws.InvalidOperationException.With.Message.EqualTo("a hook that fails"), "the hook's exception reaches the caller");
         Assert.That(read, Is.Not.Null, "the reading hook on blocks.0.hook_resid_pre never ran: attach every hook given (AddHook) before the model runs");
