@@ -104,20 +104,22 @@ public sealed class BehaviourTests : TorchTest
     public void InductionScores_OfAHeadThatAttendsToTheTokenAfterTheEarlierOccurrenceFromTheLastQueryOnly_IsOneOverHalf()
     {
         var model = Model(7);
-        const int last = 2 * (int)Half - 1; // the tokens' last position (3); every other query attends to itself
-        using var forced = Force(model, 0, 2, q => q == last ? (int)(q - Half + 1) : q);
+        const int last = 2 * (int)Half - 1; // the tokens' last position (3); query half - 1 attends to key 0, every other query to itself
+        using var forced = Force(model, 0, 2, q => q == last ? (int)(q - Half + 1) : q == Half - 1 ? 0 : q);
         // And head 0.0 the same in the last 4 of the 6 rows only, attending to itself everywhere in the first 2.
         using var someRows = Force(model, 0, 0, (b, q) => b >= 2 && q == last ? (int)(q - Half + 1) : q);
 
         var scores = Behaviour.InductionScores(model, Tokens(2));
 
         // pattern[q, q - half + 1] is 1 at q = 3 and 0 at q = 2: the mean over the second half's queries half..2 half - 1 is
-        // 1/half. Leaving out the last query gives 0, leaving out the first repeated query (half) gives 1, counting query
-        // half - 1 (in the first half) gives 1/3.
+        // 1/half. Query half - 1, in the first half, also sits on that diagonal (its key is 0), and attends there: it is no
+        // repeat, so it must not count. Leaving out the last query gives 0, leaving out the first repeated query (half) gives
+        // 1, averaging query half - 1 in gives 2/3, and summing the whole diagonal over half gives 1.
         double expected = 1.0 / Half;
         Assert.That(scores[0, 2].ToDouble(), Is.EqualTo(expected).Within(Tolerance.For(ScalarType.Float32, DeviceType.CPU).Allowed(expected, expected)),
-            $"head 0.2 attends to key q - {Half} + 1 from the last query ({last}) only and to itself elsewhere, so its induction score is 1 / {Half} " +
-            $"(the mean over every second-half query q = {Half}..{last}): 0 means the last query was left out, 1 the first repeated query ({Half}), 1/3 query {Half - 1} was counted");
+            $"head 0.2 attends to key q - {Half} + 1 from the last query ({last}) only, to key 0 from query {Half - 1} and to itself elsewhere, so its induction score is 1 / {Half} " +
+            $"(the mean over every second-half query q = {Half}..{last}): 0 means the last query was left out, 1 the first repeated query ({Half}) was left out or query {Half - 1}'s " +
+            $"attention was added to the sum, 2/3 query {Half - 1} was averaged in");
 
         double expectedSomeRows = 4.0 / Rows / Half;
         Assert.That(scores[0, 0].ToDouble(), Is.EqualTo(expectedSomeRows).Within(Tolerance.For(ScalarType.Float32, DeviceType.CPU).Allowed(expectedSomeRows, expectedSomeRows)),
