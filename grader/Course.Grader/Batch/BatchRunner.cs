@@ -1,5 +1,6 @@
 using Course.Grader.Pipeline;
 using Course.Grader.Report;
+using Course.Grader.Scratch;
 using Course.Grader.Workspace;
 
 namespace Course.Grader.Batch;
@@ -107,7 +108,9 @@ public static class BatchRunner
             return skipped;
 
         progress?.Report(new GradingStarted(submission));
-        var scratch = Directory.CreateTempSubdirectory("course-batch-").FullName;
+        // Held while the student is graded: if the batch is killed, a later fetch's folder sweeps it (it holds the student's code).
+        using var folder = ScratchFolder.Create("course-batch-");
+        var scratch = folder.Path;
         var key = submission.Commit ?? NoSubmissionKey;
         try
         {
@@ -139,10 +142,6 @@ public static class BatchRunner
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             return Ungraded(key, EntryStatus.Error, $"{e.GetType().Name}: {e.Message}");
-        }
-        finally
-        {
-            try { Directory.Delete(scratch, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Course.Grader.Scratch;
 
 namespace Course.Grader.Export;
 
@@ -13,17 +14,17 @@ internal static class TemplateIgnores
     /// <exception cref="InvalidOperationException">git could not be run.</exception>
     public static IReadOnlyList<(string Path, string Rule)> Ignored(IReadOnlyList<TemplateFile> plan)
     {
-        var scratch = Directory.CreateTempSubdirectory("course-ignores-");
+        var scratch = ScratchFolder.Create("course-ignores-");
         try
         {
             foreach (var file in plan.Where(f => Path.GetFileName(f.Path) == ".gitignore"))
             {
-                var path = Path.Combine(scratch.FullName, file.Path.Replace('/', Path.DirectorySeparatorChar));
+                var path = Path.Combine(scratch.Path, file.Path.Replace('/', Path.DirectorySeparatorChar));
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 File.WriteAllBytes(path, file.Content);
             }
-            Git(scratch.FullName, "", "init", "--quiet");
-            var output = Git(scratch.FullName, string.Join('\n', plan.Select(f => f.Path)) + "\n", "check-ignore", "--no-index", "--verbose", "--stdin");
+            Git(scratch.Path, "", "init", "--quiet");
+            var output = Git(scratch.Path, string.Join('\n', plan.Select(f => f.Path)) + "\n", "check-ignore", "--no-index", "--verbose", "--stdin");
             // --verbose also prints paths that match a negated rule (!pattern), which are kept, not ignored.
             return output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(line => line.Split('\t', 2))
@@ -33,7 +34,7 @@ internal static class TemplateIgnores
         }
         finally
         {
-            scratch.Delete(recursive: true);
+            scratch.Delete();
         }
     }
 

@@ -7,6 +7,7 @@ using Course.Grader.Manifest;
 using Course.Grader.Report;
 using Course.Grader.Run;
 using Course.Grader.Score;
+using Course.Grader.Scratch;
 using Course.Grader.Workspace;
 
 namespace Course.Grader.Pipeline;
@@ -31,32 +32,27 @@ public static class GradePipeline
         var suites = new HomeworkSuites(manifest, request.Layout);
         var worker = request.Worker ?? WorkerLocation.Default();
         var now = (request.Clock ?? (() => DateTimeOffset.UtcNow))();
-        var scratch = Directory.CreateTempSubdirectory("course-grade-").FullName;
+        // Held while the grade runs: if the process dies, a later grade sweeps it (the submission's files are the student's).
+        using var folder = ScratchFolder.Create("course-grade-");
+        var scratch = folder.Path;
+        var testSuiteHash = TestSuiteHash.Of(suites, request.IncludeHidden);
+        // The trusted view of the tests does not depend on the submission: start reading it while the submission is read.
+        _ = Task.Run(() => TrustedTests.For(suites, request.IncludeHidden, testSuiteHash, worker), cancellationToken);
+        SubmissionFiles files;
         try
         {
-            var testSuiteHash = TestSuiteHash.Of(suites, request.IncludeHidden);
-            // The trusted view of the tests does not depend on the submission: start reading it while the submission is read.
-            _ = Task.Run(() => TrustedTests.For(suites, request.IncludeHidden, testSuiteHash, worker), cancellationToken);
-            SubmissionFiles files;
-            try
-            {
-                files = SubmissionFiles.Materialize(request.Submission, scratch);
-            }
-            catch (SubmissionException e)
-            {
-                var provenance = new Provenance(GraderVersion, testSuiteHash, null, request.Submission.ToString());
-                return NotRun(suites, request.IncludeHidden, provenance, worker, now, $"the submission could not be read: {e.Message}");
-            }
-            var workspace = WorkspaceStage.Build(manifest, suites.StarterProject, files.Root);
-            var notes = files.Notes.Concat(workspace.Notes).ToList();
-            using var early = request.StartWorkerEarly ? await WorkerPool.ForOneGradeAsync(worker) : null;
-            return await GradeWorkspaceAsync(suites, workspace.Homework, notes, new Provenance(GraderVersion, testSuiteHash, files.Commit, request.Submission.ToString()),
-                request.IncludeHidden, worker, now, request.Limits, request.CompileTimeout, pool: early, cancellationToken: cancellationToken);
+            files = SubmissionFiles.Materialize(request.Submission, scratch);
         }
-        finally
+        catch (SubmissionException e)
         {
-            try { Directory.Delete(scratch, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            var provenance = new Provenance(GraderVersion, testSuiteHash, null, request.Submission.ToString());
+            return NotRun(suites, request.IncludeHidden, provenance, worker, now, $"the submission could not be read: {e.Message}");
         }
+        var workspace = WorkspaceStage.Build(manifest, suites.StarterProject, files.Root);
+        var notes = files.Notes.Concat(workspace.Notes).ToList();
+        using var early = request.StartWorkerEarly ? await WorkerPool.ForOneGradeAsync(worker) : null;
+        return await GradeWorkspaceAsync(suites, workspace.Homework, notes, new Provenance(GraderVersion, testSuiteHash, files.Commit, request.Submission.ToString()),
+            request.IncludeHidden, worker, now, request.Limits, request.CompileTimeout, pool: early, cancellationToken: cancellationToken);
     }
 
     /// <summary>Grades given homework sources (the student's files merged into the starter).</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Course.Grader.Sandbox;
+using Course.Grader.Scratch;
 
 namespace Course.Grader.Run;
 
@@ -17,8 +18,9 @@ public static class RunStage
     {
         if (request.Pool is not null && request.WorkDirectory is not null)
             throw new ArgumentException("a pooled run lies in its pool's folder, not in a work folder of its own", nameof(request));
-        var temporary = request.WorkDirectory is null;
-        var root = request.Pool?.NewFolder("run") ?? PrivateFolder.Create(request.WorkDirectory);
+        // A run's own temporary folder is held while it runs: if the grader dies, a later run's folder sweeps it.
+        using var temporary = request.Pool is null && request.WorkDirectory is null ? PrivateFolder.CreateTemporary() : null;
+        var root = request.Pool?.NewFolder("run") ?? temporary?.Path ?? PrivateFolder.Create(request.WorkDirectory!);
         try
         {
             // A pooled run's worker writes in its own scratch folder, made with the worker.
@@ -27,7 +29,8 @@ public static class RunStage
         }
         finally
         {
-            if (temporary) TryDelete(root);
+            // A pooled run's folder goes now, its pool's folder with the pool; a folder left behind is harmless.
+            if (request.Pool is not null) ScratchFolder.TryDeleteTree(root);
         }
     }
 
@@ -108,37 +111,5 @@ public static class RunStage
         var who = culprits is { Count: > 0 } ? $" while running {string.Join(", ", culprits)}" : "";
         var stderr = attempt.Stderr.Length > 0 ? $"\nstderr (tail):\n{attempt.Stderr}" : "";
         return $"{ending.Kind}{who}: {ending.Reason}{stderr}";
-    }
-
-    static void TryDelete(string root)
-    {
-        for (var attempt = 0; attempt < 2; attempt++)
-        {
-            try
-            {
-                if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
-                return;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // A test may have left a folder it cannot be listed or deleted from (mode 000): open them up and retry.
-                if (attempt == 0) OpenUp(root);
-            }
-        }
-        // A temporary folder left behind is harmless.
-    }
-
-    static void OpenUp(string folder)
-    {
-        if (OperatingSystem.IsWindows()) return;
-        try
-        {
-            File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            foreach (var child in new DirectoryInfo(folder).EnumerateDirectories())
-                if (child.LinkTarget is null) OpenUp(child.FullName);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-        }
     }
 }

@@ -1,4 +1,5 @@
 using Course.Grader.Sandbox;
+using Course.Grader.Scratch;
 
 namespace Course.Grader.Run;
 
@@ -28,6 +29,8 @@ public sealed class WorkerPool : IDisposable
     readonly Stack<WorkerProcess> idle = new();
     /// <summary>Each live worker's scratch folder (its home, temporary and working folder, the only one it may write).</summary>
     readonly Dictionary<WorkerProcess, string> scratchOf = [];
+    /// <summary>The pool's folder, held for the pool's lifetime (a pool whose process dies is swept by a later one).</summary>
+    readonly ScratchFolder root;
     int folders;
     bool disposed;
 
@@ -39,7 +42,7 @@ public sealed class WorkerPool : IDisposable
     {
         this.worker = worker;
         this.keepsWorkers = keepsWorkers;
-        Root = PrivateFolder.Create(null);
+        root = PrivateFolder.CreateTemporary();
     }
 
     /// <summary>
@@ -68,7 +71,7 @@ public sealed class WorkerPool : IDisposable
     }
 
     /// <summary>The private folder every run folder of the pool lies in; the pool's workers may read all of it.</summary>
-    internal string Root { get; }
+    internal string Root => root.Path;
 
     /// <summary>How many workers the pool has started.</summary>
     public int Started { get; private set; }
@@ -138,14 +141,8 @@ public sealed class WorkerPool : IDisposable
             idle.Clear();
         }
         foreach (var process in stopping) Retire(process);
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // A temporary folder left behind is harmless.
-        }
+        // A folder that cannot be deleted is left, unlocked, for a later sweep.
+        root.Dispose();
     }
 
     WorkerProcess? Take()

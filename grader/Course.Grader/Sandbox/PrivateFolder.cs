@@ -1,3 +1,5 @@
+using Course.Grader.Scratch;
+
 namespace Course.Grader.Sandbox;
 
 /// <summary>
@@ -8,17 +10,19 @@ static class PrivateFolder
 {
     const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    /// <summary>A new folder: <paramref name="requested"/>, which must not exist or be empty, or else a new temporary one.</summary>
+    /// <summary>The prefix of a run's (or a worker pool's) temporary folder.</summary>
+    public const string TemporaryPrefix = "course-run-";
+
+    /// <summary>
+    /// A new temporary folder, mode 0700 (mkdtemp: a name nobody could have guessed), held by this process (see
+    /// <see cref="ScratchFolder"/>): if the process dies without deleting it, a later run's folder sweeps it.
+    /// </summary>
+    public static ScratchFolder CreateTemporary() => ScratchFolder.Create(TemporaryPrefix);
+
+    /// <summary>A new folder: <paramref name="requested"/>, which must not exist or be empty.</summary>
     /// <exception cref="IOException"><paramref name="requested"/> is a link, a file or a folder with something in it.</exception>
-    public static string Create(string? requested)
+    public static string Create(string requested)
     {
-        if (requested is null)
-        {
-            // mkdtemp: a name nobody could have guessed, created with mode 0700.
-            var temporary = Directory.CreateTempSubdirectory("course-run-").FullName;
-            RestrictToOwner(temporary);
-            return temporary;
-        }
         var full = Path.GetFullPath(requested);
         var info = new DirectoryInfo(full);
         if (info.LinkTarget is not null || File.Exists(full))

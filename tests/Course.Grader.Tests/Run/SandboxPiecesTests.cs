@@ -58,21 +58,15 @@ public class SandboxPiecesTests
     [Test]
     public void Given_no_folder_Then_the_run_gets_a_new_private_one()
     {
-        var first = PrivateFolder.Create(null);
-        var second = PrivateFolder.Create(null);
-        try
-        {
-            Assert.That(first, Is.Not.EqualTo(second));
-            Assert.That(Directory.EnumerateFileSystemEntries(first), Is.Empty);
-            if (!OperatingSystem.IsWindows())
-                Assert.That(File.GetUnixFileMode(first), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute));
-            Assert.That(PrivateFolder.Layer(first).Active, Is.EqualTo(!OperatingSystem.IsWindows()));
-        }
-        finally
-        {
-            Directory.Delete(first);
-            Directory.Delete(second);
-        }
+        using var firstFolder = PrivateFolder.CreateTemporary();
+        using var secondFolder = PrivateFolder.CreateTemporary();
+        var (first, second) = (firstFolder.Path, secondFolder.Path);
+        Assert.That(first, Is.Not.EqualTo(second));
+        Assert.That(Directory.EnumerateFileSystemEntries(first), Is.Empty);
+        if (!OperatingSystem.IsWindows())
+            Assert.That(File.GetUnixFileMode(first), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute));
+        Assert.That(PrivateFolder.Layer(first).Active, Is.EqualTo(!OperatingSystem.IsWindows()));
+        Assert.That(File.Exists(first + ".owner"), Is.True, "held while the run lasts, so that a grader killed mid-run leaves nothing for good");
     }
 
     [Test]

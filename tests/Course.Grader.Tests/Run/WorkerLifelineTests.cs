@@ -29,35 +29,23 @@ public class WorkerLifelineTests
     public async Task Given_a_running_test_When_the_graders_end_of_stdin_closes_Then_the_worker_kills_itself()
     {
         var request = Request();
-        var root = PrivateFolder.Create(null);
-        try
-        {
-            var folder = RunFolder.Lay(root, request);
-            using var worker = Process.Start(WorkerCommand.StartInfo(request.Worker, folder, new HashSet<string>(), [], []))!;
-            await AssertItEndsWhenStdinCloses(worker, command: null);
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        using var temporary = PrivateFolder.CreateTemporary();
+        var root = temporary.Path;
+        var folder = RunFolder.Lay(root, request);
+        using var worker = Process.Start(WorkerCommand.StartInfo(request.Worker, folder, new HashSet<string>(), [], []))!;
+        await AssertItEndsWhenStdinCloses(worker, command: null);
     }
 
     [Test]
     public async Task Given_a_serving_worker_in_the_middle_of_a_run_When_the_graders_end_of_stdin_closes_Then_it_kills_itself()
     {
         var request = Request();
-        var root = PrivateFolder.Create(null);
-        try
-        {
-            var folder = RunFolder.Lay(PrivateFolder.CreateOwnerOnly(Path.Combine(root, "run-1")), request, withScratch: false);
-            var scratch = PrivateFolder.CreateOwnerOnly(Path.Combine(root, "scratch-1"));
-            using var worker = Process.Start(WorkerCommand.ServeInfo(request.Worker, root, scratch))!;
-            await AssertItEndsWhenStdinCloses(worker, WorkerProtocol.FormatCommand(new RunCommand(folder.Root, folder.Assemblies, [], [])));
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        using var temporary = PrivateFolder.CreateTemporary();
+        var root = temporary.Path;
+        var folder = RunFolder.Lay(PrivateFolder.CreateOwnerOnly(Path.Combine(root, "run-1")), request, withScratch: false);
+        var scratch = PrivateFolder.CreateOwnerOnly(Path.Combine(root, "scratch-1"));
+        using var worker = Process.Start(WorkerCommand.ServeInfo(request.Worker, root, scratch))!;
+        await AssertItEndsWhenStdinCloses(worker, WorkerProtocol.FormatCommand(new RunCommand(folder.Root, folder.Assemblies, [], [])));
     }
 
     static RunRequest Request()
