@@ -57,11 +57,17 @@ internal sealed class ScratchFolder : IDisposable
             try
             {
                 var stream = new FileStream(lockFile, OwnerFileOptions(FileMode.CreateNew));
-                if (Holds(lockFile)) return new ScratchFolder(path, stream);
-                // The lock does not hold: no owner file, so that no sweep takes the folder for an orphan.
+                if (Holds(lockFile) && Directory.Exists(path)) return new ScratchFolder(path, stream);
                 stream.Dispose();
-                TryDeleteFile(lockFile);
-                return new ScratchFolder(path, null);
+                if (File.Exists(lockFile) && Directory.Exists(path))
+                {
+                    // The lock does not hold: no owner file, so that no sweep takes the folder for an orphan.
+                    TryDeleteFile(lockFile);
+                    return new ScratchFolder(path, null);
+                }
+                // A sweep took the owner file between its creation and its lock, and swept the folder: make another.
+                if (attempt < 3) continue;
+                return new ScratchFolder(Directory.CreateTempSubdirectory(prefix).FullName, null);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
