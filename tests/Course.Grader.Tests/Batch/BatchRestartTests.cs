@@ -139,6 +139,7 @@ public class BatchRestartTests
         Assert.That(rows.Select(e => e.Student), Is.EqualTo(new[] { "alice", "bob", "carol" }), "one row each, in order");
         Assert.That(rows.Single(e => e.Student == "bob").Status, Is.EqualTo(EntryStatus.CompileError));
         Assert.That(rows.Single(e => e.Student == "bob").Message, Does.Contain("took longer than 15 s"));
-        Assert.That(rows.Where(e => e.Student is "alice" or "carol").Select(e => e.Score), Is.All.EqualTo(rows[0].MaxScore).And.All.Positive);
+        Assert.That(rows.Where(e => e.Student is "alice" or "carol").Select(e => e.Score), Is.All.EqualTo(rows[0].MaxScore).And.All.Positive,
+            string.Join("\n", rows.Select(e => $"{e.Student}: {e.Status} {e.Score}/{e.MaxScore}: {e.Message}")) + "\n" + output);
     }
 }
