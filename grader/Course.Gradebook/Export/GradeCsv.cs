@@ -89,9 +89,9 @@ public static class GradeCsv
         var builder = new System.Text.StringBuilder(text.Length);
         for (var i = 0; i < text.Length; i++)
         {
-            if (char.IsSurrogatePair(text, i) && char.ConvertToUtf32(text[i], text[i + 1]) is var point and >= 0xE0000 and <= 0xE007F)
+            if (ReportText.IsTag(text, i))
             {
-                builder.Append(CultureInfo.InvariantCulture, $"<U+{point:X5}>");
+                builder.Append(CultureInfo.InvariantCulture, $"<U+{char.ConvertToUtf32(text[i], text[i + 1]):X5}>");
                 i++;
             }
             else if (ReportText.IsUnsafe(text[i]))

@@ -75,7 +75,7 @@ public static class ReportText
     static bool IsInvisible(char c) => c is '\u200b' or >= '\u2060' and <= '\u2064' or '\ufeff' or '\u180e';
 
     /// <summary>Whether the pair at <paramref name="i"/> is a tag character (U+E0000–U+E007F): U+DB40, then U+DC00–U+DC7F.</summary>
-    static bool IsTag(string text, int i) => text[i] == '\udb40' && i + 1 < text.Length && text[i + 1] is >= '\udc00' and <= '\udc7f';
+    public static bool IsTag(string text, int i) => text[i] == '\udb40' && i + 1 < text.Length && text[i + 1] is >= '\udc00' and <= '\udc7f';
 
     static string Clean(string? text, bool multiLine)
     {
