@@ -26,6 +26,10 @@ public static class AnalyzeStage
         var bans = assignmentBans.ToList();
         var findings = new List<AnalysisFinding>();
         var usesIn = SymbolUses.Of(homework, cancellationToken).ToLookup(u => u.At.SyntaxTree);
+        // The manifest's ban of each definition, read once: a type or member is used at many places.
+        var banOf = new Dictionary<ISymbol, BannedApi?>(SymbolEqualityComparer.Default);
+        BannedApi? BanOf(ISymbol definition) =>
+            banOf.TryGetValue(definition, out var known) ? known : banOf[definition] = bans.FirstOrDefault(b => b.Matches(definition));
         // The grader's own generated file (global usings, the target framework attribute) is not the student's code.
         foreach (var tree in homework.SyntaxTrees.Where(t => t.FilePath != Compile.BuildSettings.GeneratedFilePath))
         {
@@ -72,7 +76,7 @@ public static class AnalyzeStage
                     findings.Add(At(NameOf(use.At), FindingKind.SandboxViolation, TypeSize.Shown(symbol), TypeSize.Message));
                     continue;
                 }
-                if (bans.FirstOrDefault(b => b.Matches(Definition(symbol))) is { } ban)
+                if (BanOf(Definition(symbol)) is { } ban)
                     findings.Add(At(NameOf(use.At), FindingKind.BannedApi, Shown(symbol), ban.Message));
                 else if (allowList.Verdict(symbol, homework.Assembly) is { } problem)
                     findings.Add(At(NameOf(use.At), FindingKind.SandboxViolation, Shown(symbol), problem));

@@ -21,7 +21,7 @@ static class BannedApiMatching
                 return ns == Name || ns.StartsWith(Name + ".", StringComparison.Ordinal);
             case 'T':
                 for (var type = symbol as INamedTypeSymbol ?? symbol.ContainingType; type is not null; type = type.ContainingType)
-                    if (DocumentationCommentId.CreateDeclarationId(type.OriginalDefinition) == Id) return true;
+                    if (SymbolIds.Of(type) == Id) return true;
                 return false;
             default:
                 var id = SymbolIds.Of(symbol);
@@ -32,9 +32,6 @@ static class BannedApiMatching
         }
     }
 
-    static string NamespaceOf(ISymbol symbol)
-    {
-        var ns = symbol as INamespaceSymbol ?? symbol.ContainingNamespace;
-        return ns is null || ns.IsGlobalNamespace ? "" : ns.ToDisplayString();
-    }
+    static string NamespaceOf(ISymbol symbol) =>
+        (symbol as INamespaceSymbol ?? symbol.ContainingNamespace) is { } ns ? SymbolIds.NamespaceName(ns) : "";
 }
