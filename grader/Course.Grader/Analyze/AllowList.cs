@@ -115,7 +115,7 @@ public sealed class AllowList
         for (var type = definition as INamedTypeSymbol ?? definition.ContainingType; type is not null; type = type.ContainingType)
             if (types.Contains(TypeName(type))) return true;
         var outermost = Outermost(definition);
-        return outermost?.ContainingNamespace is { } ns && namespaces.Contains(ns.IsGlobalNamespace ? "" : ns.ToDisplayString())
+        return outermost?.ContainingNamespace is { } ns && namespaces.Contains(SymbolIds.NamespaceName(ns))
             || IsListedException(outermost);
     }
 
@@ -147,7 +147,7 @@ public sealed class AllowList
     {
         var name = type.Name;
         for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType) name = outer.Name + "." + name;
-        return type.ContainingNamespace is { IsGlobalNamespace: false } ns ? $"{ns.ToDisplayString()}.{name}" : name;
+        return type.ContainingNamespace is { IsGlobalNamespace: false } ns ? $"{SymbolIds.NamespaceName(ns)}.{name}" : name;
     }
 
     static string WithoutArity(string name) => string.Join('.', name.Split('.').Select(part => part.Split('`')[0]));
