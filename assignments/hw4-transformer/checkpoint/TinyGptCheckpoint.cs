@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Course.Testing;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -41,6 +42,22 @@ public static class TinyGptCheckpoint
     }
 
     public static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    /// <summary>The sha256 of <paramref name="model"/>'s parameters, written as a checkpoint's tensors are, without metadata.</summary>
+    public static string ParametersSha256(Transformer model)
+    {
+        using var stream = new MemoryStream();
+        SafeTensors.Write(stream, model.named_parameters().ToDictionary(p => p.name, p => SafeTensors.Entry.From(p.parameter)));
+        return Sha256(stream.ToArray());
+    }
+
+    /// <summary>
+    /// What the README beside the recipe records: the checkpoint's sha256, and the sha256 of the parameters after the recipe's
+    /// first <see cref="TinyGptRecipe.CheckedSteps"/> training steps (<see cref="ParametersSha256"/>).
+    /// </summary>
+    public static (string File, string FirstSteps) RecordedSha256(string readme) =>
+        (Regex.Match(readme, "sha256 `([0-9a-f]{64})`").Groups[1].Value,
+         Regex.Match(readme, $"after its first {TinyGptRecipe.CheckedSteps} steps, sha256 `([0-9a-f]{{64}})`").Groups[1].Value);
 
     /// <summary>A model, its tokenizer and the file's metadata, read from a checkpoint (on the CPU).</summary>
     public static (Transformer Model, CharTokenizer Tokenizer, IReadOnlyDictionary<string, string> Metadata) Load(string path)
