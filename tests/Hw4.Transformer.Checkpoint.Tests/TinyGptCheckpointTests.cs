@@ -7,10 +7,11 @@ namespace Hw4.Transformer.Checkpoint.Tests;
 
 /// <summary>
 /// The small trained transformer that the interpretability homeworks ship is only trustworthy if anyone can remake it:
-/// these tests rerun the first tenth of its recipe's training steps and compare their parameters' bytes with the ones
-/// its README records, write the loaded weights again with the recipe's metadata and compare the file's bytes, and load the file to check it is the model its metadata describes,
-/// that it does what hw5's probes look for (agreement across a relative clause), and that the hooked model of
-/// models/Course.Lens, which embeds it, computes what hw4's reference computes.
+/// these tests rerun the first tenth of its recipe's training steps and compare the parameters' bytes with those its
+/// README records, write the loaded weights again with the recipe's metadata and compare the file's bytes, and load the
+/// file to check it is the model its metadata describes, that it does what hw5's probes look for (agreement across a
+/// relative clause), and that the hooked model of models/Course.Lens, which embeds it, computes what hw4's reference
+/// computes.
 /// </summary>
 [NonParallelizable]
 public sealed class TinyGptCheckpointTests : TorchTest
@@ -22,9 +23,9 @@ public sealed class TinyGptCheckpointTests : TorchTest
 
     static string Readme => File.ReadAllText(Path.Combine(CheckpointDir(), "README.md"));
 
-    // The full rebuild took about 100 CPU-s of every CI run, the suite's largest single test; these two prove the same bytes
-    // but for what only steps after the first tenth could change, which a step of a constant learning rate and one
-    // generator has no code for (`-- --verify` reruns every step, on demand: see the README).
+    // The whole rebuild took about 100 CPU-s of every CI run, the suite's largest single test. These two check the same
+    // bytes but for a change whose effect begins after the first tenth of the steps, for which training at a constant
+    // learning rate with one generator has no code; `-- --verify` reruns every step, on demand (see the README).
     [Test]
     public void Given_the_committed_recipe_When_its_first_training_steps_run_again_on_the_cpu_Then_the_parameters_are_the_ones_its_readme_records_bit_for_bit()
     {
