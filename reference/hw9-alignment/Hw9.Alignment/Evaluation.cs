@@ -39,11 +39,12 @@ public static class Evaluation
     /// <summary>
     /// The fraction of <paramref name="prompts"/> (each cut after its main verb's stem) at which <paramref name="model"/>
     /// gives the correct next character (<c>"s"</c> for a singular subject, <c>" "</c> for a plural one) a higher logit
-    /// than the other one.
+    /// than the other one: singular is right when <c>logit("s") &gt; logit(" ")</c>, plural otherwise (an exact tie, which
+    /// real logits do not give, counts as plural).
     /// </summary>
     public static double AgreementAccuracy(HookedTransformer model, CharVocabulary vocabulary, AgreementBatch prompts)
     {
-        // BEGIN SOLUTION: under no_grad, the logits at each prompt's VerbPosition; singular is right when logit("s") > logit(" "), plural when logit(" ") > logit("s"); the mean of right
+        // BEGIN SOLUTION: under no_grad, the logits at each prompt's VerbPosition; singular is right when logit("s") > logit(" "), plural otherwise; the mean of right
         using var _ = no_grad();
         var device = model.W_E.device;
         var logits = model.call(prompts.Tokens.to(device)); // [batch, pos, d_vocab]

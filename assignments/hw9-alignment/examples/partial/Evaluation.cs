@@ -35,7 +35,8 @@ public static class Evaluation
     /// <summary>
     /// The fraction of <paramref name="prompts"/> (each cut after its main verb's stem) at which <paramref name="model"/>
     /// gives the correct next character (<c>"s"</c> for a singular subject, <c>" "</c> for a plural one) a higher logit
-    /// than the other one.
+    /// than the other one: singular is right when <c>logit("s") &gt; logit(" ")</c>, plural otherwise (an exact tie, which
+    /// real logits do not give, counts as plural).
     /// </summary>
     public static double AgreementAccuracy(HookedTransformer model, CharVocabulary vocabulary, AgreementBatch prompts)
     {
