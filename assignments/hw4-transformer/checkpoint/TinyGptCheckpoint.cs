@@ -56,7 +56,7 @@ public static class TinyGptCheckpoint
     /// first <see cref="TinyGptRecipe.CheckedSteps"/> training steps (<see cref="ParametersSha256"/>).
     /// </summary>
     public static (string File, string FirstSteps) RecordedSha256(string readme) =>
-        (Regex.Match(readme, "sha256 `([0-9a-f]{64})`").Groups[1].Value,
+        (Regex.Match(readme, $"`[^`]*{FileName}`, [0-9,]+ bytes, sha256 `([0-9a-f]{{64}})`").Groups[1].Value,
          Regex.Match(readme, $"after its first {TinyGptRecipe.CheckedSteps} steps, sha256 `([0-9a-f]{{64}})`").Groups[1].Value);
 
     /// <summary>A model, its tokenizer and the file's metadata, read from a checkpoint (on the CPU).</summary>
